@@ -1,0 +1,52 @@
+// swift-tools-version:6.0
+import PackageDescription
+
+let package = Package(
+    name: "era",
+    platforms: [.macOS(.v14)],
+    products: [
+        .executable(name: "era", targets: ["era"]),
+        .library(name: "LinearAlgebra", targets: ["LinearAlgebra"]),
+        .library(name: "EmbeddingIO", targets: ["EmbeddingIO"]),
+        .library(name: "Retrieval", targets: ["Retrieval"]),
+        .library(name: "Alignment", targets: ["Alignment"]),
+        .library(name: "Pipeline", targets: ["Pipeline"]),
+    ],
+    dependencies: [
+        .package(url: "https://github.com/apple/swift-argument-parser", from: "1.5.0"),
+        .package(url: "https://github.com/jpsim/Yams", from: "6.0.0"),
+    ],
+    targets: [
+        .systemLibrary(
+            name: "CLapack",
+            pkgConfig: "lapacke",
+            providers: [.apt(["liblapacke-dev", "libopenblas-dev"])]
+        ),
+        .target(name: "LinearAlgebra", dependencies: ["CLapack"]),
+        .target(name: "EmbeddingIO", dependencies: ["LinearAlgebra"]),
+        .target(name: "Retrieval", dependencies: ["LinearAlgebra", "EmbeddingIO"]),
+        .target(name: "Alignment", dependencies: ["LinearAlgebra", "EmbeddingIO", "Retrieval"]),
+        .target(
+            name: "Pipeline",
+            dependencies: ["LinearAlgebra", "EmbeddingIO", "Retrieval", "Alignment", .product(name: "Yams", package: "Yams")]
+        ),
+        .executableTarget(
+            name: "era",
+            dependencies: [
+                "LinearAlgebra", "EmbeddingIO", "Retrieval", "Alignment", "Pipeline",
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+            ]
+        ),
+        .target(name: "_TestSupport", dependencies: ["LinearAlgebra", "EmbeddingIO"], path: "Tests/_TestSupport"),
+        .testTarget(name: "LinearAlgebraTests", dependencies: ["LinearAlgebra", "_TestSupport"]),
+        .testTarget(
+            name: "EmbeddingIOTests", dependencies: ["EmbeddingIO", "_TestSupport"],
+            resources: [.copy("Fixtures")]
+        ),
+        .testTarget(name: "RetrievalTests", dependencies: ["Retrieval", "_TestSupport"]),
+        .testTarget(name: "AlignmentTests", dependencies: ["Alignment", "_TestSupport"]),
+        .testTarget(name: "PipelineTests", dependencies: ["Pipeline", "_TestSupport"]),
+        .testTarget(name: "eraTests", dependencies: ["_TestSupport"]),
+    ],
+    swiftLanguageModes: [.v6]
+)

@@ -1,0 +1,5 @@
+#ifndef ERA_CLAPACK_SHIM_H
+#define ERA_CLAPACK_SHIM_H
+#include <cblas.h>
+#include <lapacke.h>
+#endif

@@ -1,0 +1,141 @@
+/// A dense, row-major matrix of `Float` or `Double` in one contiguous buffer.
+///
+/// Use ``Matrix`` (Float) for data and training; `DenseMatrix<Double>` (``MatrixD``)
+/// for finite-difference checks and the float64 paths of Procrustes.
+///
+/// Element `(i, j)` lives at `storage[i * columns + j]`. This is the layout of a
+/// C-order `.npy` file and of an embedding table whose rows are vectors, so rows
+/// can be handed to BLAS without copying. A value type: copies share storage
+/// until one is written (copy-on-write of `Array`).
+public struct DenseMatrix<Scalar: BLASScalar>: Sendable, Hashable {
+    public private(set) var rows: Int
+    public private(set) var columns: Int
+    /// Row-major elements; `count == rows * columns`.
+    public var storage: [Scalar] {
+        didSet { precondition(storage.count == rows * columns, "Matrix storage resized") }
+    }
+
+    public var shape: Shape { Shape(rows, columns) }
+    public var count: Int { rows * columns }
+
+    /// A `rows x columns` matrix filled with `value`.
+    public init(rows: Int, columns: Int, repeating value: Scalar = 0) {
+        precondition(rows >= 0 && columns >= 0, "negative dimension")
+        self.rows = rows
+        self.columns = columns
+        self.storage = [Scalar](repeating: value, count: rows * columns)
+    }
+
+    /// Wraps row-major `storage`; its count must be `rows * columns`.
+    public init(rows: Int, columns: Int, storage: [Scalar]) {
+        precondition(rows >= 0 && columns >= 0, "negative dimension")
+        precondition(storage.count == rows * columns, "storage count \(storage.count) != \(rows) x \(columns)")
+        self.rows = rows
+        self.columns = columns
+        self.storage = storage
+    }
+
+    /// A matrix from nested rows (convenient in tests); all rows must have equal length.
+    public init(_ nested: [[Scalar]]) {
+        let columns = nested.first?.count ?? 0
+        precondition(nested.allSatisfy { $0.count == columns }, "ragged rows")
+        self.init(rows: nested.count, columns: columns, storage: nested.flatMap { $0 })
+    }
+
+    /// The `rows x columns` matrix with ones on the main diagonal (rectangular allowed).
+    public static func identity(rows: Int, columns: Int) -> DenseMatrix {
+        var m = DenseMatrix(rows: rows, columns: columns)
+        for i in 0..<min(rows, columns) { m.storage[i * columns + i] = 1 }
+        return m
+    }
+
+    public static func identity(_ n: Int) -> DenseMatrix { identity(rows: n, columns: n) }
+
+    public subscript(row: Int, column: Int) -> Scalar {
+        get {
+            precondition(row >= 0 && row < rows && column >= 0 && column < columns, "index out of range")
+            return storage[row * columns + column]
+        }
+        set {
+            precondition(row >= 0 && row < rows && column >= 0 && column < columns, "index out of range")
+            storage[row * columns + column] = newValue
+        }
+    }
+
+    /// Row `i` as an array (a copy).
+    public func row(_ i: Int) -> [Scalar] {
+        precondition(i >= 0 && i < rows, "row out of range")
+        return Array(storage[(i * columns)..<((i + 1) * columns)])
+    }
+
+    /// The matrix made of the given rows, in the given order.
+    /// - Complexity: O(`indices.count * columns`).
+    public func gatherRows<C: Collection>(_ indices: C) -> DenseMatrix where C.Element == Int {
+        var out = [Scalar]()
+        out.reserveCapacity(indices.count * columns)
+        storage.withUnsafeBufferPointer { src in
+            for i in indices {
+                precondition(i >= 0 && i < rows, "row out of range")
+                out.append(contentsOf: src[(i * columns)..<((i + 1) * columns)])
+            }
+        }
+        return DenseMatrix(rows: indices.count, columns: columns, storage: out)
+    }
+
+    /// The transpose, materialized.
+    /// - Complexity: O(`rows * columns`).
+    public var transposed: DenseMatrix {
+        var out = DenseMatrix(rows: columns, columns: rows)
+        storage.withUnsafeBufferPointer { src in
+            out.storage.withUnsafeMutableBufferPointer { dst in
+                // Blocked so both sides stay in cache on large matrices.
+                let block = 32
+                for i0 in stride(from: 0, to: rows, by: block) {
+                    for j0 in stride(from: 0, to: columns, by: block) {
+                        for i in i0..<min(i0 + block, rows) {
+                            for j in j0..<min(j0 + block, columns) {
+                                dst[j * rows + i] = src[i * columns + j]
+                            }
+                        }
+                    }
+                }
+            }
+        }
+        return out
+    }
+
+    /// Calls `body` with the row-major elements.
+    public func withUnsafeBufferPointer<R>(_ body: (UnsafeBufferPointer<Scalar>) throws -> R) rethrows -> R {
+        try storage.withUnsafeBufferPointer(body)
+    }
+
+    /// Calls `body` with the mutable row-major elements.
+    public mutating func withUnsafeMutableBufferPointer<R>(
+        _ body: (inout UnsafeMutableBufferPointer<Scalar>) throws -> R
+    ) rethrows -> R {
+        try storage.withUnsafeMutableBufferPointer(body)
+    }
+
+    /// True when every element is finite (no NaN, no infinity).
+    public var isFinite: Bool { storage.allSatisfy { $0.isFinite } }
+}
+
+extension DenseMatrix: CustomStringConvertible {
+    public var description: String {
+        if count > 64 { return "DenseMatrix<\(Scalar.self)>\(shape)" }
+        let body = (0..<rows).map { i in row(i).map { "\($0)" }.joined(separator: ", ") }
+        return "DenseMatrix<\(Scalar.self)>\(shape)[" + body.joined(separator: "; ") + "]"
+    }
+}
+
+/// The single-precision matrix used for embeddings, maps and training.
+public typealias Matrix = DenseMatrix<Float>
+/// The double-precision matrix used for gradient checks and float64 solves.
+public typealias MatrixD = DenseMatrix<Double>
+
+extension DenseMatrix {
+    /// The same values converted to another precision.
+    public func converted<Other: BLASScalar>(to: Other.Type = Other.self) -> DenseMatrix<Other> {
+        DenseMatrix<Other>(rows: rows, columns: columns, storage: storage.map { Other($0) })
+    }
+}

@@ -1,0 +1,13 @@
+/// Read-only, row-major `Float` rows in one contiguous buffer: a ``Matrix`` in memory
+/// or a memory-mapped embedding file (EmbeddingIO's `MappedMatrix`).
+///
+/// Search and mapping code takes `some RowMatrix` so a corpus larger than RAM can be
+/// scanned block by block straight from the page cache.
+public protocol RowMatrix: Sendable {
+    var rows: Int { get }
+    var columns: Int { get }
+    /// Calls `body` with all `rows * columns` elements, row-major.
+    func withUnsafeBufferPointer<R>(_ body: (UnsafeBufferPointer<Float>) throws -> R) rethrows -> R
+}
+
+extension DenseMatrix: RowMatrix where Scalar == Float {}
