@@ -1,0 +1,41 @@
+#!/usr/bin/env python3
+"""Builds the compact quickstart example from ../shared/data/scifact (run from the repo root:
+`python3 Pipelines/quickstart/make_example.py ../shared/data/scifact`). numpy only.
+
+Everything is stored as float16 to stay small (< 12 MB); era reads <f2 and converts to float32.
+The alignment sample is 1,000 corpus documents (ERA's budget) drawn with seed 0; no query text
+is used for alignment."""
+import os
+import shutil
+import sys
+
+import numpy as np
+
+src = sys.argv[1] if len(sys.argv) > 1 else "../shared/data/scifact"
+out = os.path.dirname(os.path.abspath(__file__))
+
+
+def ids(name):
+    with open(os.path.join(src, name), encoding="utf-8") as f:
+        return [line.rstrip("\n") for line in f if line.strip()]
+
+
+def save(name, a):
+    np.save(os.path.join(out, name), a.astype(np.float16))
+
+
+cids = ids("corpus_ids.txt")
+minilm_corpus = np.load(os.path.join(src, "minilm.corpus.npy"))
+mpnet_corpus = np.load(os.path.join(src, "mpnet.corpus.npy"))
+rows = np.sort(np.random.default_rng(0).choice(len(cids), size=1000, replace=False))
+
+save("index.minilm.npy", minilm_corpus)
+save("queries.mpnet.npy", np.load(os.path.join(src, "mpnet.queries.npy")))
+save("queries.minilm.npy", np.load(os.path.join(src, "minilm.queries.npy")))
+save("align.mpnet.npy", mpnet_corpus[rows])
+save("align.minilm.npy", minilm_corpus[rows])
+with open(os.path.join(out, "align_ids.txt"), "w", encoding="utf-8") as f:
+    f.writelines(cids[i] + "\n" for i in rows)
+for name in ("corpus_ids.txt", "query_ids.txt", "qrels.train.tsv", "qrels.test.tsv"):
+    shutil.copyfile(os.path.join(src, name), os.path.join(out, name))
+print("wrote", sorted(os.listdir(out)))
