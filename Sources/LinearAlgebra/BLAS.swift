@@ -11,8 +11,9 @@ public enum Transpose: Sendable, Hashable {
 /// `Float` or `Double`: the element types BLAS and LAPACK compute with.
 ///
 /// The underscored requirements are the per-precision entry points; call them
-/// through ``BLAS`` (and the `Matrix` methods) rather than directly.
-public protocol BLASScalar: BinaryFloatingPoint, Sendable, Hashable, LosslessStringConvertible
+/// through ``BLAS`` (and the `Matrix` methods) rather than directly. The LAPACK
+/// entry points come from ``LAPACKScalar`` (LAPACK.swift).
+public protocol BLASScalar: LAPACKScalar, BinaryFloatingPoint, Sendable, Hashable, LosslessStringConvertible
 where RawSignificand: FixedWidthInteger {
     static func _gemm(_ transA: Transpose, _ transB: Transpose, _ m: Int, _ n: Int, _ k: Int, _ alpha: Self,
                       _ a: UnsafePointer<Self>, _ lda: Int, _ b: UnsafePointer<Self>, _ ldb: Int, _ beta: Self,
