@@ -1,0 +1,98 @@
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Musl)
+import Musl
+#elseif canImport(Darwin)
+import Darwin
+#endif
+import Foundation
+import LinearAlgebra
+
+/// A read-only `.npy` matrix served straight from a memory mapping of the file (zero copy).
+///
+/// Pages are loaded by the OS on first touch and shared with the page cache, so mapping a
+/// 1.5 GB corpus is instant and costs no heap; a full scan (search, ``checkFinite(_:path:)``)
+/// reads it once from disk. Copies of the struct share one mapping, unmapped when the last
+/// copy goes away. The file must not be truncated while mapped (SIGBUS, as with numpy's
+/// `mmap_mode='r'`); writers in EmbeddingIO replace files by rename, which is safe.
+public struct MappedMatrix: RowMatrix, Sendable {
+    public let rows: Int
+    public let columns: Int
+    /// The mapped file.
+    public let path: String
+    private let region: MappedRegion
+    /// Byte offset of the first element in the mapping (a multiple of 4, checked by `Npy.map`).
+    private let dataOffset: Int
+
+    init(rows: Int, columns: Int, path: String, region: MappedRegion, dataOffset: Int) {
+        self.rows = rows
+        self.columns = columns
+        self.path = path
+        self.region = region
+        self.dataOffset = dataOffset
+    }
+
+    /// Calls `body` with all `rows * columns` elements, row-major, read from the mapping.
+    public func withUnsafeBufferPointer<R>(_ body: (UnsafeBufferPointer<Float>) throws -> R) rethrows -> R {
+        // Keep the mapping alive while `body` holds the pointer.
+        try withExtendedLifetime(region) {
+            let elements = (region.base + dataOffset).assumingMemoryBound(to: Float.self)
+            return try body(UnsafeBufferPointer(start: elements, count: rows * columns))
+        }
+    }
+
+    /// Element `(row, column)`.
+    public subscript(row: Int, column: Int) -> Float {
+        precondition(row >= 0 && row < rows && column >= 0 && column < columns, "index out of range")
+        return withUnsafeBufferPointer { $0[row * columns + column] }
+    }
+
+    /// Row `i` as an array (a copy).
+    public func row(_ i: Int) -> [Float] {
+        precondition(i >= 0 && i < rows, "row out of range")
+        return withUnsafeBufferPointer { Array($0[(i * columns)..<((i + 1) * columns)]) }
+    }
+
+    /// The rows `indices`, in that order, copied into a ``Matrix``.
+    /// - Complexity: O(`indices.count * columns`).
+    public func gatherRows<C: Collection>(_ indices: C) -> Matrix where C.Element == Int {
+        withUnsafeBufferPointer { src in
+            var out = [Float]()
+            out.reserveCapacity(indices.count * columns)
+            for i in indices {
+                precondition(i >= 0 && i < rows, "row out of range")
+                out.append(contentsOf: src[(i * columns)..<((i + 1) * columns)])
+            }
+            return Matrix(rows: indices.count, columns: columns, storage: out)
+        }
+    }
+
+    /// All elements copied into an in-memory ``Matrix``.
+    /// - Complexity: O(`rows * columns`).
+    public func materialized() -> Matrix {
+        withUnsafeBufferPointer { Matrix(rows: rows, columns: columns, storage: Array($0)) }
+    }
+}
+
+/// Owns one `mmap` region and unmaps it on deinit.
+///
+/// `@unchecked Sendable` is safe: the mapping is `PROT_READ`, so no thread can write through
+/// it, and the pointer and length are immutable after init; the only mutation is `munmap`
+/// in deinit, which runs once, after every reference (and so every reader) is gone.
+final class MappedRegion: @unchecked Sendable {
+    let base: UnsafeRawPointer
+    let length: Int
+
+    /// Maps the whole of `file` read-only and shared.
+    init(_ file: ReadableFile) throws {
+        precondition(file.size > 0, "cannot map an empty file")
+        guard let pointer = mmap(nil, file.size, PROT_READ, MAP_SHARED, file.descriptor, 0),
+              pointer != MAP_FAILED else {
+            throw EmbeddingIOError.posix("memory-map", path: file.path, errno: errno)
+        }
+        base = UnsafeRawPointer(pointer)
+        length = file.size
+    }
+
+    deinit { munmap(UnsafeMutableRawPointer(mutating: base), length) }
+}

@@ -1,0 +1,106 @@
+import Foundation
+import Testing
+import LinearAlgebra
+@testable import EmbeddingIO
+
+/// A fresh temporary directory, removed when the value is released.
+final class TemporaryDirectory {
+    let url: URL
+
+    init() throws {
+        url = FileManager.default.temporaryDirectory
+            .appendingPathComponent("EmbeddingIOTests-\(UUID().uuidString)", isDirectory: true)
+        try FileManager.default.createDirectory(at: url, withIntermediateDirectories: true)
+    }
+
+    deinit { try? FileManager.default.removeItem(at: url) }
+
+    func file(_ name: String) -> URL { url.appendingPathComponent(name) }
+
+    /// Writes `bytes` to `name` and returns its URL.
+    func write(_ name: String, _ bytes: [UInt8]) throws -> URL {
+        let target = file(name)
+        try Data(bytes).write(to: target)
+        return target
+    }
+
+    func write(_ name: String, text: String) throws -> URL { try write(name, Array(text.utf8)) }
+
+    /// Names of the files now in the directory, sorted.
+    func contents() throws -> [String] {
+        try FileManager.default.contentsOfDirectory(atPath: url.path).sorted()
+    }
+}
+
+/// A fixture file of `Tests/EmbeddingIOTests/Fixtures`.
+func fixture(_ name: String) throws -> URL {
+    let parts = name.split(separator: ".", maxSplits: 1).map(String.init)
+    return try #require(Bundle.module.url(forResource: parts[0], withExtension: parts[1], subdirectory: "Fixtures"),
+                        "missing fixture \(name)")
+}
+
+/// The 3 x 4 matrix of every fixture: a[i, j] = (i * 4 + j) / 8 - 0.75.
+let fixtureMatrix = Matrix(rows: 3, columns: 4, storage: (0..<12).map { Float($0) / 8 - 0.75 })
+
+/// Runs `body`, requires an `EmbeddingIOError` of `kind`, and checks its description names `url`'s file.
+@discardableResult
+func expectIOError(
+    _ kind: EmbeddingIOError.Kind, naming url: URL, sourceLocation: SourceLocation = #_sourceLocation,
+    _ body: () throws -> Void
+) -> EmbeddingIOError? {
+    do {
+        try body()
+        Issue.record("expected an EmbeddingIOError of kind \(kind), nothing was thrown", sourceLocation: sourceLocation)
+        return nil
+    } catch let error as EmbeddingIOError {
+        #expect(error.kind == kind, "\(error)", sourceLocation: sourceLocation)
+        #expect(error.description.contains(url.lastPathComponent), "\(error)", sourceLocation: sourceLocation)
+        return error
+    } catch {
+        Issue.record("expected an EmbeddingIOError, got \(error)", sourceLocation: sourceLocation)
+        return nil
+    }
+}
+
+/// A `.npy` file built by hand: version `major`, header text `dict` (padded to 64), then `data`.
+func npyBytes(dict: String, data: [UInt8], major: UInt8 = 1) -> [UInt8] {
+    let lengthSize = major == 1 ? 2 : 4
+    let unpadded = 8 + lengthSize + dict.utf8.count + 1
+    let headerLength = dict.utf8.count + 1 + (64 - unpadded % 64) % 64
+    var bytes: [UInt8] = [0x93, 0x4E, 0x55, 0x4D, 0x50, 0x59, major, 0]
+    for k in 0..<lengthSize { bytes.append(UInt8(truncatingIfNeeded: headerLength >> (8 * k))) }
+    bytes += Array(dict.utf8) + [UInt8](repeating: 0x20, count: headerLength - dict.utf8.count - 1) + [0x0A]
+    return bytes + data
+}
+
+/// The little-endian bytes of `values` as float32.
+func float32Bytes(_ values: [Float]) -> [UInt8] { values.withUnsafeBytes { Array($0) } }
+
+/// Whether `python3 -c "import <module>"` succeeds (for interop tests).
+func pythonHasModule(_ module: String) -> Bool {
+    (try? runPython("import \(module)")) != nil
+}
+
+/// Runs `python3 -c script args...`; returns stdout, throws on a non-zero exit with stderr.
+@discardableResult
+func runPython(_ script: String, _ arguments: [String] = []) throws -> String {
+    let process = Process()
+    process.executableURL = URL(fileURLWithPath: "/usr/bin/env")
+    process.arguments = ["python3", "-c", script] + arguments
+    let out = Pipe(), err = Pipe()
+    process.standardOutput = out
+    process.standardError = err
+    try process.run()
+    let stdout = out.fileHandleForReading.readDataToEndOfFile()
+    let stderr = err.fileHandleForReading.readDataToEndOfFile()
+    process.waitUntilExit()
+    guard process.terminationStatus == 0 else {
+        throw PythonFailure(message: String(decoding: stderr, as: UTF8.self))
+    }
+    return String(decoding: stdout, as: UTF8.self)
+}
+
+struct PythonFailure: Error, CustomStringConvertible {
+    var message: String
+    var description: String { "python3 failed: \(message)" }
+}
