@@ -1,0 +1,80 @@
+import EmbeddingIO
+
+/// Per-query values and means of IR measures over a set of queries.
+///
+/// Columns are aligned with ``queries`` (sorted byte-wise), so two reports over the same queries
+/// can be compared pairwise (see ``PairedSignificance``).
+public struct EvaluationReport: Sendable, Hashable {
+    /// Metric names in report order, e.g. `["ndcg@10", "recall@10", "p@10", "mrr@10", "map@10", ...]`.
+    public let metricNames: [String]
+    /// Evaluated query ids, sorted byte-wise.
+    public let queries: [String]
+    /// `columns[metric][i]` = value of `metric` for `queries[i]`.
+    public let columns: [String: [Double]]
+    /// Mean of each metric over ``queries`` (0 when there are none).
+    public let mean: [String: Double]
+
+    public init(metricNames: [String], queries: [String], columns: [String: [Double]]) {
+        precondition(metricNames.allSatisfy { columns[$0]?.count == queries.count }, "ragged evaluation columns")
+        self.metricNames = metricNames
+        self.queries = queries
+        self.columns = columns
+        var mean = [String: Double]()
+        for name in metricNames {
+            let values = columns[name]!
+            mean[name] = values.isEmpty ? 0 : values.reduce(0, +) / Double(values.count)
+        }
+        self.mean = mean
+    }
+
+    /// Number of evaluated queries.
+    public var count: Int { queries.count }
+
+    /// Per-query values of `metric` aligned with ``queries``, or nil for an unknown name.
+    public func values(of metric: String) -> [Double]? { columns[metric] }
+
+    /// All measures of one query, or nil when it was not evaluated.
+    /// - Complexity: O(queries) to find the query.
+    public func metrics(ofQuery query: String) -> [String: Double]? {
+        guard let i = queries.firstIndex(of: query) else { return nil }
+        return Dictionary(uniqueKeysWithValues: metricNames.map { ($0, columns[$0]![i]) })
+    }
+
+    /// The same report over the evaluated queries that are in `subset` (means recomputed).
+    public func restricted(to subset: Set<String>) -> EvaluationReport {
+        let keep = queries.indices.filter { subset.contains(queries[$0]) }
+        return EvaluationReport(
+            metricNames: metricNames, queries: keep.map { queries[$0] },
+            columns: columns.mapValues { column in keep.map { column[$0] } })
+    }
+
+    /// The "unseen documents" subset: evaluated queries none of whose relevant documents
+    /// (grade > 0 in `testQrels`) is relevant to any query of `trainQrels`. These measure
+    /// whether an adapter trained on `trainQrels` generalizes beyond memorizing its documents.
+    public func unseen(testQrels: Qrels, trainQrels: Qrels) -> EvaluationReport {
+        restricted(to: testQrels.queries(withNoRelevantDocumentIn: trainQrels))
+    }
+}
+
+extension Qrels {
+    /// Documents with grade > 0 for `query` (empty when the query is not judged).
+    func relevantDocuments(of query: String) -> Set<String> {
+        Set((judgments[query] ?? [:]).compactMap { $0.value > 0 ? $0.key : nil })
+    }
+
+    /// Every document with grade > 0 for some query.
+    var allRelevantDocuments: Set<String> {
+        var out = Set<String>()
+        for judged in judgments.values { for (doc, grade) in judged where grade > 0 { out.insert(doc) } }
+        return out
+    }
+
+    /// Queries with at least one relevant document, none of which is relevant in `other`.
+    func queries(withNoRelevantDocumentIn other: Qrels) -> Set<String> {
+        let seen = other.allRelevantDocuments
+        return Set(judgments.keys.filter { query in
+            let relevant = relevantDocuments(of: query)
+            return !relevant.isEmpty && relevant.isDisjoint(with: seen)
+        })
+    }
+}

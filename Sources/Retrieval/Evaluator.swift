@@ -1,0 +1,139 @@
+import EmbeddingIO
+import LinearAlgebra
+
+/// Counts of qrels queries left out of an evaluation (reported, never printed).
+public struct EvaluationWarnings: Sendable, Hashable {
+    /// Queries in the qrels.
+    public var qrelsQueries: Int
+    /// Qrels queries with a relevant document but no embedding (no row in the query matrix).
+    public var queriesWithoutEmbedding: Int
+    /// Qrels queries without any document of grade > 0.
+    public var queriesWithoutRelevant: Int
+    /// Relevant (query, document) pairs whose document is not in the corpus; they still count
+    /// in recall and ideal DCG, as in trec_eval.
+    public var relevantDocumentsMissingFromCorpus: Int
+
+    /// Human-readable lines for the non-zero counts.
+    public var messages: [String] {
+        var out = [String]()
+        if queriesWithoutEmbedding > 0 { out.append("\(queriesWithoutEmbedding) qrels queries skipped: no query embedding") }
+        if queriesWithoutRelevant > 0 { out.append("\(queriesWithoutRelevant) qrels queries skipped: no relevant document") }
+        if relevantDocumentsMissingFromCorpus > 0 {
+            out.append("\(relevantDocumentsMissingFromCorpus) relevant judgments name documents missing from the corpus")
+        }
+        return out
+    }
+}
+
+/// Wall times of an evaluation, in seconds.
+public struct EvaluationTiming: Sendable, Hashable {
+    /// Applying `mapQueries` (0 without a map).
+    public var mapSeconds: Double
+    /// Mapping plus exact search (the figure `peer.py evaluate` reports as `search_s`).
+    public var searchSeconds: Double
+    /// Evaluated queries per second of ``searchSeconds``.
+    public var queriesPerSecond: Double
+}
+
+/// Everything one evaluation produced.
+public struct EvaluationRun: Sendable, Hashable {
+    public var report: EvaluationReport
+    /// Query id -> retrieved document ids, best first (depth = max(100, max cutoff)).
+    public var rankings: [String: [String]]
+    public var timing: EvaluationTiming
+    public var warnings: EvaluationWarnings
+}
+
+/// End-to-end evaluation of query embeddings against a document index (`peer.py evaluate`).
+///
+/// Evaluated queries: those in `qrels` with a document of grade > 0 and a row in `queries`,
+/// sorted byte-wise. Their rows are gathered, optionally mapped (`mapQueries`), searched
+/// exactly against the corpus to depth max(100, max cutoff) with trec_eval's tie rule (equal
+/// scores: larger document id first), and scored with ``IRMetrics``.
+public enum Evaluator {
+    /// Search depth for `cutoffs`: 100 at least (recall@100 and map@100 need it).
+    public static func depth(cutoffs: [Int]) -> Int { max(100, cutoffs.max() ?? 0) }
+
+    /// - Parameters:
+    ///   - queries / queryIds: query embeddings and their ids (one per row, unique).
+    ///   - corpus / corpusIds: the index's document embeddings (may be memory-mapped) and ids.
+    ///   - ignoreIdenticalIds: BEIR's rule, a query may not retrieve the document with its own id.
+    ///   - mapQueries: applied to the gathered `q x p` queries; must return `q x d` (timed).
+    /// - Throws: ``RetrievalError`` (id counts, duplicates, dimensions, cutoffs, no query to
+    ///   evaluate) or whatever `mapQueries` throws.
+    public static func evaluate(
+        queries: some RowMatrix, queryIds: [String], corpus: some RowMatrix, corpusIds: [String],
+        qrels: Qrels, cutoffs: [Int] = IRMetrics.defaultCutoffs, ignoreIdenticalIds: Bool = false,
+        mapQueries: ((Matrix) throws -> Matrix)? = nil, search: ExactSearch = ExactSearch()
+    ) throws -> EvaluationRun {
+        guard queryIds.count == queries.rows else {
+            throw RetrievalError.idCountMismatch(what: "query ids", ids: queryIds.count, rows: queries.rows)
+        }
+        guard corpusIds.count == corpus.rows else {
+            throw RetrievalError.idCountMismatch(what: "corpus ids", ids: corpusIds.count, rows: corpus.rows)
+        }
+        guard !cutoffs.isEmpty else { throw RetrievalError.invalidCutoff(0) }
+        if let bad = cutoffs.first(where: { $0 <= 0 }) { throw RetrievalError.invalidCutoff(bad) }
+        let queryRow = try positions(queryIds, what: "query ids")
+        let corpusRow = try positions(corpusIds, what: "corpus ids")
+
+        var warnings = EvaluationWarnings(qrelsQueries: qrels.judgments.count, queriesWithoutEmbedding: 0,
+                                          queriesWithoutRelevant: 0, relevantDocumentsMissingFromCorpus: 0)
+        var evaluated = [String]()
+        for (query, judged) in qrels.judgments {
+            let relevant = judged.filter { $0.value > 0 }
+            if relevant.isEmpty { warnings.queriesWithoutRelevant += 1; continue }
+            warnings.relevantDocumentsMissingFromCorpus += relevant.keys.filter { corpusRow[$0] == nil }.count
+            if queryRow[query] == nil { warnings.queriesWithoutEmbedding += 1; continue }
+            evaluated.append(query)
+        }
+        evaluated.sort(by: byteWiseLess)
+        guard !evaluated.isEmpty else {
+            throw RetrievalError.empty("no qrels query has both a relevant document and an embedding")
+        }
+
+        let gathered = gatherRows(queries, evaluated.map { queryRow[$0]! })
+        let tieBreak = TieBreak.byteWiseIds(corpusIds)
+        let excluded: [Int?]? = ignoreIdenticalIds ? evaluated.map { corpusRow[$0] } : nil
+        SearchBenchmark.warmUp(gathered, corpus)
+        let start = ContinuousClock.now
+        let mapped = try mapQueries.map { try $0(gathered) } ?? gathered
+        let mapSeconds = seconds(since: start)
+        guard mapped.rows == gathered.rows else {
+            throw RetrievalError.idCountMismatch(what: "mapped queries", ids: gathered.rows, rows: mapped.rows)
+        }
+        let result = try search.search(queries: mapped, corpus: corpus, k: depth(cutoffs: cutoffs),
+                                       tieBreak: tieBreak, excluding: excluded)
+        let searchSeconds = seconds(since: start)
+
+        var rankings = [String: [String]](minimumCapacity: evaluated.count)
+        for (i, query) in evaluated.enumerated() { rankings[query] = result.ids(ofQuery: i, corpusIds: corpusIds) }
+        let report = try IRMetrics.evaluate(rankings: rankings, qrels: qrels, cutoffs: cutoffs)
+        let timing = EvaluationTiming(mapSeconds: mapSeconds, searchSeconds: searchSeconds,
+                                      queriesPerSecond: Double(evaluated.count) / searchSeconds)
+        return EvaluationRun(report: report, rankings: rankings, timing: timing, warnings: warnings)
+    }
+
+    private static func positions(_ ids: [String], what: String) throws(RetrievalError) -> [String: Int] {
+        var out = [String: Int](minimumCapacity: ids.count)
+        for (i, id) in ids.enumerated() where out.updateValue(i, forKey: id) != nil {
+            throw .duplicateId(what: what, id: id)
+        }
+        return out
+    }
+
+    private static func gatherRows(_ m: some RowMatrix, _ rows: [Int]) -> Matrix {
+        let d = m.columns
+        var storage = [Float]()
+        storage.reserveCapacity(rows.count * d)
+        m.withUnsafeBufferPointer { src in
+            for r in rows { storage.append(contentsOf: src[(r * d)..<((r + 1) * d)]) }
+        }
+        return Matrix(rows: rows.count, columns: d, storage: storage)
+    }
+
+    static func seconds(since start: ContinuousClock.Instant) -> Double {
+        let elapsed = ContinuousClock.now - start
+        return Double(elapsed.components.seconds) + Double(elapsed.components.attoseconds) * 1e-18
+    }
+}

@@ -1,0 +1,111 @@
+import LinearAlgebra
+
+/// Exact maximum-inner-product search: scores `Q * D^T` block by block (one `sgemm` per block),
+/// and a bounded top-k per query. The corpus is read chunk by chunk straight from its buffer
+/// (a memory-mapped file is never copied) and no full score row is ever sorted.
+///
+/// Cosine similarity when both sides have unit rows. Results are ordered by score descending,
+/// ties by ``TieBreak`` rank descending (trec_eval's rule with ``TieBreak/byteWiseIds(_:)``).
+/// A tie that straddles position k keeps the documents with the larger tie rank, so the result is
+/// fully deterministic (numpy's argpartition cuts such a tie arbitrarily).
+public struct ExactSearch: Sendable {
+    /// Corpus rows per gemm block (the `n` of the gemm).
+    public var corpusChunkRows: Int
+    /// Query rows per gemm block (the `m` of the gemm).
+    public var queryBlockRows: Int
+
+    /// Block sizes: `queryBlockRows x corpusChunkRows` floats of scores per gemm; the defaults
+    /// (512 x 2048 = 4 MiB) keep the score block and the corpus chunk in the L3 cache.
+    public init(corpusChunkRows: Int = 2048, queryBlockRows: Int = 512) {
+        precondition(corpusChunkRows > 0 && queryBlockRows > 0, "block sizes must be positive")
+        self.corpusChunkRows = corpusChunkRows
+        self.queryBlockRows = queryBlockRows
+    }
+
+    /// The `k` best corpus rows for every query row.
+    ///
+    /// - Parameters:
+    ///   - queries: `q x d` query vectors (row-major).
+    ///   - corpus: `n x d` document vectors; may be a memory-mapped file.
+    ///   - k: results per query (> 0); a query gets `min(k, n)` (minus an excluded row).
+    ///   - tieBreak: order of equal scores (default: higher row first).
+    ///   - excluding: nil, or one entry per query: a corpus row that query may not retrieve
+    ///     (BEIR's rule for a query whose id equals a document id), or nil for none.
+    /// - Throws: ``RetrievalError/dimensionMismatch(queries:corpus:)``, ``RetrievalError/invalidCutoff(_:)``,
+    ///   ``RetrievalError/invalidExclusion(_:)`` (wrong count or a row outside the corpus),
+    ///   ``RetrievalError/idCountMismatch(what:ids:rows:)`` (tie ranks not one per corpus row).
+    /// - Complexity: O(q * n * d) flops in gemm, O(q * n) comparisons, O(q * k log k) extra memory work.
+    public func search(
+        queries: some RowMatrix, corpus: some RowMatrix, k: Int,
+        tieBreak: TieBreak = .rowIndex, excluding: [Int?]? = nil
+    ) throws(RetrievalError) -> SearchResult {
+        guard k > 0 else { throw .invalidCutoff(k) }
+        guard queries.columns == corpus.columns else {
+            throw .dimensionMismatch(queries: queries.columns, corpus: corpus.columns)
+        }
+        if let ranks = tieBreak.ranks, ranks.count != corpus.rows {
+            throw .idCountMismatch(what: "tie-break ranks", ids: ranks.count, rows: corpus.rows)
+        }
+        var excluded = [Int](repeating: -1, count: queries.rows)
+        if let excluding {
+            guard excluding.count == queries.rows else {
+                throw .invalidExclusion("\(excluding.count) entries for \(queries.rows) queries")
+            }
+            for (q, row) in excluding.enumerated() {
+                guard let row else { continue }
+                guard row >= 0 && row < corpus.rows else {
+                    throw .invalidExclusion("query \(q): corpus row \(row) outside 0..<\(corpus.rows)")
+                }
+                excluded[q] = row
+            }
+        }
+        let heaps = TopKHeaps(queries: queries.rows, k: min(k, max(corpus.rows, 1)))
+        if queries.rows > 0 && corpus.rows > 0 {
+            queries.withUnsafeBufferPointer { q in
+                corpus.withUnsafeBufferPointer { d in
+                    scan(q.baseAddress!, queryCount: queries.rows, d.baseAddress!, corpusCount: corpus.rows,
+                         dim: corpus.columns, heaps: heaps, tieBreak: tieBreak, excluded: excluded)
+                }
+            }
+        }
+        return heaps.result(tieBreak: tieBreak, requestedK: k)
+    }
+
+    /// Corpus chunks in the outer loop (each chunk is read from memory once and stays in cache
+    /// while every query block is scored against it), query blocks inside.
+    private func scan(_ q: UnsafePointer<Float>, queryCount: Int, _ d: UnsafePointer<Float>, corpusCount: Int,
+                      dim: Int, heaps: TopKHeaps, tieBreak: TieBreak, excluded: [Int]) {
+        let chunkRows = min(corpusChunkRows, corpusCount)
+        let blockRows = min(queryBlockRows, queryCount)
+        let block = UnsafeMutablePointer<Float>.allocate(capacity: chunkRows * blockRows)
+        defer { block.deallocate() }
+        let anyExcluded = excluded.contains { $0 >= 0 }
+        withRanks(tieBreak) { ranks in
+            for c0 in stride(from: 0, to: corpusCount, by: chunkRows) {
+                let cn = min(chunkRows, corpusCount - c0)
+                for q0 in stride(from: 0, to: queryCount, by: blockRows) {
+                    let qn = min(blockRows, queryCount - q0)
+                    if dim == 0 {
+                        block.update(repeating: 0, count: qn * cn)
+                    } else {
+                        BLAS.gemm(.none, .transposed, m: qn, n: cn, k: dim,
+                                  a: q + q0 * dim, lda: dim, b: d + c0 * dim, ldb: dim, c: block, ldc: cn)
+                    }
+                    for i in 0..<qn {
+                        let row = block + i * cn
+                        if anyExcluded {
+                            let e = excluded[q0 + i]
+                            if e >= c0 && e < c0 + cn { row[e - c0] = .nan }  // NaN never enters a heap
+                        }
+                        heaps.offer(query: q0 + i, scores: row, count: cn, firstRow: c0, ranks: ranks)
+                    }
+                }
+            }
+        }
+    }
+
+    private func withRanks<R>(_ tieBreak: TieBreak, _ body: (UnsafePointer<Int32>?) -> R) -> R {
+        guard let ranks = tieBreak.ranks else { return body(nil) }
+        return ranks.withUnsafeBufferPointer { body($0.baseAddress) }
+    }
+}

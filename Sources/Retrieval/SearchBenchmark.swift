@@ -1,0 +1,123 @@
+import Foundation
+import LinearAlgebra
+
+/// Figures of one synthetic exact-search run (the counterpart of `peer.py search-synthetic`).
+public struct SearchBenchmarkResult: Sendable, Hashable, Codable {
+    public var docs: Int
+    public var queries: Int
+    public var dim: Int
+    public var k: Int
+    /// Wall time of the search only (gemm blocks + top-k), after one warm-up gemm.
+    public var searchSeconds: Double
+    public var queriesPerSecond: Double
+    /// `2 * docs * queries * dim / searchSeconds / 1e9`.
+    public var gflops: Double
+    /// The process's peak resident set (VmHWM of /proc/self/status) after the run; nil where
+    /// /proc is absent. Memory-mapped pages that were touched count.
+    public var peakRSSBytes: Int?
+    /// Whether the corpus was scanned from a memory-mapped `.npy` file.
+    public var mapped: Bool
+}
+
+/// Synthetic exact top-k search on random unit vectors: seeded standard normal float32 rows
+/// scaled to unit norm, corpus first then queries from the same stream (as `peer.py`, though
+/// the numbers differ from numpy's generator).
+public enum SearchBenchmark {
+    /// Rows generated at a time (bounds the temporary memory).
+    static let generationChunkRows = 16_384
+
+    /// Generates the data, warms BLAS up with one small gemm, and times one ``ExactSearch`` run.
+    ///
+    /// With `mappedFile`, the corpus is written chunk by chunk to that path as a float32 `.npy`,
+    /// memory-mapped and scanned from the map (never held whole in an Array), and the file is
+    /// removed afterwards. Otherwise the corpus is an in-memory ``Matrix``.
+    /// - Throws: ``RetrievalError`` for non-positive sizes; file errors for `mappedFile`.
+    public static func run(docs: Int, queries: Int, dim: Int, k: Int, seed: UInt64 = 0,
+                           mappedFile: URL? = nil, search: ExactSearch = ExactSearch()) throws -> SearchBenchmarkResult {
+        guard docs > 0, queries > 0, dim > 0 else { throw RetrievalError.empty("docs, queries and dim must be positive") }
+        guard k > 0 else { throw RetrievalError.invalidCutoff(k) }
+        var generator = SplitMix64(seed: seed)
+        let seconds: Double
+        if let mappedFile {
+            let path = mappedFile.path
+            try NpyScratchFile.write(path: path, rows: docs, columns: dim, chunkRows: generationChunkRows) { _, n, out in
+                fillUnitRows(out, rows: n, columns: dim, using: &generator)
+            }
+            defer { try? FileManager.default.removeItem(atPath: path) }
+            let queryMatrix = randomUnitRows(queries, dim, using: &generator)
+            let corpus = try MappedScratchMatrix(path: path, rows: docs, columns: dim)
+            seconds = try timedSearch(search, queryMatrix, corpus, k)
+        } else {
+            let corpus = randomUnitRows(docs, dim, using: &generator)
+            let queryMatrix = randomUnitRows(queries, dim, using: &generator)
+            seconds = try timedSearch(search, queryMatrix, corpus, k)
+        }
+        return SearchBenchmarkResult(
+            docs: docs, queries: queries, dim: dim, k: k, searchSeconds: seconds,
+            queriesPerSecond: Double(queries) / seconds,
+            gflops: 2 * Double(docs) * Double(queries) * Double(dim) / seconds / 1e9,
+            peakRSSBytes: peakResidentBytes(), mapped: mappedFile != nil)
+    }
+
+    private static func timedSearch(_ search: ExactSearch, _ queries: Matrix, _ corpus: some RowMatrix,
+                                    _ k: Int) throws(RetrievalError) -> Double {
+        warmUp(queries, corpus)
+        let start = ContinuousClock.now
+        _ = try search.search(queries: queries, corpus: corpus, k: k)
+        let elapsed = ContinuousClock.now - start
+        return Double(elapsed.components.seconds) + Double(elapsed.components.attoseconds) * 1e-18
+    }
+
+    /// One small gemm so the BLAS thread start-up is not billed to the timed search.
+    static func warmUp(_ queries: some RowMatrix, _ corpus: some RowMatrix) {
+        let m = min(256, queries.rows), n = min(256, corpus.rows), d = corpus.columns
+        guard m > 0, n > 0, d > 0, queries.columns == d else { return }
+        var out = [Float](repeating: 0, count: m * n)
+        queries.withUnsafeBufferPointer { q in
+            corpus.withUnsafeBufferPointer { c in
+                out.withUnsafeMutableBufferPointer { o in
+                    BLAS.gemm(.none, .transposed, m: m, n: n, k: d, a: q.baseAddress!, lda: d,
+                              b: c.baseAddress!, ldb: d, c: o.baseAddress!, ldc: n)
+                }
+            }
+        }
+    }
+
+    static func randomUnitRows(_ rows: Int, _ columns: Int, using generator: inout SplitMix64) -> Matrix {
+        var m = Matrix(rows: rows, columns: columns)
+        m.withUnsafeMutableBufferPointer { fillUnitRows($0, rows: rows, columns: columns, using: &generator) }
+        return m
+    }
+
+    /// Standard normal entries (Box-Muller, float32), each row scaled to unit norm.
+    static func fillUnitRows(_ out: UnsafeMutableBufferPointer<Float>, rows: Int, columns: Int,
+                             using generator: inout SplitMix64) {
+        let scale: Float = 1.0 / Float(1 << 24)
+        var i = 0
+        while i < out.count {
+            let bits = generator.next()
+            let u1 = Float((bits >> 40) + 1) * scale                  // (0, 1]
+            let u2 = Float((bits >> 16) & 0xFF_FFFF) * scale           // [0, 1)
+            let radius = (-2 * logf(u1)).squareRoot()
+            let angle = 2 * Float.pi * u2
+            out[i] = radius * cosf(angle)
+            if i + 1 < out.count { out[i + 1] = radius * sinf(angle) }
+            i += 2
+        }
+        for r in 0..<rows {
+            let row = out.baseAddress! + r * columns
+            let norm = BLAS.nrm2(UnsafePointer(row), count: columns)
+            if norm > 0 { BLAS.scal(count: columns, alpha: 1 / norm, x: row) }
+        }
+    }
+
+    /// VmHWM (peak resident set) of this process in bytes, or nil without /proc.
+    public static func peakResidentBytes() -> Int? {
+        guard let status = try? String(contentsOfFile: "/proc/self/status", encoding: .utf8) else { return nil }
+        for line in status.split(separator: "\n") where line.hasPrefix("VmHWM:") {
+            let fields = line.split(separator: " ", omittingEmptySubsequences: true)
+            if fields.count >= 2, let kb = Int(fields[1]) { return kb * 1024 }
+        }
+        return nil
+    }
+}

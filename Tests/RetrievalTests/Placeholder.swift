@@ -1,3 +1,0 @@
-import Testing
-
-@Test func retrievalPlaceholder() { #expect(Bool(true)) }
