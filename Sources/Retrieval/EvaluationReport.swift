@@ -57,24 +57,12 @@ public struct EvaluationReport: Sendable, Hashable {
 }
 
 extension Qrels {
-    /// Documents with grade > 0 for `query` (empty when the query is not judged).
-    func relevantDocuments(of query: String) -> Set<String> {
-        Set((judgments[query] ?? [:]).compactMap { $0.value > 0 ? $0.key : nil })
-    }
-
-    /// Every document with grade > 0 for some query.
-    var allRelevantDocuments: Set<String> {
-        var out = Set<String>()
-        for judged in judgments.values { for (doc, grade) in judged where grade > 0 { out.insert(doc) } }
-        return out
-    }
-
     /// Queries with at least one relevant document, none of which is relevant in `other`.
     func queries(withNoRelevantDocumentIn other: Qrels) -> Set<String> {
-        let seen = other.allRelevantDocuments
+        let seen = other.citedDocuments
         return Set(judgments.keys.filter { query in
-            let relevant = relevantDocuments(of: query)
-            return !relevant.isEmpty && relevant.isDisjoint(with: seen)
+            let relevant = relevantDocuments(of: query).keys
+            return !relevant.isEmpty && relevant.allSatisfy { !seen.contains($0) }
         })
     }
 }
