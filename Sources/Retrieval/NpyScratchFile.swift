@@ -3,11 +3,10 @@ import Glibc
 #elseif canImport(Darwin)
 import Darwin
 #endif
-import LinearAlgebra
 
-/// Minimal writer and memory map of a C-order `<f4` `.npy` (format 1.0) file, used only by the
-/// synthetic search benchmark to scan a corpus larger than it wants to hold in an Array.
-/// Reading user files is EmbeddingIO's job; this type is deliberately internal and minimal.
+/// Minimal chunked writer of a C-order `<f4` `.npy` (format 1.0) file, used only by the synthetic
+/// search benchmark to produce a corpus larger than it wants to hold in an Array (EmbeddingIO's
+/// `Npy.write` takes a whole matrix). The benchmark maps the result with `Npy.map`.
 enum NpyScratchFile {
     struct IOError: Error, CustomStringConvertible {
         let path: String
@@ -49,37 +48,5 @@ enum NpyScratchFile {
             guard n > 0 else { throw IOError(path: path, message: "write failed (errno \(errno))") }
             done += n
         }
-    }
-}
-
-/// A read-only memory map of a `.npy` written by ``NpyScratchFile/write(path:rows:columns:chunkRows:fill:)``.
-/// The pages live in the page cache; only the rows actually touched become resident.
-final class MappedScratchMatrix: RowMatrix, @unchecked Sendable {
-    let rows: Int
-    let columns: Int
-    private let base: UnsafeMutableRawPointer
-    private let length: Int
-    private let dataOffset: Int
-
-    init(path: String, rows: Int, columns: Int) throws {
-        let fd = open(path, O_RDONLY)
-        guard fd >= 0 else { throw NpyScratchFile.IOError(path: path, message: "cannot open (errno \(errno))") }
-        defer { close(fd) }
-        dataOffset = NpyScratchFile.header(rows: rows, columns: columns).count
-        length = dataOffset + rows * columns * MemoryLayout<Float>.size
-        guard let map = mmap(nil, length, PROT_READ, MAP_SHARED, fd, 0), map != MAP_FAILED else {
-            throw NpyScratchFile.IOError(path: path, message: "mmap failed (errno \(errno))")
-        }
-        _ = madvise(map, length, MADV_SEQUENTIAL)
-        base = map
-        self.rows = rows
-        self.columns = columns
-    }
-
-    deinit { munmap(base, length) }
-
-    func withUnsafeBufferPointer<R>(_ body: (UnsafeBufferPointer<Float>) throws -> R) rethrows -> R {
-        let floats = (base + dataOffset).assumingMemoryBound(to: Float.self)
-        return try body(UnsafeBufferPointer(start: floats, count: rows * columns))
     }
 }

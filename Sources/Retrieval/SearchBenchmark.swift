@@ -1,3 +1,4 @@
+import EmbeddingIO
 import Foundation
 import LinearAlgebra
 
@@ -45,7 +46,7 @@ public enum SearchBenchmark {
             }
             defer { try? FileManager.default.removeItem(atPath: path) }
             let queryMatrix = randomUnitRows(queries, dim, using: &generator)
-            let corpus = try MappedScratchMatrix(path: path, rows: docs, columns: dim)
+            let corpus = try Npy.map(mappedFile)
             seconds = try timedSearch(search, queryMatrix, corpus, k)
         } else {
             let corpus = randomUnitRows(docs, dim, using: &generator)

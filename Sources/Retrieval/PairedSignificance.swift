@@ -1,0 +1,111 @@
+/// The outcome of a paired comparison of two runs over the same queries (run B minus run A).
+public struct PairedComparison: Sendable, Hashable {
+    /// Number of paired values (queries).
+    public var count: Int
+    public var meanA: Double
+    public var meanB: Double
+    /// mean(b_i - a_i) = meanB - meanA.
+    public var meanDifference: Double
+    /// Two-sided p-value of the randomization (sign-flip) test of "no difference".
+    public var pValue: Double
+    /// Paired bootstrap percentile interval of the mean difference.
+    public var confidenceInterval: ClosedRange<Double>
+    /// The interval's level, e.g. 0.95.
+    public var confidenceLevel: Double
+    /// Random sign-flip permutations and bootstrap resamples drawn (each).
+    public var trials: Int
+    public var seed: UInt64
+}
+
+/// Paired significance tests over per-query values (e.g. `ndcg@10` of two maps on the same queries).
+///
+/// - Randomization test: under H0 each difference d_i = b_i - a_i is as likely to have the other
+///   sign. Draw `trials` random sign vectors s and count how often |sum_i s_i d_i| >= |sum_i d_i|
+///   (up to rounding); p = (count + 1) / (trials + 1), so p is never 0 and identical runs give
+///   p = 1 exactly.
+/// - Bootstrap: resample the n pairs with replacement `trials` times; the interval is the
+///   (alpha/2, 1 - alpha/2) percentiles (linear interpolation, as numpy's default) of the
+///   resampled mean differences, alpha = 1 - confidence.
+/// Both use SplitMix64 streams derived from `seed`: equal inputs and seed give equal results.
+public enum PairedSignificance {
+    /// - Throws: ``RetrievalError/unpairedRuns(left:right:)`` (different lengths),
+    ///   ``RetrievalError/empty(_:)`` (no values or no trials),
+    ///   ``RetrievalError/invalidParameter(_:)`` (confidence not in (0, 1)).
+    /// - Complexity: O(trials * n).
+    public static func compare(_ a: [Double], _ b: [Double], trials: Int = 10_000, confidence: Double = 0.95,
+                               seed: UInt64 = 0) throws(RetrievalError) -> PairedComparison {
+        guard a.count == b.count else { throw .unpairedRuns(left: a.count, right: b.count) }
+        guard !a.isEmpty else { throw .empty("paired test without values") }
+        guard trials > 0 else { throw .empty("paired test with \(trials) trials") }
+        guard confidence > 0 && confidence < 1 else { throw .invalidParameter("confidence \(confidence) not in (0, 1)") }
+        let n = a.count
+        let differences = zip(a, b).map { $1 - $0 }
+        let total = differences.reduce(0, +)
+        let pValue = randomizationPValue(differences, observed: total, trials: trials, seed: seed)
+        let interval = bootstrapInterval(differences, trials: trials, confidence: confidence,
+                                         seed: seed ^ 0xB007_5742_A11D_5EED)
+        return PairedComparison(
+            count: n, meanA: a.reduce(0, +) / Double(n), meanB: b.reduce(0, +) / Double(n),
+            meanDifference: total / Double(n), pValue: pValue, confidenceInterval: interval,
+            confidenceLevel: confidence, trials: trials, seed: seed)
+    }
+
+    /// Compares `metric` of two reports; they must cover the same queries (paired by id).
+    /// - Throws: ``RetrievalError/unpairedRuns(left:right:)`` when the query lists differ,
+    ///   ``RetrievalError/invalidParameter(_:)`` for an unknown metric, and the errors of
+    ///   ``compare(_:_:trials:confidence:seed:)``.
+    public static func compare(_ a: EvaluationReport, _ b: EvaluationReport, metric: String, trials: Int = 10_000,
+                               confidence: Double = 0.95, seed: UInt64 = 0) throws(RetrievalError) -> PairedComparison {
+        guard a.queries == b.queries else { throw .unpairedRuns(left: a.count, right: b.count) }
+        guard let va = a.values(of: metric), let vb = b.values(of: metric) else {
+            throw .invalidParameter("unknown metric '\(metric)'")
+        }
+        return try compare(va, vb, trials: trials, confidence: confidence, seed: seed)
+    }
+
+    static func randomizationPValue(_ d: [Double], observed: Double, trials: Int, seed: UInt64) -> Double {
+        var generator = SplitMix64(seed: seed)
+        let magnitude = d.reduce(0) { $0 + abs($1) }
+        // Sums of the same numbers in another order may differ by rounding: count those as ties.
+        let threshold = abs(observed) - 1e-12 * max(1, magnitude)
+        var atLeastAsExtreme = 0
+        d.withUnsafeBufferPointer { values in
+            for _ in 0..<trials {
+                var sum = 0.0
+                var bits: UInt64 = 0
+                for i in 0..<values.count {
+                    if i & 63 == 0 { bits = generator.next() }
+                    sum += bits & 1 == 1 ? values[i] : -values[i]
+                    bits >>= 1
+                }
+                if abs(sum) >= threshold { atLeastAsExtreme += 1 }
+            }
+        }
+        return Double(atLeastAsExtreme + 1) / Double(trials + 1)
+    }
+
+    static func bootstrapInterval(_ d: [Double], trials: Int, confidence: Double, seed: UInt64) -> ClosedRange<Double> {
+        var generator = SplitMix64(seed: seed)
+        let n = d.count
+        var means = [Double](repeating: 0, count: trials)
+        d.withUnsafeBufferPointer { values in
+            for t in 0..<trials {
+                var sum = 0.0
+                for _ in 0..<n { sum += values[generator.index(below: n)] }
+                means[t] = sum / Double(n)
+            }
+        }
+        means.sort()
+        let alpha = 1 - confidence
+        return percentile(means, alpha / 2)...percentile(means, 1 - alpha / 2)
+    }
+
+    /// The q-quantile of sorted values, linear interpolation between closest ranks (numpy's default).
+    static func percentile(_ sorted: [Double], _ q: Double) -> Double {
+        let position = q * Double(sorted.count - 1)
+        let lower = Int(position.rounded(.down))
+        let upper = min(lower + 1, sorted.count - 1)
+        let fraction = position - Double(lower)
+        return sorted[lower] + (sorted[upper] - sorted[lower]) * fraction
+    }
+}
