@@ -1,0 +1,151 @@
+import Foundation
+
+/// Reads a pipeline file and everything it pulls in (`extends:`, `include:`, a stage's `extends:`)
+/// into one merged `ConfigNode`, collecting problems instead of stopping at the first.
+///
+/// Precedence, lowest first: the `extends:` parent, then each `include:` in order, then the file
+/// itself (and, applied later, `--set` overrides). Mappings merge key by key, recursively; a list
+/// or a scalar replaces whatever it overrides (so a file that writes `stages:` replaces the whole
+/// list). A stage's `extends:` names a preset whose mapping lies beneath that stage's own keys.
+/// Relative paths in `extends:`/`include:` are resolved against the file that writes them.
+struct ConfigLoader {
+    let currentDirectory: String
+    private(set) var problems: [ConfigProblem] = []
+
+    init(currentDirectory: String) {
+        self.currentDirectory = currentDirectory
+    }
+
+    /// Loads a pipeline file and resolves `extends:`/`include:` at its root and in its stages.
+    /// Returns nil when the file itself cannot be read or parsed (the problem is recorded).
+    mutating func loadPipeline(path: String) -> ConfigNode? {
+        let absolute = ConfigPaths.absolute(path, relativeTo: currentDirectory)
+        let display = ConfigPaths.display(absolute, currentDirectory: currentDirectory)
+        guard var root = loadDocument(absolutePath: absolute, display: display, chain: [],
+                                      reference: nil, referencePath: "") else { return nil }
+        resolveStagePresets(in: &root)
+        return root
+    }
+
+    // MARK: - Documents
+
+    /// Loads one file, then merges beneath it its `extends:` parent and its `include:` fragments.
+    /// `reference` is where the file was named (nil for the pipeline file itself).
+    private mutating func loadDocument(
+        absolutePath: String, display: String, chain: [String],
+        reference: ConfigNode?, referencePath: String
+    ) -> ConfigNode? {
+        if chain.contains(absolutePath) {
+            let cycle = (chain + [absolutePath]).map { ConfigPaths.display($0, currentDirectory: currentDirectory) }
+            report(at: reference, path: referencePath, file: display,
+                   "include cycle: \(cycle.joined(separator: " -> "))")
+            return nil
+        }
+        guard let data = FileManager.default.contents(atPath: absolutePath) else {
+            report(at: reference, path: referencePath, file: display, "file not found: \(display)")
+            return nil
+        }
+        guard let text = String(data: data, encoding: .utf8) else {
+            report(at: reference, path: referencePath, file: display, "\(display) is not UTF-8 text")
+            return nil
+        }
+        let node: ConfigNode
+        do {
+            node = try ConfigNode.parse(yaml: text, file: display,
+                                        baseDirectory: ConfigPaths.directory(of: absolutePath))
+        } catch {
+            problems += error.problems
+            return nil
+        }
+        guard var entries = node.entries else {
+            problems.append(ConfigProblem(location: node.location, keyPath: "",
+                                          message: "expected a mapping of keys at the top of the file, got \(node.describedForMessage)"))
+            return nil
+        }
+        let chain = chain + [absolutePath]
+        var base = ConfigNode(value: .mapping([]), location: node.location, baseDirectory: node.baseDirectory)
+
+        if let index = entries.firstIndex(where: { $0.key == "extends" }) {
+            let entry = entries.remove(at: index)
+            if let parent = loadReferenced(entry.value, keyPath: "extends", chain: chain) {
+                base = Self.merge(base, parent)
+            }
+        }
+        if let index = entries.firstIndex(where: { $0.key == "include" }) {
+            let entry = entries.remove(at: index)
+            let items: [(ConfigNode, String)]
+            switch entry.value.value {
+            case .sequence(let elements): items = elements.enumerated().map { ($1, "include[\($0)]") }
+            default: items = [(entry.value, "include")]
+            }
+            for (item, path) in items {
+                if let fragment = loadReferenced(item, keyPath: path, chain: chain) {
+                    base = Self.merge(base, fragment)
+                }
+            }
+        }
+        var own = node
+        own.value = .mapping(entries)
+        return Self.merge(base, own)
+    }
+
+    /// Loads the file a string node names, relative to the file that wrote it.
+    private mutating func loadReferenced(_ node: ConfigNode, keyPath: String, chain: [String]) -> ConfigNode? {
+        guard case .scalar(.string(let relative), _) = node.value, !relative.isEmpty else {
+            problems.append(ConfigProblem(location: node.location, keyPath: keyPath,
+                                          message: "expected a file path, got \(node.describedForMessage)"))
+            return nil
+        }
+        let absolute = ConfigPaths.absolute(relative, relativeTo: node.baseDirectory)
+        let display = ConfigPaths.display(absolute, currentDirectory: currentDirectory)
+        return loadDocument(absolutePath: absolute, display: display, chain: chain,
+                            reference: node, referencePath: keyPath)
+    }
+
+    /// Replaces each stage's `extends: preset.yaml` by the preset's mapping merged beneath the stage.
+    private mutating func resolveStagePresets(in root: inout ConfigNode) {
+        guard var rootEntries = root.entries,
+              let stagesIndex = rootEntries.firstIndex(where: { $0.key == "stages" }),
+              var stages = rootEntries[stagesIndex].value.elements else { return }
+        for i in stages.indices {
+            guard var entries = stages[i].entries,
+                  let index = entries.firstIndex(where: { $0.key == "extends" }) else { continue }
+            let reference = entries.remove(at: index).value
+            var own = stages[i]
+            own.value = .mapping(entries)
+            if let preset = loadReferenced(reference, keyPath: "stages[\(i)].extends", chain: []) {
+                stages[i] = Self.merge(preset, own)
+            } else {
+                stages[i] = own
+            }
+        }
+        rootEntries[stagesIndex].value.value = .sequence(stages)
+        root.value = .mapping(rootEntries)
+    }
+
+    private mutating func report(at reference: ConfigNode?, path: String, file: String, _ message: String) {
+        let location = reference?.location ?? SourceLocation(file: file, line: 0, column: 0)
+        problems.append(ConfigProblem(location: location, keyPath: path, message: message))
+    }
+
+    // MARK: - Merge
+
+    /// `over` on top of `base`: mappings merge key by key (recursively), anything else replaces.
+    /// Every value keeps the location of the file that wrote it.
+    static func merge(_ base: ConfigNode, _ over: ConfigNode) -> ConfigNode {
+        guard case .mapping(var merged) = base.value, case .mapping(let overEntries) = over.value else {
+            return over
+        }
+        for entry in overEntries {
+            if let index = merged.firstIndex(where: { $0.key == entry.key }) {
+                merged[index].value = merge(merged[index].value, entry.value)
+                merged[index].keyLocation = entry.keyLocation
+            } else {
+                merged.append(entry)
+            }
+        }
+        var result = over
+        result.value = .mapping(merged)
+        return result
+    }
+}

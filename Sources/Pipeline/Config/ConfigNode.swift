@@ -1,0 +1,142 @@
+import Foundation
+import Yams
+
+/// A Sendable copy of a YAML node that remembers where every value was written.
+///
+/// Yams' `Node` is not Sendable and forgets its file once merged with others; this tree keeps,
+/// for every node and every mapping key, the file, line and column it came from and the
+/// directory that relative paths written there are resolved against. Merging (`include`,
+/// `extends`, `--set`) keeps the origins, so a problem always points at the file that has it.
+struct ConfigNode: Sendable {
+    /// A scalar as written, with the type YAML's core schema resolves it to.
+    enum Scalar: Sendable, Equatable {
+        case null
+        case bool(Bool)
+        case int(Int)
+        case float(Double)
+        case string(String)
+    }
+
+    struct Entry: Sendable {
+        var key: String
+        var keyLocation: SourceLocation
+        var value: ConfigNode
+    }
+
+    enum Value: Sendable {
+        case scalar(Scalar, text: String)
+        case mapping([Entry])
+        case sequence([ConfigNode])
+    }
+
+    var value: Value
+    var location: SourceLocation
+    /// Absolute directory that relative paths written in this node are resolved against.
+    var baseDirectory: String
+
+    /// The entries if this node is a mapping.
+    var entries: [Entry]? {
+        if case .mapping(let entries) = value { return entries }
+        return nil
+    }
+
+    /// The elements if this node is a sequence.
+    var elements: [ConfigNode]? {
+        if case .sequence(let elements) = value { return elements }
+        return nil
+    }
+
+    /// The value of `key` if this node is a mapping that has it.
+    subscript(key: String) -> ConfigNode? {
+        entries?.first(where: { $0.key == key })?.value
+    }
+
+    /// A short description of what this node is, for "expected X, got Y" messages.
+    var describedForMessage: String {
+        switch value {
+        case .mapping: return "a mapping"
+        case .sequence: return "a list"
+        case .scalar(.null, _): return "null"
+        case .scalar(.string(let s), _): return "\"\(s)\""
+        case .scalar(_, let text): return text
+        }
+    }
+}
+
+extension ConfigNode {
+    /// Parses YAML text into a node tree.
+    ///
+    /// - Parameters:
+    ///   - yaml: the document text (an empty document yields an empty mapping).
+    ///   - file: the name shown in locations.
+    ///   - baseDirectory: absolute directory for relative paths written in this text.
+    /// - Throws: `ConfigError` with the parser's position when the text is not valid YAML.
+    static func parse(yaml: String, file: String, baseDirectory: String) throws(ConfigError) -> ConfigNode {
+        let root: Node?
+        do {
+            root = try Yams.compose(yaml: yaml)
+        } catch let error as YamlError {
+            throw ConfigError(problems: [problem(from: error, file: file)])
+        } catch {
+            throw ConfigError(problems: [ConfigProblem(
+                location: SourceLocation(file: file, line: 0, column: 0), keyPath: "",
+                message: "cannot parse YAML: \(error)")])
+        }
+        guard let root else {
+            return ConfigNode(value: .mapping([]), location: SourceLocation(file: file, line: 1, column: 1),
+                              baseDirectory: baseDirectory)
+        }
+        return ConfigNode(yams: root, file: file, baseDirectory: baseDirectory)
+    }
+
+    init(yams node: Node, file: String, baseDirectory: String) {
+        let mark = node.mark
+        location = SourceLocation(file: file, line: mark?.line ?? 0, column: mark?.column ?? 0)
+        self.baseDirectory = baseDirectory
+        switch node {
+        case .scalar(let scalar):
+            value = .scalar(Self.resolve(node: node, text: scalar.string), text: scalar.string)
+        case .sequence(let sequence):
+            value = .sequence(sequence.map { ConfigNode(yams: $0, file: file, baseDirectory: baseDirectory) })
+        case .mapping(let mapping):
+            value = .mapping(mapping.map { key, value in
+                let keyMark = key.mark
+                return Entry(
+                    key: key.string ?? "\(key.any)",
+                    keyLocation: SourceLocation(file: file, line: keyMark?.line ?? 0, column: keyMark?.column ?? 0),
+                    value: ConfigNode(yams: value, file: file, baseDirectory: baseDirectory))
+            })
+        case .alias:
+            // `compose` resolves aliases; an unresolved one is treated as an opaque string.
+            value = .scalar(.string("\(node.any)"), text: "\(node.any)")
+        }
+    }
+
+    /// YAML 1.2 core-schema resolution as Yams' default resolver does it (quoted scalars stay strings).
+    private static func resolve(node: Node, text: String) -> Scalar {
+        switch Tag.Name(rawValue: node.tag.rawValue) {
+        case .null: return .null
+        case .bool: return node.bool.map(Scalar.bool) ?? .string(text)
+        case .int: return node.int.map(Scalar.int) ?? .string(text)
+        case .float: return node.float.map(Scalar.float) ?? .string(text)
+        default: return .string(text)
+        }
+    }
+
+    private static func problem(from error: YamlError, file: String) -> ConfigProblem {
+        func at(_ mark: Mark, _ message: String) -> ConfigProblem {
+            ConfigProblem(location: SourceLocation(file: file, line: mark.line, column: mark.column),
+                          keyPath: "", message: message)
+        }
+        switch error {
+        case .scanner(_, let problem, let mark, _), .parser(_, let problem, let mark, _),
+             .composer(_, let problem, let mark, _):
+            return at(mark, "invalid YAML: \(problem)")
+        case .duplicatedKeysInMapping(let duplicates, let context):
+            return at(context.mark, "duplicate key \(duplicates.map { "\"\($0)\"" }.joined(separator: ", ")) in one mapping")
+        default:
+            return ConfigProblem(location: SourceLocation(file: file, line: 0, column: 0), keyPath: "",
+                                 message: "invalid YAML: \(error)")
+        }
+    }
+}

@@ -1,0 +1,157 @@
+import Foundation
+
+/// One `--set key.path=value` override from the command line.
+///
+/// The key path is dotted with optional `[i]` indices (`stages[1].options.epochs`); a stage may
+/// also be addressed by its name (`stages.adapt.options.budget`). The value is parsed as YAML, so
+/// `32` is an integer, `true` a boolean, `0.05` a number, `[8, 16]` a list and anything else a string.
+public struct ConfigOverride: Sendable, Hashable {
+    public var keyPath: String
+    public var value: String
+
+    public init(keyPath: String, value: String) {
+        self.keyPath = keyPath
+        self.value = value
+    }
+
+    /// Parses `key.path=value` (the first `=` separates them).
+    /// - Throws: `ConfigError` when there is no `=` or the key path is empty.
+    public init(parsing argument: String) throws(ConfigError) {
+        guard let equals = argument.firstIndex(of: "="),
+              !argument[..<equals].trimmingCharacters(in: .whitespaces).isEmpty else {
+            throw ConfigError(problems: [ConfigProblem(
+                location: SourceLocation(file: "--set \(argument)", line: 0, column: 0), keyPath: "",
+                message: "expected key.path=value")])
+        }
+        keyPath = argument[..<equals].trimmingCharacters(in: .whitespaces)
+        value = String(argument[argument.index(after: equals)...])
+    }
+
+    /// How problems with this override are located: `--set key.path=value`.
+    var origin: String { "--set \(keyPath)=\(value)" }
+}
+
+/// One step of a key path: a mapping key or a list index.
+enum KeyPathComponent: Hashable {
+    case key(String)
+    case index(Int)
+
+    /// Splits `a.b[1].c` into components; nil when malformed.
+    static func parse(_ path: String) -> [KeyPathComponent]? {
+        var components: [KeyPathComponent] = []
+        for segment in path.split(separator: ".", omittingEmptySubsequences: false) {
+            var rest = Substring(segment)
+            let name = rest.prefix(while: { $0 != "[" })
+            rest = rest.dropFirst(name.count)
+            if !name.isEmpty { components.append(.key(String(name))) }
+            while !rest.isEmpty {
+                guard rest.first == "[", let close = rest.firstIndex(of: "]"),
+                      let index = Int(rest[rest.index(after: rest.startIndex)..<close]), index >= 0 else { return nil }
+                components.append(.index(index))
+                rest = rest[rest.index(after: close)...]
+            }
+            if name.isEmpty && components.isEmpty { return nil }
+            if name.isEmpty && segment.first != "[" { return nil }
+        }
+        return components.isEmpty ? nil : components
+    }
+}
+
+extension ConfigNode {
+    /// Applies an override, creating missing mapping keys on the way (validation then judges them).
+    /// - Returns: a problem when the path cannot be followed (through a scalar, an index past the end,
+    ///   an unknown stage name) or the value is not valid YAML.
+    mutating func apply(_ override: ConfigOverride, currentDirectory: String) -> ConfigProblem? {
+        let origin = SourceLocation(file: override.origin, line: 0, column: 0)
+        guard let components = KeyPathComponent.parse(override.keyPath) else {
+            return ConfigProblem(location: origin, keyPath: override.keyPath, message: "malformed key path")
+        }
+        var newValue: ConfigNode
+        do {
+            newValue = try ConfigNode.parse(yaml: override.value, file: override.origin, baseDirectory: currentDirectory)
+        } catch {
+            return ConfigProblem(location: origin, keyPath: override.keyPath,
+                                 message: "the value is not valid YAML: \(error.problems.map(\.message).joined(separator: "; "))")
+        }
+        if case .mapping(let entries) = newValue.value, entries.isEmpty, override.value.trimmingCharacters(in: .whitespaces).isEmpty {
+            newValue.value = .scalar(.null, text: "")
+        }
+        newValue.relocate(to: origin)
+        return set(newValue, at: components[...], walked: "", origin: origin)
+    }
+
+    private mutating func set(_ newValue: ConfigNode, at components: ArraySlice<KeyPathComponent>,
+                              walked: String, origin: SourceLocation) -> ConfigProblem? {
+        guard let first = components.first else {
+            self = newValue
+            return nil
+        }
+        let rest = components.dropFirst()
+        switch (first, value) {
+        case (.key(let key), .mapping(var entries)):
+            let path = walked.isEmpty ? key : "\(walked).\(key)"
+            if let index = entries.firstIndex(where: { $0.key == key }) {
+                let problem = entries[index].value.set(newValue, at: rest, walked: path, origin: origin)
+                value = .mapping(entries)
+                return problem
+            }
+            var child = ConfigNode(value: .mapping([]), location: origin, baseDirectory: newValue.baseDirectory)
+            if let problem = child.set(newValue, at: rest, walked: path, origin: origin) { return problem }
+            entries.append(Entry(key: key, keyLocation: origin, value: child))
+            value = .mapping(entries)
+            return nil
+        case (.key(let name), .sequence(var elements)):
+            // A list of stages addressed by name: the element whose `name` (or, unnamed, `kind`) matches.
+            let matches = elements.indices.filter { i in
+                if case .scalar(.string(let n), _)? = elements[i]["name"]?.value { return n == name }
+                if case .scalar(.string(let k), _)? = elements[i]["kind"]?.value { return k == name }
+                return false
+            }
+            guard let index = matches.first else {
+                return ConfigProblem(location: origin, keyPath: walked.isEmpty ? name : "\(walked).\(name)",
+                                     message: "no element of \(walked) is named \"\(name)\"")
+            }
+            let problem = elements[index].set(newValue, at: rest, walked: "\(walked)[\(index)]", origin: origin)
+            value = .sequence(elements)
+            return problem
+        case (.index(let index), .sequence(var elements)):
+            let path = "\(walked)[\(index)]"
+            guard index < elements.count else {
+                return ConfigProblem(location: origin, keyPath: path,
+                                     message: "index \(index) is past the end of \(walked) (\(elements.count) elements)")
+            }
+            let problem = elements[index].set(newValue, at: rest, walked: path, origin: origin)
+            value = .sequence(elements)
+            return problem
+        case (.key, .scalar(.null, _)):
+            // `key:` with no value is an empty mapping to be filled.
+            value = .mapping([])
+            return set(newValue, at: components, walked: walked, origin: origin)
+        default:
+            let described: String
+            switch first {
+            case .key(let key): described = walked.isEmpty ? key : "\(walked).\(key)"
+            case .index(let index): described = "\(walked)[\(index)]"
+            }
+            return ConfigProblem(location: origin, keyPath: described,
+                                 message: "cannot follow the key path: \(walked.isEmpty ? "the root" : walked) is \(describedForMessage)")
+        }
+    }
+
+    /// Gives this node and all its descendants one location (an override has no line numbers).
+    mutating func relocate(to location: SourceLocation) {
+        self.location = location
+        switch value {
+        case .scalar: break
+        case .sequence(var elements):
+            for i in elements.indices { elements[i].relocate(to: location) }
+            value = .sequence(elements)
+        case .mapping(var entries):
+            for i in entries.indices {
+                entries[i].keyLocation = location
+                entries[i].value.relocate(to: location)
+            }
+            value = .mapping(entries)
+        }
+    }
+}

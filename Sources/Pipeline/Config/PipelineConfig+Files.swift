@@ -1,0 +1,124 @@
+import Foundation
+
+/// Checks the files a configuration names: that they exist, that `.npy` headers are 2-D arrays,
+/// and that dimensions agree with each other, with the declared model dimensions and with the
+/// number of ids. Reads only headers (and counts the lines of id files).
+struct DataFileChecker {
+    let log: ProblemLog
+
+    private enum Axis: String {
+        case query = "models.query.dim"
+        case index = "models.index.dim"
+    }
+
+    func check(_ config: PipelineConfig) {
+        var missing = Set<String>()
+        for (keyPath, file) in config.data.files {
+            var isDirectory: ObjCBool = false
+            if !FileManager.default.fileExists(atPath: file.path, isDirectory: &isDirectory) {
+                log.add(file.location, keyPath, "file not found: \(file.path)")
+                missing.insert(file.path)
+            } else if isDirectory.boolValue {
+                log.add(file.location, keyPath, "expected a file, found a directory: \(file.path)")
+                missing.insert(file.path)
+            }
+        }
+
+        var shapes: [String: [Int]] = [:]
+        func shape(_ keyPath: String, _ file: DataFile?) -> (rows: Int, columns: Int)? {
+            guard let file, !missing.contains(file.path) else { return nil }
+            if let known = shapes[file.path] { return (known[0], known[1]) }
+            do {
+                let header = try NpyHeaderProbe.read(path: file.path)
+                guard header.shape.count == 2 else {
+                    log.add(file.location, keyPath, "expected a 2-D array of embeddings, got shape (\(header.shape.map(String.init).joined(separator: ", "))) in \(file.path)")
+                    missing.insert(file.path)
+                    return nil
+                }
+                shapes[file.path] = header.shape
+                return (header.shape[0], header.shape[1])
+            } catch {
+                log.add(file.location, keyPath, "\(error.message): \(file.path)")
+                missing.insert(file.path)
+                return nil
+            }
+        }
+        func lineCount(_ file: DataFile?) -> Int? {
+            guard let file, !missing.contains(file.path) else { return nil }
+            return try? Self.countLines(path: file.path)
+        }
+
+        let data = config.data
+        // Columns: every file of one model must have that model's dimension.
+        var reference: [Axis: (columns: Int, source: String)] = [:]
+        if let dim = config.models.query.dim { reference[.query] = (dim, Axis.query.rawValue) }
+        if let dim = config.models.index.dim { reference[.index] = (dim, Axis.index.rawValue) }
+        let byModel: [(Axis, String, DataFile?)] = [
+            (.query, "data.queries.embeddings", data.queries?.embeddings),
+            (.query, "data.alignment.query_model", data.alignment?.queryModel),
+            (.query, "data.index.query_model_embeddings", data.index?.queryModelEmbeddings),
+            (.index, "data.index.embeddings", data.index?.embeddings),
+            (.index, "data.alignment.index_model", data.alignment?.indexModel),
+            (.index, "data.queries.index_model_embeddings", data.queries?.indexModelEmbeddings),
+        ]
+        // Without a declared dimension, the dimension most files agree on is the reference.
+        for axis in [Axis.query, .index] where reference[axis] == nil {
+            let found = byModel.filter { $0.0 == axis }.compactMap { entry in shape(entry.1, entry.2).map { (entry.1, $0.columns) } }
+            let counts = Dictionary(found.map { ($0.1, 1) }, uniquingKeysWith: +)
+            if let most = counts.values.max(), let first = found.first(where: { counts[$0.1] == most }) {
+                reference[axis] = (first.1, first.0)
+            }
+        }
+        for (axis, keyPath, file) in byModel {
+            guard let file, let (_, columns) = shape(keyPath, file), let expected = reference[axis],
+                  expected.source != keyPath, expected.columns != columns else { continue }
+            let model = axis == .query ? "query" : "index"
+            log.add(file.location, keyPath,
+                    "has \(columns) columns but \(expected.source) is \(expected.columns) (both are the \(model) model's dimension)")
+        }
+
+        // Rows: embeddings and their ids, and the matched pairs, must have equal counts.
+        func sameRows(_ aPath: String, _ a: DataFile?, _ bPath: String, _ b: DataFile?, bIsIds: Bool) {
+            guard let a, let b, let (rows, _) = shape(aPath, a) else { return }
+            let other: Int?
+            if bIsIds { other = lineCount(b) } else { other = shape(bPath, b)?.rows }
+            guard let other, other != rows else { return }
+            let what = bIsIds ? "\(other) ids" : "\(other) rows"
+            log.add(b.location, bPath, "has \(what) but \(aPath) has \(rows) rows")
+        }
+        sameRows("data.queries.embeddings", data.queries?.embeddings, "data.queries.ids", data.queries?.ids, bIsIds: true)
+        sameRows("data.queries.embeddings", data.queries?.embeddings,
+                 "data.queries.index_model_embeddings", data.queries?.indexModelEmbeddings, bIsIds: false)
+        sameRows("data.index.embeddings", data.index?.embeddings, "data.index.ids", data.index?.ids, bIsIds: true)
+        sameRows("data.index.embeddings", data.index?.embeddings,
+                 "data.index.query_model_embeddings", data.index?.queryModelEmbeddings, bIsIds: false)
+        sameRows("data.alignment.query_model", data.alignment?.queryModel,
+                 "data.alignment.index_model", data.alignment?.indexModel, bIsIds: false)
+        sameRows("data.alignment.query_model", data.alignment?.queryModel, "data.alignment.ids", data.alignment?.ids, bIsIds: true)
+    }
+
+    /// Number of lines with any non-blank character, read in 1 MiB chunks.
+    /// - Complexity: O(file size) time, O(1) memory.
+    static func countLines(path: String) throws -> Int {
+        guard let handle = FileHandle(forReadingAtPath: path) else { throw CocoaError(.fileReadNoPermission) }
+        defer { try? handle.close() }
+        var count = 0
+        var lineHasContent = false
+        while let chunk = try handle.read(upToCount: 1 << 20), !chunk.isEmpty {
+            chunk.withUnsafeBytes { bytes in
+                for byte in bytes {
+                    switch byte {
+                    case UInt8(ascii: "\n"):
+                        if lineHasContent { count += 1 }
+                        lineHasContent = false
+                    case UInt8(ascii: " "), UInt8(ascii: "\t"), UInt8(ascii: "\r"):
+                        break
+                    default:
+                        lineHasContent = true
+                    }
+                }
+            }
+        }
+        return lineHasContent ? count + 1 : count
+    }
+}

@@ -1,0 +1,66 @@
+import Foundation
+
+extension PipelineConfig {
+    /// Loads, merges, overrides and validates a pipeline file; reports every problem at once.
+    ///
+    /// Order: the file and its `extends:`/`include:` files are merged, `overrides` are applied
+    /// in order (later wins), then keys, types and stage references are checked, then (when
+    /// `checkFiles`) the data files: existence, `.npy` headers, dimensions against each other,
+    /// against `models.*.dim` and against the number of ids.
+    ///
+    /// - Parameters:
+    ///   - path: the pipeline file, relative to `currentDirectory` or absolute.
+    ///   - overrides: `--set key.path=value` overrides.
+    ///   - currentDirectory: base of `path`, of `output:` and of `--set` paths; default: the process's.
+    ///   - checkFiles: false skips the file checks (for tools that only read the configuration).
+    /// - Throws: `ConfigError` with every problem, sorted by file and position.
+    public static func load(path: String, overrides: [ConfigOverride] = [], currentDirectory: String? = nil,
+                            checkFiles: Bool = true) throws(ConfigError) -> PipelineConfig {
+        let cwd = ConfigPaths.normalize(currentDirectory ?? ConfigPaths.currentDirectory)
+        var loader = ConfigLoader(currentDirectory: cwd)
+        let log = ProblemLog()
+        guard var root = loader.loadPipeline(path: path) else {
+            throw ConfigError(problems: loader.problems)
+        }
+        log.append(contentsOf: loader.problems)
+        for override in overrides {
+            if let problem = root.apply(override, currentDirectory: cwd) {
+                log.add(problem.location, problem.keyPath, problem.message)
+            }
+        }
+        let absolute = ConfigPaths.absolute(path, relativeTo: cwd)
+        let defaultName = ((absolute as NSString).lastPathComponent as NSString).deletingPathExtension
+        let decoder = ConfigDecoder(log: log, currentDirectory: cwd)
+        guard let config = decoder.decode(root: root, defaultName: defaultName, sourceFile: absolute) else {
+            throw ConfigError(problems: sorted(log.problems))
+        }
+        do {
+            _ = try StageGraph(stages: config.stages)
+        } catch {
+            log.append(contentsOf: error.problems)
+        }
+        if checkFiles {
+            DataFileChecker(log: log).check(config)
+        }
+        if !log.problems.isEmpty {
+            throw ConfigError(problems: sorted(log.problems))
+        }
+        return config
+    }
+
+    /// Problems grouped by file (files in order of first mention, overrides last), then by position.
+    static func sorted(_ problems: [ConfigProblem]) -> [ConfigProblem] {
+        var fileRank: [String: Int] = [:]
+        for problem in problems where fileRank[problem.location.file] == nil {
+            fileRank[problem.location.file] = problem.location.file.hasPrefix("--set ") ? Int.max : fileRank.count
+        }
+        return problems.enumerated().sorted { a, b in
+            let (x, y) = (a.element.location, b.element.location)
+            let (rx, ry) = (fileRank[x.file]!, fileRank[y.file]!)
+            if rx != ry { return rx < ry }
+            if x.line != y.line { return x.line < y.line }
+            if x.column != y.column { return x.column < y.column }
+            return a.offset < b.offset
+        }.map(\.element)
+    }
+}

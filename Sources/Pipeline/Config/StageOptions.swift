@@ -1,0 +1,187 @@
+// Typed options of each stage kind. Defaults here are the documented defaults (docs/pipelines.md);
+// the stage implementations own their meaning and may refine the values.
+
+/// Optimizers offered by the trainers.
+public enum OptimizerKind: String, Sendable, Hashable, CaseIterable, Encodable {
+    case adam, adamw
+}
+
+/// Options of stage one (`kind: align`).
+public struct AlignOptions: Sendable, Hashable, Encodable {
+    public enum Initialization: String, Sendable, Hashable, CaseIterable, Encodable {
+        /// Orthogonal Procrustes warm start (Kiers majorization when p > m).
+        case procrustes
+        /// Random init, as ERA's published code does.
+        case random
+    }
+    public enum Loss: String, Sendable, Hashable, CaseIterable, Encodable {
+        case infonce
+        case symmetricInfonce = "symmetric-infonce"
+        /// ERA's published objective: mean (1 - cos).
+        case cosine
+    }
+    public enum Negatives: String, Sendable, Hashable, CaseIterable, Encodable {
+        case inBatch = "in-batch"
+        /// All n targets as negatives.
+        case global
+    }
+
+    public var initialization: Initialization = .procrustes
+    /// Subtract column means of X and Y before Procrustes (robust to anisotropic models).
+    public var center = true
+    public var whiten = false
+    public var loss: Loss = .infonce
+    public var negatives: Negatives = .inBatch
+    /// InfoNCE temperature tau (> 0).
+    public var temperature = 0.05
+    public var optimizer: OptimizerKind = .adam
+    public var learningRate = 1e-3
+    public var weightDecay = 0.0
+    public var batchSize = 256
+    /// Refinement epochs after the warm start; 0 keeps the Procrustes map.
+    public var epochs = 10
+    /// Fraction of alignment rows held out to stop early, in [0, 1).
+    public var holdout = 0.1
+    /// Use this many alignment rows (sampled with the seed); nil uses all.
+    public var samples: Int?
+
+    public init() {}
+
+    enum CodingKeys: String, CodingKey {
+        case initialization = "init", center, whiten, loss, negatives, temperature, optimizer
+        case learningRate = "learning_rate", weightDecay = "weight_decay", batchSize = "batch_size"
+        case epochs, holdout, samples
+    }
+}
+
+/// Options of stage two (`kind: adapt`).
+public struct AdaptOptions: Sendable, Hashable, Encodable {
+    public enum MapFamily: String, Sendable, Hashable, CaseIterable, Encodable {
+        case linear
+        /// W = R W1 with R in SO(m).
+        case rotation
+        /// f(x) = W1 x + A B x with rank `rank`.
+        case lowRank = "low-rank"
+    }
+    public enum Negatives: String, Sendable, Hashable, CaseIterable, Encodable {
+        case random, hard
+        case inBatch = "in-batch"
+    }
+    public enum DevSplit: String, Sendable, Hashable, CaseIterable, Encodable {
+        case documentDisjoint = "document-disjoint"
+        case random
+    }
+
+    /// The align stage whose map this stage starts from (default: the nearest align stage before it).
+    public var from: String
+    /// Number of labeled queries used; nil uses all of `data.qrels.labeled`.
+    public var budget: Int?
+    public var map: MapFamily = .linear
+    /// Rank of the low-rank residual (`map: low-rank` only).
+    public var rank = 16
+    public var negatives: Negatives = .hard
+    public var numNegatives = 5
+    /// Candidates mined from the index per query for hard negatives.
+    public var hardPool = 2000
+    /// Candidates scoring above this fraction of the positive's score are dropped as likely unlabeled positives.
+    public var falseNegativeMargin = 0.95
+    /// lambda of lambda ||W - W1||_F^2.
+    public var regularization = 0.1
+    /// Weight of ||f(x) - f1(x)||^2 on the training queries.
+    public var outputRegularization = 0.0
+    public var temperature = 0.05
+    public var optimizer: OptimizerKind = .adamw
+    public var learningRate = 1e-3
+    public var weightDecay = 0.01
+    public var batchSize = 32
+    public var epochs = 20
+    /// Epochs without dev improvement before stopping.
+    public var patience = 3
+    public var devFraction = 0.1
+    public var devSplit: DevSplit = .documentDisjoint
+    public var minDevQueries = 3
+
+    public init(from: String) {
+        self.from = from
+    }
+
+    enum CodingKeys: String, CodingKey {
+        case from, budget, map, rank, negatives
+        case numNegatives = "num_negatives", hardPool = "hard_pool", falseNegativeMargin = "false_negative_margin"
+        case regularization, outputRegularization = "output_regularization", temperature, optimizer
+        case learningRate = "learning_rate", weightDecay = "weight_decay", batchSize = "batch_size", epochs, patience
+        case devFraction = "dev_fraction", devSplit = "dev_split", minDevQueries = "min_dev_queries"
+    }
+}
+
+/// Options of `kind: evaluate`.
+public struct EvaluateOptions: Sendable, Hashable, Encodable {
+    public enum Baseline: String, Sendable, Hashable, CaseIterable, Encodable {
+        /// D's own query embeddings against the index (needs `data.queries.index_model_embeddings`).
+        case indexZeroShot = "index-zero-shot"
+        /// Q's query embeddings against Q's document embeddings (needs `data.index.query_model_embeddings`).
+        case queryModelUpperBound = "query-model-upper-bound"
+        /// Raw Procrustes map, no refinement (needs `data.alignment`).
+        case procrustes
+    }
+    public enum Significance: String, Sendable, Hashable, CaseIterable, Encodable {
+        case randomization, bootstrap, none
+    }
+
+    /// Stages whose maps are scored (default: every align and adapt stage before this one).
+    public var maps: [String]
+    /// Baselines scored beside them (default: every baseline the data allows).
+    public var baselines: [Baseline]
+    /// Metric names `name@k`, name in ndcg, recall, precision, mrr, map.
+    public var metrics: [String] = ["ndcg@10", "recall@100", "mrr@10", "map@100", "precision@10"]
+    /// Also report the test queries whose relevant documents no labeled query cites.
+    public var unseen = true
+    public var significance: Significance = .randomization
+    public var significanceSamples = 10_000
+    /// Row every other row is tested against (a stage or baseline name; default: the first map).
+    public var compareTo: String?
+
+    public init(maps: [String], baselines: [Baseline]) {
+        self.maps = maps
+        self.baselines = baselines
+    }
+
+    enum CodingKeys: String, CodingKey {
+        case maps, baselines, metrics, unseen, significance
+        case significanceSamples = "significance_samples", compareTo = "compare_to"
+    }
+}
+
+/// Options of `kind: sweep`.
+public struct SweepOptions: Sendable, Hashable, Encodable {
+    /// The adapt stage whose options are reused at each budget (default: the nearest adapt stage before it).
+    public var adapt: String
+    /// Label budgets (numbers of labeled queries), the x axis of the budget chart.
+    public var budgets: [Int] = [8, 16, 32, 64, 128]
+    /// Runs per budget with different seeds (mean and sd are reported).
+    public var repeats = 5
+    /// The metric on the y axis.
+    public var metric = "ndcg@10"
+
+    public init(adapt: String) {
+        self.adapt = adapt
+    }
+}
+
+/// Options of `kind: export`.
+public struct ExportOptions: Sendable, Hashable, Encodable {
+    public enum Format: String, Sendable, Hashable, CaseIterable, Encodable {
+        case safetensors, npy
+    }
+
+    /// The align or adapt stage whose map is exported (default: the nearest adapt stage before it,
+    /// else the nearest align stage).
+    public var map: String
+    public var formats: [Format] = [.safetensors]
+    /// Base name of the adapter file(s) in the stage folder (no directory, no extension).
+    public var file = "adapter"
+
+    public init(map: String) {
+        self.map = map
+    }
+}
