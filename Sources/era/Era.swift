@@ -5,6 +5,13 @@ struct Era: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "era",
         abstract: "Map a stronger query model into an existing vector index's embedding space.",
-        subcommands: []
+        discussion: """
+            era learns a small map from a query model's embedding space into the space of the
+            model an index was built with, and applies it to queries only: the documents are
+            never re-embedded. Typical flow: `era align` (no labels) -> `era adapt` (a few labels)
+            -> `era evaluate` -> export, or all of it at once with `era run PIPELINE.yaml`.
+            """,
+        version: EraVersion.current,
+        subcommands: [EvaluateCommand.self, BenchCommand.self]
     )
 }

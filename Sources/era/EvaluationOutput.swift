@@ -1,0 +1,75 @@
+import Foundation
+import Retrieval
+
+/// Renders an evaluation as a table for people or one JSON object for programs.
+///
+/// JSON keys use the metric names of `../shared/bench/peer.py` ("ndcg@10", "recall@100", ...),
+/// plus "queries", "search_s", "queries_per_s", and "unseen" / "per_query" when asked for.
+struct EvaluationOutput {
+    var run: EvaluationRun
+    var unseen: EvaluationReport?
+    var includePerQuery: Bool
+
+    func json() throws -> String {
+        var object: [String: Any] = [:]
+        for (name, value) in run.report.mean { object[name] = rounded(value) }
+        object["queries"] = run.report.count
+        object["search_s"] = run.timing.searchSeconds
+        object["queries_per_s"] = run.timing.queriesPerSecond
+        if let unseen {
+            var sub: [String: Any] = ["queries": unseen.count]
+            for (name, value) in unseen.mean { sub[name] = rounded(value) }
+            object["unseen"] = sub
+        }
+        if includePerQuery {
+            var per: [String: [String: Double]] = [:]
+            for query in run.report.queries { per[query] = run.report.metrics(ofQuery: query) }
+            object["per_query"] = per
+        }
+        let data = try JSONSerialization.data(withJSONObject: object, options: [.sortedKeys])
+        return String(decoding: data, as: UTF8.self)
+    }
+
+    func table() -> String {
+        var header = ["metric", "all (\(run.report.count) queries)"]
+        if let unseen { header.append("unseen (\(unseen.count))") }
+        var rows = [header]
+        for name in run.report.metricNames {
+            var row = [name, format(run.report.mean[name])]
+            if let unseen { row.append(format(unseen.mean[name])) }
+            rows.append(row)
+        }
+        var text = TextTable(rows).render()
+        text += String(format: "\nsearch: %.3f s, %.0f queries/s", run.timing.searchSeconds, run.timing.queriesPerSecond)
+        if includePerQuery {
+            text += "\n\nper query (\(run.report.metricNames.joined(separator: ", "))):"
+            for query in run.report.queries {
+                let values = run.report.metricNames.map { format(run.report.metrics(ofQuery: query)?[$0]) }
+                text += "\n\(query)\t" + values.joined(separator: "\t")
+            }
+        }
+        return text
+    }
+
+    private func rounded(_ value: Double) -> Double { (value * 1e6).rounded() / 1e6 }
+    private func format(_ value: Double?) -> String { value.map { String(format: "%.4f", $0) } ?? "-" }
+}
+
+/// A plain left-aligned text table with a rule under the header.
+struct TextTable {
+    var rows: [[String]]
+    init(_ rows: [[String]]) { self.rows = rows }
+
+    func render() -> String {
+        let widths = (0..<(rows.map(\.count).max() ?? 0)).map { column in
+            rows.map { column < $0.count ? $0[column].count : 0 }.max() ?? 0
+        }
+        func line(_ row: [String]) -> String {
+            row.enumerated().map { $0.element.padding(toLength: widths[$0.offset], withPad: " ", startingAt: 0) }
+                .joined(separator: "  ")
+        }
+        guard let header = rows.first else { return "" }
+        let rule = widths.map { String(repeating: "-", count: $0) }.joined(separator: "  ")
+        return ([line(header), rule] + rows.dropFirst().map(line)).joined(separator: "\n")
+    }
+}
