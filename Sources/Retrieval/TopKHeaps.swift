@@ -31,19 +31,39 @@ final class TopKHeaps {
     }
 
     /// Offers `count` scores of `query`; `scores[j]` belongs to corpus row `firstRow + j`.
+    ///
+    /// Sixteen scores at a time are compared against the threshold with one vector compare;
+    /// only a group holding a candidate goes through the scalar path.
     /// - Complexity: O(count) comparisons plus O(log k) per accepted score.
     @inline(__always)
     func offer(query: Int, scores: UnsafePointer<Float>, count: Int, firstRow: Int, ranks: UnsafePointer<Int32>?) {
         let hs = heapScores + query * k
         let hr = heapRows + query * k
-        var threshold = hs[0]
+        let raw = UnsafeRawPointer(scores)
+        var threshold = SIMD16<Float>(repeating: hs[0])
         var j = 0
-        while j < count {
+        while j + 16 <= count {
+            let group = raw.loadUnaligned(fromByteOffset: j * 4, as: SIMD16<Float>.self)
+            // `.>=` is false for NaN, so NaN (excluded) scores never reach the scalar path.
+            if any(group .>= threshold) {
+                offerScalar(hs, hr, scores + j, 16, firstRow + j, ranks)
+                threshold = SIMD16<Float>(repeating: hs[0])
+            }
+            j += 16
+        }
+        offerScalar(hs, hr, scores + j, count - j, firstRow + j, ranks)
+    }
+
+    @inline(__always)
+    private func offerScalar(_ hs: UnsafeMutablePointer<Float>, _ hr: UnsafeMutablePointer<Int>,
+                             _ scores: UnsafePointer<Float>, _ count: Int, _ firstRow: Int,
+                             _ ranks: UnsafePointer<Int32>?) {
+        var threshold = hs[0]
+        for j in 0..<count {
             let s = scores[j]
-            j += 1
-            // Fast path: strictly below the worst kept score (or NaN) -> rejected.
+            // Strictly below the worst kept score (or NaN): rejected.
             guard s >= threshold else { continue }
-            let row = firstRow + j - 1
+            let row = firstRow + j
             let t = Self.tie(row, ranks)
             if s == threshold && t <= Self.tie(hr[0], ranks) { continue }
             Self.replaceRoot(hs, hr, k, s, row, t, ranks)
