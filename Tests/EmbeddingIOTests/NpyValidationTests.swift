@@ -81,6 +81,13 @@ import LinearAlgebra
     @Test func checkFiniteNamesFileRowAndColumn() throws {
         var m = Matrix(rows: 5, columns: 3000)
         try checkFinite(m, path: "clean.npy")
+        // One bad value at SIMD-lane, block and tail boundaries is found at its exact place.
+        for index in [0, 15, 16, 4095, 4096, 12287, 14991, 14999] {
+            var single = m
+            single.storage[index] = index.isMultiple(of: 2) ? .infinity : .nan
+            let error = expectIOError(.nonFinite, naming: URL(fileURLWithPath: "m.npy")) { try checkFinite(single, path: "m.npy") }
+            #expect(error?.field == "row \(index / 3000), column \(index % 3000)")
+        }
         m[3, 2999] = .nan
         let nan = expectIOError(.nonFinite, naming: URL(fileURLWithPath: "corpus.npy")) { try checkFinite(m, path: "corpus.npy") }
         #expect(nan?.description.contains("row 3, column 2999") == true)
