@@ -1,8 +1,10 @@
+import EmbeddingIO
 import Foundation
 
 /// Checks the files a configuration names: that they exist, that `.npy` headers are 2-D arrays,
 /// and that dimensions agree with each other, with the declared model dimensions and with the
-/// number of ids. Reads only headers (and counts the lines of id files).
+/// number of ids. Reads only `.npy` headers (EmbeddingIO's `Npy.readHeader`, which also checks
+/// the file size against the shape) and the id files (`IdList.read`: no blank or repeated ids).
 struct DataFileChecker {
     let log: ProblemLog
 
@@ -29,23 +31,36 @@ struct DataFileChecker {
             guard let file, !missing.contains(file.path) else { return nil }
             if let known = shapes[file.path] { return (known[0], known[1]) }
             do {
-                let header = try NpyHeaderProbe.read(path: file.path)
+                let header = try Npy.readHeader(URL(fileURLWithPath: file.path))
                 guard header.shape.count == 2 else {
                     log.add(file.location, keyPath, "expected a 2-D array of embeddings, got shape (\(header.shape.map(String.init).joined(separator: ", "))) in \(file.path)")
                     missing.insert(file.path)
                     return nil
                 }
+                if header.dtype == nil {
+                    log.add(file.location, keyPath, "unsupported element type '\(header.descr)' (expected <f4, <f2 or <f8) in \(file.path)")
+                }
                 shapes[file.path] = header.shape
                 return (header.shape[0], header.shape[1])
             } catch {
-                log.add(file.location, keyPath, "\(error.message): \(file.path)")
+                log.add(file.location, keyPath, Self.message(of: error))
                 missing.insert(file.path)
                 return nil
             }
         }
-        func lineCount(_ file: DataFile?) -> Int? {
+        var idCounts: [String: Int] = [:]
+        func idCount(_ keyPath: String, _ file: DataFile?) -> Int? {
             guard let file, !missing.contains(file.path) else { return nil }
-            return try? Self.countLines(path: file.path)
+            if let known = idCounts[file.path] { return known }
+            do {
+                let count = try IdList.read(URL(fileURLWithPath: file.path)).count
+                idCounts[file.path] = count
+                return count
+            } catch {
+                log.add(file.location, keyPath, Self.message(of: error))
+                missing.insert(file.path)
+                return nil
+            }
         }
 
         let data = config.data
@@ -81,7 +96,7 @@ struct DataFileChecker {
         func sameRows(_ aPath: String, _ a: DataFile?, _ bPath: String, _ b: DataFile?, bIsIds: Bool) {
             guard let a, let b, let (rows, _) = shape(aPath, a) else { return }
             let other: Int?
-            if bIsIds { other = lineCount(b) } else { other = shape(bPath, b)?.rows }
+            if bIsIds { other = idCount(bPath, b) } else { other = shape(bPath, b)?.rows }
             guard let other, other != rows else { return }
             let what = bIsIds ? "\(other) ids" : "\(other) rows"
             log.add(b.location, bPath, "has \(what) but \(aPath) has \(rows) rows")
@@ -97,28 +112,9 @@ struct DataFileChecker {
         sameRows("data.alignment.query_model", data.alignment?.queryModel, "data.alignment.ids", data.alignment?.ids, bIsIds: true)
     }
 
-    /// Number of lines with any non-blank character, read in 1 MiB chunks.
-    /// - Complexity: O(file size) time, O(1) memory.
-    static func countLines(path: String) throws -> Int {
-        guard let handle = FileHandle(forReadingAtPath: path) else { throw CocoaError(.fileReadNoPermission) }
-        defer { try? handle.close() }
-        var count = 0
-        var lineHasContent = false
-        while let chunk = try handle.read(upToCount: 1 << 20), !chunk.isEmpty {
-            chunk.withUnsafeBytes { bytes in
-                for byte in bytes {
-                    switch byte {
-                    case UInt8(ascii: "\n"):
-                        if lineHasContent { count += 1 }
-                        lineHasContent = false
-                    case UInt8(ascii: " "), UInt8(ascii: "\t"), UInt8(ascii: "\r"):
-                        break
-                    default:
-                        lineHasContent = true
-                    }
-                }
-            }
-        }
-        return lineHasContent ? count + 1 : count
+    /// EmbeddingIO's message (it already names the file), or the error's description.
+    static func message(of error: any Error) -> String {
+        if let error = error as? EmbeddingIOError { return error.description }
+        return "\(error)"
     }
 }
