@@ -36,8 +36,9 @@ public struct StageConfig: Sendable, Hashable, Encodable {
         self.location = location
     }
 
+    /// `dependencies` is derived, not written: the encoded stage is valid pipeline YAML.
     enum CodingKeys: String, CodingKey {
-        case name, kind, after, options, dependencies
+        case name, kind, after, options
     }
 }
 

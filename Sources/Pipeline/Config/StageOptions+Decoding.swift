@@ -6,8 +6,8 @@ struct StageOptionsDecoder {
     let stageName: String
     let stageLocation: SourceLocation
 
-    /// Metric names the evaluation computes: `name@k` with k >= 1.
-    static let metricNames = ["ndcg", "recall", "precision", "mrr", "map"]
+    /// Metric families the evaluation computes (Retrieval's `IRMetrics.families`): `name@k`, k >= 1.
+    static let metricNames = ["ndcg", "recall", "p", "mrr", "map"]
 
     func decode(kind: StageKind, reader: inout MappingReader) -> StageOptions? {
         switch kind {
@@ -105,8 +105,9 @@ struct StageOptionsDecoder {
         if o.unseen, data.qrels.labeled == nil, let node = r.node["unseen"] {
             log.add(node.location, r.keyPath("unseen"), "the unseen subset is defined by data.qrels.labeled, which the pipeline does not set")
         }
-        o.significance = r.choice("significance", default: o.significance)
-        o.significanceSamples = r.int("significance_samples", default: o.significanceSamples, atLeast: 100)
+        o.significance = r.bool("significance", default: o.significance)
+        o.significanceTrials = r.int("significance_trials", default: o.significanceTrials, atLeast: 100)
+        o.confidence = r.double("confidence", default: o.confidence, expectation: "a number in (0, 1)") { $0 > 0 && $0 < 1 }
         if let node = r.raw("compare_to"), let name = MappingReader.string(node, path: r.keyPath("compare_to"), log: log) {
             let rows = maps + baselines.map(\.rawValue)
             if rows.contains(name) {
@@ -190,12 +191,14 @@ struct StageOptionsDecoder {
         }
     }
 
-    /// `name@k` with a known name and k >= 1, lowercased; nil (problem recorded) otherwise.
+    /// `name@k` with a known name and k >= 1, lowercased (`precision@k` is accepted as `p@k`);
+    /// nil (problem recorded) otherwise.
     static func checkMetric(_ text: String, location: SourceLocation, path: String, log: ProblemLog) -> String? {
         let lowered = text.lowercased()
         let parts = lowered.split(separator: "@", omittingEmptySubsequences: false)
-        if parts.count == 2, metricNames.contains(String(parts[0])), let k = Int(parts[1]), k >= 1 {
-            return lowered
+        if parts.count == 2, let k = Int(parts[1]), k >= 1 {
+            let family = parts[0] == "precision" ? "p" : String(parts[0])
+            if metricNames.contains(family) { return "\(family)@\(k)" }
         }
         log.add(location, path, "expected a metric name@k with name in \(metricNames.joined(separator: ", ")) and k >= 1, got \"\(text)\"")
         return nil

@@ -124,20 +124,21 @@ public struct EvaluateOptions: Sendable, Hashable, Encodable {
         /// Raw Procrustes map, no refinement (needs `data.alignment`).
         case procrustes
     }
-    public enum Significance: String, Sendable, Hashable, CaseIterable, Encodable {
-        case randomization, bootstrap, none
-    }
 
     /// Stages whose maps are scored (default: every align and adapt stage before this one).
     public var maps: [String]
     /// Baselines scored beside them (default: every baseline the data allows).
     public var baselines: [Baseline]
-    /// Metric names `name@k`, name in ndcg, recall, precision, mrr, map.
-    public var metrics: [String] = ["ndcg@10", "recall@100", "mrr@10", "map@100", "precision@10"]
+    /// Metric names `name@k`, name in ndcg, recall, p (precision), mrr, map (trec_eval's map_cut).
+    public var metrics: [String] = ["ndcg@10", "recall@100", "mrr@10", "map@100", "p@10"]
     /// Also report the test queries whose relevant documents no labeled query cites.
     public var unseen = true
-    public var significance: Significance = .randomization
-    public var significanceSamples = 10_000
+    /// Test every row against `compare_to` per query: paired randomization p-value and bootstrap interval.
+    public var significance = true
+    /// Sign flips and bootstrap resamples drawn by the paired tests.
+    public var significanceTrials = 10_000
+    /// Level of the bootstrap interval, in (0, 1).
+    public var confidence = 0.95
     /// Row every other row is tested against (a stage or baseline name; default: the first map).
     public var compareTo: String?
 
@@ -148,7 +149,7 @@ public struct EvaluateOptions: Sendable, Hashable, Encodable {
 
     enum CodingKeys: String, CodingKey {
         case maps, baselines, metrics, unseen, significance
-        case significanceSamples = "significance_samples", compareTo = "compare_to"
+        case significanceTrials = "significance_trials", confidence, compareTo = "compare_to"
     }
 }
 

@@ -1,0 +1,153 @@
+/// The evaluation of baselines and maps on the same queries: one row per baseline or stage,
+/// one column per (subset, metric).
+public struct MetricsTable: Sendable, Codable, Hashable {
+    /// Column metrics in display order, e.g. `["ndcg@10", "recall@100", "mrr@10"]`.
+    public var metrics: [String]
+    /// Query subsets in display order, e.g. all test queries and the "unseen" ones.
+    public var subsets: [QuerySubset]
+    public var rows: [MetricsRow]
+    /// The row every significance entry compares against.
+    public var comparedTo: String?
+
+    public init(metrics: [String], subsets: [QuerySubset], rows: [MetricsRow], comparedTo: String? = nil) {
+        self.metrics = metrics
+        self.subsets = subsets
+        self.rows = rows
+        self.comparedTo = comparedTo
+    }
+}
+
+/// A named set of evaluation queries.
+public struct QuerySubset: Sendable, Codable, Hashable {
+    /// Short key, e.g. `all` or `unseen`.
+    public var name: String
+    /// Number of queries scored (those with at least one relevant document).
+    public var queries: Int
+    /// One line for the report, e.g. "test queries whose relevant documents no labeled query cites".
+    public var description: String
+
+    public init(name: String, queries: Int, description: String) {
+        self.name = name
+        self.queries = queries
+        self.description = description
+    }
+}
+
+/// One baseline or map in a `MetricsTable`.
+public struct MetricsRow: Sendable, Codable, Hashable {
+    public enum Role: String, Sendable, Codable, Hashable {
+        case baseline, stage
+    }
+
+    /// The stage name or baseline name (`index-zero-shot`, ...).
+    public var name: String
+    public var role: Role
+    /// `values[subset][metric]`: the mean over the subset's queries.
+    public var values: [String: [String: Double]]
+    /// Paired tests of this row against `MetricsTable.comparedTo` (empty for that row itself).
+    public var significance: [SignificanceEntry]
+
+    public init(name: String, role: Role, values: [String: [String: Double]], significance: [SignificanceEntry] = []) {
+        self.name = name
+        self.role = role
+        self.values = values
+        self.significance = significance
+    }
+}
+
+/// A paired comparison (this row minus the reference row) on one subset and metric.
+public struct SignificanceEntry: Sendable, Codable, Hashable {
+    public var subset: String
+    public var metric: String
+    /// Mean per-query difference, this row minus the reference.
+    public var difference: Double
+    /// Two-sided randomization-test p-value.
+    public var pValue: Double
+    /// Bootstrap interval of the difference.
+    public var lower: Double
+    public var upper: Double
+    public var confidence: Double
+
+    public init(subset: String, metric: String, difference: Double, pValue: Double,
+                lower: Double, upper: Double, confidence: Double) {
+        self.subset = subset
+        self.metric = metric
+        self.difference = difference
+        self.pValue = pValue
+        self.lower = lower
+        self.upper = upper
+        self.confidence = confidence
+    }
+}
+
+/// The budget curve of a sweep: a metric against the number of labeled queries.
+public struct SweepCurve: Sendable, Codable, Hashable {
+    public var metric: String
+    /// The query subset the metric is measured on.
+    public var subset: String
+    public var points: [SweepPoint]
+    /// Horizontal reference lines (stage one, the index as it is, ...).
+    public var references: [ReferenceLine]
+
+    public init(metric: String, subset: String, points: [SweepPoint], references: [ReferenceLine]) {
+        self.metric = metric
+        self.subset = subset
+        self.points = points
+        self.references = references
+    }
+}
+
+/// Mean and standard deviation over the repeats at one budget.
+public struct SweepPoint: Sendable, Codable, Hashable {
+    public var budget: Int
+    public var mean: Double
+    /// Sample standard deviation over the repeats (0 with one repeat).
+    public var sd: Double
+    public var repeats: Int
+
+    public init(budget: Int, mean: Double, sd: Double, repeats: Int) {
+        self.budget = budget
+        self.mean = mean
+        self.sd = sd
+        self.repeats = repeats
+    }
+}
+
+public struct ReferenceLine: Sendable, Codable, Hashable {
+    public var label: String
+    public var value: Double
+
+    public init(label: String, value: Double) {
+        self.label = label
+        self.value = value
+    }
+}
+
+/// `metrics.json`: every stage's results, free of timestamps, so a re-run with the same inputs
+/// writes the same bytes.
+public struct RunMetrics: Sendable, Codable, Hashable {
+    public struct StageMetrics: Sendable, Codable, Hashable {
+        public var kind: StageKind
+        public var values: [String: Double]
+        public var evaluation: MetricsTable?
+        public var sweep: SweepCurve?
+
+        public init(kind: StageKind, values: [String: Double], evaluation: MetricsTable?, sweep: SweepCurve?) {
+            self.kind = kind
+            self.values = values
+            self.evaluation = evaluation
+            self.sweep = sweep
+        }
+    }
+
+    public var pipeline: String
+    /// Stage names in execution order.
+    public var order: [String]
+    public var stages: [String: StageMetrics]
+
+    public init(pipeline: String, order: [String], stages: [String: StageMetrics]) {
+        self.pipeline = pipeline
+        self.order = order
+        self.stages = stages
+    }
+}

@@ -1,0 +1,295 @@
+import Foundation
+import EmbeddingIO
+import Yams
+
+/// What the runner tells its caller while it works (the CLI prints these).
+public enum RunEvent: Sendable, Hashable {
+    /// Hashing an input file: `done` of `total` bytes.
+    case hashing(path: String, done: Int64, total: Int64)
+    case stageSkipped(String)
+    /// A stage starts; `reason` says why it runs (new, changed, forced, ...).
+    case stageStarted(String, reason: String)
+    case stageProgress(ProgressEvent)
+    case stageFinished(String, seconds: Double)
+    /// A run-level file was written (manifest, metrics, reports).
+    case wrote(URL)
+}
+
+/// What a run did.
+public struct RunSummary: Sendable, Hashable {
+    public var runDirectory: URL
+    /// Stages that ran, in order.
+    public var ran: [String]
+    /// Stages skipped because their fingerprint and artifacts were up to date.
+    public var skipped: [String]
+    public var metrics: RunMetrics
+}
+
+/// Runs a validated pipeline into its run directory, skipping stages that are up to date.
+///
+/// Run directory (`runs/<name>/` under the current directory unless the pipeline sets `output:`):
+/// `config.resolved.yaml`, `manifest.json`, one folder per stage (its artifacts, `stage.json`,
+/// `log.txt`), `metrics.json`, `report.md`, `report.html`. See `RunDirectory` for crash safety.
+public struct PipelineRunner: Sendable {
+    public var config: PipelineConfig
+    public var registry: StageRegistry
+    public var runDirectory: URL
+    public var eraVersion: String
+    public var onEvent: @Sendable (RunEvent) -> Void
+
+    /// - Parameters:
+    ///   - runDirectory: default `config.output`, else `<currentDirectory>/runs/<config.name>`.
+    ///   - currentDirectory: default the process's current directory.
+    public init(config: PipelineConfig, registry: StageRegistry, runDirectory: URL? = nil,
+                currentDirectory: String? = nil, eraVersion: String = EraVersion.current,
+                onEvent: @escaping @Sendable (RunEvent) -> Void = { _ in }) {
+        self.config = config
+        self.registry = registry
+        let cwd = currentDirectory ?? ConfigPaths.currentDirectory
+        self.runDirectory = runDirectory
+            ?? URL(fileURLWithPath: config.output ?? ConfigPaths.absolute("runs/\(config.name)", relativeTo: cwd), isDirectory: true)
+        self.eraVersion = eraVersion
+        self.onEvent = onEvent
+    }
+
+    /// Runs the pipeline.
+    ///
+    /// A stage runs when `force` is set, when it is `from` or comes after it in execution order,
+    /// when its fingerprint differs from the one recorded (in `manifest.json` and in its folder's
+    /// `stage.json`), when an artifact is missing, or when a stage it depends on ran in this call.
+    /// Everything else is skipped and its recorded output reused.
+    /// - Throws: `PipelineRunError` (unknown `from`, a kind without a runner, a stage failure,
+    ///   an unwritable file). Stages committed before a failure stay committed.
+    public func run(from: String? = nil, force: Bool = false) throws -> RunSummary {
+        let graph: StageGraph
+        do { graph = try StageGraph(stages: config.stages) } catch { throw PipelineRunError(error.description) }
+        if let from, config.stage(named: from) == nil {
+            let names = graph.order.joined(separator: ", ")
+            throw PipelineRunError("--from \(from): no stage is named \"\(from)\" (stages: \(names))")
+        }
+        let unavailable = config.stages.filter { registry[$0.kind] == nil }
+        if !unavailable.isEmpty {
+            let list = unavailable.map { "\($0.name) (\($0.kind.rawValue))" }.joined(separator: ", ")
+            throw PipelineRunError("this build of era cannot run these stages yet: \(list)")
+        }
+
+        let directory = try RunDirectory(url: runDirectory)
+        let lock = try directory.lock()
+        defer { directory.unlock(lock) }
+        directory.removeLeftovers()
+
+        let started = Self.timestamp()
+        let inputs = try hashInputs()
+        let configJSON = try CanonicalJSON.encode(config)
+        var manifest = RunManifest(
+            pipeline: config.name, eraVersion: eraVersion, configHash: SHA256.hex(String(decoding: configJSON, as: UTF8.self)),
+            sourceFile: config.sourceFile, inputs: inputs.records, stages: previousManifest(directory)?.stages ?? [:],
+            started: started, finished: nil)
+        try writeResolvedConfig(directory)
+        try writeManifest(manifest, directory)
+
+        let forcedFrom: Set<String> = from.map { name in
+            Set(graph.order.drop(while: { $0 != name }))
+        } ?? []
+        var completed: [String: CompletedStage] = [:]
+        var ran: [String] = [], skipped: [String] = []
+        for name in graph.order {
+            guard let stage = config.stage(named: name) else { continue }
+            let dependencyFingerprints = Dictionary(uniqueKeysWithValues: stage.dependencies.compactMap { dep in
+                completed[dep].map { (dep, $0.fingerprint) }
+            })
+            let fingerprint: String
+            do {
+                fingerprint = try StageFingerprint.compute(stage: stage, config: config, eraVersion: eraVersion,
+                                                           inputHashes: inputs.byPath,
+                                                           dependencyFingerprints: dependencyFingerprints)
+            } catch {
+                throw PipelineRunError("cannot fingerprint stage \(name): \(error)")
+            }
+            var reason: String?
+            if force {
+                reason = "--force"
+            } else if forcedFrom.contains(name) {
+                reason = "--from \(from ?? "")"
+            } else if let changed = stage.dependencies.first(where: { ran.contains($0) }) {
+                reason = "\(changed) ran again"
+            }
+            if reason == nil {
+                if let previous = upToDate(stage: stage, fingerprint: fingerprint, manifest: manifest, directory: directory) {
+                    completed[name] = previous
+                    skipped.append(name)
+                    onEvent(.stageSkipped(name))
+                    continue
+                }
+                reason = manifest.stages[name] == nil ? "not run before" : "inputs, options or artifacts changed"
+            }
+            onEvent(.stageStarted(name, reason: reason ?? ""))
+            let begin = Date()
+            let result = try execute(stage: stage, fingerprint: fingerprint, completed: completed, directory: directory)
+            let seconds = Date().timeIntervalSince(begin)
+            completed[name] = result
+            manifest.stages[name] = RunManifest.Stage(kind: stage.kind, fingerprint: fingerprint, completed: Self.timestamp(),
+                                                      seconds: seconds, artifacts: result.output.artifacts)
+            try writeManifest(manifest, directory)
+            ran.append(name)
+            onEvent(.stageFinished(name, seconds: seconds))
+        }
+
+        // Stages that are no longer in the pipeline are dropped from the record (their folders stay).
+        manifest.stages = manifest.stages.filter { config.stage(named: $0.key) != nil }
+        let metrics = RunMetrics(pipeline: config.name, order: graph.order, stages: completed.mapValues {
+            RunMetrics.StageMetrics(kind: $0.kind, values: $0.output.values, evaluation: $0.output.evaluation,
+                                    sweep: $0.output.sweep)
+        })
+        try write(CanonicalJSON.encode(metrics, pretty: true), "metrics.json", directory)
+        let report = RunReport(config: config, metrics: metrics, eraVersion: eraVersion, configHash: manifest.configHash)
+        try write(Data(report.markdown().utf8), "report.md", directory)
+        for chart in report.chartFiles() {
+            try write(Data(chart.svg.utf8), chart.name, directory)
+        }
+        try write(Data(report.html().utf8), "report.html", directory)
+        manifest.finished = Self.timestamp()
+        try writeManifest(manifest, directory)
+        return RunSummary(runDirectory: runDirectory, ran: ran, skipped: skipped, metrics: metrics)
+    }
+
+    // MARK: - Stages
+
+    /// The recorded stage if its fingerprint matches in both the manifest and its `stage.json`,
+    /// and every artifact it listed exists.
+    private func upToDate(stage: StageConfig, fingerprint: String, manifest: RunManifest,
+                          directory: RunDirectory) -> CompletedStage? {
+        guard manifest.stages[stage.name]?.fingerprint == fingerprint else { return nil }
+        let folder = directory.stageFolder(stage.name)
+        guard let data = FileManager.default.contents(atPath: folder.appendingPathComponent(RunDirectory.stageRecordName).path),
+              let record = try? JSONDecoder().decode(StageRecord.self, from: data),
+              record.fingerprint == fingerprint, record.kind == stage.kind else { return nil }
+        let allExist = record.output.artifacts.values.allSatisfy {
+            FileManager.default.fileExists(atPath: folder.appendingPathComponent($0).path)
+        }
+        guard allExist else { return nil }
+        return CompletedStage(name: stage.name, kind: stage.kind, directory: folder, output: record.output,
+                              fingerprint: fingerprint)
+    }
+
+    private func execute(stage: StageConfig, fingerprint: String, completed: [String: CompletedStage],
+                         directory: RunDirectory) throws -> CompletedStage {
+        guard let runner = registry[stage.kind] else {
+            throw PipelineRunError("no runner for \(stage.kind.rawValue) stages")
+        }
+        let staging = try directory.makeStaging(for: stage.name)
+        let logFile = try StageLogFile(url: staging.appendingPathComponent(RunDirectory.logName))
+        logFile.append("stage \(stage.name) (\(stage.kind.rawValue)), fingerprint \(fingerprint), era \(eraVersion)")
+        if let options = try? CanonicalJSON.encode(stage.options) {
+            logFile.append("options \(String(decoding: options, as: UTF8.self))")
+        }
+        let events = onEvent
+        let context = StageContext(
+            config: config, directory: staging,
+            dependencies: completed.filter { stage.dependencies.contains($0.key) },
+            seed: StageFingerprint.seed(pipelineSeed: config.seed, stage: stage.name),
+            log: StageLog { logFile.append($0) },
+            progress: StageProgress(stage: stage.name) { events(.stageProgress($0)) })
+        let output: StageOutput
+        do {
+            output = try runner.run(stage: stage, context: context)
+            let missing = output.artifacts.filter { !FileManager.default.fileExists(atPath: staging.appendingPathComponent($0.value).path) }
+            if !missing.isEmpty {
+                throw PipelineRunError("declared artifacts were not written: \(missing.values.sorted().joined(separator: ", "))")
+            }
+            let record = StageRecord(name: stage.name, kind: stage.kind, fingerprint: fingerprint, output: output)
+            try AtomicFileWriter.write(CanonicalJSON.encode(record, pretty: true),
+                                       to: staging.appendingPathComponent(RunDirectory.stageRecordName))
+        } catch {
+            logFile.append("failed: \(error)")
+            logFile.close()
+            // Keep the log beside the run (atomically: a rename), drop the half-made artifacts.
+            let failedLog = directory.file("\(stage.name).failed.log")
+            try? FileManager.default.removeItem(at: failedLog)
+            try? FileManager.default.moveItem(at: staging.appendingPathComponent(RunDirectory.logName), to: failedLog)
+            try? FileManager.default.removeItem(at: staging)
+            throw PipelineRunError("stage \(stage.name) (\(stage.kind.rawValue)) failed: \(error) (log: \(failedLog.path))")
+        }
+        logFile.append("done")
+        logFile.close()
+        try directory.commit(staging: staging, as: stage.name)
+        try? FileManager.default.removeItem(at: directory.file("\(stage.name).failed.log"))
+        return CompletedStage(name: stage.name, kind: stage.kind, directory: directory.stageFolder(stage.name),
+                              output: output, fingerprint: fingerprint)
+    }
+
+    // MARK: - Inputs and run files
+
+    private struct HashedInputs {
+        var records: [String: RunManifest.Input]
+        var byPath: [String: String]
+    }
+
+    /// SHA-256 of every data file some stage reads (each distinct file once), streaming.
+    private func hashInputs() throws -> HashedInputs {
+        var records: [String: RunManifest.Input] = [:]
+        var byPath: [String: String] = [:]
+        var used = Set<String>()
+        for stage in config.stages {
+            for (keyPath, _) in StageFingerprint.inputs(of: stage, data: config.data) { used.insert(keyPath) }
+        }
+        for (keyPath, file) in config.data.files where used.contains(keyPath) {
+            let size = ((try? FileManager.default.attributesOfItem(atPath: file.path)[.size]) as? NSNumber)?.int64Value ?? 0
+            if byPath[file.path] == nil {
+                let events = onEvent
+                do {
+                    byPath[file.path] = try SHA256.hex(fileAt: file.path) { done in
+                        events(.hashing(path: file.path, done: done, total: size))
+                    }
+                } catch {
+                    throw PipelineRunError("cannot read \(keyPath) (\(file.path)): \(error.localizedDescription)")
+                }
+            }
+            records[keyPath] = RunManifest.Input(path: file.path, bytes: size, sha256: byPath[file.path]!)
+        }
+        return HashedInputs(records: records, byPath: byPath)
+    }
+
+    private func previousManifest(_ directory: RunDirectory) -> RunManifest? {
+        guard let data = FileManager.default.contents(atPath: directory.file(RunDirectory.manifestName).path) else { return nil }
+        return try? JSONDecoder().decode(RunManifest.self, from: data)
+    }
+
+    private func writeManifest(_ manifest: RunManifest, _ directory: RunDirectory) throws {
+        try write(CanonicalJSON.encode(manifest, pretty: true), RunDirectory.manifestName, directory)
+    }
+
+    private func writeResolvedConfig(_ directory: RunDirectory) throws {
+        let yaml: String
+        do {
+            yaml = try ResolvedConfigYAML.render(config)
+        } catch {
+            throw PipelineRunError("cannot encode the resolved configuration: \(error)")
+        }
+        let header = "# \(config.sourceFile) resolved by era \(eraVersion): includes merged, overrides applied,\n"
+            + "# every default filled in, every path absolute. It runs as a pipeline itself.\n"
+        try write(Data((header + yaml).utf8), "config.resolved.yaml", directory)
+    }
+
+    private func write(_ data: Data, _ name: String, _ directory: RunDirectory) throws {
+        do {
+            try directory.write(data, to: name)
+        } catch {
+            throw PipelineRunError("cannot write \(directory.file(name).path): \(error)")
+        }
+        onEvent(.wrote(directory.file(name)))
+    }
+
+    private static func timestamp() -> String {
+        let formatter = ISO8601DateFormatter()
+        formatter.formatOptions = [.withInternetDateTime, .withFractionalSeconds]
+        return formatter.string(from: Date())
+    }
+}
+
+/// Atomic writes for the runner (EmbeddingIO's `AtomicFile`).
+enum AtomicFileWriter {
+    static func write(_ data: Data, to url: URL) throws {
+        try AtomicFile.write(data, to: url)
+    }
+}

@@ -1,0 +1,126 @@
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Musl)
+import Musl
+#elseif canImport(Darwin)
+import Darwin
+#endif
+import EmbeddingIO
+import Foundation
+
+/// The files of one run directory and the crash-safe ways to change them.
+///
+/// Every file is written to a temporary name and renamed into place (EmbeddingIO's `AtomicFile`);
+/// a stage's artifacts are written into a private staging folder that replaces the stage's folder
+/// with renames only after the stage has finished. A run killed at any moment therefore leaves
+/// either the old or the new version of each file and folder, plus leftovers with reserved names
+/// (`.staging-*`, `.replaced-*`, `.*.tmp-*`) that the next run removes.
+struct RunDirectory {
+    let url: URL
+
+    static let manifestName = "manifest.json"
+    static let stageRecordName = "stage.json"
+    static let logName = "log.txt"
+
+    init(url: URL) throws {
+        self.url = url
+        do {
+            try FileManager.default.createDirectory(at: url, withIntermediateDirectories: true)
+        } catch {
+            throw PipelineRunError("cannot create the run directory \(url.path): \(error.localizedDescription)")
+        }
+    }
+
+    func file(_ name: String) -> URL {
+        url.appendingPathComponent(name)
+    }
+
+    func stageFolder(_ stage: String) -> URL {
+        url.appendingPathComponent(stage, isDirectory: true)
+    }
+
+    /// Takes an exclusive lock on the directory for the life of the returned descriptor
+    /// (released by the kernel even when the process is killed).
+    /// - Throws: when another process holds it.
+    func lock() throws -> Int32 {
+        let path = file(".lock").path
+        let fd = open(path, O_RDWR | O_CREAT | O_CLOEXEC, 0o644)
+        guard fd >= 0 else { throw PipelineRunError("cannot open the lock file \(path): \(String(cString: strerror(errno)))") }
+        guard flock(fd, LOCK_EX | LOCK_NB) == 0 else {
+            close(fd)
+            throw PipelineRunError("another era run is using \(url.path); wait for it to finish")
+        }
+        return fd
+    }
+
+    func unlock(_ fd: Int32) {
+        flock(fd, LOCK_UN)
+        close(fd)
+    }
+
+    /// Removes what a killed run left behind: staging folders, replaced folders, temporary files.
+    func removeLeftovers() {
+        let names = (try? FileManager.default.contentsOfDirectory(atPath: url.path)) ?? []
+        for name in names where Self.isLeftover(name) {
+            try? FileManager.default.removeItem(at: file(name))
+        }
+    }
+
+    static func isLeftover(_ name: String) -> Bool {
+        name.hasPrefix(".staging-") || name.hasPrefix(".replaced-") || (name.hasPrefix(".") && name.contains(".tmp-"))
+    }
+
+    /// A fresh, empty staging folder for one attempt at a stage.
+    func makeStaging(for stage: String) throws -> URL {
+        let staging = file(".staging-\(stage)-\(UUID().uuidString.prefix(8))")
+        try FileManager.default.createDirectory(at: staging, withIntermediateDirectories: false)
+        return staging
+    }
+
+    /// Puts a finished staging folder in the stage's place: the old folder (if any) is renamed
+    /// aside, the staging folder renamed into place, then the old one deleted. Each step is a
+    /// rename, so the stage folder is always either complete-old, absent, or complete-new.
+    func commit(staging: URL, as stage: String) throws {
+        let target = stageFolder(stage)
+        let fileManager = FileManager.default
+        var replaced: URL?
+        if fileManager.fileExists(atPath: target.path) {
+            let aside = file(".replaced-\(stage)-\(UUID().uuidString.prefix(8))")
+            try move(target, aside)
+            replaced = aside
+        }
+        try move(staging, target)
+        syncDirectory()
+        if let replaced { try? fileManager.removeItem(at: replaced) }
+    }
+
+    /// Writes `data` to `name` in the run directory atomically.
+    func write(_ data: Data, to name: String) throws {
+        try AtomicFile.write(data, to: file(name))
+    }
+
+    private func move(_ from: URL, _ to: URL) throws {
+        guard rename(from.path, to.path) == 0 else {
+            throw PipelineRunError("cannot rename \(from.path) to \(to.path): \(String(cString: strerror(errno)))")
+        }
+    }
+
+    private func syncDirectory() {
+        let fd = open(url.path, O_RDONLY | O_CLOEXEC)
+        if fd >= 0 {
+            _ = fsync(fd)
+            close(fd)
+        }
+    }
+}
+
+/// A failure of the run itself (not of the configuration): a stage failed, a file cannot be written.
+public struct PipelineRunError: Error, Sendable, CustomStringConvertible {
+    public var message: String
+
+    public init(_ message: String) {
+        self.message = message
+    }
+
+    public var description: String { message }
+}

@@ -1,0 +1,44 @@
+/// `manifest.json`: what a run read and produced, for reproducibility and to decide what to skip.
+public struct RunManifest: Sendable, Codable, Hashable {
+    /// A data file the run read.
+    public struct Input: Sendable, Codable, Hashable {
+        public var path: String
+        public var bytes: Int64
+        public var sha256: String
+    }
+
+    /// A stage that completed.
+    public struct Stage: Sendable, Codable, Hashable {
+        public var kind: StageKind
+        public var fingerprint: String
+        /// ISO 8601 time the stage's folder was committed.
+        public var completed: String
+        public var seconds: Double
+        public var artifacts: [String: String]
+    }
+
+    public var pipeline: String
+    public var eraVersion: String
+    /// SHA-256 of the resolved configuration (canonical JSON).
+    public var configHash: String
+    public var sourceFile: String
+    /// Inputs by key path (`data.index.embeddings`, ...).
+    public var inputs: [String: Input]
+    /// Completed stages by name.
+    public var stages: [String: Stage]
+    public var started: String
+    public var finished: String?
+
+    enum CodingKeys: String, CodingKey {
+        case pipeline, inputs, stages, started, finished
+        case eraVersion = "era_version", configHash = "config_hash", sourceFile = "source_file"
+    }
+}
+
+/// `<stage>/stage.json`: committed together with the artifacts, so it always describes them.
+struct StageRecord: Codable, Hashable {
+    var name: String
+    var kind: StageKind
+    var fingerprint: String
+    var output: StageOutput
+}

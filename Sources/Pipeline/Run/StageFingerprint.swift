@@ -1,0 +1,84 @@
+import Foundation
+
+/// Fingerprints decide which stages can be skipped.
+///
+/// fingerprint(stage) = SHA-256 of the canonical JSON of: era's version, the pipeline seed and
+/// models, the stage's name, kind and resolved options, the content hashes of the data files
+/// its kind reads, and the fingerprints of the stages it depends on. So a changed option or
+/// input re-runs the stage and, through the dependency fingerprints, every stage after it that
+/// uses its results; a renamed or moved data file with the same content does not.
+enum StageFingerprint {
+    /// The data files a stage of this kind reads, by key path.
+    static func inputs(of stage: StageConfig, data: DataConfig) -> [(keyPath: String, file: DataFile)] {
+        let keyPaths: Set<String>
+        switch stage.options {
+        case .align:
+            keyPaths = ["data.alignment.query_model", "data.alignment.index_model", "data.alignment.ids"]
+        case .adapt:
+            keyPaths = ["data.queries.embeddings", "data.queries.ids", "data.index.embeddings", "data.index.ids",
+                        "data.qrels.labeled"]
+        case .evaluate(let options):
+            var paths: Set<String> = ["data.queries.embeddings", "data.queries.ids", "data.index.embeddings",
+                                      "data.index.ids", "data.qrels.evaluation", "data.qrels.labeled"]
+            if options.baselines.contains(.indexZeroShot) { paths.insert("data.queries.index_model_embeddings") }
+            if options.baselines.contains(.queryModelUpperBound) { paths.insert("data.index.query_model_embeddings") }
+            if options.baselines.contains(.procrustes) {
+                paths.formUnion(["data.alignment.query_model", "data.alignment.index_model", "data.alignment.ids"])
+            }
+            keyPaths = paths
+        case .sweep:
+            keyPaths = ["data.queries.embeddings", "data.queries.ids", "data.index.embeddings", "data.index.ids",
+                        "data.qrels.labeled", "data.qrels.evaluation", "data.queries.index_model_embeddings"]
+        case .export:
+            keyPaths = []
+        }
+        return data.files.filter { keyPaths.contains($0.keyPath) }
+    }
+
+    private struct Material: Encodable {
+        var eraVersion: String
+        var seed: Int
+        var models: ModelPair
+        var name: String
+        var kind: StageKind
+        var options: StageOptions
+        var inputs: [String: String]
+        var dependencies: [String: String]
+
+        enum CodingKeys: String, CodingKey {
+            case eraVersion = "era_version", seed, models, name, kind, options, inputs, dependencies
+        }
+    }
+
+    /// - Parameters:
+    ///   - inputHashes: SHA-256 of each data file, by absolute path.
+    ///   - dependencyFingerprints: fingerprints of the stage's dependencies, by name.
+    static func compute(stage: StageConfig, config: PipelineConfig, eraVersion: String,
+                        inputHashes: [String: String], dependencyFingerprints: [String: String]) throws -> String {
+        var inputs: [String: String] = [:]
+        for (keyPath, file) in Self.inputs(of: stage, data: config.data) {
+            inputs[keyPath] = inputHashes[file.path] ?? "missing"
+        }
+        let material = Material(eraVersion: eraVersion, seed: config.seed, models: config.models, name: stage.name,
+                                kind: stage.kind, options: stage.options, inputs: inputs,
+                                dependencies: dependencyFingerprints)
+        return SHA256.hex(String(decoding: try CanonicalJSON.encode(material), as: UTF8.self))
+    }
+
+    /// A stage's own seed: the first 8 bytes of SHA-256("<pipeline seed>/<stage name>").
+    static func seed(pipelineSeed: Int, stage: String) -> UInt64 {
+        var hasher = SHA256()
+        hasher.update("\(pipelineSeed)/\(stage)")
+        return hasher.finalize().prefix(8).reduce(UInt64(0)) { $0 << 8 | UInt64($1) }
+    }
+}
+
+/// JSON with sorted keys and no escaped slashes: equal values give equal bytes.
+enum CanonicalJSON {
+    static func encode<T: Encodable>(_ value: T, pretty: Bool = false) throws -> Data {
+        let encoder = JSONEncoder()
+        encoder.outputFormatting = pretty ? [.sortedKeys, .withoutEscapingSlashes, .prettyPrinted]
+                                          : [.sortedKeys, .withoutEscapingSlashes]
+        return try encoder.encode(value)
+    }
+}

@@ -1,0 +1,155 @@
+import Foundation
+
+/// The work of one stage kind (align, adapt, evaluate, sweep, export), plugged into the runner.
+///
+/// Contract:
+/// - Write every artifact into `context.directory` (a private staging folder). The runner moves
+///   the whole folder to `runs/<pipeline>/<stage>/` only after `run` returns, so a killed run
+///   never leaves a half-written stage behind, whatever way the files were written.
+/// - Return the artifact file names (relative to the folder) in `StageOutput.artifacts`; the
+///   runner checks they exist before committing the stage.
+/// - Be deterministic given `context.seed` and the inputs: a re-run must give the same output.
+/// - Read the outputs of the stages this one depends on from `context.dependencies`.
+/// - Report progress through `context.progress` for anything that takes more than a second or two.
+public protocol StageRunner: Sendable {
+    func run(stage: StageConfig, context: StageContext) throws -> StageOutput
+}
+
+/// The stage runners available, by kind. The CLI's registry holds the real implementations; a
+/// kind without a runner makes `PipelineRunner` refuse the pipeline before any work.
+public struct StageRegistry: Sendable {
+    public var runners: [StageKind: any StageRunner]
+
+    public init(_ runners: [StageKind: any StageRunner] = [:]) {
+        self.runners = runners
+    }
+
+    public subscript(kind: StageKind) -> (any StageRunner)? {
+        get { runners[kind] }
+        set { runners[kind] = newValue }
+    }
+}
+
+/// What a stage produced.
+public struct StageOutput: Sendable, Codable, Hashable {
+    /// Artifact files by role, e.g. `["map": "map.safetensors"]`; names are relative to the stage folder.
+    public var artifacts: [String: String]
+    /// The evaluation table (evaluate stages).
+    public var evaluation: MetricsTable?
+    /// The budget curve (sweep stages).
+    public var sweep: SweepCurve?
+    /// Scalar results worth keeping in metrics.json (final loss, dev nDCG@10, ...).
+    public var values: [String: Double]
+
+    public init(artifacts: [String: String] = [:], evaluation: MetricsTable? = nil, sweep: SweepCurve? = nil,
+                values: [String: Double] = [:]) {
+        self.artifacts = artifacts
+        self.evaluation = evaluation
+        self.sweep = sweep
+        self.values = values
+    }
+}
+
+/// A finished stage as a later stage sees it.
+public struct CompletedStage: Sendable, Hashable {
+    public var name: String
+    public var kind: StageKind
+    /// The stage's folder in the run directory.
+    public var directory: URL
+    public var output: StageOutput
+    public var fingerprint: String
+
+    public init(name: String, kind: StageKind, directory: URL, output: StageOutput, fingerprint: String) {
+        self.name = name
+        self.kind = kind
+        self.directory = directory
+        self.output = output
+        self.fingerprint = fingerprint
+    }
+
+    /// The file of an artifact role, if the stage produced one.
+    public func artifact(_ role: String) -> URL? {
+        output.artifacts[role].map { directory.appendingPathComponent($0) }
+    }
+}
+
+/// Everything a stage needs to run.
+public struct StageContext: Sendable {
+    public let config: PipelineConfig
+    /// Private staging folder for this attempt: write artifacts here.
+    public let directory: URL
+    /// The stages this one depends on (its `dependencies`), by name.
+    public let dependencies: [String: CompletedStage]
+    /// This stage's seed, derived from the pipeline seed and the stage name (stable across runs).
+    public let seed: UInt64
+    /// Appends lines to the stage's `log.txt`.
+    public let log: StageLog
+    /// Reports progress to the user.
+    public let progress: StageProgress
+
+    public init(config: PipelineConfig, directory: URL, dependencies: [String: CompletedStage], seed: UInt64,
+                log: StageLog, progress: StageProgress) {
+        self.config = config
+        self.directory = directory
+        self.dependencies = dependencies
+        self.seed = seed
+        self.log = log
+        self.progress = progress
+    }
+
+    /// Where to write an artifact named `name` (in the staging folder).
+    public func artifactURL(_ name: String) -> URL {
+        directory.appendingPathComponent(name)
+    }
+}
+
+/// A line sink for a stage's `log.txt`.
+public struct StageLog: Sendable {
+    private let sink: @Sendable (String) -> Void
+
+    public init(_ sink: @escaping @Sendable (String) -> Void) {
+        self.sink = sink
+    }
+
+    /// Appends one line.
+    public func callAsFunction(_ line: String) {
+        sink(line)
+    }
+}
+
+/// Progress of a long step inside a stage: `completed` of `total` units (epochs, batches, queries).
+public struct ProgressEvent: Sendable, Hashable {
+    public var stage: String
+    public var completed: Int
+    /// Nil when the total is unknown.
+    public var total: Int?
+    public var message: String
+
+    public init(stage: String, completed: Int, total: Int?, message: String) {
+        self.stage = stage
+        self.completed = completed
+        self.total = total
+        self.message = message
+    }
+
+    /// Completed fraction in [0, 1], nil when the total is unknown or zero.
+    public var fraction: Double? {
+        guard let total, total > 0 else { return nil }
+        return min(1, max(0, Double(completed) / Double(total)))
+    }
+}
+
+/// The progress reporter handed to a stage.
+public struct StageProgress: Sendable {
+    let stage: String
+    let handler: @Sendable (ProgressEvent) -> Void
+
+    public init(stage: String, handler: @escaping @Sendable (ProgressEvent) -> Void) {
+        self.stage = stage
+        self.handler = handler
+    }
+
+    public func callAsFunction(completed: Int, total: Int?, _ message: String = "") {
+        handler(ProgressEvent(stage: stage, completed: completed, total: total, message: message))
+    }
+}
