@@ -1,0 +1,139 @@
+import LinearAlgebra
+
+/// Which matrices a map's weight may be.
+public enum MapFamily: String, Sendable, Hashable, Codable, CaseIterable {
+    /// Any `m x p` matrix.
+    case linear
+    /// Orthonormal rows (`W W^T = I_m`, when `p >= m`) or orthonormal columns (`W^T W = I_p`, when `p < m`):
+    /// the map keeps the geometry of the query space (angles, and lengths when `p <= m`).
+    case orthogonal
+}
+
+/// The map f(x) = W x + b from a query model's space (dimension p) into an index model's
+/// space (dimension m): `weight` is `m x p`, `bias` has `m` entries.
+///
+/// Rows of a data matrix are vectors, so mapping a batch `X` (`n x p`) is `X W^T + 1 b^T`
+/// (one gemm). Scoring uses the direction only: `normalize(W x + b)` against unit index rows.
+public struct AffineMap<Scalar: BLASScalar>: Sendable, Hashable {
+    /// `m x p`, row-major.
+    public var weight: DenseMatrix<Scalar>
+    /// `m` entries.
+    public var bias: [Scalar]
+    /// The family the weight belongs to; training projects back onto it after each step.
+    public var family: MapFamily
+
+    /// p: the dimension of the query (source) model.
+    public var sourceDimension: Int { weight.columns }
+    /// m: the dimension of the index (target) model.
+    public var targetDimension: Int { weight.rows }
+
+    /// A map from its parts. Throws when `bias.count != weight.rows` or an entry is not finite.
+    public init(weight: DenseMatrix<Scalar>, bias: [Scalar], family: MapFamily = .linear) throws(AlignmentError) {
+        guard bias.count == weight.rows else {
+            throw .shapeMismatch(operation: "AffineMap", expected: "bias of \(weight.rows) entries",
+                                 got: "\(bias.count)")
+        }
+        guard weight.rows > 0, weight.columns > 0 else { throw .empty(what: "map weight \(weight.shape)") }
+        guard weight.isFinite else { throw .nonFinite(what: "map weight") }
+        guard bias.allSatisfy(\.isFinite) else { throw .nonFinite(what: "map bias") }
+        self.weight = weight
+        self.bias = bias
+        self.family = family
+    }
+
+    /// The rectangular identity (truncate when p > m, zero-pad when p < m) with zero bias.
+    /// It has orthonormal rows or columns, so it belongs to both families.
+    public static func identity(source p: Int, target m: Int, family: MapFamily = .linear) -> AffineMap {
+        precondition(p > 0 && m > 0, "dimensions must be positive")
+        return AffineMap(unchecked: .identity(rows: m, columns: p), bias: [Scalar](repeating: 0, count: m),
+                         family: family)
+    }
+
+    /// PyTorch's default `nn.Linear` start (ERA's published code): every weight and bias entry
+    /// uniform in `[-1/sqrt(p), 1/sqrt(p)]`, drawn from `generator` row by row.
+    public static func random(source p: Int, target m: Int, using generator: inout SplitMix64) -> AffineMap {
+        precondition(p > 0 && m > 0, "dimensions must be positive")
+        let bound = 1 / Double(p).squareRoot()
+        let draw = { (g: inout SplitMix64) in Scalar((2 * g.nextUnit() - 1) * bound) }
+        var weight = DenseMatrix<Scalar>(rows: m, columns: p)
+        for i in 0..<weight.count { weight.storage[i] = draw(&generator) }
+        let bias = (0..<m).map { _ in draw(&generator) }
+        return AffineMap(unchecked: weight, bias: bias, family: .linear)
+    }
+
+    init(unchecked weight: DenseMatrix<Scalar>, bias: [Scalar], family: MapFamily) {
+        self.weight = weight
+        self.bias = bias
+        self.family = family
+    }
+
+    /// The same map in another precision.
+    public func converted<Other: BLASScalar>(to: Other.Type = Other.self) -> AffineMap<Other> {
+        AffineMap<Other>(unchecked: weight.converted(to: Other.self), bias: bias.map { Other($0) }, family: family)
+    }
+
+    /// `X W^T + 1 b^T`: every row of `x` (`n x p`) mapped, not normalized (`n x m`).
+    /// - Complexity: O(`n * p * m`), one gemm.
+    public func apply(to x: DenseMatrix<Scalar>) throws(AlignmentError) -> DenseMatrix<Scalar> {
+        guard x.columns == sourceDimension else {
+            throw .shapeMismatch(operation: "AffineMap.apply", expected: "rows of \(sourceDimension) values",
+                                 got: "\(x.shape)")
+        }
+        var out = DenseMatrix<Scalar>(rows: x.rows, columns: targetDimension)
+        x.withUnsafeBufferPointer { px in
+            out.withUnsafeMutableBufferPointer { po in
+                forward(x: px.baseAddress!, rows: x.rows, into: po.baseAddress!)
+            }
+        }
+        return out
+    }
+
+    /// `normalize(X W^T + 1 b^T)`: mapped rows scaled to unit length, ready to score against an index.
+    /// A row that maps to the zero vector stays zero (it scores 0 against every document).
+    /// - Complexity: O(`n * p * m`).
+    public func applyNormalized(to x: DenseMatrix<Scalar>) throws(AlignmentError) -> DenseMatrix<Scalar> {
+        var out = try apply(to: x)
+        let m = targetDimension
+        out.withUnsafeMutableBufferPointer { po in
+            for i in 0..<x.rows {
+                let row = po.baseAddress! + i * m
+                let norm = BLAS.nrm2(UnsafePointer(row), count: m)
+                if norm > 0 { BLAS.scal(count: m, alpha: 1 / norm, x: row) }
+            }
+        }
+        return out
+    }
+
+    /// Raw form of ``apply(to:)``: `u = X W^T + 1 b^T` for `rows` contiguous rows of `x` into `u`
+    /// (`rows x m`, contiguous). The buffers belong to the caller (training reuses them).
+    public func forward(x: UnsafePointer<Scalar>, rows: Int, into u: UnsafeMutablePointer<Scalar>) {
+        let m = targetDimension, p = sourceDimension
+        bias.withUnsafeBufferPointer { pb in
+            for i in 0..<rows { (u + i * m).update(from: pb.baseAddress!, count: m) }
+        }
+        weight.withUnsafeBufferPointer { pw in
+            BLAS.gemm(.none, .transposed, m: rows, n: m, k: p, a: x, lda: p, b: pw.baseAddress!, ldb: p,
+                      beta: 1, c: u, ldc: m)
+        }
+    }
+}
+
+/// The gradient of a scalar loss with respect to a map's parameters: same shapes as the map.
+public struct MapGradient<Scalar: BLASScalar>: Sendable, Hashable {
+    /// dL/dW, `m x p`.
+    public var weight: DenseMatrix<Scalar>
+    /// dL/db, `m` entries.
+    public var bias: [Scalar]
+
+    /// A zero gradient for maps of the given shape.
+    public init(source p: Int, target m: Int) {
+        weight = DenseMatrix(rows: m, columns: p)
+        bias = [Scalar](repeating: 0, count: m)
+    }
+
+    /// A zero gradient shaped like `map`.
+    public init(like map: AffineMap<Scalar>) { self.init(source: map.sourceDimension, target: map.targetDimension) }
+
+    /// True when every entry is finite.
+    public var isFinite: Bool { weight.isFinite && bias.allSatisfy(\.isFinite) }
+}

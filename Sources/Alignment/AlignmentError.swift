@@ -1,0 +1,46 @@
+import LinearAlgebra
+
+/// The closed set of failures of the alignment core (maps, losses, optimizers, Procrustes, training).
+///
+/// IO and CLI layers wrap these in their own messages; the numerical code throws only these
+/// (typed throws), so a caller can tell a bad input from a numerical breakdown.
+public enum AlignmentError: Error, Sendable, Equatable, CustomStringConvertible {
+    /// A failure inside LinearAlgebra (shape mismatch in a gemm, a LAPACK `info != 0`, ...).
+    case linearAlgebra(LinearAlgebraError)
+    /// Operands whose shapes do not fit, e.g. a batch of 768-dimensional rows for a map from 384.
+    case shapeMismatch(operation: String, expected: String, got: String)
+    /// NaN or an infinity in an input, a loss or a parameter (`what` names it, e.g. "source row 17").
+    case nonFinite(what: String)
+    /// Nothing to work with: no rows, no common ids, an empty sample or batch.
+    case empty(what: String)
+    /// A setting outside its domain (a temperature <= 0, a held-out fraction of 1, ...).
+    case invalidParameter(name: String, value: String, reason: String)
+    /// A mapped vector W x + b with zero norm: its direction (and the cosine) is undefined.
+    case zeroNormOutput(row: Int)
+
+    public var description: String {
+        switch self {
+        case let .linearAlgebra(error):
+            return error.description
+        case let .shapeMismatch(operation, expected, got):
+            return "\(operation): expected \(expected), got \(got)"
+        case let .nonFinite(what):
+            return "\(what) contains NaN or infinity"
+        case let .empty(what):
+            return "\(what) is empty"
+        case let .invalidParameter(name, value, reason):
+            return "invalid \(name) = \(value): \(reason)"
+        case let .zeroNormOutput(row):
+            return "row \(row) maps to the zero vector (W x + b = 0): its cosine is undefined"
+        }
+    }
+}
+
+/// Runs `body`, turning a ``LinearAlgebraError`` into ``AlignmentError/linearAlgebra(_:)``.
+func wrapLinearAlgebra<R>(_ body: () throws(LinearAlgebraError) -> R) throws(AlignmentError) -> R {
+    do {
+        return try body()
+    } catch {
+        throw .linearAlgebra(error)
+    }
+}

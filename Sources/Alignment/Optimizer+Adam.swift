@@ -1,0 +1,115 @@
+import Foundation
+import LinearAlgebra
+
+/// Adam / AdamW settings (defaults: PyTorch's).
+public struct AdamSettings: Sendable, Hashable, Codable {
+    public var learningRate: Double
+    public var beta1: Double
+    public var beta2: Double
+    public var epsilon: Double
+    /// Weight decay; 0 turns it off.
+    public var weightDecay: Double
+    /// true: AdamW (decoupled, p -= lr * wd * p before the Adam step); false: Adam with an L2 term
+    /// (g += wd * p), as `torch.optim.Adam(weight_decay:)`.
+    public var decoupledWeightDecay: Bool
+
+    public init(learningRate: Double = 1e-3, beta1: Double = 0.9, beta2: Double = 0.999, epsilon: Double = 1e-8,
+                weightDecay: Double = 0, decoupledWeightDecay: Bool = false) {
+        self.learningRate = learningRate
+        self.beta1 = beta1
+        self.beta2 = beta2
+        self.epsilon = epsilon
+        self.weightDecay = weightDecay
+        self.decoupledWeightDecay = decoupledWeightDecay
+    }
+
+    /// Plain Adam (no weight decay).
+    public static func adam(learningRate: Double = 1e-3) -> AdamSettings { AdamSettings(learningRate: learningRate) }
+
+    /// AdamW with PyTorch's default decay 0.01 (ERA's published settings: lr 1e-3, decay 0.01).
+    public static func adamW(learningRate: Double = 1e-3, weightDecay: Double = 0.01) -> AdamSettings {
+        AdamSettings(learningRate: learningRate, weightDecay: weightDecay, decoupledWeightDecay: true)
+    }
+
+    /// Throws for a non-positive learning rate, betas outside [0, 1), epsilon <= 0 or a negative decay.
+    public func validated() throws(AlignmentError) -> AdamSettings {
+        guard learningRate.isFinite, learningRate > 0 else {
+            throw .invalidParameter(name: "learning rate", value: "\(learningRate)", reason: "must be > 0")
+        }
+        for (name, beta) in [("beta1", beta1), ("beta2", beta2)] where !(beta >= 0 && beta < 1) {
+            throw .invalidParameter(name: name, value: "\(beta)", reason: "must be in [0, 1)")
+        }
+        guard epsilon > 0 else { throw .invalidParameter(name: "epsilon", value: "\(epsilon)", reason: "must be > 0") }
+        guard weightDecay >= 0, weightDecay.isFinite else {
+            throw .invalidParameter(name: "weight decay", value: "\(weightDecay)", reason: "must be >= 0")
+        }
+        return self
+    }
+}
+
+/// Adam (Kingma & Ba 2015) with bias correction, or AdamW (Loshchilov & Hutter 2019), on the
+/// parameters of an ``AffineMap``; the same update as `torch.optim.Adam` / `AdamW`:
+/// m <- b1 m + (1 - b1) g;  v <- b2 v + (1 - b2) g^2;  p <- p - lr (m / (1 - b1^t)) / (sqrt(v / (1 - b2^t)) + eps).
+///
+/// One fused pass over the parameters per step, no temporaries. For an ``MapFamily/orthogonal`` map
+/// the caller retracts W afterwards (``AffineMap/projectOntoFamily()``).
+public struct AdamOptimizer<Scalar: BLASScalar>: Sendable {
+    public let settings: AdamSettings
+    /// Steps taken so far (t in the bias corrections).
+    public private(set) var stepCount = 0
+    private var firstMoment: MapGradient<Scalar>
+    private var secondMoment: MapGradient<Scalar>
+
+    /// An optimizer with zero moments for maps shaped like `map`.
+    public init(settings: AdamSettings, for map: AffineMap<Scalar>) throws(AlignmentError) {
+        self.settings = try settings.validated()
+        firstMoment = MapGradient(like: map)
+        secondMoment = MapGradient(like: map)
+    }
+
+    /// One update of `map` along `gradient` (which must be shaped like the map).
+    /// Throws when the gradient holds NaN or infinity; the map is then left unchanged.
+    /// - Complexity: O(m p).
+    public mutating func step(_ map: inout AffineMap<Scalar>, gradient: MapGradient<Scalar>) throws(AlignmentError) {
+        precondition(gradient.weight.shape == map.weight.shape && gradient.bias.count == map.bias.count,
+                     "gradient shape differs from the map")
+        guard gradient.isFinite else { throw .nonFinite(what: "gradient") }
+        stepCount += 1
+        let s = settings
+        let c1 = 1 - Foundation.pow(s.beta1, Double(stepCount))
+        let c2 = 1 - Foundation.pow(s.beta2, Double(stepCount))
+        let coefficients = Coefficients(
+            beta1: Scalar(s.beta1), beta2: Scalar(s.beta2), stepSize: Scalar(s.learningRate / c1),
+            inverseRootC2: Scalar(1 / c2.squareRoot()), epsilon: Scalar(s.epsilon),
+            l2: s.decoupledWeightDecay ? 0 : Scalar(s.weightDecay),
+            shrink: s.decoupledWeightDecay ? Scalar(1 - s.learningRate * s.weightDecay) : 1)
+        Self.update(&map.weight.storage, gradient.weight.storage, &firstMoment.weight.storage,
+                    &secondMoment.weight.storage, coefficients)
+        Self.update(&map.bias, gradient.bias, &firstMoment.bias, &secondMoment.bias, coefficients)
+    }
+
+    private struct Coefficients {
+        var beta1, beta2, stepSize, inverseRootC2, epsilon, l2, shrink: Scalar
+    }
+
+    private static func update(_ parameters: inout [Scalar], _ gradient: [Scalar], _ first: inout [Scalar],
+                               _ second: inout [Scalar], _ k: Coefficients) {
+        let oneMinusB1 = 1 - k.beta1, oneMinusB2 = 1 - k.beta2
+        parameters.withUnsafeMutableBufferPointer { p in
+            gradient.withUnsafeBufferPointer { g in
+                first.withUnsafeMutableBufferPointer { m in
+                    second.withUnsafeMutableBufferPointer { v in
+                        for i in 0..<p.count {
+                            let gi = g[i] + k.l2 * p[i]
+                            let mi = k.beta1 * m[i] + oneMinusB1 * gi
+                            let vi = k.beta2 * v[i] + oneMinusB2 * gi * gi
+                            m[i] = mi
+                            v[i] = vi
+                            p[i] = k.shrink * p[i] - k.stepSize * mi / (vi.squareRoot() * k.inverseRootC2 + k.epsilon)
+                        }
+                    }
+                }
+            }
+        }
+    }
+}
