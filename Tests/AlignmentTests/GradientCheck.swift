@@ -21,15 +21,9 @@ struct ToyProblem {
         let y = all.gatherRows(indices)
         let w = Matrix.randomNormal(rows: m, columns: p, using: &g).converted(to: Double.self)
         let b = (0..<m).map { _ in 0.3 * g.normal() }
-        map = try AffineMap(weight: w * (1 / Double(p).squareRoot()), bias: b)
+        map = try AffineMap(weight: (1 / Double(p).squareRoot()) * w, bias: b)
         batch = try PairBatch(sources: x, targets: y, targetIndices: Array(indices))
         allTargets = all
-    }
-}
-
-extension DenseMatrix where Scalar == Double {
-    static func * (lhs: MatrixD, rhs: Double) -> MatrixD {
-        MatrixD(rows: lhs.rows, columns: lhs.columns, storage: lhs.storage.map { $0 * rhs })
     }
 }
 

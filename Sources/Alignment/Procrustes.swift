@@ -1,0 +1,132 @@
+import LinearAlgebra
+
+/// Settings of the orthogonal Procrustes warm start.
+public struct ProcrustesSettings: Sendable, Hashable, Codable {
+    /// Centering (default `.mean`: the choice that survives an anisotropic model; see ``Centering``).
+    public var centering: Centering
+    /// Whether to refine the thin solution when p > m (it is already exact when p <= m).
+    public var refinement: Refinement
+    /// Stop when the relative decrease of the objective in one step falls below this.
+    public var tolerance: Double
+    /// At most this many refinement steps.
+    public var maxIterations: Int
+
+    /// How the unbalanced (p > m) problem is refined from the thin solution.
+    public enum Refinement: String, Sendable, Hashable, Codable, CaseIterable {
+        /// The thin solution V U^T (exact only for p <= m or whitened sources).
+        case none
+        /// Kiers (1990) majorization, step for step as the numpy peer (`peer.py procrustes --exact`).
+        case majorization
+        /// Majorization accelerated by Barzilai-Borwein steps: each step first tries the projected
+        /// gradient step of BB length and keeps it only if the objective does not rise; otherwise it
+        /// takes the plain majorization step (which never rises). Same fixed points, far fewer steps.
+        case accelerated
+    }
+
+    public init(centering: Centering = .mean, refinement: Refinement = .accelerated, tolerance: Double = 1e-9,
+                maxIterations: Int = 1000) {
+        self.centering = centering
+        self.refinement = refinement
+        self.tolerance = tolerance
+        self.maxIterations = maxIterations
+    }
+}
+
+/// The result of ``Procrustes/fit(source:target:settings:)``.
+public struct ProcrustesFit: Sendable {
+    /// The map, family ``MapFamily/orthogonal``: orthonormal rows (p >= m) or columns (p < m).
+    public var map: AffineMap<Float>
+    /// The same map in Double (what the objective was computed with).
+    public var mapD: AffineMap<Double>
+    /// ||X W0^T + b0 - Y||_F^2 of the thin solution, in Double.
+    public var thinObjective: Double
+    /// ||X W^T + b - Y||_F^2 of the returned map, in Double (<= thinObjective up to rounding).
+    public var objective: Double
+    /// Refinement steps taken (0 without refinement or when p <= m).
+    public var iterations: Int
+    /// Relative decrease of the last step (nil without refinement); >= tolerance: stopped by the step limit.
+    public var lastRelativeDecrease: Double?
+}
+
+/// Orthogonal Procrustes from the LAPACK SVD of X^T Y, with the unbalanced refinement.
+public enum Procrustes {
+    /// Fits f(x) = W x + b with W orthonormal, minimizing ||X W^T + 1 b^T - Y||_F^2.
+    ///
+    /// M = Xc^T Yc (Xc, Yc centered per ``ProcrustesSettings/centering``), thin SVD M = U S V^T (?gesdd),
+    /// W0 = V U^T: exact for p <= m. For p > m it only maximizes tr(W M); majorization (Kiers 1990)
+    /// refines it: A = Xc^T Xc, lambda = its largest eigenvalue, C = M + (lambda I - A) W^T, W <- polar(C)^T.
+    /// Every step lowers the objective or stops, so the result is never above the thin solution.
+    /// Computed in Double throughout; b = mean(Y) - W mean(X) (0 without centering).
+    /// - Throws: ``AlignmentError/empty(what:)`` for no rows, ``AlignmentError/shapeMismatch(operation:expected:got:)``
+    ///   for different row counts, ``AlignmentError/nonFinite(what:)`` for NaN/infinity, LAPACK failures.
+    /// - Complexity: O(n p m + p m^2) for the thin solution; O(n p^2 + p^3) once plus O(p^2 m + p m^2) per step.
+    public static func fit(source x: Matrix, target y: Matrix, settings: ProcrustesSettings = ProcrustesSettings())
+    throws(AlignmentError) -> ProcrustesFit {
+        guard x.rows == y.rows else {
+            throw .shapeMismatch(operation: "Procrustes", expected: "\(x.rows) target rows", got: "\(y.rows)")
+        }
+        guard x.rows > 0, x.columns > 0, y.columns > 0 else { throw .empty(what: "Procrustes input") }
+        guard x.isFinite else { throw .nonFinite(what: "Procrustes source") }
+        guard y.isFinite else { throw .nonFinite(what: "Procrustes target") }
+        guard settings.maxIterations >= 0, settings.tolerance >= 0 else {
+            throw .invalidParameter(name: "Procrustes settings", value: "\(settings)", reason: "negative limit")
+        }
+        let xc = CenteredMatrix(x, centering: settings.centering)
+        let yc = CenteredMatrix(y, centering: settings.centering)
+        let p = x.columns, m = y.columns
+        let cross = try wrapLinearAlgebra { () throws(LinearAlgebraError) in
+            try MatrixD.multiply(xc.values, yc.values, transA: .transposed)  // M = X^T Y, p x m
+        }
+        // T = W^T = polar(M) (p x m): orthonormal columns when p >= m, orthonormal rows when p < m.
+        var t = try wrapLinearAlgebra { () throws(LinearAlgebraError) in try cross.polarFactor() }
+        let yy = yc.values.frobeniusNormSquared
+        let thinObjective = try residual(xc.values, yc.values, t)
+        var iterations = 0
+        var lastDecrease: Double? = nil
+        if p > m, settings.refinement != .none, settings.maxIterations > 0 {
+            let refined = try Majorization.refine(
+                x: xc.values, cross: cross, start: t, yy: yy, accelerated: settings.refinement == .accelerated,
+                tolerance: settings.tolerance, maxIterations: settings.maxIterations)
+            t = refined.t
+            iterations = refined.iterations
+            lastDecrease = refined.lastRelativeDecrease
+        }
+        let weight = t.transposed  // m x p
+        var bias = yc.mean
+        if settings.centering == .mean {
+            weight.withUnsafeBufferPointer { w in
+                xc.mean.withUnsafeBufferPointer { mx in
+                    bias.withUnsafeMutableBufferPointer { b in
+                        BLAS.gemv(.none, rows: m, columns: p, alpha: -1, a: w.baseAddress!, lda: p,
+                                  x: mx.baseAddress!, beta: 1, y: b.baseAddress!)
+                    }
+                }
+            }
+        } else {
+            bias = [Double](repeating: 0, count: m)
+        }
+        let mapD = AffineMap<Double>(unchecked: weight, bias: bias, family: .orthogonal)
+        return ProcrustesFit(map: mapD.converted(to: Float.self), mapD: mapD, thinObjective: thinObjective,
+                             objective: try residual(xc.values, yc.values, t), iterations: iterations,
+                             lastRelativeDecrease: lastDecrease)
+    }
+
+    /// ||X W^T + 1 b^T - Y||_F^2 in Double, computed directly (not by the trace identity).
+    /// - Complexity: O(n p m).
+    public static func objective(map: AffineMap<Double>, source x: MatrixD, target y: MatrixD)
+    throws(AlignmentError) -> Double {
+        guard y.rows == x.rows, y.columns == map.targetDimension else {
+            throw .shapeMismatch(operation: "Procrustes.objective", expected: "target \(x.rows) x \(map.targetDimension)",
+                                 got: "\(y.shape)")
+        }
+        let mapped = try map.apply(to: x)
+        return (mapped - y).frobeniusNormSquared
+    }
+
+    /// ||X T - Y||_F^2 for T = W^T (p x m).
+    static func residual(_ x: MatrixD, _ y: MatrixD, _ t: MatrixD) throws(AlignmentError) -> Double {
+        var r = y
+        try wrapLinearAlgebra { () throws(LinearAlgebraError) in try r.addProduct(x, t, alpha: 1, beta: -1) }
+        return r.frobeniusNormSquared
+    }
+}
