@@ -1,0 +1,9 @@
+extension StageRegistry {
+    /// The stage implementations compiled into this build of era, by kind.
+    ///
+    /// A kind missing here makes `PipelineRunner` refuse a pipeline that uses it, naming the
+    /// stages, before any work; `era run --check` still validates such a pipeline fully.
+    public static var builtIn: StageRegistry {
+        StageRegistry()
+    }
+}

@@ -1,0 +1,102 @@
+import Foundation
+import Testing
+@testable import Pipeline
+
+@Suite("Report rendering")
+struct ReportTests {
+    static func table() -> MetricsTable {
+        let metrics = ["ndcg@10", "recall@100"]
+        func values(_ all: Double, _ unseen: Double) -> [String: [String: Double]] {
+            ["all": ["ndcg@10": all, "recall@100": all + 0.2], "unseen": ["ndcg@10": unseen, "recall@100": unseen + 0.2]]
+        }
+        return MetricsTable(
+            metrics: metrics,
+            subsets: [QuerySubset(name: "all", queries: 300, description: "all test queries"),
+                      QuerySubset(name: "unseen", queries: 120, description: "relevant documents no labeled query cites")],
+            rows: [
+                MetricsRow(name: "index-zero-shot", role: .baseline, values: values(0.6451, 0.6012),
+                           significance: [SignificanceEntry(subset: "all", metric: "ndcg@10", difference: 0.0451,
+                                                            pValue: 0.0004, lower: 0.02, upper: 0.07, confidence: 0.95)]),
+                MetricsRow(name: "align", role: .stage, values: values(0.6000, 0.6000)),
+                MetricsRow(name: "adapt", role: .stage, values: values(0.6312, 0.6207),
+                           significance: [SignificanceEntry(subset: "all", metric: "ndcg@10", difference: 0.0312,
+                                                            pValue: 0.012, lower: 0.008, upper: 0.055, confidence: 0.95),
+                                          SignificanceEntry(subset: "unseen", metric: "ndcg@10", difference: 0.0207,
+                                                            pValue: 0.2, lower: -0.01, upper: 0.05, confidence: 0.95)]),
+            ],
+            comparedTo: "align")
+    }
+
+    static func report() throws -> RunReport {
+        let fixture = try PipelineFixture()
+        defer { fixture.remove() }
+        try fixture.write("r.yaml", pipeline(stages: "stages:\n  - kind: align\n  - kind: adapt\n  - kind: evaluate\n  - kind: sweep\n"))
+        let config = try fixture.load("r.yaml")
+        let curve = SweepCurve(metric: "ndcg@10", subset: "all",
+                               points: [8, 16, 32, 64].map { SweepPoint(budget: $0, mean: 0.6 + Double($0) / 2000, sd: 0.01, repeats: 5) },
+                               references: [ReferenceLine(label: "stage one", value: 0.6), ReferenceLine(label: "index as it is", value: 0.6451)])
+        let metrics = RunMetrics(pipeline: "r", order: ["align", "adapt", "evaluate", "sweep"], stages: [
+            "align": .init(kind: .align, values: ["holdout_loss": 1.25], evaluation: nil, sweep: nil),
+            "adapt": .init(kind: .adapt, values: [:], evaluation: nil, sweep: nil),
+            "evaluate": .init(kind: .evaluate, values: [:], evaluation: table(), sweep: nil),
+            "sweep": .init(kind: .sweep, values: [:], evaluation: nil, sweep: curve),
+        ])
+        return RunReport(config: config, metrics: metrics, eraVersion: "9.9.9", configHash: String(repeating: "ab", count: 32))
+    }
+
+    @Test func markdownHasEveryRowSubsetAndTheSignificance() throws {
+        let markdown = try Self.report().markdown()
+        #expect(markdown.contains("| row | kind | nDCG@10 (all) | Recall@100 (all) | nDCG@10 (unseen) | Recall@100 (unseen) | vs align (nDCG@10) |"))
+        #expect(markdown.contains("| index-zero-shot | baseline | 0.6451 | 0.8451 | 0.6012 | 0.8012 | all: +0.0451, p < 0.001, 95% CI [0.0200, 0.0700] |"))
+        #expect(markdown.contains("| align | stage | 0.6000 | 0.8000 | 0.6000 | 0.8000 | reference |"))
+        #expect(markdown.contains("| adapt | stage | 0.6312 | 0.8312 | 0.6207 | 0.8207 | all: +0.0312, p = 0.012, 95% CI [0.0080, 0.0550]; unseen: +0.0207, p = 0.200, 95% CI [-0.0100, 0.0500] |"))
+        #expect(markdown.contains("![sweep budget chart](budget-sweep.svg)"))
+        #expect(markdown.contains("| 64 | 0.6320 | 0.0100 | 5 |"))
+        #expect(markdown.contains("| align | align | holdout_loss = 1.2500 |"))
+    }
+
+    @Test func htmlIsSelfContainedWithTheTableAndAnInlineChart() throws {
+        let html = try Self.report().html()
+        #expect(html.hasPrefix("<!DOCTYPE html>"))
+        #expect(html.contains("<svg"))
+        #expect(html.contains("<td>index-zero-shot</td>") && html.contains("<td>adapt</td>") && html.contains("<td>align</td>"))
+        #expect(html.contains("<th colspan=\"2\">unseen</th>"))
+        #expect(html.contains("<td class=\"num\"><b>0.6451</b></td>"))  // best nDCG@10 (all) in bold
+        #expect(html.contains("all: +0.0312, p = 0.012"))
+        // No external assets: nothing fetched by the browser.
+        #expect(!html.contains("src=") && !html.contains("href=") && !html.contains("<script") && !html.contains("@import"))
+    }
+
+    @Test func budgetChartDrawsTheCurveBandAndReferences() throws {
+        let report = try Self.report()
+        let svg = try #require(report.chartFiles().first).svg
+        #expect(svg.hasPrefix("<svg xmlns=\"http://www.w3.org/2000/svg\""))
+        #expect(svg.components(separatedBy: "class=\"reference\"").count - 1 == 2)
+        #expect(svg.components(separatedBy: "class=\"error-bar\"").count - 1 == 4)
+        #expect(svg.contains("class=\"band\"") && svg.contains("class=\"series\""))
+        #expect(svg.contains("stage one (0.600)") && svg.contains("index as it is (0.645)"))
+        for budget in ["8", "16", "32", "64"] { #expect(svg.contains(">\(budget)</text>")) }
+        #expect(svg.hasSuffix("</svg>\n"))
+        // Same input, same bytes.
+        #expect(try Self.report().chartFiles().first?.svg == svg)
+    }
+
+    @Test func chartGeometry() {
+        // Log-2 x axis: 8, 16, 32 are equally spaced; y is flipped (higher value, smaller y).
+        let chart = SVGLineChart(title: "t", xLabel: "x", yLabel: "y",
+                                 series: [.init(label: "s", points: [.init(x: 8, y: 0.5), .init(x: 16, y: 0.6), .init(x: 32, y: 0.7)])],
+                                 logarithmicX: true)
+        let svg = chart.render()
+        let polyline = svg.components(separatedBy: "class=\"series\" points=\"")[1].prefix(while: { $0 != "\"" })
+        let points = polyline.split(separator: " ").map { $0.split(separator: ",").compactMap { Double($0) } }
+        #expect(points.count == 3)
+        #expect(abs((points[1][0] - points[0][0]) - (points[2][0] - points[1][0])) < 0.11)
+        #expect(points[0][1] > points[1][1] && points[1][1] > points[2][1])
+        // Round ticks (step 0.05 here) that cover the data.
+        let ticks = SVGLineChart.niceTicks(min: 0.53, max: 0.71)
+        #expect(ticks.count == 6)
+        #expect(abs(ticks[0] - 0.5) < 1e-12 && abs(ticks[5] - 0.75) < 1e-12)
+        #expect(zip(ticks, ticks.dropFirst()).allSatisfy { abs($1 - $0 - 0.05) < 1e-12 })
+        #expect(SVGLineChart.escape("a<b & \"c\"") == "a&lt;b &amp; &quot;c&quot;")
+    }
+}
