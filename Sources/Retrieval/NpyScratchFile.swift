@@ -39,6 +39,8 @@ enum NpyScratchFile {
             fill(r0, n, chunk)
             try writeAll(fd, UnsafeRawBufferPointer(chunk), path)
         }
+        // Flush now, so write-back of dirty pages does not run during a timed scan of the file.
+        guard fsync(fd) == 0 else { throw IOError(path: path, message: "fsync failed (errno \(errno))") }
     }
 
     private static func writeAll(_ fd: Int32, _ bytes: UnsafeRawBufferPointer, _ path: String) throws {
