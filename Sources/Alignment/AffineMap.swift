@@ -34,8 +34,8 @@ public struct AffineMap<Scalar: BLASScalar>: Sendable, Hashable {
                                  got: "\(bias.count)")
         }
         guard weight.rows > 0, weight.columns > 0 else { throw .empty(what: "map weight \(weight.shape)") }
-        guard weight.isFinite else { throw .nonFinite(what: "map weight") }
-        guard bias.allSatisfy(\.isFinite) else { throw .nonFinite(what: "map bias") }
+        guard allFinite(weight) else { throw .nonFinite(what: "map weight") }
+        guard allFinite(bias) else { throw .nonFinite(what: "map bias") }
         self.weight = weight
         self.bias = bias
         self.family = family
@@ -59,6 +59,16 @@ public struct AffineMap<Scalar: BLASScalar>: Sendable, Hashable {
         for i in 0..<weight.count { weight.storage[i] = draw(&generator) }
         let bias = (0..<m).map { _ in draw(&generator) }
         return AffineMap(unchecked: weight, bias: bias, family: .linear)
+    }
+
+    /// Puts W back into its family: for ``MapFamily/orthogonal``, the nearest matrix with orthonormal
+    /// rows or columns (the polar factor of W, one SVD); for ``MapFamily/linear``, nothing.
+    /// Training calls it after every optimizer step (a retraction onto the constraint set).
+    /// - Complexity: O(m p min(m, p)) for the orthogonal family.
+    public mutating func projectOntoFamily() throws(AlignmentError) {
+        guard family == .orthogonal else { return }
+        let w = weight
+        weight = try wrapLinearAlgebra { () throws(LinearAlgebraError) in try w.polarFactor() }
     }
 
     init(unchecked weight: DenseMatrix<Scalar>, bias: [Scalar], family: MapFamily) {
@@ -135,5 +145,5 @@ public struct MapGradient<Scalar: BLASScalar>: Sendable, Hashable {
     public init(like map: AffineMap<Scalar>) { self.init(source: map.sourceDimension, target: map.targetDimension) }
 
     /// True when every entry is finite.
-    public var isFinite: Bool { weight.isFinite && bias.allSatisfy(\.isFinite) }
+    public var isFinite: Bool { allFinite(weight) && allFinite(bias) }
 }

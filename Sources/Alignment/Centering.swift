@@ -21,7 +21,12 @@ struct CenteredMatrix: Sendable {
     var mean: [Double]
 
     init(_ x: Matrix, centering: Centering) {
-        var values = x.converted(to: Double.self)
+        var values = MatrixD(rows: x.rows, columns: x.columns)
+        x.withUnsafeBufferPointer { src in
+            values.withUnsafeMutableBufferPointer { dst in
+                for k in 0..<src.count { dst[k] = Double(src[k]) }
+            }
+        }
         var mean = [Double](repeating: 0, count: x.columns)
         if centering == .mean, x.rows > 0 {
             mean = values.columnMeans()

@@ -83,33 +83,65 @@ public struct AdamOptimizer<Scalar: BLASScalar>: Sendable {
             inverseRootC2: Scalar(1 / c2.squareRoot()), epsilon: Scalar(s.epsilon),
             l2: s.decoupledWeightDecay ? 0 : Scalar(s.weightDecay),
             shrink: s.decoupledWeightDecay ? Scalar(1 - s.learningRate * s.weightDecay) : 1)
-        Self.update(&map.weight.storage, gradient.weight.storage, &firstMoment.weight.storage,
-                    &secondMoment.weight.storage, coefficients)
-        Self.update(&map.bias, gradient.bias, &firstMoment.bias, &secondMoment.bias, coefficients)
+        map.weight.withUnsafeMutableBufferPointer { p in
+            firstMoment.weight.withUnsafeMutableBufferPointer { m in
+                secondMoment.weight.withUnsafeMutableBufferPointer { v in
+                    gradient.weight.withUnsafeBufferPointer { g in
+                        Self.update(p.baseAddress!, g.baseAddress!, m.baseAddress!, v.baseAddress!, p.count, coefficients)
+                    }
+                }
+            }
+        }
+        map.bias.withUnsafeMutableBufferPointer { p in
+            firstMoment.bias.withUnsafeMutableBufferPointer { m in
+                secondMoment.bias.withUnsafeMutableBufferPointer { v in
+                    gradient.bias.withUnsafeBufferPointer { g in
+                        Self.update(p.baseAddress!, g.baseAddress!, m.baseAddress!, v.baseAddress!, p.count, coefficients)
+                    }
+                }
+            }
+        }
     }
 
     private struct Coefficients {
         var beta1, beta2, stepSize, inverseRootC2, epsilon, l2, shrink: Scalar
     }
 
-    private static func update(_ parameters: inout [Scalar], _ gradient: [Scalar], _ first: inout [Scalar],
-                               _ second: inout [Scalar], _ k: Coefficients) {
-        let oneMinusB1 = 1 - k.beta1, oneMinusB2 = 1 - k.beta2
-        parameters.withUnsafeMutableBufferPointer { p in
-            gradient.withUnsafeBufferPointer { g in
-                first.withUnsafeMutableBufferPointer { m in
-                    second.withUnsafeMutableBufferPointer { v in
-                        for i in 0..<p.count {
-                            let gi = g[i] + k.l2 * p[i]
-                            let mi = k.beta1 * m[i] + oneMinusB1 * gi
-                            let vi = k.beta2 * v[i] + oneMinusB2 * gi * gi
-                            m[i] = mi
-                            v[i] = vi
-                            p[i] = k.shrink * p[i] - k.stepSize * mi / (vi.squareRoot() * k.inverseRootC2 + k.epsilon)
-                        }
-                    }
-                }
+    /// The fused update of `count` parameters; 16 lanes at a time for Float (the loop over four
+    /// buffers is not auto-vectorized), the scalar loop for the rest and for Double.
+    private static func update(_ p: UnsafeMutablePointer<Scalar>, _ g: UnsafePointer<Scalar>,
+                               _ m: UnsafeMutablePointer<Scalar>, _ v: UnsafeMutablePointer<Scalar>,
+                               _ count: Int, _ k: Coefficients) {
+        var start = 0
+        if Scalar.self == Float.self {
+            start = count - count % 16
+            let pf = UnsafeMutableRawPointer(p), gf = UnsafeRawPointer(g)
+            let mf = UnsafeMutableRawPointer(m), vf = UnsafeMutableRawPointer(v)
+            typealias V = SIMD16<Float>
+            let b1 = V(repeating: k.beta1 as! Float), b2 = V(repeating: k.beta2 as! Float)
+            let c1 = V(repeating: 1 - (k.beta1 as! Float)), c2 = V(repeating: 1 - (k.beta2 as! Float))
+            let l2 = V(repeating: k.l2 as! Float), shrink = V(repeating: k.shrink as! Float)
+            let stepSize = V(repeating: k.stepSize as! Float), rootC2 = V(repeating: k.inverseRootC2 as! Float)
+            let epsilon = V(repeating: k.epsilon as! Float)
+            for offset in stride(from: 0, to: start * 4, by: 64) {
+                let pi = pf.loadUnaligned(fromByteOffset: offset, as: V.self)
+                let gi = gf.loadUnaligned(fromByteOffset: offset, as: V.self) + l2 * pi
+                let mi = b1 * mf.loadUnaligned(fromByteOffset: offset, as: V.self) + c1 * gi
+                let vi = b2 * vf.loadUnaligned(fromByteOffset: offset, as: V.self) + c2 * gi * gi
+                mf.storeBytes(of: mi, toByteOffset: offset, as: V.self)
+                vf.storeBytes(of: vi, toByteOffset: offset, as: V.self)
+                let updated = shrink * pi - stepSize * mi / (vi.squareRoot() * rootC2 + epsilon)
+                pf.storeBytes(of: updated, toByteOffset: offset, as: V.self)
             }
+        }
+        let oneMinusB1 = 1 - k.beta1, oneMinusB2 = 1 - k.beta2
+        for i in start..<count {
+            let gi = g[i] + k.l2 * p[i]
+            let mi = k.beta1 * m[i] + oneMinusB1 * gi
+            let vi = k.beta2 * v[i] + oneMinusB2 * gi * gi
+            m[i] = mi
+            v[i] = vi
+            p[i] = k.shrink * p[i] - k.stepSize * mi / (vi.squareRoot() * k.inverseRootC2 + k.epsilon)
         }
     }
 }

@@ -66,8 +66,8 @@ public enum Procrustes {
             throw .shapeMismatch(operation: "Procrustes", expected: "\(x.rows) target rows", got: "\(y.rows)")
         }
         guard x.rows > 0, x.columns > 0, y.columns > 0 else { throw .empty(what: "Procrustes input") }
-        guard x.isFinite else { throw .nonFinite(what: "Procrustes source") }
-        guard y.isFinite else { throw .nonFinite(what: "Procrustes target") }
+        guard allFinite(x) else { throw .nonFinite(what: "Procrustes source") }
+        guard allFinite(y) else { throw .nonFinite(what: "Procrustes target") }
         guard settings.maxIterations >= 0, settings.tolerance >= 0 else {
             throw .invalidParameter(name: "Procrustes settings", value: "\(settings)", reason: "negative limit")
         }

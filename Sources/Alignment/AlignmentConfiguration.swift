@@ -1,0 +1,153 @@
+import Foundation
+
+/// Every setting of stage one (align without labels), with era's defaults.
+///
+/// Codable so a run records exactly what it did (the training log, the adapter's config hash)
+/// and a pipeline file can set any field by name.
+public struct AlignmentConfiguration: Sendable, Hashable, Codable {
+    /// Where training starts.
+    public enum WarmStart: String, Sendable, Hashable, Codable, CaseIterable {
+        /// Orthogonal Procrustes on the training pairs (``Procrustes``), default.
+        case procrustes
+        /// The rectangular identity, zero bias.
+        case identity
+        /// PyTorch's `nn.Linear` start (ERA's published code), seeded.
+        case random
+    }
+
+    /// The training objective.
+    public enum Loss: String, Sendable, Hashable, Codable, CaseIterable {
+        /// ``InfoNCELoss`` (contrastive), default.
+        case infonce
+        /// ``CosineLoss``: ERA's published objective.
+        case cosine
+        /// ``MSELoss``.
+        case mse
+    }
+
+    /// The negatives of InfoNCE.
+    public enum Negatives: String, Sendable, Hashable, Codable, CaseIterable {
+        /// The batch's other targets (default).
+        case inBatch = "in-batch"
+        /// Every training target (one `B x n` gemm per batch).
+        case all
+    }
+
+    /// The optimizer.
+    public enum Optimizer: String, Sendable, Hashable, Codable, CaseIterable {
+        case adam
+        /// Decoupled weight decay (``weightDecay``; ERA's published setting is 0.01).
+        case adamw
+    }
+
+    /// What "better" means for early stopping and for choosing the returned epoch.
+    public enum StoppingMetric: String, Sendable, Hashable, Codable, CaseIterable {
+        /// The training loss on the held-out pairs (lower is better).
+        case loss
+        /// Mean reciprocal rank of each held-out pair's own target among all held-out targets.
+        case mrr
+    }
+
+    public var warmStart: WarmStart = .procrustes
+    /// Settings of the Procrustes warm start (centering on by default).
+    public var procrustes = ProcrustesSettings()
+    /// `.orthogonal` keeps W orthonormal during training (a polar retraction after every step).
+    public var family: MapFamily = .linear
+    public var loss: Loss = .infonce
+    /// InfoNCE softmax temperature tau > 0.
+    public var temperature: Double = 0.05
+    public var negatives: Negatives = .inBatch
+    /// Adds InfoNCE's target-to-source term.
+    public var symmetric = false
+    public var optimizer: Optimizer = .adam
+    public var learningRate: Double = 1e-3
+    /// Weight decay (AdamW: decoupled; Adam: L2). 0 turns it off.
+    public var weightDecay: Double = 0
+    /// Passes over the training pairs (0: the warm start alone).
+    public var epochs = 5
+    public var batchSize = 256
+    /// Fraction of the pairs held out from training, for early stopping and the report (0 <= f < 1).
+    public var heldOutFraction = 0.1
+    public var stoppingMetric: StoppingMetric = .loss
+    /// Stop after this many epochs without a held-out improvement (0: never stop early). The map of
+    /// the best epoch is returned whenever pairs are held out.
+    public var patience = 2
+    /// Seeds the held-out split, the shuffles and the random start (independent streams).
+    public var seed: UInt64 = 0
+    /// Reshuffle the training pairs every epoch (false: file order, for replaying a trajectory).
+    public var shuffle = true
+
+    public init() {}
+
+    private enum CodingKeys: String, CodingKey {
+        case warmStart, procrustes, family, loss, temperature, negatives, symmetric, optimizer, learningRate,
+             weightDecay, epochs, batchSize, heldOutFraction, stoppingMetric, patience, seed, shuffle
+    }
+
+    /// Decodes the keys that are present; every missing key keeps its default, so a config file
+    /// (or a pipeline stage) names only what it changes.
+    public init(from decoder: any Decoder) throws {
+        let c = try decoder.container(keyedBy: CodingKeys.self)
+        func read<T: Decodable>(_ key: CodingKeys, _ value: inout T) throws {
+            if let decoded = try c.decodeIfPresent(T.self, forKey: key) { value = decoded }
+        }
+        try read(.warmStart, &warmStart)
+        try read(.procrustes, &procrustes)
+        try read(.family, &family)
+        try read(.loss, &loss)
+        try read(.temperature, &temperature)
+        try read(.negatives, &negatives)
+        try read(.symmetric, &symmetric)
+        try read(.optimizer, &optimizer)
+        try read(.learningRate, &learningRate)
+        try read(.weightDecay, &weightDecay)
+        try read(.epochs, &epochs)
+        try read(.batchSize, &batchSize)
+        try read(.heldOutFraction, &heldOutFraction)
+        try read(.stoppingMetric, &stoppingMetric)
+        try read(.patience, &patience)
+        try read(.seed, &seed)
+        try read(.shuffle, &shuffle)
+    }
+
+    /// ERA's published recipe: cosine objective, random start, AdamW (lr 1e-3, decay 0.01), batch 256.
+    public static var eraPaper: AlignmentConfiguration {
+        var c = AlignmentConfiguration()
+        c.warmStart = .random
+        c.loss = .cosine
+        c.optimizer = .adamw
+        c.weightDecay = 0.01
+        return c
+    }
+
+    /// Throws ``AlignmentError/invalidParameter(name:value:reason:)`` for the first setting out of range.
+    public func validate() throws(AlignmentError) {
+        func bad(_ name: String, _ value: Any, _ reason: String) -> AlignmentError {
+            .invalidParameter(name: name, value: "\(value)", reason: reason)
+        }
+        guard temperature.isFinite, temperature > 0 else { throw bad("temperature", temperature, "must be > 0") }
+        guard learningRate.isFinite, learningRate > 0 else { throw bad("learning rate", learningRate, "must be > 0") }
+        guard weightDecay.isFinite, weightDecay >= 0 else { throw bad("weight decay", weightDecay, "must be >= 0") }
+        guard epochs >= 0 else { throw bad("epochs", epochs, "must be >= 0") }
+        guard batchSize >= 2 else { throw bad("batch size", batchSize, "must be >= 2") }
+        guard heldOutFraction >= 0, heldOutFraction < 1 else {
+            throw bad("held-out fraction", heldOutFraction, "must be in [0, 1)")
+        }
+        guard patience >= 0 else { throw bad("patience", patience, "must be >= 0") }
+        guard procrustes.maxIterations >= 0, procrustes.tolerance >= 0 else {
+            throw bad("procrustes", procrustes, "iteration limit and tolerance must be >= 0")
+        }
+    }
+
+    /// A stable 64-bit FNV-1a hash of the sorted-key JSON of the settings, as 16 hex digits:
+    /// equal settings give equal hashes on every platform.
+    public var hash: String {
+        let encoder = JSONEncoder()
+        encoder.outputFormatting = [.sortedKeys]
+        let bytes = (try? encoder.encode(self)) ?? Data()
+        var h: UInt64 = 0xCBF2_9CE4_8422_2325
+        for byte in bytes { h = (h ^ UInt64(byte)) &* 0x0000_0100_0000_01B3 }
+        let hex = String(h, radix: 16)
+        return String(repeating: "0", count: 16 - hex.count) + hex
+    }
+}

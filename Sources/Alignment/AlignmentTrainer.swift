@@ -1,0 +1,206 @@
+import Foundation
+import LinearAlgebra
+
+/// The map stage one learned and the log of how.
+public struct AlignmentResult: Sendable {
+    public var map: AffineMap<Float>
+    public var log: TrainingLog
+}
+
+/// Stage one: learns f(x) = W x + b from pairs of the same texts embedded by both models.
+///
+/// Steps: (1) a seeded held-out split (``AlignmentConfiguration/heldOutFraction``); (2) targets
+/// normalized to unit rows (the index's geometry); (3) the warm start on the training pairs;
+/// (4) epochs of mini-batch training (seeded shuffles, preallocated batch buffers, every product a
+/// gemm), the held-out pairs measured after each; (5) the best epoch's map is returned and
+/// training stops after ``AlignmentConfiguration/patience`` epochs without improvement.
+/// The same inputs and settings give the same map (one thread of control; BLAS is deterministic
+/// for a fixed thread count).
+public struct AlignmentTrainer: Sendable {
+    public let configuration: AlignmentConfiguration
+
+    /// Throws for settings out of range (see ``AlignmentConfiguration/validate()``).
+    public init(configuration: AlignmentConfiguration = AlignmentConfiguration()) throws(AlignmentError) {
+        try configuration.validate()
+        self.configuration = configuration
+    }
+
+    /// Trains on `pairs` (row i of sources and targets: the same text).
+    /// - Parameter progress: called synchronously after the warm start, each batch and each epoch.
+    /// - Throws: ``AlignmentError`` for empty or non-finite inputs, too few pairs to hold some out,
+    ///   a diverged loss, LAPACK failures.
+    /// - Complexity: O(epochs * n * (p m + B m)) plus the warm start.
+    public func train(sources: Matrix, targets: Matrix, progress: (TrainingEvent) -> Void = { _ in })
+    throws(AlignmentError) -> AlignmentResult {
+        let clock = ContinuousClock()
+        let started = clock.now
+        let c = configuration
+        guard sources.rows == targets.rows else {
+            throw .shapeMismatch(operation: "train", expected: "\(sources.rows) target rows", got: "\(targets.rows)")
+        }
+        let n = sources.rows, p = sources.columns, m = targets.columns
+        guard n > 0, p > 0, m > 0 else { throw .empty(what: "alignment pairs") }
+        guard allFinite(sources) else { throw .nonFinite(what: "alignment sources") }
+        guard allFinite(targets) else { throw .nonFinite(what: "alignment targets") }
+
+        // 1. Held-out split, then unit targets.
+        let heldCount = c.heldOutFraction > 0 ? max(1, Int((c.heldOutFraction * Double(n)).rounded())) : 0
+        guard n - heldCount >= 1 else {
+            throw .invalidParameter(name: "held-out fraction", value: "\(c.heldOutFraction)",
+                                    reason: "\(n) pairs leave none to train on")
+        }
+        var splitter = SplitMix64(seed: c.seed, stream: .split)
+        let order = splitter.permutation(n)
+        let heldRows = order[0..<heldCount].sorted(), trainRows = order[heldCount...].sorted()
+        let unitTargets = targets.normalizedRows()
+        let trainX = sources.gatherRows(trainRows), trainY = unitTargets.gatherRows(trainRows)
+        let heldX = sources.gatherRows(heldRows), heldY = unitTargets.gatherRows(heldRows)
+
+        // 2. Warm start.
+        let warmStarted = clock.now
+        var map: AffineMap<Float>
+        var warm = TrainingLog.WarmStartRecord(method: c.warmStart, seconds: 0)
+        switch c.warmStart {
+        case .procrustes:
+            let fit = try Procrustes.fit(source: trainX, target: trainY, settings: c.procrustes)
+            map = fit.map
+            warm.thinObjective = fit.thinObjective
+            warm.objective = fit.objective
+            warm.iterations = fit.iterations
+        case .identity:
+            map = .identity(source: p, target: m)
+        case .random:
+            var generator = SplitMix64(seed: c.seed, stream: .initialization)
+            map = .random(source: p, target: m, using: &generator)
+        }
+        map.family = c.family
+        try map.projectOntoFamily()
+        warm.seconds = seconds(clock.now - warmStarted)
+
+        var trainLoss = try makeLoss(candidates: trainY)
+        var heldLoss = try makeLoss(candidates: heldY)
+        var heldOut = heldCount > 0 ? HeldOutSet(sources: heldX, targets: heldY, batchSize: c.batchSize) : nil
+        var best = map
+        var bestScore = Double.infinity
+        var warmLoss: Double? = nil, warmReport: HeldOutReport? = nil
+        if heldCount > 0 {
+            (warmLoss, warmReport) = try heldOut!.measure(map, loss: &heldLoss)
+            bestScore = score(loss: warmLoss!, report: warmReport!)
+        }
+        progress(.warmStarted(warm, heldOut: warmReport))
+
+        // 3. Epochs.
+        var optimizer: AdamOptimizer<Float> = try AdamOptimizer(settings: AdamSettings(
+            learningRate: c.learningRate, weightDecay: c.weightDecay,
+            decoupledWeightDecay: c.optimizer == .adamw), for: map)
+        var batches = BatchAssembler(sources: trainX, targets: trainY, batchSize: c.batchSize,
+                                     withIndices: c.negatives == .all && c.loss == .infonce)
+        var gradient = MapGradient(like: map)
+        var shuffler = SplitMix64(seed: c.seed, stream: .shuffle)
+        var records: [TrainingLog.EpochRecord] = []
+        var selected = 0, stale = 0, stoppedEarly = false
+        let trainCount = trainRows.count
+        let batchCount = (trainCount + c.batchSize - 1) / c.batchSize
+        for epoch in 0..<c.epochs {
+            let epoch = epoch + 1
+            let epochStarted = clock.now
+            let permutation = c.shuffle ? shuffler.permutation(trainCount) : Array(0..<trainCount)
+            var lossSum = 0.0
+            for b in 0..<batchCount {
+                let rows = permutation[(b * c.batchSize)..<min(trainCount, (b + 1) * c.batchSize)]
+                let value = try batches.fill(rows) { (batch) throws(AlignmentError) -> Float in
+                    try trainLoss.valueAndGradient(map: map, batch: batch, into: &gradient)
+                }
+                try optimizer.step(&map, gradient: gradient)
+                try map.projectOntoFamily()
+                lossSum += Double(value) * Double(rows.count)
+                progress(.batchFinished(epoch: epoch, batch: b + 1, batches: batchCount, loss: Double(value)))
+            }
+            var record = TrainingLog.EpochRecord(
+                epoch: epoch, trainLoss: lossSum / Double(trainCount), trainSeconds: seconds(clock.now - epochStarted),
+                improved: false)
+            if heldCount > 0 {
+                let (loss, report) = try heldOut!.measure(map, loss: &heldLoss)
+                record.heldOutLoss = loss
+                record.heldOut = report
+                let current = score(loss: loss, report: report)
+                if current < bestScore {
+                    bestScore = current
+                    best = map
+                    selected = epoch
+                    stale = 0
+                    record.improved = true
+                } else {
+                    stale += 1
+                }
+            } else {
+                best = map
+                selected = epoch
+                record.improved = true
+            }
+            records.append(record)
+            progress(.epochFinished(record))
+            if c.patience > 0, stale >= c.patience, epoch < c.epochs {
+                stoppedEarly = true
+                progress(.stoppedEarly(afterEpoch: epoch, bestEpoch: selected))
+                break
+            }
+        }
+        let finalReport: HeldOutReport? = heldCount > 0 ? try heldOut!.measure(best, loss: &heldLoss).1 : nil
+        let log = TrainingLog(
+            configuration: c, configurationHash: c.hash, sourceDimension: p, targetDimension: m,
+            trainingPairs: trainCount, heldOutPairs: heldCount, warmStart: warm, warmStartHeldOutLoss: warmLoss,
+            warmStartHeldOut: warmReport, epochs: records, selectedEpoch: selected, stoppedEarly: stoppedEarly,
+            heldOut: finalReport, totalSeconds: seconds(clock.now - started))
+        return AlignmentResult(map: best, log: log)
+    }
+
+    /// Lower is better: the held-out loss, or minus the held-out MRR.
+    private func score(loss: Double, report: HeldOutReport) -> Double {
+        configuration.stoppingMetric == .loss ? loss : -report.meanReciprocalRank
+    }
+
+    /// The configured loss; `candidates` are the targets global negatives are drawn from.
+    private func makeLoss(candidates: Matrix) throws(AlignmentError) -> ConfiguredLoss {
+        let c = configuration
+        switch c.loss {
+        case .infonce:
+            return .infonce(try InfoNCELoss<Float>(
+                temperature: Float(c.temperature), negatives: c.negatives == .all ? .allTargets(candidates) : .inBatch,
+                symmetric: c.symmetric))
+        case .cosine:
+            return .cosine(CosineLoss<Float>())
+        case .mse:
+            return .mse(MSELoss<Float>())
+        }
+    }
+}
+
+/// The configured loss as concrete types (not an existential), so the hot loops are specialized for Float.
+enum ConfiguredLoss: AlignmentLoss {
+    case infonce(InfoNCELoss<Float>)
+    case cosine(CosineLoss<Float>)
+    case mse(MSELoss<Float>)
+
+    mutating func valueAndGradient(map: AffineMap<Float>, batch: PairBatch<Float>,
+                                   into gradient: inout MapGradient<Float>) throws(AlignmentError) -> Float {
+        switch self {
+        case .infonce(var loss):
+            self = .mse(MSELoss())  // drop the payload's second reference so its buffers are not copied
+            defer { self = .infonce(loss) }
+            return try loss.valueAndGradient(map: map, batch: batch, into: &gradient)
+        case .cosine(var loss):
+            self = .mse(MSELoss())
+            defer { self = .cosine(loss) }
+            return try loss.valueAndGradient(map: map, batch: batch, into: &gradient)
+        case .mse(var loss):
+            defer { self = .mse(loss) }
+            return try loss.valueAndGradient(map: map, batch: batch, into: &gradient)
+        }
+    }
+}
+
+func seconds(_ duration: Duration) -> Double {
+    let (s, attoseconds) = duration.components
+    return Double(s) + Double(attoseconds) * 1e-18
+}
