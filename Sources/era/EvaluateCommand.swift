@@ -1,3 +1,4 @@
+import Alignment
 import ArgumentParser
 import EmbeddingIO
 import Foundation
@@ -15,9 +16,15 @@ struct EvaluateCommand: ParsableCommand {
             ideal DCG from all judged relevant documents, equal scores ordered by document id
             descending. Qrels queries without an embedding are skipped with a warning (as BEIR does).
 
+            With --adapter the queries are first mapped, q -> normalize(W q + b), into the index's
+            space. With --compare a second adapter is evaluated on the same queries and a paired
+            randomization test (and bootstrap interval) over per-query nDCG@10 says whether the
+            difference is real.
+
             Example:
               era evaluate --queries queries.npy --query-ids query_ids.txt \\
-                --corpus corpus.npy --corpus-ids corpus_ids.txt --qrels qrels.test.tsv --json
+                --corpus corpus.npy --corpus-ids corpus_ids.txt --qrels qrels.test.tsv \\
+                --adapter stage2.safetensors --compare stage1.safetensors --unseen-against qrels.train.tsv
             """
     )
 
@@ -31,6 +38,12 @@ struct EvaluateCommand: ParsableCommand {
     var corpusIds: String
     @Option(help: "Relevance judgments: BEIR TSV (query-id, corpus-id, score) or TREC (qid 0 docid rel).")
     var qrels: String
+    @Option(help: "Adapter (safetensors from `era align` / `era adapt`) applied to the queries before search.")
+    var adapter: String?
+    @Option(help: "A second adapter to compare against --adapter (or the raw queries) on the same queries, with a paired significance test.")
+    var compare: String?
+    @Option(help: "Metric the paired test compares.")
+    var compareMetric: String = "ndcg@10"
     @Option(help: "Comma-separated metric cutoffs.")
     var k: String = "10,100"
     @Option(help: "Also report the queries none of whose relevant documents appear in these qrels (e.g. the training qrels), under \"unseen\".")
@@ -46,21 +59,52 @@ struct EvaluateCommand: ParsableCommand {
         let cutoffs = try parseCutoffs(k)
         let data = try EvaluationInputs.load(
             queries: queries, queryIds: queryIds, corpus: corpus, corpusIds: corpusIds, qrels: qrels)
-        guard data.queries.columns == data.corpus.columns else {
-            throw CommandError("\(queries) has dimension \(data.queries.columns) but \(corpus) has \(data.corpus.columns): "
-                + "queries from another model need an adapter (see `era align`)")
-        }
-        let run = try Evaluator.evaluate(
-            queries: data.queries, queryIds: data.queryIds, corpus: data.corpus, corpusIds: data.corpusIds,
-            qrels: data.qrels, cutoffs: cutoffs, ignoreIdenticalIds: ignoreIdenticalIds)
+        let primary = try loadAdapter(adapter, fitting: data)
+        let run = try evaluate(data, with: primary, cutoffs: cutoffs)
         for message in run.warnings.messages { warn("\(qrels): \(message)") }
-        var unseen: EvaluationReport?
-        if let unseenAgainst {
-            let train = try Qrels.read(URL(fileURLWithPath: unseenAgainst))
-            unseen = run.report.unseen(testQrels: data.qrels, trainQrels: train)
+        let train = try unseenAgainst.map { try Qrels.read(URL(fileURLWithPath: $0)) }
+        let unseen = train.map { run.report.unseen(testQrels: data.qrels, trainQrels: $0) }
+
+        var comparison: Comparison?
+        if let compare {
+            let other = try evaluate(data, with: try loadAdapter(compare, fitting: data), cutoffs: cutoffs)
+            let all = try PairedSignificance.compare(other.report, run.report, metric: compareMetric)
+            let unseenTest = try train.map {
+                try PairedSignificance.compare(other.report.unseen(testQrels: data.qrels, trainQrels: $0),
+                                               run.report.unseen(testQrels: data.qrels, trainQrels: $0),
+                                               metric: compareMetric)
+            }
+            comparison = Comparison(label: compare, metric: compareMetric, all: all, unseen: unseenTest)
         }
-        let output = EvaluationOutput(run: run, unseen: unseen, includePerQuery: perQuery)
+        let output = EvaluationOutput(run: run, unseen: unseen, includePerQuery: perQuery, comparison: comparison)
         print(json ? try output.json() : output.table())
+    }
+}
+
+extension EvaluateCommand {
+    /// Reads an adapter and checks that it maps the query dimension to the corpus dimension.
+    func loadAdapter(_ path: String?, fitting data: EvaluationInputs) throws -> Adapter? {
+        guard let path else {
+            guard data.queries.columns == data.corpus.columns else {
+                throw CommandError("\(queries) has dimension \(data.queries.columns) but \(corpus) has "
+                    + "\(data.corpus.columns): queries from another model need an adapter (--adapter, see `era align`)")
+            }
+            return nil
+        }
+        let adapter = try Adapter.load(URL(fileURLWithPath: path))
+        let map = adapter.map
+        guard map.sourceDimension == data.queries.columns, map.targetDimension == data.corpus.columns else {
+            throw CommandError("\(path): the adapter maps \(map.sourceDimension)-d to \(map.targetDimension)-d vectors, "
+                + "but \(queries) is \(data.queries.columns)-d and \(corpus) is \(data.corpus.columns)-d")
+        }
+        return adapter
+    }
+
+    func evaluate(_ data: EvaluationInputs, with adapter: Adapter?, cutoffs: [Int]) throws -> EvaluationRun {
+        try Evaluator.evaluate(
+            queries: data.queries, queryIds: data.queryIds, corpus: data.corpus, corpusIds: data.corpusIds,
+            qrels: data.qrels, cutoffs: cutoffs, ignoreIdenticalIds: ignoreIdenticalIds,
+            mapQueries: adapter.map { adapter in { (queries: Matrix) throws -> Matrix in try adapter.apply(to: queries) } })
     }
 }
 

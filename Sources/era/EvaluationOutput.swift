@@ -9,6 +9,7 @@ struct EvaluationOutput {
     var run: EvaluationRun
     var unseen: EvaluationReport?
     var includePerQuery: Bool
+    var comparison: Comparison? = nil
 
     func json() throws -> String {
         var object: [String: Any] = [:]
@@ -21,6 +22,7 @@ struct EvaluationOutput {
             for (name, value) in unseen.mean { sub[name] = rounded(value) }
             object["unseen"] = sub
         }
+        if let comparison { object["compare"] = comparison.jsonObject() }
         if includePerQuery {
             var per: [String: [String: Double]] = [:]
             for query in run.report.queries { per[query] = run.report.metrics(ofQuery: query) }
@@ -41,6 +43,7 @@ struct EvaluationOutput {
         }
         var text = TextTable(rows).render()
         text += String(format: "\nsearch: %.3f s, %.0f queries/s", run.timing.searchSeconds, run.timing.queriesPerSecond)
+        if let comparison { text += "\n\n" + comparison.text() }
         if includePerQuery {
             text += "\n\nper query (\(run.report.metricNames.joined(separator: ", "))):"
             for query in run.report.queries {
@@ -71,5 +74,39 @@ struct TextTable {
         guard let header = rows.first else { return "" }
         let rule = widths.map { String(repeating: "-", count: $0) }.joined(separator: "  ")
         return ([line(header), rule] + rows.dropFirst().map(line)).joined(separator: "\n")
+    }
+}
+
+/// A paired test of this run against `--compare` (B = this run, A = the other), on all queries
+/// and, when asked for, on the unseen subset.
+struct Comparison {
+    var label: String
+    var metric: String
+    var all: PairedComparison
+    var unseen: PairedComparison?
+
+    func text() -> String {
+        var lines = ["paired test of \(metric), this run minus \(label):"]
+        lines.append("  all:    " + describe(all))
+        if let unseen { lines.append("  unseen: " + describe(unseen)) }
+        return lines.joined(separator: "\n")
+    }
+
+    func jsonObject() -> [String: Any] {
+        var object: [String: Any] = ["against": label, "metric": metric, "all": fields(all)]
+        if let unseen { object["unseen"] = fields(unseen) }
+        return object
+    }
+
+    private func describe(_ c: PairedComparison) -> String {
+        String(format: "%+.4f (%.4f vs %.4f), %.0f%% CI [%+.4f, %+.4f], p = %.4f over %d queries%@",
+               c.meanDifference, c.meanB, c.meanA, c.confidenceLevel * 100, c.confidenceInterval.lowerBound,
+               c.confidenceInterval.upperBound, c.pValue, c.count, c.pValue < 0.05 ? " (significant at 0.05)" : "")
+    }
+
+    private func fields(_ c: PairedComparison) -> [String: Any] {
+        ["difference": c.meanDifference, "this": c.meanB, "other": c.meanA, "p_value": c.pValue,
+         "ci_low": c.confidenceInterval.lowerBound, "ci_high": c.confidenceInterval.upperBound,
+         "queries": c.count, "trials": c.trials]
     }
 }
