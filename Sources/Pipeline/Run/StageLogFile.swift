@@ -1,10 +1,12 @@
 import Foundation
 
 /// The open `log.txt` of a running stage. Lines may come from any thread (a stage may log from
-/// worker tasks), so appends are serialized by a lock.
+/// worker tasks), so appends are serialized by a lock. Each line starts with the seconds since
+/// the stage started, e.g. `[  12.3s] `.
 final class StageLogFile: @unchecked Sendable {
     private let lock = NSLock()
     private var handle: FileHandle?
+    private let start = ContinuousClock.now
 
     init(url: URL) throws {
         guard FileManager.default.createFile(atPath: url.path, contents: nil),
@@ -19,7 +21,9 @@ final class StageLogFile: @unchecked Sendable {
         lock.lock()
         defer { lock.unlock() }
         guard let handle else { return }
-        try? handle.write(contentsOf: Data((line + "\n").utf8))
+        let elapsed = ContinuousClock.now - start
+        let seconds = Double(elapsed.components.seconds) + Double(elapsed.components.attoseconds) * 1e-18
+        try? handle.write(contentsOf: Data((String(format: "[%7.1fs] ", seconds) + line + "\n").utf8))
     }
 
     /// Flushes and closes the file.
