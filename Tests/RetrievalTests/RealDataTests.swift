@@ -24,12 +24,13 @@ import _TestSupport
     @Test(.enabled(if: SharedData.scifact != nil, "\(SharedData.skipReason)"), arguments: ["minilm", "mpnet"])
     func sameModelMetricsEqualPeer(model: String) throws {
         let dir = try #require(SharedData.scifact)
-        let run = try Evaluator.evaluate(
-            queries: try TestFiles.npy(dir.appendingPathComponent("\(model).queries.npy")),
-            queryIds: try TestFiles.ids(dir.appendingPathComponent("query_ids.txt")),
-            corpus: try TestFiles.npy(dir.appendingPathComponent("\(model).corpus.npy")),
-            corpusIds: try TestFiles.ids(dir.appendingPathComponent("corpus_ids.txt")),
-            qrels: try TestFiles.qrels(dir.appendingPathComponent("qrels.test.tsv")), cutoffs: [10, 100])
+        let queries = try Npy.read(dir.appendingPathComponent("\(model).queries.npy"))
+        let corpus = try Npy.map(dir.appendingPathComponent("\(model).corpus.npy"))   // scanned from the mapping
+        let queryIds = try IdList.read(dir.appendingPathComponent("query_ids.txt"))
+        let corpusIds = try IdList.read(dir.appendingPathComponent("corpus_ids.txt"))
+        let qrels = try Qrels.read(dir.appendingPathComponent("qrels.test.tsv"))
+        let run = try Evaluator.evaluate(queries: queries, queryIds: queryIds, corpus: corpus, corpusIds: corpusIds,
+                                         qrels: qrels, cutoffs: [10, 100])
         #expect(run.report.count == 300)
         #expect(run.warnings.queriesWithoutEmbedding == 0)
         for (name, expected) in Self.peer[model]! {
@@ -39,12 +40,8 @@ import _TestSupport
         if model == "minilm" { #expect(abs(run.report.mean["ndcg@10"]! - 0.6451) < 5e-4) }
         #expect(run.rankings.values.allSatisfy { $0.count == 100 })
         // SciFact's query ids never coincide with its document ids: BEIR's rule changes nothing here.
-        let ignoring = try Evaluator.evaluate(
-            queries: try TestFiles.npy(dir.appendingPathComponent("\(model).queries.npy")),
-            queryIds: try TestFiles.ids(dir.appendingPathComponent("query_ids.txt")),
-            corpus: try TestFiles.npy(dir.appendingPathComponent("\(model).corpus.npy")),
-            corpusIds: try TestFiles.ids(dir.appendingPathComponent("corpus_ids.txt")),
-            qrels: try TestFiles.qrels(dir.appendingPathComponent("qrels.test.tsv")), ignoreIdenticalIds: true)
+        let ignoring = try Evaluator.evaluate(queries: queries, queryIds: queryIds, corpus: corpus, corpusIds: corpusIds,
+                                              qrels: qrels, ignoreIdenticalIds: true)
         #expect(ignoring.report == run.report)
     }
 }
