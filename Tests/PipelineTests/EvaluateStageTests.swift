@@ -17,8 +17,8 @@ struct ProcrustesAlignStage: StageRunner {
         let x = try Npy.read(URL(fileURLWithPath: context.config.data.alignment!.queryModel.path))
         let y = try Npy.read(URL(fileURLWithPath: context.config.data.alignment!.indexModel.path))
         let fit = try Procrustes.fit(source: x, target: y, settings: settings)
-        try MapArtifact.write(fit.map, metadata: .init(stage: stage.name, eraVersion: "test"),
-                              to: context.artifactURL(MapArtifact.fileName))
+        try Adapter(map: fit.map, sourceModel: "q", targetModel: "d", stage: "align", configurationHash: "",
+                    version: "test").save(to: context.artifactURL(MapArtifact.fileName))
         return StageOutput(artifacts: [MapArtifact.role: MapArtifact.fileName])
     }
 }

@@ -22,17 +22,25 @@ struct StageOptionsDecoder {
     private func align(_ r: inout MappingReader) -> AlignOptions {
         var o = AlignOptions()
         o.initialization = r.choice("init", default: o.initialization)
-        o.center = r.bool("center", default: o.center)
-        o.whiten = r.bool("whiten", default: o.whiten)
+        o.centering = r.choice("centering", default: o.centering)
+        o.refinement = r.choice("refinement", default: o.refinement)
+        o.procrustesIterations = r.int("procrustes_iterations", default: o.procrustesIterations, atLeast: 0)
+        o.family = r.choice("family", default: o.family)
         o.loss = r.choice("loss", default: o.loss)
-        o.negatives = r.choice("negatives", default: o.negatives)
         o.temperature = r.double("temperature", default: o.temperature, expectation: "a number > 0") { $0 > 0 }
+        o.negatives = r.choice("negatives", default: o.negatives)
+        o.symmetric = r.bool("symmetric", default: o.symmetric)
         o.optimizer = r.choice("optimizer", default: o.optimizer)
         o.learningRate = r.double("learning_rate", default: o.learningRate, expectation: "a number > 0") { $0 > 0 }
-        o.weightDecay = r.double("weight_decay", default: o.weightDecay, expectation: "a number >= 0") { $0 >= 0 }
-        o.batchSize = r.int("batch_size", default: o.batchSize, atLeast: 1)
+        // Absent (or invalid): nil, which means the optimizer's default.
+        let decay = r.double("weight_decay", default: -1, expectation: "a number >= 0") { $0 >= 0 }
+        o.weightDecay = decay >= 0 ? decay : nil
+        o.batchSize = r.int("batch_size", default: o.batchSize, atLeast: 2)
         o.epochs = r.int("epochs", default: o.epochs, atLeast: 0)
         o.holdout = r.double("holdout", default: o.holdout, expectation: "a fraction in [0, 1)") { $0 >= 0 && $0 < 1 }
+        o.stoppingMetric = r.choice("stopping_metric", default: o.stoppingMetric)
+        o.patience = r.int("patience", default: o.patience, atLeast: 0)
+        o.shuffle = r.bool("shuffle", default: o.shuffle)
         o.samples = r.optionalInt("samples", atLeast: 1)
         return o
     }

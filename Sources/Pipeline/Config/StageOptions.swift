@@ -1,3 +1,5 @@
+import Alignment
+
 // Typed options of each stage kind. Defaults here are the documented defaults (docs/pipelines.md);
 // the stage implementations own their meaning and may refine the values.
 
@@ -6,51 +8,89 @@ public enum OptimizerKind: String, Sendable, Hashable, CaseIterable, Encodable {
     case adam, adamw
 }
 
-/// Options of stage one (`kind: align`).
+/// Options of stage one (`kind: align`): the settings of Alignment's `AlignmentConfiguration`
+/// under snake_case keys, plus the alignment sample size. Defaults are the trainer's own.
 public struct AlignOptions: Sendable, Hashable, Encodable {
-    public enum Initialization: String, Sendable, Hashable, CaseIterable, Encodable {
-        /// Orthogonal Procrustes warm start (Kiers majorization when p > m).
-        case procrustes
-        /// Random init, as ERA's published code does.
-        case random
-    }
-    public enum Loss: String, Sendable, Hashable, CaseIterable, Encodable {
-        case infonce
-        case symmetricInfonce = "symmetric-infonce"
-        /// ERA's published objective: mean (1 - cos).
-        case cosine
-    }
-    public enum Negatives: String, Sendable, Hashable, CaseIterable, Encodable {
-        case inBatch = "in-batch"
-        /// All n targets as negatives.
-        case global
-    }
-
-    public var initialization: Initialization = .procrustes
-    /// Subtract column means of X and Y before Procrustes (robust to anisotropic models).
-    public var center = true
-    public var whiten = false
-    public var loss: Loss = .infonce
-    public var negatives: Negatives = .inBatch
+    public var initialization: AlignmentConfiguration.WarmStart
+    /// Procrustes centering: `mean` (robust to anisotropic models) or `none`.
+    public var centering: Centering
+    /// Refinement of the unbalanced (p > m) Procrustes problem.
+    public var refinement: ProcrustesSettings.Refinement
+    /// At most this many refinement steps.
+    public var procrustesIterations: Int
+    public var family: MapFamily
+    public var loss: AlignmentConfiguration.Loss
     /// InfoNCE temperature tau (> 0).
-    public var temperature = 0.05
-    public var optimizer: OptimizerKind = .adam
-    public var learningRate = 1e-3
-    public var weightDecay = 0.0
-    public var batchSize = 256
-    /// Refinement epochs after the warm start; 0 keeps the Procrustes map.
-    public var epochs = 10
-    /// Fraction of alignment rows held out to stop early, in [0, 1).
-    public var holdout = 0.1
-    /// Use this many alignment rows (sampled with the seed); nil uses all.
+    public var temperature: Double
+    public var negatives: AlignmentConfiguration.Negatives
+    /// Adds InfoNCE's target-to-source term.
+    public var symmetric: Bool
+    public var optimizer: AlignmentConfiguration.Optimizer
+    public var learningRate: Double
+    /// Weight decay; nil: 0.01 with AdamW, 0 with Adam (as `era align`).
+    public var weightDecay: Double?
+    public var batchSize: Int
+    /// Refinement epochs after the warm start; 0 keeps the warm start.
+    public var epochs: Int
+    /// Fraction of alignment pairs held out to pick the epoch, in [0, 1).
+    public var holdout: Double
+    public var stoppingMetric: AlignmentConfiguration.StoppingMetric
+    /// Epochs without held-out improvement before stopping (0: never stop early).
+    public var patience: Int
+    public var shuffle: Bool
+    /// Use this many alignment pairs (sampled with the stage's seed); nil uses all.
     public var samples: Int?
 
-    public init() {}
+    public init() {
+        let c = AlignmentConfiguration()
+        initialization = c.warmStart
+        centering = c.procrustes.centering
+        refinement = c.procrustes.refinement
+        procrustesIterations = c.procrustes.maxIterations
+        family = c.family
+        loss = c.loss
+        temperature = c.temperature
+        negatives = c.negatives
+        symmetric = c.symmetric
+        optimizer = c.optimizer
+        learningRate = c.learningRate
+        batchSize = c.batchSize
+        epochs = c.epochs
+        holdout = c.heldOutFraction
+        stoppingMetric = c.stoppingMetric
+        patience = c.patience
+        shuffle = c.shuffle
+    }
+
+    /// The trainer's settings for these options, seeded with the stage's seed.
+    public func configuration(seed: UInt64) -> AlignmentConfiguration {
+        var c = AlignmentConfiguration()
+        c.warmStart = initialization
+        c.procrustes = ProcrustesSettings(centering: centering, refinement: refinement,
+                                          maxIterations: procrustesIterations)
+        c.family = family
+        c.loss = loss
+        c.temperature = temperature
+        c.negatives = negatives
+        c.symmetric = symmetric
+        c.optimizer = optimizer
+        c.learningRate = learningRate
+        c.weightDecay = weightDecay ?? (optimizer == .adamw ? 0.01 : 0)
+        c.batchSize = batchSize
+        c.epochs = epochs
+        c.heldOutFraction = holdout
+        c.stoppingMetric = stoppingMetric
+        c.patience = patience
+        c.shuffle = shuffle
+        c.seed = seed
+        return c
+    }
 
     enum CodingKeys: String, CodingKey {
-        case initialization = "init", center, whiten, loss, negatives, temperature, optimizer
+        case initialization = "init", centering, refinement, procrustesIterations = "procrustes_iterations", family
+        case loss, temperature, negatives, symmetric, optimizer
         case learningRate = "learning_rate", weightDecay = "weight_decay", batchSize = "batch_size"
-        case epochs, holdout, samples
+        case epochs, holdout, stoppingMetric = "stopping_metric", patience, shuffle, samples
     }
 }
 

@@ -4,6 +4,6 @@ extension StageRegistry {
     /// A kind missing here makes `PipelineRunner` refuse a pipeline that uses it, naming the
     /// stages, before any work; `era run --check` still validates such a pipeline fully.
     public static var builtIn: StageRegistry {
-        StageRegistry([.evaluate: EvaluateStage()])
+        StageRegistry([.align: AlignStage(), .evaluate: EvaluateStage(), .export: ExportStage()])
     }
 }

@@ -62,7 +62,7 @@ public struct EvaluateStage: StageRunner {
             guard let dependency = context.dependencies[name] else {
                 throw PipelineRunError("the map of stage \(name) is not available")
             }
-            try evaluate(name, queries: queries, corpus: corpus, map: try MapArtifact.read(from: dependency))
+            try evaluate(name, queries: queries, corpus: corpus, map: try MapArtifact.adapter(of: dependency).map)
         }
         context.progress(completed: total, total: total, "significance")
 

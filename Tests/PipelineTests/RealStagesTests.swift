@@ -1,0 +1,113 @@
+import Alignment
+import EmbeddingIO
+import Foundation
+import LinearAlgebra
+import Testing
+import _TestSupport
+@testable import Pipeline
+
+/// A planted pair of embedding spaces: the index model sees a linear image of the query model's
+/// space (Y = normalize(X A^T), A 6 x 8), so stage one can recover the map and retrieval through
+/// it finds each query's planted document.
+struct PlantedData {
+    let fixture: PipelineFixture
+
+    init() throws {
+        fixture = try PipelineFixture()
+        var generator = SeededGenerator(seed: 42)
+        let a = Matrix.randomNormal(rows: 6, columns: 8, using: &generator)
+        func image(_ x: Matrix) throws -> Matrix {
+            try Matrix.multiply(x, a, transB: .transposed).normalizedRowsForTest()
+        }
+        let alignX = Matrix.randomNormal(rows: 300, columns: 8, using: &generator)
+        let docsX = Matrix.randomNormal(rows: 60, columns: 8, using: &generator)
+        // Query i is a noisy copy of document i's text (query-model side).
+        var queriesX = docsX.gatherRows(0..<40)
+        queriesX.withUnsafeMutableBufferPointer { q in for k in q.indices { q[k] += Float(0.3 * generator.normal()) } }
+        try Npy.write(alignX, to: fixture.url("data/align.q.npy"))
+        try Npy.write(try image(alignX), to: fixture.url("data/align.d.npy"))
+        try Npy.write(try image(docsX), to: fixture.url("data/corpus.d.npy"))
+        try Npy.write(docsX.normalizedRowsForTest(), to: fixture.url("data/corpus.q.npy"))
+        try Npy.write(queriesX, to: fixture.url("data/queries.q.npy"))
+        try Npy.write(try image(queriesX), to: fixture.url("data/queries.d.npy"))
+        try IdList.write((0..<300).map { "a\($0)" }, to: fixture.url("data/align_ids.txt"))
+        try IdList.write((0..<60).map { "d\($0)" }, to: fixture.url("data/corpus_ids.txt"))
+        try IdList.write((0..<40).map { "q\($0)" }, to: fixture.url("data/query_ids.txt"))
+        func qrels(_ range: Range<Int>) -> String {
+            "query-id\tcorpus-id\tscore\n" + range.map { "q\($0)\td\($0)\t1\n" }.joined()
+        }
+        try fixture.write("data/qrels.train.tsv", qrels(0..<20))
+        try fixture.write("data/qrels.test.tsv", qrels(20..<40))
+    }
+}
+
+extension Matrix {
+    func normalizedRowsForTest() -> Matrix {
+        var out = self
+        out.withUnsafeMutableBufferPointer { p in
+            for i in 0..<rows {
+                let row = p[(i * columns)..<((i + 1) * columns)]
+                let norm = row.reduce(Float(0)) { $0 + $1 * $1 }.squareRoot()
+                for k in row.indices { p[k] /= norm }
+            }
+        }
+        return out
+    }
+}
+
+@Suite("Real stages: align, evaluate, export")
+struct RealStagesTests {
+    static let stages = """
+        stages:
+          - kind: align
+            options: {epochs: 2, batch_size: 32}
+          - kind: evaluate
+            options: {metrics: [ndcg@10, recall@10], significance_trials: 500}
+          - kind: export
+            options: {formats: [safetensors, npy], file: planted}
+        """
+
+    @Test func plantedPipelineRecoversTheMapAndExportsIt() throws {
+        let planted = try PlantedData()
+        defer { planted.fixture.remove() }
+        try planted.fixture.write("p.yaml", pipeline(stages: Self.stages, header: "seed: 3\nmodels: {query: {name: big}, index: {name: small}}"))
+        let config = try planted.fixture.load("p.yaml")
+        let summary = try PipelineRunner(config: config, registry: .builtIn, currentDirectory: planted.fixture.root.path).run()
+        #expect(summary.ran == ["align", "evaluate", "export"])
+        let table = try #require(summary.metrics.stages["evaluate"]?.evaluation)
+        #expect(table.rows.map(\.name) == ["index-zero-shot", "query-model-upper-bound", "procrustes", "align"])
+        // The planted map is linear: both learned maps retrieve almost every planted document.
+        for row in ["procrustes", "align"] {
+            let recall = try #require(table.rows.first { $0.name == row }?.values["all"]?["recall@10"])
+            #expect(recall >= 0.95, "\(row) recall@10 \(recall)")
+        }
+        let alignValues = try #require(summary.metrics.stages["align"]?.values)
+        #expect((alignValues["heldout_mean_cosine"] ?? 0) > 0.85)  // 0.905 measured: InfoNCE does not maximize cosine itself
+        #expect(alignValues["pairs"] == 300)
+
+        let run = planted.fixture.url("runs/p")
+        let trained = try Adapter.load(run.appendingPathComponent("align/adapter.safetensors"))
+        let exported = try Adapter.load(run.appendingPathComponent("export/planted.safetensors"))
+        #expect(exported.map == trained.map)
+        #expect(exported.sourceModel == "big" && exported.targetModel == "small" && exported.stage == "align")
+        #expect(exported.extraMetadata["pipeline"] == "p")
+        #expect(try Npy.read(run.appendingPathComponent("export/planted.weight.npy")) == trained.map.weight)
+        #expect(try Npy.readVector(run.appendingPathComponent("export/planted.bias.npy")) == trained.map.bias)
+    }
+
+    /// Two runs from scratch write the same metrics.json, byte for byte (the trainer is seeded by the stage seed).
+    @Test func realStagesAreReproducible() throws {
+        let planted = try PlantedData()
+        defer { planted.fixture.remove() }
+        try planted.fixture.write("p.yaml", pipeline(stages: Self.stages))
+        let config = try planted.fixture.load("p.yaml")
+        let first = planted.fixture.url("first"), second = planted.fixture.url("second")
+        _ = try PipelineRunner(config: config, registry: .builtIn, runDirectory: first).run()
+        _ = try PipelineRunner(config: config, registry: .builtIn, runDirectory: second).run()
+        let a = try Data(contentsOf: first.appendingPathComponent("metrics.json"))
+        let b = try Data(contentsOf: second.appendingPathComponent("metrics.json"))
+        #expect(a == b)
+        #expect(try Data(contentsOf: first.appendingPathComponent("align/adapter.safetensors"))
+                == Data(contentsOf: second.appendingPathComponent("align/adapter.safetensors")))
+    }
+}
