@@ -1,0 +1,62 @@
+import LinearAlgebra
+import Retrieval
+
+/// Hard-negative candidates mined from the index with a teacher map (stage one).
+///
+/// For each labeled query the teacher ranks the whole index (exact search, top `pool`); for each of
+/// its positives d+ with teacher score s+, the candidates are the ranked documents that are not
+/// labeled relevant to the query and score at most `margin * s+` (`s+ / margin` when s+ <= 0):
+/// documents the teacher puts nearly level with a positive are likely unlabeled positives, and
+/// pushing them down would teach the map to reject relevant documents. The first `keep` survivors,
+/// hardest first, form the pair's pool; training takes the hardest and samples the rest from the pool.
+public struct AdaptNegativePools: Sendable, Hashable {
+    /// `pools[q][k]`: corpus rows for query q's k-th positive, hardest first (may be shorter than `keep`).
+    public let pools: [[[Int]]]
+
+    /// - Parameters:
+    ///   - mappedQueries: the labeled queries mapped by the teacher and normalized (`n x m`), row q = query q.
+    ///   - corpus: the index (`N x m`).
+    ///   - positives: each query's relevant corpus rows.
+    /// - Complexity: one exact search of n queries to depth `pool`: O(n N m) flops and O(n N log pool) heap work.
+    public static func mine(mappedQueries: Matrix, corpus: some RowMatrix, positives: [[Int]], pool: Int, keep: Int,
+                            margin: Double) throws(AlignmentError) -> AdaptNegativePools {
+        precondition(positives.count == mappedQueries.rows, "one positive list per query")
+        guard keep > 0, mappedQueries.rows > 0 else {
+            return AdaptNegativePools(pools: positives.map { $0.map { _ in [] } })
+        }
+        guard mappedQueries.columns == corpus.columns else {
+            throw .shapeMismatch(operation: "hard-negative mining", expected: "queries of \(corpus.columns) values",
+                                 got: "\(mappedQueries.shape)")
+        }
+        let depth = min(pool, corpus.rows)
+        let ranked: SearchResult
+        do {
+            ranked = try ExactSearch().search(queries: mappedQueries, corpus: corpus, k: depth)
+        } catch {
+            throw .invalidParameter(name: "hard-negative search", value: "\(depth)", reason: error.description)
+        }
+        let m = corpus.columns
+        var pools = [[[Int]]]()
+        pools.reserveCapacity(positives.count)
+        corpus.withUnsafeBufferPointer { docs in
+            mappedQueries.withUnsafeBufferPointer { queries in
+                for (q, relevant) in positives.enumerated() {
+                    let query = queries.baseAddress! + q * m
+                    let rows = ranked.rows(ofQuery: q), scores = ranked.scores(ofQuery: q)
+                    let labeled = Set(relevant)
+                    pools.append(relevant.map { positive in
+                        let s = Double(BLAS.dot(query, docs.baseAddress! + positive * m, count: m))
+                        let threshold = s > 0 ? margin * s : s / margin
+                        var kept = [Int]()
+                        for (row, score) in zip(rows, scores) where !labeled.contains(row) && Double(score) <= threshold {
+                            kept.append(row)
+                            if kept.count == keep { break }
+                        }
+                        return kept
+                    })
+                }
+            }
+        }
+        return AdaptNegativePools(pools: pools)
+    }
+}

@@ -1,0 +1,89 @@
+import EmbeddingIO
+import LinearAlgebra
+import Retrieval
+
+/// The inputs of stage two: query embeddings (query model Q), the index (model D, never changed),
+/// the *training* judgments and the stage-one map to start from.
+///
+/// Only `trainingQrels` is ever read for relevance: the trainer has no way to reach evaluation
+/// judgments, which is what keeps them out of training (AdaptTrainerTests checks it).
+public struct AdaptProblem: Sendable {
+    /// `queries x p`, row i = `queryIds[i]`.
+    public var queries: any RowMatrix
+    public var queryIds: [String]
+    /// `documents x m`, the index as it is (unit rows expected: the score is the inner product).
+    public var corpus: any RowMatrix
+    public var corpusIds: [String]
+    /// Labeled (query, document, grade) triples available for training.
+    public var trainingQrels: Qrels
+    /// f1, `m x p`.
+    public var stageOne: AffineMap<Float>
+
+    public init(queries: any RowMatrix, queryIds: [String], corpus: any RowMatrix, corpusIds: [String],
+                trainingQrels: Qrels, stageOne: AffineMap<Float>) {
+        self.queries = queries
+        self.queryIds = queryIds
+        self.corpus = corpus
+        self.corpusIds = corpusIds
+        self.trainingQrels = trainingQrels
+        self.stageOne = stageOne
+    }
+
+    /// Checks shapes and ids; returns the id -> row lookups.
+    func validated() throws(AlignmentError) -> (queryRow: [String: Int], corpusRow: [String: Int]) {
+        guard queryIds.count == queries.rows else {
+            throw .shapeMismatch(operation: "stage two", expected: "\(queries.rows) query ids", got: "\(queryIds.count)")
+        }
+        guard corpusIds.count == corpus.rows else {
+            throw .shapeMismatch(operation: "stage two", expected: "\(corpus.rows) corpus ids", got: "\(corpusIds.count)")
+        }
+        guard queries.columns == stageOne.sourceDimension else {
+            throw .shapeMismatch(operation: "stage two", expected: "queries of \(stageOne.sourceDimension) values (the map's p)",
+                                 got: "\(queries.columns)")
+        }
+        guard corpus.columns == stageOne.targetDimension else {
+            throw .shapeMismatch(operation: "stage two", expected: "documents of \(stageOne.targetDimension) values (the map's m)",
+                                 got: "\(corpus.columns)")
+        }
+        guard corpus.rows > 0 else { throw .empty(what: "corpus") }
+        func lookup(_ ids: [String], _ what: String) throws(AlignmentError) -> [String: Int] {
+            var out = [String: Int](minimumCapacity: ids.count)
+            for (i, id) in ids.enumerated() where out.updateValue(i, forKey: id) != nil {
+                throw .invalidParameter(name: what, value: id, reason: "duplicate id")
+            }
+            return out
+        }
+        return (try lookup(queryIds, "query ids"), try lookup(corpusIds, "corpus ids"))
+    }
+}
+
+/// nDCG@10 of mapped queries against the index, with trec_eval's tie rule (the figure dev
+/// selection and the sweep use).
+struct AdaptDevScorer: Sendable {
+    let corpus: any RowMatrix
+    let corpusIds: [String]
+    let tieBreak: TieBreak
+
+    init(corpus: any RowMatrix, corpusIds: [String]) {
+        self.corpus = corpus
+        self.corpusIds = corpusIds
+        tieBreak = .byteWiseIds(corpusIds)
+    }
+
+    /// Per-query nDCG@10 of `queries` (`n x p`) mapped by `map`, against `positives` (corpus rows, grade 1
+    /// unless `grades` says otherwise).
+    func ndcg10(map: AffineMap<Float>, queries: Matrix, judged: [[String: Int]]) throws(AlignmentError) -> [Double] {
+        guard queries.rows > 0 else { return [] }
+        let mapped = try map.applyNormalized(to: queries)
+        let result: SearchResult
+        do {
+            result = try ExactSearch().search(queries: mapped, corpus: corpus, k: 10, tieBreak: tieBreak)
+        } catch {
+            throw .invalidParameter(name: "dev search", value: "k = 10", reason: error.description)
+        }
+        return (0..<queries.rows).map { q in
+            IRMetrics.queryMetrics(ranking: result.ids(ofQuery: q, corpusIds: corpusIds), judged: judged[q],
+                                   cutoffs: [10])?["ndcg@10"] ?? 0
+        }
+    }
+}

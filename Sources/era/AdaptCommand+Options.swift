@@ -1,0 +1,105 @@
+import Alignment
+import ArgumentParser
+import EmbeddingIO
+import Foundation
+import LinearAlgebra
+
+/// The files stage two reads (shared by `era adapt` and `era sweep`).
+struct AdaptInputOptions: ParsableArguments {
+    @Option(help: "The stage-one adapter (.safetensors) to start from.") var adapter: String
+    @Option(help: "Query embeddings of the query model, .npy [queries, p].") var queries: String
+    @Option(help: "Query ids, one a line, in the row order of --queries.") var queryIds: String
+    @Option(help: "The index's document embeddings, .npy [documents, m]; <f4 files are memory-mapped.")
+    var corpus: String
+    @Option(help: "Document ids, one a line, in the row order of --corpus.") var corpusIds: String
+    @Option(help: "TRAINING relevance judgments (BEIR TSV or TREC); the only labels stage two reads.")
+    var qrels: String
+
+    struct Loaded {
+        var problem: AdaptProblem
+        var stageOne: Adapter
+    }
+
+    /// Reads and cross-checks every file; each problem names its file.
+    func load() throws -> Loaded {
+        let stageOne = try Adapter.load(URL(fileURLWithPath: adapter))
+        let queryMatrix = try Npy.read(URL(fileURLWithPath: queries))
+        try checkFinite(queryMatrix, path: queries)
+        let qids = try IdList.read(URL(fileURLWithPath: queryIds))
+        try IdList.check(qids, matchRowsOf: queryMatrix.rows, idsPath: queryIds, matrixPath: queries)
+        let corpusMatrix = try Npy.load(URL(fileURLWithPath: corpus), mapped: true)
+        try checkFinite(corpusMatrix, path: corpus)
+        let dids = try IdList.read(URL(fileURLWithPath: corpusIds))
+        try IdList.check(dids, matchRowsOf: corpusMatrix.rows, idsPath: corpusIds, matrixPath: corpus)
+        guard queryMatrix.columns == stageOne.map.sourceDimension else {
+            throw CommandError("\(queries) has dimension \(queryMatrix.columns) but \(adapter) maps from "
+                + "\(stageOne.map.sourceDimension): the queries must come from the adapter's query model")
+        }
+        guard corpusMatrix.columns == stageOne.map.targetDimension else {
+            throw CommandError("\(corpus) has dimension \(corpusMatrix.columns) but \(adapter) maps into "
+                + "\(stageOne.map.targetDimension): the corpus must be the adapter's index")
+        }
+        let judgments = try Qrels.read(URL(fileURLWithPath: qrels))
+        let problem = AdaptProblem(queries: queryMatrix, queryIds: qids, corpus: corpusMatrix, corpusIds: dids,
+                                   trainingQrels: judgments, stageOne: stageOne.map)
+        return Loaded(problem: problem, stageOne: stageOne)
+    }
+}
+
+/// The training settings of stage two (shared by `era adapt` and `era sweep`).
+struct AdaptTrainingOptions: ParsableArguments {
+    @Option(help: "none (full linear map) | rotation (W = R W1, R in SO(m), Cayley parameterization).")
+    var constraint: String = "none"
+    @Option(help: "Low-rank residual family W = W1 + U V of this rank (with --constraint none).") var rank: Int?
+    @Option(help: "Kinds of negatives, comma-separated: hard, random, in-batch.") var negatives: String = "hard,in-batch"
+    @Option(help: "Hard (and random) negatives per labeled pair.") var numNegatives: Int = AdaptSettings().negatives.hard
+    @Option(help: "Documents the stage-one teacher ranks per query when mining hard negatives.")
+    var hardPool: Int = AdaptSettings().hardPool
+    @Option(help: "Skip mined candidates scoring above this fraction of the positive's score.")
+    var falseNegativeMargin: Double = AdaptSettings().falseNegativeMargin
+    @Option(help: "InfoNCE temperature.") var temperature: Double = AdaptSettings().temperature
+    @Option(help: "lambda of the penalty lambda ||W - W1||_F^2 toward the stage-one map.")
+    var penalty: Double = AdaptSettings().penalty
+    @Option(help: "AdamW learning rate.") var learningRate: Double = AdaptSettings().learningRate
+    @Option(help: "AdamW decoupled weight decay (pulls the parameters toward stage one).")
+    var weightDecay: Double = AdaptSettings().weightDecay
+    @Option(help: "Labeled pairs per step.") var batchSize: Int = AdaptSettings().batchSize
+    @Option(help: "At most this many optimizer steps.") var steps: Int = AdaptSettings().maxSteps
+    @Option(help: "Evaluate the dev queries every N steps.") var evalEvery: Int = AdaptSettings().evaluationInterval
+    @Option(help: "Stop after N dev evaluations without improvement.") var patience: Int = AdaptSettings().patience
+    @Option(help: "Fraction of the labeled queries held out as dev queries.")
+    var devFraction: Double = AdaptSettings().devFraction
+    @Option(help: "At least this many dev queries (smaller budgets use k-fold selection).")
+    var minDevQueries: Int = AdaptSettings().minDevQueries
+    @Option(help: "document-disjoint (default) | random.") var devSplit: AdaptDevSplit = AdaptSettings().devSplit
+
+    func settings() throws -> AdaptSettings {
+        var s = AdaptSettings()
+        switch (constraint, rank) {
+        case ("none", nil): s.family = .linear
+        case ("none", let r?): s.family = .lowRank(rank: r)
+        case ("rotation", nil): s.family = .rotation
+        case ("rotation", _?): throw CommandError("--rank: a low-rank residual cannot be combined with --constraint rotation")
+        default: throw CommandError("--constraint: expected none or rotation, got \"\(constraint)\"")
+        }
+        guard numNegatives >= 0 else { throw CommandError("--num-negatives: must be >= 0, got \(numNegatives)") }
+        guard let kinds = AdaptNegatives.parse(negatives, count: numNegatives) else {
+            throw CommandError("--negatives: expected a comma-separated list of hard, random, in-batch; got \"\(negatives)\"")
+        }
+        s.negatives = kinds
+        s.hardPool = hardPool
+        s.falseNegativeMargin = falseNegativeMargin
+        s.temperature = temperature
+        s.penalty = penalty
+        s.learningRate = learningRate
+        s.weightDecay = weightDecay
+        s.batchSize = batchSize
+        s.maxSteps = steps
+        s.evaluationInterval = evalEvery
+        s.patience = patience
+        s.devFraction = devFraction
+        s.minDevQueries = minDevQueries
+        s.devSplit = devSplit
+        do { return try s.validated() } catch { throw CommandError("adapt: \(error.description)") }
+    }
+}
