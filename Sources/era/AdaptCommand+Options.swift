@@ -71,6 +71,8 @@ struct AdaptTrainingOptions: ParsableArguments {
     var devFraction: Double = AdaptSettings().devFraction
     @Option(help: "At least this many dev queries (smaller budgets use k-fold selection).")
     var minDevQueries: Int = AdaptSettings().minDevQueries
+    @Option(help: "Dev folds for choosing the steps: 1 = hold-out, k > 1 = k-fold (default: hold-out, 5-fold for small budgets).")
+    var folds: Int?
     @Option(help: "document-disjoint (default) | random.") var devSplit: AdaptDevSplit = AdaptSettings().devSplit
 
     func settings() throws -> AdaptSettings {
@@ -100,6 +102,7 @@ struct AdaptTrainingOptions: ParsableArguments {
         s.devFraction = devFraction
         s.minDevQueries = minDevQueries
         s.devSplit = devSplit
+        s.folds = folds
         do { return try s.validated() } catch { throw CommandError("adapt: \(error.description)") }
     }
 }

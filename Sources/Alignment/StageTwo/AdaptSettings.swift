@@ -100,8 +100,13 @@ public struct AdaptSettings: Sendable, Hashable, Codable {
     public var patience: Int
     /// Fraction of the labeled queries held out as dev queries.
     public var devFraction: Double
-    /// At least this many dev queries; budgets too small to spare them use k-fold selection.
+    /// Hold-out selection needs `devFraction` of the budget to give at least this many dev queries;
+    /// smaller budgets use 5-fold selection.
     public var minDevQueries: Int
+    /// Dev folds for step selection: 1 is a hold-out split, k > 1 is k-fold (every labeled query is a
+    /// dev query once; slower, steadier), 0 is no selection (train `maxSteps` steps on every labeled query).
+    /// nil: hold-out when the budget can spare `minDevQueries`, else 5 folds.
+    public var folds: Int?
     public var devSplit: AdaptDevSplit
     /// Number of labeled queries used (drawn with `seed`); nil: all.
     public var budget: Int?
@@ -111,7 +116,7 @@ public struct AdaptSettings: Sendable, Hashable, Codable {
                 hardPool: Int = 2000, falseNegativeMargin: Double = 0.95, temperature: Double = 0.05,
                 penalty: Double = 0, learningRate: Double = 1e-4, weightDecay: Double = 0.01, batchSize: Int = 32,
                 maxSteps: Int = 300, evaluationInterval: Int = 10, patience: Int = 10, devFraction: Double = 0.1,
-                minDevQueries: Int = 5, devSplit: AdaptDevSplit = .documentDisjoint, budget: Int? = nil,
+                minDevQueries: Int = 20, folds: Int? = nil, devSplit: AdaptDevSplit = .documentDisjoint, budget: Int? = nil,
                 seed: UInt64 = 0) {
         self.family = family
         self.negatives = negatives
@@ -127,6 +132,7 @@ public struct AdaptSettings: Sendable, Hashable, Codable {
         self.patience = patience
         self.devFraction = devFraction
         self.minDevQueries = minDevQueries
+        self.folds = folds
         self.devSplit = devSplit
         self.budget = budget
         self.seed = seed
@@ -156,6 +162,7 @@ public struct AdaptSettings: Sendable, Hashable, Codable {
         try check(devFraction > 0 && devFraction < 1, "dev fraction", devFraction, "must be in (0, 1)")
         try check(minDevQueries > 0, "minimum dev queries", minDevQueries, "must be > 0")
         if let budget { try check(budget > 0, "budget", budget, "must be > 0") }
+        if let folds { try check(folds >= 0, "folds", folds, "must be >= 0") }
         return self
     }
 }

@@ -51,8 +51,10 @@ public struct AdaptResult: Sendable {
 ///
 /// 1. Draw the budget's labeled queries (seeded) from the training qrels.
 /// 2. Mine hard negatives with the stage-one map as teacher.
-/// 3. Choose the number of steps on dev queries: hold-out (`devFraction`, at least `minDevQueries`),
-///    or k-fold (up to 5 folds) when the budget cannot spare that many; document-disjoint by default.
+/// 3. Choose the number of steps on dev queries: hold-out (`devFraction` of the budget) when that
+///    gives at least `minDevQueries`, else 5-fold (every labeled query is a dev query once);
+///    document-disjoint by default
+///    (`folds` overrides; 0 skips selection and takes `maxSteps`).
 ///    Each fold trains on the rest and is scored (nDCG@10) every `evaluationInterval` steps; hold-out
 ///    stops after `patience` evaluations without improvement. Step 0 (stage one) is a candidate.
 /// 4. Train on every labeled query for the chosen number of steps (seeded) and return that map.
@@ -67,16 +69,18 @@ public enum AdaptTrainer {
         var generator = SplitMix64(seed: settings.seed)
         let all = AdaptLabeledQueries(qrels: problem.trainingQrels, queryRow: queryRow, corpusRow: corpusRow)
         let labeled = all.sample(budget: settings.budget, using: &generator)
-        guard labeled.count >= 2 else {
+        let needed = settings.folds == 0 ? 1 : 2
+        guard labeled.count >= needed else {
             throw .empty(what: "labeled training queries (with an embedding and a relevant document in the corpus; "
-                + "at least 2 are needed to choose the number of steps, got \(labeled.count))")
+                + "\(needed) needed to \(needed == 2 ? "choose the number of steps" : "train"), got \(labeled.count))")
         }
         let queries = gather(problem.queries, labeled.queryRows)
 
-        // Dev sets: hold-out when the budget can spare minDevQueries, else k-fold.
-        let holdout = max(settings.minDevQueries, Int((settings.devFraction * Double(labeled.count)).rounded()))
-        let folds = labeled.count - holdout >= holdout ? 1 : min(5, labeled.count)
-        let devSets = labeled.devSets(folds: folds, devCount: holdout, split: settings.devSplit, using: &generator)
+        // Dev sets: hold-out when devFraction of the budget gives minDevQueries, else 5-fold.
+        let holdout = Int((settings.devFraction * Double(labeled.count)).rounded())
+        let folds = min(settings.folds ?? (holdout >= settings.minDevQueries ? 1 : 5), labeled.count)
+        let devSets = folds == 0 ? [] : labeled.devSets(folds: folds, devCount: holdout, split: settings.devSplit,
+                                                         using: &generator)
         let pairCount = labeled.positives.reduce(0) { $0 + $1.count }
         progress(.prepared(labeledQueries: labeled.count, pairs: pairCount, folds: devSets.count,
                            devQueries: devSets.reduce(0) { $0 + $1.count }))
@@ -133,7 +137,7 @@ public enum AdaptTrainer {
         // The best mean over the steps every fold reached; ties go to the fewer steps.
         let complete = checkpoints.filter { $0.devQueries == checkpoints.first?.devQueries }
         let chosen = complete.max { $0.devNDCG10 < $1.devNDCG10 || ($0.devNDCG10 == $1.devNDCG10 && $0.step > $1.step) }
-        let selected = chosen?.step ?? 0
+        let selected = devSets.isEmpty ? settings.maxSteps : (chosen?.step ?? 0)
         progress(.selected(step: selected, devNDCG10: chosen?.devNDCG10 ?? stageOneDev, stageOneDevNDCG10: stageOneDev))
 
         // Final run on every labeled query.

@@ -18,11 +18,10 @@ struct AdaptTrainingRun {
     let pairs: [AdaptPair]
     var parameters: AdaptMapParameters<Float>
     private var optimizers: [AdamOptimizer<Float>]
-    private var loss: AdaptContrastiveLoss<Float>
+    private var objective: AdaptObjective<Float>
     private var generator: SplitMix64
     private var order: [Int] = []
     private var cursor = 0
-    private var gradient: MapGradient<Float>
     private(set) var steps = 0
 
     init(settings: AdaptSettings, stageOne: AffineMap<Float>, queries: Matrix, corpus: any RowMatrix,
@@ -38,38 +37,21 @@ struct AdaptTrainingRun {
         var optimizers = [AdamOptimizer<Float>]()
         for p in parameters.parameters { optimizers.append(try AdamOptimizer(settings: adamW, for: p)) }
         self.optimizers = optimizers
-        loss = try AdaptContrastiveLoss(temperature: Float(settings.temperature))
-        gradient = MapGradient(like: stageOne)
+        objective = AdaptObjective(loss: try AdaptContrastiveLoss(temperature: Float(settings.temperature)),
+                                   penalty: Float(settings.penalty))
     }
 
     /// The current map.
     var map: AffineMap<Float> { parameters.effective }
 
-    /// One optimizer step on the next batch; returns the batch's loss (InfoNCE + penalty).
+    /// One optimizer step on the next batch; returns the batch's objective (InfoNCE + penalty).
     mutating func step() throws(AlignmentError) -> Double {
         let batch = try nextBatch()
-        var value = Double(try loss.valueAndGradient(map: parameters.effective, batch: batch, into: &gradient))
-        if settings.penalty > 0 { value += addPenalty() }
-        let gradients = try parameters.pullback(gradient)
+        let (value, gradients) = try objective.valueAndGradient(parameters: parameters, batch: batch)
         for k in optimizers.indices { try optimizers[k].step(&parameters.parameters[k], gradient: gradients[k]) }
         try parameters.refresh()
         steps += 1
-        return value
-    }
-
-    /// Adds 2 lambda (W - W1) to the weight gradient and returns lambda ||W - W1||_F^2.
-    private mutating func addPenalty() -> Double {
-        let lambda = Float(settings.penalty)
-        let w = parameters.effective.weight.storage, w1 = parameters.stageOne.weight.storage
-        var sum = 0.0
-        gradient.weight.withUnsafeMutableBufferPointer { g in
-            for k in 0..<w.count {
-                let d = w[k] - w1[k]
-                g[k] += 2 * lambda * d
-                sum += Double(d * d)
-            }
-        }
-        return settings.penalty * sum
+        return Double(value)
     }
 
     /// The next `batchSize` pairs of the current pass with their negatives, as one candidate set.
