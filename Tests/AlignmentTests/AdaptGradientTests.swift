@@ -160,6 +160,6 @@ import _TestSupport
         #expect(worst < 1e-12)
         #expect(abs(try r.determinant() - 1) < 1e-12)
         let expected = try MatrixD.multiply(r, f1.weight)
-        #expect(zip(params.effective.weight.storage, expected.storage).allSatisfy { abs($0 - $1) < 1e-12 })
+        #expect(zip(try params.effectiveMap().weight.storage, expected.storage).allSatisfy { abs($0 - $1) < 1e-12 })
     }
 }

@@ -4,39 +4,47 @@ import LinearAlgebra
 /// stage-one map f1(x) = W1 x + b1.
 ///
 /// Parameters are stored as ``AffineMap`` values so the stage-one ``AdamOptimizer`` updates them
-/// unchanged; all start at zero (except the low-rank family's V), where the effective map is f1.
+/// unchanged; all start at zero (except the low-rank family's V), where the map is f1.
 /// - linear: one parameter (Delta, delta); W = W1 + Delta, b = b1 + delta.
 /// - rotation: one parameter (A, unused zero bias), A skew-symmetric (m x m);
 ///   R = (I + A)^{-1} (I - A) is in SO(m) for every skew A (the Cayley transform: orthogonal, and
-///   det R = +1 because no eigenvalue of R is -1), W = R W1, b = R b1.
+///   det R = +1 because no eigenvalue of R is -1); f(x) = R f1(x), so W = R W1, b = R b1.
 /// - low-rank: (U, delta) with U m x r, and (V, unused) with V r x p; W = W1 + U V, b = b1 + delta.
 ///
-/// Gradients w.r.t. the effective (W, b) are pulled back to the parameters by ``pullback(_:)``:
+/// Training applies ``lossMap`` to ``lossInputs(_:)``: the effective map to the queries for the
+/// linear and low-rank families, and (R, 0) to f1(x) for the rotation (m x m work per step instead of
+/// m x p). Gradients w.r.t. ``lossMap`` are pulled back to the parameters by ``pullback(_:)``:
 /// - linear: unchanged;
-/// - rotation: G_R = dW W1^T + db b1^T; with M = (I + A)^{-1}, dR = -2 M dA M, so
-///   dL/dA = skew(-2 M^T G_R M^T), skew(K) = (K - K^T) / 2 (the gradient within skew matrices);
+/// - rotation: with M = (I + A)^{-1}, dR = -2 M dA M, so dL/dA = skew(-2 M^T G_R M^T),
+///   G_R = dL/dR, skew(K) = (K - K^T) / 2 (the gradient within skew matrices);
 /// - low-rank: dU = dW V^T, dV = U^T dW, ddelta = db.
 public struct AdaptMapParameters<Scalar: BLASScalar>: Sendable {
     public let family: AdaptMapFamily
     public let stageOne: AffineMap<Scalar>
     /// The parameters, in the order listed above; set them, then call ``refresh()``.
     public var parameters: [AffineMap<Scalar>]
-    /// The map the parameters define (valid after ``refresh()``).
-    public private(set) var effective: AffineMap<Scalar>
+    /// The map the loss applies to ``lossInputs(_:)`` (valid after ``refresh()``).
+    public private(set) var lossMap: AffineMap<Scalar>
     /// R for the rotation family (valid after ``refresh()``), nil otherwise.
     public private(set) var rotation: DenseMatrix<Scalar>?
     /// (I + A)^{-1} in Double, kept for the pullback.
     private var cayleyInverse: MatrixD?
+    /// W1 W1^T (rotation only): the penalty lambda ||(R - I) W1||^2 has gradient 2 lambda (R - I) W1 W1^T.
+    private let stageOneGram: DenseMatrix<Scalar>?
 
     /// Parameters at stage one. `generator` draws the low-rank family's V (entries N(0, 1/p) x 0.1).
     public init(family: AdaptMapFamily, stageOne: AffineMap<Scalar>, generator: inout SplitMix64)
     throws(AlignmentError) {
         let m = stageOne.targetDimension, p = stageOne.sourceDimension
+        var gram: DenseMatrix<Scalar>? = nil
         switch family {
         case .linear:
             parameters = [AffineMap(unchecked: DenseMatrix(rows: m, columns: p), bias: zeros(m), family: .linear)]
         case .rotation:
             parameters = [AffineMap(unchecked: DenseMatrix(rows: m, columns: m), bias: zeros(m), family: .linear)]
+            gram = try wrapLinearAlgebra { () throws(LinearAlgebraError) in
+                try DenseMatrix.multiply(stageOne.weight, stageOne.weight, transB: .transposed)
+            }
         case .lowRank(let rank):
             guard rank > 0 else { throw .invalidParameter(name: "rank", value: "\(rank)", reason: "must be > 0") }
             var v = DenseMatrix<Scalar>(rows: rank, columns: p)
@@ -47,46 +55,87 @@ public struct AdaptMapParameters<Scalar: BLASScalar>: Sendable {
         }
         self.family = family
         self.stageOne = stageOne
-        effective = stageOne
+        stageOneGram = gram
+        lossMap = stageOne
         try refresh()
     }
 
-    /// Recomputes ``effective`` (and R) from ``parameters``.
-    /// - Complexity: linear O(m p); rotation O(m^3 + m^2 p) (one LU inverse, two gemms); low-rank O(m r p).
+    /// What the loss's map is applied to: the queries themselves, or f1(x) for the rotation.
+    /// - Complexity: O(n p m) for the rotation, free otherwise.
+    public func lossInputs(_ queries: DenseMatrix<Scalar>) throws(AlignmentError) -> DenseMatrix<Scalar> {
+        if case .rotation = family { return try stageOne.apply(to: queries) }
+        return queries
+    }
+
+    /// The map from query embeddings into the index's space that the parameters define.
+    /// - Complexity: O(m^2 p) for the rotation (R W1), free otherwise.
+    public func effectiveMap() throws(AlignmentError) -> AffineMap<Scalar> {
+        guard case .rotation = family, let rotation else { return lossMap }
+        let weight = try wrapLinearAlgebra { () throws(LinearAlgebraError) in
+            try DenseMatrix.multiply(rotation, stageOne.weight)
+        }
+        let bias = rotation.converted(to: Double.self).multiplied(by: stageOne.bias.map { Double($0) })
+        return AffineMap(unchecked: weight, bias: bias.map { Scalar($0) }, family: stageOne.family)
+    }
+
+    /// Recomputes ``lossMap`` (and R) from ``parameters``.
+    /// - Complexity: linear O(m p); rotation O(m^3) (one LU inverse and one product, in Double); low-rank O(m r p).
     public mutating func refresh() throws(AlignmentError) {
         let w1 = stageOne.weight, b1 = stageOne.bias
         switch family {
         case .linear:
             let delta = parameters[0]
-            effective = AffineMap(unchecked: w1 + delta.weight, bias: zip(b1, delta.bias).map { $0 + $1 },
-                                  family: .linear)
+            lossMap = AffineMap(unchecked: w1 + delta.weight, bias: zip(b1, delta.bias).map { $0 + $1 }, family: .linear)
         case .rotation:
             let a = skewPart(parameters[0].weight.converted(to: Double.self))
-            let m = a.rows
-            let identity = MatrixD.identity(m)
+            let identity = MatrixD.identity(a.rows)
             let (inverse, r) = try wrapLinearAlgebra { () throws(LinearAlgebraError) -> (MatrixD, MatrixD) in
                 let inverse = try (identity + a).inverse()
                 return (inverse, try MatrixD.multiply(inverse, identity - a))
             }
-            let rotation = r.converted(to: Scalar.self)
-            let weight = try wrapLinearAlgebra { () throws(LinearAlgebraError) in
-                try MatrixD.multiply(r, w1.converted(to: Double.self))
-            }
-            let bias = r.multiplied(by: b1.map { Double($0) })
             cayleyInverse = inverse
+            let rotation = r.converted(to: Scalar.self)
             self.rotation = rotation
-            effective = AffineMap(unchecked: weight.converted(to: Scalar.self), bias: bias.map { Scalar($0) },
-                                  family: stageOne.family)
+            lossMap = AffineMap(unchecked: rotation, bias: zeros(a.rows), family: .linear)
         case .lowRank:
             let (up, down) = (parameters[0], parameters[1])
             var weight = w1
             try wrapLinearAlgebra { () throws(LinearAlgebraError) in try weight.addProduct(up.weight, down.weight) }
-            effective = AffineMap(unchecked: weight, bias: zip(b1, up.bias).map { $0 + $1 }, family: .linear)
+            lossMap = AffineMap(unchecked: weight, bias: zip(b1, up.bias).map { $0 + $1 }, family: .linear)
         }
     }
 
-    /// dL/d(parameters) from dL/d(effective W, b), one gradient per parameter (call after ``refresh()``).
-    /// - Complexity: as ``refresh()``.
+    /// Adds the gradient of lambda ||W - W1||_F^2 (W the effective weight) w.r.t. ``lossMap`` to
+    /// `gradient` and returns the penalty's value.
+    /// - Complexity: O(m p), or O(m^3) for the rotation.
+    public func addPenalty(_ lambda: Scalar, to gradient: inout MapGradient<Scalar>) throws(AlignmentError) -> Scalar {
+        guard lambda > 0 else { return 0 }
+        if case .rotation = family, let rotation, let gram = stageOneGram {
+            // lambda ||(R - I) W1||^2 = lambda <(R - I) G, R - I>, gradient 2 lambda (R - I) G, G = W1 W1^T.
+            var d = rotation
+            for i in 0..<d.rows { d[i, i] -= 1 }
+            let dg = try wrapLinearAlgebra { () throws(LinearAlgebraError) in try DenseMatrix.multiply(d, gram) }
+            let value = try wrapLinearAlgebra { () throws(LinearAlgebraError) in try dg.frobeniusDot(d) }
+            try wrapLinearAlgebra { () throws(LinearAlgebraError) in try gradient.weight.add(dg, scaledBy: 2 * lambda) }
+            return lambda * value
+        }
+        var sum: Scalar = 0
+        lossMap.weight.withUnsafeBufferPointer { w in
+            stageOne.weight.withUnsafeBufferPointer { w1 in
+                gradient.weight.withUnsafeMutableBufferPointer { g in
+                    for k in 0..<w.count {
+                        let d = w[k] - w1[k]
+                        g[k] += 2 * lambda * d
+                        sum += d * d
+                    }
+                }
+            }
+        }
+        return lambda * sum
+    }
+
+    /// dL/d(parameters) from dL/d(``lossMap``), one gradient per parameter (call after ``refresh()``).
+    /// - Complexity: linear O(m p); rotation O(m^3); low-rank O(m r p).
     public func pullback(_ gradient: MapGradient<Scalar>) throws(AlignmentError) -> [MapGradient<Scalar>] {
         switch family {
         case .linear:
@@ -95,12 +144,7 @@ public struct AdaptMapParameters<Scalar: BLASScalar>: Sendable {
             let m = stageOne.targetDimension
             let inverse = cayleyInverse!
             let gA = try wrapLinearAlgebra { () throws(LinearAlgebraError) -> MatrixD in
-                // G_R = dW W1^T + db b1^T (m x m)
-                var gR = try MatrixD.multiply(gradient.weight.converted(to: Double.self),
-                                              stageOne.weight.converted(to: Double.self), transB: .transposed)
-                let db = gradient.bias.map { Double($0) }, b1 = stageOne.bias.map { Double($0) }
-                for i in 0..<m { for j in 0..<m { gR[i, j] += db[i] * b1[j] } }
-                let left = try MatrixD.multiply(inverse, gR, transA: .transposed)
+                let left = try MatrixD.multiply(inverse, gradient.weight.converted(to: Double.self), transA: .transposed)
                 return skewPart(try MatrixD.multiply(left, inverse, transB: .transposed, alpha: -2))
             }
             var out = MapGradient<Scalar>(source: m, target: m)

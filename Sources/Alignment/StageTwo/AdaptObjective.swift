@@ -3,9 +3,10 @@ import LinearAlgebra
 /// Stage two's training objective as a function of a family's parameters:
 /// J = InfoNCE(f; batch) + lambda ||W - W1||_F^2, f = (W, b) the map the parameters define.
 ///
-/// The gradient w.r.t. (W, b) is the loss's plus 2 lambda (W - W1) on the weight, then pulled back
-/// to the parameters by ``AdaptMapParameters/pullback(_:)``; AdaptGradientTests checks the whole
-/// chain against finite differences in Double for every family.
+/// The loss runs on the family's ``AdaptMapParameters/lossMap`` and ``AdaptMapParameters/lossInputs(_:)``;
+/// the penalty's gradient is added there, then everything is pulled back to the parameters by
+/// ``AdaptMapParameters/pullback(_:)``. AdaptGradientTests checks the whole chain against finite
+/// differences in Double for every family.
 public struct AdaptObjective<Scalar: BLASScalar>: Sendable {
     public var loss: AdaptContrastiveLoss<Scalar>
     /// lambda >= 0.
@@ -17,28 +18,16 @@ public struct AdaptObjective<Scalar: BLASScalar>: Sendable {
         self.penalty = penalty
     }
 
-    /// J and dJ/d(parameters) at `parameters` (which must be refreshed).
-    /// - Complexity: the loss's plus O(m p) for the penalty plus the family's pullback.
+    /// J and dJ/d(parameters) at `parameters` (which must be refreshed); `batch.sources` are query embeddings.
+    /// - Complexity: the loss's plus the penalty's and the family's pullback.
     public mutating func valueAndGradient(parameters: AdaptMapParameters<Scalar>, batch: CandidateBatch<Scalar>)
     throws(AlignmentError) -> (value: Scalar, gradients: [MapGradient<Scalar>]) {
-        var g = gradient ?? MapGradient(like: parameters.effective)
-        var value = try loss.valueAndGradient(map: parameters.effective, batch: batch, into: &g)
-        if penalty > 0 {
-            let lambda = penalty
-            var sum: Scalar = 0
-            parameters.effective.weight.withUnsafeBufferPointer { w in
-                parameters.stageOne.weight.withUnsafeBufferPointer { w1 in
-                    g.weight.withUnsafeMutableBufferPointer { gw in
-                        for k in 0..<w.count {
-                            let d = w[k] - w1[k]
-                            gw[k] += 2 * lambda * d
-                            sum += d * d
-                        }
-                    }
-                }
-            }
-            value += lambda * sum
-        }
+        var inputs = batch
+        inputs.sources = try parameters.lossInputs(batch.sources)
+        var g = gradient.flatMap { $0.weight.shape == parameters.lossMap.weight.shape ? $0 : nil }
+            ?? MapGradient(like: parameters.lossMap)
+        var value = try loss.valueAndGradient(map: parameters.lossMap, batch: inputs, into: &g)
+        value += try parameters.addPenalty(penalty, to: &g)
         gradient = g
         return (value, try parameters.pullback(g))
     }

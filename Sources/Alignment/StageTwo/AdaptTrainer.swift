@@ -116,7 +116,7 @@ public enum AdaptTrainer {
             var lossSum = 0.0, lossCount = 0
             while true {
                 if run.steps % settings.evaluationInterval == 0 || run.steps == settings.maxSteps {
-                    let values = try scorer.ndcg10(map: run.map, queries: devQueries, judged: judged)
+                    let values = try scorer.ndcg10(map: try run.map(), queries: devQueries, judged: judged)
                     let mean = values.reduce(0, +) / Double(max(values.count, 1))
                     curve[run.steps] = (values.reduce(0, +), values.count)
                     progress(.evaluated(fold: f, step: run.steps, trainingLoss: lossCount > 0 ? lossSum / Double(lossCount) : nil,
@@ -148,7 +148,7 @@ public enum AdaptTrainer {
         let elapsed = seconds(since: start)
         progress(.finished(steps: selected, seconds: elapsed))
         return AdaptResult(
-            map: final.map, rotation: final.parameters.rotation, settings: settings, labeledQueries: labeled.ids,
+            map: try final.map(), rotation: final.parameters.rotation, settings: settings, labeledQueries: labeled.ids,
             devQueries: devSets.map { $0.map { labeled.ids[$0] } }, pairs: pairCount, checkpoints: checkpoints,
             selectedSteps: selected, stageOneDevNDCG10: stageOneDev,
             selectedDevNDCG10: chosen?.devNDCG10 ?? stageOneDev, seconds: elapsed)

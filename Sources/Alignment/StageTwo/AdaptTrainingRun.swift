@@ -41,8 +41,8 @@ struct AdaptTrainingRun {
                                    penalty: Float(settings.penalty))
     }
 
-    /// The current map.
-    var map: AffineMap<Float> { parameters.effective }
+    /// The current map from query embeddings into the index's space.
+    func map() throws(AlignmentError) -> AffineMap<Float> { try parameters.effectiveMap() }
 
     /// One optimizer step on the next batch; returns the batch's objective (InfoNCE + penalty).
     mutating func step() throws(AlignmentError) -> Double {
