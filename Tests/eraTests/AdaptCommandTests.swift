@@ -1,0 +1,98 @@
+import EmbeddingIO
+import Foundation
+import LinearAlgebra
+import Testing
+import _TestSupport
+
+/// `era adapt` end to end on a small planted problem, and its refusals (one clear error line,
+/// nothing written).
+@Suite struct AdaptCommandTests {
+    /// 80 documents (m = 6), 60 labeled and 20 unlabeled queries (p = 10) generated near their
+    /// document through a map that stage one (W1 = rectangular identity) gets only partly right.
+    struct Fixture {
+        let dir: TemporaryDirectory
+        init() throws {
+            dir = try TemporaryDirectory()
+            var g = SeededGenerator(seed: 5)
+            let (p, m, documents, queries) = (10, 6, 80, 80)
+            var docs = Matrix.randomNormal(rows: documents, columns: m, using: &g)
+            docs.normalizeRows()
+            let mix = Matrix.randomNormal(rows: p, columns: m, using: &g)  // x = (I_p,m + 0.5 mix) y + noise
+            var x = Matrix(rows: queries, columns: p)
+            var train = "query-id\tcorpus-id\tscore\n"
+            for q in 0..<queries {
+                let doc = (q * 13 + 3) % documents
+                for i in 0..<p {
+                    var value = i < m ? docs[doc, i] : 0
+                    for j in 0..<m { value += 0.5 * mix[i, j] * docs[doc, j] }
+                    x[q, i] = value + Float(0.05 * g.normal())
+                }
+                if q < 60 { train += "q\(q)\td\(doc)\t1\n" }
+            }
+            try Npy.write(x, to: dir.url.appendingPathComponent("queries.npy"))
+            try Npy.write(docs, to: dir.url.appendingPathComponent("corpus.npy"))
+            try dir.write((0..<queries).map { "q\($0)" }.joined(separator: "\n") + "\n", to: "query_ids.txt")
+            try dir.write((0..<documents).map { "d\($0)" }.joined(separator: "\n") + "\n", to: "corpus_ids.txt")
+            try dir.write(train, to: "qrels.train.tsv")
+            let stageOne = SafetensorsFile(
+                tensors: ["weight": .init(Matrix.identity(rows: m, columns: p)),
+                          "bias": .init(vector: [Float](repeating: 0, count: m))],
+                metadata: ["source_model": "qmodel", "target_model": "dmodel", "stage": "align", "family": "linear"])
+            try stageOne.write(to: dir.url.appendingPathComponent("stage1.safetensors"))
+        }
+
+        func arguments(out: String? = nil, _ extra: [String] = []) -> [String] {
+            ["adapt", "--adapter", dir.path("stage1.safetensors"), "--queries", dir.path("queries.npy"),
+             "--query-ids", dir.path("query_ids.txt"), "--corpus", dir.path("corpus.npy"),
+             "--corpus-ids", dir.path("corpus_ids.txt"), "--qrels", dir.path("qrels.train.tsv"),
+             "--out", out ?? dir.path("stage2.safetensors"), "--learning-rate", "0.01", "--steps", "40",
+             "--hard-pool", "20", "--num-negatives", "3"] + extra
+        }
+    }
+
+    @Test func writesAReproducibleStageTwoAdapter() throws {
+        let f = try Fixture(); defer { f.dir.cleanUp() }
+        let first = try EraProcess.run(f.arguments(["--json"]))
+        #expect(first.status == 0, "\(first.stderr)")
+        #expect(first.stderr.contains("selected"))
+        let summary = try #require(
+            try JSONSerialization.jsonObject(with: Data(first.stdout.utf8)) as? [String: Any])
+        #expect(summary["labeled_queries"] as? Int == 60)
+        let file = try Safetensors.read(URL(fileURLWithPath: f.dir.path("stage2.safetensors")))
+        #expect(file.metadata["stage"] == "adapt")
+        #expect(file.metadata["source_model"] == "qmodel")
+        #expect(file.metadata["adapt_steps"] == String(summary["selected_steps"] as? Int ?? -1))
+        #expect(try file.matrix("weight").shape == Shape(6, 10))
+        let again = try EraProcess.run(f.arguments(out: f.dir.path("again.safetensors")))
+        #expect(again.status == 0)
+        let a = try Data(contentsOf: URL(fileURLWithPath: f.dir.path("stage2.safetensors")))
+        let b = try Data(contentsOf: URL(fileURLWithPath: f.dir.path("again.safetensors")))
+        #expect(a == b)
+    }
+
+    @Test(arguments: [
+        (["--constraint", "reflection"], "--constraint"),
+        (["--constraint", "rotation", "--rank", "4"], "--rank"),
+        (["--negatives", "hard,easy"], "--negatives"),
+        (["--budget", "0"], "budget"),
+    ])
+    func refusesBadOptions(extra: [String], mentioning word: String) throws {
+        let f = try Fixture(); defer { f.dir.cleanUp() }
+        let out = try EraProcess.run(f.arguments(extra))
+        #expect(out.status != 0 && out.status < 128, "status \(out.status): \(out.stderr)")
+        #expect(out.stderr.split(separator: "\n").filter { $0.hasPrefix("Error:") }.count == 1, "\(out.stderr)")
+        #expect(out.stderr.contains(word), "\(out.stderr)")
+        #expect(!FileManager.default.fileExists(atPath: f.dir.path("stage2.safetensors")))
+    }
+
+    @Test func refusesQueriesOfAnotherModel() throws {
+        let f = try Fixture(); defer { f.dir.cleanUp() }
+        var g = SeededGenerator(seed: 1)
+        try Npy.write(Matrix.randomNormal(rows: 80, columns: 7, using: &g), to: f.dir.url.appendingPathComponent("q7.npy"))
+        var args = f.arguments()
+        args[args.firstIndex(of: f.dir.path("queries.npy"))!] = f.dir.path("q7.npy")
+        let out = try EraProcess.run(args)
+        #expect(out.status != 0)
+        #expect(out.stderr.contains("q7.npy") && out.stderr.contains("dimension 7"), "\(out.stderr)")
+    }
+}
