@@ -76,6 +76,22 @@ struct AdaptTrainingOptions: ParsableArguments {
     @Option(help: "document-disjoint (default) | random.") var devSplit: AdaptDevSplit = AdaptSettings().devSplit
 
     func settings() throws -> AdaptSettings {
+        let all = try configurations()
+        guard all.count == 1 else { throw CommandError("--constraint: give one of none, rotation") }
+        return all[0].settings
+    }
+
+    /// One configuration per name in `--constraint` (`era sweep` accepts a comma-separated list).
+    func configurations() throws -> [(label: String, settings: AdaptSettings)] {
+        let names = constraint.split(separator: ",").map { $0.trimmingCharacters(in: .whitespaces) }
+        guard !names.isEmpty else { throw CommandError("--constraint: expected none or rotation, got \"\(constraint)\"") }
+        return try names.map { name in
+            let settings = try settings(constraint: name)
+            return (name == "none" ? (rank.map { "low-rank \($0)" } ?? "unconstrained") : "rotation", settings)
+        }
+    }
+
+    private func settings(constraint: String) throws -> AdaptSettings {
         var s = AdaptSettings()
         switch (constraint, rank) {
         case ("none", nil): s.family = .linear

@@ -19,7 +19,7 @@ import _TestSupport
             docs.normalizeRows()
             let mix = Matrix.randomNormal(rows: p, columns: m, using: &g)  // x = (I_p,m + 0.5 mix) y + noise
             var x = Matrix(rows: queries, columns: p)
-            var train = "query-id\tcorpus-id\tscore\n"
+            var train = "query-id\tcorpus-id\tscore\n", test = train
             for q in 0..<queries {
                 let doc = (q * 13 + 3) % documents
                 for i in 0..<p {
@@ -27,8 +27,9 @@ import _TestSupport
                     for j in 0..<m { value += 0.5 * mix[i, j] * docs[doc, j] }
                     x[q, i] = value + Float(0.05 * g.normal())
                 }
-                if q < 60 { train += "q\(q)\td\(doc)\t1\n" }
+                if q < 60 { train += "q\(q)\td\(doc)\t1\n" } else { test += "q\(q)\td\(doc)\t1\n" }
             }
+            try dir.write(test, to: "qrels.test.tsv")
             try Npy.write(x, to: dir.url.appendingPathComponent("queries.npy"))
             try Npy.write(docs, to: dir.url.appendingPathComponent("corpus.npy"))
             try dir.write((0..<queries).map { "q\($0)" }.joined(separator: "\n") + "\n", to: "query_ids.txt")
@@ -94,5 +95,29 @@ import _TestSupport
         let out = try EraProcess.run(args)
         #expect(out.status != 0)
         #expect(out.stderr.contains("q7.npy") && out.stderr.contains("dimension 7"), "\(out.stderr)")
+    }
+
+    @Test func sweepWritesTableChartAndNumbers() throws {
+        let f = try Fixture(); defer { f.dir.cleanUp() }
+        // The index model's own query embeddings (the "index as it is" reference): any 6-d vectors will do.
+        var g = SeededGenerator(seed: 2)
+        try Npy.write(Matrix.randomNormal(rows: 80, columns: 6, using: &g), to: f.dir.url.appendingPathComponent("own.npy"))
+        let args = ["sweep", "--adapter", f.dir.path("stage1.safetensors"), "--queries", f.dir.path("queries.npy"),
+                    "--query-ids", f.dir.path("query_ids.txt"), "--corpus", f.dir.path("corpus.npy"),
+                    "--corpus-ids", f.dir.path("corpus_ids.txt"), "--qrels", f.dir.path("qrels.train.tsv"),
+                    "--eval-qrels", f.dir.path("qrels.test.tsv"), "--baseline-queries", f.dir.path("own.npy"),
+                    "--budgets", "20,all", "--seeds", "2", "--constraint", "none,rotation",
+                    "--out-dir", f.dir.path("sweep"), "--trials", "200", "--learning-rate", "0.01", "--steps", "20",
+                    "--hard-pool", "20", "--num-negatives", "3"]
+        let out = try EraProcess.run(args)
+        #expect(out.status == 0, "\(out.stderr)")
+        #expect(out.stdout.contains("| rotation | 60 (all) | 2 |"), "\(out.stdout)")
+        #expect(out.stdout.contains("| unconstrained | 20 | 2 |"), "\(out.stdout)")
+        #expect(out.stdout.contains("| index as it is |"))
+        for name in ["sweep.md", "sweep.json", "sweep.svg"] {
+            #expect(FileManager.default.fileExists(atPath: f.dir.path("sweep/\(name)")), "\(name)")
+        }
+        let svg = try String(contentsOfFile: f.dir.path("sweep/sweep.svg"), encoding: .utf8)
+        #expect(svg.hasPrefix("<svg") && svg.contains("stage one, unseen"))
     }
 }

@@ -1,0 +1,139 @@
+import Alignment
+import ArgumentParser
+import EmbeddingIO
+import Foundation
+import LinearAlgebra
+import Pipeline
+
+/// `era sweep`: stage two at several label budgets and seeds, evaluated on held-out judgments.
+struct SweepCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "sweep",
+        abstract: "Adapt at several label budgets and seeds; table and chart of nDCG@10 against the number of labeled queries.",
+        discussion: """
+            For every budget (labeled queries drawn with the seed from --qrels) and seed, runs
+            `era adapt` with the given settings, and only then reads --eval-qrels and scores every
+            map on all evaluated queries and on the unseen subset (queries none of whose relevant
+            documents any --qrels query cites). Reports mean ± sd over seeds and a paired
+            randomization test of the seed-averaged per-query nDCG@10 against stage one; stage one
+            and, with --baseline-queries, the index model's own queries are the reference lines.
+            Writes <out-dir>/sweep.md (table), sweep.svg (chart) and sweep.json (every number).
+            `--constraint none,rotation` sweeps both families.
+
+            Example:
+              era sweep --adapter stage1.safetensors --queries mpnet.queries.npy --query-ids query_ids.txt \\
+                --corpus minilm.corpus.npy --corpus-ids corpus_ids.txt --qrels qrels.train.tsv \\
+                --eval-qrels qrels.test.tsv --baseline-queries minilm.queries.npy \\
+                --budgets 10,25,50,100,200,all --seeds 3 --out-dir sweep/
+            """
+    )
+
+    @OptionGroup var inputs: AdaptInputOptions
+    @Option(help: "Held-out judgments to evaluate on (read after all training).") var evalQrels: String
+    @Option(help: "The index model's embeddings of the same queries: the 'index as it is' reference.")
+    var baselineQueries: String?
+    @Option(help: "Ids of --baseline-queries' rows (default: --query-ids).") var baselineQueryIds: String?
+    @Option(help: "Label budgets, comma-separated; 'all' uses every labeled query.")
+    var budgets: String = "10,25,50,100,200,all"
+    @Option(help: "Seeds per budget (0, 1, ..., N-1).") var seeds: Int = 3
+    @Option(help: "Directory for sweep.md, sweep.svg and sweep.json (created if missing).") var outDir: String
+    @Option(help: "Sign flips and bootstrap resamples of the paired tests.") var trials: Int = 10_000
+    @OptionGroup var training: AdaptTrainingOptions
+    @Flag(help: "No progress on stderr.") var quiet = false
+
+    func run() throws {
+        let budgetList = try Self.parseBudgets(budgets)
+        guard seeds > 0 else { throw CommandError("--seeds: must be > 0, got \(seeds)") }
+        guard trials > 0 else { throw CommandError("--trials: must be > 0, got \(trials)") }
+        let configurations = try training.configurations()
+        let directory = URL(fileURLWithPath: outDir)
+        try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
+        let loaded = try inputs.load()
+        let evaluation = try loadEvaluation()
+        let result: AdaptSweepResult
+        do {
+            result = try AdaptSweep.run(problem: loaded.problem, configurations: configurations, budgets: budgetList,
+                                        seeds: (0..<UInt64(seeds)).map { $0 }, evaluation: evaluation,
+                                        trials: trials) { event in
+                if !quiet { Self.report(event) }
+            }
+        } catch let error as AlignmentError {
+            throw CommandError("sweep: \(error.description)")
+        }
+        let table = result.markdownTable()
+        let encoder = JSONEncoder()
+        encoder.outputFormatting = [.prettyPrinted, .sortedKeys]
+        try AtomicFile.write(Data((table + "\n").utf8), to: directory.appendingPathComponent("sweep.md"))
+        try AtomicFile.write(try encoder.encode(result.summary), to: directory.appendingPathComponent("sweep.json"))
+        try AtomicFile.write(Data(Self.chart(result).render().utf8), to: directory.appendingPathComponent("sweep.svg"))
+        print(table)
+    }
+
+    /// The evaluation judgments are only *opened* inside the sweep, after training.
+    private func loadEvaluation() throws -> AdaptSweepEvaluation {
+        let path = evalQrels
+        guard FileManager.default.fileExists(atPath: path) else { throw CommandError("\(path): not found") }
+        var indexQueries: Matrix? = nil
+        var indexIds: [String]? = nil
+        if let baselineQueries {
+            let matrix = try Npy.read(URL(fileURLWithPath: baselineQueries))
+            try checkFinite(matrix, path: baselineQueries)
+            let idsPath = baselineQueryIds ?? inputs.queryIds
+            let ids = try IdList.read(URL(fileURLWithPath: idsPath))
+            try IdList.check(ids, matchRowsOf: matrix.rows, idsPath: idsPath, matrixPath: baselineQueries)
+            indexQueries = matrix
+            indexIds = ids
+        }
+        return AdaptSweepEvaluation(loadQrels: { try Qrels.read(URL(fileURLWithPath: path)) },
+                                    indexQueries: indexQueries, indexQueryIds: indexIds)
+    }
+
+    /// `"10,25,all"` -> [10, 25, nil].
+    static func parseBudgets(_ text: String) throws -> [Int?] {
+        let parts = text.split(separator: ",").map { $0.trimmingCharacters(in: .whitespaces) }
+        guard !parts.isEmpty else { throw CommandError("--budgets: no budget given") }
+        return try parts.map { part in
+            if part == "all" { return nil }
+            guard let n = Int(part), n > 0 else {
+                throw CommandError("--budgets: expected positive integers or 'all', comma-separated; got \"\(text)\"")
+            }
+            return n
+        }
+    }
+
+    /// nDCG@10 against the number of labeled queries: one series per configuration and subset
+    /// (band = ± sd over seeds), stage one and the index as it is as reference lines.
+    static func chart(_ result: AdaptSweepResult) -> SVGLineChart {
+        var series = [SVGLineChart.Series]()
+        let configurations = result.points.reduce(into: [String]()) { if !$0.contains($1.configuration) { $0.append($1.configuration) } }
+        for configuration in configurations {
+            let points = result.points.filter { $0.configuration == configuration }
+            series.append(.init(label: "\(configuration), all", points: points.map {
+                .init(x: Double($0.labeledQueries), y: $0.meanAll, error: $0.sdAll)
+            }))
+            series.append(.init(label: "\(configuration), unseen", points: points.map {
+                .init(x: Double($0.labeledQueries), y: $0.meanUnseen, error: $0.sdUnseen)
+            }))
+        }
+        var references = [SVGLineChart.Reference]()
+        for r in result.references {
+            references.append(.init(label: "\(r.label), all", y: r.all.mean[result.metric] ?? 0))
+            references.append(.init(label: "\(r.label), unseen", y: r.unseen.mean[result.metric] ?? 0))
+        }
+        return SVGLineChart(title: "Stage two: \(result.metric) against labeled queries",
+                            xLabel: "labeled queries", yLabel: result.metric, series: series,
+                            references: references, logarithmicX: true)
+    }
+
+    private static func report(_ event: AdaptSweepEvent) {
+        switch event {
+        case let .trained(configuration, budget, seed, labeled, steps, seconds):
+            printProgress(String(format: "%@, budget %@, seed %d: %d labeled queries, %d steps kept (%.1f s)",
+                                 configuration, budget.map(String.init) ?? "all", Int(seed), labeled, steps, seconds))
+        case .training:
+            break
+        case .evaluating:
+            printProgress("all maps trained; evaluating on the held-out judgments")
+        }
+    }
+}

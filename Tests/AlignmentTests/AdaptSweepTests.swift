@@ -1,0 +1,85 @@
+import Alignment
+import EmbeddingIO
+import Foundation
+import LinearAlgebra
+import Synchronization
+import Testing
+import _TestSupport
+
+/// Records when the evaluation judgments are read, relative to training.
+final class QrelsAccessLog: Sendable {
+    private let state = Mutex<(reads: Int, trainingEventsAfterRead: Int, trainingEvents: Int)>((0, 0, 0))
+    func read() { state.withLock { $0.reads += 1 } }
+    func trainingEvent() {
+        state.withLock {
+            $0.trainingEvents += 1
+            if $0.reads > 0 { $0.trainingEventsAfterRead += 1 }
+        }
+    }
+    var snapshot: (reads: Int, trainingEventsAfterRead: Int, trainingEvents: Int) { state.withLock { $0 } }
+}
+
+@Suite struct AdaptSweepTests {
+    static func sweep(_ planted: AdaptSyntheticProblem, log: QrelsAccessLog, budgets: [Int?] = [20, nil],
+                      seeds: [UInt64] = [0, 1]) throws -> AdaptSweepResult {
+        let evaluation = planted.evaluation
+        let access = AdaptSweepEvaluation(loadQrels: {
+            log.read()
+            return evaluation
+        })
+        var settings = AdaptSyntheticProblem.settings(.linear)
+        settings.maxSteps = 30
+        return try AdaptSweep.run(problem: planted.problem, configurations: [("unconstrained", settings)],
+                                  budgets: budgets, seeds: seeds, evaluation: access, trials: 500) { event in
+            if case .training = event { log.trainingEvent() }
+            if case .trained = event { log.trainingEvent() }
+        }
+    }
+
+    /// The evaluation judgments are read exactly once, and only after the last training event; and
+    /// the sweep's maps are exactly what the trainer gives without any evaluation judgments around.
+    @Test func evaluationQrelsAreNeverReadDuringTraining() throws {
+        let planted = try AdaptSyntheticProblem()
+        let log = QrelsAccessLog()
+        let result = try Self.sweep(planted, log: log)
+        let access = log.snapshot
+        #expect(access.reads == 1)
+        #expect(access.trainingEvents > 0)
+        #expect(access.trainingEventsAfterRead == 0)
+        var settings = AdaptSyntheticProblem.settings(.linear)
+        settings.maxSteps = 30
+        settings.budget = 20
+        settings.seed = 1
+        let alone = try AdaptTrainer.train(planted.problem, settings: settings)
+        let run = try #require(result.runs.first { $0.budget == 20 && $0.seed == 1 })
+        #expect(run.selectedSteps == alone.selectedSteps)
+        #expect(run.labeledQueries == 20)
+    }
+
+    @Test func pointsAreMeansOverSeedsWithTestsAgainstStageOne() throws {
+        let planted = try AdaptSyntheticProblem()
+        let result = try Self.sweep(planted, log: QrelsAccessLog())
+        #expect(result.points.count == 2)
+        #expect(result.runs.count == 4)
+        #expect(result.references.map(\.label) == ["stage one"])
+        for point in result.points {
+            let runs = result.runs.filter { $0.budget == point.budget }
+            let values = runs.map { $0.all.mean["ndcg@10"]! }
+            #expect(abs(point.meanAll - values.reduce(0, +) / 2) < 1e-12)
+            #expect(abs(point.sdAll - abs(values[0] - values[1]) / 2.0.squareRoot()) < 1e-12)
+            let stageOne = result.references[0].all.mean["ndcg@10"]!
+            #expect(abs(point.versusStageOneAll.meanDifference - (point.meanAll - stageOne)) < 1e-9)
+            // Every evaluation query's documents are new to the training judgments: unseen = all.
+            #expect(point.versusStageOneUnseen.count == planted.evaluation.judgments.count)
+        }
+        // The planted problem rewards adapting: with all 120 labels the gain is large and significant.
+        let full = try #require(result.points.first { $0.budget == nil })
+        #expect(full.versusStageOneAll.meanDifference > 0.05)
+        #expect(full.versusStageOneAll.pValue < 0.01)
+        let table = result.markdownTable()
+        #expect(table.contains("| stage one |"))
+        #expect(table.contains("| unconstrained | 120 (all) | 2 |"))
+        let json = try JSONEncoder().encode(result.summary)
+        #expect(try JSONDecoder().decode(AdaptSweepSummary.self, from: json) == result.summary)
+    }
+}
