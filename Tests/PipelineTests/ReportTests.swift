@@ -36,7 +36,7 @@ struct ReportTests {
                                points: [8, 16, 32, 64].map { SweepPoint(budget: $0, mean: 0.6 + Double($0) / 2000, sd: 0.01, repeats: 5) },
                                references: [ReferenceLine(label: "stage one", value: 0.6), ReferenceLine(label: "index as it is", value: 0.6451)])
         let metrics = RunMetrics(pipeline: "r", order: ["align", "adapt", "evaluate", "sweep"], stages: [
-            "align": .init(kind: .align, values: ["holdout_loss": 1.25], evaluation: nil, sweep: nil),
+            "align": .init(kind: .align, values: ["holdout_loss": 1.25, "epochs": 3], evaluation: nil, sweep: nil),
             "adapt": .init(kind: .adapt, values: [:], evaluation: nil, sweep: nil),
             "evaluate": .init(kind: .evaluate, values: [:], evaluation: table(), sweep: nil),
             "sweep": .init(kind: .sweep, values: [:], evaluation: nil, sweep: curve),
@@ -52,7 +52,7 @@ struct ReportTests {
         #expect(markdown.contains("| adapt | stage | 0.6312 | 0.8312 | 0.6207 | 0.8207 | all: +0.0312, p = 0.012, 95% CI [0.0080, 0.0550]; unseen: +0.0207, p = 0.200, 95% CI [-0.0100, 0.0500] |"))
         #expect(markdown.contains("![sweep budget chart](budget-sweep.svg)"))
         #expect(markdown.contains("| 64 | 0.6320 | 0.0100 | 5 |"))
-        #expect(markdown.contains("| align | align | holdout_loss = 1.2500 |"))
+        #expect(markdown.contains("| align | align | epochs = 3, holdout_loss = 1.2500 |"))
     }
 
     @Test func htmlIsSelfContainedWithTheTableAndAnInlineChart() throws {

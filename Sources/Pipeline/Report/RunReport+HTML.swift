@@ -47,7 +47,7 @@ extension RunReport {
         }
         body += "<h2>Stages</h2>\n<table>\n<thead><tr><th>stage</th><th>kind</th><th>results</th></tr></thead>\n<tbody>\n"
         for (stage, kind, values) in stageValues {
-            let text = values.map { "\($0.0) = \(Self.number($0.1))" }.joined(separator: ", ")
+            let text = values.map { "\($0.0) = \(Self.value($0.1))" }.joined(separator: ", ")
             body += "<tr><td>\(e(stage))</td><td>\(kind.rawValue)</td><td>\(e(text))</td></tr>\n"
         }
         body += "</tbody>\n</table>\n"

@@ -63,6 +63,11 @@ public struct RunReport: Sendable {
         return String(format: "%.4f", value)
     }
 
+    /// A stage result: integers (counts, epochs) without decimals, other values as `number`.
+    static func value(_ value: Double) -> String {
+        value == value.rounded() && abs(value) < 1e12 ? String(Int(value)) : number(value)
+    }
+
     static func signed(_ value: Double) -> String {
         String(format: "%+.4f", value)
     }
@@ -136,7 +141,7 @@ public struct RunReport: Sendable {
         }
         out += "## Stages\n\n| stage | kind | results |\n|---|---|---|\n"
         for (stage, kind, values) in stageValues {
-            let text = values.map { "\($0.0) = \(Self.number($0.1))" }.joined(separator: ", ")
+            let text = values.map { "\($0.0) = \(Self.value($0.1))" }.joined(separator: ", ")
             out += "| \(stage) | \(kind.rawValue) | \(text) |\n"
         }
         return out

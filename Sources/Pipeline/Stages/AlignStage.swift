@@ -31,6 +31,8 @@ public struct AlignStage: StageRunner {
                                            sample: options.samples, seed: context.seed)
             context.log("\(pairs.count) pairs, p = \(pairs.sources.columns), m = \(pairs.targets.columns)")
             let trainer = try AlignmentTrainer(configuration: configuration)
+            // The warm start reports nothing until it is done; say what is running meanwhile.
+            context.progress(completed: 0, total: nil, "warm start (\(configuration.warmStart.rawValue)) on \(pairs.count) pairs")
             result = try trainer.train(sources: pairs.sources, targets: pairs.targets) { event in
                 Self.report(event, epochs: configuration.epochs, context: context)
             }
