@@ -16,7 +16,7 @@ struct ConfigMergeTests {
               - kind: adapt
                 extends: presets/adapt.yaml
                 options:
-                  epochs: 5
+                  max_steps: 5
             """)
         try fixture.write("configs/models/pair.yaml", """
             models:
@@ -25,7 +25,7 @@ struct ConfigMergeTests {
             """)
         try fixture.write("configs/presets/adapt.yaml", """
             options:
-              epochs: 50
+              max_steps: 50
               temperature: 0.1
             """)
     }
@@ -49,13 +49,13 @@ struct ConfigMergeTests {
             Issue.record("second stage is not adapt")
             return
         }
-        #expect(adapt.epochs == 5)                      // the stage beats its preset
+        #expect(adapt.maxSteps == 5)                      // the stage beats its preset
         #expect(adapt.temperature == 0.1)               // the preset beats the defaults
         // Data paths written in configs/base.yaml are relative to that file.
         #expect(config.data.index?.ids.path == fixture.url("data/corpus_ids.txt").standardizedFileURL.path)
 
         let overridden = try fixture.load("Pipelines/run.yaml", overrides: [
-            "seed=11", "stages.adapt.options.epochs=7", "stages[0].options.samples=2", "models.index.dim=4",
+            "seed=11", "stages.adapt.options.max_steps=7", "stages[0].options.samples=2", "models.index.dim=4",
         ])
         #expect(overridden.seed == 11)
         guard case .adapt(let adapted) = overridden.stages[1].options,
@@ -63,7 +63,7 @@ struct ConfigMergeTests {
             Issue.record("stage kinds changed")
             return
         }
-        #expect(adapted.epochs == 7)
+        #expect(adapted.maxSteps == 7)
         #expect(aligned.samples == 2)
     }
 

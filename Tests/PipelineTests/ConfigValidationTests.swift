@@ -88,20 +88,20 @@ struct ConfigValidationTests {
               - kind: align
               - kind: adapt
                 options:
-                  epochs: ten
+                  max_steps: ten
                   regularization: -1
                   negatives: hardest
             """)
         try fixture.write("Pipelines/types.yaml", text)
         let problems = fixture.problems("Pipelines/types.yaml")
-        let epochs = try #require(problems.at("stages[1].options.epochs"))
+        let epochs = try #require(problems.at("stages[1].options.max_steps"))
         let at = position(of: "ten", in: text)
         #expect(epochs.location.line == at.line && epochs.location.column == at.column)
-        #expect(epochs.description == "Pipelines/types.yaml:\(at.line):\(at.column): stages[1].options.epochs: expected an integer, got \"ten\"")
+        #expect(epochs.description == "Pipelines/types.yaml:\(at.line):\(at.column): stages[1].options.max_steps: expected an integer, got \"ten\"")
         let regularization = try #require(problems.at("stages[1].options.regularization"))
         #expect(regularization.message == "expected a number >= 0, got -1")
         let negatives = try #require(problems.at("stages[1].options.negatives"))
-        #expect(negatives.message.contains("expected one of random, hard, in-batch"))
+        #expect(negatives.message.contains("expected one of hard, random, in-batch"))
         #expect(negatives.message.contains("did you mean \"hard\"?"))
     }
 

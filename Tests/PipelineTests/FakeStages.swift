@@ -74,9 +74,10 @@ struct FakeStage: StageRunner {
             try Data(text.utf8).write(to: context.artifactURL("runs.txt"))
             return StageOutput(artifacts: ["runs": "runs.txt"], evaluation: table)
         case .sweep(let options):
-            let curve = SweepCurve(metric: options.metric, subset: "all", points: options.budgets.map {
-                SweepPoint(budget: $0, mean: score + Double($0) / 1000, sd: 0.01, repeats: options.repeats)
-            }, references: [ReferenceLine(label: "stage one", value: score), ReferenceLine(label: "index as it is", value: score / 2)])
+            let curve = SweepCurve(metric: "ndcg@10", series: [SweepSeries(subset: "all", points: options.budgets.map {
+                SweepPoint(labeledQueries: $0, mean: score + Double($0) / 1000, sd: 0.01, repeats: options.repeats)
+            })], references: [ReferenceLine(label: "stage one", subset: "all", value: score),
+                              ReferenceLine(label: "index as it is", subset: "all", value: score / 2)])
             return StageOutput(sweep: curve)
         case .export(let options):
             try Data(text.utf8).write(to: context.artifactURL("\(options.file).safetensors"))

@@ -60,7 +60,7 @@ struct PipelineRunnerTests {
         #expect(summary.skipped.isEmpty)
         let names = Set(try FileManager.default.contentsOfDirectory(atPath: setup.runDirectory.path))
         for expected in ["config.resolved.yaml", "manifest.json", "metrics.json", "report.md", "report.html",
-                         "budget-sweep.svg", "align", "adapt", "evaluate", "sweep", "export", "baselines"] {
+                         "budget-sweep-all.svg", "align", "adapt", "evaluate", "sweep", "export", "baselines"] {
             #expect(names.contains(expected), "\(expected) missing")
         }
         #expect(try setup.leftovers().isEmpty)
@@ -162,7 +162,7 @@ struct PipelineRunnerTests {
         let adaptMap = try setup.read("adapt/map.txt")
         let failing = FakeStage.registry(setup.invocations, failing: .adapt)
         #expect(throws: PipelineRunError.self) {
-            try setup.run(overrides: ["stages.adapt.options.epochs=99"], registry: failing)
+            try setup.run(overrides: ["stages.adapt.options.max_steps=99"], registry: failing)
         }
         #expect(try setup.leftovers().isEmpty)
         // The previous, complete adapt folder is untouched; the attempt's log is kept beside it.
@@ -171,7 +171,7 @@ struct PipelineRunnerTests {
         let log = try String(decoding: setup.read("adapt.failed.log"), as: UTF8.self)
         #expect(log.contains("simulated failure"))
         // Fixing the problem (here: the option) lets the run finish; the failed log goes away.
-        let summary = try setup.run(overrides: ["stages.adapt.options.epochs=99"])
+        let summary = try setup.run(overrides: ["stages.adapt.options.max_steps=99"])
         #expect(summary.ran.first == "adapt")
         #expect(!FileManager.default.fileExists(atPath: setup.runDirectory.appendingPathComponent("adapt.failed.log").path))
     }

@@ -55,8 +55,22 @@ extension Matrix {
     }
 }
 
-@Suite("Real stages: align, evaluate, export")
+@Suite("Real stages: align, adapt, evaluate, sweep, export")
 struct RealStagesTests {
+    /// Every stage kind, small enough for a debug build.
+    static let allStages = """
+        stages:
+          - kind: align
+            options: {epochs: 1, batch_size: 32}
+          - kind: adapt
+            options: {budget: 12, max_steps: 20, evaluation_interval: 5, hard_pool: 20, folds: 2}
+          - kind: evaluate
+            options: {metrics: [ndcg@10, recall@10], significance_trials: 200}
+          - kind: sweep
+            options: {budgets: [6, 12], include_all: false, repeats: 2, significance_trials: 200}
+          - kind: export
+        """
+
     static let stages = """
         stages:
           - kind: align
@@ -95,11 +109,39 @@ struct RealStagesTests {
         #expect(try Npy.readVector(run.appendingPathComponent("export/planted.bias.npy")) == trained.map.bias)
     }
 
-    /// Two runs from scratch write the same metrics.json, byte for byte (the trainer is seeded by the stage seed).
+    @Test func everyStageKindRunsOnThePlantedData() throws {
+        let planted = try PlantedData()
+        defer { planted.fixture.remove() }
+        try planted.fixture.write("all.yaml", pipeline(stages: Self.allStages))
+        let config = try planted.fixture.load("all.yaml")
+        let summary = try PipelineRunner(config: config, registry: .builtIn, currentDirectory: planted.fixture.root.path).run()
+        #expect(summary.ran == ["align", "adapt", "evaluate", "sweep", "export"])
+        let adapt = try #require(summary.metrics.stages["adapt"]?.values)
+        #expect(adapt["labeled_queries"] == 12)
+        let table = try #require(summary.metrics.stages["evaluate"]?.evaluation)
+        #expect(table.rows.map(\.name) == ["index-zero-shot", "query-model-upper-bound", "procrustes", "align", "adapt"])
+        let curve = try #require(summary.metrics.stages["sweep"]?.sweep)
+        #expect(curve.series.map(\.subset) == ["all", "unseen"])
+        #expect(curve.series[0].points.map(\.labeledQueries) == [6, 12])
+        #expect(curve.series[0].points.allSatisfy { $0.repeats == 2 && $0.pValue != nil })
+        #expect(Set(curve.references.map(\.label)) == ["stage one", "index as it is"])
+        // The stage-one reference of the sweep is the align row of the evaluation (same map, same queries).
+        let stageOne = try #require(curve.references.first { $0.label == "stage one" && $0.subset == "all" })
+        #expect(abs(stageOne.value - (table.rows.first { $0.name == "align" }?.values["all"]?["ndcg@10"] ?? -1)) < 1e-12)
+        // Export takes the nearest adapt stage's map.
+        let run = planted.fixture.url("runs/all")
+        let exported = try Adapter.load(run.appendingPathComponent("export/adapter.safetensors"))
+        #expect(exported.stage == "adapt")
+        #expect(exported.map == (try Adapter.load(run.appendingPathComponent("adapt/adapter.safetensors"))).map)
+        let html = try String(contentsOf: run.appendingPathComponent("report.html"), encoding: .utf8)
+        #expect(html.components(separatedBy: "<svg").count - 1 == 2)
+    }
+
+    /// Two runs from scratch write the same metrics.json, byte for byte (the trainers are seeded by the stage seed).
     @Test func realStagesAreReproducible() throws {
         let planted = try PlantedData()
         defer { planted.fixture.remove() }
-        try planted.fixture.write("p.yaml", pipeline(stages: Self.stages))
+        try planted.fixture.write("p.yaml", pipeline(stages: Self.allStages))
         let config = try planted.fixture.load("p.yaml")
         let first = planted.fixture.url("first"), second = planted.fixture.url("second")
         _ = try PipelineRunner(config: config, registry: .builtIn, runDirectory: first).run()

@@ -32,9 +32,16 @@ struct ReportTests {
         defer { fixture.remove() }
         try fixture.write("r.yaml", pipeline(stages: "stages:\n  - kind: align\n  - kind: adapt\n  - kind: evaluate\n  - kind: sweep\n"))
         let config = try fixture.load("r.yaml")
-        let curve = SweepCurve(metric: "ndcg@10", subset: "all",
-                               points: [8, 16, 32, 64].map { SweepPoint(budget: $0, mean: 0.6 + Double($0) / 2000, sd: 0.01, repeats: 5) },
-                               references: [ReferenceLine(label: "stage one", value: 0.6), ReferenceLine(label: "index as it is", value: 0.6451)])
+        let points = [8, 16, 32, 64].map {
+            SweepPoint(labeledQueries: $0, mean: 0.6 + Double($0) / 2000, sd: 0.01, repeats: 5,
+                       differenceToStageOne: Double($0) / 2000, pValue: 0.01)
+        }
+        let curve = SweepCurve(metric: "ndcg@10",
+                               series: [SweepSeries(subset: "all", points: points),
+                                        SweepSeries(subset: "unseen", points: points.map { var p = $0; p.mean -= 0.05; return p })],
+                               references: [ReferenceLine(label: "stage one", subset: "all", value: 0.6),
+                                            ReferenceLine(label: "index as it is", subset: "all", value: 0.6451),
+                                            ReferenceLine(label: "stage one", subset: "unseen", value: 0.55)])
         let metrics = RunMetrics(pipeline: "r", order: ["align", "adapt", "evaluate", "sweep"], stages: [
             "align": .init(kind: .align, values: ["holdout_loss": 1.25, "epochs": 3], evaluation: nil, sweep: nil),
             "adapt": .init(kind: .adapt, values: [:], evaluation: nil, sweep: nil),
@@ -50,8 +57,10 @@ struct ReportTests {
         #expect(markdown.contains("| index-zero-shot | baseline | 0.6451 | 0.8451 | 0.6012 | 0.8012 | all: +0.0451, p < 0.001, 95% CI [0.0200, 0.0700] |"))
         #expect(markdown.contains("| align | stage | 0.6000 | 0.8000 | 0.6000 | 0.8000 | reference |"))
         #expect(markdown.contains("| adapt | stage | 0.6312 | 0.8312 | 0.6207 | 0.8207 | all: +0.0312, p = 0.012, 95% CI [0.0080, 0.0550]; unseen: +0.0207, p = 0.200, 95% CI [-0.0100, 0.0500] |"))
-        #expect(markdown.contains("![sweep budget chart](budget-sweep.svg)"))
-        #expect(markdown.contains("| 64 | 0.6320 | 0.0100 | 5 |"))
+        #expect(markdown.contains("![sweep budget chart, all queries](budget-sweep-all.svg)"))
+        #expect(markdown.contains("![sweep budget chart, unseen queries](budget-sweep-unseen.svg)"))
+        #expect(markdown.contains("| 64 | 0.6320 ± 0.0100 | +0.0320, p = 0.010 | 0.5820 ± 0.0100 | +0.0320, p = 0.010 | 5 |"))
+        #expect(markdown.contains("- stage one (unseen): 0.5500"))
         #expect(markdown.contains("| align | align | epochs = 3, holdout_loss = 1.2500 |"))
     }
 
@@ -79,6 +88,10 @@ struct ReportTests {
         #expect(svg.hasSuffix("</svg>\n"))
         // Same input, same bytes.
         #expect(try Self.report().chartFiles().first?.svg == svg)
+        // One chart per subset, each with that subset's references only.
+        let unseen = try #require(report.chartFiles().last)
+        #expect(unseen.name == "budget-sweep-unseen.svg")
+        #expect(unseen.svg.components(separatedBy: "class=\"reference\"").count - 1 == 1)
     }
 
     @Test func chartGeometry() {

@@ -48,7 +48,7 @@ struct ShippedConfigTests {
             return
         }
         #expect(paper.loss == .cosine && paper.initialization == .random && paper.samples == 1000)
-        #expect(rotation.map == .rotation && rotation.negatives == .hard)
+        #expect(rotation.map == .rotation && rotation.negatives == [.hard, .inBatch])
     }
 
     /// Every key the resolved configuration can hold is documented in docs/pipelines.md.

@@ -59,24 +59,39 @@ struct StageOptionsDecoder {
         o.budget = r.optionalInt("budget", atLeast: 1)
         o.map = r.choice("map", default: o.map)
         o.rank = r.int("rank", default: o.rank, atLeast: 1)
-        o.negatives = r.choice("negatives", default: o.negatives)
+        if let kinds = r.list("negatives", acceptsScalar: true, element: { node, path, log in
+            MappingReader.choice(node, path: path, log: log) as AdaptOptions.Negative?
+        }) {
+            if kinds.isEmpty, let node = r.node["negatives"] {
+                log.add(node.location, r.keyPath("negatives"), "expected at least one kind of negative")
+            } else {
+                o.negatives = kinds
+            }
+        }
         o.numNegatives = r.int("num_negatives", default: o.numNegatives, atLeast: 1)
         o.hardPool = r.int("hard_pool", default: o.hardPool, atLeast: 1)
         o.falseNegativeMargin = r.double("false_negative_margin", default: o.falseNegativeMargin,
-                                         expectation: "a number in (0, 1]") { $0 > 0 && $0 <= 1 }
-        o.regularization = r.double("regularization", default: o.regularization, expectation: "a number >= 0") { $0 >= 0 }
-        o.outputRegularization = r.double("output_regularization", default: o.outputRegularization,
-                                          expectation: "a number >= 0") { $0 >= 0 }
+                                         expectation: "a number > 0") { $0 > 0 }
         o.temperature = r.double("temperature", default: o.temperature, expectation: "a number > 0") { $0 > 0 }
-        o.optimizer = r.choice("optimizer", default: o.optimizer)
+        o.regularization = r.double("regularization", default: o.regularization, expectation: "a number >= 0") { $0 >= 0 }
         o.learningRate = r.double("learning_rate", default: o.learningRate, expectation: "a number > 0") { $0 > 0 }
         o.weightDecay = r.double("weight_decay", default: o.weightDecay, expectation: "a number >= 0") { $0 >= 0 }
         o.batchSize = r.int("batch_size", default: o.batchSize, atLeast: 1)
-        o.epochs = r.int("epochs", default: o.epochs, atLeast: 0)
+        o.maxSteps = r.int("max_steps", default: o.maxSteps, atLeast: 0)
+        o.evaluationInterval = r.int("evaluation_interval", default: o.evaluationInterval, atLeast: 1)
         o.patience = r.int("patience", default: o.patience, atLeast: 1)
         o.devFraction = r.double("dev_fraction", default: o.devFraction, expectation: "a fraction in (0, 1)") { $0 > 0 && $0 < 1 }
         o.devSplit = r.choice("dev_split", default: o.devSplit)
         o.minDevQueries = r.int("min_dev_queries", default: o.minDevQueries, atLeast: 1)
+        if let folds = r.optionalInt("folds", atLeast: 0) { o.folds = folds }
+        if o.negatives.contains(.hard), o.hardPool < o.numNegatives, let node = r.node["hard_pool"] ?? r.node["num_negatives"] {
+            log.add(node.location, r.keyPath(r.node["hard_pool"] != nil ? "hard_pool" : "num_negatives"),
+                    "hard_pool (\(o.hardPool)) must be at least num_negatives (\(o.numNegatives))")
+        }
+        if o.learningRate * o.weightDecay >= 1, let node = r.node["weight_decay"] ?? r.node["learning_rate"] {
+            log.add(node.location, r.keyPath(r.node["weight_decay"] != nil ? "weight_decay" : "learning_rate"),
+                    "learning_rate x weight_decay must be below 1 (AdamW's decoupled decay would flip the sign)")
+        }
         return o
     }
 
@@ -137,15 +152,15 @@ struct StageOptionsDecoder {
                               missing: "a sweep repeats an adapt stage at several budgets; add one before it or set options.adapt")
         var o = SweepOptions(adapt: adapt ?? "")
         if let budgets = r.list("budgets", element: { MappingReader.int($0, path: $1, atLeast: 1, log: $2) }) {
-            if budgets.isEmpty, let node = r.node["budgets"] {
-                log.add(node.location, r.keyPath("budgets"), "expected at least one budget")
-            }
             o.budgets = budgets
         }
-        o.repeats = r.int("repeats", default: o.repeats, atLeast: 1)
-        if let node = r.raw("metric"), let metric = MappingReader.string(node, path: r.keyPath("metric"), log: log) {
-            o.metric = Self.checkMetric(metric, location: node.location, path: r.keyPath("metric"), log: log) ?? o.metric
+        o.includeAll = r.bool("include_all", default: o.includeAll)
+        if o.budgets.isEmpty && !o.includeAll {
+            log.add(r.node["budgets"]?.location ?? stageLocation, r.keyPath("budgets"),
+                    "expected at least one budget (or include_all: true)")
         }
+        o.repeats = r.int("repeats", default: o.repeats, atLeast: 1)
+        o.significanceTrials = r.int("significance_trials", default: o.significanceTrials, atLeast: 100)
         return adapt == nil ? nil : o
     }
 

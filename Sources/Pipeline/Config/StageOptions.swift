@@ -94,63 +94,108 @@ public struct AlignOptions: Sendable, Hashable, Encodable {
     }
 }
 
-/// Options of stage two (`kind: adapt`).
+/// Options of stage two (`kind: adapt`): the settings of Alignment's `AdaptSettings` under
+/// snake_case keys (defaults are the trainer's own), plus the align stage to start from.
 public struct AdaptOptions: Sendable, Hashable, Encodable {
     public enum MapFamily: String, Sendable, Hashable, CaseIterable, Encodable {
+        /// f(x) = (W1 + Delta) x + (b1 + delta).
         case linear
-        /// W = R W1 with R in SO(m).
+        /// f(x) = R f1(x) with R in SO(m) (Cayley).
         case rotation
-        /// f(x) = W1 x + A B x with rank `rank`.
+        /// f(x) = (W1 + U V) x + (b1 + delta), rank `rank`.
         case lowRank = "low-rank"
     }
-    public enum Negatives: String, Sendable, Hashable, CaseIterable, Encodable {
-        case random, hard
+    public enum Negative: String, Sendable, Hashable, CaseIterable, Encodable {
+        case hard, random
         case inBatch = "in-batch"
-    }
-    public enum DevSplit: String, Sendable, Hashable, CaseIterable, Encodable {
-        case documentDisjoint = "document-disjoint"
-        case random
     }
 
     /// The align stage whose map this stage starts from (default: the nearest align stage before it).
     public var from: String
     /// Number of labeled queries used; nil uses all of `data.qrels.labeled`.
     public var budget: Int?
-    public var map: MapFamily = .linear
+    public var map: MapFamily
     /// Rank of the low-rank residual (`map: low-rank` only).
-    public var rank = 16
-    public var negatives: Negatives = .hard
-    public var numNegatives = 5
+    public var rank: Int
+    /// Kinds of negatives, combined.
+    public var negatives: [Negative]
+    /// Hard and random negatives per labeled pair.
+    public var numNegatives: Int
     /// Candidates mined from the index per query for hard negatives.
-    public var hardPool = 2000
+    public var hardPool: Int
     /// Candidates scoring above this fraction of the positive's score are dropped as likely unlabeled positives.
-    public var falseNegativeMargin = 0.95
+    public var falseNegativeMargin: Double
+    public var temperature: Double
     /// lambda of lambda ||W - W1||_F^2.
-    public var regularization = 0.1
-    /// Weight of ||f(x) - f1(x)||^2 on the training queries.
-    public var outputRegularization = 0.0
-    public var temperature = 0.05
-    public var optimizer: OptimizerKind = .adamw
-    public var learningRate = 1e-3
-    public var weightDecay = 0.01
-    public var batchSize = 32
-    public var epochs = 20
-    /// Epochs without dev improvement before stopping.
-    public var patience = 3
-    public var devFraction = 0.1
-    public var devSplit: DevSplit = .documentDisjoint
-    public var minDevQueries = 3
+    public var regularization: Double
+    public var learningRate: Double
+    /// AdamW decoupled weight decay (toward stage one).
+    public var weightDecay: Double
+    public var batchSize: Int
+    public var maxSteps: Int
+    /// Dev nDCG@10 every this many steps.
+    public var evaluationInterval: Int
+    /// Evaluations without dev improvement before stopping.
+    public var patience: Int
+    public var devFraction: Double
+    public var devSplit: AdaptDevSplit
+    /// Fewer dev queries than this from `dev_fraction` means 5-fold selection.
+    public var minDevQueries: Int
+    /// Dev folds: 1 hold-out, k > 1 k-fold, 0 no selection; nil chooses by `min_dev_queries`.
+    public var folds: Int?
 
     public init(from: String) {
         self.from = from
+        let s = AdaptSettings()
+        map = .linear
+        rank = 16
+        var kinds: [Negative] = []
+        if s.negatives.hard > 0 { kinds.append(.hard) }
+        if s.negatives.random > 0 { kinds.append(.random) }
+        if s.negatives.inBatch { kinds.append(.inBatch) }
+        negatives = kinds
+        numNegatives = max(s.negatives.hard, s.negatives.random)
+        hardPool = s.hardPool
+        falseNegativeMargin = s.falseNegativeMargin
+        temperature = s.temperature
+        regularization = s.penalty
+        learningRate = s.learningRate
+        weightDecay = s.weightDecay
+        batchSize = s.batchSize
+        maxSteps = s.maxSteps
+        evaluationInterval = s.evaluationInterval
+        patience = s.patience
+        devFraction = s.devFraction
+        devSplit = s.devSplit
+        minDevQueries = s.minDevQueries
+        folds = s.folds
+    }
+
+    /// The trainer's settings for these options, seeded.
+    public func settings(seed: UInt64) -> AdaptSettings {
+        let family: AdaptMapFamily = switch map {
+        case .linear: .linear
+        case .rotation: .rotation
+        case .lowRank: .lowRank(rank: rank)
+        }
+        let count = numNegatives
+        return AdaptSettings(
+            family: family,
+            negatives: AdaptNegatives(random: negatives.contains(.random) ? count : 0,
+                                      hard: negatives.contains(.hard) ? count : 0,
+                                      inBatch: negatives.contains(.inBatch)),
+            hardPool: hardPool, falseNegativeMargin: falseNegativeMargin, temperature: temperature,
+            penalty: regularization, learningRate: learningRate, weightDecay: weightDecay, batchSize: batchSize,
+            maxSteps: maxSteps, evaluationInterval: evaluationInterval, patience: patience, devFraction: devFraction,
+            minDevQueries: minDevQueries, folds: folds, devSplit: devSplit, budget: budget, seed: seed)
     }
 
     enum CodingKeys: String, CodingKey {
         case from, budget, map, rank, negatives
         case numNegatives = "num_negatives", hardPool = "hard_pool", falseNegativeMargin = "false_negative_margin"
-        case regularization, outputRegularization = "output_regularization", temperature, optimizer
-        case learningRate = "learning_rate", weightDecay = "weight_decay", batchSize = "batch_size", epochs, patience
-        case devFraction = "dev_fraction", devSplit = "dev_split", minDevQueries = "min_dev_queries"
+        case temperature, regularization, learningRate = "learning_rate", weightDecay = "weight_decay"
+        case batchSize = "batch_size", maxSteps = "max_steps", evaluationInterval = "evaluation_interval", patience
+        case devFraction = "dev_fraction", devSplit = "dev_split", minDevQueries = "min_dev_queries", folds
     }
 }
 
@@ -193,19 +238,26 @@ public struct EvaluateOptions: Sendable, Hashable, Encodable {
     }
 }
 
-/// Options of `kind: sweep`.
+/// Options of `kind: sweep`: Alignment's `AdaptSweep` over budgets and seeds, nDCG@10 on all
+/// evaluation queries and on the unseen subset, paired tests against stage one.
 public struct SweepOptions: Sendable, Hashable, Encodable {
-    /// The adapt stage whose options are reused at each budget (default: the nearest adapt stage before it).
+    /// The adapt stage whose options are repeated at each budget (default: the nearest adapt stage before it).
     public var adapt: String
     /// Label budgets (numbers of labeled queries), the x axis of the budget chart.
-    public var budgets: [Int] = [8, 16, 32, 64, 128]
+    public var budgets: [Int] = [10, 25, 50, 100, 200]
+    /// Also train on every labeled query (the last point of the curve).
+    public var includeAll = true
     /// Runs per budget with different seeds (mean and sd are reported).
-    public var repeats = 5
-    /// The metric on the y axis.
-    public var metric = "ndcg@10"
+    public var repeats = 3
+    /// Sign flips and bootstrap resamples of the paired tests.
+    public var significanceTrials = 10_000
 
     public init(adapt: String) {
         self.adapt = adapt
+    }
+
+    enum CodingKeys: String, CodingKey {
+        case adapt, budgets, includeAll = "include_all", repeats, significanceTrials = "significance_trials"
     }
 }
 

@@ -80,45 +80,66 @@ public struct SignificanceEntry: Sendable, Codable, Hashable {
     }
 }
 
-/// The budget curve of a sweep: a metric against the number of labeled queries.
+/// The budget curve of a sweep: a metric against the number of labeled queries, one series per
+/// query subset (all evaluation queries, the unseen ones), with reference lines per subset.
 public struct SweepCurve: Sendable, Codable, Hashable {
     public var metric: String
-    /// The query subset the metric is measured on.
-    public var subset: String
-    public var points: [SweepPoint]
-    /// Horizontal reference lines (stage one, the index as it is, ...).
+    public var series: [SweepSeries]
+    /// Horizontal reference lines (stage one, the index as it is, ...), each for one subset.
     public var references: [ReferenceLine]
 
-    public init(metric: String, subset: String, points: [SweepPoint], references: [ReferenceLine]) {
+    public init(metric: String, series: [SweepSeries], references: [ReferenceLine]) {
         self.metric = metric
-        self.subset = subset
-        self.points = points
+        self.series = series
         self.references = references
     }
 }
 
-/// Mean and standard deviation over the repeats at one budget.
+/// The points of one query subset.
+public struct SweepSeries: Sendable, Codable, Hashable {
+    /// `all` or `unseen`.
+    public var subset: String
+    public var points: [SweepPoint]
+
+    public init(subset: String, points: [SweepPoint]) {
+        self.subset = subset
+        self.points = points
+    }
+}
+
+/// Mean and standard deviation over the repeats at one budget, and the paired test of the
+/// repeat-averaged per-query values against stage one.
 public struct SweepPoint: Sendable, Codable, Hashable {
-    public var budget: Int
+    /// Labeled queries actually used (a budget larger than the pool uses the whole pool).
+    public var labeledQueries: Int
     public var mean: Double
     /// Sample standard deviation over the repeats (0 with one repeat).
     public var sd: Double
     public var repeats: Int
+    /// Mean per-query difference to stage one and its randomization-test p-value, when tested.
+    public var differenceToStageOne: Double?
+    public var pValue: Double?
 
-    public init(budget: Int, mean: Double, sd: Double, repeats: Int) {
-        self.budget = budget
+    public init(labeledQueries: Int, mean: Double, sd: Double, repeats: Int,
+                differenceToStageOne: Double? = nil, pValue: Double? = nil) {
+        self.labeledQueries = labeledQueries
         self.mean = mean
         self.sd = sd
         self.repeats = repeats
+        self.differenceToStageOne = differenceToStageOne
+        self.pValue = pValue
     }
 }
 
 public struct ReferenceLine: Sendable, Codable, Hashable {
     public var label: String
+    /// The subset the value is measured on.
+    public var subset: String
     public var value: Double
 
-    public init(label: String, value: Double) {
+    public init(label: String, subset: String, value: Double) {
         self.label = label
+        self.subset = subset
         self.value = value
     }
 }

@@ -41,9 +41,11 @@ extension RunReport {
             body += "</tbody>\n</table>\n"
         }
         for (stage, curve) in sweeps {
-            body += "<h2>Budget curve: \(e(stage))</h2>\n<figure>\n"
-            body += Self.budgetChart(stage: stage, curve: curve).render()
-            body += "\n<figcaption>\(e(Self.metricTitle(curve.metric))) on \(e(curve.subset)) queries against the number of labeled queries; band and bars: ± one standard deviation over repeats; dashed lines: references.</figcaption>\n</figure>\n"
+            body += "<h2>Budget curve: \(e(stage))</h2>\n"
+            for series in curve.series {
+                body += "<figure>\n" + Self.budgetChart(stage: stage, curve: curve, series: series).render()
+                body += "\n<figcaption>\(e(Self.metricTitle(curve.metric))) on \(e(series.subset)) queries against the number of labeled queries; band and bars: ± one standard deviation over repeats; dashed lines: references.</figcaption>\n</figure>\n"
+            }
         }
         body += "<h2>Stages</h2>\n<table>\n<thead><tr><th>stage</th><th>kind</th><th>results</th></tr></thead>\n<tbody>\n"
         for (stage, kind, values) in stageValues {

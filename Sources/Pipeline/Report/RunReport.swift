@@ -29,23 +29,34 @@ public struct RunReport: Sendable {
         metrics.order.compactMap { name in metrics.stages[name]?.sweep.map { (name, $0) } }
     }
 
-    /// The budget chart of a sweep.
-    public static func budgetChart(stage: String, curve: SweepCurve) -> SVGLineChart {
-        let budgets = curve.points.map(\.budget)
+    /// The budget chart of one subset of a sweep: mean ± sd against labeled queries, and the
+    /// subset's reference lines.
+    public static func budgetChart(stage: String, curve: SweepCurve, series: SweepSeries) -> SVGLineChart {
+        let budgets = series.points.map(\.labeledQueries)
         let logarithmic = (budgets.min() ?? 0) > 0 && Double(budgets.max() ?? 1) / Double(budgets.min() ?? 1) >= 4
         return SVGLineChart(
-            title: "\(stage): \(metricTitle(curve.metric)) by label budget (\(curve.subset) queries)",
+            title: "\(stage): \(metricTitle(curve.metric)) by label budget (\(series.subset) queries)",
             xLabel: "labeled queries", yLabel: metricTitle(curve.metric),
-            series: [SVGLineChart.Series(label: "adapted (mean ± sd)", points: curve.points.map {
-                SVGLineChart.Point(x: Double($0.budget), y: $0.mean, error: $0.repeats > 1 ? $0.sd : nil)
+            series: [SVGLineChart.Series(label: "adapted (mean ± sd)", points: series.points.map {
+                SVGLineChart.Point(x: Double($0.labeledQueries), y: $0.mean, error: $0.repeats > 1 ? $0.sd : nil)
             })],
-            references: curve.references.map { SVGLineChart.Reference(label: $0.label, y: $0.value) },
+            references: curve.references.filter { $0.subset == series.subset }
+                .map { SVGLineChart.Reference(label: $0.label, y: $0.value) },
             logarithmicX: logarithmic)
     }
 
-    /// Chart files written beside the report (`budget-<stage>.svg`), for report.md to link.
+    static func chartName(stage: String, subset: String) -> String {
+        "budget-\(stage)-\(subset).svg"
+    }
+
+    /// Chart files written beside the report (`budget-<stage>-<subset>.svg`), for report.md to link.
     public func chartFiles() -> [(name: String, svg: String)] {
-        sweeps.map { ("budget-\($0.stage).svg", Self.budgetChart(stage: $0.stage, curve: $0.curve).render() + "\n") }
+        sweeps.flatMap { sweep in
+            sweep.curve.series.map { series in
+                (Self.chartName(stage: sweep.stage, subset: series.subset),
+                 Self.budgetChart(stage: sweep.stage, curve: sweep.curve, series: series).render() + "\n")
+            }
+        }
     }
 
     // MARK: - Shared formatting
@@ -129,15 +140,35 @@ public struct RunReport: Sendable {
             out += "\n"
         }
         for (stage, curve) in sweeps {
-            out += "## Budget curve: \(stage)\n\n![\(stage) budget chart](budget-\(stage).svg)\n\n"
-            out += "| labeled queries | \(Self.metricTitle(curve.metric)) mean | sd | repeats |\n|---:|---:|---:|---:|\n"
-            for p in curve.points {
-                out += "| \(p.budget) | \(Self.number(p.mean)) | \(Self.number(p.sd)) | \(p.repeats) |\n"
+            out += "## Budget curve: \(stage)\n\n"
+            for series in curve.series {
+                out += "![\(stage) budget chart, \(series.subset) queries](\(Self.chartName(stage: stage, subset: series.subset)))\n\n"
             }
+            let subsets = curve.series.map(\.subset)
+            out += "| labeled queries | " + subsets.map { "\(Self.metricTitle(curve.metric)) \($0) (mean ± sd) | vs stage one \($0)" }
+                .joined(separator: " | ") + " | repeats |\n"
+            out += "|---:|" + subsets.map { _ in "---:|---|" }.joined() + "---:|\n"
+            let budgets = Array(Set(curve.series.flatMap { $0.points.map(\.labeledQueries) })).sorted()
+            for budget in budgets {
+                var cells: [String] = []
+                var repeats = 0
+                for series in curve.series {
+                    guard let p = series.points.first(where: { $0.labeledQueries == budget }) else { cells += ["–", ""]; continue }
+                    repeats = p.repeats
+                    cells.append("\(Self.number(p.mean)) ± \(Self.number(p.sd))")
+                    if let d = p.differenceToStageOne, let pv = p.pValue {
+                        cells.append("\(Self.signed(d)), \(Self.pValue(pv))")
+                    } else {
+                        cells.append("")
+                    }
+                }
+                out += "| \(budget) | " + cells.joined(separator: " | ") + " | \(repeats) |\n"
+            }
+            out += "\n"
             for reference in curve.references {
-                out += "\n- \(reference.label): \(Self.number(reference.value))"
+                out += "- \(reference.label) (\(reference.subset)): \(Self.number(reference.value))\n"
             }
-            out += "\n\n"
+            out += "\n"
         }
         out += "## Stages\n\n| stage | kind | results |\n|---|---|---|\n"
         for (stage, kind, values) in stageValues {

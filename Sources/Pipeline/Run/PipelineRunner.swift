@@ -125,7 +125,9 @@ public struct PipelineRunner: Sendable {
             }
             onEvent(.stageStarted(name, reason: reason ?? ""))
             let begin = Date()
-            let result = try execute(stage: stage, fingerprint: fingerprint, completed: completed, directory: directory)
+            let result = try execute(stage: stage, fingerprint: fingerprint,
+                                     completed: completed.filter { graph.ancestors(of: name).contains($0.key) },
+                                     directory: directory)
             let seconds = Date().timeIntervalSince(begin)
             completed[name] = result
             manifest.stages[name] = RunManifest.Stage(kind: stage.kind, fingerprint: fingerprint, completed: Self.timestamp(),
@@ -186,7 +188,7 @@ public struct PipelineRunner: Sendable {
         let events = onEvent
         let context = StageContext(
             config: config, directory: staging,
-            dependencies: completed.filter { stage.dependencies.contains($0.key) },
+            dependencies: completed,
             seed: StageFingerprint.seed(pipelineSeed: config.seed, stage: stage.name),
             log: StageLog { logFile.append($0) },
             progress: StageProgress(stage: stage.name) { events(.stageProgress($0)) })

@@ -78,7 +78,8 @@ public struct StageContext: Sendable {
     public let config: PipelineConfig
     /// Private staging folder for this attempt: write artifacts here.
     public let directory: URL
-    /// The stages this one depends on (its `dependencies`), by name.
+    /// Every stage this one depends on, directly or through others, by name (a sweep reaches the
+    /// align stage its adapt stage starts from).
     public let dependencies: [String: CompletedStage]
     /// This stage's seed, derived from the pipeline seed and the stage name (stable across runs).
     public let seed: UInt64
