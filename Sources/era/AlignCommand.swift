@@ -20,8 +20,8 @@ struct AlignCommand: ParsableCommand {
         discussion: """
             Rows of --source (query model) and --target (index model) are matched by id: the two
             files may hold different texts in different orders; only the common ids are used.
-            The map f(x) = W x + b starts from orthogonal Procrustes (LAPACK SVD, centered, refined
-            when p > m) and is refined by InfoNCE with Adam; a held-out fraction of the pairs picks
+            The map f(x) = W x + b starts from orthogonal Procrustes (LAPACK SVD, centered; Kiers
+            majorization on request) and is refined by InfoNCE with Adam; a held-out fraction of the pairs picks
             the epoch and is reported (mean cosine, top-1 / top-10 of finding each text's own
             index vector). Writes the adapter (safetensors: weight m x p, bias m, metadata) and a
             JSON training log beside it (<out without extension>.log.json). Progress on stderr.
@@ -48,15 +48,16 @@ struct AlignCommand: ParsableCommand {
 
     @Option(help: "procrustes | identity | random.") var warmStart: AlignmentConfiguration.WarmStart = .procrustes
     @Option(help: "Procrustes centering: mean (robust to anisotropic models) | none.") var centering: Centering = .mean
-    @Option(help: "Procrustes refinement when p > m: accelerated | majorization | none.")
-    var procrustesRefinement: ProcrustesSettings.Refinement = ProcrustesSettings().refinement
+    @Option(help: "Procrustes refinement when p > m: none (thin SVD) | accelerated | majorization (Kiers, as the numpy peer).")
+    var procrustesRefinement: ProcrustesSettings.Refinement = AlignmentConfiguration().procrustes.refinement
     @Option(help: "At most this many Procrustes refinement steps.")
     var procrustesIterations: Int = ProcrustesSettings().maxIterations
     @Option(help: "linear | orthogonal (W kept orthonormal).") var family: MapFamily = .linear
 
     @Option(help: "infonce | cosine (ERA's objective) | mse.") var loss: AlignmentConfiguration.Loss = .infonce
     @Option(help: "InfoNCE temperature.") var temperature: Double = AlignmentConfiguration().temperature
-    @Option(help: "InfoNCE negatives: in-batch | all.") var negatives: AlignmentConfiguration.Negatives = .inBatch
+    @Option(help: "InfoNCE negatives: all (every training target) | in-batch.")
+    var negatives: AlignmentConfiguration.Negatives = AlignmentConfiguration().negatives
     @Flag(help: "Add InfoNCE's target-to-source term.") var symmetric = false
     @Option(help: "adam | adamw.") var optimizer: AlignmentConfiguration.Optimizer = .adam
     @Option(help: "Learning rate.") var learningRate: Double = AlignmentConfiguration().learningRate
