@@ -52,7 +52,7 @@ public struct AlignmentConfiguration: Sendable, Hashable, Codable {
     /// Settings of the Procrustes warm start: centered (robust to anisotropic models), thin SVD solution.
     /// The majorization refinement lowers the least-squares objective but, on SciFact, not retrieval
     /// quality, and costs 10-250 s (docs/alignment.md); it is one setting away.
-    public var procrustes = ProcrustesSettings(centering: .mean, refinement: .none)
+    public var procrustes = ProcrustesSettings()
     /// `.orthogonal` keeps W orthonormal during training (a polar retraction after every step).
     public var family: MapFamily = .linear
     public var loss: Loss = .infonce
