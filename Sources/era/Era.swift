@@ -12,6 +12,7 @@ struct Era: ParsableCommand {
             -> `era evaluate` -> export, or all of it at once with `era run PIPELINE.yaml`.
             """,
         version: EraVersion.current,
-        subcommands: [EvaluateCommand.self, BenchCommand.self, RunCommand.self, AlignCommand.self, AdaptCommand.self, SweepCommand.self]
+        subcommands: [RunCommand.self, AlignCommand.self, AdaptCommand.self, EvaluateCommand.self, SweepCommand.self,
+                      ApplyCommand.self, ExportCommand.self, BenchCommand.self]
     )
 }

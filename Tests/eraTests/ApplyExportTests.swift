@@ -1,0 +1,97 @@
+import Alignment
+import EmbeddingIO
+import Foundation
+import LinearAlgebra
+import Testing
+import _TestSupport
+
+/// `era apply` maps a batch exactly as the library does; `era export` writes loadable files.
+@Suite struct ApplyExportTests {
+    func writeAdapter(_ dir: TemporaryDirectory) throws -> Adapter {
+        let map = try AffineMap(weight: Matrix([[1, 2, 0], [0, 1, -1]]), bias: [0.5, -0.25])
+        let adapter = Adapter(map: map, sourceModel: "q", targetModel: "d", stage: "test",
+                              configurationHash: "-", version: "test")
+        try adapter.save(to: dir.url.appendingPathComponent("a.safetensors"))
+        return adapter
+    }
+
+    @Test func applyWritesNormalizedMappedRowsInBlocks() throws {
+        let dir = try TemporaryDirectory(); defer { dir.cleanUp() }
+        let adapter = try writeAdapter(dir)
+        var g = SeededGenerator(seed: 3)
+        let queries = Matrix(rows: 37, columns: 3, storage: (0..<111).map { _ in Float(g.normal()) })
+        try Npy.write(queries, to: dir.url.appendingPathComponent("q.npy"), dtype: .float16)
+        let halfRounded = try Npy.read(dir.url.appendingPathComponent("q.npy"))
+        // Library path with small blocks equals one whole-matrix application.
+        try adapter.apply(inputFile: dir.url.appendingPathComponent("q.npy"),
+                          outputFile: dir.url.appendingPathComponent("lib.npy"), blockRows: 5)
+        let expected = try adapter.apply(to: halfRounded)
+        let library = try Npy.read(dir.url.appendingPathComponent("lib.npy"))
+        #expect(library.shape == expected.shape)
+        for (x, y) in zip(library.storage, expected.storage) { #expect(abs(x - y) < 1e-6) }
+        // CLI path.
+        let out = try EraProcess.run(["apply", "--adapter", dir.path("a.safetensors"), "--in", dir.path("q.npy"),
+                                      "--out", dir.path("cli.npy"), "--quiet"])
+        #expect(out.status == 0, "\(out.stderr)")
+        #expect(try Npy.read(dir.url.appendingPathComponent("cli.npy")) == library)
+    }
+
+    @Test func applyRefusesRowsOfTheWrongDimensionAndWritesNothing() throws {
+        let dir = try TemporaryDirectory(); defer { dir.cleanUp() }
+        _ = try writeAdapter(dir)
+        try Npy.write(Matrix(rows: 2, columns: 4, repeating: 1), to: dir.url.appendingPathComponent("q4.npy"))
+        let out = try EraProcess.run(["apply", "--adapter", dir.path("a.safetensors"), "--in", dir.path("q4.npy"),
+                                      "--out", dir.path("never.npy")])
+        #expect(out.status != 0 && out.status < 128)
+        #expect(out.stderr.contains("q4.npy"), "\(out.stderr)")
+        #expect(!FileManager.default.fileExists(atPath: dir.path("never.npy")))
+    }
+
+    @Test func exportNumPyRoundTrips() throws {
+        let dir = try TemporaryDirectory(); defer { dir.cleanUp() }
+        let adapter = try writeAdapter(dir)
+        let out = try EraProcess.run(["export", "--adapter", dir.path("a.safetensors"), "--out", dir.path("w"),
+                                      "--format", "npy"])
+        #expect(out.status == 0, "\(out.stderr)")
+        #expect(try Npy.read(dir.url.appendingPathComponent("w.weight.npy")) == adapter.map.weight)
+        #expect(try Npy.readVector(dir.url.appendingPathComponent("w.bias.npy")) == adapter.map.bias)
+    }
+
+    /// The three lines of Python in docs/ work: safetensors + numpy reproduce era's mapping.
+    @Test(.enabled(if: PythonSafetensors.available, "python3 with numpy and safetensors not available"))
+    func pythonThreeLinesReproduceTheMapping() throws {
+        let dir = try TemporaryDirectory(); defer { dir.cleanUp() }
+        let adapter = try writeAdapter(dir)
+        let queries = Matrix([[1, 0, 0], [0.5, -1, 2]])
+        try Npy.write(queries, to: dir.url.appendingPathComponent("q.npy"))
+        let script = """
+            import numpy as np
+            from safetensors.numpy import load_file
+            a = load_file("\(dir.path("a.safetensors"))")
+            q = np.load("\(dir.path("q.npy"))")
+            mapped = q @ a["weight"].T + a["bias"]; mapped /= np.linalg.norm(mapped, axis=1, keepdims=True)
+            np.save("\(dir.path("py.npy"))", mapped.astype(np.float32))
+            """
+        let process = Process()
+        process.executableURL = URL(fileURLWithPath: "/usr/bin/env")
+        process.arguments = ["python3", "-c", script]
+        try process.run(); process.waitUntilExit()
+        #expect(process.terminationStatus == 0)
+        let python = try Npy.read(dir.url.appendingPathComponent("py.npy"))
+        let swift = try adapter.apply(to: queries)
+        for (x, y) in zip(python.storage, swift.storage) { #expect(abs(x - y) < 1e-6) }
+    }
+}
+
+enum PythonSafetensors {
+    static let available: Bool = {
+        let process = Process()
+        process.executableURL = URL(fileURLWithPath: "/usr/bin/env")
+        process.arguments = ["python3", "-c", "import numpy, safetensors.numpy"]
+        process.standardOutput = FileHandle.nullDevice
+        process.standardError = FileHandle.nullDevice
+        do { try process.run() } catch { return false }
+        process.waitUntilExit()
+        return process.terminationStatus == 0
+    }()
+}
