@@ -91,8 +91,8 @@ final class ProgressPrinter: @unchecked Sendable {
         case .stageStarted(let name, let reason):
             line("\(name): running (\(reason))")
         case .stageProgress(let event):
-            let total = event.total.map { "/\($0)" } ?? ""
-            progress(key: "stage \(event.stage)", line: "  \(event.stage): \(event.completed)\(total) \(event.message)",
+            let count = event.total.map { "\(event.completed)/\($0) " } ?? ""
+            progress(key: "stage \(event.stage)", line: "  \(event.stage): \(count)\(event.message)",
                      fraction: event.fraction)
         case .stageFinished(let name, let seconds):
             line(String(format: "%@: done in %.1f s", name, seconds))

@@ -52,7 +52,7 @@ public struct SVGLineChart: Sendable, Hashable {
     public var height: Int
 
     public init(title: String, xLabel: String, yLabel: String, series: [Series], references: [Reference] = [],
-                logarithmicX: Bool = false, width: Int = 640, height: Int = 400) {
+                logarithmicX: Bool = false, width: Int = 720, height: Int = 400) {
         self.title = title
         self.xLabel = xLabel
         self.yLabel = yLabel
@@ -69,7 +69,7 @@ public struct SVGLineChart: Sendable, Hashable {
     /// The `<svg>` element.
     /// - Complexity: O(total points).
     public func render() -> String {
-        let margin = (left: 64.0, right: 150.0, top: 36.0, bottom: 52.0)
+        let margin = (left: 64.0, right: 190.0, top: 36.0, bottom: 52.0)
         let plotWidth = Double(width) - margin.left - margin.right
         let plotHeight = Double(height) - margin.top - margin.bottom
         let plotted = series.map { s in Series(label: s.label, points: s.points.filter { !logarithmicX || $0.x > 0 }) }
