@@ -37,7 +37,17 @@ public struct AdaptStage: StageRunner {
         let settings = options.settings(seed: context.seed)
         let result: AdaptResult
         do {
-            result = try AdaptTrainer.train(problem, settings: settings) { Self.report($0, context: context) }
+            result = try AdaptTrainer.train(problem, settings: settings) { event in
+                Self.report(event, context: context)
+                switch event {
+                case .prepared: context.progress(completed: 0, total: settings.maxSteps, "choosing the number of steps")
+                case .evaluated(let fold, let step, _, _):
+                    context.progress(completed: step, total: settings.maxSteps, "fold \(fold + 1), step \(step)")
+                case .selected(let step, _, _): context.progress(completed: 0, total: step, "final training")
+                case .finished(let steps, _): context.progress(completed: steps, total: steps, "done")
+                case .mined: break
+                }
+            }
         } catch {
             throw PipelineRunError("adapt: \(error)")
         }
