@@ -27,8 +27,8 @@ public struct AdaptMapParameters<Scalar: BLASScalar>: Sendable {
     public private(set) var lossMap: AffineMap<Scalar>
     /// R for the rotation family (valid after ``refresh()``), nil otherwise.
     public private(set) var rotation: DenseMatrix<Scalar>?
-    /// (I + A)^{-1} in Double, kept for the pullback.
-    private var cayleyInverse: MatrixD?
+    /// M = (I + A)^{-1}, kept for the pullback (computed in Double, stored in the parameters' precision).
+    private var cayleyInverse: DenseMatrix<Scalar>?
     /// W1 W1^T (rotation only): the penalty lambda ||(R - I) W1||^2 has gradient 2 lambda (R - I) W1 W1^T.
     private let stageOneGram: DenseMatrix<Scalar>?
 
@@ -79,7 +79,7 @@ public struct AdaptMapParameters<Scalar: BLASScalar>: Sendable {
     }
 
     /// Recomputes ``lossMap`` (and R) from ``parameters``.
-    /// - Complexity: linear O(m p); rotation O(m^3) (one LU inverse and one product, in Double); low-rank O(m r p).
+    /// - Complexity: linear O(m p); rotation O(m^3) (one LU inverse in Double); low-rank O(m r p).
     public mutating func refresh() throws(AlignmentError) {
         let w1 = stageOne.weight, b1 = stageOne.bias
         switch family {
@@ -87,13 +87,15 @@ public struct AdaptMapParameters<Scalar: BLASScalar>: Sendable {
             let delta = parameters[0]
             lossMap = AffineMap(unchecked: w1 + delta.weight, bias: zip(b1, delta.bias).map { $0 + $1 }, family: .linear)
         case .rotation:
+            // R = (I + A)^{-1} (I - A) = (I + A)^{-1} (2 I - (I + A)) = 2 M - I: one inverse, no product.
+            // In Double, so R^T R = I holds to rounding after the conversion.
             let a = skewPart(parameters[0].weight.converted(to: Double.self))
-            let identity = MatrixD.identity(a.rows)
-            let (inverse, r) = try wrapLinearAlgebra { () throws(LinearAlgebraError) -> (MatrixD, MatrixD) in
-                let inverse = try (identity + a).inverse()
-                return (inverse, try MatrixD.multiply(inverse, identity - a))
+            var r = try wrapLinearAlgebra { () throws(LinearAlgebraError) in try (MatrixD.identity(a.rows) + a).inverse() }
+            cayleyInverse = r.converted(to: Scalar.self)
+            r.withUnsafeMutableBufferPointer { p in
+                for k in 0..<p.count { p[k] *= 2 }
+                for i in 0..<a.rows { p[i * a.rows + i] -= 1 }
             }
-            cayleyInverse = inverse
             let rotation = r.converted(to: Scalar.self)
             self.rotation = rotation
             lossMap = AffineMap(unchecked: rotation, bias: zeros(a.rows), family: .linear)
@@ -143,12 +145,13 @@ public struct AdaptMapParameters<Scalar: BLASScalar>: Sendable {
         case .rotation:
             let m = stageOne.targetDimension
             let inverse = cayleyInverse!
-            let gA = try wrapLinearAlgebra { () throws(LinearAlgebraError) -> MatrixD in
-                let left = try MatrixD.multiply(inverse, gradient.weight.converted(to: Double.self), transA: .transposed)
-                return skewPart(try MatrixD.multiply(left, inverse, transB: .transposed, alpha: -2))
+            // The gradient needs no more than the parameters' precision: two gemms in Scalar.
+            let k = try wrapLinearAlgebra { () throws(LinearAlgebraError) -> DenseMatrix<Scalar> in
+                let left = try DenseMatrix.multiply(inverse, gradient.weight, transA: .transposed)
+                return try DenseMatrix.multiply(left, inverse, transB: .transposed, alpha: -2)
             }
             var out = MapGradient<Scalar>(source: m, target: m)
-            out.weight = gA.converted(to: Scalar.self)
+            out.weight = skewPart(k)
             return [out]
         case .lowRank:
             let (up, down) = (parameters[0], parameters[1])
@@ -164,15 +167,20 @@ public struct AdaptMapParameters<Scalar: BLASScalar>: Sendable {
 }
 
 /// (K - K^T) / 2.
-func skewPart(_ k: MatrixD) -> MatrixD {
+func skewPart<S: BLASScalar>(_ k: DenseMatrix<S>) -> DenseMatrix<S> {
     precondition(k.rows == k.columns, "skew part of a non-square matrix")
+    let n = k.rows
     var out = k
-    for i in 0..<k.rows {
-        out[i, i] = 0
-        for j in (i + 1)..<max(i + 1, k.columns) {
-            let value = (k[i, j] - k[j, i]) / 2
-            out[i, j] = value
-            out[j, i] = -value
+    k.withUnsafeBufferPointer { src in
+        out.withUnsafeMutableBufferPointer { dst in
+            for i in 0..<n {
+                dst[i * n + i] = 0
+                for j in (i + 1)..<max(i + 1, n) {
+                    let value = (src[i * n + j] - src[j * n + i]) / 2
+                    dst[i * n + j] = value
+                    dst[j * n + i] = -value
+                }
+            }
         }
     }
     return out
