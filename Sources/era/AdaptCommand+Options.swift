@@ -67,12 +67,12 @@ struct AdaptTrainingOptions: ParsableArguments {
     @Option(help: "At most this many optimizer steps.") var steps: Int = AdaptSettings().maxSteps
     @Option(help: "Evaluate the dev queries every N steps.") var evalEvery: Int = AdaptSettings().evaluationInterval
     @Option(help: "Stop after N dev evaluations without improvement.") var patience: Int = AdaptSettings().patience
-    @Option(help: "Fraction of the labeled queries held out as dev queries.")
+    @Option(help: "Fraction of the labeled queries in the hold-out dev set (with --folds 1).")
     var devFraction: Double = AdaptSettings().devFraction
-    @Option(help: "At least this many dev queries (smaller budgets use k-fold selection).")
+    @Option(help: "At least this many hold-out dev queries (with --folds 1).")
     var minDevQueries: Int = AdaptSettings().minDevQueries
-    @Option(help: "Dev folds for choosing the steps: 1 = hold-out, k > 1 = k-fold (default: hold-out, 5-fold for small budgets).")
-    var folds: Int?
+    @Option(help: "Dev folds for choosing the steps: k > 1 = k-fold, 1 = one hold-out set (--dev-fraction), 0 = no choice (--steps).")
+    var folds: Int = AdaptSettings.defaultFolds
     @Option(help: "document-disjoint (default) | random.") var devSplit: AdaptDevSplit = AdaptSettings().devSplit
 
     func settings() throws -> AdaptSettings {

@@ -83,15 +83,16 @@ enum AdaptProgressText {
     static func line(_ event: AdaptEvent) -> String {
         switch event {
         case let .prepared(labeled, pairs, folds, dev):
-            let split = folds == 1 ? "hold-out of \(dev) dev queries" : "\(folds)-fold selection over \(dev) queries"
-            return "\(labeled) labeled queries, \(pairs) pairs; steps chosen by \(split)"
+            let split = folds == 0 ? "fixed (--folds 0)"
+                : folds == 1 ? "chosen on a hold-out of \(dev) dev queries" : "chosen by \(folds)-fold selection over \(dev) queries"
+            return "\(labeled) labeled queries, \(pairs) pairs; steps \(split)"
         case let .mined(seconds):
             return String(format: "hard negatives mined with the stage-one map in %.2f s", seconds)
-        case let .evaluated(fold, step, loss, dev):
+        case let .evaluated(step, loss, dev):
             let lossText = loss.map { String(format: "loss %.4f, ", $0) } ?? ""
-            return String(format: "fold %d step %4d: %@dev nDCG@10 %.4f", fold + 1, step, lossText, dev)
+            return String(format: "step %4d: %@dev nDCG@10 %.4f", step, lossText, dev)
         case let .selected(step, dev, stageOne):
-            return String(format: "selected %d steps: dev nDCG@10 %.4f (stage one %.4f)", step, dev, stageOne)
+            return String(format: "final run: %d steps (best dev nDCG@10 %.4f, stage one %.4f)", step, dev, stageOne)
         case let .finished(steps, seconds):
             return String(format: "final map trained on all labeled queries for %d steps (%.1f s in all)", steps, seconds)
         }

@@ -78,7 +78,7 @@ import _TestSupport
         #expect(a.labeledQueries.count == 20)
         #expect(a.labeledQueries == b.labeledQueries)
         #expect(a.labeledQueries != c.labeledQueries)
-        // 20% of 20 queries is fewer than 20 dev queries: 5-fold selection, every query a dev query once.
+        // Default 5-fold selection: every labeled query is a dev query once.
         #expect(a.devQueries.count == 5)
         #expect(Set(a.devQueries.flatMap { $0 }) == Set(a.labeledQueries))
     }

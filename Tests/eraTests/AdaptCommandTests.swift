@@ -55,7 +55,7 @@ import _TestSupport
         let f = try Fixture(); defer { f.dir.cleanUp() }
         let first = try EraProcess.run(f.arguments(["--json"]))
         #expect(first.status == 0, "\(first.stderr)")
-        #expect(first.stderr.contains("selected"))
+        #expect(first.stderr.contains("final run:"))
         let summary = try #require(
             try JSONSerialization.jsonObject(with: Data(first.stdout.utf8)) as? [String: Any])
         #expect(summary["labeled_queries"] as? Int == 60)

@@ -98,15 +98,16 @@ public struct AdaptSettings: Sendable, Hashable, Codable {
     public var evaluationInterval: Int
     /// Stop after this many evaluations without improvement of the dev nDCG@10.
     public var patience: Int
-    /// Fraction of the labeled queries held out as dev queries.
+    /// Fraction of the labeled queries in a hold-out dev set (`folds` = 1).
     public var devFraction: Double
-    /// Hold-out selection needs `devFraction` of the budget to give at least this many dev queries;
-    /// smaller budgets use 5-fold selection.
+    /// A hold-out dev set (`folds` = 1) has at least this many queries (at most half the budget).
     public var minDevQueries: Int
-    /// Dev folds for step selection: 1 is a hold-out split, k > 1 is k-fold (every labeled query is a
-    /// dev query once; slower, steadier), 0 is no selection (train `maxSteps` steps on every labeled query).
-    /// nil: hold-out when the budget can spare `minDevQueries`, else 5 folds.
+    /// Dev folds for step selection: k > 1 is k-fold (every labeled query is a dev query once),
+    /// 1 a hold-out set (`devFraction`), 0 no selection (train `maxSteps` steps on every labeled query);
+    /// nil: ``defaultFolds``.
     public var folds: Int?
+    /// 5: every labeled query is a dev query once, and the pooled curve is steady enough to stop on.
+    public static let defaultFolds = 5
     public var devSplit: AdaptDevSplit
     /// Number of labeled queries used (drawn with `seed`); nil: all.
     public var budget: Int?
@@ -116,7 +117,7 @@ public struct AdaptSettings: Sendable, Hashable, Codable {
                 hardPool: Int = 2000, falseNegativeMargin: Double = 0.95, temperature: Double = 0.05,
                 penalty: Double = 0, learningRate: Double = 1e-4, weightDecay: Double = 0.01, batchSize: Int = 32,
                 maxSteps: Int = 300, evaluationInterval: Int = 10, patience: Int = 10, devFraction: Double = 0.1,
-                minDevQueries: Int = 20, folds: Int? = nil, devSplit: AdaptDevSplit = .documentDisjoint, budget: Int? = nil,
+                minDevQueries: Int = 5, folds: Int? = nil, devSplit: AdaptDevSplit = .documentDisjoint, budget: Int? = nil,
                 seed: UInt64 = 0) {
         self.family = family
         self.negatives = negatives

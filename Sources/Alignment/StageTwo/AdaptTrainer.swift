@@ -8,18 +8,20 @@ public enum AdaptEvent: Sendable, Hashable {
     case prepared(labeledQueries: Int, pairs: Int, folds: Int, devQueries: Int)
     /// Hard negatives mined with the stage-one map.
     case mined(seconds: Double)
-    /// A dev evaluation during step selection: `fold` of `folds`, mean training loss since the last one.
-    case evaluated(fold: Int, step: Int, trainingLoss: Double?, devNDCG10: Double)
-    /// The number of steps chosen on the dev queries (0: stage one is kept).
+    /// A dev evaluation during step selection: nDCG@10 over the dev queries of every fold after `step`
+    /// steps, and the mean training objective of the steps since the last evaluation.
+    case evaluated(step: Int, trainingLoss: Double?, devNDCG10: Double)
+    /// The number of steps the final run takes: the best dev step, scaled from the folds' pairs to all
+    /// pairs (same number of passes); 0 keeps stage one.
     case selected(step: Int, devNDCG10: Double, stageOneDevNDCG10: Double)
     /// The final map trained on every labeled query for the chosen number of steps.
     case finished(steps: Int, seconds: Double)
 }
 
-/// One dev evaluation during step selection (averaged over folds).
+/// One dev evaluation during step selection (over the dev queries of every fold).
 public struct AdaptCheckpoint: Sendable, Hashable, Codable {
     public var step: Int
-    /// Mean nDCG@10 over every dev query of every fold that reached this step.
+    /// Mean nDCG@10 over every dev query of every fold.
     public var devNDCG10: Double
     public var devQueries: Int
 }
@@ -39,7 +41,7 @@ public struct AdaptResult: Sendable {
     public var pairs: Int
     /// Dev curve (step 0 = stage one).
     public var checkpoints: [AdaptCheckpoint]
-    /// Steps chosen on the dev queries and taken by the final run.
+    /// Steps taken by the final run (the best dev step scaled to all pairs).
     public var selectedSteps: Int
     public var stageOneDevNDCG10: Double
     public var selectedDevNDCG10: Double
@@ -51,13 +53,14 @@ public struct AdaptResult: Sendable {
 ///
 /// 1. Draw the budget's labeled queries (seeded) from the training qrels.
 /// 2. Mine hard negatives with the stage-one map as teacher.
-/// 3. Choose the number of steps on dev queries: hold-out (`devFraction` of the budget) when that
-///    gives at least `minDevQueries`, else 5-fold (every labeled query is a dev query once);
-///    document-disjoint by default
-///    (`folds` overrides; 0 skips selection and takes `maxSteps`).
+/// 3. Choose the number of steps on dev queries, document-disjoint by default: k-fold (`folds`,
+///    default 5: every labeled query is a dev query once), a hold-out set (`folds` = 1), or none
+///    (`folds` = 0: `maxSteps`). The folds train in lockstep; their dev nDCG@10 is pooled every
+///    `evaluationInterval` steps and training stops after `patience` evaluations without a new best.
 ///    Each fold trains on the rest and is scored (nDCG@10) every `evaluationInterval` steps; hold-out
 ///    stops after `patience` evaluations without improvement. Step 0 (stage one) is a candidate.
-/// 4. Train on every labeled query for the chosen number of steps (seeded) and return that map.
+/// 4. Train on every labeled query for the best step count, scaled to the same number of passes over
+///    all pairs (seeded), and return that map.
 public enum AdaptTrainer {
     /// - Throws: ``AlignmentError`` for invalid settings, inconsistent inputs, no labeled query,
     ///   or a numerical failure.
@@ -76,11 +79,13 @@ public enum AdaptTrainer {
         }
         let queries = gather(problem.queries, labeled.queryRows)
 
-        // Dev sets: hold-out when devFraction of the budget gives minDevQueries, else 5-fold.
-        let holdout = Int((settings.devFraction * Double(labeled.count)).rounded())
-        let folds = min(settings.folds ?? (holdout >= settings.minDevQueries ? 1 : 5), labeled.count)
-        let devSets = folds == 0 ? [] : labeled.devSets(folds: folds, devCount: holdout, split: settings.devSplit,
-                                                         using: &generator)
+        // Dev sets: k-fold, or one hold-out set of devFraction of the budget (at least minDevQueries,
+        // at most half).
+        let holdout = min(labeled.count / 2, max(settings.minDevQueries,
+                                                 Int((settings.devFraction * Double(labeled.count)).rounded())))
+        let foldCount = min(settings.folds ?? AdaptSettings.defaultFolds, labeled.count)
+        let devSets = foldCount == 0 ? [] : labeled.devSets(folds: foldCount, devCount: holdout,
+                                                              split: settings.devSplit, using: &generator)
         let pairCount = labeled.positives.reduce(0) { $0 + $1.count }
         progress(.prepared(labeledQueries: labeled.count, pairs: pairCount, folds: devSets.count,
                            devQueries: devSets.reduce(0) { $0 + $1.count }))
@@ -99,45 +104,56 @@ public enum AdaptTrainer {
             }
         }
 
-        // Step selection on the dev sets.
+        // Step selection: the folds train in lockstep and are scored together every evaluationInterval
+        // steps; the mean over all dev queries is the curve, early-stopped after `patience` evaluations
+        // without a new best.
         let scorer = AdaptDevScorer(corpus: problem.corpus, corpusIds: problem.corpusIds)
-        var curves = [[Int: (sum: Double, count: Int)]]()
+        var folds = [SelectionFold]()
         for (f, dev) in devSets.enumerated() {
             let devSet = Set(dev)
             let train = (0..<labeled.count).filter { !devSet.contains($0) }
             guard !train.isEmpty else { continue }
-            let judged = dev.map { problem.trainingQrels.judgments[labeled.ids[$0]] ?? [:] }
-            let devQueries = queries.gatherRows(dev)
-            var run = try AdaptTrainingRun(settings: settings, stageOne: problem.stageOne, queries: queries,
-                                           corpus: problem.corpus, pairs: pairs(train),
-                                           seed: settings.seed &+ 0x5E1EC7 &+ UInt64(f))
-            var curve = [Int: (sum: Double, count: Int)]()
-            var best = -Double.infinity, sinceBest = 0
+            folds.append(SelectionFold(
+                run: try AdaptTrainingRun(settings: settings, stageOne: problem.stageOne, queries: queries,
+                                          corpus: problem.corpus, pairs: pairs(train),
+                                          seed: settings.seed &+ 0x5E1EC7 &+ UInt64(f)),
+                devQueries: queries.gatherRows(dev),
+                judged: dev.map { problem.trainingQrels.judgments[labeled.ids[$0]] ?? [:] }))
+        }
+        var checkpoints = [AdaptCheckpoint]()
+        if !folds.isEmpty {
+            var step = 0, best = -Double.infinity, sinceBest = 0
             var lossSum = 0.0, lossCount = 0
             while true {
-                if run.steps % settings.evaluationInterval == 0 || run.steps == settings.maxSteps {
-                    let values = try scorer.ndcg10(map: try run.map(), queries: devQueries, judged: judged)
-                    let mean = values.reduce(0, +) / Double(max(values.count, 1))
-                    curve[run.steps] = (values.reduce(0, +), values.count)
-                    progress(.evaluated(fold: f, step: run.steps, trainingLoss: lossCount > 0 ? lossSum / Double(lossCount) : nil,
-                                        devNDCG10: mean))
-                    lossSum = 0
-                    lossCount = 0
-                    if mean > best { best = mean; sinceBest = 0 } else { sinceBest += 1 }
-                    if devSets.count == 1 && sinceBest >= settings.patience { break }
+                var sum = 0.0, count = 0
+                for fold in folds {
+                    let values = try scorer.ndcg10(map: try fold.run.map(), queries: fold.devQueries, judged: fold.judged)
+                    sum += values.reduce(0, +)
+                    count += values.count
                 }
-                if run.steps == settings.maxSteps { break }
-                lossSum += try run.step()
-                lossCount += 1
+                let mean = sum / Double(max(count, 1))
+                checkpoints.append(AdaptCheckpoint(step: step, devNDCG10: mean, devQueries: count))
+                progress(.evaluated(step: step, trainingLoss: lossCount > 0 ? lossSum / Double(lossCount) : nil,
+                                    devNDCG10: mean))
+                (lossSum, lossCount) = (0, 0)
+                if mean > best { (best, sinceBest) = (mean, 0) } else { sinceBest += 1 }
+                if sinceBest >= settings.patience || step >= settings.maxSteps { break }
+                step = min(step + settings.evaluationInterval, settings.maxSteps)
+                for f in folds.indices {
+                    while folds[f].run.steps < step {
+                        lossSum += try folds[f].run.step()
+                        lossCount += 1
+                    }
+                }
             }
-            curves.append(curve)
         }
-        let checkpoints = merge(curves)
         let stageOneDev = checkpoints.first?.devNDCG10 ?? 0
-        // The best mean over the steps every fold reached; ties go to the fewer steps.
-        let complete = checkpoints.filter { $0.devQueries == checkpoints.first?.devQueries }
-        let chosen = complete.max { $0.devNDCG10 < $1.devNDCG10 || ($0.devNDCG10 == $1.devNDCG10 && $0.step > $1.step) }
-        let selected = devSets.isEmpty ? settings.maxSteps : (chosen?.step ?? 0)
+        // The best dev mean; ties go to the fewer steps.
+        let chosen = checkpoints.max { $0.devNDCG10 < $1.devNDCG10 || ($0.devNDCG10 == $1.devNDCG10 && $0.step > $1.step) }
+        // The folds trained on part of the pairs; the final run takes as many passes over all of them.
+        let foldPairs = folds.map { Double($0.run.pairs.count) }
+        let scale = foldPairs.isEmpty ? 1 : Double(pairCount) / (foldPairs.reduce(0, +) / Double(foldPairs.count))
+        let selected = folds.isEmpty ? settings.maxSteps : Int((Double(chosen?.step ?? 0) * scale).rounded())
         progress(.selected(step: selected, devNDCG10: chosen?.devNDCG10 ?? stageOneDev, stageOneDevNDCG10: stageOneDev))
 
         // Final run on every labeled query.
@@ -152,21 +168,6 @@ public enum AdaptTrainer {
             devQueries: devSets.map { $0.map { labeled.ids[$0] } }, pairs: pairCount, checkpoints: checkpoints,
             selectedSteps: selected, stageOneDevNDCG10: stageOneDev,
             selectedDevNDCG10: chosen?.devNDCG10 ?? stageOneDev, seconds: elapsed)
-    }
-
-    /// Per-step means over folds, ascending steps.
-    private static func merge(_ curves: [[Int: (sum: Double, count: Int)]]) -> [AdaptCheckpoint] {
-        var total = [Int: (sum: Double, count: Int)]()
-        for curve in curves {
-            for (step, value) in curve {
-                let old = total[step] ?? (0, 0)
-                total[step] = (old.sum + value.sum, old.count + value.count)
-            }
-        }
-        return total.keys.sorted().map { step in
-            let value = total[step]!
-            return AdaptCheckpoint(step: step, devNDCG10: value.sum / Double(max(value.count, 1)), devQueries: value.count)
-        }
     }
 
     private static func gather(_ matrix: any RowMatrix, _ rows: [Int]) -> Matrix {
@@ -186,4 +187,11 @@ public enum AdaptTrainer {
         let elapsed = ContinuousClock.now - start
         return Double(elapsed.components.seconds) + Double(elapsed.components.attoseconds) * 1e-18
     }
+}
+
+/// One fold of step selection: a training run on the other folds' queries and its dev queries.
+private struct SelectionFold {
+    var run: AdaptTrainingRun
+    let devQueries: Matrix
+    let judged: [[String: Int]]
 }

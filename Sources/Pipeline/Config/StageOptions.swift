@@ -141,7 +141,7 @@ public struct AdaptOptions: Sendable, Hashable, Encodable {
     public var devSplit: AdaptDevSplit
     /// Fewer dev queries than this from `dev_fraction` means 5-fold selection.
     public var minDevQueries: Int
-    /// Dev folds: 1 hold-out, k > 1 k-fold, 0 no selection; nil chooses by `min_dev_queries`.
+    /// Dev folds: 1 hold-out, k > 1 k-fold, 0 no selection; nil: the trainer's default (5).
     public var folds: Int?
 
     public init(from: String) {

@@ -90,8 +90,8 @@ public struct AdaptStage: StageRunner {
             context.log("\(prefix)\(labeled) labeled queries, \(pairs) pairs, \(folds) fold(s), \(dev) dev queries")
         case .mined(let seconds):
             context.log(String(format: "%@hard negatives mined in %.2f s", prefix, seconds))
-        case .evaluated(let fold, let step, _, let ndcg):
-            context.log(String(format: "%@fold %d step %d: dev nDCG@10 %.4f", prefix, fold, step, ndcg))
+        case .evaluated(let step, _, let ndcg):
+            context.log(String(format: "%@step %d: dev nDCG@10 %.4f", prefix, step, ndcg))
         case .selected(let step, let ndcg, let stageOne):
             context.log(String(format: "%@selected %d steps: dev nDCG@10 %.4f (stage one %.4f)", prefix, step, ndcg, stageOne))
         case .finished(let steps, let seconds):
