@@ -41,8 +41,8 @@ public struct AdaptStage: StageRunner {
                 Self.report(event, context: context)
                 switch event {
                 case .prepared: context.progress(completed: 0, total: settings.maxSteps, "choosing the number of steps")
-                case .evaluated(let fold, let step, _, _):
-                    context.progress(completed: step, total: settings.maxSteps, "fold \(fold + 1), step \(step)")
+                case .evaluated(let step, _, _):
+                    context.progress(completed: step, total: settings.maxSteps, "step \(step)")
                 case .selected(let step, _, _): context.progress(completed: 0, total: step, "final training")
                 case .finished(let steps, _): context.progress(completed: steps, total: steps, "done")
                 case .mined: break
