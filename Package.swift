@@ -45,7 +45,7 @@ let package = Package(
         ),
         .testTarget(name: "RetrievalTests", dependencies: ["Retrieval", "_TestSupport"]),
         .testTarget(name: "AlignmentTests", dependencies: ["Alignment", "_TestSupport"]),
-        .testTarget(name: "PipelineTests", dependencies: ["Pipeline", "_TestSupport"]),
+        .testTarget(name: "PipelineTests", dependencies: ["Pipeline", "Alignment", "_TestSupport"]),
         .testTarget(name: "eraTests", dependencies: ["era", "Alignment", "EmbeddingIO", "LinearAlgebra", "_TestSupport"]),
     ],
     swiftLanguageModes: [.v6]

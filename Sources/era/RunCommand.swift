@@ -65,6 +65,8 @@ struct RunCommand: ParsableCommand {
             throw CommandError(error.message)
         }
         printer.finish()
+        let tables = summary.metrics.terminalTables()
+        if !tables.isEmpty { print(tables + "\n") }
         let skipped = summary.skipped.isEmpty ? "" : "; up to date: \(summary.skipped.joined(separator: ", "))"
         print("ran: \(summary.ran.isEmpty ? "nothing" : summary.ran.joined(separator: ", "))\(skipped)")
         print("report: \(summary.runDirectory.appendingPathComponent("report.html").path)")
@@ -129,5 +131,35 @@ final class ProgressPrinter: @unchecked Sendable {
 
     private func write(_ text: String) {
         FileHandle.standardError.write(Data(text.utf8))
+    }
+}
+
+extension RunMetrics {
+    /// The comparison tables of every evaluate stage, in plain text for the terminal:
+    /// nDCG@10 and Recall@100 on every query subset, and the paired test against the reference.
+    func terminalTables() -> String {
+        var blocks = [String]()
+        for name in order {
+            guard let table = stages[name]?.evaluation else { continue }
+            let shown = ["ndcg@10", "recall@100"].filter(table.metrics.contains)
+            var header = ["row"]
+            for subset in table.subsets { for metric in shown { header.append("\(metric) \(subset.name) (\(subset.queries))") } }
+            if let reference = table.comparedTo { header.append("nDCG@10 vs \(reference) (all)") }
+            var rows = [header]
+            for row in table.rows {
+                var cells = [row.name]
+                for subset in table.subsets {
+                    for metric in shown { cells.append(row.values[subset.name]?[metric].map { String(format: "%.4f", $0) } ?? "-") }
+                }
+                if table.comparedTo != nil {
+                    let test = row.significance.first { $0.subset == table.subsets.first?.name && $0.metric == "ndcg@10" }
+                    cells.append(test.map { String(format: "%+.4f, p %@", $0.difference, $0.pValue < 0.001 ? "< 0.001" : String(format: "= %.3f", $0.pValue)) }
+                        ?? (row.name == table.comparedTo ? "reference" : "-"))
+                }
+                rows.append(cells)
+            }
+            blocks.append("\(name):\n" + TextTable(rows).render())
+        }
+        return blocks.joined(separator: "\n\n")
     }
 }
