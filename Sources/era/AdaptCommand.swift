@@ -12,14 +12,14 @@ struct AdaptCommand: ParsableCommand {
         commandName: "adapt",
         abstract: "Stage two: fine-tune the query map on a budget of labeled queries (the index never changes).",
         discussion: """
-            Starts from the stage-one adapter and trains only the query map, with InfoNCE over each
-            labeled (query, relevant document) pair and its negatives: hard ones mined from the index
-            with the stage-one map as teacher (candidates scoring above --false-negative-margin times
-            the positive are skipped as likely unlabeled positives), random ones, and the batch's
-            other documents. A penalty lambda ||W - W1||^2 and AdamW's weight decay hold the map near
-            stage one. The number of steps is chosen on dev queries split off the labeled ones
-            (document-disjoint by default: no dev query shares a relevant document with a training
-            query); the final map is then trained on every labeled query for that many steps.
+            Starts from the stage-one adapter and trains only the query map, with InfoNCE over each \
+            labeled (query, relevant document) pair and its negatives: hard ones mined from the index \
+            with the stage-one map as teacher (candidates scoring above --false-negative-margin times \
+            the positive are skipped as likely unlabeled positives), random ones, and the batch's \
+            other documents. A penalty lambda ||W - W1||^2 and AdamW's weight decay hold the map near \
+            stage one. The number of steps is chosen on dev queries split off the labeled ones \
+            (document-disjoint by default: no dev query shares a relevant document with a training \
+            query); the final map is then trained on every labeled query for that many steps. \
             Only --qrels is read for relevance: pass the training judgments, never the evaluation ones.
 
             Example:

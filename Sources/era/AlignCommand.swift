@@ -18,12 +18,12 @@ struct AlignCommand: ParsableCommand {
         commandName: "align",
         abstract: "Stage one: learn the query map from texts embedded by both models (no labels).",
         discussion: """
-            Rows of --source (query model) and --target (index model) are matched by id: the two
-            files may hold different texts in different orders; only the common ids are used.
-            The map f(x) = W x + b starts from orthogonal Procrustes (LAPACK SVD, centered; Kiers
-            majorization on request) and is refined by InfoNCE with Adam; a held-out fraction of the pairs picks
-            the epoch and is reported (mean cosine, top-1 / top-10 of finding each text's own
-            index vector). Writes the adapter (safetensors: weight m x p, bias m, metadata) and a
+            Rows of --source (query model) and --target (index model) are matched by id: the two \
+            files may hold different texts in different orders; only the common ids are used. \
+            The map f(x) = W x + b starts from orthogonal Procrustes (LAPACK SVD, centered; Kiers \
+            majorization on request) and is refined by InfoNCE with Adam; a held-out fraction of the pairs picks \
+            the epoch and is reported (mean cosine, top-1 / top-10 of finding each text's own \
+            index vector). Writes the adapter (safetensors: weight m x p, bias m, metadata) and a \
             JSON training log beside it (<out without extension>.log.json). Progress on stderr.
 
             Example:

@@ -7,8 +7,8 @@ struct ApplyCommand: ParsableCommand {
         commandName: "apply",
         abstract: "Map a batch of query embeddings into the index's space with an adapter.",
         discussion: """
-            Reads query-model vectors (.npy, n x p), writes normalize(W x + b) for each row
-            (.npy float32, n x m) ready to search the existing index. The input is memory-mapped
+            Reads query-model vectors (.npy, n x p), writes normalize(W x + b) for each row \
+            (.npy float32, n x m) ready to search the existing index. The input is memory-mapped \
             and processed in blocks, and the output appears only when complete.
 
             Example:

@@ -14,10 +14,10 @@ struct BenchCommand: ParsableCommand {
             commandName: "search",
             abstract: "Time exact top-k search of random unit vectors.",
             discussion: """
-                Draws seeded random unit vectors (float32), times one exact top-k search of every
-                query against every document (gemm in blocks + bounded top-k), and prints
-                queries/s and GFLOP/s (2 x docs x queries x dim / seconds). With --mmap the corpus
-                is written to a temporary .npy and searched from a memory map, as a corpus larger
+                Draws seeded random unit vectors (float32), times one exact top-k search of every \
+                query against every document (gemm in blocks + bounded top-k), and prints \
+                queries/s and GFLOP/s (2 x docs x queries x dim / seconds). With --mmap the corpus \
+                is written to a temporary .npy and searched from a memory map, as a corpus larger \
                 than RAM would be. Compare with `python3 ../shared/bench/peer.py search-synthetic`.
                 """
         )

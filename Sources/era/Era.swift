@@ -7,9 +7,9 @@ struct Era: ParsableCommand {
         commandName: "era",
         abstract: "Map a stronger query model into an existing vector index's embedding space.",
         discussion: """
-            era learns a small map from a query model's embedding space into the space of the
-            model an index was built with, and applies it to queries only: the documents are
-            never re-embedded. Typical flow: `era align` (no labels) -> `era adapt` (a few labels)
+            era learns a small map from a query model's embedding space into the space of the \
+            model an index was built with, and applies it to queries only: the documents are \
+            never re-embedded. Typical flow: `era align` (no labels) -> `era adapt` (a few labels) \
             -> `era evaluate` -> export, or all of it at once with `era run PIPELINE.yaml`.
             """,
         version: EraVersion.current,

@@ -10,15 +10,15 @@ struct EvaluateCommand: ParsableCommand {
         commandName: "evaluate",
         abstract: "Exact search of queries against an index, scored with the standard IR metrics.",
         discussion: """
-            Searches every query that has a relevant document in the qrels (grade > 0) against the
-            whole corpus (exact inner product; rows are expected L2-normalized), and reports
-            nDCG@k, Recall@k, P@k, MRR@k and MAP@k with pytrec_eval / BEIR semantics: graded gain,
-            ideal DCG from all judged relevant documents, equal scores ordered by document id
+            Searches every query that has a relevant document in the qrels (grade > 0) against the \
+            whole corpus (exact inner product; rows are expected L2-normalized), and reports \
+            nDCG@k, Recall@k, P@k, MRR@k and MAP@k with pytrec_eval / BEIR semantics: graded gain, \
+            ideal DCG from all judged relevant documents, equal scores ordered by document id \
             descending. Qrels queries without an embedding are skipped with a warning (as BEIR does).
 
-            With --adapter the queries are first mapped, q -> normalize(W q + b), into the index's
-            space. With --compare a second adapter is evaluated on the same queries and a paired
-            randomization test (and bootstrap interval) over per-query nDCG@10 says whether the
+            With --adapter the queries are first mapped, q -> normalize(W q + b), into the index's \
+            space. With --compare a second adapter is evaluated on the same queries and a paired \
+            randomization test (and bootstrap interval) over per-query nDCG@10 says whether the \
             difference is real.
 
             Example:

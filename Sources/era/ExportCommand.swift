@@ -7,7 +7,7 @@ struct ExportCommand: ParsableCommand {
         commandName: "export",
         abstract: "Export an adapter as safetensors or as NumPy weight/bias files.",
         discussion: """
-            safetensors (the default) holds `weight` (m x p, F32), `bias` (m, F32) and string
+            safetensors (the default) holds `weight` (m x p, F32), `bias` (m, F32) and string \
             metadata; load it in Python with:
 
               from safetensors.numpy import load_file; import numpy as np

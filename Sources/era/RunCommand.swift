@@ -7,11 +7,11 @@ struct RunCommand: ParsableCommand {
         commandName: "run",
         abstract: "Run a pipeline file: align, adapt, evaluate, sweep, export, with a report.",
         discussion: """
-            Validates the whole pipeline first (unknown keys, wrong types, missing files, stage
-            references, dimensions against the .npy headers) and reports every problem as
-            file:line:column: key.path: message. Then runs the stages into runs/<name>/ (or the
-            pipeline's `output:`), skipping each stage whose options and inputs are unchanged since
-            it last completed. Writes config.resolved.yaml, manifest.json, metrics.json, report.md
+            Validates the whole pipeline first (unknown keys, wrong types, missing files, stage \
+            references, dimensions against the .npy headers) and reports every problem as \
+            file:line:column: key.path: message. Then runs the stages into runs/<name>/ (or the \
+            pipeline's `output:`), skipping each stage whose options and inputs are unchanged since \
+            it last completed. Writes config.resolved.yaml, manifest.json, metrics.json, report.md \
             and report.html. Keys and defaults: docs/pipelines.md.
 
             Examples:

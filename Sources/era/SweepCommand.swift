@@ -11,13 +11,13 @@ struct SweepCommand: ParsableCommand {
         commandName: "sweep",
         abstract: "Adapt at several label budgets and seeds; table and chart of nDCG@10 against the number of labeled queries.",
         discussion: """
-            For every budget (labeled queries drawn with the seed from --qrels) and seed, runs
-            `era adapt` with the given settings, and only then reads --eval-qrels and scores every
-            map on all evaluated queries and on the unseen subset (queries none of whose relevant
-            documents any --qrels query cites). Reports mean ± sd over seeds and a paired
-            randomization test of the seed-averaged per-query nDCG@10 against stage one; stage one
-            and, with --baseline-queries, the index model's own queries are the reference lines.
-            Writes <out-dir>/sweep.md (table), sweep.svg (chart) and sweep.json (every number).
+            For every budget (labeled queries drawn with the seed from --qrels) and seed, runs \
+            `era adapt` with the given settings, and only then reads --eval-qrels and scores every \
+            map on all evaluated queries and on the unseen subset (queries none of whose relevant \
+            documents any --qrels query cites). Reports mean ± sd over seeds and a paired \
+            randomization test of the seed-averaged per-query nDCG@10 against stage one; stage one \
+            and, with --baseline-queries, the index model's own queries are the reference lines. \
+            Writes <out-dir>/sweep.md (table), sweep.svg (chart) and sweep.json (every number). \
             `--constraint none,rotation` sweeps both families.
 
             Example:
