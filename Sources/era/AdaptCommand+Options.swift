@@ -58,8 +58,8 @@ struct AdaptTrainingOptions: ParsableArguments {
     @Option(help: "Skip mined candidates scoring above this fraction of the positive's score.")
     var falseNegativeMargin: Double = AdaptSettings().falseNegativeMargin
     @Option(help: "InfoNCE temperature.") var temperature: Double = AdaptSettings().temperature
-    @Option(help: "lambda of the penalty lambda ||W - W1||_F^2 toward the stage-one map.")
-    var penalty: Double = AdaptSettings().penalty
+    @Option(help: "lambda of the penalty lambda ||W - W1||_F^2 toward the stage-one map (default: 3; 0 with --constraint rotation).")
+    var penalty: Double?
     @Option(help: "AdamW learning rate.") var learningRate: Double = AdaptSettings().learningRate
     @Option(help: "AdamW decoupled weight decay (pulls the parameters toward stage one).")
     var weightDecay: Double = AdaptSettings().weightDecay
@@ -108,7 +108,7 @@ struct AdaptTrainingOptions: ParsableArguments {
         s.hardPool = hardPool
         s.falseNegativeMargin = falseNegativeMargin
         s.temperature = temperature
-        s.penalty = penalty
+        s.penalty = penalty ?? AdaptSettings.defaultPenalty(for: s.family)
         s.learningRate = learningRate
         s.weightDecay = weightDecay
         s.batchSize = batchSize
