@@ -55,9 +55,8 @@ struct AdaptCommand: ParsableCommand {
         let adapter = adaptedAdapter(result, stageOne: loaded.stageOne)
         try adapter.save(to: outURL)
         if !quiet {
-            printProgress(String(format: "kept step %d (dev nDCG@10 %.4f, stage one %.4f); %d labeled queries; %.1f s; wrote %@",
-                                 result.selectedSteps, result.selectedDevNDCG10, result.stageOneDevNDCG10,
-                                 result.labeledQueries.count, result.seconds, outURL.path))
+            printProgress(String(format: "wrote %@ (%d steps, %d labeled queries, %.1f s)", outURL.path,
+                                 result.selectedSteps, result.labeledQueries.count, result.seconds))
         }
         if json { print(try AdaptSummary(result: result, out: outURL.path).json()) }
     }
