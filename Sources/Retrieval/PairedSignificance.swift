@@ -1,3 +1,5 @@
+import LinearAlgebra
+
 /// The outcome of a paired comparison of two runs over the same queries (run B minus run A).
 public struct PairedComparison: Sendable, Hashable {
     /// Number of paired values (queries).
@@ -91,7 +93,7 @@ public enum PairedSignificance {
         d.withUnsafeBufferPointer { values in
             for t in 0..<trials {
                 var sum = 0.0
-                for _ in 0..<n { sum += values[generator.index(below: n)] }
+                for _ in 0..<n { sum += values[generator.nextIndex(below: n)] }
                 means[t] = sum / Double(n)
             }
         }

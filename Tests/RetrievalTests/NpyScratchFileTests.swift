@@ -1,6 +1,7 @@
 import Foundation
 import Testing
 import EmbeddingIO
+import LinearAlgebra
 @testable import Retrieval
 
 @Suite struct NpyScratchFileTests {

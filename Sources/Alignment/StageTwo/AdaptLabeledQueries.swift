@@ -1,4 +1,5 @@
 import EmbeddingIO
+import LinearAlgebra
 
 /// The labeled queries stage two may use: queries of the training qrels that have an embedding and
 /// at least one relevant document (grade > 0) in the corpus, with those documents' corpus rows.
