@@ -145,12 +145,6 @@ public struct AlignmentConfiguration: Sendable, Hashable, Codable {
     /// A stable 64-bit FNV-1a hash of the sorted-key JSON of the settings, as 16 hex digits:
     /// equal settings give equal hashes on every platform.
     public var hash: String {
-        let encoder = JSONEncoder()
-        encoder.outputFormatting = [.sortedKeys]
-        let bytes = (try? encoder.encode(self)) ?? Data()
-        var h: UInt64 = 0xCBF2_9CE4_8422_2325
-        for byte in bytes { h = (h ^ UInt64(byte)) &* 0x0000_0100_0000_01B3 }
-        let hex = String(h, radix: 16)
-        return String(repeating: "0", count: 16 - hex.count) + hex
+        stableHash(of: self)
     }
 }

@@ -23,25 +23,18 @@ struct AdaptInputOptions: ParsableArguments {
     /// Reads and cross-checks every file; each problem names its file.
     func load() throws -> Loaded {
         let stageOne = try Adapter.load(URL(fileURLWithPath: adapter))
-        let queryMatrix = try Npy.read(URL(fileURLWithPath: queries))
-        try checkFinite(queryMatrix, path: queries)
-        let qids = try IdList.read(URL(fileURLWithPath: queryIds))
-        try IdList.check(qids, matchRowsOf: queryMatrix.rows, idsPath: queryIds, matrixPath: queries)
-        let corpusMatrix = try Npy.load(URL(fileURLWithPath: corpus), mapped: true)
-        try checkFinite(corpusMatrix, path: corpus)
-        let dids = try IdList.read(URL(fileURLWithPath: corpusIds))
-        try IdList.check(dids, matchRowsOf: corpusMatrix.rows, idsPath: corpusIds, matrixPath: corpus)
-        guard queryMatrix.columns == stageOne.map.sourceDimension else {
-            throw CommandError("\(queries) has dimension \(queryMatrix.columns) but \(adapter) maps from "
+        let files = try EvaluationInputs.load(queries: queries, queryIds: queryIds, corpus: corpus,
+                                              corpusIds: corpusIds, qrels: qrels)
+        guard files.queries.columns == stageOne.map.sourceDimension else {
+            throw CommandError("\(queries) has dimension \(files.queries.columns) but \(adapter) maps from "
                 + "\(stageOne.map.sourceDimension): the queries must come from the adapter's query model")
         }
-        guard corpusMatrix.columns == stageOne.map.targetDimension else {
-            throw CommandError("\(corpus) has dimension \(corpusMatrix.columns) but \(adapter) maps into "
+        guard files.corpus.columns == stageOne.map.targetDimension else {
+            throw CommandError("\(corpus) has dimension \(files.corpus.columns) but \(adapter) maps into "
                 + "\(stageOne.map.targetDimension): the corpus must be the adapter's index")
         }
-        let judgments = try Qrels.read(URL(fileURLWithPath: qrels))
-        let problem = AdaptProblem(queries: queryMatrix, queryIds: qids, corpus: corpusMatrix, corpusIds: dids,
-                                   trainingQrels: judgments, stageOne: stageOne.map)
+        let problem = AdaptProblem(queries: files.queries, queryIds: files.queryIds, corpus: files.corpus,
+                                   corpusIds: files.corpusIds, trainingQrels: files.qrels, stageOne: stageOne.map)
         return Loaded(problem: problem, stageOne: stageOne)
     }
 }

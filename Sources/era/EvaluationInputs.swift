@@ -2,7 +2,8 @@ import EmbeddingIO
 import Foundation
 import LinearAlgebra
 
-/// The files of an evaluation, read and cross-checked: every problem names its file.
+/// Queries, an index and judgments (of an evaluation, or the training labels of `era adapt`),
+/// read and cross-checked: every problem names its file.
 struct EvaluationInputs {
     var queries: Matrix
     var queryIds: [String]
