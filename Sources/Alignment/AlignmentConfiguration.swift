@@ -66,6 +66,12 @@ public struct AlignmentConfiguration: Sendable, Hashable, Codable {
     public var learningRate: Double = 1e-3
     /// Weight decay (AdamW: decoupled; Adam: L2). 0 turns it off.
     public var weightDecay: Double = 0
+
+    /// The weight decay used when a front end (CLI flag, pipeline key) leaves it unset: ERA's
+    /// published 0.01 for AdamW, none for Adam.
+    public static func defaultWeightDecay(for optimizer: Optimizer) -> Double {
+        optimizer == .adamw ? 0.01 : 0
+    }
     /// Passes over the training pairs (0: the warm start alone).
     public var epochs = 5
     public var batchSize = 256

@@ -86,7 +86,7 @@ struct AlignCommand: ParsableCommand {
         c.symmetric = symmetric
         c.optimizer = optimizer
         c.learningRate = learningRate
-        c.weightDecay = weightDecay ?? (optimizer == .adamw ? 0.01 : 0)
+        c.weightDecay = weightDecay ?? AlignmentConfiguration.defaultWeightDecay(for: optimizer)
         c.epochs = epochs
         c.batchSize = batchSize
         c.heldOutFraction = heldOut

@@ -75,7 +75,7 @@ public struct AlignOptions: Sendable, Hashable, Encodable {
         c.symmetric = symmetric
         c.optimizer = optimizer
         c.learningRate = learningRate
-        c.weightDecay = weightDecay ?? (optimizer == .adamw ? 0.01 : 0)
+        c.weightDecay = weightDecay ?? AlignmentConfiguration.defaultWeightDecay(for: optimizer)
         c.batchSize = batchSize
         c.epochs = epochs
         c.heldOutFraction = holdout
