@@ -93,18 +93,24 @@ struct MappingReader {
     /// A number (integers accepted) satisfying `valid`, described by `expectation` ("a number > 0").
     mutating func double(_ key: String, default value: Double, expectation: String = "a number",
                          valid: (Double) -> Bool = { $0.isFinite }) -> Double {
-        guard let node = raw(key) else { return value }
+        optionalDouble(key, expectation: expectation, valid: valid) ?? value
+    }
+
+    /// As ``double(_:default:expectation:valid:)``, nil when the key is absent (or invalid, which is logged).
+    mutating func optionalDouble(_ key: String, expectation: String = "a number",
+                                 valid: (Double) -> Bool = { $0.isFinite }) -> Double? {
+        guard let node = raw(key) else { return nil }
         let number: Double
         switch node.value {
         case .scalar(.int(let i), _): number = Double(i)
         case .scalar(.float(let d), _): number = d
         default:
             log.add(node.location, keyPath(key), "expected \(expectation), got \(node.describedForMessage)")
-            return value
+            return nil
         }
         guard number.isFinite, valid(number) else {
             log.add(node.location, keyPath(key), "expected \(expectation), got \(node.describedForMessage)")
-            return value
+            return nil
         }
         return number
     }

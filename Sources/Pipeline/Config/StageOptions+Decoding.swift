@@ -73,7 +73,9 @@ struct StageOptionsDecoder {
         o.falseNegativeMargin = r.double("false_negative_margin", default: o.falseNegativeMargin,
                                          expectation: "a number > 0") { $0 > 0 }
         o.temperature = r.double("temperature", default: o.temperature, expectation: "a number > 0") { $0 > 0 }
-        o.regularization = r.double("regularization", default: o.regularization, expectation: "a number >= 0") { $0 >= 0 }
+        if let penalty = r.optionalDouble("regularization", expectation: "a number >= 0", valid: { $0 >= 0 }) {
+            o.regularization = penalty
+        }
         o.learningRate = r.double("learning_rate", default: o.learningRate, expectation: "a number > 0") { $0 > 0 }
         o.weightDecay = r.double("weight_decay", default: o.weightDecay, expectation: "a number >= 0") { $0 >= 0 }
         o.batchSize = r.int("batch_size", default: o.batchSize, atLeast: 1)

@@ -126,8 +126,9 @@ public struct AdaptOptions: Sendable, Hashable, Encodable {
     /// Candidates scoring above this fraction of the positive's score are dropped as likely unlabeled positives.
     public var falseNegativeMargin: Double
     public var temperature: Double
-    /// lambda of lambda ||W - W1||_F^2.
-    public var regularization: Double
+    /// lambda of lambda ||W - W1||_F^2; nil: the value chosen for the map family
+    /// (`AdaptSettings.defaultPenalty(for:)`: 3 for linear maps, 0 for rotations).
+    public var regularization: Double?
     public var learningRate: Double
     /// AdamW decoupled weight decay (toward stage one).
     public var weightDecay: Double
@@ -158,7 +159,7 @@ public struct AdaptOptions: Sendable, Hashable, Encodable {
         hardPool = s.hardPool
         falseNegativeMargin = s.falseNegativeMargin
         temperature = s.temperature
-        regularization = s.penalty
+        regularization = nil
         learningRate = s.learningRate
         weightDecay = s.weightDecay
         batchSize = s.batchSize
