@@ -69,10 +69,10 @@ struct EvaluateCommand: ParsableCommand {
         if let compare {
             let other = try evaluate(data, with: try loadAdapter(compare, fitting: data), cutoffs: cutoffs)
             let all = try PairedSignificance.compare(other.report, run.report, metric: compareMetric)
-            let unseenTest = try train.map {
-                try PairedSignificance.compare(other.report.unseen(testQrels: data.qrels, trainQrels: $0),
-                                               run.report.unseen(testQrels: data.qrels, trainQrels: $0),
-                                               metric: compareMetric)
+            var unseenTest: PairedComparison?
+            if let train, let unseen {
+                let otherUnseen = other.report.unseen(testQrels: data.qrels, trainQrels: train)
+                unseenTest = try PairedSignificance.compare(otherUnseen, unseen, metric: compareMetric)
             }
             comparison = Comparison(label: compare, metric: compareMetric, all: all, unseen: unseenTest)
         }
