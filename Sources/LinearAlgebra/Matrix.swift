@@ -134,8 +134,29 @@ public typealias Matrix = DenseMatrix<Float>
 public typealias MatrixD = DenseMatrix<Double>
 
 extension DenseMatrix {
-    /// The same values converted to another precision.
+    /// The same values in another precision (Double -> Float rounds to nearest).
+    ///
+    /// Float <-> Double runs a concrete loop: the generic `BinaryFloatingPoint` initializer is
+    /// ~20x slower, which the rotation family of stage two would pay every step.
+    /// - Complexity: O(`rows * columns`).
     public func converted<Other: BLASScalar>(to: Other.Type = Other.self) -> DenseMatrix<Other> {
-        DenseMatrix<Other>(rows: rows, columns: columns, storage: storage.map { Other($0) })
+        if Scalar.self == Other.self { return self as! DenseMatrix<Other> }
+        var out = DenseMatrix<Other>(rows: rows, columns: columns)
+        guard count > 0 else { return out }
+        withUnsafeBufferPointer { src in
+            out.withUnsafeMutableBufferPointer { dst in
+                let source = UnsafeRawPointer(src.baseAddress!), target = UnsafeMutableRawPointer(dst.baseAddress!)
+                if Scalar.self == Float.self, Other.self == Double.self {
+                    let s = source.assumingMemoryBound(to: Float.self), d = target.assumingMemoryBound(to: Double.self)
+                    for k in 0..<src.count { d[k] = Double(s[k]) }
+                } else if Scalar.self == Double.self, Other.self == Float.self {
+                    let s = source.assumingMemoryBound(to: Double.self), d = target.assumingMemoryBound(to: Float.self)
+                    for k in 0..<src.count { d[k] = Float(s[k]) }
+                } else {
+                    for k in 0..<src.count { dst[k] = Other(src[k]) }
+                }
+            }
+        }
+        return out
     }
 }

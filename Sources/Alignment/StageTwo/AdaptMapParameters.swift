@@ -89,14 +89,14 @@ public struct AdaptMapParameters<Scalar: BLASScalar>: Sendable {
         case .rotation:
             // R = (I + A)^{-1} (I - A) = (I + A)^{-1} (2 I - (I + A)) = 2 M - I: one inverse, no product.
             // In Double, so R^T R = I holds to rounding after the conversion.
-            let a = skewPart(parameters[0].weight.fastConverted(to: Double.self))
+            let a = skewPart(parameters[0].weight.converted(to: Double.self))
             var r = try wrapLinearAlgebra { () throws(LinearAlgebraError) in try (MatrixD.identity(a.rows) + a).inverse() }
-            cayleyInverse = r.fastConverted(to: Scalar.self)
+            cayleyInverse = r.converted(to: Scalar.self)
             r.withUnsafeMutableBufferPointer { p in
                 for k in 0..<p.count { p[k] *= 2 }
                 for i in 0..<a.rows { p[i * a.rows + i] -= 1 }
             }
-            let rotation = r.fastConverted(to: Scalar.self)
+            let rotation = r.converted(to: Scalar.self)
             self.rotation = rotation
             lossMap = AffineMap(unchecked: rotation, bias: zeros(a.rows), family: .linear)
         case .lowRank:
@@ -198,31 +198,6 @@ extension DenseMatrix where Scalar == Double {
                 out.withUnsafeMutableBufferPointer { y in
                     BLAS.gemv(.none, rows: rows, columns: columns, alpha: 1, a: a.baseAddress!, lda: columns,
                               x: x.baseAddress!, beta: 0, y: y.baseAddress!)
-                }
-            }
-        }
-        return out
-    }
-}
-
-extension DenseMatrix {
-    /// The matrix in another precision, with a direct loop for Float <-> Double (LinearAlgebra's
-    /// `converted(to:)` goes through the generic `BinaryFloatingPoint` initializer, ~20x slower, which
-    /// the rotation family would pay three times per step on m x m matrices).
-    func fastConverted<Other: BLASScalar>(to: Other.Type = Other.self) -> DenseMatrix<Other> {
-        if Scalar.self == Other.self { return self as! DenseMatrix<Other> }
-        var out = DenseMatrix<Other>(rows: rows, columns: columns)
-        withUnsafeBufferPointer { src in
-            out.withUnsafeMutableBufferPointer { dst in
-                let raw = UnsafeRawPointer(src.baseAddress!), target = UnsafeMutableRawPointer(dst.baseAddress!)
-                if Scalar.self == Float.self, Other.self == Double.self {
-                    let s = raw.assumingMemoryBound(to: Float.self), d = target.assumingMemoryBound(to: Double.self)
-                    for k in 0..<src.count { d[k] = Double(s[k]) }
-                } else if Scalar.self == Double.self, Other.self == Float.self {
-                    let s = raw.assumingMemoryBound(to: Double.self), d = target.assumingMemoryBound(to: Float.self)
-                    for k in 0..<src.count { d[k] = Float(s[k]) }
-                } else {
-                    for k in 0..<src.count { dst[k] = Other(src[k]) }
                 }
             }
         }
