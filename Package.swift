@@ -10,6 +10,7 @@ let package = Package(
         .library(name: "EmbeddingIO", targets: ["EmbeddingIO"]),
         .library(name: "Retrieval", targets: ["Retrieval"]),
         .library(name: "Alignment", targets: ["Alignment"]),
+        .library(name: "Workflows", targets: ["Workflows"]),
         .library(name: "Pipeline", targets: ["Pipeline"]),
     ],
     dependencies: [
@@ -26,14 +27,18 @@ let package = Package(
         .target(name: "EmbeddingIO", dependencies: ["LinearAlgebra"]),
         .target(name: "Retrieval", dependencies: ["LinearAlgebra", "EmbeddingIO"]),
         .target(name: "Alignment", dependencies: ["LinearAlgebra", "EmbeddingIO", "Retrieval"]),
+        .target(name: "Workflows", dependencies: ["LinearAlgebra", "EmbeddingIO", "Retrieval", "Alignment"]),
         .target(
             name: "Pipeline",
-            dependencies: ["LinearAlgebra", "EmbeddingIO", "Retrieval", "Alignment", .product(name: "Yams", package: "Yams")]
+            dependencies: [
+                "LinearAlgebra", "EmbeddingIO", "Retrieval", "Alignment", "Workflows",
+                .product(name: "Yams", package: "Yams"),
+            ]
         ),
         .executableTarget(
             name: "era",
             dependencies: [
-                "LinearAlgebra", "EmbeddingIO", "Retrieval", "Alignment", "Pipeline",
+                "LinearAlgebra", "EmbeddingIO", "Retrieval", "Alignment", "Workflows", "Pipeline",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]
         ),
@@ -45,8 +50,9 @@ let package = Package(
         ),
         .testTarget(name: "RetrievalTests", dependencies: ["Retrieval", "_TestSupport"]),
         .testTarget(name: "AlignmentTests", dependencies: ["Alignment", "_TestSupport"]),
-        .testTarget(name: "PipelineTests", dependencies: ["Pipeline", "Alignment", "_TestSupport"]),
-        .testTarget(name: "eraTests", dependencies: ["era", "Alignment", "EmbeddingIO", "LinearAlgebra", "_TestSupport"]),
+        .testTarget(name: "WorkflowsTests", dependencies: ["Workflows", "Alignment", "Retrieval", "_TestSupport"]),
+        .testTarget(name: "PipelineTests", dependencies: ["Pipeline", "Workflows", "Alignment", "_TestSupport"]),
+        .testTarget(name: "eraTests", dependencies: ["era", "Workflows", "Alignment", "EmbeddingIO", "LinearAlgebra", "_TestSupport"]),
     ],
     swiftLanguageModes: [.v6]
 )

@@ -1,3 +1,4 @@
+import EmbeddingIO
 import Foundation
 
 /// Every setting of stage one (align without labels), with era's defaults.
@@ -148,9 +149,9 @@ public struct AlignmentConfiguration: Sendable, Hashable, Codable {
         }
     }
 
-    /// A stable 64-bit FNV-1a hash of the sorted-key JSON of the settings, as 16 hex digits:
+    /// ``CanonicalJSON/shortHash(of:)`` of the settings:
     /// equal settings give equal hashes on every platform.
     public var hash: String {
-        stableHash(of: self)
+        CanonicalJSON.shortHash(of: self)
     }
 }

@@ -62,16 +62,12 @@ public enum PairMatching {
     throws(AlignmentError) -> Matrix {
         let columns = table.columns
         guard columns > 0 else { throw .empty(what: "\(side) rows (0 columns)") }
-        var out = Matrix(rows: rows.count, columns: columns)
-        let badRow: Int? = table.withUnsafeBufferPointer { src in
-            out.withUnsafeMutableBufferPointer { dst in
-                for (k, row) in rows.enumerated() {
-                    let from = src.baseAddress! + row * columns, to = dst.baseAddress! + k * columns
-                    to.update(from: from, count: columns)
-                    for j in 0..<columns where !to[j].isFinite { return row }
-                }
-                return nil
+        let out = table.gatherRows(rows)
+        let badRow: Int? = out.withUnsafeBufferPointer { values in
+            for (k, row) in rows.enumerated() where values[(k * columns)..<((k + 1) * columns)].contains(where: { !$0.isFinite }) {
+                return row
             }
+            return nil
         }
         if let badRow {
             throw .nonFinite(what: "\(side) row \(badRow) (id '\(ids[badRow])')")

@@ -53,20 +53,6 @@ public struct MappedMatrix: RowMatrix, Sendable {
         return withUnsafeBufferPointer { Array($0[(i * columns)..<((i + 1) * columns)]) }
     }
 
-    /// The rows `indices`, in that order, copied into a ``Matrix``.
-    /// - Complexity: O(`indices.count * columns`).
-    public func gatherRows<C: Collection>(_ indices: C) -> Matrix where C.Element == Int {
-        withUnsafeBufferPointer { src in
-            var out = [Float]()
-            out.reserveCapacity(indices.count * columns)
-            for i in indices {
-                precondition(i >= 0 && i < rows, "row out of range")
-                out.append(contentsOf: src[(i * columns)..<((i + 1) * columns)])
-            }
-            return Matrix(rows: indices.count, columns: columns, storage: out)
-        }
-    }
-
     /// All elements copied into an in-memory ``Matrix``.
     /// - Complexity: O(`rows * columns`).
     public func materialized() -> Matrix {

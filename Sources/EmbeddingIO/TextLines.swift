@@ -1,14 +1,14 @@
 import Foundation
 
 /// Splitting a text file into lines the same way for ids and qrels.
-enum TextLines {
+public enum TextLines {
     /// The lines of `url`: UTF-8 (a leading byte-order mark is skipped), split on `\n`, a
     /// trailing `\r` dropped from each line, and one final empty line (after the last
     /// newline) removed. Line `k` of the file is element `k - 1`.
     ///
     /// Splits on Unicode scalars, not `Character`s: Swift treats `"\r\n"` as one `Character`,
     /// so a `Character` split on `"\n"` would miss Windows line ends.
-    static func read(_ url: URL) throws -> [String] {
+    public static func read(_ url: URL) throws -> [String] {
         let data = try ReadableFile(url).readAll()
         guard var text = String(data: data, encoding: .utf8) else {
             throw EmbeddingIOError(.badLine, path: url.path, "is not valid UTF-8 text")

@@ -71,15 +71,23 @@ public struct DenseMatrix<Scalar: BLASScalar>: Sendable, Hashable {
     /// The matrix made of the given rows, in the given order.
     /// - Complexity: O(`indices.count * columns`).
     public func gatherRows<C: Collection>(_ indices: C) -> DenseMatrix where C.Element == Int {
+        storage.withUnsafeBufferPointer { DenseMatrix(gathering: indices, from: $0, columns: columns) }
+    }
+
+    /// The rows `indices` (in that order) of the row-major `source` with `columns` columns:
+    /// era's one row gather, behind every `gatherRows`.
+    /// - Precondition: every index is a row of `source`.
+    /// - Complexity: O(`indices.count * columns`).
+    public init<C: Collection>(gathering indices: C, from source: UnsafeBufferPointer<Scalar>, columns: Int)
+    where C.Element == Int {
+        let available = columns == 0 ? 0 : source.count / columns
         var out = [Scalar]()
         out.reserveCapacity(indices.count * columns)
-        storage.withUnsafeBufferPointer { src in
-            for i in indices {
-                precondition(i >= 0 && i < rows, "row out of range")
-                out.append(contentsOf: src[(i * columns)..<((i + 1) * columns)])
-            }
+        for i in indices {
+            precondition(i >= 0 && i < available, "row out of range")
+            out.append(contentsOf: source[(i * columns)..<((i + 1) * columns)])
         }
-        return DenseMatrix(rows: indices.count, columns: columns, storage: out)
+        self.init(rows: indices.count, columns: columns, storage: out)
     }
 
     /// The transpose, materialized.

@@ -11,3 +11,11 @@ public protocol RowMatrix: Sendable {
 }
 
 extension DenseMatrix: RowMatrix where Scalar == Float {}
+
+extension RowMatrix {
+    /// The rows `indices`, in that order, copied into a ``Matrix``.
+    /// - Complexity: O(`indices.count * columns`).
+    public func gatherRows<C: Collection>(_ indices: C) -> Matrix where C.Element == Int {
+        withUnsafeBufferPointer { Matrix(gathering: indices, from: $0, columns: columns) }
+    }
+}

@@ -92,10 +92,10 @@ public enum Evaluator {
             throw RetrievalError.empty("no qrels query has both a relevant document and an embedding")
         }
 
-        let gathered = gatherRows(queries, evaluated.map { queryRow[$0]! })
+        let gathered = queries.gatherRows(evaluated.map { queryRow[$0]! })
         let tieBreak = TieBreak.byteWiseIds(corpusIds)
         let excluded: [Int?]? = ignoreIdenticalIds ? evaluated.map { corpusRow[$0] } : nil
-        SearchBenchmark.warmUp(gathered, corpus)
+        ExactSearch.warmUp(gathered, corpus)
         let start = ContinuousClock.now
         let mapped = try mapQueries.map { try $0(gathered) } ?? gathered
         let mapSeconds = seconds(since: start)
@@ -120,16 +120,6 @@ public enum Evaluator {
             throw .duplicateId(what: what, id: id)
         }
         return out
-    }
-
-    private static func gatherRows(_ m: some RowMatrix, _ rows: [Int]) -> Matrix {
-        let d = m.columns
-        var storage = [Float]()
-        storage.reserveCapacity(rows.count * d)
-        m.withUnsafeBufferPointer { src in
-            for r in rows { storage.append(contentsOf: src[(r * d)..<((r + 1) * d)]) }
-        }
-        return Matrix(rows: rows.count, columns: d, storage: storage)
     }
 
     static func seconds(since start: ContinuousClock.Instant) -> Double {

@@ -111,3 +111,20 @@ public struct ExactSearch: Sendable {
         return ranks.withUnsafeBufferPointer { body($0.baseAddress) }
     }
 }
+
+extension ExactSearch {
+    /// One small gemm so the BLAS thread start-up is not billed to the timed search.
+    public static func warmUp(_ queries: some RowMatrix, _ corpus: some RowMatrix) {
+        let m = min(256, queries.rows), n = min(256, corpus.rows), d = corpus.columns
+        guard m > 0, n > 0, d > 0, queries.columns == d else { return }
+        var out = [Float](repeating: 0, count: m * n)
+        queries.withUnsafeBufferPointer { q in
+            corpus.withUnsafeBufferPointer { c in
+                out.withUnsafeMutableBufferPointer { o in
+                    BLAS.gemm(.none, .transposed, m: m, n: n, k: d, a: q.baseAddress!, lda: d,
+                              b: c.baseAddress!, ldb: d, c: o.baseAddress!, ldc: n)
+                }
+            }
+        }
+    }
+}

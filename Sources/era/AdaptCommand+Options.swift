@@ -1,3 +1,5 @@
+import Retrieval
+import Workflows
 import Alignment
 import ArgumentParser
 import EmbeddingIO

@@ -1,3 +1,5 @@
+import Retrieval
+import Workflows
 import EmbeddingIO
 import Foundation
 import LinearAlgebra

@@ -1,3 +1,4 @@
+import Retrieval
 import Alignment
 import EmbeddingIO
 import LinearAlgebra

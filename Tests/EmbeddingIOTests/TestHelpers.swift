@@ -1,36 +1,8 @@
 import Foundation
 import Testing
+import _TestSupport
 import LinearAlgebra
 @testable import EmbeddingIO
-
-/// A fresh temporary directory, removed when the value is released.
-final class TemporaryDirectory {
-    let url: URL
-
-    init() throws {
-        url = FileManager.default.temporaryDirectory
-            .appendingPathComponent("EmbeddingIOTests-\(UUID().uuidString)", isDirectory: true)
-        try FileManager.default.createDirectory(at: url, withIntermediateDirectories: true)
-    }
-
-    deinit { try? FileManager.default.removeItem(at: url) }
-
-    func file(_ name: String) -> URL { url.appendingPathComponent(name) }
-
-    /// Writes `bytes` to `name` and returns its URL.
-    func write(_ name: String, _ bytes: [UInt8]) throws -> URL {
-        let target = file(name)
-        try Data(bytes).write(to: target)
-        return target
-    }
-
-    func write(_ name: String, text: String) throws -> URL { try write(name, Array(text.utf8)) }
-
-    /// Names of the files now in the directory, sorted.
-    func contents() throws -> [String] {
-        try FileManager.default.contentsOfDirectory(atPath: url.path).sorted()
-    }
-}
 
 /// A fixture file of `Tests/EmbeddingIOTests/Fixtures`.
 func fixture(_ name: String) throws -> URL {
@@ -41,26 +13,6 @@ func fixture(_ name: String) throws -> URL {
 
 /// The 3 x 4 matrix of every fixture: a[i, j] = (i * 4 + j) / 8 - 0.75.
 let fixtureMatrix = Matrix(rows: 3, columns: 4, storage: (0..<12).map { Float($0) / 8 - 0.75 })
-
-/// Runs `body`, requires an `EmbeddingIOError` of `kind`, and checks its description names `url`'s file.
-@discardableResult
-func expectIOError(
-    _ kind: EmbeddingIOError.Kind, naming url: URL, sourceLocation: SourceLocation = #_sourceLocation,
-    _ body: () throws -> Void
-) -> EmbeddingIOError? {
-    do {
-        try body()
-        Issue.record("expected an EmbeddingIOError of kind \(kind), nothing was thrown", sourceLocation: sourceLocation)
-        return nil
-    } catch let error as EmbeddingIOError {
-        #expect(error.kind == kind, "\(error)", sourceLocation: sourceLocation)
-        #expect(error.description.contains(url.lastPathComponent), "\(error)", sourceLocation: sourceLocation)
-        return error
-    } catch {
-        Issue.record("expected an EmbeddingIOError, got \(error)", sourceLocation: sourceLocation)
-        return nil
-    }
-}
 
 /// A `.npy` file built by hand: version `major`, header text `dict` (padded to 64), then `data`.
 func npyBytes(dict: String, data: [UInt8], major: UInt8 = 1) -> [UInt8] {

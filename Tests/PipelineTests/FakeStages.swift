@@ -1,3 +1,4 @@
+import EmbeddingIO
 import Foundation
 @testable import Pipeline
 

@@ -1,3 +1,5 @@
+import EmbeddingIO
+import Workflows
 import Alignment
 import Foundation
 import Testing

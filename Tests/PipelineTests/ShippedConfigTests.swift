@@ -1,3 +1,4 @@
+import EmbeddingIO
 import Foundation
 import Testing
 import _TestSupport

@@ -64,23 +64,3 @@ import _TestSupport
         }
     }
 }
-
-@Suite struct SearchBenchmarkTests {
-    @Test func inMemoryAndMappedRunsReportConsistentFigures() throws {
-        let memory = try SearchBenchmark.run(docs: 3_000, queries: 40, dim: 16, k: 5, seed: 1)
-        #expect(!memory.mapped && memory.docs == 3_000 && memory.queries == 40)
-        #expect(memory.searchSeconds > 0)
-        #expect(abs(memory.gflops - 2 * 3_000 * 40 * 16 / memory.searchSeconds / 1e9) < 1e-9 * memory.gflops)
-        #expect(abs(memory.queriesPerSecond * memory.searchSeconds - 40) < 1e-9)
-        let file = FileManager.default.temporaryDirectory.appendingPathComponent("era-bench-\(UInt64.random(in: 0...UInt64.max)).npy")
-        let mapped = try SearchBenchmark.run(docs: 20_001, queries: 7, dim: 8, k: 3, seed: 2, mappedFile: file)
-        #expect(mapped.mapped)
-        #expect(!FileManager.default.fileExists(atPath: file.path))   // removed afterwards
-        #expect((mapped.peakRSSBytes ?? 1) > 0)
-    }
-
-    @Test func invalidSizesThrow() {
-        #expect(throws: RetrievalError.self) { try SearchBenchmark.run(docs: 0, queries: 1, dim: 1, k: 1) }
-        #expect(throws: RetrievalError.invalidCutoff(0)) { try SearchBenchmark.run(docs: 1, queries: 1, dim: 1, k: 0) }
-    }
-}

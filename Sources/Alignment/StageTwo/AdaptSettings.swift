@@ -1,3 +1,4 @@
+import EmbeddingIO
 import Foundation
 
 /// How the stage-two query map is parameterized around the stage-one map f1(x) = W1 x + b1.
@@ -180,6 +181,6 @@ extension AdaptSettings {
     /// A stable 64-bit FNV-1a hash of the sorted-key JSON of the settings, as 16 hex digits (the
     /// scheme of stage one's configuration hash): equal settings give equal hashes on every platform.
     public var configurationHash: String {
-        stableHash(of: self)
+        CanonicalJSON.shortHash(of: self)
     }
 }

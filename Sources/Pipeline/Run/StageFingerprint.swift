@@ -1,3 +1,4 @@
+import EmbeddingIO
 import Foundation
 
 /// Fingerprints decide which stages can be skipped.
@@ -70,15 +71,5 @@ enum StageFingerprint {
         var hasher = SHA256()
         hasher.update("\(pipelineSeed)/\(stage)")
         return hasher.finalize().prefix(8).reduce(UInt64(0)) { $0 << 8 | UInt64($1) }
-    }
-}
-
-/// JSON with sorted keys and no escaped slashes: equal values give equal bytes.
-enum CanonicalJSON {
-    static func encode<T: Encodable>(_ value: T, pretty: Bool = false) throws -> Data {
-        let encoder = JSONEncoder()
-        encoder.outputFormatting = pretty ? [.sortedKeys, .withoutEscapingSlashes, .prettyPrinted]
-                                          : [.sortedKeys, .withoutEscapingSlashes]
-        return try encoder.encode(value)
     }
 }

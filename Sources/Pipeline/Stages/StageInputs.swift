@@ -1,3 +1,4 @@
+import Retrieval
 import EmbeddingIO
 import Foundation
 import LinearAlgebra

@@ -5,7 +5,7 @@ import Foundation
 /// Foundation on Linux has no CryptoKit, and a fingerprint does not justify a crypto dependency.
 /// Incremental: `update` any number of times, then `finalize`. Files are hashed streaming in
 /// 1 MiB chunks, so memory stays constant whatever the file size.
-struct SHA256: Sendable {
+public struct SHA256: Sendable {
     private var state: (UInt32, UInt32, UInt32, UInt32, UInt32, UInt32, UInt32, UInt32) =
         (0x6a09e667, 0xbb67ae85, 0x3c6ef372, 0xa54ff53a, 0x510e527f, 0x9b05688c, 0x1f83d9ab, 0x5be0cd19)
     private var buffer: [UInt8] = []
@@ -22,10 +22,10 @@ struct SHA256: Sendable {
         0x748f82ee, 0x78a5636f, 0x84c87814, 0x8cc70208, 0x90befffa, 0xa4506ceb, 0xbef9a3f7, 0xc67178f2,
     ]
 
-    init() {}
+    public init() {}
 
     /// Feeds bytes. Whole 64-byte blocks are compressed straight from `bytes`; the rest is buffered.
-    mutating func update(_ bytes: UnsafeRawBufferPointer) {
+    public mutating func update(_ bytes: UnsafeRawBufferPointer) {
         length &+= UInt64(bytes.count)
         var offset = 0
         if !buffer.isEmpty {
@@ -44,16 +44,16 @@ struct SHA256: Sendable {
         if offset < bytes.count { buffer.append(contentsOf: bytes[offset...]) }
     }
 
-    mutating func update(_ data: Data) {
+    public mutating func update(_ data: Data) {
         data.withUnsafeBytes { update($0) }
     }
 
-    mutating func update(_ string: String) {
+    public mutating func update(_ string: String) {
         update(Data(string.utf8))
     }
 
     /// The 32-byte digest. Pads per FIPS 180-4: 0x80, zeros, then the bit length big-endian.
-    consuming func finalize() -> [UInt8] {
+    public consuming func finalize() -> [UInt8] {
         let bitLength = length &* 8
         var tail: [UInt8] = [0x80]
         let padding = (55 - Int(length % 64) + 64) % 64
@@ -66,12 +66,12 @@ struct SHA256: Sendable {
     }
 
     /// Lowercase hex of the digest.
-    consuming func hexDigest() -> String {
+    public consuming func hexDigest() -> String {
         finalize().map { String(format: "%02x", $0) }.joined()
     }
 
     /// One-shot digest of a string's UTF-8 bytes, as lowercase hex.
-    static func hex(_ string: String) -> String {
+    public static func hex(_ string: String) -> String {
         var hasher = SHA256()
         hasher.update(string)
         return hasher.hexDigest()
@@ -80,7 +80,7 @@ struct SHA256: Sendable {
     /// Digest of a file's content, read in 1 MiB chunks, as lowercase hex.
     /// - Parameter progress: called after each chunk with the bytes hashed so far.
     /// - Complexity: O(file size) time, O(1) memory.
-    static func hex(fileAt path: String, progress: ((Int64) -> Void)? = nil) throws -> String {
+    public static func hex(fileAt path: String, progress: ((Int64) -> Void)? = nil) throws -> String {
         guard let handle = FileHandle(forReadingAtPath: path) else {
             throw CocoaError(.fileReadNoSuchFile, userInfo: [NSFilePathErrorKey: path])
         }

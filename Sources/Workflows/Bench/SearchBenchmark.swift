@@ -1,4 +1,5 @@
 import EmbeddingIO
+import Retrieval
 import Foundation
 import LinearAlgebra
 
@@ -41,8 +42,8 @@ public enum SearchBenchmark {
         let seconds: Double
         if let mappedFile {
             let path = mappedFile.path
-            try NpyScratchFile.write(path: path, rows: docs, columns: dim, chunkRows: generationChunkRows) { _, n, out in
-                fillUnitRows(out, rows: n, columns: dim, using: &generator)
+            try Npy.write(rows: docs, columns: dim, to: mappedFile, blockRows: generationChunkRows) { range in
+                randomUnitRows(range.count, dim, using: &generator)
             }
             defer { try? FileManager.default.removeItem(atPath: path) }
             let queryMatrix = randomUnitRows(queries, dim, using: &generator)
@@ -62,26 +63,11 @@ public enum SearchBenchmark {
 
     private static func timedSearch(_ search: ExactSearch, _ queries: Matrix, _ corpus: some RowMatrix,
                                     _ k: Int) throws(RetrievalError) -> Double {
-        warmUp(queries, corpus)
+        ExactSearch.warmUp(queries, corpus)
         let start = ContinuousClock.now
         _ = try search.search(queries: queries, corpus: corpus, k: k)
         let elapsed = ContinuousClock.now - start
         return Double(elapsed.components.seconds) + Double(elapsed.components.attoseconds) * 1e-18
-    }
-
-    /// One small gemm so the BLAS thread start-up is not billed to the timed search.
-    static func warmUp(_ queries: some RowMatrix, _ corpus: some RowMatrix) {
-        let m = min(256, queries.rows), n = min(256, corpus.rows), d = corpus.columns
-        guard m > 0, n > 0, d > 0, queries.columns == d else { return }
-        var out = [Float](repeating: 0, count: m * n)
-        queries.withUnsafeBufferPointer { q in
-            corpus.withUnsafeBufferPointer { c in
-                out.withUnsafeMutableBufferPointer { o in
-                    BLAS.gemm(.none, .transposed, m: m, n: n, k: d, a: q.baseAddress!, lda: d,
-                              b: c.baseAddress!, ldb: d, c: o.baseAddress!, ldc: n)
-                }
-            }
-        }
     }
 
     static func randomUnitRows(_ rows: Int, _ columns: Int, using generator: inout SplitMix64) -> Matrix {

@@ -1,3 +1,4 @@
+import Alignment
 import EmbeddingIO
 import Foundation
 import LinearAlgebra

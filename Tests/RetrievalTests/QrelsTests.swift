@@ -1,7 +1,8 @@
 import Foundation
 import Testing
 import _TestSupport
-@testable import EmbeddingIO
+@testable import Retrieval
+import EmbeddingIO
 
 @Suite struct QrelsTests {
     static let expected = Qrels(judgments: ["1": ["d1": 1, "d2": 2], "2": ["d3": 0], "3": ["d1": 1]])

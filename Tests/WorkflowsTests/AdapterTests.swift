@@ -2,6 +2,7 @@ import Alignment
 import EmbeddingIO
 import Foundation
 import LinearAlgebra
+import Workflows
 import Testing
 
 @Suite struct AdapterTests {

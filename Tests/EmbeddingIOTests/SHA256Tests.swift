@@ -1,6 +1,7 @@
 import Foundation
 import Testing
-@testable import Pipeline
+import _TestSupport
+@testable import EmbeddingIO
 
 @Suite("SHA-256")
 struct SHA256Tests {

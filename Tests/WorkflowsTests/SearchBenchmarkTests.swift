@@ -1,0 +1,39 @@
+import Foundation
+import Testing
+import EmbeddingIO
+import LinearAlgebra
+import Retrieval
+@testable import Workflows
+
+@Suite struct SearchBenchmarkTests {
+    @Test func generatedRowsAreUnitNormAndSeeded() {
+        var g1 = SplitMix64(seed: 5), g2 = SplitMix64(seed: 5)
+        let a = SearchBenchmark.randomUnitRows(50, 7, using: &g1)
+        let b = SearchBenchmark.randomUnitRows(50, 7, using: &g2)
+        #expect(a == b)
+        for i in 0..<50 {
+            let norm = a.row(i).reduce(0) { $0 + $1 * $1 }.squareRoot()
+            #expect(abs(norm - 1) < 1e-5)
+        }
+        let mean = a.storage.reduce(0, +) / Float(a.count)
+        #expect(abs(mean) < 0.05)
+    }
+
+    @Test func inMemoryAndMappedRunsReportConsistentFigures() throws {
+        let memory = try SearchBenchmark.run(docs: 3_000, queries: 40, dim: 16, k: 5, seed: 1)
+        #expect(!memory.mapped && memory.docs == 3_000 && memory.queries == 40)
+        #expect(memory.searchSeconds > 0)
+        #expect(abs(memory.gflops - 2 * 3_000 * 40 * 16 / memory.searchSeconds / 1e9) < 1e-9 * memory.gflops)
+        #expect(abs(memory.queriesPerSecond * memory.searchSeconds - 40) < 1e-9)
+        let file = FileManager.default.temporaryDirectory.appendingPathComponent("era-bench-\(UInt64.random(in: 0...UInt64.max)).npy")
+        let mapped = try SearchBenchmark.run(docs: 20_001, queries: 7, dim: 8, k: 3, seed: 2, mappedFile: file)
+        #expect(mapped.mapped)
+        #expect(!FileManager.default.fileExists(atPath: file.path))   // removed afterwards
+        #expect((mapped.peakRSSBytes ?? 1) > 0)
+    }
+
+    @Test func invalidSizesThrow() {
+        #expect(throws: RetrievalError.self) { try SearchBenchmark.run(docs: 0, queries: 1, dim: 1, k: 1) }
+        #expect(throws: RetrievalError.invalidCutoff(0)) { try SearchBenchmark.run(docs: 1, queries: 1, dim: 1, k: 0) }
+    }
+}
