@@ -120,16 +120,6 @@ public struct AlignmentConfiguration: Sendable, Hashable, Codable {
         try read(.shuffle, &shuffle)
     }
 
-    /// ERA's published recipe: cosine objective, random start, AdamW (lr 1e-3, decay 0.01), batch 256.
-    public static var eraPaper: AlignmentConfiguration {
-        var c = AlignmentConfiguration()
-        c.warmStart = .random
-        c.loss = .cosine
-        c.optimizer = .adamw
-        c.weightDecay = 0.01
-        return c
-    }
-
     /// Throws ``AlignmentError/invalidParameter(name:value:reason:)`` for the first setting out of range.
     public func validate() throws(AlignmentError) {
         func bad(_ name: String, _ value: Any, _ reason: String) -> AlignmentError {

@@ -38,7 +38,7 @@ public enum PairMatching {
         if let sample, sample < 0 {
             throw .invalidParameter(name: "sample", value: "\(sample)", reason: "must be positive")
         }
-        if sample == 0 { throw .empty(what: "sample (--sample 0)") }
+        if sample == 0 { throw .empty(what: "sample of 0 texts") }
         var targetRow: [String: Int] = [:]
         targetRow.reserveCapacity(targetIds.count)
         for (row, id) in targetIds.enumerated() { targetRow[id] = row }

@@ -59,25 +59,6 @@ struct EvaluationOutput {
     private func format(_ value: Double?) -> String { value.map { String(format: "%.4f", $0) } ?? "-" }
 }
 
-/// A plain left-aligned text table with a rule under the header.
-struct TextTable {
-    var rows: [[String]]
-    init(_ rows: [[String]]) { self.rows = rows }
-
-    func render() -> String {
-        let widths = (0..<(rows.map(\.count).max() ?? 0)).map { column in
-            rows.map { column < $0.count ? $0[column].count : 0 }.max() ?? 0
-        }
-        func line(_ row: [String]) -> String {
-            row.enumerated().map { $0.element.padding(toLength: widths[$0.offset], withPad: " ", startingAt: 0) }
-                .joined(separator: "  ")
-        }
-        guard let header = rows.first else { return "" }
-        let rule = widths.map { String(repeating: "-", count: $0) }.joined(separator: "  ")
-        return ([line(header), rule] + rows.dropFirst().map(line)).joined(separator: "\n")
-    }
-}
-
 /// A paired test of this run against `--compare` (B = this run, A = the other), on all queries
 /// and, when asked for, on the unseen subset.
 struct Comparison {

@@ -34,7 +34,7 @@ import Testing
             try PairMatching.match(sourceIds: ["x", "y", "z", "w"], sources: sources, targetIds: targetIds,
                                    targets: targets)
         }
-        #expect(throws: AlignmentError.empty(what: "sample (--sample 0)")) {
+        #expect(throws: AlignmentError.empty(what: "sample of 0 texts")) {
             try PairMatching.match(sourceIds: sourceIds, sources: sources, targetIds: targetIds, targets: targets,
                                    sample: 0)
         }

@@ -1,3 +1,4 @@
+import Workflows
 import EmbeddingIO
 import Foundation
 @testable import Pipeline

@@ -3,11 +3,6 @@ import Alignment
 // Typed options of each stage kind. Defaults here are the documented defaults (docs/pipelines.md);
 // the stage implementations own their meaning and may refine the values.
 
-/// Optimizers offered by the trainers.
-public enum OptimizerKind: String, Sendable, Hashable, CaseIterable, Encodable {
-    case adam, adamw
-}
-
 /// Options of stage one (`kind: align`): the settings of Alignment's `AlignmentConfiguration`
 /// under snake_case keys, plus the alignment sample size. Defaults are the trainer's own.
 public struct AlignOptions: Sendable, Hashable, Encodable {

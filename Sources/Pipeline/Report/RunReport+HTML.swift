@@ -1,3 +1,4 @@
+import Workflows
 extension RunReport {
     /// A single self-contained HTML file: inline CSS, inline SVG charts, no scripts or external assets.
     public func html() -> String {

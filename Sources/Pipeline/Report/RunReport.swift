@@ -1,3 +1,4 @@
+import Workflows
 import Foundation
 
 /// `report.md` and `report.html` of a run: each evaluation as one table (every baseline and map on

@@ -1,3 +1,4 @@
+import Workflows
 import Yams
 
 /// `config.resolved.yaml`: the validated configuration as YAML that is itself a valid pipeline file.

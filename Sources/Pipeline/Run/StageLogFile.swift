@@ -1,3 +1,4 @@
+import Workflows
 import Foundation
 
 /// The open `log.txt` of a running stage. Lines may come from any thread (a stage may log from

@@ -1,3 +1,4 @@
+import Workflows
 import Foundation
 
 /// The work of one stage kind (align, adapt, evaluate, sweep, export), plugged into the runner.

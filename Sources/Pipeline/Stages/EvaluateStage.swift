@@ -1,3 +1,4 @@
+import Workflows
 import Alignment
 import EmbeddingIO
 import Foundation

@@ -1,3 +1,4 @@
+import Workflows
 import Retrieval
 import EmbeddingIO
 import Foundation

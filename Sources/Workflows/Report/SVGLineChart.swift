@@ -150,7 +150,7 @@ public struct SVGLineChart: Sendable, Hashable {
     }
 
     /// About five round tick values covering [min, max] (steps of 1, 2 or 5 times a power of ten).
-    static func niceTicks(min low: Double, max high: Double) -> [Double] {
+    public static func niceTicks(min low: Double, max high: Double) -> [Double] {
         var (low, high) = (low, high)
         if !(low.isFinite && high.isFinite) { return [0, 1] }
         if low == high { low -= 0.05; high += 0.05 }
@@ -174,7 +174,7 @@ public struct SVGLineChart: Sendable, Hashable {
         String(format: "%.1f", value)
     }
 
-    static func escape(_ text: String) -> String {
+    public static func escape(_ text: String) -> String {
         text.replacingOccurrences(of: "&", with: "&amp;").replacingOccurrences(of: "<", with: "&lt;")
             .replacingOccurrences(of: ">", with: "&gt;").replacingOccurrences(of: "\"", with: "&quot;")
     }
