@@ -22,21 +22,22 @@ struct AdaptInputOptions: ParsableArguments {
         var stageOne: Adapter
     }
 
-    /// Reads and cross-checks every file; each problem names its file.
-    func load() throws -> Loaded {
+    /// Reads and cross-checks every file through `files`; each problem names its file.
+    func load(_ files: InputFiles) throws -> Loaded {
         let stageOne = try Adapter.load(URL(fileURLWithPath: adapter))
-        let files = try EvaluationInputs.load(queries: queries, queryIds: queryIds, corpus: corpus,
-                                              corpusIds: corpusIds, qrels: qrels)
-        guard files.queries.columns == stageOne.map.sourceDimension else {
-            throw CommandError("\(queries) has dimension \(files.queries.columns) but \(adapter) maps from "
+        let queryMatrix = try files.embeddings(queries, checked: true)
+        let corpusMatrix = try files.embeddings(corpus, checked: true)
+        guard queryMatrix.columns == stageOne.map.sourceDimension else {
+            throw CommandError("\(queries) has dimension \(queryMatrix.columns) but \(adapter) maps from "
                 + "\(stageOne.map.sourceDimension): the queries must come from the adapter's query model")
         }
-        guard files.corpus.columns == stageOne.map.targetDimension else {
-            throw CommandError("\(corpus) has dimension \(files.corpus.columns) but \(adapter) maps into "
+        guard corpusMatrix.columns == stageOne.map.targetDimension else {
+            throw CommandError("\(corpus) has dimension \(corpusMatrix.columns) but \(adapter) maps into "
                 + "\(stageOne.map.targetDimension): the corpus must be the adapter's index")
         }
-        let problem = AdaptProblem(queries: files.queries, queryIds: files.queryIds, corpus: files.corpus,
-                                   corpusIds: files.corpusIds, trainingQrels: files.qrels, stageOne: stageOne.map)
+        let problem = AdaptProblem(queries: queryMatrix, queryIds: try files.ids(queryIds, rowsOf: queries),
+                                   corpus: corpusMatrix, corpusIds: try files.ids(corpusIds, rowsOf: corpus),
+                                   trainingQrels: try files.qrels(qrels), stageOne: stageOne.map)
         return Loaded(problem: problem, stageOne: stageOne)
     }
 }

@@ -3,7 +3,6 @@ import Alignment
 import ArgumentParser
 import EmbeddingIO
 import Foundation
-import LinearAlgebra
 
 extension AdaptDevSplit: ExpressibleByArgument {}
 
@@ -44,72 +43,22 @@ struct AdaptCommand: ParsableCommand {
         settings.seed = seed
         let outURL = URL(fileURLWithPath: out)
         try requireWritable(outURL)
-        let loaded = try inputs.load()
-        let result: AdaptResult
+        let loaded = try inputs.load(InputFiles())
+        let outcome: AdaptWorkflow.Outcome
         do {
-            result = try AdaptTrainer.train(loaded.problem, settings: settings) { event in
-                if !quiet { printProgress(AdaptProgressText.line(event)) }
+            outcome = try AdaptWorkflow.run(loaded.problem, stageOne: loaded.stageOne, settings: settings) { event in
+                if !quiet { printProgress(AdaptWorkflow.describe(event)) }
             }
         } catch {
             throw CommandError("adapt: \(error.description)")
         }
-        let adapter = adaptedAdapter(result, stageOne: loaded.stageOne)
-        try adapter.save(to: outURL)
+        try outcome.adapter.save(to: outURL)
+        let result = outcome.result
         if !quiet {
             printProgress(String(format: "wrote %@ (%d steps, %d labeled queries, %.1f s)", outURL.path,
                                  result.selectedSteps, result.labeledQueries.count, result.seconds))
         }
         if json { print(try AdaptSummary(result: result, out: outURL.path).json()) }
-    }
-}
-
-/// The adapter file of a stage-two result: the stage-one metadata (model names) plus what stage two did.
-func adaptedAdapter(_ result: AdaptResult, stageOne: Adapter) -> Adapter {
-    var extra = stageOne.extraMetadata
-    extra["adapt_family"] = result.settings.family.description
-    extra["adapt_negatives"] = result.settings.negatives.description
-    extra["adapt_labeled_queries"] = String(result.labeledQueries.count)
-    extra["adapt_budget"] = result.settings.budget.map(String.init) ?? "all"
-    extra["adapt_seed"] = String(result.settings.seed)
-    extra["adapt_steps"] = String(result.selectedSteps)
-    extra["stage_one_config_hash"] = stageOne.configurationHash
-    return Adapter(map: result.map, sourceModel: stageOne.sourceModel, targetModel: stageOne.targetModel,
-                   stage: "adapt", configurationHash: result.settings.configurationHash,
-                   version: EraVersion.current, extraMetadata: extra)
-}
-
-/// Progress lines for people.
-enum AdaptProgressText {
-    static func line(_ event: AdaptEvent) -> String {
-        switch event {
-        case let .prepared(labeled, pairs, folds, dev):
-            let split = folds == 0 ? "fixed (--folds 0)"
-                : folds == 1 ? "chosen on a hold-out of \(dev) dev queries" : "chosen by \(folds)-fold selection over \(dev) queries"
-            return "\(labeled) labeled queries, \(pairs) pairs; steps \(split)"
-        case let .mined(seconds):
-            return String(format: "hard negatives mined with the stage-one map in %.2f s", seconds)
-        case let .evaluated(step, loss, dev):
-            let lossText = loss.map { String(format: "loss %.4f, ", $0) } ?? ""
-            return String(format: "step %4d: %@dev nDCG@10 %.4f", step, lossText, dev)
-        case let .selected(step, dev, stageOne):
-            return String(format: "final run: %d steps (best dev nDCG@10 %.4f, stage one %.4f)", step, dev, stageOne)
-        case let .finished(steps, seconds):
-            return String(format: "final map trained on all labeled queries for %d steps (%.1f s in all)", steps, seconds)
-        }
-    }
-}
-
-func printProgress(_ line: String) {
-    FileHandle.standardError.write(Data((line + "\n").utf8))
-}
-
-/// Fails early (before any training) when `url`'s directory does not exist.
-func requireWritable(_ url: URL) throws {
-    let directory = url.deletingLastPathComponent().path
-    var isDirectory: ObjCBool = false
-    guard FileManager.default.fileExists(atPath: directory.isEmpty ? "." : directory, isDirectory: &isDirectory),
-          isDirectory.boolValue else {
-        throw CommandError("\(url.path): directory \(directory) does not exist")
     }
 }
 

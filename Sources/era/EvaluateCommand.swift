@@ -58,54 +58,54 @@ struct EvaluateCommand: ParsableCommand {
 
     func run() throws {
         let cutoffs = try parseCutoffs(k)
-        let data = try EvaluationInputs.load(
-            queries: queries, queryIds: queryIds, corpus: corpus, corpusIds: corpusIds, qrels: qrels)
-        let primary = try loadAdapter(adapter, fitting: data)
-        let run = try evaluate(data, with: primary, cutoffs: cutoffs)
-        for message in run.warnings.messages { warn("\(qrels): \(message)") }
-        let train = try unseenAgainst.map { try Qrels.read(URL(fileURLWithPath: $0)) }
-        let unseen = train.map { run.report.unseen(testQrels: data.qrels, trainQrels: $0) }
-
-        var comparison: Comparison?
+        let files = InputFiles()
+        let queryMatrix = try files.embeddings(queries, checked: true), corpusMatrix = try files.embeddings(corpus, checked: true)
+        let qids = try files.ids(queryIds, rowsOf: queries), dids = try files.ids(corpusIds, rowsOf: corpus)
+        let judgments = try files.qrels(qrels)
+        var rows = [EvaluateWorkflow.Row(name: "primary", role: .stage, queries: queryMatrix, corpus: corpusMatrix,
+                                         map: try loadAdapter(adapter, queries: queryMatrix, corpus: corpusMatrix)?.map)]
         if let compare {
-            let other = try evaluate(data, with: try loadAdapter(compare, fitting: data), cutoffs: cutoffs)
-            let all = try PairedSignificance.compare(other.report, run.report, metric: compareMetric)
-            var unseenTest: PairedComparison?
-            if let train, let unseen {
-                let otherUnseen = other.report.unseen(testQrels: data.qrels, trainQrels: train)
-                unseenTest = try PairedSignificance.compare(otherUnseen, unseen, metric: compareMetric)
-            }
-            comparison = Comparison(label: compare, metric: compareMetric, all: all, unseen: unseenTest)
+            rows.insert(.init(name: "compare", role: .stage, queries: queryMatrix, corpus: corpusMatrix,
+                              map: try loadAdapter(compare, queries: queryMatrix, corpus: corpusMatrix)?.map), at: 0)
         }
+        var settings = EvaluateWorkflow.Settings(metrics: IRMetrics.metricNames(cutoffs: cutoffs), reference: "compare")
+        settings.testedMetric = compareMetric
+        settings.significance = compare != nil
+        settings.ignoreIdenticalIds = ignoreIdenticalIds
+        let train = try unseenAgainst.map { try files.qrels($0) }
+        let outcome: EvaluateWorkflow.Outcome
+        do {
+            outcome = try EvaluateWorkflow.run(rows, queryIds: qids, corpusIds: dids, qrels: judgments, labeled: train, settings: settings)
+        } catch RetrievalError.invalidParameter(let message) where message.contains(compareMetric) {
+            throw CommandError("--compare-metric \(compareMetric): not one of the metrics computed at --k \(k)")
+        }
+        let run = outcome.runs[outcome.runs.count - 1].run
+        for message in run.warnings.messages { warn("\(qrels): \(message)") }
+        let tests = outcome.tests[rows[rows.count - 1].name]
+        let comparison = compare.flatMap { label in
+            tests?["all"].map { Comparison(label: label, metric: compareMetric, all: $0, unseen: tests?["unseen"]) }
+        }
+        let unseen = train.map { run.report.unseen(testQrels: judgments, trainQrels: $0) }
         let output = EvaluationOutput(run: run, unseen: unseen, includePerQuery: perQuery, comparison: comparison)
         print(json ? try output.json() : output.table())
     }
-}
 
-extension EvaluateCommand {
     /// Reads an adapter and checks that it maps the query dimension to the corpus dimension.
-    func loadAdapter(_ path: String?, fitting data: EvaluationInputs) throws -> Adapter? {
+    func loadAdapter(_ path: String?, queries queryMatrix: any RowMatrix, corpus corpusMatrix: any RowMatrix) throws -> Adapter? {
         guard let path else {
-            guard data.queries.columns == data.corpus.columns else {
-                throw CommandError("\(queries) has dimension \(data.queries.columns) but \(corpus) has "
-                    + "\(data.corpus.columns): queries from another model need an adapter (--adapter, see `era align`)")
+            guard queryMatrix.columns == corpusMatrix.columns else {
+                throw CommandError("\(queries) has dimension \(queryMatrix.columns) but \(corpus) has "
+                    + "\(corpusMatrix.columns): queries from another model need an adapter (--adapter, see `era align`)")
             }
             return nil
         }
         let adapter = try Adapter.load(URL(fileURLWithPath: path))
         let map = adapter.map
-        guard map.sourceDimension == data.queries.columns, map.targetDimension == data.corpus.columns else {
+        guard map.sourceDimension == queryMatrix.columns, map.targetDimension == corpusMatrix.columns else {
             throw CommandError("\(path): the adapter maps \(map.sourceDimension)-d to \(map.targetDimension)-d vectors, "
-                + "but \(queries) is \(data.queries.columns)-d and \(corpus) is \(data.corpus.columns)-d")
+                + "but \(queries) is \(queryMatrix.columns)-d and \(corpus) is \(corpusMatrix.columns)-d")
         }
         return adapter
-    }
-
-    func evaluate(_ data: EvaluationInputs, with adapter: Adapter?, cutoffs: [Int]) throws -> EvaluationRun {
-        try Evaluator.evaluate(
-            queries: data.queries, queryIds: data.queryIds, corpus: data.corpus, corpusIds: data.corpusIds,
-            qrels: data.qrels, cutoffs: cutoffs, ignoreIdenticalIds: ignoreIdenticalIds,
-            mapQueries: adapter.map { adapter in { (queries: Matrix) throws -> Matrix in try adapter.apply(to: queries) } })
     }
 }
 
@@ -121,9 +121,4 @@ func parseCutoffs(_ text: String) throws -> [Int] {
     }
     guard !cutoffs.isEmpty else { throw CommandError("--k: no cutoff given") }
     return Array(Set(cutoffs)).sorted()
-}
-
-/// Writes a warning line to stderr (stdout stays clean for --json).
-func warn(_ message: String) {
-    FileHandle.standardError.write(Data("warning: \(message)\n".utf8))
 }

@@ -19,29 +19,17 @@ struct ExportCommand: ParsableCommand {
             """
     )
 
-    enum Format: String, ExpressibleByArgument, CaseIterable {
-        case safetensors
-        case npy
-    }
-
     @Option(help: "Adapter to export.")
     var adapter: String
     @Option(help: "Output path: a .safetensors file, or for npy a prefix (OUT.weight.npy, OUT.bias.npy).")
     var out: String
     @Option(help: "safetensors or npy.")
-    var format: Format = .safetensors
+    var format: ExportWorkflow.Format = .safetensors
 
     func run() throws {
-        let loaded = try Adapter.load(URL(fileURLWithPath: adapter))
-        switch format {
-        case .safetensors:
-            try loaded.save(to: URL(fileURLWithPath: out))
-            print("wrote \(out)")
-        case .npy:
-            let prefix = out.hasSuffix(".npy") ? String(out.dropLast(4)) : out
-            try loaded.exportNumPy(weight: URL(fileURLWithPath: prefix + ".weight.npy"),
-                                   bias: URL(fileURLWithPath: prefix + ".bias.npy"))
-            print("wrote \(prefix).weight.npy and \(prefix).bias.npy")
-        }
+        let files = try ExportWorkflow.write(try Adapter.load(URL(fileURLWithPath: adapter)), format: format, base: out)
+        print("wrote " + files.values.map(\.path).sorted().joined(separator: " and "))
     }
 }
+
+extension ExportWorkflow.Format: ExpressibleByArgument {}

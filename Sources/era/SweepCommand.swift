@@ -5,7 +5,6 @@ import ArgumentParser
 import EmbeddingIO
 import Foundation
 import LinearAlgebra
-import Pipeline
 
 /// `era sweep`: stage two at several label budgets and seeds, evaluated on held-out judgments.
 struct SweepCommand: ParsableCommand {
@@ -50,8 +49,9 @@ struct SweepCommand: ParsableCommand {
         let configurations = try training.configurations()
         let directory = URL(fileURLWithPath: outDir)
         try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
-        let loaded = try inputs.load()
-        let evaluation = try loadEvaluation()
+        let files = InputFiles()
+        let loaded = try inputs.load(files)
+        let evaluation = try loadEvaluation(files)
         let result: AdaptSweepResult
         do {
             result = try AdaptSweep.run(problem: loaded.problem, configurations: configurations, budgets: budgetList,
@@ -72,22 +72,12 @@ struct SweepCommand: ParsableCommand {
     }
 
     /// The evaluation judgments are only *opened* inside the sweep, after training.
-    private func loadEvaluation() throws -> AdaptSweepEvaluation {
+    private func loadEvaluation(_ files: InputFiles) throws -> AdaptSweepEvaluation {
         let path = evalQrels
         guard FileManager.default.fileExists(atPath: path) else { throw CommandError("\(path): not found") }
-        var indexQueries: Matrix? = nil
-        var indexIds: [String]? = nil
-        if let baselineQueries {
-            let matrix = try Npy.read(URL(fileURLWithPath: baselineQueries))
-            try checkFinite(matrix, path: baselineQueries)
-            let idsPath = baselineQueryIds ?? inputs.queryIds
-            let ids = try IdList.read(URL(fileURLWithPath: idsPath))
-            try IdList.check(ids, matchRowsOf: matrix.rows, idsPath: idsPath, matrixPath: baselineQueries)
-            indexQueries = matrix
-            indexIds = ids
-        }
-        return AdaptSweepEvaluation(loadQrels: { try Qrels.read(URL(fileURLWithPath: path)) },
-                                    indexQueries: indexQueries, indexQueryIds: indexIds)
+        let indexQueries = try baselineQueries.map { try files.embeddings($0, checked: true) }
+        let indexIds = try baselineQueries.map { try files.ids(baselineQueryIds ?? inputs.queryIds, rowsOf: $0) }
+        return AdaptSweepEvaluation(loadQrels: { try files.qrels(path) }, indexQueries: indexQueries, indexQueryIds: indexIds)
     }
 
     /// `"10,25,all"` -> [10, 25, nil].
@@ -103,28 +93,13 @@ struct SweepCommand: ParsableCommand {
         }
     }
 
-    /// nDCG@10 against the number of labeled queries: one series per configuration and subset
+    /// nDCG@10 against the number of labeled queries: one line per configuration and subset
     /// (band = ± sd over seeds), stage one and the index as it is as reference lines.
     static func chart(_ result: AdaptSweepResult) -> SVGLineChart {
-        var series = [SVGLineChart.Series]()
-        let configurations = result.points.reduce(into: [String]()) { if !$0.contains($1.configuration) { $0.append($1.configuration) } }
-        for configuration in configurations {
-            let points = result.points.filter { $0.configuration == configuration }
-            series.append(.init(label: "\(configuration), all", points: points.map {
-                .init(x: Double($0.labeledQueries), y: $0.meanAll, error: $0.sdAll)
-            }))
-            series.append(.init(label: "\(configuration), unseen", points: points.map {
-                .init(x: Double($0.labeledQueries), y: $0.meanUnseen, error: $0.sdUnseen)
-            }))
-        }
-        var references = [SVGLineChart.Reference]()
-        for r in result.references {
-            references.append(.init(label: "\(r.label), all", y: r.all.mean[result.metric] ?? 0))
-            references.append(.init(label: "\(r.label), unseen", y: r.unseen.mean[result.metric] ?? 0))
-        }
-        return SVGLineChart(title: "Stage two: \(result.metric) against labeled queries",
-                            xLabel: "labeled queries", yLabel: result.metric, series: series,
-                            references: references, logarithmicX: true)
+        let curves = SweepWorkflow.curves(result)
+        let lines = curves.flatMap { entry in entry.curve.series.map { ("\(entry.configuration), \($0.subset)", $0) } }
+        return SweepWorkflow.chart(title: "Stage two: \(result.metric) against labeled queries", metric: result.metric,
+                                   lines: lines, references: curves.first?.curve.references ?? [], labelReferencesBySubset: true)
     }
 
     private static func report(_ event: AdaptSweepEvent) {

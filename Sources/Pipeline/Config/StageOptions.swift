@@ -1,3 +1,4 @@
+import Workflows
 import Alignment
 
 // Typed options of each stage kind. Defaults here are the documented defaults (docs/pipelines.md);
@@ -259,9 +260,7 @@ public struct SweepOptions: Sendable, Hashable, Encodable {
 
 /// Options of `kind: export`.
 public struct ExportOptions: Sendable, Hashable, Encodable {
-    public enum Format: String, Sendable, Hashable, CaseIterable, Encodable {
-        case safetensors, npy
-    }
+    public typealias Format = ExportWorkflow.Format
 
     /// The align or adapt stage whose map is exported (default: the nearest adapt stage before it,
     /// else the nearest align stage).

@@ -33,17 +33,9 @@ public struct RunReport: Sendable {
     /// The budget chart of one subset of a sweep: mean ± sd against labeled queries, and the
     /// subset's reference lines.
     public static func budgetChart(stage: String, curve: SweepCurve, series: SweepSeries) -> SVGLineChart {
-        let budgets = series.points.map(\.labeledQueries)
-        let logarithmic = (budgets.min() ?? 0) > 0 && Double(budgets.max() ?? 1) / Double(budgets.min() ?? 1) >= 4
-        return SVGLineChart(
-            title: "\(stage): \(metricTitle(curve.metric)) by label budget (\(series.subset) queries)",
-            xLabel: "labeled queries", yLabel: metricTitle(curve.metric),
-            series: [SVGLineChart.Series(label: "adapted (mean ± sd)", points: series.points.map {
-                SVGLineChart.Point(x: Double($0.labeledQueries), y: $0.mean, error: $0.repeats > 1 ? $0.sd : nil)
-            })],
-            references: curve.references.filter { $0.subset == series.subset }
-                .map { SVGLineChart.Reference(label: $0.label, y: $0.value) },
-            logarithmicX: logarithmic)
+        SweepWorkflow.chart(title: "\(stage): \(metricTitle(curve.metric)) by label budget (\(series.subset) queries)",
+                            metric: curve.metric, lines: [("adapted (mean ± sd)", series)],
+                            references: curve.references.filter { $0.subset == series.subset }, labelReferencesBySubset: false)
     }
 
     static func chartName(stage: String, subset: String) -> String {
@@ -62,12 +54,8 @@ public struct RunReport: Sendable {
 
     // MARK: - Shared formatting
 
-    /// `ndcg@10` -> `nDCG@10`, `recall@100` -> `Recall@100`, `mrr@10` -> `MRR@10`, `p@10` -> `P@10`.
     static func metricTitle(_ metric: String) -> String {
-        let parts = metric.split(separator: "@", maxSplits: 1)
-        let family = parts.first.map(String.init) ?? metric
-        let titled = ["ndcg": "nDCG", "recall": "Recall", "mrr": "MRR", "map": "MAP", "p": "P", "precision": "P"][family] ?? family
-        return parts.count == 2 ? "\(titled)@\(parts[1])" : titled
+        SweepWorkflow.metricTitle(metric)
     }
 
     static func number(_ value: Double?) -> String {

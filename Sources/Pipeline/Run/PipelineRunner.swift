@@ -95,6 +95,8 @@ public struct PipelineRunner: Sendable {
         } ?? []
         var completed: [String: CompletedStage] = [:]
         var ran: [String] = [], skipped: [String] = []
+        // One cache per run: each input file is decoded once, and maps pass between stages in memory.
+        let shared = StageContext.Shared()
         for name in graph.order {
             guard let stage = config.stage(named: name) else { continue }
             let dependencyFingerprints = Dictionary(uniqueKeysWithValues: stage.dependencies.compactMap { dep in
@@ -127,7 +129,7 @@ public struct PipelineRunner: Sendable {
             }
             onEvent(.stageStarted(name, reason: reason ?? ""))
             let begin = Date()
-            let result = try execute(stage: stage, fingerprint: fingerprint,
+            let result = try execute(stage: stage, fingerprint: fingerprint, shared: shared,
                                      completed: completed.filter { graph.ancestors(of: name).contains($0.key) },
                                      directory: directory)
             let seconds = Date().timeIntervalSince(begin)
@@ -176,7 +178,7 @@ public struct PipelineRunner: Sendable {
                               fingerprint: fingerprint)
     }
 
-    private func execute(stage: StageConfig, fingerprint: String, completed: [String: CompletedStage],
+    private func execute(stage: StageConfig, fingerprint: String, shared: StageContext.Shared, completed: [String: CompletedStage],
                          directory: RunDirectory) throws -> CompletedStage {
         guard let runner = registry[stage.kind] else {
             throw PipelineRunError("no runner for \(stage.kind.rawValue) stages")
@@ -193,7 +195,7 @@ public struct PipelineRunner: Sendable {
             dependencies: completed,
             seed: StageFingerprint.seed(pipelineSeed: config.seed, stage: stage.name),
             log: StageLog { logFile.append($0) },
-            progress: StageProgress(stage: stage.name) { events(.stageProgress($0)) })
+            progress: StageProgress(stage: stage.name) { events(.stageProgress($0)) }, shared: shared)
         let output: StageOutput
         do {
             output = try runner.run(stage: stage, context: context)

@@ -1,3 +1,4 @@
+import EmbeddingIO
 import Workflows
 import Foundation
 
@@ -88,20 +89,28 @@ public struct StageContext: Sendable {
     public let log: StageLog
     /// Reports progress to the user.
     public let progress: StageProgress
+    /// What the stages of one run share: decoded input files and the maps made so far.
+    public let shared: Shared
 
     public init(config: PipelineConfig, directory: URL, dependencies: [String: CompletedStage], seed: UInt64,
-                log: StageLog, progress: StageProgress) {
+                log: StageLog, progress: StageProgress, shared: Shared = Shared()) {
         self.config = config
         self.directory = directory
         self.dependencies = dependencies
         self.seed = seed
         self.log = log
         self.progress = progress
+        self.shared = shared
     }
 
     /// Where to write an artifact named `name` (in the staging folder).
     public func artifactURL(_ name: String) -> URL {
         directory.appendingPathComponent(name)
+    }
+
+    /// Writes an artifact atomically into the staging folder.
+    public func write(_ data: Data, to name: String) throws {
+        try AtomicFile.write(data, to: artifactURL(name))
     }
 }
 

@@ -1,38 +1,50 @@
-import Workflows
-import Retrieval
 import EmbeddingIO
 import Foundation
 import LinearAlgebra
+import Retrieval
+import Workflows
 
-/// Loads the data files a stage reads, with errors that name the key path and the file.
+/// The data files a stage reads, through the run's ``InputFiles`` (each decoded once per run),
+/// with errors that name the key path and the file.
 struct StageInputs {
-    let config: PipelineConfig
+    let data: DataConfig
+    let files: InputFiles
 
-    /// An embeddings file: `<f4` C-order files are memory-mapped, others read and converted.
-    func embeddings(_ file: DataFile?, _ keyPath: String) throws -> any RowMatrix {
-        let file = try require(file, keyPath)
-        return try wrap(keyPath) { try Npy.load(URL(fileURLWithPath: file.path), mapped: true) }
+    init(context: StageContext) {
+        data = context.config.data
+        files = context.shared.files
     }
 
-    /// An embeddings file read fully into memory (for training and Procrustes).
-    func matrix(_ file: DataFile?, _ keyPath: String) throws -> Matrix {
-        let file = try require(file, keyPath)
-        return try wrap(keyPath) { try Npy.read(URL(fileURLWithPath: file.path)) }
+    /// An embeddings file: float32 C-order files are memory-mapped, others read and converted once.
+    func embeddings(_ file: KeyPath<DataConfig, DataFile?>, _ keyPath: String) throws -> any RowMatrix {
+        let path = try require(file, keyPath)
+        return try wrap(keyPath) { try files.embeddings(path) }
     }
 
-    func ids(_ file: DataFile?, _ keyPath: String) throws -> [String] {
-        let file = try require(file, keyPath)
-        return try wrap(keyPath) { try IdList.read(URL(fileURLWithPath: file.path)) }
+    /// An embeddings file held in memory.
+    func matrix(_ file: KeyPath<DataConfig, DataFile?>, _ keyPath: String) throws -> Matrix {
+        let path = try require(file, keyPath)
+        return try wrap(keyPath) { try files.matrix(path) }
     }
 
-    func qrels(_ file: DataFile?, _ keyPath: String) throws -> Qrels {
-        let file = try require(file, keyPath)
-        return try wrap(keyPath) { try Qrels.read(URL(fileURLWithPath: file.path)) }
+    func ids(_ file: KeyPath<DataConfig, DataFile?>, _ keyPath: String) throws -> [String] {
+        let path = try require(file, keyPath)
+        return try wrap(keyPath) { try files.ids(path) }
     }
 
-    private func require(_ file: DataFile?, _ keyPath: String) throws -> DataFile {
-        guard let file else { throw PipelineRunError("\(keyPath) is not set in the pipeline") }
-        return file
+    /// Nil when the key is not set.
+    func optionalIds(_ file: KeyPath<DataConfig, DataFile?>, _ keyPath: String) throws -> [String]? {
+        data[keyPath: file] == nil ? nil : try ids(file, keyPath)
+    }
+
+    func qrels(_ file: KeyPath<DataConfig, DataFile?>, _ keyPath: String) throws -> Qrels {
+        let path = try require(file, keyPath)
+        return try wrap(keyPath) { try files.qrels(path) }
+    }
+
+    private func require(_ file: KeyPath<DataConfig, DataFile?>, _ keyPath: String) throws -> String {
+        guard let file = data[keyPath: file] else { throw PipelineRunError("\(keyPath) is not set in the pipeline") }
+        return file.path
     }
 
     private func wrap<T>(_ keyPath: String, _ body: () throws -> T) throws -> T {

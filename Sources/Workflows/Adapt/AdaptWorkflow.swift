@@ -1,0 +1,93 @@
+import Alignment
+import EmbeddingIO
+import Foundation
+import Retrieval
+
+/// Stage two as a use case: train the query map on labeled queries from a stage-one adapter and
+/// wrap the result as an ``Adapter`` with one set of metadata, whichever front end asked.
+public enum AdaptWorkflow {
+    /// What stage two produced: the adapter and the trainer's full result.
+    public struct Outcome: Sendable {
+        public var adapter: Adapter
+        public var result: AdaptResult
+    }
+
+    /// Checks that the stage-one adapter fits the problem's tables, trains, and wraps the map.
+    /// - Parameters:
+    ///   - problem: queries, index and training qrels (its `stageOne` is replaced by `stageOne.map`).
+    ///   - stageOne: the adapter to start from; its model names carry over.
+    ///   - settings: stage two's settings (seeded).
+    ///   - metadata: extra adapter metadata (e.g. the pipeline's name).
+    ///   - progress: the trainer's events.
+    /// - Throws: ``AlignmentError`` from the trainer.
+    public static func run(_ problem: AdaptProblem, stageOne: Adapter, settings: AdaptSettings,
+                           metadata: [String: String] = [:],
+                           progress: (AdaptEvent) -> Void = { _ in }) throws(AlignmentError) -> Outcome {
+        var problem = problem
+        problem.stageOne = stageOne.map
+        let result = try AdaptTrainer.train(problem, settings: settings, progress: progress)
+        var extra = stageOne.extraMetadata.merging(metadata) { _, new in new }
+        extra["adapt_family"] = result.settings.family.description
+        extra["adapt_negatives"] = result.settings.negatives.description
+        extra["adapt_labeled_queries"] = String(result.labeledQueries.count)
+        extra["adapt_budget"] = result.settings.budget.map(String.init) ?? "all"
+        extra["adapt_seed"] = String(result.settings.seed)
+        extra["adapt_steps"] = String(result.selectedSteps)
+        extra["stage_one_config_hash"] = stageOne.configurationHash
+        let adapter = Adapter(map: result.map, sourceModel: stageOne.sourceModel, targetModel: stageOne.targetModel,
+                              stage: "adapt", configurationHash: result.settings.configurationHash,
+                              version: EraVersion.current, extraMetadata: extra)
+        return Outcome(adapter: adapter, result: result)
+    }
+
+    /// The scalar results worth keeping (metrics.json, summaries): no timings, so they repeat exactly.
+    public static func values(of result: AdaptResult) -> [String: Double] {
+        ["labeled_queries": Double(result.labeledQueries.count), "pairs": Double(result.pairs),
+         "selected_steps": Double(result.selectedSteps), "stage_one_dev_ndcg10": result.stageOneDevNDCG10,
+         "dev_ndcg10": result.selectedDevNDCG10]
+    }
+
+    /// One line for a person per event.
+    public static func describe(_ event: AdaptEvent) -> String {
+        switch event {
+        case let .prepared(labeled, pairs, folds, dev):
+            let split = folds == 0 ? "fixed (no dev folds)"
+                : folds == 1 ? "chosen on a hold-out of \(dev) dev queries" : "chosen by \(folds)-fold selection over \(dev) queries"
+            return "\(labeled) labeled queries, \(pairs) pairs; steps \(split)"
+        case let .mined(seconds):
+            return String(format: "hard negatives mined with the stage-one map in %.2f s", seconds)
+        case let .evaluated(step, loss, dev):
+            let lossText = loss.map { String(format: "loss %.4f, ", $0) } ?? ""
+            return String(format: "step %4d: %@dev nDCG@10 %.4f", step, lossText, dev)
+        case let .selected(step, dev, stageOne):
+            return String(format: "final run: %d steps (best dev nDCG@10 %.4f, stage one %.4f)", step, dev, stageOne)
+        case let .finished(steps, seconds):
+            return String(format: "final map trained on all labeled queries for %d steps (%.1f s in all)", steps, seconds)
+        }
+    }
+
+    /// What a training record (`training.json`, `era adapt --json`) holds.
+    public struct Record: Codable, Sendable {
+        public var settings: AdaptSettings
+        public var configurationHash: String
+        public var labeledQueries: [String]
+        public var devQueries: [[String]]
+        public var pairs: Int
+        public var checkpoints: [AdaptCheckpoint]
+        public var selectedSteps: Int
+        public var stageOneDevNDCG10: Double
+        public var selectedDevNDCG10: Double
+
+        public init(_ result: AdaptResult) {
+            settings = result.settings
+            configurationHash = result.settings.configurationHash
+            labeledQueries = result.labeledQueries
+            devQueries = result.devQueries
+            pairs = result.pairs
+            checkpoints = result.checkpoints
+            selectedSteps = result.selectedSteps
+            stageOneDevNDCG10 = result.stageOneDevNDCG10
+            selectedDevNDCG10 = result.selectedDevNDCG10
+        }
+    }
+}

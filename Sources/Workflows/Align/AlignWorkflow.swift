@@ -1,0 +1,181 @@
+import Alignment
+import EmbeddingIO
+import Foundation
+import LinearAlgebra
+
+/// Stage one as a use case: match two embedding tables by id, train the map, and wrap it as an
+/// ``Adapter``. `era align` and the pipeline's align stage are both this, plus their own I/O.
+public enum AlignWorkflow {
+    /// What stage one reads.
+    public struct Request: Sendable {
+        /// Query-model rows and their ids.
+        public var sources: any RowMatrix
+        public var sourceIds: [String]
+        /// Index-model rows and their ids (the same texts, in any order).
+        public var targets: any RowMatrix
+        public var targetIds: [String]
+        public var configuration: AlignmentConfiguration
+        /// Use this many common ids, drawn with the configuration's seed; nil uses all.
+        public var sample: Int?
+        public var sourceModel: String
+        public var targetModel: String
+        /// Written into the adapter beside era's own keys (e.g. the pipeline's name).
+        public var metadata: [String: String]
+
+        public init(sources: any RowMatrix, sourceIds: [String], targets: any RowMatrix, targetIds: [String],
+                    configuration: AlignmentConfiguration, sample: Int? = nil, sourceModel: String,
+                    targetModel: String, metadata: [String: String] = [:]) {
+            self.sources = sources
+            self.sourceIds = sourceIds
+            self.targets = targets
+            self.targetIds = targetIds
+            self.configuration = configuration
+            self.sample = sample
+            self.sourceModel = sourceModel
+            self.targetModel = targetModel
+            self.metadata = metadata
+        }
+    }
+
+    /// What stage one produced.
+    public struct Outcome: Sendable {
+        public var adapter: Adapter
+        public var log: TrainingLog
+        public var pairs: Int
+        public var dimensions: (source: Int, target: Int)
+    }
+
+    /// A failure of stage one in the words of its inputs; front ends name their own files and flags.
+    public enum Failure: Error, Sendable, Equatable, CustomStringConvertible {
+        /// No id of the source table appears in the target table.
+        case noCommonIds
+        /// The requested sample has no texts.
+        case emptySample
+        /// A row of one side holds NaN or infinity (`side` is "source" or "target").
+        case nonFinite(side: String, what: String)
+        /// The trainer refused its settings or data.
+        case training(AlignmentError)
+
+        public var description: String {
+            switch self {
+            case .noCommonIds: "no id appears in both tables: nothing to align"
+            case .emptySample: "the sample is empty; give a positive number of texts"
+            case .nonFinite(_, let what): "\(what) contains NaN or infinity"
+            case .training(let error): error.description
+            }
+        }
+    }
+
+    /// Matches the tables, reports the pair count, and trains.
+    /// - Parameters:
+    ///   - request: the tables and settings.
+    ///   - started: called once the pairs are known, before the warm start (which reports nothing until done).
+    ///   - progress: the trainer's events.
+    /// - Throws: ``Failure``.
+    public static func run(_ request: Request, started: (_ pairs: Int, _ p: Int, _ m: Int) -> Void = { _, _, _ in },
+                           progress: (TrainingEvent) -> Void = { _ in }) throws(Failure) -> Outcome {
+        let trainer: AlignmentTrainer
+        do { trainer = try AlignmentTrainer(configuration: request.configuration) } catch { throw .training(error) }
+        let pairs: AlignmentPairs
+        do {
+            pairs = try PairMatching.match(sourceIds: request.sourceIds, sources: request.sources,
+                                           targetIds: request.targetIds, targets: request.targets,
+                                           sample: request.sample, seed: request.configuration.seed)
+        } catch {
+            switch error {
+            case .empty(let what) where what.hasPrefix("set of ids"): throw .noCommonIds
+            case .empty: throw .emptySample
+            case .nonFinite(let what): throw .nonFinite(side: what.hasPrefix("source") ? "source" : "target", what: what)
+            default: throw .training(error)
+            }
+        }
+        started(pairs.count, pairs.sources.columns, pairs.targets.columns)
+        let result: AlignmentResult
+        do { result = try trainer.train(sources: pairs.sources, targets: pairs.targets, progress: progress) } catch {
+            throw .training(error)
+        }
+        var metadata = request.metadata
+        metadata["pairs"] = String(pairs.count)
+        let adapter = Adapter(map: result.map, sourceModel: request.sourceModel, targetModel: request.targetModel,
+                              stage: "align", configurationHash: result.log.configurationHash,
+                              version: EraVersion.current, extraMetadata: metadata)
+        return Outcome(adapter: adapter, log: result.log, pairs: pairs.count,
+                       dimensions: (pairs.sources.columns, pairs.targets.columns))
+    }
+
+    /// The held-out figures worth keeping as scalar results (metrics.json, summaries).
+    public static func values(of outcome: Outcome) -> [String: Double] {
+        var values: [String: Double] = ["pairs": Double(outcome.pairs), "selected_epoch": Double(outcome.log.selectedEpoch)]
+        if let held = outcome.log.heldOut {
+            values["heldout_mean_cosine"] = held.meanCosine
+            values["heldout_top1"] = held.top1Accuracy
+            values["heldout_top10"] = held.top10Accuracy
+            values["heldout_mrr"] = held.meanReciprocalRank
+        }
+        return values
+    }
+
+    /// One line for a person per event (nil for per-batch events).
+    public static func describe(_ event: TrainingEvent, epochs: Int) -> String? {
+        switch event {
+        case let .warmStarted(record, heldOut):
+            var line = "warm start \(record.method.rawValue)"
+            if let thin = record.thinObjective, let objective = record.objective {
+                line += String(format: ": objective %.4f (thin %.4f, %d refinement steps)", objective, thin,
+                               record.iterations ?? 0)
+            }
+            line += String(format: " in %.2f s", record.seconds)
+            if let heldOut { line += describe(heldOut) }
+            return line
+        case .batchFinished:
+            return nil
+        case let .epochFinished(record):
+            var line = String(format: "epoch %d/%d: train loss %.5f (%.2f s)", record.epoch, epochs, record.trainLoss,
+                              record.trainSeconds)
+            if let loss = record.heldOutLoss { line += String(format: "; held-out loss %.5f", loss) }
+            if let heldOut = record.heldOut { line += describe(heldOut) }
+            if record.improved { line += " *" }
+            return line
+        case let .stoppedEarly(afterEpoch, bestEpoch):
+            return "stopped after epoch \(afterEpoch): no held-out improvement since epoch \(bestEpoch)"
+        }
+    }
+
+    /// The closing line: held-out figures and the epoch kept.
+    public static func summary(_ outcome: Outcome) -> String {
+        let held = outcome.log.heldOut.map {
+            String(format: "held-out (%d pairs): cosine %.4f, top-1 %.4f, top-10 %.4f; ", $0.pairs, $0.meanCosine,
+                   $0.top1Accuracy, $0.top10Accuracy)
+        } ?? ""
+        return "\(held)epoch \(outcome.log.selectedEpoch) kept"
+    }
+
+    private static func describe(_ r: HeldOutReport) -> String {
+        String(format: "; held-out cosine %.4f, top-1 %.4f, top-10 %.4f", r.meanCosine, r.top1Accuracy, r.top10Accuracy)
+    }
+}
+
+/// The JSON log written beside an adapter by `era align`: inputs plus the trainer's log.
+public struct AlignLogFile: Codable, Sendable {
+    public var adapter: String
+    public var sourceModel: String
+    public var targetModel: String
+    public var source: String
+    public var target: String
+    public var sample: Int?
+    public var version: String
+    public var pairs: Int
+    public var training: TrainingLog
+
+    public init(adapter: String, outcome: AlignWorkflow.Outcome, source: String, target: String, sample: Int?) {
+        self.adapter = adapter
+        sourceModel = outcome.adapter.sourceModel
+        targetModel = outcome.adapter.targetModel
+        self.source = source
+        self.target = target
+        self.sample = sample
+        version = EraVersion.current
+        pairs = outcome.pairs
+        training = outcome.log
+    }
+}

@@ -1,0 +1,147 @@
+import Alignment
+import Foundation
+import LinearAlgebra
+import Retrieval
+
+/// Evaluation as a use case: exact search of every row (a baseline or a map) on the same
+/// evaluation queries, trec_eval metrics on all queries and on the unseen subset, and paired tests
+/// of every row against a reference row. `era evaluate` and the pipeline's evaluate stage both
+/// build their output from ``Outcome``.
+public enum EvaluateWorkflow {
+    /// One line of the comparison: queries searched against a corpus, optionally through a map.
+    public struct Row: Sendable {
+        public var name: String
+        public var role: MetricsRow.Role
+        public var queries: any RowMatrix
+        public var corpus: any RowMatrix
+        public var map: AffineMap<Float>?
+
+        public init(name: String, role: MetricsRow.Role, queries: any RowMatrix, corpus: any RowMatrix,
+                    map: AffineMap<Float>? = nil) {
+            self.name = name
+            self.role = role
+            self.queries = queries
+            self.corpus = corpus
+            self.map = map
+        }
+    }
+
+    /// What is measured and tested.
+    public struct Settings: Sendable {
+        /// Metric names `name@k` shown in the table (their cutoffs are searched).
+        public var metrics: [String]
+        /// The row every other row is tested against; nil: the first row.
+        public var reference: String?
+        /// Run the paired tests.
+        public var significance = true
+        /// Sign flips and bootstrap resamples of each test.
+        public var trials = 10_000
+        public var confidence = 0.95
+        public var seed: UInt64 = 0
+        /// The metric the paired tests compare (default: the first of `metrics`).
+        public var testedMetric: String?
+        /// BEIR's rule: a query whose id is a document id does not retrieve that document (off, as ``Evaluator``).
+        public var ignoreIdenticalIds = false
+
+        public init(metrics: [String], reference: String? = nil) {
+            self.metrics = metrics
+            self.reference = reference
+        }
+
+        /// The search depths the metrics need.
+        public var cutoffs: [Int] {
+            Array(Set(metrics.compactMap { $0.split(separator: "@").last.flatMap { Int($0) } })).sorted()
+        }
+    }
+
+    /// Every row's search run, the comparison table and the tests behind it.
+    public struct Outcome: Sendable {
+        public var runs: [(name: String, run: EvaluationRun)]
+        public var table: MetricsTable
+        /// `tests[row][subset]`: the paired test of `row` against the reference (absent for the reference).
+        public var tests: [String: [String: PairedComparison]]
+    }
+
+    /// Evaluates every row, then builds the table.
+    /// - Parameters:
+    ///   - labeled: the training qrels that define the unseen subset (nil: no unseen subset).
+    ///   - progress: (rows done, rows in all, what is running).
+    ///   - log: a line per row (counts, warnings, search time).
+    public static func run(_ rows: [Row], queryIds: [String], corpusIds: [String], qrels: Qrels, labeled: Qrels?,
+                           settings: Settings, progress: (Int, Int, String) -> Void = { _, _, _ in },
+                           log: (String) -> Void = { _ in }) throws -> Outcome {
+        var runs: [(name: String, run: EvaluationRun)] = []
+        for row in rows {
+            progress(runs.count, rows.count, "scoring \(row.name)")
+            let run = try Evaluator.evaluate(
+                queries: row.queries, queryIds: queryIds, corpus: row.corpus, corpusIds: corpusIds, qrels: qrels,
+                cutoffs: settings.cutoffs, ignoreIdenticalIds: settings.ignoreIdenticalIds,
+                mapQueries: row.map.map { map in { try map.applyNormalized(to: $0) } })
+            for message in run.warnings.messages { log("\(row.name): \(message)") }
+            log(String(format: "%@: %d queries, search %.2f s", row.name, run.report.count, run.timing.searchSeconds))
+            runs.append((row.name, run))
+        }
+        progress(rows.count, rows.count, "significance")
+        let reports = zip(rows, runs).map { (name: $0.name, role: $0.role, report: $1.run.report) }
+        let (table, tests) = try table(reports, qrels: qrels, labeled: labeled, settings: settings)
+        return Outcome(runs: runs, table: table, tests: tests)
+    }
+
+    /// The metrics table: means per subset, and paired tests against the reference row.
+    public static func table(_ rows: [(name: String, role: MetricsRow.Role, report: EvaluationReport)], qrels: Qrels,
+                             labeled: Qrels?, settings: Settings)
+    throws -> (MetricsTable, [String: [String: PairedComparison]]) {
+        var subsets: [(QuerySubset, (EvaluationReport) -> EvaluationReport)] = []
+        if let first = rows.first?.report {
+            subsets.append((QuerySubset(name: "all", queries: first.count,
+                                        description: "evaluation queries with at least one relevant document"), { $0 }))
+            if let labeled {
+                let unseen = first.unseen(testQrels: qrels, trainQrels: labeled)
+                subsets.append((QuerySubset(name: "unseen", queries: unseen.count,
+                                            description: "evaluation queries none of whose relevant documents any labeled query cites"),
+                                { $0.unseen(testQrels: qrels, trainQrels: labeled) }))
+            }
+        }
+        let reference = settings.reference ?? rows.first?.name
+        let referenceReport = rows.first { $0.name == reference }?.report
+        let tested = settings.testedMetric ?? settings.metrics[0]
+        var metricsRows: [MetricsRow] = []
+        var tests: [String: [String: PairedComparison]] = [:]
+        for (name, role, report) in rows {
+            var values: [String: [String: Double]] = [:]
+            var significance: [SignificanceEntry] = []
+            for (subset, restrict) in subsets {
+                let restricted = restrict(report)
+                values[subset.name] = Dictionary(uniqueKeysWithValues: settings.metrics.compactMap { metric in
+                    restricted.mean[metric].map { (metric, $0) }
+                })
+                guard settings.significance, let referenceReport, name != reference, restricted.count > 0 else { continue }
+                let comparison = try PairedSignificance.compare(
+                    restrict(referenceReport), restricted, metric: tested, trials: settings.trials,
+                    confidence: settings.confidence, seed: settings.seed)
+                tests[name, default: [:]][subset.name] = comparison
+                significance.append(SignificanceEntry(
+                    subset: subset.name, metric: tested, difference: comparison.meanDifference,
+                    pValue: comparison.pValue, lower: comparison.confidenceInterval.lowerBound,
+                    upper: comparison.confidenceInterval.upperBound, confidence: comparison.confidenceLevel))
+            }
+            metricsRows.append(MetricsRow(name: name, role: role, values: values, significance: significance))
+        }
+        let table = MetricsTable(metrics: settings.metrics, subsets: subsets.map(\.0), rows: metricsRows,
+                                 comparedTo: settings.significance ? reference : nil)
+        return (table, tests)
+    }
+
+    /// `query-id`, `row`, then one column per metric; rows in table order, queries in report order.
+    public static func perQueryTSV(_ runs: [(name: String, run: EvaluationRun)], metrics: [String]) -> String {
+        var out = "query-id\trow\t" + metrics.joined(separator: "\t") + "\n"
+        for (name, run) in runs {
+            let report = run.report
+            for (i, query) in report.queries.enumerated() {
+                let values = metrics.map { metric in report.columns[metric].map { String(format: "%.6f", $0[i]) } ?? "" }
+                out += "\(query)\t\(name)\t" + values.joined(separator: "\t") + "\n"
+            }
+        }
+        return out
+    }
+}

@@ -1,0 +1,43 @@
+import EmbeddingIO
+import Foundation
+
+/// Writing an adapter in the formats users load: era's safetensors (weight, bias, metadata) or
+/// two NumPy files. `era export`, `era align --npy` and the pipeline's export stage all write here.
+public enum ExportWorkflow {
+    public enum Format: String, Sendable, Hashable, CaseIterable, Codable {
+        /// `<base>.safetensors`: `weight` (m x p, F32), `bias` (m, F32) and string metadata.
+        case safetensors
+        /// `<base>.weight.npy` and `<base>.bias.npy`, float32.
+        case npy
+    }
+
+    /// Writes `adapter` as `format` at `base`: safetensors at `base` itself (`.safetensors` added when
+    /// it has no extension), NumPy as ``npyFiles(base:)``.
+    /// - Returns: the files written, by role (`adapter`, or `weight_npy` and `bias_npy`).
+    @discardableResult
+    public static func write(_ adapter: Adapter, format: Format, base: String) throws -> [String: URL] {
+        switch format {
+        case .safetensors:
+            let url = URL(fileURLWithPath: URL(fileURLWithPath: base).pathExtension.isEmpty ? base + ".safetensors" : base)
+            try adapter.save(to: url)
+            return ["adapter": url]
+        case .npy:
+            let files = npyFiles(base: base)
+            try Npy.write(adapter.map.weight, to: files[0])
+            try Npy.writeVector(adapter.map.bias, to: files[1])
+            return ["weight_npy": files[0], "bias_npy": files[1]]
+        }
+    }
+
+    /// `<stem>.weight.npy` and `<stem>.bias.npy` for a base path.
+    public static func npyFiles(base: String) -> [URL] {
+        let stem = stem(of: base)
+        return [URL(fileURLWithPath: stem + ".weight.npy"), URL(fileURLWithPath: stem + ".bias.npy")]
+    }
+
+    /// `a/adapter.safetensors` -> `a/adapter`; `a/adapter` stays; `a/w.npy` -> `a/w`.
+    public static func stem(of path: String) -> String {
+        let url = URL(fileURLWithPath: path)
+        return url.pathExtension.isEmpty ? path : url.deletingPathExtension().path
+    }
+}

@@ -1,0 +1,37 @@
+import Foundation
+
+/// A failure the user can act on: one line that names the file or option and the problem.
+///
+/// ArgumentParser prints it as `Error: <message>` and exits non-zero, with no stack trace.
+struct CommandError: Error, CustomStringConvertible {
+    var message: String
+    init(_ message: String) { self.message = message }
+    var description: String { message }
+}
+
+/// A progress line on stderr (stdout stays clean for tables and --json).
+func printProgress(_ line: String) {
+    FileHandle.standardError.write(Data((line + "\n").utf8))
+}
+
+/// Writes a warning line to stderr.
+func warn(_ message: String) {
+    FileHandle.standardError.write(Data("warning: \(message)\n".utf8))
+}
+
+/// Fails before any work when `url` could not be written: its directory must exist and be
+/// writable, and `url` itself must not be a directory.
+func requireWritable(_ url: URL) throws {
+    let fm = FileManager.default
+    var isDirectory: ObjCBool = false
+    if fm.fileExists(atPath: url.path, isDirectory: &isDirectory), isDirectory.boolValue {
+        throw CommandError("\(url.path): is a directory; give a file path to write")
+    }
+    let directory = url.deletingLastPathComponent().path
+    guard fm.fileExists(atPath: directory, isDirectory: &isDirectory), isDirectory.boolValue else {
+        throw CommandError("\(url.path): cannot be written: directory \(directory) does not exist")
+    }
+    guard fm.isWritableFile(atPath: directory) else {
+        throw CommandError("\(url.path): cannot be written: directory \(directory) is not writable")
+    }
+}
