@@ -86,6 +86,26 @@ struct RunDirectorySafetyTests {
         #expect(try String(contentsOf: fixture.url("project/baselines.failed.log"), encoding: .utf8) == "mine\n")
     }
 
+    @Test func aUserFileNamedLikeARunFileStopsTheRun() throws {
+        let fixture = try Self.setUp(stageName: "baselines")
+        defer { fixture.remove() }
+        try fixture.write("project/report.md", "# my notes\n")
+        let error = #expect(throws: PipelineRunError.self) { try Self.run(fixture) }
+        #expect(error?.message.contains("report.md") == true, "\(String(describing: error))")
+        #expect(try String(contentsOf: fixture.url("project/report.md"), encoding: .utf8) == "# my notes\n")
+    }
+
+    @Test func aRunDirectoryEraMadeKeepsBeingRewritten() throws {
+        let fixture = try Self.setUp(stageName: "baselines")
+        defer { fixture.remove() }
+        _ = try Self.run(fixture)
+        // A run made before the marker existed is recognised by its manifest.
+        try FileManager.default.removeItem(at: fixture.url("project/\(RunDirectory.runMarkerName)"))
+        let summary = try Self.run(fixture, force: true)
+        #expect(summary.ran == ["baselines"])
+        #expect(FileManager.default.fileExists(atPath: fixture.url("project/\(RunDirectory.runMarkerName)").path))
+    }
+
     @Test(arguments: ["config.resolved.yaml", "manifest.json", "metrics.json", "report.md", "report.html",
                       "align.failed.log", "budget-sweep-all.svg"])
     func stageNamesThatAreRunFilesAreRefusedByCheck(name: String) throws {

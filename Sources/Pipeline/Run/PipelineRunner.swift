@@ -77,6 +77,7 @@ public struct PipelineRunner: Sendable {
         let directory = try RunDirectory(url: runDirectory)
         let lock = try directory.lock()
         defer { directory.unlock(lock) }
+        try directory.claim()
         directory.removeLeftovers()
 
         let started = Self.timestamp()

@@ -54,3 +54,30 @@ extension RunDirectory {
         try? FileManager.default.removeItem(at: url)
     }
 }
+
+extension RunDirectory {
+    /// Marks a run directory as era's, so its run files may be replaced on later runs.
+    static let runMarkerName = ".era-run"
+
+    /// Makes sure era may write its run files (manifest, metrics, reports, charts) here, then marks
+    /// the directory as era's. A directory is era's when it carries the run marker or a manifest
+    /// era can read (runs made before the marker); otherwise `output:` is someone's folder, and any
+    /// file there with a run file's name is the user's and stops the run.
+    func claim() throws {
+        let marker = file(Self.runMarkerName)
+        if Self.isRegularFile(marker) { return }
+        let manifest = file(Self.manifestName)
+        let isEras = Self.isRegularFile(manifest)
+            && (try? JSONDecoder().decode(RunManifest.self, from: Data(contentsOf: manifest))) != nil
+        if !isEras {
+            let names = (try? FileManager.default.contentsOfDirectory(atPath: url.path)) ?? []
+            let clashing = names.filter { RunFileNames.collision(forStage: $0) != nil && !$0.hasSuffix(".failed.log") }
+            if !clashing.isEmpty {
+                throw PipelineRunError("\(url.path) holds \(clashing.sorted().joined(separator: ", ")), which era did not "
+                    + "write (the folder has no \(Self.runMarkerName) marker) and would replace with its run files; "
+                    + "set `output:` to a new or empty folder, or move those files away")
+            }
+        }
+        try write(Data("era run directory\n".utf8), to: Self.runMarkerName)
+    }
+}
