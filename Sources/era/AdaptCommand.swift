@@ -36,6 +36,8 @@ struct AdaptCommand: ParsableCommand {
     @Option(help: "Seed of the budget draw, the dev split, the batches and the negatives.") var seed: UInt64 = 0
     @Flag(help: "Print a JSON summary on stdout.") var json = false
     @Flag(help: "No progress on stderr.") var quiet = false
+    @Flag(help: "Replace an existing output era did not write, or a read-only one (never an input or a special file).")
+    var force = false
 
     func run() throws {
         var settings = try training.settings()
@@ -43,6 +45,7 @@ struct AdaptCommand: ParsableCommand {
         settings.seed = seed
         let outURL = URL(fileURLWithPath: out)
         try requireWritable(outURL)
+        try OutputGuard(inputs: inputs.guardInputs, outputs: [.init("--out", out, .eraAdapter)], force: force).check()
         let loaded = try inputs.load()
         let result: AdaptResult
         do {

@@ -73,6 +73,8 @@ struct AlignCommand: ParsableCommand {
     @Flag(help: "Batches in file order (no shuffling).") var noShuffle = false
     @Flag(help: "Also write W as <out stem>.weight.npy and b as <out stem>.bias.npy.") var npy = false
     @Flag(help: "No progress on stderr.") var quiet = false
+    @Flag(help: "Replace an existing output era did not write, or a read-only one (never an input or a special file).")
+    var force = false
 
     var alignmentConfiguration: AlignmentConfiguration {
         var c = AlignmentConfiguration()
@@ -105,6 +107,10 @@ struct AlignCommand: ParsableCommand {
         let logURL = URL(fileURLWithPath: log ?? Self.logPath(for: out))
         let npyURLs = npy ? Self.npyPaths(for: out) : []
         for url in [outURL, logURL] + npyURLs { try Self.requireWritable(url) }
+        try OutputGuard(inputs: [.init("--source", source), .init("--source-ids", sourceIds), .init("--target", target),
+                                 .init("--target-ids", targetIds)],
+                        outputs: [.init("--out", out, .eraAdapter), .init("--log", logURL.path, .eraJSON)]
+                            + npyURLs.map { .init("--npy", $0.path, .unmarked) }, force: force).check()
 
         let pairs = try loadPairs()
         progress("\(pairs.count) pairs (ids common to both tables\(sample.map { ", sampled \($0)" } ?? "")), "
@@ -236,6 +242,8 @@ struct AlignCommand: ParsableCommand {
 
 /// The JSON log written beside the adapter: inputs plus the trainer's log.
 struct AlignLogFile: Codable {
+    /// Marks the log as era's, so a later run may replace it without --force.
+    var format: String? = "era-align-log"
     var adapter: String
     var sourceModel: String
     var targetModel: String

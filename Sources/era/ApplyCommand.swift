@@ -1,4 +1,5 @@
 import Alignment
+import EmbeddingIO
 import ArgumentParser
 import Foundation
 
@@ -24,8 +25,12 @@ struct ApplyCommand: ParsableCommand {
     var output: String
     @Flag(help: "Print nothing but errors.")
     var quiet = false
+    @Flag(help: "Replace an existing output era did not write, or a read-only one (never an input or a special file).")
+    var force = false
 
     func run() throws {
+        try OutputGuard(inputs: [.init("--adapter", adapter), .init("--in", input)],
+                        outputs: [.init("--out", output, .unmarked)], force: force).check()
         let loaded = try Adapter.load(URL(fileURLWithPath: adapter))
         var lastReported = 0
         try loaded.apply(inputFile: URL(fileURLWithPath: input), outputFile: URL(fileURLWithPath: output)) { done, total in

@@ -1,4 +1,5 @@
 import Alignment
+import EmbeddingIO
 import ArgumentParser
 import Foundation
 
@@ -29,15 +30,20 @@ struct ExportCommand: ParsableCommand {
     var out: String
     @Option(help: "safetensors or npy.")
     var format: Format = .safetensors
+    @Flag(help: "Replace an existing output era did not write, or a read-only one (never an input or a special file).")
+    var force = false
 
     func run() throws {
+        let prefix = out.hasSuffix(".npy") ? String(out.dropLast(4)) : out
+        let outputs: [OutputGuard.Output] = format == .safetensors ? [.init("--out", out, .eraAdapter)]
+            : [.init("--out", prefix + ".weight.npy", .unmarked), .init("--out", prefix + ".bias.npy", .unmarked)]
+        try OutputGuard(inputs: [.init("--adapter", adapter)], outputs: outputs, force: force).check()
         let loaded = try Adapter.load(URL(fileURLWithPath: adapter))
         switch format {
         case .safetensors:
             try loaded.save(to: URL(fileURLWithPath: out))
             print("wrote \(out)")
         case .npy:
-            let prefix = out.hasSuffix(".npy") ? String(out.dropLast(4)) : out
             try loaded.exportNumPy(weight: URL(fileURLWithPath: prefix + ".weight.npy"),
                                    bias: URL(fileURLWithPath: prefix + ".bias.npy"))
             print("wrote \(prefix).weight.npy and \(prefix).bias.npy")
