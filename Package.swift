@@ -45,7 +45,7 @@ let package = Package(
         .target(name: "_TestSupport", dependencies: ["LinearAlgebra", "EmbeddingIO"], path: "Tests/_TestSupport"),
         .testTarget(name: "LinearAlgebraTests", dependencies: ["LinearAlgebra", "_TestSupport"]),
         .testTarget(
-            name: "EmbeddingIOTests", dependencies: ["EmbeddingIO", "_TestSupport"],
+            name: "EmbeddingIOTests", dependencies: ["EmbeddingIO", "Retrieval", "_TestSupport"],
             resources: [.copy("Fixtures")]
         ),
         .testTarget(name: "RetrievalTests", dependencies: ["Retrieval", "_TestSupport"]),

@@ -42,6 +42,9 @@ public struct EmbeddingIOError: Error, CustomStringConvertible, Sendable, Equata
         case countMismatch
         /// A value the writer cannot store (id with a newline, header too large for v1, ...).
         case invalidValue
+        /// An output path that would destroy an input, another output, a special file or a file
+        /// era did not write (see ``OutputGuard``).
+        case unsafeOutput
     }
 
     public var kind: Kind

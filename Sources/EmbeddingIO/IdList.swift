@@ -6,8 +6,12 @@ public enum IdList {
     ///
     /// Rules: UTF-8 (a leading byte-order mark is skipped); a trailing `\r` on each line is
     /// dropped (Windows line ends); one final newline is allowed (a single trailing empty
-    /// line is ignored). Any other empty (or whitespace-only) line and any repeated id is an
-    /// error, because ids must map one-to-one onto matrix rows. An empty file has no ids.
+    /// line is ignored). Spaces and tabs around an id are dropped, as around qrels fields, so
+    /// `"d1 "` matches the judgments of `d1`. Any other empty (or whitespace-only) line and any
+    /// repeated id is an error, because ids must map one-to-one onto matrix rows. Swift compares
+    /// text by canonical equivalence, so two ids that differ only in Unicode normalization
+    /// (precomposed "é" and "e" + combining accent) would be one id to every later lookup: they
+    /// are refused with a message saying so. An empty file has no ids.
     /// - Throws: ``EmbeddingIOError`` naming `url` and the 1-based line.
     /// - Complexity: O(file size).
     public static func read(_ url: URL) throws -> [String] {
@@ -23,8 +27,17 @@ public enum IdList {
                 throw EmbeddingIOError(.badLine, path: path, line: lineNumber,
                                        "empty line among the ids (each line must hold one id; only one final newline is allowed)")
             }
-            let id = line
+            let id = line.trimmingCharacters(in: .whitespaces)
             if let previous = firstLine.updateValue(lineNumber, forKey: id) {
+                let earlier = ids[previous - 1]
+                guard earlier.unicodeScalars.elementsEqual(id.unicodeScalars) else {
+                    throw EmbeddingIOError(.duplicate, path: path, line: lineNumber,
+                                           "id \(id.unicodeScalars.map { "U+" + String($0.value, radix: 16, uppercase: true) }) "
+                                           + "is canonically equivalent to the id on line \(previous) "
+                                           + "(\(earlier.unicodeScalars.map { "U+" + String($0.value, radix: 16, uppercase: true) })): "
+                                           + "the same text in another Unicode normalization, so era cannot tell them apart; "
+                                           + "normalize the ids (e.g. to NFC) in this file and in the qrels")
+                }
                 throw EmbeddingIOError(.duplicate, path: path, line: lineNumber,
                                        "id '\(id)' already appeared on line \(previous); ids must be unique")
             }

@@ -12,6 +12,18 @@ struct NpyHeaderDict: Equatable {
         case integer(String)  // digits kept as text so huge values report cleanly
         case sequence([Value])
         case dict([(String, Value)])
+
+        /// The value as Python would print it, for messages (never the Swift case name).
+        var literal: String {
+            switch self {
+            case .string(let s): "'\(s)'"
+            case .bool(let b): b ? "True" : "False"
+            case .none: "None"
+            case .integer(let digits): digits
+            case .sequence(let items): "(" + items.map(\.literal).joined(separator: ", ") + (items.count == 1 ? ",)" : ")")
+            case .dict(let pairs): "{" + pairs.map { "'\($0.0)': \($0.1.literal)" }.joined(separator: ", ") + "}"
+            }
+        }
     }
 
     /// Parses `{'descr': '<f4', 'fortran_order': False, 'shape': (3, 4), }` (any key order,
@@ -41,7 +53,7 @@ struct NpyHeaderDict: Equatable {
         var shape: [Int] = []
         for dim in dims {
             guard case .integer(let digits) = dim else {
-                throw EmbeddingIOError(.malformedHeader, path: path, field: "shape", "must be a tuple of integers, found \(dim)")
+                throw EmbeddingIOError(.malformedHeader, path: path, field: "shape", "must be a tuple of integers, found \(dim.literal) in \(Value.sequence(dims).literal)")
             }
             guard let n = Int(digits) else {
                 throw EmbeddingIOError(.badShape, path: path, field: "shape", "dimension \(digits) is out of range")

@@ -23,7 +23,20 @@ final class ReadableFile {
 
     init(_ url: URL) throws {
         path = url.path
-        let fd = open(path, O_RDONLY | O_CLOEXEC)
+        let (fd, info) = try Self.openNonBlocking(path)
+        guard (info.st_mode & S_IFMT) == S_IFREG else {
+            close(fd)
+            throw EmbeddingIOError(.io, path: path, "is \(FilePath.describe(info.st_mode & S_IFMT)), not a regular file: "
+                                   + "this input is read at offsets or memory-mapped; save it to a file and pass that")
+        }
+        descriptor = fd
+        size = Int(info.st_size)
+    }
+
+    /// Opens `path` for reading without blocking: a FIFO with no writer would otherwise block in
+    /// open(2) forever. The descriptor is switched back to blocking reads before it is returned.
+    static func openNonBlocking(_ path: String) throws -> (Int32, stat) {
+        let fd = open(path, O_RDONLY | O_CLOEXEC | O_NONBLOCK)
         guard fd >= 0 else { throw EmbeddingIOError.posix("open for reading", path: path, errno: errno) }
         var info = stat()
         guard fstat(fd, &info) == 0 else {
@@ -31,12 +44,33 @@ final class ReadableFile {
             close(fd)
             throw EmbeddingIOError.posix("stat", path: path, errno: code)
         }
-        guard (info.st_mode & S_IFMT) == S_IFREG else {
+        _ = fcntl(fd, F_SETFL, fcntl(fd, F_GETFL) & ~O_NONBLOCK)
+        return (fd, info)
+    }
+
+    /// The whole content of a text input: a regular file, or a pipe such as bash's `<(...)`
+    /// (read to its end; a FIFO nobody writes to reads as empty rather than hanging). Directories
+    /// and devices are refused.
+    static func readText(_ url: URL) throws -> Data {
+        let path = url.path
+        let (fd, info) = try openNonBlocking(path)
+        let type = info.st_mode & S_IFMT
+        guard type == S_IFIFO else {
             close(fd)
-            throw EmbeddingIOError(.io, path: path, "is not a regular file (a directory or device?)")
+            return try ReadableFile(url).readAll()
         }
-        descriptor = fd
-        size = Int(info.st_size)
+        defer { close(fd) }
+        var data = Data()
+        var chunk = [UInt8](repeating: 0, count: 65_536)
+        while true {
+            let n = chunk.withUnsafeMutableBytes { systemRead(fd, $0.baseAddress, $0.count) }
+            if n < 0 {
+                if errno == EINTR { continue }
+                throw EmbeddingIOError.posix("read", path: path, errno: errno)
+            }
+            if n == 0 { return data }
+            data.append(contentsOf: chunk[0..<n])
+        }
     }
 
     deinit { close(descriptor) }
@@ -73,4 +107,16 @@ final class ReadableFile {
         if size > 0 { try data.withUnsafeMutableBytes { try read(into: $0, at: 0, what: "the file") } }
         return data
     }
+}
+
+/// `read(2)`, renamed so it does not clash with `ReadableFile.read(into:at:what:)`.
+@inline(__always)
+private func systemRead(_ fd: Int32, _ buffer: UnsafeMutableRawPointer?, _ count: Int) -> Int {
+    #if canImport(Glibc)
+    return Glibc.read(fd, buffer, count)
+    #elseif canImport(Musl)
+    return Musl.read(fd, buffer, count)
+    #else
+    return Darwin.read(fd, buffer, count)
+    #endif
 }

@@ -32,6 +32,11 @@ public enum Safetensors {
         guard headerBytes.first == UInt8(ascii: "{") else {
             throw EmbeddingIOError(.malformedHeader, path: path, "header does not start with '{': not a safetensors file")
         }
+        if let key = duplicateKey(in: [UInt8](headerBytes)) {
+            throw EmbeddingIOError(.malformedHeader, path: path, field: key,
+                                   "appears twice in one object of the header; readers disagree on which one counts "
+                                   + "(Python's safetensors takes the last), so era refuses the file: write it again without the duplicate")
+        }
         let entries: [String: HeaderEntry]
         do {
             entries = try JSONDecoder().decode([String: HeaderEntry].self, from: headerBytes)

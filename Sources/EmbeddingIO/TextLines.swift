@@ -9,7 +9,7 @@ public enum TextLines {
     /// Splits on Unicode scalars, not `Character`s: Swift treats `"\r\n"` as one `Character`,
     /// so a `Character` split on `"\n"` would miss Windows line ends.
     public static func read(_ url: URL) throws -> [String] {
-        let data = try ReadableFile(url).readAll()
+        let data = try ReadableFile.readText(url)
         guard var text = String(data: data, encoding: .utf8) else {
             throw EmbeddingIOError(.badLine, path: url.path, "is not valid UTF-8 text")
         }

@@ -22,6 +22,12 @@ struct AdaptInputOptions: ParsableArguments {
         var stageOne: Adapter
     }
 
+    /// The files read, by flag, for the output guard.
+    var guardInputs: [OutputGuard.Input] {
+        [.init("--adapter", adapter), .init("--queries", queries), .init("--query-ids", queryIds),
+         .init("--corpus", corpus), .init("--corpus-ids", corpusIds), .init("--qrels", qrels)]
+    }
+
     /// Reads and cross-checks every file through `files`; each problem names its file.
     func load(_ files: InputFiles) throws -> Loaded {
         let stageOne = try Adapter.load(URL(fileURLWithPath: adapter))

@@ -36,6 +36,7 @@ struct AdaptCommand: ParsableCommand {
     @Option(help: "Seed of the budget draw, the dev split, the batches and the negatives.") var seed: UInt64 = 0
     @Flag(help: "Print a JSON summary on stdout.") var json = false
     @Flag(help: "No progress on stderr.") var quiet = false
+    @OptionGroup var overwrite: OverwriteOptions
 
     func run() throws {
         var settings = try training.settings()
@@ -43,6 +44,7 @@ struct AdaptCommand: ParsableCommand {
         settings.seed = seed
         let outURL = URL(fileURLWithPath: out)
         try requireWritable(outURL)
+        try OutputGuard(inputs: inputs.guardInputs, outputs: [.init("--out", out, .eraAdapter)], force: overwrite.force).check()
         let loaded = try inputs.load(InputFiles())
         let outcome: AdaptWorkflow.Outcome
         do {

@@ -41,12 +41,18 @@ struct AlignCommand: ParsableCommand {
     @OptionGroup var training: AlignTrainingOptions
     @Flag(help: "Also write W as <out stem>.weight.npy and b as <out stem>.bias.npy.") var npy = false
     @Flag(help: "No progress on stderr.") var quiet = false
+    @OptionGroup var overwrite: OverwriteOptions
 
     func run() throws {
         let config = training.configuration(seed: seed)
         let outURL = URL(fileURLWithPath: out)
         let logURL = URL(fileURLWithPath: log ?? ExportWorkflow.stem(of: out) + ".log.json")
-        for url in [outURL, logURL] + (npy ? ExportWorkflow.npyFiles(base: out) : []) { try requireWritable(url) }
+        let npyURLs = npy ? ExportWorkflow.npyFiles(base: out) : []
+        for url in [outURL, logURL] + npyURLs { try requireWritable(url) }
+        try OutputGuard(inputs: [.init("--source", source), .init("--source-ids", sourceIds), .init("--target", target),
+                                 .init("--target-ids", targetIds)],
+                        outputs: [.init("--out", out, .eraAdapter), .init("--log", logURL.path, .eraJSON)]
+                            + npyURLs.map { .init("--npy", $0.path, .unmarked) }, force: overwrite.force).check()
         let files = InputFiles()
         let request = AlignWorkflow.Request(
             sources: try files.embeddings(source), sourceIds: try files.ids(sourceIds, rowsOf: source),

@@ -1,5 +1,6 @@
 import Workflows
 import Alignment
+import EmbeddingIO
 import ArgumentParser
 import Foundation
 
@@ -25,8 +26,11 @@ struct ApplyCommand: ParsableCommand {
     var output: String
     @Flag(help: "Print nothing but errors.")
     var quiet = false
+    @OptionGroup var overwrite: OverwriteOptions
 
     func run() throws {
+        try OutputGuard(inputs: [.init("--adapter", adapter), .init("--in", input)],
+                        outputs: [.init("--out", output, .unmarked)], force: overwrite.force).check()
         let loaded = try Adapter.load(URL(fileURLWithPath: adapter))
         var lastReported = 0
         try loaded.apply(inputFile: URL(fileURLWithPath: input), outputFile: URL(fileURLWithPath: output)) { done, total in

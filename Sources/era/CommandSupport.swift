@@ -1,3 +1,4 @@
+import ArgumentParser
 import Foundation
 
 /// A failure the user can act on: one line that names the file or option and the problem.
@@ -34,4 +35,10 @@ func requireWritable(_ url: URL) throws {
     guard fm.isWritableFile(atPath: directory) else {
         throw CommandError("\(url.path): cannot be written: directory \(directory) is not writable")
     }
+}
+
+/// `--force`, shared by every command that writes files.
+struct OverwriteOptions: ParsableArguments {
+    @Flag(help: "Replace an existing output era did not write, or a read-only one (never an input or a special file).")
+    var force = false
 }

@@ -1,6 +1,7 @@
 import Workflows
 import Alignment
 import ArgumentParser
+import EmbeddingIO
 import Foundation
 
 struct ExportCommand: ParsableCommand {
@@ -26,7 +27,12 @@ struct ExportCommand: ParsableCommand {
     @Option(help: "safetensors or npy.")
     var format: ExportWorkflow.Format = .safetensors
 
+    @OptionGroup var overwrite: OverwriteOptions
+
     func run() throws {
+        let outputs: [OutputGuard.Output] = format == .safetensors ? [.init("--out", out, .eraAdapter)]
+            : ExportWorkflow.npyFiles(base: out).map { .init("--out", $0.path, .unmarked) }
+        try OutputGuard(inputs: [.init("--adapter", adapter)], outputs: outputs, force: overwrite.force).check()
         let files = try ExportWorkflow.write(try Adapter.load(URL(fileURLWithPath: adapter)), format: format, base: out)
         print("wrote " + files.values.map(\.path).sorted().joined(separator: " and "))
     }

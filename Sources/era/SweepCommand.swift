@@ -41,6 +41,7 @@ struct SweepCommand: ParsableCommand {
     @Option(help: "Sign flips and bootstrap resamples of the paired tests.") var trials: Int = 10_000
     @OptionGroup var training: AdaptTrainingOptions
     @Flag(help: "No progress on stderr.") var quiet = false
+    @OptionGroup var overwrite: OverwriteOptions
 
     func run() throws {
         let budgetList = try Self.parseBudgets(budgets)
@@ -48,6 +49,11 @@ struct SweepCommand: ParsableCommand {
         guard trials > 0 else { throw CommandError("--trials: must be > 0, got \(trials)") }
         let configurations = try training.configurations()
         let directory = URL(fileURLWithPath: outDir)
+        try OutputGuard(inputs: inputs.guardInputs + [.init("--eval-qrels", evalQrels)]
+                            + [("--baseline-queries", baselineQueries), ("--baseline-query-ids", baselineQueryIds)]
+                                .compactMap { flag, path in path.map { .init(flag, $0) } },
+                        outputs: ["sweep.md", "sweep.json", "sweep.svg"].map {
+                            .init("--out-dir", directory.appendingPathComponent($0).path, .unmarked) }, force: overwrite.force).check()
         try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
         let files = InputFiles()
         let loaded = try inputs.load(files)

@@ -61,7 +61,7 @@ import _TestSupport
         let afterKill = Self.listing(killed)
         let topLevel = Set(afterKill.filter { !$0.contains("/") })
         let kept = topLevel.filter { !Self.isLeftover($0) }
-        #expect(kept == [".lock", "config.resolved.yaml", "manifest.json", "align"],
+        #expect(kept == [".lock", ".era-run", "config.resolved.yaml", "manifest.json", "align"],
                 "unexpected entries after the kill: \(afterKill)")
         #expect(!afterKill.contains { $0.hasPrefix("align/") && Self.isLeftover(($0 as NSString).lastPathComponent) },
                 "temporary files inside the completed align folder: \(afterKill)")

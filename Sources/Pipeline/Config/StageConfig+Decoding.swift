@@ -42,6 +42,8 @@ struct StageDecoder {
             if let nameNode, !Self.isValidFolderName(name) {
                 log.add(nameNode.location, "\(path).name",
                         "expected a name of letters, digits, '-', '_' or '.' (it names the stage's folder), got \"\(name)\"")
+            } else if let nameNode, let collision = RunFileNames.collision(forStage: name) {
+                log.add(nameNode.location, "\(path).name", collision)
             }
             if let previous = seen[name] {
                 log.add(nameNode?.location ?? element.location, "\(path).name",

@@ -78,6 +78,7 @@ public struct PipelineRunner: Sendable {
         let directory = try RunDirectory(url: runDirectory)
         let lock = try directory.lock()
         defer { directory.unlock(lock) }
+        try directory.claim()
         directory.removeLeftovers()
 
         let started = Self.timestamp()
@@ -183,6 +184,7 @@ public struct PipelineRunner: Sendable {
         guard let runner = registry[stage.kind] else {
             throw PipelineRunError("no runner for \(stage.kind.rawValue) stages")
         }
+        try directory.checkReplaceable(stage.name)
         let staging = try directory.makeStaging(for: stage.name)
         let logFile = try StageLogFile(url: staging.appendingPathComponent(RunDirectory.logName))
         logFile.append("stage \(stage.name) (\(stage.kind.rawValue)), fingerprint \(fingerprint), era \(eraVersion)")
@@ -210,8 +212,8 @@ public struct PipelineRunner: Sendable {
             logFile.append("failed: \(error)")
             logFile.close()
             // Keep the log beside the run (atomically: a rename), drop the half-made artifacts.
-            let failedLog = directory.file("\(stage.name).failed.log")
-            try? FileManager.default.removeItem(at: failedLog)
+            let failedLog = directory.failedLog(stage.name)
+            directory.removeFailedLog(stage.name)
             try? FileManager.default.moveItem(at: staging.appendingPathComponent(RunDirectory.logName), to: failedLog)
             try? FileManager.default.removeItem(at: staging)
             throw PipelineRunError("stage \(stage.name) (\(stage.kind.rawValue)) failed: \(error) (log: \(failedLog.path))")
@@ -219,7 +221,7 @@ public struct PipelineRunner: Sendable {
         logFile.append("done")
         logFile.close()
         try directory.commit(staging: staging, as: stage.name)
-        try? FileManager.default.removeItem(at: directory.file("\(stage.name).failed.log"))
+        directory.removeFailedLog(stage.name)
         return CompletedStage(name: stage.name, kind: stage.kind, directory: directory.stageFolder(stage.name),
                               output: output, fingerprint: fingerprint)
     }

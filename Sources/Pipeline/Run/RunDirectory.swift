@@ -22,6 +22,9 @@ struct RunDirectory {
     static let manifestName = "manifest.json"
     static let stageRecordName = "stage.json"
     static let logName = "log.txt"
+    /// Written into every stage folder era makes: the proof, checked before era moves a folder
+    /// aside, that it is era's to replace (`output:` may be a folder holding the user's own files).
+    static let stageMarkerName = ".era-stage"
 
     init(url: URL) throws {
         self.url = url
@@ -71,10 +74,11 @@ struct RunDirectory {
         name.hasPrefix(".staging-") || name.hasPrefix(".replaced-") || (name.hasPrefix(".") && name.contains(".tmp-"))
     }
 
-    /// A fresh, empty staging folder for one attempt at a stage.
+    /// A fresh staging folder for one attempt at a stage, holding only the stage marker.
     func makeStaging(for stage: String) throws -> URL {
         let staging = file(".staging-\(stage)-\(UUID().uuidString.prefix(8))")
         try FileManager.default.createDirectory(at: staging, withIntermediateDirectories: false)
+        try Data("era stage folder \(stage)\n".utf8).write(to: staging.appendingPathComponent(Self.stageMarkerName))
         return staging
     }
 
@@ -85,6 +89,7 @@ struct RunDirectory {
         let target = stageFolder(stage)
         let fileManager = FileManager.default
         var replaced: URL?
+        try checkReplaceable(stage)
         if fileManager.fileExists(atPath: target.path) {
             let aside = file(".replaced-\(stage)-\(UUID().uuidString.prefix(8))")
             try move(target, aside)

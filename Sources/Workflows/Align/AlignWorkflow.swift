@@ -157,6 +157,8 @@ public enum AlignWorkflow {
 
 /// The JSON log written beside an adapter by `era align`: inputs plus the trainer's log.
 public struct AlignLogFile: Codable, Sendable {
+    /// Marks the log as era's, so a later run may replace it without --force.
+    public var format: String? = "era-align-log"
     public var adapter: String
     public var sourceModel: String
     public var targetModel: String

@@ -1,0 +1,126 @@
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Musl)
+import Musl
+#elseif canImport(Darwin)
+import Darwin
+#endif
+import Foundation
+
+/// The one check a command makes before it writes anything: no output may destroy an input, another
+/// output, a special file, or a file era did not write.
+///
+/// Writes are atomic renames (``AtomicFile``), and a rename replaces whatever the name pointed at:
+/// the `--target` index, `/dev/null`, a FIFO, a read-only file. So each output path must be
+///
+/// - none of the inputs (compared as resolved real paths, and as (device, inode) when it exists,
+///   which also catches hard links and other spellings);
+/// - distinct from every other output;
+/// - absent, or a regular file (never a device, FIFO, socket, directory or symbolic link, even
+///   with `force`);
+/// - absent, or provably era's (``Ownership``) and writable, unless `force` is set.
+public struct OutputGuard: Sendable, Hashable {
+    /// How era recognises a file it wrote at an output path.
+    public enum Ownership: Sendable, Hashable {
+        /// A safetensors file whose `__metadata__` has `format = era-adapter`.
+        case eraAdapter
+        /// A JSON object whose top-level `format` string starts with `era-`.
+        case eraJSON
+        /// A format that cannot carry a marker (`.npy`, Markdown, SVG): an existing file needs force.
+        case unmarked
+    }
+
+    /// A path the command reads, by the flag that named it.
+    public struct Input: Sendable, Hashable {
+        public var flag: String
+        public var path: String
+
+        public init(_ flag: String, _ path: String) {
+            self.flag = flag
+            self.path = path
+        }
+    }
+
+    /// A path the command writes, by the flag that named it (or from which it was derived).
+    public struct Output: Sendable, Hashable {
+        public var flag: String
+        public var path: String
+        public var ownership: Ownership
+
+        public init(_ flag: String, _ path: String, _ ownership: Ownership) {
+            self.flag = flag
+            self.path = path
+            self.ownership = ownership
+        }
+    }
+
+    public var inputs: [Input]
+    public var outputs: [Output]
+    /// Replace existing regular files era cannot prove it wrote, and read-only ones (`--force`).
+    public var force: Bool
+
+    public init(inputs: [Input], outputs: [Output], force: Bool) {
+        self.inputs = inputs
+        self.outputs = outputs
+        self.force = force
+    }
+
+    /// - Throws: ``EmbeddingIOError`` (kind `.unsafeOutput`) naming the flag, the path and what to do.
+    public func check() throws {
+        let resolvedInputs = inputs.map { (input: $0, resolved: FilePath.resolved($0.path), identity: FilePath.identity($0.path)) }
+        var seen: [(output: Output, resolved: String, identity: FilePath.Identity?)] = []
+        for output in outputs {
+            let resolved = FilePath.resolved(output.path)
+            let identity = FilePath.identity(output.path, followLinks: false)
+            if let clash = resolvedInputs.first(where: { $0.resolved == resolved || (identity != nil && $0.identity == identity) }) {
+                throw refusal(output, "is the same file as \(clash.input.flag) \(clash.input.path), which this command "
+                              + "reads; writing it would destroy that input: give \(output.flag) another path")
+            }
+            if let clash = seen.first(where: { $0.resolved == resolved || (identity != nil && $0.identity == identity) }) {
+                throw refusal(output, "is also the path of \(clash.output.flag) (\(clash.output.path)); one would overwrite "
+                              + "the other: give the two different paths")
+            }
+            seen.append((output, resolved, identity))
+            try checkExisting(output)
+        }
+    }
+
+    private func checkExisting(_ output: Output) throws {
+        var info = stat()
+        guard lstat(output.path, &info) == 0 else {
+            if errno == ENOENT { return }
+            if errno == ENOTDIR {
+                throw refusal(output, "cannot be written: part of its folder path is a file, not a folder; "
+                              + "give \(output.flag) a path inside a folder")
+            }
+            throw EmbeddingIOError.posix("inspect the output \(output.flag)", path: output.path, errno: errno)
+        }
+        let type = info.st_mode & S_IFMT
+        guard type == S_IFREG else {
+            throw refusal(output, "exists and is \(FilePath.describe(type)); era only replaces regular files, and never "
+                          + "this one, even with --force: give \(output.flag) the path of a new or regular file")
+        }
+        if force { return }
+        guard FilePath.isEras(output.path, output.ownership) else {
+            throw refusal(output, "exists and era cannot tell that it wrote it (\(output.ownership.describe)); "
+                          + "pass --force to replace it, or give \(output.flag) a new path")
+        }
+        if info.st_mode & 0o222 == 0 {
+            throw refusal(output, "exists and is read-only; pass --force to replace it, or give \(output.flag) a new path")
+        }
+    }
+
+    private func refusal(_ output: Output, _ message: String) -> EmbeddingIOError {
+        EmbeddingIOError(.unsafeOutput, path: output.path, "\(output.flag) \(message)")
+    }
+}
+
+extension OutputGuard.Ownership {
+    var describe: String {
+        switch self {
+        case .eraAdapter: "not an era adapter: no format = era-adapter in its metadata"
+        case .eraJSON: "no \"format\": \"era-...\" field"
+        case .unmarked: "this format carries no mark of era's"
+        }
+    }
+}
