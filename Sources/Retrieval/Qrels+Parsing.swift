@@ -25,6 +25,12 @@ extension Qrels {
     }
 
     /// Reads a qrels file in a given format (`nil`: detect it, as ``read(_:)``).
+    /// - Parameters:
+    ///   - url: the qrels file (UTF-8; blank lines are skipped).
+    ///   - format: the layout to parse; with ``Format/beirTSV`` the header line is still required.
+    ///     `nil` detects it from the first non-empty line.
+    /// - Returns: the judgments; empty for a file without any non-blank line.
+    /// - Throws: ``EmbeddingIOError`` naming `url`, the 1-based line and the field, as ``read(_:)``.
     public static func read(_ url: URL, format: Format?) throws -> Qrels {
         let path = url.path
         let lines = try TextLines.read(url)
