@@ -5,17 +5,12 @@ import LinearAlgebra
 
 /// Figures of one synthetic exact-search run (the counterpart of `peer.py search-synthetic`).
 public struct SearchBenchmarkResult: Sendable, Hashable, Codable {
-    /// Corpus rows.
     public var docs: Int
-    /// Query rows.
     public var queries: Int
-    /// Vector length.
     public var dim: Int
-    /// Results per query.
     public var k: Int
     /// Wall time of the search only (gemm blocks + top-k), after one warm-up gemm.
     public var searchSeconds: Double
-    /// `queries / searchSeconds`.
     public var queriesPerSecond: Double
     /// `2 * docs * queries * dim / searchSeconds / 1e9`.
     public var gflops: Double
@@ -37,16 +32,7 @@ public enum SearchBenchmark {
     ///
     /// With `mappedFile`, the corpus is written chunk by chunk to that path as a float32 `.npy`,
     /// memory-mapped and scanned from the map (never held whole in an Array), and the file is
-    /// removed afterwards. Otherwise the corpus is an in-memory `Matrix`.
-    /// - Parameters:
-    ///   - docs: corpus rows (> 0).
-    ///   - queries: query rows (> 0).
-    ///   - dim: vector length (> 0).
-    ///   - k: results per query (> 0).
-    ///   - seed: fixes the generated vectors.
-    ///   - mappedFile: where to write the corpus to scan it memory-mapped; nil keeps it in memory.
-    ///     An existing file there is overwritten; the file is removed after the search.
-    ///   - search: the search and its block sizes.
+    /// removed afterwards. Otherwise the corpus is an in-memory ``Matrix``.
     /// - Throws: ``RetrievalError`` for non-positive sizes; file errors for `mappedFile`.
     public static func run(docs: Int, queries: Int, dim: Int, k: Int, seed: UInt64 = 0,
                            mappedFile: URL? = nil, search: ExactSearch = ExactSearch()) throws -> SearchBenchmarkResult {
