@@ -96,6 +96,10 @@ public struct DenseMatrix<Scalar: BLASScalar>: Sendable, Hashable {
 
     /// The rows `indices` (in that order) of the row-major `source` with `columns` columns:
     /// era's one row gather, behind every `gatherRows`.
+    /// - Parameters:
+    ///   - indices: rows of `source` to copy, in the order wanted (repeats allowed).
+    ///   - source: row-major elements, `source.count / columns` whole rows.
+    ///   - columns: the row length of `source` and of the result.
     /// - Precondition: every index is a row of `source`.
     /// - Complexity: O(`indices.count * columns`).
     public init<C: Collection>(gathering indices: C, from source: UnsafeBufferPointer<Scalar>, columns: Int)

@@ -119,6 +119,12 @@ public struct ExactSearch: Sendable {
 
 extension ExactSearch {
     /// One small gemm so the BLAS thread start-up is not billed to the timed search.
+    ///
+    /// Scores at most the first 256 queries against the first 256 corpus rows and discards the
+    /// result; does nothing when either side is empty or the vector lengths differ.
+    /// - Parameters:
+    ///   - queries: the queries about to be searched.
+    ///   - corpus: the corpus about to be searched.
     public static func warmUp(_ queries: some RowMatrix, _ corpus: some RowMatrix) {
         let m = min(256, queries.rows), n = min(256, corpus.rows), d = corpus.columns
         guard m > 0, n > 0, d > 0, queries.columns == d else { return }
