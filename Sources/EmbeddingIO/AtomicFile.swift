@@ -15,6 +15,10 @@ import Foundation
 /// On any failure the temporary file is removed and the target is left untouched.
 public enum AtomicFile {
     /// Writes `data` to `url` atomically.
+    /// - Parameters:
+    ///   - data: the complete new content.
+    ///   - url: the target file; its directory must exist and be writable (the temporary file is
+    ///     created there). An existing file is replaced, a missing one created (mode 0644).
     /// - Throws: ``EmbeddingIOError`` (kind `.io`) naming `url` and the OS error.
     public static func write(_ data: Data, to url: URL) throws {
         try write(to: url) { sink in
@@ -26,6 +30,12 @@ public enum AtomicFile {
     ///
     /// Use this for large files (a matrix of a few GB) to avoid building the whole file in
     /// memory first. If `body` throws, nothing is committed and the error is rethrown.
+    /// - Parameters:
+    ///   - url: the target file, as in ``write(_:to:)``.
+    ///   - body: writes the content through the ``Sink`` it is given, in order; the sink is
+    ///     valid only during the call.
+    /// - Throws: ``EmbeddingIOError`` (kind `.io`) naming `url` for an OS error (create, write,
+    ///   `fsync`, close, rename), or whatever `body` throws; in either case the target is untouched.
     public static func write(to url: URL, _ body: (Sink) throws -> Void) throws {
         let path = url.path
         let directory = url.deletingLastPathComponent().path

@@ -47,6 +47,7 @@ public struct EmbeddingIOError: Error, CustomStringConvertible, Sendable, Equata
         case unsafeOutput
     }
 
+    /// The category of the failure.
     public var kind: Kind
     /// The file concerned (as given by the caller).
     public var path: String
@@ -57,6 +58,13 @@ public struct EmbeddingIOError: Error, CustomStringConvertible, Sendable, Equata
     /// The problem and, where possible, how to fix it.
     public var message: String
 
+    /// An error at `path` (and, when given, `line` and `field`).
+    /// - Parameters:
+    ///   - kind: the category of the failure.
+    ///   - path: the file concerned, as the caller named it.
+    ///   - line: the 1-based line, for text files; nil otherwise.
+    ///   - field: the field, column or key concerned; nil when the problem is the whole file.
+    ///   - message: the problem and, where possible, how to fix it (no path: ``description`` adds it).
     public init(_ kind: Kind, path: String, line: Int? = nil, field: String? = nil, _ message: String) {
         self.kind = kind
         self.path = path
@@ -65,6 +73,7 @@ public struct EmbeddingIOError: Error, CustomStringConvertible, Sendable, Equata
         self.message = message
     }
 
+    /// `path[:line][: field 'field']: message`.
     public var description: String {
         var location = path
         if let line { location += ":\(line)" }

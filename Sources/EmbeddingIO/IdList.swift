@@ -67,6 +67,11 @@ public enum IdList {
     }
 
     /// Checks that an id list and a matrix describe the same number of items.
+    /// - Parameters:
+    ///   - ids: the ids, one per matrix row.
+    ///   - rows: the row count of the matrix.
+    ///   - idsPath: the id file, named first in the error.
+    ///   - matrixPath: the matrix file, named in the error's message.
     /// - Throws: ``EmbeddingIOError`` (kind `.countMismatch`) naming both files and both counts.
     public static func check(_ ids: [String], matchRowsOf rows: Int, idsPath: String, matrixPath: String) throws {
         guard ids.count != rows else { return }

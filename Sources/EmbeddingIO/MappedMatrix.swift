@@ -16,7 +16,9 @@ import LinearAlgebra
 /// copy goes away. The file must not be truncated while mapped (SIGBUS, as with numpy's
 /// `mmap_mode='r'`); writers in EmbeddingIO replace files by rename, which is safe.
 public struct MappedMatrix: RowMatrix, Sendable {
+    /// The first dimension of the array (`shape[0]`).
     public let rows: Int
+    /// The second dimension of the array (`shape[1]`): the vector length.
     public let columns: Int
     /// The mapped file.
     public let path: String
@@ -53,7 +55,7 @@ public struct MappedMatrix: RowMatrix, Sendable {
         return withUnsafeBufferPointer { Array($0[(i * columns)..<((i + 1) * columns)]) }
     }
 
-    /// All elements copied into an in-memory ``Matrix``.
+    /// All elements copied into an in-memory `Matrix`.
     /// - Complexity: O(`rows * columns`).
     public func materialized() -> Matrix {
         withUnsafeBufferPointer { Matrix(rows: rows, columns: columns, storage: Array($0)) }

@@ -35,10 +35,14 @@ extension Npy {
     ///
     /// With `mapped: true`, a C-order `<f4` file is memory-mapped (a ``MappedMatrix``: no
     /// copy, instant, shared with the page cache); any other supported file (`<f2`, `<f8`,
-    /// Fortran order, unaligned data) is read and converted into a ``Matrix``, since those
+    /// Fortran order, unaligned data) is read and converted into a `Matrix`, since those
     /// need a converted copy anyway. With `mapped: false` the file is always read.
     /// Errors are those of ``read(_:)`` (a malformed file is never silently "read instead").
-    /// - Returns: a ``MappedMatrix`` or a ``Matrix``; both are `RowMatrix`.
+    /// - Parameters:
+    ///   - url: a 2-D float `.npy` file (`<f4`, `<f2` or `<f8`, either order).
+    ///   - mapped: whether to memory-map the file when it is mappable.
+    /// - Returns: a ``MappedMatrix`` or a `Matrix`; both are `RowMatrix`.
+    /// - Throws: ``EmbeddingIOError`` naming `url`, as ``read(_:)``.
     public static func load(_ url: URL, mapped: Bool) throws -> any RowMatrix {
         guard mapped else { return try read(url) }
         let file = try ReadableFile(url)

@@ -2,7 +2,7 @@ import Foundation
 import LinearAlgebra
 
 extension Npy {
-    /// Reads a 2-D `.npy` file of `<f4`, `<f2` or `<f8` into a ``Matrix`` (converted to Float).
+    /// Reads a 2-D `.npy` file of `<f4`, `<f2` or `<f8` into a `Matrix` (converted to Float).
     ///
     /// Fortran-order files are transposed on read, so the result is always the array numpy
     /// shows (`a[i, j]` is `m[i, j]`). float64 values are rounded to the nearest Float;

@@ -9,6 +9,9 @@ extension Npy {
     /// ``map(_:)`` when `dtype` is `.float32`. float16 rounds to nearest-even (values beyond
     /// ±65504 become ±infinity, as `astype(np.float16)`); float64 is exact.
     /// - Parameters:
+    ///   - m: the matrix; it becomes an array of shape `(m.rows, m.columns)`.
+    ///   - url: the target file (replaced atomically; its directory must exist).
+    ///   - dtype: the element type written (default `<f4`).
     ///   - version: format version 1, 2 or 3 (1 is what numpy writes unless the header is
     ///     over 64 KiB; 3 allows UTF-8 in the header, irrelevant for float arrays).
     /// - Throws: ``EmbeddingIOError`` naming `url` (OS errors; invalid version).
@@ -20,6 +23,12 @@ extension Npy {
     }
 
     /// Writes `vector` as a 1-D `.npy` file (shape `(n,)`), atomically; as ``write(_:to:dtype:version:)``.
+    /// - Parameters:
+    ///   - vector: the elements; an empty vector gives shape `(0,)`.
+    ///   - url: the target file (replaced atomically; its directory must exist).
+    ///   - dtype: the element type written (default `<f4`).
+    ///   - version: format version 1, 2 or 3.
+    /// - Throws: ``EmbeddingIOError`` naming `url` (OS errors; invalid version).
     public static func writeVector(_ vector: [Float], to url: URL, dtype: NpyDType = .float32, version: Int = 1) throws {
         try vector.withUnsafeBufferPointer { elements in
             try write(elements, shape: [vector.count], to: url, dtype: dtype, version: version)

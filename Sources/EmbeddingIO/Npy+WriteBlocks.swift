@@ -7,6 +7,12 @@ extension Npy {
     ///
     /// `produce` is called with consecutive row ranges of at most `blockRows` rows covering
     /// `0..<rows` and must return a matrix of exactly that many rows and `columns` columns.
+    /// - Parameters:
+    ///   - rows: rows of the file (>= 0; 0 writes a valid empty array and never calls `produce`).
+    ///   - columns: columns of the file and of every block (>= 0).
+    ///   - url: the target file (replaced atomically; its directory must exist).
+    ///   - blockRows: the largest range `produce` is asked for (> 0); bounds the memory held.
+    ///   - produce: called once per range, in increasing order, with the rows to produce.
     /// - Throws: ``EmbeddingIOError`` naming `url` (OS errors, or a block of the wrong shape);
     ///   whatever `produce` throws. On any error the target is left as it was.
     public static func write(

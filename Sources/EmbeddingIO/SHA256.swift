@@ -22,6 +22,7 @@ public struct SHA256: Sendable {
         0x748f82ee, 0x78a5636f, 0x84c87814, 0x8cc70208, 0x90befffa, 0xa4506ceb, 0xbef9a3f7, 0xc67178f2,
     ]
 
+    /// A hasher with no input yet.
     public init() {}
 
     /// Feeds bytes. Whole 64-byte blocks are compressed straight from `bytes`; the rest is buffered.
@@ -44,10 +45,12 @@ public struct SHA256: Sendable {
         if offset < bytes.count { buffer.append(contentsOf: bytes[offset...]) }
     }
 
+    /// Feeds the bytes of `data`.
     public mutating func update(_ data: Data) {
         data.withUnsafeBytes { update($0) }
     }
 
+    /// Feeds the UTF-8 bytes of `string` (no terminator, no length prefix).
     public mutating func update(_ string: String) {
         update(Data(string.utf8))
     }
@@ -78,7 +81,11 @@ public struct SHA256: Sendable {
     }
 
     /// Digest of a file's content, read in 1 MiB chunks, as lowercase hex.
-    /// - Parameter progress: called after each chunk with the bytes hashed so far.
+    /// - Parameters:
+    ///   - path: the file to hash.
+    ///   - progress: called after each chunk with the bytes hashed so far.
+    /// - Throws: `CocoaError(.fileReadNoSuchFile)` naming `path` when it cannot be opened; the
+    ///   `FileHandle` read error when a read fails.
     /// - Complexity: O(file size) time, O(1) memory.
     public static func hex(fileAt path: String, progress: ((Int64) -> Void)? = nil) throws -> String {
         guard let handle = FileHandle(forReadingAtPath: path) else {

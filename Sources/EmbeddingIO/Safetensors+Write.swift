@@ -16,7 +16,9 @@ extension SafetensorsFile {
         try AtomicFile.write(try encoded(path: url.path), to: url)
     }
 
-    /// The complete file bytes (what ``write(to:)`` writes); `path` is used in error messages.
+    /// The complete file bytes (what ``write(to:)`` writes).
+    /// - Parameter path: the name used in error messages.
+    /// - Throws: ``EmbeddingIOError`` for an invalid tensor name (empty or `__metadata__`).
     public func encoded(path: String = "<safetensors in memory>") throws -> Data {
         let ordered = tensors.sorted { a, b in
             if a.value.dtype.itemSize != b.value.dtype.itemSize { return a.value.dtype.itemSize > b.value.dtype.itemSize }

@@ -27,12 +27,19 @@ public struct SafetensorsFile: Sendable, Hashable {
             }
         }
 
+        /// The element type.
         public let dtype: DType
+        /// The dimensions, outermost first; `[]` is a scalar (one element).
         public let shape: [Int]
         /// Row-major little-endian elements; `count == shape product * itemSize`.
         public let data: Data
 
         /// A tensor from raw bytes; the byte count must match the shape (a programmer error otherwise).
+        /// - Parameters:
+        ///   - dtype: the element type of `data`.
+        ///   - shape: non-negative dimensions (`precondition`).
+        ///   - data: row-major little-endian elements, exactly `shape product * dtype.itemSize` bytes
+        ///     (`precondition`).
         public init(dtype: DType, shape: [Int], data: Data) {
             precondition(shape.allSatisfy { $0 >= 0 }, "negative dimension")
             precondition(shape.reduce(1, *) * dtype.itemSize == data.count, "data size does not match shape \(shape)")
@@ -78,21 +85,27 @@ public struct SafetensorsFile: Sendable, Hashable {
     /// The file this was read from, for error messages (nil when built in memory).
     public var sourcePath: String?
 
+    /// A file built in memory (``sourcePath`` nil).
+    /// - Parameters:
+    ///   - tensors: tensors by name; a name may not be empty or `__metadata__` (checked on write).
+    ///   - metadata: the `__metadata__` string map; omitted from the file when empty.
     public init(tensors: [String: Tensor] = [:], metadata: [String: String] = [:]) {
         self.tensors = tensors
         self.metadata = metadata
     }
 
+    /// Equal tensors and metadata; ``sourcePath`` is ignored.
     public static func == (a: SafetensorsFile, b: SafetensorsFile) -> Bool {
         a.tensors == b.tensors && a.metadata == b.metadata
     }
 
+    /// Hashes the tensors and metadata (not ``sourcePath``), consistently with `==`.
     public func hash(into hasher: inout Hasher) {
         hasher.combine(tensors)
         hasher.combine(metadata)
     }
 
-    /// Tensor `name` as a ``Matrix`` (it must be 2-D).
+    /// Tensor `name` as a `Matrix` (it must be 2-D).
     /// - Throws: ``EmbeddingIOError`` naming the file and the tensor when it is missing or not 2-D.
     public func matrix(_ name: String) throws -> Matrix {
         let tensor = try self.tensor(name)

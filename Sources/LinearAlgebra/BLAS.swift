@@ -85,7 +85,22 @@ public enum BLAS {
     ///
     /// `op(A)` is `m x k`, `op(B)` is `k x n`, `C` is `m x n`. `lda`, `ldb`, `ldc`
     /// are the row strides of the *stored* matrices (their column counts when contiguous).
-    /// When `k == 0` the product is empty and `C` becomes `beta * C`.
+    /// When `k == 0` the product is empty and `C` becomes `beta * C`; when `m == 0` or `n == 0`
+    /// nothing is read or written. With `beta == 0`, `C` is not read (NaN in it does not propagate).
+    /// - Parameters:
+    ///   - transA: whether `A` enters as stored (`.none`) or transposed.
+    ///   - transB: whether `B` enters as stored (`.none`) or transposed.
+    ///   - m: rows of `op(A)` and of `C` (>= 0, `precondition`).
+    ///   - n: columns of `op(B)` and of `C` (>= 0).
+    ///   - k: columns of `op(A)`, rows of `op(B)` (>= 0).
+    ///   - alpha: scale of the product (default 1).
+    ///   - a: the stored `A`: `m x k`, or `k x m` when transposed.
+    ///   - lda: row stride of the stored `A` (>= its column count).
+    ///   - b: the stored `B`: `k x n`, or `n x k` when transposed.
+    ///   - ldb: row stride of the stored `B`.
+    ///   - beta: scale of the old `C` (default 0: `C` is overwritten).
+    ///   - c: the `m x n` output; must not overlap `a` or `b`.
+    ///   - ldc: row stride of `C` (>= `n`).
     /// - Complexity: O(`m * n * k`).
     @inlinable
     public static func gemm<T: BLASScalar>(
@@ -104,6 +119,21 @@ public enum BLAS {
     }
 
     /// `y = alpha * op(A) * x + beta * y` for a row-major `rows x columns` A.
+    ///
+    /// `x` has `columns` elements and `y` `rows` when `trans` is `.none`; the other way round when
+    /// `.transposed`. With `rows == 0` or `columns == 0` nothing is done: `y` is left as it was
+    /// (not scaled by `beta`).
+    /// - Parameters:
+    ///   - trans: whether `A` enters as stored or transposed.
+    ///   - rows: rows of the stored `A`.
+    ///   - columns: columns of the stored `A`.
+    ///   - alpha: scale of the product (default 1).
+    ///   - a: the stored `A`, row-major.
+    ///   - lda: row stride of `A` (>= `columns`).
+    ///   - x: the input vector, contiguous.
+    ///   - beta: scale of the old `y` (default 0: `y` is overwritten).
+    ///   - y: the output vector, contiguous; must not overlap `a` or `x`.
+    /// - Complexity: O(`rows * columns`).
     @inlinable
     public static func gemv<T: BLASScalar>(
         _ trans: Transpose, rows: Int, columns: Int, alpha: T = 1,
@@ -113,25 +143,42 @@ public enum BLAS {
         T._gemv(trans, rows, columns, alpha, a, max(1, lda), x, beta, y)
     }
 
-    /// `<x, y>` over `count` contiguous elements.
+    /// `<x, y> = sum_i x_i y_i` over `count` contiguous elements; 0 when `count == 0`.
+    /// - Parameters:
+    ///   - x: the first vector.
+    ///   - y: the second vector.
+    ///   - count: elements of each (>= 0).
     @inlinable
     public static func dot<T: BLASScalar>(_ x: UnsafePointer<T>, _ y: UnsafePointer<T>, count: Int) -> T {
         T._dot(count, x, y)
     }
 
     /// `y += alpha * x` over `count` contiguous elements.
+    /// - Parameters:
+    ///   - count: elements of each vector (>= 0; 0 does nothing).
+    ///   - alpha: the scale of `x`.
+    ///   - x: the vector added.
+    ///   - y: the vector updated in place.
     @inlinable
     public static func axpy<T: BLASScalar>(count: Int, alpha: T, x: UnsafePointer<T>, y: UnsafeMutablePointer<T>) {
         T._axpy(count, alpha, x, y)
     }
 
     /// `x *= alpha` over `count` contiguous elements.
+    /// - Parameters:
+    ///   - count: elements of `x` (>= 0; 0 does nothing).
+    ///   - alpha: the scale.
+    ///   - x: the vector scaled in place.
     @inlinable
     public static func scal<T: BLASScalar>(count: Int, alpha: T, x: UnsafeMutablePointer<T>) {
         T._scal(count, alpha, x)
     }
 
-    /// Euclidean norm of `count` contiguous elements (overflow-safe, as BLAS's nrm2).
+    /// Euclidean norm `sqrt(sum_i x_i^2)` of `count` contiguous elements (overflow-safe, as
+    /// BLAS's nrm2: scaled so huge or tiny entries neither overflow nor underflow); 0 when `count == 0`.
+    /// - Parameters:
+    ///   - x: the vector.
+    ///   - count: its number of elements (>= 0).
     @inlinable
     public static func nrm2<T: BLASScalar>(_ x: UnsafePointer<T>, count: Int) -> T {
         T._nrm2(count, x)

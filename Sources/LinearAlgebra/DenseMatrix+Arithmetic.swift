@@ -64,6 +64,9 @@ extension DenseMatrix {
     // MARK: Throwing binary methods
 
     /// `self += alpha * other` (BLAS axpy), the in-place update of gradient steps.
+    /// - Parameters:
+    ///   - other: a matrix of the same shape.
+    ///   - alpha: the scale of `other`, e.g. minus a learning rate.
     /// - Throws: ``LinearAlgebraError/shapeMismatch(operation:left:right:)`` when shapes differ.
     /// - Complexity: O(`rows * columns`).
     public mutating func add(_ other: DenseMatrix, scaledBy alpha: Scalar) throws(LinearAlgebraError) {

@@ -6,6 +6,8 @@ public struct SymmetricEigendecomposition<Scalar: BLASScalar>: Sendable, Hashabl
     /// (numpy's `eigh` returns them as columns: this is its transpose).
     public var eigenvectors: DenseMatrix<Scalar>
 
+    /// A decomposition from its parts (not checked: `eigenvectors` should be `n x n` with `n`
+    /// the number of `eigenvalues`).
     public init(eigenvalues: [Scalar], eigenvectors: DenseMatrix<Scalar>) {
         self.eigenvalues = eigenvalues
         self.eigenvectors = eigenvectors

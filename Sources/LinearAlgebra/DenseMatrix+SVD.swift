@@ -8,6 +8,8 @@ public struct SingularValueDecomposition<Scalar: BLASScalar>: Sendable, Hashable
     /// `r x n`, orthonormal rows (`V^T V = I_r` read as `Vt Vt^T = I_r`): the right singular vectors, as rows.
     public var vt: DenseMatrix<Scalar>
 
+    /// A decomposition from its parts (not checked: `u` should be `m x r`, `vt` `r x n`, with `r`
+    /// the number of `singularValues`).
     public init(u: DenseMatrix<Scalar>, singularValues: [Scalar], vt: DenseMatrix<Scalar>) {
         self.u = u
         self.singularValues = singularValues

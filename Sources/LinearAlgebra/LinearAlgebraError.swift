@@ -15,6 +15,7 @@ public enum LinearAlgebraError: Error, Sendable, Equatable, CustomStringConverti
     /// A dimension that is zero or negative where at least one is needed.
     case emptyDimension(operation: String)
 
+    /// The operation or routine, then the problem, e.g. `multiply: shapes [3 x 4] and [5 x 2] do not fit`.
     public var description: String {
         switch self {
         case let .shapeMismatch(operation, left, right):
@@ -33,11 +34,15 @@ public enum LinearAlgebraError: Error, Sendable, Equatable, CustomStringConverti
 
 /// A matrix shape, rows by columns.
 public struct Shape: Sendable, Hashable, CustomStringConvertible {
+    /// The number of rows.
     public var rows: Int
+    /// The number of columns.
     public var columns: Int
+    /// The shape `rows x columns`.
     public init(_ rows: Int, _ columns: Int) {
         self.rows = rows
         self.columns = columns
     }
+    /// `[rows x columns]`.
     public var description: String { "[\(rows) x \(columns)]" }
 }

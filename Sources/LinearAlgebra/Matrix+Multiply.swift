@@ -1,8 +1,16 @@
 extension DenseMatrix {
     /// `alpha * op(a) * op(b)` through one BLAS `sgemm`; e.g. `multiply(x, w, transB: .transposed)` is `X W^T`.
     ///
-    /// Throws ``LinearAlgebraError/shapeMismatch(operation:left:right:)`` when the
-    /// inner dimensions differ.
+    /// An empty inner dimension (`k == 0`) gives the `m x n` zero matrix, as numpy does.
+    /// - Parameters:
+    ///   - a: the left operand; `op(a)` is `m x k`.
+    ///   - b: the right operand; `op(b)` is `k x n`.
+    ///   - transA: `.transposed` to use `a^T` (no copy is made).
+    ///   - transB: `.transposed` to use `b^T` (no copy is made).
+    ///   - alpha: scale of the product (default 1).
+    /// - Returns: the `m x n` product.
+    /// - Throws: ``LinearAlgebraError/shapeMismatch(operation:left:right:)`` when the
+    ///   inner dimensions differ.
     /// - Complexity: O(`m * n * k`) for an `m x k` times `k x n` product.
     public static func multiply(
         _ a: DenseMatrix, _ b: DenseMatrix,
@@ -29,7 +37,19 @@ extension DenseMatrix {
         return c
     }
 
-    /// `self = alpha * op(a) * op(b) + beta * self`, in place.
+    /// `self = alpha * op(a) * op(b) + beta * self`, in place (one BLAS gemm, no temporary).
+    ///
+    /// With `k == 0` the product is empty and `self` becomes `beta * self`.
+    /// - Parameters:
+    ///   - a: the left operand; `op(a)` is `rows x k`.
+    ///   - b: the right operand; `op(b)` is `k x columns`.
+    ///   - transA: `.transposed` to use `a^T`.
+    ///   - transB: `.transposed` to use `b^T`.
+    ///   - alpha: scale of the product (default 1).
+    ///   - beta: scale of the old `self` (default 1: accumulate; 0: overwrite).
+    /// - Throws: ``LinearAlgebraError/shapeMismatch(operation:left:right:)`` when the inner
+    ///   dimensions differ or the product is not `rows x columns`; `self` is then unchanged.
+    /// - Complexity: O(`rows * columns * k`).
     public mutating func addProduct(
         _ a: DenseMatrix, _ b: DenseMatrix,
         transA: Transpose = .none, transB: Transpose = .none,

@@ -8,17 +8,25 @@
 /// can be handed to BLAS without copying. A value type: copies share storage
 /// until one is written (copy-on-write of `Array`).
 public struct DenseMatrix<Scalar: BLASScalar>: Sendable, Hashable {
+    /// The number of rows (>= 0).
     public private(set) var rows: Int
+    /// The number of columns (>= 0).
     public private(set) var columns: Int
     /// Row-major elements; `count == rows * columns`.
     public var storage: [Scalar] {
         didSet { precondition(storage.count == rows * columns, "Matrix storage resized") }
     }
 
+    /// `rows x columns`.
     public var shape: Shape { Shape(rows, columns) }
+    /// The number of elements, `rows * columns`.
     public var count: Int { rows * columns }
 
     /// A `rows x columns` matrix filled with `value`.
+    /// - Parameters:
+    ///   - rows: the number of rows (>= 0, `precondition`; 0 is allowed).
+    ///   - columns: the number of columns (>= 0, `precondition`; 0 is allowed).
+    ///   - value: every element (default 0).
     public init(rows: Int, columns: Int, repeating value: Scalar = 0) {
         precondition(rows >= 0 && columns >= 0, "negative dimension")
         self.rows = rows
@@ -27,6 +35,11 @@ public struct DenseMatrix<Scalar: BLASScalar>: Sendable, Hashable {
     }
 
     /// Wraps row-major `storage`; its count must be `rows * columns`.
+    /// - Parameters:
+    ///   - rows: the number of rows (>= 0, `precondition`).
+    ///   - columns: the number of columns (>= 0, `precondition`).
+    ///   - storage: the elements, `(i, j)` at `i * columns + j`; `storage.count == rows * columns`
+    ///     (`precondition`).
     public init(rows: Int, columns: Int, storage: [Scalar]) {
         precondition(rows >= 0 && columns >= 0, "negative dimension")
         precondition(storage.count == rows * columns, "storage count \(storage.count) != \(rows) x \(columns)")
@@ -42,15 +55,21 @@ public struct DenseMatrix<Scalar: BLASScalar>: Sendable, Hashable {
         self.init(rows: nested.count, columns: columns, storage: nested.flatMap { $0 })
     }
 
-    /// The `rows x columns` matrix with ones on the main diagonal (rectangular allowed).
+    /// The `rows x columns` matrix with ones on the main diagonal (rectangular allowed):
+    /// `I_ij = 1` when `i == j`, else 0. Its rows (`rows <= columns`) or columns are orthonormal.
+    /// - Parameters:
+    ///   - rows: the number of rows (>= 0).
+    ///   - columns: the number of columns (>= 0).
     public static func identity(rows: Int, columns: Int) -> DenseMatrix {
         var m = DenseMatrix(rows: rows, columns: columns)
         for i in 0..<min(rows, columns) { m.storage[i * columns + i] = 1 }
         return m
     }
 
+    /// The `n x n` identity matrix.
     public static func identity(_ n: Int) -> DenseMatrix { identity(rows: n, columns: n) }
 
+    /// Element `(row, column)`, both 0-based; out-of-range indices stop with `precondition`.
     public subscript(row: Int, column: Int) -> Scalar {
         get {
             precondition(row >= 0 && row < rows && column >= 0 && column < columns, "index out of range")
@@ -68,7 +87,8 @@ public struct DenseMatrix<Scalar: BLASScalar>: Sendable, Hashable {
         return Array(storage[(i * columns)..<((i + 1) * columns)])
     }
 
-    /// The matrix made of the given rows, in the given order.
+    /// The matrix made of the given rows, in the given order (repeats allowed): row `k` of the
+    /// result is row `indices[k]` of `self`. An out-of-range index stops with `precondition`.
     /// - Complexity: O(`indices.count * columns`).
     public func gatherRows<C: Collection>(_ indices: C) -> DenseMatrix where C.Element == Int {
         storage.withUnsafeBufferPointer { DenseMatrix(gathering: indices, from: $0, columns: columns) }
@@ -76,6 +96,10 @@ public struct DenseMatrix<Scalar: BLASScalar>: Sendable, Hashable {
 
     /// The rows `indices` (in that order) of the row-major `source` with `columns` columns:
     /// era's one row gather, behind every `gatherRows`.
+    /// - Parameters:
+    ///   - indices: rows of `source` to copy, in the order wanted (repeats allowed).
+    ///   - source: row-major elements, `source.count / columns` whole rows.
+    ///   - columns: the row length of `source` and of the result.
     /// - Precondition: every index is a row of `source`.
     /// - Complexity: O(`indices.count * columns`).
     public init<C: Collection>(gathering indices: C, from source: UnsafeBufferPointer<Scalar>, columns: Int)
@@ -129,6 +153,7 @@ public struct DenseMatrix<Scalar: BLASScalar>: Sendable, Hashable {
 }
 
 extension DenseMatrix: CustomStringConvertible {
+    /// The type and shape, followed by the elements row by row when there are at most 64.
     public var description: String {
         if count > 64 { return "DenseMatrix<\(Scalar.self)>\(shape)" }
         let body = (0..<rows).map { i in row(i).map { "\($0)" }.joined(separator: ", ") }

@@ -9,8 +9,11 @@ import Foundation
 public struct SplitMix64: RandomNumberGenerator, Sendable, Hashable {
     private var state: UInt64
 
+    /// The generator whose stream is fixed by `seed` (every value, including 0, is a valid seed).
     public init(seed: UInt64) { state = seed }
 
+    /// The next 64 uniformly distributed bits: the state advances by the golden-ratio increment
+    /// `0x9E3779B97F4A7C15` and is mixed by two xor-shift-multiply rounds (Steele, Lea and Flood 2014).
     public mutating func next() -> UInt64 {
         state &+= 0x9E37_79B9_7F4A_7C15
         var z = state
@@ -20,6 +23,7 @@ public struct SplitMix64: RandomNumberGenerator, Sendable, Hashable {
     }
 
     /// A uniform integer in `0..<bound` (Lemire's multiply-and-reject: no modulo bias).
+    /// - Parameter bound: the exclusive upper bound (> 0, `precondition`).
     public mutating func nextIndex(below bound: Int) -> Int {
         precondition(bound > 0, "bound must be positive")
         let b = UInt64(bound)
@@ -60,6 +64,9 @@ public struct SplitMix64: RandomNumberGenerator, Sendable, Hashable {
 
     /// `k` distinct indices drawn uniformly from `0..<count`, returned in increasing order
     /// (a partial Fisher-Yates, so the draw is the same for a given seed whatever `k` is used for).
+    /// - Parameters:
+    ///   - k: how many indices to draw, `0...count` (`precondition`); `k == count` returns all of them.
+    ///   - count: the size of the population `0..<count`.
     /// - Complexity: O(`count`).
     public mutating func sample(_ k: Int, from count: Int) -> [Int] {
         precondition(k >= 0 && k <= count, "sample size out of range")

@@ -14,6 +14,13 @@ public struct EvaluationReport: Sendable, Hashable {
     /// Mean of each metric over ``queries`` (0 when there are none).
     public let mean: [String: Double]
 
+    /// A report from per-query values; the means are computed here.
+    /// - Parameters:
+    ///   - metricNames: the measures, in report order; each must have a column.
+    ///   - queries: the evaluated query ids, in the order of the columns (callers pass them sorted
+    ///     byte-wise, so that reports pair up).
+    ///   - columns: `columns[metric][i]` for `queries[i]`; every named column must have
+    ///     `queries.count` values (`precondition`). Extra columns are kept but not averaged.
     public init(metricNames: [String], queries: [String], columns: [String: [Double]]) {
         precondition(metricNames.allSatisfy { columns[$0]?.count == queries.count }, "ragged evaluation columns")
         self.metricNames = metricNames
@@ -41,6 +48,8 @@ public struct EvaluationReport: Sendable, Hashable {
     }
 
     /// The same report over the evaluated queries that are in `subset` (means recomputed).
+    /// - Parameter subset: query ids to keep; ids that were not evaluated are ignored, and an
+    ///   empty intersection gives an empty report (every mean 0).
     public func restricted(to subset: Set<String>) -> EvaluationReport {
         let keep = queries.indices.filter { subset.contains(queries[$0]) }
         return EvaluationReport(
@@ -51,6 +60,10 @@ public struct EvaluationReport: Sendable, Hashable {
     /// The "unseen documents" subset: evaluated queries none of whose relevant documents
     /// (grade > 0 in `testQrels`) is relevant to any query of `trainQrels`. These measure
     /// whether an adapter trained on `trainQrels` generalizes beyond memorizing its documents.
+    /// - Parameters:
+    ///   - testQrels: the judgments this report was evaluated with.
+    ///   - trainQrels: the judgments the adapter was trained on.
+    /// - Returns: the report restricted to those queries (means recomputed); it may be empty.
     public func unseen(testQrels: Qrels, trainQrels: Qrels) -> EvaluationReport {
         restricted(to: testQrels.queries(withNoRelevantDocumentIn: trainQrels))
     }

@@ -37,10 +37,13 @@ public struct EvaluationTiming: Sendable, Hashable {
 
 /// Everything one evaluation produced.
 public struct EvaluationRun: Sendable, Hashable {
+    /// Per-query measures of the evaluated queries and their means.
     public var report: EvaluationReport
     /// Query id -> retrieved document ids, best first (depth = max(100, max cutoff)).
     public var rankings: [String: [String]]
+    /// Wall times of mapping and search.
     public var timing: EvaluationTiming
+    /// Counts of qrels queries and judgments that could not be evaluated.
     public var warnings: EvaluationWarnings
 }
 
@@ -54,11 +57,20 @@ public enum Evaluator {
     /// Search depth for `cutoffs`: 100 at least (recall@100 and map@100 need it).
     public static func depth(cutoffs: [Int]) -> Int { max(100, cutoffs.max() ?? 0) }
 
+    /// Evaluates `queries` against `corpus` on the judgments of `qrels`.
+    ///
     /// - Parameters:
-    ///   - queries / queryIds: query embeddings and their ids (one per row, unique).
-    ///   - corpus / corpusIds: the index's document embeddings (may be memory-mapped) and ids.
+    ///   - queries: query embeddings, one row per query (`p` columns; `d` after `mapQueries`).
+    ///   - queryIds: the id of each query row, unique.
+    ///   - corpus: the index's document embeddings (`d` columns; may be memory-mapped).
+    ///   - corpusIds: the id of each corpus row, unique.
+    ///   - qrels: the judgments; queries without a grade > 0 or without an embedding are skipped
+    ///     and counted in ``EvaluationRun/warnings``.
+    ///   - cutoffs: the `k` of the measures, each > 0 (default `[10, 100]`).
     ///   - ignoreIdenticalIds: BEIR's rule, a query may not retrieve the document with its own id.
     ///   - mapQueries: applied to the gathered `q x p` queries; must return `q x d` (timed).
+    ///   - search: the search and its block sizes.
+    /// - Returns: the report, the rankings (depth ``depth(cutoffs:)``), timings and warnings.
     /// - Throws: ``RetrievalError`` (id counts, duplicates, dimensions, cutoffs, no query to
     ///   evaluate) or whatever `mapQueries` throws.
     public static func evaluate(

@@ -18,6 +18,9 @@ public struct ExactSearch: Sendable {
     /// (1024 x 1024 = 4 MiB of scores, a 1.5 MiB corpus chunk at d = 384) keep both in the L3
     /// cache while the gemm stays large; they were the fastest of 512..8192-row chunks measured
     /// on 200k x 384 (2 cores, OpenBLAS).
+    /// - Parameters:
+    ///   - corpusChunkRows: corpus rows scored per gemm (> 0, `precondition`).
+    ///   - queryBlockRows: query rows scored per gemm (> 0, `precondition`).
     public init(corpusChunkRows: Int = 1024, queryBlockRows: Int = 1024) {
         precondition(corpusChunkRows > 0 && queryBlockRows > 0, "block sizes must be positive")
         self.corpusChunkRows = corpusChunkRows
@@ -36,6 +39,8 @@ public struct ExactSearch: Sendable {
     /// - Throws: ``RetrievalError/dimensionMismatch(queries:corpus:)``, ``RetrievalError/invalidCutoff(_:)``,
     ///   ``RetrievalError/invalidExclusion(_:)`` (wrong count or a row outside the corpus),
     ///   ``RetrievalError/idCountMismatch(what:ids:rows:)`` (tie ranks not one per corpus row).
+    /// - Returns: for each query, its `min(k, n)` best rows (one fewer when its excluded row
+    ///   would have counted) with their inner-product scores, best first.
     /// - Complexity: O(q * n * d) flops in gemm, O(q * n) comparisons, O(q * k log k) extra memory work.
     public func search(
         queries: some RowMatrix, corpus: some RowMatrix, k: Int,
@@ -114,6 +119,12 @@ public struct ExactSearch: Sendable {
 
 extension ExactSearch {
     /// One small gemm so the BLAS thread start-up is not billed to the timed search.
+    ///
+    /// Scores at most the first 256 queries against the first 256 corpus rows and discards the
+    /// result; does nothing when either side is empty or the vector lengths differ.
+    /// - Parameters:
+    ///   - queries: the queries about to be searched.
+    ///   - corpus: the corpus about to be searched.
     public static func warmUp(_ queries: some RowMatrix, _ corpus: some RowMatrix) {
         let m = min(256, queries.rows), n = min(256, corpus.rows), d = corpus.columns
         guard m > 0, n > 0, d > 0, queries.columns == d else { return }

@@ -28,6 +28,13 @@ public enum IRMetrics {
 
     /// The measures of one query, or nil when `judged` has no grade > 0.
     /// `ranking` holds document ids, best first; only the first `max(cutoffs)` are read.
+    /// - Parameters:
+    ///   - ranking: retrieved document ids, best first; unjudged ids count as non-relevant, and a
+    ///     ranking shorter than a cutoff is scored as if padded with non-relevant documents.
+    ///   - judged: the grades of this query's judged documents (`Qrels.judgments[query]`).
+    ///   - cutoffs: the `k` of each measure (positive; not checked here).
+    /// - Returns: `"family@k"` -> value for every family and cutoff; each lies in [0, 1] when
+    ///   `ranking` has no repeated id.
     /// - Complexity: O(max cutoff + |judged| log |judged|) per call.
     public static func queryMetrics(ranking: [String], judged: [String: Int], cutoffs: [Int]) -> [String: Double]? {
         let relevantGrades = judged.values.filter { $0 > 0 }
@@ -68,6 +75,8 @@ public enum IRMetrics {
     ///   - rankings: query id -> document ids, best first (at least `max(cutoffs)` deep for exact values).
     ///   - qrels: the judgments.
     ///   - cutoffs: positive cutoffs (default [10, 100]).
+    /// - Returns: the report over the evaluated queries, sorted byte-wise; empty when no query
+    ///   qualifies.
     /// - Throws: ``RetrievalError/invalidCutoff(_:)`` for a cutoff <= 0 or an empty list.
     public static func evaluate(rankings: [String: [String]], qrels: Qrels,
                                 cutoffs: [Int] = defaultCutoffs) throws(RetrievalError) -> EvaluationReport {

@@ -4,7 +4,9 @@ import LinearAlgebra
 public struct PairedComparison: Sendable, Hashable {
     /// Number of paired values (queries).
     public var count: Int
+    /// mean(a_i), the mean of run A.
     public var meanA: Double
+    /// mean(b_i), the mean of run B.
     public var meanB: Double
     /// mean(b_i - a_i) = meanB - meanA.
     public var meanDifference: Double
@@ -16,6 +18,7 @@ public struct PairedComparison: Sendable, Hashable {
     public var confidenceLevel: Double
     /// Random sign-flip permutations and bootstrap resamples drawn (each).
     public var trials: Int
+    /// The seed the tests drew from.
     public var seed: UInt64
 }
 
@@ -30,6 +33,15 @@ public struct PairedComparison: Sendable, Hashable {
 ///   resampled mean differences, alpha = 1 - confidence.
 /// Both use SplitMix64 streams derived from `seed`: equal inputs and seed give equal results.
 public enum PairedSignificance {
+    /// Compares paired values: `a[i]` and `b[i]` are two runs' values on the same query.
+    /// - Parameters:
+    ///   - a: the values of run A (the baseline).
+    ///   - b: the values of run B, paired with `a` by index.
+    ///   - trials: random sign vectors and bootstrap resamples drawn, each (> 0). The smallest
+    ///     attainable p-value is `1 / (trials + 1)`.
+    ///   - confidence: the level of the bootstrap interval, in (0, 1).
+    ///   - seed: fixes both random streams.
+    /// - Returns: the means, their difference `mean(b - a)`, the two-sided p-value and the interval.
     /// - Throws: ``RetrievalError/unpairedRuns(left:right:)`` (different lengths),
     ///   ``RetrievalError/empty(_:)`` (no values or no trials),
     ///   ``RetrievalError/invalidParameter(_:)`` (confidence not in (0, 1)).
@@ -53,6 +65,13 @@ public enum PairedSignificance {
     }
 
     /// Compares `metric` of two reports; they must cover the same queries (paired by id).
+    /// - Parameters:
+    ///   - a: the report of run A (the baseline).
+    ///   - b: the report of run B, over the same queries in the same order.
+    ///   - metric: a measure both reports hold, e.g. `"ndcg@10"`.
+    ///   - trials: as in ``compare(_:_:trials:confidence:seed:)``.
+    ///   - confidence: as in ``compare(_:_:trials:confidence:seed:)``.
+    ///   - seed: as in ``compare(_:_:trials:confidence:seed:)``.
     /// - Throws: ``RetrievalError/unpairedRuns(left:right:)`` when the query lists differ,
     ///   ``RetrievalError/invalidParameter(_:)`` for an unknown metric, and the errors of
     ///   ``compare(_:_:trials:confidence:seed:)``.

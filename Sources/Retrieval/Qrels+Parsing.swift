@@ -18,13 +18,19 @@ extension Qrels {
     /// Blank lines are skipped. A (query, document) pair judged twice with the same grade is
     /// accepted; with different grades it is an error (the file is ambiguous). Grades may be
     /// zero or negative (judged non-relevant) and are kept.
-    /// - Throws: ``EmbeddingIOError`` naming `url`, the 1-based line and the field
+    /// - Throws: `EmbeddingIOError` naming `url`, the 1-based line and the field
     ///   (`score`, `relevance`, ...), e.g. `qrels.tsv:7: field 'score': '1.0' is not an integer`.
     public static func read(_ url: URL) throws -> Qrels {
         try read(url, format: nil)
     }
 
     /// Reads a qrels file in a given format (`nil`: detect it, as ``read(_:)``).
+    /// - Parameters:
+    ///   - url: the qrels file (UTF-8; blank lines are skipped).
+    ///   - format: the layout to parse; with ``Format/beirTSV`` the header line is still required.
+    ///     `nil` detects it from the first non-empty line.
+    /// - Returns: the judgments; empty for a file without any non-blank line.
+    /// - Throws: `EmbeddingIOError` naming `url`, the 1-based line and the field, as ``read(_:)``.
     public static func read(_ url: URL, format: Format?) throws -> Qrels {
         let path = url.path
         let lines = try TextLines.read(url)

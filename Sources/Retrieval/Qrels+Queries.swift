@@ -35,6 +35,9 @@ extension Qrels {
     /// ideal-DCG denominators (trec_eval semantics), so dropping them would inflate the
     /// metrics; a warning counts them. Queries left without any relevant document are
     /// reported too (metric code skips them).
+    /// - Parameters:
+    ///   - queryIds: the ids of the query embedding rows.
+    ///   - corpusIds: the ids of the corpus (index) embedding rows.
     /// - Returns: the kept qrels and human-readable warnings (empty when all ids resolve).
     /// - Complexity: O(judgments + ids).
     public func resolve(

@@ -6,6 +6,7 @@ public struct Qrels: Sendable, Hashable {
     /// `judgments[queryId][docId] = grade`.
     public var judgments: [String: [String: Int]]
 
+    /// Judgments given as `judgments[queryId][docId] = grade` (default: none).
     public init(judgments: [String: [String: Int]] = [:]) {
         self.judgments = judgments
     }

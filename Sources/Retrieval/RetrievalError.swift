@@ -18,6 +18,7 @@ public enum RetrievalError: Error, Sendable, Equatable, CustomStringConvertible 
     /// A parameter outside its domain (e.g. a confidence level not in (0, 1)).
     case invalidParameter(String)
 
+    /// One line stating the problem, e.g. `query dimension 384 != corpus dimension 768`.
     public var description: String {
         switch self {
         case let .dimensionMismatch(queries, corpus):

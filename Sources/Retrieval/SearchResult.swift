@@ -12,6 +12,13 @@ public struct SearchResult: Sendable, Hashable {
     /// `queryCount + 1` boundaries into ``rows`` and ``scores``.
     public let offsets: [Int]
 
+    /// A result from its flat arrays (`precondition`: `rows` and `scores` have equal counts and
+    /// `offsets.last == rows.count`).
+    /// - Parameters:
+    ///   - k: the requested results per query.
+    ///   - rows: corpus rows of all queries, concatenated.
+    ///   - scores: one score per entry of `rows`.
+    ///   - offsets: `queryCount + 1` non-decreasing boundaries, the last equal to `rows.count`.
     public init(k: Int, rows: [Int], scores: [Float], offsets: [Int]) {
         precondition(rows.count == scores.count && offsets.last == rows.count, "inconsistent search result")
         self.k = k
@@ -30,6 +37,9 @@ public struct SearchResult: Sendable, Hashable {
     public func scores(ofQuery query: Int) -> ArraySlice<Float> { scores[offsets[query]..<offsets[query + 1]] }
 
     /// The ranking of query `query` as corpus ids (`ids[row]`).
+    /// - Parameters:
+    ///   - query: the 0-based query row.
+    ///   - ids: the id of every corpus row.
     public func ids(ofQuery query: Int, corpusIds ids: [String]) -> [String] {
         rows(ofQuery: query).map { ids[$0] }
     }
