@@ -120,22 +120,17 @@ public struct AlignmentConfiguration: Sendable, Hashable, Codable {
         try read(.shuffle, &shuffle)
     }
 
-    /// Throws ``AlignmentError/invalidParameter(name:value:reason:)`` for the first setting out of range.
+    /// Throws ``AlignmentError/invalidParameter(name:value:reason:)`` for the first setting out of
+    /// its declared range (``settings``), or a negative weight decay or Procrustes tolerance.
     public func validate() throws(AlignmentError) {
-        func bad(_ name: String, _ value: Any, _ reason: String) -> AlignmentError {
-            .invalidParameter(name: name, value: "\(value)", reason: reason)
+        if let (setting, message) = problems().first {
+            throw .invalidParameter(name: setting.key, value: setting.text(self), reason: message)
         }
-        guard temperature.isFinite, temperature > 0 else { throw bad("temperature", temperature, "must be > 0") }
-        guard learningRate.isFinite, learningRate > 0 else { throw bad("learning rate", learningRate, "must be > 0") }
-        guard weightDecay.isFinite, weightDecay >= 0 else { throw bad("weight decay", weightDecay, "must be >= 0") }
-        guard epochs >= 0 else { throw bad("epochs", epochs, "must be >= 0") }
-        guard batchSize >= 2 else { throw bad("batch size", batchSize, "must be >= 2") }
-        guard heldOutFraction >= 0, heldOutFraction < 1 else {
-            throw bad("held-out fraction", heldOutFraction, "must be in [0, 1)")
+        guard weightDecay.isFinite, weightDecay >= 0 else {
+            throw .invalidParameter(name: "weight_decay", value: "\(weightDecay)", reason: "expected a number >= 0")
         }
-        guard patience >= 0 else { throw bad("patience", patience, "must be >= 0") }
-        guard procrustes.maxIterations >= 0, procrustes.tolerance >= 0 else {
-            throw bad("procrustes", procrustes, "iteration limit and tolerance must be >= 0")
+        guard procrustes.tolerance >= 0 else {
+            throw .invalidParameter(name: "procrustes tolerance", value: "\(procrustes.tolerance)", reason: "expected a number >= 0")
         }
     }
 

@@ -48,79 +48,69 @@ struct AdaptInputOptions: ParsableArguments {
     }
 }
 
-/// The training settings of stage two (shared by `era adapt` and `era sweep`).
-struct AdaptTrainingOptions: ParsableArguments {
-    @Option(help: "none (full linear map) | rotation (W = R W1, R in SO(m), Cayley parameterization).")
-    var constraint: String = "none"
-    @Option(help: "Low-rank residual family W = W1 + U V of this rank (with --constraint none).") var rank: Int?
-    @Option(help: "Kinds of negatives, comma-separated: hard, random, in-batch.") var negatives: String = "hard,in-batch"
-    @Option(help: "Hard (and random) negatives per labeled pair.") var numNegatives: Int = AdaptSettings().negatives.hard
-    @Option(help: "Documents the stage-one teacher ranks per query when mining hard negatives.")
-    var hardPool: Int = AdaptSettings().hardPool
-    @Option(help: "Skip mined candidates scoring above this fraction of the positive's score.")
-    var falseNegativeMargin: Double = AdaptSettings().falseNegativeMargin
-    @Option(help: "InfoNCE temperature.") var temperature: Double = AdaptSettings().temperature
-    @Option(help: "lambda of the penalty lambda ||W - W1||_F^2 toward the stage-one map (default: 3; 0 with --constraint rotation).")
-    var penalty: Double?
-    @Option(help: "AdamW learning rate.") var learningRate: Double = AdaptSettings().learningRate
-    @Option(help: "AdamW decoupled weight decay (pulls the parameters toward stage one).")
-    var weightDecay: Double = AdaptSettings().weightDecay
-    @Option(help: "Labeled pairs per step.") var batchSize: Int = AdaptSettings().batchSize
-    @Option(help: "At most this many optimizer steps.") var steps: Int = AdaptSettings().maxSteps
-    @Option(help: "Evaluate the dev queries every N steps.") var evalEvery: Int = AdaptSettings().evaluationInterval
-    @Option(help: "Stop after N dev evaluations without improvement.") var patience: Int = AdaptSettings().patience
-    @Option(help: "Fraction of the labeled queries in the hold-out dev set (with --folds 1).")
-    var devFraction: Double = AdaptSettings().devFraction
-    @Option(help: "At least this many hold-out dev queries (with --folds 1).")
-    var minDevQueries: Int = AdaptSettings().minDevQueries
-    @Option(help: "Dev folds for choosing the steps: k > 1 = k-fold, 1 = one hold-out set (--dev-fraction), 0 = no choice (--steps).")
-    var folds: Int = AdaptSettings.defaultFolds
-    @Option(help: "document-disjoint (default) | random.") var devSplit: AdaptDevSplit = AdaptSettings().devSplit
+extension AdaptMapKind: ExpressibleByArgument {}
+extension AdaptNegatives.Kind: ExpressibleByArgument {}
 
-    func settings() throws -> AdaptSettings {
-        let all = try configurations()
+/// Stage two's settings (``AdaptSettings``) as flags (shared by `era adapt` and `era sweep`):
+/// names, defaults, ranges and help come from the declarations; a flag left out keeps the
+/// library's default. `--constraint` is the older spelling of `--map` (none = linear, with
+/// `--rank` low-rank), and `era sweep` takes a comma-separated list of it.
+struct AdaptTrainingOptions: ParsableArguments {
+    @Option(help: .setting(AdaptSettings.self, "map")) var map: AdaptMapKind?
+    @Option(help: "Older spelling of --map: none (a linear map; low-rank with --rank) or rotation; era sweep takes a list.")
+    var constraint: String?
+    @Option(help: .setting(AdaptSettings.self, "rank")) var rank: Int?
+    @Option(help: .setting(AdaptSettings.self, "negatives")) var negatives: CommaList<AdaptNegatives.Kind>?
+    @Option(help: .setting(AdaptSettings.self, "num_negatives")) var numNegatives: Int?
+    @Option(help: .setting(AdaptSettings.self, "hard_pool")) var hardPool: Int?
+    @Option(help: .setting(AdaptSettings.self, "false_negative_margin")) var falseNegativeMargin: Double?
+    @Option(help: .setting(AdaptSettings.self, "temperature")) var temperature: Double?
+    @Option(help: .setting(AdaptSettings.self, "regularization")) var penalty: Double?
+    @Option(help: .setting(AdaptSettings.self, "learning_rate")) var learningRate: Double?
+    @Option(help: .setting(AdaptSettings.self, "weight_decay")) var weightDecay: Double?
+    @Option(help: .setting(AdaptSettings.self, "batch_size")) var batchSize: Int?
+    @Option(help: .setting(AdaptSettings.self, "max_steps")) var steps: Int?
+    @Option(help: .setting(AdaptSettings.self, "evaluation_interval")) var evalEvery: Int?
+    @Option(help: .setting(AdaptSettings.self, "patience")) var patience: Int?
+    @Option(help: .setting(AdaptSettings.self, "dev_fraction")) var devFraction: Double?
+    @Option(help: .setting(AdaptSettings.self, "min_dev_queries")) var minDevQueries: Int?
+    @Option(help: .setting(AdaptSettings.self, "folds")) var folds: Int?
+    @Option(help: .setting(AdaptSettings.self, "dev_split")) var devSplit: AdaptDevSplit?
+
+    /// The settings of `era adapt`, with `extra` flags (the command's own, e.g. --budget) applied too.
+    func settings(extra: Any? = nil) throws -> AdaptSettings {
+        let all = try configurations(extra: extra)
         guard all.count == 1 else { throw CommandError("--constraint: give one of none, rotation") }
         return all[0].settings
     }
 
     /// One configuration per name in `--constraint` (`era sweep` accepts a comma-separated list).
-    func configurations() throws -> [(label: String, settings: AdaptSettings)] {
-        let names = constraint.split(separator: ",").map { $0.trimmingCharacters(in: .whitespaces) }
-        guard !names.isEmpty else { throw CommandError("--constraint: expected none or rotation, got \"\(constraint)\"") }
-        return try names.map { name in
-            let settings = try settings(constraint: name)
-            return (name == "none" ? (rank.map { "low-rank \($0)" } ?? "unconstrained") : "rotation", settings)
+    func configurations(extra: Any? = nil) throws -> [(label: String, settings: AdaptSettings)] {
+        let names = constraint.map { $0.split(separator: ",").map { $0.trimmingCharacters(in: .whitespaces) } } ?? [nil].compactMap { $0 }
+        if constraint != nil, names.isEmpty { throw CommandError("--constraint: expected none or rotation, got \"\(constraint ?? "")\"") }
+        return try (names.isEmpty ? [nil] : names.map(Optional.some)).map { name in
+            let settings = try settings(constraint: name, extra: extra)
+            let label = switch settings.map {
+            case .linear: "unconstrained"
+            case .rotation: "rotation"
+            case .lowRank: "low-rank \(settings.rank)"
+            }
+            return (label, settings)
         }
     }
 
-    private func settings(constraint: String) throws -> AdaptSettings {
+    private func settings(constraint: String?, extra: Any?) throws -> AdaptSettings {
         var s = AdaptSettings()
         switch (constraint, rank) {
-        case ("none", nil): s.family = .linear
-        case ("none", let r?): s.family = .lowRank(rank: r)
-        case ("rotation", nil): s.family = .rotation
+        case (nil, nil), ("none", nil): s.map = map ?? .linear
+        case (nil, _?), ("none", _?): s.map = map ?? .lowRank
+        case ("rotation", nil): s.map = .rotation
         case ("rotation", _?): throw CommandError("--rank: a low-rank residual cannot be combined with --constraint rotation")
-        default: throw CommandError("--constraint: expected none or rotation, got \"\(constraint)\"")
+        default: throw CommandError("--constraint: expected none or rotation, got \"\(constraint ?? "")\"")
         }
-        guard numNegatives >= 0 else { throw CommandError("--num-negatives: must be >= 0, got \(numNegatives)") }
-        guard let kinds = AdaptNegatives.parse(negatives, count: numNegatives) else {
-            throw CommandError("--negatives: expected a comma-separated list of hard, random, in-batch; got \"\(negatives)\"")
-        }
-        s.negatives = kinds
-        s.hardPool = hardPool
-        s.falseNegativeMargin = falseNegativeMargin
-        s.temperature = temperature
-        s.penalty = penalty ?? AdaptSettings.defaultPenalty(for: s.family)
-        s.learningRate = learningRate
-        s.weightDecay = weightDecay
-        s.batchSize = batchSize
-        s.maxSteps = steps
-        s.evaluationInterval = evalEvery
-        s.patience = patience
-        s.devFraction = devFraction
-        s.minDevQueries = minDevQueries
-        s.devSplit = devSplit
-        s.folds = folds
+        let given = flagValues(of: self).filter { $0.flag != "map" } + (extra.map(flagValues(of:)) ?? [])
+        s.apply(flags: given)
+        if let (setting, message) = s.problems().first { throw CommandError("--\(setting.flag): \(message)") }
         do { return try s.validated() } catch { throw CommandError("adapt: \(error.description)") }
     }
 }

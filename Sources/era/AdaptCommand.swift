@@ -32,15 +32,14 @@ struct AdaptCommand: ParsableCommand {
     @OptionGroup var inputs: AdaptInputOptions
     @Option(help: "The adapter to write (.safetensors).") var out: String
     @OptionGroup var training: AdaptTrainingOptions
-    @Option(help: "Use the labels of N queries drawn with --seed (default: all).") var budget: Int?
+    @Option(help: .setting(AdaptSettings.self, "budget")) var budget: Int?
     @Option(help: "Seed of the budget draw, the dev split, the batches and the negatives.") var seed: UInt64 = 0
     @Flag(help: "Print a JSON summary on stdout.") var json = false
     @Flag(help: "No progress on stderr.") var quiet = false
     @OptionGroup var overwrite: OverwriteOptions
 
     func run() throws {
-        var settings = try training.settings()
-        settings.budget = budget
+        var settings = try training.settings(extra: self)
         settings.seed = seed
         let outURL = URL(fileURLWithPath: out)
         try requireWritable(outURL)

@@ -1,5 +1,6 @@
 import Alignment
 import ArgumentParser
+import Workflows
 
 extension AlignmentConfiguration.WarmStart: ExpressibleByArgument {}
 extension AlignmentConfiguration.Loss: ExpressibleByArgument {}
@@ -10,54 +11,34 @@ extension ProcrustesSettings.Refinement: ExpressibleByArgument {}
 extension MapFamily: ExpressibleByArgument {}
 extension Centering: ExpressibleByArgument {}
 
-/// The training settings of stage one (``AlignmentConfiguration``), as flags.
+/// Stage one's settings (``AlignSettings``) as flags: names, defaults, ranges and help come from
+/// the declarations; a flag left out keeps the library's default.
 struct AlignTrainingOptions: ParsableArguments {
-    @Option(help: "procrustes | identity | random.") var warmStart: AlignmentConfiguration.WarmStart = .procrustes
-    @Option(help: "Procrustes centering: mean (robust to anisotropic models) | none.") var centering: Centering = .mean
-    @Option(help: "Procrustes refinement when p > m: none (thin SVD) | accelerated | majorization (Kiers, as the numpy peer).")
-    var procrustesRefinement: ProcrustesSettings.Refinement = AlignmentConfiguration().procrustes.refinement
-    @Option(help: "At most this many Procrustes refinement steps.")
-    var procrustesIterations: Int = ProcrustesSettings().maxIterations
-    @Option(help: "linear | orthogonal (W kept orthonormal).") var family: MapFamily = .linear
+    @Option(help: .setting(AlignSettings.self, "init")) var warmStart: AlignmentConfiguration.WarmStart?
+    @Option(help: .setting(AlignSettings.self, "centering")) var centering: Centering?
+    @Option(help: .setting(AlignSettings.self, "refinement")) var procrustesRefinement: ProcrustesSettings.Refinement?
+    @Option(help: .setting(AlignSettings.self, "procrustes_iterations")) var procrustesIterations: Int?
+    @Option(help: .setting(AlignSettings.self, "family")) var family: MapFamily?
+    @Option(help: .setting(AlignSettings.self, "loss")) var loss: AlignmentConfiguration.Loss?
+    @Option(help: .setting(AlignSettings.self, "temperature")) var temperature: Double?
+    @Option(help: .setting(AlignSettings.self, "negatives")) var negatives: AlignmentConfiguration.Negatives?
+    @Flag(inversion: .prefixedNo, help: .setting(AlignSettings.self, "symmetric")) var symmetric: Bool?
+    @Option(help: .setting(AlignSettings.self, "optimizer")) var optimizer: AlignmentConfiguration.Optimizer?
+    @Option(help: .setting(AlignSettings.self, "learning_rate")) var learningRate: Double?
+    @Option(help: .setting(AlignSettings.self, "batch_size")) var batchSize: Int?
+    @Option(help: .setting(AlignSettings.self, "epochs")) var epochs: Int?
+    @Option(help: .setting(AlignSettings.self, "holdout")) var heldOut: Double?
+    @Option(help: .setting(AlignSettings.self, "stopping_metric")) var stoppingMetric: AlignmentConfiguration.StoppingMetric?
+    @Option(help: .setting(AlignSettings.self, "patience")) var patience: Int?
+    @Flag(inversion: .prefixedNo, help: .setting(AlignSettings.self, "shuffle")) var shuffle: Bool?
+    @Option(help: .setting(AlignSettings.self, "weight_decay")) var weightDecay: Double?
+    @Option(help: .setting(AlignSettings.self, "samples")) var sample: Int?
 
-    @Option(help: "infonce | cosine (ERA's objective) | mse.") var loss: AlignmentConfiguration.Loss = .infonce
-    @Option(help: "InfoNCE temperature.") var temperature: Double = AlignmentConfiguration().temperature
-    @Option(help: "InfoNCE negatives: all (every training target) | in-batch.")
-    var negatives: AlignmentConfiguration.Negatives = AlignmentConfiguration().negatives
-    @Flag(help: "Add InfoNCE's target-to-source term.") var symmetric = false
-    @Option(help: "adam | adamw.") var optimizer: AlignmentConfiguration.Optimizer = .adam
-    @Option(help: "Learning rate.") var learningRate: Double = AlignmentConfiguration().learningRate
-    @Option(help: "Weight decay (adamw: decoupled; adam: L2).") var weightDecay: Double?
-    @Option(help: "Epochs (0: the warm start alone).") var epochs: Int = AlignmentConfiguration().epochs
-    @Option(help: "Pairs per batch.") var batchSize: Int = AlignmentConfiguration().batchSize
-    @Option(help: "Fraction of pairs held out for early stopping and the report.")
-    var heldOut: Double = AlignmentConfiguration().heldOutFraction
-    @Option(help: "Held-out criterion: loss | mrr.")
-    var stoppingMetric: AlignmentConfiguration.StoppingMetric = AlignmentConfiguration().stoppingMetric
-    @Option(help: "Stop after this many epochs without held-out improvement (0: never).")
-    var patience: Int = AlignmentConfiguration().patience
-    @Flag(help: "Batches in file order (no shuffling).") var noShuffle = false
-
-    func configuration(seed: UInt64) -> AlignmentConfiguration {
-        var c = AlignmentConfiguration()
-        c.warmStart = warmStart
-        c.procrustes = ProcrustesSettings(centering: centering, refinement: procrustesRefinement,
-                                          maxIterations: procrustesIterations)
-        c.family = family
-        c.loss = loss
-        c.temperature = temperature
-        c.negatives = negatives
-        c.symmetric = symmetric
-        c.optimizer = optimizer
-        c.learningRate = learningRate
-        c.weightDecay = weightDecay ?? AlignmentConfiguration.defaultWeightDecay(for: optimizer)
-        c.epochs = epochs
-        c.batchSize = batchSize
-        c.heldOutFraction = heldOut
-        c.stoppingMetric = stoppingMetric
-        c.patience = patience
-        c.seed = seed
-        c.shuffle = !noShuffle
-        return c
+    /// The library's settings with the flags given, or the first one out of its declared range.
+    func settings() throws -> AlignSettings {
+        var settings = AlignSettings()
+        settings.apply(flags: flagValues(of: self))
+        if let (setting, message) = settings.problems().first { throw CommandError("--\(setting.flag): \(message)") }
+        return settings
     }
 }

@@ -35,7 +35,6 @@ struct AlignCommand: ParsableCommand {
     var sourceModel: String?
     @Option(help: "Index model name for the metadata (default: --target's file name up to the first dot).")
     var targetModel: String?
-    @Option(help: "Use N randomly drawn common ids (seeded) instead of all.") var sample: Int?
     @Option(help: "Seed of the sample, the held-out split, the shuffles and the random start.") var seed: UInt64 = 0
 
     @OptionGroup var training: AlignTrainingOptions
@@ -44,7 +43,8 @@ struct AlignCommand: ParsableCommand {
     @OptionGroup var overwrite: OverwriteOptions
 
     func run() throws {
-        let config = training.configuration(seed: seed)
+        let settings = try training.settings()
+        let config = settings.configuration(seed: seed)
         let outURL = URL(fileURLWithPath: out)
         let logURL = URL(fileURLWithPath: log ?? ExportWorkflow.stem(of: out) + ".log.json")
         let npyURLs = npy ? ExportWorkflow.npyFiles(base: out) : []
@@ -57,9 +57,9 @@ struct AlignCommand: ParsableCommand {
         let request = AlignWorkflow.Request(
             sources: try files.embeddings(source), sourceIds: try files.ids(sourceIds, rowsOf: source),
             targets: try files.embeddings(target), targetIds: try files.ids(targetIds, rowsOf: target),
-            configuration: config, sample: sample, sourceModel: sourceModel ?? Self.modelName(source),
+            configuration: config, sample: settings.samples, sourceModel: sourceModel ?? Self.modelName(source),
             targetModel: targetModel ?? Self.modelName(target))
-        let quiet = self.quiet, sample = self.sample
+        let quiet = self.quiet, sample = settings.samples
         let outcome: AlignWorkflow.Outcome
         do {
             outcome = try AlignWorkflow.run(request, started: { pairs, p, m in
@@ -71,7 +71,7 @@ struct AlignCommand: ParsableCommand {
             throw message(for: error)
         }
         try outcome.adapter.save(to: outURL)
-        let logFile = AlignLogFile(adapter: outURL.path, outcome: outcome, source: source, target: target, sample: sample)
+        let logFile = AlignLogFile(adapter: outURL.path, outcome: outcome, source: source, target: target, sample: settings.samples)
         try AtomicFile.write(try CanonicalJSON.encode(logFile, pretty: true) + Data("\n".utf8), to: logURL)
         if npy { try ExportWorkflow.write(outcome.adapter, format: .npy, base: out) }
         progress("\(AlignWorkflow.summary(outcome)); wrote \(outURL.path) and \(logURL.path)")
@@ -81,7 +81,7 @@ struct AlignCommand: ParsableCommand {
     private func message(for failure: AlignWorkflow.Failure) -> CommandError {
         switch failure {
         case .noCommonIds: CommandError("no id of \(sourceIds) appears in \(targetIds): nothing to align")
-        case .emptySample: CommandError("--sample \(sample ?? 0): the sample is empty; give a positive number of texts")
+        case .emptySample: CommandError("--sample: the sample is empty; give a positive number of texts")
         case .nonFinite(let side, let what): CommandError("\(side == "source" ? source : target): \(what) contains NaN or infinity")
         case .training(let error): CommandError("align: \(error.description)")
         }

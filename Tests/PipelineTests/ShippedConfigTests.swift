@@ -48,8 +48,8 @@ struct ShippedConfigTests {
             Issue.record("presets did not give the expected kinds")
             return
         }
-        #expect(paper.loss == .cosine && paper.initialization == .random && paper.samples == 1000)
-        #expect(rotation.map == .rotation && rotation.negatives == [.hard, .inBatch])
+        #expect(paper.loss == .cosine && paper.warmStart == .random && paper.samples == 1000)
+        #expect(rotation.map == .rotation && rotation.negatives.kinds == [.hard, .inBatch])
     }
 
     /// Every key the resolved configuration can hold is documented in docs/pipelines.md.

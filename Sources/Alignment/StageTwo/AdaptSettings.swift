@@ -31,6 +31,9 @@ public struct AdaptNegatives: Sendable, Hashable, Codable, CustomStringConvertib
     public var hard: Int
     /// The other pairs' positives and negatives in the same batch (minus the query's own positives).
     public var inBatch: Bool
+    /// The per-pair count as a user set it (``perPair``), kept even when it turns every counted kind off,
+    /// so that a count of 0 is reported rather than read as "no hard negatives".
+    public var declaredPerPair: Int?
 
     public init(random: Int = 0, hard: Int = 5, inBatch: Bool = true) {
         self.random = random
@@ -85,8 +88,14 @@ public struct AdaptSettings: Sendable, Hashable, Codable {
     public var falseNegativeMargin: Double
     /// InfoNCE temperature tau > 0.
     public var temperature: Double
-    /// lambda of lambda ||W - W1||_F^2 on the effective weight (default: ``defaultPenalty(for:)``).
-    public var penalty: Double
+    /// lambda of lambda ||W - W1||_F^2 on the effective weight: the value set, else
+    /// ``defaultPenalty(for:)`` of the family (so changing the family changes the default).
+    public var penalty: Double {
+        get { penaltyOverride ?? Self.defaultPenalty(for: family) }
+        set { penaltyOverride = newValue }
+    }
+    /// The penalty set by the user; nil: the family's default.
+    public var penaltyOverride: Double?
     /// AdamW learning rate.
     public var learningRate: Double
     /// AdamW decoupled weight decay on the parameters (which are zero at stage one).
@@ -125,7 +134,7 @@ public struct AdaptSettings: Sendable, Hashable, Codable {
         self.hardPool = hardPool
         self.falseNegativeMargin = falseNegativeMargin
         self.temperature = temperature
-        self.penalty = penalty ?? Self.defaultPenalty(for: family)
+        self.penaltyOverride = penalty
         self.learningRate = learningRate
         self.weightDecay = weightDecay
         self.batchSize = batchSize
@@ -148,38 +157,26 @@ public struct AdaptSettings: Sendable, Hashable, Codable {
         return 3
     }
 
-    /// Throws ``AlignmentError/invalidParameter(name:value:reason:)`` for the first setting out of its domain.
+    /// Throws ``AlignmentError/invalidParameter(name:value:reason:)`` for the first setting out of its
+    /// declared range (``settings``) or a combination that cannot work.
     public func validated() throws(AlignmentError) -> AdaptSettings {
         func check(_ ok: Bool, _ name: String, _ value: Any, _ reason: String) throws(AlignmentError) {
             if !ok { throw .invalidParameter(name: name, value: "\(value)", reason: reason) }
         }
-        if case .lowRank(let rank) = family { try check(rank > 0, "rank", rank, "must be > 0") }
+        if let (setting, message) = problems().first {
+            throw .invalidParameter(name: setting.key, value: setting.text(self), reason: message)
+        }
         try check(negatives.hard >= 0 && negatives.random >= 0, "negatives", negatives, "counts must be >= 0")
-        try check(negatives.hard > 0 || negatives.random > 0 || negatives.inBatch, "negatives", negatives,
-                  "at least one kind of negative is needed")
-        try check(hardPool >= negatives.hard, "hard pool", hardPool, "must be >= the number of hard negatives")
-        try check(falseNegativeMargin > 0 && falseNegativeMargin.isFinite, "false-negative margin",
-                  falseNegativeMargin, "must be > 0")
-        try check(temperature > 0 && temperature.isFinite, "temperature", temperature, "must be > 0")
-        try check(penalty >= 0 && penalty.isFinite, "penalty", penalty, "must be >= 0")
-        try check(learningRate > 0 && learningRate.isFinite, "learning rate", learningRate, "must be > 0")
-        try check(weightDecay >= 0 && learningRate * weightDecay < 1, "weight decay", weightDecay,
-                  "must be >= 0 and below 1 / learning rate")
-        try check(batchSize > 0, "batch size", batchSize, "must be > 0")
-        try check(maxSteps >= 0, "steps", maxSteps, "must be >= 0")
-        try check(evaluationInterval > 0, "evaluation interval", evaluationInterval, "must be > 0")
-        try check(patience > 0, "patience", patience, "must be > 0")
-        try check(devFraction > 0 && devFraction < 1, "dev fraction", devFraction, "must be in (0, 1)")
-        try check(minDevQueries > 0, "minimum dev queries", minDevQueries, "must be > 0")
-        if let budget { try check(budget > 0, "budget", budget, "must be > 0") }
-        if let folds { try check(folds >= 0, "folds", folds, "must be >= 0") }
+        try check(hardPool >= negatives.hard, "hard_pool", hardPool, "must be >= the number of hard negatives (num_negatives)")
+        try check(learningRate * weightDecay < 1, "weight_decay", weightDecay,
+                  "learning_rate x weight_decay must be below 1 (AdamW's decoupled decay would flip the sign)")
         return self
     }
 }
 
 extension AdaptSettings {
-    /// A stable 64-bit FNV-1a hash of the sorted-key JSON of the settings, as 16 hex digits (the
-    /// scheme of stage one's configuration hash): equal settings give equal hashes on every platform.
+    /// ``CanonicalJSON/shortHash(of:)`` of the settings (the scheme of stage one's configuration hash):
+    /// equal settings give equal hashes on every platform.
     public var configurationHash: String {
         CanonicalJSON.shortHash(of: self)
     }

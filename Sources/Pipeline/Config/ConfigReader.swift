@@ -54,6 +54,11 @@ struct MappingReader {
         known += keys
     }
 
+    /// Marks keys as known without reading them (read by a ``ConfigNodeDecoder``).
+    mutating func allow(contentsOf keys: [String]) {
+        known += keys
+    }
+
     /// Records unknown keys. Call once, after every key has been read.
     func finish() {
         for entry in node.entries ?? [] where !known.contains(entry.key) {

@@ -1,3 +1,4 @@
+import Alignment
 /// Reads one stage's `options:` mapping into the typed options of its kind.
 struct StageOptionsDecoder {
     let log: ProblemLog
@@ -20,81 +21,39 @@ struct StageOptionsDecoder {
     }
 
     private func align(_ r: inout MappingReader) -> AlignOptions {
-        var o = AlignOptions()
-        o.initialization = r.choice("init", default: o.initialization)
-        o.centering = r.choice("centering", default: o.centering)
-        o.refinement = r.choice("refinement", default: o.refinement)
-        o.procrustesIterations = r.int("procrustes_iterations", default: o.procrustesIterations, atLeast: 0)
-        o.family = r.choice("family", default: o.family)
-        o.loss = r.choice("loss", default: o.loss)
-        o.temperature = r.double("temperature", default: o.temperature, expectation: "a number > 0") { $0 > 0 }
-        o.negatives = r.choice("negatives", default: o.negatives)
-        o.symmetric = r.bool("symmetric", default: o.symmetric)
-        o.optimizer = r.choice("optimizer", default: o.optimizer)
-        o.learningRate = r.double("learning_rate", default: o.learningRate, expectation: "a number > 0") { $0 > 0 }
-        // Absent (or invalid): nil, which means the optimizer's default.
-        let decay = r.double("weight_decay", default: -1, expectation: "a number >= 0") { $0 >= 0 }
-        o.weightDecay = decay >= 0 ? decay : nil
-        o.batchSize = r.int("batch_size", default: o.batchSize, atLeast: 2)
-        o.epochs = r.int("epochs", default: o.epochs, atLeast: 0)
-        o.holdout = r.double("holdout", default: o.holdout, expectation: "a fraction in [0, 1)") { $0 >= 0 && $0 < 1 }
-        o.stoppingMetric = r.choice("stopping_metric", default: o.stoppingMetric)
-        o.patience = r.int("patience", default: o.patience, atLeast: 0)
-        o.shuffle = r.bool("shuffle", default: o.shuffle)
-        o.samples = r.optionalInt("samples", atLeast: 1)
-        return o
+        declared(AlignOptions.self, &r)
     }
 
     private func adapt(_ r: inout MappingReader) -> AdaptOptions? {
-        guard let from = reference(&r, "from", kinds: [.align], defaultKinds: [.align],
-                                   missing: "an adapt stage starts from an align stage's map; add one before it or set options.from") else {
-            _ = adaptFields(&r, into: AdaptOptions(from: ""))
-            return nil
-        }
-        return adaptFields(&r, into: AdaptOptions(from: from))
-    }
-
-    private func adaptFields(_ r: inout MappingReader, into options: AdaptOptions) -> AdaptOptions {
-        var o = options
-        o.budget = r.optionalInt("budget", atLeast: 1)
-        o.map = r.choice("map", default: o.map)
-        o.rank = r.int("rank", default: o.rank, atLeast: 1)
-        if let kinds = r.list("negatives", acceptsScalar: true, element: { node, path, log in
-            MappingReader.choice(node, path: path, log: log) as AdaptOptions.Negative?
-        }) {
-            if kinds.isEmpty, let node = r.node["negatives"] {
-                log.add(node.location, r.keyPath("negatives"), "expected at least one kind of negative")
-            } else {
-                o.negatives = kinds
+        let from = reference(&r, "from", kinds: [.align], defaultKinds: [.align],
+                             missing: "an adapt stage starts from an align stage's map; add one before it or set options.from")
+        var options = AdaptOptions(from: from ?? "")
+        options.settings = declared(AdaptSettings.self, &r)
+        if options.settings.problems().isEmpty {
+            do {
+                _ = try options.settings.validated()
+            } catch .invalidParameter(let name, _, let reason) {
+                let node = r.node[name] ?? r.node
+                log.add(node.location, r.keyPath(name), reason)
+            } catch {
+                log.add(r.node.location, r.path, "\(error)")
             }
         }
-        o.numNegatives = r.int("num_negatives", default: o.numNegatives, atLeast: 1)
-        o.hardPool = r.int("hard_pool", default: o.hardPool, atLeast: 1)
-        o.falseNegativeMargin = r.double("false_negative_margin", default: o.falseNegativeMargin,
-                                         expectation: "a number > 0") { $0 > 0 }
-        o.temperature = r.double("temperature", default: o.temperature, expectation: "a number > 0") { $0 > 0 }
-        if let penalty = r.optionalDouble("regularization", expectation: "a number >= 0", valid: { $0 >= 0 }) {
-            o.regularization = penalty
+        return from == nil ? nil : options
+    }
+
+    /// The declared settings of `T` read from this options mapping through ``ConfigNodeDecoder``
+    /// (type problems are logged there), then every value out of its declared range logged at its key.
+    private func declared<T: DeclaredSettings>(_ type: T.Type, _ r: inout MappingReader) -> T {
+        let decoder = ConfigNodeDecoder(node: r.node, path: r.path, log: log, requested: .init())
+        let value = (try? T(declaredFrom: decoder)) ?? T()
+        r.allow(contentsOf: T.settings.map(\.key))
+        for (setting, _) in value.problems() {
+            let node = r.node[setting.key]
+            log.add(node?.location ?? r.node.location, r.keyPath(setting.key),
+                    "expected \(setting.expectation), got \(node?.describedForMessage ?? setting.text(value))")
         }
-        o.learningRate = r.double("learning_rate", default: o.learningRate, expectation: "a number > 0") { $0 > 0 }
-        o.weightDecay = r.double("weight_decay", default: o.weightDecay, expectation: "a number >= 0") { $0 >= 0 }
-        o.batchSize = r.int("batch_size", default: o.batchSize, atLeast: 1)
-        o.maxSteps = r.int("max_steps", default: o.maxSteps, atLeast: 0)
-        o.evaluationInterval = r.int("evaluation_interval", default: o.evaluationInterval, atLeast: 1)
-        o.patience = r.int("patience", default: o.patience, atLeast: 1)
-        o.devFraction = r.double("dev_fraction", default: o.devFraction, expectation: "a fraction in (0, 1)") { $0 > 0 && $0 < 1 }
-        o.devSplit = r.choice("dev_split", default: o.devSplit)
-        o.minDevQueries = r.int("min_dev_queries", default: o.minDevQueries, atLeast: 1)
-        if let folds = r.optionalInt("folds", atLeast: 0) { o.folds = folds }
-        if o.negatives.contains(.hard), o.hardPool < o.numNegatives, let node = r.node["hard_pool"] ?? r.node["num_negatives"] {
-            log.add(node.location, r.keyPath(r.node["hard_pool"] != nil ? "hard_pool" : "num_negatives"),
-                    "hard_pool (\(o.hardPool)) must be at least num_negatives (\(o.numNegatives))")
-        }
-        if o.learningRate * o.weightDecay >= 1, let node = r.node["weight_decay"] ?? r.node["learning_rate"] {
-            log.add(node.location, r.keyPath(r.node["weight_decay"] != nil ? "weight_decay" : "learning_rate"),
-                    "learning_rate x weight_decay must be below 1 (AdamW's decoupled decay would flip the sign)")
-        }
-        return o
+        return value
     }
 
     private func evaluate(_ r: inout MappingReader) -> EvaluateOptions? {

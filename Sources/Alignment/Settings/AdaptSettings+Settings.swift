@@ -1,0 +1,116 @@
+/// The kinds of map stage two trains, as users name them (``AdaptMapFamily`` without its rank).
+public enum AdaptMapKind: String, Sendable, Hashable, Codable, CaseIterable {
+    case linear, rotation
+    case lowRank = "low-rank"
+}
+
+extension AdaptNegatives {
+    /// The kinds of negatives, as users name them.
+    public enum Kind: String, Sendable, Hashable, Codable, CaseIterable {
+        case hard, random
+        case inBatch = "in-batch"
+    }
+
+    /// Negatives per pair when no counted kind is on (the count a user sees and may change).
+    public static let defaultPerPair = 5
+
+    /// The kinds that are on, in the order hard, random, in-batch. Setting it keeps the per-pair count.
+    public var kinds: [Kind] {
+        get { (hard > 0 ? [Kind.hard] : []) + (random > 0 ? [.random] : []) + (inBatch ? [.inBatch] : []) }
+        set {
+            let count = perPair
+            hard = newValue.contains(.hard) ? count : 0
+            random = newValue.contains(.random) ? count : 0
+            inBatch = newValue.contains(.inBatch)
+        }
+    }
+
+    /// Hard and random negatives per labeled pair (``defaultPerPair`` when neither kind is on).
+    public var perPair: Int {
+        get { declaredPerPair ?? (max(hard, random) > 0 ? max(hard, random) : Self.defaultPerPair) }
+        set {
+            declaredPerPair = newValue
+            if hard > 0 { hard = max(newValue, 0) }
+            if random > 0 { random = max(newValue, 0) }
+        }
+    }
+}
+
+extension AdaptSettings: DeclaredSettings {
+    public init() {
+        self.init(family: .linear)
+    }
+
+    /// The rank a low-rank map gets when none is given.
+    public static let defaultRank = 16
+
+    /// The family's kind; setting it keeps the rank of a low-rank map.
+    public var map: AdaptMapKind {
+        get {
+            switch family {
+            case .linear: .linear
+            case .rotation: .rotation
+            case .lowRank: .lowRank
+            }
+        }
+        set {
+            switch newValue {
+            case .linear: family = .linear
+            case .rotation: family = .rotation
+            case .lowRank: family = .lowRank(rank: rank)
+            }
+        }
+    }
+
+    /// The rank of the low-rank residual (``defaultRank`` for the other families, where it is unused).
+    public var rank: Int {
+        get { if case .lowRank(let rank) = family { rank } else { Self.defaultRank } }
+        set { if case .lowRank = family { family = .lowRank(rank: newValue) } }
+    }
+
+    /// Stage two's settings as users set them (the seed is set by the front ends).
+    public static let settings: [Setting<AdaptSettings>] = [
+        Setting(\.budget, key: "budget", doc: "Use the labels of this many queries, drawn with the seed (default: all).",
+                expectation: "an integer >= 1", unset: "all labeled queries", valid: { $0.map { $0 >= 1 } ?? true }),
+        Setting(\.map, key: "map",
+                doc: "linear (W1 + Delta), rotation (R f1, R in SO(m), Cayley) or low-rank (W1 + U V of rank `rank`).",
+                expectation: choices(AdaptMapKind.self)),
+        Setting(\.rank, key: "rank", doc: "Rank of the low-rank residual (map: low-rank only).", expectation: "an integer >= 1",
+                valid: { $0 >= 1 }),
+        Setting(\.negatives.kinds, key: "negatives", doc: "Kinds of negatives, combined: hard, random, in-batch.",
+                expectation: "a non-empty list of hard, random, in-batch", valid: { !$0.isEmpty }),
+        Setting(\.negatives.perPair, key: "num_negatives", doc: "Hard and random negatives per labeled pair.",
+                expectation: "an integer >= 1", valid: { $0 >= 1 }),
+        Setting(\.hardPool, key: "hard_pool", doc: "Documents the stage-one teacher ranks per query when mining hard negatives.",
+                expectation: "an integer >= 1", valid: { $0 >= 1 }),
+        Setting(\.falseNegativeMargin, key: "false_negative_margin",
+                doc: "Mined candidates scoring above this fraction of the positive's score are dropped as likely unlabeled positives.",
+                expectation: "a number > 0", valid: { $0.isFinite && $0 > 0 }),
+        Setting(\.temperature, key: "temperature", doc: "InfoNCE temperature.", expectation: "a number > 0",
+                valid: { $0.isFinite && $0 > 0 }),
+        Setting(\.penaltyOverride, key: "regularization", flag: "penalty",
+                doc: "lambda of the penalty lambda ||W - W1||^2 toward stage one (default: 3 for linear and low-rank maps, 0 for rotations).",
+                expectation: "a number >= 0", unset: "3 for linear and low-rank maps, 0 for rotations", valid: { $0.map { $0.isFinite && $0 >= 0 } ?? true }),
+        Setting(\.learningRate, key: "learning_rate", doc: "AdamW learning rate.", expectation: "a number > 0",
+                valid: { $0.isFinite && $0 > 0 }),
+        Setting(\.weightDecay, key: "weight_decay", doc: "AdamW decoupled weight decay (pulls the parameters toward stage one).",
+                expectation: "a number >= 0", valid: { $0.isFinite && $0 >= 0 }),
+        Setting(\.batchSize, key: "batch_size", doc: "Labeled pairs per step.", expectation: "an integer >= 1", valid: { $0 >= 1 }),
+        Setting(\.maxSteps, key: "max_steps", flag: "steps", doc: "At most this many optimizer steps.",
+                expectation: "an integer >= 0", valid: { $0 >= 0 }),
+        Setting(\.evaluationInterval, key: "evaluation_interval", flag: "eval-every", doc: "Evaluate the dev queries every N steps.",
+                expectation: "an integer >= 1", valid: { $0 >= 1 }),
+        Setting(\.patience, key: "patience", doc: "Stop after N dev evaluations without improvement.",
+                expectation: "an integer >= 1", valid: { $0 >= 1 }),
+        Setting(\.devFraction, key: "dev_fraction", doc: "Fraction of the labeled queries in the hold-out dev set (folds: 1).",
+                expectation: "a fraction in (0, 1)", valid: { $0 > 0 && $0 < 1 }),
+        Setting(\.devSplit, key: "dev_split",
+                doc: "document-disjoint (no dev query shares a relevant document with a training query) or random.",
+                expectation: choices(AdaptDevSplit.self)),
+        Setting(\.minDevQueries, key: "min_dev_queries", doc: "At least this many hold-out dev queries (folds: 1).",
+                expectation: "an integer >= 1", valid: { $0 >= 1 }),
+        Setting(\.folds, key: "folds",
+                doc: "Dev folds for choosing the steps: k > 1 k-fold, 1 one hold-out set (dev_fraction), 0 no choice (max_steps); default 5.",
+                expectation: "an integer >= 0", unset: "5", valid: { $0.map { $0 >= 0 } ?? true }),
+    ]
+}

@@ -1,0 +1,251 @@
+import Alignment
+
+/// A `Decoder` over a ``ConfigNode`` tree that reports instead of failing: a value of the wrong
+/// type or outside its choices is recorded in the ``ProblemLog`` with its file, line and column,
+/// and decodes as absent (the default stays), so one pass finds every problem of a file.
+///
+/// Keyed containers record the keys asked for, so unknown keys can be reported afterwards with
+/// the nearest known key suggested. A scalar where a list is expected reads as a one-element list.
+struct ConfigNodeDecoder: Decoder {
+    let node: ConfigNode
+    let path: String
+    let log: ProblemLog
+    let requested: RequestedKeys
+
+    var codingPath: [any CodingKey] { [] }
+    var userInfo: [CodingUserInfoKey: Any] { [:] }
+
+    /// Records a problem already logged, so the surrounding optional decode yields nil.
+    struct Reported: Error {}
+
+    /// The keys a keyed container was asked for.
+    final class RequestedKeys {
+        var keys: [String] = []
+    }
+
+    func container<Key: CodingKey>(keyedBy type: Key.Type) throws -> KeyedDecodingContainer<Key> {
+        guard node.entries != nil else {
+            if case .scalar(.null, _) = node.value { return KeyedDecodingContainer(Keyed(decoder: self)) }
+            log.add(node.location, path, "expected a mapping, got \(node.describedForMessage)")
+            throw Reported()
+        }
+        return KeyedDecodingContainer(Keyed(decoder: self))
+    }
+
+    func unkeyedContainer() throws -> any UnkeyedDecodingContainer {
+        switch node.value {
+        case .sequence(let elements):
+            return Unkeyed(elements: elements.enumerated().map { ($1, "\(path)[\($0)]") }, decoder: self)
+        case .scalar(.null, _):
+            return Unkeyed(elements: [], decoder: self)
+        case .scalar:
+            return Unkeyed(elements: [(node, path)], decoder: self)
+        case .mapping:
+            log.add(node.location, path, "expected a list, got \(node.describedForMessage)")
+            throw Reported()
+        }
+    }
+
+    func singleValueContainer() throws -> any SingleValueDecodingContainer {
+        Single(decoder: self)
+    }
+
+    func child(_ node: ConfigNode, path: String) -> ConfigNodeDecoder {
+        ConfigNodeDecoder(node: node, path: path, log: log, requested: RequestedKeys())
+    }
+
+    /// Decodes `type` from this node, logging what is wrong; nil after a logged problem.
+    func decodeLogged<T: Decodable>(_ type: T.Type) -> T? {
+        if let names = Self.choiceNames(type), case .scalar(let scalar, let text) = node.value {
+            let written: String = if case .string(let s) = scalar { s } else { text }
+            guard names.contains(written) else {
+                var message = "expected one of \(names.joined(separator: ", ")), got \(node.describedForMessage)"
+                if let suggestion = Suggestion.nearest(to: written, among: names) { message += "; did you mean \"\(suggestion)\"?" }
+                log.add(node.location, path, message)
+                return nil
+            }
+        }
+        do {
+            return try T(from: self)
+        } catch is Reported {
+            return nil
+        } catch {
+            log.add(node.location, path, "cannot read \(node.describedForMessage): \(error)")
+            return nil
+        }
+    }
+
+    /// The raw values of a `CaseIterable` string enum, nil for other types.
+    static func choiceNames(_ type: Any.Type) -> [String]? {
+        guard let iterable = type as? any CaseIterable.Type else { return nil }
+        return names(of: iterable)
+    }
+
+    private static func names<C: CaseIterable>(of type: C.Type) -> [String]? {
+        let names = type.allCases.compactMap { ($0 as? any RawRepresentable)?.rawValue as? String }
+        return names.isEmpty ? nil : names
+    }
+
+    fileprivate func mismatch(_ expectation: String) -> Reported {
+        log.add(node.location, path, "expected \(expectation), got \(node.describedForMessage)")
+        return Reported()
+    }
+
+    private struct Keyed<Key: CodingKey>: KeyedDecodingContainerProtocol {
+        let decoder: ConfigNodeDecoder
+        var codingPath: [any CodingKey] { [] }
+        var allKeys: [Key] { (decoder.node.entries ?? []).compactMap { Key(stringValue: $0.key) } }
+
+        func contains(_ key: Key) -> Bool {
+            decoder.requested.keys.append(key.stringValue)
+            return value(for: key) != nil
+        }
+
+        private func value(for key: Key) -> ConfigNode? {
+            guard let value = decoder.node[key.stringValue] else { return nil }
+            if case .scalar(.null, _) = value.value { return nil }
+            return value
+        }
+
+        private func keyPath(_ key: Key) -> String {
+            decoder.path.isEmpty ? key.stringValue : "\(decoder.path).\(key.stringValue)"
+        }
+
+        func decodeNil(forKey key: Key) throws -> Bool { !contains(key) }
+
+        func decode<T: Decodable>(_ type: T.Type, forKey key: Key) throws -> T {
+            guard let result = try decodeIfPresent(type, forKey: key) else { throw Reported() }
+            return result
+        }
+
+        func decodeIfPresent<T: Decodable>(_ type: T.Type, forKey key: Key) throws -> T? {
+            decoder.requested.keys.append(key.stringValue)
+            guard let node = value(for: key) else { return nil }
+            return decoder.child(node, path: keyPath(key)).decodeLogged(type)
+        }
+
+        func nestedContainer<NestedKey: CodingKey>(keyedBy type: NestedKey.Type, forKey key: Key) throws
+            -> KeyedDecodingContainer<NestedKey> {
+            guard let node = value(for: key) else { throw Reported() }
+            return try decoder.child(node, path: keyPath(key)).container(keyedBy: type)
+        }
+
+        func nestedUnkeyedContainer(forKey key: Key) throws -> any UnkeyedDecodingContainer {
+            guard let node = value(for: key) else { throw Reported() }
+            return try decoder.child(node, path: keyPath(key)).unkeyedContainer()
+        }
+
+        func superDecoder() throws -> any Decoder { decoder }
+        func superDecoder(forKey key: Key) throws -> any Decoder {
+            guard let node = value(for: key) else { throw Reported() }
+            return decoder.child(node, path: keyPath(key))
+        }
+    }
+
+    private struct Unkeyed: UnkeyedDecodingContainer {
+        let elements: [(ConfigNode, String)]
+        let decoder: ConfigNodeDecoder
+        var currentIndex = 0
+
+        init(elements: [(ConfigNode, String)], decoder: ConfigNodeDecoder) {
+            self.elements = elements
+            self.decoder = decoder
+        }
+
+        var codingPath: [any CodingKey] { [] }
+        var count: Int? { elements.count }
+        var isAtEnd: Bool { currentIndex >= elements.count }
+
+        mutating func decodeNil() throws -> Bool { false }
+
+        /// A bad element is logged, and so is every bad element after it, before the list is given up.
+        mutating func decode<T: Decodable>(_ type: T.Type) throws -> T {
+            guard !isAtEnd else { throw Reported() }
+            let (node, path) = elements[currentIndex]
+            currentIndex += 1
+            if let value = decoder.child(node, path: path).decodeLogged(type) { return value }
+            while !isAtEnd {
+                let (node, path) = elements[currentIndex]
+                currentIndex += 1
+                _ = decoder.child(node, path: path).decodeLogged(type)
+            }
+            throw Reported()
+        }
+
+        mutating func nestedContainer<NestedKey: CodingKey>(keyedBy type: NestedKey.Type) throws -> KeyedDecodingContainer<NestedKey> {
+            let (node, path) = elements[currentIndex]
+            currentIndex += 1
+            return try decoder.child(node, path: path).container(keyedBy: type)
+        }
+
+        mutating func nestedUnkeyedContainer() throws -> any UnkeyedDecodingContainer {
+            let (node, path) = elements[currentIndex]
+            currentIndex += 1
+            return try decoder.child(node, path: path).unkeyedContainer()
+        }
+
+        mutating func superDecoder() throws -> any Decoder { decoder }
+    }
+
+    private struct Single: SingleValueDecodingContainer {
+        let decoder: ConfigNodeDecoder
+        var codingPath: [any CodingKey] { [] }
+
+        func decodeNil() -> Bool {
+            if case .scalar(.null, _) = decoder.node.value { return true }
+            return false
+        }
+
+        func decode(_ type: Bool.Type) throws -> Bool {
+            guard case .scalar(.bool(let flag), _) = decoder.node.value else { throw decoder.mismatch("true or false") }
+            return flag
+        }
+
+        func decode(_ type: String.Type) throws -> String {
+            switch decoder.node.value {
+            case .scalar(.string(let s), _): return s
+            case .scalar(.int, let text), .scalar(.float, let text): return text
+            default: throw decoder.mismatch("a string")
+            }
+        }
+
+        func decode(_ type: Double.Type) throws -> Double {
+            switch decoder.node.value {
+            case .scalar(.int(let i), _): return Double(i)
+            case .scalar(.float(let d), _) where d.isFinite: return d
+            default: throw decoder.mismatch("a number")
+            }
+        }
+
+        func decode(_ type: Float.Type) throws -> Float { Float(try decode(Double.self)) }
+
+        func decode(_ type: Int.Type) throws -> Int {
+            guard case .scalar(.int(let i), _) = decoder.node.value else { throw decoder.mismatch("an integer") }
+            return i
+        }
+
+        func decode<T: Decodable & FixedWidthInteger>(_ type: T.Type) throws -> T {
+            guard let value = T(exactly: try decode(Int.self)) else { throw decoder.mismatch("an integer in range") }
+            return value
+        }
+
+        func decode(_ type: Int8.Type) throws -> Int8 { try decodeInteger(type) }
+        func decode(_ type: Int16.Type) throws -> Int16 { try decodeInteger(type) }
+        func decode(_ type: Int32.Type) throws -> Int32 { try decodeInteger(type) }
+        func decode(_ type: Int64.Type) throws -> Int64 { try decodeInteger(type) }
+        func decode(_ type: UInt.Type) throws -> UInt { try decodeInteger(type) }
+        func decode(_ type: UInt8.Type) throws -> UInt8 { try decodeInteger(type) }
+        func decode(_ type: UInt16.Type) throws -> UInt16 { try decodeInteger(type) }
+        func decode(_ type: UInt32.Type) throws -> UInt32 { try decodeInteger(type) }
+        func decode(_ type: UInt64.Type) throws -> UInt64 { try decodeInteger(type) }
+
+        private func decodeInteger<T: FixedWidthInteger>(_ type: T.Type) throws -> T {
+            guard let value = T(exactly: try decode(Int.self)) else { throw decoder.mismatch("an integer in range") }
+            return value
+        }
+
+        func decode<T: Decodable>(_ type: T.Type) throws -> T {
+            try T(from: decoder)
+        }
+    }
+}

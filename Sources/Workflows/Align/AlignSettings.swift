@@ -1,0 +1,40 @@
+import Alignment
+
+/// Every setting of stage one as a use case: the trainer's (``AlignmentConfiguration``), the
+/// weight decay whose default follows the optimizer, and the size of the alignment sample.
+@dynamicMemberLookup
+public struct AlignSettings: DeclaredSettings, Hashable, Encodable {
+    public var training = AlignmentConfiguration()
+    /// Weight decay; nil: ERA's published 0.01 with AdamW, none with Adam.
+    public var weightDecay: Double?
+    /// Use this many common ids, drawn with the seed; nil uses all.
+    public var samples: Int?
+
+    public init() {}
+
+    public static let settings: [Setting<AlignSettings>] =
+        AlignmentConfiguration.settings.map { $0.lifted(\AlignSettings.training) } + [
+            Setting(\.weightDecay, key: "weight_decay",
+                    doc: "Weight decay (adamw: decoupled; adam: L2); default 0.01 with adamw, 0 with adam.",
+                    expectation: "a number >= 0", unset: "0.01 with adamw, 0 with adam", valid: { $0.map { $0.isFinite && $0 >= 0 } ?? true }),
+            Setting(\.samples, key: "samples", flag: "sample", doc: "Use this many randomly drawn common ids (seeded) instead of all.",
+                    expectation: "an integer >= 1 (an empty sample has nothing to align)", unset: "all pairs", valid: { $0.map { $0 >= 1 } ?? true }),
+        ]
+
+    public subscript<T>(dynamicMember keyPath: WritableKeyPath<AlignmentConfiguration, T>) -> T {
+        get { training[keyPath: keyPath] }
+        set { training[keyPath: keyPath] = newValue }
+    }
+
+    /// The trainer's configuration, seeded.
+    public func configuration(seed: UInt64) -> AlignmentConfiguration {
+        var c = training
+        c.weightDecay = weightDecay ?? AlignmentConfiguration.defaultWeightDecay(for: c.optimizer)
+        c.seed = seed
+        return c
+    }
+
+    public func encode(to encoder: any Encoder) throws {
+        try encodeDeclared(to: encoder)
+    }
+}
