@@ -76,3 +76,18 @@ private func unwrapped(_ value: Any) -> Any? {
 
 private protocol CommaElements { var anyElements: Any { get } }
 extension CommaList: CommaElements { var anyElements: Any { elements } }
+
+/// `--budgets 10,25,all`: numbers, and `all` for every labeled query.
+struct BudgetList: ExpressibleByArgument, Sendable {
+    var values: [Int]
+    var includeAll: Bool
+
+    init?(argument: String) {
+        let parts = argument.split(separator: ",").map { $0.trimmingCharacters(in: .whitespaces) }
+        let numbers = parts.filter { $0 != "all" }.compactMap { Int($0) }
+        guard !parts.isEmpty, numbers.count + parts.filter({ $0 == "all" }).count == parts.count,
+              numbers.allSatisfy({ $0 > 0 }) else { return nil }
+        values = numbers
+        includeAll = parts.contains("all")
+    }
+}

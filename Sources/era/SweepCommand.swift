@@ -34,19 +34,17 @@ struct SweepCommand: ParsableCommand {
     @Option(help: "The index model's embeddings of the same queries: the 'index as it is' reference.")
     var baselineQueries: String?
     @Option(help: "Ids of --baseline-queries' rows (default: --query-ids).") var baselineQueryIds: String?
-    @Option(help: "Label budgets, comma-separated; 'all' uses every labeled query.")
-    var budgets: String = "10,25,50,100,200,all"
-    @Option(help: "Seeds per budget (0, 1, ..., N-1).") var seeds: Int = 3
+    @Option(help: "Label budgets, comma-separated; 'all' adds every labeled query (default: 10,25,50,100,200,all).")
+    var budgets: BudgetList?
+    @Option(help: .setting(SweepSettings.self, "repeats")) var seeds: Int?
     @Option(help: "Directory for sweep.md, sweep.svg and sweep.json (created if missing).") var outDir: String
-    @Option(help: "Sign flips and bootstrap resamples of the paired tests.") var trials: Int = 10_000
+    @Option(help: .setting(SweepSettings.self, "significance_trials")) var trials: Int?
     @OptionGroup var training: AdaptTrainingOptions
     @Flag(help: "No progress on stderr.") var quiet = false
     @OptionGroup var overwrite: OverwriteOptions
 
     func run() throws {
-        let budgetList = try Self.parseBudgets(budgets)
-        guard seeds > 0 else { throw CommandError("--seeds: must be > 0, got \(seeds)") }
-        guard trials > 0 else { throw CommandError("--trials: must be > 0, got \(trials)") }
+        let settings = try sweepSettings()
         let configurations = try training.configurations()
         let directory = URL(fileURLWithPath: outDir)
         try OutputGuard(inputs: inputs.guardInputs + [.init("--eval-qrels", evalQrels)]
@@ -60,9 +58,9 @@ struct SweepCommand: ParsableCommand {
         let evaluation = try loadEvaluation(files)
         let result: AdaptSweepResult
         do {
-            result = try AdaptSweep.run(problem: loaded.problem, configurations: configurations, budgets: budgetList,
-                                        seeds: (0..<UInt64(seeds)).map { $0 }, evaluation: evaluation,
-                                        trials: trials) { event in
+            result = try AdaptSweep.run(problem: loaded.problem, configurations: configurations, budgets: settings.budgetList(),
+                                        seeds: (0..<UInt64(settings.repeats)).map { $0 }, evaluation: evaluation,
+                                        trials: settings.significanceTrials) { event in
                 if !quiet { Self.report(event) }
             }
         } catch let error as AlignmentError {
@@ -86,17 +84,14 @@ struct SweepCommand: ParsableCommand {
         return AdaptSweepEvaluation(loadQrels: { try files.qrels(path) }, indexQueries: indexQueries, indexQueryIds: indexIds)
     }
 
-    /// `"10,25,all"` -> [10, 25, nil].
-    static func parseBudgets(_ text: String) throws -> [Int?] {
-        let parts = text.split(separator: ",").map { $0.trimmingCharacters(in: .whitespaces) }
-        guard !parts.isEmpty else { throw CommandError("--budgets: no budget given") }
-        return try parts.map { part in
-            if part == "all" { return nil }
-            guard let n = Int(part), n > 0 else {
-                throw CommandError("--budgets: expected positive integers or 'all', comma-separated; got \"\(text)\"")
-            }
-            return n
-        }
+    /// The sweep's declared settings with the flags given (`--budgets` sets `budgets` and `include_all`).
+    func sweepSettings() throws -> SweepSettings {
+        var settings = SweepSettings()
+        var given = flagValues(of: self).filter { ["seeds", "trials"].contains($0.flag) }
+        if let budgets { given += [("budgets", budgets.values), ("include-all", budgets.includeAll)] }
+        settings.apply(flags: given)
+        if let (setting, message) = settings.problems().first { throw CommandError("--\(setting.flag): \(message)") }
+        return settings
     }
 
     /// nDCG@10 against the number of labeled queries: one line per configuration and subset

@@ -61,3 +61,19 @@ import Workflows
         }
     }
 }
+
+@Suite struct SweepSettingsDeclarationTests {
+    static let required = ["--adapter", "a", "--queries", "q", "--query-ids", "i", "--corpus", "c", "--corpus-ids", "d",
+                           "--qrels", "r", "--eval-qrels", "e", "--out-dir", "o"]
+
+    @Test func sweepFlagsLeftOutGiveTheLibraryDefaults() throws {
+        #expect(try SweepCommand.parse(Self.required).sweepSettings() == SweepSettings())
+    }
+
+    @Test func budgetsFlagSetsBudgetsAndIncludeAll() throws {
+        let settings = try SweepCommand.parse(Self.required + ["--budgets", "20,5,20", "--seeds", "2", "--trials", "200"]).sweepSettings()
+        #expect(settings.budgets == [20, 5, 20] && !settings.includeAll && settings.repeats == 2 && settings.significanceTrials == 200)
+        #expect(settings.budgetList() == [5, 20])
+        #expect(settings.budgetList(labeled: 10) == [5, 10])
+    }
+}

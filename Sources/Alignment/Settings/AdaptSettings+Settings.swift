@@ -19,9 +19,11 @@ extension AdaptNegatives {
         get { (hard > 0 ? [Kind.hard] : []) + (random > 0 ? [.random] : []) + (inBatch ? [.inBatch] : []) }
         set {
             let count = perPair
-            hard = newValue.contains(.hard) ? count : 0
-            random = newValue.contains(.random) ? count : 0
+            hard = newValue.contains(.hard) ? max(count, 0) : 0
+            random = newValue.contains(.random) ? max(count, 0) : 0
             inBatch = newValue.contains(.inBatch)
+            declaredPerPair = nil
+            if hard + random == 0 || count < 1 { declaredPerPair = count == Self.defaultPerPair ? nil : count }
         }
     }
 
@@ -29,9 +31,12 @@ extension AdaptNegatives {
     public var perPair: Int {
         get { declaredPerPair ?? (max(hard, random) > 0 ? max(hard, random) : Self.defaultPerPair) }
         set {
-            declaredPerPair = newValue
+            // A count the kinds cannot hold (below 1, or with no counted kind on) is kept as written,
+            // so that it is reported, and written back, rather than lost.
+            let representable = newValue >= 1 && (hard > 0 || random > 0)
             if hard > 0 { hard = max(newValue, 0) }
             if random > 0 { random = max(newValue, 0) }
+            declaredPerPair = representable || newValue == Self.defaultPerPair ? nil : newValue
         }
     }
 }

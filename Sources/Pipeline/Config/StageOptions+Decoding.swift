@@ -1,3 +1,4 @@
+import Workflows
 import Alignment
 /// Reads one stage's `options:` mapping into the typed options of its kind.
 struct StageOptionsDecoder {
@@ -112,16 +113,11 @@ struct StageOptionsDecoder {
         let adapt = reference(&r, "adapt", kinds: [.adapt], defaultKinds: [.adapt],
                               missing: "a sweep repeats an adapt stage at several budgets; add one before it or set options.adapt")
         var o = SweepOptions(adapt: adapt ?? "")
-        if let budgets = r.list("budgets", element: { MappingReader.int($0, path: $1, atLeast: 1, log: $2) }) {
-            o.budgets = budgets
-        }
-        o.includeAll = r.bool("include_all", default: o.includeAll)
+        o.settings = declared(SweepSettings.self, &r)
         if o.budgets.isEmpty && !o.includeAll {
             log.add(r.node["budgets"]?.location ?? stageLocation, r.keyPath("budgets"),
                     "expected at least one budget (or include_all: true)")
         }
-        o.repeats = r.int("repeats", default: o.repeats, atLeast: 1)
-        o.significanceTrials = r.int("significance_trials", default: o.significanceTrials, atLeast: 100)
         return adapt == nil ? nil : o
     }
 

@@ -77,26 +77,26 @@ public struct EvaluateOptions: Sendable, Hashable, Encodable {
     }
 }
 
-/// Options of `kind: sweep`: Alignment's `AdaptSweep` over budgets and seeds, nDCG@10 on all
-/// evaluation queries and on the unseen subset, paired tests against stage one.
+/// Options of `kind: sweep`: the adapt stage it repeats, and Workflows' ``SweepSettings``.
+@dynamicMemberLookup
 public struct SweepOptions: Sendable, Hashable, Encodable {
     /// The adapt stage whose options are repeated at each budget (default: the nearest adapt stage before it).
     public var adapt: String
-    /// Label budgets (numbers of labeled queries), the x axis of the budget chart.
-    public var budgets: [Int] = [10, 25, 50, 100, 200]
-    /// Also train on every labeled query (the last point of the curve).
-    public var includeAll = true
-    /// Runs per budget with different seeds (mean and sd are reported).
-    public var repeats = 3
-    /// Sign flips and bootstrap resamples of the paired tests.
-    public var significanceTrials = 10_000
+    public var settings = SweepSettings()
 
     public init(adapt: String) {
         self.adapt = adapt
     }
 
-    enum CodingKeys: String, CodingKey {
-        case adapt, budgets, includeAll = "include_all", repeats, significanceTrials = "significance_trials"
+    public subscript<T>(dynamicMember keyPath: WritableKeyPath<SweepSettings, T>) -> T {
+        get { settings[keyPath: keyPath] }
+        set { settings[keyPath: keyPath] = newValue }
+    }
+
+    public func encode(to encoder: any Encoder) throws {
+        var container = encoder.container(keyedBy: SettingKey.self)
+        try container.encode(adapt, forKey: SettingKey("adapt"))
+        try settings.encodeDeclared(to: encoder)
     }
 }
 

@@ -21,7 +21,7 @@ public struct SweepStage: StageRunner {
         }
         let evaluation = AdaptSweepEvaluation(loadQrels: { try inputs.qrels(\.qrels.evaluation, "data.qrels.evaluation") },
                                               indexQueries: indexQueries, indexQueryIds: indexQueries == nil ? nil : problem.queryIds)
-        let budgets: [Int?] = options.budgets.map { Optional($0) } + (options.includeAll ? [nil] : [])
+        let budgets = options.settings.budgetList()
         let seeds = (0..<UInt64(options.repeats)).map { context.seed &+ $0 }
         let total = budgets.count * seeds.count
         var trained = 0
