@@ -10,10 +10,12 @@ import Foundation
 ///     DIR/era.json           what the map is for: both models, the input it expects, normalization, versions
 ///     DIR/README.md          how to append both modules to the query model, or route with Router
 ///
-/// `sentence_transformers.models.Dense.load(DIR)` reads only config.json and model.safetensors (checked
-/// against sentence-transformers 6.2; config.json carries only the four keys every release accepts, since
-/// releases before 5.7 fail on unknown keys). The type names in modules.json are the
-/// `sentence_transformers.models.*` ones, which load in releases 2 to 6 (6 warns that they moved).
+/// `sentence_transformers.models.Dense.load(DIR)` reads only config.json and model.safetensors (tested
+/// with sentence-transformers 6.2). config.json carries only the four keys every release accepts, since
+/// releases before 5.7 fail on unknown keys; model.safetensors needs a release that reads safetensors
+/// modules (the old 2.x ones read only pytorch_model.bin). The type names in modules.json are the
+/// `sentence_transformers.models.*` ones, the only names older releases know (6.x loads them with a
+/// deprecation warning).
 public enum SentenceTransformersExport {
     /// The file whose `format` marks the folder as era's (see ``FolderOutputGuard``).
     public static let markerFile = "era.json"
