@@ -79,7 +79,7 @@ struct RealStagesTests {
           - kind: evaluate
             options: {metrics: [ndcg@10, recall@10], significance_trials: 500}
           - kind: export
-            options: {formats: [safetensors, npy], file: planted}
+            options: {formats: [safetensors, npy, sentence-transformers], file: planted}
         """
 
     @Test func plantedPipelineRecoversTheMapAndExportsIt() throws {
@@ -108,6 +108,10 @@ struct RealStagesTests {
         #expect(exported.extraMetadata["pipeline"] == "p")
         #expect(try Npy.read(run.appendingPathComponent("export/planted.weight.npy")) == trained.map.weight)
         #expect(try Npy.readVector(run.appendingPathComponent("export/planted.bias.npy")) == trained.map.bias)
+        let module = try Safetensors.read(run.appendingPathComponent("export/planted-sentence-transformers/model.safetensors"))
+        #expect(try module.matrix("linear.weight") == trained.map.weight)
+        #expect(try module.vector("linear.bias") == trained.map.bias)
+        #expect(module.metadata["source_model"] == "big" && module.metadata["target_model"] == "small")
     }
 
     @Test func everyStageKindRunsOnThePlantedData() throws {

@@ -3,7 +3,8 @@ import Workflows
 
 /// `kind: export`: ``ExportWorkflow`` on the map of an align or adapt stage: `<file>.safetensors`
 /// (era adapter: `weight`, `bias`, metadata incl. both model names and the pipeline) and/or
-/// `<file>.weight.npy` + `<file>.bias.npy`.
+/// `<file>.weight.npy` + `<file>.bias.npy`, and/or the sentence-transformers module folder
+/// `<file>-sentence-transformers/`.
 public struct ExportStage: StageRunner {
     public init() {}
 
@@ -14,7 +15,9 @@ public struct ExportStage: StageRunner {
         adapter.extraMetadata["pipeline_stage"] = options.map
         var artifacts: [String: String] = [:]
         for format in options.formats {
-            let written = try ExportWorkflow.write(adapter, format: format, base: context.artifactURL(options.file).path)
+            // A folder named like the adapter files would read as one of them: say what it is.
+            let base = format == .sentenceTransformers ? options.file + "-sentence-transformers" : options.file
+            let written = try ExportWorkflow.write(adapter, format: format, base: context.artifactURL(base).path)
             for (role, url) in written { artifacts[role] = url.lastPathComponent }
             context.log("wrote \(format.rawValue) adapter of \(options.map) (\(adapter.map.targetDimension) x \(adapter.map.sourceDimension))")
         }

@@ -1,19 +1,23 @@
 import EmbeddingIO
 import Foundation
 
-/// Writing an adapter in the formats users load: era's safetensors (weight, bias, metadata) or
-/// two NumPy files. `era export`, `era align --npy` and the pipeline's export stage all write here.
+/// Writing an adapter in the formats users load: era's safetensors (weight, bias, metadata), two
+/// NumPy files, or a sentence-transformers module folder. `era export`, `era align --npy` and the pipeline's export stage all write here.
 public enum ExportWorkflow {
     public enum Format: String, Sendable, Hashable, CaseIterable, Codable {
         /// `<base>.safetensors`: `weight` (m x p, F32), `bias` (m, F32) and string metadata.
         case safetensors
         /// `<base>.weight.npy` and `<base>.bias.npy`, float32.
         case npy
+        /// `<base>` as a folder: a sentence-transformers Dense + Normalize module
+        /// (``SentenceTransformersExport``).
+        case sentenceTransformers = "sentence-transformers"
     }
 
     /// Writes `adapter` as `format` at `base`: safetensors at `base` itself (`.safetensors` added when
-    /// it has no extension), NumPy as ``npyFiles(base:)``.
-    /// - Returns: the files written, by role (`adapter`, or `weight_npy` and `bias_npy`).
+    /// it has no extension), NumPy as ``npyFiles(base:)``, sentence-transformers as the folder `base`.
+    /// - Returns: the files written, by role (`adapter`, or `weight_npy` and `bias_npy`, or
+    ///   `sentence_transformers` for the folder).
     @discardableResult
     public static func write(_ adapter: Adapter, format: Format, base: String) throws -> [String: URL] {
         switch format {
@@ -26,6 +30,10 @@ public enum ExportWorkflow {
             try Npy.write(adapter.map.weight, to: files[0])
             try Npy.writeVector(adapter.map.bias, to: files[1])
             return ["weight_npy": files[0], "bias_npy": files[1]]
+        case .sentenceTransformers:
+            let folder = URL(fileURLWithPath: base)
+            try SentenceTransformersExport.write(adapter, to: folder)
+            return ["sentence_transformers": folder]
         }
     }
 
