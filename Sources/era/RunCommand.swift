@@ -70,6 +70,10 @@ struct RunCommand: ParsableCommand {
         if !tables.isEmpty { print(tables + "\n") }
         let skipped = summary.skipped.isEmpty ? "" : "; up to date: \(summary.skipped.joined(separator: ", "))"
         print("ran: \(summary.ran.isEmpty ? "nothing" : summary.ran.joined(separator: ", "))\(skipped)")
+        if !summary.inputReads.isEmpty {
+            let once = summary.inputReads.values.allSatisfy { $0 == 1 }
+            print("inputs: \(summary.inputReads.count) files read\(once ? ", each once" : ": \(summary.inputReads)")")
+        }
         print("report: \(summary.runDirectory.appendingPathComponent("report.html").path)")
     }
 }

@@ -121,6 +121,9 @@ struct RealStagesTests {
         let config = try planted.fixture.load("all.yaml")
         let summary = try PipelineRunner(config: config, registry: .builtIn, currentDirectory: planted.fixture.root.path).run()
         #expect(summary.ran == ["align", "adapt", "evaluate", "sweep", "export"])
+        // Five stages share the files: each is read and decoded once in the run.
+        #expect(summary.inputReads.count >= 8)
+        #expect(summary.inputReads.values.allSatisfy { $0 == 1 }, "\(summary.inputReads)")
         let adapt = try #require(summary.metrics.stages["adapt"]?.values)
         #expect(adapt["labeled_queries"] == 12)
         let table = try #require(summary.metrics.stages["evaluate"]?.evaluation)

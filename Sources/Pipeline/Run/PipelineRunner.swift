@@ -25,6 +25,9 @@ public struct RunSummary: Sendable, Hashable {
     /// Stages skipped because their fingerprint and artifacts were up to date.
     public var skipped: [String]
     public var metrics: RunMetrics
+    /// How many times each input file was read and decoded by the stages, by path: 1 for every
+    /// file used (the manifest's content hashes are a separate streaming pass).
+    public var inputReads: [String: Int] = [:]
 }
 
 /// Runs a validated pipeline into its run directory, skipping stages that are up to date.
@@ -157,7 +160,8 @@ public struct PipelineRunner: Sendable {
         try write(Data(report.html().utf8), "report.html", directory)
         manifest.finished = Self.timestamp()
         try writeManifest(manifest, directory)
-        return RunSummary(runDirectory: runDirectory, ran: ran, skipped: skipped, metrics: metrics)
+        return RunSummary(runDirectory: runDirectory, ran: ran, skipped: skipped, metrics: metrics,
+                          inputReads: shared.files.reads)
     }
 
     // MARK: - Stages
