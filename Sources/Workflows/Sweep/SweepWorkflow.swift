@@ -49,12 +49,8 @@ public enum SweepWorkflow {
             logarithmicX: logarithmic)
     }
 
-    /// `ndcg@10` -> `nDCG@10`, `recall@100` -> `Recall@100`, `mrr@10` -> `MRR@10`, `p@10` -> `P@10`.
     public static func metricTitle(_ metric: String) -> String {
-        let parts = metric.split(separator: "@", maxSplits: 1)
-        let family = parts.first.map(String.init) ?? metric
-        let titled = ["ndcg": "nDCG", "recall": "Recall", "mrr": "MRR", "map": "MAP", "p": "P", "precision": "P"][family] ?? family
-        return parts.count == 2 ? "\(titled)@\(parts[1])" : titled
+        MetricTitle.of(metric)
     }
 
     /// The sweep's summary without training times, so a re-run writes the same bytes.

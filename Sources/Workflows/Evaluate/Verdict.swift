@@ -1,0 +1,91 @@
+import Foundation
+
+/// The answer to a user's one question, "should I send my queries through this map, or keep what
+/// I have?", read off a comparison table whose rows were tested against the reference row.
+///
+/// The reference is what the user has: the index model's own queries (`index-as-is`) when they
+/// were evaluated, else stage one. The best row is the map (a stage row) with the highest mean of
+/// the tested metric on all queries. It is recommended only when it beats the reference on all
+/// queries with p < `alpha`; a loss that is significant says to keep the current queries;
+/// anything else says the difference is not clear.
+public struct Verdict: Sendable, Hashable, Codable {
+    /// A paired comparison of the best row with the reference on one query subset.
+    public struct Difference: Sendable, Hashable, Codable {
+        /// Mean per-query difference, best minus reference.
+        public var delta: Double
+        /// Two-sided randomization-test p-value.
+        public var p: Double
+        /// Bootstrap confidence interval of `delta`, `[low, high]`.
+        public var ci: [Double]
+    }
+
+    public enum Decision: String, Sendable, Hashable, Codable {
+        /// Send the queries through the best map.
+        case use
+        /// Keep the current queries: the best map is worse, significantly.
+        case keep
+        /// No significant difference either way.
+        case unclear
+    }
+
+    /// The reference row's name, and why it is the reference.
+    public var reference: String
+    public var referenceKind: String
+    /// The recommended row (the reference itself when no map should be used).
+    public var best: String
+    public var decision: Decision
+    /// One plain sentence.
+    public var recommendation: String
+    /// The tested metric (`ndcg@10`).
+    public var metric: String
+    public var all: Difference?
+    public var unseen: Difference?
+
+    /// The verdict of `table` (nil when it has no tests against a reference, or no map row).
+    /// - Parameters:
+    ///   - table: an evaluation table whose significance entries compare rows with `table.comparedTo`.
+    ///   - alpha: the significance level of the recommendation.
+    public static func of(_ table: MetricsTable, alpha: Double = 0.05) -> Verdict? {
+        guard let reference = table.comparedTo, let referenceRow = table.rows.first(where: { $0.name == reference }),
+              let metric = table.rows.lazy.flatMap(\.significance).first?.metric else { return nil }
+        let candidates = table.rows.filter { $0.role == .stage && $0.name != reference }
+        func mean(_ row: MetricsRow) -> Double { row.values["all"]?[metric] ?? -.infinity }
+        guard let best = candidates.max(by: { mean($0) < mean($1) }) else { return nil }
+        func difference(_ subset: String) -> Difference? {
+            best.significance.first { $0.subset == subset && $0.metric == metric }
+                .map { Difference(delta: $0.difference, p: $0.pValue, ci: [$0.lower, $0.upper]) }
+        }
+        let all = difference("all"), unseen = difference("unseen")
+        let kind = referenceRow.role == .baseline ? "the index as it is (the index model's own queries)" : "stage one"
+        let title = MetricTitle.of(metric)
+        guard let all else { return nil }
+        let decision: Decision = all.p < alpha ? (all.delta > 0 ? .use : .keep) : .unclear
+        var sentence: String
+        switch decision {
+        case .use:
+            sentence = "use \(best.name): \(signed(all.delta)) \(title) on all queries (\(pText(all.p)))"
+            if let unseen { sentence += ", \(signed(unseen.delta)) on queries about new documents (\(pText(unseen.p)))" }
+        case .keep:
+            sentence = "keep your current queries: the best map, \(best.name), loses \(String(format: "%.3f", -all.delta)) \(title) (\(pText(all.p)))"
+        case .unclear:
+            sentence = "no clear difference: \(best.name) changes \(title) by \(signed(all.delta)) (\(pText(all.p))); keep your current queries unless more labels or data change that"
+        }
+        return Verdict(reference: reference, referenceKind: kind, best: decision == .use ? best.name : reference,
+                       decision: decision, recommendation: sentence, metric: metric, all: all, unseen: unseen)
+    }
+
+    private static func signed(_ value: Double) -> String { String(format: "%+.3f", value) }
+
+    private static func pText(_ p: Double) -> String { p < 0.001 ? "p < 0.001" : String(format: "p = %.3f", p) }
+}
+
+/// Display names of the metric families.
+public enum MetricTitle {
+    /// `ndcg@10` -> `nDCG@10`, `recall@100` -> `Recall@100`, `mrr@10` -> `MRR@10`, `p@10` -> `P@10`.
+    public static func of(_ metric: String) -> String {
+        let parts = metric.split(separator: "@", maxSplits: 1)
+        let family = parts.first.map(String.init) ?? metric
+        let titled = ["ndcg": "nDCG", "recall": "Recall", "mrr": "MRR", "map": "MAP", "p": "P", "precision": "P"][family] ?? family
+        return parts.count == 2 ? "\(titled)@\(parts[1])" : titled
+    }
+}
