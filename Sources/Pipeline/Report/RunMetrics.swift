@@ -21,10 +21,13 @@ public struct RunMetrics: Sendable, Codable, Hashable {
     /// Stage names in execution order.
     public var order: [String]
     public var stages: [String: StageMetrics]
+    /// The answer to "should I use a map?": the verdict of the last evaluate stage (nil without one).
+    public var verdict: Verdict?
 
     public init(pipeline: String, order: [String], stages: [String: StageMetrics]) {
         self.pipeline = pipeline
         self.order = order
         self.stages = stages
+        verdict = order.reversed().lazy.compactMap { stages[$0]?.evaluation.flatMap { Verdict.of($0) } }.first
     }
 }
