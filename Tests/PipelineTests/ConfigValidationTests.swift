@@ -55,7 +55,7 @@ struct ConfigValidationTests {
         #expect(align.temperature == 0.05)
         #expect(adapt.from == "align" && adapt.budget == 2)
         #expect(evaluate.maps == ["align", "adapt"])
-        #expect(evaluate.baselines == [.indexZeroShot, .queryModelUpperBound, .procrustes])
+        #expect(evaluate.baselines == [.indexAsIs, .reEmbedded, .procrustes])
         #expect(export.map == "adapt")
         #expect(config.stages[1].dependencies == ["align"])
         #expect(config.stages[2].dependencies == ["align", "adapt"])

@@ -90,7 +90,7 @@ struct RealStagesTests {
         let summary = try PipelineRunner(config: config, registry: .builtIn, currentDirectory: planted.fixture.root.path).run()
         #expect(summary.ran == ["align", "evaluate", "export"])
         let table = try #require(summary.metrics.stages["evaluate"]?.evaluation)
-        #expect(table.rows.map(\.name) == ["index-zero-shot", "query-model-upper-bound", "procrustes", "align"])
+        #expect(table.rows.map(\.name) == ["index-as-is", "re-embedded", "procrustes", "align"])
         // The planted map is linear: both learned maps retrieve almost every planted document.
         for row in ["procrustes", "align"] {
             let recall = try #require(table.rows.first { $0.name == row }?.values["all"]?["recall@10"])
@@ -127,7 +127,7 @@ struct RealStagesTests {
         let adapt = try #require(summary.metrics.stages["adapt"]?.values)
         #expect(adapt["labeled_queries"] == 12)
         let table = try #require(summary.metrics.stages["evaluate"]?.evaluation)
-        #expect(table.rows.map(\.name) == ["index-zero-shot", "query-model-upper-bound", "procrustes", "align", "adapt"])
+        #expect(table.rows.map(\.name) == ["index-as-is", "re-embedded", "procrustes", "align", "adapt"])
         let curve = try #require(summary.metrics.stages["sweep"]?.sweep)
         #expect(curve.series.map(\.subset) == ["all", "unseen"])
         #expect(curve.series[0].points.map(\.labeledQueries) == [6, 12])

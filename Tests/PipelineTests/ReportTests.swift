@@ -15,7 +15,7 @@ struct ReportTests {
             subsets: [QuerySubset(name: "all", queries: 300, description: "all test queries"),
                       QuerySubset(name: "unseen", queries: 120, description: "relevant documents no labeled query cites")],
             rows: [
-                MetricsRow(name: "index-zero-shot", role: .baseline, values: values(0.6451, 0.6012),
+                MetricsRow(name: "index-as-is", role: .baseline, values: values(0.6451, 0.6012),
                            significance: [SignificanceEntry(subset: "all", metric: "ndcg@10", difference: 0.0451,
                                                             pValue: 0.0004, lower: 0.02, upper: 0.07, confidence: 0.95)]),
                 MetricsRow(name: "align", role: .stage, values: values(0.6000, 0.6000)),
@@ -55,7 +55,7 @@ struct ReportTests {
     @Test func markdownHasEveryRowSubsetAndTheSignificance() throws {
         let markdown = try Self.report().markdown()
         #expect(markdown.contains("| row | kind | nDCG@10 (all) | Recall@100 (all) | nDCG@10 (unseen) | Recall@100 (unseen) | vs align (nDCG@10) |"))
-        #expect(markdown.contains("| index-zero-shot | baseline | 0.6451 | 0.8451 | 0.6012 | 0.8012 | all: +0.0451, p < 0.001, 95% CI [0.0200, 0.0700] |"))
+        #expect(markdown.contains("| index-as-is | baseline | 0.6451 | 0.8451 | 0.6012 | 0.8012 | all: +0.0451, p < 0.001, 95% CI [0.0200, 0.0700] |"))
         #expect(markdown.contains("| align | stage | 0.6000 | 0.8000 | 0.6000 | 0.8000 | reference |"))
         #expect(markdown.contains("| adapt | stage | 0.6312 | 0.8312 | 0.6207 | 0.8207 | all: +0.0312, p = 0.012, 95% CI [0.0080, 0.0550]; unseen: +0.0207, p = 0.200, 95% CI [-0.0100, 0.0500] |"))
         #expect(markdown.contains("![sweep budget chart, all queries](budget-sweep-all.svg)"))
@@ -69,7 +69,7 @@ struct ReportTests {
         let html = try Self.report().html()
         #expect(html.hasPrefix("<!DOCTYPE html>"))
         #expect(html.contains("<svg"))
-        #expect(html.contains("<td>index-zero-shot</td>") && html.contains("<td>adapt</td>") && html.contains("<td>align</td>"))
+        #expect(html.contains("<td>index-as-is</td>") && html.contains("<td>adapt</td>") && html.contains("<td>align</td>"))
         #expect(html.contains("<th colspan=\"2\">unseen</th>"))
         #expect(html.contains("<td class=\"num\"><b>0.6451</b></td>"))  // best nDCG@10 (all) in bold
         #expect(html.contains("all: +0.0312, p = 0.012"))

@@ -157,16 +157,16 @@ struct StageOptionsDecoder {
 
     private func baselineAvailable(_ baseline: EvaluateOptions.Baseline) -> Bool {
         switch baseline {
-        case .indexZeroShot: data.queries?.indexModelEmbeddings != nil
-        case .queryModelUpperBound: data.index?.queryModelEmbeddings != nil
+        case .indexAsIs: data.queries?.indexModelEmbeddings != nil
+        case .reEmbedded: data.index?.queryModelEmbeddings != nil
         case .procrustes: data.alignment != nil
         }
     }
 
     private static func requirement(of baseline: EvaluateOptions.Baseline) -> String {
         switch baseline {
-        case .indexZeroShot: "data.queries.index_model_embeddings"
-        case .queryModelUpperBound: "data.index.query_model_embeddings"
+        case .indexAsIs: "data.queries.index_model_embeddings"
+        case .reEmbedded: "data.index.query_model_embeddings"
         case .procrustes: "data.alignment"
         }
     }

@@ -42,9 +42,9 @@ public struct AdaptOptions: Sendable, Hashable, Encodable {
 public struct EvaluateOptions: Sendable, Hashable, Encodable {
     public enum Baseline: String, Sendable, Hashable, CaseIterable, Encodable {
         /// D's own query embeddings against the index (needs `data.queries.index_model_embeddings`).
-        case indexZeroShot = "index-zero-shot"
+        case indexAsIs = "index-as-is"
         /// Q's query embeddings against Q's document embeddings (needs `data.index.query_model_embeddings`).
-        case queryModelUpperBound = "query-model-upper-bound"
+        case reEmbedded = "re-embedded"
         /// Raw Procrustes map, no refinement (needs `data.alignment`).
         case procrustes
     }

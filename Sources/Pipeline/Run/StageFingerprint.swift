@@ -22,8 +22,8 @@ enum StageFingerprint {
         case .evaluate(let options):
             var paths: Set<String> = ["data.queries.embeddings", "data.queries.ids", "data.index.embeddings",
                                       "data.index.ids", "data.qrels.evaluation", "data.qrels.labeled"]
-            if options.baselines.contains(.indexZeroShot) { paths.insert("data.queries.index_model_embeddings") }
-            if options.baselines.contains(.queryModelUpperBound) { paths.insert("data.index.query_model_embeddings") }
+            if options.baselines.contains(.indexAsIs) { paths.insert("data.queries.index_model_embeddings") }
+            if options.baselines.contains(.reEmbedded) { paths.insert("data.index.query_model_embeddings") }
             if options.baselines.contains(.procrustes) {
                 paths.formUnion(["data.alignment.query_model", "data.alignment.index_model", "data.alignment.ids"])
             }

@@ -103,6 +103,15 @@ public enum AlignWorkflow {
                        dimensions: (pairs.sources.columns, pairs.targets.columns))
     }
 
+    /// The raw Procrustes baseline (centred, thin): fitted on the same sample of the same pairs as
+    /// stage one (`sample` drawn with `seed`), all of them, without a held-out split.
+    public static func procrustesBaseline(sources: any RowMatrix, targets: any RowMatrix, ids: [String], sample: Int?,
+                                          seed: UInt64) throws -> (map: AffineMap<Float>, pairs: Int, objective: Double) {
+        let pairs = try PairMatching.match(sourceIds: ids, sources: sources, targetIds: ids, targets: targets, sample: sample, seed: seed)
+        let fit = try Procrustes.fit(source: pairs.sources, target: pairs.targets)
+        return (fit.map, pairs.count, fit.objective)
+    }
+
     /// The held-out figures worth keeping as scalar results (metrics.json, summaries).
     public static func values(of outcome: Outcome) -> [String: Double] {
         var values: [String: Double] = ["pairs": Double(outcome.pairs), "selected_epoch": Double(outcome.log.selectedEpoch)]

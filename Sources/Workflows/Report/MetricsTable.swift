@@ -39,7 +39,7 @@ public struct MetricsRow: Sendable, Codable, Hashable {
         case baseline, stage
     }
 
-    /// The stage name or baseline name (`index-zero-shot`, ...).
+    /// The stage name or baseline name (`index-as-is`, ...).
     public var name: String
     public var role: Role
     /// `values[subset][metric]`: the mean over the subset's queries.
