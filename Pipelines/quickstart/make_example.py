@@ -1,6 +1,9 @@
 #!/usr/bin/env python3
-"""Builds the compact quickstart example from ../shared/data/scifact (run from the repo root:
+"""Builds the compact examples from ../shared/data/scifact (run from the repo root:
 `python3 Pipelines/quickstart/make_example.py ../shared/data/scifact`). numpy only.
+
+Two index scenarios share the queries, ids and qrels: the static (model2vec) index of the
+quickstart, and the MiniLM index of the second example.
 
 Everything is stored as float16 to stay small (< 12 MB); era reads <f2 and converts to float32.
 The alignment sample is 1,000 corpus documents (ERA's budget) drawn with seed 0; no query text
@@ -26,10 +29,14 @@ def save(name, a):
 
 cids = ids("corpus_ids.txt")
 minilm_corpus = np.load(os.path.join(src, "minilm.corpus.npy"))
+static_corpus = np.load(os.path.join(src, "static.corpus.npy"))
 mpnet_corpus = np.load(os.path.join(src, "mpnet.corpus.npy"))
 rows = np.sort(np.random.default_rng(0).choice(len(cids), size=1000, replace=False))
 
 save("index.minilm.npy", minilm_corpus)
+save("index.static.npy", static_corpus)
+save("queries.static.npy", np.load(os.path.join(src, "static.queries.npy")))
+save("align.static.npy", static_corpus[rows])
 save("queries.mpnet.npy", np.load(os.path.join(src, "mpnet.queries.npy")))
 save("queries.minilm.npy", np.load(os.path.join(src, "minilm.queries.npy")))
 save("align.mpnet.npy", mpnet_corpus[rows])
