@@ -112,6 +112,20 @@ public struct AdaptSettings: Sendable, Hashable, Codable {
     /// Number of labeled queries used (drawn with `seed`); nil: all.
     public var budget: Int?
     public var seed: UInt64
+    /// What "best" means when choosing among candidates on the dev folds (``AdaptSelectionObjective``).
+    /// Default nil: `.balanced` when the problem has index-model queries; without them, step selection on
+    /// `devSplit` folds exactly as before objectives existed. Any case may be set explicitly; it then
+    /// decides the folds and `devSplit` is not used.
+    public var objective: AdaptSelectionObjective?
+    /// a of the hybrid start W = a W1, V = (1 - a) I, b = a b1 that trained hybrid maps begin from (and the
+    /// hard-negative teacher); used only with index-model queries. Default nil: ``defaultHybridAlpha``. Range [0, 1].
+    public var hybridAlpha: Double?
+    /// The label-free mixes compared on the dev folds (index-model queries only; a = 0 and a = 1, the index
+    /// as it is and stage one, are always compared). Default nil: ``defaultCandidateAlphas``. Each in [0, 1].
+    public var candidateAlphas: [Double]?
+    /// The penalties lambda that trained candidates are trained with, one set of fold runs each. Default nil:
+    /// `[penalty]` without index-model queries, ``defaultHybridPenalties(for:)`` with them. Non-empty, each >= 0.
+    public var penalties: [Double]?
 
     public init(family: AdaptMapFamily = .linear, negatives: AdaptNegatives = AdaptNegatives(),
                 hardPool: Int = 2000, falseNegativeMargin: Double = 0.95, temperature: Double = 0.05,
@@ -147,6 +161,19 @@ public struct AdaptSettings: Sendable, Hashable, Codable {
         return 3
     }
 
+    /// a of the label-free hybrid start, chosen on the dev folds of the SciFact training queries for both
+    /// index models (docs/adaptation.md).
+    public static let defaultHybridAlpha = 0.5
+    /// The label-free mixes compared by default (besides a = 0 and a = 1).
+    public static let defaultCandidateAlphas = [0.2, 0.3, 0.4, 0.5, 0.6, 0.7]
+
+    /// The penalties trained hybrid candidates use by default: the rotation is held by its constraint (0);
+    /// the other families are chosen on the SciFact training queries' dev folds (docs/adaptation.md).
+    public static func defaultHybridPenalties(for family: AdaptMapFamily) -> [Double] {
+        if case .rotation = family { return [0] }
+        return [0.3]
+    }
+
     /// Throws ``AlignmentError/invalidParameter(name:value:reason:)`` for the first setting out of its domain.
     public func validated() throws(AlignmentError) -> AdaptSettings {
         func check(_ ok: Bool, _ name: String, _ value: Any, _ reason: String) throws(AlignmentError) {
@@ -172,6 +199,15 @@ public struct AdaptSettings: Sendable, Hashable, Codable {
         try check(minDevQueries > 0, "minimum dev queries", minDevQueries, "must be > 0")
         if let budget { try check(budget > 0, "budget", budget, "must be > 0") }
         if let folds { try check(folds >= 0, "folds", folds, "must be >= 0") }
+        if let hybridAlpha { try check(hybridAlpha >= 0 && hybridAlpha <= 1, "hybrid alpha", hybridAlpha, "must be in [0, 1]") }
+        if let candidateAlphas {
+            try check(candidateAlphas.allSatisfy { $0 >= 0 && $0 <= 1 }, "candidate alphas", candidateAlphas,
+                      "each must be in [0, 1]")
+        }
+        if let penalties {
+            try check(!penalties.isEmpty && penalties.allSatisfy { $0 >= 0 && $0.isFinite }, "penalties", penalties,
+                      "must be non-empty, each >= 0")
+        }
         return self
     }
 }
