@@ -85,6 +85,8 @@ public struct AdaptSettings: Sendable, Hashable, Codable {
     /// InfoNCE temperature tau > 0.
     public var temperature: Double
     /// lambda of lambda ||W - W1||_F^2 on the effective weight (default: ``defaultPenalty(for:)``).
+    /// With index-model queries the trained candidates use ``penalties`` instead (a front end that takes a
+    /// user's penalty there sets `penalties = [penalty]`).
     public var penalty: Double
     /// AdamW learning rate.
     public var learningRate: Double
