@@ -86,12 +86,17 @@ public struct AlignmentConfiguration: Sendable, Hashable, Codable {
     public var seed: UInt64 = 0
     /// Reshuffle the training pairs every epoch (false: file order, for replaying a trajectory).
     public var shuffle = true
+    /// Default true: measure the refined map and the Procrustes variants (uncentred, centred, centred with a
+    /// bias) on the held-out pairs by the MRR of each pair's target among all targets, and return the best
+    /// (``GuardrailRecord`` in the log). Needs held-out pairs (``heldOutFraction`` > 0); false returns the
+    /// best epoch's map as before. Valid values: true, false.
+    public var guardrail = true
 
     public init() {}
 
     private enum CodingKeys: String, CodingKey {
         case warmStart, procrustes, family, loss, temperature, negatives, symmetric, optimizer, learningRate,
-             weightDecay, epochs, batchSize, heldOutFraction, stoppingMetric, patience, seed, shuffle
+             weightDecay, epochs, batchSize, heldOutFraction, stoppingMetric, patience, seed, shuffle, guardrail
     }
 
     /// Decodes the keys that are present; every missing key keeps its default, so a config file
@@ -118,6 +123,7 @@ public struct AlignmentConfiguration: Sendable, Hashable, Codable {
         try read(.patience, &patience)
         try read(.seed, &seed)
         try read(.shuffle, &shuffle)
+        try read(.guardrail, &guardrail)
     }
 
     /// Throws ``AlignmentError/invalidParameter(name:value:reason:)`` for the first setting out of

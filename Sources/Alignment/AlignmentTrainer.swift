@@ -12,8 +12,10 @@ public struct AlignmentResult: Sendable {
 /// Steps: (1) a seeded held-out split (``AlignmentConfiguration/heldOutFraction``); (2) targets
 /// normalized to unit rows (the index's geometry); (3) the warm start on the training pairs;
 /// (4) epochs of mini-batch training (seeded shuffles, preallocated batch buffers, every product a
-/// gemm), the held-out pairs measured after each; (5) the best epoch's map is returned and
-/// training stops after ``AlignmentConfiguration/patience`` epochs without improvement.
+/// gemm), the held-out pairs measured after each; (5) the best epoch's map is kept and training stops
+/// after ``AlignmentConfiguration/patience`` epochs without improvement; (6) the guardrail
+/// (``AlignmentConfiguration/guardrail``) returns that map or a Procrustes variant, whichever ranks the
+/// held-out targets best among all targets (``GuardrailRecord``).
 /// The same inputs and settings give the same map (one thread of control; BLAS is deterministic
 /// for a fixed thread count).
 public struct AlignmentTrainer: Sendable {
@@ -51,7 +53,7 @@ public struct AlignmentTrainer: Sendable {
         }
         var splitter = SplitMix64(seed: c.seed, stream: .split)
         let order = splitter.permutation(n)
-        let heldRows = order[0..<heldCount].sorted(), trainRows = order[heldCount...].sorted()
+        let heldRows = Array(order[0..<heldCount].sorted()), trainRows = order[heldCount...].sorted()
         let unitTargets = targets.normalizedRows()
         let trainX = sources.gatherRows(trainRows), trainY = unitTargets.gatherRows(trainRows)
         let heldX = sources.gatherRows(heldRows), heldY = unitTargets.gatherRows(heldRows)
@@ -146,12 +148,19 @@ public struct AlignmentTrainer: Sendable {
                 break
             }
         }
+        // The guardrail: a refinement that ranks held-out targets among all targets worse than a closed-form
+        // Procrustes variant is dropped (anisotropic index models; DESIGN.md).
+        var guardrail: GuardrailRecord? = nil
+        if c.guardrail, heldCount > 0 {
+            (best, guardrail) = try self.guardrail(refined: best, trainX: trainX, trainY: trainY, heldX: heldX,
+                                                   heldRows: heldRows, allTargets: unitTargets)
+        }
         let finalReport: HeldOutReport? = heldCount > 0 ? try heldOut!.measure(best, loss: &heldLoss).1 : nil
         let log = TrainingLog(
             configuration: c, configurationHash: c.hash, sourceDimension: p, targetDimension: m,
             trainingPairs: trainCount, heldOutPairs: heldCount, warmStart: warm, warmStartHeldOutLoss: warmLoss,
             warmStartHeldOut: warmReport, epochs: records, selectedEpoch: selected, stoppedEarly: stoppedEarly,
-            heldOut: finalReport, totalSeconds: seconds(clock.now - started))
+            heldOut: finalReport, totalSeconds: seconds(clock.now - started), guardrail: guardrail)
         return AlignmentResult(map: best, log: log)
     }
 

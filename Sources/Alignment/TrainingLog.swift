@@ -43,6 +43,8 @@ public struct TrainingLog: Sendable, Hashable, Codable {
     /// The returned map on the held-out pairs.
     public var heldOut: HeldOutReport?
     public var totalSeconds: Double
+    /// The guardrail's candidates, choice and reason (nil when it is off or no pairs are held out).
+    public var guardrail: GuardrailRecord? = nil
 }
 
 /// Progress of a run, reported as it happens (the CLI prints it to stderr).

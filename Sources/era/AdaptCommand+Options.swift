@@ -49,6 +49,7 @@ struct AdaptInputOptions: ParsableArguments {
 }
 
 extension AdaptMapKind: ExpressibleByArgument {}
+extension AdaptSelectionObjective: ExpressibleByArgument {}
 extension AdaptNegatives.Kind: ExpressibleByArgument {}
 
 /// Stage two's settings (``AdaptSettings``) as flags (shared by `era adapt` and `era sweep`):
@@ -76,6 +77,10 @@ struct AdaptTrainingOptions: ParsableArguments {
     @Option(help: .setting(AdaptSettings.self, "min_dev_queries")) var minDevQueries: Int?
     @Option(help: .setting(AdaptSettings.self, "folds")) var folds: Int?
     @Option(help: .setting(AdaptSettings.self, "dev_split")) var devSplit: AdaptDevSplit?
+    @Option(help: .setting(AdaptSettings.self, "objective")) var objective: AdaptSelectionObjective?
+    @Option(help: .setting(AdaptSettings.self, "alpha")) var alpha: Double?
+    @Option(help: .setting(AdaptSettings.self, "alphas")) var alphas: CommaList<Double>?
+    @Option(help: .setting(AdaptSettings.self, "penalties")) var penalties: CommaList<Double>?
 
     /// The settings of `era adapt`, with `extra` flags (the command's own, e.g. --budget) applied too.
     func settings(extra: Any? = nil) throws -> AdaptSettings {

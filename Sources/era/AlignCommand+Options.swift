@@ -31,6 +31,7 @@ struct AlignTrainingOptions: ParsableArguments {
     @Option(help: .setting(AlignSettings.self, "stopping_metric")) var stoppingMetric: AlignmentConfiguration.StoppingMetric?
     @Option(help: .setting(AlignSettings.self, "patience")) var patience: Int?
     @Flag(inversion: .prefixedNo, help: .setting(AlignSettings.self, "shuffle")) var shuffle: Bool?
+    @Flag(inversion: .prefixedNo, help: .setting(AlignSettings.self, "guardrail")) var guardrail: Bool?
     @Option(help: .setting(AlignSettings.self, "weight_decay")) var weightDecay: Double?
     @Option(help: .setting(AlignSettings.self, "samples")) var sample: Int?
 

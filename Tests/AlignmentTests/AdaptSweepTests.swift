@@ -57,6 +57,44 @@ final class QrelsAccessLog: Sendable {
         #expect(run.labeledQueries == 20)
     }
 
+    /// The same recording loader around a hybrid problem whose choice runs every candidate on both fold
+    /// kinds (balanced): selection never opens the evaluation judgments (one read, after all training),
+    /// and scrambling both embeddings of every query that only the evaluation judgments name leaves the
+    /// chosen map and every candidate's dev scores bit-identical.
+    @Test func selectionWithIndexQueriesNeverReadsEvaluationQrels() throws {
+        let planted = try AdaptSyntheticProblem()
+        var problem = planted.problem
+        problem.indexQueries = HybridAdaptTests.indexQueries(planted, noise: 0.5)
+        let log = QrelsAccessLog()
+        let evaluation = planted.evaluation
+        var settings = AdaptSyntheticProblem.settings(.linear)
+        settings.maxSteps = 30
+        settings.objective = .balanced
+        let result = try AdaptSweep.run(
+            problem: problem, configurations: [("hybrid", settings)], budgets: [nil], seeds: [0],
+            evaluation: AdaptSweepEvaluation(loadQrels: { log.read(); return evaluation }), trials: 200) { event in
+            if case .training = event { log.trainingEvent() }
+            if case .trained = event { log.trainingEvent() }
+        }
+        let access = log.snapshot
+        #expect(access.reads == 1 && access.trainingEvents > 0 && access.trainingEventsAfterRead == 0)
+        #expect(result.runs.count == 1)
+
+        let alone = try AdaptTrainer.train(problem, settings: settings)
+        var scrambled = problem
+        var x = planted.queries, y = try #require(problem.indexQueries as? Matrix)
+        var g = SeededGenerator(seed: 98)
+        for (row, id) in problem.queryIds.enumerated() where planted.evaluation.judgments[id] != nil {
+            for j in 0..<x.columns { x[row, j] = Float(g.normal()) }
+            for j in 0..<y.columns { y[row, j] = Float(g.normal()) }
+        }
+        scrambled.queries = x
+        scrambled.indexQueries = y
+        let other = try AdaptTrainer.train(scrambled, settings: settings)
+        #expect(alone.map == other.map && alone.hybrid == other.hybrid)
+        #expect(alone.candidates == other.candidates && !alone.candidates.isEmpty)
+    }
+
     @Test func pointsAreMeansOverSeedsWithTestsAgainstStageOne() throws {
         let planted = try AdaptSyntheticProblem()
         let result = try Self.sweep(planted, log: QrelsAccessLog())

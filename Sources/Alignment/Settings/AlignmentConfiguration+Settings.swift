@@ -34,6 +34,9 @@ extension AlignmentConfiguration: DeclaredSettings {
         Setting(\.patience, key: "patience", doc: "Stop after this many epochs without held-out improvement (0: never).",
                 expectation: "an integer >= 0", valid: { $0 >= 0 }),
         Setting(\.shuffle, key: "shuffle", doc: "Reshuffle the pairs every epoch (false: file order).", expectation: "true or false"),
+        Setting(\.guardrail, key: "guardrail",
+                doc: "Keep the refined map only if it beats the Procrustes variants on the held-out pairs (MRR among all targets).",
+                expectation: "true or false"),
     ]
 }
 

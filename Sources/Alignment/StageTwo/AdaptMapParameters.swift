@@ -121,15 +121,11 @@ public struct AdaptMapParameters<Scalar: BLASScalar>: Sendable {
             try wrapLinearAlgebra { () throws(LinearAlgebraError) in try gradient.weight.add(dg, scaledBy: 2 * lambda) }
             return lambda * value
         }
-        var sum: Scalar = 0
-        lossMap.weight.withUnsafeBufferPointer { w in
+        let sum = lossMap.weight.withUnsafeBufferPointer { w in
             stageOne.weight.withUnsafeBufferPointer { w1 in
                 gradient.weight.withUnsafeMutableBufferPointer { g in
-                    for k in 0..<w.count {
-                        let d = w[k] - w1[k]
-                        g[k] += 2 * lambda * d
-                        sum += d * d
-                    }
+                    addSquaredDistanceGradient(w.baseAddress!, w1.baseAddress!, g.baseAddress!, count: w.count,
+                                               twoLambda: 2 * lambda)
                 }
             }
         }

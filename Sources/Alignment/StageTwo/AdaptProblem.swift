@@ -18,15 +18,20 @@ public struct AdaptProblem: Sendable {
     public var trainingQrels: Qrels
     /// f1, `m x p`.
     public var stageOne: AffineMap<Float>
+    /// The index model's own embeddings of the same queries (`queries x m`, same row order as `queries`),
+    /// or nil. When given, every candidate and the result are hybrid maps f(x, y) = W x + V y + b
+    /// (``HybridMap``; DESIGN.md, "Hybrid queries").
+    public var indexQueries: (any RowMatrix)?
 
     public init(queries: any RowMatrix, queryIds: [String], corpus: any RowMatrix, corpusIds: [String],
-                trainingQrels: Qrels, stageOne: AffineMap<Float>) {
+                trainingQrels: Qrels, stageOne: AffineMap<Float>, indexQueries: (any RowMatrix)? = nil) {
         self.queries = queries
         self.queryIds = queryIds
         self.corpus = corpus
         self.corpusIds = corpusIds
         self.trainingQrels = trainingQrels
         self.stageOne = stageOne
+        self.indexQueries = indexQueries
     }
 
     /// Checks shapes and ids; returns the id -> row lookups.
@@ -46,6 +51,17 @@ public struct AdaptProblem: Sendable {
                                  got: "\(corpus.columns)")
         }
         guard corpus.rows > 0 else { throw .empty(what: "corpus") }
+        if let indexQueries {
+            // Rows are matched by position: a different count means the two files are not the same queries.
+            guard indexQueries.rows == queries.rows else {
+                throw .shapeMismatch(operation: "stage two", expected: "\(queries.rows) index-model query rows (one per query, "
+                                     + "in the query file's order)", got: "\(indexQueries.rows)")
+            }
+            guard indexQueries.columns == stageOne.targetDimension else {
+                throw .shapeMismatch(operation: "stage two", expected: "index-model queries of \(stageOne.targetDimension) "
+                                     + "values (the index's m)", got: "\(indexQueries.columns)")
+            }
+        }
         func lookup(_ ids: [String], _ what: String) throws(AlignmentError) -> [String: Int] {
             var out = [String: Int](minimumCapacity: ids.count)
             for (i, id) in ids.enumerated() where out.updateValue(i, forKey: id) != nil {

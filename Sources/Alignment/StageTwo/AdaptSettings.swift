@@ -94,6 +94,7 @@ public struct AdaptSettings: Sendable, Hashable, Codable {
         get { penaltyOverride ?? Self.defaultPenalty(for: family) }
         set { penaltyOverride = newValue }
     }
+    /// With index-model queries the trained candidates use ``penalties`` instead.
     /// The penalty set by the user; nil: the family's default.
     public var penaltyOverride: Double?
     /// AdamW learning rate.
@@ -122,6 +123,20 @@ public struct AdaptSettings: Sendable, Hashable, Codable {
     /// Number of labeled queries used (drawn with `seed`); nil: all.
     public var budget: Int?
     public var seed: UInt64
+    /// What "best" means when choosing among candidates on the dev folds (``AdaptSelectionObjective``).
+    /// Default nil: `.balanced` when the problem has index-model queries; without them, step selection on
+    /// `devSplit` folds exactly as before objectives existed. Any case may be set explicitly; it then
+    /// decides the folds and `devSplit` is not used.
+    public var objective: AdaptSelectionObjective?
+    /// a of the hybrid start W = a W1, V = (1 - a) I, b = a b1 that trained hybrid maps begin from (and the
+    /// hard-negative teacher); used only with index-model queries. Default nil: ``defaultHybridAlpha``. Range [0, 1].
+    public var hybridAlpha: Double?
+    /// The label-free mixes compared on the dev folds (index-model queries only; a = 0 and a = 1, the index
+    /// as it is and stage one, are always compared). Default nil: ``defaultCandidateAlphas``. Each in [0, 1].
+    public var candidateAlphas: [Double]?
+    /// The penalties lambda that trained candidates are trained with, one set of fold runs each. Default nil:
+    /// `[penalty]` without index-model queries, ``defaultHybridPenalties(for:)`` with them. Non-empty, each >= 0.
+    public var penalties: [Double]?
 
     public init(family: AdaptMapFamily = .linear, negatives: AdaptNegatives = AdaptNegatives(),
                 hardPool: Int = 2000, falseNegativeMargin: Double = 0.95, temperature: Double = 0.05,
@@ -155,6 +170,24 @@ public struct AdaptSettings: Sendable, Hashable, Codable {
     public static func defaultPenalty(for family: AdaptMapFamily) -> Double {
         if case .rotation = family { return 0 }
         return 3
+    }
+
+    /// a of the label-free hybrid start, chosen on the SciFact *training* queries (never the test qrels) for
+    /// both index models at once: the a with the largest summed gain over the index as it is among those
+    /// at most 0.005 below it on either index (the `balanced` tolerance). nDCG@10 on the 809 training
+    /// queries, minilm / static index: a 0.4 0.660 / 0.481, 0.45 0.658 / 0.484, 0.5 0.655 / 0.487, as is
+    /// 0.660 / 0.408 (docs/hybrid.md).
+    public static let defaultHybridAlpha = 0.45
+    /// The label-free mixes compared by default (besides a = 0 and a = 1).
+    public static let defaultCandidateAlphas = [0.2, 0.3, 0.4, 0.45, 0.5, 0.6, 0.7]
+
+    /// The penalties trained hybrid candidates use by default: the rotation is held by its constraint (0);
+    /// for the other families 0.03, the best of 0.03, 0.1, 0.3, 1, 3 under the `balanced` objective on the
+    /// dev folds of the SciFact training queries for both index models (docs/hybrid.md). One value: every
+    /// penalty costs a full set of fold runs, and adapt on 809 queries must stay under a minute.
+    public static func defaultHybridPenalties(for family: AdaptMapFamily) -> [Double] {
+        if case .rotation = family { return [0] }
+        return [0.03]
     }
 
     /// Throws ``AlignmentError/invalidParameter(name:value:reason:)`` for the first setting out of its

@@ -122,9 +122,14 @@ public enum AdaptSweep {
             let asIs = try evaluate(indexQueries, evaluation.indexQueryIds ?? problem.queryIds, map: nil)
             references.append(AdaptSweepReference(label: "index as it is", all: asIs.all, unseen: asIs.unseen))
         }
+        // Hybrid results act on [x y] rows (the index-model queries are the problem's, same row order).
+        let trainedInputs: any RowMatrix = problem.indexQueries.map { y in
+            concatenateRows(AdaptTrainer.gather(problem.queries, Array(0..<problem.queries.rows)),
+                            AdaptTrainer.gather(y, Array(0..<y.rows)))
+        } ?? problem.queries
         var runs = [AdaptSweepRun]()
         for t in trained {
-            let reports = try evaluate(problem.queries, problem.queryIds, map: t.result.map)
+            let reports = try evaluate(trainedInputs, problem.queryIds, map: t.result.map)
             runs.append(AdaptSweepRun(configuration: t.label, budget: t.budget, labeledQueries: t.result.labeledQueries.count,
                                       seed: t.seed, selectedSteps: t.result.selectedSteps,
                                       trainingSeconds: t.result.seconds, all: reports.all, unseen: reports.unseen))

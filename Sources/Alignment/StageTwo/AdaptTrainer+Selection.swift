@@ -1,0 +1,135 @@
+import LinearAlgebra
+
+/// What every selection run of one ``AdaptTrainer/train(_:settings:progress:)`` call shares.
+struct SelectionContext {
+    let settings: AdaptSettings
+    /// The map training starts from (stage one, or the concatenated hybrid start) and its inputs.
+    let startMap: AffineMap<Float>
+    let inputs: Matrix
+    let labeled: AdaptLabeledQueries
+    let pools: AdaptNegativePools
+    /// Each labeled query's training judgments (by labeled index).
+    let judged: [[String: Int]]
+    let scorer: AdaptDevScorer
+    let corpus: any RowMatrix
+
+    /// Every labeled pair of the given queries with its hard-negative pool.
+    func pairs(_ indices: [Int]) -> [AdaptPair] {
+        indices.flatMap { q in
+            labeled.positives[q].enumerated().map { k, doc in
+                AdaptPair(query: q, positive: doc, labeled: labeled.positives[q], pool: pools.pools[q][k])
+            }
+        }
+    }
+
+    /// Trains one run per fold of every split in lockstep with penalty `penalty` and reads the pooled
+    /// dev nDCG@10 of each split every `evaluationInterval` steps (step 0 = the start map), until
+    /// `patience` evaluations bring no new best in any split or `maxSteps` is reached. nil when a split
+    /// has no fold with training queries (one document group holding every labeled query).
+    func curve(penalty: Double, devSets: [[[Int]]], main: Int, progress: (AdaptEvent) -> Void)
+    throws(AlignmentError) -> SelectionCurve? {
+        var settings = settings
+        settings.penalty = penalty
+        var groups = [[SelectionFold]]()
+        for (k, sets) in devSets.enumerated() {
+            var folds = [SelectionFold]()
+            for (f, dev) in sets.enumerated() {
+                let devSet = Set(dev)
+                let train = (0..<labeled.count).filter { !devSet.contains($0) }
+                guard !train.isEmpty else { continue }
+                // The first split's seeds are the ones used before objectives existed.
+                let seed = settings.seed &+ 0x5E1EC7 &+ UInt64(f) &+ UInt64(k) * 0x1000
+                folds.append(SelectionFold(
+                    run: try AdaptTrainingRun(settings: settings, stageOne: startMap, queries: inputs, corpus: corpus,
+                                              pairs: pairs(train), seed: seed),
+                    devQueries: inputs.gatherRows(dev), judged: dev.map { judged[$0] }))
+            }
+            if folds.isEmpty { return nil }
+            groups.append(folds)
+        }
+        var curve = SelectionCurve(penalty: penalty, meanFoldPairs: groups.map { folds in
+            folds.reduce(0.0) { $0 + Double($1.run.pairs.count) } / Double(folds.count)
+        })
+        var step = 0, sinceBest = 0
+        var best = [Double](repeating: -.infinity, count: groups.count)
+        var lossSum = 0.0, lossCount = 0
+        while true {
+            var means = [Double](), counts = [Int]()
+            for folds in groups {
+                var sum = 0.0, count = 0
+                for fold in folds {
+                    let values = try scorer.ndcg10(map: try fold.run.map(), queries: fold.devQueries, judged: fold.judged)
+                    sum += values.reduce(0, +)
+                    count += values.count
+                }
+                means.append(sum / Double(max(count, 1)))
+                counts.append(count)
+            }
+            curve.steps.append(step)
+            curve.scores.append(means)
+            curve.devQueries = counts[main]
+            progress(.evaluated(step: step, trainingLoss: lossCount > 0 ? lossSum / Double(lossCount) : nil,
+                                devNDCG10: means[main]))
+            (lossSum, lossCount) = (0, 0)
+            var improved = false
+            for k in means.indices where means[k] > best[k] { (best[k], improved) = (means[k], true) }
+            sinceBest = improved ? 0 : sinceBest + 1
+            if sinceBest >= settings.patience || step >= settings.maxSteps { break }
+            step = min(step + settings.evaluationInterval, settings.maxSteps)
+            for g in groups.indices {
+                for f in groups[g].indices {
+                    while groups[g][f].run.steps < step {
+                        lossSum += try groups[g][f].run.step()
+                        lossCount += 1
+                    }
+                }
+            }
+        }
+        return curve
+    }
+}
+
+/// One fold of selection: a training run on the other folds' queries and its dev queries.
+struct SelectionFold {
+    var run: AdaptTrainingRun
+    let devQueries: Matrix
+    let judged: [[String: Int]]
+}
+
+/// The dev curves of one penalty: at each evaluated step, the pooled dev nDCG@10 of every split.
+struct SelectionCurve {
+    let penalty: Double
+    /// Mean training pairs per fold, per split (to scale a step count to all pairs).
+    let meanFoldPairs: [Double]
+    var steps = [Int]()
+    var scores = [[Double]]()
+    var devQueries = 0
+
+    init(penalty: Double, meanFoldPairs: [Double]) {
+        self.penalty = penalty
+        self.meanFoldPairs = meanFoldPairs
+    }
+
+    func candidate(at index: Int, splits: [AdaptDevSplit], alpha: Double?, kind: AdaptCandidate.Kind) -> AdaptCandidate {
+        var c = AdaptCandidate(kind: kind, alpha: alpha, penalty: kind == .trained ? penalty : nil, steps: steps[index])
+        for (k, split) in splits.enumerated() {
+            if split == .documentDisjoint { c.documentDisjointDevNDCG10 = scores[index][k] }
+            else { c.randomDevNDCG10 = scores[index][k] }
+        }
+        return c
+    }
+
+    /// The curve as checkpoints (legacy: exactly the fields recorded before objectives existed).
+    func checkpoints(main: Int, splits: [AdaptDevSplit], legacy: Bool) -> [AdaptCheckpoint] {
+        steps.indices.map { i in
+            var point = AdaptCheckpoint(step: steps[i], devNDCG10: scores[i][main], devQueries: devQueries)
+            guard !legacy else { return point }
+            point.penalty = penalty
+            for (k, split) in splits.enumerated() {
+                if split == .documentDisjoint { point.documentDisjointDevNDCG10 = scores[i][k] }
+                else { point.randomDevNDCG10 = scores[i][k] }
+            }
+            return point
+        }
+    }
+}
