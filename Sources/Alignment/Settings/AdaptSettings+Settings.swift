@@ -123,13 +123,13 @@ extension AdaptSettings: DeclaredSettings {
                 unset: "balanced with the index model's queries; without them, steps chosen on dev_split folds"),
         Setting(\.hybridAlpha, key: "alpha",
                 doc: "a of the hybrid start W = a W1, V = (1 - a) I, b = a b1 that trained hybrid maps begin from (index model's queries only).",
-                expectation: "a number in [0, 1]", unset: "0.45", valid: { $0.map { $0 >= 0 && $0 <= 1 } ?? true }),
+                expectation: "a number in [0, 1]", unset: "\(AdaptSettings.defaultHybridAlpha)", valid: { $0.map { $0 >= 0 && $0 <= 1 } ?? true }),
         Setting(\.candidateAlphas, key: "alphas", doc: "The label-free mixes compared on the dev folds, besides the index as it is and stage one.",
-                expectation: "a list of numbers in [0, 1]", unset: "[0.2, 0.3, 0.4, 0.45, 0.5, 0.6, 0.7]",
+                expectation: "a list of numbers in [0, 1]", unset: "\(AdaptSettings.defaultCandidateAlphas)",
                 valid: { $0.map { $0.allSatisfy { $0 >= 0 && $0 <= 1 } } ?? true }),
         Setting(\.penalties, key: "penalties",
                 doc: "Penalties lambda the trained hybrid candidates are trained with, one set of fold runs each (index model's queries only).",
-                expectation: "a non-empty list of numbers >= 0", unset: "[0.03] (rotations [0])",
+                expectation: "a non-empty list of numbers >= 0", unset: "\(AdaptSettings.defaultHybridPenalties(for: .linear)) (rotations \(AdaptSettings.defaultHybridPenalties(for: .rotation)))",
                 valid: { $0.map { !$0.isEmpty && $0.allSatisfy { $0.isFinite && $0 >= 0 } } ?? true }),
     ]
 }
