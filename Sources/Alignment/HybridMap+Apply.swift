@@ -55,7 +55,7 @@ extension HybridMap {
 
 /// `[x y]`: row i of `x` followed by row i of `y` (the input of ``HybridMap/concatenated``).
 /// - Complexity: O(`n (p + m)`) copies.
-func concatenateRows<S: BLASScalar>(_ x: DenseMatrix<S>, _ y: DenseMatrix<S>) -> DenseMatrix<S> {
+public func concatenateRows<S: BLASScalar>(_ x: DenseMatrix<S>, _ y: DenseMatrix<S>) -> DenseMatrix<S> {
     precondition(x.rows == y.rows, "concatenated inputs need equal row counts")
     let n = x.rows, p = x.columns, m = y.columns, width = p + m
     var out = DenseMatrix<S>(rows: n, columns: width)

@@ -5,36 +5,50 @@ import LinearAlgebra
 
 extension Adapter {
     /// Maps every row of the `.npy` at `input` (`n x p`, any supported dtype) to
-    /// `normalize(W x + b)` and writes the `n x m` float32 result to `output`, block by block
-    /// and atomically. A float32 input is memory-mapped, so the batch may be larger than RAM.
+    /// `normalize(W x + b)` (hybrid: `normalize(W x + V y + b)`, row i of `indexInput` the index
+    /// model's vector of query i) and writes the `n x m` float32 result to `output`, block by block
+    /// and atomically. Float32 inputs are memory-mapped, so the batch may be larger than RAM.
     ///
     /// - Parameter progress: called after each block with (rows done, rows in all).
-    /// - Throws: file errors naming the file; a dimension mismatch naming `input`; a NaN or
-    ///   infinity in the input (named by row and column).
-    /// - Complexity: O(n p m), one gemm per block of `blockRows` rows.
-    public func apply(inputFile input: URL, outputFile output: URL, blockRows: Int = 16_384,
-                      progress: (Int, Int) -> Void = { _, _ in }) throws {
+    /// - Throws: ``AdapterInputError`` when `indexInput` is missing for a hybrid adapter or given to
+    ///   another; file errors naming the file; a width or row-count mismatch naming the file; a NaN or
+    ///   infinity in an input (named by row and column).
+    /// - Complexity: O(n p m), one gemm per block of `blockRows` rows (hybrid: two).
+    public func apply(inputFile input: URL, indexInputFile indexInput: URL? = nil, outputFile output: URL,
+                      blockRows: Int = 16_384, progress: (Int, Int) -> Void = { _, _ in }) throws {
+        switch (isHybrid, indexInput) {
+        case (true, nil): throw AdapterInputError.missingIndexQueries
+        case (false, _?): throw AdapterInputError.unexpectedIndexQueries
+        default: break
+        }
         let rows = try Npy.load(input, mapped: true)
         guard rows.columns == map.sourceDimension else {
             throw AdapterError(path: input.path, "rows are \(rows.columns)-d but the adapter maps "
                 + "\(map.sourceDimension)-d vectors (from \(sourceModel.isEmpty ? "its source model" : sourceModel))")
         }
         try checkFinite(rows, path: input.path)
-        let p = rows.columns
-        try Npy.write(rows: rows.rows, columns: map.targetDimension, to: output, blockRows: blockRows) { range in
-            let block = rows.withUnsafeBufferPointer { all in
-                Matrix(rows: range.count, columns: p, storage: Array(all[(range.lowerBound * p)..<(range.upperBound * p)]))
+        let indexRows = try indexInput.map { url -> any RowMatrix in
+            let table = try Npy.load(url, mapped: true)
+            guard table.columns == map.targetDimension, table.rows == rows.rows else {
+                throw AdapterError(path: url.path, "is \(table.rows) x \(table.columns) but the index model's vectors of the "
+                    + "\(rows.rows) queries in \(input.lastPathComponent) are \(rows.rows) x \(map.targetDimension)")
             }
-            let mapped = try apply(to: block)
+            try checkFinite(table, path: url.path)
+            return table
+        }
+        try Npy.write(rows: rows.rows, columns: map.targetDimension, to: output, blockRows: blockRows) { range in
+            let mapped = try apply(to: rows.gatherRows(range), indexQueries: indexRows?.gatherRows(range))
             progress(range.upperBound, rows.rows)
             return mapped
         }
     }
 
-    /// Writes the map as two float32 `.npy` files: `weight` (m x p) and `bias` (m), for tools
-    /// that read NumPy arrays rather than safetensors. Both writes are atomic.
-    public func exportNumPy(weight weightURL: URL, bias biasURL: URL) throws {
+    /// Writes the map as float32 `.npy` files: `weight` (m x p), `bias` (m) and, for a hybrid
+    /// adapter, `indexWeight` (V, m x m), for tools that read NumPy arrays rather than safetensors.
+    /// Every write is atomic.
+    public func exportNumPy(weight weightURL: URL, bias biasURL: URL, indexWeight indexURL: URL? = nil) throws {
         try Npy.write(map.weight, to: weightURL)
         try Npy.writeVector(map.bias, to: biasURL)
+        if let indexWeight, let indexURL { try Npy.write(indexWeight, to: indexURL) }
     }
 }

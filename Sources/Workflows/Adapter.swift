@@ -13,8 +13,16 @@ import LinearAlgebra
 ///     from safetensors.numpy import load_file
 ///     t = load_file("adapter.safetensors"); W, b = t["weight"], t["bias"]
 ///     q = x @ W.T + b; q /= np.linalg.norm(q, axis=-1, keepdims=True)
+///
+/// A hybrid adapter (f(x, y) = W x + V y + b, y the index model's own vector of the query) also
+/// holds `weight_index` (V, m x m), metadata `family` "hybrid" and `inputs` "query_model,index_model":
+///
+///     q = x @ t["weight"].T + y @ t["weight_index"].T + t["bias"]
 public struct Adapter: Sendable, Hashable {
+    /// W and b (for a hybrid adapter, the query model's part).
     public var map: AffineMap<Float>
+    /// V (`m x m`) of a hybrid adapter; nil for a map of the query model's vector alone.
+    public var indexWeight: Matrix?
     /// Name of the query model (p = `map.sourceDimension`).
     public var sourceModel: String
     /// Name of the index model (m = `map.targetDimension`).
@@ -27,15 +35,34 @@ public struct Adapter: Sendable, Hashable {
     /// Further string metadata (kept on load, written on save; the reserved keys above win).
     public var extraMetadata: [String: String]
 
-    public init(map: AffineMap<Float>, sourceModel: String, targetModel: String, stage: String,
+    public init(map: AffineMap<Float>, indexWeight: Matrix? = nil, sourceModel: String, targetModel: String, stage: String,
                 configurationHash: String, version: String, extraMetadata: [String: String] = [:]) {
+        precondition(indexWeight.map { $0.rows == map.targetDimension && $0.columns == map.targetDimension } ?? true,
+                     "V of a hybrid adapter is m x m")
         self.map = map
+        self.indexWeight = indexWeight
         self.sourceModel = sourceModel
         self.targetModel = targetModel
         self.stage = stage
         self.configurationHash = configurationHash
         self.version = version
         self.extraMetadata = extraMetadata
+    }
+
+    /// An adapter of the hybrid map `hybrid`.
+    public init(hybrid: HybridMap<Float>, sourceModel: String, targetModel: String, stage: String,
+                configurationHash: String, version: String, extraMetadata: [String: String] = [:]) throws(AlignmentError) {
+        self.init(map: try AffineMap(weight: hybrid.weight, bias: hybrid.bias), indexWeight: hybrid.indexWeight,
+                  sourceModel: sourceModel, targetModel: targetModel, stage: stage, configurationHash: configurationHash,
+                  version: version, extraMetadata: extraMetadata)
+    }
+
+    /// Whether the adapter takes the index model's vector of each query too.
+    public var isHybrid: Bool { indexWeight != nil }
+
+    /// The hybrid map, for a hybrid adapter.
+    public var hybrid: HybridMap<Float>? {
+        indexWeight.flatMap { try? HybridMap(weight: map.weight, indexWeight: $0, bias: map.bias) }
     }
 
     static let formatName = "era-adapter"
@@ -50,7 +77,8 @@ public struct Adapter: Sendable, Hashable {
         meta["target_model"] = targetModel
         meta["source_dim"] = String(map.sourceDimension)
         meta["target_dim"] = String(map.targetDimension)
-        meta["family"] = map.family.rawValue
+        meta["family"] = isHybrid ? "hybrid" : map.family.rawValue
+        if isHybrid { meta["inputs"] = "query_model,index_model" }
         meta["stage"] = stage
         meta["config_hash"] = configurationHash
         meta["version"] = version
@@ -60,8 +88,9 @@ public struct Adapter: Sendable, Hashable {
     /// Writes the adapter atomically (a partial file never appears under `url`).
     /// - Throws: ``EmbeddingIOError`` naming `url` when it cannot be written.
     public func save(to url: URL) throws {
-        let file = SafetensorsFile(tensors: ["weight": .init(map.weight), "bias": .init(vector: map.bias)],
-                                   metadata: metadata)
+        var tensors: [String: SafetensorsFile.Tensor] = ["weight": .init(map.weight), "bias": .init(vector: map.bias)]
+        if let indexWeight { tensors["weight_index"] = .init(indexWeight) }
+        let file = SafetensorsFile(tensors: tensors, metadata: metadata)
         try file.write(to: url)
     }
 
@@ -82,8 +111,20 @@ public struct Adapter: Sendable, Hashable {
         if let m = meta["target_dim"], Int(m) != weight.rows {
             throw AdapterError(path: path, "metadata target_dim = \(m) but 'weight' is \(weight.rows) x \(weight.columns)")
         }
+        var indexWeight: Matrix?
+        if file.tensors["weight_index"] != nil {
+            let v = try file.matrix("weight_index")
+            guard v.rows == weight.rows, v.columns == weight.rows else {
+                throw AdapterError(path: path, "'weight_index' is \(v.rows) x \(v.columns) but a hybrid adapter's V is "
+                    + "\(weight.rows) x \(weight.rows) (m x m)")
+            }
+            guard v.storage.allSatisfy(\.isFinite) else { throw AdapterError(path: path, "'weight_index' holds NaN or infinity") }
+            indexWeight = v
+        } else if meta["family"] == "hybrid" {
+            throw AdapterError(path: path, "metadata says hybrid but there is no 'weight_index' tensor (V)")
+        }
         var family = MapFamily.linear
-        if let name = meta["family"] {
+        if let name = meta["family"], name != "hybrid" {
             guard let known = MapFamily(rawValue: name) else {
                 throw AdapterError(path: path, "unknown map family '\(name)' in the metadata")
             }
@@ -96,17 +137,42 @@ public struct Adapter: Sendable, Hashable {
             throw AdapterError(path: path, error.description)
         }
         let reserved: Set = ["format", "format_version", "source_model", "target_model", "source_dim", "target_dim",
-                             "family", "stage", "config_hash", "version"]
-        return Adapter(map: map, sourceModel: meta["source_model"] ?? "", targetModel: meta["target_model"] ?? "",
+                             "family", "stage", "config_hash", "version", "inputs"]
+        return Adapter(map: map, indexWeight: indexWeight, sourceModel: meta["source_model"] ?? "", targetModel: meta["target_model"] ?? "",
                        stage: meta["stage"] ?? "", configurationHash: meta["config_hash"] ?? "",
                        version: meta["version"] ?? "", extraMetadata: meta.filter { !reserved.contains($0.key) })
     }
 
-    /// `normalize(W x + b)` for every row of `queries` (`n x p` -> `n x m`), ready to search the index.
-    /// - Throws: ``AlignmentError/shapeMismatch(operation:expected:got:)`` when the rows are not p long.
-    /// - Complexity: O(n p m), one gemm.
-    public func apply(to queries: Matrix) throws(AlignmentError) -> Matrix {
-        try map.applyNormalized(to: queries)
+    /// `normalize(W x + b)` for every row of `queries` (`n x p` -> `n x m`), ready to search the index;
+    /// for a hybrid adapter `normalize(W x + V y + b)` with row i of `indexQueries` the index model's
+    /// vector of query i.
+    /// - Throws: ``AdapterInputError`` when `indexQueries` is missing for a hybrid adapter or given
+    ///   to another; ``AlignmentError`` when a width or the row counts differ.
+    /// - Complexity: O(n m p), one gemm (hybrid: O(n m (p + m)), two).
+    public func apply(to queries: Matrix, indexQueries: Matrix? = nil) throws -> Matrix {
+        switch (hybrid, indexQueries) {
+        case (nil, nil): return try map.applyNormalized(to: queries)
+        case (let hybrid?, let y?): return try hybrid.applyNormalized(queries: queries, indexQueries: y)
+        case (nil, _?): throw AdapterInputError.unexpectedIndexQueries
+        case (_?, nil): throw AdapterInputError.missingIndexQueries
+        }
+    }
+}
+
+/// An adapter given the wrong inputs; front ends say which flag or key to set.
+public enum AdapterInputError: Error, Sendable, Equatable, CustomStringConvertible {
+    /// A hybrid adapter needs the index model's vector of each query too.
+    case missingIndexQueries
+    /// An adapter of the query model's vector alone was given the index model's vectors too.
+    case unexpectedIndexQueries
+
+    public var description: String {
+        switch self {
+        case .missingIndexQueries:
+            "the adapter is hybrid (f = W x + V y + b): it needs the index model's vectors of the same queries as well"
+        case .unexpectedIndexQueries:
+            "the adapter maps the query model's vectors alone; the index model's vectors are only for hybrid adapters"
+        }
     }
 }
 

@@ -124,8 +124,7 @@ public enum AdaptSweep {
         }
         // Hybrid results act on [x y] rows (the index-model queries are the problem's, same row order).
         let trainedInputs: any RowMatrix = problem.indexQueries.map { y in
-            concatenateRows(AdaptTrainer.gather(problem.queries, Array(0..<problem.queries.rows)),
-                            AdaptTrainer.gather(y, Array(0..<y.rows)))
+            concatenateRows(problem.queries.gatherRows(0..<problem.queries.rows), y.gatherRows(0..<y.rows))
         } ?? problem.queries
         var runs = [AdaptSweepRun]()
         for t in trained {

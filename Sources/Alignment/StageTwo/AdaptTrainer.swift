@@ -39,10 +39,10 @@ public enum AdaptTrainer {
         }
         // With index-model queries every map acts on [x y]: the hybrid f = [W V] [x; y] + b is affine there,
         // so the families, the penalty toward the start and the pullbacks work unchanged on it.
-        let queries = gather(problem.queries, labeled.queryRows)
+        let queries = problem.queries.gatherRows(labeled.queryRows)
         let hybrid = problem.indexQueries != nil
         let alpha = settings.hybridAlpha ?? AdaptSettings.defaultHybridAlpha
-        let inputs = problem.indexQueries.map { concatenateRows(queries, gather($0, labeled.queryRows)) } ?? queries
+        let inputs = problem.indexQueries.map { concatenateRows(queries, $0.gatherRows(labeled.queryRows)) } ?? queries
         let startMap = hybrid ? HybridMap.mix(stageOne: problem.stageOne, alpha: alpha).concatenated : problem.stageOne
 
         let objective = settings.objective ?? (hybrid ? .balanced : nil)
@@ -182,19 +182,6 @@ public enum AdaptTrainer {
         result.returnedReference = chosenIndex == reference
         if let k = splits.firstIndex(of: .random), k < drawnDevSets.count { result.randomDevQueries = ids(drawnDevSets[k]) }
         return result
-    }
-
-    static func gather(_ matrix: any RowMatrix, _ rows: [Int]) -> Matrix {
-        let d = matrix.columns
-        var out = Matrix(rows: rows.count, columns: d)
-        matrix.withUnsafeBufferPointer { src in
-            out.withUnsafeMutableBufferPointer { dst in
-                for (i, r) in rows.enumerated() {
-                    (dst.baseAddress! + i * d).update(from: src.baseAddress! + r * d, count: d)
-                }
-            }
-        }
-        return out
     }
 
     static func seconds(since start: ContinuousClock.Instant) -> Double {

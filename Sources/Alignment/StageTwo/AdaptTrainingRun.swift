@@ -110,24 +110,7 @@ struct AdaptTrainingRun {
             allowed[base + positives[i]] = true
         }
         let sources = queries.gatherRows(rows.map { pairs[$0].query })
-        return try CandidateBatch(sources: sources, candidates: gatherUnitRows(corpus, candidates),
+        return try CandidateBatch(sources: sources, candidates: corpus.gatherRows(candidates).normalizedRows(),
                                   positives: positives, allowed: allowed)
     }
-}
-
-/// Rows of `matrix`, each scaled to unit length (zero rows stay zero).
-func gatherUnitRows(_ matrix: any RowMatrix, _ rows: [Int]) -> Matrix {
-    let d = matrix.columns
-    var out = Matrix(rows: rows.count, columns: d)
-    matrix.withUnsafeBufferPointer { src in
-        out.withUnsafeMutableBufferPointer { dst in
-            for (i, r) in rows.enumerated() {
-                let from = src.baseAddress! + r * d, to = dst.baseAddress! + i * d
-                to.update(from: from, count: d)
-                let norm = BLAS.nrm2(UnsafePointer(to), count: d)
-                if norm > 0 { BLAS.scal(count: d, alpha: 1 / norm, x: to) }
-            }
-        }
-    }
-    return out
 }

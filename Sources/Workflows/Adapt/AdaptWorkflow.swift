@@ -12,9 +12,12 @@ public enum AdaptWorkflow {
         public var result: AdaptResult
     }
 
-    /// Checks that the stage-one adapter fits the problem's tables, trains, and wraps the map.
+    /// Trains from the stage-one adapter and wraps the map: a hybrid adapter whenever the problem has
+    /// the index model's queries (whatever was chosen: stage one alone is V = 0, the index as it is
+    /// W = 0, V = I), else a map of the query vector.
     /// - Parameters:
-    ///   - problem: queries, index and training qrels (its `stageOne` is replaced by `stageOne.map`).
+    ///   - problem: queries (and, for a hybrid, the index model's queries), index and training qrels
+    ///     (its `stageOne` is replaced by `stageOne.map`).
     ///   - stageOne: the adapter to start from; its model names carry over.
     ///   - settings: stage two's settings (seeded).
     ///   - metadata: extra adapter metadata (e.g. the pipeline's name).
@@ -23,6 +26,10 @@ public enum AdaptWorkflow {
     public static func run(_ problem: AdaptProblem, stageOne: Adapter, settings: AdaptSettings,
                            metadata: [String: String] = [:],
                            progress: (AdaptEvent) -> Void = { _ in }) throws(AlignmentError) -> Outcome {
+        guard !stageOne.isHybrid else {
+            throw .invalidParameter(name: "stage one", value: "a hybrid adapter",
+                                    reason: "stage two starts from a stage-one map of the query model's vectors (align without the hybrid mix)")
+        }
         var problem = problem
         problem.stageOne = stageOne.map
         let result = try AdaptTrainer.train(problem, settings: settings, progress: progress)
@@ -34,6 +41,14 @@ public enum AdaptWorkflow {
         extra["adapt_seed"] = String(result.settings.seed)
         extra["adapt_steps"] = String(result.selectedSteps)
         extra["stage_one_config_hash"] = stageOne.configurationHash
+        if let objective = result.objective { extra["adapt_objective"] = objective.rawValue }
+        if let chosen = result.chosen { extra["adapt_chosen"] = chosen.label }
+        if let hybrid = result.hybrid {
+            let adapter = try Adapter(hybrid: hybrid, sourceModel: stageOne.sourceModel, targetModel: stageOne.targetModel,
+                                      stage: "adapt", configurationHash: result.settings.configurationHash,
+                                      version: EraVersion.current, extraMetadata: extra)
+            return Outcome(adapter: adapter, result: result)
+        }
         let adapter = Adapter(map: result.map, sourceModel: stageOne.sourceModel, targetModel: stageOne.targetModel,
                               stage: "adapt", configurationHash: result.settings.configurationHash,
                               version: EraVersion.current, extraMetadata: extra)
@@ -66,6 +81,24 @@ public enum AdaptWorkflow {
         }
     }
 
+    /// The choice among candidates, one line each (empty without dev folds): every candidate's dev
+    /// scores, and what was returned and why.
+    public static func describeChoice(_ result: AdaptResult) -> [String] {
+        guard let chosen = result.chosen else { return [] }
+        func score(_ value: Double?) -> String { value.map { String(format: "%.4f", $0) } ?? "-" }
+        var lines = ["candidates (dev nDCG@10, document-disjoint / random folds):"]
+        for candidate in result.candidates {
+            lines.append("  \(candidate.label): \(score(candidate.documentDisjointDevNDCG10)) / \(score(candidate.randomDevNDCG10))")
+        }
+        let objective = result.objective?.rawValue ?? "dev steps"
+        if result.returnedReference, let reference = result.reference {
+            lines.append("no candidate beat the reference (\(reference.label)) under \(objective): returning the reference itself")
+        } else {
+            lines.append("chosen under \(objective): \(chosen.label)")
+        }
+        return lines
+    }
+
     /// What a training record (`training.json`, `era adapt --json`) holds.
     public struct Record: Codable, Sendable {
         public var settings: AdaptSettings
@@ -77,6 +110,11 @@ public enum AdaptWorkflow {
         public var selectedSteps: Int
         public var stageOneDevNDCG10: Double
         public var selectedDevNDCG10: Double
+        public var objective: AdaptSelectionObjective?
+        public var candidates: [AdaptCandidate]
+        public var chosen: AdaptCandidate?
+        public var reference: AdaptCandidate?
+        public var returnedReference: Bool
 
         public init(_ result: AdaptResult) {
             settings = result.settings
@@ -88,6 +126,11 @@ public enum AdaptWorkflow {
             selectedSteps = result.selectedSteps
             stageOneDevNDCG10 = result.stageOneDevNDCG10
             selectedDevNDCG10 = result.selectedDevNDCG10
+            objective = result.objective
+            candidates = result.candidates
+            chosen = result.chosen
+            reference = result.reference
+            returnedReference = result.returnedReference
         }
     }
 }

@@ -26,10 +26,11 @@ public enum ExportWorkflow {
             try adapter.save(to: url)
             return ["adapter": url]
         case .npy:
-            let files = npyFiles(base: base)
-            try Npy.write(adapter.map.weight, to: files[0])
-            try Npy.writeVector(adapter.map.bias, to: files[1])
-            return ["weight_npy": files[0], "bias_npy": files[1]]
+            let files = npyFiles(base: base, hybrid: adapter.isHybrid)
+            try adapter.exportNumPy(weight: files[0], bias: files[1], indexWeight: files.count > 2 ? files[2] : nil)
+            var written = ["weight_npy": files[0], "bias_npy": files[1]]
+            if files.count > 2 { written["weight_index_npy"] = files[2] }
+            return written
         case .sentenceTransformers:
             let folder = URL(fileURLWithPath: base)
             try SentenceTransformersExport.write(adapter, to: folder)
@@ -37,10 +38,11 @@ public enum ExportWorkflow {
         }
     }
 
-    /// `<stem>.weight.npy` and `<stem>.bias.npy` for a base path.
-    public static func npyFiles(base: String) -> [URL] {
+    /// `<stem>.weight.npy` and `<stem>.bias.npy` for a base path, and `<stem>.weight_index.npy` for a hybrid adapter.
+    public static func npyFiles(base: String, hybrid: Bool = false) -> [URL] {
         let stem = stem(of: base)
         return [URL(fileURLWithPath: stem + ".weight.npy"), URL(fileURLWithPath: stem + ".bias.npy")]
+            + (hybrid ? [URL(fileURLWithPath: stem + ".weight_index.npy")] : [])
     }
 
     /// `a/adapter.safetensors` -> `a/adapter`; `a/adapter` stays; `a/w.npy` -> `a/w`.

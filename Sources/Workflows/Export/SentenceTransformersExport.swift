@@ -49,6 +49,11 @@ public enum SentenceTransformersExport {
     /// replaced only once the new one is complete. Check ``folderGuard(flag:path:inputs:force:)`` first.
     /// - Throws: ``EmbeddingIOError`` naming the folder when it cannot be written.
     public static func write(_ adapter: Adapter, to folder: URL) throws {
+        guard !adapter.isHybrid else {
+            throw ExportError(path: folder.path, "the map is a hybrid adapter (q = W x + V y + b, y from the index model); "
+                + "a sentence-transformers Dense module sees one model's vector only. Export safetensors or npy instead "
+                + "(docs/serving.md, \"Hybrid maps\")")
+        }
         let p = adapter.map.sourceDimension, m = adapter.map.targetDimension
         try AtomicFolder.write(to: folder) { dir in
             // Key order as Dense.save writes it, so the file reads like one sentence-transformers made.
