@@ -165,6 +165,8 @@ public enum AdapterInputError: Error, Sendable, Equatable, CustomStringConvertib
     case missingIndexQueries
     /// An adapter of the query model's vector alone was given the index model's vectors too.
     case unexpectedIndexQueries
+    /// The index model's vectors are not one `m`-wide row per query.
+    case indexQueriesShape(expectedRows: Int, expectedColumns: Int, rows: Int, columns: Int)
 
     public var description: String {
         switch self {
@@ -172,6 +174,9 @@ public enum AdapterInputError: Error, Sendable, Equatable, CustomStringConvertib
             "the adapter is hybrid (f = W x + V y + b): it needs the index model's vectors of the same queries as well"
         case .unexpectedIndexQueries:
             "the adapter maps the query model's vectors alone; the index model's vectors are only for hybrid adapters"
+        case let .indexQueriesShape(expectedRows, expectedColumns, rows, columns):
+            "the index model's vectors are \(rows) x \(columns), but the hybrid adapter needs one \(expectedColumns)-d row "
+                + "per query (\(expectedRows) x \(expectedColumns)), in the queries' row order"
         }
     }
 }

@@ -53,6 +53,7 @@ struct AdaptCommand: ParsableCommand {
         } catch {
             throw CommandError("adapt: \(error.description)")
         }
+        if !quiet { AdaptWorkflow.describeChoice(outcome.result).forEach(printProgress) }
         try outcome.adapter.save(to: outURL)
         let result = outcome.result
         if !quiet {

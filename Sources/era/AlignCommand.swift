@@ -38,6 +38,10 @@ struct AlignCommand: ParsableCommand {
     @Option(help: "Seed of the sample, the held-out split, the shuffles and the random start.") var seed: UInt64 = 0
 
     @OptionGroup var training: AlignTrainingOptions
+    @Flag(help: "Write the label-free hybrid map W = a W1, V = (1 - a) I, b = a b1: queries then need the index model's own vectors too (--index-queries).")
+    var hybrid = false
+    @Option(help: "a of --hybrid (default: \(AdaptSettings.defaultHybridAlpha), chosen on the SciFact training queries).")
+    var alpha: Double = AdaptSettings.defaultHybridAlpha
     @Flag(help: "Also write W as <out stem>.weight.npy and b as <out stem>.bias.npy.") var npy = false
     @Flag(help: "No progress on stderr.") var quiet = false
     @OptionGroup var overwrite: OverwriteOptions
@@ -54,11 +58,12 @@ struct AlignCommand: ParsableCommand {
                         outputs: [.init("--out", out, .eraAdapter), .init("--log", logURL.path, .eraJSON)]
                             + npyURLs.map { .init("--npy", $0.path, .unmarked) }, force: overwrite.force).check()
         let files = InputFiles()
-        let request = AlignWorkflow.Request(
+        var request = AlignWorkflow.Request(
             sources: try files.embeddings(source), sourceIds: try files.ids(sourceIds, rowsOf: source),
             targets: try files.embeddings(target), targetIds: try files.ids(targetIds, rowsOf: target),
             configuration: config, sample: settings.samples, sourceModel: sourceModel ?? Self.modelName(source),
             targetModel: targetModel ?? Self.modelName(target))
+        request.hybridAlpha = hybrid ? alpha : nil
         let quiet = self.quiet, sample = settings.samples
         let outcome: AlignWorkflow.Outcome
         do {

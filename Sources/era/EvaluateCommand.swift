@@ -20,7 +20,9 @@ struct EvaluateCommand: ParsableCommand {
             With --adapter the queries are first mapped, q -> normalize(W q + b), into the index's \
             space. With --compare a second adapter is evaluated on the same queries and a paired \
             randomization test (and bootstrap interval) over per-query nDCG@10 says whether the \
-            difference is real.
+            difference is real. With --index-queries (the index model's own embeddings of the same \
+            queries) the index as it is is scored too, hybrid adapters get their second input, and a \
+            verdict says whether to use the map or keep the current queries.
 
             Example:
               era evaluate --queries queries.npy --query-ids query_ids.txt \\
@@ -43,6 +45,8 @@ struct EvaluateCommand: ParsableCommand {
     var adapter: String?
     @Option(help: "A second adapter to compare against --adapter (or the raw queries) on the same queries, with a paired significance test.")
     var compare: String?
+    @Option(help: "The index model's own embeddings of the same queries, .npy, rows in --query-ids order: the reference of the verdict, and the second input of hybrid adapters.")
+    var indexQueries: String?
     @Option(help: "Metric the paired test compares.")
     var compareMetric: String = "ndcg@10"
     @Option(help: "Comma-separated metric cutoffs.")
@@ -57,68 +61,38 @@ struct EvaluateCommand: ParsableCommand {
     var perQuery = false
 
     func run() throws {
-        let cutoffs = try parseCutoffs(k)
         let files = InputFiles()
         let queryMatrix = try files.embeddings(queries, checked: true), corpusMatrix = try files.embeddings(corpus, checked: true)
-        let qids = try files.ids(queryIds, rowsOf: queries), dids = try files.ids(corpusIds, rowsOf: corpus)
-        let judgments = try files.qrels(qrels)
-        var rows = [EvaluateWorkflow.Row(name: "primary", role: .stage, queries: queryMatrix, corpus: corpusMatrix,
-                                         map: try loadAdapter(adapter, queries: queryMatrix, corpus: corpusMatrix)?.map)]
-        if let compare {
-            rows.insert(.init(name: "compare", role: .stage, queries: queryMatrix, corpus: corpusMatrix,
-                              map: try loadAdapter(compare, queries: queryMatrix, corpus: corpusMatrix)?.map), at: 0)
-        }
-        var settings = EvaluateWorkflow.Settings(metrics: IRMetrics.metricNames(cutoffs: cutoffs), reference: "compare")
+        var settings = EvaluateWorkflow.Settings(metrics: IRMetrics.metricNames(cutoffs: try parseCutoffs(k)))
         settings.testedMetric = compareMetric
-        settings.significance = compare != nil
         settings.ignoreIdenticalIds = ignoreIdenticalIds
-        let train = try unseenAgainst.map { try files.qrels($0) }
-        let outcome: EvaluateWorkflow.Outcome
+        let own = try indexQueries.map { try files.embeddings($0, checked: true) }
+        if let own, let indexQueries, own.rows != queryMatrix.rows || own.columns != corpusMatrix.columns {
+            throw CommandError("--index-queries \(indexQueries): is \(own.rows) x \(own.columns); it must hold the index model's "
+                + "vector of each query of \(queries), \(queryMatrix.rows) x \(corpusMatrix.columns), rows in --query-ids order")
+        }
+        func load(_ path: String?) throws -> (label: String, adapter: Adapter)? {
+            try loadAdapter(path, queries: queryMatrix, corpus: corpusMatrix).map { (URL(fileURLWithPath: path ?? "").lastPathComponent, $0) }
+        }
+        let request = EvaluateWorkflow.AdapterRequest(
+            queries: queryMatrix, queryIds: try files.ids(queryIds, rowsOf: queries), corpus: corpusMatrix,
+            corpusIds: try files.ids(corpusIds, rowsOf: corpus), qrels: try files.qrels(qrels),
+            labeled: try unseenAgainst.map { try files.qrels($0) }, adapter: try load(adapter), compare: try load(compare),
+            indexQueries: own, settings: settings)
+        let outcome: EvaluateWorkflow.AdapterOutcome
         do {
-            outcome = try EvaluateWorkflow.run(rows, queryIds: qids, corpusIds: dids, qrels: judgments, labeled: train, settings: settings)
+            outcome = try EvaluateWorkflow.run(request)
         } catch RetrievalError.invalidParameter(let message) where message.contains(compareMetric) {
-            throw CommandError("--compare-metric \(compareMetric): not one of the metrics computed at --k \(k)")
+            throw CommandError("--compare-metric \(compareMetric): not one of the metrics computed at --k \(k); add its cutoff to --k")
+        } catch AdapterInputError.missingIndexQueries {
+            throw CommandError("the adapter is hybrid (f = W x + V y + b): give the index model's queries with --index-queries")
         }
-        let run = outcome.runs[outcome.runs.count - 1].run
-        for message in run.warnings.messages { warn("\(qrels): \(message)") }
-        let tests = outcome.tests[rows[rows.count - 1].name]
+        for message in outcome.run.warnings.messages { warn("\(qrels): \(message)") }
         let comparison = compare.flatMap { label in
-            tests?["all"].map { Comparison(label: label, metric: compareMetric, all: $0, unseen: tests?["unseen"]) }
+            outcome.comparison?["all"].map { Comparison(label: label, metric: compareMetric, all: $0, unseen: outcome.comparison?["unseen"]) }
         }
-        let unseen = train.map { run.report.unseen(testQrels: judgments, trainQrels: $0) }
-        let output = EvaluationOutput(run: run, unseen: unseen, includePerQuery: perQuery, comparison: comparison)
+        let output = EvaluationOutput(run: outcome.run, unseen: outcome.unseen, includePerQuery: perQuery, comparison: comparison,
+                                      verdict: outcome.verdict)
         print(json ? try output.json() : output.table())
     }
-
-    /// Reads an adapter and checks that it maps the query dimension to the corpus dimension.
-    func loadAdapter(_ path: String?, queries queryMatrix: any RowMatrix, corpus corpusMatrix: any RowMatrix) throws -> Adapter? {
-        guard let path else {
-            guard queryMatrix.columns == corpusMatrix.columns else {
-                throw CommandError("\(queries) has dimension \(queryMatrix.columns) but \(corpus) has "
-                    + "\(corpusMatrix.columns): queries from another model need an adapter (--adapter, see `era align`)")
-            }
-            return nil
-        }
-        let adapter = try Adapter.load(URL(fileURLWithPath: path))
-        let map = adapter.map
-        guard map.sourceDimension == queryMatrix.columns, map.targetDimension == corpusMatrix.columns else {
-            throw CommandError("\(path): the adapter maps \(map.sourceDimension)-d to \(map.targetDimension)-d vectors, "
-                + "but \(queries) is \(queryMatrix.columns)-d and \(corpus) is \(corpusMatrix.columns)-d")
-        }
-        return adapter
-    }
-}
-
-/// Parses `"10,100"` into sorted, unique, positive cutoffs.
-func parseCutoffs(_ text: String) throws -> [Int] {
-    let parts = text.split(separator: ",").map { $0.trimmingCharacters(in: .whitespaces) }
-    var cutoffs = [Int]()
-    for part in parts {
-        guard let value = Int(part), value > 0 else {
-            throw CommandError("--k: expected positive integers separated by commas, got \"\(text)\"")
-        }
-        cutoffs.append(value)
-    }
-    guard !cutoffs.isEmpty else { throw CommandError("--k: no cutoff given") }
-    return Array(Set(cutoffs)).sorted()
 }

@@ -11,6 +11,7 @@ struct EvaluationOutput {
     var unseen: EvaluationReport?
     var includePerQuery: Bool
     var comparison: Comparison? = nil
+    var verdict: Verdict? = nil
 
     func json() throws -> String {
         var object: [String: Any] = [:]
@@ -24,6 +25,12 @@ struct EvaluationOutput {
             object["unseen"] = sub
         }
         if let comparison { object["compare"] = comparison.jsonObject() }
+        if let verdict {
+            func fields(_ d: Verdict.Difference?) -> Any { d.map { ["delta": $0.delta, "p": $0.p, "ci": $0.ci] as [String: Any] } ?? NSNull() }
+            object["verdict"] = ["reference": verdict.reference, "best": verdict.best, "recommendation": verdict.recommendation,
+                                 "decision": verdict.decision.rawValue, "metric": verdict.metric,
+                                 "all": fields(verdict.all), "unseen": fields(verdict.unseen)] as [String: Any]
+        }
         if includePerQuery {
             var per: [String: [String: Double]] = [:]
             for query in run.report.queries { per[query] = run.report.metrics(ofQuery: query) }
@@ -45,6 +52,7 @@ struct EvaluationOutput {
         var text = TextTable(rows).render()
         text += String(format: "\nsearch: %.3f s, %.0f queries/s", run.timing.searchSeconds, run.timing.queriesPerSecond)
         if let comparison { text += "\n\n" + comparison.text() }
+        if let verdict { text += "\n\nverdict (against \(verdict.reference), \(verdict.referenceKind)): \(verdict.recommendation)" }
         if includePerQuery {
             text += "\n\nper query (\(run.report.metricNames.joined(separator: ", "))):"
             for query in run.report.queries {

@@ -31,7 +31,7 @@ struct SweepCommand: ParsableCommand {
 
     @OptionGroup var inputs: AdaptInputOptions
     @Option(help: "Held-out judgments to evaluate on (read after all training).") var evalQrels: String
-    @Option(help: "The index model's embeddings of the same queries: the 'index as it is' reference.")
+    @Option(help: "The index model's embeddings of the same queries as a reference line only (with --index-queries the maps are hybrid and this is not needed).")
     var baselineQueries: String?
     @Option(help: "Ids of --baseline-queries' rows (default: --query-ids).") var baselineQueryIds: String?
     @Option(help: "Label budgets, comma-separated; 'all' adds every labeled query (default: 10,25,50,100,200,all).")
@@ -71,7 +71,7 @@ struct SweepCommand: ParsableCommand {
         encoder.outputFormatting = [.prettyPrinted, .sortedKeys]
         try AtomicFile.write(Data((table + "\n").utf8), to: directory.appendingPathComponent("sweep.md"))
         try AtomicFile.write(try encoder.encode(result.summary), to: directory.appendingPathComponent("sweep.json"))
-        try AtomicFile.write(Data(Self.chart(result).render().utf8), to: directory.appendingPathComponent("sweep.svg"))
+        try AtomicFile.write(Data(SweepWorkflow.chart(of: result).render().utf8), to: directory.appendingPathComponent("sweep.svg"))
         print(table)
     }
 
@@ -79,8 +79,9 @@ struct SweepCommand: ParsableCommand {
     private func loadEvaluation(_ files: InputFiles) throws -> AdaptSweepEvaluation {
         let path = evalQrels
         guard FileManager.default.fileExists(atPath: path) else { throw CommandError("\(path): not found") }
-        let indexQueries = try baselineQueries.map { try files.embeddings($0, checked: true) }
-        let indexIds = try baselineQueries.map { try files.ids(baselineQueryIds ?? inputs.queryIds, rowsOf: $0) }
+        let reference = inputs.indexQueries ?? baselineQueries
+        let indexQueries = try reference.map { try files.embeddings($0, checked: true) }
+        let indexIds = try reference.map { try files.ids(inputs.indexQueries == nil ? baselineQueryIds ?? inputs.queryIds : inputs.queryIds, rowsOf: $0) }
         return AdaptSweepEvaluation(loadQrels: { try files.qrels(path) }, indexQueries: indexQueries, indexQueryIds: indexIds)
     }
 
@@ -92,15 +93,6 @@ struct SweepCommand: ParsableCommand {
         settings.apply(flags: given)
         if let (setting, message) = settings.problems().first { throw CommandError("--\(setting.flag): \(message)") }
         return settings
-    }
-
-    /// nDCG@10 against the number of labeled queries: one line per configuration and subset
-    /// (band = ± sd over seeds), stage one and the index as it is as reference lines.
-    static func chart(_ result: AdaptSweepResult) -> SVGLineChart {
-        let curves = SweepWorkflow.curves(result)
-        let lines = curves.flatMap { entry in entry.curve.series.map { ("\(entry.configuration), \($0.subset)", $0) } }
-        return SweepWorkflow.chart(title: "Stage two: \(result.metric) against labeled queries", metric: result.metric,
-                                   lines: lines, references: curves.first?.curve.references ?? [], labelReferencesBySubset: true)
     }
 
     private static func report(_ event: AdaptSweepEvent) {

@@ -29,6 +29,7 @@ struct StageOptionsDecoder {
         let from = reference(&r, "from", kinds: [.align], defaultKinds: [.align],
                              missing: "an adapt stage starts from an align stage's map; add one before it or set options.from")
         var options = AdaptOptions(from: from ?? "")
+        options.hybrid = r.bool("hybrid", default: options.hybrid)
         options.settings = declared(AdaptSettings.self, &r)
         if options.settings.problems().isEmpty {
             do {

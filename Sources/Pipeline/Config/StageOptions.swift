@@ -14,6 +14,9 @@ public struct AdaptOptions: Sendable, Hashable, Encodable {
     /// The align stage whose map this stage starts from (default: the nearest align stage before it).
     public var from: String
     public var settings = AdaptSettings()
+    /// Train a hybrid map on the index model's own queries too, when `data.queries.index_model_embeddings`
+    /// is set (false: a map of the query model's vectors alone, for when the index model is gone at query time).
+    public var hybrid = true
 
     public init(from: String) {
         self.from = from
@@ -34,6 +37,7 @@ public struct AdaptOptions: Sendable, Hashable, Encodable {
     public func encode(to encoder: any Encoder) throws {
         var container = encoder.container(keyedBy: SettingKey.self)
         try container.encode(from, forKey: SettingKey("from"))
+        try container.encode(hybrid, forKey: SettingKey("hybrid"))
         try settings.encodeDeclared(to: encoder)
     }
 }

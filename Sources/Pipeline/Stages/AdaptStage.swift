@@ -15,7 +15,8 @@ public struct AdaptStage: StageRunner {
         let settings = options.settings(seed: context.seed)
         let outcome: AdaptWorkflow.Outcome
         do {
-            outcome = try AdaptWorkflow.run(try Self.problem(context, stageOne: stageOne), stageOne: stageOne, settings: settings,
+            outcome = try AdaptWorkflow.run(try Self.problem(context, stageOne: stageOne, hybrid: options.hybrid),
+                                            stageOne: stageOne, settings: settings,
                                             metadata: ["pipeline": context.config.name, "pipeline_stage": stage.name]) { event in
                 context.log(AdaptWorkflow.describe(event))
                 Self.progress(event, maxSteps: settings.maxSteps, context: context)
@@ -23,6 +24,7 @@ public struct AdaptStage: StageRunner {
         } catch {
             throw PipelineRunError("adapt: \(error)")
         }
+        AdaptWorkflow.describeChoice(outcome.result).forEach { context.log($0) }
         try outcome.adapter.save(to: context.artifactURL(MapArtifact.fileName))
         try context.write(CanonicalJSON.encode(AdaptWorkflow.Record(outcome.result), pretty: true), to: "training.json")
         context.keep(outcome.adapter)
@@ -30,16 +32,19 @@ public struct AdaptStage: StageRunner {
                            values: AdaptWorkflow.values(of: outcome.result))
     }
 
-    /// Query-model queries, the index and the labeled qrels, with the stage-one map.
-    static func problem(_ context: StageContext, stageOne: Adapter) throws -> AdaptProblem {
+    /// Query-model queries (with `hybrid`, the index model's too, when the data has them), the index
+    /// and the labeled qrels, with the stage-one map.
+    static func problem(_ context: StageContext, stageOne: Adapter, hybrid: Bool) throws -> AdaptProblem {
         let inputs = StageInputs(context: context)
+        let indexQueries = hybrid && context.config.data.queries?.indexModelEmbeddings != nil
+            ? try inputs.embeddings(\.queries?.indexModelEmbeddings, "data.queries.index_model_embeddings") : nil
         return AdaptProblem(
             queries: try inputs.embeddings(\.queries?.embeddings, "data.queries.embeddings"),
             queryIds: try inputs.ids(\.queries?.ids, "data.queries.ids"),
             corpus: try inputs.embeddings(\.index?.embeddings, "data.index.embeddings"),
             corpusIds: try inputs.ids(\.index?.ids, "data.index.ids"),
             trainingQrels: try inputs.qrels(\.qrels.labeled, "data.qrels.labeled"),
-            stageOne: stageOne.map)
+            stageOne: stageOne.map, indexQueries: indexQueries)
     }
 
     /// Progress of the dev curve (steps of the longest run), then of the final training.

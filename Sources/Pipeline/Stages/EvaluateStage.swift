@@ -32,7 +32,9 @@ public struct EvaluateStage: StageRunner {
             }
         }
         for name in options.maps {
-            rows.append(.init(name: name, role: .stage, queries: queries, corpus: corpus, map: try context.adapter(of: name).map))
+            let adapter = try context.adapter(of: name)
+            let own = adapter.isHybrid ? try inputs.embeddings(\.queries?.indexModelEmbeddings, "data.queries.index_model_embeddings") : nil
+            rows.append(try EvaluateWorkflow.row(name, adapter: adapter, queries: queries, indexQueries: own, corpus: corpus))
         }
         var settings = EvaluateWorkflow.Settings(metrics: options.metrics,
                                                  reference: options.compareTo ?? Self.defaultReference(options) ?? rows.first?.name)
@@ -47,23 +49,5 @@ public struct EvaluateStage: StageRunner {
             log: { context.log($0) })
         try context.write(Data(EvaluateWorkflow.perQueryTSV(outcome.runs, metrics: options.metrics).utf8), to: "per-query.tsv")
         return StageOutput(artifacts: ["per_query": "per-query.tsv"], evaluation: outcome.table)
-    }
-
-    /// The centred Procrustes baseline, fitted on the first evaluated align stage's sample (all pairs without one).
-    static func procrustes(_ inputs: StageInputs, context: StageContext, maps: [String]) throws -> AffineMap<Float> {
-        let x = try inputs.embeddings(\.alignment?.queryModel, "data.alignment.query_model")
-        let ids = try inputs.optionalIds(\.alignment?.ids, "data.alignment.ids") ?? (0..<x.rows).map(String.init)
-        let align = maps.lazy.compactMap { context.config.stage(named: $0) }.first { $0.kind == .align }
-        let samples: Int? = if case .align(let options)? = align?.options { options.samples } else { nil }
-        let fit = try AlignWorkflow.procrustesBaseline(
-            sources: x, targets: try inputs.embeddings(\.alignment?.indexModel, "data.alignment.index_model"), ids: ids,
-            sample: samples, seed: align.map { StageFingerprint.seed(pipelineSeed: context.config.seed, stage: $0.name) } ?? 0)
-        context.log("procrustes: fitted on \(fit.pairs) pairs, objective \(fit.objective)")
-        return fit.map
-    }
-
-    /// What the user has: the index model's own queries when they are evaluated, else stage one.
-    static func defaultReference(_ options: EvaluateOptions) -> String? {
-        options.baselines.contains(.indexAsIs) ? EvaluateOptions.Baseline.indexAsIs.rawValue : options.maps.first
     }
 }

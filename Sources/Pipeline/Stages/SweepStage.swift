@@ -14,7 +14,8 @@ public struct SweepStage: StageRunner {
         guard let adaptStage = context.config.stage(named: options.adapt), case .adapt(let adaptOptions) = adaptStage.options else {
             throw PipelineRunError("sweep: \(options.adapt) is not an adapt stage")
         }
-        let problem = try AdaptStage.problem(context, stageOne: try context.adapter(of: adaptOptions.from))
+        let problem = try AdaptStage.problem(context, stageOne: try context.adapter(of: adaptOptions.from),
+                                             hybrid: adaptOptions.hybrid)
         let inputs = StageInputs(context: context)
         let indexQueries = try context.config.data.queries?.indexModelEmbeddings.map { _ in
             try inputs.embeddings(\.queries?.indexModelEmbeddings, "data.queries.index_model_embeddings")

@@ -21,6 +21,8 @@ public enum AlignWorkflow {
         public var targetModel: String
         /// Written into the adapter beside era's own keys (e.g. the pipeline's name).
         public var metadata: [String: String]
+        /// Write the label-free hybrid W = a W1, V = (1 - a) I, b = a b1 with this a instead of the map.
+        public var hybridAlpha: Double?
 
         public init(sources: any RowMatrix, sourceIds: [String], targets: any RowMatrix, targetIds: [String],
                     configuration: AlignmentConfiguration, sample: Int? = nil, sourceModel: String,
@@ -96,9 +98,18 @@ public enum AlignWorkflow {
         }
         var metadata = request.metadata
         metadata["pairs"] = String(pairs.count)
-        let adapter = Adapter(map: result.map, sourceModel: request.sourceModel, targetModel: request.targetModel,
+        var adapter = Adapter(map: result.map, sourceModel: request.sourceModel, targetModel: request.targetModel,
                               stage: "align", configurationHash: result.log.configurationHash,
                               version: EraVersion.current, extraMetadata: metadata)
+        if let alpha = request.hybridAlpha {
+            guard alpha >= 0, alpha <= 1 else { throw .training(.invalidParameter(name: "alpha", value: "\(alpha)", reason: "expected a number in [0, 1]")) }
+            metadata["hybrid_alpha"] = String(alpha)
+            do {
+                adapter = try Adapter(hybrid: .mix(stageOne: result.map, alpha: alpha), sourceModel: request.sourceModel,
+                                      targetModel: request.targetModel, stage: "align", configurationHash: result.log.configurationHash,
+                                      version: EraVersion.current, extraMetadata: metadata)
+            } catch { throw .training(error) }
+        }
         return Outcome(adapter: adapter, log: result.log, pairs: pairs.count,
                        dimensions: (pairs.sources.columns, pairs.targets.columns))
     }

@@ -26,6 +26,26 @@ public enum EvaluateWorkflow {
         }
     }
 
+    /// The row of an adapter's map. A hybrid adapter reads `[x y]` rows: the query model's vector
+    /// and the index model's vector of the same query (its map is affine in the pair).
+    /// - Throws: ``AdapterInputError`` when `indexQueries` is missing for a hybrid adapter or given to another.
+    public static func row(_ name: String, adapter: Adapter, queries: any RowMatrix, indexQueries: (any RowMatrix)?,
+                           corpus: any RowMatrix) throws -> Row {
+        switch (adapter.hybrid, indexQueries) {
+        case (nil, nil):
+            return Row(name: name, role: .stage, queries: queries, corpus: corpus, map: adapter.map)
+        case (let hybrid?, let y?):
+            guard y.rows == queries.rows, y.columns == hybrid.targetDimension else {
+                throw AdapterInputError.indexQueriesShape(expectedRows: queries.rows, expectedColumns: hybrid.targetDimension,
+                                                          rows: y.rows, columns: y.columns)
+            }
+            let pairs = concatenateRows(queries.gatherRows(0..<queries.rows), y.gatherRows(0..<y.rows))
+            return Row(name: name, role: .stage, queries: pairs, corpus: corpus, map: hybrid.concatenated)
+        case (nil, _?): throw AdapterInputError.unexpectedIndexQueries
+        case (_?, nil): throw AdapterInputError.missingIndexQueries
+        }
+    }
+
     /// What is measured and tested.
     public struct Settings: Sendable {
         /// Metric names `name@k` shown in the table (their cutoffs are searched).

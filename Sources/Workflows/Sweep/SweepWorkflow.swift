@@ -30,6 +30,15 @@ public enum SweepWorkflow {
         }
     }
 
+    /// nDCG@10 against the number of labeled queries: one line per configuration and subset
+    /// (band = ± sd over seeds), stage one and the index as it is as reference lines.
+    public static func chart(of result: AdaptSweepResult) -> SVGLineChart {
+        let curves = curves(result)
+        let lines = curves.flatMap { entry in entry.curve.series.map { ("\(entry.configuration), \($0.subset)", $0) } }
+        return chart(title: "Stage two: \(result.metric) against labeled queries", metric: result.metric,
+                     lines: lines, references: curves.first?.curve.references ?? [], labelReferencesBySubset: true)
+    }
+
     /// The one budget chart: the metric against labeled queries (mean ± sd band) for each line,
     /// and the reference lines; a logarithmic x axis when the budgets span a factor of 4 or more.
     public static func chart(title: String, metric: String, lines: [(label: String, series: SweepSeries)],

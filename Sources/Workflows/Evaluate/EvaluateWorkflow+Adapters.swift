@@ -1,0 +1,86 @@
+import Alignment
+import Foundation
+import LinearAlgebra
+import Retrieval
+
+extension EvaluateWorkflow {
+    /// One evaluation of a set of queries, optionally through an adapter, optionally tested against
+    /// a second adapter and against the index as it is (the index model's own queries): what
+    /// `era evaluate` asks.
+    public struct AdapterRequest: Sendable {
+        public var queries: any RowMatrix
+        public var queryIds: [String]
+        public var corpus: any RowMatrix
+        public var corpusIds: [String]
+        public var qrels: Qrels
+        /// The training qrels that define the unseen subset.
+        public var labeled: Qrels?
+        /// The map evaluated (nil: the queries as they are) and its label.
+        public var adapter: (label: String, adapter: Adapter)?
+        /// A second map tested against `adapter` on the same queries.
+        public var compare: (label: String, adapter: Adapter)?
+        /// The index model's own embeddings of the same queries: the second input of hybrid maps and
+        /// the `index-as-is` reference of the verdict.
+        public var indexQueries: (any RowMatrix)?
+        public var settings: Settings
+
+        public init(queries: any RowMatrix, queryIds: [String], corpus: any RowMatrix, corpusIds: [String], qrels: Qrels,
+                    labeled: Qrels?, adapter: (label: String, adapter: Adapter)?, compare: (label: String, adapter: Adapter)?,
+                    indexQueries: (any RowMatrix)?, settings: Settings) {
+            self.queries = queries
+            self.queryIds = queryIds
+            self.corpus = corpus
+            self.corpusIds = corpusIds
+            self.qrels = qrels
+            self.labeled = labeled
+            self.adapter = adapter
+            self.compare = compare
+            self.indexQueries = indexQueries
+            self.settings = settings
+        }
+    }
+
+    /// What `era evaluate` reports.
+    public struct AdapterOutcome: Sendable {
+        /// The evaluated map's (or raw queries') run, and its unseen subset.
+        public var run: EvaluationRun
+        public var unseen: EvaluationReport?
+        /// `adapter` minus `compare` per subset, when a second map was given.
+        public var comparison: [String: PairedComparison]?
+        /// Against the index as it is when its queries were given; else against `compare`.
+        public var verdict: Verdict?
+    }
+
+    /// Evaluates the rows `index-as-is` (with the index model's queries), `compare` and the adapter,
+    /// then tests the adapter against `compare` and every map against the reference.
+    public static func run(_ request: AdapterRequest) throws -> AdapterOutcome {
+        var rows: [Row] = []
+        if let own = request.indexQueries {
+            rows.append(Row(name: "index-as-is", role: .baseline, queries: own, corpus: request.corpus))
+        }
+        func row(_ name: String, _ adapter: Adapter?) throws -> Row {
+            guard let adapter else { return Row(name: name, role: .stage, queries: request.queries, corpus: request.corpus) }
+            return try EvaluateWorkflow.row(name, adapter: adapter, queries: request.queries,
+                                            indexQueries: adapter.isHybrid ? request.indexQueries : nil, corpus: request.corpus)
+        }
+        let compareName = request.compare.map { $0.label == request.adapter?.label ? "\($0.label) (compare)" : $0.label }
+        if let compare = request.compare, let compareName { rows.append(try row(compareName, compare.adapter)) }
+        let name = request.adapter?.label ?? "queries"
+        rows.append(try row(name, request.adapter?.adapter))
+        var settings = request.settings
+        settings.reference = request.indexQueries != nil ? "index-as-is" : compareName
+        settings.significance = settings.reference != nil
+        let outcome = try run(rows, queryIds: request.queryIds, corpusIds: request.corpusIds, qrels: request.qrels,
+                              labeled: request.labeled, settings: settings)
+        let primary = outcome.runs[outcome.runs.count - 1].run
+        var comparison = compareName.flatMap { outcome.tests[name] != nil && settings.reference == $0 ? outcome.tests[name] : nil }
+        if let compareName, comparison == nil {
+            var against = settings
+            against.reference = compareName
+            let reports = zip(rows, outcome.runs).map { (name: $0.name, role: $0.role, report: $1.run.report) }
+            comparison = try table(reports, qrels: request.qrels, labeled: request.labeled, settings: against).1[name]
+        }
+        return AdapterOutcome(run: primary, unseen: request.labeled.map { primary.report.unseen(testQrels: request.qrels, trainQrels: $0) },
+                              comparison: comparison, verdict: Verdict.of(outcome.table))
+    }
+}

@@ -1,0 +1,60 @@
+import Retrieval
+import Workflows
+import Alignment
+import ArgumentParser
+import EmbeddingIO
+import Foundation
+import LinearAlgebra
+
+/// The files stage two reads (shared by `era adapt` and `era sweep`).
+struct AdaptInputOptions: ParsableArguments {
+    @Option(help: "The stage-one adapter (.safetensors) to start from.") var adapter: String
+    @Option(help: "Query embeddings of the query model, .npy [queries, p].") var queries: String
+    @Option(help: "Query ids, one a line, in the row order of --queries.") var queryIds: String
+    @Option(help: "The index's document embeddings, .npy [documents, m]; <f4 files are memory-mapped.")
+    var corpus: String
+    @Option(help: "Document ids, one a line, in the row order of --corpus.") var corpusIds: String
+    @Option(help: "TRAINING relevance judgments (BEIR TSV or TREC); the only labels stage two reads.")
+    var qrels: String
+    @Option(help: """
+        The index model's own embeddings of the same queries, .npy [queries, m], rows in the order of --query-ids: \
+        stage two then writes a hybrid adapter f(x, y) = W x + V y + b, chosen against the index as it is.
+        """)
+    var indexQueries: String?
+
+    struct Loaded {
+        var problem: AdaptProblem
+        var stageOne: Adapter
+    }
+
+    /// The files read, by flag, for the output guard.
+    var guardInputs: [OutputGuard.Input] {
+        [.init("--adapter", adapter), .init("--queries", queries), .init("--query-ids", queryIds),
+         .init("--corpus", corpus), .init("--corpus-ids", corpusIds), .init("--qrels", qrels)]
+            + (indexQueries.map { [.init("--index-queries", $0)] } ?? [])
+    }
+
+    /// Reads and cross-checks every file through `files`; each problem names its file.
+    func load(_ files: InputFiles) throws -> Loaded {
+        let stageOne = try Adapter.load(URL(fileURLWithPath: adapter))
+        let queryMatrix = try files.embeddings(queries, checked: true)
+        let corpusMatrix = try files.embeddings(corpus, checked: true)
+        guard queryMatrix.columns == stageOne.map.sourceDimension else {
+            throw CommandError("\(queries) has dimension \(queryMatrix.columns) but \(adapter) maps from "
+                + "\(stageOne.map.sourceDimension): the queries must come from the adapter's query model")
+        }
+        guard corpusMatrix.columns == stageOne.map.targetDimension else {
+            throw CommandError("\(corpus) has dimension \(corpusMatrix.columns) but \(adapter) maps into "
+                + "\(stageOne.map.targetDimension): the corpus must be the adapter's index")
+        }
+        let own = try indexQueries.map { try files.embeddings($0, checked: true) }
+        if let own, let path = indexQueries, own.rows != queryMatrix.rows || own.columns != corpusMatrix.columns {
+            throw CommandError("--index-queries \(path): is \(own.rows) x \(own.columns) but must hold the index model's vector of "
+                + "each query of \(queries): \(queryMatrix.rows) x \(corpusMatrix.columns), rows in the order of \(queryIds)")
+        }
+        let problem = AdaptProblem(queries: queryMatrix, queryIds: try files.ids(queryIds, rowsOf: queries),
+                                   corpus: corpusMatrix, corpusIds: try files.ids(corpusIds, rowsOf: corpus),
+                                   trainingQrels: try files.qrels(qrels), stageOne: stageOne.map, indexQueries: own)
+        return Loaded(problem: problem, stageOne: stageOne)
+    }
+}
