@@ -130,6 +130,22 @@ import _TestSupport
         }
     }
 
+    /// Without index-model queries and without an objective: the step selection of before, now also
+    /// listed as candidates (stage one = step 0, then every evaluated step), checkpoints without new fields.
+    @Test func withoutIndexQueriesTheCandidatesAreTheStepCurve() throws {
+        let planted = try AdaptSyntheticProblem()
+        let result = try AdaptTrainer.train(planted.problem, settings: AdaptSyntheticProblem.settings(.linear))
+        #expect(result.objective == nil && result.hybrid == nil)
+        #expect(result.candidates.first?.kind == .stageOne && result.reference?.kind == .stageOne)
+        #expect(result.candidates.count == result.checkpoints.count)
+        #expect(zip(result.candidates, result.checkpoints).allSatisfy {
+            $0.steps == $1.step && $0.documentDisjointDevNDCG10 == $1.devNDCG10 && $0.randomDevNDCG10 == nil })
+        #expect(result.checkpoints.allSatisfy { $0.penalty == nil && $0.randomDevNDCG10 == nil })
+        let chosen = try #require(result.chosen)
+        #expect(chosen.documentDisjointDevNDCG10 == result.selectedDevNDCG10)
+        #expect(chosen.kind == .trained && result.selectedSteps > 0 && !result.returnedReference)
+    }
+
     /// The choice rule on its own: ties go to the reference; balanced skips candidates too far below it
     /// on document-disjoint folds.
     @Test func choiceRule() {
