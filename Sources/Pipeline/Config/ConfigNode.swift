@@ -70,8 +70,15 @@ extension ConfigNode {
     ///   - yaml: the document text (an empty document yields an empty mapping).
     ///   - file: the name shown in locations.
     ///   - baseDirectory: absolute directory for relative paths written in this text.
-    /// - Throws: `ConfigError` with the parser's position when the text is not valid YAML.
+    /// - Throws: `ConfigError` with the parser's position when the text is not valid YAML, or
+    ///   when aliases expand it beyond ``YAMLBudget`` (node count or depth).
     static func parse(yaml: String, file: String, baseDirectory: String) throws(ConfigError) -> ConfigNode {
+        // Before composing: Yams expands aliases (and hashes aliased keys) while it composes.
+        if let violation = YAMLBudget.forText(byteCount: yaml.utf8.count).check(yaml) {
+            throw ConfigError(problems: [ConfigProblem(
+                location: SourceLocation(file: file, line: violation.line, column: violation.column),
+                keyPath: "", message: violation.message)])
+        }
         let root: Node?
         do {
             root = try Yams.compose(yaml: yaml)
