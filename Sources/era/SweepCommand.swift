@@ -46,7 +46,9 @@ struct SweepCommand: ParsableCommand {
     func run() throws {
         let budgetList = try Self.parseBudgets(budgets)
         guard seeds > 0 else { throw CommandError("--seeds: must be > 0, got \(seeds)") }
-        guard trials > 0 else { throw CommandError("--trials: must be > 0, got \(trials)") }
+        guard trials > 0, trials <= PairedSignificance.maxTrials else {
+            throw CommandError("--trials: must be in 1...\(PairedSignificance.maxTrials), got \(trials)")
+        }
         let configurations = try training.configurations()
         let directory = URL(fileURLWithPath: outDir)
         try OutputGuard(inputs: inputs.guardInputs + [.init("--eval-qrels", evalQrels)]

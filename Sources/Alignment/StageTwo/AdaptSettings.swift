@@ -39,20 +39,38 @@ public struct AdaptNegatives: Sendable, Hashable, Codable, CustomStringConvertib
     }
 
     /// Parses `"hard,random,in-batch"`: each named kind is on (`count` negatives per pair for
-    /// `hard` and `random`), the others off. Returns nil for an unknown or empty name.
+    /// `hard` and `random`), the others off. Returns nil for an unknown or empty name, and for a
+    /// `count` below 1 when `hard` or `random` is named (see ``init(parsing:count:)`` for why).
     public static func parse(_ text: String, count: Int) -> AdaptNegatives? {
+        try? AdaptNegatives(parsing: text, count: count)
+    }
+
+    /// Parses `"hard,random,in-batch"` as ``parse(_:count:)`` does, saying what is wrong.
+    ///
+    /// A count below 1 for a named kind is refused rather than read as "that kind off": a user who
+    /// names `hard` asked for hard negatives, and a pipeline file refuses `num_negatives: 0` too.
+    /// - Throws: ``AlignmentError/invalidParameter(name:value:reason:)`` naming `negatives` or
+    ///   `number of negatives`.
+    public init(parsing text: String, count: Int) throws(AlignmentError) {
         var negatives = AdaptNegatives(random: 0, hard: 0, inBatch: false)
         let names = text.split(separator: ",").map { $0.trimmingCharacters(in: .whitespaces) }
-        guard !names.isEmpty else { return nil }
+        guard !names.isEmpty else {
+            throw .invalidParameter(name: "negatives", value: "\"\(text)\"", reason: "expected a comma-separated list of hard, random, in-batch")
+        }
         for name in names {
             switch name {
             case "hard": negatives.hard = count
             case "random": negatives.random = count
             case "in-batch", "inbatch": negatives.inBatch = true
-            default: return nil
+            default:
+                throw .invalidParameter(name: "negatives", value: "\"\(name)\"", reason: "expected hard, random or in-batch")
             }
         }
-        return negatives
+        if count < 1, names.contains(where: { $0 == "hard" || $0 == "random" }) {
+            throw .invalidParameter(name: "number of negatives", value: "\(count)",
+                                    reason: "must be >= 1 when hard or random negatives are asked for (or ask only for in-batch)")
+        }
+        self = negatives
     }
 
     public var description: String {
@@ -174,6 +192,20 @@ public struct AdaptSettings: Sendable, Hashable, Codable {
         if let budget { try check(budget > 0, "budget", budget, "must be > 0") }
         if let folds { try check(folds >= 0, "folds", folds, "must be >= 0") }
         return self
+    }
+
+    /// ``validated()`` plus the limits that depend on the data: the query dimension p and the
+    /// index dimension m (the map is m x p).
+    ///
+    /// A low-rank residual U V of rank r > min(m, p) is no more expressive than rank min(m, p),
+    /// and its cost grows with r without end (`rank: 100000` never finished): it is refused.
+    public func validated(queryDimension p: Int, indexDimension m: Int) throws(AlignmentError) -> AdaptSettings {
+        let settings = try validated()
+        if case .lowRank(let rank) = family, rank > min(m, p) {
+            throw .invalidParameter(name: "rank", value: "\(rank)",
+                                    reason: "must be at most min(m, p) = \(min(m, p)) (index dimension m = \(m), query dimension p = \(p)); for a full-rank residual use the linear family")
+        }
+        return settings
     }
 }
 
