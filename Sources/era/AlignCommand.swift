@@ -44,6 +44,7 @@ struct AlignCommand: ParsableCommand {
     @OptionGroup var overwrite: OverwriteOptions
 
     func run() throws {
+        AtomicFile.removeTemporariesOnSignals()  // an interrupted write leaves no .tmp- file
         let config = training.configuration(seed: seed)
         let outURL = URL(fileURLWithPath: out)
         let logURL = URL(fileURLWithPath: log ?? ExportWorkflow.stem(of: out) + ".log.json")

@@ -30,6 +30,7 @@ struct ExportCommand: ParsableCommand {
     @OptionGroup var overwrite: OverwriteOptions
 
     func run() throws {
+        AtomicFile.removeTemporariesOnSignals()  // an interrupted write leaves no .tmp- file
         let outputs: [OutputGuard.Output] = format == .safetensors ? [.init("--out", out, .eraAdapter)]
             : ExportWorkflow.npyFiles(base: out).map { .init("--out", $0.path, .unmarked) }
         try OutputGuard(inputs: [.init("--adapter", adapter)], outputs: outputs, force: overwrite.force).check()
