@@ -77,7 +77,10 @@ struct EvaluateCommand: ParsableCommand {
         do {
             outcome = try EvaluateWorkflow.run(rows, queryIds: qids, corpusIds: dids, qrels: judgments, labeled: train, settings: settings)
         } catch RetrievalError.invalidParameter(let message) where message.contains(compareMetric) {
-            throw CommandError("--compare-metric \(compareMetric): not one of the metrics computed at --k \(k)")
+            throw CommandError(Self.unknownCompareMetric(compareMetric, k: k))
+        } catch RetrievalError.empty(let message) {
+            throw CommandError("nothing to do: \(message), with --qrels \(qrels), --query-ids \(queryIds) and "
+                + "--corpus-ids \(corpusIds): check that the qrels use the ids of those files")
         }
         let run = outcome.runs[outcome.runs.count - 1].run
         for message in run.warnings.messages { warn("\(qrels): \(message)") }
@@ -88,6 +91,17 @@ struct EvaluateCommand: ParsableCommand {
         let unseen = train.map { run.report.unseen(testQrels: judgments, trainQrels: $0) }
         let output = EvaluationOutput(run: run, unseen: unseen, includePerQuery: perQuery, comparison: comparison)
         print(json ? try output.json() : output.table())
+    }
+
+    /// The message for a `--compare-metric` not computed: when only its cutoff is missing, says to add it to `--k`.
+    static func unknownCompareMetric(_ metric: String, k: String) -> String {
+        let parts = metric.split(separator: "@")
+        if parts.count == 2, let cutoff = Int(parts[1]), cutoff > 0,
+           IRMetrics.metricNames(cutoffs: [cutoff]).contains(metric) {
+            return "--compare-metric \(metric): computed only at the cutoffs of --k \(k); add \(cutoff) to --k (e.g. --k \(k),\(cutoff))"
+        }
+        return "--compare-metric \(metric): not one of the metrics computed at --k \(k) "
+            + "(\(IRMetrics.metricNames(cutoffs: (try? parseCutoffs(k)) ?? [10]).joined(separator: ", ")))"
     }
 
     /// Reads an adapter and checks that it maps the query dimension to the corpus dimension.

@@ -191,3 +191,17 @@ struct HostileConfigTests {
         #expect((problem?.message.count ?? .max) < 250)
     }
 }
+
+extension HostileConfigTests {
+    /// Issue 11 item 8: a binary file given as qrels passed `--check` and failed mid-run.
+    @Test func binaryQrelsAreRefusedByCheck() throws {
+        let fixture = try PipelineFixture()
+        defer { fixture.remove() }
+        try fixture.writeNpy("data/qrels.test.tsv", rows: 4, columns: 4)  // an .npy under the qrels' name
+        try fixture.write("binary.yaml", pipeline(stages: "stages:\n  - kind: align\n  - kind: evaluate"))
+        let problem = fixture.problems("binary.yaml").at("data.qrels.evaluation")
+        #expect(problem?.message.contains("is not a text file") == true, "\(String(describing: problem))")
+        #expect(problem?.message.contains("qrels.test.tsv") == true)
+        #expect(fixture.problems("binary.yaml").at("data.qrels.labeled") == nil)
+    }
+}
