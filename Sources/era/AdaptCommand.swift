@@ -40,6 +40,7 @@ struct AdaptCommand: ParsableCommand {
 
     func run() throws {
         AtomicFile.removeTemporariesOnSignals()  // an interrupted write leaves no .tmp- file
+        try training.checkNegatives()
         var settings = try training.settings()
         settings.budget = budget
         settings.seed = seed

@@ -1,5 +1,6 @@
 import ArgumentParser
 import Foundation
+import Alignment
 
 /// A failure the user can act on: one line that names the file or option and the problem.
 ///
@@ -41,4 +42,20 @@ func requireWritable(_ url: URL) throws {
 struct OverwriteOptions: ParsableArguments {
     @Flag(help: "Replace an existing output era did not write, or a read-only one (never an input or a special file).")
     var force = false
+}
+
+extension AdaptTrainingOptions {
+    /// Reads --negatives and --num-negatives as the library does (a count below 1 for hard or
+    /// random is refused, as a pipeline's num_negatives: 0 is), with the message on the right flag;
+    /// called before `settings()`, whose own message would blame --negatives.
+    func checkNegatives() throws {
+        do {
+            _ = try AdaptNegatives(parsing: negatives, count: numNegatives)
+        } catch {
+            if case .invalidParameter(name: "number of negatives", _, let reason) = error {
+                throw CommandError("--num-negatives: \(reason), got \(numNegatives)")
+            }
+            throw CommandError("--negatives: \(error.description)")
+        }
+    }
 }

@@ -49,6 +49,7 @@ struct SweepCommand: ParsableCommand {
         guard trials > 0, trials <= PairedSignificance.maxTrials else {
             throw CommandError("--trials: must be in 1...\(PairedSignificance.maxTrials), got \(trials)")
         }
+        try training.checkNegatives()
         let configurations = try training.configurations()
         let directory = URL(fileURLWithPath: outDir)
         // Before the output guard, which would otherwise speak of sweep.md inside a file.

@@ -205,3 +205,36 @@ extension HostileConfigTests {
         #expect(fixture.problems("binary.yaml").at("data.qrels.labeled") == nil)
     }
 }
+
+extension HostileConfigTests {
+    /// Issue 11 item 6: YAML `rank: 100000` ran without end; --check now refuses it from the
+    /// data's dimensions (queries 6-d, index 4-d in the fixture: at most 4).
+    @Test func rankAboveTheDataDimensionsIsRefusedByCheck() throws {
+        let fixture = try PipelineFixture()
+        defer { fixture.remove() }
+        try fixture.write("rank.yaml", pipeline(stages: """
+            stages:
+              - kind: align
+              - kind: adapt
+                options: {map: low-rank, rank: 100000}
+            """))
+        let problem = fixture.problems("rank.yaml").at("stages.adapt.options.rank")
+        #expect(problem?.message.contains("must be at most min(m, p) = 4") == true, "\(String(describing: problem))")
+        try fixture.write("rank-ok.yaml", pipeline(stages: """
+            stages:
+              - kind: align
+              - kind: adapt
+                options: {map: low-rank, rank: 4}
+            """))
+        #expect(fixture.problems("rank-ok.yaml").at("stages.adapt.options.rank") == nil)
+    }
+}
+
+extension HostileConfigTests {
+    /// Found by YAMLFuzzTests: a mapping key that is itself a mapping with a non-string key
+    /// crashed in Yams' constructor (a force unwrap) when the key was turned into text.
+    @Test func complexMappingKeysDoNotCrash() throws {
+        let node = try ConfigNode.parse(yaml: "? {? [a, b] : 1} : x\n", file: "keys.yaml", baseDirectory: "/")
+        #expect(node.entries?.first?.key == "{{[a, b]: 1}: x}")
+    }
+}

@@ -1,3 +1,4 @@
+import Alignment
 import EmbeddingIO
 import Foundation
 
@@ -110,6 +111,22 @@ struct DataFileChecker {
         sameRows("data.alignment.query_model", data.alignment?.queryModel,
                  "data.alignment.index_model", data.alignment?.indexModel, bIsIds: false)
         sameRows("data.alignment.query_model", data.alignment?.queryModel, "data.alignment.ids", data.alignment?.ids, bIsIds: true)
+
+        // The low-rank family's rank is bounded by the data's dimensions (the library's rule,
+        // AdaptSettings.validated(queryDimension:indexDimension:)): known here from the headers.
+        if let p = shape("data.queries.embeddings", data.queries?.embeddings)?.columns,
+           let m = shape("data.index.embeddings", data.index?.embeddings)?.columns {
+            for stage in config.stages {
+                guard case .adapt(let options) = stage.options, options.map == .lowRank else { continue }
+                do {
+                    _ = try options.settings(seed: 0).validated(queryDimension: p, indexDimension: m)
+                } catch AlignmentError.invalidParameter(name: "rank", let value, let reason) {
+                    log.add(stage.location, "stages.\(stage.name).options.rank", "rank \(value) \(reason)")
+                } catch {
+                    // Other settings are judged where they are decoded.
+                }
+            }
+        }
 
         // Qrels are read whole only when a stage runs; a binary file (an .npy given by mistake)
         // is cheap to spot from its first bytes, so `--check` refuses it.
