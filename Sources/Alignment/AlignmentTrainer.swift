@@ -44,6 +44,10 @@ public struct AlignmentTrainer: Sendable {
         guard n > 0, p > 0, m > 0 else { throw .empty(what: "alignment pairs") }
         guard allFinite(sources) else { throw .nonFinite(what: "alignment sources") }
         guard allFinite(targets) else { throw .nonFinite(what: "alignment targets") }
+        // Rows that are all zero or all the same carry nothing to align; such data used to train
+        // with exit 0 and only a chance-level held-out top-1 hinted at it.
+        try Self.refuseConstantRows(sources, side: "source (query model)")
+        try Self.refuseConstantRows(targets, side: "target (index model)")
 
         // 1. Held-out split, then unit targets.
         let heldCount = c.heldOutFraction > 0 ? max(1, Int((c.heldOutFraction * Double(n)).rounded())) : 0
@@ -155,7 +159,10 @@ public struct AlignmentTrainer: Sendable {
             (best, guardrail) = try self.guardrail(refined: best, trainX: trainX, trainY: trainY, heldX: heldX,
                                                    heldRows: heldRows, allTargets: unitTargets)
         }
-        let finalReport: HeldOutReport? = heldCount > 0 ? try heldOut!.measure(best, loss: &heldLoss).1 : nil
+        // Fewer than `HeldOutReport.minimumPairs` pairs measure nothing (one pair has top-1 = 1):
+        // the split still guides early stopping, but no figure is reported.
+        let finalReport: HeldOutReport? = heldCount >= HeldOutReport.minimumPairs
+            ? try heldOut!.measure(best, loss: &heldLoss).1 : nil
         let log = TrainingLog(
             configuration: c, configurationHash: c.hash, sourceDimension: p, targetDimension: m,
             trainingPairs: trainCount, heldOutPairs: heldCount, warmStart: warm, warmStartHeldOutLoss: warmLoss,
@@ -170,6 +177,26 @@ public struct AlignmentTrainer: Sendable {
     }
 
     /// The configured loss; `candidates` are the targets global negatives are drawn from.
+    /// Throws when every row of `matrix` equals the first (all zero, or one repeated vector).
+    static func refuseConstantRows(_ matrix: Matrix, side: String) throws(AlignmentError) {
+        let columns = matrix.columns
+        let reason: String? = matrix.withUnsafeBufferPointer { values in
+            let first = values[0..<columns]
+            if first.allSatisfy({ $0 == 0 }) && values.allSatisfy({ $0 == 0 }) {
+                return "every \(side) embedding is all zeros"
+            }
+            guard matrix.rows > 1 else { return nil }
+            for row in 1..<matrix.rows where !values[(row * columns)..<((row + 1) * columns)].elementsEqual(first) {
+                return nil
+            }
+            return "all \(matrix.rows) \(side) embeddings are the same vector"
+        }
+        if let reason {
+            throw .invalidParameter(name: "alignment data", value: "\(matrix.rows) rows",
+                                    reason: "\(reason), so there is nothing to align: check that the embeddings were written correctly (not zero-filled, not one text repeated)")
+        }
+    }
+
     private func makeLoss(candidates: Matrix) throws(AlignmentError) -> ConfiguredLoss {
         let c = configuration
         switch c.loss {

@@ -3,6 +3,10 @@ import LinearAlgebra
 /// How well a map aligns pairs it was not trained on: for each held-out pair, the mapped source
 /// normalize(W x + b) against every held-out target (unit rows).
 public struct HeldOutReport: Sendable, Hashable, Codable {
+    /// Fewer held-out pairs than this are not reported: top-1 among one or a few pairs is 1 or
+    /// near it whatever the map (`samples: 2` reported a perfect top-1 on a single pair).
+    public static let minimumPairs = 10
+
     /// Number of held-out pairs.
     public var pairs: Int
     /// Mean cosine between each mapped source and its own target.

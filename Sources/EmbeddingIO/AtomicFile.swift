@@ -39,17 +39,21 @@ public enum AtomicFile {
     public static func write(to url: URL, _ body: (Sink) throws -> Void) throws {
         let path = url.path
         let directory = url.deletingLastPathComponent().path
+        removeStaleTemporaries(of: url)
+        // The writer's pid in the name tells a later writer whether the file is still in use.
         let temporary = url.deletingLastPathComponent()
-            .appendingPathComponent(".\(url.lastPathComponent).tmp-\(UUID().uuidString.prefix(8))").path
+            .appendingPathComponent(".\(url.lastPathComponent).tmp-\(getpid())-\(UUID().uuidString.prefix(8))").path
         let fd = open(temporary, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0o644)
         guard fd >= 0 else {
             throw EmbeddingIOError.posix("create a temporary file in \(directory)", path: path, errno: errno)
         }
+        let slot = TemporaryRegistry.register(temporary)
         var committed = false
         var closed = false
         defer {
             if !closed { close(fd) }
             if !committed { unlink(temporary) }
+            TemporaryRegistry.unregister(slot)
         }
         try body(Sink(descriptor: fd, path: path))
         guard fsync(fd) == 0 else { throw EmbeddingIOError.posix("flush (fsync)", path: path, errno: errno) }
@@ -65,6 +69,36 @@ public enum AtomicFile {
             _ = fsync(dirFD)
             close(dirFD)
         }
+    }
+
+    /// Removes `.<name>.tmp-<pid>-*` files beside `url` whose writing process no longer exists:
+    /// what a write killed by a signal the handler could not catch (SIGKILL, a power cut) left.
+    static func removeStaleTemporaries(of url: URL) {
+        let directory = url.deletingLastPathComponent()
+        let prefix = ".\(url.lastPathComponent).tmp-"
+        guard let names = try? FileManager.default.contentsOfDirectory(atPath: directory.path) else { return }
+        for name in names where name.hasPrefix(prefix) {
+            let rest = name.dropFirst(prefix.count)
+            guard let dash = rest.firstIndex(of: "-"), let pid = Int32(rest[..<dash]), pid > 0 else { continue }
+            if kill(pid, 0) != 0 && errno == ESRCH {
+                unlink(directory.appendingPathComponent(name).path)
+            }
+        }
+    }
+
+    /// Makes SIGINT, SIGTERM and SIGHUP remove the temporary files of writes in progress before
+    /// the process ends as the signal would end it (an interrupted `era apply` left `.tmp-` files).
+    /// Call once from a command-line front end; a library must not take signals over by itself.
+    public static func removeTemporariesOnSignals() {
+        var unblock = sigset_t()
+        sigemptyset(&unblock)
+        for signalNumber in [SIGINT, SIGTERM, SIGHUP] {
+            signal(signalNumber, atomicFileSignalHandler)
+            sigaddset(&unblock, signalNumber)
+        }
+        // A parent may start era with these blocked (spawned from a thread that blocks them):
+        // the user's Ctrl-C or a supervisor's SIGTERM must still stop it, and cleanly.
+        pthread_sigmask(SIG_UNBLOCK, &unblock, nil)
     }
 
     /// The write end handed to ``AtomicFile/write(to:_:)``'s body.
@@ -104,4 +138,48 @@ private func systemWrite(_ fd: Int32, _ buffer: UnsafeRawPointer, _ count: Int) 
     #else
     return Darwin.write(fd, buffer, count)
     #endif
+}
+
+/// Paths of the temporary files being written, readable from a signal handler: fixed slots of
+/// C strings, filled under a lock by writers and read without one by the handler (a slot holds
+/// either nil or a complete string, and unlink(2) is async-signal-safe).
+enum TemporaryRegistry {
+    static let capacity = 64
+    nonisolated(unsafe) static let slots: UnsafeMutablePointer<UnsafeMutablePointer<CChar>?> = {
+        let slots = UnsafeMutablePointer<UnsafeMutablePointer<CChar>?>.allocate(capacity: capacity)
+        slots.initialize(repeating: nil, count: capacity)
+        return slots
+    }()
+    nonisolated(unsafe) static var lock = pthread_mutex_t()
+    nonisolated(unsafe) static var lockReady: Void = { pthread_mutex_init(&lock, nil) }()
+
+    /// Returns the slot used, or nil when all are taken (then only the stale-file sweep helps).
+    static func register(_ path: String) -> Int? {
+        _ = lockReady
+        pthread_mutex_lock(&lock)
+        defer { pthread_mutex_unlock(&lock) }
+        for i in 0..<capacity where slots[i] == nil {
+            slots[i] = strdup(path)
+            return i
+        }
+        return nil
+    }
+
+    static func unregister(_ slot: Int?) {
+        guard let slot else { return }
+        pthread_mutex_lock(&lock)
+        defer { pthread_mutex_unlock(&lock) }
+        let pointer = slots[slot]
+        slots[slot] = nil
+        free(pointer)
+    }
+}
+
+/// Unlinks every registered temporary file, then lets the signal end the process as it would have.
+private func atomicFileSignalHandler(_ signalNumber: Int32) {
+    for i in 0..<TemporaryRegistry.capacity {
+        if let path = TemporaryRegistry.slots[i] { unlink(path) }
+    }
+    signal(signalNumber, SIG_DFL)
+    raise(signalNumber)
 }

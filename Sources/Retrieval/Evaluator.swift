@@ -101,7 +101,10 @@ public enum Evaluator {
         }
         evaluated.sort(by: byteWiseLess)
         guard !evaluated.isEmpty else {
-            throw RetrievalError.empty("no qrels query has both a relevant document and an embedding")
+            // The counts tell which side is off; the front ends add the file names they know.
+            throw RetrievalError.empty("no qrels query has both a relevant document and an embedding "
+                + "(\(warnings.qrelsQueries) qrels queries: \(warnings.queriesWithoutRelevant) without a relevant document, "
+                + "\(warnings.queriesWithoutEmbedding) whose id is not among the \(queryIds.count) query ids)")
         }
 
         let gathered = queries.gatherRows(evaluated.map { queryRow[$0]! })

@@ -97,7 +97,8 @@ public struct Adapter: Sendable, Hashable {
     /// Reads an adapter written by ``save(to:)`` (or any safetensors file with a 2-D `weight` and a
     /// matching `bias`; missing metadata reads as empty strings, `family` as linear).
     /// - Throws: ``AdapterError`` or ``EmbeddingIOError`` naming `url`: missing tensors, a bias that
-    ///   does not fit the weight, NaN/infinity, metadata dims that contradict the tensors.
+    ///   does not fit the weight, NaN/infinity, metadata dims that contradict the tensors, an
+    ///   all-zero weight.
     public static func load(_ url: URL) throws -> Adapter {
         let file = try Safetensors.read(url)
         let path = url.path
@@ -135,6 +136,13 @@ public struct Adapter: Sendable, Hashable {
             map = try AffineMap(weight: weight, bias: bias, family: family)
         } catch {
             throw AdapterError(path: path, error.description)
+        }
+        // A zero weight maps every query to the bias: applying it writes identical (or zero, hence
+        // unnormalizable) rows and evaluating it measures nothing. `era adapt` refuses such a start.
+        let zeroWeight = weight.withUnsafeBufferPointer { $0.allSatisfy { $0 == 0 } }
+        if zeroWeight {
+            throw AdapterError(path: path, "the weight is all zeros, so every query would map to the same vector; "
+                + "this is not a trained adapter: train one with era align or era adapt")
         }
         let reserved: Set = ["format", "format_version", "source_model", "target_model", "source_dim", "target_dim",
                              "family", "stage", "config_hash", "version", "inputs"]

@@ -39,6 +39,7 @@ struct AdaptCommand: ParsableCommand {
     @OptionGroup var overwrite: OverwriteOptions
 
     func run() throws {
+        AtomicFile.removeTemporariesOnSignals()  // an interrupted write leaves no .tmp- file
         var settings = try training.settings(extra: self)
         settings.seed = seed
         let outURL = URL(fileURLWithPath: out)
@@ -47,7 +48,8 @@ struct AdaptCommand: ParsableCommand {
         let loaded = try inputs.load(InputFiles())
         let outcome: AdaptWorkflow.Outcome
         do {
-            outcome = try AdaptWorkflow.run(loaded.problem, stageOne: loaded.stageOne, settings: settings) { event in
+            outcome = try AdaptWorkflow.run(loaded.problem, stageOne: loaded.stageOne, settings: settings,
+                                            warn: { warn("\(inputs.qrels): \($0)") }) { event in
                 if !quiet { printProgress(AdaptWorkflow.describe(event)) }
             }
         } catch {

@@ -47,6 +47,7 @@ struct AlignCommand: ParsableCommand {
     @OptionGroup var overwrite: OverwriteOptions
 
     func run() throws {
+        AtomicFile.removeTemporariesOnSignals()  // an interrupted write leaves no .tmp- file
         let settings = try training.settings()
         let config = settings.configuration(seed: seed)
         let outURL = URL(fileURLWithPath: out)

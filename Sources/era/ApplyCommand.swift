@@ -31,6 +31,7 @@ struct ApplyCommand: ParsableCommand {
     @OptionGroup var overwrite: OverwriteOptions
 
     func run() throws {
+        AtomicFile.removeTemporariesOnSignals()  // an interrupted write leaves no .tmp- file
         try OutputGuard(inputs: [.init("--adapter", adapter), .init("--in", input)] + (indexQueries.map { [.init("--index-queries", $0)] } ?? []),
                         outputs: [.init("--out", output, .unmarked)], force: overwrite.force).check()
         let loaded = try Adapter.load(URL(fileURLWithPath: adapter))

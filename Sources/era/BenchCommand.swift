@@ -45,7 +45,12 @@ struct BenchCommand: ParsableCommand {
                 let directory = scratchDirectory.map { URL(fileURLWithPath: $0) } ?? FileManager.default.temporaryDirectory
                 scratch = directory.appendingPathComponent("era-bench-\(ProcessInfo.processInfo.processIdentifier).npy")
             }
-            let result = try SearchBenchmark.run(docs: docs, queries: queries, dim: dim, k: k, seed: seed, mappedFile: scratch)
+            let result: SearchBenchmarkResult
+            do {
+                result = try SearchBenchmark.run(docs: docs, queries: queries, dim: dim, k: k, seed: seed, mappedFile: scratch)
+            } catch let error as RetrievalError {
+                throw CommandError("bench search: \(error.description)")
+            }
             if json {
                 let object: [String: Any] = [
                     "docs": result.docs, "queries": result.queries, "dim": result.dim, "k": result.k,

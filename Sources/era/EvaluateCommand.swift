@@ -83,9 +83,12 @@ struct EvaluateCommand: ParsableCommand {
         do {
             outcome = try EvaluateWorkflow.run(request)
         } catch RetrievalError.invalidParameter(let message) where message.contains(compareMetric) {
-            throw CommandError("--compare-metric \(compareMetric): not one of the metrics computed at --k \(k); add its cutoff to --k")
+            throw CommandError(Self.unknownCompareMetric(compareMetric, k: k))
         } catch AdapterInputError.missingIndexQueries {
             throw CommandError("the adapter is hybrid (f = W x + V y + b): give the index model's queries with --index-queries")
+        } catch RetrievalError.empty(let message) {
+            throw CommandError("nothing to do: \(message), with --qrels \(qrels), --query-ids \(queryIds) and "
+                + "--corpus-ids \(corpusIds): check that the qrels use the ids of those files")
         }
         for message in outcome.run.warnings.messages { warn("\(qrels): \(message)") }
         let comparison = compare.flatMap { label in
@@ -94,5 +97,16 @@ struct EvaluateCommand: ParsableCommand {
         let output = EvaluationOutput(run: outcome.run, unseen: outcome.unseen, includePerQuery: perQuery, comparison: comparison,
                                       verdict: outcome.verdict)
         print(json ? try output.json() : output.table())
+    }
+
+    /// The message for a `--compare-metric` not computed: when only its cutoff is missing, says to add it to `--k`.
+    static func unknownCompareMetric(_ metric: String, k: String) -> String {
+        let parts = metric.split(separator: "@")
+        if parts.count == 2, let cutoff = Int(parts[1]), cutoff > 0,
+           IRMetrics.metricNames(cutoffs: [cutoff]).contains(metric) {
+            return "--compare-metric \(metric): computed only at the cutoffs of --k \(k); add \(cutoff) to --k (e.g. --k \(k),\(cutoff))"
+        }
+        return "--compare-metric \(metric): not one of the metrics computed at --k \(k) "
+            + "(\(IRMetrics.metricNames(cutoffs: (try? parseCutoffs(k)) ?? [10]).joined(separator: ", ")))"
     }
 }

@@ -35,6 +35,7 @@ struct ExportCommand: ParsableCommand {
     @OptionGroup var overwrite: OverwriteOptions
 
     func run() throws {
+        AtomicFile.removeTemporariesOnSignals()  // an interrupted write leaves no .tmp- file
         if format == .sentenceTransformers {
             let input = URL(fileURLWithPath: adapter)
             try SentenceTransformersExport.folderGuard(flag: "--out", path: out, inputs: [.init("--adapter", adapter)],

@@ -47,12 +47,17 @@ struct SweepCommand: ParsableCommand {
         let settings = try sweepSettings()
         let configurations = try training.configurations()
         let directory = URL(fileURLWithPath: outDir)
+        // Before the output guard, which would otherwise speak of sweep.md inside a file.
+        var isDirectory: ObjCBool = false
+        if FileManager.default.fileExists(atPath: directory.path, isDirectory: &isDirectory), !isDirectory.boolValue {
+            throw CommandError("--out-dir \(outDir): is a file, not a folder; give a folder (it is created if missing)")
+        }
         try OutputGuard(inputs: inputs.guardInputs + [.init("--eval-qrels", evalQrels)]
                             + [("--baseline-queries", baselineQueries), ("--baseline-query-ids", baselineQueryIds)]
                                 .compactMap { flag, path in path.map { .init(flag, $0) } },
                         outputs: ["sweep.md", "sweep.json", "sweep.svg"].map {
                             .init("--out-dir", directory.appendingPathComponent($0).path, .unmarked) }, force: overwrite.force).check()
-        try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
+        if let problem = Directories.create(directory.path) { throw CommandError("--out-dir: \(problem)") }
         let files = InputFiles()
         let loaded = try inputs.load(files)
         let evaluation = try loadEvaluation(files)

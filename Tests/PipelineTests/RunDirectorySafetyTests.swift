@@ -136,3 +136,23 @@ struct RunDirectorySafetyTests {
         #expect(fixture.problems("demo.yaml").isEmpty)
     }
 }
+
+/// Issue 11 item 8: a runs path that is a file printed an NSError dump.
+@Suite struct RunDirectoryPathTests {
+    @Test func aRunPathThatIsAFileGivesOneClearLine() throws {
+        let root = FileManager.default.temporaryDirectory.appendingPathComponent("era-runpath-\(UUID().uuidString)")
+        try FileManager.default.createDirectory(at: root, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(at: root) }
+        let file = root.appendingPathComponent("runs")
+        try Data("not a folder".utf8).write(to: file)
+        for url in [file, file.appendingPathComponent("pipeline")] {
+            do {
+                _ = try RunDirectory(url: url)
+                Issue.record("\(url.path) was accepted as a run directory")
+            } catch let error as PipelineRunError {
+                #expect(error.message.contains("\(file.path) is a file, not a folder"), "\(error.message)")
+                #expect(!error.message.contains("NSCocoaErrorDomain") && !error.message.contains("\n"))
+            }
+        }
+    }
+}

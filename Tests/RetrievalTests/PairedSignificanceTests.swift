@@ -4,6 +4,20 @@ import Retrieval
 import _TestSupport
 
 @Suite struct PairedSignificanceTests {
+    /// Issue 11 item 6: an unbounded trial count never returned; the bound lives here so the CLI,
+    /// the pipeline and the sweep all inherit it, and it is checked before any trial is drawn.
+    @Test func trialsAboveTheBoundAreRefusedAtOnce() {
+        let start = ContinuousClock.now
+        #expect(throws: RetrievalError.invalidParameter(
+            "significance trials 1000000000000 is above the limit of 1000000; use at most 1000000 (10,000 is plenty for p-values near 0.05)")) {
+            try PairedSignificance.compare([0.1, 0.5, 0.9], [0.2, 0.4, 1.0], trials: 1_000_000_000_000)
+        }
+        #expect(ContinuousClock.now - start < .seconds(1))
+        #expect(throws: Never.self) {
+            try PairedSignificance.compare([0.1, 0.5], [0.2, 0.4], trials: PairedSignificance.maxTrials)
+        }
+    }
+
     func noisy(_ n: Int, seed: UInt64) -> [Double] {
         var g = SeededGenerator(seed: seed)
         return (0..<n).map { _ in 0.5 + 0.2 * g.normal() }

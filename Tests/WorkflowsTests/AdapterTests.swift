@@ -55,6 +55,29 @@ import Testing
         #expect(throws: AdapterError.self) { try Adapter.load(url) }
     }
 
+    /// Issue 11 item 7: a zero adapter was applied (writing zero rows) and evaluated, and a
+    /// non-finite one must be refused on every path that loads a file (apply, evaluate, adapt).
+    @Test func refusesZeroAndNonFiniteAdapters() throws {
+        let url = Self.temporaryURL("zero.safetensors")
+        defer { try? FileManager.default.removeItem(at: url) }
+        try SafetensorsFile(tensors: ["weight": .init(Matrix(rows: 2, columns: 3)), "bias": .init(vector: [1, 0])])
+            .write(to: url)
+        do {
+            _ = try Adapter.load(url)
+            Issue.record("a zero adapter was loaded")
+        } catch let error as AdapterError {
+            #expect(error.path == url.path)
+            #expect(error.message.contains("all zeros"))
+        }
+        var weight = Matrix(rows: 2, columns: 3)
+        weight[0, 0] = .nan
+        try SafetensorsFile(tensors: ["weight": .init(weight)]).write(to: url)
+        #expect(throws: AdapterError.self) { try Adapter.load(url) }
+        weight[0, 0] = 1
+        try SafetensorsFile(tensors: ["weight": .init(weight)]).write(to: url)
+        #expect(throws: Never.self) { try Adapter.load(url) }
+    }
+
     /// Python's `safetensors.numpy.load_file` reads the adapter (skipped when the package is absent).
     @Test(.enabled(if: AdapterTests.pythonHasSafetensors, "python3 with the safetensors package not found"))
     func pythonLoadsAdapter() throws {

@@ -36,4 +36,27 @@ import Retrieval
         #expect(throws: RetrievalError.self) { try SearchBenchmark.run(docs: 0, queries: 1, dim: 1, k: 1) }
         #expect(throws: RetrievalError.invalidCutoff(0)) { try SearchBenchmark.run(docs: 1, queries: 1, dim: 1, k: 0) }
     }
+
+    /// Issue 11 item 5: a huge docs or dim trapped on integer overflow or aborted in the allocator.
+    @Test func sizesThatOverflowOrExceedMemoryAreRefusedBeforeAllocating() {
+        func message(_ body: () throws -> Void) -> String? {
+            do { try body(); return nil } catch { return "\(error)" }
+        }
+        // Overflow of docs x dim x 4: refused whatever the memory.
+        let overflow = message { try SearchBenchmark.run(docs: Int.max / 2, queries: 1, dim: 1_000, k: 10) }
+        #expect(overflow?.contains("overflows a 64-bit size") == true, "\(String(describing: overflow))")
+        #expect(message { try SearchBenchmark.run(docs: 10, queries: Int.max / 3, dim: 3, k: 10) }?.contains("overflows") == true)
+        // Fits in 64 bits but not in memory: 2^40 floats.
+        let tooBig = message {
+            try SearchBenchmark.checkSizes(docs: 1 << 30, queries: 10, dim: 1 << 10, k: 10, mapped: false,
+                                           availableMemory: 8 << 30)
+        }
+        #expect(tooBig?.contains("4096.0 GiB of memory but 8.0 GiB is available") == true, "\(String(describing: tooBig))")
+        // A mapped corpus lives on disk: only the rest must fit.
+        #expect(throws: Never.self) {
+            try SearchBenchmark.checkSizes(docs: 1 << 30, queries: 10, dim: 1 << 10, k: 10, mapped: true, availableMemory: 8 << 30)
+        }
+        // The real check on this machine: a petabyte corpus is refused at once.
+        #expect(message { try SearchBenchmark.run(docs: 1 << 40, queries: 1, dim: 256, k: 1) }?.contains("available") == true)
+    }
 }

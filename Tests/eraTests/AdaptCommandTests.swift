@@ -77,6 +77,9 @@ import _TestSupport
         (["--constraint", "rotation", "--rank", "4"], "--rank"),
         (["--negatives", "hard,easy"], "--negatives"),
         (["--budget", "0"], "budget"),
+        // Issue 11: accepted where YAML refuses it, and a rank that never finished.
+        (["--num-negatives", "0"], "--num-negatives: must be >= 1"),
+        (["--rank", "100000"], "must be at most min(m, p) = 6"),
     ])
     func refusesBadOptions(extra: [String], mentioning word: String) throws {
         let f = try Fixture(); defer { f.dir.cleanUp() }

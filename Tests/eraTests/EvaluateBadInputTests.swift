@@ -1,7 +1,9 @@
+import Alignment
 import EmbeddingIO
 import Foundation
 import LinearAlgebra
 import Testing
+import Workflows
 
 /// Bad input never traps, hangs or prints a stack trace: one message naming the file, exit != 0.
 @Suite struct EvaluateBadInputTests {
@@ -47,6 +49,26 @@ import Testing
         for word in words { #expect(out.stderr.lowercased().contains(word.lowercased()), "\(word) in \(out.stderr)") }
         #expect(!out.stderr.contains("Stack dump") && !out.stderr.contains("Fatal error"))
         #expect(out.stdout.isEmpty)
+    }
+
+    /// Issue 11 item 8: the "nothing to do" error did not name the files.
+    @Test func qrelsSharingNoQueryWithTheIdsNameTheFiles() throws {
+        let f = try Fixture(); defer { f.dir.cleanUp() }
+        try f.dir.write("query-id\tcorpus-id\tscore\nQ1\td1\t1\n", to: "other_qrels.tsv")
+        try expectFailure(f.arguments(qrels: "other_qrels.tsv"), naming: "other_qrels.tsv",
+                          mentioning: ["nothing to do", "query_ids.txt", "1 whose id is not among the 3 query ids"])
+    }
+
+    /// Issue 11 item 8: `--compare-metric ndcg@7` said "unknown metric" when the fix is `--k`.
+    @Test func compareMetricAtAnotherCutoffSaysToAddItToK() throws {
+        let f = try Fixture(); defer { f.dir.cleanUp() }
+        let identity = try AffineMap(weight: Matrix([[1, 0], [0, 1]]), bias: [0, 0])
+        try Adapter(map: identity, sourceModel: "q", targetModel: "d", stage: "test", configurationHash: "-", version: "test")
+            .save(to: f.dir.url.appendingPathComponent("identity.safetensors"))
+        let out = try EraProcess.run(f.arguments() + ["--compare", f.dir.path("identity.safetensors"),
+                                                      "--compare-metric", "ndcg@7"])
+        #expect(out.status != 0)
+        #expect(out.stderr.contains("add 7 to --k"), "\(out.stderr)")
     }
 
     @Test func validInputSucceeds() throws {

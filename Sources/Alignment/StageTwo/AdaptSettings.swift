@@ -41,23 +41,6 @@ public struct AdaptNegatives: Sendable, Hashable, Codable, CustomStringConvertib
         self.inBatch = inBatch
     }
 
-    /// Parses `"hard,random,in-batch"`: each named kind is on (`count` negatives per pair for
-    /// `hard` and `random`), the others off. Returns nil for an unknown or empty name.
-    public static func parse(_ text: String, count: Int) -> AdaptNegatives? {
-        var negatives = AdaptNegatives(random: 0, hard: 0, inBatch: false)
-        let names = text.split(separator: ",").map { $0.trimmingCharacters(in: .whitespaces) }
-        guard !names.isEmpty else { return nil }
-        for name in names {
-            switch name {
-            case "hard": negatives.hard = count
-            case "random": negatives.random = count
-            case "in-batch", "inbatch": negatives.inBatch = true
-            default: return nil
-            }
-        }
-        return negatives
-    }
-
     public var description: String {
         var parts = [String]()
         if hard > 0 { parts.append("hard(\(hard))") }
@@ -204,6 +187,20 @@ public struct AdaptSettings: Sendable, Hashable, Codable {
         try check(learningRate * weightDecay < 1, "weight_decay", weightDecay,
                   "learning_rate x weight_decay must be below 1 (AdamW's decoupled decay would flip the sign)")
         return self
+    }
+
+    /// ``validated()`` plus the limits that depend on the data: the query dimension p and the
+    /// index dimension m (the map is m x p).
+    ///
+    /// A low-rank residual U V of rank r > min(m, p) is no more expressive than rank min(m, p),
+    /// and its cost grows with r without end (`rank: 100000` never finished): it is refused.
+    public func validated(queryDimension p: Int, indexDimension m: Int) throws(AlignmentError) -> AdaptSettings {
+        let settings = try validated()
+        if case .lowRank(let rank) = family, rank > min(m, p) {
+            throw .invalidParameter(name: "rank", value: "\(rank)",
+                                    reason: "must be at most min(m, p) = \(min(m, p)) (index dimension m = \(m), query dimension p = \(p)); for a full-rank residual use the linear family")
+        }
+        return settings
     }
 }
 

@@ -88,6 +88,10 @@ public enum AdaptSweep {
                            budgets: [Int?], seeds: [UInt64], evaluation: AdaptSweepEvaluation,
                            trials: Int = 10_000, progress: (AdaptSweepEvent) -> Void = { _ in }) throws -> AdaptSweepResult {
         precondition(!configurations.isEmpty && !budgets.isEmpty && !seeds.isEmpty, "empty sweep")
+        // Before any training: the tests at the end would refuse the count after hours of work.
+        guard trials > 0, trials <= PairedSignificance.maxTrials else {
+            throw RetrievalError.invalidParameter("significance trials \(trials) must be in 1...\(PairedSignificance.maxTrials)")
+        }
         // 1. Train everything; no evaluation judgment exists in this process yet.
         var trained = [(label: String, budget: Int?, seed: UInt64, result: AdaptResult)]()
         for (label, base) in configurations {

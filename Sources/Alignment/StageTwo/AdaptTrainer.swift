@@ -27,7 +27,7 @@ public enum AdaptTrainer {
     public static func train(_ problem: AdaptProblem, settings: AdaptSettings,
                              progress: (AdaptEvent) -> Void = { _ in }) throws(AlignmentError) -> AdaptResult {
         let start = ContinuousClock.now
-        let settings = try settings.validated()
+        let settings = try settings.validated(queryDimension: problem.queries.columns, indexDimension: problem.corpus.columns)
         let (queryRow, corpusRow) = try problem.validated()
         var generator = SplitMix64(seed: settings.seed)
         let all = AdaptLabeledQueries(qrels: problem.trainingQrels, queryRow: queryRow, corpusRow: corpusRow)

@@ -70,8 +70,15 @@ extension ConfigNode {
     ///   - yaml: the document text (an empty document yields an empty mapping).
     ///   - file: the name shown in locations.
     ///   - baseDirectory: absolute directory for relative paths written in this text.
-    /// - Throws: `ConfigError` with the parser's position when the text is not valid YAML.
+    /// - Throws: `ConfigError` with the parser's position when the text is not valid YAML, or
+    ///   when aliases expand it beyond ``YAMLBudget`` (node count or depth).
     static func parse(yaml: String, file: String, baseDirectory: String) throws(ConfigError) -> ConfigNode {
+        // Before composing: Yams expands aliases (and hashes aliased keys) while it composes.
+        if let violation = YAMLBudget.forText(byteCount: yaml.utf8.count).check(yaml) {
+            throw ConfigError(problems: [ConfigProblem(
+                location: SourceLocation(file: file, line: violation.line, column: violation.column),
+                keyPath: "", message: violation.message)])
+        }
         let root: Node?
         do {
             root = try Yams.compose(yaml: yaml)
@@ -102,13 +109,26 @@ extension ConfigNode {
             value = .mapping(mapping.map { key, value in
                 let keyMark = key.mark
                 return Entry(
-                    key: key.string ?? "\(key.any)",
+                    key: key.string ?? Self.flowText(of: key),
                     keyLocation: SourceLocation(file: file, line: keyMark?.line ?? 0, column: keyMark?.column ?? 0),
                     value: ConfigNode(yams: value, file: file, baseDirectory: baseDirectory))
             })
         case .alias:
             // `compose` resolves aliases; an unresolved one is treated as an opaque string.
-            value = .scalar(.string("\(node.any)"), text: "\(node.any)")
+            value = .scalar(.string(Self.flowText(of: node)), text: Self.flowText(of: node))
+        }
+    }
+
+    /// A key that is a list or a mapping, written back in flow style for messages. Not Yams'
+    /// `any`: its constructor force-unwraps a merge key (`<<`) whose value is not a mapping, and
+    /// the fuzz test found it crashing on such a key.
+    private static func flowText(of node: Node) -> String {
+        switch node {
+        case .scalar(let scalar): return scalar.string
+        case .sequence(let sequence): return "[" + sequence.map(flowText(of:)).joined(separator: ", ") + "]"
+        case .mapping(let mapping):
+            return "{" + mapping.map { "\(flowText(of: $0.key)): \(flowText(of: $0.value))" }.joined(separator: ", ") + "}"
+        case .alias(let alias): return "*\(alias.anchor)"
         }
     }
 

@@ -66,6 +66,13 @@ extension ConfigNode {
         guard let components = KeyPathComponent.parse(override.keyPath) else {
             return ConfigProblem(location: origin, keyPath: override.keyPath, message: "malformed key path")
         }
+        // `set` recurses once per component: a path thousands deep would overflow the stack, and
+        // no key of a pipeline lies deeper than a YAML file may nest.
+        guard components.count <= YAMLBudget.maxDepthDefault else {
+            let shown = override.keyPath.count > 60 ? "\(override.keyPath.prefix(40))..." : override.keyPath
+            return ConfigProblem(location: SourceLocation(file: "--set \(shown)", line: 0, column: 0), keyPath: "",
+                                 message: "the key path has \(components.count) components; at most \(YAMLBudget.maxDepthDefault) are allowed (pipeline keys are a few levels deep)")
+        }
         var newValue: ConfigNode
         do {
             newValue = try ConfigNode.parse(yaml: override.value, file: override.origin, baseDirectory: currentDirectory)

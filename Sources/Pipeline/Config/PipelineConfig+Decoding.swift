@@ -10,7 +10,7 @@ struct ConfigDecoder {
             if StageDecoder.isValidFolderName(written) {
                 name = written
             } else {
-                log.add(nameNode.location, "name", "expected a name of letters, digits, '-', '_' or '.' (it names the run folder), got \"\(written)\"")
+                log.add(nameNode.location, "name", "expected \(StageDecoder.folderNameRule) (it names the run folder), got \"\(StageDecoder.abbreviated(written))\"")
             }
         }
         let seed = reader.int("seed", default: 0, atLeast: 0)

@@ -1,3 +1,4 @@
+import Alignment
 import EmbeddingIO
 import Foundation
 
@@ -110,6 +111,48 @@ struct DataFileChecker {
         sameRows("data.alignment.query_model", data.alignment?.queryModel,
                  "data.alignment.index_model", data.alignment?.indexModel, bIsIds: false)
         sameRows("data.alignment.query_model", data.alignment?.queryModel, "data.alignment.ids", data.alignment?.ids, bIsIds: true)
+
+        // The low-rank family's rank is bounded by the data's dimensions (the library's rule,
+        // AdaptSettings.validated(queryDimension:indexDimension:)): known here from the headers.
+        if let p = shape("data.queries.embeddings", data.queries?.embeddings)?.columns,
+           let m = shape("data.index.embeddings", data.index?.embeddings)?.columns {
+            for stage in config.stages {
+                guard case .adapt(let options) = stage.options, options.map == .lowRank else { continue }
+                do {
+                    _ = try options.settings(seed: 0).validated(queryDimension: p, indexDimension: m)
+                } catch AlignmentError.invalidParameter(name: "rank", let value, let reason) {
+                    log.add(stage.location, "stages.\(stage.name).options.rank", "rank \(value) \(reason)")
+                } catch {
+                    // Other settings are judged where they are decoded.
+                }
+            }
+        }
+
+        // Qrels are read whole only when a stage runs; a binary file (an .npy given by mistake)
+        // is cheap to spot from its first bytes, so `--check` refuses it.
+        for (keyPath, file) in [("data.qrels.labeled", data.qrels.labeled), ("data.qrels.evaluation", data.qrels.evaluation)] {
+            guard let file, !missing.contains(file.path), Self.looksBinary(file.path) else { continue }
+            log.add(file.location, keyPath,
+                    "\(file.path) is not a text file (NUL bytes or invalid UTF-8 in its first 4 KB); expected BEIR TSV (query-id, corpus-id, score) or TREC qrels")
+        }
+    }
+
+    /// Whether the first 4 KB of `path` hold a NUL byte or are not UTF-8 (a character cut at the
+    /// end of the sample is allowed). False when the file cannot be read: the run reports that.
+    static func looksBinary(_ path: String) -> Bool {
+        // Only regular files: a pipe (`<(...)`) would block here and lose what it carries.
+        guard (try? FileManager.default.attributesOfItem(atPath: path)[.type] as? FileAttributeType) == .typeRegular else {
+            return false
+        }
+        guard let handle = FileHandle(forReadingAtPath: path) else { return false }
+        defer { try? handle.close() }
+        guard let sample = try? handle.read(upToCount: 4096), !sample.isEmpty else { return false }
+        if sample.contains(0) { return true }
+        // Drop up to 3 trailing bytes of a multi-byte character the sample may have cut.
+        for cut in 0...min(3, sample.count - 1) where String(data: sample.dropLast(cut), encoding: .utf8) != nil {
+            return false
+        }
+        return true
     }
 
     /// EmbeddingIO's message (it already names the file), or the error's description.

@@ -1,4 +1,5 @@
 import Foundation
+import Retrieval
 
 /// Reads the `stages:` list: names and kinds first (so references can be checked in any order),
 /// then `after:` and each kind's options, then the data each stage needs.
@@ -16,8 +17,22 @@ struct StageDecoder {
         self.log = log
     }
 
+    /// Longest stage or pipeline name. A name becomes a folder and, while a stage is replaced,
+    /// `.replaced-<name>-xxxxxxxx` (name + 19 bytes): file systems allow 255 bytes per name, and
+    /// 100 leaves room for every suffix era adds while staying readable in reports.
+    static let maxNameLength = 100
+
     static func isValidFolderName(_ name: String) -> Bool {
-        !name.isEmpty && name.first != "." && name.allSatisfy { $0.isASCII && ($0.isLetter || $0.isNumber || "-_.".contains($0)) }
+        !name.isEmpty && name.utf8.count <= maxNameLength && name.first != "."
+            && name.allSatisfy { $0.isASCII && ($0.isLetter || $0.isNumber || "-_.".contains($0)) }
+    }
+
+    /// What a valid name looks like, for messages.
+    static let folderNameRule = "a name of at most \(maxNameLength) letters, digits, '-', '_' or '.'"
+
+    /// A long name cut to its first 40 characters, so a message stays one readable line.
+    static func abbreviated(_ name: String) -> String {
+        name.count > 60 ? "\(name.prefix(40))... (\(name.count) characters)" : name
     }
 
     mutating func decode(_ elements: [ConfigNode], data: DataConfig) -> [StageConfig] {
@@ -41,7 +56,7 @@ struct StageDecoder {
             guard let name = writtenName ?? kind?.rawValue else { continue }
             if let nameNode, !Self.isValidFolderName(name) {
                 log.add(nameNode.location, "\(path).name",
-                        "expected a name of letters, digits, '-', '_' or '.' (it names the stage's folder), got \"\(name)\"")
+                        "expected \(Self.folderNameRule) (it names the stage's folder), got \"\(Self.abbreviated(name))\"")
             } else if let nameNode, let collision = RunFileNames.collision(forStage: name) {
                 log.add(nameNode.location, "\(path).name", collision)
             }
@@ -54,14 +69,19 @@ struct StageDecoder {
             headers.append(Header(reader: reader, name: name, kind: kind, index: index))
         }
 
+        // Built once and shared by every stage, so decoding stays linear in the number of stages
+        // (`--check` of a pipeline with tens of thousands of generated stages).
+        let named = headers.map { (name: $0.name, kind: $0.kind) }
+        let positions = Dictionary(headers.enumerated().map { ($1.name, $0) }, uniquingKeysWith: { a, _ in a })
+        var lastOfKind: [StageKind: String] = [:]
         var stages: [StageConfig] = []
         for position in headers.indices {
             var header = headers[position]
             let path = "stages[\(header.index)]"
-            let earlier = headers[..<position]
-            let references = StageReferences(log: log, headers: headers.map { ($0.name, $0.kind) },
-                                             earlier: earlier.map { ($0.name, $0.kind) })
-            let defaultAfter = earlier.last.map { [$0.name] } ?? []
+            defer { if let kind = header.kind { lastOfKind[kind] = header.name } }
+            let references = StageReferences(log: log, headers: named, earlierCount: position,
+                                             positions: positions, lastOfKind: lastOfKind)
+            let defaultAfter = position > 0 ? [headers[position - 1].name] : []
             let after: [String]
             if let afterNode = header.reader.raw("after") {
                 let written = MappingReader.list(afterNode, path: "\(path).after", acceptsScalar: true, log: log) {
@@ -85,6 +105,7 @@ struct StageDecoder {
                                                             stageName: header.name, stageLocation: header.reader.node.location)
                     options = optionDecoder.decode(kind: kind, reader: &optionsReader)
                     optionsReader.finish()
+                    if let options { checkLimits(options, optionsNode: optionsNode, path: "\(path).options") }
                 }
                 checkData(kind: kind, data: data, location: header.reader.node.location, path: path)
             } else {
@@ -93,11 +114,34 @@ struct StageDecoder {
             header.reader.finish()
             guard let kind = header.kind, let options else { continue }
             let needed = Set(after + options.stageReferences)
-            let dependencies = headers.map(\.name).filter { needed.contains($0) }
+            // In written order, as the stage graph expects.
+            let dependencies = needed.compactMap { positions[$0] }.sorted().map { headers[$0].name }
             stages.append(StageConfig(name: header.name, kind: kind, after: after, options: options,
                                       dependencies: dependencies, location: header.reader.node.location))
         }
         return stages
+    }
+
+    /// Limits the run itself would hit only after training, checked here so `--check` finds them.
+    private func checkLimits(_ options: StageOptions, optionsNode: ConfigNode, path: String) {
+        func trials(_ count: Int) {
+            guard count > PairedSignificance.maxTrials, let node = optionsNode["significance_trials"] else { return }
+            log.add(node.location, "\(path).significance_trials",
+                    "expected at most \(PairedSignificance.maxTrials) trials, got \(count) (10000 is plenty for p-values near 0.05)")
+        }
+        switch options {
+        case .evaluate(let o):
+            if o.metrics.isEmpty {
+                let node = optionsNode["metrics"] ?? optionsNode
+                log.add(node.location, "\(path).metrics",
+                        "an evaluate stage needs at least one metric, e.g. [ndcg@10, recall@100]; remove the key for the defaults")
+            }
+            trials(o.significanceTrials)
+        case .sweep(let o):
+            trials(o.significanceTrials)
+        default:
+            break
+        }
     }
 
     /// Records a problem for each piece of data a stage of this kind needs but the file lacks.
@@ -133,8 +177,15 @@ struct StageReferences {
     let log: ProblemLog
     /// Every stage of the pipeline, in order.
     let headers: [(name: String, kind: StageKind?)]
+    /// How many of `headers` are written before the stage being read.
+    let earlierCount: Int
+    /// Position of each name in `headers`.
+    let positions: [String: Int]
+    /// The last stage of each kind written before the stage being read.
+    let lastOfKind: [StageKind: String]
+
     /// The stages written before the one being read, in order.
-    let earlier: [(name: String, kind: StageKind?)]
+    var earlier: ArraySlice<(name: String, kind: StageKind?)> { headers[..<earlierCount] }
 
     /// True when `name` names another stage of an allowed kind; else records a problem.
     func check(_ name: String, at location: SourceLocation, path: String, allowedKinds: Set<StageKind>?,
@@ -143,7 +194,7 @@ struct StageReferences {
             log.add(location, path, "a stage cannot depend on itself")
             return false
         }
-        guard let target = headers.first(where: { $0.name == name }) else {
+        guard let target = positions[name].map({ headers[$0] }) else {
             var message = "no stage is named \"\(name)\""
             if let suggestion = Suggestion.nearest(to: name, among: headers.map(\.name)) {
                 message += "; did you mean \"\(suggestion)\"?"
@@ -163,10 +214,7 @@ struct StageReferences {
 
     /// The nearest earlier stage of one of `kinds` (preferring the first kind listed).
     func nearestEarlier(_ kinds: [StageKind]) -> String? {
-        for kind in kinds {
-            if let match = earlier.last(where: { $0.kind == kind }) { return match.name }
-        }
-        return nil
+        kinds.lazy.compactMap { lastOfKind[$0] }.first
     }
 
 }

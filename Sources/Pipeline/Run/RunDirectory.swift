@@ -28,10 +28,8 @@ struct RunDirectory {
 
     init(url: URL) throws {
         self.url = url
-        do {
-            try FileManager.default.createDirectory(at: url, withIntermediateDirectories: true)
-        } catch {
-            throw PipelineRunError("cannot create the run directory \(url.path): \(error.localizedDescription)")
+        if let problem = Directories.create(url.path) {
+            throw PipelineRunError("cannot use the run directory \(url.path): \(problem); set output: in the pipeline (or --set output=...) to a folder")
         }
     }
 

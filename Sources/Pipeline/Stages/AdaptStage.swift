@@ -17,7 +17,8 @@ public struct AdaptStage: StageRunner {
         do {
             outcome = try AdaptWorkflow.run(try Self.problem(context, stageOne: stageOne, hybrid: options.hybrid),
                                             stageOne: stageOne, settings: settings,
-                                            metadata: ["pipeline": context.config.name, "pipeline_stage": stage.name]) { event in
+                                            metadata: ["pipeline": context.config.name, "pipeline_stage": stage.name],
+                                            warn: { context.log("warning: data.qrels.labeled: \($0)") }) { event in
                 context.log(AdaptWorkflow.describe(event))
                 Self.progress(event, maxSteps: settings.maxSteps, context: context)
             }

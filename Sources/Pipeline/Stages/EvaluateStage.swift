@@ -1,6 +1,7 @@
 import Alignment
 import Foundation
 import LinearAlgebra
+import Retrieval
 import Workflows
 
 /// `kind: evaluate`: ``EvaluateWorkflow`` over the baselines (in the order written:
@@ -42,11 +43,18 @@ public struct EvaluateStage: StageRunner {
         settings.trials = options.significanceTrials
         settings.confidence = options.confidence
         settings.seed = context.seed
-        let outcome = try EvaluateWorkflow.run(
-            rows, queryIds: try inputs.ids(\.queries?.ids, "data.queries.ids"), corpusIds: try inputs.ids(\.index?.ids, "data.index.ids"),
-            qrels: qrels, labeled: labeled, settings: settings,
-            progress: { done, total, message in context.progress(completed: done, total: total, message) },
-            log: { context.log($0) })
+        let outcome: EvaluateWorkflow.Outcome
+        do {
+            outcome = try EvaluateWorkflow.run(
+                rows, queryIds: try inputs.ids(\.queries?.ids, "data.queries.ids"), corpusIds: try inputs.ids(\.index?.ids, "data.index.ids"),
+                qrels: qrels, labeled: labeled, settings: settings,
+                progress: { done, total, message in context.progress(completed: done, total: total, message) },
+                log: { context.log($0) })
+        } catch RetrievalError.empty(let message) {
+            let data = context.config.data
+            throw PipelineRunError("nothing to do: \(message), with data.qrels.evaluation \(data.qrels.evaluation?.path ?? "?") "
+                + "and data.queries.ids \(data.queries?.ids.path ?? "?"): check that the qrels use the ids of that file")
+        }
         try context.write(Data(EvaluateWorkflow.perQueryTSV(outcome.runs, metrics: options.metrics).utf8), to: "per-query.tsv")
         return StageOutput(artifacts: ["per_query": "per-query.tsv"], evaluation: outcome.table)
     }

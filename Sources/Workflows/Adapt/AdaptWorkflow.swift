@@ -24,12 +24,13 @@ public enum AdaptWorkflow {
     ///   - progress: the trainer's events.
     /// - Throws: ``AlignmentError`` from the trainer.
     public static func run(_ problem: AdaptProblem, stageOne: Adapter, settings: AdaptSettings,
-                           metadata: [String: String] = [:],
+                           metadata: [String: String] = [:], warn: (String) -> Void = { _ in },
                            progress: (AdaptEvent) -> Void = { _ in }) throws(AlignmentError) -> Outcome {
         guard !stageOne.isHybrid else {
             throw .invalidParameter(name: "stage one", value: "a hybrid adapter",
                                     reason: "stage two starts from a stage-one map of the query model's vectors (align without the hybrid mix)")
         }
+        for message in warnings(for: problem) { warn(message) }
         var problem = problem
         problem.stageOne = stageOne.map
         let result = try AdaptTrainer.train(problem, settings: settings, progress: progress)
@@ -56,6 +57,29 @@ public enum AdaptWorkflow {
     }
 
     /// The scalar results worth keeping (metrics.json, summaries): no timings, so they repeat exactly.
+    /// What the training qrels lose before training, as evaluation reports it for its qrels:
+    /// judgments whose document is not in the index and queries without an embedding are dropped
+    /// (silently, before: a typo in the ids lost labels without a word).
+    public static func warnings(for problem: AdaptProblem) -> [String] {
+        let queryIds = Set(problem.queryIds), corpusIds = Set(problem.corpusIds)
+        var withoutEmbedding = 0, missingDocuments = 0, withoutUsableDocument = 0
+        for (query, judged) in problem.trainingQrels.judgments {
+            let relevant = judged.filter { $0.value > 0 }.keys
+            if relevant.isEmpty { continue }
+            if !queryIds.contains(query) { withoutEmbedding += 1; continue }
+            let missing = relevant.filter { !corpusIds.contains($0) }.count
+            missingDocuments += missing
+            if missing == relevant.count { withoutUsableDocument += 1 }
+        }
+        var out = [String]()
+        if withoutEmbedding > 0 { out.append("\(withoutEmbedding) qrels queries skipped: no query embedding") }
+        if missingDocuments > 0 {
+            out.append("\(missingDocuments) relevant judgments name documents missing from the corpus and are not trained on"
+                + (withoutUsableDocument > 0 ? " (\(withoutUsableDocument) queries lose all their relevant documents)" : ""))
+        }
+        return out
+    }
+
     public static func values(of result: AdaptResult) -> [String: Double] {
         ["labeled_queries": Double(result.labeledQueries.count), "pairs": Double(result.pairs),
          "selected_steps": Double(result.selectedSteps), "stage_one_dev_ndcg10": result.stageOneDevNDCG10,

@@ -163,15 +163,25 @@ public enum AlignWorkflow {
 
     /// The closing line: held-out figures and the epoch kept.
     public static func summary(_ outcome: Outcome) -> String {
-        let held = outcome.log.heldOut.map {
+        var held = outcome.log.heldOut.map {
             String(format: "held-out (%d pairs): cosine %.4f, top-1 %.4f, top-10 %.4f; ", $0.pairs, $0.meanCosine,
                    $0.top1Accuracy, $0.top10Accuracy)
         } ?? ""
+        if let note = tooFewHeldOutNote(outcome.log.heldOutPairs) { held = note + "; " }
         return "\(held)epoch \(outcome.log.selectedEpoch) kept"
     }
 
+    /// Why no held-out figure is shown, when the held-out set is too small to measure anything.
+    public static func tooFewHeldOutNote(_ pairs: Int) -> String? {
+        guard pairs > 0, pairs < HeldOutReport.minimumPairs else { return nil }
+        return "held-out: \(pairs) pair\(pairs == 1 ? "" : "s"), too few to measure (at least \(HeldOutReport.minimumPairs) "
+            + "are needed: align more pairs or hold out a larger fraction); no held-out figure reported"
+    }
+
     private static func describe(_ r: HeldOutReport) -> String {
-        String(format: "; held-out cosine %.4f, top-1 %.4f, top-10 %.4f", r.meanCosine, r.top1Accuracy, r.top10Accuracy)
+        // A figure over a handful of pairs is noise (one pair always has top-1 = 1): not shown.
+        guard r.pairs >= HeldOutReport.minimumPairs else { return "" }
+        return String(format: "; held-out cosine %.4f, top-1 %.4f, top-10 %.4f", r.meanCosine, r.top1Accuracy, r.top10Accuracy)
     }
 }
 

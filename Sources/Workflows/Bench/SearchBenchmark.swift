@@ -38,6 +38,8 @@ public enum SearchBenchmark {
                            mappedFile: URL? = nil, search: ExactSearch = ExactSearch()) throws -> SearchBenchmarkResult {
         guard docs > 0, queries > 0, dim > 0 else { throw RetrievalError.empty("docs, queries and dim must be positive") }
         guard k > 0 else { throw RetrievalError.invalidCutoff(k) }
+        try checkSizes(docs: docs, queries: queries, dim: dim, k: k, mapped: mappedFile != nil,
+                       availableMemory: availableMemoryBytes())
         var generator = SplitMix64(seed: seed)
         let seconds: Double
         if let mappedFile {
@@ -59,6 +61,58 @@ public enum SearchBenchmark {
             queriesPerSecond: Double(queries) / seconds,
             gflops: 2 * Double(docs) * Double(queries) * Double(dim) / seconds / 1e9,
             peakRSSBytes: peakResidentBytes(), mapped: mappedFile != nil)
+    }
+
+    /// Refuses sizes whose products overflow `Int` or whose buffers exceed `availableMemory`,
+    /// before anything is allocated (a huge docs or dim used to trap on overflow or abort in the
+    /// allocator). Counted: the query matrix, the corpus (on disk instead with `mapped`), one gemm
+    /// block of scores and the top-k heaps and results (score and row per entry, twice).
+    /// - Throws: ``RetrievalError/invalidParameter(_:)`` naming the sizes and what to lower.
+    static func checkSizes(docs: Int, queries: Int, dim: Int, k: Int, mapped: Bool,
+                           availableMemory: Int?) throws(RetrievalError) {
+        func product(_ factors: [Int], _ what: String) throws(RetrievalError) -> Int {
+            var result = 1
+            for factor in factors {
+                let (next, overflow) = result.multipliedReportingOverflow(by: factor)
+                if overflow {
+                    throw .invalidParameter("\(what) (\(factors.map(String.init).joined(separator: " x "))) overflows a 64-bit size; lower docs, queries or dim")
+                }
+                result = next
+            }
+            return result
+        }
+        let floatBytes = MemoryLayout<Float>.stride
+        let corpus = try product([docs, dim, floatBytes], "the corpus bytes, docs x dim x 4")
+        let queryBytes = try product([queries, dim, floatBytes], "the query bytes, queries x dim x 4")
+        let block = try product([min(docs, 1024), min(queries, 1024), floatBytes], "the score block")
+        let kept = min(k, docs)
+        let heaps = try product([queries, kept, 2 * (MemoryLayout<Float>.stride + MemoryLayout<Int>.stride)],
+                                "the top-k bytes, queries x min(k, docs) x 24")
+        var total = 0
+        for part in [mapped ? 0 : corpus, queryBytes, block, heaps] {
+            let (sum, overflow) = total.addingReportingOverflow(part)
+            if overflow { throw .invalidParameter("the benchmark's memory overflows a 64-bit size; lower docs, queries, dim or k") }
+            total = sum
+        }
+        if let availableMemory, total > availableMemory {
+            let gib = { (bytes: Int) in String(format: "%.1f GiB", Double(bytes) / 1_073_741_824) }
+            throw .invalidParameter("docs \(docs) x queries \(queries) x dim \(dim) (k \(k)) needs about \(gib(total)) "
+                + "of memory\(mapped ? " besides the mapped corpus" : "") but \(gib(availableMemory)) is available; "
+                + "lower docs, queries, dim or k\(mapped ? "" : ", or map the corpus from disk")")
+        }
+    }
+
+    /// Memory the process can still take: MemAvailable of /proc/meminfo where it exists, else the
+    /// physical memory.
+    static func availableMemoryBytes() -> Int? {
+        if let info = try? String(contentsOfFile: "/proc/meminfo", encoding: .utf8) {
+            for line in info.split(separator: "\n") where line.hasPrefix("MemAvailable:") {
+                let fields = line.split(separator: " ", omittingEmptySubsequences: true)
+                if fields.count >= 2, let kb = Int(fields[1]) { return kb * 1024 }
+            }
+        }
+        let physical = ProcessInfo.processInfo.physicalMemory
+        return physical > 0 && physical <= UInt64(Int.max) ? Int(physical) : nil
     }
 
     private static func timedSearch(_ search: ExactSearch, _ queries: Matrix, _ corpus: some RowMatrix,
