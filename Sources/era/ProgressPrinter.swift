@@ -4,7 +4,7 @@ import Pipeline
 /// Prints run events on stderr.
 ///
 /// On a terminal, one progress bar per stage is rewritten in place. Otherwise (a log file, a CI
-/// job) each stage gets a start and a finish line and each input file one "hashing" line, because
+/// job) each stage gets a start and a finish line and the hashing of the inputs one line, because
 /// a percentage every few megabytes or steps buries the lines a reader of the log looks for.
 ///
 /// A stage may report several phases, each counting from zero (adapt: the dev curve to 1000 steps,
@@ -17,7 +17,7 @@ final class ProgressPrinter: @unchecked Sendable {
     private let sink: (String) -> Void
     private var pendingLine = false
     private var stages: [String: StageBar] = [:]
-    private var hashed = Set<String>()
+    private var hashedAny = false
 
     /// The fraction shown for one stage across its phases.
     struct StageBar {
@@ -56,8 +56,9 @@ final class ProgressPrinter: @unchecked Sendable {
             let name = (path as NSString).lastPathComponent
             if interactive {
                 bar("hashing \(name)", fraction: total > 0 ? Double(done) / Double(total) : nil)
-            } else if hashed.insert(path).inserted {
-                line("hashing \(name)")
+            } else if !hashedAny {
+                hashedAny = true
+                line("hashing the input files")
             }
         case .stageSkipped(let name):
             line("\(name): up to date, skipped")

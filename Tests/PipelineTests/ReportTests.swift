@@ -75,6 +75,7 @@ struct ReportTests {
         // Stage results as tables, not `key = value` strings.
         #expect(markdown.contains("**align** (align)\n\n| result | value |\n|---|---:|\n| epochs | 3 |\n| holdout_loss | 1.2500 |\n"))
         #expect(!markdown.contains(" = 3"))
+        #expect(!markdown.contains("**adapt** (adapt)"))  // no results, no table
     }
 
     @Test func withoutAVerdictThereIsNoHeadline() throws {

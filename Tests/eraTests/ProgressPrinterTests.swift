@@ -38,8 +38,7 @@ import Testing
         Self.events.forEach(printer.handle)
         printer.finish()
         #expect(output.text == """
-            hashing index.npy
-            hashing queries.npy
+            hashing the input files
             align: up to date, skipped
             adapt: running (not run before)
             adapt: done in 12.5 s

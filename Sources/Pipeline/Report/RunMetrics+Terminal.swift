@@ -27,7 +27,7 @@ extension RunMetrics {
         var parts = [String]()
         let delta = RunReport.deltaTitle(table)
         for subset in table.subsets {
-            var rows = [["row"] + table.metrics.map(RunReport.metricTitle) + (delta.map { ["\($0) vs \(table.comparedTo ?? "")", "p"] } ?? [])]
+            var rows = [["row"] + table.metrics.map(RunReport.metricTitle) + (delta.map { [$0, "p"] } ?? [])]
             for row in table.rows {
                 var cells = [row.name] + table.metrics.map { metric in
                     row.values[subset.name]?[metric].map { String(format: "%.4f", $0) } ?? "-"
@@ -39,7 +39,7 @@ extension RunMetrics {
                 }
                 rows.append(cells)
             }
-            parts.append("\(stage), \(subset.name) (\(subset.queries) queries):\n" + TextTable(rows).render())
+            parts.append("\(stage), \(subset.name) (\(subset.queries) queries):\n" + Self.trimmed(TextTable(rows).render()))
         }
         if let metric = RunReport.testedMetric(table), let reference = table.comparedTo {
             parts.append("Δ: \(RunReport.metricTitle(metric)) minus \(reference)'s on the same queries; "
@@ -62,9 +62,16 @@ extension RunMetrics {
             }
             rows.append(cells + [String(repeats)])
         }
-        var text = "\(stage), budget curve:\n" + TextTable(rows).render()
+        var text = "\(stage), budget curve:\n" + Self.trimmed(TextTable(rows).render())
         let references = curve.references.map { "\($0.label) (\($0.subset)) \(String(format: "%.4f", $0.value))" }
         if !references.isEmpty { text += "\nreferences: " + references.joined(separator: ", ") }
         return text
+    }
+
+    /// Without the padding TextTable leaves after the last column (noise in logs and diffs).
+    static func trimmed(_ table: String) -> String {
+        table.split(separator: "\n", omittingEmptySubsequences: false)
+            .map { line in String(line.reversed().drop { $0 == " " }.reversed()) }
+            .joined(separator: "\n")
     }
 }

@@ -26,16 +26,17 @@ extension RunReport {
                 body += "\n<figcaption>\(e(Self.metricTitle(curve.metric))) on \(e(series.subset)) queries against the number of labeled queries; band and bars: ± one standard deviation over repeats; dashed lines: references.</figcaption>\n</figure>\n"
             }
         }
-        body += "<h2>Stage results</h2>\n<div class=\"stages\">\n"
-        for (stage, kind, values) in stageValues {
+        // Stages without scalar results (evaluate, export: their results are above) get no table.
+        let withValues = stageValues.filter { !$0.values.isEmpty }
+        if !withValues.isEmpty { body += "<h2>Stage results</h2>\n<div class=\"stages\">\n" }
+        for (stage, kind, values) in withValues {
             body += "<table class=\"stage\">\n<caption>\(e(stage)) <span class=\"kind\">(\(kind.rawValue))</span></caption>\n<tbody>\n"
-            if values.isEmpty { body += "<tr><td colspan=\"2\" class=\"none\">no scalar results</td></tr>\n" }
             for (key, value) in values {
                 body += "<tr><th scope=\"row\">\(e(key))</th><td class=\"num\">\(Self.value(value))</td></tr>\n"
             }
             body += "</tbody>\n</table>\n"
         }
-        body += "</div>\n"
+        if !withValues.isEmpty { body += "</div>\n" }
         return """
             <!DOCTYPE html>
             <html lang="en">
@@ -45,7 +46,9 @@ extension RunReport {
             <style>
             body { font-family: Helvetica, Arial, sans-serif; margin: 2em auto; max-width: 1100px; padding: 0 1em; color: #222; }
             table { border-collapse: collapse; margin: 1em 0; font-size: 14px; }
-            th, td { border: 1px solid #ccc; padding: 4px 8px; }
+            th, td { border: 1px solid #ccc; padding: 4px 6px; }
+            td:first-child, th { white-space: nowrap; }
+            .wide { overflow-x: auto; }
             th { background: #f2f2f2; }
             td.num { text-align: right; font-variant-numeric: tabular-nums; white-space: nowrap; }
             td.delta { text-align: right; font-variant-numeric: tabular-nums; white-space: nowrap; }
@@ -66,7 +69,7 @@ extension RunReport {
             .stages { display: flex; flex-wrap: wrap; gap: 0 1.5em; align-items: flex-start; }
             table.stage caption { text-align: left; font-weight: bold; padding: 0.2em 0; }
             table.stage th { font-weight: normal; text-align: left; }
-            .kind, .none { color: #777; font-weight: normal; }
+            .kind { color: #777; font-weight: normal; }
             </style>
             </head>
             <body>
@@ -84,7 +87,8 @@ extension RunReport {
         }
         let delta = Self.deltaTitle(table)
         let span = table.metrics.count + (delta == nil ? 0 : 1)
-        out += "</ul>\n<table>\n<thead>\n<tr><th rowspan=\"2\">row</th><th rowspan=\"2\">kind</th>"
+        // A scroll box, so many metrics widen the table, not the page.
+        out += "</ul>\n<div class=\"wide\">\n<table>\n<thead>\n<tr><th rowspan=\"2\">row</th><th rowspan=\"2\">kind</th>"
         for subset in table.subsets { out += "<th colspan=\"\(span)\">\(e(subset.name))</th>" }
         out += "</tr>\n<tr>"
         for _ in table.subsets {
@@ -117,7 +121,7 @@ extension RunReport {
             }
             out += "</tr>\n"
         }
-        out += "</tbody>\n</table>\n"
+        out += "</tbody>\n</table>\n</div>\n"
         if let legend = Self.deltaLegend(table) {
             out += "<div class=\"notes\"><p>\(e(legend))</p>\n<ul>\n"
             for row in table.rows {

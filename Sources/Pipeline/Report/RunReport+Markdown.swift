@@ -13,11 +13,11 @@ extension RunReport {
         }
         for (stage, table) in evaluations { out += evaluationMarkdown(stage: stage, table: table) }
         for (stage, curve) in sweeps { out += sweepMarkdown(stage: stage, curve: curve) }
-        out += "## Stage results\n\n"
-        for (stage, kind, values) in stageValues {
-            out += "**\(stage)** (\(kind.rawValue))"
-            guard !values.isEmpty else { out += ": no scalar results\n\n"; continue }
-            out += "\n\n| result | value |\n|---|---:|\n"
+        // Stages without scalar results (evaluate, export: their results are above) get no table.
+        let withValues = stageValues.filter { !$0.values.isEmpty }
+        if !withValues.isEmpty { out += "## Stage results\n\n" }
+        for (stage, kind, values) in withValues {
+            out += "**\(stage)** (\(kind.rawValue))\n\n| result | value |\n|---|---:|\n"
             for (key, value) in values { out += "| \(key) | \(Self.value(value)) |\n" }
             out += "\n"
         }
