@@ -44,8 +44,9 @@ extension RunReport {
             <meta charset="utf-8">
             <title>era run: \(e(config.name))</title>
             <style>
-            body { font-family: Helvetica, Arial, sans-serif; margin: 2em auto; max-width: 1100px; padding: 0 1em; color: #222; }
+            body { font-family: Helvetica, Arial, sans-serif; margin: 2em auto; max-width: 1180px; padding: 0 1em; color: #222; }
             table { border-collapse: collapse; margin: 1em 0; font-size: 14px; }
+            table.evaluation { font-size: 13px; }
             th, td { border: 1px solid #ccc; padding: 4px 6px; }
             td:first-child, th { white-space: nowrap; }
             .wide { overflow-x: auto; }
@@ -88,7 +89,9 @@ extension RunReport {
         let delta = Self.deltaTitle(table)
         let span = table.metrics.count + (delta == nil ? 0 : 1)
         // A scroll box, so many metrics widen the table, not the page.
-        out += "</ul>\n<div class=\"wide\">\n<table>\n<thead>\n<tr><th rowspan=\"2\">row</th><th rowspan=\"2\">kind</th>"
+        // No "kind" column: baselines are set in italics (said under the table), which keeps
+        // ten metric columns and two Δ columns within the page.
+        out += "</ul>\n<div class=\"wide\">\n<table class=\"evaluation\">\n<thead>\n<tr><th rowspan=\"2\">row</th>"
         for subset in table.subsets { out += "<th colspan=\"\(span)\">\(e(subset.name))</th>" }
         out += "</tr>\n<tr>"
         for _ in table.subsets {
@@ -102,7 +105,7 @@ extension RunReport {
             best[column.title] = table.rows.compactMap { $0.values[column.subset]?[column.metric] }.max()
         }
         for row in table.rows {
-            out += "<tr class=\"\(row.role.rawValue)\"><td>\(e(row.name))</td><td>\(row.role.rawValue)</td>"
+            out += "<tr class=\"\(row.role.rawValue)\"><td>\(e(row.name))</td>"
             for subset in table.subsets {
                 for metric in table.metrics {
                     let value = row.values[subset.name]?[metric]
@@ -122,14 +125,13 @@ extension RunReport {
             out += "</tr>\n"
         }
         out += "</tbody>\n</table>\n</div>\n"
-        if let legend = Self.deltaLegend(table) {
-            out += "<div class=\"notes\"><p>\(e(legend))</p>\n<ul>\n"
-            for row in table.rows {
-                let note = Self.deltaNote(row, table: table)
-                if !note.isEmpty { out += "<li><b>\(e(row.name))</b>: \(e(note))</li>\n" }
-            }
-            out += "</ul></div>\n"
+        out += "<div class=\"notes\"><p><i>Italic</i>: baselines; upright: this run's maps."
+        guard let legend = Self.deltaLegend(table) else { return out + "</p></div>\n" }
+        out += " \(e(legend))</p>\n<ul>\n"
+        for row in table.rows {
+            let note = Self.deltaNote(row, table: table)
+            if !note.isEmpty { out += "<li><b>\(e(row.name))</b>: \(e(note))</li>\n" }
         }
-        return out
+        return out + "</ul></div>\n"
     }
 }
