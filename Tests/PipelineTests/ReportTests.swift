@@ -56,7 +56,7 @@ struct ReportTests {
         let markdown = try Self.report().markdown()
         let verdict = try #require(markdown.range(of: "> **Use adapt: +0.031 nDCG@10 on all queries (p = 0.012), +0.021 on queries about new documents (p = 0.200).**"))
         #expect(verdict.lowerBound < (markdown.range(of: "## Evaluation")?.lowerBound ?? markdown.startIndex))
-        #expect(markdown.contains("> reference: align: stage one  \n> recommended: adapt  \n> Δ nDCG@10, all queries: +0.0312 (95% CI [0.0080, 0.0550], p = 0.012)"))
+        #expect(markdown.contains("> reference: align — stage one  \n> recommended: adapt  \n> Δ nDCG@10, all queries: +0.0312 (95% CI [0.0080, 0.0550], p = 0.012)"))
         #expect(markdown.contains("| row | kind | nDCG@10 (all) | Recall@100 (all) | Δ nDCG@10 (all) | nDCG@10 (unseen) | Recall@100 (unseen) | Δ nDCG@10 (unseen) |"))
         #expect(markdown.contains("| index-zero-shot | baseline | 0.6451 | 0.8451 | +0.0451 ▲ | 0.6012 | 0.8012 | – |"))
         #expect(markdown.contains("| align | stage | 0.6000 | 0.8000 | ref | 0.6000 | 0.8000 | ref |"))
@@ -76,6 +76,18 @@ struct ReportTests {
         #expect(markdown.contains("**align** (align)\n\n| result | value |\n|---|---:|\n| epochs | 3 |\n| holdout_loss | 1.2500 |\n"))
         #expect(!markdown.contains(" = 3"))
         #expect(!markdown.contains("**adapt** (adapt)"))  // no results, no table
+    }
+
+    @Test func aSignificantLossSaysKeepInTheBox() throws {
+        var report = try Self.report()
+        var table = Self.table()
+        table.rows[2].significance[0].difference = -0.03
+        table.rows[2].significance[0].pValue = 0.01
+        report.metrics.verdict = Verdict.of(table)
+        let html = report.html()
+        #expect(html.contains("<div class=\"verdict keep\">\n<p class=\"headline\">Keep your current queries"))
+        #expect(html.contains("<dt>recommended</dt><dd>align (keep the current queries)</dd>"))
+        #expect(report.markdown().contains("> recommended: align (keep the current queries)  \n"))
     }
 
     @Test func withoutAVerdictThereIsNoHeadline() throws {

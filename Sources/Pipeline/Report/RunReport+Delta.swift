@@ -66,7 +66,12 @@ extension RunReport {
 
     /// The verdict's facts beside its sentence, as (label, text) pairs.
     static func verdictFacts(_ v: Verdict) -> [(label: String, text: String)] {
-        var facts = [("reference", "\(v.reference): \(v.referenceKind)"), ("recommended", v.best)]
+        let recommended = switch v.decision {
+        case .use: v.best
+        case .keep: "\(v.best) (keep the current queries)"
+        case .unclear: "\(v.best) (no map is clearly better)"
+        }
+        var facts = [("reference", "\(v.reference) — \(v.referenceKind)"), ("recommended", recommended)]
         let title = metricTitle(v.metric)
         if let all = v.all { facts.append(("Δ \(title), all queries", verdictDifference(all))) }
         if let unseen = v.unseen { facts.append(("Δ \(title), unseen queries", verdictDifference(unseen))) }
