@@ -15,7 +15,7 @@ struct ReportTests {
             subsets: [QuerySubset(name: "all", queries: 300, description: "all test queries"),
                       QuerySubset(name: "unseen", queries: 120, description: "relevant documents no labeled query cites")],
             rows: [
-                MetricsRow(name: "index-zero-shot", role: .baseline, values: values(0.6451, 0.6012),
+                MetricsRow(name: "index-as-is", role: .baseline, values: values(0.6451, 0.6012),
                            significance: [SignificanceEntry(subset: "all", metric: "ndcg@10", difference: 0.0451,
                                                             pValue: 0.0004, lower: 0.02, upper: 0.07, confidence: 0.95)]),
                 MetricsRow(name: "align", role: .stage, values: values(0.6000, 0.6000)),
@@ -58,7 +58,7 @@ struct ReportTests {
         #expect(verdict.lowerBound < (markdown.range(of: "## Evaluation")?.lowerBound ?? markdown.startIndex))
         #expect(markdown.contains("> reference: align — stage one  \n> recommended: adapt  \n> Δ nDCG@10, all queries: +0.0312 (95% CI [0.0080, 0.0550], p = 0.012)"))
         #expect(markdown.contains("| row | kind | nDCG@10 (all) | Recall@100 (all) | Δ nDCG@10 (all) | nDCG@10 (unseen) | Recall@100 (unseen) | Δ nDCG@10 (unseen) |"))
-        #expect(markdown.contains("| index-zero-shot | baseline | 0.6451 | 0.8451 | +0.0451 ▲ | 0.6012 | 0.8012 | – |"))
+        #expect(markdown.contains("| index-as-is | baseline | 0.6451 | 0.8451 | +0.0451 ▲ | 0.6012 | 0.8012 | – |"))
         #expect(markdown.contains("| align | stage | 0.6000 | 0.8000 | ref | 0.6000 | 0.8000 | ref |"))
         #expect(markdown.contains("| adapt | stage | 0.6312 | 0.8312 | +0.0312 ▲ | 0.6207 | 0.8207 | +0.0207 • |"))
         // CI and p under the table, one line a row.
@@ -104,7 +104,7 @@ struct ReportTests {
         #expect(box.lowerBound < (html.range(of: "<h2>")?.lowerBound ?? html.startIndex))
         #expect(html.contains("<dt>Δ nDCG@10, unseen queries</dt><dd>+0.0207 (95% CI [-0.0100, 0.0500], p = 0.200)</dd>"))
         #expect(html.contains("<svg"))
-        #expect(html.contains("<td>index-zero-shot</td>") && html.contains("<td>adapt</td>") && html.contains("<td>align</td>"))
+        #expect(html.contains("<td>index-as-is</td>") && html.contains("<td>adapt</td>") && html.contains("<td>align</td>"))
         #expect(html.contains("<th colspan=\"3\">unseen</th>"))
         #expect(html.contains("<td class=\"num\"><b>0.6451</b></td>"))  // best nDCG@10 (all) in bold
         // The Δ cell is one line; its CI and p are in the tooltip and the notes under the table.
