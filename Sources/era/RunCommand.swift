@@ -50,6 +50,10 @@ struct RunCommand: ParsableCommand {
             FileHandle.standardError.write(Data("\(count) problem\(count == 1 ? "" : "s") in \(pipeline); nothing was run\n".utf8))
             throw ExitCode(1)
         }
+        // Notes do not stop the run (or --check) but say where the file does not do what it reads like.
+        for note in config.notes {
+            FileHandle.standardError.write(Data("note: \(note)\n".utf8))
+        }
         if let fromStage, config.stage(named: fromStage) == nil {
             throw CommandError("--from \(fromStage): no stage is named \"\(fromStage)\" (stages: \(config.stages.map(\.name).joined(separator: ", ")))")
         }

@@ -52,27 +52,70 @@ struct ReportTests {
         return RunReport(config: config, metrics: metrics, eraVersion: "9.9.9", configHash: String(repeating: "ab", count: 32))
     }
 
-    @Test func markdownHasEveryRowSubsetAndTheSignificance() throws {
+    @Test func markdownLeadsWithTheVerdictAndKeepsCellsShort() throws {
         let markdown = try Self.report().markdown()
-        #expect(markdown.contains("| row | kind | nDCG@10 (all) | Recall@100 (all) | nDCG@10 (unseen) | Recall@100 (unseen) | vs align (nDCG@10) |"))
-        #expect(markdown.contains("| index-as-is | baseline | 0.6451 | 0.8451 | 0.6012 | 0.8012 | all: +0.0451, p < 0.001, 95% CI [0.0200, 0.0700] |"))
-        #expect(markdown.contains("| align | stage | 0.6000 | 0.8000 | 0.6000 | 0.8000 | reference |"))
-        #expect(markdown.contains("| adapt | stage | 0.6312 | 0.8312 | 0.6207 | 0.8207 | all: +0.0312, p = 0.012, 95% CI [0.0080, 0.0550]; unseen: +0.0207, p = 0.200, 95% CI [-0.0100, 0.0500] |"))
+        let verdict = try #require(markdown.range(of: "> **Use adapt: +0.031 nDCG@10 on all queries (p = 0.012), +0.021 on queries about new documents (p = 0.200).**"))
+        #expect(verdict.lowerBound < (markdown.range(of: "## Evaluation")?.lowerBound ?? markdown.startIndex))
+        #expect(markdown.contains("> reference: align — stage one  \n> recommended: adapt  \n> Δ nDCG@10, all queries: +0.0312 (95% CI [0.0080, 0.0550], p = 0.012)"))
+        #expect(markdown.contains("| row | kind | nDCG@10 (all) | Recall@100 (all) | Δ nDCG@10 (all) | nDCG@10 (unseen) | Recall@100 (unseen) | Δ nDCG@10 (unseen) |"))
+        #expect(markdown.contains("| index-as-is | baseline | 0.6451 | 0.8451 | +0.0451 ▲ | 0.6012 | 0.8012 | – |"))
+        #expect(markdown.contains("| align | stage | 0.6000 | 0.8000 | ref | 0.6000 | 0.8000 | ref |"))
+        #expect(markdown.contains("| adapt | stage | 0.6312 | 0.8312 | +0.0312 ▲ | 0.6207 | 0.8207 | +0.0207 • |"))
+        // CI and p under the table, one line a row.
+        #expect(markdown.contains("- adapt: all: +0.0312, 95% CI [0.0080, 0.0550], p = 0.012; unseen: +0.0207, 95% CI [-0.0100, 0.0500], p = 0.200\n"))
+        // No evaluation cell is a paragraph.
+        let evaluation = try #require(markdown.components(separatedBy: "\n\n").first { $0.hasPrefix("| row |") })
+        for cell in evaluation.split(separator: "\n").flatMap({ $0.split(separator: "|") }) {
+            #expect(cell.trimmingCharacters(in: .whitespaces).count <= 20, "\(cell)")
+        }
         #expect(markdown.contains("![sweep budget chart, all queries](budget-sweep-all.svg)"))
         #expect(markdown.contains("![sweep budget chart, unseen queries](budget-sweep-unseen.svg)"))
         #expect(markdown.contains("| 64 | 0.6320 ± 0.0100 | +0.0320, p = 0.010 | 0.5820 ± 0.0100 | +0.0320, p = 0.010 | 5 |"))
         #expect(markdown.contains("- stage one (unseen): 0.5500"))
-        #expect(markdown.contains("| align | align | epochs = 3, holdout_loss = 1.2500 |"))
+        // Stage results as tables, not `key = value` strings.
+        #expect(markdown.contains("**align** (align)\n\n| result | value |\n|---|---:|\n| epochs | 3 |\n| holdout_loss | 1.2500 |\n"))
+        #expect(!markdown.contains(" = 3"))
+        #expect(!markdown.contains("**adapt** (adapt)"))  // no results, no table
     }
 
-    @Test func htmlIsSelfContainedWithTheTableAndAnInlineChart() throws {
+    @Test func aSignificantLossSaysKeepInTheBox() throws {
+        var report = try Self.report()
+        var table = Self.table()
+        table.rows[2].significance[0].difference = -0.03
+        table.rows[2].significance[0].pValue = 0.01
+        report.metrics.verdict = Verdict.of(table)
+        let html = report.html()
+        #expect(html.contains("<div class=\"verdict keep\">\n<p class=\"headline\">Keep your current queries"))
+        #expect(html.contains("<dt>recommended</dt><dd>align (keep the current queries)</dd>"))
+        #expect(report.markdown().contains("> recommended: align (keep the current queries)  \n"))
+    }
+
+    @Test func withoutAVerdictThereIsNoHeadline() throws {
+        var report = try Self.report()
+        report.metrics.verdict = nil
+        #expect(!report.markdown().contains("> **"))
+        #expect(!report.html().contains("class=\"verdict"))
+    }
+
+    @Test func htmlIsSelfContainedWithTheVerdictBoxTheTableAndAnInlineChart() throws {
         let html = try Self.report().html()
         #expect(html.hasPrefix("<!DOCTYPE html>"))
+        let box = try #require(html.range(of: "<div class=\"verdict use\">\n<p class=\"headline\">Use adapt: +0.031 nDCG@10 on all queries"))
+        #expect(box.lowerBound < (html.range(of: "<h2>")?.lowerBound ?? html.startIndex))
+        #expect(html.contains("<dt>Δ nDCG@10, unseen queries</dt><dd>+0.0207 (95% CI [-0.0100, 0.0500], p = 0.200)</dd>"))
         #expect(html.contains("<svg"))
         #expect(html.contains("<td>index-as-is</td>") && html.contains("<td>adapt</td>") && html.contains("<td>align</td>"))
-        #expect(html.contains("<th colspan=\"2\">unseen</th>"))
+        #expect(html.contains("<th colspan=\"3\">unseen</th>"))
         #expect(html.contains("<td class=\"num\"><b>0.6451</b></td>"))  // best nDCG@10 (all) in bold
-        #expect(html.contains("all: +0.0312, p = 0.012"))
+        // The Δ cell is one line; its CI and p are in the tooltip and the notes under the table.
+        #expect(html.contains("<td class=\"delta up\" title=\"+0.0312, 95% CI [0.0080, 0.0550], p = 0.012\">+0.0312 ▲</td>"))
+        #expect(html.contains("<td class=\"delta flat\" title=\"+0.0207, 95% CI [-0.0100, 0.0500], p = 0.200\">+0.0207 •</td>"))
+        #expect(html.contains("<td class=\"delta\">ref</td>"))
+        #expect(html.contains("<li><b>adapt</b>: all: +0.0312, 95% CI [0.0080, 0.0550], p = 0.012; unseen:"))
+        // Stage results as tables.
+        #expect(html.contains("<caption>align <span class=\"kind\">(align)</span></caption>"))
+        #expect(html.contains("<tr><th scope=\"row\">holdout_loss</th><td class=\"num\">1.2500</td></tr>"))
+        #expect(!html.contains("epochs = 3"))
         // No external assets: nothing fetched by the browser.
         #expect(!html.contains("src=") && !html.contains("href=") && !html.contains("<script") && !html.contains("@import"))
     }
@@ -84,7 +127,10 @@ struct ReportTests {
         #expect(svg.components(separatedBy: "class=\"reference\"").count - 1 == 2)
         #expect(svg.components(separatedBy: "class=\"error-bar\"").count - 1 == 4)
         #expect(svg.contains("class=\"band\"") && svg.contains("class=\"series\""))
-        #expect(svg.contains("stage one (0.600)") && svg.contains("index as it is (0.645)"))
+        // Reference lines labelled at their height; the chart fills its container.
+        #expect(svg.components(separatedBy: "class=\"reference-label\"").count - 1 == 2)
+        #expect(svg.contains(">stage one 0.600</text>") && svg.contains(">index as it is 0.645</text>"))
+        #expect(svg.contains("width=\"100%\" viewBox=\"0 0 900 360\""))
         for budget in ["8", "16", "32", "64"] { #expect(svg.contains(">\(budget)</text>")) }
         #expect(svg.hasSuffix("</svg>\n"))
         // Same input, same bytes.

@@ -31,7 +31,7 @@ extension PipelineConfig {
         let absolute = ConfigPaths.absolute(path, relativeTo: cwd)
         let defaultName = ((absolute as NSString).lastPathComponent as NSString).deletingPathExtension
         let decoder = ConfigDecoder(log: log, currentDirectory: cwd)
-        guard let config = decoder.decode(root: root, defaultName: defaultName, sourceFile: absolute) else {
+        guard var config = decoder.decode(root: root, defaultName: defaultName, sourceFile: absolute) else {
             throw ConfigError(problems: sorted(log.problems))
         }
         do {
@@ -41,6 +41,9 @@ extension PipelineConfig {
         }
         if checkFiles {
             DataFileChecker(log: log).check(config)
+            let notes = ProblemLog()
+            SweepBudgetChecker(log: log, notes: notes).check(config)
+            config.notes = sorted(notes.problems)
         }
         if !log.problems.isEmpty {
             throw ConfigError(problems: sorted(log.problems))

@@ -16,6 +16,9 @@ public struct PipelineConfig: Sendable, Hashable, Encodable {
     public var stages: [StageConfig]
     /// Absolute path of the pipeline file.
     public var sourceFile: String
+    /// Things validation noticed that do not stop a run (e.g. sweep budgets at or above the
+    /// labeled pool), in the same form as problems; `era run` prints them. Not encoded.
+    public var notes: [ConfigProblem] = []
 
     public init(name: String, seed: Int, output: String?, models: ModelPair, data: DataConfig,
                 stages: [StageConfig], sourceFile: String) {

@@ -26,6 +26,15 @@ public struct StageConfig: Sendable, Hashable, Encodable {
     /// Where the stage was written (for messages).
     public var location: SourceLocation
 
+    /// The stages whose outputs this one reads (`adapt.from`, `evaluate.maps`, `sweep.adapt`,
+    /// `export.map`), in pipeline order. Unlike `dependencies` it leaves out `after:`, which only
+    /// orders: a stage's fingerprint and its reruns follow these, so a change to the stage written
+    /// before it does not redo work whose inputs did not change.
+    public var inputStages: [String] {
+        let used = Set(options.stageReferences)
+        return dependencies.filter { used.contains($0) }
+    }
+
     public init(name: String, kind: StageKind, after: [String], options: StageOptions,
                 dependencies: [String], location: SourceLocation) {
         self.name = name

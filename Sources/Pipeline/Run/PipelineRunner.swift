@@ -61,7 +61,8 @@ public struct PipelineRunner: Sendable {
     ///
     /// A stage runs when `force` is set, when it is `from` or comes after it in execution order,
     /// when its fingerprint differs from the one recorded (in `manifest.json` and in its folder's
-    /// `stage.json`), when an artifact is missing, or when a stage it depends on ran in this call.
+    /// `stage.json`), when an artifact is missing, or when a stage whose outputs it reads
+    /// (`StageConfig.inputStages`; not `after:`) ran in this call.
     /// Everything else is skipped and its recorded output reused.
     /// - Throws: `PipelineRunError` (unknown `from`, a kind without a runner, a stage failure,
     ///   an unwritable file). Stages committed before a failure stay committed.
@@ -103,7 +104,8 @@ public struct PipelineRunner: Sendable {
         let shared = StageContext.Shared()
         for name in graph.order {
             guard let stage = config.stage(named: name) else { continue }
-            let dependencyFingerprints = Dictionary(uniqueKeysWithValues: stage.dependencies.compactMap { dep in
+            // Only the stages whose outputs it reads: `after:` orders the run but feeds nothing in.
+            let dependencyFingerprints = Dictionary(uniqueKeysWithValues: stage.inputStages.compactMap { dep in
                 completed[dep].map { (dep, $0.fingerprint) }
             })
             let fingerprint: String
@@ -119,7 +121,7 @@ public struct PipelineRunner: Sendable {
                 reason = "--force"
             } else if forcedFrom.contains(name) {
                 reason = "--from \(from ?? "")"
-            } else if let changed = stage.dependencies.first(where: { ran.contains($0) }) {
+            } else if let changed = stage.inputStages.first(where: { ran.contains($0) }) {
                 reason = "\(changed) ran again"
             }
             if reason == nil {

@@ -6,9 +6,10 @@ import Foundation
 ///
 /// fingerprint(stage) = SHA-256 of the canonical JSON of: era's version, the pipeline seed and
 /// models, the stage's name, kind and resolved options, the content hashes of the data files
-/// its kind reads, and the fingerprints of the stages it depends on. So a changed option or
-/// input re-runs the stage and, through the dependency fingerprints, every stage after it that
-/// uses its results; a renamed or moved data file with the same content does not.
+/// its kind reads, and the fingerprints of the stages whose outputs it reads
+/// (`StageConfig.inputStages`, not `after:`). So a changed option or input re-runs the stage and,
+/// through those fingerprints, every stage that uses its results, and no other; a renamed or
+/// moved data file with the same content does not.
 enum StageFingerprint {
     /// The data files a stage of this kind reads, by key path.
     static func inputs(of stage: StageConfig, data: DataConfig) -> [(keyPath: String, file: DataFile)] {

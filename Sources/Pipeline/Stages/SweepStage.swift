@@ -22,7 +22,10 @@ public struct SweepStage: StageRunner {
         }
         let evaluation = AdaptSweepEvaluation(loadQrels: { try inputs.qrels(\.qrels.evaluation, "data.qrels.evaluation") },
                                               indexQueries: indexQueries, indexQueryIds: indexQueries == nil ? nil : problem.queryIds)
-        let budgets = options.settings.budgetList()
+        // Budgets at or above the labeled pool are the "all" point again: train it once.
+        let queryIds = Set(problem.queryIds)
+        let labeled = problem.trainingQrels.judgments.filter { queryIds.contains($0.key) && $0.value.values.contains { $0 > 0 } }.count
+        let budgets = options.settings.budgetList(labeled: labeled)
         let seeds = (0..<UInt64(options.repeats)).map { context.seed &+ $0 }
         let total = budgets.count * seeds.count
         var trained = 0

@@ -69,7 +69,7 @@ public struct SVGLineChart: Sendable, Hashable {
     /// The `<svg>` element.
     /// - Complexity: O(total points).
     public func render() -> String {
-        let margin = (left: 64.0, right: 190.0, top: 36.0, bottom: 52.0)
+        let margin = (left: 64.0, right: 150.0, top: 36.0, bottom: 64.0)
         let plotWidth = Double(width) - margin.left - margin.right
         let plotHeight = Double(height) - margin.top - margin.bottom
         let plotted = series.map { s in Series(label: s.label, points: s.points.filter { !logarithmicX || $0.x > 0 }) }
@@ -84,9 +84,11 @@ public struct SVGLineChart: Sendable, Hashable {
         let px: (Double) -> Double = { margin.left + (tx($0) - xMin) / (xMax - xMin) * plotWidth }
         let py: (Double) -> Double = { margin.top + (1 - ($0 - yMin) / (yMax - yMin)) * plotHeight }
 
+        // Width 100% with the viewBox: the chart fills its container (a report column, a browser
+        // window) at the viewBox's aspect ratio instead of a fixed pixel size.
         var svg = """
-            <svg xmlns="http://www.w3.org/2000/svg" width="\(width)" height="\(height)" viewBox="0 0 \(width) \(height)" \
-            font-family="Helvetica, Arial, sans-serif" font-size="12" role="img" aria-label="\(Self.escape(title))">
+            <svg xmlns="http://www.w3.org/2000/svg" width="100%" viewBox="0 0 \(width) \(height)" \
+            style="max-width: \(width * 2)px" font-family="Helvetica, Arial, sans-serif" font-size="12" role="img" aria-label="\(Self.escape(title))">
             <title>\(Self.escape(title))</title>
             <rect x="0" y="0" width="\(width)" height="\(height)" fill="#ffffff"/>
             <text x="\(Self.f(Double(width) / 2))" y="20" text-anchor="middle" font-size="14" font-weight="bold">\(Self.escape(title))</text>
@@ -98,25 +100,36 @@ public struct SVGLineChart: Sendable, Hashable {
             svg += "<line x1=\"\(Self.f(margin.left))\" y1=\"\(Self.f(y))\" x2=\"\(Self.f(margin.left + plotWidth))\" y2=\"\(Self.f(y))\" stroke=\"#e5e5e5\"/>\n"
             svg += "<text x=\"\(Self.f(margin.left - 6))\" y=\"\(Self.f(y + 4))\" text-anchor=\"end\">\(Self.tickLabel(tick, step: yTicks.count > 1 ? yTicks[1] - yTicks[0] : 1))</text>\n"
         }
-        // x ticks at the data's x values (budgets), each once.
-        for x in Array(Set(xs)).sorted() {
+        // x ticks at the data's x values (budgets), each once; a label that would touch another is
+        // left out (its tick mark stays), e.g. 113 beside 100 on a log axis.
+        let xTicks = Array(Set(xs)).sorted()
+        let labelled = Self.labelledTicks(xTicks.map { (px($0), Self.tickLabel($0, step: 1)) })
+        for (index, x) in xTicks.enumerated() {
             let X = px(x)
             svg += "<line x1=\"\(Self.f(X))\" y1=\"\(Self.f(margin.top + plotHeight))\" x2=\"\(Self.f(X))\" y2=\"\(Self.f(margin.top + plotHeight + 4))\" stroke=\"#333333\"/>\n"
-            svg += "<text x=\"\(Self.f(X))\" y=\"\(Self.f(margin.top + plotHeight + 17))\" text-anchor=\"middle\">\(Self.tickLabel(x, step: 1))</text>\n"
+            guard labelled.contains(index) else { continue }
+            svg += "<text class=\"x-tick\" x=\"\(Self.f(X))\" y=\"\(Self.f(margin.top + plotHeight + 17))\" text-anchor=\"middle\">\(Self.tickLabel(x, step: 1))</text>\n"
         }
         svg += "<rect x=\"\(Self.f(margin.left))\" y=\"\(Self.f(margin.top))\" width=\"\(Self.f(plotWidth))\" height=\"\(Self.f(plotHeight))\" fill=\"none\" stroke=\"#333333\"/>\n"
-        svg += "<text x=\"\(Self.f(margin.left + plotWidth / 2))\" y=\"\(Self.f(Double(height) - 12))\" text-anchor=\"middle\">\(Self.escape(xLabel))</text>\n"
+        svg += "<text x=\"\(Self.f(margin.left + plotWidth / 2))\" y=\"\(Self.f(Double(height) - 32))\" text-anchor=\"middle\">\(Self.escape(xLabel))</text>\n"
         svg += "<text x=\"16\" y=\"\(Self.f(margin.top + plotHeight / 2))\" text-anchor=\"middle\" transform=\"rotate(-90 16 \(Self.f(margin.top + plotHeight / 2)))\">\(Self.escape(yLabel))</text>\n"
 
-        var legendY = margin.top + 8
-        let legendX = margin.left + plotWidth + 12
+        // The series legend runs along the bottom, under the axis label.
+        var legendX = margin.left
+        let legendY = Double(height) - 12
+        // Reference labels sit in the right margin at their line's height, where no data is drawn;
+        // a label that would touch the one above moves down just enough.
+        var labelY: [Int: Double] = [:]
+        var previous = -Double.infinity
+        for index in references.indices.sorted(by: { py(references[$0].y) < py(references[$1].y) }) {
+            previous = max(py(references[index].y) + 4, previous + 13)
+            labelY[index] = previous
+        }
         for (index, reference) in references.enumerated() {
             let color = Self.referencePalette[index % Self.referencePalette.count]
             let y = py(reference.y)
             svg += "<line class=\"reference\" x1=\"\(Self.f(margin.left))\" y1=\"\(Self.f(y))\" x2=\"\(Self.f(margin.left + plotWidth))\" y2=\"\(Self.f(y))\" stroke=\"\(color)\" stroke-width=\"1.5\" stroke-dasharray=\"6 4\"/>\n"
-            svg += legendEntry(x: legendX, y: legendY, color: color, dashed: true,
-                               label: "\(reference.label) (\(Self.tickLabel(reference.y, step: 0.001)))")
-            legendY += 18
+            svg += "<text class=\"reference-label\" x=\"\(Self.f(margin.left + plotWidth + 6))\" y=\"\(Self.f(labelY[index] ?? y))\" fill=\"\(color)\" font-size=\"11\">\(Self.escape(reference.label)) \(Self.tickLabel(reference.y, step: 0.001))</text>\n"
         }
         for (index, s) in plotted.enumerated() where !s.points.isEmpty {
             let color = Self.palette[index % Self.palette.count]
@@ -137,7 +150,7 @@ public struct SVGLineChart: Sendable, Hashable {
                 svg += "<circle cx=\"\(Self.f(px(p.x)))\" cy=\"\(Self.f(py(p.y)))\" r=\"3\" fill=\"\(color)\"><title>\(Self.escape(s.label)): x = \(Self.tickLabel(p.x, step: 1)), y = \(Self.tickLabel(p.y, step: 0.0001))\(p.error.map { " ± " + Self.tickLabel($0, step: 0.0001) } ?? "")</title></circle>\n"
             }
             svg += legendEntry(x: legendX, y: legendY, color: color, dashed: false, label: s.label)
-            legendY += 18
+            legendX += 40 + Self.labelWidth(s.label)
         }
         svg += "</svg>"
         return svg
@@ -147,6 +160,27 @@ public struct SVGLineChart: Sendable, Hashable {
         let dash = dashed ? " stroke-dasharray=\"6 4\"" : ""
         return "<line x1=\"\(Self.f(x))\" y1=\"\(Self.f(y))\" x2=\"\(Self.f(x + 20))\" y2=\"\(Self.f(y))\" stroke=\"\(color)\" stroke-width=\"2\"\(dash)/>"
             + "<text x=\"\(Self.f(x + 26))\" y=\"\(Self.f(y + 4))\" font-size=\"11\">\(Self.escape(label))</text>\n"
+    }
+
+    /// Approximate width of a tick label at the chart's font size (12): digits are about 0.56 em.
+    static func labelWidth(_ text: String) -> Double {
+        Double(text.count) * 6.7
+    }
+
+    /// Indices of the tick labels to draw so that no two overlap (with a 6-unit gap): the last
+    /// (largest budget, usually "all") always, then from the left every label clear of those kept.
+    /// - Parameter ticks: label centers (in chart units) and texts, in ascending x.
+    public static func labelledTicks(_ ticks: [(x: Double, text: String)]) -> Set<Int> {
+        guard let last = ticks.indices.last else { return [] }
+        func span(_ i: Int) -> ClosedRange<Double> {
+            let half = labelWidth(ticks[i].text) / 2 + 3
+            return (ticks[i].x - half)...(ticks[i].x + half)
+        }
+        var kept: Set<Int> = [last]
+        for i in ticks.indices.dropLast() where kept.allSatisfy({ !span($0).overlaps(span(i)) }) {
+            kept.insert(i)
+        }
+        return kept
     }
 
     /// About five round tick values covering [min, max] (steps of 1, 2 or 5 times a power of ten).
