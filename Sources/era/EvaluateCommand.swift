@@ -77,7 +77,7 @@ struct EvaluateCommand: ParsableCommand {
         let request = EvaluateWorkflow.AdapterRequest(
             queries: queryMatrix, queryIds: try files.ids(queryIds, rowsOf: queries), corpus: corpusMatrix,
             corpusIds: try files.ids(corpusIds, rowsOf: corpus), qrels: try files.qrels(qrels),
-            labeled: try unseenAgainst.map { try files.qrels($0) }, adapter: try load(adapter), compare: try load(compare),
+            labeled: try unseenAgainst.map { try files.qrels($0) }, adapter: try load(adapter), compare: compare == nil ? nil : try load(compare),
             indexQueries: own, settings: settings)
         let outcome: EvaluateWorkflow.AdapterOutcome
         do {
