@@ -78,7 +78,7 @@ import _TestSupport
         (["--negatives", "hard,easy"], "--negatives"),
         (["--budget", "0"], "budget"),
         // Issue 11: accepted where YAML refuses it, and a rank that never finished.
-        (["--num-negatives", "0"], "--num-negatives: must be >= 1"),
+        (["--num-negatives", "0"], "--num-negatives: expected an integer >= 1"),
         (["--rank", "100000"], "must be at most min(m, p) = 6"),
     ])
     func refusesBadOptions(extra: [String], mentioning word: String) throws {
