@@ -22,7 +22,8 @@ import _TestSupport
         while let file = pending.popLast() {
             guard seen.insert(file.standardized.path).inserted,
                   let text = try? String(contentsOf: file, encoding: .utf8) else { continue }
-            if text.contains("shared/data") { return true }
+            let code = text.split(separator: "\n").map { $0.split(separator: "#", maxSplits: 1, omittingEmptySubsequences: false).first ?? "" }
+            if code.contains(where: { $0.contains("shared/data") }) { return true }
             for line in text.split(separator: "\n") {
                 // `- path.yaml` (an include list item) or `include:`/`extends: path.yaml`.
                 let value = line.split(separator: "#", maxSplits: 1).first.map(String.init) ?? ""
@@ -47,25 +48,32 @@ import _TestSupport
     }
 
     @Test func theShippedPipelinesAreFound() {
-        // The three uses and the quickstart; a rename must update this list (and the docs).
-        for name in ["quickstart.yaml", "strong-query-model.yaml", "model-upgrade.yaml", "era-paper.yaml"] {
+        // The three uses, the quickstart and the second example; a rename must update this list (and the docs).
+        for name in ["quickstart.yaml", "minilm.yaml", "strong-query-model.yaml", "model-upgrade.yaml", "era-paper.yaml"] {
             #expect(Self.pipelines.contains(name), "Pipelines/\(name) is missing")
         }
-        #expect(!Self.referencesSharedData("quickstart.yaml"), "the quickstart must run on a fresh machine")
-        #expect(Self.referencesSharedData("strong-query-model.yaml"))
+        // Every shipped pipeline runs on a fresh clone: the full data is one include away, in a comment.
+        for name in Self.pipelines {
+            #expect(!Self.referencesSharedData(name), "Pipelines/\(name) needs ../shared")
+        }
     }
 
     @Test func pipelinesOnRepositoryDataPassCheck() throws {
-        let local = Self.pipelines.filter { !Self.referencesSharedData($0) }
-        #expect(!local.isEmpty)
-        for name in local { try Self.check(name) }
+        #expect(Self.pipelines.count >= 5)
+        for name in Self.pipelines { try Self.check(name) }
     }
 
+    /// The full-data configuration the pipelines' comments point at still validates.
     @Test(.enabled(if: sharedDataPresent,
-                   "../shared/data/scifact not found: the pipelines that read it are not checked"))
-    func pipelinesOnSharedDataPassCheck() throws {
-        let shared = Self.pipelines.filter(Self.referencesSharedData)
-        #expect(shared.count >= 3)
-        for name in shared { try Self.check(name) }
+                   "../shared/data/scifact not found: the full-data configuration is not checked"))
+    func theFullDataConfigurationPassesCheck() throws {
+        let dir = try TemporaryDirectory()
+        let text = try String(contentsOf: Self.root.appendingPathComponent("Pipelines/strong-query-model.yaml"), encoding: .utf8)
+            .replacingOccurrences(of: "../configs/", with: Self.root.appendingPathComponent("configs").path + "/")
+            .replacingOccurrences(of: "scifact-quickstart.yaml", with: "scifact-shared.yaml")
+        let file = dir.url.appendingPathComponent("full.yaml")
+        try text.write(to: file, atomically: true, encoding: .utf8)
+        let result = try EraProcess.run(["run", file.path, "--check"], in: Self.root)
+        #expect(result.status == 0, "the full-data pipeline failed --check:\n\(result.stderr)")
     }
 }
