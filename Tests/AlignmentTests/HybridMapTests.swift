@@ -17,7 +17,7 @@ import _TestSupport
     }
 
     static func close(_ a: Matrix, _ b: Matrix, _ tolerance: Float = 1e-5) -> Bool {
-        a.shape == b.shape && zip(a.storage, b.storage).allSatisfy { abs($0 - $1) <= tolerance }
+        Tolerance.isClose(a, b, Double(tolerance))
     }
 
     /// W x + V y + b by two gemms equals the concatenated affine map on [x y], and the split round-trips.

@@ -5,8 +5,7 @@ import _TestSupport
 enum Check {
     /// `max_ij |a_ij - b_ij|` (infinity if shapes differ).
     static func maxAbsDifference<T: BLASScalar>(_ a: DenseMatrix<T>, _ b: DenseMatrix<T>) -> Double {
-        guard a.shape == b.shape else { return .infinity }
-        return zip(a.storage, b.storage).map { Double(abs($0 - $1)) }.max() ?? 0
+        Tolerance.maxAbsDifference(a, b)
     }
 
     /// Distance of `A^T A` from the identity: 0 iff `A` has orthonormal columns.
@@ -22,8 +21,8 @@ enum Check {
     }
 
     /// A tolerance that fits the precision: `floatTolerance` for Float, 1e-10 for Double.
-    static func tolerance<T: BLASScalar>(_: T.Type, float floatTolerance: Double = 1e-4) -> Double {
-        T.self == Float.self ? floatTolerance : 1e-10
+    static func tolerance<T: BLASScalar>(_ type: T.Type, float floatTolerance: Double = 1e-4) -> Double {
+        Tolerance.forPrecision(type, float: floatTolerance)
     }
 }
 

@@ -1,10 +1,11 @@
 import Foundation
 import Testing
+import _TestSupport
 import EmbeddingIO
 import Retrieval
 
 @Suite struct IRMetricsTests {
-    func close(_ a: Double?, _ b: Double, _ tol: Double = 1e-12) -> Bool { a.map { abs($0 - b) <= tol } ?? false }
+    func close(_ a: Double?, _ b: Double, _ tol: Double = 1e-12) -> Bool { Tolerance.isClose(a, b, tol) }
 
     /// peer.py `cmd_selftest` check 2: grades d3 = 2, d1 = 1, d9 = 1 (d9 never retrieved).
     @Test func peerHandWorkedExample() throws {
