@@ -161,3 +161,30 @@ struct RealStagesTests {
                 == Data(contentsOf: second.appendingPathComponent("align/adapter.safetensors")))
     }
 }
+
+@Suite("The procrustes baseline and stage one see the same texts")
+struct ProcrustesBaselineSampleTests {
+    /// With `samples:` on the align stage, the baseline is fitted on that stage's sample (same ids,
+    /// same seed), not on every alignment pair.
+    @Test func theBaselineUsesTheAlignStagesSample() throws {
+        let planted = try PlantedData()
+        defer { planted.fixture.remove() }
+        try planted.fixture.write("sample.yaml", pipeline(stages: """
+            stages:
+              - kind: align
+                options: {epochs: 0, holdout: 0, samples: 40}
+              - kind: evaluate
+                options: {baselines: [procrustes], metrics: [ndcg@10], significance_trials: 200}
+            """))
+        let config = try planted.fixture.load("sample.yaml")
+        _ = try PipelineRunner(config: config, registry: .builtIn, currentDirectory: planted.fixture.root.path).run()
+        let log = try String(contentsOf: planted.fixture.url("runs/sample/evaluate/log.txt"), encoding: .utf8)
+        #expect(log.contains("procrustes: fitted on 40 pairs"), "\(log)")
+        // epochs 0 and no held-out split: stage one is the centred Procrustes map of the same 40 texts.
+        let metrics = try #require(try PipelineRunner(config: config, registry: .builtIn,
+                                                      currentDirectory: planted.fixture.root.path).run().metrics.stages["evaluate"]?.evaluation)
+        let align = metrics.rows.first { $0.name == "align" }?.values["all"]?["ndcg@10"]
+        let procrustes = metrics.rows.first { $0.name == "procrustes" }?.values["all"]?["ndcg@10"]
+        #expect(align != nil && align == procrustes)
+    }
+}
