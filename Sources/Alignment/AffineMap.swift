@@ -30,8 +30,9 @@ public struct AffineMap<Scalar: BLASScalar>: Sendable, Hashable {
     /// A map from its parts. Throws when `bias.count != weight.rows` or an entry is not finite.
     public init(weight: DenseMatrix<Scalar>, bias: [Scalar], family: MapFamily = .linear) throws(AlignmentError) {
         guard bias.count == weight.rows else {
-            throw .shapeMismatch(operation: "AffineMap", expected: "bias of \(weight.rows) entries",
-                                 got: "\(bias.count)")
+            throw .shapeMismatch(
+                operation: "AffineMap", expected: "bias of \(weight.rows) entries",
+                got: "\(bias.count)")
         }
         guard weight.rows > 0, weight.columns > 0 else { throw .empty(what: "map weight \(weight.shape)") }
         guard allFinite(weight) else { throw .nonFinite(what: "map weight") }
@@ -45,8 +46,9 @@ public struct AffineMap<Scalar: BLASScalar>: Sendable, Hashable {
     /// It has orthonormal rows or columns, so it belongs to both families.
     public static func identity(source p: Int, target m: Int, family: MapFamily = .linear) -> AffineMap {
         precondition(p > 0 && m > 0, "dimensions must be positive")
-        return AffineMap(unchecked: .identity(rows: m, columns: p), bias: [Scalar](repeating: 0, count: m),
-                         family: family)
+        return AffineMap(
+            unchecked: .identity(rows: m, columns: p), bias: [Scalar](repeating: 0, count: m),
+            family: family)
     }
 
     /// PyTorch's default `nn.Linear` start (ERA's published code): every weight and bias entry
@@ -86,8 +88,9 @@ public struct AffineMap<Scalar: BLASScalar>: Sendable, Hashable {
     /// - Complexity: O(`n * p * m`), one gemm.
     public func apply(to x: DenseMatrix<Scalar>) throws(AlignmentError) -> DenseMatrix<Scalar> {
         guard x.columns == sourceDimension else {
-            throw .shapeMismatch(operation: "AffineMap.apply", expected: "rows of \(sourceDimension) values",
-                                 got: "\(x.shape)")
+            throw .shapeMismatch(
+                operation: "AffineMap.apply", expected: "rows of \(sourceDimension) values",
+                got: "\(x.shape)")
         }
         var out = DenseMatrix<Scalar>(rows: x.rows, columns: targetDimension)
         x.withUnsafeBufferPointer { px in
@@ -122,8 +125,9 @@ public struct AffineMap<Scalar: BLASScalar>: Sendable, Hashable {
             for i in 0..<rows { (u + i * m).update(from: pb.baseAddress!, count: m) }
         }
         weight.withUnsafeBufferPointer { pw in
-            BLAS.gemm(.none, .transposed, m: rows, n: m, k: p, a: x, lda: p, b: pw.baseAddress!, ldb: p,
-                      beta: 1, c: u, ldc: m)
+            BLAS.gemm(
+                .none, .transposed, m: rows, n: m, k: p, a: x, lda: p, b: pw.baseAddress!, ldb: p,
+                beta: 1, c: u, ldc: m)
         }
     }
 }

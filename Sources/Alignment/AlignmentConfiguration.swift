@@ -96,7 +96,7 @@ public struct AlignmentConfiguration: Sendable, Hashable, Codable {
 
     private enum CodingKeys: String, CodingKey {
         case warmStart, procrustes, family, loss, temperature, negatives, symmetric, optimizer, learningRate,
-             weightDecay, epochs, batchSize, heldOutFraction, stoppingMetric, patience, seed, shuffle, guardrail
+            weightDecay, epochs, batchSize, heldOutFraction, stoppingMetric, patience, seed, shuffle, guardrail
     }
 
     /// Decodes the keys that are present; every missing key keeps its default, so a config file
@@ -136,7 +136,8 @@ public struct AlignmentConfiguration: Sendable, Hashable, Codable {
             throw .invalidParameter(name: "weight_decay", value: "\(weightDecay)", reason: "expected a number >= 0")
         }
         guard procrustes.tolerance >= 0 else {
-            throw .invalidParameter(name: "procrustes tolerance", value: "\(procrustes.tolerance)", reason: "expected a number >= 0")
+            throw .invalidParameter(
+                name: "procrustes tolerance", value: "\(procrustes.tolerance)", reason: "expected a number >= 0")
         }
     }
 

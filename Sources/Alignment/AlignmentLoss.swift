@@ -16,15 +16,18 @@ public struct PairBatch<Scalar: BLASScalar>: Sendable, Hashable {
 
     /// Throws when the row counts differ or the batch is empty.
     public init(sources: DenseMatrix<Scalar>, targets: DenseMatrix<Scalar>, targetIndices: [Int] = [])
-    throws(AlignmentError) {
+        throws(AlignmentError)
+    {
         guard sources.rows == targets.rows else {
-            throw .shapeMismatch(operation: "PairBatch", expected: "\(sources.rows) target rows",
-                                 got: "\(targets.rows)")
+            throw .shapeMismatch(
+                operation: "PairBatch", expected: "\(sources.rows) target rows",
+                got: "\(targets.rows)")
         }
         guard sources.rows > 0 else { throw .empty(what: "batch") }
         guard targetIndices.isEmpty || targetIndices.count == sources.rows else {
-            throw .shapeMismatch(operation: "PairBatch", expected: "\(sources.rows) target indices",
-                                 got: "\(targetIndices.count)")
+            throw .shapeMismatch(
+                operation: "PairBatch", expected: "\(sources.rows) target indices",
+                got: "\(targetIndices.count)")
         }
         self.sources = sources
         self.targets = targets
@@ -69,11 +72,13 @@ extension AlignmentLoss {
 /// Checks that `batch` fits `map` (dimensions) and holds only finite values.
 func validate<S: BLASScalar>(_ batch: PairBatch<S>, for map: AffineMap<S>, operation: String) throws(AlignmentError) {
     guard batch.sources.columns == map.sourceDimension else {
-        throw .shapeMismatch(operation: operation, expected: "source rows of \(map.sourceDimension) values",
-                             got: "\(batch.sources.shape)")
+        throw .shapeMismatch(
+            operation: operation, expected: "source rows of \(map.sourceDimension) values",
+            got: "\(batch.sources.shape)")
     }
     guard batch.targets.columns == map.targetDimension else {
-        throw .shapeMismatch(operation: operation, expected: "target rows of \(map.targetDimension) values",
-                             got: "\(batch.targets.shape)")
+        throw .shapeMismatch(
+            operation: operation, expected: "target rows of \(map.targetDimension) values",
+            got: "\(batch.targets.shape)")
     }
 }

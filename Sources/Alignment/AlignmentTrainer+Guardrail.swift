@@ -32,8 +32,10 @@ extension AlignmentTrainer {
     /// Measures `refined` and the three Procrustes variants fitted on the training pairs; returns the
     /// best by all-target MRR (the refined map wins ties: it is listed first) and the record.
     /// - Complexity: two extra thin Procrustes fits plus O(h n m) scoring for h held-out of n pairs.
-    func guardrail(refined: AffineMap<Float>, trainX: Matrix, trainY: Matrix, heldX: Matrix, heldRows: [Int],
-                   allTargets: Matrix) throws(AlignmentError) -> (map: AffineMap<Float>, record: GuardrailRecord) {
+    func guardrail(
+        refined: AffineMap<Float>, trainX: Matrix, trainY: Matrix, heldX: Matrix, heldRows: [Int],
+        allTargets: Matrix
+    ) throws(AlignmentError) -> (map: AffineMap<Float>, record: GuardrailRecord) {
         var uncentredSettings = configuration.procrustes, centredSettings = configuration.procrustes
         uncentredSettings.centering = .none
         centredSettings.centering = .mean
@@ -47,15 +49,18 @@ extension AlignmentTrainer {
         ]
         var candidates = [GuardrailRecord.Candidate]()
         for (name, map) in named {
-            candidates.append(try Self.allTargetRanks(name: name, map: map, heldX: heldX, heldRows: heldRows,
-                                                      allTargets: allTargets))
+            candidates.append(
+                try Self.allTargetRanks(
+                    name: name, map: map, heldX: heldX, heldRows: heldRows,
+                    allTargets: allTargets))
         }
         var best = 0
         for i in candidates.indices where candidates[i].meanReciprocalRank > candidates[best].meanReciprocalRank {
             best = i
         }
         let r = candidates[0], b = candidates[best]
-        let reason = best == 0
+        let reason =
+            best == 0
             ? "refined map kept: held-out MRR over all \(allTargets.rows) targets \(rounded(r.meanReciprocalRank)) "
                 + ">= every Procrustes variant's"
             : "refinement dropped: held-out MRR over all \(allTargets.rows) targets \(rounded(r.meanReciprocalRank)) "
@@ -68,7 +73,8 @@ extension AlignmentTrainer {
 
     /// Rank of each held-out source's own target (row `heldRows[i]` of `allTargets`, unit rows) among all rows.
     static func allTargetRanks(name: String, map: AffineMap<Float>, heldX: Matrix, heldRows: [Int], allTargets: Matrix)
-    throws(AlignmentError) -> GuardrailRecord.Candidate {
+        throws(AlignmentError) -> GuardrailRecord.Candidate
+    {
         let h = heldX.rows, n = allTargets.rows, m = allTargets.columns
         let mapped = try map.applyNormalized(to: heldX)
         let block = 256
@@ -79,8 +85,9 @@ extension AlignmentTrainer {
                 scores.withUnsafeMutableBufferPointer { ps in
                     for start in stride(from: 0, to: h, by: block) {
                         let rows = min(block, h - start)
-                        BLAS.gemm(.none, .transposed, m: rows, n: n, k: m, a: pz.baseAddress! + start * m, lda: m,
-                                  b: pt.baseAddress!, ldb: m, c: ps.baseAddress!, ldc: n)
+                        BLAS.gemm(
+                            .none, .transposed, m: rows, n: n, k: m, a: pz.baseAddress! + start * m, lda: m,
+                            b: pt.baseAddress!, ldb: m, c: ps.baseAddress!, ldc: n)
                         for r in 0..<rows {
                             let row = ps.baseAddress! + r * n, own = heldRows[start + r]
                             let target = row[own]
@@ -95,8 +102,9 @@ extension AlignmentTrainer {
             }
         }
         let count = Double(max(h, 1))
-        return .init(name: name, meanReciprocalRank: reciprocal / count, meanRank: rankSum / count,
-                     meanCosine: cosine / count)
+        return .init(
+            name: name, meanReciprocalRank: reciprocal / count, meanRank: rankSum / count,
+            meanCosine: cosine / count)
     }
 }
 

@@ -33,7 +33,8 @@ public struct AlignmentTrainer: Sendable {
     ///   a diverged loss, LAPACK failures.
     /// - Complexity: O(epochs * n * (p m + B m)) plus the warm start.
     public func train(sources: Matrix, targets: Matrix, progress: (TrainingEvent) -> Void = { _ in })
-    throws(AlignmentError) -> AlignmentResult {
+        throws(AlignmentError) -> AlignmentResult
+    {
         let clock = ContinuousClock()
         let started = clock.now
         let c = configuration
@@ -52,8 +53,9 @@ public struct AlignmentTrainer: Sendable {
         // 1. Held-out split, then unit targets.
         let heldCount = c.heldOutFraction > 0 ? max(1, Int((c.heldOutFraction * Double(n)).rounded())) : 0
         guard n - heldCount >= 1 else {
-            throw .invalidParameter(name: "held-out fraction", value: "\(c.heldOutFraction)",
-                                    reason: "\(n) pairs leave none to train on")
+            throw .invalidParameter(
+                name: "held-out fraction", value: "\(c.heldOutFraction)",
+                reason: "\(n) pairs leave none to train on")
         }
         var splitter = SplitMix64(seed: c.seed, stream: .split)
         let order = splitter.permutation(n)
@@ -96,11 +98,13 @@ public struct AlignmentTrainer: Sendable {
         progress(.warmStarted(warm, heldOut: warmReport))
 
         // 3. Epochs.
-        var optimizer: AdamOptimizer<Float> = try AdamOptimizer(settings: AdamSettings(
-            learningRate: c.learningRate, weightDecay: c.weightDecay,
-            decoupledWeightDecay: c.optimizer == .adamw), for: map)
-        var batches = BatchAssembler(sources: trainX, targets: trainY, batchSize: c.batchSize,
-                                     withIndices: c.negatives == .all && c.loss == .infonce)
+        var optimizer: AdamOptimizer<Float> = try AdamOptimizer(
+            settings: AdamSettings(
+                learningRate: c.learningRate, weightDecay: c.weightDecay,
+                decoupledWeightDecay: c.optimizer == .adamw), for: map)
+        var batches = BatchAssembler(
+            sources: trainX, targets: trainY, batchSize: c.batchSize,
+            withIndices: c.negatives == .all && c.loss == .infonce)
         var gradient = MapGradient(like: map)
         var shuffler = SplitMix64(seed: c.seed, stream: .shuffle)
         var records: [TrainingLog.EpochRecord] = []
@@ -156,12 +160,14 @@ public struct AlignmentTrainer: Sendable {
         // Procrustes variant is dropped (anisotropic index models; DESIGN.md).
         var guardrail: GuardrailRecord? = nil
         if c.guardrail, heldCount > 0 {
-            (best, guardrail) = try self.guardrail(refined: best, trainX: trainX, trainY: trainY, heldX: heldX,
-                                                   heldRows: heldRows, allTargets: unitTargets)
+            (best, guardrail) = try self.guardrail(
+                refined: best, trainX: trainX, trainY: trainY, heldX: heldX,
+                heldRows: heldRows, allTargets: unitTargets)
         }
         // Fewer than `HeldOutReport.minimumPairs` pairs measure nothing (one pair has top-1 = 1):
         // the split still guides early stopping, but no figure is reported.
-        let finalReport: HeldOutReport? = heldCount >= HeldOutReport.minimumPairs
+        let finalReport: HeldOutReport? =
+            heldCount >= HeldOutReport.minimumPairs
             ? try heldOut!.measure(best, loss: &heldLoss).1 : nil
         let log = TrainingLog(
             configuration: c, configurationHash: c.hash, sourceDimension: p, targetDimension: m,
@@ -192,8 +198,11 @@ public struct AlignmentTrainer: Sendable {
             return "all \(matrix.rows) \(side) embeddings are the same vector"
         }
         if let reason {
-            throw .invalidParameter(name: "alignment data", value: "\(matrix.rows) rows",
-                                    reason: "\(reason), so there is nothing to align: check that the embeddings were written correctly (not zero-filled, not one text repeated)")
+            throw .invalidParameter(
+                name: "alignment data", value: "\(matrix.rows) rows",
+                reason:
+                    "\(reason), so there is nothing to align: check that the embeddings were written correctly (not zero-filled, not one text repeated)"
+            )
         }
     }
 
@@ -201,9 +210,11 @@ public struct AlignmentTrainer: Sendable {
         let c = configuration
         switch c.loss {
         case .infonce:
-            return .infonce(try InfoNCELoss<Float>(
-                temperature: Float(c.temperature), negatives: c.negatives == .all ? .allTargets(candidates) : .inBatch,
-                symmetric: c.symmetric))
+            return .infonce(
+                try InfoNCELoss<Float>(
+                    temperature: Float(c.temperature),
+                    negatives: c.negatives == .all ? .allTargets(candidates) : .inBatch,
+                    symmetric: c.symmetric))
         case .cosine:
             return .cosine(CosineLoss<Float>())
         case .mse:
@@ -218,8 +229,10 @@ enum ConfiguredLoss: AlignmentLoss {
     case cosine(CosineLoss<Float>)
     case mse(MSELoss<Float>)
 
-    mutating func valueAndGradient(map: AffineMap<Float>, batch: PairBatch<Float>,
-                                   into gradient: inout MapGradient<Float>) throws(AlignmentError) -> Float {
+    mutating func valueAndGradient(
+        map: AffineMap<Float>, batch: PairBatch<Float>,
+        into gradient: inout MapGradient<Float>
+    ) throws(AlignmentError) -> Float {
         switch self {
         case .infonce(var loss):
             self = .mse(MSELoss())  // drop the payload's second reference so its buffers are not copied

@@ -13,19 +13,22 @@ struct BatchAssembler {
         self.sources = sources
         self.targets = targets
         self.withIndices = withIndices
-        full = Self.buffer(rows: min(batchSize, sources.rows), p: sources.columns, m: targets.columns,
-                           withIndices: withIndices)
+        full = Self.buffer(
+            rows: min(batchSize, sources.rows), p: sources.columns, m: targets.columns,
+            withIndices: withIndices)
     }
 
     private static func buffer(rows: Int, p: Int, m: Int, withIndices: Bool) -> PairBatch<Float> {
         // Shapes agree by construction, so this cannot throw.
-        try! PairBatch(sources: Matrix(rows: rows, columns: p), targets: Matrix(rows: rows, columns: m),
-                       targetIndices: withIndices ? [Int](repeating: 0, count: rows) : [])
+        try! PairBatch(
+            sources: Matrix(rows: rows, columns: p), targets: Matrix(rows: rows, columns: m),
+            targetIndices: withIndices ? [Int](repeating: 0, count: rows) : [])
     }
 
     /// Fills a batch with `rows` (indices into the training pairs) and calls `body` with it.
     mutating func fill<R>(_ rows: ArraySlice<Int>, _ body: (PairBatch<Float>) throws(AlignmentError) -> R)
-    throws(AlignmentError) -> R {
+        throws(AlignmentError) -> R
+    {
         if rows.count == full.count {
             Self.copy(rows, from: sources, targets, into: &full, withIndices: withIndices)
             return try body(full)
@@ -37,8 +40,10 @@ struct BatchAssembler {
         return try body(short!)
     }
 
-    private static func copy(_ rows: ArraySlice<Int>, from sources: Matrix, _ targets: Matrix,
-                             into batch: inout PairBatch<Float>, withIndices: Bool) {
+    private static func copy(
+        _ rows: ArraySlice<Int>, from sources: Matrix, _ targets: Matrix,
+        into batch: inout PairBatch<Float>, withIndices: Bool
+    ) {
         let p = sources.columns, m = targets.columns
         sources.withUnsafeBufferPointer { src in
             batch.sources.withUnsafeMutableBufferPointer { dst in
@@ -78,7 +83,8 @@ struct HeldOutSet {
 
     /// Mean held-out loss (batch losses weighted by size) and the report.
     mutating func measure(_ map: AffineMap<Float>, loss: inout ConfiguredLoss)
-    throws(AlignmentError) -> (Double, HeldOutReport) {
+        throws(AlignmentError) -> (Double, HeldOutReport)
+    {
         if gradient == nil { gradient = MapGradient(like: map) }
         let h = sources.rows
         var sum = 0.0

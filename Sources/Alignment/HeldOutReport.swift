@@ -18,8 +18,10 @@ public struct HeldOutReport: Sendable, Hashable, Codable {
     /// Mean reciprocal rank of the own target (rank 1 + the number of others scoring at least as high).
     public var meanReciprocalRank: Double
 
-    public init(pairs: Int, meanCosine: Double, top1Accuracy: Double, top10Accuracy: Double,
-                meanReciprocalRank: Double) {
+    public init(
+        pairs: Int, meanCosine: Double, top1Accuracy: Double, top10Accuracy: Double,
+        meanReciprocalRank: Double
+    ) {
         self.pairs = pairs
         self.meanCosine = meanCosine
         self.top1Accuracy = top1Accuracy
@@ -32,14 +34,17 @@ public struct HeldOutReport: Sendable, Hashable, Codable {
     /// targets scoring at least as high), so a collapsed map cannot look good.
     /// - Complexity: O(h p m + h^2 m) for h pairs, scored in blocks of 1024 rows (gemm).
     public static func measure(map: AffineMap<Float>, sources: Matrix, targets: Matrix) throws(AlignmentError)
-    -> HeldOutReport {
+        -> HeldOutReport
+    {
         guard sources.rows == targets.rows else {
-            throw .shapeMismatch(operation: "HeldOutReport", expected: "\(sources.rows) target rows",
-                                 got: "\(targets.rows)")
+            throw .shapeMismatch(
+                operation: "HeldOutReport", expected: "\(sources.rows) target rows",
+                got: "\(targets.rows)")
         }
         guard targets.columns == map.targetDimension else {
-            throw .shapeMismatch(operation: "HeldOutReport", expected: "targets of \(map.targetDimension) values",
-                                 got: "\(targets.shape)")
+            throw .shapeMismatch(
+                operation: "HeldOutReport", expected: "targets of \(map.targetDimension) values",
+                got: "\(targets.shape)")
         }
         let h = sources.rows, m = map.targetDimension
         guard h > 0 else { throw .empty(what: "held-out set") }
@@ -53,8 +58,9 @@ public struct HeldOutReport: Sendable, Hashable, Codable {
                 scores.withUnsafeMutableBufferPointer { ps in
                     for start in stride(from: 0, to: h, by: block) {
                         let rows = min(block, h - start)
-                        BLAS.gemm(.none, .transposed, m: rows, n: h, k: m, a: pz.baseAddress! + start * m, lda: m,
-                                  b: pt.baseAddress!, ldb: m, c: ps.baseAddress!, ldc: h)
+                        BLAS.gemm(
+                            .none, .transposed, m: rows, n: h, k: m, a: pz.baseAddress! + start * m, lda: m,
+                            b: pt.baseAddress!, ldb: m, c: ps.baseAddress!, ldc: h)
                         for r in 0..<rows {
                             let i = start + r
                             let row = ps.baseAddress! + r * h
@@ -71,7 +77,8 @@ public struct HeldOutReport: Sendable, Hashable, Codable {
             }
         }
         let n = Double(h)
-        return HeldOutReport(pairs: h, meanCosine: cosineSum / n, top1Accuracy: Double(top1) / n,
-                             top10Accuracy: Double(top10) / n, meanReciprocalRank: reciprocalSum / n)
+        return HeldOutReport(
+            pairs: h, meanCosine: cosineSum / n, top1Accuracy: Double(top1) / n,
+            top10Accuracy: Double(top10) / n, meanReciprocalRank: reciprocalSum / n)
     }
 }

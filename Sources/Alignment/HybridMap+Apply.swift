@@ -6,17 +6,21 @@ extension HybridMap {
     /// - Throws: ``AlignmentError/shapeMismatch(operation:expected:got:)`` when a width or the row counts differ.
     /// - Complexity: O(`n m (p + m)`), two gemms into one output.
     public func apply(queries x: DenseMatrix<Scalar>, indexQueries y: DenseMatrix<Scalar>) throws(AlignmentError)
-    -> DenseMatrix<Scalar> {
+        -> DenseMatrix<Scalar>
+    {
         let p = sourceDimension, m = targetDimension
         guard x.columns == p else {
-            throw .shapeMismatch(operation: "HybridMap.apply", expected: "query-model rows of \(p) values", got: "\(x.shape)")
+            throw .shapeMismatch(
+                operation: "HybridMap.apply", expected: "query-model rows of \(p) values", got: "\(x.shape)")
         }
         guard y.columns == m else {
-            throw .shapeMismatch(operation: "HybridMap.apply", expected: "index-model rows of \(m) values", got: "\(y.shape)")
+            throw .shapeMismatch(
+                operation: "HybridMap.apply", expected: "index-model rows of \(m) values", got: "\(y.shape)")
         }
         guard y.rows == x.rows else {
-            throw .shapeMismatch(operation: "HybridMap.apply", expected: "\(x.rows) index-model query rows (one per query)",
-                                 got: "\(y.rows)")
+            throw .shapeMismatch(
+                operation: "HybridMap.apply", expected: "\(x.rows) index-model query rows (one per query)",
+                got: "\(y.rows)")
         }
         let n = x.rows
         var out = DenseMatrix<Scalar>(rows: n, columns: m)
@@ -28,14 +32,16 @@ extension HybridMap {
             }
             x.withUnsafeBufferPointer { px in
                 weight.withUnsafeBufferPointer { pw in
-                    BLAS.gemm(.none, .transposed, m: n, n: m, k: p, a: px.baseAddress!, lda: p, b: pw.baseAddress!,
-                              ldb: p, beta: 1, c: u, ldc: m)
+                    BLAS.gemm(
+                        .none, .transposed, m: n, n: m, k: p, a: px.baseAddress!, lda: p, b: pw.baseAddress!,
+                        ldb: p, beta: 1, c: u, ldc: m)
                 }
             }
             y.withUnsafeBufferPointer { py in
                 indexWeight.withUnsafeBufferPointer { pv in
-                    BLAS.gemm(.none, .transposed, m: n, n: m, k: m, a: py.baseAddress!, lda: m, b: pv.baseAddress!,
-                              ldb: m, beta: 1, c: u, ldc: m)
+                    BLAS.gemm(
+                        .none, .transposed, m: n, n: m, k: m, a: py.baseAddress!, lda: m, b: pv.baseAddress!,
+                        ldb: m, beta: 1, c: u, ldc: m)
                 }
             }
         }
@@ -46,7 +52,8 @@ extension HybridMap {
     /// maps to zero stays zero (it scores 0 against every document).
     /// - Complexity: O(`n m (p + m)`).
     public func applyNormalized(queries x: DenseMatrix<Scalar>, indexQueries y: DenseMatrix<Scalar>)
-    throws(AlignmentError) -> DenseMatrix<Scalar> {
+        throws(AlignmentError) -> DenseMatrix<Scalar>
+    {
         var out = try apply(queries: x, indexQueries: y)
         out.normalizeRows()
         return out

@@ -30,7 +30,8 @@ public struct HybridMap<Scalar: BLASScalar>: Sendable, Hashable {
         let m = weight.rows
         guard m > 0, weight.columns > 0 else { throw .empty(what: "hybrid map weight \(weight.shape)") }
         guard indexWeight.rows == m, indexWeight.columns == m else {
-            throw .shapeMismatch(operation: "HybridMap", expected: "index weight \(m) x \(m)", got: "\(indexWeight.shape)")
+            throw .shapeMismatch(
+                operation: "HybridMap", expected: "index weight \(m) x \(m)", got: "\(indexWeight.shape)")
         }
         guard bias.count == m else {
             throw .shapeMismatch(operation: "HybridMap", expected: "bias of \(m) entries", got: "\(bias.count)")
@@ -53,8 +54,9 @@ public struct HybridMap<Scalar: BLASScalar>: Sendable, Hashable {
     /// The index as it is: W = 0, V = I, b = 0, so f(x, y) = y.
     public static func indexAsIs(source p: Int, target m: Int) -> HybridMap {
         precondition(p > 0 && m > 0, "dimensions must be positive")
-        return HybridMap(unchecked: DenseMatrix(rows: m, columns: p), indexWeight: .identity(m),
-                         bias: [Scalar](repeating: 0, count: m))
+        return HybridMap(
+            unchecked: DenseMatrix(rows: m, columns: p), indexWeight: .identity(m),
+            bias: [Scalar](repeating: 0, count: m))
     }
 
     /// The label-free start W = a W1, V = (1 - a) I, b = a b1: a = 1 is stage one, a = 0 the index
@@ -62,8 +64,9 @@ public struct HybridMap<Scalar: BLASScalar>: Sendable, Hashable {
     /// directions before the final normalization.
     public static func mix(stageOne map: AffineMap<Scalar>, alpha: Double) -> HybridMap {
         let a = Scalar(alpha), m = map.targetDimension
-        return HybridMap(unchecked: a * map.weight, indexWeight: Scalar(1 - alpha) * DenseMatrix.identity(m),
-                         bias: map.bias.map { a * $0 })
+        return HybridMap(
+            unchecked: a * map.weight, indexWeight: Scalar(1 - alpha) * DenseMatrix.identity(m),
+            bias: map.bias.map { a * $0 })
     }
 
     /// [W V] and b as one affine map on concatenated inputs [x; y] (`m x (p + m)`).
@@ -87,8 +90,9 @@ public struct HybridMap<Scalar: BLASScalar>: Sendable, Hashable {
     public init(concatenated map: AffineMap<Scalar>, source p: Int) throws(AlignmentError) {
         let m = map.targetDimension
         guard map.sourceDimension == p + m else {
-            throw .shapeMismatch(operation: "HybridMap(concatenated:)", expected: "\(p + m) input columns",
-                                 got: "\(map.sourceDimension)")
+            throw .shapeMismatch(
+                operation: "HybridMap(concatenated:)", expected: "\(p + m) input columns",
+                got: "\(map.sourceDimension)")
         }
         var w = DenseMatrix<Scalar>(rows: m, columns: p), v = DenseMatrix<Scalar>(rows: m, columns: m)
         map.weight.withUnsafeBufferPointer { j in
@@ -106,7 +110,8 @@ public struct HybridMap<Scalar: BLASScalar>: Sendable, Hashable {
 
     /// The same map in another precision.
     public func converted<Other: BLASScalar>(to: Other.Type = Other.self) -> HybridMap<Other> {
-        HybridMap<Other>(unchecked: weight.converted(to: Other.self), indexWeight: indexWeight.converted(to: Other.self),
-                         bias: bias.map { Other($0) })
+        HybridMap<Other>(
+            unchecked: weight.converted(to: Other.self), indexWeight: indexWeight.converted(to: Other.self),
+            bias: bias.map { Other($0) })
     }
 }

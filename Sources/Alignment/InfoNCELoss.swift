@@ -40,7 +40,8 @@ public struct InfoNCELoss<Scalar: BLASScalar>: AlignmentLoss, Sendable {
     /// Throws ``AlignmentError/invalidParameter(name:value:reason:)`` for a temperature that is
     /// not finite and positive.
     public init(temperature: Scalar = 0.05, negatives: Negatives = .inBatch, symmetric: Bool = false)
-    throws(AlignmentError) {
+        throws(AlignmentError)
+    {
         guard temperature.isFinite, temperature > 0 else {
             throw .invalidParameter(name: "temperature", value: "\(temperature)", reason: "must be finite and > 0")
         }
@@ -62,13 +63,15 @@ public struct InfoNCELoss<Scalar: BLASScalar>: AlignmentLoss, Sendable {
             candidates = batch.targets
         case .allTargets(let all):
             guard all.columns == m else {
-                throw .shapeMismatch(operation: "InfoNCELoss", expected: "candidate rows of \(m) values",
-                                     got: "\(all.shape)")
+                throw .shapeMismatch(
+                    operation: "InfoNCELoss", expected: "candidate rows of \(m) values",
+                    got: "\(all.shape)")
             }
             guard batch.targetIndices.count == rows, batch.targetIndices.allSatisfy({ $0 >= 0 && $0 < all.rows })
             else {
-                throw .invalidParameter(name: "targetIndices", value: "\(batch.targetIndices.count) indices",
-                                        reason: "global negatives need each pair's row among \(all.rows) targets")
+                throw .invalidParameter(
+                    name: "targetIndices", value: "\(batch.targetIndices.count) indices",
+                    reason: "global negatives need each pair's row among \(all.rows) targets")
             }
             candidates = all
             positives = batch.targetIndices
@@ -88,8 +91,9 @@ public struct InfoNCELoss<Scalar: BLASScalar>: AlignmentLoss, Sendable {
                     map.forward(x: x, rows: rows, into: u)
                     try normalizeRows(u, rows: rows, m: m, into: z, norms: norms)
                     // l = Z T^T / tau
-                    BLAS.gemm(.none, .transposed, m: rows, n: c, k: m, alpha: 1 / tau, a: z, lda: m, b: t, ldb: m,
-                              c: l, ldc: c)
+                    BLAS.gemm(
+                        .none, .transposed, m: rows, n: c, k: m, alpha: 1 / tau, a: z, lda: m, b: t, ldb: m,
+                        c: l, ldc: c)
                     let pos = { (i: Int) in positives?[i] ?? i }
                     let scale = 1 / Scalar(rows) * (symmetric ? Scalar(0.5) : 1)
                     // Row softmax into prob; G = (P - E) * scale, written into prob.
@@ -127,8 +131,9 @@ public struct InfoNCELoss<Scalar: BLASScalar>: AlignmentLoss, Sendable {
                     }
                     guard value.isFinite else { throw .nonFinite(what: "InfoNCE loss") }
                     // dZ = (1/tau) G T, into u (free after normalization); then back through the norm.
-                    BLAS.gemm(.none, .none, m: rows, n: m, k: c, alpha: 1 / tau, a: prob, lda: c, b: t, ldb: m,
-                              c: u, ldc: m)
+                    BLAS.gemm(
+                        .none, .none, m: rows, n: m, k: c, alpha: 1 / tau, a: prob, lda: c, b: t, ldb: m,
+                        c: u, ldc: m)
                     normalizationBackward(z: z, norms: norms, rows: rows, m: m, gradient: u)
                     affineBackward(du: u, x: x, rows: rows, p: p, m: m, into: &gradient)
                     return value
@@ -139,8 +144,10 @@ public struct InfoNCELoss<Scalar: BLASScalar>: AlignmentLoss, Sendable {
     }
 
     private mutating func withBuffers<R>(
-        _ body: (UnsafeMutablePointer<Scalar>, UnsafeMutablePointer<Scalar>, UnsafeMutablePointer<Scalar>,
-                 UnsafeMutablePointer<Scalar>, UnsafeMutablePointer<Scalar>) throws(AlignmentError) -> R
+        _ body: (
+            UnsafeMutablePointer<Scalar>, UnsafeMutablePointer<Scalar>, UnsafeMutablePointer<Scalar>,
+            UnsafeMutablePointer<Scalar>, UnsafeMutablePointer<Scalar>
+        ) throws(AlignmentError) -> R
     ) throws(AlignmentError) -> R {
         try u.withUnsafeMutableBufferPointer { (u) throws(AlignmentError) -> R in
             try z.withUnsafeMutableBufferPointer { (z) throws(AlignmentError) -> R in

@@ -65,8 +65,9 @@ func affineBackward<S: BLASScalar>(
     du: UnsafePointer<S>, x: UnsafePointer<S>, rows: Int, p: Int, m: Int, into gradient: inout MapGradient<S>
 ) {
     gradient.weight.withUnsafeMutableBufferPointer { gw in
-        BLAS.gemm(.transposed, .none, m: m, n: p, k: rows, a: du, lda: m, b: x, ldb: p,
-                  c: gw.baseAddress!, ldc: p)
+        BLAS.gemm(
+            .transposed, .none, m: m, n: p, k: rows, a: du, lda: m, b: x, ldb: p,
+            c: gw.baseAddress!, ldc: p)
     }
     gradient.bias.withUnsafeMutableBufferPointer { gb in
         let b = gb.baseAddress!
@@ -130,7 +131,8 @@ func addSquaredDistanceGradient<S: BLASScalar>(
         let scale = SIMD16<Float>(repeating: Float(twoLambda))
         var lanes = SIMD16<Float>(repeating: 0)
         for offset in stride(from: 0, to: start * 4, by: 64) {
-            let d = pw.loadUnaligned(fromByteOffset: offset, as: SIMD16<Float>.self)
+            let d =
+                pw.loadUnaligned(fromByteOffset: offset, as: SIMD16<Float>.self)
                 - p1.loadUnaligned(fromByteOffset: offset, as: SIMD16<Float>.self)
             lanes += d * d
             let updated = pg.loadUnaligned(fromByteOffset: offset, as: SIMD16<Float>.self) + scale * d

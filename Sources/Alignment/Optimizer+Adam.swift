@@ -13,8 +13,10 @@ public struct AdamSettings: Sendable, Hashable, Codable {
     /// (g += wd * p), as `torch.optim.Adam(weight_decay:)`.
     public var decoupledWeightDecay: Bool
 
-    public init(learningRate: Double = 1e-3, beta1: Double = 0.9, beta2: Double = 0.999, epsilon: Double = 1e-8,
-                weightDecay: Double = 0, decoupledWeightDecay: Bool = false) {
+    public init(
+        learningRate: Double = 1e-3, beta1: Double = 0.9, beta2: Double = 0.999, epsilon: Double = 1e-8,
+        weightDecay: Double = 0, decoupledWeightDecay: Bool = false
+    ) {
         self.learningRate = learningRate
         self.beta1 = beta1
         self.beta2 = beta2
@@ -71,8 +73,9 @@ public struct AdamOptimizer<Scalar: BLASScalar>: Sendable {
     /// Throws when the gradient holds NaN or infinity; the map is then left unchanged.
     /// - Complexity: O(m p).
     public mutating func step(_ map: inout AffineMap<Scalar>, gradient: MapGradient<Scalar>) throws(AlignmentError) {
-        precondition(gradient.weight.shape == map.weight.shape && gradient.bias.count == map.bias.count,
-                     "gradient shape differs from the map")
+        precondition(
+            gradient.weight.shape == map.weight.shape && gradient.bias.count == map.bias.count,
+            "gradient shape differs from the map")
         guard gradient.isFinite else { throw .nonFinite(what: "gradient") }
         stepCount += 1
         let s = settings
@@ -87,7 +90,8 @@ public struct AdamOptimizer<Scalar: BLASScalar>: Sendable {
             firstMoment.weight.withUnsafeMutableBufferPointer { m in
                 secondMoment.weight.withUnsafeMutableBufferPointer { v in
                     gradient.weight.withUnsafeBufferPointer { g in
-                        Self.update(p.baseAddress!, g.baseAddress!, m.baseAddress!, v.baseAddress!, p.count, coefficients)
+                        Self.update(
+                            p.baseAddress!, g.baseAddress!, m.baseAddress!, v.baseAddress!, p.count, coefficients)
                     }
                 }
             }
@@ -96,7 +100,8 @@ public struct AdamOptimizer<Scalar: BLASScalar>: Sendable {
             firstMoment.bias.withUnsafeMutableBufferPointer { m in
                 secondMoment.bias.withUnsafeMutableBufferPointer { v in
                     gradient.bias.withUnsafeBufferPointer { g in
-                        Self.update(p.baseAddress!, g.baseAddress!, m.baseAddress!, v.baseAddress!, p.count, coefficients)
+                        Self.update(
+                            p.baseAddress!, g.baseAddress!, m.baseAddress!, v.baseAddress!, p.count, coefficients)
                     }
                 }
             }
@@ -109,9 +114,11 @@ public struct AdamOptimizer<Scalar: BLASScalar>: Sendable {
 
     /// The fused update of `count` parameters; 16 lanes at a time for Float (the loop over four
     /// buffers is not auto-vectorized), the scalar loop for the rest and for Double.
-    private static func update(_ p: UnsafeMutablePointer<Scalar>, _ g: UnsafePointer<Scalar>,
-                               _ m: UnsafeMutablePointer<Scalar>, _ v: UnsafeMutablePointer<Scalar>,
-                               _ count: Int, _ k: Coefficients) {
+    private static func update(
+        _ p: UnsafeMutablePointer<Scalar>, _ g: UnsafePointer<Scalar>,
+        _ m: UnsafeMutablePointer<Scalar>, _ v: UnsafeMutablePointer<Scalar>,
+        _ count: Int, _ k: Coefficients
+    ) {
         var start = 0
         if Scalar.self == Float.self {
             start = count - count % 16

@@ -28,12 +28,14 @@ public enum PairMatching {
         sample: Int? = nil, seed: UInt64 = 0
     ) throws(AlignmentError) -> AlignmentPairs {
         guard sourceIds.count == sources.rows else {
-            throw .invalidParameter(name: "source ids", value: "\(sourceIds.count) ids",
-                                    reason: "the source table has \(sources.rows) rows")
+            throw .invalidParameter(
+                name: "source ids", value: "\(sourceIds.count) ids",
+                reason: "the source table has \(sources.rows) rows")
         }
         guard targetIds.count == targets.rows else {
-            throw .invalidParameter(name: "target ids", value: "\(targetIds.count) ids",
-                                    reason: "the target table has \(targets.rows) rows")
+            throw .invalidParameter(
+                name: "target ids", value: "\(targetIds.count) ids",
+                reason: "the target table has \(targets.rows) rows")
         }
         if let sample, sample < 0 {
             throw .invalidParameter(name: "sample", value: "\(sample)", reason: "must be positive")
@@ -59,12 +61,14 @@ public enum PairMatching {
     }
 
     private static func gather(_ table: some RowMatrix, rows: [Int], ids: [String], side: String)
-    throws(AlignmentError) -> Matrix {
+        throws(AlignmentError) -> Matrix
+    {
         let columns = table.columns
         guard columns > 0 else { throw .empty(what: "\(side) rows (0 columns)") }
         let out = table.gatherRows(rows)
         let badRow: Int? = out.withUnsafeBufferPointer { values in
-            for (k, row) in rows.enumerated() where values[(k * columns)..<((k + 1) * columns)].contains(where: { !$0.isFinite }) {
+            for (k, row) in rows.enumerated()
+            where values[(k * columns)..<((k + 1) * columns)].contains(where: { !$0.isFinite }) {
                 return row
             }
             return nil

@@ -15,8 +15,10 @@ enum Majorization {
         var lastRelativeDecrease: Double
     }
 
-    static func refine(x: MatrixD, cross m: MatrixD, start: MatrixD, yy: Double, accelerated: Bool,
-                       tolerance: Double, maxIterations: Int) throws(AlignmentError) -> Result {
+    static func refine(
+        x: MatrixD, cross m: MatrixD, start: MatrixD, yy: Double, accelerated: Bool,
+        tolerance: Double, maxIterations: Int
+    ) throws(AlignmentError) -> Result {
         try wrapLinearAlgebra { () throws(LinearAlgebraError) -> Result in
             let a = try MatrixD.multiply(x, x, transA: .transposed)  // p x p
             let lambda = try a.largestSymmetricEigenvalue()

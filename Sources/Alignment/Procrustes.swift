@@ -25,8 +25,10 @@ public struct ProcrustesSettings: Sendable, Hashable, Codable {
 
     /// Defaults: centered, thin solution (no refinement: on SciFact it lowers the least-squares objective
     /// but not retrieval quality, and costs 10-250 s; docs/alignment.md), tolerance 1e-9, 1000 steps.
-    public init(centering: Centering = .mean, refinement: Refinement = .none, tolerance: Double = 1e-9,
-                maxIterations: Int = 1000) {
+    public init(
+        centering: Centering = .mean, refinement: Refinement = .none, tolerance: Double = 1e-9,
+        maxIterations: Int = 1000
+    ) {
         self.centering = centering
         self.refinement = refinement
         self.tolerance = tolerance
@@ -63,7 +65,8 @@ public enum Procrustes {
     ///   for different row counts, ``AlignmentError/nonFinite(what:)`` for NaN/infinity, LAPACK failures.
     /// - Complexity: O(n p m + p m^2) for the thin solution; O(n p^2 + p^3) once plus O(p^2 m + p m^2) per step.
     public static func fit(source x: Matrix, target y: Matrix, settings: ProcrustesSettings = ProcrustesSettings())
-    throws(AlignmentError) -> ProcrustesFit {
+        throws(AlignmentError) -> ProcrustesFit
+    {
         guard x.rows == y.rows else {
             throw .shapeMismatch(operation: "Procrustes", expected: "\(x.rows) target rows", got: "\(y.rows)")
         }
@@ -99,8 +102,9 @@ public enum Procrustes {
             weight.withUnsafeBufferPointer { w in
                 xc.mean.withUnsafeBufferPointer { mx in
                     bias.withUnsafeMutableBufferPointer { b in
-                        BLAS.gemv(.none, rows: m, columns: p, alpha: -1, a: w.baseAddress!, lda: p,
-                                  x: mx.baseAddress!, beta: 1, y: b.baseAddress!)
+                        BLAS.gemv(
+                            .none, rows: m, columns: p, alpha: -1, a: w.baseAddress!, lda: p,
+                            x: mx.baseAddress!, beta: 1, y: b.baseAddress!)
                     }
                 }
             }
@@ -108,18 +112,21 @@ public enum Procrustes {
             bias = [Double](repeating: 0, count: m)
         }
         let mapD = AffineMap<Double>(unchecked: weight, bias: bias, family: .orthogonal)
-        return ProcrustesFit(map: mapD.converted(to: Float.self), mapD: mapD, thinObjective: thinObjective,
-                             objective: try residual(xc.values, yc.values, t), iterations: iterations,
-                             lastRelativeDecrease: lastDecrease)
+        return ProcrustesFit(
+            map: mapD.converted(to: Float.self), mapD: mapD, thinObjective: thinObjective,
+            objective: try residual(xc.values, yc.values, t), iterations: iterations,
+            lastRelativeDecrease: lastDecrease)
     }
 
     /// ||X W^T + 1 b^T - Y||_F^2 in Double, computed directly (not by the trace identity).
     /// - Complexity: O(n p m).
     public static func objective(map: AffineMap<Double>, source x: MatrixD, target y: MatrixD)
-    throws(AlignmentError) -> Double {
+        throws(AlignmentError) -> Double
+    {
         guard y.rows == x.rows, y.columns == map.targetDimension else {
-            throw .shapeMismatch(operation: "Procrustes.objective", expected: "target \(x.rows) x \(map.targetDimension)",
-                                 got: "\(y.shape)")
+            throw .shapeMismatch(
+                operation: "Procrustes.objective", expected: "target \(x.rows) x \(map.targetDimension)",
+                got: "\(y.shape)")
         }
         let mapped = try map.apply(to: x)
         return (mapped - y).frobeniusNormSquared

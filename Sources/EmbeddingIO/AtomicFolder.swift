@@ -1,3 +1,5 @@
+import Foundation
+
 #if canImport(Glibc)
 import Glibc
 #elseif canImport(Musl)
@@ -5,7 +7,6 @@ import Musl
 #elseif canImport(Darwin)
 import Darwin
 #endif
-import Foundation
 
 /// Writes a whole folder so that its path only ever names the old folder or the complete new one.
 ///
@@ -22,8 +23,9 @@ public enum AtomicFolder {
         let tag = UUID().uuidString.prefix(8)
         let temporary = parent.appendingPathComponent(".\(url.lastPathComponent).tmp-\(tag)")
         guard mkdir(temporary.path, 0o755) == 0 else {
-            throw EmbeddingIOError.posix("create a temporary folder in \(parent.path) (does that folder exist?)",
-                                         path: url.path, errno: errno)
+            throw EmbeddingIOError.posix(
+                "create a temporary folder in \(parent.path) (does that folder exist?)",
+                path: url.path, errno: errno)
         }
         var committed = false
         defer { if !committed { try? FileManager.default.removeItem(at: temporary) } }

@@ -28,7 +28,8 @@ public func checkFinite(_ m: some RowMatrix, path: String) throws {
             let lanes = (end - start) / 16
             var wide = SIMD16<UInt32>(repeating: 0)
             for v in 0..<lanes {
-                wide = pointwiseMax(wide, raw.loadUnaligned(fromByteOffset: 64 * v, as: SIMD16<UInt32>.self) & 0x7FFF_FFFF)
+                wide = pointwiseMax(
+                    wide, raw.loadUnaligned(fromByteOffset: 64 * v, as: SIMD16<UInt32>.self) & 0x7FFF_FFFF)
             }
             var largest = wide.max()
             for k in (start + 16 * lanes)..<end { largest = max(largest, floats[k].bitPattern & 0x7FFF_FFFF) }
@@ -44,6 +45,7 @@ public func checkFinite(_ m: some RowMatrix, path: String) throws {
     let row = columns > 0 ? index / columns : 0
     let column = columns > 0 ? index % columns : 0
     let what = value.isNaN ? "NaN" : (value > 0 ? "+infinity" : "-infinity")
-    throw EmbeddingIOError(.nonFinite, path: path, field: "row \(row), column \(column)",
-                           "value is \(what) (first non-finite element; rows and columns count from 0)")
+    throw EmbeddingIOError(
+        .nonFinite, path: path, field: "row \(row), column \(column)",
+        "value is \(what) (first non-finite element; rows and columns count from 0)")
 }

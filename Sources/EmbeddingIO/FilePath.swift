@@ -1,3 +1,5 @@
+import Foundation
+
 #if canImport(Glibc)
 import Glibc
 #elseif canImport(Musl)
@@ -5,7 +7,6 @@ import Musl
 #elseif canImport(Darwin)
 import Darwin
 #endif
-import Foundation
 
 /// Path facts the output guard compares: where a path really leads, and which file it is.
 enum FilePath {
@@ -66,17 +67,20 @@ enum FilePath {
             return false
         case .eraAdapter:
             guard let file = try? ReadableFile(URL(fileURLWithPath: path)), file.size >= 8,
-                  let prefix = try? file.bytes(at: 0, count: 8, what: "the header length") else { return false }
+                let prefix = try? file.bytes(at: 0, count: 8, what: "the header length")
+            else { return false }
             let length = prefix.withUnsafeBytes { $0.loadUnaligned(as: UInt64.self) }.littleEndian
             guard length <= 1 << 20, 8 + Int(length) <= file.size,
-                  let header = try? file.bytes(at: 8, count: Int(length), what: "the header"),
-                  let object = try? JSONSerialization.jsonObject(with: Data(header)) as? [String: Any],
-                  let metadata = object["__metadata__"] as? [String: Any] else { return false }
+                let header = try? file.bytes(at: 8, count: Int(length), what: "the header"),
+                let object = try? JSONSerialization.jsonObject(with: Data(header)) as? [String: Any],
+                let metadata = object["__metadata__"] as? [String: Any]
+            else { return false }
             return metadata["format"] as? String == "era-adapter"
         case .eraJSON:
             guard let file = try? ReadableFile(URL(fileURLWithPath: path)), file.size <= 256 << 20,
-                  let data = try? file.readAll(),
-                  let object = try? JSONSerialization.jsonObject(with: data) as? [String: Any] else { return false }
+                let data = try? file.readAll(),
+                let object = try? JSONSerialization.jsonObject(with: data) as? [String: Any]
+            else { return false }
             return (object["format"] as? String)?.hasPrefix("era-") == true
         }
     }

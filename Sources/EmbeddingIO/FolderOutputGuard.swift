@@ -1,3 +1,5 @@
+import Foundation
+
 #if canImport(Glibc)
 import Glibc
 #elseif canImport(Musl)
@@ -5,7 +7,6 @@ import Musl
 #elseif canImport(Darwin)
 import Darwin
 #endif
-import Foundation
 
 /// ``OutputGuard`` for an output that is a whole folder (written with ``AtomicFolder``), such as a
 /// sentence-transformers module folder. Replacing a folder removes everything in it, so the path
@@ -28,8 +29,10 @@ public struct FolderOutputGuard: Sendable, Hashable {
     public var inputs: [OutputGuard.Input]
     public var force: Bool
 
-    public init(flag: String, path: String, markerFile: String, markerFormat: String, ownSubfolders: Set<String>,
-                inputs: [OutputGuard.Input], force: Bool) {
+    public init(
+        flag: String, path: String, markerFile: String, markerFormat: String, ownSubfolders: Set<String>,
+        inputs: [OutputGuard.Input], force: Bool
+    ) {
         self.flag = flag
         self.path = path
         self.markerFile = markerFile
@@ -45,8 +48,9 @@ public struct FolderOutputGuard: Sendable, Hashable {
         for input in inputs {
             let resolved = FilePath.resolved(input.path)
             if resolved == folder || resolved.hasPrefix(folder.hasSuffix("/") ? folder : folder + "/") {
-                throw refusal("contains \(input.flag) \(input.path), which this command reads; replacing the folder "
-                              + "would destroy that input: give \(flag) another path")
+                throw refusal(
+                    "contains \(input.flag) \(input.path), which this command reads; replacing the folder "
+                        + "would destroy that input: give \(flag) another path")
             }
         }
         var info = stat()
@@ -57,31 +61,36 @@ public struct FolderOutputGuard: Sendable, Hashable {
         let type = info.st_mode & S_IFMT
         guard type == S_IFDIR else {
             let what = type == S_IFREG ? "a regular file" : FilePath.describe(type)
-            throw refusal("exists and is \(what); era writes a folder here and never replaces anything else, even "
-                          + "with --force: give \(flag) the path of a new folder")
+            throw refusal(
+                "exists and is \(what); era writes a folder here and never replaces anything else, even "
+                    + "with --force: give \(flag) the path of a new folder")
         }
         let entries = try FileManager.default.contentsOfDirectory(atPath: path)
         if entries.isEmpty { return }
         let foreignFolders = entries.filter { name in
             var sub = stat()
-            return lstat(path + "/" + name, &sub) == 0 && sub.st_mode & S_IFMT == S_IFDIR && !ownSubfolders.contains(name)
+            return lstat(path + "/" + name, &sub) == 0 && sub.st_mode & S_IFMT == S_IFDIR
+                && !ownSubfolders.contains(name)
         }
         if !foreignFolders.isEmpty {
-            throw refusal("is a folder holding other folders (\(foreignFolders.sorted().prefix(3).joined(separator: ", "))), "
-                          + "not one era wrote; era does not replace it, even with --force (it may be a model "
-                          + "folder): give \(flag) the path of a new folder")
+            throw refusal(
+                "is a folder holding other folders (\(foreignFolders.sorted().prefix(3).joined(separator: ", "))), "
+                    + "not one era wrote; era does not replace it, even with --force (it may be a model "
+                    + "folder): give \(flag) the path of a new folder")
         }
         if force || isEras { return }
-        throw refusal("is a folder era did not write (no \(markerFile) with \"format\": \"\(markerFormat)\"); pass "
-                      + "--force to replace it and everything in it, or give \(flag) a new folder")
+        throw refusal(
+            "is a folder era did not write (no \(markerFile) with \"format\": \"\(markerFormat)\"); pass "
+                + "--force to replace it and everything in it, or give \(flag) a new folder")
     }
 
     private var isEras: Bool {
         let marker = path + "/" + markerFile
         var info = stat()
         guard lstat(marker, &info) == 0, info.st_mode & S_IFMT == S_IFREG, info.st_size < 1 << 20,
-              let data = FileManager.default.contents(atPath: marker),
-              let object = try? JSONSerialization.jsonObject(with: data) as? [String: Any] else { return false }
+            let data = FileManager.default.contents(atPath: marker),
+            let object = try? JSONSerialization.jsonObject(with: data) as? [String: Any]
+        else { return false }
         return object["format"] as? String == markerFormat
     }
 

@@ -24,22 +24,25 @@ public enum IdList {
         for (offset, line) in lines.enumerated() {
             let lineNumber = offset + 1
             guard !line.allSatisfy(\.isWhitespace) else {
-                throw EmbeddingIOError(.badLine, path: path, line: lineNumber,
-                                       "empty line among the ids (each line must hold one id; only one final newline is allowed)")
+                throw EmbeddingIOError(
+                    .badLine, path: path, line: lineNumber,
+                    "empty line among the ids (each line must hold one id; only one final newline is allowed)")
             }
             let id = line.trimmingCharacters(in: .whitespaces)
             if let previous = firstLine.updateValue(lineNumber, forKey: id) {
                 let earlier = ids[previous - 1]
                 guard earlier.unicodeScalars.elementsEqual(id.unicodeScalars) else {
-                    throw EmbeddingIOError(.duplicate, path: path, line: lineNumber,
-                                           "id \(id.unicodeScalars.map { "U+" + String($0.value, radix: 16, uppercase: true) }) "
-                                           + "is canonically equivalent to the id on line \(previous) "
-                                           + "(\(earlier.unicodeScalars.map { "U+" + String($0.value, radix: 16, uppercase: true) })): "
-                                           + "the same text in another Unicode normalization, so era cannot tell them apart; "
-                                           + "normalize the ids (e.g. to NFC) in this file and in the qrels")
+                    throw EmbeddingIOError(
+                        .duplicate, path: path, line: lineNumber,
+                        "id \(id.unicodeScalars.map { "U+" + String($0.value, radix: 16, uppercase: true) }) "
+                            + "is canonically equivalent to the id on line \(previous) "
+                            + "(\(earlier.unicodeScalars.map { "U+" + String($0.value, radix: 16, uppercase: true) })): "
+                            + "the same text in another Unicode normalization, so era cannot tell them apart; "
+                            + "normalize the ids (e.g. to NFC) in this file and in the qrels")
                 }
-                throw EmbeddingIOError(.duplicate, path: path, line: lineNumber,
-                                       "id '\(id)' already appeared on line \(previous); ids must be unique")
+                throw EmbeddingIOError(
+                    .duplicate, path: path, line: lineNumber,
+                    "id '\(id)' already appeared on line \(previous); ids must be unique")
             }
             ids.append(id)
         }
@@ -54,11 +57,13 @@ public enum IdList {
         var text = ""
         for (index, id) in ids.enumerated() {
             guard !id.allSatisfy(\.isWhitespace), !id.contains(where: \.isNewline) else {
-                throw EmbeddingIOError(.invalidValue, path: url.path, line: index + 1,
-                                       "id #\(index) \(id.debugDescription) is empty or contains a line break")
+                throw EmbeddingIOError(
+                    .invalidValue, path: url.path, line: index + 1,
+                    "id #\(index) \(id.debugDescription) is empty or contains a line break")
             }
             guard seen.insert(id).inserted else {
-                throw EmbeddingIOError(.duplicate, path: url.path, line: index + 1, "id '\(id)' is repeated; ids must be unique")
+                throw EmbeddingIOError(
+                    .duplicate, path: url.path, line: index + 1, "id '\(id)' is repeated; ids must be unique")
             }
             text += id
             text += "\n"

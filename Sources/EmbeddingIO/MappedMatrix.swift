@@ -1,3 +1,6 @@
+import Foundation
+import LinearAlgebra
+
 #if canImport(Glibc)
 import Glibc
 #elseif canImport(Musl)
@@ -5,8 +8,6 @@ import Musl
 #elseif canImport(Darwin)
 import Darwin
 #endif
-import Foundation
-import LinearAlgebra
 
 /// A read-only `.npy` matrix served straight from a memory mapping of the file (zero copy).
 ///
@@ -75,7 +76,8 @@ final class MappedRegion: @unchecked Sendable {
     init(_ file: ReadableFile) throws {
         precondition(file.size > 0, "cannot map an empty file")
         guard let pointer = mmap(nil, file.size, PROT_READ, MAP_SHARED, file.descriptor, 0),
-              pointer != MAP_FAILED else {
+            pointer != MAP_FAILED
+        else {
             throw EmbeddingIOError.posix("memory-map", path: file.path, errno: errno)
         }
         base = UnsafeRawPointer(pointer)

@@ -64,15 +64,19 @@ extension Npy {
     static func readHeader(_ file: ReadableFile) throws -> NpyHeader {
         let path = file.path
         guard file.size >= 10 else {
-            throw EmbeddingIOError(.sizeMismatch, path: path, "only \(file.size) bytes: too short to be a .npy file (needs at least 10)")
+            throw EmbeddingIOError(
+                .sizeMismatch, path: path, "only \(file.size) bytes: too short to be a .npy file (needs at least 10)")
         }
         let prefix = try file.bytes(at: 0, count: 10, what: "the .npy preamble")
         guard Array(prefix[0..<6]) == magic else {
-            throw EmbeddingIOError(.badMagic, path: path, "not a .npy file: it does not start with the bytes \\x93NUMPY")
+            throw EmbeddingIOError(
+                .badMagic, path: path, "not a .npy file: it does not start with the bytes \\x93NUMPY")
         }
         let (major, minor) = (Int(prefix[6]), Int(prefix[7]))
         guard (1...3).contains(major), minor == 0 else {
-            throw EmbeddingIOError(.malformedHeader, path: path, "unsupported .npy format version \(major).\(minor) (supported: 1.0, 2.0, 3.0)")
+            throw EmbeddingIOError(
+                .malformedHeader, path: path,
+                "unsupported .npy format version \(major).\(minor) (supported: 1.0, 2.0, 3.0)")
         }
         let headerLength: Int
         let headerStart: Int
@@ -85,10 +89,15 @@ extension Npy {
             headerStart = 12
         }
         guard headerLength <= maxHeaderLength else {
-            throw EmbeddingIOError(.malformedHeader, path: path, "header length \(headerLength) bytes is implausibly large (limit \(maxHeaderLength))")
+            throw EmbeddingIOError(
+                .malformedHeader, path: path,
+                "header length \(headerLength) bytes is implausibly large (limit \(maxHeaderLength))")
         }
         guard headerStart + headerLength <= file.size else {
-            throw EmbeddingIOError(.sizeMismatch, path: path, "header claims \(headerLength) bytes but the file has only \(file.size - headerStart) after the preamble")
+            throw EmbeddingIOError(
+                .sizeMismatch, path: path,
+                "header claims \(headerLength) bytes but the file has only \(file.size - headerStart) after the preamble"
+            )
         }
         let headerBytes = try file.bytes(at: headerStart, count: headerLength, what: "the header")
         let text: String
@@ -102,19 +111,23 @@ extension Npy {
             text = String(String.UnicodeScalarView(headerBytes.map { Unicode.Scalar($0) }))
         }
         let dict = try NpyHeaderDict.parse(text, path: path)
-        var header = NpyHeader(version: major, descr: dict.descr, fortranOrder: dict.fortranOrder, shape: dict.shape,
-                               dataOffset: headerStart + headerLength, elementCount: 0)
+        var header = NpyHeader(
+            version: major, descr: dict.descr, fortranOrder: dict.fortranOrder, shape: dict.shape,
+            dataOffset: headerStart + headerLength, elementCount: 0)
         header.elementCount = try checkedProduct(dict.shape, path: path)
         if let itemSize = itemSize(ofDescr: dict.descr) {
             let (dataBytes, overflow) = header.elementCount.multipliedReportingOverflow(by: itemSize)
             guard !overflow else {
-                throw EmbeddingIOError(.badShape, path: path, field: "shape", "shape \(shapeText(dict.shape)) x \(itemSize)-byte items overflows the addressable size")
+                throw EmbeddingIOError(
+                    .badShape, path: path, field: "shape",
+                    "shape \(shapeText(dict.shape)) x \(itemSize)-byte items overflows the addressable size")
             }
             let available = file.size - header.dataOffset
             guard available == dataBytes else {
                 throw EmbeddingIOError(
                     .sizeMismatch, path: path,
-                    "header declares shape \(shapeText(dict.shape)) of \(dict.descr) = \(dataBytes) data bytes after offset \(header.dataOffset), but the file holds \(available) (truncated file or header that lies about its shape)")
+                    "header declares shape \(shapeText(dict.shape)) of \(dict.descr) = \(dataBytes) data bytes after offset \(header.dataOffset), but the file holds \(available) (truncated file or header that lies about its shape)"
+                )
             }
         }
         return header
@@ -125,11 +138,14 @@ extension Npy {
         var product = 1
         for dimension in shape {
             guard dimension >= 0 else {
-                throw EmbeddingIOError(.badShape, path: path, field: "shape", "negative dimension in shape \(shapeText(shape))")
+                throw EmbeddingIOError(
+                    .badShape, path: path, field: "shape", "negative dimension in shape \(shapeText(shape))")
             }
             let (next, overflow) = product.multipliedReportingOverflow(by: dimension)
             guard !overflow else {
-                throw EmbeddingIOError(.badShape, path: path, field: "shape", "shape \(shapeText(shape)) has more elements than can be addressed (product overflows)")
+                throw EmbeddingIOError(
+                    .badShape, path: path, field: "shape",
+                    "shape \(shapeText(shape)) has more elements than can be addressed (product overflows)")
             }
             product = next
         }

@@ -20,7 +20,8 @@ struct NpyHeaderDict: Equatable {
             case .bool(let b): b ? "True" : "False"
             case .none: "None"
             case .integer(let digits): digits
-            case .sequence(let items): "(" + items.map(\.literal).joined(separator: ", ") + (items.count == 1 ? ",)" : ")")
+            case .sequence(let items):
+                "(" + items.map(\.literal).joined(separator: ", ") + (items.count == 1 ? ",)" : ")")
             case .dict(let pairs): "{" + pairs.map { "'\($0.0)': \($0.1.literal)" }.joined(separator: ", ") + "}"
             }
         }
@@ -37,12 +38,15 @@ struct NpyHeaderDict: Equatable {
         guard case .dict(let pairs) = value else { throw parser.fail("the header is not a dict literal") }
         let keys = pairs.map(\.0)
         guard Set(keys) == ["descr", "fortran_order", "shape"], keys.count == 3 else {
-            throw EmbeddingIOError(.malformedHeader, path: path, "header keys are \(keys) but must be exactly 'descr', 'fortran_order', 'shape'")
+            throw EmbeddingIOError(
+                .malformedHeader, path: path,
+                "header keys are \(keys) but must be exactly 'descr', 'fortran_order', 'shape'")
         }
         let lookup = Dictionary(pairs, uniquingKeysWith: { a, _ in a })
         guard case .string(let descr) = lookup["descr"]! else {
-            throw EmbeddingIOError(.unsupportedDType, path: path, field: "descr",
-                                   "structured or non-string dtype \(lookup["descr"]!) is not supported (need '<f4', '<f2' or '<f8')")
+            throw EmbeddingIOError(
+                .unsupportedDType, path: path, field: "descr",
+                "structured or non-string dtype \(lookup["descr"]!) is not supported (need '<f4', '<f2' or '<f8')")
         }
         guard case .bool(let fortran) = lookup["fortran_order"]! else {
             throw EmbeddingIOError(.malformedHeader, path: path, field: "fortran_order", "must be True or False")
@@ -53,7 +57,9 @@ struct NpyHeaderDict: Equatable {
         var shape: [Int] = []
         for dim in dims {
             guard case .integer(let digits) = dim else {
-                throw EmbeddingIOError(.malformedHeader, path: path, field: "shape", "must be a tuple of integers, found \(dim.literal) in \(Value.sequence(dims).literal)")
+                throw EmbeddingIOError(
+                    .malformedHeader, path: path, field: "shape",
+                    "must be a tuple of integers, found \(dim.literal) in \(Value.sequence(dims).literal)")
             }
             guard let n = Int(digits) else {
                 throw EmbeddingIOError(.badShape, path: path, field: "shape", "dimension \(digits) is out of range")
@@ -124,8 +130,10 @@ struct NpyHeaderDict: Equatable {
                 return .dict(pairs)
             default:
                 var word = ""
-                while index < scalars.count, scalars[index].properties.isAlphabetic
-                        || ("0"..."9").contains(scalars[index]) || scalars[index] == "-" || scalars[index] == "_" {
+                while index < scalars.count,
+                    scalars[index].properties.isAlphabetic
+                        || ("0"..."9").contains(scalars[index]) || scalars[index] == "-" || scalars[index] == "_"
+                {
                     word.unicodeScalars.append(scalars[index])
                     index += 1
                 }
@@ -159,6 +167,6 @@ struct NpyHeaderDict: Equatable {
     }
 }
 
-private extension Character {
-    var isASCIIDigit: Bool { isASCII && isNumber }
+extension Character {
+    fileprivate var isASCIIDigit: Bool { isASCII && isNumber }
 }

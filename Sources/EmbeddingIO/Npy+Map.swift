@@ -14,10 +14,12 @@ extension Npy {
         let file = try ReadableFile(url)
         let header = try readHeader(file)
         if let reason = unmappableReason(header) {
-            throw EmbeddingIOError(.unsupportedDType, path: file.path, "cannot memory-map: \(reason); use Npy.read (or Npy.load) instead")
+            throw EmbeddingIOError(
+                .unsupportedDType, path: file.path, "cannot memory-map: \(reason); use Npy.read (or Npy.load) instead")
         }
-        return MappedMatrix(rows: header.shape[0], columns: header.shape[1], path: file.path,
-                            region: try MappedRegion(file), dataOffset: header.dataOffset)
+        return MappedMatrix(
+            rows: header.shape[0], columns: header.shape[1], path: file.path,
+            region: try MappedRegion(file), dataOffset: header.dataOffset)
     }
 
     /// Why `header` cannot be mapped as Float rows, or nil when it can.
@@ -26,8 +28,12 @@ extension Npy {
         if header.shape.count != 2 {
             return "array is \(header.shape.count)-D with shape \(shapeText(header.shape)), a 2-D matrix is needed"
         }
-        if header.fortranOrder && header.shape[0] > 1 && header.shape[1] > 1 { return "the array is in Fortran (column-major) order" }
-        if header.dataOffset % MemoryLayout<Float>.alignment != 0 { return "data offset \(header.dataOffset) is not 4-byte aligned" }
+        if header.fortranOrder && header.shape[0] > 1 && header.shape[1] > 1 {
+            return "the array is in Fortran (column-major) order"
+        }
+        if header.dataOffset % MemoryLayout<Float>.alignment != 0 {
+            return "data offset \(header.dataOffset) is not 4-byte aligned"
+        }
         return nil
     }
 
@@ -48,7 +54,8 @@ extension Npy {
         let file = try ReadableFile(url)
         let header = try readHeader(file)
         guard unmappableReason(header) == nil else { return try read(url) }
-        return MappedMatrix(rows: header.shape[0], columns: header.shape[1], path: file.path,
-                            region: try MappedRegion(file), dataOffset: header.dataOffset)
+        return MappedMatrix(
+            rows: header.shape[0], columns: header.shape[1], path: file.path,
+            region: try MappedRegion(file), dataOffset: header.dataOffset)
     }
 }

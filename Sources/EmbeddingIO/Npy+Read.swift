@@ -39,8 +39,9 @@ extension Npy {
         let dtype = try supportedDType(header, path: file.path)
         let shape = header.shape
         guard shape.count == 1 || (shape.count == 2 && (shape[0] == 1 || shape[1] == 1)) else {
-            throw EmbeddingIOError(.badShape, path: file.path, field: "shape",
-                                   "array has shape \(shapeText(shape)) but a vector (1-D, or 1 x n / n x 1) is needed")
+            throw EmbeddingIOError(
+                .badShape, path: file.path, field: "shape",
+                "array has shape \(shapeText(shape)) but a vector (1-D, or 1 x n / n x 1) is needed")
         }
         // One row or one column: the element order is the same in C and Fortran layout.
         return try readElements(file, header: header, dtype: dtype)
@@ -57,7 +58,8 @@ extension Npy {
         }
         throw EmbeddingIOError(
             .unsupportedDType, path: path, field: "descr",
-            "dtype '\(descr)' is not supported (need float: '<f4', '<f2' or '<f8'); convert with np.save(path, a.astype(np.float32))")
+            "dtype '\(descr)' is not supported (need float: '<f4', '<f2' or '<f8'); convert with np.save(path, a.astype(np.float32))"
+        )
     }
 
     /// All elements after the header, in file order, converted to Float.
@@ -90,7 +92,8 @@ extension Npy {
             while start < count {
                 let n = min(chunk, count - start)
                 let part = UnsafeMutableBufferPointer(rebasing: scratch[0..<n])
-                try file.read(into: UnsafeMutableRawBufferPointer(part), at: header.dataOffset + start * stride, what: "the data")
+                try file.read(
+                    into: UnsafeMutableRawBufferPointer(part), at: header.dataOffset + start * stride, what: "the data")
                 for k in 0..<n { (out.baseAddress! + start + k).initialize(to: convert(part[k])) }
                 start += n
                 initialized = start

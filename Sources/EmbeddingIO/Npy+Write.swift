@@ -29,7 +29,8 @@ extension Npy {
     ///   - dtype: the element type written (default `<f4`).
     ///   - version: format version 1, 2 or 3.
     /// - Throws: ``EmbeddingIOError`` naming `url` (OS errors; invalid version).
-    public static func writeVector(_ vector: [Float], to url: URL, dtype: NpyDType = .float32, version: Int = 1) throws {
+    public static func writeVector(_ vector: [Float], to url: URL, dtype: NpyDType = .float32, version: Int = 1) throws
+    {
         try vector.withUnsafeBufferPointer { elements in
             try write(elements, shape: [vector.count], to: url, dtype: dtype, version: version)
         }
@@ -38,7 +39,8 @@ extension Npy {
     /// The complete header (preamble + padded dict) for a C-order array.
     static func encodeHeader(shape: [Int], dtype: NpyDType, version: Int, path: String) throws -> [UInt8] {
         guard (1...3).contains(version) else {
-            throw EmbeddingIOError(.invalidValue, path: path, "cannot write .npy format version \(version) (supported: 1, 2, 3)")
+            throw EmbeddingIOError(
+                .invalidValue, path: path, "cannot write .npy format version \(version) (supported: 1, 2, 3)")
         }
         let dict = Array(NpyHeaderDict(descr: dtype.rawValue, fortranOrder: false, shape: shape).literal.utf8)
         let lengthFieldSize = version == 1 ? 2 : 4
@@ -47,7 +49,9 @@ extension Npy {
         let unpadded = preamble + dict.count + 1
         let headerLength = dict.count + 1 + (64 - unpadded % 64) % 64
         guard version > 1 || headerLength <= Int(UInt16.max) else {
-            throw EmbeddingIOError(.invalidValue, path: path, "header of \(headerLength) bytes does not fit format version 1.0; write version 2")
+            throw EmbeddingIOError(
+                .invalidValue, path: path,
+                "header of \(headerLength) bytes does not fit format version 1.0; write version 2")
         }
         var bytes = magic + [UInt8(version), 0]
         for k in 0..<lengthFieldSize { bytes.append(UInt8(truncatingIfNeeded: headerLength >> (8 * k))) }
@@ -75,7 +79,8 @@ extension Npy {
     }
 
     private static func writeConverted<Element>(
-        _ elements: UnsafeBufferPointer<Float>, to sink: AtomicFile.Sink, as: Element.Type, _ convert: (Float) -> Element
+        _ elements: UnsafeBufferPointer<Float>, to sink: AtomicFile.Sink, as: Element.Type,
+        _ convert: (Float) -> Element
     ) throws {
         let chunk = max(1, (1 << 20) / MemoryLayout<Element>.stride)
         var scratch = [Element]()

@@ -28,8 +28,10 @@ extension Npy {
                 let range = start..<min(start + blockRows, rows)
                 let block = try produce(range)
                 guard block.rows == range.count, block.columns == columns else {
-                    throw EmbeddingIOError(.badShape, path: url.path,
-                        "block for rows \(range) is \(block.rows) x \(block.columns), expected \(range.count) x \(columns)")
+                    throw EmbeddingIOError(
+                        .badShape, path: url.path,
+                        "block for rows \(range) is \(block.rows) x \(block.columns), expected \(range.count) x \(columns)"
+                    )
                 }
                 try block.withUnsafeBufferPointer { try sink.write(UnsafeRawBufferPointer($0)) }
                 start = range.upperBound

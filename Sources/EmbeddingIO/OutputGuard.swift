@@ -1,3 +1,5 @@
+import Foundation
+
 #if canImport(Glibc)
 import Glibc
 #elseif canImport(Musl)
@@ -5,7 +7,6 @@ import Musl
 #elseif canImport(Darwin)
 import Darwin
 #endif
-import Foundation
 
 /// The one check a command makes before it writes anything: no output may destroy an input, another
 /// output, a special file, or a file era did not write.
@@ -67,18 +68,27 @@ public struct OutputGuard: Sendable, Hashable {
 
     /// - Throws: ``EmbeddingIOError`` (kind `.unsafeOutput`) naming the flag, the path and what to do.
     public func check() throws {
-        let resolvedInputs = inputs.map { (input: $0, resolved: FilePath.resolved($0.path), identity: FilePath.identity($0.path)) }
+        let resolvedInputs = inputs.map {
+            (input: $0, resolved: FilePath.resolved($0.path), identity: FilePath.identity($0.path))
+        }
         var seen: [(output: Output, resolved: String, identity: FilePath.Identity?)] = []
         for output in outputs {
             let resolved = FilePath.resolved(output.path)
             let identity = FilePath.identity(output.path, followLinks: false)
-            if let clash = resolvedInputs.first(where: { $0.resolved == resolved || (identity != nil && $0.identity == identity) }) {
-                throw refusal(output, "is the same file as \(clash.input.flag) \(clash.input.path), which this command "
-                              + "reads; writing it would destroy that input: give \(output.flag) another path")
+            if let clash = resolvedInputs.first(where: {
+                $0.resolved == resolved || (identity != nil && $0.identity == identity)
+            }) {
+                throw refusal(
+                    output,
+                    "is the same file as \(clash.input.flag) \(clash.input.path), which this command "
+                        + "reads; writing it would destroy that input: give \(output.flag) another path")
             }
-            if let clash = seen.first(where: { $0.resolved == resolved || (identity != nil && $0.identity == identity) }) {
-                throw refusal(output, "is also the path of \(clash.output.flag) (\(clash.output.path)); one would overwrite "
-                              + "the other: give the two different paths")
+            if let clash = seen.first(where: { $0.resolved == resolved || (identity != nil && $0.identity == identity) }
+            ) {
+                throw refusal(
+                    output,
+                    "is also the path of \(clash.output.flag) (\(clash.output.path)); one would overwrite "
+                        + "the other: give the two different paths")
             }
             seen.append((output, resolved, identity))
             try checkExisting(output)
@@ -90,23 +100,30 @@ public struct OutputGuard: Sendable, Hashable {
         guard lstat(output.path, &info) == 0 else {
             if errno == ENOENT { return }
             if errno == ENOTDIR {
-                throw refusal(output, "cannot be written: part of its folder path is a file, not a folder; "
-                              + "give \(output.flag) a path inside a folder")
+                throw refusal(
+                    output,
+                    "cannot be written: part of its folder path is a file, not a folder; "
+                        + "give \(output.flag) a path inside a folder")
             }
             throw EmbeddingIOError.posix("inspect the output \(output.flag)", path: output.path, errno: errno)
         }
         let type = info.st_mode & S_IFMT
         guard type == S_IFREG else {
-            throw refusal(output, "exists and is \(FilePath.describe(type)); era only replaces regular files, and never "
-                          + "this one, even with --force: give \(output.flag) the path of a new or regular file")
+            throw refusal(
+                output,
+                "exists and is \(FilePath.describe(type)); era only replaces regular files, and never "
+                    + "this one, even with --force: give \(output.flag) the path of a new or regular file")
         }
         if force { return }
         guard FilePath.isEras(output.path, output.ownership) else {
-            throw refusal(output, "exists and era cannot tell that it wrote it (\(output.ownership.describe)); "
-                          + "pass --force to replace it, or give \(output.flag) a new path")
+            throw refusal(
+                output,
+                "exists and era cannot tell that it wrote it (\(output.ownership.describe)); "
+                    + "pass --force to replace it, or give \(output.flag) a new path")
         }
         if info.st_mode & 0o222 == 0 {
-            throw refusal(output, "exists and is read-only; pass --force to replace it, or give \(output.flag) a new path")
+            throw refusal(
+                output, "exists and is read-only; pass --force to replace it, or give \(output.flag) a new path")
         }
     }
 

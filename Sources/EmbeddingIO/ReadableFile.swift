@@ -1,3 +1,5 @@
+import Foundation
+
 #if canImport(Glibc)
 import Glibc
 #elseif canImport(Musl)
@@ -5,7 +7,6 @@ import Musl
 #elseif canImport(Darwin)
 import Darwin
 #endif
-import Foundation
 
 #if _endian(big)
 #error("EmbeddingIO reads and writes little-endian files by reinterpreting memory: big-endian hosts are unsupported")
@@ -26,8 +27,10 @@ final class ReadableFile {
         let (fd, info) = try Self.openNonBlocking(path)
         guard (info.st_mode & S_IFMT) == S_IFREG else {
             close(fd)
-            throw EmbeddingIOError(.io, path: path, "is \(FilePath.describe(info.st_mode & S_IFMT)), not a regular file: "
-                                   + "this input is read at offsets or memory-mapped; save it to a file and pass that")
+            throw EmbeddingIOError(
+                .io, path: path,
+                "is \(FilePath.describe(info.st_mode & S_IFMT)), not a regular file: "
+                    + "this input is read at offsets or memory-mapped; save it to a file and pass that")
         }
         descriptor = fd
         size = Int(info.st_size)

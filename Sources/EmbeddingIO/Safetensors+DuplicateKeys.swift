@@ -24,7 +24,9 @@ extension Safetensors {
                 guard let (key, end) = decodeString(header, from: index + 1) else { return nil }
                 index = end
                 if let top = stack.last, top.isObject, top.expectingKey {
-                    if !stack[stack.count - 1].keys.insert(key).inserted { return String(decoding: key, as: UTF16.self) }
+                    if !stack[stack.count - 1].keys.insert(key).inserted {
+                        return String(decoding: key, as: UTF16.self)
+                    }
                     stack[stack.count - 1].expectingKey = false
                 }
             default: break
@@ -61,7 +63,7 @@ extension Safetensors {
             switch escape {
             case UInt8(ascii: "u"):
                 guard index + 5 < bytes.count,
-                      let unit = UInt16(String(decoding: bytes[(index + 2)...(index + 5)], as: UTF8.self), radix: 16)
+                    let unit = UInt16(String(decoding: bytes[(index + 2)...(index + 5)], as: UTF8.self), radix: 16)
                 else { return nil }
                 units.append(unit)
                 index += 6

@@ -18,34 +18,47 @@ public enum Safetensors {
         let path = url.path
         let bytes = try ReadableFile(url).readAll()
         guard bytes.count >= 8 else {
-            throw EmbeddingIOError(.sizeMismatch, path: path, "only \(bytes.count) bytes: too short for a safetensors file (8-byte header length first)")
+            throw EmbeddingIOError(
+                .sizeMismatch, path: path,
+                "only \(bytes.count) bytes: too short for a safetensors file (8-byte header length first)")
         }
         let declared = bytes.withUnsafeBytes { $0.loadUnaligned(as: UInt64.self) }.littleEndian
         guard declared <= UInt64(maxHeaderLength) else {
-            throw EmbeddingIOError(.malformedHeader, path: path, "header length \(declared) is implausibly large (not a safetensors file?)")
+            throw EmbeddingIOError(
+                .malformedHeader, path: path, "header length \(declared) is implausibly large (not a safetensors file?)"
+            )
         }
         let headerLength = Int(declared)
         guard 8 + headerLength <= bytes.count else {
-            throw EmbeddingIOError(.sizeMismatch, path: path, "header length \(headerLength) exceeds the \(bytes.count - 8) bytes after it (truncated file?)")
+            throw EmbeddingIOError(
+                .sizeMismatch, path: path,
+                "header length \(headerLength) exceeds the \(bytes.count - 8) bytes after it (truncated file?)")
         }
         let headerBytes = bytes.subdata(in: 8..<(8 + headerLength))
         guard headerBytes.first == UInt8(ascii: "{") else {
-            throw EmbeddingIOError(.malformedHeader, path: path, "header does not start with '{': not a safetensors file")
+            throw EmbeddingIOError(
+                .malformedHeader, path: path, "header does not start with '{': not a safetensors file")
         }
         if let key = duplicateKey(in: [UInt8](headerBytes)) {
-            throw EmbeddingIOError(.malformedHeader, path: path, field: key,
-                                   "appears twice in one object of the header; readers disagree on which one counts "
-                                   + "(Python's safetensors takes the last), so era refuses the file: write it again without the duplicate")
+            throw EmbeddingIOError(
+                .malformedHeader, path: path, field: key,
+                "appears twice in one object of the header; readers disagree on which one counts "
+                    + "(Python's safetensors takes the last), so era refuses the file: write it again without the duplicate"
+            )
         }
         let entries: [String: HeaderEntry]
         do {
             entries = try JSONDecoder().decode([String: HeaderEntry].self, from: headerBytes)
         } catch let DecodingError.dataCorrupted(context) {
-            throw EmbeddingIOError(.malformedHeader, path: path, field: fieldName(context.codingPath), "invalid header JSON: \(context.debugDescription)")
+            throw EmbeddingIOError(
+                .malformedHeader, path: path, field: fieldName(context.codingPath),
+                "invalid header JSON: \(context.debugDescription)")
         } catch let DecodingError.keyNotFound(key, context) {
-            throw EmbeddingIOError(.malformedHeader, path: path, field: fieldName(context.codingPath), "missing key '\(key.stringValue)'")
+            throw EmbeddingIOError(
+                .malformedHeader, path: path, field: fieldName(context.codingPath), "missing key '\(key.stringValue)'")
         } catch let DecodingError.typeMismatch(_, context) {
-            throw EmbeddingIOError(.malformedHeader, path: path, field: fieldName(context.codingPath), context.debugDescription)
+            throw EmbeddingIOError(
+                .malformedHeader, path: path, field: fieldName(context.codingPath), context.debugDescription)
         } catch {
             throw EmbeddingIOError(.malformedHeader, path: path, "invalid header JSON: \(error)")
         }
@@ -60,23 +73,31 @@ public enum Safetensors {
                 file.metadata = metadata
             case .tensor(let dtypeName, let shape, let offsets):
                 guard let dtype = SafetensorsFile.Tensor.DType(rawValue: dtypeName) else {
-                    throw EmbeddingIOError(.unsupportedDType, path: path, field: name, "dtype \(dtypeName) is not supported (need F32, F16 or F64)")
+                    throw EmbeddingIOError(
+                        .unsupportedDType, path: path, field: name,
+                        "dtype \(dtypeName) is not supported (need F32, F16 or F64)")
                 }
                 guard offsets.count == 2, offsets[0] >= 0, offsets[0] <= offsets[1] else {
-                    throw EmbeddingIOError(.badOffsets, path: path, field: name, "data_offsets \(offsets) must be [begin, end] with 0 <= begin <= end")
+                    throw EmbeddingIOError(
+                        .badOffsets, path: path, field: name,
+                        "data_offsets \(offsets) must be [begin, end] with 0 <= begin <= end")
                 }
                 let count = try Npy.checkedProduct(shape, path: path)
                 let (byteCount, overflow) = count.multipliedReportingOverflow(by: dtype.itemSize)
                 guard !overflow, byteCount == offsets[1] - offsets[0] else {
-                    throw EmbeddingIOError(.badOffsets, path: path, field: name,
-                                           "shape \(shape) of \(dtypeName) needs \(overflow ? "too many" : String(byteCount)) bytes but data_offsets \(offsets) span \(offsets[1] - offsets[0])")
+                    throw EmbeddingIOError(
+                        .badOffsets, path: path, field: name,
+                        "shape \(shape) of \(dtypeName) needs \(overflow ? "too many" : String(byteCount)) bytes but data_offsets \(offsets) span \(offsets[1] - offsets[0])"
+                    )
                 }
                 guard offsets[1] <= buffer.count else {
-                    throw EmbeddingIOError(.sizeMismatch, path: path, field: name,
-                                           "data_offsets \(offsets) reach past the \(buffer.count)-byte data buffer (truncated file?)")
+                    throw EmbeddingIOError(
+                        .sizeMismatch, path: path, field: name,
+                        "data_offsets \(offsets) reach past the \(buffer.count)-byte data buffer (truncated file?)")
                 }
                 placed.append((name, offsets[0], offsets[1]))
-                file.tensors[name] = SafetensorsFile.Tensor(dtype: dtype, shape: shape, data: buffer.subdata(in: offsets[0]..<offsets[1]))
+                file.tensors[name] = SafetensorsFile.Tensor(
+                    dtype: dtype, shape: shape, data: buffer.subdata(in: offsets[0]..<offsets[1]))
             }
         }
         try checkTiling(placed, bufferSize: buffer.count, path: path)
@@ -84,21 +105,30 @@ public enum Safetensors {
     }
 
     /// Sorted by begin, the tensors must cover `0..<bufferSize` exactly once.
-    private static func checkTiling(_ placed: [(name: String, begin: Int, end: Int)], bufferSize: Int, path: String) throws {
+    private static func checkTiling(_ placed: [(name: String, begin: Int, end: Int)], bufferSize: Int, path: String)
+        throws
+    {
         var expected = 0
         var previous = "the start of the data"
         for tensor in placed.sorted(by: { ($0.begin, $0.end) < ($1.begin, $1.end) }) {
             if tensor.begin < expected {
-                throw EmbeddingIOError(.badOffsets, path: path, field: tensor.name, "data overlaps \(previous) (begins at \(tensor.begin), before \(expected))")
+                throw EmbeddingIOError(
+                    .badOffsets, path: path, field: tensor.name,
+                    "data overlaps \(previous) (begins at \(tensor.begin), before \(expected))")
             }
             if tensor.begin > expected {
-                throw EmbeddingIOError(.badOffsets, path: path, field: tensor.name, "a gap of \(tensor.begin - expected) unused bytes precedes it (after \(previous))")
+                throw EmbeddingIOError(
+                    .badOffsets, path: path, field: tensor.name,
+                    "a gap of \(tensor.begin - expected) unused bytes precedes it (after \(previous))")
             }
             expected = tensor.end
             previous = "'\(tensor.name)'"
         }
         guard expected == bufferSize else {
-            throw EmbeddingIOError(.sizeMismatch, path: path, "the tensors cover \(expected) bytes but the data buffer has \(bufferSize) (trailing bytes or missing tensor)")
+            throw EmbeddingIOError(
+                .sizeMismatch, path: path,
+                "the tensors cover \(expected) bytes but the data buffer has \(bufferSize) (trailing bytes or missing tensor)"
+            )
         }
     }
 
@@ -122,9 +152,10 @@ public enum Safetensors {
                 return
             }
             let container = try decoder.container(keyedBy: Keys.self)
-            self = .tensor(dtype: try container.decode(String.self, forKey: .dtype),
-                           shape: try container.decode([Int].self, forKey: .shape),
-                           offsets: try container.decode([Int].self, forKey: .dataOffsets))
+            self = .tensor(
+                dtype: try container.decode(String.self, forKey: .dtype),
+                shape: try container.decode([Int].self, forKey: .shape),
+                offsets: try container.decode([Int].self, forKey: .dataOffsets))
         }
     }
 }

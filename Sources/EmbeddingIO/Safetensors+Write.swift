@@ -21,7 +21,9 @@ extension SafetensorsFile {
     /// - Throws: ``EmbeddingIOError`` for an invalid tensor name (empty or `__metadata__`).
     public func encoded(path: String = "<safetensors in memory>") throws -> Data {
         let ordered = tensors.sorted { a, b in
-            if a.value.dtype.itemSize != b.value.dtype.itemSize { return a.value.dtype.itemSize > b.value.dtype.itemSize }
+            if a.value.dtype.itemSize != b.value.dtype.itemSize {
+                return a.value.dtype.itemSize > b.value.dtype.itemSize
+            }
             return a.key.utf8.lexicographicallyPrecedes(b.key.utf8)
         }
         var json = "{"
@@ -38,7 +40,9 @@ extension SafetensorsFile {
             }
             let end = offset + tensor.data.count
             let shape = tensor.shape.map(String.init).joined(separator: ",")
-            entries.append("\(jsonString(name)):{\"dtype\":\"\(tensor.dtype.rawValue)\",\"shape\":[\(shape)],\"data_offsets\":[\(offset),\(end)]}")
+            entries.append(
+                "\(jsonString(name)):{\"dtype\":\"\(tensor.dtype.rawValue)\",\"shape\":[\(shape)],\"data_offsets\":[\(offset),\(end)]}"
+            )
             offset = end
         }
         json += entries.joined(separator: ",") + "}"

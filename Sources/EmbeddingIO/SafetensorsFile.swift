@@ -71,8 +71,12 @@ public struct SafetensorsFile: Sendable, Hashable {
                         if elementCount > 0 { UnsafeMutableRawBufferPointer(out).copyMemory(from: raw) }
                         initialized = elementCount
                     }
-                case .f16: return (0..<elementCount).map { HalfFloat.toFloat(raw.loadUnaligned(fromByteOffset: 2 * $0, as: UInt16.self)) }
-                case .f64: return (0..<elementCount).map { Float(raw.loadUnaligned(fromByteOffset: 8 * $0, as: Double.self)) }
+                case .f16:
+                    return (0..<elementCount).map {
+                        HalfFloat.toFloat(raw.loadUnaligned(fromByteOffset: 2 * $0, as: UInt16.self))
+                    }
+                case .f64:
+                    return (0..<elementCount).map { Float(raw.loadUnaligned(fromByteOffset: 8 * $0, as: Double.self)) }
                 }
             }
         }
@@ -110,8 +114,9 @@ public struct SafetensorsFile: Sendable, Hashable {
     public func matrix(_ name: String) throws -> Matrix {
         let tensor = try self.tensor(name)
         guard tensor.shape.count == 2 else {
-            throw EmbeddingIOError(.badShape, path: sourcePath ?? "<safetensors in memory>", field: name,
-                                   "tensor has shape \(tensor.shape) but a 2-D matrix is needed")
+            throw EmbeddingIOError(
+                .badShape, path: sourcePath ?? "<safetensors in memory>", field: name,
+                "tensor has shape \(tensor.shape) but a 2-D matrix is needed")
         }
         return Matrix(rows: tensor.shape[0], columns: tensor.shape[1], storage: tensor.floats)
     }
@@ -122,16 +127,18 @@ public struct SafetensorsFile: Sendable, Hashable {
         let tensor = try self.tensor(name)
         let shape = tensor.shape
         guard shape.count == 1 || (shape.count == 2 && (shape[0] == 1 || shape[1] == 1)) else {
-            throw EmbeddingIOError(.badShape, path: sourcePath ?? "<safetensors in memory>", field: name,
-                                   "tensor has shape \(shape) but a vector is needed")
+            throw EmbeddingIOError(
+                .badShape, path: sourcePath ?? "<safetensors in memory>", field: name,
+                "tensor has shape \(shape) but a vector is needed")
         }
         return tensor.floats
     }
 
     private func tensor(_ name: String) throws -> Tensor {
         guard let tensor = tensors[name] else {
-            throw EmbeddingIOError(.malformedHeader, path: sourcePath ?? "<safetensors in memory>", field: name,
-                                   "no tensor named '\(name)' (the file has: \(tensors.keys.sorted().joined(separator: ", ")))")
+            throw EmbeddingIOError(
+                .malformedHeader, path: sourcePath ?? "<safetensors in memory>", field: name,
+                "no tensor named '\(name)' (the file has: \(tensors.keys.sorted().joined(separator: ", ")))")
         }
         return tensor
     }

@@ -15,11 +15,13 @@ public enum Transpose: Sendable, Hashable {
 /// entry points come from ``LAPACKScalar`` (LAPACK.swift).
 public protocol BLASScalar: LAPACKScalar, BinaryFloatingPoint, Sendable, Hashable, LosslessStringConvertible
 where RawSignificand: FixedWidthInteger {
-    static func _gemm(_ transA: Transpose, _ transB: Transpose, _ m: Int, _ n: Int, _ k: Int, _ alpha: Self,
-                      _ a: UnsafePointer<Self>, _ lda: Int, _ b: UnsafePointer<Self>, _ ldb: Int, _ beta: Self,
-                      _ c: UnsafeMutablePointer<Self>, _ ldc: Int)
-    static func _gemv(_ trans: Transpose, _ rows: Int, _ columns: Int, _ alpha: Self, _ a: UnsafePointer<Self>,
-                      _ lda: Int, _ x: UnsafePointer<Self>, _ beta: Self, _ y: UnsafeMutablePointer<Self>)
+    static func _gemm(
+        _ transA: Transpose, _ transB: Transpose, _ m: Int, _ n: Int, _ k: Int, _ alpha: Self,
+        _ a: UnsafePointer<Self>, _ lda: Int, _ b: UnsafePointer<Self>, _ ldb: Int, _ beta: Self,
+        _ c: UnsafeMutablePointer<Self>, _ ldc: Int)
+    static func _gemv(
+        _ trans: Transpose, _ rows: Int, _ columns: Int, _ alpha: Self, _ a: UnsafePointer<Self>,
+        _ lda: Int, _ x: UnsafePointer<Self>, _ beta: Self, _ y: UnsafeMutablePointer<Self>)
     static func _dot(_ n: Int, _ x: UnsafePointer<Self>, _ y: UnsafePointer<Self>) -> Self
     static func _axpy(_ n: Int, _ alpha: Self, _ x: UnsafePointer<Self>, _ y: UnsafeMutablePointer<Self>)
     static func _scal(_ n: Int, _ alpha: Self, _ x: UnsafeMutablePointer<Self>)
@@ -27,15 +29,20 @@ where RawSignificand: FixedWidthInteger {
 }
 
 extension Float: BLASScalar {
-    public static func _gemm(_ transA: Transpose, _ transB: Transpose, _ m: Int, _ n: Int, _ k: Int, _ alpha: Float,
-                             _ a: UnsafePointer<Float>, _ lda: Int, _ b: UnsafePointer<Float>, _ ldb: Int,
-                             _ beta: Float, _ c: UnsafeMutablePointer<Float>, _ ldc: Int) {
-        cblas_sgemm(CblasRowMajor, transA.cblas, transB.cblas, Int32(m), Int32(n), Int32(k), alpha,
-                    a, Int32(lda), b, Int32(ldb), beta, c, Int32(ldc))
+    public static func _gemm(
+        _ transA: Transpose, _ transB: Transpose, _ m: Int, _ n: Int, _ k: Int, _ alpha: Float,
+        _ a: UnsafePointer<Float>, _ lda: Int, _ b: UnsafePointer<Float>, _ ldb: Int,
+        _ beta: Float, _ c: UnsafeMutablePointer<Float>, _ ldc: Int
+    ) {
+        cblas_sgemm(
+            CblasRowMajor, transA.cblas, transB.cblas, Int32(m), Int32(n), Int32(k), alpha,
+            a, Int32(lda), b, Int32(ldb), beta, c, Int32(ldc))
     }
-    public static func _gemv(_ trans: Transpose, _ rows: Int, _ columns: Int, _ alpha: Float,
-                             _ a: UnsafePointer<Float>, _ lda: Int, _ x: UnsafePointer<Float>, _ beta: Float,
-                             _ y: UnsafeMutablePointer<Float>) {
+    public static func _gemv(
+        _ trans: Transpose, _ rows: Int, _ columns: Int, _ alpha: Float,
+        _ a: UnsafePointer<Float>, _ lda: Int, _ x: UnsafePointer<Float>, _ beta: Float,
+        _ y: UnsafeMutablePointer<Float>
+    ) {
         cblas_sgemv(CblasRowMajor, trans.cblas, Int32(rows), Int32(columns), alpha, a, Int32(lda), x, 1, beta, y, 1)
     }
     public static func _dot(_ n: Int, _ x: UnsafePointer<Float>, _ y: UnsafePointer<Float>) -> Float {
@@ -51,15 +58,20 @@ extension Float: BLASScalar {
 }
 
 extension Double: BLASScalar {
-    public static func _gemm(_ transA: Transpose, _ transB: Transpose, _ m: Int, _ n: Int, _ k: Int, _ alpha: Double,
-                             _ a: UnsafePointer<Double>, _ lda: Int, _ b: UnsafePointer<Double>, _ ldb: Int,
-                             _ beta: Double, _ c: UnsafeMutablePointer<Double>, _ ldc: Int) {
-        cblas_dgemm(CblasRowMajor, transA.cblas, transB.cblas, Int32(m), Int32(n), Int32(k), alpha,
-                    a, Int32(lda), b, Int32(ldb), beta, c, Int32(ldc))
+    public static func _gemm(
+        _ transA: Transpose, _ transB: Transpose, _ m: Int, _ n: Int, _ k: Int, _ alpha: Double,
+        _ a: UnsafePointer<Double>, _ lda: Int, _ b: UnsafePointer<Double>, _ ldb: Int,
+        _ beta: Double, _ c: UnsafeMutablePointer<Double>, _ ldc: Int
+    ) {
+        cblas_dgemm(
+            CblasRowMajor, transA.cblas, transB.cblas, Int32(m), Int32(n), Int32(k), alpha,
+            a, Int32(lda), b, Int32(ldb), beta, c, Int32(ldc))
     }
-    public static func _gemv(_ trans: Transpose, _ rows: Int, _ columns: Int, _ alpha: Double,
-                             _ a: UnsafePointer<Double>, _ lda: Int, _ x: UnsafePointer<Double>, _ beta: Double,
-                             _ y: UnsafeMutablePointer<Double>) {
+    public static func _gemv(
+        _ trans: Transpose, _ rows: Int, _ columns: Int, _ alpha: Double,
+        _ a: UnsafePointer<Double>, _ lda: Int, _ x: UnsafePointer<Double>, _ beta: Double,
+        _ y: UnsafeMutablePointer<Double>
+    ) {
         cblas_dgemv(CblasRowMajor, trans.cblas, Int32(rows), Int32(columns), alpha, a, Int32(lda), x, 1, beta, y, 1)
     }
     public static func _dot(_ n: Int, _ x: UnsafePointer<Double>, _ y: UnsafePointer<Double>) -> Double {

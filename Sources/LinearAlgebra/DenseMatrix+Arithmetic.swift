@@ -94,7 +94,9 @@ extension DenseMatrix {
         let n = count
         if n == 0 { return }
         other.withUnsafeBufferPointer { x in
-            withUnsafeMutableBufferPointer { y in BLAS.axpy(count: n, alpha: alpha, x: x.baseAddress!, y: y.baseAddress!) }
+            withUnsafeMutableBufferPointer { y in
+                BLAS.axpy(count: n, alpha: alpha, x: x.baseAddress!, y: y.baseAddress!)
+            }
         }
     }
 
@@ -132,8 +134,9 @@ extension DenseMatrix {
         withUnsafeBufferPointer { a in
             ones.withUnsafeBufferPointer { x in
                 out.withUnsafeMutableBufferPointer { y in
-                    BLAS.gemv(.transposed, rows: r, columns: c, alpha: 1 / Scalar(r),
-                              a: a.baseAddress!, lda: c, x: x.baseAddress!, y: y.baseAddress!)
+                    BLAS.gemv(
+                        .transposed, rows: r, columns: c, alpha: 1 / Scalar(r),
+                        a: a.baseAddress!, lda: c, x: x.baseAddress!, y: y.baseAddress!)
                 }
             }
         }
@@ -163,7 +166,8 @@ extension DenseMatrix {
         try addScaledToEachRow(v, alpha: -1, operation: "subtractFromEachRow")
     }
 
-    private mutating func addScaledToEachRow(_ v: [Scalar], alpha: Scalar, operation: String) throws(LinearAlgebraError) {
+    private mutating func addScaledToEachRow(_ v: [Scalar], alpha: Scalar, operation: String) throws(LinearAlgebraError)
+    {
         guard v.count == columns else {
             throw .shapeMismatch(operation: operation, left: shape, right: Shape(1, v.count))
         }

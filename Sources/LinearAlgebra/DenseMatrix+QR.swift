@@ -29,7 +29,9 @@ extension DenseMatrix {
             tau.withUnsafeBufferPointer { t in Scalar._orgqr(m, k, k, p.baseAddress!, n, t.baseAddress!) }
         }
         try Self.checkInfo(infoQ, "orgqr")
-        let q = k == n ? a : DenseMatrix(rows: m, columns: k, storage: (0..<m).flatMap { i in a.storage[(i * n)..<(i * n + k)] })
+        let q =
+            k == n
+            ? a : DenseMatrix(rows: m, columns: k, storage: (0..<m).flatMap { i in a.storage[(i * n)..<(i * n + k)] })
         return (q, r)
     }
 }

@@ -51,13 +51,14 @@ extension DenseMatrix {
         var work = storage  // LAPACK overwrites its input.
         var s = [Scalar](repeating: 0, count: r)
         var vtOut = DenseMatrix(rows: r, columns: n)  // LAPACK's U of A^T: column-major n x r, ldu = n.
-        var uOut = DenseMatrix(rows: m, columns: r)   // LAPACK's V^T of A^T: column-major r x m, ldvt = r.
+        var uOut = DenseMatrix(rows: m, columns: r)  // LAPACK's V^T of A^T: column-major r x m, ldvt = r.
         let info = work.withUnsafeMutableBufferPointer { a in
             s.withUnsafeMutableBufferPointer { sp in
                 vtOut.withUnsafeMutableBufferPointer { lu in
                     uOut.withUnsafeMutableBufferPointer { lvt in
-                        Scalar._gesdd(n, m, a.baseAddress!, n, sp.baseAddress!, lu.baseAddress!, n,
-                                      lvt.baseAddress!, r)
+                        Scalar._gesdd(
+                            n, m, a.baseAddress!, n, sp.baseAddress!, lu.baseAddress!, n,
+                            lvt.baseAddress!, r)
                     }
                 }
             }

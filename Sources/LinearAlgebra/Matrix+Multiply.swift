@@ -27,10 +27,11 @@ extension DenseMatrix {
         a.withUnsafeBufferPointer { pa in
             b.withUnsafeBufferPointer { pb in
                 c.withUnsafeMutableBufferPointer { pc in
-                    BLAS.gemm(transA, transB, m: m, n: n, k: k, alpha: alpha,
-                              a: pa.baseAddress!, lda: a.columns,
-                              b: pb.baseAddress!, ldb: b.columns,
-                              c: pc.baseAddress!, ldc: n)
+                    BLAS.gemm(
+                        transA, transB, m: m, n: n, k: k, alpha: alpha,
+                        a: pa.baseAddress!, lda: a.columns,
+                        b: pb.baseAddress!, ldb: b.columns,
+                        c: pc.baseAddress!, ldc: n)
                 }
             }
         }
@@ -69,10 +70,11 @@ extension DenseMatrix {
         a.withUnsafeBufferPointer { pa in
             b.withUnsafeBufferPointer { pb in
                 withUnsafeMutableBufferPointer { pc in
-                    BLAS.gemm(transA, transB, m: m, n: n, k: k, alpha: alpha,
-                              a: pa.baseAddress!, lda: a.columns,
-                              b: pb.baseAddress!, ldb: b.columns, beta: beta,
-                              c: pc.baseAddress!, ldc: ldc)
+                    BLAS.gemm(
+                        transA, transB, m: m, n: n, k: k, alpha: alpha,
+                        a: pa.baseAddress!, lda: a.columns,
+                        b: pb.baseAddress!, ldb: b.columns, beta: beta,
+                        c: pc.baseAddress!, ldc: ldc)
                 }
             }
         }

@@ -1,6 +1,5 @@
 import Foundation
 
-
 /// SplitMix64: a small, fast, seeded generator whose stream is fixed by this file, so the same
 /// seed gives the same sample, shuffles and random start on every platform and Swift version.
 ///

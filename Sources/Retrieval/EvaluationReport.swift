@@ -73,9 +73,10 @@ extension Qrels {
     /// Queries with at least one relevant document, none of which is relevant in `other`.
     func queries(withNoRelevantDocumentIn other: Qrels) -> Set<String> {
         let seen = other.citedDocuments
-        return Set(judgments.keys.filter { query in
-            let relevant = relevantDocuments(of: query).keys
-            return !relevant.isEmpty && relevant.allSatisfy { !seen.contains($0) }
-        })
+        return Set(
+            judgments.keys.filter { query in
+                let relevant = relevantDocuments(of: query).keys
+                return !relevant.isEmpty && relevant.allSatisfy { !seen.contains($0) }
+            })
     }
 }

@@ -16,10 +16,15 @@ public struct EvaluationWarnings: Sendable, Hashable {
     /// Human-readable lines for the non-zero counts.
     public var messages: [String] {
         var out = [String]()
-        if queriesWithoutEmbedding > 0 { out.append("\(queriesWithoutEmbedding) qrels queries skipped: no query embedding") }
-        if queriesWithoutRelevant > 0 { out.append("\(queriesWithoutRelevant) qrels queries skipped: no relevant document") }
+        if queriesWithoutEmbedding > 0 {
+            out.append("\(queriesWithoutEmbedding) qrels queries skipped: no query embedding")
+        }
+        if queriesWithoutRelevant > 0 {
+            out.append("\(queriesWithoutRelevant) qrels queries skipped: no relevant document")
+        }
         if relevantDocumentsMissingFromCorpus > 0 {
-            out.append("\(relevantDocumentsMissingFromCorpus) relevant judgments name documents missing from the corpus")
+            out.append(
+                "\(relevantDocumentsMissingFromCorpus) relevant judgments name documents missing from the corpus")
         }
         return out
     }
@@ -89,8 +94,9 @@ public enum Evaluator {
         let queryRow = try positions(queryIds, what: "query ids")
         let corpusRow = try positions(corpusIds, what: "corpus ids")
 
-        var warnings = EvaluationWarnings(qrelsQueries: qrels.judgments.count, queriesWithoutEmbedding: 0,
-                                          queriesWithoutRelevant: 0, relevantDocumentsMissingFromCorpus: 0)
+        var warnings = EvaluationWarnings(
+            qrelsQueries: qrels.judgments.count, queriesWithoutEmbedding: 0,
+            queriesWithoutRelevant: 0, relevantDocumentsMissingFromCorpus: 0)
         var evaluated = [String]()
         for (query, judged) in qrels.judgments {
             let relevant = judged.filter { $0.value > 0 }
@@ -102,9 +108,10 @@ public enum Evaluator {
         evaluated.sort(by: byteWiseLess)
         guard !evaluated.isEmpty else {
             // The counts tell which side is off; the front ends add the file names they know.
-            throw RetrievalError.empty("no qrels query has both a relevant document and an embedding "
-                + "(\(warnings.qrelsQueries) qrels queries: \(warnings.queriesWithoutRelevant) without a relevant document, "
-                + "\(warnings.queriesWithoutEmbedding) whose id is not among the \(queryIds.count) query ids)")
+            throw RetrievalError.empty(
+                "no qrels query has both a relevant document and an embedding "
+                    + "(\(warnings.qrelsQueries) qrels queries: \(warnings.queriesWithoutRelevant) without a relevant document, "
+                    + "\(warnings.queriesWithoutEmbedding) whose id is not among the \(queryIds.count) query ids)")
         }
 
         let gathered = queries.gatherRows(evaluated.map { queryRow[$0]! })
@@ -117,15 +124,17 @@ public enum Evaluator {
         guard mapped.rows == gathered.rows else {
             throw RetrievalError.idCountMismatch(what: "mapped queries", ids: gathered.rows, rows: mapped.rows)
         }
-        let result = try search.search(queries: mapped, corpus: corpus, k: depth(cutoffs: cutoffs),
-                                       tieBreak: tieBreak, excluding: excluded)
+        let result = try search.search(
+            queries: mapped, corpus: corpus, k: depth(cutoffs: cutoffs),
+            tieBreak: tieBreak, excluding: excluded)
         let searchSeconds = seconds(since: start)
 
         var rankings = [String: [String]](minimumCapacity: evaluated.count)
         for (i, query) in evaluated.enumerated() { rankings[query] = result.ids(ofQuery: i, corpusIds: corpusIds) }
         let report = try IRMetrics.evaluate(rankings: rankings, qrels: qrels, cutoffs: cutoffs)
-        let timing = EvaluationTiming(mapSeconds: mapSeconds, searchSeconds: searchSeconds,
-                                      queriesPerSecond: Double(evaluated.count) / searchSeconds)
+        let timing = EvaluationTiming(
+            mapSeconds: mapSeconds, searchSeconds: searchSeconds,
+            queriesPerSecond: Double(evaluated.count) / searchSeconds)
         return EvaluationRun(report: report, rankings: rankings, timing: timing, warnings: warnings)
     }
 

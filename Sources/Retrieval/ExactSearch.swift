@@ -70,8 +70,9 @@ public struct ExactSearch: Sendable {
         if queries.rows > 0 && corpus.rows > 0 {
             queries.withUnsafeBufferPointer { q in
                 corpus.withUnsafeBufferPointer { d in
-                    scan(q.baseAddress!, queryCount: queries.rows, d.baseAddress!, corpusCount: corpus.rows,
-                         dim: corpus.columns, heaps: heaps, tieBreak: tieBreak, excluded: excluded)
+                    scan(
+                        q.baseAddress!, queryCount: queries.rows, d.baseAddress!, corpusCount: corpus.rows,
+                        dim: corpus.columns, heaps: heaps, tieBreak: tieBreak, excluded: excluded)
                 }
             }
         }
@@ -80,8 +81,10 @@ public struct ExactSearch: Sendable {
 
     /// Corpus chunks in the outer loop (each chunk is read from memory once and stays in cache
     /// while every query block is scored against it), query blocks inside.
-    private func scan(_ q: UnsafePointer<Float>, queryCount: Int, _ d: UnsafePointer<Float>, corpusCount: Int,
-                      dim: Int, heaps: TopKHeaps, tieBreak: TieBreak, excluded: [Int]) {
+    private func scan(
+        _ q: UnsafePointer<Float>, queryCount: Int, _ d: UnsafePointer<Float>, corpusCount: Int,
+        dim: Int, heaps: TopKHeaps, tieBreak: TieBreak, excluded: [Int]
+    ) {
         let chunkRows = min(corpusChunkRows, corpusCount)
         let blockRows = min(queryBlockRows, queryCount)
         let block = UnsafeMutablePointer<Float>.allocate(capacity: chunkRows * blockRows)
@@ -95,8 +98,9 @@ public struct ExactSearch: Sendable {
                     if dim == 0 {
                         block.update(repeating: 0, count: qn * cn)
                     } else {
-                        BLAS.gemm(.none, .transposed, m: qn, n: cn, k: dim,
-                                  a: q + q0 * dim, lda: dim, b: d + c0 * dim, ldb: dim, c: block, ldc: cn)
+                        BLAS.gemm(
+                            .none, .transposed, m: qn, n: cn, k: dim,
+                            a: q + q0 * dim, lda: dim, b: d + c0 * dim, ldb: dim, c: block, ldc: cn)
                     }
                     for i in 0..<qn {
                         let row = block + i * cn
@@ -132,8 +136,9 @@ extension ExactSearch {
         queries.withUnsafeBufferPointer { q in
             corpus.withUnsafeBufferPointer { c in
                 out.withUnsafeMutableBufferPointer { o in
-                    BLAS.gemm(.none, .transposed, m: m, n: n, k: d, a: q.baseAddress!, lda: d,
-                              b: c.baseAddress!, ldb: d, c: o.baseAddress!, ldc: n)
+                    BLAS.gemm(
+                        .none, .transposed, m: m, n: n, k: d, a: q.baseAddress!, lda: d,
+                        b: c.baseAddress!, ldb: d, c: o.baseAddress!, ldc: n)
                 }
             }
         }

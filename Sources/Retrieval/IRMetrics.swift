@@ -1,5 +1,5 @@
-import Foundation
 import EmbeddingIO
+import Foundation
 
 /// trec_eval / pytrec_eval measures (the ones BEIR and MTEB report) of ranked lists against qrels.
 ///
@@ -78,8 +78,10 @@ public enum IRMetrics {
     /// - Returns: the report over the evaluated queries, sorted byte-wise; empty when no query
     ///   qualifies.
     /// - Throws: ``RetrievalError/invalidCutoff(_:)`` for a cutoff <= 0 or an empty list.
-    public static func evaluate(rankings: [String: [String]], qrels: Qrels,
-                                cutoffs: [Int] = defaultCutoffs) throws(RetrievalError) -> EvaluationReport {
+    public static func evaluate(
+        rankings: [String: [String]], qrels: Qrels,
+        cutoffs: [Int] = defaultCutoffs
+    ) throws(RetrievalError) -> EvaluationReport {
         guard !cutoffs.isEmpty else { throw .invalidCutoff(0) }
         if let bad = cutoffs.first(where: { $0 <= 0 }) { throw .invalidCutoff(bad) }
         let names = metricNames(cutoffs: cutoffs)
@@ -87,7 +89,8 @@ public enum IRMetrics {
         var columns = [String: [Double]](uniqueKeysWithValues: names.map { ($0, []) })
         for query in qrels.judgments.keys.sorted(by: byteWiseLess) {
             guard let ranking = rankings[query], let judged = qrels.judgments[query],
-                  let values = queryMetrics(ranking: ranking, judged: judged, cutoffs: cutoffs) else { continue }
+                let values = queryMetrics(ranking: ranking, judged: judged, cutoffs: cutoffs)
+            else { continue }
             queries.append(query)
             for name in names { columns[name]!.append(values[name]!) }
         }

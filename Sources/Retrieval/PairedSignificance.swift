@@ -51,21 +51,28 @@ public enum PairedSignificance {
     ///   ``RetrievalError/empty(_:)`` (no values or no trials),
     ///   ``RetrievalError/invalidParameter(_:)`` (confidence not in (0, 1), trials above ``maxTrials``).
     /// - Complexity: O(trials * n).
-    public static func compare(_ a: [Double], _ b: [Double], trials: Int = 10_000, confidence: Double = 0.95,
-                               seed: UInt64 = 0) throws(RetrievalError) -> PairedComparison {
+    public static func compare(
+        _ a: [Double], _ b: [Double], trials: Int = 10_000, confidence: Double = 0.95,
+        seed: UInt64 = 0
+    ) throws(RetrievalError) -> PairedComparison {
         guard a.count == b.count else { throw .unpairedRuns(left: a.count, right: b.count) }
         guard !a.isEmpty else { throw .empty("paired test without values") }
         guard trials > 0 else { throw .empty("paired test with \(trials) trials") }
         guard trials <= maxTrials else {
-            throw .invalidParameter("significance trials \(trials) is above the limit of \(maxTrials); use at most \(maxTrials) (10,000 is plenty for p-values near 0.05)")
+            throw .invalidParameter(
+                "significance trials \(trials) is above the limit of \(maxTrials); use at most \(maxTrials) (10,000 is plenty for p-values near 0.05)"
+            )
         }
-        guard confidence > 0 && confidence < 1 else { throw .invalidParameter("confidence \(confidence) not in (0, 1)") }
+        guard confidence > 0 && confidence < 1 else {
+            throw .invalidParameter("confidence \(confidence) not in (0, 1)")
+        }
         let n = a.count
         let differences = zip(a, b).map { $1 - $0 }
         let total = differences.reduce(0, +)
         let pValue = randomizationPValue(differences, observed: total, trials: trials, seed: seed)
-        let interval = bootstrapInterval(differences, trials: trials, confidence: confidence,
-                                         seed: seed ^ 0xB007_5742_A11D_5EED)
+        let interval = bootstrapInterval(
+            differences, trials: trials, confidence: confidence,
+            seed: seed ^ 0xB007_5742_A11D_5EED)
         return PairedComparison(
             count: n, meanA: a.reduce(0, +) / Double(n), meanB: b.reduce(0, +) / Double(n),
             meanDifference: total / Double(n), pValue: pValue, confidenceInterval: interval,
@@ -83,8 +90,10 @@ public enum PairedSignificance {
     /// - Throws: ``RetrievalError/unpairedRuns(left:right:)`` when the query lists differ,
     ///   ``RetrievalError/invalidParameter(_:)`` for an unknown metric, and the errors of
     ///   ``compare(_:_:trials:confidence:seed:)``.
-    public static func compare(_ a: EvaluationReport, _ b: EvaluationReport, metric: String, trials: Int = 10_000,
-                               confidence: Double = 0.95, seed: UInt64 = 0) throws(RetrievalError) -> PairedComparison {
+    public static func compare(
+        _ a: EvaluationReport, _ b: EvaluationReport, metric: String, trials: Int = 10_000,
+        confidence: Double = 0.95, seed: UInt64 = 0
+    ) throws(RetrievalError) -> PairedComparison {
         guard a.queries == b.queries else { throw .unpairedRuns(left: a.count, right: b.count) }
         guard let va = a.values(of: metric), let vb = b.values(of: metric) else {
             throw .invalidParameter("unknown metric '\(metric)'")

@@ -36,7 +36,8 @@ extension Qrels {
         let lines = try TextLines.read(url)
         guard let firstIndex = lines.firstIndex(where: { !isBlank($0) }) else { return Qrels() }
         let first = lines[firstIndex]
-        let isBEIRHeader = first.split(separator: "\t", omittingEmptySubsequences: false)
+        let isBEIRHeader =
+            first.split(separator: "\t", omittingEmptySubsequences: false)
             .map { $0.trimmingCharacters(in: .whitespaces) } == ["query-id", "corpus-id", "score"]
         let detected: Format
         if let format {
@@ -48,11 +49,13 @@ extension Qrels {
         } else {
             throw EmbeddingIOError(
                 .badLine, path: path, line: firstIndex + 1,
-                "unrecognized qrels format: expected the BEIR header 'query-id<TAB>corpus-id<TAB>score' or TREC lines 'qid 0 docid relevance'")
+                "unrecognized qrels format: expected the BEIR header 'query-id<TAB>corpus-id<TAB>score' or TREC lines 'qid 0 docid relevance'"
+            )
         }
         if detected == .beirTSV && !isBEIRHeader {
-            throw EmbeddingIOError(.badLine, path: path, line: firstIndex + 1,
-                                   "BEIR qrels must start with the header 'query-id<TAB>corpus-id<TAB>score'")
+            throw EmbeddingIOError(
+                .badLine, path: path, line: firstIndex + 1,
+                "BEIR qrels must start with the header 'query-id<TAB>corpus-id<TAB>score'")
         }
 
         var qrels = Qrels()
@@ -60,14 +63,16 @@ extension Qrels {
         let dataStart = detected == .beirTSV ? firstIndex + 1 : firstIndex
         for index in dataStart..<lines.count where !isBlank(lines[index]) {
             let lineNumber = index + 1
-            let (query, document, grade) = try detected == .beirTSV
+            let (query, document, grade) =
+                try detected == .beirTSV
                 ? parseBEIR(lines[index], path: path, line: lineNumber)
                 : parseTREC(lines[index], path: path, line: lineNumber)
             if let previous = qrels.judgments[query]?[document] {
                 guard previous == grade else {
                     throw EmbeddingIOError(
                         .duplicate, path: path, line: lineNumber,
-                        "query '\(query)' document '\(document)' is judged \(grade) here but \(previous) on line \(judgedOn[query]![document]!)")
+                        "query '\(query)' document '\(document)' is judged \(grade) here but \(previous) on line \(judgedOn[query]![document]!)"
+                    )
                 }
                 continue
             }
@@ -86,21 +91,27 @@ extension Qrels {
     private static func parseBEIR(_ line: String, path: String, line number: Int) throws -> (String, String, Int) {
         let parts = line.split(separator: "\t", omittingEmptySubsequences: false)
         guard parts.count == 3 else {
-            throw EmbeddingIOError(.badLine, path: path, line: number,
-                                   "expected 3 tab-separated fields (query-id, corpus-id, score), found \(parts.count)")
+            throw EmbeddingIOError(
+                .badLine, path: path, line: number,
+                "expected 3 tab-separated fields (query-id, corpus-id, score), found \(parts.count)")
         }
         let query = parts[0].trimmingCharacters(in: .whitespaces)
         let document = parts[1].trimmingCharacters(in: .whitespaces)
-        guard !query.isEmpty else { throw EmbeddingIOError(.badLine, path: path, line: number, field: "query-id", "is empty") }
-        guard !document.isEmpty else { throw EmbeddingIOError(.badLine, path: path, line: number, field: "corpus-id", "is empty") }
+        guard !query.isEmpty else {
+            throw EmbeddingIOError(.badLine, path: path, line: number, field: "query-id", "is empty")
+        }
+        guard !document.isEmpty else {
+            throw EmbeddingIOError(.badLine, path: path, line: number, field: "corpus-id", "is empty")
+        }
         return (query, document, try grade(parts[2], field: "score", path: path, line: number))
     }
 
     private static func parseTREC(_ line: String, path: String, line number: Int) throws -> (String, String, Int) {
         let parts = fields(line)
         guard parts.count == 4 else {
-            throw EmbeddingIOError(.badLine, path: path, line: number,
-                                   "expected 4 whitespace-separated fields (qid iteration docid relevance), found \(parts.count)")
+            throw EmbeddingIOError(
+                .badLine, path: path, line: number,
+                "expected 4 whitespace-separated fields (qid iteration docid relevance), found \(parts.count)")
         }
         return (String(parts[0]), String(parts[2]), try grade(parts[3], field: "relevance", path: path, line: number))
     }
@@ -108,8 +119,9 @@ extension Qrels {
     private static func grade(_ text: Substring, field: String, path: String, line: Int) throws -> Int {
         let trimmed = text.trimmingCharacters(in: .whitespaces)
         guard let value = Int(trimmed) else {
-            throw EmbeddingIOError(.badLine, path: path, line: line, field: field,
-                                   "'\(trimmed)' is not an integer relevance grade")
+            throw EmbeddingIOError(
+                .badLine, path: path, line: line, field: field,
+                "'\(trimmed)' is not an integer relevance grade")
         }
         return value
     }

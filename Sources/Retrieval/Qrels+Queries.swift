@@ -67,15 +67,19 @@ extension Qrels {
         if !droppedQueries.isEmpty {
             let examples = droppedQueries.sorted().prefix(5).joined(separator: ", ")
             warnings.append(
-                "dropped \(droppedQueries.count) of \(judgments.count) judged queries whose id is not among the query ids (e.g. \(examples))")
+                "dropped \(droppedQueries.count) of \(judgments.count) judged queries whose id is not among the query ids (e.g. \(examples))"
+            )
         }
         if !missingDocuments.isEmpty {
             let examples = missingDocuments.sorted().prefix(5).joined(separator: ", ")
             warnings.append(
-                "\(missingDocuments.count) judged documents (in \(queriesWithMissing) queries) are not in the corpus (e.g. \(examples)); they are kept and count as never retrieved")
+                "\(missingDocuments.count) judged documents (in \(queriesWithMissing) queries) are not in the corpus (e.g. \(examples)); they are kept and count as never retrieved"
+            )
         }
         if withoutRelevant > 0 {
-            warnings.append("\(withoutRelevant) kept queries have no relevant document (grade > 0) and will be skipped by the metrics")
+            warnings.append(
+                "\(withoutRelevant) kept queries have no relevant document (grade > 0) and will be skipped by the metrics"
+            )
         }
         return (Qrels(judgments: kept), warnings)
     }

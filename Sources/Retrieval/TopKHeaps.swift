@@ -55,9 +55,11 @@ final class TopKHeaps {
     }
 
     @inline(__always)
-    private func offerScalar(_ hs: UnsafeMutablePointer<Float>, _ hr: UnsafeMutablePointer<Int>,
-                             _ scores: UnsafePointer<Float>, _ count: Int, _ firstRow: Int,
-                             _ ranks: UnsafePointer<Int32>?) {
+    private func offerScalar(
+        _ hs: UnsafeMutablePointer<Float>, _ hr: UnsafeMutablePointer<Int>,
+        _ scores: UnsafePointer<Float>, _ count: Int, _ firstRow: Int,
+        _ ranks: UnsafePointer<Int32>?
+    ) {
         var threshold = hs[0]
         for j in 0..<count {
             let s = scores[j]
@@ -73,15 +75,19 @@ final class TopKHeaps {
 
     /// Replaces the root by (s, row) and restores the heap order (sift down).
     @inline(__always)
-    private static func replaceRoot(_ hs: UnsafeMutablePointer<Float>, _ hr: UnsafeMutablePointer<Int>, _ k: Int,
-                                    _ s: Float, _ row: Int, _ t: Int, _ ranks: UnsafePointer<Int32>?) {
+    private static func replaceRoot(
+        _ hs: UnsafeMutablePointer<Float>, _ hr: UnsafeMutablePointer<Int>, _ k: Int,
+        _ s: Float, _ row: Int, _ t: Int, _ ranks: UnsafePointer<Int32>?
+    ) {
         var i = 0
         while true {
             let left = 2 * i + 1
             if left >= k { break }
             var child = left
             let right = left + 1
-            if right < k && (hs[right] < hs[left] || (hs[right] == hs[left] && tie(hr[right], ranks) < tie(hr[left], ranks))) {
+            if right < k
+                && (hs[right] < hs[left] || (hs[right] == hs[left] && tie(hr[right], ranks) < tie(hr[left], ranks)))
+            {
                 child = right
             }
             let childWorse = hs[child] < s || (hs[child] == s && tie(hr[child], ranks) < t)

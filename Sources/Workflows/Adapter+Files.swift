@@ -14,8 +14,10 @@ extension Adapter {
     ///   another; file errors naming the file; a width or row-count mismatch naming the file; a NaN or
     ///   infinity in an input (named by row and column).
     /// - Complexity: O(n p m), one gemm per block of `blockRows` rows (hybrid: two).
-    public func apply(inputFile input: URL, indexInputFile indexInput: URL? = nil, outputFile output: URL,
-                      blockRows: Int = 16_384, progress: (Int, Int) -> Void = { _, _ in }) throws {
+    public func apply(
+        inputFile input: URL, indexInputFile indexInput: URL? = nil, outputFile output: URL,
+        blockRows: Int = 16_384, progress: (Int, Int) -> Void = { _, _ in }
+    ) throws {
         switch (isHybrid, indexInput) {
         case (true, nil): throw AdapterInputError.missingIndexQueries
         case (false, _?): throw AdapterInputError.unexpectedIndexQueries
@@ -23,15 +25,21 @@ extension Adapter {
         }
         let rows = try Npy.load(input, mapped: true)
         guard rows.columns == map.sourceDimension else {
-            throw AdapterError(path: input.path, "rows are \(rows.columns)-d but the adapter maps "
-                + "\(map.sourceDimension)-d vectors (from \(sourceModel.isEmpty ? "its source model" : sourceModel))")
+            throw AdapterError(
+                path: input.path,
+                "rows are \(rows.columns)-d but the adapter maps "
+                    + "\(map.sourceDimension)-d vectors (from \(sourceModel.isEmpty ? "its source model" : sourceModel))"
+            )
         }
         try checkFinite(rows, path: input.path)
         let indexRows = try indexInput.map { url -> any RowMatrix in
             let table = try Npy.load(url, mapped: true)
             guard table.columns == map.targetDimension, table.rows == rows.rows else {
-                throw AdapterError(path: url.path, "is \(table.rows) x \(table.columns) but the index model's vectors of the "
-                    + "\(rows.rows) queries in \(input.lastPathComponent) are \(rows.rows) x \(map.targetDimension)")
+                throw AdapterError(
+                    path: url.path,
+                    "is \(table.rows) x \(table.columns) but the index model's vectors of the "
+                        + "\(rows.rows) queries in \(input.lastPathComponent) are \(rows.rows) x \(map.targetDimension)"
+                )
             }
             try checkFinite(table, path: url.path)
             return table

@@ -35,10 +35,13 @@ public struct Adapter: Sendable, Hashable {
     /// Further string metadata (kept on load, written on save; the reserved keys above win).
     public var extraMetadata: [String: String]
 
-    public init(map: AffineMap<Float>, indexWeight: Matrix? = nil, sourceModel: String, targetModel: String, stage: String,
-                configurationHash: String, version: String, extraMetadata: [String: String] = [:]) {
-        precondition(indexWeight.map { $0.rows == map.targetDimension && $0.columns == map.targetDimension } ?? true,
-                     "V of a hybrid adapter is m x m")
+    public init(
+        map: AffineMap<Float>, indexWeight: Matrix? = nil, sourceModel: String, targetModel: String, stage: String,
+        configurationHash: String, version: String, extraMetadata: [String: String] = [:]
+    ) {
+        precondition(
+            indexWeight.map { $0.rows == map.targetDimension && $0.columns == map.targetDimension } ?? true,
+            "V of a hybrid adapter is m x m")
         self.map = map
         self.indexWeight = indexWeight
         self.sourceModel = sourceModel
@@ -50,11 +53,14 @@ public struct Adapter: Sendable, Hashable {
     }
 
     /// An adapter of the hybrid map `hybrid`.
-    public init(hybrid: HybridMap<Float>, sourceModel: String, targetModel: String, stage: String,
-                configurationHash: String, version: String, extraMetadata: [String: String] = [:]) throws(AlignmentError) {
-        self.init(map: try AffineMap(weight: hybrid.weight, bias: hybrid.bias), indexWeight: hybrid.indexWeight,
-                  sourceModel: sourceModel, targetModel: targetModel, stage: stage, configurationHash: configurationHash,
-                  version: version, extraMetadata: extraMetadata)
+    public init(
+        hybrid: HybridMap<Float>, sourceModel: String, targetModel: String, stage: String,
+        configurationHash: String, version: String, extraMetadata: [String: String] = [:]
+    ) throws(AlignmentError) {
+        self.init(
+            map: try AffineMap(weight: hybrid.weight, bias: hybrid.bias), indexWeight: hybrid.indexWeight,
+            sourceModel: sourceModel, targetModel: targetModel, stage: stage, configurationHash: configurationHash,
+            version: version, extraMetadata: extraMetadata)
     }
 
     /// Whether the adapter takes the index model's vector of each query too.
@@ -107,19 +113,25 @@ public struct Adapter: Sendable, Hashable {
         let bias = file.tensors["bias"] == nil ? [Float](repeating: 0, count: weight.rows) : try file.vector("bias")
         let meta = file.metadata
         if let p = meta["source_dim"], Int(p) != weight.columns {
-            throw AdapterError(path: path, "metadata source_dim = \(p) but 'weight' is \(weight.rows) x \(weight.columns)")
+            throw AdapterError(
+                path: path, "metadata source_dim = \(p) but 'weight' is \(weight.rows) x \(weight.columns)")
         }
         if let m = meta["target_dim"], Int(m) != weight.rows {
-            throw AdapterError(path: path, "metadata target_dim = \(m) but 'weight' is \(weight.rows) x \(weight.columns)")
+            throw AdapterError(
+                path: path, "metadata target_dim = \(m) but 'weight' is \(weight.rows) x \(weight.columns)")
         }
         var indexWeight: Matrix?
         if file.tensors["weight_index"] != nil {
             let v = try file.matrix("weight_index")
             guard v.rows == weight.rows, v.columns == weight.rows else {
-                throw AdapterError(path: path, "'weight_index' is \(v.rows) x \(v.columns) but a hybrid adapter's V is "
-                    + "\(weight.rows) x \(weight.rows) (m x m)")
+                throw AdapterError(
+                    path: path,
+                    "'weight_index' is \(v.rows) x \(v.columns) but a hybrid adapter's V is "
+                        + "\(weight.rows) x \(weight.rows) (m x m)")
             }
-            guard v.storage.allSatisfy(\.isFinite) else { throw AdapterError(path: path, "'weight_index' holds NaN or infinity") }
+            guard v.storage.allSatisfy(\.isFinite) else {
+                throw AdapterError(path: path, "'weight_index' holds NaN or infinity")
+            }
             indexWeight = v
         } else if meta["family"] == "hybrid" {
             throw AdapterError(path: path, "metadata says hybrid but there is no 'weight_index' tensor (V)")
@@ -141,14 +153,20 @@ public struct Adapter: Sendable, Hashable {
         // unnormalizable) rows and evaluating it measures nothing. `era adapt` refuses such a start.
         let zeroWeight = weight.withUnsafeBufferPointer { $0.allSatisfy { $0 == 0 } }
         if zeroWeight {
-            throw AdapterError(path: path, "the weight is all zeros, so every query would map to the same vector; "
-                + "this is not a trained adapter: train one with era align or era adapt")
+            throw AdapterError(
+                path: path,
+                "the weight is all zeros, so every query would map to the same vector; "
+                    + "this is not a trained adapter: train one with era align or era adapt")
         }
-        let reserved: Set = ["format", "format_version", "source_model", "target_model", "source_dim", "target_dim",
-                             "family", "stage", "config_hash", "version", "inputs"]
-        return Adapter(map: map, indexWeight: indexWeight, sourceModel: meta["source_model"] ?? "", targetModel: meta["target_model"] ?? "",
-                       stage: meta["stage"] ?? "", configurationHash: meta["config_hash"] ?? "",
-                       version: meta["version"] ?? "", extraMetadata: meta.filter { !reserved.contains($0.key) })
+        let reserved: Set = [
+            "format", "format_version", "source_model", "target_model", "source_dim", "target_dim",
+            "family", "stage", "config_hash", "version", "inputs",
+        ]
+        return Adapter(
+            map: map, indexWeight: indexWeight, sourceModel: meta["source_model"] ?? "",
+            targetModel: meta["target_model"] ?? "",
+            stage: meta["stage"] ?? "", configurationHash: meta["config_hash"] ?? "",
+            version: meta["version"] ?? "", extraMetadata: meta.filter { !reserved.contains($0.key) })
     }
 
     /// `normalize(W x + b)` for every row of `queries` (`n x p` -> `n x m`), ready to search the index;

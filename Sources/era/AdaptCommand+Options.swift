@@ -1,10 +1,10 @@
-import Retrieval
-import Workflows
 import Alignment
 import ArgumentParser
 import EmbeddingIO
 import Foundation
 import LinearAlgebra
+import Retrieval
+import Workflows
 
 extension AdaptMapKind: ExpressibleByArgument {}
 extension AdaptSelectionObjective: ExpressibleByArgument {}
@@ -16,7 +16,8 @@ extension AdaptNegatives.Kind: ExpressibleByArgument {}
 /// `--rank` low-rank), and `era sweep` takes a comma-separated list of it.
 struct AdaptTrainingOptions: ParsableArguments {
     @Option(help: .setting(AdaptSettings.self, "map")) var map: AdaptMapKind?
-    @Option(help: "Older spelling of --map: none (a linear map; low-rank with --rank) or rotation; era sweep takes a list.")
+    @Option(
+        help: "Older spelling of --map: none (a linear map; low-rank with --rank) or rotation; era sweep takes a list.")
     var constraint: String?
     @Option(help: .setting(AdaptSettings.self, "rank")) var rank: Int?
     @Option(help: .setting(AdaptSettings.self, "negatives")) var negatives: CommaList<AdaptNegatives.Kind>?
@@ -49,15 +50,20 @@ struct AdaptTrainingOptions: ParsableArguments {
 
     /// One configuration per name in `--constraint` (`era sweep` accepts a comma-separated list).
     func configurations(extra: Any? = nil) throws -> [(label: String, settings: AdaptSettings)] {
-        let names = constraint.map { $0.split(separator: ",").map { $0.trimmingCharacters(in: .whitespaces) } } ?? [nil].compactMap { $0 }
-        if constraint != nil, names.isEmpty { throw CommandError("--constraint: expected none or rotation, got \"\(constraint ?? "")\"") }
+        let names =
+            constraint.map { $0.split(separator: ",").map { $0.trimmingCharacters(in: .whitespaces) } }
+            ?? [nil].compactMap { $0 }
+        if constraint != nil, names.isEmpty {
+            throw CommandError("--constraint: expected none or rotation, got \"\(constraint ?? "")\"")
+        }
         return try (names.isEmpty ? [nil] : names.map(Optional.some)).map { name in
             let settings = try settings(constraint: name, extra: extra)
-            let label = switch settings.map {
-            case .linear: "unconstrained"
-            case .rotation: "rotation"
-            case .lowRank: "low-rank \(settings.rank)"
-            }
+            let label =
+                switch settings.map {
+                case .linear: "unconstrained"
+                case .rotation: "rotation"
+                case .lowRank: "low-rank \(settings.rank)"
+                }
             return (label, settings)
         }
     }
@@ -68,7 +74,8 @@ struct AdaptTrainingOptions: ParsableArguments {
         case (nil, nil), ("none", nil): s.map = map ?? .linear
         case (nil, _?), ("none", _?): s.map = map ?? .lowRank
         case ("rotation", nil): s.map = .rotation
-        case ("rotation", _?): throw CommandError("--rank: a low-rank residual cannot be combined with --constraint rotation")
+        case ("rotation", _?):
+            throw CommandError("--rank: a low-rank residual cannot be combined with --constraint rotation")
         default: throw CommandError("--constraint: expected none or rotation, got \"\(constraint ?? "")\"")
         }
         let given = flagValues(of: self).filter { $0.flag != "map" } + (extra.map(flagValues(of:)) ?? [])

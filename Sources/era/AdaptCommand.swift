@@ -1,8 +1,8 @@
-import Workflows
 import Alignment
 import ArgumentParser
 import EmbeddingIO
 import Foundation
+import Workflows
 
 extension AdaptDevSplit: ExpressibleByArgument {}
 
@@ -44,14 +44,17 @@ struct AdaptCommand: ParsableCommand {
         settings.seed = seed
         let outURL = URL(fileURLWithPath: out)
         try requireWritable(outURL)
-        try OutputGuard(inputs: inputs.guardInputs, outputs: [.init("--out", out, .eraAdapter)], force: overwrite.force).check()
+        try OutputGuard(inputs: inputs.guardInputs, outputs: [.init("--out", out, .eraAdapter)], force: overwrite.force)
+            .check()
         let loaded = try inputs.load(InputFiles())
         let outcome: AdaptWorkflow.Outcome
         do {
-            outcome = try AdaptWorkflow.run(loaded.problem, stageOne: loaded.stageOne, settings: settings,
-                                            warn: { warn("\(inputs.qrels): \($0)") }) { event in
-                if !quiet { printProgress(AdaptWorkflow.describe(event)) }
-            }
+            outcome = try AdaptWorkflow.run(
+                loaded.problem, stageOne: loaded.stageOne, settings: settings,
+                warn: { warn("\(inputs.qrels): \($0)") },
+                progress: { event in
+                    if !quiet { printProgress(AdaptWorkflow.describe(event)) }
+                })
         } catch {
             throw CommandError("adapt: \(error.description)")
         }
@@ -59,8 +62,10 @@ struct AdaptCommand: ParsableCommand {
         try outcome.adapter.save(to: outURL)
         let result = outcome.result
         if !quiet {
-            printProgress(String(format: "wrote %@ (%d steps, %d labeled queries, %.1f s)", outURL.path,
-                                 result.selectedSteps, result.labeledQueries.count, result.seconds))
+            printProgress(
+                String(
+                    format: "wrote %@ (%d steps, %d labeled queries, %.1f s)", outURL.path,
+                    result.selectedSteps, result.labeledQueries.count, result.seconds))
         }
         if json { print(try AdaptSummary(result: result, out: outURL.path).json()) }
     }

@@ -1,10 +1,10 @@
-import Retrieval
-import Workflows
 import Alignment
 import ArgumentParser
 import EmbeddingIO
 import Foundation
 import LinearAlgebra
+import Retrieval
+import Workflows
 
 /// The files stage two reads (shared by `era adapt` and `era sweep`).
 struct AdaptInputOptions: ParsableArguments {
@@ -16,10 +16,11 @@ struct AdaptInputOptions: ParsableArguments {
     @Option(help: "Document ids, one a line, in the row order of --corpus.") var corpusIds: String
     @Option(help: "TRAINING relevance judgments (BEIR TSV or TREC); the only labels stage two reads.")
     var qrels: String
-    @Option(help: """
-        The index model's own embeddings of the same queries, .npy [queries, m], rows in the order of --query-ids: \
-        stage two then writes a hybrid adapter f(x, y) = W x + V y + b, chosen against the index as it is.
-        """)
+    @Option(
+        help: """
+            The index model's own embeddings of the same queries, .npy [queries, m], rows in the order of --query-ids: \
+            stage two then writes a hybrid adapter f(x, y) = W x + V y + b, chosen against the index as it is.
+            """)
     var indexQueries: String?
 
     struct Loaded {
@@ -29,8 +30,10 @@ struct AdaptInputOptions: ParsableArguments {
 
     /// The files read, by flag, for the output guard.
     var guardInputs: [OutputGuard.Input] {
-        [.init("--adapter", adapter), .init("--queries", queries), .init("--query-ids", queryIds),
-         .init("--corpus", corpus), .init("--corpus-ids", corpusIds), .init("--qrels", qrels)]
+        [
+            .init("--adapter", adapter), .init("--queries", queries), .init("--query-ids", queryIds),
+            .init("--corpus", corpus), .init("--corpus-ids", corpusIds), .init("--qrels", qrels),
+        ]
             + (indexQueries.map { [.init("--index-queries", $0)] } ?? [])
     }
 
@@ -40,21 +43,26 @@ struct AdaptInputOptions: ParsableArguments {
         let queryMatrix = try files.embeddings(queries, checked: true)
         let corpusMatrix = try files.embeddings(corpus, checked: true)
         guard queryMatrix.columns == stageOne.map.sourceDimension else {
-            throw CommandError("\(queries) has dimension \(queryMatrix.columns) but \(adapter) maps from "
-                + "\(stageOne.map.sourceDimension): the queries must come from the adapter's query model")
+            throw CommandError(
+                "\(queries) has dimension \(queryMatrix.columns) but \(adapter) maps from "
+                    + "\(stageOne.map.sourceDimension): the queries must come from the adapter's query model")
         }
         guard corpusMatrix.columns == stageOne.map.targetDimension else {
-            throw CommandError("\(corpus) has dimension \(corpusMatrix.columns) but \(adapter) maps into "
-                + "\(stageOne.map.targetDimension): the corpus must be the adapter's index")
+            throw CommandError(
+                "\(corpus) has dimension \(corpusMatrix.columns) but \(adapter) maps into "
+                    + "\(stageOne.map.targetDimension): the corpus must be the adapter's index")
         }
         let own = try indexQueries.map { try files.embeddings($0, checked: true) }
         if let own, let path = indexQueries, own.rows != queryMatrix.rows || own.columns != corpusMatrix.columns {
-            throw CommandError("--index-queries \(path): is \(own.rows) x \(own.columns) but must hold the index model's vector of "
-                + "each query of \(queries): \(queryMatrix.rows) x \(corpusMatrix.columns), rows in the order of \(queryIds)")
+            throw CommandError(
+                "--index-queries \(path): is \(own.rows) x \(own.columns) but must hold the index model's vector of "
+                    + "each query of \(queries): \(queryMatrix.rows) x \(corpusMatrix.columns), rows in the order of \(queryIds)"
+            )
         }
-        let problem = AdaptProblem(queries: queryMatrix, queryIds: try files.ids(queryIds, rowsOf: queries),
-                                   corpus: corpusMatrix, corpusIds: try files.ids(corpusIds, rowsOf: corpus),
-                                   trainingQrels: try files.qrels(qrels), stageOne: stageOne.map, indexQueries: own)
+        let problem = AdaptProblem(
+            queries: queryMatrix, queryIds: try files.ids(queryIds, rowsOf: queries),
+            corpus: corpusMatrix, corpusIds: try files.ids(corpusIds, rowsOf: corpus),
+            trainingQrels: try files.qrels(qrels), stageOne: stageOne.map, indexQueries: own)
         return Loaded(problem: problem, stageOne: stageOne)
     }
 }

@@ -28,7 +28,8 @@ struct AlignTrainingOptions: ParsableArguments {
     @Option(help: .setting(AlignSettings.self, "batch_size")) var batchSize: Int?
     @Option(help: .setting(AlignSettings.self, "epochs")) var epochs: Int?
     @Option(help: .setting(AlignSettings.self, "holdout")) var heldOut: Double?
-    @Option(help: .setting(AlignSettings.self, "stopping_metric")) var stoppingMetric: AlignmentConfiguration.StoppingMetric?
+    @Option(help: .setting(AlignSettings.self, "stopping_metric")) var stoppingMetric:
+        AlignmentConfiguration.StoppingMetric?
     @Option(help: .setting(AlignSettings.self, "patience")) var patience: Int?
     @Flag(inversion: .prefixedNo, help: .setting(AlignSettings.self, "shuffle")) var shuffle: Bool?
     @Flag(inversion: .prefixedNo, help: .setting(AlignSettings.self, "guardrail")) var guardrail: Bool?

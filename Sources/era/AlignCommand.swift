@@ -38,9 +38,13 @@ struct AlignCommand: ParsableCommand {
     @Option(help: "Seed of the sample, the held-out split, the shuffles and the random start.") var seed: UInt64 = 0
 
     @OptionGroup var training: AlignTrainingOptions
-    @Flag(help: "Write the label-free hybrid map W = a W1, V = (1 - a) I, b = a b1: queries then need the index model's own vectors too (--index-queries).")
+    @Flag(
+        help:
+            "Write the label-free hybrid map W = a W1, V = (1 - a) I, b = a b1: queries then need the index model's own vectors too (--index-queries)."
+    )
     var hybrid = false
-    @Option(help: "a of --hybrid (default: \(AdaptSettings.defaultHybridAlpha), chosen on the SciFact training queries).")
+    @Option(
+        help: "a of --hybrid (default: \(AdaptSettings.defaultHybridAlpha), chosen on the SciFact training queries).")
     var alpha: Double = AdaptSettings.defaultHybridAlpha
     @Flag(help: "Also write W as <out stem>.weight.npy and b as <out stem>.bias.npy.") var npy = false
     @Flag(help: "No progress on stderr.") var quiet = false
@@ -54,10 +58,14 @@ struct AlignCommand: ParsableCommand {
         let logURL = URL(fileURLWithPath: log ?? ExportWorkflow.stem(of: out) + ".log.json")
         let npyURLs = npy ? ExportWorkflow.npyFiles(base: out) : []
         for url in [outURL, logURL] + npyURLs { try requireWritable(url) }
-        try OutputGuard(inputs: [.init("--source", source), .init("--source-ids", sourceIds), .init("--target", target),
-                                 .init("--target-ids", targetIds)],
-                        outputs: [.init("--out", out, .eraAdapter), .init("--log", logURL.path, .eraJSON)]
-                            + npyURLs.map { .init("--npy", $0.path, .unmarked) }, force: overwrite.force).check()
+        try OutputGuard(
+            inputs: [
+                .init("--source", source), .init("--source-ids", sourceIds), .init("--target", target),
+                .init("--target-ids", targetIds),
+            ],
+            outputs: [.init("--out", out, .eraAdapter), .init("--log", logURL.path, .eraJSON)]
+                + npyURLs.map { .init("--npy", $0.path, .unmarked) }, force: overwrite.force
+        ).check()
         let files = InputFiles()
         var request = AlignWorkflow.Request(
             sources: try files.embeddings(source), sourceIds: try files.ids(sourceIds, rowsOf: source),
@@ -68,16 +76,24 @@ struct AlignCommand: ParsableCommand {
         let quiet = self.quiet, sample = settings.samples
         let outcome: AlignWorkflow.Outcome
         do {
-            outcome = try AlignWorkflow.run(request, started: { pairs, p, m in
-                if !quiet { printProgress("\(pairs) pairs (ids common to both tables\(sample.map { ", sampled \($0)" } ?? "")), p = \(p), m = \(m)") }
-            }, progress: { event in
-                if !quiet, let line = AlignWorkflow.describe(event, epochs: config.epochs) { printProgress(line) }
-            })
+            outcome = try AlignWorkflow.run(
+                request,
+                started: { pairs, p, m in
+                    if !quiet {
+                        printProgress(
+                            "\(pairs) pairs (ids common to both tables\(sample.map { ", sampled \($0)" } ?? "")), p = \(p), m = \(m)"
+                        )
+                    }
+                },
+                progress: { event in
+                    if !quiet, let line = AlignWorkflow.describe(event, epochs: config.epochs) { printProgress(line) }
+                })
         } catch {
             throw message(for: error)
         }
         try outcome.adapter.save(to: outURL)
-        let logFile = AlignLogFile(adapter: outURL.path, outcome: outcome, source: source, target: target, sample: settings.samples)
+        let logFile = AlignLogFile(
+            adapter: outURL.path, outcome: outcome, source: source, target: target, sample: settings.samples)
         try AtomicFile.write(try CanonicalJSON.encode(logFile, pretty: true) + Data("\n".utf8), to: logURL)
         if npy { try ExportWorkflow.write(outcome.adapter, format: .npy, base: out) }
         progress("\(AlignWorkflow.summary(outcome)); wrote \(outURL.path) and \(logURL.path)")
@@ -88,7 +104,8 @@ struct AlignCommand: ParsableCommand {
         switch failure {
         case .noCommonIds: CommandError("no id of \(sourceIds) appears in \(targetIds): nothing to align")
         case .emptySample: CommandError("--sample: the sample is empty; give a positive number of texts")
-        case .nonFinite(let side, let what): CommandError("\(side == "source" ? source : target): \(what) contains NaN or infinity")
+        case .nonFinite(let side, let what):
+            CommandError("\(side == "source" ? source : target): \(what) contains NaN or infinity")
         case .training(let error): CommandError("align: \(error.description)")
         }
     }

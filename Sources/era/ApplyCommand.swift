@@ -1,8 +1,8 @@
-import Workflows
 import Alignment
-import EmbeddingIO
 import ArgumentParser
+import EmbeddingIO
 import Foundation
+import Workflows
 
 struct ApplyCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
@@ -24,7 +24,10 @@ struct ApplyCommand: ParsableCommand {
     var input: String
     @Option(name: .customLong("out"), help: "Where to write the mapped embeddings, .npy float32 [n, m].")
     var output: String
-    @Option(help: "For a hybrid adapter: the index model's embeddings of the same queries, .npy [n, m], same row order as --in.")
+    @Option(
+        help:
+            "For a hybrid adapter: the index model's embeddings of the same queries, .npy [n, m], same row order as --in."
+    )
     var indexQueries: String?
     @Flag(help: "Print nothing but errors.")
     var quiet = false
@@ -32,21 +35,30 @@ struct ApplyCommand: ParsableCommand {
 
     func run() throws {
         AtomicFile.removeTemporariesOnSignals()  // an interrupted write leaves no .tmp- file
-        try OutputGuard(inputs: [.init("--adapter", adapter), .init("--in", input)] + (indexQueries.map { [.init("--index-queries", $0)] } ?? []),
-                        outputs: [.init("--out", output, .unmarked)], force: overwrite.force).check()
+        try OutputGuard(
+            inputs: [.init("--adapter", adapter), .init("--in", input)]
+                + (indexQueries.map { [.init("--index-queries", $0)] } ?? []),
+            outputs: [.init("--out", output, .unmarked)], force: overwrite.force
+        ).check()
         let loaded = try Adapter.load(URL(fileURLWithPath: adapter))
         var lastReported = 0
         do {
-            try loaded.apply(inputFile: URL(fileURLWithPath: input), indexInputFile: indexQueries.map { URL(fileURLWithPath: $0) },
-                             outputFile: URL(fileURLWithPath: output)) { done, total in
+            try loaded.apply(
+                inputFile: URL(fileURLWithPath: input), indexInputFile: indexQueries.map { URL(fileURLWithPath: $0) },
+                outputFile: URL(fileURLWithPath: output)
+            ) { done, total in
                 guard !quiet, done == total || done - lastReported >= 262_144 else { return }
                 lastReported = done
                 FileHandle.standardError.write(Data("mapped \(done)/\(total) rows\n".utf8))
             }
         } catch AdapterInputError.missingIndexQueries {
-            throw CommandError("\(adapter) is a hybrid adapter (f = W x + V y + b): give the index model's embeddings of the same queries with --index-queries")
+            throw CommandError(
+                "\(adapter) is a hybrid adapter (f = W x + V y + b): give the index model's embeddings of the same queries with --index-queries"
+            )
         } catch AdapterInputError.unexpectedIndexQueries {
-            throw CommandError("--index-queries: \(adapter) maps the query model's vectors alone; the index model's vectors are only for hybrid adapters")
+            throw CommandError(
+                "--index-queries: \(adapter) maps the query model's vectors alone; the index model's vectors are only for hybrid adapters"
+            )
         }
         if !quiet { print("wrote \(output): \(loaded.map.targetDimension)-d rows in the index's space") }
     }

@@ -1,7 +1,7 @@
-import Workflows
 import ArgumentParser
 import Foundation
 import Retrieval
+import Workflows
 
 struct BenchCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
@@ -42,12 +42,14 @@ struct BenchCommand: ParsableCommand {
         func run() throws {
             var scratch: URL?
             if mmap {
-                let directory = scratchDirectory.map { URL(fileURLWithPath: $0) } ?? FileManager.default.temporaryDirectory
+                let directory =
+                    scratchDirectory.map { URL(fileURLWithPath: $0) } ?? FileManager.default.temporaryDirectory
                 scratch = directory.appendingPathComponent("era-bench-\(ProcessInfo.processInfo.processIdentifier).npy")
             }
             let result: SearchBenchmarkResult
             do {
-                result = try SearchBenchmark.run(docs: docs, queries: queries, dim: dim, k: k, seed: seed, mappedFile: scratch)
+                result = try SearchBenchmark.run(
+                    docs: docs, queries: queries, dim: dim, k: k, seed: seed, mappedFile: scratch)
             } catch let error as RetrievalError {
                 throw CommandError("bench search: \(error.description)")
             }
@@ -60,10 +62,17 @@ struct BenchCommand: ParsableCommand {
                 let data = try JSONSerialization.data(withJSONObject: object, options: [.sortedKeys])
                 print(String(decoding: data, as: UTF8.self))
             } else {
-                print(String(format: "%d queries x %d docs x %d dims, k = %d%@", queries, docs, dim, k, mmap ? " (mmap)" : ""))
-                print(String(format: "search: %.3f s   %.0f queries/s   %.1f GFLOP/s", result.searchSeconds,
-                             result.queriesPerSecond, result.gflops))
-                if let rss = result.peakRSSBytes { print(String(format: "peak RSS: %.1f MiB", Double(rss) / 1_048_576)) }
+                print(
+                    String(
+                        format: "%d queries x %d docs x %d dims, k = %d%@", queries, docs, dim, k, mmap ? " (mmap)" : ""
+                    ))
+                print(
+                    String(
+                        format: "search: %.3f s   %.0f queries/s   %.1f GFLOP/s", result.searchSeconds,
+                        result.queriesPerSecond, result.gflops))
+                if let rss = result.peakRSSBytes {
+                    print(String(format: "peak RSS: %.1f MiB", Double(rss) / 1_048_576))
+                }
             }
         }
     }

@@ -1,6 +1,6 @@
+import Alignment
 import ArgumentParser
 import Foundation
-import Alignment
 
 /// A failure the user can act on: one line that names the file or option and the problem.
 ///

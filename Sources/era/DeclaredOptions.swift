@@ -86,7 +86,8 @@ struct BudgetList: ExpressibleByArgument, Sendable {
         let parts = argument.split(separator: ",").map { $0.trimmingCharacters(in: .whitespaces) }
         let numbers = parts.filter { $0 != "all" }.compactMap { Int($0) }
         guard !parts.isEmpty, numbers.count + parts.filter({ $0 == "all" }).count == parts.count,
-              numbers.allSatisfy({ $0 > 0 }) else { return nil }
+            numbers.allSatisfy({ $0 > 0 })
+        else { return nil }
         values = numbers
         includeAll = parts.contains("all")
     }

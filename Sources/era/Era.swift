@@ -1,6 +1,6 @@
-import Workflows
 import Alignment
 import ArgumentParser
+import Workflows
 
 @main
 struct Era: ParsableCommand {
@@ -14,7 +14,9 @@ struct Era: ParsableCommand {
             -> `era evaluate` -> export, or all of it at once with `era run PIPELINE.yaml`.
             """,
         version: EraVersion.current,
-        subcommands: [RunCommand.self, AlignCommand.self, AdaptCommand.self, EvaluateCommand.self, SweepCommand.self,
-                      ApplyCommand.self, ExportCommand.self, BenchCommand.self]
+        subcommands: [
+            RunCommand.self, AlignCommand.self, AdaptCommand.self, EvaluateCommand.self, SweepCommand.self,
+            ApplyCommand.self, ExportCommand.self, BenchCommand.self,
+        ]
     )
 }

@@ -1,10 +1,10 @@
-import Workflows
 import Alignment
 import ArgumentParser
 import EmbeddingIO
 import Foundation
 import LinearAlgebra
 import Retrieval
+import Workflows
 
 struct EvaluateCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
@@ -43,15 +43,24 @@ struct EvaluateCommand: ParsableCommand {
     var qrels: String
     @Option(help: "Adapter (safetensors from `era align` / `era adapt`) applied to the queries before search.")
     var adapter: String?
-    @Option(help: "A second adapter to compare against --adapter (or the raw queries) on the same queries, with a paired significance test.")
+    @Option(
+        help:
+            "A second adapter to compare against --adapter (or the raw queries) on the same queries, with a paired significance test."
+    )
     var compare: String?
-    @Option(help: "The index model's own embeddings of the same queries, .npy, rows in --query-ids order: the reference of the verdict, and the second input of hybrid adapters.")
+    @Option(
+        help:
+            "The index model's own embeddings of the same queries, .npy, rows in --query-ids order: the reference of the verdict, and the second input of hybrid adapters."
+    )
     var indexQueries: String?
     @Option(help: "Metric the paired test compares.")
     var compareMetric: String = "ndcg@10"
     @Option(help: "Comma-separated metric cutoffs.")
     var k: String = "10,100"
-    @Option(help: "Also report the queries none of whose relevant documents appear in these qrels (e.g. the training qrels), under \"unseen\".")
+    @Option(
+        help:
+            "Also report the queries none of whose relevant documents appear in these qrels (e.g. the training qrels), under \"unseen\"."
+    )
     var unseenAgainst: String?
     @Flag(help: "BEIR's rule: a query may not retrieve the document that has its own id.")
     var ignoreIdenticalIds = false
@@ -62,22 +71,28 @@ struct EvaluateCommand: ParsableCommand {
 
     func run() throws {
         let files = InputFiles()
-        let queryMatrix = try files.embeddings(queries, checked: true), corpusMatrix = try files.embeddings(corpus, checked: true)
+        let queryMatrix = try files.embeddings(queries, checked: true),
+            corpusMatrix = try files.embeddings(corpus, checked: true)
         var settings = EvaluateWorkflow.Settings(metrics: IRMetrics.metricNames(cutoffs: try parseCutoffs(k)))
         settings.testedMetric = compareMetric
         settings.ignoreIdenticalIds = ignoreIdenticalIds
         let own = try indexQueries.map { try files.embeddings($0, checked: true) }
         if let own, let indexQueries, own.rows != queryMatrix.rows || own.columns != corpusMatrix.columns {
-            throw CommandError("--index-queries \(indexQueries): is \(own.rows) x \(own.columns); it must hold the index model's "
-                + "vector of each query of \(queries), \(queryMatrix.rows) x \(corpusMatrix.columns), rows in --query-ids order")
+            throw CommandError(
+                "--index-queries \(indexQueries): is \(own.rows) x \(own.columns); it must hold the index model's "
+                    + "vector of each query of \(queries), \(queryMatrix.rows) x \(corpusMatrix.columns), rows in --query-ids order"
+            )
         }
         func load(_ path: String?) throws -> (label: String, adapter: Adapter)? {
-            try loadAdapter(path, queries: queryMatrix, corpus: corpusMatrix).map { (URL(fileURLWithPath: path ?? "").lastPathComponent, $0) }
+            try loadAdapter(path, queries: queryMatrix, corpus: corpusMatrix).map {
+                (URL(fileURLWithPath: path ?? "").lastPathComponent, $0)
+            }
         }
         let request = EvaluateWorkflow.AdapterRequest(
             queries: queryMatrix, queryIds: try files.ids(queryIds, rowsOf: queries), corpus: corpusMatrix,
             corpusIds: try files.ids(corpusIds, rowsOf: corpus), qrels: try files.qrels(qrels),
-            labeled: try unseenAgainst.map { try files.qrels($0) }, adapter: try load(adapter), compare: compare == nil ? nil : try load(compare),
+            labeled: try unseenAgainst.map { try files.qrels($0) }, adapter: try load(adapter),
+            compare: compare == nil ? nil : try load(compare),
             indexQueries: own, settings: settings)
         let outcome: EvaluateWorkflow.AdapterOutcome
         do {
@@ -85,17 +100,22 @@ struct EvaluateCommand: ParsableCommand {
         } catch RetrievalError.invalidParameter(let message) where message.contains(compareMetric) {
             throw CommandError(Self.unknownCompareMetric(compareMetric, k: k))
         } catch AdapterInputError.missingIndexQueries {
-            throw CommandError("the adapter is hybrid (f = W x + V y + b): give the index model's queries with --index-queries")
+            throw CommandError(
+                "the adapter is hybrid (f = W x + V y + b): give the index model's queries with --index-queries")
         } catch RetrievalError.empty(let message) {
-            throw CommandError("nothing to do: \(message), with --qrels \(qrels), --query-ids \(queryIds) and "
-                + "--corpus-ids \(corpusIds): check that the qrels use the ids of those files")
+            throw CommandError(
+                "nothing to do: \(message), with --qrels \(qrels), --query-ids \(queryIds) and "
+                    + "--corpus-ids \(corpusIds): check that the qrels use the ids of those files")
         }
         for message in outcome.run.warnings.messages { warn("\(qrels): \(message)") }
         let comparison = compare.flatMap { label in
-            outcome.comparison?["all"].map { Comparison(label: label, metric: compareMetric, all: $0, unseen: outcome.comparison?["unseen"]) }
+            outcome.comparison?["all"].map {
+                Comparison(label: label, metric: compareMetric, all: $0, unseen: outcome.comparison?["unseen"])
+            }
         }
-        let output = EvaluationOutput(run: outcome.run, unseen: outcome.unseen, includePerQuery: perQuery, comparison: comparison,
-                                      verdict: outcome.verdict)
+        let output = EvaluationOutput(
+            run: outcome.run, unseen: outcome.unseen, includePerQuery: perQuery, comparison: comparison,
+            verdict: outcome.verdict)
         print(json ? try output.json() : output.table())
     }
 
@@ -103,8 +123,10 @@ struct EvaluateCommand: ParsableCommand {
     static func unknownCompareMetric(_ metric: String, k: String) -> String {
         let parts = metric.split(separator: "@")
         if parts.count == 2, let cutoff = Int(parts[1]), cutoff > 0,
-           IRMetrics.metricNames(cutoffs: [cutoff]).contains(metric) {
-            return "--compare-metric \(metric): computed only at the cutoffs of --k \(k); add \(cutoff) to --k (e.g. --k \(k),\(cutoff))"
+            IRMetrics.metricNames(cutoffs: [cutoff]).contains(metric)
+        {
+            return
+                "--compare-metric \(metric): computed only at the cutoffs of --k \(k); add \(cutoff) to --k (e.g. --k \(k),\(cutoff))"
         }
         return "--compare-metric \(metric): not one of the metrics computed at --k \(k) "
             + "(\(IRMetrics.metricNames(cutoffs: (try? parseCutoffs(k)) ?? [10]).joined(separator: ", ")))"

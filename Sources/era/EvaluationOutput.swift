@@ -1,6 +1,6 @@
-import Workflows
 import Foundation
 import Retrieval
+import Workflows
 
 /// Renders an evaluation as a table for people or one JSON object for programs.
 ///
@@ -26,10 +26,15 @@ struct EvaluationOutput {
         }
         if let comparison { object["compare"] = comparison.jsonObject() }
         if let verdict {
-            func fields(_ d: Verdict.Difference?) -> Any { d.map { ["delta": $0.delta, "p": $0.p, "ci": $0.ci] as [String: Any] } ?? NSNull() }
-            object["verdict"] = ["reference": verdict.reference, "best": verdict.best, "recommendation": verdict.recommendation,
-                                 "decision": verdict.decision.rawValue, "metric": verdict.metric,
-                                 "all": fields(verdict.all), "unseen": fields(verdict.unseen)] as [String: Any]
+            func fields(_ d: Verdict.Difference?) -> Any {
+                d.map { ["delta": $0.delta, "p": $0.p, "ci": $0.ci] as [String: Any] } ?? NSNull()
+            }
+            object["verdict"] =
+                [
+                    "reference": verdict.reference, "best": verdict.best, "recommendation": verdict.recommendation,
+                    "decision": verdict.decision.rawValue, "metric": verdict.metric,
+                    "all": fields(verdict.all), "unseen": fields(verdict.unseen),
+                ] as [String: Any]
         }
         if includePerQuery {
             var per: [String: [String: Double]] = [:]
@@ -50,9 +55,12 @@ struct EvaluationOutput {
             rows.append(row)
         }
         var text = TextTable(rows).render()
-        text += String(format: "\nsearch: %.3f s, %.0f queries/s", run.timing.searchSeconds, run.timing.queriesPerSecond)
+        text += String(
+            format: "\nsearch: %.3f s, %.0f queries/s", run.timing.searchSeconds, run.timing.queriesPerSecond)
         if let comparison { text += "\n\n" + comparison.text() }
-        if let verdict { text += "\n\nverdict (against \(verdict.reference), \(verdict.referenceKind)): \(verdict.recommendation)" }
+        if let verdict {
+            text += "\n\nverdict (against \(verdict.reference), \(verdict.referenceKind)): \(verdict.recommendation)"
+        }
         if includePerQuery {
             text += "\n\nper query (\(run.report.metricNames.joined(separator: ", "))):"
             for query in run.report.queries {
@@ -89,14 +97,17 @@ struct Comparison {
     }
 
     private func describe(_ c: PairedComparison) -> String {
-        String(format: "%+.4f (%.4f vs %.4f), %.0f%% CI [%+.4f, %+.4f], p = %.4f over %d queries%@",
-               c.meanDifference, c.meanB, c.meanA, c.confidenceLevel * 100, c.confidenceInterval.lowerBound,
-               c.confidenceInterval.upperBound, c.pValue, c.count, c.pValue < 0.05 ? " (significant at 0.05)" : "")
+        String(
+            format: "%+.4f (%.4f vs %.4f), %.0f%% CI [%+.4f, %+.4f], p = %.4f over %d queries%@",
+            c.meanDifference, c.meanB, c.meanA, c.confidenceLevel * 100, c.confidenceInterval.lowerBound,
+            c.confidenceInterval.upperBound, c.pValue, c.count, c.pValue < 0.05 ? " (significant at 0.05)" : "")
     }
 
     private func fields(_ c: PairedComparison) -> [String: Any] {
-        ["difference": c.meanDifference, "this": c.meanB, "other": c.meanA, "p_value": c.pValue,
-         "ci_low": c.confidenceInterval.lowerBound, "ci_high": c.confidenceInterval.upperBound,
-         "queries": c.count, "trials": c.trials]
+        [
+            "difference": c.meanDifference, "this": c.meanB, "other": c.meanA, "p_value": c.pValue,
+            "ci_low": c.confidenceInterval.lowerBound, "ci_high": c.confidenceInterval.upperBound,
+            "queries": c.count, "trials": c.trials,
+        ]
     }
 }

@@ -1,8 +1,8 @@
-import Workflows
 import Alignment
 import ArgumentParser
 import EmbeddingIO
 import Foundation
+import Workflows
 
 struct ExportCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
@@ -27,7 +27,10 @@ struct ExportCommand: ParsableCommand {
 
     @Option(help: "Adapter to export.")
     var adapter: String
-    @Option(help: "Output path: a .safetensors file, for npy a prefix (OUT.weight.npy, OUT.bias.npy), for sentence-transformers a folder.")
+    @Option(
+        help:
+            "Output path: a .safetensors file, for npy a prefix (OUT.weight.npy, OUT.bias.npy), for sentence-transformers a folder."
+    )
     var out: String
     @Option(help: "safetensors, npy or sentence-transformers.")
     var format: ExportWorkflow.Format = .safetensors
@@ -38,14 +41,18 @@ struct ExportCommand: ParsableCommand {
         AtomicFile.removeTemporariesOnSignals()  // an interrupted write leaves no .tmp- file
         if format == .sentenceTransformers {
             let input = URL(fileURLWithPath: adapter)
-            try SentenceTransformersExport.folderGuard(flag: "--out", path: out, inputs: [.init("--adapter", adapter)],
-                                                       force: overwrite.force).check()
+            try SentenceTransformersExport.folderGuard(
+                flag: "--out", path: out, inputs: [.init("--adapter", adapter)],
+                force: overwrite.force
+            ).check()
             try SentenceTransformersExport.checkExportable(adapterFile: input)
             try ExportWorkflow.write(try Adapter.load(input), format: format, base: out)
             print("wrote the sentence-transformers module folder \(out) (see \(out)/README.md)")
             return
         }
-        let outputs: [OutputGuard.Output] = format == .safetensors ? [.init("--out", out, .eraAdapter)]
+        let outputs: [OutputGuard.Output] =
+            format == .safetensors
+            ? [.init("--out", out, .eraAdapter)]
             : ExportWorkflow.npyFiles(base: out).map { .init("--out", $0.path, .unmarked) }
         try OutputGuard(inputs: [.init("--adapter", adapter)], outputs: outputs, force: overwrite.force).check()
         let files = try ExportWorkflow.write(try Adapter.load(URL(fileURLWithPath: adapter)), format: format, base: out)

@@ -42,8 +42,10 @@ final class ProgressPrinter: @unchecked Sendable {
         }
     }
 
-    init(interactive: Bool = isatty(STDERR_FILENO) != 0,
-         write: @escaping (String) -> Void = { FileHandle.standardError.write(Data($0.utf8)) }) {
+    init(
+        interactive: Bool = isatty(STDERR_FILENO) != 0,
+        write: @escaping (String) -> Void = { FileHandle.standardError.write(Data($0.utf8)) }
+    ) {
         self.interactive = interactive
         self.sink = write
     }

@@ -1,7 +1,7 @@
-import Workflows
 import ArgumentParser
 import Foundation
 import Pipeline
+import Workflows
 
 struct RunCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
@@ -25,12 +25,16 @@ struct RunCommand: ParsableCommand {
     @Argument(help: "The pipeline file (YAML).")
     var pipeline: String
 
-    @Option(name: .customLong("set"), parsing: .unconditionalSingleValue,
-            help: ArgumentHelp("Override a key, e.g. stages.adapt.options.budget=32 or seed=3 (value parsed as YAML); repeatable.",
-                               valueName: "key.path=value"))
+    @Option(
+        name: .customLong("set"), parsing: .unconditionalSingleValue,
+        help: ArgumentHelp(
+            "Override a key, e.g. stages.adapt.options.budget=32 or seed=3 (value parsed as YAML); repeatable.",
+            valueName: "key.path=value"))
     var overrides: [String] = []
 
-    @Option(name: .customLong("from"), help: ArgumentHelp("Re-run this stage and every stage after it.", valueName: "stage"))
+    @Option(
+        name: .customLong("from"), help: ArgumentHelp("Re-run this stage and every stage after it.", valueName: "stage")
+    )
     var fromStage: String?
 
     @Flag(help: "Re-run every stage, even those that are up to date.")
@@ -47,7 +51,8 @@ struct RunCommand: ParsableCommand {
         } catch let error as ConfigError {
             FileHandle.standardError.write(Data((error.description + "\n").utf8))
             let count = error.problems.count
-            FileHandle.standardError.write(Data("\(count) problem\(count == 1 ? "" : "s") in \(pipeline); nothing was run\n".utf8))
+            FileHandle.standardError.write(
+                Data("\(count) problem\(count == 1 ? "" : "s") in \(pipeline); nothing was run\n".utf8))
             throw ExitCode(1)
         }
         // Notes do not stop the run (or --check) but say where the file does not do what it reads like.
@@ -55,10 +60,14 @@ struct RunCommand: ParsableCommand {
             FileHandle.standardError.write(Data("note: \(note)\n".utf8))
         }
         if let fromStage, config.stage(named: fromStage) == nil {
-            throw CommandError("--from \(fromStage): no stage is named \"\(fromStage)\" (stages: \(config.stages.map(\.name).joined(separator: ", ")))")
+            throw CommandError(
+                "--from \(fromStage): no stage is named \"\(fromStage)\" (stages: \(config.stages.map(\.name).joined(separator: ", ")))"
+            )
         }
         if check {
-            print("\(pipeline): valid (\(config.stages.count) stages: \(config.stages.map(\.name).joined(separator: ", ")))")
+            print(
+                "\(pipeline): valid (\(config.stages.count) stages: \(config.stages.map(\.name).joined(separator: ", ")))"
+            )
             return
         }
         let printer = ProgressPrinter()

@@ -1,16 +1,17 @@
-import Retrieval
-import Workflows
 import Alignment
 import ArgumentParser
 import EmbeddingIO
 import Foundation
 import LinearAlgebra
+import Retrieval
+import Workflows
 
 /// `era sweep`: stage two at several label budgets and seeds, evaluated on held-out judgments.
 struct SweepCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "sweep",
-        abstract: "Adapt at several label budgets and seeds; table and chart of nDCG@10 against the number of labeled queries.",
+        abstract:
+            "Adapt at several label budgets and seeds; table and chart of nDCG@10 against the number of labeled queries.",
         discussion: """
             For every budget (labeled queries drawn with the seed from --qrels) and seed, runs \
             `era adapt` with the given settings, and only then reads --eval-qrels and scores every \
@@ -31,7 +32,10 @@ struct SweepCommand: ParsableCommand {
 
     @OptionGroup var inputs: AdaptInputOptions
     @Option(help: "Held-out judgments to evaluate on (read after all training).") var evalQrels: String
-    @Option(help: "The index model's embeddings of the same queries as a reference line only (with --index-queries the maps are hybrid and this is not needed).")
+    @Option(
+        help:
+            "The index model's embeddings of the same queries as a reference line only (with --index-queries the maps are hybrid and this is not needed)."
+    )
     var baselineQueries: String?
     @Option(help: "Ids of --baseline-queries' rows (default: --query-ids).") var baselineQueryIds: String?
     @Option(help: "Label budgets, comma-separated; 'all' adds every labeled query (default: 10,25,50,100,200,all).")
@@ -52,20 +56,25 @@ struct SweepCommand: ParsableCommand {
         if FileManager.default.fileExists(atPath: directory.path, isDirectory: &isDirectory), !isDirectory.boolValue {
             throw CommandError("--out-dir \(outDir): is a file, not a folder; give a folder (it is created if missing)")
         }
-        try OutputGuard(inputs: inputs.guardInputs + [.init("--eval-qrels", evalQrels)]
-                            + [("--baseline-queries", baselineQueries), ("--baseline-query-ids", baselineQueryIds)]
-                                .compactMap { flag, path in path.map { .init(flag, $0) } },
-                        outputs: ["sweep.md", "sweep.json", "sweep.svg"].map {
-                            .init("--out-dir", directory.appendingPathComponent($0).path, .unmarked) }, force: overwrite.force).check()
+        try OutputGuard(
+            inputs: inputs.guardInputs + [.init("--eval-qrels", evalQrels)]
+                + [("--baseline-queries", baselineQueries), ("--baseline-query-ids", baselineQueryIds)]
+                .compactMap { flag, path in path.map { .init(flag, $0) } },
+            outputs: ["sweep.md", "sweep.json", "sweep.svg"].map {
+                .init("--out-dir", directory.appendingPathComponent($0).path, .unmarked)
+            }, force: overwrite.force
+        ).check()
         if let problem = Directories.create(directory.path) { throw CommandError("--out-dir: \(problem)") }
         let files = InputFiles()
         let loaded = try inputs.load(files)
         let evaluation = try loadEvaluation(files)
         let result: AdaptSweepResult
         do {
-            result = try AdaptSweep.run(problem: loaded.problem, configurations: configurations, budgets: settings.budgetList(),
-                                        seeds: (0..<UInt64(settings.repeats)).map { $0 }, evaluation: evaluation,
-                                        trials: settings.significanceTrials) { event in
+            result = try AdaptSweep.run(
+                problem: loaded.problem, configurations: configurations, budgets: settings.budgetList(),
+                seeds: (0..<UInt64(settings.repeats)).map { $0 }, evaluation: evaluation,
+                trials: settings.significanceTrials
+            ) { event in
                 if !quiet { Self.report(event) }
             }
         } catch let error as AlignmentError {
@@ -76,7 +85,8 @@ struct SweepCommand: ParsableCommand {
         encoder.outputFormatting = [.prettyPrinted, .sortedKeys]
         try AtomicFile.write(Data((table + "\n").utf8), to: directory.appendingPathComponent("sweep.md"))
         try AtomicFile.write(try encoder.encode(result.summary), to: directory.appendingPathComponent("sweep.json"))
-        try AtomicFile.write(Data(SweepWorkflow.chart(of: result).render().utf8), to: directory.appendingPathComponent("sweep.svg"))
+        try AtomicFile.write(
+            Data(SweepWorkflow.chart(of: result).render().utf8), to: directory.appendingPathComponent("sweep.svg"))
         print(table)
     }
 
@@ -86,8 +96,12 @@ struct SweepCommand: ParsableCommand {
         guard FileManager.default.fileExists(atPath: path) else { throw CommandError("\(path): not found") }
         let reference = inputs.indexQueries ?? baselineQueries
         let indexQueries = try reference.map { try files.embeddings($0, checked: true) }
-        let indexIds = try reference.map { try files.ids(inputs.indexQueries == nil ? baselineQueryIds ?? inputs.queryIds : inputs.queryIds, rowsOf: $0) }
-        return AdaptSweepEvaluation(loadQrels: { try files.qrels(path) }, indexQueries: indexQueries, indexQueryIds: indexIds)
+        let indexIds = try reference.map {
+            try files.ids(
+                inputs.indexQueries == nil ? baselineQueryIds ?? inputs.queryIds : inputs.queryIds, rowsOf: $0)
+        }
+        return AdaptSweepEvaluation(
+            loadQrels: { try files.qrels(path) }, indexQueries: indexQueries, indexQueryIds: indexIds)
     }
 
     /// The sweep's declared settings with the flags given (`--budgets` sets `budgets` and `include_all`).
@@ -103,8 +117,10 @@ struct SweepCommand: ParsableCommand {
     private static func report(_ event: AdaptSweepEvent) {
         switch event {
         case let .trained(configuration, budget, seed, labeled, steps, seconds):
-            printProgress(String(format: "%@, budget %@, seed %d: %d labeled queries, %d steps kept (%.1f s)",
-                                 configuration, budget.map(String.init) ?? "all", Int(seed), labeled, steps, seconds))
+            printProgress(
+                String(
+                    format: "%@, budget %@, seed %d: %d labeled queries, %d steps kept (%.1f s)",
+                    configuration, budget.map(String.init) ?? "all", Int(seed), labeled, steps, seconds))
         case .training:
             break
         case .evaluating:

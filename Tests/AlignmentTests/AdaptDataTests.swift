@@ -1,7 +1,7 @@
-import Retrieval
 import Alignment
 import EmbeddingIO
 import LinearAlgebra
+import Retrieval
 import Testing
 import _TestSupport
 
@@ -70,8 +70,9 @@ import _TestSupport
             corpus[i, 1] = (1 - s * s).squareRoot()
         }
         let query = Matrix([[1, 0]])
-        let pools = try AdaptNegativePools.mine(mappedQueries: query, corpus: corpus, positives: [[0, 7]], pool: 9,
-                                                keep: 3, margin: 0.95)
+        let pools = try AdaptNegativePools.mine(
+            mappedQueries: query, corpus: corpus, positives: [[0, 7]], pool: 9,
+            keep: 3, margin: 0.95)
         // Positive d0 (0.8): skip d1 (0.9), d2 (0.77), d7 (labeled); keep d3, d4, d5.
         #expect(pools.pools[0][0] == [3, 4, 5])
         // Positive d7 (0.6): threshold 0.57, so d5 (0.5), d6 (0.3), d8 (0.1).

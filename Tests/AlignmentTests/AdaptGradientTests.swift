@@ -30,12 +30,15 @@ import _TestSupport
     /// Parameters moved away from zero (so every term of the gradient is exercised); the rotation's
     /// A is kept skew by construction.
     static func parameters(_ family: AdaptMapFamily, stageOne: AffineMap<Double>, seed: UInt64) throws
-    -> AdaptMapParameters<Double> {
+        -> AdaptMapParameters<Double>
+    {
         var split = SplitMix64(seed: seed)
         var params = try AdaptMapParameters(family: family, stageOne: stageOne, generator: &split)
         var g = SeededGenerator(seed: seed &+ 1)
         for k in params.parameters.indices {
-            for e in 0..<params.parameters[k].weight.count { params.parameters[k].weight.storage[e] += 0.2 * g.normal() }
+            for e in 0..<params.parameters[k].weight.count {
+                params.parameters[k].weight.storage[e] += 0.2 * g.normal()
+            }
             for e in 0..<params.parameters[k].bias.count { params.parameters[k].bias[e] += 0.1 * g.normal() }
         }
         if case .rotation = family {
@@ -79,8 +82,12 @@ import _TestSupport
                 for j in 0..<weight.columns {
                     if case .rotation = family {
                         guard j > i else { continue }
-                        let plus = try value { $0.parameters[k].weight[i, j] += h; $0.parameters[k].weight[j, i] -= h }
-                        let minus = try value { $0.parameters[k].weight[i, j] -= h; $0.parameters[k].weight[j, i] += h }
+                        let plus = try value {
+                            $0.parameters[k].weight[i, j] += h; $0.parameters[k].weight[j, i] -= h
+                        }
+                        let minus = try value {
+                            $0.parameters[k].weight[i, j] -= h; $0.parameters[k].weight[j, i] += h
+                        }
                         compare((plus - minus) / (2 * h), analytic[k].weight[i, j] - analytic[k].weight[j, i])
                     } else {
                         let plus = try value { $0.parameters[k].weight[i, j] += h }

@@ -1,4 +1,5 @@
 import Testing
+
 @testable import Alignment
 
 /// Issue 11 items 6 and 10: limits of stage two that every front end (CLI, YAML) inherits.
@@ -9,9 +10,13 @@ struct AdaptLimitsTests {
         let planted = try AdaptSyntheticProblem()  // p = 16, m = 8
         var settings = AdaptSettings(family: .lowRank(rank: 100_000), maxSteps: 5)
         let start = ContinuousClock.now
-        #expect(throws: AlignmentError.invalidParameter(
-            name: "rank", value: "100000",
-            reason: "must be at most min(m, p) = 8 (index dimension m = 8, query dimension p = 16); for a full-rank residual use the linear family")) {
+        #expect(
+            throws: AlignmentError.invalidParameter(
+                name: "rank", value: "100000",
+                reason:
+                    "must be at most min(m, p) = 8 (index dimension m = 8, query dimension p = 16); for a full-rank residual use the linear family"
+            )
+        ) {
             _ = try AdaptTrainer.train(planted.problem, settings: settings)
         }
         #expect(ContinuousClock.now - start < .seconds(2))
@@ -29,7 +34,8 @@ struct AdaptLimitsTests {
         #expect(throws: AlignmentError.self) { _ = try settings.validated() }
         settings.negatives.kinds = [.inBatch]
         settings.negatives.perPair = 3
-        #expect(settings.problems().isEmpty && settings.negatives.kinds == [.inBatch] && settings.negatives.perPair == 3)
+        #expect(
+            settings.problems().isEmpty && settings.negatives.kinds == [.inBatch] && settings.negatives.perPair == 3)
         settings.negatives.kinds = [.hard, .random]
         #expect(settings.negatives.hard == 3 && settings.negatives.random == 3 && !settings.negatives.inBatch)
     }

@@ -1,8 +1,8 @@
-import Retrieval
 import Alignment
 import EmbeddingIO
 import Foundation
 import LinearAlgebra
+import Retrieval
 import Testing
 import _TestSupport
 
@@ -15,8 +15,9 @@ struct AdaptSciFactTests {
         let queries = try Npy.read(data.appendingPathComponent("mpnet.queries.npy"))
         let corpus = try Npy.read(data.appendingPathComponent("minilm.corpus.npy"))
         // Stage one: thin centered Procrustes on the corpus pairs (the warm start of `era align`).
-        let fit = try Procrustes.fit(source: try Npy.read(data.appendingPathComponent("mpnet.corpus.npy")),
-                                     target: corpus, settings: ProcrustesSettings(refinement: .none))
+        let fit = try Procrustes.fit(
+            source: try Npy.read(data.appendingPathComponent("mpnet.corpus.npy")),
+            target: corpus, settings: ProcrustesSettings(refinement: .none))
         return AdaptProblem(
             queries: queries, queryIds: try IdList.read(data.appendingPathComponent("query_ids.txt")),
             corpus: corpus, corpusIds: try IdList.read(data.appendingPathComponent("corpus_ids.txt")),

@@ -1,8 +1,8 @@
-import Retrieval
 import Alignment
 import EmbeddingIO
 import Foundation
 import LinearAlgebra
+import Retrieval
 import Synchronization
 import Testing
 import _TestSupport
@@ -21,8 +21,10 @@ final class QrelsAccessLog: Sendable {
 }
 
 @Suite struct AdaptSweepTests {
-    static func sweep(_ planted: AdaptSyntheticProblem, log: QrelsAccessLog, budgets: [Int?] = [20, nil],
-                      seeds: [UInt64] = [0, 1]) throws -> AdaptSweepResult {
+    static func sweep(
+        _ planted: AdaptSyntheticProblem, log: QrelsAccessLog, budgets: [Int?] = [20, nil],
+        seeds: [UInt64] = [0, 1]
+    ) throws -> AdaptSweepResult {
         let evaluation = planted.evaluation
         let access = AdaptSweepEvaluation(loadQrels: {
             log.read()
@@ -30,8 +32,10 @@ final class QrelsAccessLog: Sendable {
         })
         var settings = AdaptSyntheticProblem.settings(.linear)
         settings.maxSteps = 30
-        return try AdaptSweep.run(problem: planted.problem, configurations: [("unconstrained", settings)],
-                                  budgets: budgets, seeds: seeds, evaluation: access, trials: 500) { event in
+        return try AdaptSweep.run(
+            problem: planted.problem, configurations: [("unconstrained", settings)],
+            budgets: budgets, seeds: seeds, evaluation: access, trials: 500
+        ) { event in
             if case .training = event { log.trainingEvent() }
             if case .trained = event { log.trainingEvent() }
         }
@@ -72,7 +76,10 @@ final class QrelsAccessLog: Sendable {
         settings.objective = .balanced
         let result = try AdaptSweep.run(
             problem: problem, configurations: [("hybrid", settings)], budgets: [nil], seeds: [0],
-            evaluation: AdaptSweepEvaluation(loadQrels: { log.read(); return evaluation }), trials: 200) { event in
+            evaluation: AdaptSweepEvaluation(loadQrels: {
+                log.read(); return evaluation
+            }), trials: 200
+        ) { event in
             if case .training = event { log.trainingEvent() }
             if case .trained = event { log.trainingEvent() }
         }

@@ -1,7 +1,7 @@
-import Retrieval
 import Alignment
 import EmbeddingIO
 import LinearAlgebra
+import Retrieval
 import _TestSupport
 
 /// A planted stage-two problem: the index's documents are random unit vectors; stage one W1 has
@@ -18,8 +18,10 @@ struct AdaptSyntheticProblem {
     var queries: Matrix
     var trueRotation: MatrixD
 
-    init(p: Int = 16, m: Int = 8, documents: Int = 300, labeled: Int = 120, heldOut: Int = 40, noise: Double = 0.15,
-         seed: UInt64 = 1) throws {
+    init(
+        p: Int = 16, m: Int = 8, documents: Int = 300, labeled: Int = 120, heldOut: Int = 40, noise: Double = 0.15,
+        seed: UInt64 = 1
+    ) throws {
         var g = SeededGenerator(seed: seed)
         var docs = Matrix.randomNormal(rows: documents, columns: m, using: &g)
         docs.normalizeRows()
@@ -46,8 +48,9 @@ struct AdaptSyntheticProblem {
             if q < labeled { training[id] = ["d\(doc)": 1] } else { evaluation[id] = ["d\(doc)": 1] }
         }
         let stageOne = try AffineMap(weight: w1.converted(to: Float.self), bias: [Float](repeating: 0, count: m))
-        problem = AdaptProblem(queries: x, queryIds: ids, corpus: docs, corpusIds: (0..<documents).map { "d\($0)" },
-                               trainingQrels: Qrels(judgments: training), stageOne: stageOne)
+        problem = AdaptProblem(
+            queries: x, queryIds: ids, corpus: docs, corpusIds: (0..<documents).map { "d\($0)" },
+            trainingQrels: Qrels(judgments: training), stageOne: stageOne)
         self.evaluation = Qrels(judgments: evaluation)
         queries = x
         trueRotation = rotation
@@ -55,8 +58,9 @@ struct AdaptSyntheticProblem {
 
     /// Settings that train quickly on this small problem.
     static func settings(_ family: AdaptMapFamily, seed: UInt64 = 0) -> AdaptSettings {
-        AdaptSettings(family: family, negatives: AdaptNegatives(random: 2, hard: 3, inBatch: true), hardPool: 50,
-                      learningRate: 1e-2, batchSize: 16, maxSteps: 60, evaluationInterval: 10, patience: 3,
-                      devFraction: 0.2, seed: seed)
+        AdaptSettings(
+            family: family, negatives: AdaptNegatives(random: 2, hard: 3, inBatch: true), hardPool: 50,
+            learningRate: 1e-2, batchSize: 16, maxSteps: 60, evaluationInterval: 10, patience: 3,
+            devFraction: 0.2, seed: seed)
     }
 }

@@ -1,7 +1,7 @@
-import Retrieval
 import Alignment
 import EmbeddingIO
 import LinearAlgebra
+import Retrieval
 import Testing
 import _TestSupport
 

@@ -1,6 +1,7 @@
-import Testing
 import LinearAlgebra
+import Testing
 import _TestSupport
+
 @testable import Alignment
 
 /// Issue 11 item 7: alignment data that carries nothing to learn is refused, and a held-out set
@@ -25,12 +26,15 @@ struct DegenerateAlignmentTests {
         let y = Matrix.randomNormal(rows: 60, columns: 4, using: &g)
         let trainer = try AlignmentTrainer(configuration: Self.configuration())
         let zeros = Self.message { _ = try trainer.train(sources: Matrix(rows: 60, columns: 6), targets: y) }
-        #expect(zeros?.contains("every source (query model) embedding is all zeros") == true, "\(String(describing: zeros))")
+        #expect(
+            zeros?.contains("every source (query model) embedding is all zeros") == true, "\(String(describing: zeros))"
+        )
         var same = Matrix(rows: 60, columns: 4)
         for i in 0..<60 { for j in 0..<4 { same[i, j] = Float(j + 1) } }
         let constant = Self.message { _ = try trainer.train(sources: x, targets: same) }
-        #expect(constant?.contains("all 60 target (index model) embeddings are the same vector") == true,
-                "\(String(describing: constant))")
+        #expect(
+            constant?.contains("all 60 target (index model) embeddings are the same vector") == true,
+            "\(String(describing: constant))")
         #expect(throws: Never.self) { _ = try trainer.train(sources: x, targets: y) }
     }
 

@@ -8,7 +8,9 @@ import _TestSupport
     /// An anisotropic index: y = a c + R x + noise (then unit length), c one shared unit direction
     /// (a = 2.5: every target leans on c, as the static model's documents do), R orthonormal rows, noise
     /// as large as the signal (so ranking among all targets is far from saturated).
-    static func anisotropicPairs(n: Int = 600, p: Int = 24, m: Int = 16, seed: UInt64 = 81) throws -> (x: Matrix, y: Matrix) {
+    static func anisotropicPairs(n: Int = 600, p: Int = 24, m: Int = 16, seed: UInt64 = 81) throws -> (
+        x: Matrix, y: Matrix
+    ) {
         var g = SeededGenerator(seed: seed)
         let r = try Matrix.randomNormal(rows: m, columns: p, using: &g).converted(to: Double.self).polarFactor()
             .converted(to: Float.self)
@@ -38,8 +40,11 @@ import _TestSupport
         let log = result.log
         #expect(log.selectedEpoch > 0)  // the old rule kept the refinement
         let record = try #require(log.guardrail)
-        #expect(record.candidates.map(\.name) == ["refined", "procrustes-uncentred", "procrustes-centred",
-                                                  "procrustes-centred-bias"])
+        #expect(
+            record.candidates.map(\.name) == [
+                "refined", "procrustes-uncentred", "procrustes-centred",
+                "procrustes-centred-bias",
+            ])
         let refined = record.candidates[0]
         let chosen = try #require(record.candidates.first { $0.name == record.chosen })
         #expect(record.chosen != "refined")

@@ -45,7 +45,9 @@ import _TestSupport
         // document-disjoint ones.
         let chosen = try #require(result.chosen), reference = try #require(result.reference)
         #expect(chosen.randomDevNDCG10! >= reference.randomDevNDCG10!)
-        #expect(chosen.documentDisjointDevNDCG10! >= reference.documentDisjointDevNDCG10! - AdaptSelection.balancedTolerance)
+        #expect(
+            chosen.documentDisjointDevNDCG10! >= reference.documentDisjointDevNDCG10! - AdaptSelection.balancedTolerance
+        )
         #expect(result.selectedDevNDCG10 == chosen.randomDevNDCG10!)
     }
 
@@ -61,9 +63,11 @@ import _TestSupport
         #expect(result.returnedReference)
         #expect(result.chosen == result.reference)
         #expect(result.selectedSteps == 0)
-        let asIs = HybridMap<Float>.indexAsIs(source: problem.stageOne.sourceDimension, target: problem.stageOne.targetDimension)
+        let asIs = HybridMap<Float>.indexAsIs(
+            source: problem.stageOne.sourceDimension, target: problem.stageOne.targetDimension)
         #expect(result.hybrid == asIs)
-        #expect(abs((result.reference?.documentDisjointDevNDCG10 ?? result.reference?.randomDevNDCG10 ?? 0) - 1) < 1e-12)
+        #expect(
+            abs((result.reference?.documentDisjointDevNDCG10 ?? result.reference?.randomDevNDCG10 ?? 0) - 1) < 1e-12)
     }
 
     /// Without index-model queries the reference is stage one: queries that stage one maps exactly onto
@@ -138,8 +142,10 @@ import _TestSupport
         #expect(result.objective == nil && result.hybrid == nil)
         #expect(result.candidates.first?.kind == .stageOne && result.reference?.kind == .stageOne)
         #expect(result.candidates.count == result.checkpoints.count)
-        #expect(zip(result.candidates, result.checkpoints).allSatisfy {
-            $0.steps == $1.step && $0.documentDisjointDevNDCG10 == $1.devNDCG10 && $0.randomDevNDCG10 == nil })
+        #expect(
+            zip(result.candidates, result.checkpoints).allSatisfy {
+                $0.steps == $1.step && $0.documentDisjointDevNDCG10 == $1.devNDCG10 && $0.randomDevNDCG10 == nil
+            })
         #expect(result.checkpoints.allSatisfy { $0.penalty == nil && $0.randomDevNDCG10 == nil })
         let chosen = try #require(result.chosen)
         #expect(chosen.documentDisjointDevNDCG10 == result.selectedDevNDCG10)
@@ -150,10 +156,12 @@ import _TestSupport
     /// on document-disjoint folds.
     @Test func choiceRule() {
         let reference = AdaptCandidate(kind: .indexAsIs, documentDisjointDevNDCG10: 0.60, randomDevNDCG10: 0.60)
-        let memorizer = AdaptCandidate(kind: .trained, penalty: 0.03, steps: 300, documentDisjointDevNDCG10: 0.58,
-                                       randomDevNDCG10: 0.80)
-        let careful = AdaptCandidate(kind: .trained, penalty: 3, steps: 100, documentDisjointDevNDCG10: 0.597,
-                                     randomDevNDCG10: 0.66)
+        let memorizer = AdaptCandidate(
+            kind: .trained, penalty: 0.03, steps: 300, documentDisjointDevNDCG10: 0.58,
+            randomDevNDCG10: 0.80)
+        let careful = AdaptCandidate(
+            kind: .trained, penalty: 3, steps: 100, documentDisjointDevNDCG10: 0.597,
+            randomDevNDCG10: 0.66)
         let general = AdaptCandidate(kind: .mix, alpha: 0.3, documentDisjointDevNDCG10: 0.62, randomDevNDCG10: 0.62)
         let all = [reference, memorizer, careful, general]
         #expect(AdaptSelection.choose(all, reference: 0, objective: .recurring) == 1)

@@ -28,8 +28,9 @@ import _TestSupport
             for j in 0..<p { joined[i, j] = x[i, j] }
             for j in 0..<m { joined[i, p + j] = y[i, j] }
         }
-        let batch = try CandidateBatch(sources: joined, candidates: base.candidates, positives: base.positives,
-                                       allowed: base.allowed)
+        let batch = try CandidateBatch(
+            sources: joined, candidates: base.candidates, positives: base.positives,
+            allowed: base.allowed)
         let f1 = try AdaptGradientTests.stageOne(p: p, m: m, seed: seed &+ 5)
         return Setup(x: x, y: y, batch: batch, start: HybridMap.mix(stageOne: f1, alpha: alpha), f1: f1)
     }
@@ -97,12 +98,14 @@ import _TestSupport
             try plus.refresh()
             try minus.refresh()
             let numeric = (try value(plus) - value(minus)) / (2 * h)
-            worstOther = max(worstOther, abs(numeric - analytic.bias[i]) / max(abs(numeric), abs(analytic.bias[i]), 1e-6))
+            worstOther = max(
+                worstOther, abs(numeric - analytic.bias[i]) / max(abs(numeric), abs(analytic.bias[i]), 1e-6))
         }
         #expect(worstV < 1e-6)
         #expect(worstOther < 1e-6)
         // dL/dV = g^T y is not trivially zero here.
-        #expect((Self.p..<(Self.p + Self.m)).contains { j in (0..<Self.m).contains { abs(analytic.weight[$0, j]) > 1e-3 } })
+        #expect(
+            (Self.p..<(Self.p + Self.m)).contains { j in (0..<Self.m).contains { abs(analytic.weight[$0, j]) > 1e-3 } })
     }
 
     /// The hybrid rotation f = R (a f1(x) + (1 - a) y), R = (I + A)^{-1} (I - A): dJ/dA along the skew

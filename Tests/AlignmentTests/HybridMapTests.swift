@@ -24,8 +24,9 @@ import _TestSupport
     @Test func applyEqualsTheConcatenatedMap() throws {
         let (x, y, f1) = Self.inputs(seed: 1)
         var g = SeededGenerator(seed: 2)
-        let hybrid = try HybridMap(weight: f1.weight, indexWeight: Matrix.randomNormal(rows: Self.m, columns: Self.m, using: &g),
-                                   bias: f1.bias)
+        let hybrid = try HybridMap(
+            weight: f1.weight, indexWeight: Matrix.randomNormal(rows: Self.m, columns: Self.m, using: &g),
+            bias: f1.bias)
         let joined = hybrid.concatenated
         #expect(joined.weight.shape == Shape(Self.m, Self.p + Self.m))
         var xy = Matrix(rows: Self.n, columns: Self.p + Self.m)

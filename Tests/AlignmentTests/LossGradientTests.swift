@@ -22,8 +22,9 @@ import _TestSupport
     @Test(arguments: [false, true])
     func infoNCEAllTargets(symmetric: Bool) throws {
         let problem = try ToyProblem(rows: 5, p: 6, m: 4, extraTargets: 9, seed: 13)
-        var loss = try InfoNCELoss<Double>(temperature: 0.05, negatives: .allTargets(problem.allTargets),
-                                           symmetric: symmetric)
+        var loss = try InfoNCELoss<Double>(
+            temperature: 0.05, negatives: .allTargets(problem.allTargets),
+            symmetric: symmetric)
         #expect(try worstRelativeGradientError(&loss, map: problem.map, batch: problem.batch) < 1e-6)
     }
 

@@ -12,7 +12,8 @@ import _TestSupport
     }
 
     static func planted(n: Int, p: Int, m: Int, noise: Double, seed: UInt64)
-    throws -> (x: Matrix, y: Matrix, truth: MatrixD) {
+        throws -> (x: Matrix, y: Matrix, truth: MatrixD)
+    {
         var g = SeededGenerator(seed: seed)
         let truth = try randomOrthonormal(m: m, p: p, using: &g)
         let x = Matrix.randomNormal(rows: n, columns: p, using: &g)
@@ -29,8 +30,9 @@ import _TestSupport
     func recoversPlantedMapWhenPAtMostM(p: Int, m: Int) throws {
         let problem = try Self.planted(n: 200, p: p, m: m, noise: 0, seed: 21)
         for centering in Centering.allCases {
-            let fit = try Procrustes.fit(source: problem.x, target: problem.y,
-                                         settings: ProcrustesSettings(centering: centering))
+            let fit = try Procrustes.fit(
+                source: problem.x, target: problem.y,
+                settings: ProcrustesSettings(centering: centering))
             #expect(Self.maxAbsDifference(fit.mapD.weight, problem.truth) < 1e-5)
             #expect(fit.iterations == 0)  // exact already: no refinement
             #expect(fit.objective < 1e-8 * Double(problem.y.count))
@@ -43,8 +45,9 @@ import _TestSupport
         let problem = try Self.planted(n: 400, p: p, m: m, noise: 0.05, seed: 22)
         var errors: [ProcrustesSettings.Refinement: Double] = [:]
         for refinement in ProcrustesSettings.Refinement.allCases {
-            let fit = try Procrustes.fit(source: problem.x, target: problem.y,
-                                         settings: ProcrustesSettings(centering: .none, refinement: refinement))
+            let fit = try Procrustes.fit(
+                source: problem.x, target: problem.y,
+                settings: ProcrustesSettings(centering: .none, refinement: refinement))
             let w = fit.mapD.weight
             let gram = try MatrixD.multiply(w, w, transB: .transposed)
             #expect(Self.maxAbsDifference(gram, .identity(m)) < 1e-10)  // orthonormal rows
@@ -69,15 +72,19 @@ import _TestSupport
         var previous = Double.infinity
         var thin = 0.0
         for steps in 0...6 {
-            let fit = try Procrustes.fit(source: x, target: y, settings: ProcrustesSettings(
-                centering: .none, refinement: .majorization, tolerance: 0, maxIterations: steps))
+            let fit = try Procrustes.fit(
+                source: x, target: y,
+                settings: ProcrustesSettings(
+                    centering: .none, refinement: .majorization, tolerance: 0, maxIterations: steps))
             thin = fit.thinObjective
             #expect(fit.objective <= previous * (1 + 1e-12))
             previous = fit.objective
         }
         #expect(previous < thin * 0.999)
-        let accelerated = try Procrustes.fit(source: x, target: y, settings: ProcrustesSettings(
-            centering: .none, refinement: .accelerated))
+        let accelerated = try Procrustes.fit(
+            source: x, target: y,
+            settings: ProcrustesSettings(
+                centering: .none, refinement: .accelerated))
         #expect(accelerated.objective <= previous * (1 + 1e-9))
     }
 
@@ -98,10 +105,12 @@ import _TestSupport
         y.normalizeRows()
         let train = Array(0..<400), held = Array(400..<n)
         func heldOutTop1(_ centering: Centering) throws -> Double {
-            let fit = try Procrustes.fit(source: x.gatherRows(train), target: y.gatherRows(train),
-                                         settings: ProcrustesSettings(centering: centering))
-            let report = try HeldOutReport.measure(map: fit.map, sources: x.gatherRows(held),
-                                                   targets: y.gatherRows(held))
+            let fit = try Procrustes.fit(
+                source: x.gatherRows(train), target: y.gatherRows(train),
+                settings: ProcrustesSettings(centering: centering))
+            let report = try HeldOutReport.measure(
+                map: fit.map, sources: x.gatherRows(held),
+                targets: y.gatherRows(held))
             return report.top1Accuracy
         }
         let centered = try heldOutTop1(.mean)

@@ -19,8 +19,10 @@ struct SciFactProcrustesTests {
 
     @Test func thinObjectiveMatchesPeerAndMajorizationLowersIt() throws {
         let x = try Self.corpus("mpnet"), y = try Self.corpus("minilm")
-        let fit = try Procrustes.fit(source: x, target: y, settings: ProcrustesSettings(
-            centering: .none, refinement: .majorization, tolerance: 0, maxIterations: 2))
+        let fit = try Procrustes.fit(
+            source: x, target: y,
+            settings: ProcrustesSettings(
+                centering: .none, refinement: .majorization, tolerance: 0, maxIterations: 2))
         #expect(abs(fit.thinObjective - Self.peerThinObjective) / Self.peerThinObjective < 1e-4)
         #expect(fit.iterations == 2)
         #expect(fit.objective < fit.thinObjective * (1 - 1e-4))

@@ -37,7 +37,8 @@ func plantedPairs(n: Int, p: Int, m: Int, noise: Float = 0.2, seed: UInt64) thro
         let trainer = try AlignmentTrainer(configuration: Self.small())
         let a = try trainer.train(sources: x, targets: y)
         let b = try trainer.train(sources: x, targets: y)
-        let difference = zip(a.map.weight.storage + a.map.bias, b.map.weight.storage + b.map.bias)
+        let difference =
+            zip(a.map.weight.storage + a.map.bias, b.map.weight.storage + b.map.bias)
             .map { abs($0 - $1) }.max() ?? 1
         #expect(difference <= 1e-6)
         var other = Self.small()
@@ -66,7 +67,8 @@ func plantedPairs(n: Int, p: Int, m: Int, noise: Float = 0.2, seed: UInt64) thro
     @Test func procrustesWarmStartIsAlreadyGoodAndLogIsComplete() throws {
         let (x, y) = try plantedPairs(n: 400, p: 24, m: 16, seed: 33)
         var events = 0
-        let result = try AlignmentTrainer(configuration: Self.small()).train(sources: x, targets: y) { _ in events += 1 }
+        let result = try AlignmentTrainer(configuration: Self.small()).train(sources: x, targets: y) { _ in events += 1
+        }
         let log = result.log
         #expect(log.heldOutPairs == 40 && log.trainingPairs == 360)
         #expect(try #require(log.warmStartHeldOut).top1Accuracy > 0.95)

@@ -1,5 +1,6 @@
 import Foundation
 import Testing
+
 @testable import EmbeddingIO
 
 /// Issue 11 item 10: a write killed where no handler runs (SIGKILL) leaves `.name.tmp-<pid>-*`;

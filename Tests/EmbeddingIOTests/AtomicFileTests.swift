@@ -1,6 +1,7 @@
 import Foundation
 import Testing
 import _TestSupport
+
 @testable import EmbeddingIO
 
 @Suite struct AtomicFileTests {

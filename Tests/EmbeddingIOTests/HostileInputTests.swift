@@ -1,13 +1,16 @@
 import Foundation
-import Testing
 import Retrieval
+import Testing
 import _TestSupport
+
 @testable import EmbeddingIO
 
 /// Runs `body` on its own thread and returns its result, or records a failure and returns nil,
 /// instead of hanging the test, when it has not returned after `seconds` (the thread is abandoned).
-func withinSeconds<T: Sendable>(_ seconds: Double, _ what: String, sourceLocation: SourceLocation = #_sourceLocation,
-                                _ body: @escaping @Sendable () -> T) -> T? {
+func withinSeconds<T: Sendable>(
+    _ seconds: Double, _ what: String, sourceLocation: SourceLocation = #_sourceLocation,
+    _ body: @escaping @Sendable () -> T
+) -> T? {
     let box = ResultBox<T>()
     let done = DispatchSemaphore(value: 0)
     Thread.detachNewThread {
@@ -40,8 +43,10 @@ func thrownError(_ body: () throws -> Void) -> EmbeddingIOError? {
         let fifo = dir.file("fifo.npy")
         #expect(mkfifo(fifo.path, 0o644) == 0)
         let errors = withinSeconds(10, "reading a FIFO") {
-            [thrownError { _ = try Npy.read(fifo) }, thrownError { _ = try Npy.load(fifo, mapped: true) },
-             thrownError { _ = try Safetensors.read(fifo) }]
+            [
+                thrownError { _ = try Npy.read(fifo) }, thrownError { _ = try Npy.load(fifo, mapped: true) },
+                thrownError { _ = try Safetensors.read(fifo) },
+            ]
         }
         for error in errors ?? [] {
             #expect(error?.kind == .io && error?.message.contains("FIFO") == true, "\(String(describing: error))")
@@ -111,10 +116,14 @@ func thrownError(_ body: () throws -> Void) -> EmbeddingIOError? {
     // Item 8: a nested shape is printed as Python would, never as a Swift enum case.
     @Test func aNestedShapeGivesAReadableMessage() throws {
         let dir = try TemporaryDirectory()
-        let url = try dir.write("nested.npy", npyBytes(dict: "{'descr': '<f4', 'fortran_order': False, 'shape': ((3, 4),), }",
-                                                       data: float32Bytes(fixtureMatrix.storage)))
+        let url = try dir.write(
+            "nested.npy",
+            npyBytes(
+                dict: "{'descr': '<f4', 'fortran_order': False, 'shape': ((3, 4),), }",
+                data: float32Bytes(fixtureMatrix.storage)))
         let error = expectIOError(.malformedHeader, naming: url) { _ = try Npy.read(url) }
         let message = error?.message ?? ""
-        #expect(message.contains("(3, 4)") && !message.contains("sequence") && !message.contains("integer("), "\(message)")
+        #expect(
+            message.contains("(3, 4)") && !message.contains("sequence") && !message.contains("integer("), "\(message)")
     }
 }

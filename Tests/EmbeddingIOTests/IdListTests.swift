@@ -1,6 +1,7 @@
 import Foundation
 import Testing
 import _TestSupport
+
 @testable import EmbeddingIO
 
 @Suite struct IdListTests {
@@ -8,7 +9,9 @@ import _TestSupport
         let dir = try TemporaryDirectory()
         let variants = ["a\nb\nc\n", "a\nb\nc", "a\r\nb\r\nc\r\n", "\u{FEFF}a\nb\nc\n"]
         for (k, text) in variants.enumerated() {
-            #expect(try IdList.read(try dir.write("ids\(k).txt", text: text)) == ["a", "b", "c"], "\(text.debugDescription)")
+            #expect(
+                try IdList.read(try dir.write("ids\(k).txt", text: text)) == ["a", "b", "c"], "\(text.debugDescription)"
+            )
         }
         #expect(try IdList.read(try dir.write("empty.txt", text: "")) == [])
     }
@@ -33,9 +36,15 @@ import _TestSupport
         try IdList.write(ids, to: dir.file("ids.txt"))
         #expect(try IdList.read(dir.file("ids.txt")) == ids)
         #expect(try String(contentsOf: dir.file("ids.txt"), encoding: .utf8) == ids.joined(separator: "\n") + "\n")
-        expectIOError(.invalidValue, naming: dir.file("bad.txt")) { try IdList.write(["a", "b\nc"], to: dir.file("bad.txt")) }
-        expectIOError(.invalidValue, naming: dir.file("bad.txt")) { try IdList.write(["a", ""], to: dir.file("bad.txt")) }
-        expectIOError(.duplicate, naming: dir.file("bad.txt")) { try IdList.write(["a", "a"], to: dir.file("bad.txt")) }
+        expectIOError(.invalidValue, naming: dir.file("bad.txt")) {
+            try IdList.write(["a", "b\nc"], to: dir.file("bad.txt"))
+        }
+        expectIOError(.invalidValue, naming: dir.file("bad.txt")) {
+            try IdList.write(["a", ""], to: dir.file("bad.txt"))
+        }
+        expectIOError(.duplicate, naming: dir.file("bad.txt")) {
+            try IdList.write(["a", "a"], to: dir.file("bad.txt"))
+        }
         #expect(try dir.contents() == ["ids.txt"])
     }
 
@@ -56,8 +65,10 @@ import _TestSupport
         let queryIds = try IdList.read(root.appendingPathComponent("query_ids.txt"))
         let corpus = try Npy.readHeader(root.appendingPathComponent("minilm.corpus.npy"))
         let queries = try Npy.readHeader(root.appendingPathComponent("minilm.queries.npy"))
-        try IdList.check(corpusIds, matchRowsOf: corpus.shape[0], idsPath: "corpus_ids.txt", matrixPath: "minilm.corpus.npy")
-        try IdList.check(queryIds, matchRowsOf: queries.shape[0], idsPath: "query_ids.txt", matrixPath: "minilm.queries.npy")
+        try IdList.check(
+            corpusIds, matchRowsOf: corpus.shape[0], idsPath: "corpus_ids.txt", matrixPath: "minilm.corpus.npy")
+        try IdList.check(
+            queryIds, matchRowsOf: queries.shape[0], idsPath: "query_ids.txt", matrixPath: "minilm.queries.npy")
         #expect(corpusIds.count == 5183)
     }
 }

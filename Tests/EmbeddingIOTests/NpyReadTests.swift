@@ -1,7 +1,8 @@
 import Foundation
-import Testing
 import LinearAlgebra
+import Testing
 import _TestSupport
+
 @testable import EmbeddingIO
 
 @Suite struct NpyReadTests {
@@ -77,11 +78,17 @@ import _TestSupport
             #expect(loaded is Matrix, "\(name)")
             #expect(loaded.withUnsafeBufferPointer { Array($0) } == fixtureMatrix.storage, "\(name)")
         }
-        let refused = expectIOError(.unsupportedDType, naming: try fixture("f2_v1.npy")) { _ = try Npy.map(try fixture("f2_v1.npy")) }
+        let refused = expectIOError(.unsupportedDType, naming: try fixture("f2_v1.npy")) {
+            _ = try Npy.map(try fixture("f2_v1.npy"))
+        }
         #expect(refused?.description.contains("Npy.read") == true)
-        expectIOError(.unsupportedDType, naming: try fixture("f4_fortran.npy")) { _ = try Npy.map(try fixture("f4_fortran.npy")) }
+        expectIOError(.unsupportedDType, naming: try fixture("f4_fortran.npy")) {
+            _ = try Npy.map(try fixture("f4_fortran.npy"))
+        }
         // A malformed file is an error in load too, never silently read another way.
-        expectIOError(.unsupportedDType, naming: try fixture("i4.npy")) { _ = try Npy.load(try fixture("i4.npy"), mapped: true) }
+        expectIOError(.unsupportedDType, naming: try fixture("i4.npy")) {
+            _ = try Npy.load(try fixture("i4.npy"), mapped: true)
+        }
     }
 
     @Test func emptyMatrixRoundTripsAndMaps() throws {

@@ -1,7 +1,8 @@
 import Foundation
+import LinearAlgebra
 import Testing
 import _TestSupport
-import LinearAlgebra
+
 @testable import EmbeddingIO
 
 /// Every malformed input gives one `EmbeddingIOError` naming the file (never a trap).
@@ -11,25 +12,60 @@ import LinearAlgebra
 
     @Test(arguments: [
         // (file name, header dict, data, major version, expected kind)
-        ("shape_lies_more.npy", "{'descr': '<f4', 'fortran_order': False, 'shape': (3, 5), }", goodData, 1, EmbeddingIOError.Kind.sizeMismatch),
-        ("shape_lies_less.npy", "{'descr': '<f4', 'fortran_order': False, 'shape': (2, 4), }", goodData, 1, .sizeMismatch),
+        (
+            "shape_lies_more.npy", "{'descr': '<f4', 'fortran_order': False, 'shape': (3, 5), }", goodData, 1,
+            EmbeddingIOError.Kind.sizeMismatch
+        ),
+        (
+            "shape_lies_less.npy", "{'descr': '<f4', 'fortran_order': False, 'shape': (2, 4), }", goodData, 1,
+            .sizeMismatch
+        ),
         ("truncated_data.npy", goodDict, Array(goodData.dropLast(3)), 1, .sizeMismatch),
-        ("overflow.npy", "{'descr': '<f4', 'fortran_order': False, 'shape': (4611686018427387904, 4), }", goodData, 1, .badShape),
-        ("overflow_itemsize.npy", "{'descr': '<f8', 'fortran_order': False, 'shape': (2305843009213693952, 1), }", goodData, 2, .badShape),
-        ("huge_dim.npy", "{'descr': '<f4', 'fortran_order': False, 'shape': (99999999999999999999999, 4), }", goodData, 1, .badShape),
+        (
+            "overflow.npy", "{'descr': '<f4', 'fortran_order': False, 'shape': (4611686018427387904, 4), }", goodData,
+            1, .badShape
+        ),
+        (
+            "overflow_itemsize.npy", "{'descr': '<f8', 'fortran_order': False, 'shape': (2305843009213693952, 1), }",
+            goodData, 2, .badShape
+        ),
+        (
+            "huge_dim.npy", "{'descr': '<f4', 'fortran_order': False, 'shape': (99999999999999999999999, 4), }",
+            goodData, 1, .badShape
+        ),
         ("negative_dim.npy", "{'descr': '<f4', 'fortran_order': False, 'shape': (-3, 4), }", goodData, 1, .badShape),
-        ("unterminated.npy", "{'descr': '<f4', 'fortran_order': False, 'shape': (3, 4), ", goodData, 1, .malformedHeader),
+        (
+            "unterminated.npy", "{'descr': '<f4', 'fortran_order': False, 'shape': (3, 4), ", goodData, 1,
+            .malformedHeader
+        ),
         ("missing_key.npy", "{'descr': '<f4', 'shape': (3, 4), }", goodData, 1, .malformedHeader),
-        ("extra_key.npy", "{'descr': '<f4', 'fortran_order': False, 'shape': (3, 4), 'x': 1}", goodData, 1, .malformedHeader),
-        ("shape_not_tuple.npy", "{'descr': '<f4', 'fortran_order': False, 'shape': 'big', }", goodData, 1, .malformedHeader),
-        ("shape_float.npy", "{'descr': '<f4', 'fortran_order': False, 'shape': (3.0, 4), }", goodData, 1, .malformedHeader),
-        ("fortran_word.npy", "{'descr': '<f4', 'fortran_order': yes, 'shape': (3, 4), }", goodData, 1, .malformedHeader),
+        (
+            "extra_key.npy", "{'descr': '<f4', 'fortran_order': False, 'shape': (3, 4), 'x': 1}", goodData, 1,
+            .malformedHeader
+        ),
+        (
+            "shape_not_tuple.npy", "{'descr': '<f4', 'fortran_order': False, 'shape': 'big', }", goodData, 1,
+            .malformedHeader
+        ),
+        (
+            "shape_float.npy", "{'descr': '<f4', 'fortran_order': False, 'shape': (3.0, 4), }", goodData, 1,
+            .malformedHeader
+        ),
+        (
+            "fortran_word.npy", "{'descr': '<f4', 'fortran_order': yes, 'shape': (3, 4), }", goodData, 1,
+            .malformedHeader
+        ),
         ("not_a_dict.npy", "[1, 2, 3]", goodData, 1, .malformedHeader),
         ("garbage.npy", "\u{1}\u{2}%%%", goodData, 1, .malformedHeader),
-        ("structured.npy", "{'descr': [('a', '<f4')], 'fortran_order': False, 'shape': (3, 4), }", goodData, 1, .unsupportedDType),
+        (
+            "structured.npy", "{'descr': [('a', '<f4')], 'fortran_order': False, 'shape': (3, 4), }", goodData, 1,
+            .unsupportedDType
+        ),
         ("version4.npy", goodDict, goodData, 4, .malformedHeader),
     ])
-    func rejectsBrokenHeaders(name: String, dict: String, data: [UInt8], major: UInt8, kind: EmbeddingIOError.Kind) throws {
+    func rejectsBrokenHeaders(name: String, dict: String, data: [UInt8], major: UInt8, kind: EmbeddingIOError.Kind)
+        throws
+    {
         let dir = try TemporaryDirectory()
         let url = try dir.write(name, npyBytes(dict: dict, data: data, major: major))
         expectIOError(kind, naming: url) { _ = try Npy.read(url) }
@@ -76,7 +112,9 @@ import LinearAlgebra
         expectIOError(.io, naming: dir.file("nope.npy")) { _ = try Npy.read(dir.file("nope.npy")) }
         try FileManager.default.createDirectory(at: dir.file("folder.npy"), withIntermediateDirectories: false)
         expectIOError(.io, naming: dir.file("folder.npy")) { _ = try Npy.read(dir.file("folder.npy")) }
-        expectIOError(.io, naming: dir.file("missing/out.npy")) { try Npy.write(fixtureMatrix, to: dir.file("missing/out.npy")) }
+        expectIOError(.io, naming: dir.file("missing/out.npy")) {
+            try Npy.write(fixtureMatrix, to: dir.file("missing/out.npy"))
+        }
     }
 
     @Test func checkFiniteNamesFileRowAndColumn() throws {
@@ -86,15 +124,21 @@ import LinearAlgebra
         for index in [0, 15, 16, 4095, 4096, 12287, 14991, 14999] {
             var single = m
             single.storage[index] = index.isMultiple(of: 2) ? .infinity : .nan
-            let error = expectIOError(.nonFinite, naming: URL(fileURLWithPath: "m.npy")) { try checkFinite(single, path: "m.npy") }
+            let error = expectIOError(.nonFinite, naming: URL(fileURLWithPath: "m.npy")) {
+                try checkFinite(single, path: "m.npy")
+            }
             #expect(error?.field == "row \(index / 3000), column \(index % 3000)")
         }
         m[3, 2999] = .nan
-        let nan = expectIOError(.nonFinite, naming: URL(fileURLWithPath: "corpus.npy")) { try checkFinite(m, path: "corpus.npy") }
+        let nan = expectIOError(.nonFinite, naming: URL(fileURLWithPath: "corpus.npy")) {
+            try checkFinite(m, path: "corpus.npy")
+        }
         #expect(nan?.description.contains("row 3, column 2999") == true)
         #expect(nan?.description.contains("NaN") == true)
         m[1, 7] = -.infinity
-        let inf = expectIOError(.nonFinite, naming: URL(fileURLWithPath: "corpus.npy")) { try checkFinite(m, path: "corpus.npy") }
+        let inf = expectIOError(.nonFinite, naming: URL(fileURLWithPath: "corpus.npy")) {
+            try checkFinite(m, path: "corpus.npy")
+        }
         #expect(inf?.description.contains("row 1, column 7") == true)
         #expect(inf?.description.contains("-infinity") == true)
         // On a mapping too.

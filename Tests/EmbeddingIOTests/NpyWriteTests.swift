@@ -1,7 +1,8 @@
 import Foundation
-import Testing
 import LinearAlgebra
+import Testing
 import _TestSupport
+
 @testable import EmbeddingIO
 
 @Suite struct NpyWriteTests {
@@ -57,7 +58,9 @@ import _TestSupport
         #expect(text.hasPrefix("{'descr': '<f4', 'fortran_order': False, 'shape': (5183, 384), }"))
         let vector = try Npy.encodeHeader(shape: [7], dtype: .float16, version: 2, path: "x.npy")
         #expect(String(decoding: vector[12...], as: UTF8.self).contains("'shape': (7,)"))
-        #expect(throws: EmbeddingIOError.self) { try Npy.encodeHeader(shape: [1], dtype: .float32, version: 4, path: "x.npy") }
+        #expect(throws: EmbeddingIOError.self) {
+            try Npy.encodeHeader(shape: [1], dtype: .float32, version: 4, path: "x.npy")
+        }
     }
 
     /// float16 conversion against the platform's `Float16` on all 65 536 bit patterns.

@@ -1,6 +1,7 @@
 import Foundation
 import Testing
 import _TestSupport
+
 @testable import EmbeddingIO
 
 /// Issue 11, item 2: an output never destroys an input, another output, a special file, or a file
@@ -10,10 +11,10 @@ struct OutputGuardTests {
     typealias Input = OutputGuard.Input
     typealias Output = OutputGuard.Output
 
-    static func refusal(_ guard_: OutputGuard, sourceLocation: SourceLocation = #_sourceLocation) -> String {
+    static func refusal(_ outputGuard: OutputGuard, sourceLocation: SourceLocation = #_sourceLocation) -> String {
         do {
-            try guard_.check()
-            Issue.record("the output guard accepted \(guard_.outputs.map(\.path))", sourceLocation: sourceLocation)
+            try outputGuard.check()
+            Issue.record("the output guard accepted \(outputGuard.outputs.map(\.path))", sourceLocation: sourceLocation)
             return ""
         } catch let error as EmbeddingIOError {
             #expect(error.kind == .unsafeOutput, "\(error)", sourceLocation: sourceLocation)
@@ -33,9 +34,12 @@ struct OutputGuardTests {
     @Test func anOutputThatIsAnInputIsRefused() throws {
         let directory = try TemporaryDirectory()
         let target = try directory.write("index.npy", text: "index")
-        let message = Self.refusal(OutputGuard(inputs: [Input("--target", target.path)],
-                                               outputs: [Output("--log", target.path, .eraJSON)], force: true))
-        #expect(message.contains("--log") && message.contains("--target") && message.contains("index.npy"), "\(message)")
+        let message = Self.refusal(
+            OutputGuard(
+                inputs: [Input("--target", target.path)],
+                outputs: [Output("--log", target.path, .eraJSON)], force: true))
+        #expect(
+            message.contains("--log") && message.contains("--target") && message.contains("index.npy"), "\(message)")
     }
 
     @Test func anInputSpelledDifferentlyOrHardLinkedIsStillRecognised() throws {
@@ -43,12 +47,16 @@ struct OutputGuardTests {
         let source = try directory.write("source.npy", text: "source")
         try FileManager.default.createDirectory(at: directory.file("sub"), withIntermediateDirectories: false)
         let dotted = directory.url.path + "/sub/../source.npy"
-        _ = Self.refusal(OutputGuard(inputs: [Input("--source", source.path)],
-                                     outputs: [Output("--out", dotted, .eraAdapter)], force: true))
+        _ = Self.refusal(
+            OutputGuard(
+                inputs: [Input("--source", source.path)],
+                outputs: [Output("--out", dotted, .eraAdapter)], force: true))
         try FileManager.default.linkItem(at: source, to: directory.file("linked.npy"))
-        let message = Self.refusal(OutputGuard(inputs: [Input("--source", source.path)],
-                                               outputs: [Output("--out", directory.file("linked.npy").path, .unmarked)],
-                                               force: true))
+        let message = Self.refusal(
+            OutputGuard(
+                inputs: [Input("--source", source.path)],
+                outputs: [Output("--out", directory.file("linked.npy").path, .unmarked)],
+                force: true))
         #expect(message.contains("same file as --source"), "\(message)")
     }
 
@@ -56,16 +64,23 @@ struct OutputGuardTests {
         let directory = try TemporaryDirectory()
         let corpus = try directory.write("corpus.npy", text: "corpus")
         try FileManager.default.createSymbolicLink(at: directory.file("alias"), withDestinationURL: directory.url)
-        _ = Self.refusal(OutputGuard(inputs: [Input("--corpus", corpus.path)],
-                                     outputs: [Output("--out", directory.file("alias/corpus.npy").path, .eraAdapter)],
-                                     force: true))
+        _ = Self.refusal(
+            OutputGuard(
+                inputs: [Input("--corpus", corpus.path)],
+                outputs: [Output("--out", directory.file("alias/corpus.npy").path, .eraAdapter)],
+                force: true))
     }
 
     @Test func twoEqualOutputsAreRefused() throws {
         let directory = try TemporaryDirectory()
         let path = directory.file("x").path
-        let message = Self.refusal(OutputGuard(inputs: [], outputs: [Output("--out", path, .eraAdapter),
-                                                                    Output("--log", path, .eraJSON)], force: false))
+        let message = Self.refusal(
+            OutputGuard(
+                inputs: [],
+                outputs: [
+                    Output("--out", path, .eraAdapter),
+                    Output("--log", path, .eraJSON),
+                ], force: false))
         #expect(message.contains("--out") && message.contains("--log"), "\(message)")
     }
 
@@ -77,9 +92,12 @@ struct OutputGuardTests {
             let message = Self.refusal(OutputGuard(inputs: [], outputs: [Output("--log", path, .eraJSON)], force: true))
             #expect(message.contains("never") && message.contains(path), "\(message)")
         }
-        try FileManager.default.createSymbolicLink(at: directory.file("link"), withDestinationURL: directory.file("new"))
-        let message = Self.refusal(OutputGuard(inputs: [], outputs: [Output("--out", directory.file("link").path, .unmarked)],
-                                               force: true))
+        try FileManager.default.createSymbolicLink(
+            at: directory.file("link"), withDestinationURL: directory.file("new"))
+        let message = Self.refusal(
+            OutputGuard(
+                inputs: [], outputs: [Output("--out", directory.file("link").path, .unmarked)],
+                force: true))
         #expect(message.contains("symbolic link"), "\(message)")
         var info = stat()
         #expect(stat("/dev/null", &info) == 0 && info.st_mode & S_IFMT == S_IFCHR)
@@ -88,7 +106,8 @@ struct OutputGuardTests {
     @Test func aFileEraDidNotWriteNeedsForce() throws {
         let directory = try TemporaryDirectory()
         let notes = try directory.write("notes.safetensors", text: "my notes")
-        let message = Self.refusal(OutputGuard(inputs: [], outputs: [Output("--out", notes.path, .eraAdapter)], force: false))
+        let message = Self.refusal(
+            OutputGuard(inputs: [], outputs: [Output("--out", notes.path, .eraAdapter)], force: false))
         #expect(message.contains("--force"), "\(message)")
         try OutputGuard(inputs: [], outputs: [Output("--out", notes.path, .eraAdapter)], force: true).check()
         let mapped = try directory.write("mapped.npy", text: "x")
@@ -99,8 +118,13 @@ struct OutputGuardTests {
         let directory = try TemporaryDirectory()
         let adapter = try Self.eraAdapter(directory, "a.safetensors")
         let log = try directory.write("a.log.json", text: "{\"format\": \"era-align-log\", \"pairs\": 3}")
-        try OutputGuard(inputs: [], outputs: [Output("--out", adapter.path, .eraAdapter),
-                                              Output("--log", log.path, .eraJSON)], force: false).check()
+        try OutputGuard(
+            inputs: [],
+            outputs: [
+                Output("--out", adapter.path, .eraAdapter),
+                Output("--log", log.path, .eraJSON),
+            ], force: false
+        ).check()
         let foreign = try directory.write("b.log.json", text: "{\"format\": \"someone-else\"}")
         _ = Self.refusal(OutputGuard(inputs: [], outputs: [Output("--log", foreign.path, .eraJSON)], force: false))
     }
@@ -109,7 +133,8 @@ struct OutputGuardTests {
         let directory = try TemporaryDirectory()
         let adapter = try Self.eraAdapter(directory, "a.safetensors")
         try FileManager.default.setAttributes([.posixPermissions: 0o444], ofItemAtPath: adapter.path)
-        let message = Self.refusal(OutputGuard(inputs: [], outputs: [Output("--out", adapter.path, .eraAdapter)], force: false))
+        let message = Self.refusal(
+            OutputGuard(inputs: [], outputs: [Output("--out", adapter.path, .eraAdapter)], force: false))
         #expect(message.contains("read-only"), "\(message)")
         try OutputGuard(inputs: [], outputs: [Output("--out", adapter.path, .eraAdapter)], force: true).check()
     }
@@ -117,17 +142,23 @@ struct OutputGuardTests {
     @Test func newPathsPass() throws {
         let directory = try TemporaryDirectory()
         let input = try directory.write("in.npy", text: "x")
-        try OutputGuard(inputs: [Input("--in", input.path)],
-                        outputs: [Output("--out", directory.file("out.npy").path, .unmarked),
-                                  Output("--out-dir", directory.file("new/sweep.md").path, .unmarked)],
-                        force: false).check()
+        try OutputGuard(
+            inputs: [Input("--in", input.path)],
+            outputs: [
+                Output("--out", directory.file("out.npy").path, .unmarked),
+                Output("--out-dir", directory.file("new/sweep.md").path, .unmarked),
+            ],
+            force: false
+        ).check()
     }
 
     @Test func anOutputBelowAFileIsRefusedWithAMessage() throws {
         let directory = try TemporaryDirectory()
         let file = try directory.write("plain", text: "x")
-        let message = Self.refusal(OutputGuard(inputs: [], outputs: [Output("--out-dir", file.path + "/sweep.md", .unmarked)],
-                                               force: true))
+        let message = Self.refusal(
+            OutputGuard(
+                inputs: [], outputs: [Output("--out-dir", file.path + "/sweep.md", .unmarked)],
+                force: true))
         #expect(message.contains("not a folder"), "\(message)")
     }
 }

@@ -1,7 +1,8 @@
 import Foundation
-import Testing
 import LinearAlgebra
+import Testing
 import _TestSupport
+
 @testable import EmbeddingIO
 
 /// Files written here are read by numpy / safetensors in Python and vice versa.
@@ -24,7 +25,8 @@ import _TestSupport
         }
         try Npy.writeVector([1, 2, 3], to: dir.file("v.npy"))
         // numpy prints dtype, shape and the values widened to float64 (exact) as JSON.
-        let output = try runPython("""
+        let output = try runPython(
+            """
             import json, sys, numpy as np
             out = []
             for p in sys.argv[1:]:
@@ -50,7 +52,8 @@ import _TestSupport
         let file = SafetensorsTests.adapter()
         let url = dir.file("adapter.safetensors")
         try file.write(to: url)
-        let output = try runPython("""
+        let output = try runPython(
+            """
             import json, sys, numpy as np
             from safetensors import safe_open
             from safetensors.numpy import load_file
@@ -78,7 +81,8 @@ import _TestSupport
         let dir = try TemporaryDirectory()
         let url = dir.file("python.safetensors")
         let plain = dir.file("plain.safetensors")
-        try runPython("""
+        try runPython(
+            """
             import sys, numpy as np
             from safetensors.numpy import save_file
             w = (np.arange(24, dtype=np.float64).reshape(6, 4) / 16 - 0.5)

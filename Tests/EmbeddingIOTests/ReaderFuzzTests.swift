@@ -1,7 +1,8 @@
 import Foundation
-import Testing
 import Retrieval
+import Testing
 import _TestSupport
+
 @testable import EmbeddingIO
 
 /// Issue 11: the readers of untrusted files (npy, safetensors, ids, qrels) under generated
@@ -19,10 +20,14 @@ import _TestSupport
     static func valid(_ reader: Reader) -> [UInt8] {
         switch reader {
         case .npy:
-            npyBytes(dict: "{'descr': '<f4', 'fortran_order': False, 'shape': (3, 4), }", data: float32Bytes(fixtureMatrix.storage))
+            npyBytes(
+                dict: "{'descr': '<f4', 'fortran_order': False, 'shape': (3, 4), }",
+                data: float32Bytes(fixtureMatrix.storage))
         case .safetensors:
-            safetensorsBytes(json: #"{"__metadata__":{"format":"era-adapter"},"bias":{"dtype":"F32","shape":[2],"data_offsets":[0,8]},"weight":{"dtype":"F32","shape":[2,2],"data_offsets":[8,24]}}"#,
-                             data: float32Bytes([1, 2, 3, 4, 5, 6]))
+            safetensorsBytes(
+                json:
+                    #"{"__metadata__":{"format":"era-adapter"},"bias":{"dtype":"F32","shape":[2],"data_offsets":[0,8]},"weight":{"dtype":"F32","shape":[2,2],"data_offsets":[8,24]}}"#,
+                data: float32Bytes([1, 2, 3, 4, 5, 6]))
         case .ids:
             Array("d1\nd2\ndoc-3\n".utf8)
         case .qrels:
@@ -37,10 +42,14 @@ import _TestSupport
         func big() -> String { bigs[Int.random(in: 0..<bigs.count, using: &g)] }
         switch reader {
         case .npy:
-            let shapes = ["(\(big()), \(big()))", String(repeating: "(", count: depth) + String(repeating: ")", count: depth),
-                          "(\(big()),)", "()", "[\(big()), 4]"]
-            var bytes = npyBytes(dict: "{'descr': '<f4', 'fortran_order': False, 'shape': \(shapes[Int.random(in: 0..<shapes.count, using: &g)]), }",
-                                 data: float32Bytes(fixtureMatrix.storage), major: UInt8.random(in: 1...3, using: &g))
+            let shapes = [
+                "(\(big()), \(big()))", String(repeating: "(", count: depth) + String(repeating: ")", count: depth),
+                "(\(big()),)", "()", "[\(big()), 4]",
+            ]
+            var bytes = npyBytes(
+                dict:
+                    "{'descr': '<f4', 'fortran_order': False, 'shape': \(shapes[Int.random(in: 0..<shapes.count, using: &g)]), }",
+                data: float32Bytes(fixtureMatrix.storage), major: UInt8.random(in: 1...3, using: &g))
             if Bool.random(using: &g) {  // the header length field itself lies
                 bytes[8] = UInt8.random(in: 0...255, using: &g)
                 bytes[9] = UInt8.random(in: 0...255, using: &g)
@@ -54,21 +63,25 @@ import _TestSupport
                 #"{"__metadata__":\#(String(repeating: "{\"a\":", count: depth))1\#(String(repeating: "}", count: depth))}"#,
                 #"{"w":{"dtype":"F32","shape":[1],"data_offsets":[0,4]},"w":{"dtype":"F32","shape":[1],"data_offsets":[0,4]}}"#,
             ]
-            var bytes = safetensorsBytes(json: headers[Int.random(in: 0..<headers.count, using: &g)], data: float32Bytes([1, 2]))
+            var bytes = safetensorsBytes(
+                json: headers[Int.random(in: 0..<headers.count, using: &g)], data: float32Bytes([1, 2]))
             if Bool.random(using: &g) {  // the declared header length lies
                 let lie = UInt64.random(in: 0...UInt64.max, using: &g) >> UInt64.random(in: 0...63, using: &g)
                 withUnsafeBytes(of: lie.littleEndian) { bytes.replaceSubrange(0..<8, with: $0) }
             }
             return bytes
         case .ids, .qrels:
-            let pieces = ["\0", "\r", "\u{FEFF}", "\t", " ", "\n", "caf\u{E9}", "cafe\u{301}", "q1", "d1", "1", "-1",
-                          "99999999999999999999", "query-id\tcorpus-id\tscore"]
+            let pieces = [
+                "\0", "\r", "\u{FEFF}", "\t", " ", "\n", "caf\u{E9}", "cafe\u{301}", "q1", "d1", "1", "-1",
+                "99999999999999999999", "query-id\tcorpus-id\tscore",
+            ]
             var text = ""
             for _ in 0..<Int.random(in: 0...(depth == 20_000 ? 2_000 : 40), using: &g) {
                 text += pieces[Int.random(in: 0..<pieces.count, using: &g)]
             }
             var bytes = Array(text.utf8)
-            if Bool.random(using: &g) { bytes.insert(0xFF, at: Int.random(in: 0...bytes.count, using: &g)) }  // bad UTF-8
+            // Bad UTF-8.
+            if Bool.random(using: &g) { bytes.insert(0xFF, at: Int.random(in: 0...bytes.count, using: &g)) }
             return bytes
         }
     }
@@ -86,7 +99,9 @@ import _TestSupport
             }
         case 2:
             let at = Int.random(in: 0...bytes.count, using: &g)
-            bytes.insert(contentsOf: (0..<Int.random(in: 1...64, using: &g)).map { _ in UInt8.random(in: 0...255, using: &g) }, at: at)
+            bytes.insert(
+                contentsOf: (0..<Int.random(in: 1...64, using: &g)).map { _ in UInt8.random(in: 0...255, using: &g) },
+                at: at)
         default:
             bytes = lyingOrNested(reader, &g)
         }

@@ -1,7 +1,8 @@
 import Foundation
-import Testing
 import LinearAlgebra
+import Testing
 import _TestSupport
+
 @testable import EmbeddingIO
 
 /// Safetensors bytes built by hand: `json` padded to 8, then `data`.
@@ -25,7 +26,9 @@ func safetensorsBytes(json: String, data: [UInt8]) -> [UInt8] {
                 "wide": .init(dtype: .f64, shape: [1, 2], data: wide.withUnsafeBufferPointer { Data(buffer: $0) }),
                 "empty": .init(dtype: .f32, shape: [0, 4], data: Data()),
             ],
-            metadata: ["query_model": "all-mpnet-base-v2", "note": "quote \" backslash \\ newline \n ünï", "stage": "2"])
+            metadata: [
+                "query_model": "all-mpnet-base-v2", "note": "quote \" backslash \\ newline \n ünï", "stage": "2",
+            ])
     }
 
     @Test func roundTripsDeterministicallyWithoutTemporaryFiles() throws {
@@ -76,18 +79,35 @@ func safetensorsBytes(json: String, data: [UInt8]) -> [UInt8] {
         ("not_json.safetensors", "{abc", f32x4, EmbeddingIOError.Kind.malformedHeader),
         ("array.safetensors", "[1, 2]", f32x4, .malformedHeader),
         ("lying_shape.safetensors", #"{"w":{"dtype":"F32","shape":[3,5],"data_offsets":[0,16]}}"#, f32x4, .badOffsets),
-        ("overlap.safetensors", #"{"a":{"dtype":"F32","shape":[3],"data_offsets":[0,12]},"b":{"dtype":"F32","shape":[2],"data_offsets":[8,16]}}"#, f32x4, .badOffsets),
-        ("gap.safetensors", #"{"a":{"dtype":"F32","shape":[1],"data_offsets":[0,4]},"b":{"dtype":"F32","shape":[1],"data_offsets":[12,16]}}"#, f32x4, .badOffsets),
+        (
+            "overlap.safetensors",
+            #"{"a":{"dtype":"F32","shape":[3],"data_offsets":[0,12]},"b":{"dtype":"F32","shape":[2],"data_offsets":[8,16]}}"#,
+            f32x4, .badOffsets
+        ),
+        (
+            "gap.safetensors",
+            #"{"a":{"dtype":"F32","shape":[1],"data_offsets":[0,4]},"b":{"dtype":"F32","shape":[1],"data_offsets":[12,16]}}"#,
+            f32x4, .badOffsets
+        ),
         ("past_end.safetensors", #"{"w":{"dtype":"F32","shape":[8],"data_offsets":[0,32]}}"#, f32x4, .sizeMismatch),
         ("trailing.safetensors", #"{"w":{"dtype":"F32","shape":[2],"data_offsets":[0,8]}}"#, f32x4, .sizeMismatch),
         ("reversed.safetensors", #"{"w":{"dtype":"F32","shape":[0],"data_offsets":[16,0]}}"#, f32x4, .badOffsets),
         ("bf16.safetensors", #"{"w":{"dtype":"BF16","shape":[8],"data_offsets":[0,16]}}"#, f32x4, .unsupportedDType),
         ("i32.safetensors", #"{"w":{"dtype":"I32","shape":[4],"data_offsets":[0,16]}}"#, f32x4, .unsupportedDType),
         ("no_offsets.safetensors", #"{"w":{"dtype":"F32","shape":[4]}}"#, f32x4, .malformedHeader),
-        ("float_shape.safetensors", #"{"w":{"dtype":"F32","shape":[4.5],"data_offsets":[0,16]}}"#, f32x4, .malformedHeader),
+        (
+            "float_shape.safetensors", #"{"w":{"dtype":"F32","shape":[4.5],"data_offsets":[0,16]}}"#, f32x4,
+            .malformedHeader
+        ),
         ("negative_shape.safetensors", #"{"w":{"dtype":"F32","shape":[-4],"data_offsets":[0,16]}}"#, f32x4, .badShape),
-        ("overflow.safetensors", #"{"w":{"dtype":"F64","shape":[4611686018427387904,2],"data_offsets":[0,16]}}"#, f32x4, .badShape),
-        ("metadata_number.safetensors", #"{"__metadata__":{"a":1},"w":{"dtype":"F32","shape":[4],"data_offsets":[0,16]}}"#, f32x4, .malformedHeader),
+        (
+            "overflow.safetensors", #"{"w":{"dtype":"F64","shape":[4611686018427387904,2],"data_offsets":[0,16]}}"#,
+            f32x4, .badShape
+        ),
+        (
+            "metadata_number.safetensors",
+            #"{"__metadata__":{"a":1},"w":{"dtype":"F32","shape":[4],"data_offsets":[0,16]}}"#, f32x4, .malformedHeader
+        ),
     ])
     func rejectsBrokenFiles(name: String, json: String, data: [UInt8], kind: EmbeddingIOError.Kind) throws {
         let dir = try TemporaryDirectory()

@@ -1,14 +1,16 @@
 import Foundation
+import LinearAlgebra
 import Testing
 import _TestSupport
-import LinearAlgebra
+
 @testable import EmbeddingIO
 
 /// A fixture file of `Tests/EmbeddingIOTests/Fixtures`.
 func fixture(_ name: String) throws -> URL {
     let parts = name.split(separator: ".", maxSplits: 1).map(String.init)
-    return try #require(Bundle.module.url(forResource: parts[0], withExtension: parts[1], subdirectory: "Fixtures"),
-                        "missing fixture \(name)")
+    return try #require(
+        Bundle.module.url(forResource: parts[0], withExtension: parts[1], subdirectory: "Fixtures"),
+        "missing fixture \(name)")
 }
 
 /// The 3 x 4 matrix of every fixture: a[i, j] = (i * 4 + j) / 8 - 0.75.

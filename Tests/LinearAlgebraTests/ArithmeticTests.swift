@@ -1,5 +1,5 @@
-import Testing
 import LinearAlgebra
+import Testing
 import _TestSupport
 
 @Suite struct ArithmeticTests {

@@ -1,5 +1,5 @@
-import Testing
 import LinearAlgebra
+import Testing
 
 @Suite struct DecompositionErrorTests {
     @Test func nonFiniteInputThrowsNonFinite() {
@@ -16,7 +16,9 @@ import LinearAlgebra
     }
 
     @Test func emptyInputThrowsEmptyDimension() {
-        #expect(throws: LinearAlgebraError.emptyDimension(operation: "svd")) { _ = try Matrix(rows: 0, columns: 3).svd() }
+        #expect(throws: LinearAlgebraError.emptyDimension(operation: "svd")) {
+            _ = try Matrix(rows: 0, columns: 3).svd()
+        }
         #expect(throws: LinearAlgebraError.emptyDimension(operation: "qr")) { _ = try Matrix(rows: 3, columns: 0).qr() }
         #expect(throws: LinearAlgebraError.emptyDimension(operation: "symmetricEigen")) {
             _ = try Matrix(rows: 0, columns: 0).symmetricEigen()

@@ -30,8 +30,9 @@ extension DenseMatrix {
     /// A seeded standard normal matrix in this precision.
     static func random(rows: Int, columns: Int, seed: UInt64) -> DenseMatrix {
         var g = SeededGenerator(seed: seed)
-        return DenseMatrix(rows: rows, columns: columns,
-                           storage: (0..<(rows * columns)).map { _ in Scalar(g.normal()) })
+        return DenseMatrix(
+            rows: rows, columns: columns,
+            storage: (0..<(rows * columns)).map { _ in Scalar(g.normal()) })
     }
 
     /// A seeded random orthogonal `n x n` matrix (Q of a Gaussian matrix).

@@ -1,5 +1,5 @@
-import Testing
 import LinearAlgebra
+import Testing
 
 @Suite struct EigenTests {
     func checkEigen<T: BLASScalar>(_: T.Type) throws {
@@ -11,9 +11,11 @@ import LinearAlgebra
         #expect(try Check.rowOrthonormalityError(e.eigenvectors) < tol)
         // A v = lambda v for every eigenpair, v = row i.
         let av = try DenseMatrix.multiply(a, e.eigenvectors, transB: .transposed)  // column i = A v_i
-        for i in 0..<7 { for j in 0..<7 {
-            #expect(Double(abs(av[j, i] - e.eigenvalues[i] * e.eigenvectors[i, j])) < tol * 10)
-        } }
+        for i in 0..<7 {
+            for j in 0..<7 {
+                #expect(Double(abs(av[j, i] - e.eigenvalues[i] * e.eigenvectors[i, j])) < tol * 10)
+            }
+        }
         #expect(Double(abs(try a.largestSymmetricEigenvalue() - e.eigenvalues.last!)) < tol)
         let valuesOnly = try a.symmetricEigenvalues()
         for (x, y) in zip(valuesOnly, e.eigenvalues) { #expect(Double(abs(x - y)) < tol) }
@@ -37,7 +39,9 @@ import LinearAlgebra
     }
 
     @Test func rejectsNonSquareAndNonFinite() {
-        #expect(throws: LinearAlgebraError.shapeMismatch(operation: "symmetricEigen", left: Shape(2, 3), right: Shape(2, 3))) {
+        #expect(
+            throws: LinearAlgebraError.shapeMismatch(operation: "symmetricEigen", left: Shape(2, 3), right: Shape(2, 3))
+        ) {
             _ = try Matrix(rows: 2, columns: 3).symmetricEigen()
         }
         #expect(throws: LinearAlgebraError.nonFinite(operation: "symmetricEigen")) {

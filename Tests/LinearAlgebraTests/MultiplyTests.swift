@@ -1,15 +1,17 @@
-import Testing
 import LinearAlgebra
+import Testing
 import _TestSupport
 
 @Suite struct MultiplyTests {
     func naive(_ a: Matrix, _ b: Matrix) -> Matrix {
         var c = Matrix(rows: a.rows, columns: b.columns)
-        for i in 0..<a.rows { for j in 0..<b.columns {
-            var s: Double = 0
-            for k in 0..<a.columns { s += Double(a[i, k]) * Double(b[k, j]) }
-            c[i, j] = Float(s)
-        } }
+        for i in 0..<a.rows {
+            for j in 0..<b.columns {
+                var s: Double = 0
+                for k in 0..<a.columns { s += Double(a[i, k]) * Double(b[k, j]) }
+                c[i, j] = Float(s)
+            }
+        }
         return c
     }
 

@@ -1,5 +1,5 @@
-import Testing
 import LinearAlgebra
+import Testing
 
 @Suite struct QRTests {
     func checkQR<T: BLASScalar>(_: T.Type, rows: Int, columns: Int) throws {

@@ -1,5 +1,5 @@
-import Testing
 import LinearAlgebra
+import Testing
 
 @Suite struct SVDTests {
     static let shapes = [(9, 4), (4, 9), (6, 6), (1, 5), (5, 1)]
@@ -16,7 +16,7 @@ import LinearAlgebra
         let tol = Check.tolerance(T.self)
         #expect(Check.maxAbsDifference(d.reconstructed(), a) < tol)
         #expect(try Check.columnOrthonormalityError(d.u) < tol)  // U^T U = I
-        #expect(try Check.rowOrthonormalityError(d.vt) < tol)    // V^T V = I
+        #expect(try Check.rowOrthonormalityError(d.vt) < tol)  // V^T V = I
     }
 
     @Test(arguments: shapes) func thinSVDFloat(shape: (Int, Int)) throws {

@@ -1,6 +1,6 @@
 import Foundation
-import Testing
 import LinearAlgebra
+import Testing
 
 @Suite struct SolveTests {
     func checkSolve<T: BLASScalar>(_: T.Type) throws {
@@ -29,7 +29,9 @@ import LinearAlgebra
     }
 
     @Test func shapeAndFinitenessAreChecked() {
-        #expect(throws: LinearAlgebraError.self) { _ = try Matrix(rows: 2, columns: 3).solve(Matrix(rows: 2, columns: 1)) }
+        #expect(throws: LinearAlgebraError.self) {
+            _ = try Matrix(rows: 2, columns: 3).solve(Matrix(rows: 2, columns: 1))
+        }
         #expect(throws: LinearAlgebraError.shapeMismatch(operation: "solve", left: Shape(2, 2), right: Shape(3, 1))) {
             _ = try Matrix.identity(2).solve(Matrix(rows: 3, columns: 1))
         }
@@ -40,9 +42,9 @@ import LinearAlgebra
 
     @Test func determinantsOfKnownMatrices() throws {
         #expect(abs(try MatrixD([[1, 2], [3, 4]]).determinant() + 2) < 1e-12)
-        #expect(try MatrixD([[0, 1], [1, 0]]).determinant() == -1)          // one swap
+        #expect(try MatrixD([[0, 1], [1, 0]]).determinant() == -1)  // one swap
         #expect(try MatrixD([[0, 1, 0], [0, 0, 1], [1, 0, 0]]).determinant() == 1)  // 3-cycle
-        #expect(try MatrixD([[1, 2], [2, 4]]).determinant() == 0)           // singular: 0, not a throw
+        #expect(try MatrixD([[1, 2], [2, 4]]).determinant() == 0)  // singular: 0, not a throw
         #expect(abs(try MatrixD([[2, 0, 0], [0, -3, 0], [0, 0, 0.5]]).determinant() + 3) < 1e-12)
         #expect(try MatrixD(rows: 0, columns: 0).determinant() == 1)
         let t = 0.7, c = Float(cos(t)), s = Float(sin(t))

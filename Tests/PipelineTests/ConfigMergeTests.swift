@@ -1,12 +1,15 @@
 import Foundation
 import Testing
+
 @testable import Pipeline
 
 @Suite("include, extends and --set")
 struct ConfigMergeTests {
     /// A base pipeline, a model-pair fragment and an adapt preset, as configs/ holds them.
     func writeConfigs(_ fixture: PipelineFixture) throws {
-        try fixture.write("configs/base.yaml", """
+        try fixture.write(
+            "configs/base.yaml",
+            """
             seed: 1
             models:
               index: {name: base-index, dim: 99}
@@ -18,12 +21,16 @@ struct ConfigMergeTests {
                 options:
                   max_steps: 5
             """)
-        try fixture.write("configs/models/pair.yaml", """
+        try fixture.write(
+            "configs/models/pair.yaml",
+            """
             models:
               query: {name: big, dim: 6}
               index: {name: small, dim: 4}
             """)
-        try fixture.write("configs/presets/adapt.yaml", """
+        try fixture.write(
+            "configs/presets/adapt.yaml",
+            """
             options:
               max_steps: 50
               temperature: 0.1
@@ -34,14 +41,16 @@ struct ConfigMergeTests {
         let fixture = try PipelineFixture()
         defer { fixture.remove() }
         try writeConfigs(fixture)
-        try fixture.write("Pipelines/run.yaml", """
+        try fixture.write(
+            "Pipelines/run.yaml",
+            """
             extends: ../configs/base.yaml
             include: [../configs/models/pair.yaml]
             seed: 3
             """)
         let config = try fixture.load("Pipelines/run.yaml")
-        #expect(config.seed == 3)                       // the file beats its parent
-        #expect(config.models.index.dim == 4)           // an include beats the parent
+        #expect(config.seed == 3)  // the file beats its parent
+        #expect(config.models.index.dim == 4)  // an include beats the parent
         #expect(config.models.index.name == "small")
         #expect(config.models.query.name == "big")
         #expect(config.name == "run")
@@ -49,17 +58,20 @@ struct ConfigMergeTests {
             Issue.record("second stage is not adapt")
             return
         }
-        #expect(adapt.maxSteps == 5)                      // the stage beats its preset
-        #expect(adapt.temperature == 0.1)               // the preset beats the defaults
+        #expect(adapt.maxSteps == 5)  // the stage beats its preset
+        #expect(adapt.temperature == 0.1)  // the preset beats the defaults
         // Data paths written in configs/base.yaml are relative to that file.
         #expect(config.data.index?.ids.path == fixture.url("data/corpus_ids.txt").standardizedFileURL.path)
 
-        let overridden = try fixture.load("Pipelines/run.yaml", overrides: [
-            "seed=11", "stages.adapt.options.max_steps=7", "stages[0].options.samples=2", "models.index.dim=4",
-        ])
+        let overridden = try fixture.load(
+            "Pipelines/run.yaml",
+            overrides: [
+                "seed=11", "stages.adapt.options.max_steps=7", "stages[0].options.samples=2", "models.index.dim=4",
+            ])
         #expect(overridden.seed == 11)
         guard case .adapt(let adapted) = overridden.stages[1].options,
-              case .align(let aligned) = overridden.stages[0].options else {
+            case .align(let aligned) = overridden.stages[0].options
+        else {
             Issue.record("stage kinds changed")
             return
         }
@@ -108,15 +120,19 @@ struct ConfigMergeTests {
         defer { fixture.remove() }
         try writeConfigs(fixture)
         try fixture.write("Pipelines/run.yaml", "extends: ../configs/base.yaml\n")
-        let problems = fixture.problems("Pipelines/run.yaml", overrides: [
-            "stages[0].options.epochs=ten",
-            "stages.adapt.options.bugdet=3",
-            "stages[5].kind=align",
-            "stages.tune.options.epochs=1",
-            "data.index.ids=data/missing.txt",
-        ])
+        let problems = fixture.problems(
+            "Pipelines/run.yaml",
+            overrides: [
+                "stages[0].options.epochs=ten",
+                "stages.adapt.options.bugdet=3",
+                "stages[5].kind=align",
+                "stages.tune.options.epochs=1",
+                "data.index.ids=data/missing.txt",
+            ])
         let type = try #require(problems.at("stages[0].options.epochs"))
-        #expect(type.description == "--set stages[0].options.epochs=ten: stages[0].options.epochs: expected an integer, got \"ten\"")
+        #expect(
+            type.description
+                == "--set stages[0].options.epochs=ten: stages[0].options.epochs: expected an integer, got \"ten\"")
         let unknown = try #require(problems.at("stages[1].options.bugdet"))
         #expect(unknown.location.file == "--set stages.adapt.options.bugdet=3")
         #expect(unknown.message.contains("did you mean \"budget\"?"))
@@ -140,15 +156,20 @@ struct ConfigMergeTests {
     @Test func overrideValuesAreParsedAsYAML() throws {
         let fixture = try PipelineFixture()
         defer { fixture.remove() }
-        try fixture.write("p.yaml", pipeline(stages: "stages:\n  - kind: align\n  - kind: evaluate\n  - kind: adapt\n  - kind: sweep\n"))
-        let config = try fixture.load("p.yaml", overrides: [
-            "stages.sweep.options.budgets=[1, 2]", "stages.evaluate.options.unseen=false",
-            "stages.align.options.temperature=0.5", "name=renamed", "stages.evaluate.options.maps=align",
-        ])
+        try fixture.write(
+            "p.yaml",
+            pipeline(stages: "stages:\n  - kind: align\n  - kind: evaluate\n  - kind: adapt\n  - kind: sweep\n"))
+        let config = try fixture.load(
+            "p.yaml",
+            overrides: [
+                "stages.sweep.options.budgets=[1, 2]", "stages.evaluate.options.unseen=false",
+                "stages.align.options.temperature=0.5", "name=renamed", "stages.evaluate.options.maps=align",
+            ])
         #expect(config.name == "renamed")
         guard case .sweep(let sweep) = config.stages[3].options,
-              case .evaluate(let evaluate) = config.stages[1].options,
-              case .align(let align) = config.stages[0].options else {
+            case .evaluate(let evaluate) = config.stages[1].options,
+            case .align(let align) = config.stages[0].options
+        else {
             Issue.record("stage kinds changed")
             return
         }

@@ -1,5 +1,6 @@
 import Foundation
 import Testing
+
 @testable import Pipeline
 
 /// 1-based line and column where `needle` first starts in `text` (after `after`, if given).
@@ -45,9 +46,10 @@ struct ConfigValidationTests {
         #expect(config.stages.map(\.name) == ["align", "adapt", "evaluate", "export"])
         #expect(config.data.index?.embeddings.path == fixture.url("data/corpus.d.npy").standardizedFileURL.path)
         guard case .align(let align) = config.stages[0].options,
-              case .adapt(let adapt) = config.stages[1].options,
-              case .evaluate(let evaluate) = config.stages[2].options,
-              case .export(let export) = config.stages[3].options else {
+            case .adapt(let adapt) = config.stages[1].options,
+            case .evaluate(let evaluate) = config.stages[2].options,
+            case .export(let export) = config.stages[3].options
+        else {
             Issue.record("stage kinds were not decoded in order")
             return
         }
@@ -64,12 +66,13 @@ struct ConfigValidationTests {
     @Test func unknownKeyIsReportedAtTheKeyWithTheNearestKnownKey() throws {
         let fixture = try PipelineFixture()
         defer { fixture.remove() }
-        let text = pipeline(stages: """
-            stages:
-              - kind: align
-                options:
-                  epocs: 3
-            """)
+        let text = pipeline(
+            stages: """
+                stages:
+                  - kind: align
+                    options:
+                      epocs: 3
+                """)
         try fixture.write("typo.yaml", text)
         let problems = fixture.problems("typo.yaml")
         let problem = try #require(problems.at("stages[0].options.epocs"))
@@ -83,21 +86,25 @@ struct ConfigValidationTests {
     @Test func wrongTypeIsReportedAtTheValueWithItsKeyPath() throws {
         let fixture = try PipelineFixture()
         defer { fixture.remove() }
-        let text = pipeline(stages: """
-            stages:
-              - kind: align
-              - kind: adapt
-                options:
-                  max_steps: ten
-                  regularization: -1
-                  negatives: hardest
-            """)
+        let text = pipeline(
+            stages: """
+                stages:
+                  - kind: align
+                  - kind: adapt
+                    options:
+                      max_steps: ten
+                      regularization: -1
+                      negatives: hardest
+                """)
         try fixture.write("Pipelines/types.yaml", text)
         let problems = fixture.problems("Pipelines/types.yaml")
         let epochs = try #require(problems.at("stages[1].options.max_steps"))
         let at = position(of: "ten", in: text)
         #expect(epochs.location.line == at.line && epochs.location.column == at.column)
-        #expect(epochs.description == "Pipelines/types.yaml:\(at.line):\(at.column): stages[1].options.max_steps: expected an integer, got \"ten\"")
+        #expect(
+            epochs.description
+                == "Pipelines/types.yaml:\(at.line):\(at.column): stages[1].options.max_steps: expected an integer, got \"ten\""
+        )
         let regularization = try #require(problems.at("stages[1].options.regularization"))
         #expect(regularization.message == "expected a number >= 0, got -1")
         let negatives = try #require(problems.at("stages[1].options.negatives"))
@@ -126,22 +133,24 @@ struct ConfigValidationTests {
         let problem = try #require(problems.at("data.alignment.index_model"))
         let at = position(of: "data/align.d.npy", in: text)
         #expect(problem.location == SourceLocation(file: "Pipelines/missing.yaml", line: at.line, column: at.column))
-        #expect(problem.message == "file not found: \(fixture.url("Pipelines/data/align.d.npy").standardizedFileURL.path)")
+        #expect(
+            problem.message == "file not found: \(fixture.url("Pipelines/data/align.d.npy").standardizedFileURL.path)")
     }
 
     @Test func referenceToAStageThatDoesNotExist() throws {
         let fixture = try PipelineFixture()
         defer { fixture.remove() }
-        let text = pipeline(stages: """
-            stages:
-              - kind: align
-              - name: tune
-                kind: adapt
-                after: [algn]
-              - kind: export
-                options:
-                  map: evaluate
-            """)
+        let text = pipeline(
+            stages: """
+                stages:
+                  - kind: align
+                  - name: tune
+                    kind: adapt
+                    after: [algn]
+                  - kind: export
+                    options:
+                      map: evaluate
+                """)
         try fixture.write("refs.yaml", text)
         let problems = fixture.problems("refs.yaml")
         let after = try #require(problems.at("stages[1].after[0]"))
@@ -156,14 +165,17 @@ struct ConfigValidationTests {
     @Test func referenceToAStageOfTheWrongKind() throws {
         let fixture = try PipelineFixture()
         defer { fixture.remove() }
-        try fixture.write("kinds.yaml", pipeline(stages: """
-            stages:
-              - kind: align
-              - kind: evaluate
-              - kind: adapt
-                options:
-                  from: evaluate
-            """))
+        try fixture.write(
+            "kinds.yaml",
+            pipeline(
+                stages: """
+                    stages:
+                      - kind: align
+                      - kind: evaluate
+                      - kind: adapt
+                        options:
+                          from: evaluate
+                    """))
         let problem = try #require(fixture.problems("kinds.yaml").at("stages[2].options.from"))
         #expect(problem.message == "stage \"evaluate\" is a evaluate stage; expected a align stage")
     }
@@ -171,29 +183,35 @@ struct ConfigValidationTests {
     @Test func dependencyCycleIsReported() throws {
         let fixture = try PipelineFixture()
         defer { fixture.remove() }
-        let text = pipeline(stages: """
-            stages:
-              - name: first
-                kind: align
-                after: second
-              - name: second
-                kind: align
-                after: first
-            """)
+        let text = pipeline(
+            stages: """
+                stages:
+                  - name: first
+                    kind: align
+                    after: second
+                  - name: second
+                    kind: align
+                    after: first
+                """)
         try fixture.write("cycle.yaml", text)
         let problems = fixture.problems("cycle.yaml")
         #expect(problems.count == 2)
         #expect(problems.allSatisfy { $0.message.contains("cycle") })
-        #expect(problems.map(\.location.line).sorted() == [position(of: "name: first", in: text).line,
-                                                          position(of: "name: second", in: text).line])
+        #expect(
+            problems.map(\.location.line).sorted() == [
+                position(of: "name: first", in: text).line,
+                position(of: "name: second", in: text).line,
+            ])
     }
 
     @Test func dimensionsThatDisagreeWithTheFiles() throws {
         let fixture = try PipelineFixture()
         defer { fixture.remove() }
-        try fixture.writeNpy("data/align.d.npy", rows: 3, columns: 5)   // index model is 4-dimensional
-        try fixture.write("data/query_ids.txt", "q0\nq1\nq2\n")          // 3 ids for 5 query rows
-        try fixture.write("configs/pair.yaml", """
+        try fixture.writeNpy("data/align.d.npy", rows: 3, columns: 5)  // index model is 4-dimensional
+        try fixture.write("data/query_ids.txt", "q0\nq1\nq2\n")  // 3 ids for 5 query rows
+        try fixture.write(
+            "configs/pair.yaml",
+            """
             models:
               query: {name: big, dim: 6}
               index:
@@ -218,7 +236,8 @@ struct ConfigValidationTests {
         try fixture.writeNpy("data/align.q.npy", rows: 3, columns: 8)
         try fixture.write("dims.yaml", pipeline(stages: standardStages))
         let problem = try #require(fixture.problems("dims.yaml").at("data.alignment.query_model"))
-        #expect(problem.message == "has 8 columns but data.queries.embeddings is 6 (both are the query model's dimension)")
+        #expect(
+            problem.message == "has 8 columns but data.queries.embeddings is 6 (both are the query model's dimension)")
     }
 
     @Test func notAnNpyFileIsReported() throws {
@@ -273,7 +292,8 @@ struct ConfigValidationTests {
         #expect(problems.map(\.keyPath) == expected.map(\.0))
         for (keyPath, needle) in expected {
             let problem = try #require(problems.at(keyPath))
-            let at = position(of: needle, in: text, after: keyPath == "stages[0].options.batch_size" ? "batch_size" : nil)
+            let at = position(
+                of: needle, in: text, after: keyPath == "stages[0].options.batch_size" ? "batch_size" : nil)
             #expect(problem.location.line == at.line, "\(keyPath)")
             #expect(problem.location.column == at.column, "\(keyPath)")
         }

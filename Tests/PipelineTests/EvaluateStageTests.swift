@@ -1,11 +1,12 @@
-import Workflows
 import Alignment
 import EmbeddingIO
 import Foundation
 import LinearAlgebra
 import Retrieval
 import Testing
+import Workflows
 import _TestSupport
+
 @testable import Pipeline
 
 /// Writes the map of a fake align stage: Procrustes on the alignment pair (so the evaluate stage
@@ -18,8 +19,10 @@ struct ProcrustesAlignStage: StageRunner {
         let x = try Npy.read(URL(fileURLWithPath: context.config.data.alignment!.queryModel.path))
         let y = try Npy.read(URL(fileURLWithPath: context.config.data.alignment!.indexModel.path))
         let fit = try Procrustes.fit(source: x, target: y, settings: settings)
-        try Adapter(map: fit.map, sourceModel: "q", targetModel: "d", stage: "align", configurationHash: "",
-                    version: "test").save(to: context.artifactURL(MapArtifact.fileName))
+        try Adapter(
+            map: fit.map, sourceModel: "q", targetModel: "d", stage: "align", configurationHash: "",
+            version: "test"
+        ).save(to: context.artifactURL(MapArtifact.fileName))
         return StageOutput(artifacts: [MapArtifact.role: MapArtifact.fileName])
     }
 }
@@ -27,7 +30,8 @@ struct ProcrustesAlignStage: StageRunner {
 @Suite("Evaluate stage")
 struct EvaluateStageTests {
     static let quickstart = SharedData.packageRoot.appendingPathComponent("Pipelines/quickstart")
-    static let hasQuickstart = FileManager.default.fileExists(atPath: quickstart.appendingPathComponent("index.minilm.npy").path)
+    static let hasQuickstart = FileManager.default.fileExists(
+        atPath: quickstart.appendingPathComponent("index.minilm.npy").path)
 
     /// On the quickstart SciFact data, MiniLM's own queries score nDCG@10 = 0.6451 on the test set
     /// (the MTEB leaderboard value for all-MiniLM-L6-v2 on SciFact); a map from mpnet queries comes
@@ -37,7 +41,9 @@ struct EvaluateStageTests {
         let fixture = try PipelineFixture()
         defer { fixture.remove() }
         let configs = SharedData.packageRoot.appendingPathComponent("configs").path
-        try fixture.write("q.yaml", """
+        try fixture.write(
+            "q.yaml",
+            """
             include: [\(configs)/models/mpnet-to-minilm.yaml, \(configs)/data/scifact-quickstart.yaml]
             stages:
               - kind: align
@@ -75,17 +81,22 @@ struct EvaluateStageTests {
         let fixture = try PipelineFixture()
         defer { fixture.remove() }
         // Index rows: unit vectors; queries.d (D's own) close to their relevant documents.
-        try fixture.write("e.yaml", pipeline(stages: """
-            stages:
-              - kind: evaluate
-                options: {baselines: [index-as-is, re-embedded, procrustes], metrics: [ndcg@3, recall@5]}
-            """))
+        try fixture.write(
+            "e.yaml",
+            pipeline(
+                stages: """
+                    stages:
+                      - kind: evaluate
+                        options: {baselines: [index-as-is, re-embedded, procrustes], metrics: [ndcg@3, recall@5]}
+                    """))
         let config = try fixture.load("e.yaml")
         let summary = try PipelineRunner(config: config, registry: .builtIn, currentDirectory: fixture.root.path).run()
         let table = try #require(summary.metrics.stages["evaluate"]?.evaluation)
         let direct = try Evaluator.evaluate(
-            queries: Npy.read(fixture.url("data/queries.d.npy")), queryIds: IdList.read(fixture.url("data/query_ids.txt")),
-            corpus: Npy.read(fixture.url("data/corpus.d.npy")), corpusIds: IdList.read(fixture.url("data/corpus_ids.txt")),
+            queries: Npy.read(fixture.url("data/queries.d.npy")),
+            queryIds: IdList.read(fixture.url("data/query_ids.txt")),
+            corpus: Npy.read(fixture.url("data/corpus.d.npy")),
+            corpusIds: IdList.read(fixture.url("data/corpus_ids.txt")),
             qrels: Qrels.read(fixture.url("data/qrels.test.tsv")), cutoffs: [3, 5])
         #expect(table.rows[0].values["all"]?["ndcg@3"] == direct.report.mean["ndcg@3"])
         #expect(table.rows[0].values["all"]?["recall@5"] == direct.report.mean["recall@5"])

@@ -1,6 +1,7 @@
-import Workflows
 import EmbeddingIO
 import Foundation
+import Workflows
+
 @testable import Pipeline
 
 /// Counts stage invocations across the fake runners of one test (runners are Sendable values).
@@ -41,11 +42,16 @@ struct FakeStage: StageRunner {
         }
         context.log("running \(stage.name)")
         // Content depends on options, seed and dependency artifacts: a changed input changes it.
-        var text = "\(stage.name) seed=\(context.seed) options=\(String(decoding: try CanonicalJSON.encode(stage.options), as: UTF8.self))"
+        var text =
+            "\(stage.name) seed=\(context.seed) options=\(String(decoding: try CanonicalJSON.encode(stage.options), as: UTF8.self))"
         for dependency in stage.dependencies.sorted() {
-            guard let completed = context.dependencies[dependency] else { throw PipelineRunError("missing dependency \(dependency)") }
+            guard let completed = context.dependencies[dependency] else {
+                throw PipelineRunError("missing dependency \(dependency)")
+            }
             for (_, file) in completed.output.artifacts.sorted(by: { $0.key < $1.key }) {
-                text += "\n<- " + (try String(contentsOf: completed.directory.appendingPathComponent(file), encoding: .utf8))
+                text +=
+                    "\n<- "
+                    + (try String(contentsOf: completed.directory.appendingPathComponent(file), encoding: .utf8))
             }
         }
         for step in 1...3 { context.progress(completed: step, total: 3, "step \(step)") }
@@ -56,30 +62,50 @@ struct FakeStage: StageRunner {
             try Data(text.utf8).write(to: context.artifactURL("map.txt"))
             return StageOutput(artifacts: ["map": "map.txt"], values: ["train_loss": score])
         case .evaluate(let options):
-            let rows = options.baselines.map(\.rawValue).map { ($0, MetricsRow.Role.baseline) }
+            let rows =
+                options.baselines.map(\.rawValue).map { ($0, MetricsRow.Role.baseline) }
                 + options.maps.map { ($0, MetricsRow.Role.stage) }
             let table = MetricsTable(
                 metrics: options.metrics,
-                subsets: [QuerySubset(name: "all", queries: 2, description: "test queries"),
-                          QuerySubset(name: "unseen", queries: 1, description: "unseen documents")],
+                subsets: [
+                    QuerySubset(name: "all", queries: 2, description: "test queries"),
+                    QuerySubset(name: "unseen", queries: 1, description: "unseen documents"),
+                ],
                 rows: rows.enumerated().map { index, row in
                     let value = score / Double(index + 2)
                     return MetricsRow(
                         name: row.0, role: row.1,
-                        values: ["all": Dictionary(uniqueKeysWithValues: options.metrics.map { ($0, value) }),
-                                 "unseen": Dictionary(uniqueKeysWithValues: options.metrics.map { ($0, value / 2) })],
-                        significance: index == 0 ? [] : [SignificanceEntry(subset: "all", metric: options.metrics[0],
-                                                                           difference: 0.01, pValue: 0.04, lower: 0.001,
-                                                                           upper: 0.02, confidence: 0.95)])
+                        values: [
+                            "all": Dictionary(uniqueKeysWithValues: options.metrics.map { ($0, value) }),
+                            "unseen": Dictionary(uniqueKeysWithValues: options.metrics.map { ($0, value / 2) }),
+                        ],
+                        significance: index == 0
+                            ? []
+                            : [
+                                SignificanceEntry(
+                                    subset: "all", metric: options.metrics[0],
+                                    difference: 0.01, pValue: 0.04, lower: 0.001,
+                                    upper: 0.02, confidence: 0.95)
+                            ])
                 },
                 comparedTo: rows.first?.0)
             try Data(text.utf8).write(to: context.artifactURL("runs.txt"))
             return StageOutput(artifacts: ["runs": "runs.txt"], evaluation: table)
         case .sweep(let options):
-            let curve = SweepCurve(metric: "ndcg@10", series: [SweepSeries(subset: "all", points: options.budgets.map {
-                SweepPoint(labeledQueries: $0, mean: score + Double($0) / 1000, sd: 0.01, repeats: options.repeats)
-            })], references: [ReferenceLine(label: "stage one", subset: "all", value: score),
-                              ReferenceLine(label: "index as it is", subset: "all", value: score / 2)])
+            let curve = SweepCurve(
+                metric: "ndcg@10",
+                series: [
+                    SweepSeries(
+                        subset: "all",
+                        points: options.budgets.map {
+                            SweepPoint(
+                                labeledQueries: $0, mean: score + Double($0) / 1000, sd: 0.01, repeats: options.repeats)
+                        })
+                ],
+                references: [
+                    ReferenceLine(label: "stage one", subset: "all", value: score),
+                    ReferenceLine(label: "index as it is", subset: "all", value: score / 2),
+                ])
             return StageOutput(sweep: curve)
         case .export(let options):
             try Data(text.utf8).write(to: context.artifactURL("\(options.file).safetensors"))

@@ -1,5 +1,6 @@
 import Foundation
 import Testing
+
 @testable import Pipeline
 
 /// Issue 11 items 3, 4, 6 and 8: pipeline files and `--set` overrides written to exhaust memory,
@@ -11,7 +12,9 @@ struct HostileConfigTests {
     static let billionLaughs: String = {
         var text = "a0: &a0 [lol, lol, lol, lol, lol, lol, lol, lol, lol, lol]\n"
         for level in 1...9 {
-            text += "a\(level): &a\(level) [" + Array(repeating: "*a\(level - 1)", count: 10).joined(separator: ", ") + "]\n"
+            text +=
+                "a\(level): &a\(level) [" + Array(repeating: "*a\(level - 1)", count: 10).joined(separator: ", ")
+                + "]\n"
         }
         return text
     }()
@@ -22,7 +25,9 @@ struct HostileConfigTests {
         #expect(bomb != nil, "problems: \(problems)")
         #expect(bomb?.location.file == file)
         let (line, _) = position(of: needle, in: text)
-        #expect(bomb.map { $0.location.line >= 1 && $0.location.line <= line + 1 } == true, "at \(String(describing: bomb?.location))")
+        #expect(
+            bomb.map { $0.location.line >= 1 && $0.location.line <= line + 1 } == true,
+            "at \(String(describing: bomb?.location))")
     }
 
     @Test func billionLaughsUnderAnUnknownKeyIsRefusedBeforeExpansion() throws {
@@ -66,7 +71,8 @@ struct HostileConfigTests {
         // Every anchor nests the previous one 10 levels down: 30 anchors reach 300 levels.
         var text = "d0: &d0 x\n"
         for level in 1...30 {
-            text += "d\(level): &d\(level) " + String(repeating: "[", count: 10) + "*d\(level - 1)"
+            text +=
+                "d\(level): &d\(level) " + String(repeating: "[", count: 10) + "*d\(level - 1)"
                 + String(repeating: "]", count: 10) + "\n"
         }
         do {
@@ -92,18 +98,20 @@ struct HostileConfigTests {
     @Test func ordinaryAliasesAndMergeKeysStillLoad() throws {
         let fixture = try PipelineFixture()
         defer { fixture.remove() }
-        let text = pipeline(stages: """
-            x-common: &common
-              epochs: 2
-              temperature: 0.1
-            stages:
-              - kind: align
-                options: *common
-            """)
+        let text = pipeline(
+            stages: """
+                x-common: &common
+                  epochs: 2
+                  temperature: 0.1
+                stages:
+                  - kind: align
+                    options: *common
+                """)
         try fixture.write("aliases.yaml", text)
         let problems = fixture.problems("aliases.yaml")
         // The extension key is unknown (and reported), but nothing about aliases.
-        #expect(!problems.contains { $0.message.contains("alias") || $0.message.contains("levels deep") }, "\(problems)")
+        #expect(
+            !problems.contains { $0.message.contains("alias") || $0.message.contains("levels deep") }, "\(problems)")
     }
 
     @Test func setPathFifteenThousandComponentsDeepIsRefused() throws {
@@ -146,13 +154,16 @@ struct HostileConfigTests {
     @Test func stageGraphKeepsTheWrittenOrderWhereDependenciesAllow() throws {
         let fixture = try PipelineFixture()
         defer { fixture.remove() }
-        try fixture.write("order.yaml", pipeline(stages: """
-            stages:
-              - {name: late, kind: evaluate, after: [second], options: {maps: [second]}}
-              - {name: first, kind: align, after: []}
-              - {name: second, kind: align, after: [first]}
-              - {name: other, kind: align, after: []}
-            """))
+        try fixture.write(
+            "order.yaml",
+            pipeline(
+                stages: """
+                    stages:
+                      - {name: late, kind: evaluate, after: [second], options: {maps: [second]}}
+                      - {name: first, kind: align, after: []}
+                      - {name: second, kind: align, after: [first]}
+                      - {name: other, kind: align, after: []}
+                    """))
         let config = try fixture.load("order.yaml")
         #expect(try StageGraph(stages: config.stages).order == ["first", "second", "late", "other"])
     }
@@ -170,13 +181,16 @@ struct HostileConfigTests {
     @Test func tooManySignificanceTrialsAreRefusedByCheck() throws {
         let fixture = try PipelineFixture()
         defer { fixture.remove() }
-        try fixture.write("trials.yaml", pipeline(stages: """
-            stages:
-              - kind: align
-              - kind: evaluate
-                options:
-                  significance_trials: 1000000000
-            """))
+        try fixture.write(
+            "trials.yaml",
+            pipeline(
+                stages: """
+                    stages:
+                      - kind: align
+                      - kind: evaluate
+                        options:
+                          significance_trials: 1000000000
+                    """))
         let problem = fixture.problems("trials.yaml").at("stages[1].options.significance_trials")
         #expect(problem?.message.contains("at most 1000000") == true, "\(String(describing: problem))")
     }
@@ -212,20 +226,26 @@ extension HostileConfigTests {
     @Test func rankAboveTheDataDimensionsIsRefusedByCheck() throws {
         let fixture = try PipelineFixture()
         defer { fixture.remove() }
-        try fixture.write("rank.yaml", pipeline(stages: """
-            stages:
-              - kind: align
-              - kind: adapt
-                options: {map: low-rank, rank: 100000}
-            """))
+        try fixture.write(
+            "rank.yaml",
+            pipeline(
+                stages: """
+                    stages:
+                      - kind: align
+                      - kind: adapt
+                        options: {map: low-rank, rank: 100000}
+                    """))
         let problem = fixture.problems("rank.yaml").at("stages.adapt.options.rank")
         #expect(problem?.message.contains("must be at most min(m, p) = 4") == true, "\(String(describing: problem))")
-        try fixture.write("rank-ok.yaml", pipeline(stages: """
-            stages:
-              - kind: align
-              - kind: adapt
-                options: {map: low-rank, rank: 4}
-            """))
+        try fixture.write(
+            "rank-ok.yaml",
+            pipeline(
+                stages: """
+                    stages:
+                      - kind: align
+                      - kind: adapt
+                        options: {map: low-rank, rank: 4}
+                    """))
         #expect(fixture.problems("rank-ok.yaml").at("stages.adapt.options.rank") == nil)
     }
 }

@@ -1,4 +1,5 @@
 import Foundation
+
 @testable import Pipeline
 
 /// A temporary directory with tiny data files and helpers to write pipeline files into it.
@@ -11,7 +12,8 @@ struct PipelineFixture {
     init() throws {
         root = FileManager.default.temporaryDirectory
             .appendingPathComponent("era-pipeline-tests-\(UUID().uuidString)", isDirectory: true)
-        try FileManager.default.createDirectory(at: root.appendingPathComponent("data"), withIntermediateDirectories: true)
+        try FileManager.default.createDirectory(
+            at: root.appendingPathComponent("data"), withIntermediateDirectories: true)
         try writeNpy("data/queries.q.npy", rows: 5, columns: 6)
         try writeNpy("data/queries.d.npy", rows: 5, columns: 4)
         try writeNpy("data/corpus.d.npy", rows: 7, columns: 4)
@@ -77,7 +79,8 @@ struct PipelineFixture {
     /// Loads `relative` with the fixture root as the current directory.
     func load(_ relative: String, overrides: [String] = [], checkFiles: Bool = true) throws -> PipelineConfig {
         let parsed = try overrides.map { try ConfigOverride(parsing: $0) }
-        return try PipelineConfig.load(path: relative, overrides: parsed, currentDirectory: root.path, checkFiles: checkFiles)
+        return try PipelineConfig.load(
+            path: relative, overrides: parsed, currentDirectory: root.path, checkFiles: checkFiles)
     }
 
     /// The problems loading `relative` reports (empty when it loads).
@@ -88,7 +91,9 @@ struct PipelineFixture {
         } catch let error as ConfigError {
             return error.problems
         } catch {
-            return [ConfigProblem(location: SourceLocation(file: "?", line: 0, column: 0), keyPath: "", message: "\(error)")]
+            return [
+                ConfigProblem(location: SourceLocation(file: "?", line: 0, column: 0), keyPath: "", message: "\(error)")
+            ]
         }
     }
 

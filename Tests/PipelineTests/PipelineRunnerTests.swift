@@ -1,8 +1,9 @@
-import EmbeddingIO
-import Workflows
 import Alignment
+import EmbeddingIO
 import Foundation
 import Testing
+import Workflows
+
 @testable import Pipeline
 
 @Suite("Pipeline runner")
@@ -30,16 +31,21 @@ struct PipelineRunnerTests {
 
         init() throws {
             fixture = try PipelineFixture()
-            try fixture.write("Pipelines/demo.yaml", pipeline(stages: PipelineRunnerTests.stages)
-                .replacingOccurrences(of: ": data/", with: ": ../data/"))
+            try fixture.write(
+                "Pipelines/demo.yaml",
+                pipeline(stages: PipelineRunnerTests.stages)
+                    .replacingOccurrences(of: ": data/", with: ": ../data/"))
         }
 
-        func run(overrides: [String] = [], from: String? = nil, force: Bool = false,
-                 registry: StageRegistry? = nil) throws -> RunSummary {
+        func run(
+            overrides: [String] = [], from: String? = nil, force: Bool = false,
+            registry: StageRegistry? = nil
+        ) throws -> RunSummary {
             invocations.reset()
             let config = try fixture.load("Pipelines/demo.yaml", overrides: overrides)
-            let runner = PipelineRunner(config: config, registry: registry ?? FakeStage.registry(invocations),
-                                        currentDirectory: fixture.root.path)
+            let runner = PipelineRunner(
+                config: config, registry: registry ?? FakeStage.registry(invocations),
+                currentDirectory: fixture.root.path)
             return try runner.run(from: from, force: force)
         }
 
@@ -62,14 +68,18 @@ struct PipelineRunnerTests {
         #expect(summary.ran == ["align", "adapt", "evaluate", "sweep", "export", "baselines"])
         #expect(summary.skipped.isEmpty)
         let names = Set(try FileManager.default.contentsOfDirectory(atPath: setup.runDirectory.path))
-        for expected in ["config.resolved.yaml", "manifest.json", "metrics.json", "report.md", "report.html",
-                         "budget-sweep-all.svg", "align", "adapt", "evaluate", "sweep", "export", "baselines"] {
+        for expected in [
+            "config.resolved.yaml", "manifest.json", "metrics.json", "report.md", "report.html",
+            "budget-sweep-all.svg", "align", "adapt", "evaluate", "sweep", "export", "baselines",
+        ] {
             #expect(names.contains(expected), "\(expected) missing")
         }
         #expect(try setup.leftovers().isEmpty)
         let log = try String(decoding: setup.read("align/log.txt"), as: UTF8.self)
         #expect(log.contains("running align") && log.hasSuffix("done\n"))
-        #expect(FileManager.default.fileExists(atPath: setup.runDirectory.appendingPathComponent("export/adapter.safetensors").path))
+        #expect(
+            FileManager.default.fileExists(
+                atPath: setup.runDirectory.appendingPathComponent("export/adapter.safetensors").path))
 
         let manifest = try JSONDecoder().decode(RunManifest.self, from: setup.read("manifest.json"))
         #expect(manifest.eraVersion == EraVersion.current)
@@ -84,11 +94,13 @@ struct PipelineRunnerTests {
         // The resolved configuration is itself a pipeline that loads to the same configuration.
         let reloaded = try setup.fixture.load("runs/demo/config.resolved.yaml")
         let original = try setup.fixture.load("Pipelines/demo.yaml")
-        #expect(reloaded.stages == original.stages.map { stage in
-            var stage = stage
-            stage.location = reloaded.stage(named: stage.name)?.location ?? stage.location
-            return stage
-        })
+        #expect(
+            reloaded.stages
+                == original.stages.map { stage in
+                    var stage = stage
+                    stage.location = reloaded.stage(named: stage.name)?.location ?? stage.location
+                    return stage
+                })
         #expect(try CanonicalJSON.encode(reloaded.data) == CanonicalJSON.encode(original.data))
     }
 
@@ -118,8 +130,12 @@ struct PipelineRunnerTests {
         // An option of a late stage re-runs only that stage.
         let late = try setup.run(overrides: ["stages.align.options.epochs=3", "stages.export.options.file=model"])
         #expect(late.ran == ["export"])
-        #expect(FileManager.default.fileExists(atPath: setup.runDirectory.appendingPathComponent("export/model.safetensors").path))
-        #expect(!FileManager.default.fileExists(atPath: setup.runDirectory.appendingPathComponent("export/adapter.safetensors").path))
+        #expect(
+            FileManager.default.fileExists(
+                atPath: setup.runDirectory.appendingPathComponent("export/model.safetensors").path))
+        #expect(
+            !FileManager.default.fileExists(
+                atPath: setup.runDirectory.appendingPathComponent("export/adapter.safetensors").path))
         // Back to the first options: everything that changed runs again, and the metrics are the first ones.
         _ = try setup.run()
         #expect(try setup.read("metrics.json") == before)
@@ -170,13 +186,16 @@ struct PipelineRunnerTests {
         #expect(try setup.leftovers().isEmpty)
         // The previous, complete adapt folder is untouched; the attempt's log is kept beside it.
         #expect(try setup.read("adapt/map.txt") == adaptMap)
-        #expect(!FileManager.default.fileExists(atPath: setup.runDirectory.appendingPathComponent("adapt/partial.bin").path))
+        #expect(
+            !FileManager.default.fileExists(atPath: setup.runDirectory.appendingPathComponent("adapt/partial.bin").path)
+        )
         let log = try String(decoding: setup.read("adapt.failed.log"), as: UTF8.self)
         #expect(log.contains("simulated failure"))
         // Fixing the problem (here: the option) lets the run finish; the failed log goes away.
         let summary = try setup.run(overrides: ["stages.adapt.options.max_steps=99"])
         #expect(summary.ran.first == "adapt")
-        #expect(!FileManager.default.fileExists(atPath: setup.runDirectory.appendingPathComponent("adapt.failed.log").path))
+        #expect(
+            !FileManager.default.fileExists(atPath: setup.runDirectory.appendingPathComponent("adapt.failed.log").path))
     }
 
     /// The states a `kill -9` can leave (a staging folder, a folder set aside, a temporary file,
@@ -190,11 +209,13 @@ struct PipelineRunnerTests {
         let directory = setup.runDirectory
         let fileManager = FileManager.default
         // Killed mid-stage: a staging folder with half an artifact.
-        try fileManager.createDirectory(at: directory.appendingPathComponent(".staging-adapt-dead0001"), withIntermediateDirectories: true)
+        try fileManager.createDirectory(
+            at: directory.appendingPathComponent(".staging-adapt-dead0001"), withIntermediateDirectories: true)
         try Data("half".utf8).write(to: directory.appendingPathComponent(".staging-adapt-dead0001/map.txt"))
         // Killed between the two renames of a commit: the old folder set aside, the new not in place.
-        try fileManager.moveItem(at: directory.appendingPathComponent("sweep"),
-                                 to: directory.appendingPathComponent(".replaced-sweep-dead0002"))
+        try fileManager.moveItem(
+            at: directory.appendingPathComponent("sweep"),
+            to: directory.appendingPathComponent(".replaced-sweep-dead0002"))
         // Killed inside an atomic write: its temporary file.
         try Data("{".utf8).write(to: directory.appendingPathComponent(".metrics.json.tmp-dead0003"))
         // Killed after committing `export` but before recording it in the manifest.
@@ -228,8 +249,10 @@ struct PipelineRunnerTests {
         defer { setup.fixture.remove() }
         let events = EventLog()
         let config = try setup.fixture.load("Pipelines/demo.yaml")
-        let runner = PipelineRunner(config: config, registry: FakeStage.registry(setup.invocations),
-                                    currentDirectory: setup.fixture.root.path) { events.record($0) }
+        let runner = PipelineRunner(
+            config: config, registry: FakeStage.registry(setup.invocations),
+            currentDirectory: setup.fixture.root.path
+        ) { events.record($0) }
         _ = try runner.run()
         let all = events.all
         #expect(all.contains { if case .hashing = $0 { true } else { false } })

@@ -1,10 +1,11 @@
-import Workflows
 import Alignment
 import EmbeddingIO
 import Foundation
 import LinearAlgebra
 import Testing
+import Workflows
 import _TestSupport
+
 @testable import Pipeline
 
 /// A planted pair of embedding spaces: the index model sees a linear image of the query model's
@@ -85,9 +86,13 @@ struct RealStagesTests {
     @Test func plantedPipelineRecoversTheMapAndExportsIt() throws {
         let planted = try PlantedData()
         defer { planted.fixture.remove() }
-        try planted.fixture.write("p.yaml", pipeline(stages: Self.stages, header: "seed: 3\nmodels: {query: {name: big}, index: {name: small}}"))
+        try planted.fixture.write(
+            "p.yaml",
+            pipeline(stages: Self.stages, header: "seed: 3\nmodels: {query: {name: big}, index: {name: small}}"))
         let config = try planted.fixture.load("p.yaml")
-        let summary = try PipelineRunner(config: config, registry: .builtIn, currentDirectory: planted.fixture.root.path).run()
+        let summary = try PipelineRunner(
+            config: config, registry: .builtIn, currentDirectory: planted.fixture.root.path
+        ).run()
         #expect(summary.ran == ["align", "evaluate", "export"])
         let table = try #require(summary.metrics.stages["evaluate"]?.evaluation)
         #expect(table.rows.map(\.name) == ["index-as-is", "re-embedded", "procrustes", "align"])
@@ -97,7 +102,8 @@ struct RealStagesTests {
             #expect(recall >= 0.95, "\(row) recall@10 \(recall)")
         }
         let alignValues = try #require(summary.metrics.stages["align"]?.values)
-        #expect((alignValues["heldout_mean_cosine"] ?? 0) > 0.85)  // 0.905 measured: InfoNCE does not maximize cosine itself
+        // 0.905 measured: InfoNCE does not maximize cosine itself.
+        #expect((alignValues["heldout_mean_cosine"] ?? 0) > 0.85)
         #expect(alignValues["pairs"] == 300)
 
         let run = planted.fixture.url("runs/p")
@@ -108,7 +114,8 @@ struct RealStagesTests {
         #expect(exported.extraMetadata["pipeline"] == "p")
         #expect(try Npy.read(run.appendingPathComponent("export/planted.weight.npy")) == trained.map.weight)
         #expect(try Npy.readVector(run.appendingPathComponent("export/planted.bias.npy")) == trained.map.bias)
-        let module = try Safetensors.read(run.appendingPathComponent("export/planted-sentence-transformers/model.safetensors"))
+        let module = try Safetensors.read(
+            run.appendingPathComponent("export/planted-sentence-transformers/model.safetensors"))
         #expect(try module.matrix("linear.weight") == trained.map.weight)
         #expect(try module.vector("linear.bias") == trained.map.bias)
         #expect(module.metadata["source_model"] == "big" && module.metadata["target_model"] == "small")
@@ -119,7 +126,9 @@ struct RealStagesTests {
         defer { planted.fixture.remove() }
         try planted.fixture.write("all.yaml", pipeline(stages: Self.allStages))
         let config = try planted.fixture.load("all.yaml")
-        let summary = try PipelineRunner(config: config, registry: .builtIn, currentDirectory: planted.fixture.root.path).run()
+        let summary = try PipelineRunner(
+            config: config, registry: .builtIn, currentDirectory: planted.fixture.root.path
+        ).run()
         #expect(summary.ran == ["align", "adapt", "evaluate", "sweep", "export"])
         // Five stages share the files: each is read and decoded once in the run.
         #expect(summary.inputReads.count >= 8)
@@ -135,7 +144,8 @@ struct RealStagesTests {
         #expect(Set(curve.references.map(\.label)) == ["stage one", "index as it is"])
         // The stage-one reference of the sweep is the align row of the evaluation (same map, same queries).
         let stageOne = try #require(curve.references.first { $0.label == "stage one" && $0.subset == "all" })
-        #expect(abs(stageOne.value - (table.rows.first { $0.name == "align" }?.values["all"]?["ndcg@10"] ?? -1)) < 1e-12)
+        #expect(
+            abs(stageOne.value - (table.rows.first { $0.name == "align" }?.values["all"]?["ndcg@10"] ?? -1)) < 1e-12)
         // Export takes the nearest adapt stage's map.
         let run = planted.fixture.url("runs/all")
         let exported = try Adapter.load(run.appendingPathComponent("export/adapter.safetensors"))
@@ -157,7 +167,8 @@ struct RealStagesTests {
         let a = try Data(contentsOf: first.appendingPathComponent("metrics.json"))
         let b = try Data(contentsOf: second.appendingPathComponent("metrics.json"))
         #expect(a == b)
-        #expect(try Data(contentsOf: first.appendingPathComponent("align/adapter.safetensors"))
+        #expect(
+            try Data(contentsOf: first.appendingPathComponent("align/adapter.safetensors"))
                 == Data(contentsOf: second.appendingPathComponent("align/adapter.safetensors")))
     }
 }
@@ -169,20 +180,26 @@ struct ProcrustesBaselineSampleTests {
     @Test func theBaselineUsesTheAlignStagesSample() throws {
         let planted = try PlantedData()
         defer { planted.fixture.remove() }
-        try planted.fixture.write("sample.yaml", pipeline(stages: """
-            stages:
-              - kind: align
-                options: {epochs: 0, holdout: 0, samples: 40}
-              - kind: evaluate
-                options: {baselines: [procrustes], metrics: [ndcg@10], significance_trials: 200}
-            """))
+        try planted.fixture.write(
+            "sample.yaml",
+            pipeline(
+                stages: """
+                    stages:
+                      - kind: align
+                        options: {epochs: 0, holdout: 0, samples: 40}
+                      - kind: evaluate
+                        options: {baselines: [procrustes], metrics: [ndcg@10], significance_trials: 200}
+                    """))
         let config = try planted.fixture.load("sample.yaml")
         _ = try PipelineRunner(config: config, registry: .builtIn, currentDirectory: planted.fixture.root.path).run()
         let log = try String(contentsOf: planted.fixture.url("runs/sample/evaluate/log.txt"), encoding: .utf8)
         #expect(log.contains("procrustes: fitted on 40 pairs"), "\(log)")
         // epochs 0 and no held-out split: stage one is the centred Procrustes map of the same 40 texts.
-        let metrics = try #require(try PipelineRunner(config: config, registry: .builtIn,
-                                                      currentDirectory: planted.fixture.root.path).run().metrics.stages["evaluate"]?.evaluation)
+        let metrics = try #require(
+            try PipelineRunner(
+                config: config, registry: .builtIn,
+                currentDirectory: planted.fixture.root.path
+            ).run().metrics.stages["evaluate"]?.evaluation)
         let align = metrics.rows.first { $0.name == "align" }?.values["all"]?["ndcg@10"]
         let procrustes = metrics.rows.first { $0.name == "procrustes" }?.values["all"]?["ndcg@10"]
         #expect(align != nil && align == procrustes)

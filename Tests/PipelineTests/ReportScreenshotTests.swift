@@ -1,5 +1,6 @@
 import Foundation
 import Testing
+
 @testable import Pipeline
 
 /// report.html as a browser draws it: headless Chromium takes a screenshot when it is installed.
@@ -12,17 +13,21 @@ struct ReportScreenshotTests {
     static let chromium: String? = {
         let path = ProcessInfo.processInfo.environment["PATH"] ?? "/usr/bin:/bin"
         for name in ["chromium", "chromium-browser", "google-chrome"] {
-            for folder in path.split(separator: ":") where FileManager.default.isExecutableFile(atPath: "\(folder)/\(name)") {
+            for folder in path.split(separator: ":")
+            where FileManager.default.isExecutableFile(atPath: "\(folder)/\(name)") {
                 return "\(folder)/\(name)"
             }
         }
         return nil
     }()
 
-    @Test(.enabled(if: chromium != nil, "headless Chromium is not installed (apt-get install chromium); no screenshot taken"))
+    @Test(
+        .enabled(
+            if: chromium != nil, "headless Chromium is not installed (apt-get install chromium); no screenshot taken"))
     func screenshotOfTheReport() throws {
         let environment = ProcessInfo.processInfo.environment
-        let folder = FileManager.default.temporaryDirectory.appendingPathComponent("era-screenshot-\(UUID().uuidString)")
+        let folder = FileManager.default.temporaryDirectory.appendingPathComponent(
+            "era-screenshot-\(UUID().uuidString)")
         try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
         defer { try? FileManager.default.removeItem(at: folder) }
         let page = folder.appendingPathComponent("report.html")
@@ -31,15 +36,19 @@ struct ReportScreenshotTests {
         } else {
             try Data(ReportTests.report().html().utf8).write(to: page)
         }
-        let output = environment["ERA_SCREENSHOT"].map { URL(fileURLWithPath: $0) } ?? folder.appendingPathComponent("report.png")
+        let output =
+            environment["ERA_SCREENSHOT"].map { URL(fileURLWithPath: $0) }
+            ?? folder.appendingPathComponent("report.png")
         let height = environment["ERA_SCREENSHOT_HEIGHT"].flatMap(Int.init) ?? 1400
 
         let process = Process()
         process.executableURL = URL(fileURLWithPath: try #require(Self.chromium))
         // --no-sandbox: Chromium refuses to run as root with its sandbox (containers, CI).
-        process.arguments = ["--headless", "--no-sandbox", "--disable-gpu", "--hide-scrollbars",
-                             "--user-data-dir=\(folder.appendingPathComponent("profile").path)",
-                             "--screenshot=\(output.path)", "--window-size=1280,\(height)", page.absoluteString]
+        process.arguments = [
+            "--headless", "--no-sandbox", "--disable-gpu", "--hide-scrollbars",
+            "--user-data-dir=\(folder.appendingPathComponent("profile").path)",
+            "--screenshot=\(output.path)", "--window-size=1280,\(height)", page.absoluteString,
+        ]
         process.standardOutput = FileHandle.nullDevice
         process.standardError = FileHandle.nullDevice
         try? FileManager.default.removeItem(at: output)

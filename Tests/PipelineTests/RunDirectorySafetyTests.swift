@@ -1,5 +1,6 @@
 import Foundation
 import Testing
+
 @testable import Pipeline
 
 /// Issue 11, item 1: `output:` may be a folder of the user's; era must never move aside, delete or
@@ -9,21 +10,25 @@ struct RunDirectorySafetyTests {
     /// A pipeline whose run directory is `project/` of the fixture, with one stage named `name`.
     static func setUp(stageName: String) throws -> PipelineFixture {
         let fixture = try PipelineFixture()
-        try fixture.write("demo.yaml", pipeline(stages: """
-            output: project
-            stages:
-              - name: \(stageName)
-                kind: evaluate
-                after: []
-                options: {maps: []}
-            """))
+        try fixture.write(
+            "demo.yaml",
+            pipeline(
+                stages: """
+                    output: project
+                    stages:
+                      - name: \(stageName)
+                        kind: evaluate
+                        after: []
+                        options: {maps: []}
+                    """))
         return fixture
     }
 
     static func run(_ fixture: PipelineFixture, force: Bool = false) throws -> RunSummary {
         let config = try fixture.load("demo.yaml")
-        let runner = PipelineRunner(config: config, registry: FakeStage.registry(InvocationLog()),
-                                    currentDirectory: fixture.root.path)
+        let runner = PipelineRunner(
+            config: config, registry: FakeStage.registry(InvocationLog()),
+            currentDirectory: fixture.root.path)
         return try runner.run(force: force)
     }
 
@@ -106,33 +111,39 @@ struct RunDirectorySafetyTests {
         #expect(FileManager.default.fileExists(atPath: fixture.url("project/\(RunDirectory.runMarkerName)").path))
     }
 
-    @Test(arguments: ["config.resolved.yaml", "manifest.json", "metrics.json", "report.md", "report.html",
-                      "align.failed.log", "budget-sweep-all.svg"])
+    @Test(arguments: [
+        "config.resolved.yaml", "manifest.json", "metrics.json", "report.md", "report.html",
+        "align.failed.log", "budget-sweep-all.svg",
+    ])
     func stageNamesThatAreRunFilesAreRefusedByCheck(name: String) throws {
         let fixture = try PipelineFixture()
         defer { fixture.remove() }
-        let text = pipeline(stages: """
-            stages:
-              - kind: align
-              - name: \(name)
-                kind: evaluate
-            """)
+        let text = pipeline(
+            stages: """
+                stages:
+                  - kind: align
+                  - name: \(name)
+                    kind: evaluate
+                """)
         try fixture.write("demo.yaml", text)
         let problem = try #require(fixture.problems("demo.yaml").at("stages[1].name"))
-        let where_ = position(of: name, in: text, after: "- name:")
-        #expect(problem.location.line == where_.line && problem.location.column == where_.column, "\(problem)")
+        let at = position(of: name, in: text, after: "- name:")
+        #expect(problem.location.line == at.line && problem.location.column == at.column, "\(problem)")
         #expect(problem.message.contains("run directory"), "\(problem)")
     }
 
     @Test func ordinaryStageNamesWithDotsStillPass() throws {
         let fixture = try PipelineFixture()
         defer { fixture.remove() }
-        try fixture.write("demo.yaml", pipeline(stages: """
-            stages:
-              - kind: align
-              - name: eval.v2
-                kind: evaluate
-            """))
+        try fixture.write(
+            "demo.yaml",
+            pipeline(
+                stages: """
+                    stages:
+                      - kind: align
+                      - name: eval.v2
+                        kind: evaluate
+                    """))
         #expect(fixture.problems("demo.yaml").isEmpty)
     }
 }

@@ -2,6 +2,7 @@ import EmbeddingIO
 import Foundation
 import Testing
 import _TestSupport
+
 @testable import Pipeline
 
 @Suite("configs/ and docs/pipelines.md")
@@ -11,7 +12,9 @@ struct ShippedConfigTests {
     /// A pipeline in a temporary folder that uses every shipped piece on the quickstart data.
     func pipelineUsingConfigs(_ fixture: PipelineFixture) throws -> String {
         let configs = root.appendingPathComponent("configs").path
-        return try fixture.write("all.yaml", """
+        return try fixture.write(
+            "all.yaml",
+            """
             include:
               - \(configs)/models/mpnet-to-minilm.yaml
               - \(configs)/data/scifact-quickstart.yaml
@@ -34,8 +37,11 @@ struct ShippedConfigTests {
             """)
     }
 
-    @Test(.enabled(if: FileManager.default.fileExists(atPath: SharedData.packageRoot.appendingPathComponent("Pipelines/quickstart/index.minilm.npy").path),
-                   "the quickstart data is not in this checkout"))
+    @Test(
+        .enabled(
+            if: FileManager.default.fileExists(
+                atPath: SharedData.packageRoot.appendingPathComponent("Pipelines/quickstart/index.minilm.npy").path),
+            "the quickstart data is not in this checkout"))
     func shippedPiecesLoadAndMatchTheQuickstartFiles() throws {
         let fixture = try PipelineFixture()
         defer { fixture.remove() }
@@ -44,7 +50,8 @@ struct ShippedConfigTests {
         #expect(config.models.query.dim == 768 && config.models.index.dim == 384)
         #expect(config.stages.map(\.kind) == [.align, .align, .adapt, .adapt, .evaluate, .sweep, .export])
         guard case .align(let paper) = config.stages[1].options,
-              case .adapt(let rotation) = config.stages[3].options else {
+            case .adapt(let rotation) = config.stages[3].options
+        else {
             Issue.record("presets did not give the expected kinds")
             return
         }
@@ -57,17 +64,20 @@ struct ShippedConfigTests {
         let docs = try String(contentsOf: root.appendingPathComponent("docs/pipelines.md"), encoding: .utf8)
         let fixture = try PipelineFixture()
         defer { fixture.remove() }
-        try fixture.write("full.yaml", pipeline(stages: """
-            stages:
-              - kind: align
-                options: {samples: 2}
-              - kind: adapt
-                options: {budget: 2}
-              - kind: evaluate
-                options: {compare_to: align}
-              - kind: sweep
-              - kind: export
-            """, header: "seed: 1\noutput: out\nmodels: {query: {name: q, dim: 6}, index: {name: d, dim: 4}}"))
+        try fixture.write(
+            "full.yaml",
+            pipeline(
+                stages: """
+                    stages:
+                      - kind: align
+                        options: {samples: 2}
+                      - kind: adapt
+                        options: {budget: 2}
+                      - kind: evaluate
+                        options: {compare_to: align}
+                      - kind: sweep
+                      - kind: export
+                    """, header: "seed: 1\noutput: out\nmodels: {query: {name: q, dim: 6}, index: {name: d, dim: 4}}"))
         let config = try fixture.load("full.yaml")
         let json = try JSONSerialization.jsonObject(with: CanonicalJSON.encode(config))
         var keys = Set<String>()

@@ -1,6 +1,7 @@
-import Workflows
 import Foundation
 import Testing
+import Workflows
+
 @testable import Pipeline
 
 /// Sweep budgets are compared with the labeled pool when the pipeline is checked.
@@ -9,14 +10,18 @@ struct SweepBudgetCheckTests {
     /// Two queries with a positive judgment (q2's only judgment is 0, so it is no label).
     static func fixture(sweepOptions: String) throws -> PipelineFixture {
         let fixture = try PipelineFixture()
-        try fixture.write("data/qrels.train.tsv", "query-id\tcorpus-id\tscore\nq0\td0\t1\nq1\td1\t2\nq1\td2\t0\nq2\td2\t0\n")
-        try fixture.write("s.yaml", pipeline(stages: """
-            stages:
-              - kind: align
-              - kind: adapt
-              - kind: sweep
-                options: \(sweepOptions)
-            """))
+        try fixture.write(
+            "data/qrels.train.tsv", "query-id\tcorpus-id\tscore\nq0\td0\t1\nq1\td1\t2\nq1\td2\t0\nq2\td2\t0\n")
+        try fixture.write(
+            "s.yaml",
+            pipeline(
+                stages: """
+                    stages:
+                      - kind: align
+                      - kind: adapt
+                      - kind: sweep
+                        options: \(sweepOptions)
+                    """))
         return fixture
     }
 
@@ -26,7 +31,9 @@ struct SweepBudgetCheckTests {
         let config = try fixture.load("s.yaml")
         let note = try #require(config.notes.only)
         #expect(note.keyPath == "stages[2].options.budgets")
-        #expect(note.message.hasPrefix("budgets 2, 4 at or above the 2 labeled queries of data.qrels.labeled: trained once"))
+        #expect(
+            note.message.hasPrefix("budgets 2, 4 at or above the 2 labeled queries of data.qrels.labeled: trained once")
+        )
         #expect(note.location.file.hasSuffix("s.yaml") && note.location.line > 0)
         // And the sweep trains them once, as the point of every labeled query.
         guard case .sweep(let options) = try #require(config.stage(named: "sweep")).options else {

@@ -1,6 +1,7 @@
-import Workflows
 import Foundation
 import Testing
+import Workflows
+
 @testable import Pipeline
 
 /// What `era run` prints at the end: every metric, a compact Δ, the sweep, the verdict last.
@@ -21,18 +22,26 @@ struct TerminalTablesTests {
         metrics.verdict = Verdict.of(table)
         let text = metrics.terminalTables()
         // One table per subset, each with every metric and the Δ column.
-        #expect(text.contains("evaluate, all (300 queries):\nrow          nDCG@10  Recall@100  MRR@10  MAP@100  P@10    Δ nDCG@10  p\n"))
+        #expect(
+            text.contains(
+                "evaluate, all (300 queries):\nrow          nDCG@10  Recall@100  MRR@10  MAP@100  P@10    Δ nDCG@10  p\n"
+            ))
         #expect(text.contains("evaluate, unseen (120 queries):"))
         #expect(text.contains("Δ: nDCG@10 minus align's on the same queries"))
         #expect(text.contains("adapt        0.6312   0.8312      0.5000  0.4000   0.1000  +0.0312 ▲  0.012\n"))
         #expect(text.contains("align        0.6000   0.8000      0.5000  0.4000   0.1000  ref\n"))
         #expect(text.contains("adapt        0.6207   0.8207      0.5000  0.4000   0.1000  +0.0207 •  0.200\n"))
         // The sweep summary: labeled queries, mean ± sd on all and unseen.
-        #expect(text.contains("sweep, budget curve:\nlabeled queries  nDCG@10 all (mean ± sd)  nDCG@10 unseen (mean ± sd)  repeats"))
+        #expect(
+            text.contains(
+                "sweep, budget curve:\nlabeled queries  nDCG@10 all (mean ± sd)  nDCG@10 unseen (mean ± sd)  repeats"))
         #expect(text.contains("64               0.6320 ± 0.0100          0.5820 ± 0.0100             5"))
         // The verdict is the last line.
         let last = try #require(text.split(separator: "\n").last)
-        #expect(last == "verdict (vs align): use adapt: +0.031 nDCG@10 on all queries (p = 0.012), +0.021 on queries about new documents (p = 0.200)")
+        #expect(
+            last
+                == "verdict (vs align): use adapt: +0.031 nDCG@10 on all queries (p = 0.012), +0.021 on queries about new documents (p = 0.200)"
+        )
         // Sane widths: every table line fits 100 columns (the verdict is a sentence and may wrap).
         for line in text.split(separator: "\n").dropLast() {
             #expect(line.count <= 100, "\(line)")
@@ -41,9 +50,11 @@ struct TerminalTablesTests {
     }
 
     @Test func withoutEvaluationsOrSweepsThereIsNothingToPrint() {
-        let metrics = RunMetrics(pipeline: "p", order: ["align"], stages: [
-            "align": .init(kind: .align, values: ["epochs": 3], evaluation: nil, sweep: nil),
-        ])
+        let metrics = RunMetrics(
+            pipeline: "p", order: ["align"],
+            stages: [
+                "align": .init(kind: .align, values: ["epochs": 3], evaluation: nil, sweep: nil)
+            ])
         #expect(metrics.terminalTables().isEmpty)
     }
 }

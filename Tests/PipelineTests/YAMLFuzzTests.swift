@@ -1,5 +1,6 @@
 import Foundation
 import Testing
+
 @testable import Pipeline
 
 /// Issue 11 ("a fuzz-style test ... covers the readers (..., YAML)"): seeded hostile pipeline
@@ -74,9 +75,12 @@ struct YAMLFuzzTests {
             let depth = [10, 63, 64, 65, 200, 999, 1_000, 1_001, 5_000, 20_000][g.below(10)]
             switch g.below(3) {
             case 0: out.append("a: " + String(repeating: "[", count: depth) + String(repeating: "]", count: depth))
-            case 1: out.append("a: " + String(repeating: "{k: ", count: depth) + "1" + String(repeating: "}", count: depth))
+            case 1:
+                out.append("a: " + String(repeating: "{k: ", count: depth) + "1" + String(repeating: "}", count: depth))
             default:
-                out.append((0..<min(depth, 2_000)).map { String(repeating: " ", count: $0) + "k\($0):" }.joined(separator: "\n") + " 1")
+                out.append(
+                    (0..<min(depth, 2_000)).map { String(repeating: " ", count: $0) + "k\($0):" }.joined(
+                        separator: "\n") + " 1")
             }
         }
         // Alias chains that nest deeper once expanded than they are written.
@@ -84,7 +88,8 @@ struct YAMLFuzzTests {
             let width = 1 + g.below(20), links = 2 + g.below(40)
             var text = "x0: &x0 v\n"
             for link in 1...links {
-                text += "x\(link): &x\(link) " + String(repeating: "[", count: width) + "*x\(link - 1)"
+                text +=
+                    "x\(link): &x\(link) " + String(repeating: "[", count: width) + "*x\(link - 1)"
                     + String(repeating: "]", count: width) + "\n"
             }
             out.append(text)
@@ -110,8 +115,10 @@ struct YAMLFuzzTests {
                 _ = try ConfigNode.parse(yaml: text, file: "case\(index).yaml", baseDirectory: "/")
             } catch {
                 thrown += 1
-                #expect(!error.problems.isEmpty && error.problems.allSatisfy { $0.location.file == "case\(index).yaml" && !$0.message.isEmpty },
-                        "case \(index): \(error)")
+                #expect(
+                    !error.problems.isEmpty
+                        && error.problems.allSatisfy { $0.location.file == "case\(index).yaml" && !$0.message.isEmpty },
+                    "case \(index): \(error)")
             }
             slowest = max(slowest, ContinuousClock.now - caseStart)
         }

@@ -1,12 +1,14 @@
-import Testing
 import LinearAlgebra
 import Retrieval
+import Testing
 import _TestSupport
 
 /// Integer-valued vectors: every dot product is exact in Float, so the brute force below sees
 /// exactly the scores the gemm produces, and small ranges make many ties.
 func integerMatrix(rows: Int, columns: Int, range: ClosedRange<Int>, using g: inout SeededGenerator) -> Matrix {
-    Matrix(rows: rows, columns: columns, storage: (0..<(rows * columns)).map { _ in Float(Int.random(in: range, using: &g)) })
+    Matrix(
+        rows: rows, columns: columns,
+        storage: (0..<(rows * columns)).map { _ in Float(Int.random(in: range, using: &g)) })
 }
 
 /// Full sort of every score: (score desc, tie rank desc), excluded row dropped, first k.
@@ -30,8 +32,10 @@ func rankings(_ r: SearchResult) -> [[Int]] { (0..<r.queryCount).map { Array(r.r
         let d = integerMatrix(rows: 301, columns: 6, range: -2...2, using: &g)
         let q = integerMatrix(rows: 23, columns: 6, range: -2...2, using: &g)
         let expected = bruteForce(q, d, k: k, tie: { $0 })
-        for search in [ExactSearch(), ExactSearch(corpusChunkRows: 64, queryBlockRows: 5),
-                       ExactSearch(corpusChunkRows: 1, queryBlockRows: 1)] {
+        for search in [
+            ExactSearch(), ExactSearch(corpusChunkRows: 64, queryBlockRows: 5),
+            ExactSearch(corpusChunkRows: 1, queryBlockRows: 1),
+        ] {
             let result = try search.search(queries: q, corpus: d, k: k)
             #expect(rankings(result) == expected)
             #expect(result.k == k)
@@ -83,9 +87,10 @@ func rankings(_ r: SearchResult) -> [[Int]] { (0..<r.queryCount).map { Array(r.r
 
     @Test func peerSelftestTieOrder() throws {
         let ids = ["b", "a", "c"]
-        let result = try ExactSearch().search(queries: Matrix(rows: 1, columns: 2, repeating: 1),
-                                              corpus: Matrix(rows: 3, columns: 2, repeating: 1), k: 3,
-                                              tieBreak: .byteWiseIds(ids))
+        let result = try ExactSearch().search(
+            queries: Matrix(rows: 1, columns: 2, repeating: 1),
+            corpus: Matrix(rows: 3, columns: 2, repeating: 1), k: 3,
+            tieBreak: .byteWiseIds(ids))
         #expect(result.ids(ofQuery: 0, corpusIds: ids) == ["c", "b", "a"])
     }
 
@@ -95,8 +100,10 @@ func rankings(_ r: SearchResult) -> [[Int]] { (0..<r.queryCount).map { Array(r.r
         let q = integerMatrix(rows: 13, columns: 4, range: -1...1, using: &g)
         let ids = (0..<200).map { "doc\(($0 * 7919) % 200)" }
         let tie = TieBreak.byteWiseIds(ids)
-        let result = try ExactSearch(corpusChunkRows: 50, queryBlockRows: 6).search(queries: q, corpus: d, k: 30, tieBreak: tie)
-        let expected = bruteForce(q, d, k: 30, tie: { row in ids.filter { $0.utf8.lexicographicallyPrecedes(ids[row].utf8) }.count })
+        let result = try ExactSearch(corpusChunkRows: 50, queryBlockRows: 6).search(
+            queries: q, corpus: d, k: 30, tieBreak: tie)
+        let expected = bruteForce(
+            q, d, k: 30, tie: { row in ids.filter { $0.utf8.lexicographicallyPrecedes(ids[row].utf8) }.count })
         #expect(rankings(result) == expected)
     }
 
@@ -111,14 +118,16 @@ func rankings(_ r: SearchResult) -> [[Int]] { (0..<r.queryCount).map { Array(r.r
             #expect(rankings(result) == bruteForce(q, d, k: k, tie: { $0 }, excluded: excluded))
         }
         // A query equal to a document excludes that exact match even though it scores best.
-        let self_ = try ExactSearch().search(queries: Matrix([[1, 0]]), corpus: Matrix([[1, 0], [0.5, 0]]), k: 2,
-                                             excluding: [0])
-        #expect(Array(self_.rows(ofQuery: 0)) == [1])
+        let own = try ExactSearch().search(
+            queries: Matrix([[1, 0]]), corpus: Matrix([[1, 0], [0.5, 0]]), k: 2,
+            excluding: [0])
+        #expect(Array(own.rows(ofQuery: 0)) == [1])
     }
 
     @Test func kLargerThanCorpusReturnsEveryDocument() throws {
-        let result = try ExactSearch().search(queries: Matrix([[1, 0], [0, 1]]),
-                                              corpus: Matrix([[0, 1], [1, 0], [1, 1]]), k: 10)
+        let result = try ExactSearch().search(
+            queries: Matrix([[1, 0], [0, 1]]),
+            corpus: Matrix([[0, 1], [1, 0], [1, 1]]), k: 10)
         #expect(rankings(result) == [[2, 1, 0], [2, 0, 1]])
         #expect(Array(result.scores(ofQuery: 0)) == [1, 1, 0])
     }
@@ -131,14 +140,17 @@ func rankings(_ r: SearchResult) -> [[Int]] { (0..<r.queryCount).map { Array(r.r
         #expect(throws: RetrievalError.invalidCutoff(0)) { try ExactSearch().search(queries: q, corpus: d, k: 0) }
         #expect(throws: RetrievalError.invalidCutoff(-3)) { try ExactSearch().search(queries: q, corpus: d, k: -3) }
         #expect(throws: RetrievalError.self) { try ExactSearch().search(queries: q, corpus: d, k: 1, excluding: [nil]) }
-        #expect(throws: RetrievalError.self) { try ExactSearch().search(queries: q, corpus: d, k: 1, excluding: [4, nil]) }
+        #expect(throws: RetrievalError.self) {
+            try ExactSearch().search(queries: q, corpus: d, k: 1, excluding: [4, nil])
+        }
         #expect(throws: RetrievalError.self) {
             try ExactSearch().search(queries: q, corpus: d, k: 1, tieBreak: .byteWiseIds(["a"]))
         }
     }
 
     @Test func emptyCorpusGivesEmptyRankings() throws {
-        let result = try ExactSearch().search(queries: Matrix(rows: 2, columns: 3), corpus: Matrix(rows: 0, columns: 3), k: 5)
+        let result = try ExactSearch().search(
+            queries: Matrix(rows: 2, columns: 3), corpus: Matrix(rows: 0, columns: 3), k: 5)
         #expect(result.queryCount == 2)
         #expect(result.rows.isEmpty)
     }

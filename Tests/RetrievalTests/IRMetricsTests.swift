@@ -1,16 +1,17 @@
+import EmbeddingIO
 import Foundation
+import Retrieval
 import Testing
 import _TestSupport
-import EmbeddingIO
-import Retrieval
 
 @Suite struct IRMetricsTests {
     func close(_ a: Double?, _ b: Double, _ tol: Double = 1e-12) -> Bool { Tolerance.isClose(a, b, tol) }
 
     /// peer.py `cmd_selftest` check 2: grades d3 = 2, d1 = 1, d9 = 1 (d9 never retrieved).
     @Test func peerHandWorkedExample() throws {
-        let m = try #require(IRMetrics.queryMetrics(
-            ranking: ["d3", "x", "d1", "y"], judged: ["d1": 1, "d3": 2, "d9": 1, "x": 0], cutoffs: [10, 100]))
+        let m = try #require(
+            IRMetrics.queryMetrics(
+                ranking: ["d3", "x", "d1", "y"], judged: ["d1": 1, "d3": 2, "d9": 1, "x": 0], cutoffs: [10, 100]))
         #expect(close(m["ndcg@10"], (2 + 1.0 / 2) / (2 + 1 / log2(3.0) + 1.0 / 2)))
         #expect(close(m["recall@100"], 2.0 / 3))
         #expect(close(m["mrr@10"], 1))
@@ -80,7 +81,9 @@ import Retrieval
     }
 
     @Test func invalidCutoffsThrow() {
-        #expect(throws: RetrievalError.invalidCutoff(0)) { try IRMetrics.evaluate(rankings: [:], qrels: Qrels(), cutoffs: [10, 0]) }
+        #expect(throws: RetrievalError.invalidCutoff(0)) {
+            try IRMetrics.evaluate(rankings: [:], qrels: Qrels(), cutoffs: [10, 0])
+        }
         #expect(throws: RetrievalError.self) { try IRMetrics.evaluate(rankings: [:], qrels: Qrels(), cutoffs: []) }
     }
 

@@ -1,6 +1,6 @@
-import Testing
 import EmbeddingIO
 import Retrieval
+import Testing
 import _TestSupport
 
 @Suite struct PairedSignificanceTests {
@@ -8,8 +8,11 @@ import _TestSupport
     /// the pipeline and the sweep all inherit it, and it is checked before any trial is drawn.
     @Test func trialsAboveTheBoundAreRefusedAtOnce() {
         let start = ContinuousClock.now
-        #expect(throws: RetrievalError.invalidParameter(
-            "significance trials 1000000000000 is above the limit of 1000000; use at most 1000000 (10,000 is plenty for p-values near 0.05)")) {
+        #expect(
+            throws: RetrievalError.invalidParameter(
+                "significance trials 1000000000000 is above the limit of 1000000; use at most 1000000 (10,000 is plenty for p-values near 0.05)"
+            )
+        ) {
             try PairedSignificance.compare([0.1, 0.5, 0.9], [0.2, 0.4, 1.0], trials: 1_000_000_000_000)
         }
         #expect(ContinuousClock.now - start < .seconds(1))
@@ -35,9 +38,9 @@ import _TestSupport
     @Test func consistentlyBetterRunHasSmallPValue() throws {
         let a = noisy(100, seed: 2)
         var g = SeededGenerator(seed: 9)
-        let b = a.map { $0 + 0.05 + 0.02 * g.normal() }   // every query gains about 0.05
+        let b = a.map { $0 + 0.05 + 0.02 * g.normal() }  // every query gains about 0.05
         let c = try PairedSignificance.compare(a, b, trials: 5_000, seed: 0)
-        #expect(c.pValue <= 1.0 / 5_001 + 1e-12)          // no sign flip is as extreme
+        #expect(c.pValue <= 1.0 / 5_001 + 1e-12)  // no sign flip is as extreme
         #expect(abs(c.meanDifference - (c.meanB - c.meanA)) < 1e-12)
         #expect(c.confidenceInterval.contains(c.meanDifference))
         #expect(c.confidenceInterval.lowerBound > 0.04 && c.confidenceInterval.upperBound < 0.06)
@@ -45,7 +48,7 @@ import _TestSupport
 
     @Test func pureNoiseIsNotSignificant() throws {
         let a = noisy(200, seed: 4)
-        let b = noisy(200, seed: 5)    // same distribution, independent
+        let b = noisy(200, seed: 5)  // same distribution, independent
         let c = try PairedSignificance.compare(a, b, trials: 4_000, seed: 1)
         #expect(c.pValue > 0.05)
         #expect(c.confidenceInterval.contains(0))
@@ -72,7 +75,9 @@ import _TestSupport
         let c = try PairedSignificance.compare(worse, better, metric: "mrr@10", trials: 100)
         #expect(abs(c.meanDifference - 0.25) < 1e-12)
         #expect(throws: RetrievalError.self) { try PairedSignificance.compare(worse, better, metric: "nope@1") }
-        #expect(throws: RetrievalError.self) { try PairedSignificance.compare(worse, better.restricted(to: ["q1"]), metric: "mrr@10") }
+        #expect(throws: RetrievalError.self) {
+            try PairedSignificance.compare(worse, better.restricted(to: ["q1"]), metric: "mrr@10")
+        }
     }
 
     @Test func invalidInputsThrow() {

@@ -1,15 +1,17 @@
+import EmbeddingIO
 import Foundation
 import Testing
 import _TestSupport
+
 @testable import Retrieval
-import EmbeddingIO
 
 @Suite struct QrelsTests {
     static let expected = Qrels(judgments: ["1": ["d1": 1, "d2": 2], "2": ["d3": 0], "3": ["d1": 1]])
 
     @Test func readsBEIRAndTRECToTheSameJudgments() throws {
         let dir = try TemporaryDirectory()
-        let beir = try dir.write("qrels.tsv", text: "query-id\tcorpus-id\tscore\n1\td1\t1\n1\td2\t2\n\n2\td3\t0\r\n3\td1\t1\n")
+        let beir = try dir.write(
+            "qrels.tsv", text: "query-id\tcorpus-id\tscore\n1\td1\t1\n1\td2\t2\n\n2\td3\t0\r\n3\td1\t1\n")
         let trec = try dir.write("qrels.trec", text: "1 0 d1 1\n1 0 d2 2\n2\tQ0\td3\t0\n3 0   d1  1\n")
         #expect(try Qrels.read(beir) == Self.expected)
         #expect(try Qrels.read(trec) == Self.expected)

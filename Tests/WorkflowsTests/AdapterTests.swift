@@ -2,8 +2,8 @@ import Alignment
 import EmbeddingIO
 import Foundation
 import LinearAlgebra
-import Workflows
 import Testing
+import Workflows
 
 @Suite struct AdapterTests {
     static func temporaryURL(_ name: String) -> URL {
@@ -12,8 +12,9 @@ import Testing
 
     static func sampleAdapter() throws -> Adapter {
         let map = try AffineMap<Float>(weight: Matrix([[1, 2, 3], [0, -1, 0.5]]), bias: [0.25, -2], family: .linear)
-        return Adapter(map: map, sourceModel: "mpnet", targetModel: "minilm", stage: "align",
-                       configurationHash: "0123456789abcdef", version: "0.1.0", extraMetadata: ["pairs": "7"])
+        return Adapter(
+            map: map, sourceModel: "mpnet", targetModel: "minilm", stage: "align",
+            configurationHash: "0123456789abcdef", version: "0.1.0", extraMetadata: ["pairs": "7"])
     }
 
     @Test func roundTripsWithMetadata() throws {
@@ -48,8 +49,10 @@ import Testing
         try SafetensorsFile(tensors: ["weight": .init(Matrix(rows: 2, columns: 3)), "bias": .init(vector: [1, 2, 3])])
             .write(to: url)
         #expect(throws: AdapterError.self) { try Adapter.load(url) }
-        try SafetensorsFile(tensors: ["weight": .init(Matrix(rows: 2, columns: 3))],
-                            metadata: ["source_dim": "4"]).write(to: url)
+        try SafetensorsFile(
+            tensors: ["weight": .init(Matrix(rows: 2, columns: 3))],
+            metadata: ["source_dim": "4"]
+        ).write(to: url)
         #expect(throws: AdapterError.self) { try Adapter.load(url) }
         try SafetensorsFile(tensors: ["bias": .init(vector: [1])]).write(to: url)
         #expect(throws: AdapterError.self) { try Adapter.load(url) }
@@ -94,7 +97,9 @@ import Testing
             print(" ".join(repr(float(v)) for v in q / np.linalg.norm(q)))
             """
         let output = try Self.python(["-c", script, url.path])
-        let values = output.split(separator: " ").compactMap { Double($0.trimmingCharacters(in: .whitespacesAndNewlines)) }
+        let values = output.split(separator: " ").compactMap {
+            Double($0.trimmingCharacters(in: .whitespacesAndNewlines))
+        }
         let mapped = try adapter.apply(to: Matrix([[1, 0, 0]]))
         #expect(values.count == 2)
         for j in 0..<2 { #expect(abs(values[j] - Double(mapped[0, j])) < 1e-6) }
@@ -112,7 +117,9 @@ import Testing
         try process.run()
         let data = out.fileHandleForReading.readDataToEndOfFile()
         process.waitUntilExit()
-        guard process.terminationStatus == 0 else { throw AdapterError(path: "python3", "exit \(process.terminationStatus)") }
+        guard process.terminationStatus == 0 else {
+            throw AdapterError(path: "python3", "exit \(process.terminationStatus)")
+        }
         return String(decoding: data, as: UTF8.self)
     }
 }

@@ -1,8 +1,9 @@
-import Foundation
-import Testing
 import EmbeddingIO
+import Foundation
 import LinearAlgebra
 import Retrieval
+import Testing
+
 @testable import Workflows
 
 @Suite struct SearchBenchmarkTests {
@@ -25,10 +26,11 @@ import Retrieval
         #expect(memory.searchSeconds > 0)
         #expect(abs(memory.gflops - 2 * 3_000 * 40 * 16 / memory.searchSeconds / 1e9) < 1e-9 * memory.gflops)
         #expect(abs(memory.queriesPerSecond * memory.searchSeconds - 40) < 1e-9)
-        let file = FileManager.default.temporaryDirectory.appendingPathComponent("era-bench-\(UInt64.random(in: 0...UInt64.max)).npy")
+        let file = FileManager.default.temporaryDirectory.appendingPathComponent(
+            "era-bench-\(UInt64.random(in: 0...UInt64.max)).npy")
         let mapped = try SearchBenchmark.run(docs: 20_001, queries: 7, dim: 8, k: 3, seed: 2, mappedFile: file)
         #expect(mapped.mapped)
-        #expect(!FileManager.default.fileExists(atPath: file.path))   // removed afterwards
+        #expect(!FileManager.default.fileExists(atPath: file.path))  // removed afterwards
         #expect((mapped.peakRSSBytes ?? 1) > 0)
     }
 
@@ -45,18 +47,25 @@ import Retrieval
         // Overflow of docs x dim x 4: refused whatever the memory.
         let overflow = message { try SearchBenchmark.run(docs: Int.max / 2, queries: 1, dim: 1_000, k: 10) }
         #expect(overflow?.contains("overflows a 64-bit size") == true, "\(String(describing: overflow))")
-        #expect(message { try SearchBenchmark.run(docs: 10, queries: Int.max / 3, dim: 3, k: 10) }?.contains("overflows") == true)
+        #expect(
+            message { try SearchBenchmark.run(docs: 10, queries: Int.max / 3, dim: 3, k: 10) }?.contains("overflows")
+                == true)
         // Fits in 64 bits but not in memory: 2^40 floats.
         let tooBig = message {
-            try SearchBenchmark.checkSizes(docs: 1 << 30, queries: 10, dim: 1 << 10, k: 10, mapped: false,
-                                           availableMemory: 8 << 30)
+            try SearchBenchmark.checkSizes(
+                docs: 1 << 30, queries: 10, dim: 1 << 10, k: 10, mapped: false,
+                availableMemory: 8 << 30)
         }
-        #expect(tooBig?.contains("4096.0 GiB of memory but 8.0 GiB is available") == true, "\(String(describing: tooBig))")
+        #expect(
+            tooBig?.contains("4096.0 GiB of memory but 8.0 GiB is available") == true, "\(String(describing: tooBig))")
         // A mapped corpus lives on disk: only the rest must fit.
         #expect(throws: Never.self) {
-            try SearchBenchmark.checkSizes(docs: 1 << 30, queries: 10, dim: 1 << 10, k: 10, mapped: true, availableMemory: 8 << 30)
+            try SearchBenchmark.checkSizes(
+                docs: 1 << 30, queries: 10, dim: 1 << 10, k: 10, mapped: true, availableMemory: 8 << 30)
         }
         // The real check on this machine: a petabyte corpus is refused at once.
-        #expect(message { try SearchBenchmark.run(docs: 1 << 40, queries: 1, dim: 256, k: 1) }?.contains("available") == true)
+        #expect(
+            message { try SearchBenchmark.run(docs: 1 << 40, queries: 1, dim: 256, k: 1) }?.contains("available")
+                == true)
     }
 }

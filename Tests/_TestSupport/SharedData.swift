@@ -10,7 +10,8 @@ public enum SharedData {
     /// `../shared/data/scifact` if present, else nil. `ERA_SHARED_DATA` overrides the location.
     public static var scifact: URL? {
         let env = ProcessInfo.processInfo.environment["ERA_SHARED_DATA"]
-        let url = env.map { URL(fileURLWithPath: $0) }
+        let url =
+            env.map { URL(fileURLWithPath: $0) }
             ?? packageRoot.deletingLastPathComponent().appendingPathComponent("shared/data/scifact")
         return FileManager.default.fileExists(atPath: url.appendingPathComponent("corpus_ids.txt").path) ? url : nil
     }

@@ -50,4 +50,3 @@ public func expectIOError(
         return nil
     }
 }
-

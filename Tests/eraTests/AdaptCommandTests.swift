@@ -1,8 +1,8 @@
-import Workflows
 import EmbeddingIO
 import Foundation
 import LinearAlgebra
 import Testing
+import Workflows
 import _TestSupport
 
 /// `era adapt` end to end on a small planted problem, and its refusals (one clear error line,
@@ -37,18 +37,22 @@ import _TestSupport
             try dir.write((0..<documents).map { "d\($0)" }.joined(separator: "\n") + "\n", to: "corpus_ids.txt")
             try dir.write(train, to: "qrels.train.tsv")
             let stageOne = SafetensorsFile(
-                tensors: ["weight": .init(Matrix.identity(rows: m, columns: p)),
-                          "bias": .init(vector: [Float](repeating: 0, count: m))],
+                tensors: [
+                    "weight": .init(Matrix.identity(rows: m, columns: p)),
+                    "bias": .init(vector: [Float](repeating: 0, count: m)),
+                ],
                 metadata: ["source_model": "qmodel", "target_model": "dmodel", "stage": "align", "family": "linear"])
             try stageOne.write(to: dir.url.appendingPathComponent("stage1.safetensors"))
         }
 
         func arguments(out: String? = nil, _ extra: [String] = []) -> [String] {
-            ["adapt", "--adapter", dir.path("stage1.safetensors"), "--queries", dir.path("queries.npy"),
-             "--query-ids", dir.path("query_ids.txt"), "--corpus", dir.path("corpus.npy"),
-             "--corpus-ids", dir.path("corpus_ids.txt"), "--qrels", dir.path("qrels.train.tsv"),
-             "--out", out ?? dir.path("stage2.safetensors"), "--learning-rate", "0.01", "--steps", "40",
-             "--hard-pool", "20", "--num-negatives", "3"] + extra
+            [
+                "adapt", "--adapter", dir.path("stage1.safetensors"), "--queries", dir.path("queries.npy"),
+                "--query-ids", dir.path("query_ids.txt"), "--corpus", dir.path("corpus.npy"),
+                "--corpus-ids", dir.path("corpus_ids.txt"), "--qrels", dir.path("qrels.train.tsv"),
+                "--out", out ?? dir.path("stage2.safetensors"), "--learning-rate", "0.01", "--steps", "40",
+                "--hard-pool", "20", "--num-negatives", "3",
+            ] + extra
         }
     }
 
@@ -93,7 +97,8 @@ import _TestSupport
     @Test func refusesQueriesOfAnotherModel() throws {
         let f = try Fixture(); defer { f.dir.cleanUp() }
         var g = SeededGenerator(seed: 1)
-        try Npy.write(Matrix.randomNormal(rows: 80, columns: 7, using: &g), to: f.dir.url.appendingPathComponent("q7.npy"))
+        try Npy.write(
+            Matrix.randomNormal(rows: 80, columns: 7, using: &g), to: f.dir.url.appendingPathComponent("q7.npy"))
         var args = f.arguments()
         args[args.firstIndex(of: f.dir.path("queries.npy"))!] = f.dir.path("q7.npy")
         let out = try EraProcess.run(args)
@@ -105,14 +110,17 @@ import _TestSupport
         let f = try Fixture(); defer { f.dir.cleanUp() }
         // The index model's own query embeddings (the "index as it is" reference): any 6-d vectors will do.
         var g = SeededGenerator(seed: 2)
-        try Npy.write(Matrix.randomNormal(rows: 80, columns: 6, using: &g), to: f.dir.url.appendingPathComponent("own.npy"))
-        let args = ["sweep", "--adapter", f.dir.path("stage1.safetensors"), "--queries", f.dir.path("queries.npy"),
-                    "--query-ids", f.dir.path("query_ids.txt"), "--corpus", f.dir.path("corpus.npy"),
-                    "--corpus-ids", f.dir.path("corpus_ids.txt"), "--qrels", f.dir.path("qrels.train.tsv"),
-                    "--eval-qrels", f.dir.path("qrels.test.tsv"), "--baseline-queries", f.dir.path("own.npy"),
-                    "--budgets", "20,all", "--seeds", "2", "--constraint", "none,rotation",
-                    "--out-dir", f.dir.path("sweep"), "--trials", "200", "--learning-rate", "0.01", "--steps", "20",
-                    "--hard-pool", "20", "--num-negatives", "3"]
+        try Npy.write(
+            Matrix.randomNormal(rows: 80, columns: 6, using: &g), to: f.dir.url.appendingPathComponent("own.npy"))
+        let args = [
+            "sweep", "--adapter", f.dir.path("stage1.safetensors"), "--queries", f.dir.path("queries.npy"),
+            "--query-ids", f.dir.path("query_ids.txt"), "--corpus", f.dir.path("corpus.npy"),
+            "--corpus-ids", f.dir.path("corpus_ids.txt"), "--qrels", f.dir.path("qrels.train.tsv"),
+            "--eval-qrels", f.dir.path("qrels.test.tsv"), "--baseline-queries", f.dir.path("own.npy"),
+            "--budgets", "20,all", "--seeds", "2", "--constraint", "none,rotation",
+            "--out-dir", f.dir.path("sweep"), "--trials", "200", "--learning-rate", "0.01", "--steps", "20",
+            "--hard-pool", "20", "--num-negatives", "3",
+        ]
         let out = try EraProcess.run(args)
         #expect(out.status == 0, "\(out.stderr)")
         #expect(out.stdout.contains("| rotation | 60 (all) | 2 |"), "\(out.stdout)")

@@ -26,17 +26,22 @@ import _TestSupport
             try Npy.write(x, to: dir.url.appendingPathComponent("source.npy"))
             try Npy.write(target, to: dir.url.appendingPathComponent("target.npy"))
             try dir.write(ids.joined(separator: "\n") + "\n", to: "source_ids.txt")
-            try dir.write((order.map { ids[$0] } + (0..<5).map { "other\($0)" }).joined(separator: "\n") + "\n",
-                          to: "target_ids.txt")
+            try dir.write(
+                (order.map { ids[$0] } + (0..<5).map { "other\($0)" }).joined(separator: "\n") + "\n",
+                to: "target_ids.txt")
             try dir.write((0..<n).map { "unrelated\($0)" }.joined(separator: "\n") + "\n", to: "other_ids.txt")
         }
 
-        func arguments(source: String = "source.npy", sourceIds: String = "source_ids.txt",
-                       target: String = "target.npy", targetIds: String = "target_ids.txt",
-                       out: String? = nil, extra: [String] = []) -> [String] {
-            ["align", "--source", dir.path(source), "--source-ids", dir.path(sourceIds),
-             "--target", dir.path(target), "--target-ids", dir.path(targetIds),
-             "--out", out ?? dir.path("adapter.safetensors"), "--batch-size", "16", "--epochs", "3"] + extra
+        func arguments(
+            source: String = "source.npy", sourceIds: String = "source_ids.txt",
+            target: String = "target.npy", targetIds: String = "target_ids.txt",
+            out: String? = nil, extra: [String] = []
+        ) -> [String] {
+            [
+                "align", "--source", dir.path(source), "--source-ids", dir.path(sourceIds),
+                "--target", dir.path(target), "--target-ids", dir.path(targetIds),
+                "--out", out ?? dir.path("adapter.safetensors"), "--batch-size", "16", "--epochs", "3",
+            ] + extra
         }
 
         var wroteNothing: Bool {
@@ -65,8 +70,9 @@ import _TestSupport
         #expect(adapter.metadata["source_model"] == "source" && adapter.metadata["target_model"] == "target")
         #expect(adapter.metadata["stage"] == "align" && adapter.metadata["family"] == "linear")
         #expect(adapter.metadata["config_hash"]?.count == 16 && adapter.metadata["version"] != nil)
-        let log = try JSONSerialization.jsonObject(
-            with: Data(contentsOf: f.dir.url.appendingPathComponent("adapter.log.json"))) as? [String: Any]
+        let log =
+            try JSONSerialization.jsonObject(
+                with: Data(contentsOf: f.dir.url.appendingPathComponent("adapter.log.json"))) as? [String: Any]
         let training = try #require(log?["training"] as? [String: Any])
         #expect(training["trainingPairs"] as? Int == 54 && training["heldOutPairs"] as? Int == 6)
         #expect(FileManager.default.fileExists(atPath: f.dir.path("adapter.weight.npy")))
@@ -98,8 +104,9 @@ import _TestSupport
 
     @Test func unwritableOut() throws {
         let f = try Fixture(); defer { f.dir.cleanUp() }
-        try expectFailure(f, f.arguments(out: f.dir.path("missing/adapter.safetensors")),
-                          mentioning: ["missing/adapter.safetensors", "does not exist"])
+        try expectFailure(
+            f, f.arguments(out: f.dir.path("missing/adapter.safetensors")),
+            mentioning: ["missing/adapter.safetensors", "does not exist"])
         try expectFailure(f, f.arguments(out: f.dir.url.path), mentioning: ["is a directory"])
     }
 

@@ -1,17 +1,18 @@
-import Workflows
 import Alignment
 import EmbeddingIO
 import Foundation
 import LinearAlgebra
 import Testing
+import Workflows
 import _TestSupport
 
 /// `era apply` maps a batch exactly as the library does; `era export` writes loadable files.
 @Suite struct ApplyExportTests {
     func writeAdapter(_ dir: TemporaryDirectory) throws -> Adapter {
         let map = try AffineMap(weight: Matrix([[1, 2, 0], [0, 1, -1]]), bias: [0.5, -0.25])
-        let adapter = Adapter(map: map, sourceModel: "q", targetModel: "d", stage: "test",
-                              configurationHash: "-", version: "test")
+        let adapter = Adapter(
+            map: map, sourceModel: "q", targetModel: "d", stage: "test",
+            configurationHash: "-", version: "test")
         try adapter.save(to: dir.url.appendingPathComponent("a.safetensors"))
         return adapter
     }
@@ -24,15 +25,18 @@ import _TestSupport
         try Npy.write(queries, to: dir.url.appendingPathComponent("q.npy"), dtype: .float16)
         let halfRounded = try Npy.read(dir.url.appendingPathComponent("q.npy"))
         // Library path with small blocks equals one whole-matrix application.
-        try adapter.apply(inputFile: dir.url.appendingPathComponent("q.npy"),
-                          outputFile: dir.url.appendingPathComponent("lib.npy"), blockRows: 5)
+        try adapter.apply(
+            inputFile: dir.url.appendingPathComponent("q.npy"),
+            outputFile: dir.url.appendingPathComponent("lib.npy"), blockRows: 5)
         let expected = try adapter.apply(to: halfRounded)
         let library = try Npy.read(dir.url.appendingPathComponent("lib.npy"))
         #expect(library.shape == expected.shape)
         for (x, y) in zip(library.storage, expected.storage) { #expect(abs(x - y) < 1e-6) }
         // CLI path.
-        let out = try EraProcess.run(["apply", "--adapter", dir.path("a.safetensors"), "--in", dir.path("q.npy"),
-                                      "--out", dir.path("cli.npy"), "--quiet"])
+        let out = try EraProcess.run([
+            "apply", "--adapter", dir.path("a.safetensors"), "--in", dir.path("q.npy"),
+            "--out", dir.path("cli.npy"), "--quiet",
+        ])
         #expect(out.status == 0, "\(out.stderr)")
         #expect(try Npy.read(dir.url.appendingPathComponent("cli.npy")) == library)
     }
@@ -41,8 +45,10 @@ import _TestSupport
         let dir = try TemporaryDirectory(); defer { dir.cleanUp() }
         _ = try writeAdapter(dir)
         try Npy.write(Matrix(rows: 2, columns: 4, repeating: 1), to: dir.url.appendingPathComponent("q4.npy"))
-        let out = try EraProcess.run(["apply", "--adapter", dir.path("a.safetensors"), "--in", dir.path("q4.npy"),
-                                      "--out", dir.path("never.npy")])
+        let out = try EraProcess.run([
+            "apply", "--adapter", dir.path("a.safetensors"), "--in", dir.path("q4.npy"),
+            "--out", dir.path("never.npy"),
+        ])
         #expect(out.status != 0 && out.status < 128)
         #expect(out.stderr.contains("q4.npy"), "\(out.stderr)")
         #expect(!FileManager.default.fileExists(atPath: dir.path("never.npy")))
@@ -51,8 +57,10 @@ import _TestSupport
     @Test func exportNumPyRoundTrips() throws {
         let dir = try TemporaryDirectory(); defer { dir.cleanUp() }
         let adapter = try writeAdapter(dir)
-        let out = try EraProcess.run(["export", "--adapter", dir.path("a.safetensors"), "--out", dir.path("w"),
-                                      "--format", "npy"])
+        let out = try EraProcess.run([
+            "export", "--adapter", dir.path("a.safetensors"), "--out", dir.path("w"),
+            "--format", "npy",
+        ])
         #expect(out.status == 0, "\(out.stderr)")
         #expect(try Npy.read(dir.url.appendingPathComponent("w.weight.npy")) == adapter.map.weight)
         #expect(try Npy.readVector(dir.url.appendingPathComponent("w.bias.npy")) == adapter.map.bias)

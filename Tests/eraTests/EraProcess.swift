@@ -42,9 +42,10 @@ struct EraProcess {
         group.wait()
         let stderrData = stderrBox.data
         process.waitUntilExit()
-        return Output(status: process.terminationStatus,
-                      stdout: String(decoding: stdoutData, as: UTF8.self),
-                      stderr: String(decoding: stderrData, as: UTF8.self))
+        return Output(
+            status: process.terminationStatus,
+            stdout: String(decoding: stdoutData, as: UTF8.self),
+            stderr: String(decoding: stderrData, as: UTF8.self))
     }
 }
 
@@ -155,9 +156,10 @@ final class RunningEra: @unchecked Sendable {
     func waitUntilExit() -> (output: EraProcess.Output, terminatedBySignal: Bool) {
         process.waitUntilExit()
         readers.wait()
-        let output = EraProcess.Output(status: process.terminationStatus,
-                                       stdout: String(decoding: stdoutBox.data, as: UTF8.self),
-                                       stderr: stderrLines.joined(separator: "\n"))
+        let output = EraProcess.Output(
+            status: process.terminationStatus,
+            stdout: String(decoding: stdoutBox.data, as: UTF8.self),
+            stderr: stderrLines.joined(separator: "\n"))
         return (output, process.terminationReason == .uncaughtSignal)
     }
 }

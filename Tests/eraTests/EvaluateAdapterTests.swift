@@ -1,16 +1,16 @@
-import Workflows
 import Alignment
 import EmbeddingIO
 import Foundation
 import LinearAlgebra
 import Testing
+import Workflows
 
 /// `era evaluate --adapter` maps queries first; `--compare` adds a paired test.
 @Suite struct EvaluateAdapterTests {
     /// Queries live in a 3-d space whose first two axes, swapped, are the corpus's 2-d space.
     func writeFixture(_ dir: TemporaryDirectory) throws {
         let corpus = Matrix([[1, 0], [0, 1], [0.6, 0.8], [0.8, 0.6]])
-        let queries = Matrix([[0, 1, 0.1], [1, 0, 0.1], [0.8, 0.6, 0]])   // swapped axes + a third
+        let queries = Matrix([[0, 1, 0.1], [1, 0, 0.1], [0.8, 0.6, 0]])  // swapped axes + a third
         try Npy.write(corpus, to: dir.url.appendingPathComponent("corpus.npy"))
         try Npy.write(queries, to: dir.url.appendingPathComponent("queries.npy"))
         try dir.write("d1\nd2\nd3\nd4\n", to: "corpus_ids.txt")
@@ -20,15 +20,19 @@ import Testing
         let swap = try AffineMap(weight: Matrix([[0, 1, 0], [1, 0, 0]]), bias: [0, 0])
         let wrong = try AffineMap(weight: Matrix([[1, 0, 0], [0, 1, 0]]), bias: [0, 0])
         for (name, map) in [("swap", swap), ("wrong", wrong)] {
-            try Adapter(map: map, sourceModel: "q", targetModel: "d", stage: "test", configurationHash: "-",
-                        version: "test").save(to: dir.url.appendingPathComponent("\(name).safetensors"))
+            try Adapter(
+                map: map, sourceModel: "q", targetModel: "d", stage: "test", configurationHash: "-",
+                version: "test"
+            ).save(to: dir.url.appendingPathComponent("\(name).safetensors"))
         }
     }
 
     func arguments(_ dir: TemporaryDirectory, _ extra: [String]) -> [String] {
-        ["evaluate", "--queries", dir.path("queries.npy"), "--query-ids", dir.path("query_ids.txt"),
-         "--corpus", dir.path("corpus.npy"), "--corpus-ids", dir.path("corpus_ids.txt"),
-         "--qrels", dir.path("qrels.tsv"), "--json"] + extra
+        [
+            "evaluate", "--queries", dir.path("queries.npy"), "--query-ids", dir.path("query_ids.txt"),
+            "--corpus", dir.path("corpus.npy"), "--corpus-ids", dir.path("corpus_ids.txt"),
+            "--qrels", dir.path("qrels.tsv"), "--json",
+        ] + extra
     }
 
     @Test func adapterMapsQueriesBeforeSearch() throws {
@@ -43,9 +47,14 @@ import Testing
     @Test func compareReportsAPairedTest() throws {
         let dir = try TemporaryDirectory(); defer { dir.cleanUp() }
         try writeFixture(dir)
-        let out = try EraProcess.run(arguments(dir, ["--adapter", dir.path("swap.safetensors"),
-                                                     "--compare", dir.path("wrong.safetensors"),
-                                                     "--unseen-against", dir.path("train.tsv")]))
+        let out = try EraProcess.run(
+            arguments(
+                dir,
+                [
+                    "--adapter", dir.path("swap.safetensors"),
+                    "--compare", dir.path("wrong.safetensors"),
+                    "--unseen-against", dir.path("train.tsv"),
+                ]))
         #expect(out.status == 0, "\(out.stderr)")
         let object = try #require(try JSONSerialization.jsonObject(with: Data(out.stdout.utf8)) as? [String: Any])
         let compare = try #require(object["compare"] as? [String: Any])
@@ -61,8 +70,10 @@ import Testing
         let dir = try TemporaryDirectory(); defer { dir.cleanUp() }
         try writeFixture(dir)
         let map = try AffineMap(weight: Matrix(rows: 2, columns: 5), bias: [0, 0])
-        try Adapter(map: map, sourceModel: "q", targetModel: "d", stage: "test", configurationHash: "-",
-                    version: "test").save(to: dir.url.appendingPathComponent("five.safetensors"))
+        try Adapter(
+            map: map, sourceModel: "q", targetModel: "d", stage: "test", configurationHash: "-",
+            version: "test"
+        ).save(to: dir.url.appendingPathComponent("five.safetensors"))
         let out = try EraProcess.run(arguments(dir, ["--adapter", dir.path("five.safetensors")]))
         #expect(out.status != 0 && out.status < 128)
         #expect(out.stderr.contains("five.safetensors"), "\(out.stderr)")

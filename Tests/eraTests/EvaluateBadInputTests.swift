@@ -25,16 +25,21 @@ import Workflows
             precondition(old.utf8.count == new.utf8.count)
             var bytes = [UInt8](try Data(contentsOf: dir.url.appendingPathComponent(source)))
             let needle = Array(old.utf8)
-            let start = try #require((0...(bytes.count - needle.count)).first { Array(bytes[$0..<($0 + needle.count)]) == needle })
+            let start = try #require(
+                (0...(bytes.count - needle.count)).first { Array(bytes[$0..<($0 + needle.count)]) == needle })
             bytes.replaceSubrange(start..<(start + needle.count), with: Array(new.utf8))
             try Data(bytes).write(to: dir.url.appendingPathComponent(target))
         }
 
-        func arguments(queries: String = "queries.npy", queryIds: String = "query_ids.txt",
-                       corpus: String = "corpus.npy", corpusIds: String = "corpus_ids.txt",
-                       qrels: String = "qrels.tsv") -> [String] {
-            ["evaluate", "--queries", dir.path(queries), "--query-ids", dir.path(queryIds),
-             "--corpus", dir.path(corpus), "--corpus-ids", dir.path(corpusIds), "--qrels", dir.path(qrels), "--json"]
+        func arguments(
+            queries: String = "queries.npy", queryIds: String = "query_ids.txt",
+            corpus: String = "corpus.npy", corpusIds: String = "corpus_ids.txt",
+            qrels: String = "qrels.tsv"
+        ) -> [String] {
+            [
+                "evaluate", "--queries", dir.path(queries), "--query-ids", dir.path(queryIds),
+                "--corpus", dir.path(corpus), "--corpus-ids", dir.path(corpusIds), "--qrels", dir.path(qrels), "--json",
+            ]
         }
     }
 
@@ -55,18 +60,24 @@ import Workflows
     @Test func qrelsSharingNoQueryWithTheIdsNameTheFiles() throws {
         let f = try Fixture(); defer { f.dir.cleanUp() }
         try f.dir.write("query-id\tcorpus-id\tscore\nQ1\td1\t1\n", to: "other_qrels.tsv")
-        try expectFailure(f.arguments(qrels: "other_qrels.tsv"), naming: "other_qrels.tsv",
-                          mentioning: ["nothing to do", "query_ids.txt", "1 whose id is not among the 3 query ids"])
+        try expectFailure(
+            f.arguments(qrels: "other_qrels.tsv"), naming: "other_qrels.tsv",
+            mentioning: ["nothing to do", "query_ids.txt", "1 whose id is not among the 3 query ids"])
     }
 
     /// Issue 11 item 8: `--compare-metric ndcg@7` said "unknown metric" when the fix is `--k`.
     @Test func compareMetricAtAnotherCutoffSaysToAddItToK() throws {
         let f = try Fixture(); defer { f.dir.cleanUp() }
         let identity = try AffineMap(weight: Matrix([[1, 0], [0, 1]]), bias: [0, 0])
-        try Adapter(map: identity, sourceModel: "q", targetModel: "d", stage: "test", configurationHash: "-", version: "test")
-            .save(to: f.dir.url.appendingPathComponent("identity.safetensors"))
-        let out = try EraProcess.run(f.arguments() + ["--compare", f.dir.path("identity.safetensors"),
-                                                      "--compare-metric", "ndcg@7"])
+        try Adapter(
+            map: identity, sourceModel: "q", targetModel: "d", stage: "test", configurationHash: "-", version: "test"
+        )
+        .save(to: f.dir.url.appendingPathComponent("identity.safetensors"))
+        let out = try EraProcess.run(
+            f.arguments() + [
+                "--compare", f.dir.path("identity.safetensors"),
+                "--compare-metric", "ndcg@7",
+            ])
         #expect(out.status != 0)
         #expect(out.stderr.contains("add 7 to --k"), "\(out.stderr)")
     }
@@ -102,7 +113,8 @@ import Workflows
     @Test(arguments: [Float.nan, .infinity])
     func nonFiniteRow(value: Float) throws {
         let f = try Fixture(); defer { f.dir.cleanUp() }
-        try Npy.write(Matrix([[1, 0], [0, 1], [value, 0.8], [0.8, 0.6]]), to: f.dir.url.appendingPathComponent("bad.npy"))
+        try Npy.write(
+            Matrix([[1, 0], [0, 1], [value, 0.8], [0.8, 0.6]]), to: f.dir.url.appendingPathComponent("bad.npy"))
         try expectFailure(f.arguments(corpus: "bad.npy"), naming: "bad.npy")
     }
 

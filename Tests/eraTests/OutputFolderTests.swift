@@ -6,8 +6,10 @@ import Testing
     @Test func sweepOutDirThatIsAFileGivesOneClearLine() throws {
         let dir = try TemporaryDirectory(); defer { dir.cleanUp() }
         try dir.write("a file\n", to: "report")
-        let inputs = ["--adapter", "a.safetensors", "--queries", "q.npy", "--query-ids", "q.txt", "--corpus", "c.npy",
-                      "--corpus-ids", "c.txt", "--qrels", "train.tsv", "--eval-qrels", "test.tsv"].enumerated().map { index, value in
+        let inputs = [
+            "--adapter", "a.safetensors", "--queries", "q.npy", "--query-ids", "q.txt", "--corpus", "c.npy",
+            "--corpus-ids", "c.txt", "--qrels", "train.tsv", "--eval-qrels", "test.tsv",
+        ].enumerated().map { index, value in
             index % 2 == 1 ? dir.path(value) : value
         }
         for outDir in [dir.path("report"), dir.path("report") + "/inner"] {

@@ -1,6 +1,7 @@
 import Foundation
 import Pipeline
 import Testing
+
 @testable import era
 
 /// What `era run` prints on stderr, fed a fake event sequence.
@@ -17,16 +18,22 @@ import Testing
     static let events: [RunEvent] = {
         var events: [RunEvent] = []
         for file in ["/d/index.npy", "/d/queries.npy"] {
-            for done in stride(from: 0, through: 100, by: 5) { events.append(.hashing(path: file, done: Int64(done), total: 100)) }
+            for done in stride(from: 0, through: 100, by: 5) {
+                events.append(.hashing(path: file, done: Int64(done), total: 100))
+            }
         }
         events.append(.stageSkipped("align"))
         events.append(.stageStarted("adapt", reason: "not run before"))
-        events.append(.stageProgress(ProgressEvent(stage: "adapt", completed: 0, total: 1000, message: "choosing the number of steps")))
+        events.append(
+            .stageProgress(
+                ProgressEvent(stage: "adapt", completed: 0, total: 1000, message: "choosing the number of steps")))
         for step in stride(from: 10, through: 700, by: 10) {
-            events.append(.stageProgress(ProgressEvent(stage: "adapt", completed: step, total: 1000, message: "step \(step)")))
+            events.append(
+                .stageProgress(ProgressEvent(stage: "adapt", completed: step, total: 1000, message: "step \(step)")))
         }
         for step in stride(from: 0, through: 825, by: 25) {
-            events.append(.stageProgress(ProgressEvent(stage: "adapt", completed: step, total: 825, message: "final training")))
+            events.append(
+                .stageProgress(ProgressEvent(stage: "adapt", completed: step, total: 825, message: "final training")))
         }
         events.append(.stageFinished("adapt", seconds: 12.5))
         return events
@@ -37,13 +44,14 @@ import Testing
         let printer = ProgressPrinter(interactive: false, write: output.append)
         Self.events.forEach(printer.handle)
         printer.finish()
-        #expect(output.text == """
-            hashing the input files
-            align: up to date, skipped
-            adapt: running (not run before)
-            adapt: done in 12.5 s
+        #expect(
+            output.text == """
+                hashing the input files
+                align: up to date, skipped
+                adapt: running (not run before)
+                adapt: done in 12.5 s
 
-            """)
+                """)
     }
 
     @Test func theTerminalBarNeverGoesBackwardsAndEndsFull() throws {

@@ -15,8 +15,10 @@ import _TestSupport
     /// The quickstart with a shorter adapt stage (still several seconds in a debug build, so the
     /// kill lands inside it; the test checks that it did).
     static func arguments(output: URL) -> [String] {
-        ["run", pipeline, "--set", "output=\(output.path)",
-         "--set", "stages.adapt.options.max_steps=40"]
+        [
+            "run", pipeline, "--set", "output=\(output.path)",
+            "--set", "stages.adapt.options.max_steps=40",
+        ]
     }
 
     /// Reserved names of what a killed run may leave behind (RunDirectory.isLeftover).
@@ -37,8 +39,9 @@ import _TestSupport
         return try #require(object as? [String: Any], "\(url.path) is not a JSON object")
     }
 
-    @Test(.enabled(if: quickstartPresent, "the quickstart data is not in this checkout"),
-          .timeLimit(.minutes(5)))
+    @Test(
+        .enabled(if: quickstartPresent, "the quickstart data is not in this checkout"),
+        .timeLimit(.minutes(5)))
     func killDuringAdaptThenResume() throws {
         let temp = try TemporaryDirectory()
         defer { temp.cleanUp() }
@@ -52,8 +55,10 @@ import _TestSupport
         running.send(SIGKILL)
         let (first, bySignal) = running.waitUntilExit()
         try #require(started != nil, "the adapt stage never started; stderr:\n\(first.stderr)")
-        try #require(bySignal && first.status == SIGKILL,
-                     "era ended (status \(first.status)) before the kill: adapt is too short to test a kill during it; stderr:\n\(first.stderr)")
+        try #require(
+            bySignal && first.status == SIGKILL,
+            "era ended (status \(first.status)) before the kill: adapt is too short to test a kill during it; stderr:\n\(first.stderr)"
+        )
         #expect(!first.stderr.contains("adapt: done"), "adapt finished before the kill")
 
         // 2. What the kill left: complete files, a completed align stage, no adapt folder, and
@@ -61,17 +66,20 @@ import _TestSupport
         let afterKill = Self.listing(killed)
         let topLevel = Set(afterKill.filter { !$0.contains("/") })
         let kept = topLevel.filter { !Self.isLeftover($0) }
-        #expect(kept == [".lock", ".era-run", "config.resolved.yaml", "manifest.json", "align"],
-                "unexpected entries after the kill: \(afterKill)")
-        #expect(!afterKill.contains { $0.hasPrefix("align/") && Self.isLeftover(($0 as NSString).lastPathComponent) },
-                "temporary files inside the completed align folder: \(afterKill)")
+        #expect(
+            kept == [".lock", ".era-run", "config.resolved.yaml", "manifest.json", "align"],
+            "unexpected entries after the kill: \(afterKill)")
+        #expect(
+            !afterKill.contains { $0.hasPrefix("align/") && Self.isLeftover(($0 as NSString).lastPathComponent) },
+            "temporary files inside the completed align folder: \(afterKill)")
         let manifest = try Self.json(killed.appendingPathComponent("manifest.json"))
         let recorded = try #require(manifest["stages"] as? [String: Any])
         #expect(Set(recorded.keys) == ["align"], "manifest records \(recorded.keys.sorted()) after a kill during adapt")
         let alignRecord = try Self.json(killed.appendingPathComponent("align/stage.json"))
         #expect(alignRecord["fingerprint"] as? String != nil)
         for artifact in ["adapter.safetensors", "training-log.json", "log.txt"] {
-            let attributes = try FileManager.default.attributesOfItem(atPath: killed.appendingPathComponent("align/\(artifact)").path)
+            let attributes = try FileManager.default.attributesOfItem(
+                atPath: killed.appendingPathComponent("align/\(artifact)").path)
             #expect((attributes[.size] as? Int ?? 0) > 0, "align/\(artifact) is empty")
         }
         _ = try Self.json(killed.appendingPathComponent("align/training-log.json"))
@@ -84,8 +92,9 @@ import _TestSupport
         #expect(resumed.status == 0, "re-run failed:\n\(resumed.stderr)")
         #expect(resumed.stdout.contains("ran: adapt, evaluate, export; up to date: align"), "\(resumed.stdout)")
         let afterResume = Self.listing(killed)
-        #expect(!afterResume.contains { Self.isLeftover(($0 as NSString).lastPathComponent) },
-                "leftovers after the re-run: \(afterResume)")
+        #expect(
+            !afterResume.contains { Self.isLeftover(($0 as NSString).lastPathComponent) },
+            "leftovers after the re-run: \(afterResume)")
 
         // 4. An uninterrupted run elsewhere gives the same metrics.json, byte for byte.
         let uninterrupted = try EraProcess.run(Self.arguments(output: clean))
@@ -102,8 +111,9 @@ import _TestSupport
         #expect(third.status == 0, "third run failed:\n\(third.stderr)")
         #expect(third.stdout.contains("ran: nothing; up to date: align, adapt, evaluate, export"), "\(third.stdout)")
         #expect(!third.stderr.contains("running"), "a stage ran again:\n\(third.stderr)")
-        #expect(thirdSeconds < max(10, resumeSeconds / 3),
-                "the up-to-date run took \(thirdSeconds) s (the re-run took \(resumeSeconds) s)")
+        #expect(
+            thirdSeconds < max(10, resumeSeconds / 3),
+            "the up-to-date run took \(thirdSeconds) s (the re-run took \(resumeSeconds) s)")
         #expect(try Data(contentsOf: killed.appendingPathComponent("metrics.json")) == cleanMetrics)
     }
 }

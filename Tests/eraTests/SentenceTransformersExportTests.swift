@@ -1,9 +1,9 @@
-import Workflows
 import Alignment
 import EmbeddingIO
 import Foundation
 import LinearAlgebra
 import Testing
+import Workflows
 import _TestSupport
 
 /// `era export --format sentence-transformers` writes a module folder sentence-transformers loads, whose
@@ -12,17 +12,22 @@ import _TestSupport
     /// A 5 x 7 map (m = 5, p = 7) with a bias, saved as `a.safetensors`.
     func writeAdapter(_ dir: TemporaryDirectory) throws -> Adapter {
         var g = SeededGenerator(seed: 12)
-        let map = try AffineMap(weight: Matrix(rows: 5, columns: 7, storage: (0..<35).map { _ in Float(g.normal()) }),
-                                bias: (0..<5).map { _ in Float(g.normal()) * 0.1 })
-        let adapter = Adapter(map: map, sourceModel: "org/query-model", targetModel: "org/index-model", stage: "adapt",
-                              configurationHash: "abc", version: "test")
+        let map = try AffineMap(
+            weight: Matrix(rows: 5, columns: 7, storage: (0..<35).map { _ in Float(g.normal()) }),
+            bias: (0..<5).map { _ in Float(g.normal()) * 0.1 })
+        let adapter = Adapter(
+            map: map, sourceModel: "org/query-model", targetModel: "org/index-model", stage: "adapt",
+            configurationHash: "abc", version: "test")
         try adapter.save(to: dir.url.appendingPathComponent("a.safetensors"))
         return adapter
     }
 
     func export(_ dir: TemporaryDirectory, to name: String = "st", extra: [String] = []) throws -> EraProcess.Output {
-        try EraProcess.run(["export", "--adapter", dir.path("a.safetensors"), "--out", dir.path(name),
-                            "--format", "sentence-transformers"] + extra)
+        try EraProcess.run(
+            [
+                "export", "--adapter", dir.path("a.safetensors"), "--out", dir.path(name),
+                "--format", "sentence-transformers",
+            ] + extra)
     }
 
     @Test func writesTheModuleFolder() throws {
@@ -31,7 +36,9 @@ import _TestSupport
         let out = try export(dir)
         #expect(out.status == 0, "\(out.stderr)")
         let folder = dir.url.appendingPathComponent("st")
-        let config = try #require(try JSONSerialization.jsonObject(with: Data(contentsOf: folder.appendingPathComponent("config.json"))) as? [String: Any])
+        let config = try #require(
+            try JSONSerialization.jsonObject(with: Data(contentsOf: folder.appendingPathComponent("config.json")))
+                as? [String: Any])
         #expect(config["in_features"] as? Int == 7 && config["out_features"] as? Int == 5)
         #expect(config["bias"] as? Bool == true)
         #expect(config["activation_function"] as? String == "torch.nn.modules.linear.Identity")
@@ -42,10 +49,13 @@ import _TestSupport
         #expect(try tensors.matrix("linear.weight") == adapter.map.weight)
         #expect(try tensors.vector("linear.bias") == adapter.map.bias)
         #expect(FileManager.default.fileExists(atPath: folder.appendingPathComponent("Normalize/config.json").path))
-        let era = try #require(try JSONSerialization.jsonObject(with: Data(contentsOf: folder.appendingPathComponent("era.json"))) as? [String: String])
+        let era = try #require(
+            try JSONSerialization.jsonObject(with: Data(contentsOf: folder.appendingPathComponent("era.json")))
+                as? [String: String])
         #expect(era["format"] == "era-sentence-transformers")
         #expect(era["source_model"] == "org/query-model" && era["target_model"] == "org/index-model")
-        #expect(era["normalization"]?.contains("normalize(W x + b)") == true && era["era_version"] == EraVersion.current)
+        #expect(
+            era["normalization"]?.contains("normalize(W x + b)") == true && era["era_version"] == EraVersion.current)
         let readme = try String(contentsOf: folder.appendingPathComponent("README.md"), encoding: .utf8)
         #expect(readme.contains("Router.for_query_document") && readme.contains("org/index-model"))
         // Exporting again over era's own folder needs no --force; nothing is left beside it.
@@ -59,7 +69,8 @@ import _TestSupport
         let dir = try TemporaryDirectory(); defer { dir.cleanUp() }
         _ = try writeAdapter(dir)
         #expect(try export(dir).status == 0)
-        let out = try python("""
+        let out = try python(
+            """
             import json, numpy as np
             from safetensors.numpy import load_file
             c = json.load(open("\(dir.path("st/config.json"))"))
@@ -72,19 +83,26 @@ import _TestSupport
 
     /// Dense.load(DIR) then Normalize gives `era apply`'s vectors; so do DIR as a model and the README's
     /// by-hand recipe (DIR copied into a model folder as N_Dense, Normalize at N_Dense/Normalize).
-    @Test(.enabled(if: PythonSentenceTransformers.available,
-                   "sentence-transformers (with torch) not installed: Dense.load check skipped; pip install sentence-transformers"))
+    @Test(
+        .enabled(
+            if: PythonSentenceTransformers.available,
+            "sentence-transformers (with torch) not installed: Dense.load check skipped; pip install sentence-transformers"
+        ))
     func sentenceTransformersGivesEraApplysVectors() throws {
         let dir = try TemporaryDirectory(); defer { dir.cleanUp() }
         _ = try writeAdapter(dir)
         #expect(try export(dir).status == 0)
         var g = SeededGenerator(seed: 5)
-        try Npy.write(Matrix(rows: 9, columns: 7, storage: (0..<63).map { _ in Float(g.normal()) }),
-                      to: dir.url.appendingPathComponent("q.npy"))
-        let apply = try EraProcess.run(["apply", "--adapter", dir.path("a.safetensors"), "--in", dir.path("q.npy"),
-                                        "--out", dir.path("mapped.npy"), "--quiet"])
+        try Npy.write(
+            Matrix(rows: 9, columns: 7, storage: (0..<63).map { _ in Float(g.normal()) }),
+            to: dir.url.appendingPathComponent("q.npy"))
+        let apply = try EraProcess.run([
+            "apply", "--adapter", dir.path("a.safetensors"), "--in", dir.path("q.npy"),
+            "--out", dir.path("mapped.npy"), "--quiet",
+        ])
         #expect(apply.status == 0, "\(apply.stderr)")
-        let out = try python("""
+        let out = try python(
+            """
             import json, os, shutil, warnings; warnings.simplefilter("ignore")
             import numpy as np, torch
             from sentence_transformers import SentenceTransformer
@@ -106,17 +124,25 @@ import _TestSupport
     @Test func hybridAdaptersAreRefusedWithTheReason() throws {
         let dir = try TemporaryDirectory(); defer { dir.cleanUp() }
         let m = Matrix(rows: 2, columns: 3, repeating: 0.5)
-        try SafetensorsFile(tensors: ["weight": .init(m), "weight_index": .init(Matrix(rows: 2, columns: 2, repeating: 1)),
-                                      "bias": .init(vector: [0, 0])],
-                            metadata: ["format": "era-adapter"]).write(to: dir.url.appendingPathComponent("a.safetensors"))
+        try SafetensorsFile(
+            tensors: [
+                "weight": .init(m), "weight_index": .init(Matrix(rows: 2, columns: 2, repeating: 1)),
+                "bias": .init(vector: [0, 0]),
+            ],
+            metadata: ["format": "era-adapter"]
+        ).write(to: dir.url.appendingPathComponent("a.safetensors"))
         let out = try export(dir)
         #expect(out.status != 0 && out.status < 128)
-        #expect(out.stderr.contains("hybrid") && out.stderr.contains("weight_index") && out.stderr.contains("--format safetensors"),
-                "\(out.stderr)")
+        #expect(
+            out.stderr.contains("hybrid") && out.stderr.contains("weight_index")
+                && out.stderr.contains("--format safetensors"),
+            "\(out.stderr)")
         #expect(!FileManager.default.fileExists(atPath: dir.path("st")))
         // Marked hybrid by its metadata alone.
-        try SafetensorsFile(tensors: ["weight": .init(m), "bias": .init(vector: [0, 0])],
-                            metadata: ["family": "hybrid"]).write(to: dir.url.appendingPathComponent("a.safetensors"))
+        try SafetensorsFile(
+            tensors: ["weight": .init(m), "bias": .init(vector: [0, 0])],
+            metadata: ["family": "hybrid"]
+        ).write(to: dir.url.appendingPathComponent("a.safetensors"))
         let byFamily = try export(dir)
         #expect(byFamily.status != 0 && byFamily.stderr.contains("hybrid"), "\(byFamily.stderr)")
         #expect(try FileManager.default.contentsOfDirectory(atPath: dir.url.path) == ["a.safetensors"])
@@ -125,7 +151,8 @@ import _TestSupport
     @Test func foldersEraDidNotWriteNeedForceAndModelFoldersAreNeverReplaced() throws {
         let dir = try TemporaryDirectory(); defer { dir.cleanUp() }
         _ = try writeAdapter(dir)
-        try FileManager.default.createDirectory(at: dir.url.appendingPathComponent("st"), withIntermediateDirectories: false)
+        try FileManager.default.createDirectory(
+            at: dir.url.appendingPathComponent("st"), withIntermediateDirectories: false)
         try dir.write("mine", to: "st/notes.txt")
         let refused = try export(dir)
         #expect(refused.status != 0 && refused.stderr.contains("--force"), "\(refused.stderr)")
@@ -134,13 +161,16 @@ import _TestSupport
         #expect(forced.status == 0, "\(forced.stderr)")
         #expect(!FileManager.default.fileExists(atPath: dir.path("st/notes.txt")))
         // A folder with sub-folders (a model folder?) or holding the adapter itself: never, even with --force.
-        try FileManager.default.createDirectory(at: dir.url.appendingPathComponent("model/0_Transformer"),
-                                                withIntermediateDirectories: true)
+        try FileManager.default.createDirectory(
+            at: dir.url.appendingPathComponent("model/0_Transformer"),
+            withIntermediateDirectories: true)
         let model = try export(dir, to: "model", extra: ["--force"])
         #expect(model.status != 0 && model.stderr.contains("0_Transformer"), "\(model.stderr)")
         #expect(FileManager.default.fileExists(atPath: dir.path("model/0_Transformer")))
-        let own = try EraProcess.run(["export", "--adapter", dir.path("a.safetensors"), "--out", dir.url.path,
-                                      "--format", "sentence-transformers", "--force"])
+        let own = try EraProcess.run([
+            "export", "--adapter", dir.path("a.safetensors"), "--out", dir.url.path,
+            "--format", "sentence-transformers", "--force",
+        ])
         #expect(own.status != 0 && own.stderr.contains("--adapter"), "\(own.stderr)")
         #expect(FileManager.default.fileExists(atPath: dir.path("a.safetensors")))
     }

@@ -21,8 +21,11 @@ import _TestSupport
         var seen = Set<String>()
         while let file = pending.popLast() {
             guard seen.insert(file.standardized.path).inserted,
-                  let text = try? String(contentsOf: file, encoding: .utf8) else { continue }
-            let code = text.split(separator: "\n").map { $0.split(separator: "#", maxSplits: 1, omittingEmptySubsequences: false).first ?? "" }
+                let text = try? String(contentsOf: file, encoding: .utf8)
+            else { continue }
+            let code = text.split(separator: "\n").map {
+                $0.split(separator: "#", maxSplits: 1, omittingEmptySubsequences: false).first ?? ""
+            }
             if code.contains(where: { $0.contains("shared/data") }) { return true }
             for line in text.split(separator: "\n") {
                 // `- path.yaml` (an include list item) or `include:`/`extends: path.yaml`.
@@ -49,7 +52,9 @@ import _TestSupport
 
     @Test func theShippedPipelinesAreFound() {
         // The three uses, the quickstart and the second example; a rename must update this list (and the docs).
-        for name in ["quickstart.yaml", "minilm.yaml", "strong-query-model.yaml", "model-upgrade.yaml", "era-paper.yaml"] {
+        for name in [
+            "quickstart.yaml", "minilm.yaml", "strong-query-model.yaml", "model-upgrade.yaml", "era-paper.yaml",
+        ] {
             #expect(Self.pipelines.contains(name), "Pipelines/\(name) is missing")
         }
         // Every shipped pipeline runs on a fresh clone: the full data is one include away, in a comment.
@@ -64,13 +69,17 @@ import _TestSupport
     }
 
     /// The full-data configuration the pipelines' comments point at still validates.
-    @Test(.enabled(if: sharedDataPresent,
-                   "../shared/data/scifact not found: the full-data configuration is not checked"))
+    @Test(
+        .enabled(
+            if: sharedDataPresent,
+            "../shared/data/scifact not found: the full-data configuration is not checked"))
     func theFullDataConfigurationPassesCheck() throws {
         let dir = try TemporaryDirectory()
-        let text = try String(contentsOf: Self.root.appendingPathComponent("Pipelines/strong-query-model.yaml"), encoding: .utf8)
-            .replacingOccurrences(of: "../configs/", with: Self.root.appendingPathComponent("configs").path + "/")
-            .replacingOccurrences(of: "scifact-quickstart.yaml", with: "scifact-shared.yaml")
+        let text = try String(
+            contentsOf: Self.root.appendingPathComponent("Pipelines/strong-query-model.yaml"), encoding: .utf8
+        )
+        .replacingOccurrences(of: "../configs/", with: Self.root.appendingPathComponent("configs").path + "/")
+        .replacingOccurrences(of: "scifact-quickstart.yaml", with: "scifact-shared.yaml")
         let file = dir.url.appendingPathComponent("full.yaml")
         try text.write(to: file, atomically: true, encoding: .utf8)
         let result = try EraProcess.run(["run", file.path, "--check"], in: Self.root)

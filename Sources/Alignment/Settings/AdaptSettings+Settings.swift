@@ -75,61 +75,101 @@ extension AdaptSettings: DeclaredSettings {
 
     /// Stage two's settings as users set them (the seed is set by the front ends).
     public static let settings: [Setting<AdaptSettings>] = [
-        Setting(\.budget, key: "budget", doc: "Use the labels of this many queries, drawn with the seed (default: all).",
-                expectation: "an integer >= 1", unset: "all labeled queries", valid: { $0.map { $0 >= 1 } ?? true }),
-        Setting(\.map, key: "map",
-                doc: "linear (W1 + Delta), rotation (R f1, R in SO(m), Cayley) or low-rank (W1 + U V of rank `rank`).",
-                expectation: choices(AdaptMapKind.self)),
-        Setting(\.rank, key: "rank", doc: "Rank of the low-rank residual (map: low-rank only).", expectation: "an integer >= 1",
-                valid: { $0 >= 1 }),
-        Setting(\.negatives.kinds, key: "negatives", doc: "Kinds of negatives, combined: hard, random, in-batch.",
-                expectation: "a non-empty list of hard, random, in-batch", valid: { !$0.isEmpty }),
-        Setting(\.negatives.perPair, key: "num_negatives", doc: "Hard and random negatives per labeled pair.",
-                expectation: "an integer >= 1", valid: { $0 >= 1 }),
-        Setting(\.hardPool, key: "hard_pool", doc: "Documents the stage-one teacher ranks per query when mining hard negatives.",
-                expectation: "an integer >= 1", valid: { $0 >= 1 }),
-        Setting(\.falseNegativeMargin, key: "false_negative_margin",
-                doc: "Mined candidates scoring above this fraction of the positive's score are dropped as likely unlabeled positives.",
-                expectation: "a number > 0", valid: { $0.isFinite && $0 > 0 }),
-        Setting(\.temperature, key: "temperature", doc: "InfoNCE temperature.", expectation: "a number > 0",
-                valid: { $0.isFinite && $0 > 0 }),
-        Setting(\.penaltyOverride, key: "regularization", flag: "penalty",
-                doc: "lambda of the penalty lambda ||W - W1||^2 toward stage one (default: 3 for linear and low-rank maps, 0 for rotations).",
-                expectation: "a number >= 0", unset: "3 for linear and low-rank maps, 0 for rotations", valid: { $0.map { $0.isFinite && $0 >= 0 } ?? true }),
-        Setting(\.learningRate, key: "learning_rate", doc: "AdamW learning rate.", expectation: "a number > 0",
-                valid: { $0.isFinite && $0 > 0 }),
-        Setting(\.weightDecay, key: "weight_decay", doc: "AdamW decoupled weight decay (pulls the parameters toward stage one).",
-                expectation: "a number >= 0", valid: { $0.isFinite && $0 >= 0 }),
-        Setting(\.batchSize, key: "batch_size", doc: "Labeled pairs per step.", expectation: "an integer >= 1", valid: { $0 >= 1 }),
-        Setting(\.maxSteps, key: "max_steps", flag: "steps", doc: "At most this many optimizer steps.",
-                expectation: "an integer >= 0", valid: { $0 >= 0 }),
-        Setting(\.evaluationInterval, key: "evaluation_interval", flag: "eval-every", doc: "Evaluate the dev queries every N steps.",
-                expectation: "an integer >= 1", valid: { $0 >= 1 }),
-        Setting(\.patience, key: "patience", doc: "Stop after N dev evaluations without improvement.",
-                expectation: "an integer >= 1", valid: { $0 >= 1 }),
-        Setting(\.devFraction, key: "dev_fraction", doc: "Fraction of the labeled queries in the hold-out dev set (folds: 1).",
-                expectation: "a fraction in (0, 1)", valid: { $0 > 0 && $0 < 1 }),
-        Setting(\.devSplit, key: "dev_split",
-                doc: "document-disjoint (no dev query shares a relevant document with a training query) or random.",
-                expectation: choices(AdaptDevSplit.self)),
-        Setting(\.minDevQueries, key: "min_dev_queries", doc: "At least this many hold-out dev queries (folds: 1).",
-                expectation: "an integer >= 1", valid: { $0 >= 1 }),
-        Setting(\.folds, key: "folds",
-                doc: "Dev folds for choosing the steps: k > 1 k-fold, 1 one hold-out set (dev_fraction), 0 no choice (max_steps); default 5.",
-                expectation: "an integer >= 0", unset: "5", valid: { $0.map { $0 >= 0 } ?? true }),
-        Setting(\.objective, key: "objective",
-                doc: "What the dev folds choose for: new-documents (document-disjoint folds), recurring (random folds), or balanced (the best on random folds among candidates at most 0.005 below the reference on document-disjoint folds).",
-                expectation: choices(AdaptSelectionObjective.self),
-                unset: "balanced with the index model's queries; without them, steps chosen on dev_split folds"),
-        Setting(\.hybridAlpha, key: "alpha",
-                doc: "a of the hybrid start W = a W1, V = (1 - a) I, b = a b1 that trained hybrid maps begin from (index model's queries only).",
-                expectation: "a number in [0, 1]", unset: "\(AdaptSettings.defaultHybridAlpha)", valid: { $0.map { $0 >= 0 && $0 <= 1 } ?? true }),
-        Setting(\.candidateAlphas, key: "alphas", doc: "The label-free mixes compared on the dev folds, besides the index as it is and stage one.",
-                expectation: "a list of numbers in [0, 1]", unset: "\(AdaptSettings.defaultCandidateAlphas)",
-                valid: { $0.map { $0.allSatisfy { $0 >= 0 && $0 <= 1 } } ?? true }),
-        Setting(\.penalties, key: "penalties",
-                doc: "Penalties lambda the trained hybrid candidates are trained with, one set of fold runs each (index model's queries only).",
-                expectation: "a non-empty list of numbers >= 0", unset: "\(AdaptSettings.defaultHybridPenalties(for: .linear)) (rotations \(AdaptSettings.defaultHybridPenalties(for: .rotation)))",
-                valid: { $0.map { !$0.isEmpty && $0.allSatisfy { $0.isFinite && $0 >= 0 } } ?? true }),
+        Setting(
+            \.budget, key: "budget", doc: "Use the labels of this many queries, drawn with the seed (default: all).",
+            expectation: "an integer >= 1", unset: "all labeled queries", valid: { $0.map { $0 >= 1 } ?? true }),
+        Setting(
+            \.map, key: "map",
+            doc: "linear (W1 + Delta), rotation (R f1, R in SO(m), Cayley) or low-rank (W1 + U V of rank `rank`).",
+            expectation: choices(AdaptMapKind.self)),
+        Setting(
+            \.rank, key: "rank", doc: "Rank of the low-rank residual (map: low-rank only).",
+            expectation: "an integer >= 1",
+            valid: { $0 >= 1 }),
+        Setting(
+            \.negatives.kinds, key: "negatives", doc: "Kinds of negatives, combined: hard, random, in-batch.",
+            expectation: "a non-empty list of hard, random, in-batch", valid: { !$0.isEmpty }),
+        Setting(
+            \.negatives.perPair, key: "num_negatives", doc: "Hard and random negatives per labeled pair.",
+            expectation: "an integer >= 1", valid: { $0 >= 1 }),
+        Setting(
+            \.hardPool, key: "hard_pool",
+            doc: "Documents the stage-one teacher ranks per query when mining hard negatives.",
+            expectation: "an integer >= 1", valid: { $0 >= 1 }),
+        Setting(
+            \.falseNegativeMargin, key: "false_negative_margin",
+            doc:
+                "Mined candidates scoring above this fraction of the positive's score are dropped as likely unlabeled positives.",
+            expectation: "a number > 0", valid: { $0.isFinite && $0 > 0 }),
+        Setting(
+            \.temperature, key: "temperature", doc: "InfoNCE temperature.", expectation: "a number > 0",
+            valid: { $0.isFinite && $0 > 0 }),
+        Setting(
+            \.penaltyOverride, key: "regularization", flag: "penalty",
+            doc:
+                "lambda of the penalty lambda ||W - W1||^2 toward stage one (default: 3 for linear and low-rank maps, 0 for rotations).",
+            expectation: "a number >= 0", unset: "3 for linear and low-rank maps, 0 for rotations",
+            valid: { $0.map { $0.isFinite && $0 >= 0 } ?? true }),
+        Setting(
+            \.learningRate, key: "learning_rate", doc: "AdamW learning rate.", expectation: "a number > 0",
+            valid: { $0.isFinite && $0 > 0 }),
+        Setting(
+            \.weightDecay, key: "weight_decay",
+            doc: "AdamW decoupled weight decay (pulls the parameters toward stage one).",
+            expectation: "a number >= 0", valid: { $0.isFinite && $0 >= 0 }),
+        Setting(
+            \.batchSize, key: "batch_size", doc: "Labeled pairs per step.", expectation: "an integer >= 1",
+            valid: { $0 >= 1 }),
+        Setting(
+            \.maxSteps, key: "max_steps", flag: "steps", doc: "At most this many optimizer steps.",
+            expectation: "an integer >= 0", valid: { $0 >= 0 }),
+        Setting(
+            \.evaluationInterval, key: "evaluation_interval", flag: "eval-every",
+            doc: "Evaluate the dev queries every N steps.",
+            expectation: "an integer >= 1", valid: { $0 >= 1 }),
+        Setting(
+            \.patience, key: "patience", doc: "Stop after N dev evaluations without improvement.",
+            expectation: "an integer >= 1", valid: { $0 >= 1 }),
+        Setting(
+            \.devFraction, key: "dev_fraction",
+            doc: "Fraction of the labeled queries in the hold-out dev set (folds: 1).",
+            expectation: "a fraction in (0, 1)", valid: { $0 > 0 && $0 < 1 }),
+        Setting(
+            \.devSplit, key: "dev_split",
+            doc: "document-disjoint (no dev query shares a relevant document with a training query) or random.",
+            expectation: choices(AdaptDevSplit.self)),
+        Setting(
+            \.minDevQueries, key: "min_dev_queries", doc: "At least this many hold-out dev queries (folds: 1).",
+            expectation: "an integer >= 1", valid: { $0 >= 1 }),
+        Setting(
+            \.folds, key: "folds",
+            doc:
+                "Dev folds for choosing the steps: k > 1 k-fold, 1 one hold-out set (dev_fraction), 0 no choice (max_steps); default 5.",
+            expectation: "an integer >= 0", unset: "5", valid: { $0.map { $0 >= 0 } ?? true }),
+        Setting(
+            \.objective, key: "objective",
+            doc:
+                "What the dev folds choose for: new-documents (document-disjoint folds), recurring (random folds), or balanced (the best on random folds among candidates at most 0.005 below the reference on document-disjoint folds).",
+            expectation: choices(AdaptSelectionObjective.self),
+            unset: "balanced with the index model's queries; without them, steps chosen on dev_split folds"),
+        Setting(
+            \.hybridAlpha, key: "alpha",
+            doc:
+                "a of the hybrid start W = a W1, V = (1 - a) I, b = a b1 that trained hybrid maps begin from (index model's queries only).",
+            expectation: "a number in [0, 1]", unset: "\(AdaptSettings.defaultHybridAlpha)",
+            valid: { $0.map { $0 >= 0 && $0 <= 1 } ?? true }),
+        Setting(
+            \.candidateAlphas, key: "alphas",
+            doc: "The label-free mixes compared on the dev folds, besides the index as it is and stage one.",
+            expectation: "a list of numbers in [0, 1]", unset: "\(AdaptSettings.defaultCandidateAlphas)",
+            valid: { $0.map { $0.allSatisfy { $0 >= 0 && $0 <= 1 } } ?? true }),
+        Setting(
+            \.penalties, key: "penalties",
+            doc:
+                "Penalties lambda the trained hybrid candidates are trained with, one set of fold runs each (index model's queries only).",
+            expectation: "a non-empty list of numbers >= 0",
+            unset:
+                "\(AdaptSettings.defaultHybridPenalties(for: .linear)) (rotations \(AdaptSettings.defaultHybridPenalties(for: .rotation)))",
+            valid: { $0.map { !$0.isEmpty && $0.allSatisfy { $0.isFinite && $0 >= 0 } } ?? true }),
     ]
 }

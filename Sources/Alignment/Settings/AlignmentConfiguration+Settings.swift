@@ -2,41 +2,65 @@ extension AlignmentConfiguration: DeclaredSettings {
     /// Stage one's settings as users set them (the seed and the weight decay are set by the front
     /// ends: the seed per run or stage, the decay's default per optimizer).
     public static let settings: [Setting<AlignmentConfiguration>] = [
-        Setting(\.warmStart, key: "init", flag: "warm-start",
-                doc: "Where training starts: procrustes (orthogonal Procrustes on the pairs), identity, or random (ERA's published start).",
-                expectation: choices(WarmStart.self)),
-        Setting(\.procrustes.centering, key: "centering",
-                doc: "Procrustes centering: mean (robust to anisotropic models) or none.", expectation: choices(Centering.self)),
-        Setting(\.procrustes.refinement, key: "refinement", flag: "procrustes-refinement",
-                doc: "Refinement of the unbalanced (p > m) Procrustes problem: none (thin SVD), accelerated, majorization (Kiers).",
-                expectation: choices(ProcrustesSettings.Refinement.self)),
-        Setting(\.procrustes.maxIterations, key: "procrustes_iterations",
-                doc: "At most this many Procrustes refinement steps.", expectation: "an integer >= 0", valid: { $0 >= 0 }),
-        Setting(\.family, key: "family", doc: "linear, or orthogonal (W kept orthonormal while training).",
-                expectation: choices(MapFamily.self)),
-        Setting(\.loss, key: "loss", doc: "infonce, cosine (ERA's published objective) or mse.", expectation: choices(Loss.self)),
-        Setting(\.temperature, key: "temperature", doc: "InfoNCE softmax temperature.", expectation: "a number > 0",
-                valid: { $0.isFinite && $0 > 0 }),
-        Setting(\.negatives, key: "negatives", doc: "InfoNCE negatives: all (every training target) or in-batch.",
-                expectation: choices(Negatives.self)),
-        Setting(\.symmetric, key: "symmetric", doc: "Add InfoNCE's target-to-source term.", expectation: "true or false"),
+        Setting(
+            \.warmStart, key: "init", flag: "warm-start",
+            doc:
+                "Where training starts: procrustes (orthogonal Procrustes on the pairs), identity, or random (ERA's published start).",
+            expectation: choices(WarmStart.self)),
+        Setting(
+            \.procrustes.centering, key: "centering",
+            doc: "Procrustes centering: mean (robust to anisotropic models) or none.",
+            expectation: choices(Centering.self)),
+        Setting(
+            \.procrustes.refinement, key: "refinement", flag: "procrustes-refinement",
+            doc:
+                "Refinement of the unbalanced (p > m) Procrustes problem: none (thin SVD), accelerated, majorization (Kiers).",
+            expectation: choices(ProcrustesSettings.Refinement.self)),
+        Setting(
+            \.procrustes.maxIterations, key: "procrustes_iterations",
+            doc: "At most this many Procrustes refinement steps.", expectation: "an integer >= 0", valid: { $0 >= 0 }),
+        Setting(
+            \.family, key: "family", doc: "linear, or orthogonal (W kept orthonormal while training).",
+            expectation: choices(MapFamily.self)),
+        Setting(
+            \.loss, key: "loss", doc: "infonce, cosine (ERA's published objective) or mse.",
+            expectation: choices(Loss.self)),
+        Setting(
+            \.temperature, key: "temperature", doc: "InfoNCE softmax temperature.", expectation: "a number > 0",
+            valid: { $0.isFinite && $0 > 0 }),
+        Setting(
+            \.negatives, key: "negatives", doc: "InfoNCE negatives: all (every training target) or in-batch.",
+            expectation: choices(Negatives.self)),
+        Setting(
+            \.symmetric, key: "symmetric", doc: "Add InfoNCE's target-to-source term.", expectation: "true or false"),
         Setting(\.optimizer, key: "optimizer", doc: "adam or adamw.", expectation: choices(Optimizer.self)),
-        Setting(\.learningRate, key: "learning_rate", doc: "The optimizer's learning rate.", expectation: "a number > 0",
-                valid: { $0.isFinite && $0 > 0 }),
-        Setting(\.batchSize, key: "batch_size", doc: "Pairs per batch.", expectation: "an integer >= 2", valid: { $0 >= 2 }),
-        Setting(\.epochs, key: "epochs", doc: "Refinement epochs after the warm start (0: the warm start alone).",
-                expectation: "an integer >= 0", valid: { $0 >= 0 }),
-        Setting(\.heldOutFraction, key: "holdout", flag: "held-out",
-                doc: "Fraction of the pairs held out to pick the epoch and for the report.", expectation: "a fraction in [0, 1)",
-                valid: { $0 >= 0 && $0 < 1 }),
-        Setting(\.stoppingMetric, key: "stopping_metric", doc: "Held-out criterion: loss or mrr.",
-                expectation: choices(StoppingMetric.self)),
-        Setting(\.patience, key: "patience", doc: "Stop after this many epochs without held-out improvement (0: never).",
-                expectation: "an integer >= 0", valid: { $0 >= 0 }),
-        Setting(\.shuffle, key: "shuffle", doc: "Reshuffle the pairs every epoch (false: file order).", expectation: "true or false"),
-        Setting(\.guardrail, key: "guardrail",
-                doc: "Keep the refined map only if it beats the Procrustes variants on the held-out pairs (MRR among all targets).",
-                expectation: "true or false"),
+        Setting(
+            \.learningRate, key: "learning_rate", doc: "The optimizer's learning rate.", expectation: "a number > 0",
+            valid: { $0.isFinite && $0 > 0 }),
+        Setting(
+            \.batchSize, key: "batch_size", doc: "Pairs per batch.", expectation: "an integer >= 2", valid: { $0 >= 2 }),
+        Setting(
+            \.epochs, key: "epochs", doc: "Refinement epochs after the warm start (0: the warm start alone).",
+            expectation: "an integer >= 0", valid: { $0 >= 0 }),
+        Setting(
+            \.heldOutFraction, key: "holdout", flag: "held-out",
+            doc: "Fraction of the pairs held out to pick the epoch and for the report.",
+            expectation: "a fraction in [0, 1)",
+            valid: { $0 >= 0 && $0 < 1 }),
+        Setting(
+            \.stoppingMetric, key: "stopping_metric", doc: "Held-out criterion: loss or mrr.",
+            expectation: choices(StoppingMetric.self)),
+        Setting(
+            \.patience, key: "patience", doc: "Stop after this many epochs without held-out improvement (0: never).",
+            expectation: "an integer >= 0", valid: { $0 >= 0 }),
+        Setting(
+            \.shuffle, key: "shuffle", doc: "Reshuffle the pairs every epoch (false: file order).",
+            expectation: "true or false"),
+        Setting(
+            \.guardrail, key: "guardrail",
+            doc:
+                "Keep the refined map only if it beats the Procrustes variants on the held-out pairs (MRR among all targets).",
+            expectation: "true or false"),
     ]
 }
 

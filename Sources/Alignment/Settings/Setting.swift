@@ -68,19 +68,22 @@ public struct Setting<Root: Sendable>: Sendable {
     /// The same setting seen from a type that holds `Root` at `path` (a workflow's settings that
     /// embed a library configuration).
     public func lifted<Outer: Sendable>(_ path: WritableKeyPath<Outer, Root> & Sendable) -> Setting<Outer> {
-        Setting<Outer>(key: key, flag: flag, doc: doc, expectation: expectation,
-                       text: { [text] in text($0[keyPath: path]) },
-                       problem: { [problem] in problem($0[keyPath: path]) },
-                       decode: { [decode] outer, container in try decode(&outer[keyPath: path], container) },
-                       assign: { [assign] outer, value in assign(&outer[keyPath: path], value) },
-                       encode: { [encode] outer, container in try encode(outer[keyPath: path], &container) })
+        Setting<Outer>(
+            key: key, flag: flag, doc: doc, expectation: expectation,
+            text: { [text] in text($0[keyPath: path]) },
+            problem: { [problem] in problem($0[keyPath: path]) },
+            decode: { [decode] outer, container in try decode(&outer[keyPath: path], container) },
+            assign: { [assign] outer, value in assign(&outer[keyPath: path], value) },
+            encode: { [encode] outer, container in try encode(outer[keyPath: path], &container) })
     }
 
-    private init(key: String, flag: String, doc: String, expectation: String, text: @escaping @Sendable (Root) -> String,
-                 problem: @escaping @Sendable (Root) -> String?,
-                 decode: @escaping @Sendable (inout Root, KeyedDecodingContainer<SettingKey>) throws -> Bool,
-                 assign: @escaping @Sendable (inout Root, Any) -> Bool,
-                 encode: @escaping @Sendable (Root, inout KeyedEncodingContainer<SettingKey>) throws -> Void) {
+    private init(
+        key: String, flag: String, doc: String, expectation: String, text: @escaping @Sendable (Root) -> String,
+        problem: @escaping @Sendable (Root) -> String?,
+        decode: @escaping @Sendable (inout Root, KeyedDecodingContainer<SettingKey>) throws -> Bool,
+        assign: @escaping @Sendable (inout Root, Any) -> Bool,
+        encode: @escaping @Sendable (Root, inout KeyedEncodingContainer<SettingKey>) throws -> Void
+    ) {
         self.key = key
         self.flag = flag
         self.doc = doc

@@ -18,7 +18,8 @@ public struct CandidateBatch<Scalar: BLASScalar>: Sendable, Hashable {
 
     /// Throws on inconsistent sizes, an index out of range or a positive that is not allowed.
     public init(sources: DenseMatrix<Scalar>, candidates: DenseMatrix<Scalar>, positives: [Int], allowed: [Bool])
-    throws(AlignmentError) {
+        throws(AlignmentError)
+    {
         let rows = sources.rows, c = candidates.rows
         guard rows > 0, c > 0 else { throw .empty(what: "candidate batch") }
         guard positives.count == rows else {
@@ -71,8 +72,9 @@ public struct AdaptContrastiveLoss<Scalar: BLASScalar>: Sendable {
     ) throws(AlignmentError) -> Scalar {
         let rows = batch.count, p = map.sourceDimension, m = map.targetDimension, c = batch.candidates.rows
         guard batch.sources.columns == p, batch.candidates.columns == m else {
-            throw .shapeMismatch(operation: "AdaptContrastiveLoss", expected: "sources of \(p), candidates of \(m) values",
-                                 got: "\(batch.sources.shape), \(batch.candidates.shape)")
+            throw .shapeMismatch(
+                operation: "AdaptContrastiveLoss", expected: "sources of \(p), candidates of \(m) values",
+                got: "\(batch.sources.shape), \(batch.candidates.shape)")
         }
         precondition(gradient.weight.shape == map.weight.shape, "gradient shape differs from the map")
         reserve(&u, rows * m)
@@ -87,8 +89,9 @@ public struct AdaptContrastiveLoss<Scalar: BLASScalar>: Sendable {
                     let x = px.baseAddress!, t = pt.baseAddress!
                     map.forward(x: x, rows: rows, into: u)
                     try normalizeRows(u, rows: rows, m: m, into: z, norms: norms)
-                    BLAS.gemm(.none, .transposed, m: rows, n: c, k: m, alpha: 1 / tau, a: z, lda: m, b: t, ldb: m,
-                              c: l, ldc: c)
+                    BLAS.gemm(
+                        .none, .transposed, m: rows, n: c, k: m, alpha: 1 / tau, a: z, lda: m, b: t, ldb: m,
+                        c: l, ldc: c)
                     // Masked row softmax; l_i is overwritten with (P_i - e_pos(i)) / B.
                     let scale = 1 / Scalar(rows)
                     var total: Scalar = 0
@@ -108,8 +111,9 @@ public struct AdaptContrastiveLoss<Scalar: BLASScalar>: Sendable {
                     }
                     let value = total / Scalar(rows)
                     guard value.isFinite else { throw .nonFinite(what: "stage-two InfoNCE loss") }
-                    BLAS.gemm(.none, .none, m: rows, n: m, k: c, alpha: 1 / tau, a: l, lda: c, b: t, ldb: m,
-                              c: u, ldc: m)
+                    BLAS.gemm(
+                        .none, .none, m: rows, n: m, k: c, alpha: 1 / tau, a: l, lda: c, b: t, ldb: m,
+                        c: u, ldc: m)
                     normalizationBackward(z: z, norms: norms, rows: rows, m: m, gradient: u)
                     affineBackward(du: u, x: x, rows: rows, p: p, m: m, into: &gradient)
                     return value
@@ -125,8 +129,10 @@ public struct AdaptContrastiveLoss<Scalar: BLASScalar>: Sendable {
     }
 
     private mutating func withBuffers<R>(
-        _ body: (UnsafeMutablePointer<Scalar>, UnsafeMutablePointer<Scalar>, UnsafeMutablePointer<Scalar>,
-                 UnsafeMutablePointer<Scalar>) throws(AlignmentError) -> R
+        _ body: (
+            UnsafeMutablePointer<Scalar>, UnsafeMutablePointer<Scalar>, UnsafeMutablePointer<Scalar>,
+            UnsafeMutablePointer<Scalar>
+        ) throws(AlignmentError) -> R
     ) throws(AlignmentError) -> R {
         try u.withUnsafeMutableBufferPointer { (u) throws(AlignmentError) -> R in
             try z.withUnsafeMutableBufferPointer { (z) throws(AlignmentError) -> R in

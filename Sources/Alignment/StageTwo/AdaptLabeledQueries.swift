@@ -1,6 +1,6 @@
-import Retrieval
 import EmbeddingIO
 import LinearAlgebra
+import Retrieval
 
 /// The labeled queries stage two may use: queries of the training qrels that have an embedding and
 /// at least one relevant document (grade > 0) in the corpus, with those documents' corpus rows.
@@ -40,8 +40,9 @@ public struct AdaptLabeledQueries: Sendable, Hashable {
 
     /// The queries at `indices` (kept in the given order).
     public func subset(_ indices: [Int]) -> AdaptLabeledQueries {
-        AdaptLabeledQueries(ids: indices.map { ids[$0] }, queryRows: indices.map { queryRows[$0] },
-                            positives: indices.map { positives[$0] })
+        AdaptLabeledQueries(
+            ids: indices.map { ids[$0] }, queryRows: indices.map { queryRows[$0] },
+            positives: indices.map { positives[$0] })
     }
 
     /// `budget` queries drawn uniformly with `generator` (all of them when `budget` is nil or >= count),
@@ -86,10 +87,11 @@ public struct AdaptLabeledQueries: Sendable, Hashable {
     /// set takes groups (or queries) until it holds at least `devCount` queries.
     public func devSets(folds: Int, devCount: Int, split: AdaptDevSplit, using generator: inout SplitMix64) -> [[Int]] {
         precondition(folds >= 1, "at least one fold")
-        let units: [[Int]] = switch split {
-        case .documentDisjoint: documentGroups()
-        case .random: (0..<count).map { [$0] }
-        }
+        let units: [[Int]] =
+            switch split {
+            case .documentDisjoint: documentGroups()
+            case .random: (0..<count).map { [$0] }
+            }
         let order = generator.permutation(units.count)
         if folds == 1 {
             var dev = [Int]()

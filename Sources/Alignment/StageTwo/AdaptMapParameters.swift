@@ -34,7 +34,8 @@ public struct AdaptMapParameters<Scalar: BLASScalar>: Sendable {
 
     /// Parameters at stage one. `generator` draws the low-rank family's V (entries N(0, 1/p) x 0.1).
     public init(family: AdaptMapFamily, stageOne: AffineMap<Scalar>, generator: inout SplitMix64)
-    throws(AlignmentError) {
+        throws(AlignmentError)
+    {
         let m = stageOne.targetDimension, p = stageOne.sourceDimension
         var gram: DenseMatrix<Scalar>? = nil
         switch family {
@@ -50,8 +51,10 @@ public struct AdaptMapParameters<Scalar: BLASScalar>: Sendable {
             var v = DenseMatrix<Scalar>(rows: rank, columns: p)
             let scale = 0.1 / Double(p).squareRoot()
             for k in 0..<v.count { v.storage[k] = Scalar(scale * generator.nextNormal()) }
-            parameters = [AffineMap(unchecked: DenseMatrix(rows: m, columns: rank), bias: zeros(m), family: .linear),
-                          AffineMap(unchecked: v, bias: zeros(rank), family: .linear)]
+            parameters = [
+                AffineMap(unchecked: DenseMatrix(rows: m, columns: rank), bias: zeros(m), family: .linear),
+                AffineMap(unchecked: v, bias: zeros(rank), family: .linear),
+            ]
         }
         self.family = family
         self.stageOne = stageOne
@@ -85,12 +88,15 @@ public struct AdaptMapParameters<Scalar: BLASScalar>: Sendable {
         switch family {
         case .linear:
             let delta = parameters[0]
-            lossMap = AffineMap(unchecked: w1 + delta.weight, bias: zip(b1, delta.bias).map { $0 + $1 }, family: .linear)
+            lossMap = AffineMap(
+                unchecked: w1 + delta.weight, bias: zip(b1, delta.bias).map { $0 + $1 }, family: .linear)
         case .rotation:
             // R = (I + A)^{-1} (I - A) = (I + A)^{-1} (2 I - (I + A)) = 2 M - I: one inverse, no product.
             // In Double, so R^T R = I holds to rounding after the conversion.
             let a = skewPart(parameters[0].weight.converted(to: Double.self))
-            var r = try wrapLinearAlgebra { () throws(LinearAlgebraError) in try (MatrixD.identity(a.rows) + a).inverse() }
+            var r = try wrapLinearAlgebra { () throws(LinearAlgebraError) in
+                try (MatrixD.identity(a.rows) + a).inverse()
+            }
             cayleyInverse = r.converted(to: Scalar.self)
             r.withUnsafeMutableBufferPointer { p in
                 for k in 0..<p.count { p[k] *= 2 }
@@ -124,8 +130,9 @@ public struct AdaptMapParameters<Scalar: BLASScalar>: Sendable {
         let sum = lossMap.weight.withUnsafeBufferPointer { w in
             stageOne.weight.withUnsafeBufferPointer { w1 in
                 gradient.weight.withUnsafeMutableBufferPointer { g in
-                    addSquaredDistanceGradient(w.baseAddress!, w1.baseAddress!, g.baseAddress!, count: w.count,
-                                               twoLambda: 2 * lambda)
+                    addSquaredDistanceGradient(
+                        w.baseAddress!, w1.baseAddress!, g.baseAddress!, count: w.count,
+                        twoLambda: 2 * lambda)
                 }
             }
         }
@@ -192,8 +199,9 @@ extension DenseMatrix where Scalar == Double {
         withUnsafeBufferPointer { a in
             v.withUnsafeBufferPointer { x in
                 out.withUnsafeMutableBufferPointer { y in
-                    BLAS.gemv(.none, rows: rows, columns: columns, alpha: 1, a: a.baseAddress!, lda: columns,
-                              x: x.baseAddress!, beta: 0, y: y.baseAddress!)
+                    BLAS.gemv(
+                        .none, rows: rows, columns: columns, alpha: 1, a: a.baseAddress!, lda: columns,
+                        x: x.baseAddress!, beta: 0, y: y.baseAddress!)
                 }
             }
         }

@@ -18,15 +18,18 @@ public struct AdaptNegativePools: Sendable, Hashable {
     ///   - corpus: the index (`N x m`).
     ///   - positives: each query's relevant corpus rows.
     /// - Complexity: one exact search of n queries to depth `pool`: O(n N m) flops and O(n N log pool) heap work.
-    public static func mine(mappedQueries: Matrix, corpus: some RowMatrix, positives: [[Int]], pool: Int, keep: Int,
-                            margin: Double) throws(AlignmentError) -> AdaptNegativePools {
+    public static func mine(
+        mappedQueries: Matrix, corpus: some RowMatrix, positives: [[Int]], pool: Int, keep: Int,
+        margin: Double
+    ) throws(AlignmentError) -> AdaptNegativePools {
         precondition(positives.count == mappedQueries.rows, "one positive list per query")
         guard keep > 0, mappedQueries.rows > 0 else {
             return AdaptNegativePools(pools: positives.map { $0.map { _ in [] } })
         }
         guard mappedQueries.columns == corpus.columns else {
-            throw .shapeMismatch(operation: "hard-negative mining", expected: "queries of \(corpus.columns) values",
-                                 got: "\(mappedQueries.shape)")
+            throw .shapeMismatch(
+                operation: "hard-negative mining", expected: "queries of \(corpus.columns) values",
+                got: "\(mappedQueries.shape)")
         }
         let depth = min(pool, corpus.rows)
         let ranked: SearchResult
@@ -44,16 +47,18 @@ public struct AdaptNegativePools: Sendable, Hashable {
                     let query = queries.baseAddress! + q * m
                     let rows = ranked.rows(ofQuery: q), scores = ranked.scores(ofQuery: q)
                     let labeled = Set(relevant)
-                    pools.append(relevant.map { positive in
-                        let s = Double(BLAS.dot(query, docs.baseAddress! + positive * m, count: m))
-                        let threshold = s > 0 ? margin * s : s / margin
-                        var kept = [Int]()
-                        for (row, score) in zip(rows, scores) where !labeled.contains(row) && Double(score) <= threshold {
-                            kept.append(row)
-                            if kept.count == keep { break }
-                        }
-                        return kept
-                    })
+                    pools.append(
+                        relevant.map { positive in
+                            let s = Double(BLAS.dot(query, docs.baseAddress! + positive * m, count: m))
+                            let threshold = s > 0 ? margin * s : s / margin
+                            var kept = [Int]()
+                            for (row, score) in zip(rows, scores)
+                            where !labeled.contains(row) && Double(score) <= threshold {
+                                kept.append(row)
+                                if kept.count == keep { break }
+                            }
+                            return kept
+                        })
                 }
             }
         }

@@ -21,10 +21,12 @@ public struct AdaptObjective<Scalar: BLASScalar>: Sendable {
     /// J and dJ/d(parameters) at `parameters` (which must be refreshed); `batch.sources` are query embeddings.
     /// - Complexity: the loss's plus the penalty's and the family's pullback.
     public mutating func valueAndGradient(parameters: AdaptMapParameters<Scalar>, batch: CandidateBatch<Scalar>)
-    throws(AlignmentError) -> (value: Scalar, gradients: [MapGradient<Scalar>]) {
+        throws(AlignmentError) -> (value: Scalar, gradients: [MapGradient<Scalar>])
+    {
         var inputs = batch
         inputs.sources = try parameters.lossInputs(batch.sources)
-        var g = gradient.flatMap { $0.weight.shape == parameters.lossMap.weight.shape ? $0 : nil }
+        var g =
+            gradient.flatMap { $0.weight.shape == parameters.lossMap.weight.shape ? $0 : nil }
             ?? MapGradient(like: parameters.lossMap)
         var value = try loss.valueAndGradient(map: parameters.lossMap, batch: inputs, into: &g)
         value += try parameters.addPenalty(penalty, to: &g)
@@ -34,7 +36,8 @@ public struct AdaptObjective<Scalar: BLASScalar>: Sendable {
 
     /// J alone.
     public mutating func value(parameters: AdaptMapParameters<Scalar>, batch: CandidateBatch<Scalar>)
-    throws(AlignmentError) -> Scalar {
+        throws(AlignmentError) -> Scalar
+    {
         try valueAndGradient(parameters: parameters, batch: batch).value
     }
 }

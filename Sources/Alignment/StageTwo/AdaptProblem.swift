@@ -23,8 +23,10 @@ public struct AdaptProblem: Sendable {
     /// (``HybridMap``; DESIGN.md, "Hybrid queries").
     public var indexQueries: (any RowMatrix)?
 
-    public init(queries: any RowMatrix, queryIds: [String], corpus: any RowMatrix, corpusIds: [String],
-                trainingQrels: Qrels, stageOne: AffineMap<Float>, indexQueries: (any RowMatrix)? = nil) {
+    public init(
+        queries: any RowMatrix, queryIds: [String], corpus: any RowMatrix, corpusIds: [String],
+        trainingQrels: Qrels, stageOne: AffineMap<Float>, indexQueries: (any RowMatrix)? = nil
+    ) {
         self.queries = queries
         self.queryIds = queryIds
         self.corpus = corpus
@@ -37,29 +39,37 @@ public struct AdaptProblem: Sendable {
     /// Checks shapes and ids; returns the id -> row lookups.
     func validated() throws(AlignmentError) -> (queryRow: [String: Int], corpusRow: [String: Int]) {
         guard queryIds.count == queries.rows else {
-            throw .shapeMismatch(operation: "stage two", expected: "\(queries.rows) query ids", got: "\(queryIds.count)")
+            throw .shapeMismatch(
+                operation: "stage two", expected: "\(queries.rows) query ids", got: "\(queryIds.count)")
         }
         guard corpusIds.count == corpus.rows else {
-            throw .shapeMismatch(operation: "stage two", expected: "\(corpus.rows) corpus ids", got: "\(corpusIds.count)")
+            throw .shapeMismatch(
+                operation: "stage two", expected: "\(corpus.rows) corpus ids", got: "\(corpusIds.count)")
         }
         guard queries.columns == stageOne.sourceDimension else {
-            throw .shapeMismatch(operation: "stage two", expected: "queries of \(stageOne.sourceDimension) values (the map's p)",
-                                 got: "\(queries.columns)")
+            throw .shapeMismatch(
+                operation: "stage two", expected: "queries of \(stageOne.sourceDimension) values (the map's p)",
+                got: "\(queries.columns)")
         }
         guard corpus.columns == stageOne.targetDimension else {
-            throw .shapeMismatch(operation: "stage two", expected: "documents of \(stageOne.targetDimension) values (the map's m)",
-                                 got: "\(corpus.columns)")
+            throw .shapeMismatch(
+                operation: "stage two", expected: "documents of \(stageOne.targetDimension) values (the map's m)",
+                got: "\(corpus.columns)")
         }
         guard corpus.rows > 0 else { throw .empty(what: "corpus") }
         if let indexQueries {
             // Rows are matched by position: a different count means the two files are not the same queries.
             guard indexQueries.rows == queries.rows else {
-                throw .shapeMismatch(operation: "stage two", expected: "\(queries.rows) index-model query rows (one per query, "
-                                     + "in the query file's order)", got: "\(indexQueries.rows)")
+                throw .shapeMismatch(
+                    operation: "stage two",
+                    expected: "\(queries.rows) index-model query rows (one per query, "
+                        + "in the query file's order)", got: "\(indexQueries.rows)")
             }
             guard indexQueries.columns == stageOne.targetDimension else {
-                throw .shapeMismatch(operation: "stage two", expected: "index-model queries of \(stageOne.targetDimension) "
-                                     + "values (the index's m)", got: "\(indexQueries.columns)")
+                throw .shapeMismatch(
+                    operation: "stage two",
+                    expected: "index-model queries of \(stageOne.targetDimension) "
+                        + "values (the index's m)", got: "\(indexQueries.columns)")
             }
         }
         func lookup(_ ids: [String], _ what: String) throws(AlignmentError) -> [String: Int] {
@@ -98,8 +108,9 @@ struct AdaptDevScorer: Sendable {
             throw .invalidParameter(name: "dev search", value: "k = 10", reason: error.description)
         }
         return (0..<queries.rows).map { q in
-            IRMetrics.queryMetrics(ranking: result.ids(ofQuery: q, corpusIds: corpusIds), judged: judged[q],
-                                   cutoffs: [10])?["ndcg@10"] ?? 0
+            IRMetrics.queryMetrics(
+                ranking: result.ids(ofQuery: q, corpusIds: corpusIds), judged: judged[q],
+                cutoffs: [10])?["ndcg@10"] ?? 0
         }
     }
 }

@@ -36,8 +36,10 @@ public struct AdaptCandidate: Sendable, Hashable, Codable {
     /// Mean nDCG@10 over the dev queries of the random folds (nil: those folds were not run).
     public var randomDevNDCG10: Double?
 
-    public init(kind: Kind, alpha: Double? = nil, penalty: Double? = nil, steps: Int = 0,
-                documentDisjointDevNDCG10: Double? = nil, randomDevNDCG10: Double? = nil) {
+    public init(
+        kind: Kind, alpha: Double? = nil, penalty: Double? = nil, steps: Int = 0,
+        documentDisjointDevNDCG10: Double? = nil, randomDevNDCG10: Double? = nil
+    ) {
         self.kind = kind
         self.alpha = alpha
         self.penalty = penalty
@@ -67,8 +69,10 @@ public enum AdaptSelection {
     /// (the index as it is when index-model queries are given, else stage one); it wins every tie, and
     /// a candidate must beat it strictly to be chosen. Among other ties the earlier candidate wins
     /// (callers list label-free candidates first and trained ones by increasing steps).
-    public static func choose(_ candidates: [AdaptCandidate], reference: Int,
-                              objective: AdaptSelectionObjective) -> Int {
+    public static func choose(
+        _ candidates: [AdaptCandidate], reference: Int,
+        objective: AdaptSelectionObjective
+    ) -> Int {
         precondition(candidates.indices.contains(reference), "reference out of range")
         func score(_ c: AdaptCandidate) -> Double? {
             switch objective {

@@ -121,12 +121,14 @@ public struct AdaptSettings: Sendable, Hashable, Codable {
     /// `[penalty]` without index-model queries, ``defaultHybridPenalties(for:)`` with them. Non-empty, each >= 0.
     public var penalties: [Double]?
 
-    public init(family: AdaptMapFamily = .linear, negatives: AdaptNegatives = AdaptNegatives(),
-                hardPool: Int = 2000, falseNegativeMargin: Double = 0.95, temperature: Double = 0.05,
-                penalty: Double? = nil, learningRate: Double = 1e-4, weightDecay: Double = 0.01, batchSize: Int = 32,
-                maxSteps: Int = 1000, evaluationInterval: Int = 10, patience: Int = 10, devFraction: Double = 0.1,
-                minDevQueries: Int = 5, folds: Int? = nil, devSplit: AdaptDevSplit = .documentDisjoint, budget: Int? = nil,
-                seed: UInt64 = 0) {
+    public init(
+        family: AdaptMapFamily = .linear, negatives: AdaptNegatives = AdaptNegatives(),
+        hardPool: Int = 2000, falseNegativeMargin: Double = 0.95, temperature: Double = 0.05,
+        penalty: Double? = nil, learningRate: Double = 1e-4, weightDecay: Double = 0.01, batchSize: Int = 32,
+        maxSteps: Int = 1000, evaluationInterval: Int = 10, patience: Int = 10, devFraction: Double = 0.1,
+        minDevQueries: Int = 5, folds: Int? = nil, devSplit: AdaptDevSplit = .documentDisjoint, budget: Int? = nil,
+        seed: UInt64 = 0
+    ) {
         self.family = family
         self.negatives = negatives
         self.hardPool = hardPool
@@ -183,9 +185,12 @@ public struct AdaptSettings: Sendable, Hashable, Codable {
             throw .invalidParameter(name: setting.key, value: setting.text(self), reason: message)
         }
         try check(negatives.hard >= 0 && negatives.random >= 0, "negatives", negatives, "counts must be >= 0")
-        try check(hardPool >= negatives.hard, "hard_pool", hardPool, "must be >= the number of hard negatives (num_negatives)")
-        try check(learningRate * weightDecay < 1, "weight_decay", weightDecay,
-                  "learning_rate x weight_decay must be below 1 (AdamW's decoupled decay would flip the sign)")
+        try check(
+            hardPool >= negatives.hard, "hard_pool", hardPool, "must be >= the number of hard negatives (num_negatives)"
+        )
+        try check(
+            learningRate * weightDecay < 1, "weight_decay", weightDecay,
+            "learning_rate x weight_decay must be below 1 (AdamW's decoupled decay would flip the sign)")
         return self
     }
 
@@ -197,8 +202,11 @@ public struct AdaptSettings: Sendable, Hashable, Codable {
     public func validated(queryDimension p: Int, indexDimension m: Int) throws(AlignmentError) -> AdaptSettings {
         let settings = try validated()
         if case .lowRank(let rank) = family, rank > min(m, p) {
-            throw .invalidParameter(name: "rank", value: "\(rank)",
-                                    reason: "must be at most min(m, p) = \(min(m, p)) (index dimension m = \(m), query dimension p = \(p)); for a full-rank residual use the linear family")
+            throw .invalidParameter(
+                name: "rank", value: "\(rank)",
+                reason:
+                    "must be at most min(m, p) = \(min(m, p)) (index dimension m = \(m), query dimension p = \(p)); for a full-rank residual use the linear family"
+            )
         }
         return settings
     }

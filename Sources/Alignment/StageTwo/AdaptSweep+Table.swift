@@ -7,20 +7,25 @@ extension AdaptSweepResult {
         AdaptSweepSummary(
             metric: metric,
             references: references.map {
-                .init(label: $0.label, all: $0.all.mean[metric] ?? 0, unseen: $0.unseen.mean[metric] ?? 0,
-                      queries: $0.all.count, unseenQueries: $0.unseen.count)
+                .init(
+                    label: $0.label, all: $0.all.mean[metric] ?? 0, unseen: $0.unseen.mean[metric] ?? 0,
+                    queries: $0.all.count, unseenQueries: $0.unseen.count)
             },
             points: points.map {
-                .init(configuration: $0.configuration, budget: $0.budget, labeledQueries: $0.labeledQueries, seeds: $0.seeds,
-                      meanAll: $0.meanAll, sdAll: $0.sdAll, meanUnseen: $0.meanUnseen, sdUnseen: $0.sdUnseen,
-                      differenceAll: $0.versusStageOneAll.meanDifference, pValueAll: $0.versusStageOneAll.pValue,
-                      differenceUnseen: $0.versusStageOneUnseen.meanDifference,
-                      pValueUnseen: $0.versusStageOneUnseen.pValue, meanSteps: $0.meanSteps)
+                .init(
+                    configuration: $0.configuration, budget: $0.budget, labeledQueries: $0.labeledQueries,
+                    seeds: $0.seeds,
+                    meanAll: $0.meanAll, sdAll: $0.sdAll, meanUnseen: $0.meanUnseen, sdUnseen: $0.sdUnseen,
+                    differenceAll: $0.versusStageOneAll.meanDifference, pValueAll: $0.versusStageOneAll.pValue,
+                    differenceUnseen: $0.versusStageOneUnseen.meanDifference,
+                    pValueUnseen: $0.versusStageOneUnseen.pValue, meanSteps: $0.meanSteps)
             },
             runs: runs.map {
-                .init(configuration: $0.configuration, budget: $0.budget, labeledQueries: $0.labeledQueries, seed: $0.seed,
-                      selectedSteps: $0.selectedSteps, seconds: $0.trainingSeconds,
-                      all: $0.all.mean[metric] ?? 0, unseen: $0.unseen.mean[metric] ?? 0)
+                .init(
+                    configuration: $0.configuration, budget: $0.budget, labeledQueries: $0.labeledQueries,
+                    seed: $0.seed,
+                    selectedSteps: $0.selectedSteps, seconds: $0.trainingSeconds,
+                    all: $0.all.mean[metric] ?? 0, unseen: $0.unseen.mean[metric] ?? 0)
             })
     }
 }

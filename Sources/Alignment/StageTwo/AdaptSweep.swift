@@ -13,8 +13,10 @@ public struct AdaptSweepEvaluation: Sendable {
     public var indexQueries: (any RowMatrix)?
     public var indexQueryIds: [String]?
 
-    public init(loadQrels: @escaping @Sendable () throws -> Qrels, indexQueries: (any RowMatrix)? = nil,
-                indexQueryIds: [String]? = nil) {
+    public init(
+        loadQrels: @escaping @Sendable () throws -> Qrels, indexQueries: (any RowMatrix)? = nil,
+        indexQueryIds: [String]? = nil
+    ) {
         self.loadQrels = loadQrels
         self.indexQueries = indexQueries
         self.indexQueryIds = indexQueryIds
@@ -66,7 +68,8 @@ public struct AdaptSweepResult: Sendable {
 
 /// Progress of a sweep.
 public enum AdaptSweepEvent: Sendable {
-    case trained(configuration: String, budget: Int?, seed: UInt64, labeledQueries: Int, selectedSteps: Int, seconds: Double)
+    case trained(
+        configuration: String, budget: Int?, seed: UInt64, labeledQueries: Int, selectedSteps: Int, seconds: Double)
     case training(configuration: String, budget: Int?, seed: UInt64, event: AdaptEvent)
     /// All training is done; the evaluation judgments are read now.
     case evaluating
@@ -84,13 +87,16 @@ public enum AdaptSweep {
     ///   - budgets: numbers of labeled queries; nil means all of them.
     ///   - seeds: one training per seed and budget.
     /// - Throws: the trainer's ``AlignmentError``, the evaluator's errors, whatever `loadQrels` throws.
-    public static func run(problem: AdaptProblem, configurations: [(label: String, settings: AdaptSettings)],
-                           budgets: [Int?], seeds: [UInt64], evaluation: AdaptSweepEvaluation,
-                           trials: Int = 10_000, progress: (AdaptSweepEvent) -> Void = { _ in }) throws -> AdaptSweepResult {
+    public static func run(
+        problem: AdaptProblem, configurations: [(label: String, settings: AdaptSettings)],
+        budgets: [Int?], seeds: [UInt64], evaluation: AdaptSweepEvaluation,
+        trials: Int = 10_000, progress: (AdaptSweepEvent) -> Void = { _ in }
+    ) throws -> AdaptSweepResult {
         precondition(!configurations.isEmpty && !budgets.isEmpty && !seeds.isEmpty, "empty sweep")
         // Before any training: the tests at the end would refuse the count after hours of work.
         guard trials > 0, trials <= PairedSignificance.maxTrials else {
-            throw RetrievalError.invalidParameter("significance trials \(trials) must be in 1...\(PairedSignificance.maxTrials)")
+            throw RetrievalError.invalidParameter(
+                "significance trials \(trials) must be in 1...\(PairedSignificance.maxTrials)")
         }
         // 1. Train everything; no evaluation judgment exists in this process yet.
         var trained = [(label: String, budget: Int?, seed: UInt64, result: AdaptResult)]()
@@ -103,9 +109,11 @@ public enum AdaptSweep {
                     let result = try AdaptTrainer.train(problem, settings: settings) { event in
                         progress(.training(configuration: label, budget: budget, seed: seed, event: event))
                     }
-                    progress(.trained(configuration: label, budget: budget, seed: seed,
-                                      labeledQueries: result.labeledQueries.count,
-                                      selectedSteps: result.selectedSteps, seconds: result.seconds))
+                    progress(
+                        .trained(
+                            configuration: label, budget: budget, seed: seed,
+                            labeledQueries: result.labeledQueries.count,
+                            selectedSteps: result.selectedSteps, seconds: result.seconds))
                     trained.append((label, budget, seed, result))
                 }
             }
@@ -114,7 +122,8 @@ public enum AdaptSweep {
         progress(.evaluating)
         let qrels = try evaluation.loadQrels()
         func evaluate(_ queries: any RowMatrix, _ ids: [String], map: AffineMap<Float>?) throws
-        -> (all: EvaluationReport, unseen: EvaluationReport) {
+            -> (all: EvaluationReport, unseen: EvaluationReport)
+        {
             let run = try Evaluator.evaluate(
                 queries: queries, queryIds: ids, corpus: problem.corpus, corpusIds: problem.corpusIds, qrels: qrels,
                 cutoffs: [10, 100], mapQueries: map.map { m in { try m.applyNormalized(to: $0) } })
@@ -127,15 +136,18 @@ public enum AdaptSweep {
             references.append(AdaptSweepReference(label: "index as it is", all: asIs.all, unseen: asIs.unseen))
         }
         // Hybrid results act on [x y] rows (the index-model queries are the problem's, same row order).
-        let trainedInputs: any RowMatrix = problem.indexQueries.map { y in
-            concatenateRows(problem.queries.gatherRows(0..<problem.queries.rows), y.gatherRows(0..<y.rows))
-        } ?? problem.queries
+        let trainedInputs: any RowMatrix =
+            problem.indexQueries.map { y in
+                concatenateRows(problem.queries.gatherRows(0..<problem.queries.rows), y.gatherRows(0..<y.rows))
+            } ?? problem.queries
         var runs = [AdaptSweepRun]()
         for t in trained {
             let reports = try evaluate(trainedInputs, problem.queryIds, map: t.result.map)
-            runs.append(AdaptSweepRun(configuration: t.label, budget: t.budget, labeledQueries: t.result.labeledQueries.count,
-                                      seed: t.seed, selectedSteps: t.result.selectedSteps,
-                                      trainingSeconds: t.result.seconds, all: reports.all, unseen: reports.unseen))
+            runs.append(
+                AdaptSweepRun(
+                    configuration: t.label, budget: t.budget, labeledQueries: t.result.labeledQueries.count,
+                    seed: t.seed, selectedSteps: t.result.selectedSteps,
+                    trainingSeconds: t.result.seconds, all: reports.all, unseen: reports.unseen))
         }
         var points = [AdaptSweepPoint]()
         for (label, _) in configurations {
@@ -148,8 +160,10 @@ public enum AdaptSweep {
     }
 
     /// Mean ± sd over the group's seeds and the paired tests of its seed-averaged per-query values.
-    static func point(_ group: [AdaptSweepRun], label: String, budget: Int?,
-                      stageOne: (all: EvaluationReport, unseen: EvaluationReport), trials: Int) throws -> AdaptSweepPoint {
+    static func point(
+        _ group: [AdaptSweepRun], label: String, budget: Int?,
+        stageOne: (all: EvaluationReport, unseen: EvaluationReport), trials: Int
+    ) throws -> AdaptSweepPoint {
         func perQueryMean(_ reports: [EvaluationReport]) -> [Double] {
             let columns = reports.map { $0.values(of: metric)! }
             return (0..<columns[0].count).map { i in columns.reduce(0) { $0 + $1[i] } / Double(columns.count) }
@@ -159,10 +173,12 @@ public enum AdaptSweep {
             configuration: label, budget: budget, labeledQueries: group[0].labeledQueries, seeds: group.count,
             meanAll: mean(all), sdAll: sampleStandardDeviation(all),
             meanUnseen: mean(unseen), sdUnseen: sampleStandardDeviation(unseen),
-            versusStageOneAll: try PairedSignificance.compare(stageOne.all.values(of: metric)!,
-                                                              perQueryMean(group.map(\.all)), trials: trials),
-            versusStageOneUnseen: try PairedSignificance.compare(stageOne.unseen.values(of: metric)!,
-                                                                 perQueryMean(group.map(\.unseen)), trials: trials),
+            versusStageOneAll: try PairedSignificance.compare(
+                stageOne.all.values(of: metric)!,
+                perQueryMean(group.map(\.all)), trials: trials),
+            versusStageOneUnseen: try PairedSignificance.compare(
+                stageOne.unseen.values(of: metric)!,
+                perQueryMean(group.map(\.unseen)), trials: trials),
             meanSteps: mean(group.map { Double($0.selectedSteps) }))
     }
 

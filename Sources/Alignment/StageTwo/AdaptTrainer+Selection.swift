@@ -27,7 +27,8 @@ struct SelectionContext {
     /// `patience` evaluations bring no new best in any split or `maxSteps` is reached. nil when a split
     /// has no fold with training queries (one document group holding every labeled query).
     func curve(penalty: Double, devSets: [[[Int]]], main: Int, progress: (AdaptEvent) -> Void)
-    throws(AlignmentError) -> SelectionCurve? {
+        throws(AlignmentError) -> SelectionCurve?
+    {
         var settings = settings
         settings.penalty = penalty
         var groups = [[SelectionFold]]()
@@ -39,17 +40,21 @@ struct SelectionContext {
                 guard !train.isEmpty else { continue }
                 // The first split's seeds are the ones used before objectives existed.
                 let seed = settings.seed &+ 0x5E1EC7 &+ UInt64(f) &+ UInt64(k) * 0x1000
-                folds.append(SelectionFold(
-                    run: try AdaptTrainingRun(settings: settings, stageOne: startMap, queries: inputs, corpus: corpus,
-                                              pairs: pairs(train), seed: seed),
-                    devQueries: inputs.gatherRows(dev), judged: dev.map { judged[$0] }))
+                folds.append(
+                    SelectionFold(
+                        run: try AdaptTrainingRun(
+                            settings: settings, stageOne: startMap, queries: inputs, corpus: corpus,
+                            pairs: pairs(train), seed: seed),
+                        devQueries: inputs.gatherRows(dev), judged: dev.map { judged[$0] }))
             }
             if folds.isEmpty { return nil }
             groups.append(folds)
         }
-        var curve = SelectionCurve(penalty: penalty, meanFoldPairs: groups.map { folds in
-            folds.reduce(0.0) { $0 + Double($1.run.pairs.count) } / Double(folds.count)
-        })
+        var curve = SelectionCurve(
+            penalty: penalty,
+            meanFoldPairs: groups.map { folds in
+                folds.reduce(0.0) { $0 + Double($1.run.pairs.count) } / Double(folds.count)
+            })
         var step = 0, sinceBest = 0
         var best = [Double](repeating: -.infinity, count: groups.count)
         var lossSum = 0.0, lossCount = 0
@@ -58,7 +63,8 @@ struct SelectionContext {
             for folds in groups {
                 var sum = 0.0, count = 0
                 for fold in folds {
-                    let values = try scorer.ndcg10(map: try fold.run.map(), queries: fold.devQueries, judged: fold.judged)
+                    let values = try scorer.ndcg10(
+                        map: try fold.run.map(), queries: fold.devQueries, judged: fold.judged)
                     sum += values.reduce(0, +)
                     count += values.count
                 }
@@ -68,8 +74,10 @@ struct SelectionContext {
             curve.steps.append(step)
             curve.scores.append(means)
             curve.devQueries = counts[main]
-            progress(.evaluated(step: step, trainingLoss: lossCount > 0 ? lossSum / Double(lossCount) : nil,
-                                devNDCG10: means[main]))
+            progress(
+                .evaluated(
+                    step: step, trainingLoss: lossCount > 0 ? lossSum / Double(lossCount) : nil,
+                    devNDCG10: means[main]))
             (lossSum, lossCount) = (0, 0)
             var improved = false
             for k in means.indices where means[k] > best[k] { (best[k], improved) = (means[k], true) }
@@ -110,11 +118,15 @@ struct SelectionCurve {
         self.meanFoldPairs = meanFoldPairs
     }
 
-    func candidate(at index: Int, splits: [AdaptDevSplit], alpha: Double?, kind: AdaptCandidate.Kind) -> AdaptCandidate {
+    func candidate(at index: Int, splits: [AdaptDevSplit], alpha: Double?, kind: AdaptCandidate.Kind) -> AdaptCandidate
+    {
         var c = AdaptCandidate(kind: kind, alpha: alpha, penalty: kind == .trained ? penalty : nil, steps: steps[index])
         for (k, split) in splits.enumerated() {
-            if split == .documentDisjoint { c.documentDisjointDevNDCG10 = scores[index][k] }
-            else { c.randomDevNDCG10 = scores[index][k] }
+            if split == .documentDisjoint {
+                c.documentDisjointDevNDCG10 = scores[index][k]
+            } else {
+                c.randomDevNDCG10 = scores[index][k]
+            }
         }
         return c
     }
@@ -126,8 +138,11 @@ struct SelectionCurve {
             guard !legacy else { return point }
             point.penalty = penalty
             for (k, split) in splits.enumerated() {
-                if split == .documentDisjoint { point.documentDisjointDevNDCG10 = scores[i][k] }
-                else { point.randomDevNDCG10 = scores[i][k] }
+                if split == .documentDisjoint {
+                    point.documentDisjointDevNDCG10 = scores[i][k]
+                } else {
+                    point.randomDevNDCG10 = scores[i][k]
+                }
             }
             return point
         }

@@ -1,7 +1,7 @@
-import Retrieval
 import EmbeddingIO
 import Foundation
 import LinearAlgebra
+import Retrieval
 
 /// Stage two: fine-tunes the query map on labeled queries, starting from stage one. Documents and
 /// the index never change.
@@ -24,18 +24,23 @@ import LinearAlgebra
 public enum AdaptTrainer {
     /// - Throws: ``AlignmentError`` for invalid settings, inconsistent inputs (index-model queries of the
     ///   wrong shape among them), no labeled query, or a numerical failure.
-    public static func train(_ problem: AdaptProblem, settings: AdaptSettings,
-                             progress: (AdaptEvent) -> Void = { _ in }) throws(AlignmentError) -> AdaptResult {
+    public static func train(
+        _ problem: AdaptProblem, settings: AdaptSettings,
+        progress: (AdaptEvent) -> Void = { _ in }
+    ) throws(AlignmentError) -> AdaptResult {
         let start = ContinuousClock.now
-        let settings = try settings.validated(queryDimension: problem.queries.columns, indexDimension: problem.corpus.columns)
+        let settings = try settings.validated(
+            queryDimension: problem.queries.columns, indexDimension: problem.corpus.columns)
         let (queryRow, corpusRow) = try problem.validated()
         var generator = SplitMix64(seed: settings.seed)
         let all = AdaptLabeledQueries(qrels: problem.trainingQrels, queryRow: queryRow, corpusRow: corpusRow)
         let labeled = all.sample(budget: settings.budget, using: &generator)
         let needed = settings.folds == 0 ? 1 : 2
         guard labeled.count >= needed else {
-            throw .empty(what: "labeled training queries (with an embedding and a relevant document in the corpus; "
-                + "\(needed) needed to \(needed == 2 ? "choose the number of steps" : "train"), got \(labeled.count))")
+            throw .empty(
+                what: "labeled training queries (with an embedding and a relevant document in the corpus; "
+                    + "\(needed) needed to \(needed == 2 ? "choose the number of steps" : "train"), got \(labeled.count))"
+            )
         }
         // With index-model queries every map acts on [x y]: the hybrid f = [W V] [x; y] + b is affine there,
         // so the families, the penalty toward the start and the pullbacks work unchanged on it.
@@ -46,27 +51,35 @@ public enum AdaptTrainer {
         let startMap = hybrid ? HybridMap.mix(stageOne: problem.stageOne, alpha: alpha).concatenated : problem.stageOne
 
         let objective = settings.objective ?? (hybrid ? .balanced : nil)
-        let splits: [AdaptDevSplit] = switch objective {
-        case nil: [settings.devSplit]
-        case .newDocuments: [.documentDisjoint]
-        case .recurring: [.random]
-        case .balanced: [.documentDisjoint, .random]
-        }
+        let splits: [AdaptDevSplit] =
+            switch objective {
+            case nil: [settings.devSplit]
+            case .newDocuments: [.documentDisjoint]
+            case .recurring: [.random]
+            case .balanced: [.documentDisjoint, .random]
+            }
         // The objective's own score is on the last split (random for balanced).
         let main = splits.count - 1
-        let holdout = min(labeled.count / 2, max(settings.minDevQueries,
-                                                 Int((settings.devFraction * Double(labeled.count)).rounded())))
+        let holdout = min(
+            labeled.count / 2,
+            max(
+                settings.minDevQueries,
+                Int((settings.devFraction * Double(labeled.count)).rounded())))
         let foldCount = min(settings.folds ?? AdaptSettings.defaultFolds, labeled.count)
         var devSets = [[[Int]]]()
         for (k, split) in splits.enumerated() where foldCount > 0 {
             // The first split draws from the run's stream (as before objectives); a second one from its own.
             var other = SplitMix64(seed: settings.seed ^ 0x4A4D_0F0F_5EED)
-            devSets.append(k == 0 ? labeled.devSets(folds: foldCount, devCount: holdout, split: split, using: &generator)
-                                  : labeled.devSets(folds: foldCount, devCount: holdout, split: split, using: &other))
+            devSets.append(
+                k == 0
+                    ? labeled.devSets(folds: foldCount, devCount: holdout, split: split, using: &generator)
+                    : labeled.devSets(folds: foldCount, devCount: holdout, split: split, using: &other))
         }
         let pairCount = labeled.positives.reduce(0) { $0 + $1.count }
-        progress(.prepared(labeledQueries: labeled.count, pairs: pairCount, folds: devSets.first?.count ?? 0,
-                           devQueries: devSets.first?.reduce(0) { $0 + $1.count } ?? 0))
+        progress(
+            .prepared(
+                labeledQueries: labeled.count, pairs: pairCount, folds: devSets.first?.count ?? 0,
+                devQueries: devSets.first?.reduce(0) { $0 + $1.count } ?? 0))
 
         let mineStart = ContinuousClock.now
         let pools = try AdaptNegativePools.mine(
@@ -79,8 +92,11 @@ public enum AdaptTrainer {
             judged: labeled.ids.map { problem.trainingQrels.judgments[$0] ?? [:] },
             scorer: AdaptDevScorer(corpus: problem.corpus, corpusIds: problem.corpusIds), corpus: problem.corpus)
 
-        let penalties = settings.penalties ?? (hybrid ? AdaptSettings.defaultHybridPenalties(for: settings.family)
-                                                      : [settings.penalty])
+        let penalties =
+            settings.penalties
+            ?? (hybrid
+                ? AdaptSettings.defaultHybridPenalties(for: settings.family)
+                : [settings.penalty])
         var curves = [SelectionCurve]()
         if !devSets.isEmpty {
             for penalty in penalties {
@@ -115,8 +131,10 @@ public enum AdaptTrainer {
                     let map = HybridMap.mix(stageOne: problem.stageOne, alpha: a).concatenated
                     let s = scores(try context.scorer.ndcg10(map: map, queries: inputs, judged: context.judged))
                     let kind: AdaptCandidate.Kind = a == 0 ? .indexAsIs : a == 1 ? .stageOne : .mix
-                    candidates.append(AdaptCandidate(kind: kind, alpha: a, steps: 0, documentDisjointDevNDCG10: s.dd,
-                                                     randomDevNDCG10: s.random))
+                    candidates.append(
+                        AdaptCandidate(
+                            kind: kind, alpha: a, steps: 0, documentDisjointDevNDCG10: s.dd,
+                            randomDevNDCG10: s.random))
                     labelFreeMaps.append(map)
                 }
             } else {
@@ -126,12 +144,17 @@ public enum AdaptTrainer {
             }
             for curve in curves {
                 for index in curve.steps.indices where curve.steps[index] > 0 {
-                    candidates.append(curve.candidate(at: index, splits: splits, alpha: hybrid ? alpha : nil, kind: .trained))
+                    candidates.append(
+                        curve.candidate(at: index, splits: splits, alpha: hybrid ? alpha : nil, kind: .trained))
                 }
             }
         }
-        let chosenIndex = candidates.isEmpty ? nil : AdaptSelection.choose(
-            candidates, reference: reference, objective: objective ?? (splits[0] == .random ? .recurring : .newDocuments))
+        let chosenIndex =
+            candidates.isEmpty
+            ? nil
+            : AdaptSelection.choose(
+                candidates, reference: reference,
+                objective: objective ?? (splits[0] == .random ? .recurring : .newDocuments))
         let chosen = chosenIndex.map { candidates[$0] }
         func mainScore(_ c: AdaptCandidate?) -> Double {
             guard let c else { return 0 }
@@ -145,13 +168,16 @@ public enum AdaptTrainer {
         var finalPenalty = penalties[0]
         if devSets.isEmpty {
             selected = settings.maxSteps
-        } else if let chosen, chosen.kind == .trained, let curve = curves.first(where: { $0.penalty == chosen.penalty }) {
+        } else if let chosen, chosen.kind == .trained, let curve = curves.first(where: { $0.penalty == chosen.penalty })
+        {
             // The folds trained on part of the pairs; the final run takes as many passes over all of them.
             selected = Int((Double(chosen.steps) * (Double(pairCount) / curve.meanFoldPairs[main])).rounded())
             finalPenalty = curve.penalty
         }
-        progress(.selected(step: selected, devNDCG10: chosen.map { mainScore($0) } ?? stageOneDev,
-                           stageOneDevNDCG10: stageOneDev))
+        progress(
+            .selected(
+                step: selected, devNDCG10: chosen.map { mainScore($0) } ?? stageOneDev,
+                stageOneDevNDCG10: stageOneDev))
         var map: AffineMap<Float>
         var rotation: Matrix? = nil
         if hybrid, let chosenIndex, let chosen, chosen.kind != .trained {
@@ -159,9 +185,10 @@ public enum AdaptTrainer {
         } else {
             var finalSettings = settings
             finalSettings.penalty = finalPenalty
-            var final = try AdaptTrainingRun(settings: finalSettings, stageOne: startMap, queries: inputs,
-                                             corpus: problem.corpus, pairs: context.pairs(Array(0..<labeled.count)),
-                                             seed: settings.seed &+ 0xF17A1)
+            var final = try AdaptTrainingRun(
+                settings: finalSettings, stageOne: startMap, queries: inputs,
+                corpus: problem.corpus, pairs: context.pairs(Array(0..<labeled.count)),
+                seed: settings.seed &+ 0xF17A1)
             while final.steps < selected { _ = try final.step() }
             map = try final.map()
             rotation = final.parameters.rotation
@@ -171,8 +198,10 @@ public enum AdaptTrainer {
         let ids = { (sets: [[Int]]) in sets.map { $0.map { labeled.ids[$0] } } }
         var result = AdaptResult(
             map: map, hybrid: hybrid ? try HybridMap(concatenated: map, source: problem.stageOne.sourceDimension) : nil,
-            rotation: rotation, settings: settings, labeledQueries: labeled.ids, devQueries: ids(drawnDevSets.first ?? []),
-            pairs: pairCount, checkpoints: curves.flatMap { $0.checkpoints(main: main, splits: splits, legacy: objective == nil) },
+            rotation: rotation, settings: settings, labeledQueries: labeled.ids,
+            devQueries: ids(drawnDevSets.first ?? []),
+            pairs: pairCount,
+            checkpoints: curves.flatMap { $0.checkpoints(main: main, splits: splits, legacy: objective == nil) },
             selectedSteps: selected, stageOneDevNDCG10: stageOneDev,
             selectedDevNDCG10: chosen.map { mainScore($0) } ?? stageOneDev, seconds: elapsed)
         result.objective = objective
@@ -180,7 +209,9 @@ public enum AdaptTrainer {
         result.chosen = chosen
         result.reference = candidates.isEmpty ? nil : candidates[reference]
         result.returnedReference = chosenIndex == reference
-        if let k = splits.firstIndex(of: .random), k < drawnDevSets.count { result.randomDevQueries = ids(drawnDevSets[k]) }
+        if let k = splits.firstIndex(of: .random), k < drawnDevSets.count {
+            result.randomDevQueries = ids(drawnDevSets[k])
+        }
         return result
     }
 

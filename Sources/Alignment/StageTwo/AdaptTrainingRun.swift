@@ -24,8 +24,10 @@ struct AdaptTrainingRun {
     private var cursor = 0
     private(set) var steps = 0
 
-    init(settings: AdaptSettings, stageOne: AffineMap<Float>, queries: Matrix, corpus: any RowMatrix,
-         pairs: [AdaptPair], seed: UInt64) throws(AlignmentError) {
+    init(
+        settings: AdaptSettings, stageOne: AffineMap<Float>, queries: Matrix, corpus: any RowMatrix,
+        pairs: [AdaptPair], seed: UInt64
+    ) throws(AlignmentError) {
         precondition(!pairs.isEmpty, "a training run needs pairs")
         self.settings = settings
         self.queries = queries
@@ -37,8 +39,9 @@ struct AdaptTrainingRun {
         var optimizers = [AdamOptimizer<Float>]()
         for p in parameters.parameters { optimizers.append(try AdamOptimizer(settings: adamW, for: p)) }
         self.optimizers = optimizers
-        objective = AdaptObjective(loss: try AdaptContrastiveLoss(temperature: Float(settings.temperature)),
-                                   penalty: Float(settings.penalty))
+        objective = AdaptObjective(
+            loss: try AdaptContrastiveLoss(temperature: Float(settings.temperature)),
+            penalty: Float(settings.penalty))
     }
 
     /// The current map from query embeddings into the index's space.
@@ -110,7 +113,8 @@ struct AdaptTrainingRun {
             allowed[base + positives[i]] = true
         }
         let sources = queries.gatherRows(rows.map { pairs[$0].query })
-        return try CandidateBatch(sources: sources, candidates: corpus.gatherRows(candidates).normalizedRows(),
-                                  positives: positives, allowed: allowed)
+        return try CandidateBatch(
+            sources: sources, candidates: corpus.gatherRows(candidates).normalizedRows(),
+            positives: positives, allowed: allowed)
     }
 }

@@ -21,8 +21,11 @@ struct ConfigLoader {
     mutating func loadPipeline(path: String) -> ConfigNode? {
         let absolute = ConfigPaths.absolute(path, relativeTo: currentDirectory)
         let display = ConfigPaths.display(absolute, currentDirectory: currentDirectory)
-        guard var root = loadDocument(absolutePath: absolute, display: display, chain: [],
-                                      reference: nil, referencePath: "") else { return nil }
+        guard
+            var root = loadDocument(
+                absolutePath: absolute, display: display, chain: [],
+                reference: nil, referencePath: "")
+        else { return nil }
         resolveStagePresets(in: &root)
         return root
     }
@@ -37,8 +40,9 @@ struct ConfigLoader {
     ) -> ConfigNode? {
         if chain.contains(absolutePath) {
             let cycle = (chain + [absolutePath]).map { ConfigPaths.display($0, currentDirectory: currentDirectory) }
-            report(at: reference, path: referencePath, file: display,
-                   "include cycle: \(cycle.joined(separator: " -> "))")
+            report(
+                at: reference, path: referencePath, file: display,
+                "include cycle: \(cycle.joined(separator: " -> "))")
             return nil
         }
         guard let data = FileManager.default.contents(atPath: absolutePath) else {
@@ -51,15 +55,18 @@ struct ConfigLoader {
         }
         let node: ConfigNode
         do {
-            node = try ConfigNode.parse(yaml: text, file: display,
-                                        baseDirectory: ConfigPaths.directory(of: absolutePath))
+            node = try ConfigNode.parse(
+                yaml: text, file: display,
+                baseDirectory: ConfigPaths.directory(of: absolutePath))
         } catch {
             problems += error.problems
             return nil
         }
         guard var entries = node.entries else {
-            problems.append(ConfigProblem(location: node.location, keyPath: "",
-                                          message: "expected a mapping of keys at the top of the file, got \(node.describedForMessage)"))
+            problems.append(
+                ConfigProblem(
+                    location: node.location, keyPath: "",
+                    message: "expected a mapping of keys at the top of the file, got \(node.describedForMessage)"))
             return nil
         }
         let chain = chain + [absolutePath]
@@ -92,24 +99,29 @@ struct ConfigLoader {
     /// Loads the file a string node names, relative to the file that wrote it.
     private mutating func loadReferenced(_ node: ConfigNode, keyPath: String, chain: [String]) -> ConfigNode? {
         guard case .scalar(.string(let relative), _) = node.value, !relative.isEmpty else {
-            problems.append(ConfigProblem(location: node.location, keyPath: keyPath,
-                                          message: "expected a file path, got \(node.describedForMessage)"))
+            problems.append(
+                ConfigProblem(
+                    location: node.location, keyPath: keyPath,
+                    message: "expected a file path, got \(node.describedForMessage)"))
             return nil
         }
         let absolute = ConfigPaths.absolute(relative, relativeTo: node.baseDirectory)
         let display = ConfigPaths.display(absolute, currentDirectory: currentDirectory)
-        return loadDocument(absolutePath: absolute, display: display, chain: chain,
-                            reference: node, referencePath: keyPath)
+        return loadDocument(
+            absolutePath: absolute, display: display, chain: chain,
+            reference: node, referencePath: keyPath)
     }
 
     /// Replaces each stage's `extends: preset.yaml` by the preset's mapping merged beneath the stage.
     private mutating func resolveStagePresets(in root: inout ConfigNode) {
         guard var rootEntries = root.entries,
-              let stagesIndex = rootEntries.firstIndex(where: { $0.key == "stages" }),
-              var stages = rootEntries[stagesIndex].value.elements else { return }
+            let stagesIndex = rootEntries.firstIndex(where: { $0.key == "stages" }),
+            var stages = rootEntries[stagesIndex].value.elements
+        else { return }
         for i in stages.indices {
             guard var entries = stages[i].entries,
-                  let index = entries.firstIndex(where: { $0.key == "extends" }) else { continue }
+                let index = entries.firstIndex(where: { $0.key == "extends" })
+            else { continue }
             let reference = entries.remove(at: index).value
             var own = stages[i]
             own.value = .mapping(entries)

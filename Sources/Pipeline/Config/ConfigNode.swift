@@ -75,9 +75,11 @@ extension ConfigNode {
     static func parse(yaml: String, file: String, baseDirectory: String) throws(ConfigError) -> ConfigNode {
         // Before composing: Yams expands aliases (and hashes aliased keys) while it composes.
         if let violation = YAMLBudget.forText(byteCount: yaml.utf8.count).check(yaml) {
-            throw ConfigError(problems: [ConfigProblem(
-                location: SourceLocation(file: file, line: violation.line, column: violation.column),
-                keyPath: "", message: violation.message)])
+            throw ConfigError(problems: [
+                ConfigProblem(
+                    location: SourceLocation(file: file, line: violation.line, column: violation.column),
+                    keyPath: "", message: violation.message)
+            ])
         }
         let root: Node?
         do {
@@ -85,13 +87,16 @@ extension ConfigNode {
         } catch let error as YamlError {
             throw ConfigError(problems: [problem(from: error, file: file)])
         } catch {
-            throw ConfigError(problems: [ConfigProblem(
-                location: SourceLocation(file: file, line: 0, column: 0), keyPath: "",
-                message: "cannot parse YAML: \(error)")])
+            throw ConfigError(problems: [
+                ConfigProblem(
+                    location: SourceLocation(file: file, line: 0, column: 0), keyPath: "",
+                    message: "cannot parse YAML: \(error)")
+            ])
         }
         guard let root else {
-            return ConfigNode(value: .mapping([]), location: SourceLocation(file: file, line: 1, column: 1),
-                              baseDirectory: baseDirectory)
+            return ConfigNode(
+                value: .mapping([]), location: SourceLocation(file: file, line: 1, column: 1),
+                baseDirectory: baseDirectory)
         }
         return ConfigNode(yams: root, file: file, baseDirectory: baseDirectory)
     }
@@ -106,13 +111,14 @@ extension ConfigNode {
         case .sequence(let sequence):
             value = .sequence(sequence.map { ConfigNode(yams: $0, file: file, baseDirectory: baseDirectory) })
         case .mapping(let mapping):
-            value = .mapping(mapping.map { key, value in
-                let keyMark = key.mark
-                return Entry(
-                    key: key.string ?? Self.flowText(of: key),
-                    keyLocation: SourceLocation(file: file, line: keyMark?.line ?? 0, column: keyMark?.column ?? 0),
-                    value: ConfigNode(yams: value, file: file, baseDirectory: baseDirectory))
-            })
+            value = .mapping(
+                mapping.map { key, value in
+                    let keyMark = key.mark
+                    return Entry(
+                        key: key.string ?? Self.flowText(of: key),
+                        keyLocation: SourceLocation(file: file, line: keyMark?.line ?? 0, column: keyMark?.column ?? 0),
+                        value: ConfigNode(yams: value, file: file, baseDirectory: baseDirectory))
+                })
         case .alias:
             // `compose` resolves aliases; an unresolved one is treated as an opaque string.
             value = .scalar(.string(Self.flowText(of: node)), text: Self.flowText(of: node))
@@ -127,7 +133,8 @@ extension ConfigNode {
         case .scalar(let scalar): return scalar.string
         case .sequence(let sequence): return "[" + sequence.map(flowText(of:)).joined(separator: ", ") + "]"
         case .mapping(let mapping):
-            return "{" + mapping.map { "\(flowText(of: $0.key)): \(flowText(of: $0.value))" }.joined(separator: ", ") + "}"
+            return "{" + mapping.map { "\(flowText(of: $0.key)): \(flowText(of: $0.value))" }.joined(separator: ", ")
+                + "}"
         case .alias(let alias): return "*\(alias.anchor)"
         }
     }
@@ -145,18 +152,21 @@ extension ConfigNode {
 
     private static func problem(from error: YamlError, file: String) -> ConfigProblem {
         func at(_ mark: Mark, _ message: String) -> ConfigProblem {
-            ConfigProblem(location: SourceLocation(file: file, line: mark.line, column: mark.column),
-                          keyPath: "", message: message)
+            ConfigProblem(
+                location: SourceLocation(file: file, line: mark.line, column: mark.column),
+                keyPath: "", message: message)
         }
         switch error {
         case .scanner(_, let problem, let mark, _), .parser(_, let problem, let mark, _),
-             .composer(_, let problem, let mark, _):
+            .composer(_, let problem, let mark, _):
             return at(mark, "invalid YAML: \(problem)")
         case .duplicatedKeysInMapping(let duplicates, let context):
-            return at(context.mark, "duplicate key \(duplicates.map { "\"\($0)\"" }.joined(separator: ", ")) in one mapping")
+            return at(
+                context.mark, "duplicate key \(duplicates.map { "\"\($0)\"" }.joined(separator: ", ")) in one mapping")
         default:
-            return ConfigProblem(location: SourceLocation(file: file, line: 0, column: 0), keyPath: "",
-                                 message: "invalid YAML: \(error)")
+            return ConfigProblem(
+                location: SourceLocation(file: file, line: 0, column: 0), keyPath: "",
+                message: "invalid YAML: \(error)")
         }
     }
 }

@@ -60,7 +60,9 @@ struct ConfigNodeDecoder: Decoder {
             let written: String = if case .string(let s) = scalar { s } else { text }
             guard names.contains(written) else {
                 var message = "expected one of \(names.joined(separator: ", ")), got \(node.describedForMessage)"
-                if let suggestion = Suggestion.nearest(to: written, among: names) { message += "; did you mean \"\(suggestion)\"?" }
+                if let suggestion = Suggestion.nearest(to: written, among: names) {
+                    message += "; did you mean \"\(suggestion)\"?"
+                }
                 log.add(node.location, path, message)
                 return nil
             }
@@ -125,7 +127,8 @@ struct ConfigNodeDecoder: Decoder {
         }
 
         func nestedContainer<NestedKey: CodingKey>(keyedBy type: NestedKey.Type, forKey key: Key) throws
-            -> KeyedDecodingContainer<NestedKey> {
+            -> KeyedDecodingContainer<NestedKey>
+        {
             guard let node = value(for: key) else { throw Reported() }
             return try decoder.child(node, path: keyPath(key)).container(keyedBy: type)
         }
@@ -172,7 +175,9 @@ struct ConfigNodeDecoder: Decoder {
             throw Reported()
         }
 
-        mutating func nestedContainer<NestedKey: CodingKey>(keyedBy type: NestedKey.Type) throws -> KeyedDecodingContainer<NestedKey> {
+        mutating func nestedContainer<NestedKey: CodingKey>(keyedBy type: NestedKey.Type) throws
+            -> KeyedDecodingContainer<NestedKey>
+        {
             let (node, path) = elements[currentIndex]
             currentIndex += 1
             return try decoder.child(node, path: path).container(keyedBy: type)

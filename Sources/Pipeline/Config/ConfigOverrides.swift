@@ -18,10 +18,13 @@ public struct ConfigOverride: Sendable, Hashable {
     /// - Throws: `ConfigError` when there is no `=` or the key path is empty.
     public init(parsing argument: String) throws(ConfigError) {
         guard let equals = argument.firstIndex(of: "="),
-              !argument[..<equals].trimmingCharacters(in: .whitespaces).isEmpty else {
-            throw ConfigError(problems: [ConfigProblem(
-                location: SourceLocation(file: "--set \(argument)", line: 0, column: 0), keyPath: "",
-                message: "expected key.path=value")])
+            !argument[..<equals].trimmingCharacters(in: .whitespaces).isEmpty
+        else {
+            throw ConfigError(problems: [
+                ConfigProblem(
+                    location: SourceLocation(file: "--set \(argument)", line: 0, column: 0), keyPath: "",
+                    message: "expected key.path=value")
+            ])
         }
         keyPath = argument[..<equals].trimmingCharacters(in: .whitespaces)
         value = String(argument[argument.index(after: equals)...])
@@ -46,7 +49,8 @@ enum KeyPathComponent: Hashable {
             if !name.isEmpty { components.append(.key(String(name))) }
             while !rest.isEmpty {
                 guard rest.first == "[", let close = rest.firstIndex(of: "]"),
-                      let index = Int(rest[rest.index(after: rest.startIndex)..<close]), index >= 0 else { return nil }
+                    let index = Int(rest[rest.index(after: rest.startIndex)..<close]), index >= 0
+                else { return nil }
                 components.append(.index(index))
                 rest = rest[rest.index(after: close)...]
             }
@@ -70,25 +74,34 @@ extension ConfigNode {
         // no key of a pipeline lies deeper than a YAML file may nest.
         guard components.count <= YAMLBudget.maxDepthDefault else {
             let shown = override.keyPath.count > 60 ? "\(override.keyPath.prefix(40))..." : override.keyPath
-            return ConfigProblem(location: SourceLocation(file: "--set \(shown)", line: 0, column: 0), keyPath: "",
-                                 message: "the key path has \(components.count) components; at most \(YAMLBudget.maxDepthDefault) are allowed (pipeline keys are a few levels deep)")
+            return ConfigProblem(
+                location: SourceLocation(file: "--set \(shown)", line: 0, column: 0), keyPath: "",
+                message:
+                    "the key path has \(components.count) components; at most \(YAMLBudget.maxDepthDefault) are allowed (pipeline keys are a few levels deep)"
+            )
         }
         var newValue: ConfigNode
         do {
-            newValue = try ConfigNode.parse(yaml: override.value, file: override.origin, baseDirectory: currentDirectory)
+            newValue = try ConfigNode.parse(
+                yaml: override.value, file: override.origin, baseDirectory: currentDirectory)
         } catch {
-            return ConfigProblem(location: origin, keyPath: override.keyPath,
-                                 message: "the value is not valid YAML: \(error.problems.map(\.message).joined(separator: "; "))")
+            return ConfigProblem(
+                location: origin, keyPath: override.keyPath,
+                message: "the value is not valid YAML: \(error.problems.map(\.message).joined(separator: "; "))")
         }
-        if case .mapping(let entries) = newValue.value, entries.isEmpty, override.value.trimmingCharacters(in: .whitespaces).isEmpty {
+        if case .mapping(let entries) = newValue.value, entries.isEmpty,
+            override.value.trimmingCharacters(in: .whitespaces).isEmpty
+        {
             newValue.value = .scalar(.null, text: "")
         }
         newValue.relocate(to: origin)
         return set(newValue, at: components[...], walked: "", origin: origin)
     }
 
-    private mutating func set(_ newValue: ConfigNode, at components: ArraySlice<KeyPathComponent>,
-                              walked: String, origin: SourceLocation) -> ConfigProblem? {
+    private mutating func set(
+        _ newValue: ConfigNode, at components: ArraySlice<KeyPathComponent>,
+        walked: String, origin: SourceLocation
+    ) -> ConfigProblem? {
         guard let first = components.first else {
             self = newValue
             return nil
@@ -115,8 +128,9 @@ extension ConfigNode {
                 return false
             }
             guard let index = matches.first else {
-                return ConfigProblem(location: origin, keyPath: walked.isEmpty ? name : "\(walked).\(name)",
-                                     message: "no element of \(walked) is named \"\(name)\"")
+                return ConfigProblem(
+                    location: origin, keyPath: walked.isEmpty ? name : "\(walked).\(name)",
+                    message: "no element of \(walked) is named \"\(name)\"")
             }
             let problem = elements[index].set(newValue, at: rest, walked: "\(walked)[\(index)]", origin: origin)
             value = .sequence(elements)
@@ -124,8 +138,9 @@ extension ConfigNode {
         case (.index(let index), .sequence(var elements)):
             let path = "\(walked)[\(index)]"
             guard index < elements.count else {
-                return ConfigProblem(location: origin, keyPath: path,
-                                     message: "index \(index) is past the end of \(walked) (\(elements.count) elements)")
+                return ConfigProblem(
+                    location: origin, keyPath: path,
+                    message: "index \(index) is past the end of \(walked) (\(elements.count) elements)")
             }
             let problem = elements[index].set(newValue, at: rest, walked: path, origin: origin)
             value = .sequence(elements)
@@ -140,8 +155,10 @@ extension ConfigNode {
             case .key(let key): described = walked.isEmpty ? key : "\(walked).\(key)"
             case .index(let index): described = "\(walked)[\(index)]"
             }
-            return ConfigProblem(location: origin, keyPath: described,
-                                 message: "cannot follow the key path: \(walked.isEmpty ? "the root" : walked) is \(describedForMessage)")
+            return ConfigProblem(
+                location: origin, keyPath: described,
+                message: "cannot follow the key path: \(walked.isEmpty ? "the root" : walked) is \(describedForMessage)"
+            )
         }
     }
 

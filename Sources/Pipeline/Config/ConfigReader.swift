@@ -96,14 +96,18 @@ struct MappingReader {
     }
 
     /// A number (integers accepted) satisfying `valid`, described by `expectation` ("a number > 0").
-    mutating func double(_ key: String, default value: Double, expectation: String = "a number",
-                         valid: (Double) -> Bool = { $0.isFinite }) -> Double {
+    mutating func double(
+        _ key: String, default value: Double, expectation: String = "a number",
+        valid: (Double) -> Bool = { $0.isFinite }
+    ) -> Double {
         optionalDouble(key, expectation: expectation, valid: valid) ?? value
     }
 
     /// As ``double(_:default:expectation:valid:)``, nil when the key is absent (or invalid, which is logged).
-    mutating func optionalDouble(_ key: String, expectation: String = "a number",
-                                 valid: (Double) -> Bool = { $0.isFinite }) -> Double? {
+    mutating func optionalDouble(
+        _ key: String, expectation: String = "a number",
+        valid: (Double) -> Bool = { $0.isFinite }
+    ) -> Double? {
         guard let node = raw(key) else { return nil }
         let number: Double
         switch node.value {
@@ -155,26 +159,34 @@ struct MappingReader {
     where E.RawValue == String {
         let names = E.allCases.map(\.rawValue)
         guard case .scalar(.string(let text), _) = node.value else {
-            log.add(node.location, path, "expected one of \(names.joined(separator: ", ")), got \(node.describedForMessage)")
+            log.add(
+                node.location, path, "expected one of \(names.joined(separator: ", ")), got \(node.describedForMessage)"
+            )
             return nil
         }
         if let value = E(rawValue: text) { return value }
         var message = "expected one of \(names.joined(separator: ", ")), got \"\(text)\""
-        if let suggestion = Suggestion.nearest(to: text, among: names) { message += "; did you mean \"\(suggestion)\"?" }
+        if let suggestion = Suggestion.nearest(to: text, among: names) {
+            message += "; did you mean \"\(suggestion)\"?"
+        }
         log.add(node.location, path, message)
         return nil
     }
 
     /// A list whose elements are read by `element`; a single scalar counts as a one-element list
     /// when `acceptsScalar`. Returns nil when absent; elements that fail are left out.
-    mutating func list<T>(_ key: String, acceptsScalar: Bool = false,
-                          element: (ConfigNode, String, ProblemLog) -> T?) -> [T]? {
+    mutating func list<T>(
+        _ key: String, acceptsScalar: Bool = false,
+        element: (ConfigNode, String, ProblemLog) -> T?
+    ) -> [T]? {
         guard let node = raw(key) else { return nil }
         return Self.list(node, path: keyPath(key), acceptsScalar: acceptsScalar, log: log, element: element)
     }
 
-    static func list<T>(_ node: ConfigNode, path: String, acceptsScalar: Bool, log: ProblemLog,
-                        element: (ConfigNode, String, ProblemLog) -> T?) -> [T]? {
+    static func list<T>(
+        _ node: ConfigNode, path: String, acceptsScalar: Bool, log: ProblemLog,
+        element: (ConfigNode, String, ProblemLog) -> T?
+    ) -> [T]? {
         switch node.value {
         case .sequence(let elements):
             return elements.enumerated().compactMap { index, item in element(item, "\(path)[\(index)]", log) }

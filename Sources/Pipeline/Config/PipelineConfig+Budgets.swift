@@ -1,6 +1,6 @@
+import Foundation
 import Retrieval
 import Workflows
-import Foundation
 
 /// Checks each sweep's budgets against the labeled pool (`data.qrels.labeled`), so `--check`
 /// says what would otherwise only show as a missing point on the chart: a budget at or above the
@@ -27,7 +27,8 @@ struct SweepBudgetChecker {
         // Without sweeps, or without a readable pool, there is nothing to compare (a missing file
         // is already reported by DataFileChecker).
         guard !sweeps.isEmpty, let file = config.data.qrels.labeled,
-              FileManager.default.fileExists(atPath: file.path) else { return }
+            FileManager.default.fileExists(atPath: file.path)
+        else { return }
         let labeled: Int
         do {
             labeled = Self.labeledCount(try Qrels.read(URL(fileURLWithPath: file.path)))
@@ -37,14 +38,17 @@ struct SweepBudgetChecker {
         }
         for (index, stage, options) in sweeps {
             let settings = options.settings
-            let tooLarge = Array(Set(settings.budgets.filter { settings.includeAll ? $0 >= labeled : $0 > labeled })).sorted()
+            let tooLarge = Array(Set(settings.budgets.filter { settings.includeAll ? $0 >= labeled : $0 > labeled }))
+                .sorted()
             guard !tooLarge.isEmpty else { continue }
             let list = tooLarge.map(String.init).joined(separator: ", ")
             let what = settings.includeAll ? "at or above" : "above"
             let noun = tooLarge.count == 1 ? "budget" : "budgets"
-            notes.add(stage.location, "stages[\(index)].options.budgets",
-                      "\(noun) \(list) \(what) the \(labeled) labeled queries of data.qrels.labeled: trained once, "
-                      + "as the point of all \(labeled) labeled queries; budgets below \(labeled) give the curve its shape")
+            notes.add(
+                stage.location, "stages[\(index)].options.budgets",
+                "\(noun) \(list) \(what) the \(labeled) labeled queries of data.qrels.labeled: trained once, "
+                    + "as the point of all \(labeled) labeled queries; budgets below \(labeled) give the curve its shape"
+            )
         }
     }
 }

@@ -10,12 +10,16 @@ struct ConfigDecoder {
             if StageDecoder.isValidFolderName(written) {
                 name = written
             } else {
-                log.add(nameNode.location, "name", "expected \(StageDecoder.folderNameRule) (it names the run folder), got \"\(StageDecoder.abbreviated(written))\"")
+                log.add(
+                    nameNode.location, "name",
+                    "expected \(StageDecoder.folderNameRule) (it names the run folder), got \"\(StageDecoder.abbreviated(written))\""
+                )
             }
         }
         let seed = reader.int("seed", default: 0, atLeast: 0)
         var output: String?
-        if let outputNode = reader.raw("output"), let path = MappingReader.string(outputNode, path: "output", log: log) {
+        if let outputNode = reader.raw("output"), let path = MappingReader.string(outputNode, path: "output", log: log)
+        {
             // The run directory is relative to the current directory, like its default `runs/<name>`.
             output = ConfigPaths.absolute(path, relativeTo: currentDirectory)
         }
@@ -27,14 +31,16 @@ struct ConfigDecoder {
                 var stageDecoder = StageDecoder(log: log)
                 stages = stageDecoder.decode(elements, data: data)
             } else {
-                log.add(stagesNode.location, "stages", "expected a list of stages, got \(stagesNode.describedForMessage)")
+                log.add(
+                    stagesNode.location, "stages", "expected a list of stages, got \(stagesNode.describedForMessage)")
             }
         } else {
             log.add(root.location, "stages", "a pipeline needs a list of stages")
         }
         reader.finish()
-        return PipelineConfig(name: name, seed: seed, output: output, models: models, data: data,
-                              stages: stages, sourceFile: sourceFile)
+        return PipelineConfig(
+            name: name, seed: seed, output: output, models: models, data: data,
+            stages: stages, sourceFile: sourceFile)
     }
 
     private func decodeModels(_ reader: MappingReader?) -> ModelPair {
@@ -60,13 +66,15 @@ struct ConfigDecoder {
         /// A path relative to `data.root` if set, else to the file that wrote it.
         func file(_ reader: inout MappingReader, _ key: String) -> DataFile? {
             guard let valueNode = reader.raw(key),
-                  let text = MappingReader.string(valueNode, path: reader.keyPath(key), log: log) else { return nil }
+                let text = MappingReader.string(valueNode, path: reader.keyPath(key), log: log)
+            else { return nil }
             guard !text.isEmpty else {
                 log.add(valueNode.location, reader.keyPath(key), "expected a file path, got an empty string")
                 return nil
             }
-            return DataFile(path: ConfigPaths.absolute(text, relativeTo: root ?? valueNode.baseDirectory),
-                            location: valueNode.location)
+            return DataFile(
+                path: ConfigPaths.absolute(text, relativeTo: root ?? valueNode.baseDirectory),
+                location: valueNode.location)
         }
         func required(_ reader: inout MappingReader, _ key: String) -> DataFile? {
             let result = file(&reader, key)
@@ -80,21 +88,27 @@ struct ConfigDecoder {
         if var child = reader.child("queries") {
             let embeddings = required(&child, "embeddings"), ids = required(&child, "ids")
             let indexModel = file(&child, "index_model_embeddings")
-            if let embeddings, let ids { queries = QueryData(embeddings: embeddings, ids: ids, indexModelEmbeddings: indexModel) }
+            if let embeddings, let ids {
+                queries = QueryData(embeddings: embeddings, ids: ids, indexModelEmbeddings: indexModel)
+            }
             child.finish()
         }
         var index: IndexData?
         if var child = reader.child("index") {
             let embeddings = required(&child, "embeddings"), ids = required(&child, "ids")
             let queryModel = file(&child, "query_model_embeddings")
-            if let embeddings, let ids { index = IndexData(embeddings: embeddings, ids: ids, queryModelEmbeddings: queryModel) }
+            if let embeddings, let ids {
+                index = IndexData(embeddings: embeddings, ids: ids, queryModelEmbeddings: queryModel)
+            }
             child.finish()
         }
         var alignment: AlignmentData?
         if var child = reader.child("alignment") {
             let queryModel = required(&child, "query_model"), indexModel = required(&child, "index_model")
             let ids = file(&child, "ids")
-            if let queryModel, let indexModel { alignment = AlignmentData(queryModel: queryModel, indexModel: indexModel, ids: ids) }
+            if let queryModel, let indexModel {
+                alignment = AlignmentData(queryModel: queryModel, indexModel: indexModel, ids: ids)
+            }
             child.finish()
         }
         var qrels = QrelsData()

@@ -34,12 +34,17 @@ struct DataFileChecker {
             do {
                 let header = try Npy.readHeader(URL(fileURLWithPath: file.path))
                 guard header.shape.count == 2 else {
-                    log.add(file.location, keyPath, "expected a 2-D array of embeddings, got shape (\(header.shape.map(String.init).joined(separator: ", "))) in \(file.path)")
+                    log.add(
+                        file.location, keyPath,
+                        "expected a 2-D array of embeddings, got shape (\(header.shape.map(String.init).joined(separator: ", "))) in \(file.path)"
+                    )
                     missing.insert(file.path)
                     return nil
                 }
                 if header.dtype == nil {
-                    log.add(file.location, keyPath, "unsupported element type '\(header.descr)' (expected <f4, <f2 or <f8) in \(file.path)")
+                    log.add(
+                        file.location, keyPath,
+                        "unsupported element type '\(header.descr)' (expected <f4, <f2 or <f8) in \(file.path)")
                 }
                 shapes[file.path] = header.shape
                 return (header.shape[0], header.shape[1])
@@ -79,7 +84,9 @@ struct DataFileChecker {
         ]
         // Without a declared dimension, the dimension most files agree on is the reference.
         for axis in [Axis.query, .index] where reference[axis] == nil {
-            let found = byModel.filter { $0.0 == axis }.compactMap { entry in shape(entry.1, entry.2).map { (entry.1, $0.columns) } }
+            let found = byModel.filter { $0.0 == axis }.compactMap { entry in
+                shape(entry.1, entry.2).map { (entry.1, $0.columns) }
+            }
             let counts = Dictionary(found.map { ($0.1, 1) }, uniquingKeysWith: +)
             if let most = counts.values.max(), let first = found.first(where: { counts[$0.1] == most }) {
                 reference[axis] = (first.1, first.0)
@@ -87,10 +94,13 @@ struct DataFileChecker {
         }
         for (axis, keyPath, file) in byModel {
             guard let file, let (_, columns) = shape(keyPath, file), let expected = reference[axis],
-                  expected.source != keyPath, expected.columns != columns else { continue }
+                expected.source != keyPath, expected.columns != columns
+            else { continue }
             let model = axis == .query ? "query" : "index"
-            log.add(file.location, keyPath,
-                    "has \(columns) columns but \(expected.source) is \(expected.columns) (both are the \(model) model's dimension)")
+            log.add(
+                file.location, keyPath,
+                "has \(columns) columns but \(expected.source) is \(expected.columns) (both are the \(model) model's dimension)"
+            )
         }
 
         // Rows: embeddings and their ids, and the matched pairs, must have equal counts.
@@ -102,20 +112,27 @@ struct DataFileChecker {
             let what = bIsIds ? "\(other) ids" : "\(other) rows"
             log.add(b.location, bPath, "has \(what) but \(aPath) has \(rows) rows")
         }
-        sameRows("data.queries.embeddings", data.queries?.embeddings, "data.queries.ids", data.queries?.ids, bIsIds: true)
-        sameRows("data.queries.embeddings", data.queries?.embeddings,
-                 "data.queries.index_model_embeddings", data.queries?.indexModelEmbeddings, bIsIds: false)
+        sameRows(
+            "data.queries.embeddings", data.queries?.embeddings, "data.queries.ids", data.queries?.ids, bIsIds: true)
+        sameRows(
+            "data.queries.embeddings", data.queries?.embeddings,
+            "data.queries.index_model_embeddings", data.queries?.indexModelEmbeddings, bIsIds: false)
         sameRows("data.index.embeddings", data.index?.embeddings, "data.index.ids", data.index?.ids, bIsIds: true)
-        sameRows("data.index.embeddings", data.index?.embeddings,
-                 "data.index.query_model_embeddings", data.index?.queryModelEmbeddings, bIsIds: false)
-        sameRows("data.alignment.query_model", data.alignment?.queryModel,
-                 "data.alignment.index_model", data.alignment?.indexModel, bIsIds: false)
-        sameRows("data.alignment.query_model", data.alignment?.queryModel, "data.alignment.ids", data.alignment?.ids, bIsIds: true)
+        sameRows(
+            "data.index.embeddings", data.index?.embeddings,
+            "data.index.query_model_embeddings", data.index?.queryModelEmbeddings, bIsIds: false)
+        sameRows(
+            "data.alignment.query_model", data.alignment?.queryModel,
+            "data.alignment.index_model", data.alignment?.indexModel, bIsIds: false)
+        sameRows(
+            "data.alignment.query_model", data.alignment?.queryModel, "data.alignment.ids", data.alignment?.ids,
+            bIsIds: true)
 
         // The low-rank family's rank is bounded by the data's dimensions (the library's rule,
         // AdaptSettings.validated(queryDimension:indexDimension:)): known here from the headers.
         if let p = shape("data.queries.embeddings", data.queries?.embeddings)?.columns,
-           let m = shape("data.index.embeddings", data.index?.embeddings)?.columns {
+            let m = shape("data.index.embeddings", data.index?.embeddings)?.columns
+        {
             for stage in config.stages {
                 guard case .adapt(let options) = stage.options, options.map == .lowRank else { continue }
                 do {
@@ -130,10 +147,14 @@ struct DataFileChecker {
 
         // Qrels are read whole only when a stage runs; a binary file (an .npy given by mistake)
         // is cheap to spot from its first bytes, so `--check` refuses it.
-        for (keyPath, file) in [("data.qrels.labeled", data.qrels.labeled), ("data.qrels.evaluation", data.qrels.evaluation)] {
+        for (keyPath, file) in [
+            ("data.qrels.labeled", data.qrels.labeled), ("data.qrels.evaluation", data.qrels.evaluation),
+        ] {
             guard let file, !missing.contains(file.path), Self.looksBinary(file.path) else { continue }
-            log.add(file.location, keyPath,
-                    "\(file.path) is not a text file (NUL bytes or invalid UTF-8 in its first 4 KB); expected BEIR TSV (query-id, corpus-id, score) or TREC qrels")
+            log.add(
+                file.location, keyPath,
+                "\(file.path) is not a text file (NUL bytes or invalid UTF-8 in its first 4 KB); expected BEIR TSV (query-id, corpus-id, score) or TREC qrels"
+            )
         }
     }
 
@@ -141,7 +162,8 @@ struct DataFileChecker {
     /// end of the sample is allowed). False when the file cannot be read: the run reports that.
     static func looksBinary(_ path: String) -> Bool {
         // Only regular files: a pipe (`<(...)`) would block here and lose what it carries.
-        guard (try? FileManager.default.attributesOfItem(atPath: path)[.type] as? FileAttributeType) == .typeRegular else {
+        guard (try? FileManager.default.attributesOfItem(atPath: path)[.type] as? FileAttributeType) == .typeRegular
+        else {
             return false
         }
         guard let handle = FileHandle(forReadingAtPath: path) else { return false }

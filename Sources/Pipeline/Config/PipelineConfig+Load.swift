@@ -14,8 +14,10 @@ extension PipelineConfig {
     ///   - currentDirectory: base of `path`, of `output:` and of `--set` paths; default: the process's.
     ///   - checkFiles: false skips the file checks (for tools that only read the configuration).
     /// - Throws: `ConfigError` with every problem, sorted by file and position.
-    public static func load(path: String, overrides: [ConfigOverride] = [], currentDirectory: String? = nil,
-                            checkFiles: Bool = true) throws(ConfigError) -> PipelineConfig {
+    public static func load(
+        path: String, overrides: [ConfigOverride] = [], currentDirectory: String? = nil,
+        checkFiles: Bool = true
+    ) throws(ConfigError) -> PipelineConfig {
         let cwd = ConfigPaths.normalize(currentDirectory ?? ConfigPaths.currentDirectory)
         var loader = ConfigLoader(currentDirectory: cwd)
         let log = ProblemLog()

@@ -13,10 +13,6 @@ struct StageDecoder {
         var index: Int
     }
 
-    init(log: ProblemLog) {
-        self.log = log
-    }
-
     /// Longest stage or pipeline name. A name becomes a folder and, while a stage is replaced,
     /// `.replaced-<name>-xxxxxxxx` (name + 19 bytes): file systems allow 255 bytes per name, and
     /// 100 leaves room for every suffix era adds while staying readable in reports.
@@ -49,20 +45,24 @@ struct StageDecoder {
                 if let writtenName, let implied = StageKind(rawValue: writtenName) {
                     kind = implied
                 } else {
-                    log.add(element.location, "\(path).kind",
-                            "missing required key \"kind\" (one of \(StageKind.allCases.map(\.rawValue).joined(separator: ", ")))")
+                    log.add(
+                        element.location, "\(path).kind",
+                        "missing required key \"kind\" (one of \(StageKind.allCases.map(\.rawValue).joined(separator: ", ")))"
+                    )
                 }
             }
             guard let name = writtenName ?? kind?.rawValue else { continue }
             if let nameNode, !Self.isValidFolderName(name) {
-                log.add(nameNode.location, "\(path).name",
-                        "expected \(Self.folderNameRule) (it names the stage's folder), got \"\(Self.abbreviated(name))\"")
+                log.add(
+                    nameNode.location, "\(path).name",
+                    "expected \(Self.folderNameRule) (it names the stage's folder), got \"\(Self.abbreviated(name))\"")
             } else if let nameNode, let collision = RunFileNames.collision(forStage: name) {
                 log.add(nameNode.location, "\(path).name", collision)
             }
             if let previous = seen[name] {
-                log.add(nameNode?.location ?? element.location, "\(path).name",
-                        "stage name \"\(name)\" is already used by stages[\(previous)]; give each stage its own name")
+                log.add(
+                    nameNode?.location ?? element.location, "\(path).name",
+                    "stage name \"\(name)\" is already used by stages[\(previous)]; give each stage its own name")
                 continue
             }
             seen[name] = index
@@ -79,30 +79,38 @@ struct StageDecoder {
             var header = headers[position]
             let path = "stages[\(header.index)]"
             defer { if let kind = header.kind { lastOfKind[kind] = header.name } }
-            let references = StageReferences(log: log, headers: named, earlierCount: position,
-                                             positions: positions, lastOfKind: lastOfKind)
+            let references = StageReferences(
+                log: log, headers: named, earlierCount: position,
+                positions: positions, lastOfKind: lastOfKind)
             let defaultAfter = position > 0 ? [headers[position - 1].name] : []
             let after: [String]
             if let afterNode = header.reader.raw("after") {
-                let written = MappingReader.list(afterNode, path: "\(path).after", acceptsScalar: true, log: log) {
-                    node, elementPath, log in
-                    MappingReader.string(node, path: elementPath, log: log).map { (name: $0, location: node.location, path: elementPath) }
-                } ?? []
+                let written =
+                    MappingReader.list(afterNode, path: "\(path).after", acceptsScalar: true, log: log) {
+                        node, elementPath, log in
+                        MappingReader.string(node, path: elementPath, log: log).map {
+                            (name: $0, location: node.location, path: elementPath)
+                        }
+                    } ?? []
                 after = written.compactMap { entry in
-                    references.check(entry.name, at: entry.location, path: entry.path, allowedKinds: nil,
-                                     selfName: header.name) ? entry.name : nil
+                    references.check(
+                        entry.name, at: entry.location, path: entry.path, allowedKinds: nil,
+                        selfName: header.name) ? entry.name : nil
                 }
             } else {
                 after = defaultAfter
             }
             var options: StageOptions?
             if let kind = header.kind {
-                let optionsNode = header.reader.raw("options")
-                    ?? ConfigNode(value: .mapping([]), location: header.reader.node.location,
-                                  baseDirectory: header.reader.node.baseDirectory)
+                let optionsNode =
+                    header.reader.raw("options")
+                    ?? ConfigNode(
+                        value: .mapping([]), location: header.reader.node.location,
+                        baseDirectory: header.reader.node.baseDirectory)
                 if var optionsReader = MappingReader(optionsNode, path: "\(path).options", log: log) {
-                    let optionDecoder = StageOptionsDecoder(log: log, references: references, data: data,
-                                                            stageName: header.name, stageLocation: header.reader.node.location)
+                    let optionDecoder = StageOptionsDecoder(
+                        log: log, references: references, data: data,
+                        stageName: header.name, stageLocation: header.reader.node.location)
                     options = optionDecoder.decode(kind: kind, reader: &optionsReader)
                     optionsReader.finish()
                     if let options { checkLimits(options, optionsNode: optionsNode, path: "\(path).options") }
@@ -116,8 +124,10 @@ struct StageDecoder {
             let needed = Set(after + options.stageReferences)
             // In written order, as the stage graph expects.
             let dependencies = needed.compactMap { positions[$0] }.sorted().map { headers[$0].name }
-            stages.append(StageConfig(name: header.name, kind: kind, after: after, options: options,
-                                      dependencies: dependencies, location: header.reader.node.location))
+            stages.append(
+                StageConfig(
+                    name: header.name, kind: kind, after: after, options: options,
+                    dependencies: dependencies, location: header.reader.node.location))
         }
         return stages
     }
@@ -126,15 +136,19 @@ struct StageDecoder {
     private func checkLimits(_ options: StageOptions, optionsNode: ConfigNode, path: String) {
         func trials(_ count: Int) {
             guard count > PairedSignificance.maxTrials, let node = optionsNode["significance_trials"] else { return }
-            log.add(node.location, "\(path).significance_trials",
-                    "expected at most \(PairedSignificance.maxTrials) trials, got \(count) (10000 is plenty for p-values near 0.05)")
+            log.add(
+                node.location, "\(path).significance_trials",
+                "expected at most \(PairedSignificance.maxTrials) trials, got \(count) (10000 is plenty for p-values near 0.05)"
+            )
         }
         switch options {
         case .evaluate(let o):
             if o.metrics.isEmpty {
                 let node = optionsNode["metrics"] ?? optionsNode
-                log.add(node.location, "\(path).metrics",
-                        "an evaluate stage needs at least one metric, e.g. [ndcg@10, recall@100]; remove the key for the defaults")
+                log.add(
+                    node.location, "\(path).metrics",
+                    "an evaluate stage needs at least one metric, e.g. [ndcg@10, recall@100]; remove the key for the defaults"
+                )
             }
             trials(o.significanceTrials)
         case .sweep(let o):
@@ -167,7 +181,9 @@ struct StageDecoder {
             break
         }
         if !missing.isEmpty {
-            log.add(location, path, "a \(kind.rawValue) stage needs \(missing.joined(separator: " and ")), which the pipeline does not set")
+            log.add(
+                location, path,
+                "a \(kind.rawValue) stage needs \(missing.joined(separator: " and ")), which the pipeline does not set")
         }
     }
 }
@@ -188,8 +204,10 @@ struct StageReferences {
     var earlier: ArraySlice<(name: String, kind: StageKind?)> { headers[..<earlierCount] }
 
     /// True when `name` names another stage of an allowed kind; else records a problem.
-    func check(_ name: String, at location: SourceLocation, path: String, allowedKinds: Set<StageKind>?,
-               selfName: String) -> Bool {
+    func check(
+        _ name: String, at location: SourceLocation, path: String, allowedKinds: Set<StageKind>?,
+        selfName: String
+    ) -> Bool {
         if name == selfName {
             log.add(location, path, "a stage cannot depend on itself")
             return false

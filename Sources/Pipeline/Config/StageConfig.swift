@@ -35,8 +35,10 @@ public struct StageConfig: Sendable, Hashable, Encodable {
         return dependencies.filter { used.contains($0) }
     }
 
-    public init(name: String, kind: StageKind, after: [String], options: StageOptions,
-                dependencies: [String], location: SourceLocation) {
+    public init(
+        name: String, kind: StageKind, after: [String], options: StageOptions,
+        dependencies: [String], location: SourceLocation
+    ) {
         self.name = name
         self.kind = kind
         self.after = after

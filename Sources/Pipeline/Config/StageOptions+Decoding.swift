@@ -1,5 +1,6 @@
-import Workflows
 import Alignment
+import Workflows
+
 /// Reads one stage's `options:` mapping into the typed options of its kind.
 struct StageOptionsDecoder {
     let log: ProblemLog
@@ -26,8 +27,9 @@ struct StageOptionsDecoder {
     }
 
     private func adapt(_ r: inout MappingReader) -> AdaptOptions? {
-        let from = reference(&r, "from", kinds: [.align], defaultKinds: [.align],
-                             missing: "an adapt stage starts from an align stage's map; add one before it or set options.from")
+        let from = reference(
+            &r, "from", kinds: [.align], defaultKinds: [.align],
+            missing: "an adapt stage starts from an align stage's map; add one before it or set options.from")
         var options = AdaptOptions(from: from ?? "")
         options.hybrid = r.bool("hybrid", default: options.hybrid)
         options.settings = declared(AdaptSettings.self, &r)
@@ -52,8 +54,9 @@ struct StageOptionsDecoder {
         r.allow(contentsOf: T.settings.map(\.key))
         for (setting, _) in value.problems() {
             let node = r.node[setting.key]
-            log.add(node?.location ?? r.node.location, r.keyPath(setting.key),
-                    "expected \(setting.expectation), got \(node?.describedForMessage ?? setting.text(value))")
+            log.add(
+                node?.location ?? r.node.location, r.keyPath(setting.key),
+                "expected \(setting.expectation), got \(node?.describedForMessage ?? setting.text(value))")
         }
         return value
     }
@@ -61,11 +64,16 @@ struct StageOptionsDecoder {
     private func evaluate(_ r: inout MappingReader) -> EvaluateOptions? {
         let mapKinds: Set<StageKind> = [.align, .adapt]
         var maps: [String]
-        if let written = r.list("maps", acceptsScalar: true, element: { node, path, log in
-            MappingReader.string(node, path: path, log: log).map { (name: $0, location: node.location, path: path) }
-        }) {
-            maps = written.filter { references.check($0.name, at: $0.location, path: $0.path, allowedKinds: mapKinds, selfName: stageName) }
-                .map(\.name)
+        if let written = r.list(
+            "maps", acceptsScalar: true,
+            element: { node, path, log in
+                MappingReader.string(node, path: path, log: log).map { (name: $0, location: node.location, path: path) }
+            })
+        {
+            maps = written.filter {
+                references.check($0.name, at: $0.location, path: $0.path, allowedKinds: mapKinds, selfName: stageName)
+            }
+            .map(\.name)
         } else {
             maps = references.earlier.filter { $0.kind.map(mapKinds.contains) ?? false }.map(\.name)
         }
@@ -73,62 +81,89 @@ struct StageOptionsDecoder {
         var baselines = available
         if let baselinesNode = r.raw("baselines") {
             let written: [(EvaluateOptions.Baseline, SourceLocation, String)] =
-                MappingReader.list(baselinesNode, path: r.keyPath("baselines"), acceptsScalar: true, log: log) { node, path, log in
-                    (MappingReader.choice(node, path: path, log: log) as EvaluateOptions.Baseline?).map { ($0, node.location, path) }
+                MappingReader.list(baselinesNode, path: r.keyPath("baselines"), acceptsScalar: true, log: log) {
+                    node, path, log in
+                    (MappingReader.choice(node, path: path, log: log) as EvaluateOptions.Baseline?).map {
+                        ($0, node.location, path)
+                    }
                 } ?? []
             for (baseline, location, path) in written where !baselineAvailable(baseline) {
-                log.add(location, path, "the \(baseline.rawValue) baseline needs \(Self.requirement(of: baseline)), which the pipeline does not set")
+                log.add(
+                    location, path,
+                    "the \(baseline.rawValue) baseline needs \(Self.requirement(of: baseline)), which the pipeline does not set"
+                )
             }
             baselines = written.map(\.0)
         }
         var o = EvaluateOptions(maps: maps, baselines: baselines)
-        if let metrics = r.list("metrics", acceptsScalar: true, element: { node, path, log in
-            MappingReader.string(node, path: path, log: log).flatMap { Self.checkMetric($0, location: node.location, path: path, log: log) }
-        }) {
+        if let metrics = r.list(
+            "metrics", acceptsScalar: true,
+            element: { node, path, log in
+                MappingReader.string(node, path: path, log: log).flatMap {
+                    Self.checkMetric($0, location: node.location, path: path, log: log)
+                }
+            })
+        {
             o.metrics = metrics
         }
         o.unseen = r.bool("unseen", default: data.qrels.labeled != nil)
         if o.unseen, data.qrels.labeled == nil, let node = r.node["unseen"] {
-            log.add(node.location, r.keyPath("unseen"), "the unseen subset is defined by data.qrels.labeled, which the pipeline does not set")
+            log.add(
+                node.location, r.keyPath("unseen"),
+                "the unseen subset is defined by data.qrels.labeled, which the pipeline does not set")
         }
         o.significance = r.bool("significance", default: o.significance)
         o.significanceTrials = r.int("significance_trials", default: o.significanceTrials, atLeast: 100)
-        o.confidence = r.double("confidence", default: o.confidence, expectation: "a number in (0, 1)") { $0 > 0 && $0 < 1 }
-        if let node = r.raw("compare_to"), let name = MappingReader.string(node, path: r.keyPath("compare_to"), log: log) {
+        o.confidence = r.double("confidence", default: o.confidence, expectation: "a number in (0, 1)") {
+            $0 > 0 && $0 < 1
+        }
+        if let node = r.raw("compare_to"),
+            let name = MappingReader.string(node, path: r.keyPath("compare_to"), log: log)
+        {
             let rows = maps + baselines.map(\.rawValue)
             if rows.contains(name) {
                 o.compareTo = name
             } else {
                 var message = "\"\(name)\" is not a row of this evaluation (rows: \(rows.joined(separator: ", ")))"
-                if let suggestion = Suggestion.nearest(to: name, among: rows) { message = "\"\(name)\" is not a row of this evaluation; did you mean \"\(suggestion)\"?" }
+                if let suggestion = Suggestion.nearest(to: name, among: rows) {
+                    message = "\"\(name)\" is not a row of this evaluation; did you mean \"\(suggestion)\"?"
+                }
                 log.add(node.location, r.keyPath("compare_to"), message)
             }
         }
         if maps.isEmpty && baselines.isEmpty {
-            log.add(stageLocation, r.path, "nothing to evaluate: no align or adapt stage before this one, no maps and no baselines")
+            log.add(
+                stageLocation, r.path,
+                "nothing to evaluate: no align or adapt stage before this one, no maps and no baselines")
         }
         return o
     }
 
     private func sweep(_ r: inout MappingReader) -> SweepOptions? {
-        let adapt = reference(&r, "adapt", kinds: [.adapt], defaultKinds: [.adapt],
-                              missing: "a sweep repeats an adapt stage at several budgets; add one before it or set options.adapt")
+        let adapt = reference(
+            &r, "adapt", kinds: [.adapt], defaultKinds: [.adapt],
+            missing: "a sweep repeats an adapt stage at several budgets; add one before it or set options.adapt")
         var o = SweepOptions(adapt: adapt ?? "")
         o.settings = declared(SweepSettings.self, &r)
         if o.budgets.isEmpty && !o.includeAll {
-            log.add(r.node["budgets"]?.location ?? stageLocation, r.keyPath("budgets"),
-                    "expected at least one budget (or include_all: true)")
+            log.add(
+                r.node["budgets"]?.location ?? stageLocation, r.keyPath("budgets"),
+                "expected at least one budget (or include_all: true)")
         }
         return adapt == nil ? nil : o
     }
 
     private func export(_ r: inout MappingReader) -> ExportOptions? {
-        let map = reference(&r, "map", kinds: [.align, .adapt], defaultKinds: [.adapt, .align],
-                            missing: "an export writes an align or adapt stage's map; add one before it or set options.map")
+        let map = reference(
+            &r, "map", kinds: [.align, .adapt], defaultKinds: [.adapt, .align],
+            missing: "an export writes an align or adapt stage's map; add one before it or set options.map")
         var o = ExportOptions(map: map ?? "")
-        if let formats = r.list("formats", acceptsScalar: true, element: { node, path, log in
-            MappingReader.choice(node, path: path, log: log) as ExportOptions.Format?
-        }) {
+        if let formats = r.list(
+            "formats", acceptsScalar: true,
+            element: { node, path, log in
+                MappingReader.choice(node, path: path, log: log) as ExportOptions.Format?
+            })
+        {
             o.formats = formats
         }
         if let node = r.raw("file"), let file = MappingReader.string(node, path: r.keyPath("file"), log: log) {
@@ -144,12 +179,15 @@ struct StageOptionsDecoder {
     // MARK: - Helpers
 
     /// A stage name read from `key`, checked, or the nearest earlier stage of `defaultKinds`.
-    private func reference(_ r: inout MappingReader, _ key: String, kinds: Set<StageKind>,
-                           defaultKinds: [StageKind], missing: String) -> String? {
+    private func reference(
+        _ r: inout MappingReader, _ key: String, kinds: Set<StageKind>,
+        defaultKinds: [StageKind], missing: String
+    ) -> String? {
         if let node = r.raw(key) {
             guard let name = MappingReader.string(node, path: r.keyPath(key), log: log) else { return nil }
-            return references.check(name, at: node.location, path: r.keyPath(key), allowedKinds: kinds,
-                                    selfName: stageName) ? name : nil
+            return references.check(
+                name, at: node.location, path: r.keyPath(key), allowedKinds: kinds,
+                selfName: stageName) ? name : nil
         }
         if let name = references.nearestEarlier(defaultKinds) { return name }
         log.add(stageLocation, r.keyPath(key), missing)
@@ -181,7 +219,9 @@ struct StageOptionsDecoder {
             let family = parts[0] == "precision" ? "p" : String(parts[0])
             if metricNames.contains(family) { return "\(family)@\(k)" }
         }
-        log.add(location, path, "expected a metric name@k with name in \(metricNames.joined(separator: ", ")) and k >= 1, got \"\(text)\"")
+        log.add(
+            location, path,
+            "expected a metric name@k with name in \(metricNames.joined(separator: ", ")) and k >= 1, got \"\(text)\"")
         return nil
     }
 }

@@ -1,5 +1,5 @@
-import Workflows
 import Alignment
+import Workflows
 
 // Typed options of each stage kind. Defaults here are the documented defaults (docs/pipelines.md);
 // the stage implementations own their meaning and may refine the values.

@@ -1,8 +1,8 @@
-import Foundation
 // libyaml's event parser (the C library under Yams): the only way to see aliases before
 // `Yams.compose` resolves them. Yams' own `compose` already hashes mapping keys, which walks an
 // aliased key's whole expansion, so a bomb must be stopped before it is composed.
 internal import CYaml
+import Foundation
 
 /// Limits on the size of a YAML document once its aliases are expanded, checked on libyaml's
 /// event stream before any node is built.
@@ -84,12 +84,14 @@ struct YAMLBudget: Sendable {
                 let target = anchors[name] ?? (nodes: 1, height: 1)
                 completed = (target.nodes, target.height, nil)
             case YAML_SEQUENCE_START_EVENT, YAML_MAPPING_START_EVENT:
-                let anchor = event.type == YAML_SEQUENCE_START_EVENT
+                let anchor =
+                    event.type == YAML_SEQUENCE_START_EVENT
                     ? Self.string(event.data.sequence_start.anchor) : Self.string(event.data.mapping_start.anchor)
                 total += 1
                 stack.append(Open(anchor: anchor, nodes: 1, height: 1))
                 if stack.count > maxDepth {
-                    return violation("YAML nested more than \(maxDepth) levels deep; a pipeline file needs a handful: flatten it")
+                    return violation(
+                        "YAML nested more than \(maxDepth) levels deep; a pipeline file needs a handful: flatten it")
                 }
                 if total > maxNodes {
                     return violation(Self.tooLarge(maxNodes))
@@ -110,7 +112,9 @@ struct YAMLBudget: Sendable {
             // Counting before adding keeps every sum below maxNodes + one node's size: no overflow.
             total += node.nodes
             if stack.count + node.height > maxDepth {
-                return violation("YAML nested more than \(maxDepth) levels deep once its aliases are expanded; write the values out instead of aliasing them")
+                return violation(
+                    "YAML nested more than \(maxDepth) levels deep once its aliases are expanded; write the values out instead of aliasing them"
+                )
             }
             if total > maxNodes {
                 return violation(Self.tooLarge(maxNodes))

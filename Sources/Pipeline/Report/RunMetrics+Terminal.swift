@@ -29,9 +29,11 @@ extension RunMetrics {
         for subset in table.subsets {
             var rows = [["row"] + table.metrics.map(RunReport.metricTitle) + (delta.map { [$0, "p"] } ?? [])]
             for row in table.rows {
-                var cells = [row.name] + table.metrics.map { metric in
-                    row.values[subset.name]?[metric].map { String(format: "%.4f", $0) } ?? "-"
-                }
+                var cells =
+                    [row.name]
+                    + table.metrics.map { metric in
+                        row.values[subset.name]?[metric].map { String(format: "%.4f", $0) } ?? "-"
+                    }
                 if delta != nil {
                     let test = RunReport.entry(row, subset: subset.name, table: table)
                     cells.append(RunReport.deltaCell(row, subset: subset.name, table: table))
@@ -39,11 +41,13 @@ extension RunMetrics {
                 }
                 rows.append(cells)
             }
-            parts.append("\(stage), \(subset.name) (\(subset.queries) queries):\n" + Self.trimmed(TextTable(rows).render()))
+            parts.append(
+                "\(stage), \(subset.name) (\(subset.queries) queries):\n" + Self.trimmed(TextTable(rows).render()))
         }
         if let metric = RunReport.testedMetric(table), let reference = table.comparedTo {
-            parts.append("Δ: \(RunReport.metricTitle(metric)) minus \(reference)'s on the same queries; "
-                         + "▲/▼ significant (p < \(RunReport.alpha)), • not significant")
+            parts.append(
+                "Δ: \(RunReport.metricTitle(metric)) minus \(reference)'s on the same queries; "
+                    + "▲/▼ significant (p < \(RunReport.alpha)), • not significant")
         }
         return parts.joined(separator: "\n\n")
     }
@@ -56,7 +60,9 @@ extension RunMetrics {
             var cells = [String(budget)]
             var repeats = 0
             for series in curve.series {
-                guard let p = series.points.first(where: { $0.labeledQueries == budget }) else { cells.append("-"); continue }
+                guard let p = series.points.first(where: { $0.labeledQueries == budget }) else {
+                    cells.append("-"); continue
+                }
                 repeats = p.repeats
                 cells.append(String(format: "%.4f ± %.4f", p.mean, p.sd))
             }

@@ -60,17 +60,19 @@ extension RunReport {
 
     /// The verdict's comparison on one subset: `+0.0312 (95% CI [0.0080, 0.0550], p = 0.012)`.
     static func verdictDifference(_ d: Verdict.Difference) -> String {
-        let ci = d.ci.count == 2 ? "95% CI [\(String(format: "%.4f", d.ci[0])), \(String(format: "%.4f", d.ci[1]))], " : ""
+        let ci =
+            d.ci.count == 2 ? "95% CI [\(String(format: "%.4f", d.ci[0])), \(String(format: "%.4f", d.ci[1]))], " : ""
         return "\(signed(d.delta)) (\(ci)\(pValue(d.p)))"
     }
 
     /// The verdict's facts beside its sentence, as (label, text) pairs.
     static func verdictFacts(_ v: Verdict) -> [(label: String, text: String)] {
-        let recommended = switch v.decision {
-        case .use: v.best
-        case .keep: "\(v.best) (keep the current queries)"
-        case .unclear: "\(v.best) (no map is clearly better)"
-        }
+        let recommended =
+            switch v.decision {
+            case .use: v.best
+            case .keep: "\(v.best) (keep the current queries)"
+            case .unclear: "\(v.best) (no map is clearly better)"
+            }
         var facts = [("reference", "\(v.reference) — \(v.referenceKind)"), ("recommended", recommended)]
         let title = metricTitle(v.metric)
         if let all = v.all { facts.append(("Δ \(title), all queries", verdictDifference(all))) }

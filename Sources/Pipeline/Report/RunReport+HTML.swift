@@ -6,13 +6,15 @@ extension RunReport {
     public func html() -> String {
         let e = SVGLineChart.escape
         var body = "<h1>era run: \(e(config.name))</h1>\n"
-        var meta = "era \(e(eraVersion)) · seed \(config.seed) · config sha256 <code>\(e(String(configHash.prefix(12))))</code>"
+        var meta =
+            "era \(e(eraVersion)) · seed \(config.seed) · config sha256 <code>\(e(String(configHash.prefix(12))))</code>"
         if let q = config.models.query.name, let d = config.models.index.name {
             meta += " · query model \(e(q)) → index model \(e(d))"
         }
         body += "<p class=\"meta\">\(meta)</p>\n"
         if let verdict = metrics.verdict {
-            body += "<div class=\"verdict \(verdict.decision.rawValue)\">\n<p class=\"headline\">\(e(Self.headline(verdict)))</p>\n<dl>\n"
+            body +=
+                "<div class=\"verdict \(verdict.decision.rawValue)\">\n<p class=\"headline\">\(e(Self.headline(verdict)))</p>\n<dl>\n"
             for fact in Self.verdictFacts(verdict) {
                 body += "<dt>\(e(fact.label))</dt><dd>\(e(fact.text))</dd>\n"
             }
@@ -23,14 +25,16 @@ extension RunReport {
             body += "<h2>Budget curve: \(e(stage))</h2>\n"
             for series in curve.series {
                 body += "<figure>\n" + Self.budgetChart(stage: stage, curve: curve, series: series).render()
-                body += "\n<figcaption>\(e(Self.metricTitle(curve.metric))) on \(e(series.subset)) queries against the number of labeled queries; band and bars: ± one standard deviation over repeats; dashed lines: references.</figcaption>\n</figure>\n"
+                body +=
+                    "\n<figcaption>\(e(Self.metricTitle(curve.metric))) on \(e(series.subset)) queries against the number of labeled queries; band and bars: ± one standard deviation over repeats; dashed lines: references.</figcaption>\n</figure>\n"
             }
         }
         // Stages without scalar results (evaluate, export: their results are above) get no table.
         let withValues = stageValues.filter { !$0.values.isEmpty }
         if !withValues.isEmpty { body += "<h2>Stage results</h2>\n<div class=\"stages\">\n" }
         for (stage, kind, values) in withValues {
-            body += "<table class=\"stage\">\n<caption>\(e(stage)) <span class=\"kind\">(\(kind.rawValue))</span></caption>\n<tbody>\n"
+            body +=
+                "<table class=\"stage\">\n<caption>\(e(stage)) <span class=\"kind\">(\(kind.rawValue))</span></caption>\n<tbody>\n"
             for (key, value) in values {
                 body += "<tr><th scope=\"row\">\(e(key))</th><td class=\"num\">\(Self.value(value))</td></tr>\n"
             }

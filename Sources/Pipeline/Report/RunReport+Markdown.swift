@@ -5,7 +5,9 @@ extension RunReport {
     public func markdown() -> String {
         var out = "# era run: \(config.name)\n\n"
         out += "era \(eraVersion) · seed \(config.seed) · config sha256 `\(configHash.prefix(12))`"
-        if let q = config.models.query.name, let d = config.models.index.name { out += " · query model \(q) → index model \(d)" }
+        if let q = config.models.query.name, let d = config.models.index.name {
+            out += " · query model \(q) → index model \(d)"
+        }
         out += "\n\n"
         if let verdict = metrics.verdict {
             out += "> **\(Self.headline(verdict)).**\n>\n"
@@ -60,10 +62,13 @@ extension RunReport {
     private func sweepMarkdown(stage: String, curve: SweepCurve) -> String {
         var out = "## Budget curve: \(stage)\n\n"
         for series in curve.series {
-            out += "![\(stage) budget chart, \(series.subset) queries](\(Self.chartName(stage: stage, subset: series.subset)))\n\n"
+            out +=
+                "![\(stage) budget chart, \(series.subset) queries](\(Self.chartName(stage: stage, subset: series.subset)))\n\n"
         }
         let subsets = curve.series.map(\.subset)
-        out += "| labeled queries | " + subsets.map { "\(Self.metricTitle(curve.metric)) \($0) (mean ± sd) | vs stage one \($0)" }
+        out +=
+            "| labeled queries | "
+            + subsets.map { "\(Self.metricTitle(curve.metric)) \($0) (mean ± sd) | vs stage one \($0)" }
             .joined(separator: " | ") + " | repeats |\n"
         out += "|---:|" + subsets.map { _ in "---:|---|" }.joined() + "---:|\n"
         let budgets = Array(Set(curve.series.flatMap { $0.points.map(\.labeledQueries) })).sorted()
@@ -71,7 +76,9 @@ extension RunReport {
             var cells: [String] = []
             var repeats = 0
             for series in curve.series {
-                guard let p = series.points.first(where: { $0.labeledQueries == budget }) else { cells += ["–", ""]; continue }
+                guard let p = series.points.first(where: { $0.labeledQueries == budget }) else {
+                    cells += ["–", ""]; continue
+                }
                 repeats = p.repeats
                 cells.append("\(Self.number(p.mean)) ± \(Self.number(p.sd))")
                 if let d = p.differenceToStageOne, let pv = p.pValue {

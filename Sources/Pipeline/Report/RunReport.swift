@@ -1,5 +1,5 @@
-import Workflows
 import Foundation
+import Workflows
 
 /// `report.md` and `report.html` of a run: the verdict first (use a map, or keep the current
 /// queries), then each evaluation as one table (every baseline and map on the same queries, all
@@ -34,9 +34,10 @@ public struct RunReport: Sendable {
     /// The budget chart of one subset of a sweep: mean ± sd against labeled queries, and the
     /// subset's reference lines.
     public static func budgetChart(stage: String, curve: SweepCurve, series: SweepSeries) -> SVGLineChart {
-        var chart = SweepWorkflow.chart(title: "\(stage): \(metricTitle(curve.metric)) by label budget (\(series.subset) queries)",
-                                        metric: curve.metric, lines: [("adapted (mean ± sd)", series)],
-                                        references: curve.references.filter { $0.subset == series.subset }, labelReferencesBySubset: false)
+        var chart = SweepWorkflow.chart(
+            title: "\(stage): \(metricTitle(curve.metric)) by label budget (\(series.subset) queries)",
+            metric: curve.metric, lines: [("adapted (mean ± sd)", series)],
+            references: curve.references.filter { $0.subset == series.subset }, labelReferencesBySubset: false)
         // Wide and low: the chart spans the report's column (width 100%) without dominating it.
         chart.width = 900
         chart.height = 360
@@ -51,8 +52,10 @@ public struct RunReport: Sendable {
     public func chartFiles() -> [(name: String, svg: String)] {
         sweeps.flatMap { sweep in
             sweep.curve.series.map { series in
-                (Self.chartName(stage: sweep.stage, subset: series.subset),
-                 Self.budgetChart(stage: sweep.stage, curve: sweep.curve, series: series).render() + "\n")
+                (
+                    Self.chartName(stage: sweep.stage, subset: series.subset),
+                    Self.budgetChart(stage: sweep.stage, curve: sweep.curve, series: series).render() + "\n"
+                )
             }
         }
     }

@@ -1,7 +1,7 @@
-import Workflows
 import Alignment
-import Foundation
 import EmbeddingIO
+import Foundation
+import Workflows
 import Yams
 
 /// What the runner tells its caller while it works (the CLI prints these).
@@ -45,14 +45,19 @@ public struct PipelineRunner: Sendable {
     /// - Parameters:
     ///   - runDirectory: default `config.output`, else `<currentDirectory>/runs/<config.name>`.
     ///   - currentDirectory: default the process's current directory.
-    public init(config: PipelineConfig, registry: StageRegistry, runDirectory: URL? = nil,
-                currentDirectory: String? = nil, eraVersion: String = EraVersion.current,
-                onEvent: @escaping @Sendable (RunEvent) -> Void = { _ in }) {
+    public init(
+        config: PipelineConfig, registry: StageRegistry, runDirectory: URL? = nil,
+        currentDirectory: String? = nil, eraVersion: String = EraVersion.current,
+        onEvent: @escaping @Sendable (RunEvent) -> Void = { _ in }
+    ) {
         self.config = config
         self.registry = registry
         let cwd = currentDirectory ?? ConfigPaths.currentDirectory
-        self.runDirectory = runDirectory
-            ?? URL(fileURLWithPath: config.output ?? ConfigPaths.absolute("runs/\(config.name)", relativeTo: cwd), isDirectory: true)
+        self.runDirectory =
+            runDirectory
+            ?? URL(
+                fileURLWithPath: config.output ?? ConfigPaths.absolute("runs/\(config.name)", relativeTo: cwd),
+                isDirectory: true)
         self.eraVersion = eraVersion
         self.onEvent = onEvent
     }
@@ -89,15 +94,17 @@ public struct PipelineRunner: Sendable {
         let inputs = try hashInputs()
         let configJSON = try CanonicalJSON.encode(config)
         var manifest = RunManifest(
-            pipeline: config.name, eraVersion: eraVersion, configHash: SHA256.hex(String(decoding: configJSON, as: UTF8.self)),
+            pipeline: config.name, eraVersion: eraVersion,
+            configHash: SHA256.hex(String(decoding: configJSON, as: UTF8.self)),
             sourceFile: config.sourceFile, inputs: inputs.records, stages: previousManifest(directory)?.stages ?? [:],
             started: started, finished: nil)
         try writeResolvedConfig(directory)
         try writeManifest(manifest, directory)
 
-        let forcedFrom: Set<String> = from.map { name in
-            Set(graph.order.drop(while: { $0 != name }))
-        } ?? []
+        let forcedFrom: Set<String> =
+            from.map { name in
+                Set(graph.order.drop(while: { $0 != name }))
+            } ?? []
         var completed: [String: CompletedStage] = [:]
         var ran: [String] = [], skipped: [String] = []
         // One cache per run: each input file is decoded once, and maps pass between stages in memory.
@@ -105,14 +112,16 @@ public struct PipelineRunner: Sendable {
         for name in graph.order {
             guard let stage = config.stage(named: name) else { continue }
             // Only the stages whose outputs it reads: `after:` orders the run but feeds nothing in.
-            let dependencyFingerprints = Dictionary(uniqueKeysWithValues: stage.inputStages.compactMap { dep in
-                completed[dep].map { (dep, $0.fingerprint) }
-            })
+            let dependencyFingerprints = Dictionary(
+                uniqueKeysWithValues: stage.inputStages.compactMap { dep in
+                    completed[dep].map { (dep, $0.fingerprint) }
+                })
             let fingerprint: String
             do {
-                fingerprint = try StageFingerprint.compute(stage: stage, config: config, eraVersion: eraVersion,
-                                                           inputHashes: inputs.byPath,
-                                                           dependencyFingerprints: dependencyFingerprints)
+                fingerprint = try StageFingerprint.compute(
+                    stage: stage, config: config, eraVersion: eraVersion,
+                    inputHashes: inputs.byPath,
+                    dependencyFingerprints: dependencyFingerprints)
             } catch {
                 throw PipelineRunError("cannot fingerprint stage \(name): \(error)")
             }
@@ -125,7 +134,9 @@ public struct PipelineRunner: Sendable {
                 reason = "\(changed) ran again"
             }
             if reason == nil {
-                if let previous = upToDate(stage: stage, fingerprint: fingerprint, manifest: manifest, directory: directory) {
+                if let previous = upToDate(
+                    stage: stage, fingerprint: fingerprint, manifest: manifest, directory: directory)
+                {
                     completed[name] = previous
                     skipped.append(name)
                     onEvent(.stageSkipped(name))
@@ -135,13 +146,15 @@ public struct PipelineRunner: Sendable {
             }
             onEvent(.stageStarted(name, reason: reason ?? ""))
             let begin = Date()
-            let result = try execute(stage: stage, fingerprint: fingerprint, shared: shared,
-                                     completed: completed.filter { graph.ancestors(of: name).contains($0.key) },
-                                     directory: directory)
+            let result = try execute(
+                stage: stage, fingerprint: fingerprint, shared: shared,
+                completed: completed.filter { graph.ancestors(of: name).contains($0.key) },
+                directory: directory)
             let seconds = Date().timeIntervalSince(begin)
             completed[name] = result
-            manifest.stages[name] = RunManifest.Stage(kind: stage.kind, fingerprint: fingerprint, completed: Self.timestamp(),
-                                                      seconds: seconds, artifacts: result.output.artifacts)
+            manifest.stages[name] = RunManifest.Stage(
+                kind: stage.kind, fingerprint: fingerprint, completed: Self.timestamp(),
+                seconds: seconds, artifacts: result.output.artifacts)
             try writeManifest(manifest, directory)
             ran.append(name)
             onEvent(.stageFinished(name, seconds: seconds))
@@ -149,12 +162,16 @@ public struct PipelineRunner: Sendable {
 
         // Stages that are no longer in the pipeline are dropped from the record (their folders stay).
         manifest.stages = manifest.stages.filter { config.stage(named: $0.key) != nil }
-        let metrics = RunMetrics(pipeline: config.name, order: graph.order, stages: completed.mapValues {
-            RunMetrics.StageMetrics(kind: $0.kind, values: $0.output.values, evaluation: $0.output.evaluation,
-                                    sweep: $0.output.sweep)
-        })
+        let metrics = RunMetrics(
+            pipeline: config.name, order: graph.order,
+            stages: completed.mapValues {
+                RunMetrics.StageMetrics(
+                    kind: $0.kind, values: $0.output.values, evaluation: $0.output.evaluation,
+                    sweep: $0.output.sweep)
+            })
         try write(CanonicalJSON.encode(metrics, pretty: true), "metrics.json", directory)
-        let report = RunReport(config: config, metrics: metrics, eraVersion: eraVersion, configHash: manifest.configHash)
+        let report = RunReport(
+            config: config, metrics: metrics, eraVersion: eraVersion, configHash: manifest.configHash)
         try write(Data(report.markdown().utf8), "report.md", directory)
         for chart in report.chartFiles() {
             try write(Data(chart.svg.utf8), chart.name, directory)
@@ -162,31 +179,40 @@ public struct PipelineRunner: Sendable {
         try write(Data(report.html().utf8), "report.html", directory)
         manifest.finished = Self.timestamp()
         try writeManifest(manifest, directory)
-        return RunSummary(runDirectory: runDirectory, ran: ran, skipped: skipped, metrics: metrics,
-                          inputReads: shared.files.reads)
+        return RunSummary(
+            runDirectory: runDirectory, ran: ran, skipped: skipped, metrics: metrics,
+            inputReads: shared.files.reads)
     }
 
     // MARK: - Stages
 
     /// The recorded stage if its fingerprint matches in both the manifest and its `stage.json`,
     /// and every artifact it listed exists.
-    private func upToDate(stage: StageConfig, fingerprint: String, manifest: RunManifest,
-                          directory: RunDirectory) -> CompletedStage? {
+    private func upToDate(
+        stage: StageConfig, fingerprint: String, manifest: RunManifest,
+        directory: RunDirectory
+    ) -> CompletedStage? {
         guard manifest.stages[stage.name]?.fingerprint == fingerprint else { return nil }
         let folder = directory.stageFolder(stage.name)
-        guard let data = FileManager.default.contents(atPath: folder.appendingPathComponent(RunDirectory.stageRecordName).path),
-              let record = try? JSONDecoder().decode(StageRecord.self, from: data),
-              record.fingerprint == fingerprint, record.kind == stage.kind else { return nil }
+        guard
+            let data = FileManager.default.contents(
+                atPath: folder.appendingPathComponent(RunDirectory.stageRecordName).path),
+            let record = try? JSONDecoder().decode(StageRecord.self, from: data),
+            record.fingerprint == fingerprint, record.kind == stage.kind
+        else { return nil }
         let allExist = record.output.artifacts.values.allSatisfy {
             FileManager.default.fileExists(atPath: folder.appendingPathComponent($0).path)
         }
         guard allExist else { return nil }
-        return CompletedStage(name: stage.name, kind: stage.kind, directory: folder, output: record.output,
-                              fingerprint: fingerprint)
+        return CompletedStage(
+            name: stage.name, kind: stage.kind, directory: folder, output: record.output,
+            fingerprint: fingerprint)
     }
 
-    private func execute(stage: StageConfig, fingerprint: String, shared: StageContext.Shared, completed: [String: CompletedStage],
-                         directory: RunDirectory) throws -> CompletedStage {
+    private func execute(
+        stage: StageConfig, fingerprint: String, shared: StageContext.Shared, completed: [String: CompletedStage],
+        directory: RunDirectory
+    ) throws -> CompletedStage {
         guard let runner = registry[stage.kind] else {
             throw PipelineRunError("no runner for \(stage.kind.rawValue) stages")
         }
@@ -207,13 +233,17 @@ public struct PipelineRunner: Sendable {
         let output: StageOutput
         do {
             output = try runner.run(stage: stage, context: context)
-            let missing = output.artifacts.filter { !FileManager.default.fileExists(atPath: staging.appendingPathComponent($0.value).path) }
+            let missing = output.artifacts.filter {
+                !FileManager.default.fileExists(atPath: staging.appendingPathComponent($0.value).path)
+            }
             if !missing.isEmpty {
-                throw PipelineRunError("declared artifacts were not written: \(missing.values.sorted().joined(separator: ", "))")
+                throw PipelineRunError(
+                    "declared artifacts were not written: \(missing.values.sorted().joined(separator: ", "))")
             }
             let record = StageRecord(name: stage.name, kind: stage.kind, fingerprint: fingerprint, output: output)
-            try AtomicFileWriter.write(CanonicalJSON.encode(record, pretty: true),
-                                       to: staging.appendingPathComponent(RunDirectory.stageRecordName))
+            try AtomicFileWriter.write(
+                CanonicalJSON.encode(record, pretty: true),
+                to: staging.appendingPathComponent(RunDirectory.stageRecordName))
         } catch {
             logFile.append("failed: \(error)")
             logFile.close()
@@ -222,14 +252,16 @@ public struct PipelineRunner: Sendable {
             directory.removeFailedLog(stage.name)
             try? FileManager.default.moveItem(at: staging.appendingPathComponent(RunDirectory.logName), to: failedLog)
             try? FileManager.default.removeItem(at: staging)
-            throw PipelineRunError("stage \(stage.name) (\(stage.kind.rawValue)) failed: \(error) (log: \(failedLog.path))")
+            throw PipelineRunError(
+                "stage \(stage.name) (\(stage.kind.rawValue)) failed: \(error) (log: \(failedLog.path))")
         }
         logFile.append("done")
         logFile.close()
         try directory.commit(staging: staging, as: stage.name)
         directory.removeFailedLog(stage.name)
-        return CompletedStage(name: stage.name, kind: stage.kind, directory: directory.stageFolder(stage.name),
-                              output: output, fingerprint: fingerprint)
+        return CompletedStage(
+            name: stage.name, kind: stage.kind, directory: directory.stageFolder(stage.name),
+            output: output, fingerprint: fingerprint)
     }
 
     // MARK: - Inputs and run files
@@ -248,7 +280,8 @@ public struct PipelineRunner: Sendable {
             for (keyPath, _) in StageFingerprint.inputs(of: stage, data: config.data) { used.insert(keyPath) }
         }
         for (keyPath, file) in config.data.files where used.contains(keyPath) {
-            let size = ((try? FileManager.default.attributesOfItem(atPath: file.path)[.size]) as? NSNumber)?.int64Value ?? 0
+            let size =
+                ((try? FileManager.default.attributesOfItem(atPath: file.path)[.size]) as? NSNumber)?.int64Value ?? 0
             if byPath[file.path] == nil {
                 let events = onEvent
                 do {
@@ -265,7 +298,9 @@ public struct PipelineRunner: Sendable {
     }
 
     private func previousManifest(_ directory: RunDirectory) -> RunManifest? {
-        guard let data = FileManager.default.contents(atPath: directory.file(RunDirectory.manifestName).path) else { return nil }
+        guard let data = FileManager.default.contents(atPath: directory.file(RunDirectory.manifestName).path) else {
+            return nil
+        }
         return try? JSONDecoder().decode(RunManifest.self, from: data)
     }
 
@@ -280,7 +315,8 @@ public struct PipelineRunner: Sendable {
         } catch {
             throw PipelineRunError("cannot encode the resolved configuration: \(error)")
         }
-        let header = "# \(config.sourceFile) resolved by era \(eraVersion): includes merged, overrides applied,\n"
+        let header =
+            "# \(config.sourceFile) resolved by era \(eraVersion): includes merged, overrides applied,\n"
             + "# every default filled in, every path absolute. It runs as a pipeline itself.\n"
         try write(Data((header + yaml).utf8), "config.resolved.yaml", directory)
     }

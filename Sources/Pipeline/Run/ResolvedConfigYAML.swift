@@ -14,8 +14,9 @@ enum ResolvedConfigYAML {
         switch node {
         case .scalar:
             if node.tag.rawValue == Tag.Name.float.rawValue, let value = node.float, value.isFinite {
-                return Node(value == value.rounded() && abs(value) < 1e15 ? String(format: "%.1f", value) : "\(value)",
-                            Tag(.float))
+                return Node(
+                    value == value.rounded() && abs(value) < 1e15 ? String(format: "%.1f", value) : "\(value)",
+                    Tag(.float))
             }
             return node
         case .mapping(let mapping):

@@ -13,16 +13,19 @@ extension RunDirectory {
             return
         }
         let type = attributes[.type] as? FileAttributeType
-        guard type == .typeDirectory, Self.isRegularFile(folder.appendingPathComponent(Self.stageMarkerName))
-                || Self.recordNames(folder.appendingPathComponent(Self.stageRecordName), stage) else {
+        guard type == .typeDirectory,
+            Self.isRegularFile(folder.appendingPathComponent(Self.stageMarkerName))
+                || Self.recordNames(folder.appendingPathComponent(Self.stageRecordName), stage)
+        else {
             throw notEras(folder, stage)
         }
     }
 
     private func notEras(_ folder: URL, _ stage: String) -> PipelineRunError {
-        PipelineRunError("\(folder.path) exists and was not written by era (it has no \(Self.stageMarkerName) marker), "
-            + "so era will not replace it with stage \"\(stage)\"; rename the stage, set `output:` to a folder "
-            + "of its own, or move \(folder.path) away yourself")
+        PipelineRunError(
+            "\(folder.path) exists and was not written by era (it has no \(Self.stageMarkerName) marker), "
+                + "so era will not replace it with stage \"\(stage)\"; rename the stage, set `output:` to a folder "
+                + "of its own, or move \(folder.path) away yourself")
     }
 
     private static func isRegularFile(_ url: URL) -> Bool {
@@ -31,7 +34,8 @@ extension RunDirectory {
 
     private static func recordNames(_ url: URL, _ stage: String) -> Bool {
         guard isRegularFile(url), let data = FileManager.default.contents(atPath: url.path),
-              let record = try? JSONDecoder().decode(StageRecord.self, from: data) else { return false }
+            let record = try? JSONDecoder().decode(StageRecord.self, from: data)
+        else { return false }
         return record.name == stage
     }
 }
@@ -67,15 +71,17 @@ extension RunDirectory {
         let marker = file(Self.runMarkerName)
         if Self.isRegularFile(marker) { return }
         let manifest = file(Self.manifestName)
-        let isEras = Self.isRegularFile(manifest)
+        let isEras =
+            Self.isRegularFile(manifest)
             && (try? JSONDecoder().decode(RunManifest.self, from: Data(contentsOf: manifest))) != nil
         if !isEras {
             let names = (try? FileManager.default.contentsOfDirectory(atPath: url.path)) ?? []
             let clashing = names.filter { RunFileNames.collision(forStage: $0) != nil && !$0.hasSuffix(".failed.log") }
             if !clashing.isEmpty {
-                throw PipelineRunError("\(url.path) holds \(clashing.sorted().joined(separator: ", ")), which era did not "
-                    + "write (the folder has no \(Self.runMarkerName) marker) and would replace with its run files; "
-                    + "set `output:` to a new or empty folder, or move those files away")
+                throw PipelineRunError(
+                    "\(url.path) holds \(clashing.sorted().joined(separator: ", ")), which era did not "
+                        + "write (the folder has no \(Self.runMarkerName) marker) and would replace with its run files; "
+                        + "set `output:` to a new or empty folder, or move those files away")
             }
         }
         try write(Data("era run directory\n".utf8), to: Self.runMarkerName)

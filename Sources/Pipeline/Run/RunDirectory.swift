@@ -1,3 +1,6 @@
+import EmbeddingIO
+import Foundation
+
 #if canImport(Glibc)
 import Workflows
 import Glibc
@@ -6,8 +9,6 @@ import Musl
 #elseif canImport(Darwin)
 import Darwin
 #endif
-import EmbeddingIO
-import Foundation
 
 /// The files of one run directory and the crash-safe ways to change them.
 ///
@@ -29,7 +30,9 @@ struct RunDirectory {
     init(url: URL) throws {
         self.url = url
         if let problem = Directories.create(url.path) {
-            throw PipelineRunError("cannot use the run directory \(url.path): \(problem); set output: in the pipeline (or --set output=...) to a folder")
+            throw PipelineRunError(
+                "cannot use the run directory \(url.path): \(problem); set output: in the pipeline (or --set output=...) to a folder"
+            )
         }
     }
 
@@ -47,7 +50,9 @@ struct RunDirectory {
     func lock() throws -> Int32 {
         let path = file(".lock").path
         let fd = open(path, O_RDWR | O_CREAT | O_CLOEXEC, 0o644)
-        guard fd >= 0 else { throw PipelineRunError("cannot open the lock file \(path): \(String(cString: strerror(errno)))") }
+        guard fd >= 0 else {
+            throw PipelineRunError("cannot open the lock file \(path): \(String(cString: strerror(errno)))")
+        }
         guard flock(fd, LOCK_EX | LOCK_NB) == 0 else {
             close(fd)
             throw PipelineRunError("another era run is using \(url.path); wait for it to finish")

@@ -11,7 +11,8 @@ enum RunFileNames {
     /// Why `stage` cannot be a stage name, or nil when it can.
     static func collision(forStage stage: String) -> String? {
         let lowered = stage.lowercased()
-        let clashes = fixed.contains(lowered) || lowered.hasSuffix(".failed.log")
+        let clashes =
+            fixed.contains(lowered) || lowered.hasSuffix(".failed.log")
             || (lowered.hasPrefix("budget-") && lowered.hasSuffix(".svg"))
         guard clashes else { return nil }
         return "\"\(stage)\" is the name of a file era writes in the run directory "

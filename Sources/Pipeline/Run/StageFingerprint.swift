@@ -1,6 +1,6 @@
-import Workflows
 import EmbeddingIO
 import Foundation
+import Workflows
 
 /// Fingerprints decide which stages can be skipped.
 ///
@@ -18,11 +18,15 @@ enum StageFingerprint {
         case .align:
             keyPaths = ["data.alignment.query_model", "data.alignment.index_model", "data.alignment.ids"]
         case .adapt:
-            keyPaths = ["data.queries.embeddings", "data.queries.ids", "data.index.embeddings", "data.index.ids",
-                        "data.qrels.labeled"]
+            keyPaths = [
+                "data.queries.embeddings", "data.queries.ids", "data.index.embeddings", "data.index.ids",
+                "data.qrels.labeled",
+            ]
         case .evaluate(let options):
-            var paths: Set<String> = ["data.queries.embeddings", "data.queries.ids", "data.index.embeddings",
-                                      "data.index.ids", "data.qrels.evaluation", "data.qrels.labeled"]
+            var paths: Set<String> = [
+                "data.queries.embeddings", "data.queries.ids", "data.index.embeddings",
+                "data.index.ids", "data.qrels.evaluation", "data.qrels.labeled",
+            ]
             if options.baselines.contains(.indexAsIs) { paths.insert("data.queries.index_model_embeddings") }
             if options.baselines.contains(.reEmbedded) { paths.insert("data.index.query_model_embeddings") }
             if options.baselines.contains(.procrustes) {
@@ -30,8 +34,10 @@ enum StageFingerprint {
             }
             keyPaths = paths
         case .sweep:
-            keyPaths = ["data.queries.embeddings", "data.queries.ids", "data.index.embeddings", "data.index.ids",
-                        "data.qrels.labeled", "data.qrels.evaluation", "data.queries.index_model_embeddings"]
+            keyPaths = [
+                "data.queries.embeddings", "data.queries.ids", "data.index.embeddings", "data.index.ids",
+                "data.qrels.labeled", "data.qrels.evaluation", "data.queries.index_model_embeddings",
+            ]
         case .export:
             keyPaths = []
         }
@@ -56,15 +62,18 @@ enum StageFingerprint {
     /// - Parameters:
     ///   - inputHashes: SHA-256 of each data file, by absolute path.
     ///   - dependencyFingerprints: fingerprints of the stage's dependencies, by name.
-    static func compute(stage: StageConfig, config: PipelineConfig, eraVersion: String,
-                        inputHashes: [String: String], dependencyFingerprints: [String: String]) throws -> String {
+    static func compute(
+        stage: StageConfig, config: PipelineConfig, eraVersion: String,
+        inputHashes: [String: String], dependencyFingerprints: [String: String]
+    ) throws -> String {
         var inputs: [String: String] = [:]
         for (keyPath, file) in Self.inputs(of: stage, data: config.data) {
             inputs[keyPath] = inputHashes[file.path] ?? "missing"
         }
-        let material = Material(eraVersion: eraVersion, seed: config.seed, models: config.models, name: stage.name,
-                                kind: stage.kind, options: stage.options, inputs: inputs,
-                                dependencies: dependencyFingerprints)
+        let material = Material(
+            eraVersion: eraVersion, seed: config.seed, models: config.models, name: stage.name,
+            kind: stage.kind, options: stage.options, inputs: inputs,
+            dependencies: dependencyFingerprints)
         return SHA256.hex(String(decoding: try CanonicalJSON.encode(material), as: UTF8.self))
     }
 

@@ -124,8 +124,9 @@ public struct StageGraph: Sendable, Hashable {
         let text = (cycle.reversed() + [cycle.last!]).joined(separator: " -> ")
         return cycle.compactMap { name in
             guard let stage = byName[name] else { return nil }
-            return ConfigProblem(location: stage.location, keyPath: "stages.\(name)",
-                                 message: "stages depend on each other in a cycle: \(text)")
+            return ConfigProblem(
+                location: stage.location, keyPath: "stages.\(name)",
+                message: "stages depend on each other in a cycle: \(text)")
         }
     }
 }

@@ -1,5 +1,5 @@
-import Workflows
 import Foundation
+import Workflows
 
 /// The open `log.txt` of a running stage. Lines may come from any thread (a stage may log from
 /// worker tasks), so appends are serialized by a lock. Each line starts with the seconds since
@@ -11,7 +11,8 @@ final class StageLogFile: @unchecked Sendable {
 
     init(url: URL) throws {
         guard FileManager.default.createFile(atPath: url.path, contents: nil),
-              let handle = FileHandle(forWritingAtPath: url.path) else {
+            let handle = FileHandle(forWritingAtPath: url.path)
+        else {
             throw PipelineRunError("cannot create \(url.path)")
         }
         self.handle = handle

@@ -4,7 +4,9 @@ extension StageRegistry {
     /// A kind missing here makes `PipelineRunner` refuse a pipeline that uses it, naming the
     /// stages, before any work; `era run --check` still validates such a pipeline fully.
     public static var builtIn: StageRegistry {
-        StageRegistry([.align: AlignStage(), .adapt: AdaptStage(), .evaluate: EvaluateStage(), .sweep: SweepStage(),
-                       .export: ExportStage()])
+        StageRegistry([
+            .align: AlignStage(), .adapt: AdaptStage(), .evaluate: EvaluateStage(), .sweep: SweepStage(),
+            .export: ExportStage(),
+        ])
     }
 }

@@ -1,6 +1,6 @@
 import EmbeddingIO
-import Workflows
 import Foundation
+import Workflows
 
 /// The work of one stage kind (align, adapt, evaluate, sweep, export), plugged into the runner.
 ///
@@ -43,8 +43,10 @@ public struct StageOutput: Sendable, Codable, Hashable {
     /// Scalar results worth keeping in metrics.json (final loss, dev nDCG@10, ...).
     public var values: [String: Double]
 
-    public init(artifacts: [String: String] = [:], evaluation: MetricsTable? = nil, sweep: SweepCurve? = nil,
-                values: [String: Double] = [:]) {
+    public init(
+        artifacts: [String: String] = [:], evaluation: MetricsTable? = nil, sweep: SweepCurve? = nil,
+        values: [String: Double] = [:]
+    ) {
         self.artifacts = artifacts
         self.evaluation = evaluation
         self.sweep = sweep
@@ -92,8 +94,10 @@ public struct StageContext: Sendable {
     /// What the stages of one run share: decoded input files and the maps made so far.
     public let shared: Shared
 
-    public init(config: PipelineConfig, directory: URL, dependencies: [String: CompletedStage], seed: UInt64,
-                log: StageLog, progress: StageProgress, shared: Shared = Shared()) {
+    public init(
+        config: PipelineConfig, directory: URL, dependencies: [String: CompletedStage], seed: UInt64,
+        log: StageLog, progress: StageProgress, shared: Shared = Shared()
+    ) {
         self.config = config
         self.directory = directory
         self.dependencies = dependencies

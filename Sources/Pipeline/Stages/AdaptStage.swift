@@ -10,34 +10,40 @@ public struct AdaptStage: StageRunner {
     public init() {}
 
     public func run(stage: StageConfig, context: StageContext) throws -> StageOutput {
-        guard case .adapt(let options) = stage.options else { throw PipelineRunError("AdaptStage cannot run a \(stage.kind.rawValue) stage") }
+        guard case .adapt(let options) = stage.options else {
+            throw PipelineRunError("AdaptStage cannot run a \(stage.kind.rawValue) stage")
+        }
         let stageOne = try context.adapter(of: options.from)
         let settings = options.settings(seed: context.seed)
         let outcome: AdaptWorkflow.Outcome
         do {
-            outcome = try AdaptWorkflow.run(try Self.problem(context, stageOne: stageOne, hybrid: options.hybrid),
-                                            stageOne: stageOne, settings: settings,
-                                            metadata: ["pipeline": context.config.name, "pipeline_stage": stage.name],
-                                            warn: { context.log("warning: data.qrels.labeled: \($0)") }) { event in
-                context.log(AdaptWorkflow.describe(event))
-                Self.progress(event, maxSteps: settings.maxSteps, context: context)
-            }
+            outcome = try AdaptWorkflow.run(
+                try Self.problem(context, stageOne: stageOne, hybrid: options.hybrid),
+                stageOne: stageOne, settings: settings,
+                metadata: ["pipeline": context.config.name, "pipeline_stage": stage.name],
+                warn: { context.log("warning: data.qrels.labeled: \($0)") },
+                progress: { event in
+                    context.log(AdaptWorkflow.describe(event))
+                    Self.progress(event, maxSteps: settings.maxSteps, context: context)
+                })
         } catch {
             throw PipelineRunError("adapt: \(error)")
         }
-        AdaptWorkflow.describeChoice(outcome.result).forEach { context.log($0) }
+        for line in AdaptWorkflow.describeChoice(outcome.result) { context.log(line) }
         try outcome.adapter.save(to: context.artifactURL(MapArtifact.fileName))
         try context.write(CanonicalJSON.encode(AdaptWorkflow.Record(outcome.result), pretty: true), to: "training.json")
         context.keep(outcome.adapter)
-        return StageOutput(artifacts: [MapArtifact.role: MapArtifact.fileName, "training": "training.json"],
-                           values: AdaptWorkflow.values(of: outcome.result))
+        return StageOutput(
+            artifacts: [MapArtifact.role: MapArtifact.fileName, "training": "training.json"],
+            values: AdaptWorkflow.values(of: outcome.result))
     }
 
     /// Query-model queries (with `hybrid`, the index model's too, when the data has them), the index
     /// and the labeled qrels, with the stage-one map.
     static func problem(_ context: StageContext, stageOne: Adapter, hybrid: Bool) throws -> AdaptProblem {
         let inputs = StageInputs(context: context)
-        let indexQueries = hybrid && context.config.data.queries?.indexModelEmbeddings != nil
+        let indexQueries =
+            hybrid && context.config.data.queries?.indexModelEmbeddings != nil
             ? try inputs.embeddings(\.queries?.indexModelEmbeddings, "data.queries.index_model_embeddings") : nil
         return AdaptProblem(
             queries: try inputs.embeddings(\.queries?.embeddings, "data.queries.embeddings"),

@@ -1,5 +1,5 @@
-import EmbeddingIO
 import Alignment
+import EmbeddingIO
 import Foundation
 import Workflows
 
@@ -10,7 +10,9 @@ public struct AlignStage: StageRunner {
     public init() {}
 
     public func run(stage: StageConfig, context: StageContext) throws -> StageOutput {
-        guard case .align(let options) = stage.options else { throw PipelineRunError("AlignStage cannot run a \(stage.kind.rawValue) stage") }
+        guard case .align(let options) = stage.options else {
+            throw PipelineRunError("AlignStage cannot run a \(stage.kind.rawValue) stage")
+        }
         let data = StageInputs(context: context)
         let sources = try data.embeddings(\.alignment?.queryModel, "data.alignment.query_model")
         let targets = try data.embeddings(\.alignment?.indexModel, "data.alignment.index_model")
@@ -23,28 +25,35 @@ public struct AlignStage: StageRunner {
             metadata: ["pipeline": context.config.name, "pipeline_stage": stage.name])
         let outcome: AlignWorkflow.Outcome
         do {
-            outcome = try AlignWorkflow.run(request, started: { pairs, p, m in
-                context.log("\(pairs) pairs, p = \(p), m = \(m)")
-                context.progress(completed: 0, total: nil, "warm start (\(configuration.warmStart.rawValue)) on \(pairs) pairs")
-            }, progress: { event in
-                if let line = AlignWorkflow.describe(event, epochs: configuration.epochs) { context.log(line) }
-                Self.progress(event, epochs: configuration.epochs, context: context)
-            })
+            outcome = try AlignWorkflow.run(
+                request,
+                started: { pairs, p, m in
+                    context.log("\(pairs) pairs, p = \(p), m = \(m)")
+                    context.progress(
+                        completed: 0, total: nil, "warm start (\(configuration.warmStart.rawValue)) on \(pairs) pairs")
+                },
+                progress: { event in
+                    if let line = AlignWorkflow.describe(event, epochs: configuration.epochs) { context.log(line) }
+                    Self.progress(event, epochs: configuration.epochs, context: context)
+                })
         } catch {
             throw PipelineRunError("align: \(error)")
         }
         try outcome.adapter.save(to: context.artifactURL(MapArtifact.fileName))
         try context.write(CanonicalJSON.encode(outcome.log, pretty: true), to: "training-log.json")
         context.keep(outcome.adapter)
-        return StageOutput(artifacts: [MapArtifact.role: MapArtifact.fileName, "training_log": "training-log.json"],
-                           values: AlignWorkflow.values(of: outcome))
+        return StageOutput(
+            artifacts: [MapArtifact.role: MapArtifact.fileName, "training_log": "training-log.json"],
+            values: AlignWorkflow.values(of: outcome))
     }
 
     private static func progress(_ event: TrainingEvent, epochs: Int, context: StageContext) {
         switch event {
         case .warmStarted: context.progress(completed: 0, total: max(epochs, 1), "warm start done")
-        case .batchFinished(let epoch, let batch, let batches, _) where batch == batches || batch % max(1, batches / 10) == 0:
-            context.progress(completed: (epoch - 1) * batches + batch, total: epochs * batches, "epoch \(epoch)/\(epochs)")
+        case .batchFinished(let epoch, let batch, let batches, _)
+        where batch == batches || batch % max(1, batches / 10) == 0:
+            context.progress(
+                completed: (epoch - 1) * batches + batch, total: epochs * batches, "epoch \(epoch)/\(epochs)")
         default: break
         }
     }

@@ -11,7 +11,8 @@ extension EvaluateStage {
         let samples: Int? = if case .align(let options)? = align?.options { options.samples } else { nil }
         let fit = try AlignWorkflow.procrustesBaseline(
             sources: x, targets: try inputs.embeddings(\.alignment?.indexModel, "data.alignment.index_model"), ids: ids,
-            sample: samples, seed: align.map { StageFingerprint.seed(pipelineSeed: context.config.seed, stage: $0.name) } ?? 0)
+            sample: samples,
+            seed: align.map { StageFingerprint.seed(pipelineSeed: context.config.seed, stage: $0.name) } ?? 0)
         context.log("procrustes: fitted on \(fit.pairs) pairs, objective \(fit.objective)")
         return fit.map
     }

@@ -12,7 +12,9 @@ public struct EvaluateStage: StageRunner {
     public init() {}
 
     public func run(stage: StageConfig, context: StageContext) throws -> StageOutput {
-        guard case .evaluate(let options) = stage.options else { throw PipelineRunError("EvaluateStage cannot run a \(stage.kind.rawValue) stage") }
+        guard case .evaluate(let options) = stage.options else {
+            throw PipelineRunError("EvaluateStage cannot run a \(stage.kind.rawValue) stage")
+        }
         let inputs = StageInputs(context: context)
         let qrels = try inputs.qrels(\.qrels.evaluation, "data.qrels.evaluation")
         let labeled = options.unseen ? try inputs.qrels(\.qrels.labeled, "data.qrels.labeled") : nil
@@ -25,7 +27,8 @@ public struct EvaluateStage: StageRunner {
                 let own = try inputs.embeddings(\.queries?.indexModelEmbeddings, "data.queries.index_model_embeddings")
                 rows.append(.init(name: baseline.rawValue, role: .baseline, queries: own, corpus: corpus))
             case .reEmbedded:
-                let reembedded = try inputs.embeddings(\.index?.queryModelEmbeddings, "data.index.query_model_embeddings")
+                let reembedded = try inputs.embeddings(
+                    \.index?.queryModelEmbeddings, "data.index.query_model_embeddings")
                 rows.append(.init(name: baseline.rawValue, role: .baseline, queries: queries, corpus: reembedded))
             case .procrustes:
                 let map = try Self.procrustes(inputs, context: context, maps: options.maps)
@@ -34,11 +37,15 @@ public struct EvaluateStage: StageRunner {
         }
         for name in options.maps {
             let adapter = try context.adapter(of: name)
-            let own = adapter.isHybrid ? try inputs.embeddings(\.queries?.indexModelEmbeddings, "data.queries.index_model_embeddings") : nil
-            rows.append(try EvaluateWorkflow.row(name, adapter: adapter, queries: queries, indexQueries: own, corpus: corpus))
+            let own =
+                adapter.isHybrid
+                ? try inputs.embeddings(\.queries?.indexModelEmbeddings, "data.queries.index_model_embeddings") : nil
+            rows.append(
+                try EvaluateWorkflow.row(name, adapter: adapter, queries: queries, indexQueries: own, corpus: corpus))
         }
-        var settings = EvaluateWorkflow.Settings(metrics: options.metrics,
-                                                 reference: options.compareTo ?? Self.defaultReference(options) ?? rows.first?.name)
+        var settings = EvaluateWorkflow.Settings(
+            metrics: options.metrics,
+            reference: options.compareTo ?? Self.defaultReference(options) ?? rows.first?.name)
         settings.significance = options.significance
         settings.trials = options.significanceTrials
         settings.confidence = options.confidence
@@ -46,16 +53,20 @@ public struct EvaluateStage: StageRunner {
         let outcome: EvaluateWorkflow.Outcome
         do {
             outcome = try EvaluateWorkflow.run(
-                rows, queryIds: try inputs.ids(\.queries?.ids, "data.queries.ids"), corpusIds: try inputs.ids(\.index?.ids, "data.index.ids"),
+                rows, queryIds: try inputs.ids(\.queries?.ids, "data.queries.ids"),
+                corpusIds: try inputs.ids(\.index?.ids, "data.index.ids"),
                 qrels: qrels, labeled: labeled, settings: settings,
                 progress: { done, total, message in context.progress(completed: done, total: total, message) },
                 log: { context.log($0) })
         } catch RetrievalError.empty(let message) {
             let data = context.config.data
-            throw PipelineRunError("nothing to do: \(message), with data.qrels.evaluation \(data.qrels.evaluation?.path ?? "?") "
-                + "and data.queries.ids \(data.queries?.ids.path ?? "?"): check that the qrels use the ids of that file")
+            throw PipelineRunError(
+                "nothing to do: \(message), with data.qrels.evaluation \(data.qrels.evaluation?.path ?? "?") "
+                    + "and data.queries.ids \(data.queries?.ids.path ?? "?"): check that the qrels use the ids of that file"
+            )
         }
-        try context.write(Data(EvaluateWorkflow.perQueryTSV(outcome.runs, metrics: options.metrics).utf8), to: "per-query.tsv")
+        try context.write(
+            Data(EvaluateWorkflow.perQueryTSV(outcome.runs, metrics: options.metrics).utf8), to: "per-query.tsv")
         return StageOutput(artifacts: ["per_query": "per-query.tsv"], evaluation: outcome.table)
     }
 }

@@ -9,7 +9,9 @@ public struct ExportStage: StageRunner {
     public init() {}
 
     public func run(stage: StageConfig, context: StageContext) throws -> StageOutput {
-        guard case .export(let options) = stage.options else { throw PipelineRunError("ExportStage cannot run a \(stage.kind.rawValue) stage") }
+        guard case .export(let options) = stage.options else {
+            throw PipelineRunError("ExportStage cannot run a \(stage.kind.rawValue) stage")
+        }
         var adapter = try context.adapter(of: options.map)
         adapter.extraMetadata["pipeline"] = context.config.name
         adapter.extraMetadata["pipeline_stage"] = options.map
@@ -19,7 +21,9 @@ public struct ExportStage: StageRunner {
             let base = format == .sentenceTransformers ? options.file + "-sentence-transformers" : options.file
             let written = try ExportWorkflow.write(adapter, format: format, base: context.artifactURL(base).path)
             for (role, url) in written { artifacts[role] = url.lastPathComponent }
-            context.log("wrote \(format.rawValue) adapter of \(options.map) (\(adapter.map.targetDimension) x \(adapter.map.sourceDimension))")
+            context.log(
+                "wrote \(format.rawValue) adapter of \(options.map) (\(adapter.map.targetDimension) x \(adapter.map.sourceDimension))"
+            )
         }
         return StageOutput(artifacts: artifacts)
     }

@@ -1,6 +1,6 @@
-import Workflows
 import Alignment
 import Foundation
+import Workflows
 
 /// The map artifact of align and adapt stages: an era adapter (Alignment's `Adapter`, safetensors
 /// with `weight` m x p, `bias` m and metadata), listed under the role `map`.

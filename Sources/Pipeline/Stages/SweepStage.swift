@@ -10,35 +10,47 @@ public struct SweepStage: StageRunner {
     public init() {}
 
     public func run(stage: StageConfig, context: StageContext) throws -> StageOutput {
-        guard case .sweep(let options) = stage.options else { throw PipelineRunError("SweepStage cannot run a \(stage.kind.rawValue) stage") }
-        guard let adaptStage = context.config.stage(named: options.adapt), case .adapt(let adaptOptions) = adaptStage.options else {
+        guard case .sweep(let options) = stage.options else {
+            throw PipelineRunError("SweepStage cannot run a \(stage.kind.rawValue) stage")
+        }
+        guard let adaptStage = context.config.stage(named: options.adapt),
+            case .adapt(let adaptOptions) = adaptStage.options
+        else {
             throw PipelineRunError("sweep: \(options.adapt) is not an adapt stage")
         }
-        let problem = try AdaptStage.problem(context, stageOne: try context.adapter(of: adaptOptions.from),
-                                             hybrid: adaptOptions.hybrid)
+        let problem = try AdaptStage.problem(
+            context, stageOne: try context.adapter(of: adaptOptions.from),
+            hybrid: adaptOptions.hybrid)
         let inputs = StageInputs(context: context)
         let indexQueries = try context.config.data.queries?.indexModelEmbeddings.map { _ in
             try inputs.embeddings(\.queries?.indexModelEmbeddings, "data.queries.index_model_embeddings")
         }
-        let evaluation = AdaptSweepEvaluation(loadQrels: { try inputs.qrels(\.qrels.evaluation, "data.qrels.evaluation") },
-                                              indexQueries: indexQueries, indexQueryIds: indexQueries == nil ? nil : problem.queryIds)
+        let evaluation = AdaptSweepEvaluation(
+            loadQrels: { try inputs.qrels(\.qrels.evaluation, "data.qrels.evaluation") },
+            indexQueries: indexQueries, indexQueryIds: indexQueries == nil ? nil : problem.queryIds)
         // Budgets at or above the labeled pool are the "all" point again: train it once.
         let queryIds = Set(problem.queryIds)
-        let labeled = problem.trainingQrels.judgments.filter { queryIds.contains($0.key) && $0.value.values.contains { $0 > 0 } }.count
+        let labeled = problem.trainingQrels.judgments.filter {
+            queryIds.contains($0.key) && $0.value.values.contains { $0 > 0 }
+        }.count
         let budgets = options.settings.budgetList(labeled: labeled)
         let seeds = (0..<UInt64(options.repeats)).map { context.seed &+ $0 }
         let total = budgets.count * seeds.count
         var trained = 0
         let result: AdaptSweepResult
         do {
-            result = try AdaptSweep.run(problem: problem, configurations: [(adaptStage.name, adaptOptions.settings(seed: 0))],
-                                        budgets: budgets, seeds: seeds, evaluation: evaluation,
-                                        trials: options.significanceTrials) { event in
+            result = try AdaptSweep.run(
+                problem: problem, configurations: [(adaptStage.name, adaptOptions.settings(seed: 0))],
+                budgets: budgets, seeds: seeds, evaluation: evaluation,
+                trials: options.significanceTrials
+            ) { event in
                 switch event {
                 case .trained(_, let budget, let seed, let labeled, let steps, let seconds):
                     trained += 1
-                    context.log(String(format: "budget %@ seed %llu: %d labeled queries, %d steps, %.2f s",
-                                       budget.map(String.init) ?? "all", seed, labeled, steps, seconds))
+                    context.log(
+                        String(
+                            format: "budget %@ seed %llu: %d labeled queries, %d steps, %.2f s",
+                            budget.map(String.init) ?? "all", seed, labeled, steps, seconds))
                     context.progress(completed: trained, total: total + 1, "trained \(trained)/\(total)")
                 case .training: break
                 case .evaluating: context.progress(completed: total, total: total + 1, "evaluating")
@@ -47,8 +59,10 @@ public struct SweepStage: StageRunner {
         } catch {
             throw PipelineRunError("sweep: \(error)")
         }
-        try context.write(CanonicalJSON.encode(SweepWorkflow.deterministicSummary(result), pretty: true), to: "sweep.json")
+        try context.write(
+            CanonicalJSON.encode(SweepWorkflow.deterministicSummary(result), pretty: true), to: "sweep.json")
         try context.write(Data((result.markdownTable() + "\n").utf8), to: "sweep.md")
-        return StageOutput(artifacts: ["summary": "sweep.json", "table": "sweep.md"], sweep: SweepWorkflow.curves(result).first?.curve)
+        return StageOutput(
+            artifacts: ["summary": "sweep.json", "table": "sweep.md"], sweep: SweepWorkflow.curves(result).first?.curve)
     }
 }

@@ -23,12 +23,16 @@ public enum AdaptWorkflow {
     ///   - metadata: extra adapter metadata (e.g. the pipeline's name).
     ///   - progress: the trainer's events.
     /// - Throws: ``AlignmentError`` from the trainer.
-    public static func run(_ problem: AdaptProblem, stageOne: Adapter, settings: AdaptSettings,
-                           metadata: [String: String] = [:], warn: (String) -> Void = { _ in },
-                           progress: (AdaptEvent) -> Void = { _ in }) throws(AlignmentError) -> Outcome {
+    public static func run(
+        _ problem: AdaptProblem, stageOne: Adapter, settings: AdaptSettings,
+        metadata: [String: String] = [:], warn: (String) -> Void = { _ in },
+        progress: (AdaptEvent) -> Void = { _ in }
+    ) throws(AlignmentError) -> Outcome {
         guard !stageOne.isHybrid else {
-            throw .invalidParameter(name: "stage one", value: "a hybrid adapter",
-                                    reason: "stage two starts from a stage-one map of the query model's vectors (align without the hybrid mix)")
+            throw .invalidParameter(
+                name: "stage one", value: "a hybrid adapter",
+                reason:
+                    "stage two starts from a stage-one map of the query model's vectors (align without the hybrid mix)")
         }
         for message in warnings(for: problem) { warn(message) }
         var problem = problem
@@ -45,14 +49,16 @@ public enum AdaptWorkflow {
         if let objective = result.objective { extra["adapt_objective"] = objective.rawValue }
         if let chosen = result.chosen { extra["adapt_chosen"] = chosen.label }
         if let hybrid = result.hybrid {
-            let adapter = try Adapter(hybrid: hybrid, sourceModel: stageOne.sourceModel, targetModel: stageOne.targetModel,
-                                      stage: "adapt", configurationHash: result.settings.configurationHash,
-                                      version: EraVersion.current, extraMetadata: extra)
+            let adapter = try Adapter(
+                hybrid: hybrid, sourceModel: stageOne.sourceModel, targetModel: stageOne.targetModel,
+                stage: "adapt", configurationHash: result.settings.configurationHash,
+                version: EraVersion.current, extraMetadata: extra)
             return Outcome(adapter: adapter, result: result)
         }
-        let adapter = Adapter(map: result.map, sourceModel: stageOne.sourceModel, targetModel: stageOne.targetModel,
-                              stage: "adapt", configurationHash: result.settings.configurationHash,
-                              version: EraVersion.current, extraMetadata: extra)
+        let adapter = Adapter(
+            map: result.map, sourceModel: stageOne.sourceModel, targetModel: stageOne.targetModel,
+            stage: "adapt", configurationHash: result.settings.configurationHash,
+            version: EraVersion.current, extraMetadata: extra)
         return Outcome(adapter: adapter, result: result)
     }
 
@@ -74,24 +80,32 @@ public enum AdaptWorkflow {
         var out = [String]()
         if withoutEmbedding > 0 { out.append("\(withoutEmbedding) qrels queries skipped: no query embedding") }
         if missingDocuments > 0 {
-            out.append("\(missingDocuments) relevant judgments name documents missing from the corpus and are not trained on"
-                + (withoutUsableDocument > 0 ? " (\(withoutUsableDocument) queries lose all their relevant documents)" : ""))
+            out.append(
+                "\(missingDocuments) relevant judgments name documents missing from the corpus and are not trained on"
+                    + (withoutUsableDocument > 0
+                        ? " (\(withoutUsableDocument) queries lose all their relevant documents)" : ""))
         }
         return out
     }
 
     public static func values(of result: AdaptResult) -> [String: Double] {
-        ["labeled_queries": Double(result.labeledQueries.count), "pairs": Double(result.pairs),
-         "selected_steps": Double(result.selectedSteps), "stage_one_dev_ndcg10": result.stageOneDevNDCG10,
-         "dev_ndcg10": result.selectedDevNDCG10]
+        [
+            "labeled_queries": Double(result.labeledQueries.count), "pairs": Double(result.pairs),
+            "selected_steps": Double(result.selectedSteps), "stage_one_dev_ndcg10": result.stageOneDevNDCG10,
+            "dev_ndcg10": result.selectedDevNDCG10,
+        ]
     }
 
     /// One line for a person per event.
     public static func describe(_ event: AdaptEvent) -> String {
         switch event {
         case let .prepared(labeled, pairs, folds, dev):
-            let split = folds == 0 ? "fixed (no dev folds)"
-                : folds == 1 ? "chosen on a hold-out of \(dev) dev queries" : "chosen by \(folds)-fold selection over \(dev) queries"
+            let split =
+                folds == 0
+                ? "fixed (no dev folds)"
+                : folds == 1
+                    ? "chosen on a hold-out of \(dev) dev queries"
+                    : "chosen by \(folds)-fold selection over \(dev) queries"
             return "\(labeled) labeled queries, \(pairs) pairs; steps \(split)"
         case let .mined(seconds):
             return String(format: "hard negatives mined with the stage-one map in %.2f s", seconds)
@@ -101,7 +115,8 @@ public enum AdaptWorkflow {
         case let .selected(step, dev, stageOne):
             return String(format: "final run: %d steps (best dev nDCG@10 %.4f, stage one %.4f)", step, dev, stageOne)
         case let .finished(steps, seconds):
-            return String(format: "final map trained on all labeled queries for %d steps (%.1f s in all)", steps, seconds)
+            return String(
+                format: "final map trained on all labeled queries for %d steps (%.1f s in all)", steps, seconds)
         }
     }
 
@@ -112,11 +127,15 @@ public enum AdaptWorkflow {
         func score(_ value: Double?) -> String { value.map { String(format: "%.4f", $0) } ?? "-" }
         var lines = ["candidates (dev nDCG@10, document-disjoint / random folds):"]
         for candidate in result.candidates {
-            lines.append("  \(candidate.label): \(score(candidate.documentDisjointDevNDCG10)) / \(score(candidate.randomDevNDCG10))")
+            lines.append(
+                "  \(candidate.label): \(score(candidate.documentDisjointDevNDCG10)) / \(score(candidate.randomDevNDCG10))"
+            )
         }
         let objective = result.objective?.rawValue ?? "dev steps"
         if result.returnedReference, let reference = result.reference {
-            lines.append("no candidate beat the reference (\(reference.label)) under \(objective): returning the reference itself")
+            lines.append(
+                "no candidate beat the reference (\(reference.label)) under \(objective): returning the reference itself"
+            )
         } else {
             lines.append("chosen under \(objective): \(chosen.label)")
         }

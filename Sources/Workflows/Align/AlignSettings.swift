@@ -14,11 +14,16 @@ public struct AlignSettings: DeclaredSettings, Hashable, Encodable {
 
     public static let settings: [Setting<AlignSettings>] =
         AlignmentConfiguration.settings.map { $0.lifted(\AlignSettings.training) } + [
-            Setting(\.weightDecay, key: "weight_decay",
-                    doc: "Weight decay (adamw: decoupled; adam: L2); default 0.01 with adamw, 0 with adam.",
-                    expectation: "a number >= 0", unset: "0.01 with adamw, 0 with adam", valid: { $0.map { $0.isFinite && $0 >= 0 } ?? true }),
-            Setting(\.samples, key: "samples", flag: "sample", doc: "Use this many randomly drawn common ids (seeded) instead of all.",
-                    expectation: "an integer >= 1 (an empty sample has nothing to align)", unset: "all pairs", valid: { $0.map { $0 >= 1 } ?? true }),
+            Setting(
+                \.weightDecay, key: "weight_decay",
+                doc: "Weight decay (adamw: decoupled; adam: L2); default 0.01 with adamw, 0 with adam.",
+                expectation: "a number >= 0", unset: "0.01 with adamw, 0 with adam",
+                valid: { $0.map { $0.isFinite && $0 >= 0 } ?? true }),
+            Setting(
+                \.samples, key: "samples", flag: "sample",
+                doc: "Use this many randomly drawn common ids (seeded) instead of all.",
+                expectation: "an integer >= 1 (an empty sample has nothing to align)", unset: "all pairs",
+                valid: { $0.map { $0 >= 1 } ?? true }),
         ]
 
     public subscript<T>(dynamicMember keyPath: WritableKeyPath<AlignmentConfiguration, T>) -> T {

@@ -24,9 +24,11 @@ public enum AlignWorkflow {
         /// Write the label-free hybrid W = a W1, V = (1 - a) I, b = a b1 with this a instead of the map.
         public var hybridAlpha: Double?
 
-        public init(sources: any RowMatrix, sourceIds: [String], targets: any RowMatrix, targetIds: [String],
-                    configuration: AlignmentConfiguration, sample: Int? = nil, sourceModel: String,
-                    targetModel: String, metadata: [String: String] = [:]) {
+        public init(
+            sources: any RowMatrix, sourceIds: [String], targets: any RowMatrix, targetIds: [String],
+            configuration: AlignmentConfiguration, sample: Int? = nil, sourceModel: String,
+            targetModel: String, metadata: [String: String] = [:]
+        ) {
             self.sources = sources
             self.sourceIds = sourceIds
             self.targets = targets
@@ -74,20 +76,24 @@ public enum AlignWorkflow {
     ///   - started: called once the pairs are known, before the warm start (which reports nothing until done).
     ///   - progress: the trainer's events.
     /// - Throws: ``Failure``.
-    public static func run(_ request: Request, started: (_ pairs: Int, _ p: Int, _ m: Int) -> Void = { _, _, _ in },
-                           progress: (TrainingEvent) -> Void = { _ in }) throws(Failure) -> Outcome {
+    public static func run(
+        _ request: Request, started: (_ pairs: Int, _ p: Int, _ m: Int) -> Void = { _, _, _ in },
+        progress: (TrainingEvent) -> Void = { _ in }
+    ) throws(Failure) -> Outcome {
         let trainer: AlignmentTrainer
         do { trainer = try AlignmentTrainer(configuration: request.configuration) } catch { throw .training(error) }
         let pairs: AlignmentPairs
         do {
-            pairs = try PairMatching.match(sourceIds: request.sourceIds, sources: request.sources,
-                                           targetIds: request.targetIds, targets: request.targets,
-                                           sample: request.sample, seed: request.configuration.seed)
+            pairs = try PairMatching.match(
+                sourceIds: request.sourceIds, sources: request.sources,
+                targetIds: request.targetIds, targets: request.targets,
+                sample: request.sample, seed: request.configuration.seed)
         } catch {
             switch error {
             case .empty(let what) where what.hasPrefix("set of ids"): throw .noCommonIds
             case .empty: throw .emptySample
-            case .nonFinite(let what): throw .nonFinite(side: what.hasPrefix("source") ? "source" : "target", what: what)
+            case .nonFinite(let what):
+                throw .nonFinite(side: what.hasPrefix("source") ? "source" : "target", what: what)
             default: throw .training(error)
             }
         }
@@ -98,34 +104,45 @@ public enum AlignWorkflow {
         }
         var metadata = request.metadata
         metadata["pairs"] = String(pairs.count)
-        var adapter = Adapter(map: result.map, sourceModel: request.sourceModel, targetModel: request.targetModel,
-                              stage: "align", configurationHash: result.log.configurationHash,
-                              version: EraVersion.current, extraMetadata: metadata)
+        var adapter = Adapter(
+            map: result.map, sourceModel: request.sourceModel, targetModel: request.targetModel,
+            stage: "align", configurationHash: result.log.configurationHash,
+            version: EraVersion.current, extraMetadata: metadata)
         if let alpha = request.hybridAlpha {
-            guard alpha >= 0, alpha <= 1 else { throw .training(.invalidParameter(name: "alpha", value: "\(alpha)", reason: "expected a number in [0, 1]")) }
+            guard alpha >= 0, alpha <= 1 else {
+                throw .training(
+                    .invalidParameter(name: "alpha", value: "\(alpha)", reason: "expected a number in [0, 1]"))
+            }
             metadata["hybrid_alpha"] = String(alpha)
             do {
-                adapter = try Adapter(hybrid: .mix(stageOne: result.map, alpha: alpha), sourceModel: request.sourceModel,
-                                      targetModel: request.targetModel, stage: "align", configurationHash: result.log.configurationHash,
-                                      version: EraVersion.current, extraMetadata: metadata)
+                adapter = try Adapter(
+                    hybrid: .mix(stageOne: result.map, alpha: alpha), sourceModel: request.sourceModel,
+                    targetModel: request.targetModel, stage: "align", configurationHash: result.log.configurationHash,
+                    version: EraVersion.current, extraMetadata: metadata)
             } catch { throw .training(error) }
         }
-        return Outcome(adapter: adapter, log: result.log, pairs: pairs.count,
-                       dimensions: (pairs.sources.columns, pairs.targets.columns))
+        return Outcome(
+            adapter: adapter, log: result.log, pairs: pairs.count,
+            dimensions: (pairs.sources.columns, pairs.targets.columns))
     }
 
     /// The raw Procrustes baseline (centred, thin): fitted on the same sample of the same pairs as
     /// stage one (`sample` drawn with `seed`), all of them, without a held-out split.
-    public static func procrustesBaseline(sources: any RowMatrix, targets: any RowMatrix, ids: [String], sample: Int?,
-                                          seed: UInt64) throws -> (map: AffineMap<Float>, pairs: Int, objective: Double) {
-        let pairs = try PairMatching.match(sourceIds: ids, sources: sources, targetIds: ids, targets: targets, sample: sample, seed: seed)
+    public static func procrustesBaseline(
+        sources: any RowMatrix, targets: any RowMatrix, ids: [String], sample: Int?,
+        seed: UInt64
+    ) throws -> (map: AffineMap<Float>, pairs: Int, objective: Double) {
+        let pairs = try PairMatching.match(
+            sourceIds: ids, sources: sources, targetIds: ids, targets: targets, sample: sample, seed: seed)
         let fit = try Procrustes.fit(source: pairs.sources, target: pairs.targets)
         return (fit.map, pairs.count, fit.objective)
     }
 
     /// The held-out figures worth keeping as scalar results (metrics.json, summaries).
     public static func values(of outcome: Outcome) -> [String: Double] {
-        var values: [String: Double] = ["pairs": Double(outcome.pairs), "selected_epoch": Double(outcome.log.selectedEpoch)]
+        var values: [String: Double] = [
+            "pairs": Double(outcome.pairs), "selected_epoch": Double(outcome.log.selectedEpoch),
+        ]
         if let held = outcome.log.heldOut {
             values["heldout_mean_cosine"] = held.meanCosine
             values["heldout_top1"] = held.top1Accuracy
@@ -141,8 +158,9 @@ public enum AlignWorkflow {
         case let .warmStarted(record, heldOut):
             var line = "warm start \(record.method.rawValue)"
             if let thin = record.thinObjective, let objective = record.objective {
-                line += String(format: ": objective %.4f (thin %.4f, %d refinement steps)", objective, thin,
-                               record.iterations ?? 0)
+                line += String(
+                    format: ": objective %.4f (thin %.4f, %d refinement steps)", objective, thin,
+                    record.iterations ?? 0)
             }
             line += String(format: " in %.2f s", record.seconds)
             if let heldOut { line += describe(heldOut) }
@@ -150,8 +168,9 @@ public enum AlignWorkflow {
         case .batchFinished:
             return nil
         case let .epochFinished(record):
-            var line = String(format: "epoch %d/%d: train loss %.5f (%.2f s)", record.epoch, epochs, record.trainLoss,
-                              record.trainSeconds)
+            var line = String(
+                format: "epoch %d/%d: train loss %.5f (%.2f s)", record.epoch, epochs, record.trainLoss,
+                record.trainSeconds)
             if let loss = record.heldOutLoss { line += String(format: "; held-out loss %.5f", loss) }
             if let heldOut = record.heldOut { line += describe(heldOut) }
             if record.improved { line += " *" }
@@ -163,10 +182,12 @@ public enum AlignWorkflow {
 
     /// The closing line: held-out figures and the epoch kept.
     public static func summary(_ outcome: Outcome) -> String {
-        var held = outcome.log.heldOut.map {
-            String(format: "held-out (%d pairs): cosine %.4f, top-1 %.4f, top-10 %.4f; ", $0.pairs, $0.meanCosine,
-                   $0.top1Accuracy, $0.top10Accuracy)
-        } ?? ""
+        var held =
+            outcome.log.heldOut.map {
+                String(
+                    format: "held-out (%d pairs): cosine %.4f, top-1 %.4f, top-10 %.4f; ", $0.pairs, $0.meanCosine,
+                    $0.top1Accuracy, $0.top10Accuracy)
+            } ?? ""
         if let note = tooFewHeldOutNote(outcome.log.heldOutPairs) { held = note + "; " }
         return "\(held)epoch \(outcome.log.selectedEpoch) kept"
     }
@@ -174,14 +195,16 @@ public enum AlignWorkflow {
     /// Why no held-out figure is shown, when the held-out set is too small to measure anything.
     public static func tooFewHeldOutNote(_ pairs: Int) -> String? {
         guard pairs > 0, pairs < HeldOutReport.minimumPairs else { return nil }
-        return "held-out: \(pairs) pair\(pairs == 1 ? "" : "s"), too few to measure (at least \(HeldOutReport.minimumPairs) "
+        return
+            "held-out: \(pairs) pair\(pairs == 1 ? "" : "s"), too few to measure (at least \(HeldOutReport.minimumPairs) "
             + "are needed: align more pairs or hold out a larger fraction); no held-out figure reported"
     }
 
     private static func describe(_ r: HeldOutReport) -> String {
         // A figure over a handful of pairs is noise (one pair always has top-1 = 1): not shown.
         guard r.pairs >= HeldOutReport.minimumPairs else { return "" }
-        return String(format: "; held-out cosine %.4f, top-1 %.4f, top-10 %.4f", r.meanCosine, r.top1Accuracy, r.top10Accuracy)
+        return String(
+            format: "; held-out cosine %.4f, top-1 %.4f, top-10 %.4f", r.meanCosine, r.top1Accuracy, r.top10Accuracy)
     }
 }
 

@@ -1,7 +1,7 @@
 import EmbeddingIO
-import Retrieval
 import Foundation
 import LinearAlgebra
+import Retrieval
 
 /// Figures of one synthetic exact-search run (the counterpart of `peer.py search-synthetic`).
 public struct SearchBenchmarkResult: Sendable, Hashable, Codable {
@@ -34,12 +34,17 @@ public enum SearchBenchmark {
     /// memory-mapped and scanned from the map (never held whole in an Array), and the file is
     /// removed afterwards. Otherwise the corpus is an in-memory ``Matrix``.
     /// - Throws: ``RetrievalError`` for non-positive sizes; file errors for `mappedFile`.
-    public static func run(docs: Int, queries: Int, dim: Int, k: Int, seed: UInt64 = 0,
-                           mappedFile: URL? = nil, search: ExactSearch = ExactSearch()) throws -> SearchBenchmarkResult {
-        guard docs > 0, queries > 0, dim > 0 else { throw RetrievalError.empty("docs, queries and dim must be positive") }
+    public static func run(
+        docs: Int, queries: Int, dim: Int, k: Int, seed: UInt64 = 0,
+        mappedFile: URL? = nil, search: ExactSearch = ExactSearch()
+    ) throws -> SearchBenchmarkResult {
+        guard docs > 0, queries > 0, dim > 0 else {
+            throw RetrievalError.empty("docs, queries and dim must be positive")
+        }
         guard k > 0 else { throw RetrievalError.invalidCutoff(k) }
-        try checkSizes(docs: docs, queries: queries, dim: dim, k: k, mapped: mappedFile != nil,
-                       availableMemory: availableMemoryBytes())
+        try checkSizes(
+            docs: docs, queries: queries, dim: dim, k: k, mapped: mappedFile != nil,
+            availableMemory: availableMemoryBytes())
         var generator = SplitMix64(seed: seed)
         let seconds: Double
         if let mappedFile {
@@ -68,14 +73,18 @@ public enum SearchBenchmark {
     /// allocator). Counted: the query matrix, the corpus (on disk instead with `mapped`), one gemm
     /// block of scores and the top-k heaps and results (score and row per entry, twice).
     /// - Throws: ``RetrievalError/invalidParameter(_:)`` naming the sizes and what to lower.
-    static func checkSizes(docs: Int, queries: Int, dim: Int, k: Int, mapped: Bool,
-                           availableMemory: Int?) throws(RetrievalError) {
+    static func checkSizes(
+        docs: Int, queries: Int, dim: Int, k: Int, mapped: Bool,
+        availableMemory: Int?
+    ) throws(RetrievalError) {
         func product(_ factors: [Int], _ what: String) throws(RetrievalError) -> Int {
             var result = 1
             for factor in factors {
                 let (next, overflow) = result.multipliedReportingOverflow(by: factor)
                 if overflow {
-                    throw .invalidParameter("\(what) (\(factors.map(String.init).joined(separator: " x "))) overflows a 64-bit size; lower docs, queries or dim")
+                    throw .invalidParameter(
+                        "\(what) (\(factors.map(String.init).joined(separator: " x "))) overflows a 64-bit size; lower docs, queries or dim"
+                    )
                 }
                 result = next
             }
@@ -86,19 +95,23 @@ public enum SearchBenchmark {
         let queryBytes = try product([queries, dim, floatBytes], "the query bytes, queries x dim x 4")
         let block = try product([min(docs, 1024), min(queries, 1024), floatBytes], "the score block")
         let kept = min(k, docs)
-        let heaps = try product([queries, kept, 2 * (MemoryLayout<Float>.stride + MemoryLayout<Int>.stride)],
-                                "the top-k bytes, queries x min(k, docs) x 24")
+        let heaps = try product(
+            [queries, kept, 2 * (MemoryLayout<Float>.stride + MemoryLayout<Int>.stride)],
+            "the top-k bytes, queries x min(k, docs) x 24")
         var total = 0
         for part in [mapped ? 0 : corpus, queryBytes, block, heaps] {
             let (sum, overflow) = total.addingReportingOverflow(part)
-            if overflow { throw .invalidParameter("the benchmark's memory overflows a 64-bit size; lower docs, queries, dim or k") }
+            if overflow {
+                throw .invalidParameter("the benchmark's memory overflows a 64-bit size; lower docs, queries, dim or k")
+            }
             total = sum
         }
         if let availableMemory, total > availableMemory {
             let gib = { (bytes: Int) in String(format: "%.1f GiB", Double(bytes) / 1_073_741_824) }
-            throw .invalidParameter("docs \(docs) x queries \(queries) x dim \(dim) (k \(k)) needs about \(gib(total)) "
-                + "of memory\(mapped ? " besides the mapped corpus" : "") but \(gib(availableMemory)) is available; "
-                + "lower docs, queries, dim or k\(mapped ? "" : ", or map the corpus from disk")")
+            throw .invalidParameter(
+                "docs \(docs) x queries \(queries) x dim \(dim) (k \(k)) needs about \(gib(total)) "
+                    + "of memory\(mapped ? " besides the mapped corpus" : "") but \(gib(availableMemory)) is available; "
+                    + "lower docs, queries, dim or k\(mapped ? "" : ", or map the corpus from disk")")
         }
     }
 
@@ -115,8 +128,10 @@ public enum SearchBenchmark {
         return physical > 0 && physical <= UInt64(Int.max) ? Int(physical) : nil
     }
 
-    private static func timedSearch(_ search: ExactSearch, _ queries: Matrix, _ corpus: some RowMatrix,
-                                    _ k: Int) throws(RetrievalError) -> Double {
+    private static func timedSearch(
+        _ search: ExactSearch, _ queries: Matrix, _ corpus: some RowMatrix,
+        _ k: Int
+    ) throws(RetrievalError) -> Double {
         ExactSearch.warmUp(queries, corpus)
         let start = ContinuousClock.now
         _ = try search.search(queries: queries, corpus: corpus, k: k)
@@ -131,14 +146,16 @@ public enum SearchBenchmark {
     }
 
     /// Standard normal entries (Box-Muller, float32), each row scaled to unit norm.
-    static func fillUnitRows(_ out: UnsafeMutableBufferPointer<Float>, rows: Int, columns: Int,
-                             using generator: inout SplitMix64) {
+    static func fillUnitRows(
+        _ out: UnsafeMutableBufferPointer<Float>, rows: Int, columns: Int,
+        using generator: inout SplitMix64
+    ) {
         let scale: Float = 1.0 / Float(1 << 24)
         var i = 0
         while i < out.count {
             let bits = generator.next()
-            let u1 = Float((bits >> 40) + 1) * scale                  // (0, 1]
-            let u2 = Float((bits >> 16) & 0xFF_FFFF) * scale           // [0, 1)
+            let u1 = Float((bits >> 40) + 1) * scale  // (0, 1]
+            let u2 = Float((bits >> 16) & 0xFF_FFFF) * scale  // [0, 1)
             let radius = (-2 * logf(u1)).squareRoot()
             let angle = 2 * Float.pi * u2
             out[i] = radius * cosf(angle)

@@ -24,9 +24,11 @@ extension EvaluateWorkflow {
         public var indexQueries: (any RowMatrix)?
         public var settings: Settings
 
-        public init(queries: any RowMatrix, queryIds: [String], corpus: any RowMatrix, corpusIds: [String], qrels: Qrels,
-                    labeled: Qrels?, adapter: (label: String, adapter: Adapter)?, compare: (label: String, adapter: Adapter)?,
-                    indexQueries: (any RowMatrix)?, settings: Settings) {
+        public init(
+            queries: any RowMatrix, queryIds: [String], corpus: any RowMatrix, corpusIds: [String], qrels: Qrels,
+            labeled: Qrels?, adapter: (label: String, adapter: Adapter)?, compare: (label: String, adapter: Adapter)?,
+            indexQueries: (any RowMatrix)?, settings: Settings
+        ) {
             self.queries = queries
             self.queryIds = queryIds
             self.corpus = corpus
@@ -59,28 +61,38 @@ extension EvaluateWorkflow {
             rows.append(Row(name: "index-as-is", role: .baseline, queries: own, corpus: request.corpus))
         }
         func row(_ name: String, _ adapter: Adapter?) throws -> Row {
-            guard let adapter else { return Row(name: name, role: .stage, queries: request.queries, corpus: request.corpus) }
-            return try EvaluateWorkflow.row(name, adapter: adapter, queries: request.queries,
-                                            indexQueries: adapter.isHybrid ? request.indexQueries : nil, corpus: request.corpus)
+            guard let adapter else {
+                return Row(name: name, role: .stage, queries: request.queries, corpus: request.corpus)
+            }
+            return try EvaluateWorkflow.row(
+                name, adapter: adapter, queries: request.queries,
+                indexQueries: adapter.isHybrid ? request.indexQueries : nil, corpus: request.corpus)
         }
-        let compareName = request.compare.map { $0.label == request.adapter?.label ? "\($0.label) (compare)" : $0.label }
+        let compareName = request.compare.map {
+            $0.label == request.adapter?.label ? "\($0.label) (compare)" : $0.label
+        }
         if let compare = request.compare, let compareName { rows.append(try row(compareName, compare.adapter)) }
         let name = request.adapter?.label ?? "queries"
         rows.append(try row(name, request.adapter?.adapter))
         var settings = request.settings
         settings.reference = request.indexQueries != nil ? "index-as-is" : compareName
         settings.significance = settings.reference != nil
-        let outcome = try run(rows, queryIds: request.queryIds, corpusIds: request.corpusIds, qrels: request.qrels,
-                              labeled: request.labeled, settings: settings)
+        let outcome = try run(
+            rows, queryIds: request.queryIds, corpusIds: request.corpusIds, qrels: request.qrels,
+            labeled: request.labeled, settings: settings)
         let primary = outcome.runs[outcome.runs.count - 1].run
-        var comparison = compareName.flatMap { outcome.tests[name] != nil && settings.reference == $0 ? outcome.tests[name] : nil }
+        var comparison = compareName.flatMap {
+            outcome.tests[name] != nil && settings.reference == $0 ? outcome.tests[name] : nil
+        }
         if let compareName, comparison == nil {
             var against = settings
             against.reference = compareName
             let reports = zip(rows, outcome.runs).map { (name: $0.name, role: $0.role, report: $1.run.report) }
             comparison = try table(reports, qrels: request.qrels, labeled: request.labeled, settings: against).1[name]
         }
-        return AdapterOutcome(run: primary, unseen: request.labeled.map { primary.report.unseen(testQrels: request.qrels, trainQrels: $0) },
-                              comparison: comparison, verdict: Verdict.of(outcome.table))
+        return AdapterOutcome(
+            run: primary,
+            unseen: request.labeled.map { primary.report.unseen(testQrels: request.qrels, trainQrels: $0) },
+            comparison: comparison, verdict: Verdict.of(outcome.table))
     }
 }

@@ -16,8 +16,10 @@ public enum EvaluateWorkflow {
         public var corpus: any RowMatrix
         public var map: AffineMap<Float>?
 
-        public init(name: String, role: MetricsRow.Role, queries: any RowMatrix, corpus: any RowMatrix,
-                    map: AffineMap<Float>? = nil) {
+        public init(
+            name: String, role: MetricsRow.Role, queries: any RowMatrix, corpus: any RowMatrix,
+            map: AffineMap<Float>? = nil
+        ) {
             self.name = name
             self.role = role
             self.queries = queries
@@ -29,15 +31,18 @@ public enum EvaluateWorkflow {
     /// The row of an adapter's map. A hybrid adapter reads `[x y]` rows: the query model's vector
     /// and the index model's vector of the same query (its map is affine in the pair).
     /// - Throws: ``AdapterInputError`` when `indexQueries` is missing for a hybrid adapter or given to another.
-    public static func row(_ name: String, adapter: Adapter, queries: any RowMatrix, indexQueries: (any RowMatrix)?,
-                           corpus: any RowMatrix) throws -> Row {
+    public static func row(
+        _ name: String, adapter: Adapter, queries: any RowMatrix, indexQueries: (any RowMatrix)?,
+        corpus: any RowMatrix
+    ) throws -> Row {
         switch (adapter.hybrid, indexQueries) {
         case (nil, nil):
             return Row(name: name, role: .stage, queries: queries, corpus: corpus, map: adapter.map)
         case (let hybrid?, let y?):
             guard y.rows == queries.rows, y.columns == hybrid.targetDimension else {
-                throw AdapterInputError.indexQueriesShape(expectedRows: queries.rows, expectedColumns: hybrid.targetDimension,
-                                                          rows: y.rows, columns: y.columns)
+                throw AdapterInputError.indexQueriesShape(
+                    expectedRows: queries.rows, expectedColumns: hybrid.targetDimension,
+                    rows: y.rows, columns: y.columns)
             }
             let pairs = concatenateRows(queries.gatherRows(0..<queries.rows), y.gatherRows(0..<y.rows))
             return Row(name: name, role: .stage, queries: pairs, corpus: corpus, map: hybrid.concatenated)
@@ -87,9 +92,11 @@ public enum EvaluateWorkflow {
     ///   - labeled: the training qrels that define the unseen subset (nil: no unseen subset).
     ///   - progress: (rows done, rows in all, what is running).
     ///   - log: a line per row (counts, warnings, search time).
-    public static func run(_ rows: [Row], queryIds: [String], corpusIds: [String], qrels: Qrels, labeled: Qrels?,
-                           settings: Settings, progress: (Int, Int, String) -> Void = { _, _, _ in },
-                           log: (String) -> Void = { _ in }) throws -> Outcome {
+    public static func run(
+        _ rows: [Row], queryIds: [String], corpusIds: [String], qrels: Qrels, labeled: Qrels?,
+        settings: Settings, progress: (Int, Int, String) -> Void = { _, _, _ in },
+        log: (String) -> Void = { _ in }
+    ) throws -> Outcome {
         var runs: [(name: String, run: EvaluationRun)] = []
         for row in rows {
             progress(runs.count, rows.count, "scoring \(row.name)")
@@ -108,18 +115,29 @@ public enum EvaluateWorkflow {
     }
 
     /// The metrics table: means per subset, and paired tests against the reference row.
-    public static func table(_ rows: [(name: String, role: MetricsRow.Role, report: EvaluationReport)], qrels: Qrels,
-                             labeled: Qrels?, settings: Settings)
-    throws -> (MetricsTable, [String: [String: PairedComparison]]) {
+    public static func table(
+        _ rows: [(name: String, role: MetricsRow.Role, report: EvaluationReport)], qrels: Qrels,
+        labeled: Qrels?, settings: Settings
+    )
+        throws -> (MetricsTable, [String: [String: PairedComparison]])
+    {
         var subsets: [(QuerySubset, (EvaluationReport) -> EvaluationReport)] = []
         if let first = rows.first?.report {
-            subsets.append((QuerySubset(name: "all", queries: first.count,
-                                        description: "evaluation queries with at least one relevant document"), { $0 }))
+            subsets.append(
+                (
+                    QuerySubset(
+                        name: "all", queries: first.count,
+                        description: "evaluation queries with at least one relevant document"), { $0 }
+                ))
             if let labeled {
                 let unseen = first.unseen(testQrels: qrels, trainQrels: labeled)
-                subsets.append((QuerySubset(name: "unseen", queries: unseen.count,
-                                            description: "evaluation queries none of whose relevant documents any labeled query cites"),
-                                { $0.unseen(testQrels: qrels, trainQrels: labeled) }))
+                subsets.append(
+                    (
+                        QuerySubset(
+                            name: "unseen", queries: unseen.count,
+                            description: "evaluation queries none of whose relevant documents any labeled query cites"),
+                        { $0.unseen(testQrels: qrels, trainQrels: labeled) }
+                    ))
             }
         }
         let reference = settings.reference ?? rows.first?.name
@@ -132,23 +150,28 @@ public enum EvaluateWorkflow {
             var significance: [SignificanceEntry] = []
             for (subset, restrict) in subsets {
                 let restricted = restrict(report)
-                values[subset.name] = Dictionary(uniqueKeysWithValues: settings.metrics.compactMap { metric in
-                    restricted.mean[metric].map { (metric, $0) }
-                })
-                guard settings.significance, let referenceReport, name != reference, restricted.count > 0 else { continue }
+                values[subset.name] = Dictionary(
+                    uniqueKeysWithValues: settings.metrics.compactMap { metric in
+                        restricted.mean[metric].map { (metric, $0) }
+                    })
+                guard settings.significance, let referenceReport, name != reference, restricted.count > 0 else {
+                    continue
+                }
                 let comparison = try PairedSignificance.compare(
                     restrict(referenceReport), restricted, metric: tested, trials: settings.trials,
                     confidence: settings.confidence, seed: settings.seed)
                 tests[name, default: [:]][subset.name] = comparison
-                significance.append(SignificanceEntry(
-                    subset: subset.name, metric: tested, difference: comparison.meanDifference,
-                    pValue: comparison.pValue, lower: comparison.confidenceInterval.lowerBound,
-                    upper: comparison.confidenceInterval.upperBound, confidence: comparison.confidenceLevel))
+                significance.append(
+                    SignificanceEntry(
+                        subset: subset.name, metric: tested, difference: comparison.meanDifference,
+                        pValue: comparison.pValue, lower: comparison.confidenceInterval.lowerBound,
+                        upper: comparison.confidenceInterval.upperBound, confidence: comparison.confidenceLevel))
             }
             metricsRows.append(MetricsRow(name: name, role: role, values: values, significance: significance))
         }
-        let table = MetricsTable(metrics: settings.metrics, subsets: subsets.map(\.0), rows: metricsRows,
-                                 comparedTo: settings.significance ? reference : nil)
+        let table = MetricsTable(
+            metrics: settings.metrics, subsets: subsets.map(\.0), rows: metricsRows,
+            comparedTo: settings.significance ? reference : nil)
         return (table, tests)
     }
 
@@ -158,7 +181,8 @@ public enum EvaluateWorkflow {
         for (name, run) in runs {
             let report = run.report
             for (i, query) in report.queries.enumerated() {
-                let values = metrics.map { metric in report.columns[metric].map { String(format: "%.6f", $0[i]) } ?? "" }
+                let values = metrics.map { metric in report.columns[metric].map { String(format: "%.6f", $0[i]) } ?? ""
+                }
                 out += "\(query)\t\(name)\t" + values.joined(separator: "\t") + "\n"
             }
         }

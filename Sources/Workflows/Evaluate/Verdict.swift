@@ -47,7 +47,8 @@ public struct Verdict: Sendable, Hashable, Codable {
     ///   - alpha: the significance level of the recommendation.
     public static func of(_ table: MetricsTable, alpha: Double = 0.05) -> Verdict? {
         guard let reference = table.comparedTo, let referenceRow = table.rows.first(where: { $0.name == reference }),
-              let metric = table.rows.lazy.flatMap(\.significance).first?.metric else { return nil }
+            let metric = table.rows.lazy.flatMap(\.significance).first?.metric
+        else { return nil }
         let candidates = table.rows.filter { $0.role == .stage && $0.name != reference }
         func mean(_ row: MetricsRow) -> Double { row.values["all"]?[metric] ?? -.infinity }
         guard let best = candidates.max(by: { mean($0) < mean($1) }) else { return nil }
@@ -64,14 +65,19 @@ public struct Verdict: Sendable, Hashable, Codable {
         switch decision {
         case .use:
             sentence = "use \(best.name): \(signed(all.delta)) \(title) on all queries (\(pText(all.p)))"
-            if let unseen { sentence += ", \(signed(unseen.delta)) on queries about new documents (\(pText(unseen.p)))" }
+            if let unseen {
+                sentence += ", \(signed(unseen.delta)) on queries about new documents (\(pText(unseen.p)))"
+            }
         case .keep:
-            sentence = "keep your current queries: the best map, \(best.name), loses \(String(format: "%.3f", -all.delta)) \(title) (\(pText(all.p)))"
+            sentence =
+                "keep your current queries: the best map, \(best.name), loses \(String(format: "%.3f", -all.delta)) \(title) (\(pText(all.p)))"
         case .unclear:
-            sentence = "no clear difference: \(best.name) changes \(title) by \(signed(all.delta)) (\(pText(all.p))); keep your current queries unless more labels or data change that"
+            sentence =
+                "no clear difference: \(best.name) changes \(title) by \(signed(all.delta)) (\(pText(all.p))); keep your current queries unless more labels or data change that"
         }
-        return Verdict(reference: reference, referenceKind: kind, best: decision == .use ? best.name : reference,
-                       decision: decision, recommendation: sentence, metric: metric, all: all, unseen: unseen)
+        return Verdict(
+            reference: reference, referenceKind: kind, best: decision == .use ? best.name : reference,
+            decision: decision, recommendation: sentence, metric: metric, all: all, unseen: unseen)
     }
 
     private static func signed(_ value: Double) -> String { String(format: "%+.3f", value) }
@@ -85,7 +91,9 @@ public enum MetricTitle {
     public static func of(_ metric: String) -> String {
         let parts = metric.split(separator: "@", maxSplits: 1)
         let family = parts.first.map(String.init) ?? metric
-        let titled = ["ndcg": "nDCG", "recall": "Recall", "mrr": "MRR", "map": "MAP", "p": "P", "precision": "P"][family] ?? family
+        let titled =
+            ["ndcg": "nDCG", "recall": "Recall", "mrr": "MRR", "map": "MAP", "p": "P", "precision": "P"][family]
+            ?? family
         return parts.count == 2 ? "\(titled)@\(parts[1])" : titled
     }
 }

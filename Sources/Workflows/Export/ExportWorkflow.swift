@@ -22,7 +22,8 @@ public enum ExportWorkflow {
     public static func write(_ adapter: Adapter, format: Format, base: String) throws -> [String: URL] {
         switch format {
         case .safetensors:
-            let url = URL(fileURLWithPath: URL(fileURLWithPath: base).pathExtension.isEmpty ? base + ".safetensors" : base)
+            let url = URL(
+                fileURLWithPath: URL(fileURLWithPath: base).pathExtension.isEmpty ? base + ".safetensors" : base)
             try adapter.save(to: url)
             return ["adapter": url]
         case .npy:

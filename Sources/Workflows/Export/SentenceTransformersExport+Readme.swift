@@ -8,10 +8,12 @@ extension SentenceTransformersExport {
         let source = adapter.sourceModel.isEmpty ? "QUERY_MODEL" : adapter.sourceModel
         let target = adapter.targetModel.isEmpty ? "INDEX_MODEL" : adapter.targetModel
         let p = adapter.map.sourceDimension, m = adapter.map.targetDimension
-        let trained = [adapter.stage.isEmpty ? nil : "stage \(adapter.stage)",
-                       "family \(adapter.map.family.rawValue)",
-                       adapter.configurationHash.isEmpty ? nil : "config hash \(adapter.configurationHash)",
-                       adapter.version.isEmpty ? nil : "trained by era \(adapter.version)"].compactMap { $0 }
+        let trained = [
+            adapter.stage.isEmpty ? nil : "stage \(adapter.stage)",
+            "family \(adapter.map.family.rawValue)",
+            adapter.configurationHash.isEmpty ? nil : "config hash \(adapter.configurationHash)",
+            adapter.version.isEmpty ? nil : "trained by era \(adapter.version)",
+        ].compactMap { $0 }
         return """
             # era query adapter: \(source) -> \(target)
 

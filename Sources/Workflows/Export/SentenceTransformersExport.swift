@@ -23,9 +23,12 @@ public enum SentenceTransformersExport {
     public static let normalizeFolder = "Normalize"
 
     /// The guard for writing a module folder at `path` (`flag` names it in messages).
-    public static func folderGuard(flag: String, path: String, inputs: [OutputGuard.Input], force: Bool) -> FolderOutputGuard {
-        FolderOutputGuard(flag: flag, path: path, markerFile: markerFile, markerFormat: markerFormat,
-                          ownSubfolders: [normalizeFolder], inputs: inputs, force: force)
+    public static func folderGuard(flag: String, path: String, inputs: [OutputGuard.Input], force: Bool)
+        -> FolderOutputGuard
+    {
+        FolderOutputGuard(
+            flag: flag, path: path, markerFile: markerFile, markerFormat: markerFormat,
+            ownSubfolders: [normalizeFolder], inputs: inputs, force: force)
     }
 
     /// Refuses an adapter file that is not one affine map of the query vector: a hybrid map
@@ -36,7 +39,9 @@ public enum SentenceTransformersExport {
         let file = try Safetensors.read(url)
         let hybrid = file.tensors["weight_index"] != nil || file.metadata["family"] == "hybrid"
         guard !hybrid else {
-            throw ExportError(path: url.path, """
+            throw ExportError(
+                path: url.path,
+                """
                 is a hybrid adapter (q = W x + V y + b: x from the query model, y from the index model, \
                 V in 'weight_index'); a sentence-transformers Dense module sees one model's vector only, so it cannot \
                 hold this map. Export it with --format safetensors (or npy) and combine the two models' vectors \
@@ -50,29 +55,37 @@ public enum SentenceTransformersExport {
     /// - Throws: ``EmbeddingIOError`` naming the folder when it cannot be written.
     public static func write(_ adapter: Adapter, to folder: URL) throws {
         guard !adapter.isHybrid else {
-            throw ExportError(path: folder.path, "the map is a hybrid adapter (q = W x + V y + b, y from the index model); "
-                + "a sentence-transformers Dense module sees one model's vector only. Export safetensors or npy instead "
-                + "(docs/serving.md, \"Hybrid maps\")")
+            throw ExportError(
+                path: folder.path,
+                "the map is a hybrid adapter (q = W x + V y + b, y from the index model); "
+                    + "a sentence-transformers Dense module sees one model's vector only. Export safetensors or npy instead "
+                    + "(docs/serving.md, \"Hybrid maps\")")
         }
         let p = adapter.map.sourceDimension, m = adapter.map.targetDimension
         try AtomicFolder.write(to: folder) { dir in
             // Key order as Dense.save writes it, so the file reads like one sentence-transformers made.
-            let config = "{\n    \"in_features\": \(p),\n    \"out_features\": \(m),\n    \"bias\": true,\n"
+            let config =
+                "{\n    \"in_features\": \(p),\n    \"out_features\": \(m),\n    \"bias\": true,\n"
                 + "    \"activation_function\": \"torch.nn.modules.linear.Identity\"\n}\n"
             try AtomicFile.write(Data(config.utf8), to: dir.appendingPathComponent("config.json"))
-            let tensors = SafetensorsFile(tensors: ["linear.weight": .init(adapter.map.weight),
-                                                    "linear.bias": .init(vector: adapter.map.bias)],
-                                          metadata: safetensorsMetadata(adapter))
+            let tensors = SafetensorsFile(
+                tensors: [
+                    "linear.weight": .init(adapter.map.weight),
+                    "linear.bias": .init(vector: adapter.map.bias),
+                ],
+                metadata: safetensorsMetadata(adapter))
             try tensors.write(to: dir.appendingPathComponent("model.safetensors"))
             let normalize = dir.appendingPathComponent(normalizeFolder)
             try FileManager.default.createDirectory(at: normalize, withIntermediateDirectories: false)
             // Releases 5.7+ read this (the defaults); older ones construct Normalize() without reading.
             try AtomicFile.write(Data("{}\n".utf8), to: normalize.appendingPathComponent("config.json"))
             try AtomicFile.write(Data(modulesJSON.utf8), to: dir.appendingPathComponent("modules.json"))
-            try AtomicFile.write(try CanonicalJSON.encode(eraJSON(adapter), pretty: true) + Data("\n".utf8),
-                                 to: dir.appendingPathComponent(markerFile))
-            try AtomicFile.write(Data(readme(adapter, folderName: folder.lastPathComponent).utf8),
-                                 to: dir.appendingPathComponent("README.md"))
+            try AtomicFile.write(
+                try CanonicalJSON.encode(eraJSON(adapter), pretty: true) + Data("\n".utf8),
+                to: dir.appendingPathComponent(markerFile))
+            try AtomicFile.write(
+                Data(readme(adapter, folderName: folder.lastPathComponent).utf8),
+                to: dir.appendingPathComponent("README.md"))
         }
     }
 
@@ -85,13 +98,16 @@ public enum SentenceTransformersExport {
 
         """
 
-    static let normalization = "L2 after the map: q = normalize(W x + b) (the Normalize module); "
+    static let normalization =
+        "L2 after the map: q = normalize(W x + b) (the Normalize module); "
         + "the input x is the query model's vector exactly as era saw it in training (not normalized by era)"
 
     /// Metadata also carried by model.safetensors, so the weights alone still say what they are.
     static func safetensorsMetadata(_ adapter: Adapter) -> [String: String] {
-        ["era_format": markerFormat, "source_model": adapter.sourceModel, "target_model": adapter.targetModel,
-         "normalization": normalization, "era_version": EraVersion.current]
+        [
+            "era_format": markerFormat, "source_model": adapter.sourceModel, "target_model": adapter.targetModel,
+            "normalization": normalization, "era_version": EraVersion.current,
+        ]
     }
 
     /// The content of era.json: the adapter's metadata plus what the module folder adds.

@@ -68,8 +68,10 @@ public struct SignificanceEntry: Sendable, Codable, Hashable {
     public var upper: Double
     public var confidence: Double
 
-    public init(subset: String, metric: String, difference: Double, pValue: Double,
-                lower: Double, upper: Double, confidence: Double) {
+    public init(
+        subset: String, metric: String, difference: Double, pValue: Double,
+        lower: Double, upper: Double, confidence: Double
+    ) {
         self.subset = subset
         self.metric = metric
         self.difference = difference
@@ -120,8 +122,10 @@ public struct SweepPoint: Sendable, Codable, Hashable {
     public var differenceToStageOne: Double?
     public var pValue: Double?
 
-    public init(labeledQueries: Int, mean: Double, sd: Double, repeats: Int,
-                differenceToStageOne: Double? = nil, pValue: Double? = nil) {
+    public init(
+        labeledQueries: Int, mean: Double, sd: Double, repeats: Int,
+        differenceToStageOne: Double? = nil, pValue: Double? = nil
+    ) {
         self.labeledQueries = labeledQueries
         self.mean = mean
         self.sd = sd

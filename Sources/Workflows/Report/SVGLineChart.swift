@@ -51,8 +51,10 @@ public struct SVGLineChart: Sendable, Hashable {
     public var width: Int
     public var height: Int
 
-    public init(title: String, xLabel: String, yLabel: String, series: [Series], references: [Reference] = [],
-                logarithmicX: Bool = false, width: Int = 720, height: Int = 400) {
+    public init(
+        title: String, xLabel: String, yLabel: String, series: [Series], references: [Reference] = [],
+        logarithmicX: Bool = false, width: Int = 720, height: Int = 400
+    ) {
         self.title = title
         self.xLabel = xLabel
         self.yLabel = yLabel
@@ -97,22 +99,29 @@ public struct SVGLineChart: Sendable, Hashable {
         // Grid and y axis ticks.
         for tick in yTicks {
             let y = py(tick)
-            svg += "<line x1=\"\(Self.f(margin.left))\" y1=\"\(Self.f(y))\" x2=\"\(Self.f(margin.left + plotWidth))\" y2=\"\(Self.f(y))\" stroke=\"#e5e5e5\"/>\n"
-            svg += "<text x=\"\(Self.f(margin.left - 6))\" y=\"\(Self.f(y + 4))\" text-anchor=\"end\">\(Self.tickLabel(tick, step: yTicks.count > 1 ? yTicks[1] - yTicks[0] : 1))</text>\n"
+            svg +=
+                "<line x1=\"\(Self.f(margin.left))\" y1=\"\(Self.f(y))\" x2=\"\(Self.f(margin.left + plotWidth))\" y2=\"\(Self.f(y))\" stroke=\"#e5e5e5\"/>\n"
+            svg +=
+                "<text x=\"\(Self.f(margin.left - 6))\" y=\"\(Self.f(y + 4))\" text-anchor=\"end\">\(Self.tickLabel(tick, step: yTicks.count > 1 ? yTicks[1] - yTicks[0] : 1))</text>\n"
         }
         // x ticks at the data's x values (budgets), each once; a label that would touch another is
         // left out (its tick mark stays), e.g. 113 beside 100 on a log axis.
         let xTicks = Array(Set(xs)).sorted()
         let labelled = Self.labelledTicks(xTicks.map { (px($0), Self.tickLabel($0, step: 1)) })
         for (index, x) in xTicks.enumerated() {
-            let X = px(x)
-            svg += "<line x1=\"\(Self.f(X))\" y1=\"\(Self.f(margin.top + plotHeight))\" x2=\"\(Self.f(X))\" y2=\"\(Self.f(margin.top + plotHeight + 4))\" stroke=\"#333333\"/>\n"
+            let tickX = px(x)
+            svg +=
+                "<line x1=\"\(Self.f(tickX))\" y1=\"\(Self.f(margin.top + plotHeight))\" x2=\"\(Self.f(tickX))\" y2=\"\(Self.f(margin.top + plotHeight + 4))\" stroke=\"#333333\"/>\n"
             guard labelled.contains(index) else { continue }
-            svg += "<text class=\"x-tick\" x=\"\(Self.f(X))\" y=\"\(Self.f(margin.top + plotHeight + 17))\" text-anchor=\"middle\">\(Self.tickLabel(x, step: 1))</text>\n"
+            svg +=
+                "<text class=\"x-tick\" x=\"\(Self.f(tickX))\" y=\"\(Self.f(margin.top + plotHeight + 17))\" text-anchor=\"middle\">\(Self.tickLabel(x, step: 1))</text>\n"
         }
-        svg += "<rect x=\"\(Self.f(margin.left))\" y=\"\(Self.f(margin.top))\" width=\"\(Self.f(plotWidth))\" height=\"\(Self.f(plotHeight))\" fill=\"none\" stroke=\"#333333\"/>\n"
-        svg += "<text x=\"\(Self.f(margin.left + plotWidth / 2))\" y=\"\(Self.f(Double(height) - 32))\" text-anchor=\"middle\">\(Self.escape(xLabel))</text>\n"
-        svg += "<text x=\"16\" y=\"\(Self.f(margin.top + plotHeight / 2))\" text-anchor=\"middle\" transform=\"rotate(-90 16 \(Self.f(margin.top + plotHeight / 2)))\">\(Self.escape(yLabel))</text>\n"
+        svg +=
+            "<rect x=\"\(Self.f(margin.left))\" y=\"\(Self.f(margin.top))\" width=\"\(Self.f(plotWidth))\" height=\"\(Self.f(plotHeight))\" fill=\"none\" stroke=\"#333333\"/>\n"
+        svg +=
+            "<text x=\"\(Self.f(margin.left + plotWidth / 2))\" y=\"\(Self.f(Double(height) - 32))\" text-anchor=\"middle\">\(Self.escape(xLabel))</text>\n"
+        svg +=
+            "<text x=\"16\" y=\"\(Self.f(margin.top + plotHeight / 2))\" text-anchor=\"middle\" transform=\"rotate(-90 16 \(Self.f(margin.top + plotHeight / 2)))\">\(Self.escape(yLabel))</text>\n"
 
         // The series legend runs along the bottom, under the axis label.
         var legendX = margin.left
@@ -128,8 +137,10 @@ public struct SVGLineChart: Sendable, Hashable {
         for (index, reference) in references.enumerated() {
             let color = Self.referencePalette[index % Self.referencePalette.count]
             let y = py(reference.y)
-            svg += "<line class=\"reference\" x1=\"\(Self.f(margin.left))\" y1=\"\(Self.f(y))\" x2=\"\(Self.f(margin.left + plotWidth))\" y2=\"\(Self.f(y))\" stroke=\"\(color)\" stroke-width=\"1.5\" stroke-dasharray=\"6 4\"/>\n"
-            svg += "<text class=\"reference-label\" x=\"\(Self.f(margin.left + plotWidth + 6))\" y=\"\(Self.f(labelY[index] ?? y))\" fill=\"\(color)\" font-size=\"11\">\(Self.escape(reference.label)) \(Self.tickLabel(reference.y, step: 0.001))</text>\n"
+            svg +=
+                "<line class=\"reference\" x1=\"\(Self.f(margin.left))\" y1=\"\(Self.f(y))\" x2=\"\(Self.f(margin.left + plotWidth))\" y2=\"\(Self.f(y))\" stroke=\"\(color)\" stroke-width=\"1.5\" stroke-dasharray=\"6 4\"/>\n"
+            svg +=
+                "<text class=\"reference-label\" x=\"\(Self.f(margin.left + plotWidth + 6))\" y=\"\(Self.f(labelY[index] ?? y))\" fill=\"\(color)\" font-size=\"11\">\(Self.escape(reference.label)) \(Self.tickLabel(reference.y, step: 0.001))</text>\n"
         }
         for (index, s) in plotted.enumerated() where !s.points.isEmpty {
             let color = Self.palette[index % Self.palette.count]
@@ -137,17 +148,21 @@ public struct SVGLineChart: Sendable, Hashable {
             if points.contains(where: { $0.error != nil }) {
                 let upper = points.map { "\(Self.f(px($0.x))),\(Self.f(py($0.y + ($0.error ?? 0))))" }
                 let lower = points.reversed().map { "\(Self.f(px($0.x))),\(Self.f(py($0.y - ($0.error ?? 0))))" }
-                svg += "<polygon class=\"band\" points=\"\((upper + lower).joined(separator: " "))\" fill=\"\(color)\" fill-opacity=\"0.15\" stroke=\"none\"/>\n"
+                svg +=
+                    "<polygon class=\"band\" points=\"\((upper + lower).joined(separator: " "))\" fill=\"\(color)\" fill-opacity=\"0.15\" stroke=\"none\"/>\n"
                 for p in points {
                     guard let error = p.error, error > 0 else { continue }
-                    let X = Self.f(px(p.x))
-                    svg += "<line class=\"error-bar\" x1=\"\(X)\" y1=\"\(Self.f(py(p.y - error)))\" x2=\"\(X)\" y2=\"\(Self.f(py(p.y + error)))\" stroke=\"\(color)\"/>\n"
+                    let barX = Self.f(px(p.x))
+                    svg +=
+                        "<line class=\"error-bar\" x1=\"\(barX)\" y1=\"\(Self.f(py(p.y - error)))\" x2=\"\(barX)\" y2=\"\(Self.f(py(p.y + error)))\" stroke=\"\(color)\"/>\n"
                 }
             }
             let path = points.map { "\(Self.f(px($0.x))),\(Self.f(py($0.y)))" }.joined(separator: " ")
-            svg += "<polyline class=\"series\" points=\"\(path)\" fill=\"none\" stroke=\"\(color)\" stroke-width=\"2\"/>\n"
+            svg +=
+                "<polyline class=\"series\" points=\"\(path)\" fill=\"none\" stroke=\"\(color)\" stroke-width=\"2\"/>\n"
             for p in points {
-                svg += "<circle cx=\"\(Self.f(px(p.x)))\" cy=\"\(Self.f(py(p.y)))\" r=\"3\" fill=\"\(color)\"><title>\(Self.escape(s.label)): x = \(Self.tickLabel(p.x, step: 1)), y = \(Self.tickLabel(p.y, step: 0.0001))\(p.error.map { " ± " + Self.tickLabel($0, step: 0.0001) } ?? "")</title></circle>\n"
+                svg +=
+                    "<circle cx=\"\(Self.f(px(p.x)))\" cy=\"\(Self.f(py(p.y)))\" r=\"3\" fill=\"\(color)\"><title>\(Self.escape(s.label)): x = \(Self.tickLabel(p.x, step: 1)), y = \(Self.tickLabel(p.y, step: 0.0001))\(p.error.map { " ± " + Self.tickLabel($0, step: 0.0001) } ?? "")</title></circle>\n"
             }
             svg += legendEntry(x: legendX, y: legendY, color: color, dashed: false, label: s.label)
             legendX += 40 + Self.labelWidth(s.label)
@@ -158,7 +173,8 @@ public struct SVGLineChart: Sendable, Hashable {
 
     private func legendEntry(x: Double, y: Double, color: String, dashed: Bool, label: String) -> String {
         let dash = dashed ? " stroke-dasharray=\"6 4\"" : ""
-        return "<line x1=\"\(Self.f(x))\" y1=\"\(Self.f(y))\" x2=\"\(Self.f(x + 20))\" y2=\"\(Self.f(y))\" stroke=\"\(color)\" stroke-width=\"2\"\(dash)/>"
+        return
+            "<line x1=\"\(Self.f(x))\" y1=\"\(Self.f(y))\" x2=\"\(Self.f(x + 20))\" y2=\"\(Self.f(y))\" stroke=\"\(color)\" stroke-width=\"2\"\(dash)/>"
             + "<text x=\"\(Self.f(x + 26))\" y=\"\(Self.f(y + 4))\" font-size=\"11\">\(Self.escape(label))</text>\n"
     }
 

@@ -7,7 +7,9 @@ public enum SettingsTable {
         let defaults = Root()
         var lines = ["| key | valid values | default | meaning |", "| --- | --- | --- | --- |"]
         for setting in Root.settings {
-            let valid = setting.expectation.hasPrefix("one of ") ? String(setting.expectation.dropFirst(7)) : setting.expectation
+            let valid =
+                setting.expectation.hasPrefix("one of ")
+                ? String(setting.expectation.dropFirst(7)) : setting.expectation
             lines.append("| `\(setting.key)` | \(valid) | `\(setting.text(defaults))` | \(setting.doc) |")
         }
         return lines.joined(separator: "\n") + "\n"

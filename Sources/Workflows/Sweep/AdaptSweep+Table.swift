@@ -16,10 +16,11 @@ extension AdaptSweepResult {
             lines.append("| \(r.label) | - | - | \(f4(r.all.mean[metric])) | | \(f4(r.unseen.mean[metric])) | | |")
         }
         for p in points {
-            lines.append("| \(p.configuration) | \(p.labeledQueries)\(p.budget == nil ? " (all)" : "") | \(p.seeds) | "
-                + "\(f4(p.meanAll)) ± \(f4(p.sdAll)) | \(signed(p.versusStageOneAll)) | "
-                + "\(f4(p.meanUnseen)) ± \(f4(p.sdUnseen)) | \(signed(p.versusStageOneUnseen)) | "
-                + String(format: "%.0f", p.meanSteps) + " |")
+            lines.append(
+                "| \(p.configuration) | \(p.labeledQueries)\(p.budget == nil ? " (all)" : "") | \(p.seeds) | "
+                    + "\(f4(p.meanAll)) ± \(f4(p.sdAll)) | \(signed(p.versusStageOneAll)) | "
+                    + "\(f4(p.meanUnseen)) ± \(f4(p.sdUnseen)) | \(signed(p.versusStageOneUnseen)) | "
+                    + String(format: "%.0f", p.meanSteps) + " |")
         }
         return lines.joined(separator: "\n")
     }

@@ -14,15 +14,20 @@ public struct SweepSettings: DeclaredSettings, Hashable, Encodable {
     public init() {}
 
     public static let settings: [Setting<SweepSettings>] = [
-        Setting(\.budgets, key: "budgets", doc: "Label budgets (numbers of labeled queries), the x axis of the chart.",
-                expectation: "a list of integers >= 1", valid: { $0.allSatisfy { $0 >= 1 } }),
-        Setting(\.includeAll, key: "include_all", doc: "Also train on every labeled query (the last point of the curve).",
-                expectation: "true or false"),
-        Setting(\.repeats, key: "repeats", flag: "seeds", doc: "Runs per budget with seeds 0, 1, ... (mean and sd are reported).",
-                expectation: "an integer >= 1", valid: { $0 >= 1 }),
-        Setting(\.significanceTrials, key: "significance_trials", flag: "trials",
-                doc: "Sign flips and bootstrap resamples of the paired tests.", expectation: "an integer in [100, 1000000]",
-                valid: { $0 >= 100 && $0 <= 1_000_000 }),
+        Setting(
+            \.budgets, key: "budgets", doc: "Label budgets (numbers of labeled queries), the x axis of the chart.",
+            expectation: "a list of integers >= 1", valid: { $0.allSatisfy { $0 >= 1 } }),
+        Setting(
+            \.includeAll, key: "include_all", doc: "Also train on every labeled query (the last point of the curve).",
+            expectation: "true or false"),
+        Setting(
+            \.repeats, key: "repeats", flag: "seeds",
+            doc: "Runs per budget with seeds 0, 1, ... (mean and sd are reported).",
+            expectation: "an integer >= 1", valid: { $0 >= 1 }),
+        Setting(
+            \.significanceTrials, key: "significance_trials", flag: "trials",
+            doc: "Sign flips and bootstrap resamples of the paired tests.", expectation: "an integer in [100, 1000000]",
+            valid: { $0 >= 100 && $0 <= 1_000_000 }),
     ]
 
     /// The budgets to train, smallest first, without repeats; nil stands for every labeled query.

@@ -9,24 +9,39 @@ public enum SweepWorkflow {
     /// The budget curve of each configuration: mean ± sd on all evaluation queries and on the
     /// unseen subset, each point tested against stage one, with the reference lines.
     public static func curves(_ result: AdaptSweepResult) -> [(configuration: String, curve: SweepCurve)] {
-        let configurations = result.points.reduce(into: [String]()) { if !$0.contains($1.configuration) { $0.append($1.configuration) } }
+        let configurations = result.points.reduce(into: [String]()) {
+            if !$0.contains($1.configuration) { $0.append($1.configuration) }
+        }
         let references = result.references.flatMap { reference in
-            [ReferenceLine(label: reference.label, subset: "all", value: reference.all.mean[result.metric] ?? 0),
-             ReferenceLine(label: reference.label, subset: "unseen", value: reference.unseen.mean[result.metric] ?? 0)]
+            [
+                ReferenceLine(label: reference.label, subset: "all", value: reference.all.mean[result.metric] ?? 0),
+                ReferenceLine(
+                    label: reference.label, subset: "unseen", value: reference.unseen.mean[result.metric] ?? 0),
+            ]
         }
         return configurations.map { configuration in
             let points = result.points.filter { $0.configuration == configuration }
             let all = points.map {
-                SweepPoint(labeledQueries: $0.labeledQueries, mean: $0.meanAll, sd: $0.sdAll, repeats: $0.seeds,
-                           differenceToStageOne: $0.versusStageOneAll.meanDifference, pValue: $0.versusStageOneAll.pValue)
+                SweepPoint(
+                    labeledQueries: $0.labeledQueries, mean: $0.meanAll, sd: $0.sdAll, repeats: $0.seeds,
+                    differenceToStageOne: $0.versusStageOneAll.meanDifference, pValue: $0.versusStageOneAll.pValue)
             }
             let unseen = points.map {
-                SweepPoint(labeledQueries: $0.labeledQueries, mean: $0.meanUnseen, sd: $0.sdUnseen, repeats: $0.seeds,
-                           differenceToStageOne: $0.versusStageOneUnseen.meanDifference, pValue: $0.versusStageOneUnseen.pValue)
+                SweepPoint(
+                    labeledQueries: $0.labeledQueries, mean: $0.meanUnseen, sd: $0.sdUnseen, repeats: $0.seeds,
+                    differenceToStageOne: $0.versusStageOneUnseen.meanDifference, pValue: $0.versusStageOneUnseen.pValue
+                )
             }
-            return (configuration, SweepCurve(metric: result.metric, series: [SweepSeries(subset: "all", points: all),
-                                                                              SweepSeries(subset: "unseen", points: unseen)],
-                                              references: references))
+            return (
+                configuration,
+                SweepCurve(
+                    metric: result.metric,
+                    series: [
+                        SweepSeries(subset: "all", points: all),
+                        SweepSeries(subset: "unseen", points: unseen),
+                    ],
+                    references: references)
+            )
         }
     }
 
@@ -35,25 +50,32 @@ public enum SweepWorkflow {
     public static func chart(of result: AdaptSweepResult) -> SVGLineChart {
         let curves = curves(result)
         let lines = curves.flatMap { entry in entry.curve.series.map { ("\(entry.configuration), \($0.subset)", $0) } }
-        return chart(title: "Stage two: \(result.metric) against labeled queries", metric: result.metric,
-                     lines: lines, references: curves.first?.curve.references ?? [], labelReferencesBySubset: true)
+        return chart(
+            title: "Stage two: \(result.metric) against labeled queries", metric: result.metric,
+            lines: lines, references: curves.first?.curve.references ?? [], labelReferencesBySubset: true)
     }
 
     /// The one budget chart: the metric against labeled queries (mean ± sd band) for each line,
     /// and the reference lines; a logarithmic x axis when the budgets span a factor of 4 or more.
-    public static func chart(title: String, metric: String, lines: [(label: String, series: SweepSeries)],
-                             references: [ReferenceLine], labelReferencesBySubset: Bool) -> SVGLineChart {
+    public static func chart(
+        title: String, metric: String, lines: [(label: String, series: SweepSeries)],
+        references: [ReferenceLine], labelReferencesBySubset: Bool
+    ) -> SVGLineChart {
         let budgets = lines.flatMap { $0.series.points.map(\.labeledQueries) }
         let logarithmic = (budgets.min() ?? 0) > 0 && Double(budgets.max() ?? 1) / Double(budgets.min() ?? 1) >= 4
         return SVGLineChart(
             title: title, xLabel: "labeled queries", yLabel: metricTitle(metric),
             series: lines.map { line in
-                SVGLineChart.Series(label: line.label, points: line.series.points.map {
-                    SVGLineChart.Point(x: Double($0.labeledQueries), y: $0.mean, error: $0.repeats > 1 ? $0.sd : nil)
-                })
+                SVGLineChart.Series(
+                    label: line.label,
+                    points: line.series.points.map {
+                        SVGLineChart.Point(
+                            x: Double($0.labeledQueries), y: $0.mean, error: $0.repeats > 1 ? $0.sd : nil)
+                    })
             },
             references: references.map {
-                SVGLineChart.Reference(label: labelReferencesBySubset ? "\($0.label), \($0.subset)" : $0.label, y: $0.value)
+                SVGLineChart.Reference(
+                    label: labelReferencesBySubset ? "\($0.label), \($0.subset)" : $0.label, y: $0.value)
             },
             logarithmicX: logarithmic)
     }
