@@ -151,8 +151,11 @@ public struct Adapter: Sendable, Hashable {
         }
         // A zero weight maps every query to the bias: applying it writes identical (or zero, hence
         // unnormalizable) rows and evaluating it measures nothing. `era adapt` refuses such a start.
+        // A hybrid whose W is zero is still a map when V is not: the index as it is (W = 0, V = I)
+        // is what adapt returns when no candidate beats it.
         let zeroWeight = weight.withUnsafeBufferPointer { $0.allSatisfy { $0 == 0 } }
-        if zeroWeight {
+        let zeroIndexWeight = indexWeight?.withUnsafeBufferPointer { $0.allSatisfy { $0 == 0 } } ?? true
+        if zeroWeight && zeroIndexWeight {
             throw AdapterError(
                 path: path,
                 "the weight is all zeros, so every query would map to the same vector; "
