@@ -71,23 +71,22 @@ struct SweepCommand: ParsableCommand {
         let result: AdaptSweepResult
         do {
             result = try AdaptSweep.run(
-                problem: loaded.problem, configurations: configurations, budgets: settings.budgetList(),
+                problem: loaded.problem, configurations: configurations,
+                budgets: settings.budgetList(labeled: SweepWorkflow.labeledPool(loaded.problem)),
                 seeds: (0..<UInt64(settings.repeats)).map { $0 }, evaluation: evaluation,
                 trials: settings.significanceTrials
             ) { event in
-                if !quiet { Self.report(event) }
+                if !quiet, let line = SweepWorkflow.describe(event) { printProgress(line) }
             }
         } catch let error as AlignmentError {
             throw CommandError("sweep: \(error.description)")
         }
-        let table = result.markdownTable()
-        let encoder = JSONEncoder()
-        encoder.outputFormatting = [.prettyPrinted, .sortedKeys]
-        try AtomicFile.write(Data((table + "\n").utf8), to: directory.appendingPathComponent("sweep.md"))
-        try AtomicFile.write(try encoder.encode(result.summary), to: directory.appendingPathComponent("sweep.json"))
+        for file in try SweepWorkflow.files(result) {
+            try AtomicFile.write(file.data, to: directory.appendingPathComponent(file.name))
+        }
         try AtomicFile.write(
             Data(SweepWorkflow.chart(of: result).render().utf8), to: directory.appendingPathComponent("sweep.svg"))
-        print(table)
+        print(result.markdownTable())
     }
 
     /// The evaluation judgments are only *opened* inside the sweep, after training.
@@ -112,19 +111,5 @@ struct SweepCommand: ParsableCommand {
         settings.apply(flags: given)
         if let (setting, message) = settings.problems().first { throw CommandError("--\(setting.flag): \(message)") }
         return settings
-    }
-
-    private static func report(_ event: AdaptSweepEvent) {
-        switch event {
-        case let .trained(configuration, budget, seed, labeled, steps, seconds):
-            printProgress(
-                String(
-                    format: "%@, budget %@, seed %d: %d labeled queries, %d steps kept (%.1f s)",
-                    configuration, budget.map(String.init) ?? "all", Int(seed), labeled, steps, seconds))
-        case .training:
-            break
-        case .evaluating:
-            printProgress("all maps trained; evaluating on the held-out judgments")
-        }
     }
 }

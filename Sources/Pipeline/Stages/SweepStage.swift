@@ -29,11 +29,7 @@ public struct SweepStage: StageRunner {
             loadQrels: { try inputs.qrels(\.qrels.evaluation, "data.qrels.evaluation") },
             indexQueries: indexQueries, indexQueryIds: indexQueries == nil ? nil : problem.queryIds)
         // Budgets at or above the labeled pool are the "all" point again: train it once.
-        let queryIds = Set(problem.queryIds)
-        let labeled = problem.trainingQrels.judgments.filter {
-            queryIds.contains($0.key) && $0.value.values.contains { $0 > 0 }
-        }.count
-        let budgets = options.settings.budgetList(labeled: labeled)
+        let budgets = options.settings.budgetList(labeled: SweepWorkflow.labeledPool(problem))
         let seeds = (0..<UInt64(options.repeats)).map { context.seed &+ $0 }
         let total = budgets.count * seeds.count
         var trained = 0
@@ -44,13 +40,10 @@ public struct SweepStage: StageRunner {
                 budgets: budgets, seeds: seeds, evaluation: evaluation,
                 trials: options.significanceTrials
             ) { event in
+                if let line = SweepWorkflow.describe(event) { context.log(line) }
                 switch event {
-                case .trained(_, let budget, let seed, let labeled, let steps, let seconds):
+                case .trained:
                     trained += 1
-                    context.log(
-                        String(
-                            format: "budget %@ seed %llu: %d labeled queries, %d steps, %.2f s",
-                            budget.map(String.init) ?? "all", seed, labeled, steps, seconds))
                     context.progress(completed: trained, total: total + 1, "trained \(trained)/\(total)")
                 case .training: break
                 case .evaluating: context.progress(completed: total, total: total + 1, "evaluating")
@@ -59,9 +52,7 @@ public struct SweepStage: StageRunner {
         } catch {
             throw PipelineRunError("sweep: \(error)")
         }
-        try context.write(
-            CanonicalJSON.encode(SweepWorkflow.deterministicSummary(result), pretty: true), to: "sweep.json")
-        try context.write(Data((result.markdownTable() + "\n").utf8), to: "sweep.md")
+        for file in try SweepWorkflow.files(result) { try context.write(file.data, to: file.name) }
         return StageOutput(
             artifacts: ["summary": "sweep.json", "table": "sweep.md"], sweep: SweepWorkflow.curves(result).first?.curve)
     }

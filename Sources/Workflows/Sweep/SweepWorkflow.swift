@@ -1,4 +1,5 @@
 import Alignment
+import EmbeddingIO
 import Foundation
 import Retrieval
 
@@ -82,6 +83,35 @@ public enum SweepWorkflow {
 
     public static func metricTitle(_ metric: String) -> String {
         MetricTitle.of(metric)
+    }
+
+    /// Labeled queries in the problem's pool: those with an embedding and a positive judgment (a
+    /// budget at or above it is the "all" point again).
+    public static func labeledPool(_ problem: AdaptProblem) -> Int {
+        let queryIds = Set(problem.queryIds)
+        return problem.trainingQrels.judgments.filter {
+            queryIds.contains($0.key) && $0.value.values.contains { $0 > 0 }
+        }.count
+    }
+
+    /// One line for a person per finished training run and when evaluation starts (nil otherwise).
+    public static func describe(_ event: AdaptSweepEvent) -> String? {
+        switch event {
+        case let .trained(configuration, budget, seed, labeled, steps, seconds):
+            String(
+                format: "%@, budget %@, seed %llu: %d labeled queries, %d steps kept (%.1f s)",
+                configuration, budget.map(String.init) ?? "all", seed, labeled, steps, seconds)
+        case .training: nil
+        case .evaluating: "all maps trained; evaluating on the held-out judgments"
+        }
+    }
+
+    /// `sweep.md` (the table) and `sweep.json` (every number, no timings), by file name.
+    public static func files(_ result: AdaptSweepResult) throws -> [(name: String, data: Data)] {
+        [
+            ("sweep.md", Data((result.markdownTable() + "\n").utf8)),
+            ("sweep.json", try CanonicalJSON.encode(deterministicSummary(result), pretty: true)),
+        ]
     }
 
     /// The sweep's summary without training times, so a re-run writes the same bytes.
