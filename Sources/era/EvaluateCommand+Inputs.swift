@@ -1,8 +1,35 @@
 import Foundation
 import LinearAlgebra
+import Retrieval
 import Workflows
 
 extension EvaluateCommand {
+    /// Every file read through `files` and cross-checked, each problem naming its flag or file.
+    func request(_ files: InputFiles) throws -> EvaluateWorkflow.AdapterRequest {
+        let queryMatrix = try files.embeddings(queries, checked: true)
+        let corpusMatrix = try files.embeddings(corpus, checked: true)
+        var settings = EvaluateWorkflow.Settings(metrics: IRMetrics.metricNames(cutoffs: try parseCutoffs(k)))
+        settings.testedMetric = compareMetric
+        settings.ignoreIdenticalIds = ignoreIdenticalIds
+        let own = try indexQueries.map { try files.embeddings($0, checked: true) }
+        if let own, let indexQueries, own.rows != queryMatrix.rows || own.columns != corpusMatrix.columns {
+            throw CommandError(
+                "--index-queries \(indexQueries): is \(own.rows) x \(own.columns); it must hold the index model's "
+                    + "vector of each query of \(queries), \(queryMatrix.rows) x \(corpusMatrix.columns), rows in --query-ids order"
+            )
+        }
+        func load(_ path: String?) throws -> (label: String, adapter: Adapter)? {
+            try loadAdapter(path, queries: queryMatrix, corpus: corpusMatrix).map {
+                (URL(fileURLWithPath: path ?? "").lastPathComponent, $0)
+            }
+        }
+        return EvaluateWorkflow.AdapterRequest(
+            queries: queryMatrix, queryIds: try files.ids(queryIds, rowsOf: queries), corpus: corpusMatrix,
+            corpusIds: try files.ids(corpusIds, rowsOf: corpus), qrels: try files.qrels(qrels),
+            labeled: try unseenAgainst.map { try files.qrels($0) }, adapter: try load(adapter),
+            compare: compare == nil ? nil : try load(compare), indexQueries: own, settings: settings)
+    }
+
     /// Reads an adapter and checks that it maps the query dimension to the corpus dimension.
     func loadAdapter(_ path: String?, queries queryMatrix: any RowMatrix, corpus corpusMatrix: any RowMatrix) throws
         -> Adapter?

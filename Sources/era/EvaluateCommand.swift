@@ -70,30 +70,7 @@ struct EvaluateCommand: ParsableCommand {
     var perQuery = false
 
     func run() throws {
-        let files = InputFiles()
-        let queryMatrix = try files.embeddings(queries, checked: true),
-            corpusMatrix = try files.embeddings(corpus, checked: true)
-        var settings = EvaluateWorkflow.Settings(metrics: IRMetrics.metricNames(cutoffs: try parseCutoffs(k)))
-        settings.testedMetric = compareMetric
-        settings.ignoreIdenticalIds = ignoreIdenticalIds
-        let own = try indexQueries.map { try files.embeddings($0, checked: true) }
-        if let own, let indexQueries, own.rows != queryMatrix.rows || own.columns != corpusMatrix.columns {
-            throw CommandError(
-                "--index-queries \(indexQueries): is \(own.rows) x \(own.columns); it must hold the index model's "
-                    + "vector of each query of \(queries), \(queryMatrix.rows) x \(corpusMatrix.columns), rows in --query-ids order"
-            )
-        }
-        func load(_ path: String?) throws -> (label: String, adapter: Adapter)? {
-            try loadAdapter(path, queries: queryMatrix, corpus: corpusMatrix).map {
-                (URL(fileURLWithPath: path ?? "").lastPathComponent, $0)
-            }
-        }
-        let request = EvaluateWorkflow.AdapterRequest(
-            queries: queryMatrix, queryIds: try files.ids(queryIds, rowsOf: queries), corpus: corpusMatrix,
-            corpusIds: try files.ids(corpusIds, rowsOf: corpus), qrels: try files.qrels(qrels),
-            labeled: try unseenAgainst.map { try files.qrels($0) }, adapter: try load(adapter),
-            compare: compare == nil ? nil : try load(compare),
-            indexQueries: own, settings: settings)
+        let request = try self.request(InputFiles())
         let outcome: EvaluateWorkflow.AdapterOutcome
         do {
             outcome = try EvaluateWorkflow.run(request)
