@@ -1,0 +1,133 @@
+import LinearAlgebra
+
+/// X^T Y (centred or not) accumulated over row blocks, so the Procrustes warm start never holds a
+/// Double copy of its inputs: at 20,000 pairs of 4096 -> 1024 that copy alone was 820 MB.
+///
+/// Each block is one float32 gemm (the hot loop in BLAS) whose p x m result is added into a Double
+/// accumulator: float32 rounding then grows with the block's rows only, not with n, while the
+/// Double adds cost O(p m) per block against the gemm's O(rows p m).
+///
+/// Centring uses shifted data: every row has the first block's column mean subtracted before the
+/// gemm, and at the end Xc^T Yc = S - n dx dy^T with dx, dy the means of the shifted rows. The plain
+/// identity X^T Y - n xbar ybar^T cancels catastrophically when the means are large (anisotropic
+/// models put every vector near one direction); after the shift dx and dy are small.
+struct CrossCovariance {
+    let p: Int
+    let m: Int
+    let centering: Centering
+    private(set) var count = 0
+    /// Subtracted from every row (the first block's column means; zeros without centring).
+    private var shiftX: [Float]
+    private var shiftY: [Float]
+    /// Column sums of the shifted rows, in Double.
+    private var sumX: [Double]
+    private var sumY: [Double]
+    /// Sum over blocks of (X - shift)^T (Y - shift), p x m.
+    private var cross: [Double]
+    /// One block's float32 product and its shifted rows.
+    private var product: [Float]
+    private var blockX: [Float] = []
+    private var blockY: [Float] = []
+
+    init(p: Int, m: Int, centering: Centering) {
+        self.p = p
+        self.m = m
+        self.centering = centering
+        shiftX = [Float](repeating: 0, count: p)
+        shiftY = [Float](repeating: 0, count: m)
+        sumX = [Double](repeating: 0, count: p)
+        sumY = [Double](repeating: 0, count: m)
+        cross = [Double](repeating: 0, count: p * m)
+        product = [Float](repeating: 0, count: p * m)
+    }
+
+    /// Adds `rows` rows of X (`rows x p`) and Y (`rows x m`), row-major and contiguous.
+    /// - Complexity: O(rows p m) in one sgemm, plus O(rows (p + m) + p m).
+    mutating func add(x: UnsafePointer<Float>, y: UnsafePointer<Float>, rows: Int) {
+        guard rows > 0 else { return }
+        if centering == .mean && count == 0 {
+            shiftX = Self.columnMeans(x, rows: rows, columns: p)
+            shiftY = Self.columnMeans(y, rows: rows, columns: m)
+        }
+        Self.shifted(x, rows: rows, columns: p, by: shiftX, into: &blockX, sums: &sumX)
+        Self.shifted(y, rows: rows, columns: m, by: shiftY, into: &blockY, sums: &sumY)
+        let (p, m) = (p, m)
+        blockX.withUnsafeBufferPointer { bx in
+            blockY.withUnsafeBufferPointer { by in
+                product.withUnsafeMutableBufferPointer { c in
+                    BLAS.gemm(
+                        .transposed, .none, m: p, n: m, k: rows, a: bx.baseAddress!, lda: p,
+                        b: by.baseAddress!, ldb: m, c: c.baseAddress!, ldc: m)
+                }
+            }
+        }
+        product.withUnsafeBufferPointer { c in
+            cross.withUnsafeMutableBufferPointer { s in
+                for k in 0..<s.count { s[k] += Double(c[k]) }
+            }
+        }
+        count += rows
+    }
+
+    /// Whether every row added so far was finite (a NaN or infinity poisons the column sums).
+    var sourceIsFinite: Bool { sumX.allSatisfy(\.isFinite) }
+    var targetIsFinite: Bool { sumY.allSatisfy(\.isFinite) }
+
+    /// Column means of X and Y (zeros without centring).
+    var means: (x: [Double], y: [Double]) {
+        guard centering == .mean, count > 0 else {
+            return ([Double](repeating: 0, count: p), [Double](repeating: 0, count: m))
+        }
+        let n = Double(count)
+        return (
+            (0..<p).map { Double(shiftX[$0]) + sumX[$0] / n },
+            (0..<m).map { Double(shiftY[$0]) + sumY[$0] / n }
+        )
+    }
+
+    /// Xc^T Yc (p x m): the shifted sum less n dx dy^T (nothing to subtract without centring).
+    var matrix: MatrixD {
+        var result = MatrixD(rows: p, columns: m, storage: cross)
+        guard centering == .mean, count > 0 else { return result }
+        let n = Double(count)
+        let dx = sumX.map { $0 / n }, dy = sumY.map { $0 / n }
+        result.withUnsafeMutableBufferPointer { r in
+            for i in 0..<p {
+                let scaled = n * dx[i]
+                for j in 0..<m { r[i * m + j] -= scaled * dy[j] }
+            }
+        }
+        return result
+    }
+
+    /// Copies `rows x columns` values less `shift` (per column) into `block`, adding each column's sum.
+    static func shifted(
+        _ source: UnsafePointer<Float>, rows: Int, columns: Int, by shift: [Float],
+        into block: inout [Float], sums: inout [Double]
+    ) {
+        if block.count < rows * columns { block = [Float](repeating: 0, count: rows * columns) }
+        block.withUnsafeMutableBufferPointer { out in
+            sums.withUnsafeMutableBufferPointer { s in
+                shift.withUnsafeBufferPointer { c in
+                    for i in 0..<rows {
+                        let row = source + i * columns, dst = out.baseAddress! + i * columns
+                        for j in 0..<columns {
+                            let v = row[j] - c[j]
+                            dst[j] = v
+                            s[j] += Double(v)
+                        }
+                    }
+                }
+            }
+        }
+    }
+
+    static func columnMeans(_ source: UnsafePointer<Float>, rows: Int, columns: Int) -> [Float] {
+        var sums = [Double](repeating: 0, count: columns)
+        for i in 0..<rows {
+            let row = source + i * columns
+            for j in 0..<columns { sums[j] += Double(row[j]) }
+        }
+        return sums.map { Float($0 / Double(rows)) }
+    }
+}

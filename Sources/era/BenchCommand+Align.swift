@@ -1,0 +1,91 @@
+import Alignment
+import ArgumentParser
+import Foundation
+import Workflows
+
+extension BenchCommand {
+    struct AlignBench: ParsableCommand {
+        static let configuration = CommandConfiguration(
+            commandName: "align",
+            abstract: "Time stage one (warm start and epochs) on synthetic pairs.",
+            discussion: """
+                Draws seeded unit sources and targets from a planted map plus noise, writes them to \
+                scratch .npy files, memory-maps them back as `era align` reads a user's files, and runs \
+                stage one: the Procrustes warm start, the epochs and the guardrail. Prints the warm-start \
+                seconds, the mean epoch seconds, the total seconds and the peak RSS. The scratch files \
+                are removed afterwards unless --keep-files is given (then their paths are printed, for \
+                timing a peer on the same data; docs/benchmarks.md).
+                """
+        )
+
+        @Option(help: "Number of pairs (texts embedded by both models).") var pairs: Int
+        @Option(help: "Source (query model) dimension p.") var sourceDim: Int
+        @Option(help: "Target (index model) dimension m.") var targetDim: Int
+        @Option(help: "Training epochs after the warm start.") var epochs: Int = 2
+        @Option(help: "InfoNCE negatives: all or in-batch.") var negatives: String = "all"
+        @Option(help: "Random seed (data and training).") var seed: UInt64 = 0
+        @Option(help: "Directory for the scratch .npy files (default: the system temporary directory).")
+        var scratchDirectory: String?
+        @Flag(help: "Keep the scratch files and print their paths.") var keepFiles = false
+        @Flag(help: "Print one JSON object.") var json = false
+
+        func validate() throws {
+            guard pairs > 0, sourceDim > 0, targetDim > 0 else {
+                throw ValidationError("--pairs, --source-dim and --target-dim must be positive")
+            }
+            guard epochs >= 0 else { throw ValidationError("--epochs must be 0 or more") }
+            guard AlignmentConfiguration.Negatives(rawValue: negatives) != nil else {
+                throw ValidationError("--negatives must be all or in-batch, not \(negatives)")
+            }
+        }
+
+        func run() throws {
+            var configuration = AlignmentConfiguration()
+            configuration.epochs = epochs
+            configuration.negatives = AlignmentConfiguration.Negatives(rawValue: negatives)!
+            configuration.seed = seed
+            let directory =
+                scratchDirectory.map { URL(fileURLWithPath: $0) } ?? FileManager.default.temporaryDirectory
+            let r: AlignBenchmarkResult
+            do {
+                r = try AlignBenchmark.run(
+                    pairs: pairs, sourceDim: sourceDim, targetDim: targetDim, configuration: configuration,
+                    scratchDirectory: directory, keepFiles: keepFiles)
+            } catch let error as AlignmentError {
+                throw CommandError("bench align: \(error.description)")
+            } catch let error as AlignWorkflow.Failure {
+                throw CommandError("bench align: \(error.description)")
+            }
+            if json {
+                var object: [String: Any] = [
+                    "pairs": r.pairs, "source_dim": r.sourceDim, "target_dim": r.targetDim, "epochs": r.epochs,
+                    "negatives": r.negatives, "input_bytes": r.inputBytes, "warm_start_s": r.warmStartSeconds,
+                    "epoch_s": r.epochSeconds ?? NSNull(), "total_s": r.totalSeconds,
+                    "peak_rss_bytes": r.peakRSSBytes ?? NSNull(), "warm_start_top1": r.warmStartTop1 ?? NSNull(),
+                    "final_top1": r.finalTop1 ?? NSNull(),
+                ]
+                if let source = r.sourceFile, let target = r.targetFile {
+                    object["source_file"] = source
+                    object["target_file"] = target
+                }
+                let data = try JSONSerialization.data(withJSONObject: object, options: [.sortedKeys])
+                print(String(decoding: data, as: UTF8.self))
+                return
+            }
+            let mib = { (bytes: Int) in String(format: "%.1f MiB", Double(bytes) / 1_048_576) }
+            print(
+                "\(r.pairs) pairs, \(r.sourceDim) -> \(r.targetDim), \(r.epochs) epochs, negatives \(r.negatives), "
+                    + "inputs \(mib(r.inputBytes))")
+            print(String(format: "warm start: %.3f s", r.warmStartSeconds))
+            if let epoch = r.epochSeconds { print(String(format: "epoch: %.3f s (mean)", epoch)) }
+            print(String(format: "total: %.3f s", r.totalSeconds))
+            if let rss = r.peakRSSBytes {
+                print("peak RSS: \(mib(rss)) (\(String(format: "%.2f", Double(rss) / Double(r.inputBytes))) x inputs)")
+            }
+            if let warm = r.warmStartTop1, let final = r.finalTop1 {
+                print(String(format: "held-out top-1: %.3f after the warm start, %.3f returned", warm, final))
+            }
+            if let source = r.sourceFile, let target = r.targetFile { print("kept: \(source) \(target)") }
+        }
+    }
+}
