@@ -21,12 +21,6 @@ struct StageInputs {
         return try wrap(keyPath) { try files.embeddings(path) }
     }
 
-    /// An embeddings file held in memory.
-    func matrix(_ file: KeyPath<DataConfig, DataFile?>, _ keyPath: String) throws -> Matrix {
-        let path = try require(file, keyPath)
-        return try wrap(keyPath) { try files.matrix(path) }
-    }
-
     func ids(_ file: KeyPath<DataConfig, DataFile?>, _ keyPath: String) throws -> [String] {
         let path = try require(file, keyPath)
         return try wrap(keyPath) { try files.ids(path) }

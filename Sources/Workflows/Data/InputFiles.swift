@@ -26,13 +26,6 @@ public struct InputFiles: Sendable {
         return table
     }
 
-    /// An embeddings table held in memory (a copy of a mapped file: for code that needs a ``Matrix``).
-    public func matrix(_ path: String, checked: Bool = false) throws -> Matrix {
-        let table = try embeddings(path, checked: checked)
-        if let matrix = table as? Matrix { return matrix }
-        return table.gatherRows(0..<table.rows)
-    }
-
     /// An id list; with `rowsOf`, checked to hold one id per row of that embeddings file.
     public func ids(_ path: String, rowsOf matrixPath: String? = nil) throws -> [String] {
         let ids = try store.value(path, kind: "ids") { try IdList.read(URL(fileURLWithPath: path)) }
