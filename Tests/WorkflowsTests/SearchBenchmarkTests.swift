@@ -68,4 +68,16 @@ import Testing
             message { try SearchBenchmark.run(docs: 1 << 40, queries: 1, dim: 256, k: 1) }?.contains("available")
                 == true)
     }
+
+    /// The scratch file is deleted afterwards, so an existing file at its path is refused and left as it was.
+    @Test func anExistingScratchPathIsNeitherReplacedNorDeleted() throws {
+        let url = FileManager.default.temporaryDirectory.appendingPathComponent(
+            "era-bench-user-\(UInt64.random(in: 0...UInt64.max)).npy")
+        try Data("a user's file".utf8).write(to: url)
+        defer { try? FileManager.default.removeItem(at: url) }
+        #expect(throws: (any Error).self) {
+            try SearchBenchmark.run(docs: 10, queries: 2, dim: 4, k: 2, mappedFile: url)
+        }
+        #expect(try String(contentsOf: url, encoding: .utf8) == "a user's file")
+    }
 }

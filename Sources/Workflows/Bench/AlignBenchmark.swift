@@ -50,6 +50,7 @@ public enum AlignBenchmark {
         let tag = "era-bench-align-\(ProcessInfo.processInfo.processIdentifier)"
         let xURL = scratchDirectory.appendingPathComponent("\(tag)-source.npy")
         let yURL = scratchDirectory.appendingPathComponent("\(tag)-target.npy")
+        for url in [xURL, yURL] { try SearchBenchmark.requireAbsent(url) }
         defer {
             if !keepFiles {
                 try? FileManager.default.removeItem(at: xURL)

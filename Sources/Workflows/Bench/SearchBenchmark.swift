@@ -49,6 +49,8 @@ public enum SearchBenchmark {
         let seconds: Double
         if let mappedFile {
             let path = mappedFile.path
+            // The file is removed afterwards, so it must be one this run creates, never a user's.
+            try requireAbsent(mappedFile)
             try Npy.write(rows: docs, columns: dim, to: mappedFile, blockRows: generationChunkRows) { range in
                 randomUnitRows(range.count, dim, using: &generator)
             }
@@ -177,5 +179,16 @@ public enum SearchBenchmark {
             if fields.count >= 2, let kb = Int(fields[1]) { return kb * 1024 }
         }
         return nil
+    }
+
+    /// Refuses a scratch path that already exists: a benchmark deletes its scratch files when done,
+    /// so it writes only files it creates.
+    static func requireAbsent(_ url: URL) throws {
+        guard !FileManager.default.fileExists(atPath: url.path) else {
+            throw EmbeddingIOError(
+                .io, path: url.path,
+                "exists already; the benchmark writes its scratch files only where nothing is, "
+                    + "since it removes them afterwards: remove it or give another --scratch-directory")
+        }
     }
 }
