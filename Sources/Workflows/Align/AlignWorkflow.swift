@@ -109,9 +109,11 @@ public enum AlignWorkflow {
             stage: "align", configurationHash: result.log.configurationHash,
             version: EraVersion.current, extraMetadata: metadata)
         if let alpha = request.hybridAlpha {
-            guard alpha >= 0, alpha <= 1 else {
-                throw .training(
-                    .invalidParameter(name: "alpha", value: "\(alpha)", reason: "expected a number in [0, 1]"))
+            // The range is stage two's declared `alpha` (the same mix).
+            var declared = AdaptSettings()
+            declared.hybridAlpha = alpha
+            if let message = AdaptSettings.setting("alpha").problem(declared) {
+                throw .training(.invalidParameter(name: "alpha", value: "\(alpha)", reason: message))
             }
             metadata["hybrid_alpha"] = String(alpha)
             do {
