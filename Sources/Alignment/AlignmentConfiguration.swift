@@ -28,11 +28,23 @@ public struct AlignmentConfiguration: Sendable, Hashable, Codable {
 
     /// The negatives of InfoNCE.
     public enum Negatives: String, Sendable, Hashable, Codable, CaseIterable {
-        /// The batch's other targets (default).
+        /// ``all`` up to ``AlignmentConfiguration/allNegativesLimit`` training pairs, ``pooled`` above
+        /// (default): every target costs a `B x n` gemm per batch, so an epoch grows with n^2.
+        case auto
+        /// The batch's other targets.
         case inBatch = "in-batch"
+        /// The batch's other targets plus ``AlignmentConfiguration/negativePool`` training targets drawn
+        /// afresh for each batch (none of the batch's own): cost independent of n.
+        case pooled
         /// Every training target (one `B x n` gemm per batch).
         case all
     }
+
+    /// Above this many training pairs, ``Negatives/auto`` draws a pool instead of using every target.
+    /// An epoch costs about 4 n m (p + c) flops for c candidates per batch: with every target (c = n)
+    /// at 8,192 pairs that is already 2.3x (p = 4096) to 4.4x (p = 768) the cost with a pool of 1,024
+    /// (c = B + 1,024), and it grows with n^2. On SciFact both sides score alike (docs/alignment.md).
+    public static let allNegativesLimit = 8_192
 
     /// The optimizer.
     public enum Optimizer: String, Sendable, Hashable, Codable, CaseIterable {
@@ -59,8 +71,11 @@ public struct AlignmentConfiguration: Sendable, Hashable, Codable {
     public var loss: Loss = .infonce
     /// InfoNCE softmax temperature tau > 0.
     public var temperature: Double = 0.05
-    /// Default `.all`: on SciFact it matched or beat in-batch negatives with a quarter of the spread over seeds.
-    public var negatives: Negatives = .all
+    /// Default `.auto`: every target on SciFact-sized data, where it matched or beat in-batch negatives with a
+    /// quarter of the spread over seeds; a pool at scale.
+    public var negatives: Negatives = .auto
+    /// Targets drawn per batch by ``Negatives/pooled`` (and ``Negatives/auto`` at scale).
+    public var negativePool = 1024
     /// Adds InfoNCE's target-to-source term.
     public var symmetric = false
     public var optimizer: Optimizer = .adam
@@ -95,7 +110,8 @@ public struct AlignmentConfiguration: Sendable, Hashable, Codable {
     public init() {}
 
     private enum CodingKeys: String, CodingKey {
-        case warmStart, procrustes, family, loss, temperature, negatives, symmetric, optimizer, learningRate,
+        case warmStart, procrustes, family, loss, temperature, negatives, negativePool, symmetric, optimizer,
+            learningRate,
             weightDecay, epochs, batchSize, heldOutFraction, stoppingMetric, patience, seed, shuffle, guardrail
     }
 
@@ -112,6 +128,7 @@ public struct AlignmentConfiguration: Sendable, Hashable, Codable {
         try read(.loss, &loss)
         try read(.temperature, &temperature)
         try read(.negatives, &negatives)
+        try read(.negativePool, &negativePool)
         try read(.symmetric, &symmetric)
         try read(.optimizer, &optimizer)
         try read(.learningRate, &learningRate)
@@ -139,6 +156,12 @@ public struct AlignmentConfiguration: Sendable, Hashable, Codable {
             throw .invalidParameter(
                 name: "procrustes tolerance", value: "\(procrustes.tolerance)", reason: "expected a number >= 0")
         }
+    }
+
+    /// The negatives ``negatives`` means for `trainingPairs` pairs: ``Negatives/auto`` resolved.
+    public func effectiveNegatives(trainingPairs: Int) -> Negatives {
+        guard negatives == .auto else { return negatives }
+        return trainingPairs <= Self.allNegativesLimit ? .all : .pooled
     }
 
     /// ``CanonicalJSON/shortHash(of:)`` of the settings:

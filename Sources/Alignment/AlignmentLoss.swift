@@ -13,6 +13,9 @@ public struct PairBatch<Scalar: BLASScalar>: Sendable, Hashable {
     /// For each pair, the row of its target in the loss's candidate set (``InfoNCELoss/Negatives/allTargets(_:)``);
     /// empty when the loss does not need it.
     public var targetIndices: [Int]
+    /// Extra candidate targets (unit rows, `K x m`) that InfoNCE with in-batch negatives adds after the
+    /// batch's own: a pool drawn for this batch (``AlignmentConfiguration/Negatives/pooled``). 0 rows: none.
+    public var extraNegatives: DenseMatrix<Scalar> = DenseMatrix(rows: 0, columns: 0)
 
     /// Throws when the row counts differ or the batch is empty.
     public init(sources: DenseMatrix<Scalar>, targets: DenseMatrix<Scalar>, targetIndices: [Int] = [])

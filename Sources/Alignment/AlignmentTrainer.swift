@@ -35,13 +35,28 @@ public struct AlignmentTrainer: Sendable {
     public func train(sources: Matrix, targets: Matrix, progress: (TrainingEvent) -> Void = { _ in })
         throws(AlignmentError) -> AlignmentResult
     {
-        let clock = ContinuousClock()
-        let started = clock.now
-        let c = configuration
         guard sources.rows == targets.rows else {
             throw .shapeMismatch(operation: "train", expected: "\(sources.rows) target rows", got: "\(targets.rows)")
         }
-        let n = sources.rows, p = sources.columns, m = targets.columns
+        return try train(sources: RowSelection(sources), targets: RowSelection(targets), progress: progress)
+    }
+
+    /// Trains on selected rows of two tables (``PairMatching/matchRows(sourceIds:sources:targetIds:targets:sample:seed:)``):
+    /// the same map as on copies of them, without the copies. The sources are read a batch or a block
+    /// at a time (a memory-mapped file stays a mapping); only the targets are copied, once, as unit rows
+    /// (the index side is the smaller one for an LLM query model).
+    /// - Throws: as ``train(sources:targets:progress:)``.
+    /// - Complexity: as ``train(sources:targets:progress:)``.
+    public func train(sources: RowSelection, targets: RowSelection, progress: (TrainingEvent) -> Void = { _ in })
+        throws(AlignmentError) -> AlignmentResult
+    {
+        let clock = ContinuousClock()
+        let started = clock.now
+        let c = configuration
+        guard sources.count == targets.count else {
+            throw .shapeMismatch(operation: "train", expected: "\(sources.count) target rows", got: "\(targets.count)")
+        }
+        let n = sources.count, p = sources.columns, m = targets.columns
         guard n > 0, p > 0, m > 0 else { throw .empty(what: "alignment pairs") }
         guard allFinite(sources) else { throw .nonFinite(what: "alignment sources") }
         guard allFinite(targets) else { throw .nonFinite(what: "alignment targets") }
@@ -50,7 +65,7 @@ public struct AlignmentTrainer: Sendable {
         try Self.refuseConstantRows(sources, side: "source (query model)")
         try Self.refuseConstantRows(targets, side: "target (index model)")
 
-        // 1. Held-out split, then unit targets.
+        // 1. Held-out split (positions into the pairs), then unit targets.
         let heldCount = c.heldOutFraction > 0 ? max(1, Int((c.heldOutFraction * Double(n)).rounded())) : 0
         guard n - heldCount >= 1 else {
             throw .invalidParameter(
@@ -59,18 +74,26 @@ public struct AlignmentTrainer: Sendable {
         }
         var splitter = SplitMix64(seed: c.seed, stream: .split)
         let order = splitter.permutation(n)
-        let heldRows = Array(order[0..<heldCount].sorted()), trainRows = order[heldCount...].sorted()
-        let unitTargets = targets.normalizedRows()
-        let trainX = sources.gatherRows(trainRows), trainY = unitTargets.gatherRows(trainRows)
-        let heldX = sources.gatherRows(heldRows), heldY = unitTargets.gatherRows(heldRows)
+        let heldRows = Array(order[0..<heldCount].sorted()), trainRows = Array(order[heldCount...].sorted())
+        let trainX = sources.selecting(trainRows), heldX = sources.selecting(heldRows)
+        let trainY = targets.gathered(trainRows).normalizedRows()
+        let heldY = targets.gathered(heldRows).normalizedRows()
+        let negatives = c.effectiveNegatives(trainingPairs: trainRows.count)
 
-        // 2. Warm start.
+        // 2. Warm start (and, in the same pass over the inputs, the guardrail's Procrustes variants).
         let warmStarted = clock.now
         var map: AffineMap<Float>
         var warm = TrainingLog.WarmStartRecord(method: c.warmStart, seconds: 0)
+        var variants: ProcrustesVariants? = nil
+        let guarding = c.guardrail && heldCount > 0
+        if c.warmStart == .procrustes || guarding {
+            variants = try ProcrustesVariants.fit(
+                sources: trainX, targets: trainY, settings: c.procrustes, warmStart: c.warmStart == .procrustes,
+                guardrail: guarding)
+        }
         switch c.warmStart {
         case .procrustes:
-            let fit = try Procrustes.fit(source: trainX, target: trainY, settings: c.procrustes)
+            let fit = variants!.warmStart!
             map = fit.map
             warm.thinObjective = fit.thinObjective
             warm.objective = fit.objective
@@ -85,8 +108,8 @@ public struct AlignmentTrainer: Sendable {
         try map.projectOntoFamily()
         warm.seconds = seconds(clock.now - warmStarted)
 
-        var trainLoss = try makeLoss(candidates: trainY)
-        var heldLoss = try makeLoss(candidates: heldY)
+        var trainLoss = try makeLoss(candidates: trainY, negatives: negatives)
+        var heldLoss = try makeLoss(candidates: heldY, negatives: negatives == .pooled ? .inBatch : negatives)
         var heldOut = heldCount > 0 ? HeldOutSet(sources: heldX, targets: heldY, batchSize: c.batchSize) : nil
         var best = map
         var bestScore = Double.infinity
@@ -104,7 +127,8 @@ public struct AlignmentTrainer: Sendable {
                 decoupledWeightDecay: c.optimizer == .adamw), for: map)
         var batches = BatchAssembler(
             sources: trainX, targets: trainY, batchSize: c.batchSize,
-            withIndices: c.negatives == .all && c.loss == .infonce)
+            withIndices: negatives == .all && c.loss == .infonce,
+            pool: negatives == .pooled && c.loss == .infonce ? c.negativePool : 0, seed: c.seed)
         var gradient = MapGradient(like: map)
         var shuffler = SplitMix64(seed: c.seed, stream: .shuffle)
         var records: [TrainingLog.EpochRecord] = []
@@ -159,21 +183,21 @@ public struct AlignmentTrainer: Sendable {
         // The guardrail: a refinement that ranks held-out targets among all targets worse than a closed-form
         // Procrustes variant is dropped (anisotropic index models; DESIGN.md).
         var guardrail: GuardrailRecord? = nil
-        if c.guardrail, heldCount > 0 {
+        if guarding {
             (best, guardrail) = try self.guardrail(
-                refined: best, trainX: trainX, trainY: trainY, heldX: heldX,
-                heldRows: heldRows, allTargets: unitTargets)
+                refined: best, variants: variants!, heldX: heldX, heldY: heldY, trainY: trainY)
         }
         // Fewer than `HeldOutReport.minimumPairs` pairs measure nothing (one pair has top-1 = 1):
         // the split still guides early stopping, but no figure is reported.
         let finalReport: HeldOutReport? =
             heldCount >= HeldOutReport.minimumPairs
-            ? try heldOut!.measure(best, loss: &heldLoss).1 : nil
+            ? try heldOut!.report(best) : nil
         let log = TrainingLog(
             configuration: c, configurationHash: c.hash, sourceDimension: p, targetDimension: m,
             trainingPairs: trainCount, heldOutPairs: heldCount, warmStart: warm, warmStartHeldOutLoss: warmLoss,
             warmStartHeldOut: warmReport, epochs: records, selectedEpoch: selected, stoppedEarly: stoppedEarly,
-            heldOut: finalReport, totalSeconds: seconds(clock.now - started), guardrail: guardrail)
+            heldOut: finalReport, totalSeconds: seconds(clock.now - started), guardrail: guardrail,
+            negatives: c.loss == .infonce ? negatives : nil)
         return AlignmentResult(map: best, log: log)
     }
 
@@ -182,38 +206,40 @@ public struct AlignmentTrainer: Sendable {
         configuration.stoppingMetric == .loss ? loss : -report.meanReciprocalRank
     }
 
-    /// The configured loss; `candidates` are the targets global negatives are drawn from.
     /// Throws when every row of `matrix` equals the first (all zero, or one repeated vector).
-    static func refuseConstantRows(_ matrix: Matrix, side: String) throws(AlignmentError) {
-        let columns = matrix.columns
-        let reason: String? = matrix.withUnsafeBufferPointer { values in
-            let first = values[0..<columns]
-            if first.allSatisfy({ $0 == 0 }) && values.allSatisfy({ $0 == 0 }) {
-                return "every \(side) embedding is all zeros"
+    static func refuseConstantRows(_ rows: RowSelection, side: String) throws(AlignmentError) {
+        let columns = rows.columns, n = rows.count
+        let reason: String? = rows.table.withUnsafeBufferPointer { values in
+            let first = values[(rows.tableRow(0) * columns)..<((rows.tableRow(0) + 1) * columns)]
+            for i in 1..<max(n, 1) {
+                let start = rows.tableRow(i) * columns
+                if !values[start..<(start + columns)].elementsEqual(first) { return nil }
             }
-            guard matrix.rows > 1 else { return nil }
-            for row in 1..<matrix.rows where !values[(row * columns)..<((row + 1) * columns)].elementsEqual(first) {
-                return nil
-            }
-            return "all \(matrix.rows) \(side) embeddings are the same vector"
+            // Every row equals the first.
+            if first.allSatisfy({ $0 == 0 }) { return "every \(side) embedding is all zeros" }
+            guard n > 1 else { return nil }
+            return "all \(n) \(side) embeddings are the same vector"
         }
         if let reason {
             throw .invalidParameter(
-                name: "alignment data", value: "\(matrix.rows) rows",
+                name: "alignment data", value: "\(n) rows",
                 reason:
                     "\(reason), so there is nothing to align: check that the embeddings were written correctly (not zero-filled, not one text repeated)"
             )
         }
     }
 
-    private func makeLoss(candidates: Matrix) throws(AlignmentError) -> ConfiguredLoss {
+    /// The configured loss; `candidates` are the targets global negatives are drawn from.
+    private func makeLoss(candidates: Matrix, negatives: AlignmentConfiguration.Negatives)
+        throws(AlignmentError) -> ConfiguredLoss
+    {
         let c = configuration
         switch c.loss {
         case .infonce:
             return .infonce(
                 try InfoNCELoss<Float>(
                     temperature: Float(c.temperature),
-                    negatives: c.negatives == .all ? .allTargets(candidates) : .inBatch,
+                    negatives: negatives == .all ? .allTargets(candidates) : .inBatch,
                     symmetric: c.symmetric))
         case .cosine:
             return .cosine(CosineLoss<Float>())
@@ -228,6 +254,18 @@ enum ConfiguredLoss: AlignmentLoss {
     case infonce(InfoNCELoss<Float>)
     case cosine(CosineLoss<Float>)
     case mse(MSELoss<Float>)
+
+    /// The value alone: InfoNCE skips its backward pass; the others are cheap and compute it anyway.
+    mutating func value(map: AffineMap<Float>, batch: PairBatch<Float>, scratch gradient: inout MapGradient<Float>)
+        throws(AlignmentError) -> Float
+    {
+        if case .infonce(var loss) = self {
+            self = .mse(MSELoss())
+            defer { self = .infonce(loss) }
+            return try loss.forwardValue(map: map, batch: batch)
+        }
+        return try valueAndGradient(map: map, batch: batch, into: &gradient)
+    }
 
     mutating func valueAndGradient(
         map: AffineMap<Float>, batch: PairBatch<Float>,

@@ -44,6 +44,15 @@ struct CrossCovariance {
     /// Adds `rows` rows of X (`rows x p`) and Y (`rows x m`), row-major and contiguous.
     /// - Complexity: O(rows p m) in one sgemm, plus O(rows (p + m) + p m).
     mutating func add(x: UnsafePointer<Float>, y: UnsafePointer<Float>, rows: Int) {
+        let (p, m) = (p, m)
+        add(rows: rows, x: { x + $0 * p }, y: { y + $0 * m })
+    }
+
+    /// Adds `rows` rows whose values start at `x(i)` (p values) and `y(i)` (m values): rows picked from
+    /// a larger table are read in place, shifted into the block buffers as they are copied.
+    mutating func add(
+        rows: Int, x: (Int) -> UnsafePointer<Float>, y: (Int) -> UnsafePointer<Float>
+    ) {
         guard rows > 0 else { return }
         if centering == .mean && count == 0 {
             shiftX = Self.columnMeans(x, rows: rows, columns: p)
@@ -100,9 +109,26 @@ struct CrossCovariance {
         return result
     }
 
-    /// Copies `rows x columns` values less `shift` (per column) into `block`, adding each column's sum.
+    /// X^T Y without centring (p x m), from the same shifted sums: with s, t the shifts and S the
+    /// shifted sum, X^T Y = S + (sum of shifted x) t^T + s (sum of shifted y)^T + n s t^T. Only adds
+    /// back what was subtracted, so no cancellation. Lets one pass give both guardrail variants.
+    var uncentredMatrix: MatrixD {
+        var result = MatrixD(rows: p, columns: m, storage: cross)
+        guard centering == .mean, count > 0 else { return result }
+        let n = Double(count)
+        let sx = shiftX.map(Double.init), sy = shiftY.map(Double.init)
+        result.withUnsafeMutableBufferPointer { r in
+            for i in 0..<p {
+                for j in 0..<m { r[i * m + j] += sumX[i] * sy[j] + sx[i] * sumY[j] + n * sx[i] * sy[j] }
+            }
+        }
+        return result
+    }
+
+    /// Copies `rows x columns` values less `shift` (per column) into `block`, adding each column's sum;
+    /// row `i` starts at `source(i)`.
     static func shifted(
-        _ source: UnsafePointer<Float>, rows: Int, columns: Int, by shift: [Float],
+        _ source: (Int) -> UnsafePointer<Float>, rows: Int, columns: Int, by shift: [Float],
         into block: inout [Float], sums: inout [Double]
     ) {
         if block.count < rows * columns { block = [Float](repeating: 0, count: rows * columns) }
@@ -110,7 +136,7 @@ struct CrossCovariance {
             sums.withUnsafeMutableBufferPointer { s in
                 shift.withUnsafeBufferPointer { c in
                     for i in 0..<rows {
-                        let row = source + i * columns, dst = out.baseAddress! + i * columns
+                        let row = source(i), dst = out.baseAddress! + i * columns
                         for j in 0..<columns {
                             let v = row[j] - c[j]
                             dst[j] = v
@@ -122,10 +148,10 @@ struct CrossCovariance {
         }
     }
 
-    static func columnMeans(_ source: UnsafePointer<Float>, rows: Int, columns: Int) -> [Float] {
+    static func columnMeans(_ source: (Int) -> UnsafePointer<Float>, rows: Int, columns: Int) -> [Float] {
         var sums = [Double](repeating: 0, count: columns)
         for i in 0..<rows {
-            let row = source + i * columns
+            let row = source(i)
             for j in 0..<columns { sums[j] += Double(row[j]) }
         }
         return sums.map { Float($0 / Double(rows)) }

@@ -5,7 +5,8 @@ import LinearAlgebra
 /// With u_i = W x_i + b, z_i = u_i / ||u_i|| and candidate targets t_1..t_c (unit rows), the logits are
 /// l_ij = <z_i, t_j> / tau and the row loss is L_r = -(1/B) sum_i log softmax_j(l_i)[pos(i)],
 /// pos(i) the candidate that is pair i's own target. Candidates are the batch's targets
-/// (``Negatives/inBatch``, pos(i) = i) or every alignment target (``Negatives/allTargets(_:)``,
+/// (``Negatives/inBatch``, pos(i) = i; plus the batch's ``PairBatch/extraNegatives`` after them when
+/// it has any) or every alignment target (``Negatives/allTargets(_:)``,
 /// one `B x n` gemm; pos(i) = `batch.targetIndices[i]`).
 /// The optional symmetric term is the column-wise loss over the batch's own targets,
 /// L_c = -(1/B) sum_j log softmax_i(l_{i,pos(j)})[j]; then L = (L_r + L_c) / 2 (as CLIP).
@@ -31,6 +32,8 @@ public struct InfoNCELoss<Scalar: BLASScalar>: AlignmentLoss, Sendable {
     /// Adds the column-wise (target-to-source) term.
     public var symmetric: Bool
 
+    /// Set by ``forwardValue(map:batch:)``: stop once the value is known.
+    private var forwardOnly = false
     private var u: [Scalar] = []
     private var z: [Scalar] = []
     private var norms: [Scalar] = []
@@ -50,7 +53,7 @@ public struct InfoNCELoss<Scalar: BLASScalar>: AlignmentLoss, Sendable {
         self.symmetric = symmetric
     }
 
-    /// - Complexity: O(B (p m + c m)) in four gemms, c = B (in-batch) or n (all targets).
+    /// - Complexity: O(B (p m + c m)) in four gemms (six with a pool), c = B (+ K, in-batch with a pool of K) or n (all targets).
     public mutating func valueAndGradient(
         map: AffineMap<Scalar>, batch: PairBatch<Scalar>, into gradient: inout MapGradient<Scalar>
     ) throws(AlignmentError) -> Scalar {
@@ -58,9 +61,18 @@ public struct InfoNCELoss<Scalar: BLASScalar>: AlignmentLoss, Sendable {
         let rows = batch.count, p = map.sourceDimension, m = map.targetDimension
         let candidates: DenseMatrix<Scalar>
         var positives: [Int]? = nil  // nil: pos(i) = i
+        var extra: DenseMatrix<Scalar>? = nil  // candidates after the batch's own (a drawn pool)
         switch negatives {
         case .inBatch:
             candidates = batch.targets
+            if batch.extraNegatives.rows > 0 {
+                guard batch.extraNegatives.columns == m else {
+                    throw .shapeMismatch(
+                        operation: "InfoNCELoss", expected: "extra negatives of \(m) values",
+                        got: "\(batch.extraNegatives.shape)")
+                }
+                extra = batch.extraNegatives
+            }
         case .allTargets(let all):
             guard all.columns == m else {
                 throw .shapeMismatch(
@@ -76,13 +88,13 @@ public struct InfoNCELoss<Scalar: BLASScalar>: AlignmentLoss, Sendable {
             candidates = all
             positives = batch.targetIndices
         }
-        let c = candidates.rows
+        let own = candidates.rows, c = own + (extra?.rows ?? 0)
         reserve(&u, rows * m)
         reserve(&z, rows * m)
         reserve(&norms, rows)
         reserve(&logits, rows * c)
         reserve(&probabilities, rows * c)
-        let tau = temperature, symmetric = symmetric
+        let tau = temperature, symmetric = symmetric, forwardOnly = forwardOnly
         let loss: Scalar = try batch.sources.storage.withUnsafeBufferPointer { (px) throws(AlignmentError) -> Scalar in
             let x = px.baseAddress!
             return try candidates.storage.withUnsafeBufferPointer { (pt) throws(AlignmentError) -> Scalar in
@@ -90,10 +102,15 @@ public struct InfoNCELoss<Scalar: BLASScalar>: AlignmentLoss, Sendable {
                 return try withBuffers { (u, z, norms, l, prob) throws(AlignmentError) -> Scalar in
                     map.forward(x: x, rows: rows, into: u)
                     try normalizeRows(u, rows: rows, m: m, into: z, norms: norms)
-                    // l = Z T^T / tau
+                    // l = Z T^T / tau (the pool's columns after the batch's own)
                     BLAS.gemm(
-                        .none, .transposed, m: rows, n: c, k: m, alpha: 1 / tau, a: z, lda: m, b: t, ldb: m,
+                        .none, .transposed, m: rows, n: own, k: m, alpha: 1 / tau, a: z, lda: m, b: t, ldb: m,
                         c: l, ldc: c)
+                    extra?.storage.withUnsafeBufferPointer { pe in
+                        BLAS.gemm(
+                            .none, .transposed, m: rows, n: c - own, k: m, alpha: 1 / tau, a: z, lda: m,
+                            b: pe.baseAddress!, ldb: m, c: l + own, ldc: c)
+                    }
                     let pos = { (i: Int) in positives?[i] ?? i }
                     let scale = 1 / Scalar(rows) * (symmetric ? Scalar(0.5) : 1)
                     // Row softmax into prob; G = (P - E) * scale, written into prob.
@@ -130,10 +147,16 @@ public struct InfoNCELoss<Scalar: BLASScalar>: AlignmentLoss, Sendable {
                         value = (value + columnLoss / Scalar(rows)) / 2
                     }
                     guard value.isFinite else { throw .nonFinite(what: "InfoNCE loss") }
+                    if forwardOnly { return value }
                     // dZ = (1/tau) G T, into u (free after normalization); then back through the norm.
                     BLAS.gemm(
-                        .none, .none, m: rows, n: m, k: c, alpha: 1 / tau, a: prob, lda: c, b: t, ldb: m,
+                        .none, .none, m: rows, n: m, k: own, alpha: 1 / tau, a: prob, lda: c, b: t, ldb: m,
                         c: u, ldc: m)
+                    extra?.storage.withUnsafeBufferPointer { pe in
+                        BLAS.gemm(
+                            .none, .none, m: rows, n: m, k: c - own, alpha: 1 / tau, a: prob + own, lda: c,
+                            b: pe.baseAddress!, ldb: m, beta: 1, c: u, ldc: m)
+                    }
                     normalizationBackward(z: z, norms: norms, rows: rows, m: m, gradient: u)
                     affineBackward(du: u, x: x, rows: rows, p: p, m: m, into: &gradient)
                     return value
@@ -141,6 +164,15 @@ public struct InfoNCELoss<Scalar: BLASScalar>: AlignmentLoss, Sendable {
             }
         }
         return loss
+    }
+
+    /// The loss alone, without the backward pass (half the work: the held-out measure of every epoch).
+    /// Equals the value ``valueAndGradient(map:batch:into:)`` returns.
+    mutating func forwardValue(map: AffineMap<Scalar>, batch: PairBatch<Scalar>) throws(AlignmentError) -> Scalar {
+        forwardOnly = true
+        defer { forwardOnly = false }
+        var unused = MapGradient<Scalar>(source: 0, target: 0)  // never written: the backward pass is skipped
+        return try valueAndGradient(map: map, batch: batch, into: &unused)
     }
 
     private mutating func withBuffers<R>(

@@ -147,3 +147,16 @@ func addSquaredDistanceGradient<S: BLASScalar>(
     }
     return total
 }
+
+/// Whether every selected row is finite (a selection of every row is checked as one buffer).
+func allFinite(_ rows: RowSelection) -> Bool {
+    let columns = rows.columns
+    return rows.table.withUnsafeBufferPointer { values in
+        if rows.indices == nil { return allFinite(values) }
+        for i in 0..<rows.count {
+            let start = rows.tableRow(i) * columns
+            if !allFinite(UnsafeBufferPointer(rebasing: values[start..<(start + columns)])) { return false }
+        }
+        return true
+    }
+}

@@ -12,6 +12,23 @@ public struct AlignmentPairs: Sendable, Hashable {
     public var count: Int { ids.count }
 }
 
+/// Aligned training pairs as row selections of the two tables (nothing copied): selected row i of
+/// `sources` and of `targets` embed the text `ids[i]`.
+public struct MatchedRows: Sendable {
+    public var ids: [String]
+    /// `n` rows of `p` values.
+    public var sources: RowSelection
+    /// `n` rows of `m` values.
+    public var targets: RowSelection
+
+    public var count: Int { ids.count }
+
+    /// The pairs copied into matrices.
+    public func gathered() -> AlignmentPairs {
+        AlignmentPairs(ids: ids, sources: sources.gathered(), targets: targets.gathered())
+    }
+}
+
 /// Matches the rows of two embedding tables by text id.
 public enum PairMatching {
     /// The pairs whose id appears in both tables, in the order of the source table; with `sample`,
@@ -27,6 +44,19 @@ public enum PairMatching {
         sourceIds: [String], sources: some RowMatrix, targetIds: [String], targets: some RowMatrix,
         sample: Int? = nil, seed: UInt64 = 0
     ) throws(AlignmentError) -> AlignmentPairs {
+        try matchRows(
+            sourceIds: sourceIds, sources: sources, targetIds: targetIds, targets: targets, sample: sample, seed: seed
+        ).gathered()
+    }
+
+    /// The same pairs as ``match(sourceIds:sources:targetIds:targets:sample:seed:)``, as selections of
+    /// the tables: what training at scale reads (a mapped table is never copied whole).
+    /// - Throws: as ``match(sourceIds:sources:targetIds:targets:sample:seed:)``.
+    /// - Complexity: O(n_s + n_t) hashing plus O(n (p + m)) reading for the finiteness check.
+    public static func matchRows(
+        sourceIds: [String], sources: any RowMatrix, targetIds: [String], targets: any RowMatrix,
+        sample: Int? = nil, seed: UInt64 = 0
+    ) throws(AlignmentError) -> MatchedRows {
         guard sourceIds.count == sources.rows else {
             throw .invalidParameter(
                 name: "source ids", value: "\(sourceIds.count) ids",
@@ -55,20 +85,22 @@ public enum PairMatching {
             var generator = SplitMix64(seed: seed, stream: .sample)
             common = generator.sample(sample, from: common.count).map { common[$0] }
         }
-        let sourceMatrix = try gather(sources, rows: common.map(\.source), ids: sourceIds, side: "source")
-        let targetMatrix = try gather(targets, rows: common.map(\.target), ids: targetIds, side: "target")
-        return AlignmentPairs(ids: common.map { sourceIds[$0.source] }, sources: sourceMatrix, targets: targetMatrix)
+        let sourceRows = common.map(\.source), targetRows = common.map(\.target)
+        try checkFinite(sources, rows: sourceRows, ids: sourceIds, side: "source")
+        try checkFinite(targets, rows: targetRows, ids: targetIds, side: "target")
+        return MatchedRows(
+            ids: common.map { sourceIds[$0.source] }, sources: RowSelection(sources, rows: sourceRows),
+            targets: RowSelection(targets, rows: targetRows))
     }
 
-    private static func gather(_ table: some RowMatrix, rows: [Int], ids: [String], side: String)
-        throws(AlignmentError) -> Matrix
+    private static func checkFinite(_ table: any RowMatrix, rows: [Int], ids: [String], side: String)
+        throws(AlignmentError)
     {
         let columns = table.columns
         guard columns > 0 else { throw .empty(what: "\(side) rows (0 columns)") }
-        let out = table.gatherRows(rows)
-        let badRow: Int? = out.withUnsafeBufferPointer { values in
-            for (k, row) in rows.enumerated()
-            where values[(k * columns)..<((k + 1) * columns)].contains(where: { !$0.isFinite }) {
+        let badRow: Int? = table.withUnsafeBufferPointer { values in
+            for row in rows
+            where !allFinite(UnsafeBufferPointer(rebasing: values[(row * columns)..<((row + 1) * columns)])) {
                 return row
             }
             return nil
@@ -76,7 +108,6 @@ public enum PairMatching {
         if let badRow {
             throw .nonFinite(what: "\(side) row \(badRow) (id '\(ids[badRow])')")
         }
-        return out
     }
 }
 
@@ -84,7 +115,7 @@ extension SplitMix64 {
     /// Independent random streams drawn from one user seed, so changing one use (e.g. the number
     /// of epochs, hence of shuffles) never changes another (the sample, the held-out split).
     public enum Stream: UInt64, Sendable {
-        case sample = 1, split, shuffle, initialization
+        case sample = 1, split, shuffle, initialization, negatives, guardrail
     }
 
     /// The generator of `stream` for `seed`.

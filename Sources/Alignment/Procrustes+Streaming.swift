@@ -23,38 +23,77 @@ extension Procrustes {
         guard x.rows == y.rows else {
             throw .shapeMismatch(operation: "Procrustes", expected: "\(x.rows) target rows", got: "\(y.rows)")
         }
-        guard x.rows > 0, x.columns > 0, y.columns > 0 else { throw .empty(what: "Procrustes input") }
+        let fits = try fitStreaming(
+            source: RowSelection(x), target: RowSelection(y), centerings: [centering], measureObjective: true,
+            blockRows: blockRows)
+        let fit = fits[centering]!
+        return ProcrustesFit(
+            map: fit.map, mapD: fit.mapD, thinObjective: fit.objective!, objective: fit.objective!,
+            iterations: 0, lastRelativeDecrease: nil)
+    }
+
+    /// A thin solution of ``fitStreaming(source:target:centerings:measureObjective:blockRows:)``.
+    public struct StreamedFit: Sendable {
+        /// The map, family ``MapFamily/orthogonal``.
+        public var map: AffineMap<Float>
+        /// The same map in Double.
+        public var mapD: AffineMap<Double>
+        /// ||Xc W^T - Yc||_F^2 in Double, when measured.
+        public var objective: Double?
+    }
+
+    /// The thin solutions for each of `centerings` from one pass over selected rows (nothing copied
+    /// but one block at a time): with both centerings the uncentred X^T Y is recovered from the
+    /// centred pass's sums (``CrossCovariance``), so the guardrail's variants cost no second pass.
+    /// The objective takes a second pass per centering (as long as the first), so it is optional.
+    /// - Throws: as ``fitStreaming(source:target:centering:blockRows:)``.
+    /// - Complexity: O(n p m) per pass, plus O(p m^2) per centering.
+    public static func fitStreaming(
+        source x: RowSelection, target y: RowSelection, centerings: Set<Centering>, measureObjective: Bool,
+        blockRows: Int = streamingBlockRows
+    ) throws(AlignmentError) -> [Centering: StreamedFit] {
+        guard x.count == y.count else {
+            throw .shapeMismatch(operation: "Procrustes", expected: "\(x.count) target rows", got: "\(y.count)")
+        }
+        guard x.count > 0, x.columns > 0, y.columns > 0 else { throw .empty(what: "Procrustes input") }
         guard blockRows > 0 else {
             throw .invalidParameter(name: "block rows", value: "\(blockRows)", reason: "expected a positive count")
         }
-        let n = x.rows, p = x.columns, m = y.columns
-        var accumulator = CrossCovariance(p: p, m: m, centering: centering)
-        x.withUnsafeBufferPointer { xs in
-            y.withUnsafeBufferPointer { ys in
+        precondition(!centerings.isEmpty, "no centering asked for")
+        let n = x.count, p = x.columns, m = y.columns
+        var accumulator = CrossCovariance(p: p, m: m, centering: centerings.contains(.mean) ? .mean : .none)
+        x.table.withUnsafeBufferPointer { xs in
+            y.table.withUnsafeBufferPointer { ys in
                 for start in stride(from: 0, to: n, by: blockRows) {
-                    let rows = min(blockRows, n - start)
-                    accumulator.add(x: xs.baseAddress! + start * p, y: ys.baseAddress! + start * m, rows: rows)
+                    accumulator.add(
+                        rows: min(blockRows, n - start), x: { xs.baseAddress! + x.tableRow(start + $0) * p },
+                        y: { ys.baseAddress! + y.tableRow(start + $0) * m })
                 }
             }
         }
         guard accumulator.sourceIsFinite else { throw .nonFinite(what: "Procrustes source") }
         guard accumulator.targetIsFinite else { throw .nonFinite(what: "Procrustes target") }
-        let cross = accumulator.matrix
-        // T = W^T = polar(M) (p x m), from the small Gram matrix when M is well conditioned: 0.5 s
-        // instead of gesdd's 1.3 s at 4096 x 1024 (docs/benchmarks.md).
-        let t = try wrapLinearAlgebra { () throws(LinearAlgebraError) in
-            if let polar = try polarByGram(cross) { return polar }
-            return try cross.polarFactor()
+        var fits: [Centering: StreamedFit] = [:]
+        for centering in Centering.allCases where centerings.contains(centering) {
+            let cross = centering == .mean ? accumulator.matrix : accumulator.uncentredMatrix
+            // T = W^T = polar(M) (p x m), from the small Gram matrix when M is well conditioned: 0.5 s
+            // instead of gesdd's 1.3 s at 4096 x 1024 (docs/benchmarks.md).
+            let t = try wrapLinearAlgebra { () throws(LinearAlgebraError) in
+                if let polar = try polarByGram(cross) { return polar }
+                return try cross.polarFactor()
+            }
+            let zeros = ([Double](repeating: 0, count: p), [Double](repeating: 0, count: m))
+            let (meanX, meanY) = centering == .mean ? accumulator.means : zeros
+            let objective =
+                measureObjective
+                ? streamedResidual(x, y, t: t, meanX: meanX, meanY: meanY, blockRows: blockRows) : nil
+            let weight = t.transposed  // m x p
+            let mapD = AffineMap<Double>(
+                unchecked: weight, bias: bias(weight: weight, meanX: meanX, meanY: meanY, centering: centering),
+                family: .orthogonal)
+            fits[centering] = StreamedFit(map: mapD.converted(to: Float.self), mapD: mapD, objective: objective)
         }
-        let (meanX, meanY) = accumulator.means
-        let objective = streamedResidual(x, y, t: t, meanX: meanX, meanY: meanY, blockRows: blockRows)
-        let weight = t.transposed  // m x p
-        let mapD = AffineMap<Double>(
-            unchecked: weight, bias: bias(weight: weight, meanX: meanX, meanY: meanY, centering: centering),
-            family: .orthogonal)
-        return ProcrustesFit(
-            map: mapD.converted(to: Float.self), mapD: mapD, thinObjective: objective, objective: objective,
-            iterations: 0, lastRelativeDecrease: nil)
+        return fits
     }
 
     /// polar(M) = M (M^T M)^{-1/2} (p >= m) or (M M^T)^{-1/2} M, from the eigendecomposition (?syevd)
@@ -107,25 +146,24 @@ extension Procrustes {
     /// ||(X - 1 meanX^T) T - (Y - 1 meanY^T)||_F^2 block by block: the centred rows in float32, one
     /// sgemm R = Xc T - Yc per block, squares summed in Double.
     static func streamedResidual(
-        _ x: some RowMatrix, _ y: some RowMatrix, t: MatrixD, meanX: [Double], meanY: [Double],
-        blockRows: Int
+        _ x: RowSelection, _ y: RowSelection, t: MatrixD, meanX: [Double], meanY: [Double], blockRows: Int
     ) -> Double {
-        let n = x.rows, p = x.columns, m = y.columns
+        let n = x.count, p = x.columns, m = y.columns
         let tf = t.converted(to: Float.self)
         let shiftX = meanX.map { Float($0) }, shiftY = meanY.map { Float($0) }
         var blockX: [Float] = [], blockY: [Float] = []
         var ignoredX = [Double](repeating: 0, count: p), ignoredY = [Double](repeating: 0, count: m)
         var total = 0.0
-        x.withUnsafeBufferPointer { xs in
-            y.withUnsafeBufferPointer { ys in
+        x.table.withUnsafeBufferPointer { xs in
+            y.table.withUnsafeBufferPointer { ys in
                 for start in stride(from: 0, to: n, by: blockRows) {
                     let rows = min(blockRows, n - start)
                     CrossCovariance.shifted(
-                        xs.baseAddress! + start * p, rows: rows, columns: p, by: shiftX, into: &blockX,
-                        sums: &ignoredX)
+                        { xs.baseAddress! + x.tableRow(start + $0) * p }, rows: rows, columns: p, by: shiftX,
+                        into: &blockX, sums: &ignoredX)
                     CrossCovariance.shifted(
-                        ys.baseAddress! + start * m, rows: rows, columns: m, by: shiftY, into: &blockY,
-                        sums: &ignoredY)
+                        { ys.baseAddress! + y.tableRow(start + $0) * m }, rows: rows, columns: m, by: shiftY,
+                        into: &blockY, sums: &ignoredY)
                     blockX.withUnsafeBufferPointer { bx in
                         tf.withUnsafeBufferPointer { tp in
                             blockY.withUnsafeMutableBufferPointer { r in

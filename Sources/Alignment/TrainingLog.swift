@@ -45,6 +45,8 @@ public struct TrainingLog: Sendable, Hashable, Codable {
     public var totalSeconds: Double
     /// The guardrail's candidates, choice and reason (nil when it is off or no pairs are held out).
     public var guardrail: GuardrailRecord? = nil
+    /// The InfoNCE negatives used (``AlignmentConfiguration/Negatives/auto`` resolved); nil for other losses.
+    public var negatives: AlignmentConfiguration.Negatives? = nil
 }
 
 /// Progress of a run, reported as it happens (the CLI prints it to stderr).

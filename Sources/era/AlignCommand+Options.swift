@@ -22,6 +22,7 @@ struct AlignTrainingOptions: ParsableArguments {
     @Option(help: .setting(AlignSettings.self, "loss")) var loss: AlignmentConfiguration.Loss?
     @Option(help: .setting(AlignSettings.self, "temperature")) var temperature: Double?
     @Option(help: .setting(AlignSettings.self, "negatives")) var negatives: AlignmentConfiguration.Negatives?
+    @Option(help: .setting(AlignSettings.self, "negative_pool")) var negativePool: Int?
     @Flag(inversion: .prefixedNo, help: .setting(AlignSettings.self, "symmetric")) var symmetric: Bool?
     @Option(help: .setting(AlignSettings.self, "optimizer")) var optimizer: AlignmentConfiguration.Optimizer?
     @Option(help: .setting(AlignSettings.self, "learning_rate")) var learningRate: Double?

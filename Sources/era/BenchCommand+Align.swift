@@ -22,7 +22,10 @@ extension BenchCommand {
         @Option(help: "Source (query model) dimension p.") var sourceDim: Int
         @Option(help: "Target (index model) dimension m.") var targetDim: Int
         @Option(help: "Training epochs after the warm start.") var epochs: Int = 2
-        @Option(help: "InfoNCE negatives: all or in-batch.") var negatives: String = "all"
+        @Option(help: "InfoNCE negatives: \(choices(AlignmentConfiguration.Negatives.self)).")
+        var negatives: String = AlignmentConfiguration().negatives.rawValue
+        @Option(help: "Targets drawn per batch by pooled negatives.")
+        var negativePool: Int = AlignmentConfiguration().negativePool
         @Option(help: "Random seed (data and training).") var seed: UInt64 = 0
         @Option(help: "Directory for the scratch .npy files (default: the system temporary directory).")
         var scratchDirectory: String?
@@ -35,14 +38,17 @@ extension BenchCommand {
             }
             guard epochs >= 0 else { throw ValidationError("--epochs must be 0 or more") }
             guard AlignmentConfiguration.Negatives(rawValue: negatives) != nil else {
-                throw ValidationError("--negatives must be all or in-batch, not \(negatives)")
+                throw ValidationError(
+                    "--negatives must be \(choices(AlignmentConfiguration.Negatives.self)), not \(negatives)")
             }
+            guard negativePool >= 1 else { throw ValidationError("--negative-pool must be 1 or more") }
         }
 
         func run() throws {
             var configuration = AlignmentConfiguration()
             configuration.epochs = epochs
             configuration.negatives = AlignmentConfiguration.Negatives(rawValue: negatives)!
+            configuration.negativePool = negativePool
             configuration.seed = seed
             let directory =
                 scratchDirectory.map { URL(fileURLWithPath: $0) } ?? FileManager.default.temporaryDirectory

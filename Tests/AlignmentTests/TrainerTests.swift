@@ -27,7 +27,7 @@ func plantedPairs(n: Int, p: Int, m: Int, noise: Float = 0.2, seed: UInt64) thro
 
     @Test func defaultsAreDocumented() {
         let c = AlignmentConfiguration()
-        #expect(c.loss == .infonce && c.temperature == 0.05 && c.negatives == .all && !c.symmetric)
+        #expect(c.loss == .infonce && c.temperature == 0.05 && c.negatives == .auto && !c.symmetric)
         #expect(c.warmStart == .procrustes && c.procrustes.centering == .mean)
         #expect(c.heldOutFraction == 0.1 && c.batchSize == 256)
     }

@@ -29,8 +29,14 @@ extension AlignmentConfiguration: DeclaredSettings {
             \.temperature, key: "temperature", doc: "InfoNCE softmax temperature.", expectation: "a number > 0",
             valid: { $0.isFinite && $0 > 0 }),
         Setting(
-            \.negatives, key: "negatives", doc: "InfoNCE negatives: all (every training target) or in-batch.",
+            \.negatives, key: "negatives",
+            doc:
+                "InfoNCE negatives: all (every training target), in-batch, pooled (in-batch plus negative_pool drawn targets), or auto (all up to 8,192 training pairs, pooled above).",
             expectation: choices(Negatives.self)),
+        Setting(
+            \.negativePool, key: "negative_pool",
+            doc: "Targets drawn per batch as extra negatives (pooled, or auto at scale).",
+            expectation: "an integer >= 1", valid: { $0 >= 1 }),
         Setting(
             \.symmetric, key: "symmetric", doc: "Add InfoNCE's target-to-source term.", expectation: "true or false"),
         Setting(\.optimizer, key: "optimizer", doc: "adam or adamw.", expectation: choices(Optimizer.self)),

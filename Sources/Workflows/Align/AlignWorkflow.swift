@@ -82,9 +82,10 @@ public enum AlignWorkflow {
     ) throws(Failure) -> Outcome {
         let trainer: AlignmentTrainer
         do { trainer = try AlignmentTrainer(configuration: request.configuration) } catch { throw .training(error) }
-        let pairs: AlignmentPairs
+        let pairs: MatchedRows
         do {
-            pairs = try PairMatching.match(
+            // Selections of the tables, not copies: a mapped input stays a mapping (issue 13).
+            pairs = try PairMatching.matchRows(
                 sourceIds: request.sourceIds, sources: request.sources,
                 targetIds: request.targetIds, targets: request.targets,
                 sample: request.sample, seed: request.configuration.seed)
@@ -134,10 +135,11 @@ public enum AlignWorkflow {
         sources: any RowMatrix, targets: any RowMatrix, ids: [String], sample: Int?,
         seed: UInt64
     ) throws -> (map: AffineMap<Float>, pairs: Int, objective: Double) {
-        let pairs = try PairMatching.match(
+        let pairs = try PairMatching.matchRows(
             sourceIds: ids, sources: sources, targetIds: ids, targets: targets, sample: sample, seed: seed)
-        let fit = try Procrustes.fit(source: pairs.sources, target: pairs.targets)
-        return (fit.map, pairs.count, fit.objective)
+        let fit = try Procrustes.fitStreaming(
+            source: pairs.sources, target: pairs.targets, centerings: [.mean], measureObjective: true)[.mean]!
+        return (fit.map, pairs.count, fit.objective!)
     }
 
     /// The held-out figures worth keeping as scalar results (metrics.json, summaries).

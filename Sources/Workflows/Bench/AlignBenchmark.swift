@@ -71,7 +71,7 @@ public enum AlignBenchmark {
         let epochs = outcome.log.epochs
         return AlignBenchmarkResult(
             pairs: n, sourceDim: p, targetDim: m, epochs: configuration.epochs,
-            negatives: configuration.negatives.rawValue, inputBytes: inputBytes,
+            negatives: (outcome.log.negatives ?? configuration.negatives).rawValue, inputBytes: inputBytes,
             warmStartSeconds: outcome.log.warmStart.seconds,
             epochSeconds: epochs.isEmpty ? nil : epochs.map(\.trainSeconds).reduce(0, +) / Double(epochs.count),
             totalSeconds: Double(total.components.seconds) + Double(total.components.attoseconds) * 1e-18,
