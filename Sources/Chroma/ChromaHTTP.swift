@@ -124,7 +124,8 @@ struct ChromaHTTP: Sendable {
             }
         }
         task.resume()
-        if box.wait(seconds: policy.timeout + 5) { return box.answer ?? .failure("no answer") }
+        // FoundationNetworking does not always enforce timeoutInterval on a silent server: this wait does.
+        if box.wait(seconds: policy.timeout + 0.5) { return box.answer ?? .failure("no answer") }
         task.cancel()
         return .failure("timed out after \(policy.timeout) s")
     }
