@@ -35,21 +35,24 @@ extension EvaluateCommand {
                 outcome.serverSeconds * 1000 / Double(max(1, outcome.serverQueries)), traffic.requests,
                 traffic.queryBatches, traffic.pagesFetched, traffic.retries)
         ]
-        guard !outcome.comparisons.isEmpty else { return lines.joined(separator: "\n") }
+        guard !outcome.comparisons.isEmpty, let exact = outcome.exact else { return lines.joined(separator: "\n") }
         let cutoffs = outcome.comparisons[0].recall.keys.sorted()
-        let metric = "ndcg@10"
+        let metric = outcome.server.rows.table.metrics.first ?? "ndcg@10"
+        let subsets = outcome.server.rows.table.subsets.map(\.name)
         var rows = [
-            ["row", "\(metric) chroma", "\(metric) exact"] + cutoffs.map { "recall@\($0) vs exact" }
+            ["row"] + subsets.flatMap { ["\(metric) \($0) chroma", "exact"] }
+                + cutoffs.map { "recall@\($0) vs exact" }
         ]
-        for comparison in outcome.comparisons {
+        for (comparison, (server, exact)) in zip(
+            outcome.comparisons, zip(outcome.server.rows.table.rows, exact.rows.table.rows))
+        {
             rows.append(
-                [
-                    comparison.name, format(comparison.server.report.mean[metric]),
-                    format(comparison.exact.report.mean[metric]),
-                ] + cutoffs.map { format(comparison.recall[$0]) })
+                [comparison.name]
+                    + subsets.flatMap { [format(server.values[$0]?[metric]), format(exact.values[$0]?[metric])] }
+                    + cutoffs.map { format(comparison.recall[$0]) })
         }
         lines.append("")
-        lines.append("the server's approximate search beside exact search of the pulled collection (all queries):")
+        lines.append("the server's approximate search beside exact search of the pulled collection:")
         lines.append(TextTable(rows).render())
         return lines.joined(separator: "\n")
     }
