@@ -33,7 +33,7 @@ let package = Package(
         .target(
             name: "Pipeline",
             dependencies: [
-                "LinearAlgebra", "EmbeddingIO", "Retrieval", "Alignment", "Workflows",
+                "LinearAlgebra", "EmbeddingIO", "Retrieval", "Alignment", "Workflows", "Chroma",
                 .product(name: "Yams", package: "Yams"),
             ]
         ),
@@ -53,7 +53,8 @@ let package = Package(
         .testTarget(name: "RetrievalTests", dependencies: ["Retrieval", "_TestSupport"]),
         .testTarget(name: "AlignmentTests", dependencies: ["Alignment", "_TestSupport"]),
         .testTarget(name: "WorkflowsTests", dependencies: ["Workflows", "Alignment", "Retrieval", "_TestSupport"]),
-        .testTarget(name: "ChromaTests", dependencies: ["Chroma", "Workflows", "Retrieval", "Alignment", "_TestSupport"]),
+        .testTarget(
+            name: "ChromaTests", dependencies: ["Chroma", "Workflows", "Pipeline", "Retrieval", "Alignment", "_TestSupport"]),
         .testTarget(name: "PipelineTests", dependencies: ["Pipeline", "Workflows", "Alignment", "_TestSupport"]),
         .testTarget(name: "eraTests", dependencies: ["era", "Workflows", "Alignment", "EmbeddingIO", "LinearAlgebra", "_TestSupport"]),
     ],

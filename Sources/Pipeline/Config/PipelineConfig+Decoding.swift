@@ -95,10 +95,22 @@ struct ConfigDecoder {
         }
         var index: IndexData?
         if var child = reader.child("index") {
-            let embeddings = required(&child, "embeddings"), ids = required(&child, "ids")
-            let queryModel = file(&child, "query_model_embeddings")
-            if let embeddings, let ids {
-                index = IndexData(embeddings: embeddings, ids: ids, queryModelEmbeddings: queryModel)
+            if child.node["chroma"] != nil {
+                let queryModel = file(&child, "query_model_embeddings")
+                for key in ["embeddings", "ids"] where child.node[key] != nil {
+                    log.add(
+                        child.node.location, child.keyPath(key),
+                        "not used with data.index.chroma (the collection holds the documents and their ids)")
+                }
+                if let chroma = decodeChroma(&child) {
+                    index = IndexData(chroma: chroma, queryModelEmbeddings: queryModel)
+                }
+            } else {
+                let embeddings = required(&child, "embeddings"), ids = required(&child, "ids")
+                let queryModel = file(&child, "query_model_embeddings")
+                if let embeddings, let ids {
+                    index = IndexData(embeddings: embeddings, ids: ids, queryModelEmbeddings: queryModel)
+                }
             }
             child.finish()
         }

@@ -294,6 +294,11 @@ public struct PipelineRunner: Sendable {
             }
             records[keyPath] = RunManifest.Input(path: file.path, bytes: size, sha256: byPath[file.path]!)
         }
+        if let chroma = config.data.index?.chroma, config.stages.contains(where: StageFingerprint.readsIndex) {
+            let identity = try ChromaIdentity.read(chroma)
+            records[ChromaIdentity.keyPath] = identity.input
+            byPath[identity.input.path] = identity.input.sha256
+        }
         return HashedInputs(records: records, byPath: byPath)
     }
 

@@ -44,6 +44,14 @@ enum StageFingerprint {
         return data.files.filter { keyPaths.contains($0.keyPath) }
     }
 
+    /// Whether a stage of this kind reads the index (`data.index`).
+    static func readsIndex(_ stage: StageConfig) -> Bool {
+        switch stage.options {
+        case .adapt, .evaluate, .sweep: true
+        case .align, .export: false
+        }
+    }
+
     private struct Material: Encodable {
         var eraVersion: String
         var seed: Int
@@ -69,6 +77,9 @@ enum StageFingerprint {
         var inputs: [String: String] = [:]
         for (keyPath, file) in Self.inputs(of: stage, data: config.data) {
             inputs[keyPath] = inputHashes[file.path] ?? "missing"
+        }
+        if let chroma = config.data.index?.chroma, readsIndex(stage) {
+            inputs[ChromaIdentity.keyPath] = inputHashes[ChromaIdentity.path(chroma)] ?? "missing"
         }
         let material = Material(
             eraVersion: eraVersion, seed: config.seed, models: config.models, name: stage.name,

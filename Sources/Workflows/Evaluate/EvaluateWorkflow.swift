@@ -52,7 +52,8 @@ public enum EvaluateWorkflow {
     }
 
     /// Searches a row's queries somewhere other than exactly in its corpus (a vector database) and
-    /// scores the result; nil: exact search of the row's corpus.
+    /// scores the result. It is applied to the rows whose corpus is empty (`0 x m`: the documents
+    /// stay on the server); the other rows are searched exactly in their corpus.
     public typealias Search = @Sendable (Row, _ queryIds: [String], _ qrels: Qrels, Settings) throws -> EvaluationRun
 
     /// What is measured and tested.
@@ -105,7 +106,7 @@ public enum EvaluateWorkflow {
         for row in rows {
             progress(runs.count, rows.count, "scoring \(row.name)")
             let run =
-                try search?(row, queryIds, qrels, settings)
+                try (row.corpus.rows == 0 ? search : nil)?(row, queryIds, qrels, settings)
                 ?? Evaluator.evaluate(
                     queries: row.queries, queryIds: queryIds, corpus: row.corpus, corpusIds: corpusIds, qrels: qrels,
                     cutoffs: settings.cutoffs, ignoreIdenticalIds: settings.ignoreIdenticalIds,
