@@ -14,7 +14,8 @@ extension Evaluator {
     ///   - ignoreIdenticalIds: BEIR's rule: a query's own id is dropped from its ranking (one more is asked for).
     ///   - inCorpus: whether the index holds a document id (judgments of absent documents are counted).
     ///   - mapQueries: applied to the gathered queries (timed).
-    ///   - search: the ranked document ids of each row of the mapped queries, at most `depth` each.
+    ///   - search: the ranked document ids of each row of the mapped queries, at most `depth` (the
+    ///     largest cutoff; one more with `ignoreIdenticalIds`) each.
     /// - Throws: ``RetrievalError`` as the exact evaluation does, or whatever `mapQueries` or `search` throws.
     public static func evaluate(
         queries: some RowMatrix, queryIds: [String], qrels: Qrels, cutoffs: [Int] = IRMetrics.defaultCutoffs,
@@ -49,7 +50,9 @@ extension Evaluator {
                     + "\(warnings.queriesWithoutEmbedding) whose id is not among the \(queryIds.count) query ids)")
         }
         let gathered = queries.gatherRows(evaluated.map { queryRow[$0]! })
-        let depth = depth(cutoffs: cutoffs)
+        // The largest cutoff, not 100 at least as in exact search: every measure is computed, and
+        // an approximate index answers a shallower query more exactly (HNSW searches max(ef, k)).
+        let depth = cutoffs.max()!
         let start = ContinuousClock.now
         let mapped = try mapQueries.map { try $0(gathered) } ?? gathered
         let mapSeconds = seconds(since: start)

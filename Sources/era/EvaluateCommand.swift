@@ -89,6 +89,9 @@ struct EvaluateCommand: ParsableCommand {
                 chroma = try runThroughChroma(files)
                 outcome = chroma!.server
             } else {
+                if compareExact {
+                    throw CommandError("--compare-exact: only with a chroma:// --corpus (a file corpus is searched exactly)")
+                }
                 outcome = try EvaluateWorkflow.run(try request(files))
             }
         } catch RetrievalError.invalidParameter(let message) where message.contains(compareMetric) {
