@@ -90,7 +90,8 @@ struct EvaluateCommand: ParsableCommand {
                 outcome = chroma!.server
             } else {
                 if compareExact {
-                    throw CommandError("--compare-exact: only with a chroma:// --corpus (a file corpus is searched exactly)")
+                    throw CommandError(
+                        "--compare-exact: only with a chroma:// --corpus (a file corpus is searched exactly)")
                 }
                 outcome = try EvaluateWorkflow.run(try request(files))
             }
