@@ -12,7 +12,11 @@ extension ChromaCollection {
     ///
     /// Each answer must hold one list per query of `min(k, records)` ids with as many distances;
     /// a shorter list is a partial answer and is retried.
-    /// - Parameter progress: (queries done, queries in all) after each batch.
+    /// - Parameters:
+    ///   - queries: one query vector a row, of the collection's dimension, finite.
+    ///   - k: neighbours asked for per query.
+    ///   - progress: (queries done, queries in all) after each batch.
+    /// - Returns: one neighbour list per query row, best first.
     public func nearest(
         _ queries: Matrix, k: Int, progress: (Int, Int) -> Void = { _, _ in }
     ) throws -> [Neighbours] {

@@ -13,7 +13,8 @@ import _TestSupport
 @Suite(.enabled(if: ChromaTestServer.available, ChromaTestServer.skipReason), .serialized)
 struct ChromaPipelineTests {
     /// align (24-d to 24-d on the fixture's documents) then evaluate through the collection at `url`.
-    static func pipeline(_ fixture: ChromaFixture, url: String) throws -> URL {
+    /// - Parameter alignFromCollection: no `data.alignment.index_model`: stage one fetches the records by id.
+    static func pipeline(_ fixture: ChromaFixture, url: String, alignFromCollection: Bool = false) throws -> URL {
         let yaml = """
             name: chroma-fixture
             seed: 0
@@ -26,18 +27,18 @@ struct ChromaPipelineTests {
                 chroma: {url: "\(url)", collection: \(fixture.collection)}
               alignment:
                 query_model: \(fixture.documentsFile.path)
-                index_model: \(fixture.documentsFile.path)
+                \(alignFromCollection ? "" : "index_model: \(fixture.documentsFile.path)")
                 ids: \(fixture.documentIdsFile.path)
               qrels:
                 evaluation: \(fixture.qrelsFile.path)
             stages:
               - name: align
                 kind: align
-                options: {epochs: 1}
+                options: {epochs: 1, samples: 200}
               - kind: evaluate
-                options: {baselines: [index-as-is], unseen: false, significance: false}
+                options: {baselines: [index-as-is, procrustes], unseen: false, significance: false}
             """
-        return try fixture.directory.write("pipeline.yaml", text: yaml)
+        return try fixture.directory.write(alignFromCollection ? "from-collection.yaml" : "pipeline.yaml", text: yaml)
     }
 
     static func runner(_ path: URL, output: URL, onEvent: @escaping @Sendable (RunEvent) -> Void = { _ in })
@@ -73,6 +74,27 @@ struct ChromaPipelineTests {
         let third = try Self.runner(path, output: output).run()
         #expect(third.ran == ["evaluate"])
         #expect(third.skipped == ["align"])
+    }
+
+    /// Stage one (and the Procrustes baseline) on the collection's records of the sampled ids gives
+    /// the run the files give.
+    @Test func alignmentInAPipelineFromTheCollectionEqualsFromFiles() throws {
+        let server = ChromaTestServer.shared!
+        let fixture = try ChromaFixture(server: server)
+        let files = try Self.runner(
+            try Self.pipeline(fixture, url: server.url), output: fixture.directory.file("files")
+        ).run()
+        let collection = try Self.runner(
+            try Self.pipeline(fixture, url: server.url, alignFromCollection: true),
+            output: fixture.directory.file("collection")
+        ).run()
+        #expect(collection.ran == ["align", "evaluate"])
+        #expect(collection.metrics.stages["align"]?.values == files.metrics.stages["align"]?.values)
+        let rows = { (summary: RunSummary) in summary.metrics.stages["evaluate"]?.evaluation?.rows.map(\.values) }
+        #expect(rows(collection) != nil && rows(collection) == rows(files))
+        let manifest = try String(
+            contentsOf: fixture.directory.file("collection").appendingPathComponent("manifest.json"), encoding: .utf8)
+        #expect(manifest.contains("data.index.chroma") && !manifest.contains("data.alignment.index_model"))
     }
 
     /// The server is stopped once the evaluation has opened the collection and starts searching:

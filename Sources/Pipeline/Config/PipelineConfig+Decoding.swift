@@ -116,9 +116,12 @@ struct ConfigDecoder {
         }
         var alignment: AlignmentData?
         if var child = reader.child("alignment") {
-            let queryModel = required(&child, "query_model"), indexModel = required(&child, "index_model")
-            let ids = file(&child, "ids")
-            if let queryModel, let indexModel {
+            // With a Chroma index, the index model's side can be the collection's records of `ids`.
+            let fromCollection = index?.chroma != nil && child.node["index_model"] == nil
+            let queryModel = required(&child, "query_model")
+            let indexModel = fromCollection ? nil : required(&child, "index_model")
+            let ids = fromCollection ? required(&child, "ids") : file(&child, "ids")
+            if let queryModel, fromCollection ? ids != nil : indexModel != nil {
                 alignment = AlignmentData(queryModel: queryModel, indexModel: indexModel, ids: ids)
             }
             child.finish()

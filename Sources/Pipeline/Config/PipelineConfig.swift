@@ -184,14 +184,17 @@ public struct ChromaIndexConfig: Sendable, Hashable, Encodable {
     }
 }
 
-/// Texts embedded by both models, rows matched: X (n x p) from Q and Y (n x m) from D.
+/// Texts embedded by both models, rows matched: X (n x p) from Q and Y (n x m) from D. Without
+/// `index_model`, when the index is a Chroma collection, Y is the collection's records of `ids`
+/// (only the sampled ones are fetched).
 public struct AlignmentData: Sendable, Hashable, Encodable {
     public var queryModel: DataFile
-    public var indexModel: DataFile
+    /// Nil: the records of `ids` in the Chroma collection of `data.index.chroma`.
+    public var indexModel: DataFile?
     /// Text ids of the rows (one per line), if given.
     public var ids: DataFile?
 
-    public init(queryModel: DataFile, indexModel: DataFile, ids: DataFile? = nil) {
+    public init(queryModel: DataFile, indexModel: DataFile?, ids: DataFile? = nil) {
         self.queryModel = queryModel
         self.indexModel = indexModel
         self.ids = ids

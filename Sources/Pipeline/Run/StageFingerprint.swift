@@ -44,11 +44,13 @@ enum StageFingerprint {
         return data.files.filter { keyPaths.contains($0.keyPath) }
     }
 
-    /// Whether a stage of this kind reads the index (`data.index`).
-    static func readsIndex(_ stage: StageConfig) -> Bool {
+    /// Whether a stage reads the index (`data.index`): align does when its index-model side is
+    /// the Chroma collection (no `data.alignment.index_model`).
+    static func readsIndex(_ stage: StageConfig, data: DataConfig) -> Bool {
         switch stage.options {
         case .adapt, .evaluate, .sweep: true
-        case .align, .export: false
+        case .align: data.index?.chroma != nil && data.alignment?.indexModel == nil
+        case .export: false
         }
     }
 
@@ -78,7 +80,7 @@ enum StageFingerprint {
         for (keyPath, file) in Self.inputs(of: stage, data: config.data) {
             inputs[keyPath] = inputHashes[file.path] ?? "missing"
         }
-        if let chroma = config.data.index?.chroma, readsIndex(stage) {
+        if let chroma = config.data.index?.chroma, readsIndex(stage, data: config.data) {
             inputs[ChromaIdentity.keyPath] = inputHashes[ChromaIdentity.path(chroma)] ?? "missing"
         }
         let material = Material(

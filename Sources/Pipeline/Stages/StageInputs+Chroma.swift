@@ -35,6 +35,29 @@ extension StageInputs {
         return (pulled.matrix, pulled.ids)
     }
 
+    /// Stage one's tables: `data.alignment`'s two files (rows matched by `ids`, else by position),
+    /// or, without `index_model`, the Chroma collection's records of the sampled `ids`, fetched by
+    /// id (the sample drawn here, as from files, so `sample` comes back nil).
+    func alignmentPairs(sample: Int?, seed: UInt64, log: (String) -> Void) throws -> (
+        sources: any RowMatrix, sourceIds: [String], targets: any RowMatrix, targetIds: [String], sample: Int?
+    ) {
+        let sources = try embeddings(\.alignment?.queryModel, "data.alignment.query_model")
+        let ids = try optionalIds(\.alignment?.ids, "data.alignment.ids") ?? (0..<sources.rows).map(String.init)
+        guard data.alignment?.indexModel == nil, let chroma = data.index?.chroma else {
+            let targets = try embeddings(\.alignment?.indexModel, "data.alignment.index_model")
+            return (sources, ids, targets, ids, sample)
+        }
+        return try wrapChroma {
+            let collection = try ChromaCollection(try chroma.location)
+            let pairs = try ChromaAlignInput.pairs(
+                sources: sources, sourceIds: ids, sample: sample, seed: seed, collection: collection)
+            log(
+                "\(pairs.ids.count) records of \(collection.location) fetched by id in "
+                    + "\(collection.traffic.pagesFetched) pages; \(pairs.missing) ids of data.alignment.ids not in it")
+            return (pairs.sources, pairs.ids, pairs.targets, pairs.ids, nil)
+        }
+    }
+
     /// Refuses a use of the index that needs its files when the index is a Chroma collection.
     func requireIndexFiles(for use: String) throws {
         if data.index?.chroma != nil {
