@@ -24,7 +24,7 @@ struct ChromaTestServer: Sendable {
 
     static var available: Bool { shared != nil }
     static let skipReason: Comment =
-        "no Chroma server: ERA_CHROMA_URL is unset and `chroma run` could not start (pip install chromadb; .ci/run does)"
+        "no Chroma server: ERA_CHROMA_URL does not answer, or is unset and `chroma run` could not start (pip install chromadb; .ci/run does)"
 
     static func heartbeat(_ url: String) -> Bool {
         (try? TestHTTP.send("GET", url + "/api/v2/heartbeat", timeout: 2))?.status == 200
