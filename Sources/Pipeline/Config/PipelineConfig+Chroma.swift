@@ -16,8 +16,8 @@ extension ConfigDecoder {
         do {
             _ = try ChromaLocation(server: url, collection: collection, tenant: tenant, database: database)
         } catch {
+            // Recorded, and the index still counts as set: one problem, not a second "needs data.index".
             log.add(reader.node.location, reader.path, "\(error)")
-            return nil
         }
         return ChromaIndexConfig(url: url, collection: collection, tenant: tenant, database: database)
     }
