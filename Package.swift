@@ -10,6 +10,7 @@ let package = Package(
         .library(name: "EmbeddingIO", targets: ["EmbeddingIO"]),
         .library(name: "Retrieval", targets: ["Retrieval"]),
         .library(name: "Alignment", targets: ["Alignment"]),
+        .library(name: "Chroma", targets: ["Chroma"]),
         .library(name: "Workflows", targets: ["Workflows"]),
         .library(name: "Pipeline", targets: ["Pipeline"]),
     ],
@@ -27,18 +28,19 @@ let package = Package(
         .target(name: "EmbeddingIO", dependencies: ["LinearAlgebra"]),
         .target(name: "Retrieval", dependencies: ["LinearAlgebra", "EmbeddingIO"]),
         .target(name: "Alignment", dependencies: ["LinearAlgebra", "EmbeddingIO", "Retrieval"]),
-        .target(name: "Workflows", dependencies: ["LinearAlgebra", "EmbeddingIO", "Retrieval", "Alignment"]),
+        .target(name: "Chroma", dependencies: ["LinearAlgebra"]),
+        .target(name: "Workflows", dependencies: ["LinearAlgebra", "EmbeddingIO", "Retrieval", "Alignment", "Chroma"]),
         .target(
             name: "Pipeline",
             dependencies: [
-                "LinearAlgebra", "EmbeddingIO", "Retrieval", "Alignment", "Workflows",
+                "LinearAlgebra", "EmbeddingIO", "Retrieval", "Alignment", "Workflows", "Chroma",
                 .product(name: "Yams", package: "Yams"),
             ]
         ),
         .executableTarget(
             name: "era",
             dependencies: [
-                "LinearAlgebra", "EmbeddingIO", "Retrieval", "Alignment", "Workflows", "Pipeline",
+                "LinearAlgebra", "EmbeddingIO", "Retrieval", "Alignment", "Workflows", "Pipeline", "Chroma",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]
         ),
@@ -51,6 +53,8 @@ let package = Package(
         .testTarget(name: "RetrievalTests", dependencies: ["Retrieval", "_TestSupport"]),
         .testTarget(name: "AlignmentTests", dependencies: ["Alignment", "_TestSupport"]),
         .testTarget(name: "WorkflowsTests", dependencies: ["Workflows", "Alignment", "Retrieval", "_TestSupport"]),
+        .testTarget(
+            name: "ChromaTests", dependencies: ["Chroma", "Workflows", "Pipeline", "Retrieval", "Alignment", "_TestSupport"]),
         .testTarget(name: "PipelineTests", dependencies: ["Pipeline", "Workflows", "Alignment", "_TestSupport"]),
         .testTarget(name: "eraTests", dependencies: ["era", "Workflows", "Alignment", "EmbeddingIO", "LinearAlgebra", "_TestSupport"]),
     ],

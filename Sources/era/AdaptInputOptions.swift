@@ -1,5 +1,6 @@
 import Alignment
 import ArgumentParser
+import Chroma
 import EmbeddingIO
 import Foundation
 import LinearAlgebra
@@ -11,9 +12,13 @@ struct AdaptInputOptions: ParsableArguments {
     @Option(help: "The stage-one adapter (.safetensors) to start from.") var adapter: String
     @Option(help: "Query embeddings of the query model, .npy [queries, p].") var queries: String
     @Option(help: "Query ids, one a line, in the row order of --queries.") var queryIds: String
-    @Option(help: "The index's document embeddings, .npy [documents, m]; <f4 files are memory-mapped.")
+    @Option(
+        help:
+            "The index's document embeddings, .npy [documents, m] (<f4 files are memory-mapped); or a Chroma collection, chroma://HOST:PORT/COLLECTION, pulled in pages."
+    )
     var corpus: String
-    @Option(help: "Document ids, one a line, in the row order of --corpus.") var corpusIds: String
+    @Option(help: "Document ids, one a line, in the row order of --corpus (not with a chroma:// --corpus).")
+    var corpusIds: String?
     @Option(help: "TRAINING relevance judgments (BEIR TSV or TREC); the only labels stage two reads.")
     var qrels: String
     @Option(
@@ -32,8 +37,10 @@ struct AdaptInputOptions: ParsableArguments {
     var guardInputs: [OutputGuard.Input] {
         [
             .init("--adapter", adapter), .init("--queries", queries), .init("--query-ids", queryIds),
-            .init("--corpus", corpus), .init("--corpus-ids", corpusIds), .init("--qrels", qrels),
+            .init("--qrels", qrels),
         ]
+            + (ChromaLocation.isLocation(corpus) ? [] : [.init("--corpus", corpus)])
+            + (corpusIds.map { [.init("--corpus-ids", $0)] } ?? [])
             + (indexQueries.map { [.init("--index-queries", $0)] } ?? [])
     }
 
@@ -41,7 +48,7 @@ struct AdaptInputOptions: ParsableArguments {
     func load(_ files: InputFiles) throws -> Loaded {
         let stageOne = try Adapter.load(URL(fileURLWithPath: adapter))
         let queryMatrix = try files.embeddings(queries, checked: true)
-        let corpusMatrix = try files.embeddings(corpus, checked: true)
+        let (corpusMatrix, documentIds) = try corpusTable(files)
         guard queryMatrix.columns == stageOne.map.sourceDimension else {
             throw CommandError(
                 "\(queries) has dimension \(queryMatrix.columns) but \(adapter) maps from "
@@ -61,7 +68,7 @@ struct AdaptInputOptions: ParsableArguments {
         }
         let problem = AdaptProblem(
             queries: queryMatrix, queryIds: try files.ids(queryIds, rowsOf: queries),
-            corpus: corpusMatrix, corpusIds: try files.ids(corpusIds, rowsOf: corpus),
+            corpus: corpusMatrix, corpusIds: documentIds,
             trainingQrels: try files.qrels(qrels), stageOne: stageOne.map, indexQueries: own)
         return Loaded(problem: problem, stageOne: stageOne)
     }

@@ -1,5 +1,6 @@
 import Alignment
 import ArgumentParser
+import Chroma
 import EmbeddingIO
 import Foundation
 import Workflows
@@ -27,8 +28,12 @@ struct AlignCommand: ParsableCommand {
 
     @Option(help: "Query-model embeddings of the alignment texts, .npy [n, p].") var source: String
     @Option(help: "Ids of --source's rows, one a line.") var sourceIds: String
-    @Option(help: "Index-model embeddings of the alignment texts, .npy [n', m].") var target: String
-    @Option(help: "Ids of --target's rows, one a line.") var targetIds: String
+    @Option(
+        help:
+            "Index-model embeddings of the alignment texts, .npy [n', m]; or a Chroma collection, chroma://HOST:PORT/COLLECTION, whose records of the (sampled) --source ids are fetched by id."
+    )
+    var target: String
+    @Option(help: "Ids of --target's rows, one a line (not with a chroma:// --target).") var targetIds: String?
     @Option(help: "The adapter to write (.safetensors).") var out: String
     @Option(help: "Training log path (default: <out without extension>.log.json).") var log: String?
     @Option(help: "Query model name for the metadata (default: --source's file name up to the first dot).")
@@ -59,19 +64,14 @@ struct AlignCommand: ParsableCommand {
         let npyURLs = npy ? ExportWorkflow.npyFiles(base: out) : []
         for url in [outURL, logURL] + npyURLs { try requireWritable(url) }
         try OutputGuard(
-            inputs: [
-                .init("--source", source), .init("--source-ids", sourceIds), .init("--target", target),
-                .init("--target-ids", targetIds),
-            ],
+            inputs: [.init("--source", source), .init("--source-ids", sourceIds)]
+                + (ChromaLocation.isLocation(target) ? [] : [.init("--target", target)])
+                + (targetIds.map { [.init("--target-ids", $0)] } ?? []),
             outputs: [.init("--out", out, .eraAdapter), .init("--log", logURL.path, .eraJSON)]
                 + npyURLs.map { .init("--npy", $0.path, .unmarked) }, force: overwrite.force
         ).check()
         let files = InputFiles()
-        var request = AlignWorkflow.Request(
-            sources: try files.embeddings(source), sourceIds: try files.ids(sourceIds, rowsOf: source),
-            targets: try files.embeddings(target), targetIds: try files.ids(targetIds, rowsOf: target),
-            configuration: config, sample: settings.samples, sourceModel: sourceModel ?? Self.modelName(source),
-            targetModel: targetModel ?? Self.modelName(target))
+        var request = try self.request(files, configuration: config, sample: settings.samples)
         request.hybridAlpha = hybrid ? alpha : nil
         let quiet = self.quiet, sample = settings.samples
         let outcome: AlignWorkflow.Outcome
@@ -114,8 +114,11 @@ struct AlignCommand: ParsableCommand {
         if !quiet { printProgress(message) }
     }
 
-    /// `mpnet.corpus.npy` -> `mpnet`.
+    /// `mpnet.corpus.npy` -> `mpnet`; `chroma://host:8000/scifact-minilm` -> `scifact-minilm`.
     static func modelName(_ path: String) -> String {
-        String(URL(fileURLWithPath: path).lastPathComponent.split(separator: ".").first ?? "")
+        if ChromaLocation.isLocation(path), let location = try? ChromaLocation(parsing: path) {
+            return location.collection
+        }
+        return String(URL(fileURLWithPath: path).lastPathComponent.split(separator: ".").first ?? "")
     }
 }

@@ -5,9 +5,18 @@ import Workflows
 
 extension EvaluateCommand {
     /// Every file read through `files` and cross-checked, each problem naming its flag or file.
-    func request(_ files: InputFiles) throws -> EvaluateWorkflow.AdapterRequest {
+    /// - Parameter server: the corpus of a collection searched on its server (its documents stay there).
+    func request(_ files: InputFiles, server: (any RowMatrix)? = nil) throws -> EvaluateWorkflow.AdapterRequest {
         let queryMatrix = try files.embeddings(queries, checked: true)
-        let corpusMatrix = try files.embeddings(corpus, checked: true)
+        let corpusMatrix = try server ?? files.embeddings(corpus, checked: true)
+        let documentIds: [String]
+        if server != nil {
+            documentIds = []
+        } else if let corpusIds {
+            documentIds = try files.ids(corpusIds, rowsOf: corpus)
+        } else {
+            throw CommandError("--corpus-ids: give the ids of the rows of --corpus \(corpus)")
+        }
         var settings = EvaluateWorkflow.Settings(metrics: IRMetrics.metricNames(cutoffs: try parseCutoffs(k)))
         settings.testedMetric = compareMetric
         settings.ignoreIdenticalIds = ignoreIdenticalIds
@@ -25,7 +34,7 @@ extension EvaluateCommand {
         }
         return EvaluateWorkflow.AdapterRequest(
             queries: queryMatrix, queryIds: try files.ids(queryIds, rowsOf: queries), corpus: corpusMatrix,
-            corpusIds: try files.ids(corpusIds, rowsOf: corpus), qrels: try files.qrels(qrels),
+            corpusIds: documentIds, qrels: try files.qrels(qrels),
             labeled: try unseenAgainst.map { try files.qrels($0) }, adapter: try load(adapter),
             compare: compare == nil ? nil : try load(compare), indexQueries: own, settings: settings)
     }

@@ -1,5 +1,6 @@
 import Alignment
 import ArgumentParser
+import Chroma
 import EmbeddingIO
 import Foundation
 import LinearAlgebra
@@ -35,10 +36,20 @@ struct EvaluateCommand: ParsableCommand {
     var queries: String
     @Option(help: "Query ids, one a line, in the row order of --queries.")
     var queryIds: String
-    @Option(help: "Index (document) embeddings, .npy [documents, dim]; <f4 files are memory-mapped.")
+    @Option(
+        help:
+            "Index (document) embeddings, .npy [documents, dim] (<f4 files are memory-mapped); or a Chroma collection, chroma://HOST:PORT/COLLECTION[?tenant=T&database=D], searched through its query API (token in $ERA_CHROMA_TOKEN)."
+    )
     var corpus: String
-    @Option(help: "Document ids, one a line, in the row order of --corpus.")
-    var corpusIds: String
+    @Option(help: "Document ids, one a line, in the row order of --corpus (not with a chroma:// --corpus).")
+    var corpusIds: String?
+    @Flag(
+        help:
+            "With a chroma:// --corpus: also pull the collection and search it exactly, with recall of the server's top-k against exact top-k."
+    )
+    var compareExact = false
+    @Option(help: "With a chroma:// --corpus: seconds each request may take before it is retried.")
+    var chromaTimeout: Double = 60
     @Option(help: "Relevance judgments: BEIR TSV (query-id, corpus-id, score) or TREC (qid 0 docid rel).")
     var qrels: String
     @Option(help: "Adapter (safetensors from `era align` / `era adapt`) applied to the queries before search.")
@@ -70,10 +81,20 @@ struct EvaluateCommand: ParsableCommand {
     var perQuery = false
 
     func run() throws {
-        let request = try self.request(InputFiles())
+        let files = InputFiles()
+        var chroma: ChromaEvaluateWorkflow.Outcome?
         let outcome: EvaluateWorkflow.AdapterOutcome
         do {
-            outcome = try EvaluateWorkflow.run(request)
+            if ChromaLocation.isLocation(corpus) {
+                chroma = try runThroughChroma(files)
+                outcome = chroma!.server
+            } else {
+                if compareExact {
+                    throw CommandError(
+                        "--compare-exact: only with a chroma:// --corpus (a file corpus is searched exactly)")
+                }
+                outcome = try EvaluateWorkflow.run(try request(files))
+            }
         } catch RetrievalError.invalidParameter(let message) where message.contains(compareMetric) {
             throw CommandError(Self.unknownCompareMetric(compareMetric, k: k))
         } catch AdapterInputError.missingIndexQueries {
@@ -82,7 +103,7 @@ struct EvaluateCommand: ParsableCommand {
         } catch RetrievalError.empty(let message) {
             throw CommandError(
                 "nothing to do: \(message), with --qrels \(qrels), --query-ids \(queryIds) and "
-                    + "--corpus-ids \(corpusIds): check that the qrels use the ids of those files")
+                    + "--corpus-ids \(corpusIds ?? corpus): check that the qrels use the ids of those files")
         }
         for message in outcome.run.warnings.messages { warn("\(qrels): \(message)") }
         let comparison = compare.flatMap { label in
@@ -93,7 +114,11 @@ struct EvaluateCommand: ParsableCommand {
         let output = EvaluationOutput(
             run: outcome.run, unseen: outcome.unseen, includePerQuery: perQuery, comparison: comparison,
             verdict: outcome.verdict)
-        print(json ? try output.json() : output.table())
+        if let chroma {
+            print(json ? try Self.json(output, chroma) : output.table() + "\n\n" + Self.text(chroma))
+        } else {
+            print(json ? try output.json() : output.table())
+        }
     }
 
     /// The message for a `--compare-metric` not computed: when only its cutoff is missing, says to add it to `--k`.

@@ -61,7 +61,7 @@ struct ConfigMergeTests {
         #expect(adapt.maxSteps == 5)  // the stage beats its preset
         #expect(adapt.temperature == 0.1)  // the preset beats the defaults
         // Data paths written in configs/base.yaml are relative to that file.
-        #expect(config.data.index?.ids.path == fixture.url("data/corpus_ids.txt").standardizedFileURL.path)
+        #expect(config.data.index?.ids?.path == fixture.url("data/corpus_ids.txt").standardizedFileURL.path)
 
         let overridden = try fixture.load(
             "Pipelines/run.yaml",

@@ -44,7 +44,7 @@ struct ConfigValidationTests {
         #expect(config.name == "good")
         #expect(config.seed == 7)
         #expect(config.stages.map(\.name) == ["align", "adapt", "evaluate", "export"])
-        #expect(config.data.index?.embeddings.path == fixture.url("data/corpus.d.npy").standardizedFileURL.path)
+        #expect(config.data.index?.embeddings?.path == fixture.url("data/corpus.d.npy").standardizedFileURL.path)
         guard case .align(let align) = config.stages[0].options,
             case .adapt(let adapt) = config.stages[1].options,
             case .evaluate(let evaluate) = config.stages[2].options,

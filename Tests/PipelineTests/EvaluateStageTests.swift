@@ -17,7 +17,7 @@ struct ProcrustesAlignStage: StageRunner {
 
     func run(stage: StageConfig, context: StageContext) throws -> StageOutput {
         let x = try Npy.read(URL(fileURLWithPath: context.config.data.alignment!.queryModel.path))
-        let y = try Npy.read(URL(fileURLWithPath: context.config.data.alignment!.indexModel.path))
+        let y = try Npy.read(URL(fileURLWithPath: context.config.data.alignment!.indexModel!.path))
         let fit = try Procrustes.fit(source: x, target: y, settings: settings)
         try Adapter(
             map: fit.map, sourceModel: "q", targetModel: "d", stage: "align", configurationHash: "",

@@ -95,18 +95,33 @@ struct ConfigDecoder {
         }
         var index: IndexData?
         if var child = reader.child("index") {
-            let embeddings = required(&child, "embeddings"), ids = required(&child, "ids")
-            let queryModel = file(&child, "query_model_embeddings")
-            if let embeddings, let ids {
-                index = IndexData(embeddings: embeddings, ids: ids, queryModelEmbeddings: queryModel)
+            if child.node["chroma"] != nil {
+                let queryModel = file(&child, "query_model_embeddings")
+                for key in ["embeddings", "ids"] where child.node[key] != nil {
+                    log.add(
+                        child.node.location, child.keyPath(key),
+                        "not used with data.index.chroma (the collection holds the documents and their ids)")
+                }
+                if let chroma = decodeChroma(&child) {
+                    index = IndexData(chroma: chroma, queryModelEmbeddings: queryModel)
+                }
+            } else {
+                let embeddings = required(&child, "embeddings"), ids = required(&child, "ids")
+                let queryModel = file(&child, "query_model_embeddings")
+                if let embeddings, let ids {
+                    index = IndexData(embeddings: embeddings, ids: ids, queryModelEmbeddings: queryModel)
+                }
             }
             child.finish()
         }
         var alignment: AlignmentData?
         if var child = reader.child("alignment") {
-            let queryModel = required(&child, "query_model"), indexModel = required(&child, "index_model")
-            let ids = file(&child, "ids")
-            if let queryModel, let indexModel {
+            // With a Chroma index, the index model's side can be the collection's records of `ids`.
+            let fromCollection = index?.chroma != nil && child.node["index_model"] == nil
+            let queryModel = required(&child, "query_model")
+            let indexModel = fromCollection ? nil : required(&child, "index_model")
+            let ids = fromCollection ? required(&child, "ids") : file(&child, "ids")
+            if let queryModel, fromCollection ? ids != nil : indexModel != nil {
                 alignment = AlignmentData(queryModel: queryModel, indexModel: indexModel, ids: ids)
             }
             child.finish()

@@ -137,12 +137,17 @@ public struct QueryData: Sendable, Hashable, Encodable {
     }
 }
 
-/// The existing index: documents embedded by D (N x m), their ids, and optionally the same
-/// documents embedded by Q (for the "re-embed everything" upper bound).
+/// The existing index: documents embedded by D (N x m) and their ids, as files or as a Chroma
+/// collection (`chroma:`, searched on its server), and optionally the same documents embedded by Q
+/// (for the "re-embed everything" upper bound).
 public struct IndexData: Sendable, Hashable, Encodable {
-    public var embeddings: DataFile
-    public var ids: DataFile
+    /// Set unless the index is a Chroma collection.
+    public var embeddings: DataFile?
+    /// Set unless the index is a Chroma collection.
+    public var ids: DataFile?
     public var queryModelEmbeddings: DataFile?
+    /// The index as a Chroma collection (instead of `embeddings` and `ids`).
+    public var chroma: ChromaIndexConfig?
 
     public init(embeddings: DataFile, ids: DataFile, queryModelEmbeddings: DataFile? = nil) {
         self.embeddings = embeddings
@@ -150,20 +155,46 @@ public struct IndexData: Sendable, Hashable, Encodable {
         self.queryModelEmbeddings = queryModelEmbeddings
     }
 
+    /// An index that is a Chroma collection.
+    public init(chroma: ChromaIndexConfig, queryModelEmbeddings: DataFile? = nil) {
+        self.chroma = chroma
+        self.queryModelEmbeddings = queryModelEmbeddings
+    }
+
     enum CodingKeys: String, CodingKey {
-        case embeddings, ids
+        case embeddings, ids, chroma
         case queryModelEmbeddings = "query_model_embeddings"
     }
 }
 
-/// Texts embedded by both models, rows matched: X (n x p) from Q and Y (n x m) from D.
+/// `data.index.chroma`: a collection on a Chroma server. The API token is never here: era reads
+/// it from the environment variable `ERA_CHROMA_TOKEN`.
+public struct ChromaIndexConfig: Sendable, Hashable, Encodable {
+    /// The server, `http://HOST:PORT` (or https).
+    public var url: String
+    public var collection: String
+    public var tenant: String
+    public var database: String
+
+    public init(url: String, collection: String, tenant: String, database: String) {
+        self.url = url
+        self.collection = collection
+        self.tenant = tenant
+        self.database = database
+    }
+}
+
+/// Texts embedded by both models, rows matched: X (n x p) from Q and Y (n x m) from D. Without
+/// `index_model`, when the index is a Chroma collection, Y is the collection's records of `ids`
+/// (only the sampled ones are fetched).
 public struct AlignmentData: Sendable, Hashable, Encodable {
     public var queryModel: DataFile
-    public var indexModel: DataFile
+    /// Nil: the records of `ids` in the Chroma collection of `data.index.chroma`.
+    public var indexModel: DataFile?
     /// Text ids of the rows (one per line), if given.
     public var ids: DataFile?
 
-    public init(queryModel: DataFile, indexModel: DataFile, ids: DataFile? = nil) {
+    public init(queryModel: DataFile, indexModel: DataFile?, ids: DataFile? = nil) {
         self.queryModel = queryModel
         self.indexModel = indexModel
         self.ids = ids

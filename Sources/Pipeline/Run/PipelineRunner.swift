@@ -294,6 +294,13 @@ public struct PipelineRunner: Sendable {
             }
             records[keyPath] = RunManifest.Input(path: file.path, bytes: size, sha256: byPath[file.path]!)
         }
+        if let chroma = config.data.index?.chroma,
+            config.stages.contains(where: { StageFingerprint.readsIndex($0, data: config.data) })
+        {
+            let identity = try ChromaIdentity.read(chroma)
+            records[ChromaIdentity.keyPath] = identity.input
+            byPath[identity.input.path] = identity.input.sha256
+        }
         return HashedInputs(records: records, byPath: byPath)
     }
 

@@ -5,6 +5,15 @@ public struct RunManifest: Sendable, Codable, Hashable {
         public var path: String
         public var bytes: Int64
         public var sha256: String
+        /// A Chroma collection (`data.index.chroma`, whose `path` is its `chroma://` location): its
+        /// UUID and record count, hashed with its first records into `sha256` in place of a file's content.
+        public var collectionId: String? = nil
+        public var records: Int? = nil
+
+        enum CodingKeys: String, CodingKey {
+            case path, bytes, sha256, records
+            case collectionId = "collection_id"
+        }
     }
 
     /// A stage that completed.

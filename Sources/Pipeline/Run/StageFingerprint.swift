@@ -44,6 +44,16 @@ enum StageFingerprint {
         return data.files.filter { keyPaths.contains($0.keyPath) }
     }
 
+    /// Whether a stage reads the index (`data.index`): align does when its index-model side is
+    /// the Chroma collection (no `data.alignment.index_model`).
+    static func readsIndex(_ stage: StageConfig, data: DataConfig) -> Bool {
+        switch stage.options {
+        case .adapt, .evaluate, .sweep: true
+        case .align: data.index?.chroma != nil && data.alignment?.indexModel == nil
+        case .export: false
+        }
+    }
+
     private struct Material: Encodable {
         var eraVersion: String
         var seed: Int
@@ -69,6 +79,9 @@ enum StageFingerprint {
         var inputs: [String: String] = [:]
         for (keyPath, file) in Self.inputs(of: stage, data: config.data) {
             inputs[keyPath] = inputHashes[file.path] ?? "missing"
+        }
+        if let chroma = config.data.index?.chroma, readsIndex(stage, data: config.data) {
+            inputs[ChromaIdentity.keyPath] = inputHashes[ChromaIdentity.path(chroma)] ?? "missing"
         }
         let material = Material(
             eraVersion: eraVersion, seed: config.seed, models: config.models, name: stage.name,

@@ -42,14 +42,14 @@ public struct AdaptStage: StageRunner {
     /// and the labeled qrels, with the stage-one map.
     static func problem(_ context: StageContext, stageOne: Adapter, hybrid: Bool) throws -> AdaptProblem {
         let inputs = StageInputs(context: context)
+        let index = try inputs.indexTable()
         let indexQueries =
             hybrid && context.config.data.queries?.indexModelEmbeddings != nil
             ? try inputs.embeddings(\.queries?.indexModelEmbeddings, "data.queries.index_model_embeddings") : nil
         return AdaptProblem(
             queries: try inputs.embeddings(\.queries?.embeddings, "data.queries.embeddings"),
             queryIds: try inputs.ids(\.queries?.ids, "data.queries.ids"),
-            corpus: try inputs.embeddings(\.index?.embeddings, "data.index.embeddings"),
-            corpusIds: try inputs.ids(\.index?.ids, "data.index.ids"),
+            corpus: index.corpus, corpusIds: index.ids,
             trainingQrels: try inputs.qrels(\.qrels.labeled, "data.qrels.labeled"),
             stageOne: stageOne.map, indexQueries: indexQueries)
     }

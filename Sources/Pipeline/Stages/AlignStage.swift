@@ -14,14 +14,12 @@ public struct AlignStage: StageRunner {
             throw PipelineRunError("AlignStage cannot run a \(stage.kind.rawValue) stage")
         }
         let data = StageInputs(context: context)
-        let sources = try data.embeddings(\.alignment?.queryModel, "data.alignment.query_model")
-        let targets = try data.embeddings(\.alignment?.indexModel, "data.alignment.index_model")
-        let ids = try data.optionalIds(\.alignment?.ids, "data.alignment.ids") ?? (0..<sources.rows).map(String.init)
         let configuration = options.configuration(seed: context.seed)
         let names = MapArtifact.modelNames(context.config)
+        let pairs = try data.alignmentPairs(sample: options.samples, seed: configuration.seed) { context.log($0) }
         let request = AlignWorkflow.Request(
-            sources: sources, sourceIds: ids, targets: targets, targetIds: ids, configuration: configuration,
-            sample: options.samples, sourceModel: names.query, targetModel: names.index,
+            sources: pairs.sources, sourceIds: pairs.sourceIds, targets: pairs.targets, targetIds: pairs.targetIds,
+            configuration: configuration, sample: pairs.sample, sourceModel: names.query, targetModel: names.index,
             metadata: ["pipeline": context.config.name, "pipeline_stage": stage.name])
         let outcome: AlignWorkflow.Outcome
         do {

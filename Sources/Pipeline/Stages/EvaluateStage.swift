@@ -18,7 +18,8 @@ public struct EvaluateStage: StageRunner {
         let inputs = StageInputs(context: context)
         let qrels = try inputs.qrels(\.qrels.evaluation, "data.qrels.evaluation")
         let labeled = options.unseen ? try inputs.qrels(\.qrels.labeled, "data.qrels.labeled") : nil
-        let corpus = try inputs.embeddings(\.index?.embeddings, "data.index.embeddings")
+        let index = try inputs.searchedIndex(judged: [qrels] + (labeled.map { [$0] } ?? []))
+        let corpus = index.corpus
         let queries = try inputs.embeddings(\.queries?.embeddings, "data.queries.embeddings")
         var rows: [EvaluateWorkflow.Row] = []
         for baseline in options.baselines {
@@ -27,6 +28,7 @@ public struct EvaluateStage: StageRunner {
                 let own = try inputs.embeddings(\.queries?.indexModelEmbeddings, "data.queries.index_model_embeddings")
                 rows.append(.init(name: baseline.rawValue, role: .baseline, queries: own, corpus: corpus))
             case .reEmbedded:
+                try inputs.requireIndexFiles(for: "the re-embedded baseline")
                 let reembedded = try inputs.embeddings(
                     \.index?.queryModelEmbeddings, "data.index.query_model_embeddings")
                 rows.append(.init(name: baseline.rawValue, role: .baseline, queries: queries, corpus: reembedded))
@@ -54,8 +56,7 @@ public struct EvaluateStage: StageRunner {
         do {
             outcome = try EvaluateWorkflow.run(
                 rows, queryIds: try inputs.ids(\.queries?.ids, "data.queries.ids"),
-                corpusIds: try inputs.ids(\.index?.ids, "data.index.ids"),
-                qrels: qrels, labeled: labeled, settings: settings,
+                corpusIds: index.ids, qrels: qrels, labeled: labeled, settings: settings, search: index.search,
                 progress: { done, total, message in context.progress(completed: done, total: total, message) },
                 log: { context.log($0) })
         } catch RetrievalError.empty(let message) {

@@ -23,6 +23,8 @@ extension EvaluateWorkflow {
         /// the `index-as-is` reference of the verdict.
         public var indexQueries: (any RowMatrix)?
         public var settings: Settings
+        /// Where the queries are searched (nil: exactly in `corpus`).
+        public var search: Search?
 
         public init(
             queries: any RowMatrix, queryIds: [String], corpus: any RowMatrix, corpusIds: [String], qrels: Qrels,
@@ -51,6 +53,8 @@ extension EvaluateWorkflow {
         public var comparison: [String: PairedComparison]?
         /// Against the index as it is when its queries were given; else against `compare`.
         public var verdict: Verdict?
+        /// Every row's run, the table and the tests.
+        public var rows: Outcome
     }
 
     /// Evaluates the rows `index-as-is` (with the index model's queries), `compare` and the adapter,
@@ -79,7 +83,7 @@ extension EvaluateWorkflow {
         settings.significance = settings.reference != nil
         let outcome = try run(
             rows, queryIds: request.queryIds, corpusIds: request.corpusIds, qrels: request.qrels,
-            labeled: request.labeled, settings: settings)
+            labeled: request.labeled, settings: settings, search: request.search)
         let primary = outcome.runs[outcome.runs.count - 1].run
         var comparison = compareName.flatMap {
             outcome.tests[name] != nil && settings.reference == $0 ? outcome.tests[name] : nil
@@ -93,6 +97,6 @@ extension EvaluateWorkflow {
         return AdapterOutcome(
             run: primary,
             unseen: request.labeled.map { primary.report.unseen(testQrels: request.qrels, trainQrels: $0) },
-            comparison: comparison, verdict: Verdict.of(outcome.table))
+            comparison: comparison, verdict: Verdict.of(outcome.table), rows: outcome)
     }
 }

@@ -51,6 +51,11 @@ public enum EvaluateWorkflow {
         }
     }
 
+    /// Searches a row's queries somewhere other than exactly in its corpus (a vector database) and
+    /// scores the result. It is applied to the rows whose corpus is empty (`0 x m`: the documents
+    /// stay on the server); the other rows are searched exactly in their corpus.
+    public typealias Search = @Sendable (Row, _ queryIds: [String], _ qrels: Qrels, Settings) throws -> EvaluationRun
+
     /// What is measured and tested.
     public struct Settings: Sendable {
         /// Metric names `name@k` shown in the table (their cutoffs are searched).
@@ -94,16 +99,18 @@ public enum EvaluateWorkflow {
     ///   - log: a line per row (counts, warnings, search time).
     public static func run(
         _ rows: [Row], queryIds: [String], corpusIds: [String], qrels: Qrels, labeled: Qrels?,
-        settings: Settings, progress: (Int, Int, String) -> Void = { _, _, _ in },
+        settings: Settings, search: Search? = nil, progress: (Int, Int, String) -> Void = { _, _, _ in },
         log: (String) -> Void = { _ in }
     ) throws -> Outcome {
         var runs: [(name: String, run: EvaluationRun)] = []
         for row in rows {
             progress(runs.count, rows.count, "scoring \(row.name)")
-            let run = try Evaluator.evaluate(
-                queries: row.queries, queryIds: queryIds, corpus: row.corpus, corpusIds: corpusIds, qrels: qrels,
-                cutoffs: settings.cutoffs, ignoreIdenticalIds: settings.ignoreIdenticalIds,
-                mapQueries: row.map.map { map in { try map.applyNormalized(to: $0) } })
+            let run =
+                try (row.corpus.rows == 0 ? search : nil)?(row, queryIds, qrels, settings)
+                ?? Evaluator.evaluate(
+                    queries: row.queries, queryIds: queryIds, corpus: row.corpus, corpusIds: corpusIds, qrels: qrels,
+                    cutoffs: settings.cutoffs, ignoreIdenticalIds: settings.ignoreIdenticalIds,
+                    mapQueries: row.map.map { map in { try map.applyNormalized(to: $0) } })
             for message in run.warnings.messages { log("\(row.name): \(message)") }
             log(String(format: "%@: %d queries, search %.2f s", row.name, run.report.count, run.timing.searchSeconds))
             runs.append((row.name, run))

@@ -1,0 +1,75 @@
+import Chroma
+import Foundation
+import LinearAlgebra
+import Retrieval
+import Workflows
+
+extension StageInputs {
+    /// The index an evaluation searches: the files (exact search), or the Chroma collection of
+    /// `data.index.chroma`, opened and checked, whose rows are searched through its query API.
+    /// - Parameter judged: the qrels whose documents are looked up in the collection (missing ones are counted).
+    func searchedIndex(judged: [Qrels]) throws -> (
+        corpus: any RowMatrix, ids: [String], search: EvaluateWorkflow.Search?
+    ) {
+        guard let chroma = data.index?.chroma else {
+            return (
+                try embeddings(\.index?.embeddings, "data.index.embeddings"), try ids(\.index?.ids, "data.index.ids"),
+                nil
+            )
+        }
+        let index = try wrapChroma { try ChromaIndex.open(try chroma.location, dimension: nil, qrels: judged) }
+        return (index.serverCorpus, [], index.search)
+    }
+
+    /// The index's documents and ids: the files, or the Chroma collection pulled whole in pages
+    /// (stage two scores every document).
+    func indexTable() throws -> (corpus: any RowMatrix, ids: [String]) {
+        guard let chroma = data.index?.chroma else {
+            return (
+                try embeddings(\.index?.embeddings, "data.index.embeddings"), try ids(\.index?.ids, "data.index.ids")
+            )
+        }
+        let pulled = try wrapChroma {
+            try ChromaCollection(try chroma.location).all(limit: ChromaEvaluateWorkflow.defaultExactLimit)
+        }
+        return (pulled.matrix, pulled.ids)
+    }
+
+    /// Stage one's tables: `data.alignment`'s two files (rows matched by `ids`, else by position),
+    /// or, without `index_model`, the Chroma collection's records of the sampled `ids`, fetched by
+    /// id (the sample drawn here, as from files, so `sample` comes back nil).
+    func alignmentPairs(sample: Int?, seed: UInt64, log: (String) -> Void) throws -> (
+        sources: any RowMatrix, sourceIds: [String], targets: any RowMatrix, targetIds: [String], sample: Int?
+    ) {
+        let sources = try embeddings(\.alignment?.queryModel, "data.alignment.query_model")
+        let ids = try optionalIds(\.alignment?.ids, "data.alignment.ids") ?? (0..<sources.rows).map(String.init)
+        guard data.alignment?.indexModel == nil, let chroma = data.index?.chroma else {
+            let targets = try embeddings(\.alignment?.indexModel, "data.alignment.index_model")
+            return (sources, ids, targets, ids, sample)
+        }
+        return try wrapChroma {
+            let collection = try ChromaCollection(try chroma.location)
+            let pairs = try ChromaAlignInput.pairs(
+                sources: sources, sourceIds: ids, sample: sample, seed: seed, collection: collection)
+            log(
+                "\(pairs.ids.count) records of \(collection.location) fetched by id in "
+                    + "\(collection.traffic.pagesFetched) pages; \(pairs.missing) ids of data.alignment.ids not in it")
+            return (pairs.sources, pairs.ids, pairs.targets, pairs.ids, nil)
+        }
+    }
+
+    /// Refuses a use of the index that needs its files when the index is a Chroma collection.
+    func requireIndexFiles(for use: String) throws {
+        if data.index?.chroma != nil {
+            throw PipelineRunError(
+                "\(use) needs data.index.ids (the document ids of data.index.query_model_embeddings), "
+                    + "and the index is a Chroma collection (data.index.chroma): leave that baseline out")
+        }
+    }
+
+    private func wrapChroma<T>(_ body: () throws -> T) throws -> T {
+        do { return try body() } catch let error as ChromaError {
+            throw PipelineRunError("data.index.chroma: \(error)")
+        }
+    }
+}

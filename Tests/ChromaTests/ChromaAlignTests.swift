@@ -1,0 +1,59 @@
+import Alignment
+import Foundation
+import LinearAlgebra
+import Testing
+import Workflows
+import _TestSupport
+
+@testable import Chroma
+
+@Suite(.enabled(if: ChromaTestServer.available, ChromaTestServer.skipReason))
+struct ChromaAlignTests {
+    let server = ChromaTestServer.shared!
+
+    /// Stage one on the sampled records fetched by id trains the map the files train, bit for bit,
+    /// and fetches only the sample.
+    @Test func alignmentPulledByIdEqualsAlignmentFromFiles() throws {
+        let fixture = try ChromaFixture(server: server, documents: 400, queries: 1)
+        var generator = SeededGenerator(seed: 3)
+        let mixing = Matrix.randomNormal(rows: 24, columns: 16, using: &generator)
+        // The query model's view of the texts: a linear image of the index vectors, plus noise, in
+        // another order and with ids the collection does not hold.
+        let sourceIds = fixture.documentIds.reversed() + ["extra-1", "extra-2"]
+        var rows: [Float] = []
+        for id in sourceIds {
+            let row = fixture.documentIds.firstIndex(of: id)
+            for c in 0..<16 {
+                var value = Float(generator.normal()) * 0.05
+                if let row { for k in 0..<24 { value += fixture.documents[row, k] * mixing[k, c] } }
+                rows.append(value)
+            }
+        }
+        let sources = Matrix(rows: sourceIds.count, columns: 16, storage: rows)
+        var configuration = AlignmentConfiguration()
+        configuration.epochs = 2
+        configuration.seed = 11
+
+        let fromFiles = try AlignWorkflow.run(
+            AlignWorkflow.Request(
+                sources: sources, sourceIds: sourceIds, targets: fixture.documents, targetIds: fixture.documentIds,
+                configuration: configuration, sample: 150, sourceModel: "q", targetModel: "d"))
+
+        let location = try ChromaLocation(parsing: "chroma://\(server.hostPort)/\(fixture.collection)")
+        var collection = try ChromaCollection(location)
+        collection.pageSize = 64
+        let pairs = try ChromaAlignInput.pairs(
+            sources: sources, sourceIds: sourceIds, sample: 150, seed: configuration.seed, collection: collection)
+        #expect(pairs.missing == 2)
+        #expect(pairs.ids.count == 150)
+        // 150 records in pages of 64: three pages of embeddings, never the whole collection.
+        #expect(collection.traffic.pagesFetched == 3)
+        let fromChroma = try AlignWorkflow.run(
+            AlignWorkflow.Request(
+                sources: pairs.sources, sourceIds: pairs.ids, targets: pairs.targets, targetIds: pairs.ids,
+                configuration: configuration, sample: nil, sourceModel: "q", targetModel: "d"))
+        #expect(fromChroma.pairs == fromFiles.pairs)
+        #expect(fromChroma.adapter.map.weight == fromFiles.adapter.map.weight)
+        #expect(fromChroma.adapter.map.bias == fromFiles.adapter.map.bias)
+    }
+}
