@@ -10,7 +10,8 @@ import LinearAlgebra
 /// - its 1 or 2 relevant documents: normalize(normalize(G x_i) + 0.7 u), u a random unit vector (m-d);
 /// - every other document, of a random topic k: normalize(normalize(G c_k + s w) + 0.7 u), w a random
 ///   unit m-d vector and s = 1 (G r for a unit r is close to a random vector of G c_k's norm);
-/// - the index model's own query vector (hybrid): y_i = normalize(normalize(G x_i) + 1.0 u);
+/// - the index model's own query vector (hybrid): y_i = normalize(Q' (G + E') x_i), E' random unit rows
+///   and Q' = cayley(S'), S' entries N(0, 0.02^2): a model imperfect in its own way;
 /// - the stage-one map the run starts from: W1 = Q (G + 0.5 E), b1 = 0, with E random unit rows and
 ///   Q = cayley(S) a rotation near the identity (S skew, entries N(0, 0.03^2)): an imperfect
 ///   stage one that both a linear map and a rotation can improve.
@@ -81,35 +82,42 @@ struct AdaptBenchmarkData {
             }
         }
         corpus.normalizeRows()
-        var indexQueries = SearchBenchmark.randomUnitRows(n, m, using: &random)
-        indexQueries.withUnsafeMutableBufferPointer { y in
-            targets.withUnsafeBufferPointer { t in for k in 0..<y.count { y[k] += t[k] } }
+        var indexModel = SearchBenchmark.randomUnitRows(m, p, using: &random)  // E', then G + E'
+        indexModel.withUnsafeMutableBufferPointer { h in
+            plant.withUnsafeBufferPointer { g in for k in 0..<h.count { h[k] += g[k] } }
         }
+        indexModel = try DenseMatrix.multiply(try cayley(m, scale: 0.02, using: &random), indexModel)
+        var indexQueries = try DenseMatrix.multiply(queries, indexModel, transB: .transposed)
         indexQueries.normalizeRows()
 
         let error = SearchBenchmark.randomUnitRows(m, p, using: &random)
+        var weight = plant
+        weight.withUnsafeMutableBufferPointer { w in
+            error.withUnsafeBufferPointer { e in for k in 0..<w.count { w[k] += 1.0 * e[k] } }
+        }
+        weight = try DenseMatrix.multiply(try cayley(m, scale: 0.03, using: &random), weight)
+        let stageOne = try AffineMap(weight: weight, bias: [Float](repeating: 0, count: m))
+        return AdaptBenchmarkData(
+            queries: queries, indexQueries: indexQueries, corpus: corpus, relevant: relevant, stageOne: stageOne)
+    }
+
+    /// Q = 2 (I + S)^{-1} - I, a rotation, for S skew with entries N(0, scale^2) above the diagonal.
+    static func cayley(_ m: Int, scale: Double, using random: inout SplitMix64) throws -> Matrix {
         var shifted = MatrixD.identity(m)  // I + S
         shifted.withUnsafeMutableBufferPointer { a in
             for i in 0..<m {
                 for j in (i + 1)..<max(i + 1, m) {
-                    let value = 0.03 * random.nextNormal()
+                    let value = scale * random.nextNormal()
                     a[i * m + j] = value
                     a[j * m + i] = -value
                 }
             }
         }
-        var rotation = try shifted.inverse()  // Q = 2 (I + S)^{-1} - I
+        var rotation = try shifted.inverse()
         rotation.withUnsafeMutableBufferPointer { q in
             for k in 0..<q.count { q[k] *= 2 }
             for i in 0..<m { q[i * m + i] -= 1 }
         }
-        var weight = plant
-        weight.withUnsafeMutableBufferPointer { w in
-            error.withUnsafeBufferPointer { e in for k in 0..<w.count { w[k] += 1.0 * e[k] } }
-        }
-        weight = try DenseMatrix.multiply(rotation.converted(to: Float.self), weight)
-        let stageOne = try AffineMap(weight: weight, bias: [Float](repeating: 0, count: m))
-        return AdaptBenchmarkData(
-            queries: queries, indexQueries: indexQueries, corpus: corpus, relevant: relevant, stageOne: stageOne)
+        return rotation.converted(to: Float.self)
     }
 }
