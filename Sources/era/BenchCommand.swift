@@ -7,7 +7,7 @@ struct BenchCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "bench",
         abstract: "Benchmarks (build with -c release before timing anything).",
-        subcommands: [SearchBench.self, AlignBench.self]
+        subcommands: [SearchBench.self, AlignBench.self, AdaptBench.self]
     )
 
     struct SearchBench: ParsableCommand {

@@ -122,6 +122,15 @@ public struct AdaptContrastiveLoss<Scalar: BLASScalar>: Sendable {
         }
     }
 
+    /// dL/dU (`rows x m`, U = X W^T + b the map's outputs before normalization) of the last
+    /// ``valueAndGradient(map:batch:into:)`` call with `rows` rows into `m` dimensions: what a family
+    /// whose gradient is low-rank (the rotation, ``AdaptMapParameters/pullback(outputGradient:inputs:)``)
+    /// pulls back without forming dL/dW.
+    func outputGradient(rows: Int, columns m: Int) -> DenseMatrix<Scalar> {
+        precondition(u.count >= rows * m, "no gradient of that shape was computed")
+        return DenseMatrix(rows: rows, columns: m, storage: Array(u[0..<(rows * m)]))
+    }
+
     /// The mean loss alone.
     public mutating func value(map: AffineMap<Scalar>, batch: CandidateBatch<Scalar>) throws(AlignmentError) -> Scalar {
         var gradient = MapGradient(like: map)

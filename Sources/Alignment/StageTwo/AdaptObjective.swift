@@ -29,6 +29,12 @@ public struct AdaptObjective<Scalar: BLASScalar>: Sendable {
             gradient.flatMap { $0.weight.shape == parameters.lossMap.weight.shape ? $0 : nil }
             ?? MapGradient(like: parameters.lossMap)
         var value = try loss.valueAndGradient(map: parameters.lossMap, batch: inputs, into: &g)
+        gradient = g
+        if case .rotation = parameters.family, penalty == 0 {
+            // dL/dR = dU^T F has rank <= B: pulled back in O(B m^2) instead of O(m^3).
+            let du = loss.outputGradient(rows: inputs.count, columns: parameters.lossMap.targetDimension)
+            return (value, try parameters.pullback(outputGradient: du, inputs: inputs.sources))
+        }
         value += try parameters.addPenalty(penalty, to: &g)
         gradient = g
         return (value, try parameters.pullback(g))

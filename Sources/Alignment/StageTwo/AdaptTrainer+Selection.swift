@@ -40,12 +40,14 @@ struct SelectionContext {
                 guard !train.isEmpty else { continue }
                 // The first split's seeds are the ones used before objectives existed.
                 let seed = settings.seed &+ 0x5E1EC7 &+ UInt64(f) &+ UInt64(k) * 0x1000
+                let run = try AdaptTrainingRun(
+                    settings: settings, stageOne: startMap, queries: inputs, corpus: corpus, pairs: pairs(train),
+                    seed: seed)
                 folds.append(
                     SelectionFold(
-                        run: try AdaptTrainingRun(
-                            settings: settings, stageOne: startMap, queries: inputs, corpus: corpus,
-                            pairs: pairs(train), seed: seed),
-                        devQueries: inputs.gatherRows(dev), judged: dev.map { judged[$0] }))
+                        run: run,
+                        devQueries: try run.parameters.lossInputs(inputs.gatherRows(dev)),
+                        judged: dev.map { judged[$0] }))
             }
             if folds.isEmpty { return nil }
             groups.append(folds)
@@ -63,8 +65,9 @@ struct SelectionContext {
             for folds in groups {
                 var sum = 0.0, count = 0
                 for fold in folds {
+                    // The loss's map on the loss's inputs: f itself (the rotation's R on f1(x), m x m work).
                     let values = try scorer.ndcg10(
-                        map: try fold.run.map(), queries: fold.devQueries, judged: fold.judged)
+                        map: fold.run.parameters.lossMap, queries: fold.devQueries, judged: fold.judged)
                     sum += values.reduce(0, +)
                     count += values.count
                 }
@@ -100,6 +103,7 @@ struct SelectionContext {
 /// One fold of selection: a training run on the other folds' queries and its dev queries.
 struct SelectionFold {
     var run: AdaptTrainingRun
+    /// The dev queries as the run's loss takes them (``AdaptMapParameters/lossInputs(_:)``: f1(x) for the rotation).
     let devQueries: Matrix
     let judged: [[String: Int]]
 }
