@@ -44,11 +44,15 @@ public enum AtomicFile {
         // The writer's pid in the name tells a later writer whether the file is still in use.
         let temporary = url.deletingLastPathComponent()
             .appendingPathComponent(".\(url.lastPathComponent).tmp-\(getpid())-\(UUID().uuidString.prefix(8))").path
+        // Registered before it exists: a signal between open(2) and the registration left the file
+        // behind (seen under load); unlinking a path not yet created is harmless.
+        let slot = TemporaryRegistry.register(temporary)
         let fd = open(temporary, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0o644)
         guard fd >= 0 else {
-            throw EmbeddingIOError.posix("create a temporary file in \(directory)", path: path, errno: errno)
+            let error = errno
+            TemporaryRegistry.unregister(slot)
+            throw EmbeddingIOError.posix("create a temporary file in \(directory)", path: path, errno: error)
         }
-        let slot = TemporaryRegistry.register(temporary)
         var committed = false
         var closed = false
         defer {
