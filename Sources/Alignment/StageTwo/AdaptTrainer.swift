@@ -85,7 +85,7 @@ public enum AdaptTrainer {
         let pools = try AdaptNegativePools.mine(
             mappedQueries: try startMap.applyNormalized(to: inputs), corpus: problem.corpus,
             positives: labeled.positives, pool: settings.hardPool, keep: 2 * settings.negatives.hard,
-            margin: settings.falseNegativeMargin)
+            margin: settings.falseNegativeMargin, search: problem.negativeSearch)
         progress(.mined(seconds: seconds(since: mineStart)))
         let context = SelectionContext(
             settings: settings, startMap: startMap, inputs: inputs, labeled: labeled, pools: pools,
