@@ -14,7 +14,7 @@ struct AdaptInputOptions: ParsableArguments {
     @Option(help: "Query ids, one a line, in the row order of --queries.") var queryIds: String
     @Option(
         help:
-            "The index's document embeddings, .npy [documents, m] (<f4 files are memory-mapped); or a Chroma collection, chroma://HOST:PORT/COLLECTION, pulled in pages."
+            "The index's document embeddings, .npy [documents, m] (<f4 files are memory-mapped); or a Chroma collection, chroma://HOST:PORT/COLLECTION, pulled in pages (hard negatives are searched through its query API)."
     )
     var corpus: String
     @Option(help: "Document ids, one a line, in the row order of --corpus (not with a chroma:// --corpus).")
