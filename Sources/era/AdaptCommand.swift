@@ -48,12 +48,18 @@ struct AdaptCommand: ParsableCommand {
             .check()
         let loaded = try inputs.load(InputFiles())
         let outcome: AdaptWorkflow.Outcome
+        let before = loaded.mining?.collection.traffic
+        var mining: [String: Any]? = nil
         do {
             outcome = try AdaptWorkflow.run(
                 loaded.problem, stageOne: loaded.stageOne, settings: settings,
                 warn: { warn("\(inputs.qrels): \($0)") },
                 progress: { event in
                     if !quiet { printProgress(AdaptWorkflow.describe(event)) }
+                    if case .mined(let seconds) = event, let server = loaded.mining, let before {
+                        if !quiet { printProgress(server.describe(since: before, seconds: seconds)) }
+                        mining = server.summary(since: before, seconds: seconds)
+                    }
                 })
         } catch {
             throw CommandError("adapt: \(error.description)")
@@ -67,7 +73,7 @@ struct AdaptCommand: ParsableCommand {
                     format: "wrote %@ (%d steps, %d labeled queries, %.1f s)", outURL.path,
                     result.selectedSteps, result.labeledQueries.count, result.seconds))
         }
-        if json { print(try AdaptSummary(result: result, out: outURL.path).json()) }
+        if json { print(try AdaptSummary(result: result, out: outURL.path, mining: mining).json()) }
     }
 }
 
@@ -75,10 +81,12 @@ struct AdaptCommand: ParsableCommand {
 struct AdaptSummary {
     var result: AdaptResult
     var out: String
+    /// With a `chroma://` corpus: where hard negatives were searched, requests and seconds.
+    var mining: [String: Any]? = nil
 
     func json() throws -> String {
         let r = result
-        let object: [String: Any] = [
+        var object: [String: Any] = [
             "out": out, "labeled_queries": r.labeledQueries.count, "pairs": r.pairs,
             "dev_queries": r.devQueries.reduce(0) { $0 + $1.count }, "folds": r.devQueries.count,
             "selected_steps": r.selectedSteps, "dev_ndcg@10": r.selectedDevNDCG10,
@@ -87,6 +95,7 @@ struct AdaptSummary {
             "config_hash": r.settings.configurationHash,
             "dev_curve": r.checkpoints.map { ["step": $0.step, "ndcg@10": $0.devNDCG10] as [String: Any] },
         ]
+        if let mining { object["mining"] = mining }
         let data = try JSONSerialization.data(withJSONObject: object, options: [.sortedKeys])
         return String(decoding: data, as: UTF8.self)
     }

@@ -8,12 +8,13 @@ extension AdaptInputOptions {
     ///
     /// Stage two scores every document (hard negatives, and the dev folds that choose the map),
     /// so a collection is pulled whole; up to ``ChromaEvaluateWorkflow/defaultExactLimit`` records.
-    func corpusTable(_ files: InputFiles) throws -> (any RowMatrix, [String]) {
+    /// Hard negatives are then searched through the collection's query API (the returned search).
+    func corpusTable(_ files: InputFiles) throws -> (any RowMatrix, [String], ChromaNegativeSearch?) {
         guard ChromaLocation.isLocation(corpus) else {
             guard let corpusIds else {
                 throw CommandError("--corpus-ids: give the ids of the rows of --corpus \(corpus)")
             }
-            return (try files.embeddings(corpus, checked: true), try files.ids(corpusIds, rowsOf: corpus))
+            return (try files.embeddings(corpus, checked: true), try files.ids(corpusIds, rowsOf: corpus), nil)
         }
         if let corpusIds {
             throw CommandError(
@@ -23,6 +24,6 @@ extension AdaptInputOptions {
         let collection = try ChromaCollection(try ChromaLocation(parsing: corpus))
         let pulled = try collection.all(limit: ChromaEvaluateWorkflow.defaultExactLimit)
         printProgress("\(corpus): pulled \(pulled.ids.count) records in \(collection.traffic.pagesFetched) pages")
-        return (pulled.matrix, pulled.ids)
+        return (pulled.matrix, pulled.ids, ChromaNegativeSearch(collection: collection, corpusIds: pulled.ids))
     }
 }

@@ -14,7 +14,7 @@ struct AdaptInputOptions: ParsableArguments {
     @Option(help: "Query ids, one a line, in the row order of --queries.") var queryIds: String
     @Option(
         help:
-            "The index's document embeddings, .npy [documents, m] (<f4 files are memory-mapped); or a Chroma collection, chroma://HOST:PORT/COLLECTION, pulled in pages."
+            "The index's document embeddings, .npy [documents, m] (<f4 files are memory-mapped); or a Chroma collection, chroma://HOST:PORT/COLLECTION, pulled in pages (hard negatives are searched through its query API)."
     )
     var corpus: String
     @Option(help: "Document ids, one a line, in the row order of --corpus (not with a chroma:// --corpus).")
@@ -31,6 +31,8 @@ struct AdaptInputOptions: ParsableArguments {
     struct Loaded {
         var problem: AdaptProblem
         var stageOne: Adapter
+        /// With a `chroma://` corpus: mining's search through the collection (already in `problem`).
+        var mining: ChromaNegativeSearch?
     }
 
     /// The files read, by flag, for the output guard.
@@ -48,7 +50,7 @@ struct AdaptInputOptions: ParsableArguments {
     func load(_ files: InputFiles) throws -> Loaded {
         let stageOne = try Adapter.load(URL(fileURLWithPath: adapter))
         let queryMatrix = try files.embeddings(queries, checked: true)
-        let (corpusMatrix, documentIds) = try corpusTable(files)
+        let (corpusMatrix, documentIds, mining) = try corpusTable(files)
         guard queryMatrix.columns == stageOne.map.sourceDimension else {
             throw CommandError(
                 "\(queries) has dimension \(queryMatrix.columns) but \(adapter) maps from "
@@ -66,10 +68,13 @@ struct AdaptInputOptions: ParsableArguments {
                     + "each query of \(queries): \(queryMatrix.rows) x \(corpusMatrix.columns), rows in the order of \(queryIds)"
             )
         }
-        let problem = AdaptProblem(
+        var problem = AdaptProblem(
             queries: queryMatrix, queryIds: try files.ids(queryIds, rowsOf: queries),
             corpus: corpusMatrix, corpusIds: documentIds,
             trainingQrels: try files.qrels(qrels), stageOne: stageOne.map, indexQueries: own)
-        return Loaded(problem: problem, stageOne: stageOne)
+        let search = mining?.search(corpus: corpusMatrix)
+        if let reason = search?.reason { warn(reason) }
+        if let found = search?.search { problem.negativeSearch = found }
+        return Loaded(problem: problem, stageOne: stageOne, mining: search?.search == nil ? nil : mining)
     }
 }

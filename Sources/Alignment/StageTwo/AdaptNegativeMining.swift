@@ -3,7 +3,8 @@ import Retrieval
 
 /// Hard-negative candidates mined from the index with a teacher map (stage one).
 ///
-/// For each labeled query the teacher ranks the whole index (exact search, top `pool`); for each of
+/// For each labeled query the teacher ranks the index (top `pool`, by exact search or the given
+/// ``AdaptCandidateSearch``); for each of
 /// its positives d+ with teacher score s+, the candidates are the ranked documents that are not
 /// labeled relevant to the query and score at most `margin * s+` (`s+ / margin` when s+ <= 0):
 /// documents the teacher puts nearly level with a positive are likely unlabeled positives, and
@@ -17,10 +18,13 @@ public struct AdaptNegativePools: Sendable, Hashable {
     ///   - mappedQueries: the labeled queries mapped by the teacher and normalized (`n x m`), row q = query q.
     ///   - corpus: the index (`N x m`).
     ///   - positives: each query's relevant corpus rows.
-    /// - Complexity: one exact search of n queries to depth `pool`: O(n N m) flops and O(n N log pool) heap work.
+    ///   - search: finds each query's top `pool` candidates; exact search of `corpus` by default. Whatever
+    ///     finds them, the scores compared with the margin are inner products with `corpus` rows.
+    /// - Complexity: with exact search, one search of n queries to depth `pool`: O(n N m) flops and
+    ///   O(n N log pool) heap work; with another search, its cost plus O(n pool m) to score its candidates.
     public static func mine(
         mappedQueries: Matrix, corpus: some RowMatrix, positives: [[Int]], pool: Int, keep: Int,
-        margin: Double
+        margin: Double, search: AdaptCandidateSearch = .exact
     ) throws(AlignmentError) -> AdaptNegativePools {
         precondition(positives.count == mappedQueries.rows, "one positive list per query")
         guard keep > 0, mappedQueries.rows > 0 else {
@@ -32,12 +36,7 @@ public struct AdaptNegativePools: Sendable, Hashable {
                 got: "\(mappedQueries.shape)")
         }
         let depth = min(pool, corpus.rows)
-        let ranked: SearchResult
-        do {
-            ranked = try ExactSearch().search(queries: mappedQueries, corpus: corpus, k: depth)
-        } catch {
-            throw .invalidParameter(name: "hard-negative search", value: "\(depth)", reason: error.description)
-        }
+        let ranked = try search.ranked(mappedQueries: mappedQueries, corpus: corpus, depth: depth)
         let m = corpus.columns
         var pools = [[[Int]]]()
         pools.reserveCapacity(positives.count)
@@ -45,7 +44,7 @@ public struct AdaptNegativePools: Sendable, Hashable {
             mappedQueries.withUnsafeBufferPointer { queries in
                 for (q, relevant) in positives.enumerated() {
                     let query = queries.baseAddress! + q * m
-                    let rows = ranked.rows(ofQuery: q), scores = ranked.scores(ofQuery: q)
+                    let (rows, scores) = ranked[q]
                     let labeled = Set(relevant)
                     pools.append(
                         relevant.map { positive in

@@ -22,6 +22,10 @@ public struct AdaptProblem: Sendable {
     /// or nil. When given, every candidate and the result are hybrid maps f(x, y) = W x + V y + b
     /// (``HybridMap``; DESIGN.md, "Hybrid queries").
     public var indexQueries: (any RowMatrix)?
+    /// How hard-negative mining finds candidates in the index: exact search of `corpus` unless a caller
+    /// supplies another search over the same documents (e.g. the query API of the collection `corpus`
+    /// was pulled from). The dev folds and training always use `corpus` itself.
+    public var negativeSearch: AdaptCandidateSearch = .exact
 
     public init(
         queries: any RowMatrix, queryIds: [String], corpus: any RowMatrix, corpusIds: [String],

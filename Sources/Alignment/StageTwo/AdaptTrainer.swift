@@ -8,7 +8,8 @@ import Retrieval
 ///
 /// 1. Draw the budget's labeled queries (seeded) from the training qrels.
 /// 2. Mine hard negatives with the start map as teacher (stage one; with index-model queries the
-///    label-free hybrid at ``AdaptSettings/hybridAlpha``).
+///    label-free hybrid at ``AdaptSettings/hybridAlpha``), searching the index with
+///    ``AdaptProblem/negativeSearch`` (exact search unless the caller gives another).
 /// 3. Score candidates on dev folds of the labeled queries (k-fold with `folds` > 1, default 5, so every
 ///    labeled query is a dev query once; a hold-out set with `folds` = 1; none with `folds` = 0, which
 ///    trains `maxSteps` steps). Trained candidates: for each penalty, the folds train from the start map
@@ -85,7 +86,7 @@ public enum AdaptTrainer {
         let pools = try AdaptNegativePools.mine(
             mappedQueries: try startMap.applyNormalized(to: inputs), corpus: problem.corpus,
             positives: labeled.positives, pool: settings.hardPool, keep: 2 * settings.negatives.hard,
-            margin: settings.falseNegativeMargin)
+            margin: settings.falseNegativeMargin, search: problem.negativeSearch)
         progress(.mined(seconds: seconds(since: mineStart)))
         let context = SelectionContext(
             settings: settings, startMap: startMap, inputs: inputs, labeled: labeled, pools: pools,

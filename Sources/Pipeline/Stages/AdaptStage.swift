@@ -16,14 +16,19 @@ public struct AdaptStage: StageRunner {
         let stageOne = try context.adapter(of: options.from)
         let settings = options.settings(seed: context.seed)
         let outcome: AdaptWorkflow.Outcome
+        var mining: ChromaNegativeSearch? = nil
+        let problem = try Self.problem(context, stageOne: stageOne, hybrid: options.hybrid) { mining = $0 }
+        let before = mining?.collection.traffic
         do {
             outcome = try AdaptWorkflow.run(
-                try Self.problem(context, stageOne: stageOne, hybrid: options.hybrid),
-                stageOne: stageOne, settings: settings,
+                problem, stageOne: stageOne, settings: settings,
                 metadata: ["pipeline": context.config.name, "pipeline_stage": stage.name],
                 warn: { context.log("warning: data.qrels.labeled: \($0)") },
                 progress: { event in
                     context.log(AdaptWorkflow.describe(event))
+                    if case .mined(let seconds) = event, let mining, let before {
+                        context.log(mining.describe(since: before, seconds: seconds))
+                    }
                     Self.progress(event, maxSteps: settings.maxSteps, context: context)
                 })
         } catch {
@@ -39,19 +44,32 @@ public struct AdaptStage: StageRunner {
     }
 
     /// Query-model queries (with `hybrid`, the index model's too, when the data has them), the index
-    /// and the labeled qrels, with the stage-one map.
-    static func problem(_ context: StageContext, stageOne: Adapter, hybrid: Bool) throws -> AdaptProblem {
+    /// and the labeled qrels, with the stage-one map. With `data.index.chroma` hard negatives are
+    /// searched through the collection's query API (given to `mining`) unless its ranking cannot
+    /// stand for the inner product (logged).
+    static func problem(
+        _ context: StageContext, stageOne: Adapter, hybrid: Bool, mining: (ChromaNegativeSearch) -> Void = { _ in }
+    ) throws -> AdaptProblem {
         let inputs = StageInputs(context: context)
         let index = try inputs.indexTable()
         let indexQueries =
             hybrid && context.config.data.queries?.indexModelEmbeddings != nil
             ? try inputs.embeddings(\.queries?.indexModelEmbeddings, "data.queries.index_model_embeddings") : nil
-        return AdaptProblem(
+        var problem = AdaptProblem(
             queries: try inputs.embeddings(\.queries?.embeddings, "data.queries.embeddings"),
             queryIds: try inputs.ids(\.queries?.ids, "data.queries.ids"),
             corpus: index.corpus, corpusIds: index.ids,
             trainingQrels: try inputs.qrels(\.qrels.labeled, "data.qrels.labeled"),
             stageOne: stageOne.map, indexQueries: indexQueries)
+        if let server = index.mining {
+            let found = server.search(corpus: index.corpus)
+            if let reason = found.reason { context.log("warning: data.index.chroma: \(reason)") }
+            if let search = found.search {
+                problem.negativeSearch = search
+                mining(server)
+            }
+        }
+        return problem
     }
 
     /// Progress of the dev curve (steps of the longest run), then of the final training.

@@ -22,17 +22,19 @@ extension StageInputs {
     }
 
     /// The index's documents and ids: the files, or the Chroma collection pulled whole in pages
-    /// (stage two scores every document).
-    func indexTable() throws -> (corpus: any RowMatrix, ids: [String]) {
+    /// (stage two scores every document), with the search that mines hard negatives through its query API.
+    func indexTable() throws -> (corpus: any RowMatrix, ids: [String], mining: ChromaNegativeSearch?) {
         guard let chroma = data.index?.chroma else {
             return (
-                try embeddings(\.index?.embeddings, "data.index.embeddings"), try ids(\.index?.ids, "data.index.ids")
+                try embeddings(\.index?.embeddings, "data.index.embeddings"), try ids(\.index?.ids, "data.index.ids"),
+                nil
             )
         }
-        let pulled = try wrapChroma {
-            try ChromaCollection(try chroma.location).all(limit: ChromaEvaluateWorkflow.defaultExactLimit)
+        return try wrapChroma {
+            let collection = try ChromaCollection(try chroma.location)
+            let pulled = try collection.all(limit: ChromaEvaluateWorkflow.defaultExactLimit)
+            return (pulled.matrix, pulled.ids, ChromaNegativeSearch(collection: collection, corpusIds: pulled.ids))
         }
-        return (pulled.matrix, pulled.ids)
     }
 
     /// Stage one's tables: `data.alignment`'s two files (rows matched by `ids`, else by position),
