@@ -158,7 +158,7 @@ extension AlignmentTrainer {
         var ahead = [Int](repeating: 0, count: h), own = [Float](repeating: 0, count: h)
         // The own block first: it gives each query's own score.
         for (block, isOwn) in [(ownTargets, true), (otherTargets, false)] where block.rows > 0 {
-            scoreBlocks(mapped, block) { start, rows, scores, n in
+            scoreInBlocks(mapped, block, blockRows: 256) { start, rows, scores, n in
                 for r in 0..<rows {
                     let q = start + r, row = scores + r * n
                     if isOwn { own[q] = row[q] }
@@ -178,29 +178,6 @@ extension AlignmentTrainer {
         return .init(
             name: name, meanReciprocalRank: reciprocal / count, meanRank: rankSum / count,
             meanCosine: cosine / count)
-    }
-
-    /// Scores of `mapped` (h x m) against `targets` (n x m) in blocks of 256 queries (one gemm each).
-    private static func scoreBlocks(
-        _ mapped: Matrix, _ targets: Matrix,
-        _ body: (_ start: Int, _ rows: Int, _ scores: UnsafePointer<Float>, _ n: Int) -> Void
-    ) {
-        let h = mapped.rows, n = targets.rows, m = targets.columns
-        let block = 256
-        var scores = [Float](repeating: 0, count: min(block, h) * n)
-        mapped.withUnsafeBufferPointer { pz in
-            targets.withUnsafeBufferPointer { pt in
-                scores.withUnsafeMutableBufferPointer { ps in
-                    for start in stride(from: 0, to: h, by: block) {
-                        let rows = min(block, h - start)
-                        BLAS.gemm(
-                            .none, .transposed, m: rows, n: n, k: m, a: pz.baseAddress! + start * m, lda: m,
-                            b: pt.baseAddress!, ldb: m, c: ps.baseAddress!, ldc: n)
-                        body(start, rows, UnsafePointer(ps.baseAddress!), n)
-                    }
-                }
-            }
-        }
     }
 }
 

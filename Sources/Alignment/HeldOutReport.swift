@@ -54,35 +54,46 @@ public struct HeldOutReport: Sendable, Hashable, Codable {
         guard h > 0 else { throw .empty(what: "held-out set") }
         let mapped = try map.applyNormalized(to: sources)
         let unitTargets = targets.normalizedRows()
-        let block = 1024
-        var scores = [Float](repeating: 0, count: min(block, h) * h)
         var cosineSum = 0.0, top1 = 0, top10 = 0, reciprocalSum = 0.0
-        mapped.withUnsafeBufferPointer { pz in
-            unitTargets.withUnsafeBufferPointer { pt in
-                scores.withUnsafeMutableBufferPointer { ps in
-                    for start in stride(from: 0, to: h, by: block) {
-                        let rows = min(block, h - start)
-                        BLAS.gemm(
-                            .none, .transposed, m: rows, n: h, k: m, a: pz.baseAddress! + start * m, lda: m,
-                            b: pt.baseAddress!, ldb: m, c: ps.baseAddress!, ldc: h)
-                        for r in 0..<rows {
-                            let i = start + r
-                            let row = ps.baseAddress! + r * h
-                            let own = row[i]
-                            var ahead = 0
-                            for j in 0..<h where j != i && row[j] >= own { ahead += 1 }
-                            cosineSum += Double(own)
-                            if ahead == 0 { top1 += 1 }
-                            if ahead < 10 { top10 += 1 }
-                            reciprocalSum += 1 / Double(ahead + 1)
-                        }
-                    }
-                }
+        scoreInBlocks(mapped, unitTargets, blockRows: 1024) { start, rows, scores, _ in
+            for r in 0..<rows {
+                let i = start + r
+                let row = scores + r * h
+                let own = row[i]
+                var ahead = 0
+                for j in 0..<h where j != i && row[j] >= own { ahead += 1 }
+                cosineSum += Double(own)
+                if ahead == 0 { top1 += 1 }
+                if ahead < 10 { top10 += 1 }
+                reciprocalSum += 1 / Double(ahead + 1)
             }
         }
         let n = Double(h)
         return HeldOutReport(
             pairs: h, meanCosine: cosineSum / n, top1Accuracy: Double(top1) / n,
             top10Accuracy: Double(top10) / n, meanReciprocalRank: reciprocalSum / n)
+    }
+}
+
+/// Scores of `mapped` (h x m) against `targets` (n x m), `blockRows` queries at a time (one gemm
+/// each, into one reused h-block x n buffer): the held-out report and the guardrail rank with it.
+func scoreInBlocks(
+    _ mapped: Matrix, _ targets: Matrix, blockRows: Int,
+    _ body: (_ start: Int, _ rows: Int, _ scores: UnsafePointer<Float>, _ n: Int) -> Void
+) {
+    let h = mapped.rows, n = targets.rows, m = targets.columns
+    var scores = [Float](repeating: 0, count: min(blockRows, h) * n)
+    mapped.withUnsafeBufferPointer { pz in
+        targets.withUnsafeBufferPointer { pt in
+            scores.withUnsafeMutableBufferPointer { ps in
+                for start in stride(from: 0, to: h, by: blockRows) {
+                    let rows = min(blockRows, h - start)
+                    BLAS.gemm(
+                        .none, .transposed, m: rows, n: n, k: m, a: pz.baseAddress! + start * m, lda: m,
+                        b: pt.baseAddress!, ldb: m, c: ps.baseAddress!, ldc: n)
+                    body(start, rows, UnsafePointer(ps.baseAddress!), n)
+                }
+            }
+        }
     }
 }

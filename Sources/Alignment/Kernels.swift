@@ -86,26 +86,8 @@ func reserve<S: BLASScalar>(_ buffer: inout [S], _ count: Int) {
     if buffer.count < count { buffer = [S](repeating: 0, count: count) }
 }
 
-/// True when no element is NaN or infinite. `x * 0` is 0 for every finite x and NaN otherwise, so
-/// one branch-free (vectorizable) pass decides; specialized here rather than through a generic
-/// `allSatisfy`, which is not specialized across modules and is ~50x slower.
-@inline(__always)
-func allFinite<S: BLASScalar>(_ values: UnsafeBufferPointer<S>) -> Bool {
-    var start = 0
-    if S.self == Float.self, let base = values.baseAddress {
-        // 16 independent lanes: the reduction vectorizes (a scalar sum is one serial chain).
-        start = values.count - values.count % 16
-        let raw = UnsafeRawPointer(base)
-        var lanes = SIMD16<Float>(repeating: 0)
-        for offset in stride(from: 0, to: start * 4, by: 64) {
-            lanes += raw.loadUnaligned(fromByteOffset: offset, as: SIMD16<Float>.self) * 0
-        }
-        guard lanes == SIMD16(repeating: 0) else { return false }
-    }
-    var accumulator: S = 0
-    for i in start..<values.count { accumulator += values[i] * 0 }
-    return accumulator == 0
-}
+/// ``Swift/UnsafeBufferPointer/allFinite`` (LinearAlgebra) for arrays, matrices and selections.
+func allFinite<S: BLASScalar>(_ values: UnsafeBufferPointer<S>) -> Bool { values.allFinite }
 
 func allFinite<S: BLASScalar>(_ values: [S]) -> Bool {
     values.withUnsafeBufferPointer { allFinite($0) }

@@ -159,41 +159,9 @@ public struct DenseMatrix<Scalar: BLASScalar>: Sendable, Hashable {
         try storage.withUnsafeMutableBufferPointer(body)
     }
 
-    /// True when every element is finite (no NaN, no infinity).
-    ///
-    /// A concrete loop for Float and Double: `x * 0` is 0 for finite x and NaN otherwise, so one
-    /// branch-free pass decides. The generic `allSatisfy` is not specialized here and cost more than
-    /// the LU it guarded for a 1024 x 1024 inverse (stage two's rotation, every step).
+    /// True when every element is finite (no NaN, no infinity): ``Swift/UnsafeBufferPointer/allFinite``.
     /// - Complexity: O(`rows * columns`).
-    public var isFinite: Bool {
-        storage.withUnsafeBufferPointer { values in
-            guard let base = values.baseAddress else { return true }
-            let raw = UnsafeRawPointer(base)
-            if Scalar.self == Float.self {
-                let x = raw.assumingMemoryBound(to: Float.self)
-                var acc = SIMD16<Float>(repeating: 0)
-                let whole = values.count - values.count % 16
-                for k in stride(from: 0, to: whole, by: 16) {
-                    acc += raw.loadUnaligned(fromByteOffset: k * 4, as: SIMD16<Float>.self) * 0
-                }
-                var tail: Float = 0
-                for k in whole..<values.count { tail += x[k] * 0 }
-                return acc.sum() == 0 && tail == 0
-            }
-            if Scalar.self == Double.self {
-                let x = raw.assumingMemoryBound(to: Double.self)
-                var acc = SIMD8<Double>(repeating: 0)
-                let whole = values.count - values.count % 8
-                for k in stride(from: 0, to: whole, by: 8) {
-                    acc += raw.loadUnaligned(fromByteOffset: k * 8, as: SIMD8<Double>.self) * 0
-                }
-                var tail: Double = 0
-                for k in whole..<values.count { tail += x[k] * 0 }
-                return acc.sum() == 0 && tail == 0
-            }
-            return values.allSatisfy { $0.isFinite }
-        }
-    }
+    public var isFinite: Bool { storage.withUnsafeBufferPointer(\.allFinite) }
 }
 
 extension DenseMatrix: CustomStringConvertible {

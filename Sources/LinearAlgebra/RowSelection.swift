@@ -3,7 +3,7 @@
 /// Training at scale reads its pairs through selections of the memory-mapped inputs, so the
 /// matched pairs, the training split and the held-out split cost an index array each instead of a
 /// copy of the rows (at 100,000 pairs of 4096-d floats one copy is 1.6 GB). Rows are copied only
-/// into small, reused buffers: a batch or a block (``copyRows(_:into:)``, ``forEachBlock(rows:_:)``).
+/// into small, reused buffers: a batch or a block (``copyRows(_:into:)``).
 public struct RowSelection: Sendable {
     /// The table the rows come from.
     public let table: any RowMatrix
@@ -65,32 +65,4 @@ public struct RowSelection: Sendable {
 
     /// Every selected row, copied into a ``Matrix``.
     public func gathered() -> Matrix { gathered(0..<count) }
-
-    /// Calls `body` with consecutive blocks of at most `blockRows` selected rows, each contiguous
-    /// and row-major (`rows x columns`), and the block's first position. A selection of every row
-    /// passes the table's own memory; otherwise the rows are copied into one reused buffer.
-    /// - Complexity: O(`count * columns`) copying when rows are picked, plus `body`.
-    public func forEachBlock(
-        rows blockRows: Int, _ body: (_ start: Int, _ block: UnsafePointer<Float>, _ rows: Int) -> Void
-    ) {
-        precondition(blockRows > 0, "block rows must be positive")
-        let n = count, columns = columns
-        guard n > 0, columns > 0 else { return }
-        if indices == nil {
-            table.withUnsafeBufferPointer { source in
-                for start in stride(from: 0, to: n, by: blockRows) {
-                    body(start, source.baseAddress! + start * columns, min(blockRows, n - start))
-                }
-            }
-            return
-        }
-        var buffer = [Float](repeating: 0, count: min(blockRows, n) * columns)
-        buffer.withUnsafeMutableBufferPointer { block in
-            for start in stride(from: 0, to: n, by: blockRows) {
-                let rows = min(blockRows, n - start)
-                copyRows(start..<(start + rows), into: block.baseAddress!)
-                body(start, UnsafePointer(block.baseAddress!), rows)
-            }
-        }
-    }
 }

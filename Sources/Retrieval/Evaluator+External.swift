@@ -25,30 +25,10 @@ extension Evaluator {
         guard queryIds.count == queries.rows else {
             throw RetrievalError.idCountMismatch(what: "query ids", ids: queryIds.count, rows: queries.rows)
         }
-        guard !cutoffs.isEmpty else { throw RetrievalError.invalidCutoff(0) }
-        if let bad = cutoffs.first(where: { $0 <= 0 }) { throw RetrievalError.invalidCutoff(bad) }
-        var queryRow = [String: Int](minimumCapacity: queryIds.count)
-        for (i, id) in queryIds.enumerated() where queryRow.updateValue(i, forKey: id) != nil {
-            throw RetrievalError.duplicateId(what: "query ids", id: id)
-        }
-        var warnings = EvaluationWarnings(
-            qrelsQueries: qrels.judgments.count, queriesWithoutEmbedding: 0, queriesWithoutRelevant: 0,
-            relevantDocumentsMissingFromCorpus: 0)
-        var evaluated = [String]()
-        for (query, judged) in qrels.judgments {
-            let relevant = judged.filter { $0.value > 0 }
-            if relevant.isEmpty { warnings.queriesWithoutRelevant += 1; continue }
-            warnings.relevantDocumentsMissingFromCorpus += relevant.keys.filter { !inCorpus($0) }.count
-            if queryRow[query] == nil { warnings.queriesWithoutEmbedding += 1; continue }
-            evaluated.append(query)
-        }
-        evaluated.sort(by: byteWiseLess)
-        guard !evaluated.isEmpty else {
-            throw RetrievalError.empty(
-                "no qrels query has both a relevant document and an embedding "
-                    + "(\(warnings.qrelsQueries) qrels queries: \(warnings.queriesWithoutRelevant) without a relevant document, "
-                    + "\(warnings.queriesWithoutEmbedding) whose id is not among the \(queryIds.count) query ids)")
-        }
+        try checkCutoffs(cutoffs)
+        let queryRow = try positions(queryIds, what: "query ids")
+        let (evaluated, warnings) = try selectQueries(
+            qrels: qrels, queryRow: queryRow, queryCount: queryIds.count, inCorpus: inCorpus)
         let gathered = queries.gatherRows(evaluated.map { queryRow[$0]! })
         // The largest cutoff, not 100 at least as in exact search: every measure is computed, and
         // an approximate index answers a shallower query more exactly (HNSW searches max(ef, k)).

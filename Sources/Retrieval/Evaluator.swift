@@ -89,30 +89,11 @@ public enum Evaluator {
         guard corpusIds.count == corpus.rows else {
             throw RetrievalError.idCountMismatch(what: "corpus ids", ids: corpusIds.count, rows: corpus.rows)
         }
-        guard !cutoffs.isEmpty else { throw RetrievalError.invalidCutoff(0) }
-        if let bad = cutoffs.first(where: { $0 <= 0 }) { throw RetrievalError.invalidCutoff(bad) }
+        try checkCutoffs(cutoffs)
         let queryRow = try positions(queryIds, what: "query ids")
         let corpusRow = try positions(corpusIds, what: "corpus ids")
-
-        var warnings = EvaluationWarnings(
-            qrelsQueries: qrels.judgments.count, queriesWithoutEmbedding: 0,
-            queriesWithoutRelevant: 0, relevantDocumentsMissingFromCorpus: 0)
-        var evaluated = [String]()
-        for (query, judged) in qrels.judgments {
-            let relevant = judged.filter { $0.value > 0 }
-            if relevant.isEmpty { warnings.queriesWithoutRelevant += 1; continue }
-            warnings.relevantDocumentsMissingFromCorpus += relevant.keys.filter { corpusRow[$0] == nil }.count
-            if queryRow[query] == nil { warnings.queriesWithoutEmbedding += 1; continue }
-            evaluated.append(query)
-        }
-        evaluated.sort(by: byteWiseLess)
-        guard !evaluated.isEmpty else {
-            // The counts tell which side is off; the front ends add the file names they know.
-            throw RetrievalError.empty(
-                "no qrels query has both a relevant document and an embedding "
-                    + "(\(warnings.qrelsQueries) qrels queries: \(warnings.queriesWithoutRelevant) without a relevant document, "
-                    + "\(warnings.queriesWithoutEmbedding) whose id is not among the \(queryIds.count) query ids)")
-        }
+        let (evaluated, warnings) = try selectQueries(
+            qrels: qrels, queryRow: queryRow, queryCount: queryIds.count, inCorpus: { corpusRow[$0] != nil })
 
         let gathered = queries.gatherRows(evaluated.map { queryRow[$0]! })
         let tieBreak = TieBreak.byteWiseIds(corpusIds)
@@ -138,7 +119,39 @@ public enum Evaluator {
         return EvaluationRun(report: report, rankings: rankings, timing: timing, warnings: warnings)
     }
 
-    private static func positions(_ ids: [String], what: String) throws(RetrievalError) -> [String: Int] {
+    static func checkCutoffs(_ cutoffs: [Int]) throws(RetrievalError) {
+        guard !cutoffs.isEmpty else { throw .invalidCutoff(0) }
+        if let bad = cutoffs.first(where: { $0 <= 0 }) { throw .invalidCutoff(bad) }
+    }
+
+    /// The qrels queries that have a relevant document and an embedding, in byte-wise id order, and
+    /// the counts of what was skipped. Shared by exact evaluation and evaluation through a database.
+    static func selectQueries(
+        qrels: Qrels, queryRow: [String: Int], queryCount: Int, inCorpus: (String) -> Bool
+    ) throws(RetrievalError) -> (evaluated: [String], warnings: EvaluationWarnings) {
+        var warnings = EvaluationWarnings(
+            qrelsQueries: qrels.judgments.count, queriesWithoutEmbedding: 0,
+            queriesWithoutRelevant: 0, relevantDocumentsMissingFromCorpus: 0)
+        var evaluated = [String]()
+        for (query, judged) in qrels.judgments {
+            let relevant = judged.filter { $0.value > 0 }
+            if relevant.isEmpty { warnings.queriesWithoutRelevant += 1; continue }
+            warnings.relevantDocumentsMissingFromCorpus += relevant.keys.filter { !inCorpus($0) }.count
+            if queryRow[query] == nil { warnings.queriesWithoutEmbedding += 1; continue }
+            evaluated.append(query)
+        }
+        evaluated.sort(by: byteWiseLess)
+        guard !evaluated.isEmpty else {
+            // The counts tell which side is off; the front ends add the file names they know.
+            throw .empty(
+                "no qrels query has both a relevant document and an embedding "
+                    + "(\(warnings.qrelsQueries) qrels queries: \(warnings.queriesWithoutRelevant) without a relevant document, "
+                    + "\(warnings.queriesWithoutEmbedding) whose id is not among the \(queryCount) query ids)")
+        }
+        return (evaluated, warnings)
+    }
+
+    static func positions(_ ids: [String], what: String) throws(RetrievalError) -> [String: Int] {
         var out = [String: Int](minimumCapacity: ids.count)
         for (i, id) in ids.enumerated() where out.updateValue(i, forKey: id) != nil {
             throw .duplicateId(what: what, id: id)

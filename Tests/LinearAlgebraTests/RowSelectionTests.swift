@@ -15,17 +15,4 @@ import Testing
         #expect(sub.gathered().storage == [0, 1, 2, 12, 13, 14])
         #expect(picked.gathered([2]).storage == [12, 13, 14])
     }
-
-    @Test(arguments: [1, 2, 5, 8])
-    func blocksCoverEveryRowInOrder(blockRows: Int) {
-        for selection in [RowSelection(Self.table), RowSelection(Self.table, rows: [3, 1, 2, 0])] {
-            var seen: [Float] = [], starts: [Int] = []
-            selection.forEachBlock(rows: blockRows) { start, block, rows in
-                starts.append(start)
-                seen += UnsafeBufferPointer(start: block, count: rows * 3)
-            }
-            #expect(seen == selection.gathered().storage)
-            #expect(starts == Array(stride(from: 0, to: selection.count, by: blockRows)))
-        }
-    }
 }
