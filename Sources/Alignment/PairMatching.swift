@@ -23,6 +23,14 @@ public struct MatchedRows: Sendable {
 
     public var count: Int { ids.count }
 
+    /// Pairs as given: selected row i of both tables embeds the text `ids[i]`.
+    public init(ids: [String], sources: RowSelection, targets: RowSelection) {
+        precondition(ids.count == sources.count && sources.count == targets.count, "one id per pair")
+        self.ids = ids
+        self.sources = sources
+        self.targets = targets
+    }
+
     /// The pairs copied into matrices.
     public func gathered() -> AlignmentPairs {
         AlignmentPairs(ids: ids, sources: sources.gathered(), targets: targets.gathered())
@@ -116,6 +124,8 @@ extension SplitMix64 {
     /// of epochs, hence of shuffles) never changes another (the sample, the held-out split).
     public enum Stream: UInt64, Sendable {
         case sample = 1, split, shuffle, initialization, negatives, guardrail
+        /// Unpaired alignment: the initial samples, the null problem, the stochastic induction.
+        case unpairedSample, nullProblem, induction
     }
 
     /// The generator of `stream` for `seed`.

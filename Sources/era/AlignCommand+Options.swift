@@ -36,6 +36,14 @@ struct AlignTrainingOptions: ParsableArguments {
     @Flag(inversion: .prefixedNo, help: .setting(AlignSettings.self, "guardrail")) var guardrail: Bool?
     @Option(help: .setting(AlignSettings.self, "weight_decay")) var weightDecay: Double?
     @Option(help: .setting(AlignSettings.self, "samples")) var sample: Int?
+    @Option(help: .setting(AlignSettings.self, "anchors")) var anchors: Int?
+    @Option(help: .setting(AlignSettings.self, "csls_neighbours")) var cslsNeighbours: Int?
+    @Option(help: .setting(AlignSettings.self, "init_sample")) var initSample: Int?
+    @Option(help: .setting(AlignSettings.self, "learning_sample")) var learningSample: Int?
+    @Option(help: .setting(AlignSettings.self, "initial_keep")) var initialKeep: Double?
+    @Option(help: .setting(AlignSettings.self, "stall_rounds")) var stallRounds: Int?
+    @Option(help: .setting(AlignSettings.self, "max_rounds")) var maxRounds: Int?
+    @Option(help: .setting(AlignSettings.self, "restarts")) var restarts: Int?
 
     /// The library's settings with the flags given, or the first one out of its declared range.
     func settings() throws -> AlignSettings {

@@ -1,17 +1,23 @@
 import Alignment
 import Chroma
 import Foundation
+import LinearAlgebra
 import Workflows
 
 extension AlignCommand {
     /// The workflow's request: both tables from files, or the index model's side fetched by id
     /// from a Chroma collection (only the sampled texts' records).
-    func request(_ files: InputFiles, configuration: AlignmentConfiguration, sample: Int?) throws
+    func request(_ files: InputFiles, configuration: AlignmentConfiguration, settings: AlignSettings) throws
         -> AlignWorkflow.Request
     {
+        let sample = settings.samples
         let sources = try files.embeddings(source)
-        let ids = try files.ids(sourceIds, rowsOf: source)
         let names = (sourceModel ?? Self.modelName(source), targetModel ?? Self.modelName(target))
+        if settings.pairing == .unpaired {
+            return try unpairedRequest(files, sources: sources, names: names, configuration: configuration, settings: settings)
+        }
+        guard let sourceIds else { throw CommandError("--source-ids: give the ids of the rows of --source \(source) (or --unpaired)") }
+        let ids = try files.ids(sourceIds, rowsOf: source)
         guard ChromaLocation.isLocation(target) else {
             guard let targetIds else {
                 throw CommandError("--target-ids: give the ids of the rows of --target \(target)")
@@ -43,5 +49,31 @@ extension AlignCommand {
         return AlignWorkflow.Request(
             sources: pairs.sources, sourceIds: pairs.ids, targets: pairs.targets, targetIds: pairs.ids,
             configuration: configuration, sample: nil, sourceModel: names.0, targetModel: names.1)
+    }
+}
+
+extension AlignCommand {
+    /// `--unpaired`: both tables whole (ids, when given, only seed the matching as anchors).
+    fileprivate func unpairedRequest(
+        _ files: InputFiles, sources: any RowMatrix, names: (String, String), configuration: AlignmentConfiguration,
+        settings: AlignSettings
+    ) throws -> AlignWorkflow.Request {
+        if ChromaLocation.isLocation(target) {
+            throw CommandError("--unpaired with a chroma:// --target is not supported yet: export a sample of the collection to .npy")
+        }
+        if settings.samples != nil {
+            throw CommandError("--sample: not used with --unpaired (every row of both files takes part; see --learning-sample)")
+        }
+        let sourceIdList = try sourceIds.map { try files.ids($0, rowsOf: source) } ?? []
+        let targetIdList = try targetIds.map { try files.ids($0, rowsOf: target) } ?? []
+        if settings.anchors.map({ $0 > 0 }) == true, sourceIdList.isEmpty || targetIdList.isEmpty {
+            throw CommandError("--anchors: give --source-ids and --target-ids (the anchors are ids common to both)")
+        }
+        var request = AlignWorkflow.Request(
+            sources: sources, sourceIds: sourceIdList, targets: try files.embeddings(target), targetIds: targetIdList,
+            configuration: configuration, sample: nil, sourceModel: names.0, targetModel: names.1)
+        request.unpaired = settings.unpaired
+        request.anchors = settings.anchors
+        return request
     }
 }

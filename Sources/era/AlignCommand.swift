@@ -27,7 +27,8 @@ struct AlignCommand: ParsableCommand {
     )
 
     @Option(help: "Query-model embeddings of the alignment texts, .npy [n, p].") var source: String
-    @Option(help: "Ids of --source's rows, one a line.") var sourceIds: String
+    @Option(help: "Ids of --source's rows, one a line (with --unpaired: optional, for anchors only).")
+    var sourceIds: String?
     @Option(
         help:
             "Index-model embeddings of the alignment texts, .npy [n', m]; or a Chroma collection, chroma://HOST:PORT/COLLECTION, whose records of the (sampled) --source ids are fetched by id."
@@ -42,6 +43,11 @@ struct AlignCommand: ParsableCommand {
     var targetModel: String?
     @Option(help: "Seed of the sample, the held-out split, the shuffles and the random start.") var seed: UInt64 = 0
 
+    @Flag(
+        help:
+            "The two files hold different texts (or rows whose correspondence is unknown): induce the pairs from the two geometries, or refuse when they cannot be told from chance. Ids are optional and never pair rows; ids common to both lists seed the matching (--anchors)."
+    )
+    var unpaired = false
     @OptionGroup var training: AlignTrainingOptions
     @Flag(
         help:
@@ -57,21 +63,22 @@ struct AlignCommand: ParsableCommand {
 
     func run() throws {
         AtomicFile.removeTemporariesOnSignals()  // an interrupted write leaves no .tmp- file
-        let settings = try training.settings()
+        var settings = try training.settings()
+        if unpaired { settings.pairing = .unpaired }
         let config = settings.configuration(seed: seed)
         let outURL = URL(fileURLWithPath: out)
         let logURL = URL(fileURLWithPath: log ?? ExportWorkflow.stem(of: out) + ".log.json")
         let npyURLs = npy ? ExportWorkflow.npyFiles(base: out) : []
         for url in [outURL, logURL] + npyURLs { try requireWritable(url) }
         try OutputGuard(
-            inputs: [.init("--source", source), .init("--source-ids", sourceIds)]
+            inputs: [.init("--source", source)] + (sourceIds.map { [.init("--source-ids", $0)] } ?? [])
                 + (ChromaLocation.isLocation(target) ? [] : [.init("--target", target)])
                 + (targetIds.map { [.init("--target-ids", $0)] } ?? []),
             outputs: [.init("--out", out, .eraAdapter), .init("--log", logURL.path, .eraJSON)]
                 + npyURLs.map { .init("--npy", $0.path, .unmarked) }, force: overwrite.force
         ).check()
         let files = InputFiles()
-        var request = try self.request(files, configuration: config, sample: settings.samples)
+        var request = try self.request(files, configuration: config, settings: settings)
         request.hybridAlpha = hybrid ? alpha : nil
         let quiet = self.quiet, sample = settings.samples
         let outcome: AlignWorkflow.Outcome
@@ -87,10 +94,14 @@ struct AlignCommand: ParsableCommand {
                 },
                 progress: { event in
                     if !quiet, let line = AlignWorkflow.describe(event, epochs: config.epochs) { printProgress(line) }
+                },
+                unpairedProgress: { event in
+                    if !quiet, let line = AlignWorkflow.describe(event) { printProgress(line) }
                 })
         } catch {
             throw message(for: error)
         }
+        if let result = outcome.unpaired { progress(AlignWorkflow.describe(result)) }
         try outcome.adapter.save(to: outURL)
         let logFile = AlignLogFile(
             adapter: outURL.path, outcome: outcome, source: source, target: target, sample: settings.samples)
@@ -102,11 +113,15 @@ struct AlignCommand: ParsableCommand {
     /// The workflow's failure in this command's words: its files and flags.
     private func message(for failure: AlignWorkflow.Failure) -> CommandError {
         switch failure {
-        case .noCommonIds: CommandError("no id of \(sourceIds) appears in \(targetIds): nothing to align")
+        case .noCommonIds:
+            CommandError(
+                "no id of \(sourceIds ?? "--source-ids") appears in \(targetIds ?? "--target-ids"): "
+                    + (unpaired ? "no anchors to seed the matching (leave --anchors out)" : "nothing to align"))
         case .emptySample: CommandError("--sample: the sample is empty; give a positive number of texts")
         case .nonFinite(let side, let what):
             CommandError("\(side == "source" ? source : target): \(what) contains NaN or infinity")
         case .training(let error): CommandError("align: \(error.description)")
+        case .notAlignable(let result): CommandError("align --unpaired: \(AlignWorkflow.refusal(result))")
         }
     }
 

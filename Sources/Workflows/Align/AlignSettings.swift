@@ -9,6 +9,20 @@ public struct AlignSettings: DeclaredSettings, Hashable, Encodable {
     public var weightDecay: Double?
     /// Use this many common ids, drawn with the seed; nil uses all.
     public var samples: Int?
+    /// Whether rows are paired by id (the same texts) or not (different texts, ``UnpairedAligner``).
+    public var pairing: Pairing = .paired
+    /// Unpaired alignment's own settings.
+    public var unpaired = UnpairedSettings()
+    /// Unpaired: seed the matching with this many common ids; nil: all of them (none without ids).
+    public var anchors: Int?
+
+    /// How the rows of the two alignment tables correspond.
+    public enum Pairing: String, Codable, CaseIterable, Sendable, Hashable {
+        /// The same texts on both sides, matched by id.
+        case paired
+        /// Different texts (or rows whose correspondence is unknown): pairs are induced from geometry.
+        case unpaired
+    }
 
     public init() {}
 
@@ -24,7 +38,17 @@ public struct AlignSettings: DeclaredSettings, Hashable, Encodable {
                 doc: "Use this many randomly drawn common ids (seeded) instead of all.",
                 expectation: "an integer >= 1 (an empty sample has nothing to align)", unset: "all pairs",
                 valid: { $0.map { $0 >= 1 } ?? true }),
-        ]
+            Setting(
+                \.pairing, key: "pairing",
+                doc:
+                    "paired (the same texts on both sides, matched by id) or unpaired (any texts: pairs are induced from the two geometries, or refused).",
+                expectation: choices(Pairing.self)),
+            Setting(
+                \.anchors, key: "anchors",
+                doc: "Unpaired: seed the matching with this many ids common to both id lists (drawn with the seed).",
+                expectation: "an integer >= 0", unset: "every common id (none without ids)",
+                valid: { $0.map { $0 >= 0 } ?? true }),
+        ] + UnpairedSettings.settings.map { $0.lifted(\AlignSettings.unpaired) }
 
     public subscript<T>(dynamicMember keyPath: WritableKeyPath<AlignmentConfiguration, T>) -> T {
         get { training[keyPath: keyPath] }

@@ -23,6 +23,12 @@ public enum AlignWorkflow {
         public var metadata: [String: String]
         /// Write the label-free hybrid W = a W1, V = (1 - a) I, b = a b1 with this a instead of the map.
         public var hybridAlpha: Double?
+        /// Unpaired alignment (rows of different texts; ids never pair rows) with these settings;
+        /// nil: the rows are paired by id.
+        public var unpaired: UnpairedSettings?
+        /// Unpaired: seed the matching with this many of the ids common to both lists (seeded draw);
+        /// nil: every common id when both id lists are given, none otherwise.
+        public var anchors: Int?
 
         public init(
             sources: any RowMatrix, sourceIds: [String], targets: any RowMatrix, targetIds: [String],
@@ -47,6 +53,8 @@ public enum AlignWorkflow {
         public var log: TrainingLog
         public var pairs: Int
         public var dimensions: (source: Int, target: Int)
+        /// Unpaired alignment's induced pairs and their confidence (nil for paired rows).
+        public var unpaired: UnpairedResult?
     }
 
     /// A failure of stage one in the words of its inputs; front ends name their own files and flags.
@@ -59,6 +67,8 @@ public enum AlignWorkflow {
         case nonFinite(side: String, what: String)
         /// The trainer refused its settings or data.
         case training(AlignmentError)
+        /// Unpaired: the two sets cannot be told apart from the null problem; no map is written.
+        case notAlignable(UnpairedResult)
 
         public var description: String {
             switch self {
@@ -66,6 +76,7 @@ public enum AlignWorkflow {
             case .emptySample: "the sample is empty; give a positive number of texts"
             case .nonFinite(_, let what): "\(what) contains NaN or infinity"
             case .training(let error): error.description
+            case .notAlignable(let result): AlignWorkflow.refusal(result)
             }
         }
     }
@@ -75,28 +86,21 @@ public enum AlignWorkflow {
     ///   - request: the tables and settings.
     ///   - started: called once the pairs are known, before the warm start (which reports nothing until done).
     ///   - progress: the trainer's events.
+    ///   - unpairedProgress: unpaired alignment's rounds and attempts (``Request/unpaired``).
     /// - Throws: ``Failure``.
     public static func run(
         _ request: Request, started: (_ pairs: Int, _ p: Int, _ m: Int) -> Void = { _, _, _ in },
-        progress: (TrainingEvent) -> Void = { _ in }
+        progress: (TrainingEvent) -> Void = { _ in },
+        unpairedProgress: (UnpairedAligner.Event) -> Void = { _ in }
     ) throws(Failure) -> Outcome {
         let trainer: AlignmentTrainer
         do { trainer = try AlignmentTrainer(configuration: request.configuration) } catch { throw .training(error) }
         let pairs: MatchedRows
-        do {
-            // Selections of the tables, not copies: a mapped input stays a mapping (issue 13).
-            pairs = try PairMatching.matchRows(
-                sourceIds: request.sourceIds, sources: request.sources,
-                targetIds: request.targetIds, targets: request.targets,
-                sample: request.sample, seed: request.configuration.seed)
-        } catch {
-            switch error {
-            case .empty(let what) where what.hasPrefix("set of ids"): throw .noCommonIds
-            case .empty: throw .emptySample
-            case .nonFinite(let what):
-                throw .nonFinite(side: what.hasPrefix("source") ? "source" : "target", what: what)
-            default: throw .training(error)
-            }
+        var unpaired: UnpairedResult? = nil
+        if let settings = request.unpaired {
+            (pairs, unpaired) = try induce(request, settings: settings, progress: unpairedProgress)
+        } else {
+            pairs = try match(request)
         }
         started(pairs.count, pairs.sources.columns, pairs.targets.columns)
         let result: AlignmentResult
@@ -105,6 +109,7 @@ public enum AlignWorkflow {
         }
         var metadata = request.metadata
         metadata["pairs"] = String(pairs.count)
+        if let unpaired { metadata.merge(Self.metadata(of: unpaired)) { $1 } }
         var adapter = Adapter(
             map: result.map, sourceModel: request.sourceModel, targetModel: request.targetModel,
             stage: "align", configurationHash: result.log.configurationHash,
@@ -126,7 +131,26 @@ public enum AlignWorkflow {
         }
         return Outcome(
             adapter: adapter, log: result.log, pairs: pairs.count,
-            dimensions: (pairs.sources.columns, pairs.targets.columns))
+            dimensions: (pairs.sources.columns, pairs.targets.columns), unpaired: unpaired)
+    }
+
+    /// The rows of both tables paired by id.
+    private static func match(_ request: Request) throws(Failure) -> MatchedRows {
+        do {
+            // Selections of the tables, not copies: a mapped input stays a mapping (issue 13).
+            return try PairMatching.matchRows(
+                sourceIds: request.sourceIds, sources: request.sources,
+                targetIds: request.targetIds, targets: request.targets,
+                sample: request.sample, seed: request.configuration.seed)
+        } catch {
+            switch error {
+            case .empty(let what) where what.hasPrefix("set of ids"): throw .noCommonIds
+            case .empty: throw .emptySample
+            case .nonFinite(let what):
+                throw .nonFinite(side: what.hasPrefix("source") ? "source" : "target", what: what)
+            default: throw .training(error)
+            }
+        }
     }
 
     /// The raw Procrustes baseline (centred, thin): fitted on the same sample of the same pairs as

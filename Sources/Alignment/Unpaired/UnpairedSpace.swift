@@ -1,0 +1,67 @@
+import LinearAlgebra
+
+/// One side of an unpaired problem as the matching sees it: every row normalized, centred and
+/// normalized again (the centring removes the direction that anisotropic models share, so that
+/// nearest neighbours follow the geometry and not the common offset).
+///
+/// `mean` is the column mean of the normalized rows: the bias a map learned on these rows needs.
+struct UnpairedSpace: Sendable {
+    /// `n x d`, unit rows.
+    var rows: Matrix
+    /// The mean of the once-normalized rows (`d` values).
+    var mean: [Float]
+    /// Row `i` of `rows` is row `tableRows[i]` of the caller's table.
+    var tableRows: [Int]
+
+    var count: Int { rows.rows }
+    var dimension: Int { rows.columns }
+
+    /// Copies `tableRows` of `table` and prepares them.
+    /// - Complexity: O(`tableRows.count * columns`).
+    init(_ table: any RowMatrix, rows tableRows: [Int]) {
+        var copied = table.gatherRows(tableRows)
+        copied.normalizeRows()
+        let means = copied.columnMeans()
+        try! copied.subtractFromEachRow(means)  // the widths agree by construction
+        copied.normalizeRows()
+        rows = copied
+        mean = means
+        self.tableRows = tableRows
+    }
+
+    /// The rows `positions` of this space, as a space of their own (positions into `rows`). The
+    /// rows are taken as they are: not centred again.
+    func subset(_ positions: [Int]) -> UnpairedSpace {
+        UnpairedSpace(rows: rows.gatherRows(positions), mean: mean, tableRows: positions.map { tableRows[$0] })
+    }
+
+    private init(rows: Matrix, mean: [Float], tableRows: [Int]) {
+        self.rows = rows
+        self.mean = mean
+        self.tableRows = tableRows
+    }
+
+    /// The null problem of this side: each column permuted on its own across the rows (seeded).
+    /// Every coordinate keeps its distribution; the geometry between coordinates is gone. The
+    /// result is prepared as a real side would be.
+    static func columnShuffled(_ table: any RowMatrix, rows tableRows: [Int], seed: UInt64) -> UnpairedSpace {
+        let original = table.gatherRows(tableRows)
+        var shuffled = original
+        let n = original.rows, d = original.columns
+        var generator = SplitMix64(seed: seed, stream: .nullProblem)
+        original.withUnsafeBufferPointer { source in
+            shuffled.withUnsafeMutableBufferPointer { target in
+                for column in 0..<d {
+                    let order = generator.permutation(n)
+                    for (row, from) in order.enumerated() { target[row * d + column] = source[from * d + column] }
+                }
+            }
+        }
+        return UnpairedSpace(shuffled, rows: Array(0..<n), keeping: tableRows)
+    }
+
+    private init(_ matrix: Matrix, rows: [Int], keeping tableRows: [Int]) {
+        self.init(matrix, rows: rows)
+        self.tableRows = tableRows
+    }
+}
