@@ -84,7 +84,7 @@ struct AdaptTrainingOptions: ParsableArguments {
             throw CommandError("--\(setting.flag): \(message)")
         }
         s.apply(flags: given)
-        if rank != nil, let problem = s.problemOfWrittenRank {
+        if let rank, let problem = s.problem(ofWrittenRank: rank) {
             throw CommandError("--rank: \(problem.replacingOccurrences(of: "map: low-rank", with: "--map low-rank"))")
         }
         if let (setting, message) = s.problems().first { throw CommandError("--\(setting.flag): \(message)") }

@@ -78,10 +78,11 @@ extension AdaptSettings: DeclaredSettings {
         set { if case .lowRank = family { family = .lowRank(rank: newValue) } }
     }
 
-    /// Why a `rank` written beside these settings cannot be used: only a low-rank map has one, and
-    /// any other map would drop it unseen (`rank: 0` passed with `map: linear`). nil for low-rank.
-    public var problemOfWrittenRank: String? {
-        map == .lowRank
+    /// Why `rank` written beside these settings cannot be used: only a low-rank map has one, and any
+    /// other map would drop it unseen (`rank: 100000` passed with `map: linear`). nil for a low-rank
+    /// map, and for ``defaultRank``, which every resolved configuration writes for every map.
+    public func problem(ofWrittenRank written: Int) -> String? {
+        map == .lowRank || written == Self.defaultRank
             ? nil
             : "rank applies to map: low-rank only, and the map is \(map.rawValue): remove rank, or set map: low-rank"
     }

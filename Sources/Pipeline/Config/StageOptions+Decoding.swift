@@ -33,8 +33,12 @@ struct StageOptionsDecoder {
         var options = AdaptOptions(from: from ?? "")
         options.hybrid = r.bool("hybrid", default: options.hybrid)
         options.settings = declared(AdaptSettings.self, &r)
-        if let rankNode = r.node["rank"], let problem = options.settings.problemOfWrittenRank {
-            if case .scalar(.null, _) = rankNode.value {} else { log.add(rankNode.location, r.keyPath("rank"), problem) }
+        // A rank out of range is reported once, by its range; a valid one under another map, here.
+        if let rankNode = r.node["rank"], case .scalar(.int(let rank), _) = rankNode.value,
+            let problem = options.settings.problem(ofWrittenRank: rank),
+            !log.problems.contains(where: { $0.keyPath == r.keyPath("rank") })
+        {
+            log.add(rankNode.location, r.keyPath("rank"), problem)
         }
         if options.settings.problems().isEmpty {
             do {
