@@ -29,7 +29,8 @@ struct HostileConfigIssue19Tests {
     @Test func foldsAboveTheDeclaredLimitAreRefused() throws {
         let fixture = try PipelineFixture()
         defer { fixture.remove() }
-        let found = try problems(fixture, stages: "stages:\n  - kind: align\n  - kind: adapt\n    options: {folds: 100000}")
+        let found = try problems(
+            fixture, stages: "stages:\n  - kind: align\n  - kind: adapt\n    options: {folds: 100000}")
         let problem = first(found, containing: "from 0 to \(AdaptSettings.maxFolds)")
         #expect(problem?.keyPath.hasSuffix("options.folds") == true, "\(found)")
         #expect(problem?.message.contains("100000") == true)
@@ -114,7 +115,9 @@ struct HostileConfigIssue19Tests {
         defer { fixture.remove() }
         try FileManager.default.createDirectory(at: fixture.url("folder"), withIntermediateDirectories: true)
         #expect(mkfifo(fixture.url("fifo").path, 0o600) == 0)
-        for (target, words) in [("folder", "is a folder"), ("/dev/zero", "is a character device"), ("fifo", "is a FIFO")] {
+        for (target, words) in [
+            ("folder", "is a folder"), ("/dev/zero", "is a character device"), ("fifo", "is a FIFO"),
+        ] {
             let text = "include: \(target)\n" + pipeline(stages: "stages:\n  - kind: align")
             try fixture.write("inc.yaml", text)
             let start = ContinuousClock.now
@@ -150,6 +153,8 @@ struct HostileConfigIssue19Tests {
             of: "embeddings: data/corpus.d.npy", with: "embeddings: http://localhost:8000/scifact")
         try fixture.write("url.yaml", text)
         let problem = fixture.problems("url.yaml").at("data.index.embeddings")
-        #expect(problem?.message.contains("data.index.chroma: {url: http://HOST:PORT, collection: NAME}") == true, "\(String(describing: problem))")
+        #expect(
+            problem?.message.contains("data.index.chroma: {url: http://HOST:PORT, collection: NAME}") == true,
+            "\(String(describing: problem))")
     }
 }

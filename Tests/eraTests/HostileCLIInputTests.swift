@@ -82,8 +82,10 @@ import _TestSupport
     @Test func aSampleBelowTheMinimumIsRefused() throws {
         let dir = try TemporaryDirectory(); defer { dir.cleanUp() }
         var g = SeededGenerator(seed: 4)
-        try Npy.write(Matrix.randomNormal(rows: 200, columns: 5, using: &g), to: dir.url.appendingPathComponent("s.npy"))
-        try Npy.write(Matrix.randomNormal(rows: 200, columns: 4, using: &g), to: dir.url.appendingPathComponent("t.npy"))
+        try Npy.write(
+            Matrix.randomNormal(rows: 200, columns: 5, using: &g), to: dir.url.appendingPathComponent("s.npy"))
+        try Npy.write(
+            Matrix.randomNormal(rows: 200, columns: 4, using: &g), to: dir.url.appendingPathComponent("t.npy"))
         try dir.write((0..<200).map { "a\($0)" }.joined(separator: "\n") + "\n", to: "ids.txt")
         let base = [
             "align", "--source", dir.path("s.npy"), "--source-ids", dir.path("ids.txt"), "--target", dir.path("t.npy"),

@@ -13,7 +13,8 @@ import _TestSupport
     static let root = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
         .deletingLastPathComponent()
 
-    static func hybrid(seed: UInt64 = 7, sourceModel: String = "org/q", targetModel: String = "org/d") throws -> Adapter {
+    static func hybrid(seed: UInt64 = 7, sourceModel: String = "org/q", targetModel: String = "org/d") throws -> Adapter
+    {
         var g = SeededGenerator(seed: seed)
         let (m, p) = (3, 4)
         func random(_ rows: Int, _ columns: Int) -> Matrix {
@@ -78,11 +79,13 @@ import _TestSupport
         var checked = 0
         for (name, text) in texts {
             // Python blocks (fenced, or the help's indented lines) that read the adapter's weight.
-            let blocks = text.components(separatedBy: "```").enumerated().filter { $0.offset % 2 == 1 }.map(\.element)
+            let blocks =
+                text.components(separatedBy: "```").enumerated().filter { $0.offset % 2 == 1 }.map(\.element)
                 + (name.hasPrefix("era ") ? [text] : [])
             for block in blocks where block.contains("[\"weight\"]") {
                 checked += 1
-                #expect(block.contains("weight_index"), "\(name): a snippet applies weight without weight_index:\n\(block)")
+                #expect(
+                    block.contains("weight_index"), "\(name): a snippet applies weight without weight_index:\n\(block)")
             }
         }
         #expect(checked >= 6, "found only \(checked) snippets: the scan no longer sees them")
@@ -92,8 +95,11 @@ import _TestSupport
         let dir = try TemporaryDirectory(); defer { dir.cleanUp() }
         let map = try AffineMap(weight: Matrix([[1, 2, 0], [0, 1, -1]]), bias: [0.5, -0.25])
         let hostile = "my model\")\nimport os; os.system(\"rm -rf ~\")  # "
-        try Adapter(map: map, sourceModel: hostile, targetModel: "org/index-model", stage: "adapt", configurationHash: "-", version: "t")
-            .save(to: dir.url.appendingPathComponent("a.safetensors"))
+        try Adapter(
+            map: map, sourceModel: hostile, targetModel: "org/index-model", stage: "adapt", configurationHash: "-",
+            version: "t"
+        )
+        .save(to: dir.url.appendingPathComponent("a.safetensors"))
         let out = try EraProcess.run([
             "export", "--adapter", dir.path("a.safetensors"), "--format", "sentence-transformers", "--out",
             dir.path("st"),
@@ -107,6 +113,22 @@ import _TestSupport
         #expect(code.contains("QUERY_MODEL_ID = \"TODO\"  # the query model's id"), "\(code)")
         #expect(code.contains("SentenceTransformer(\"org/index-model\")"), "\(code)")
         #expect(!code.contains("INDEX_MODEL_ID"))
+
+        // A bare word (a file stem, as era align names models) is not taken for an id either.
+        try Adapter(
+            map: map, sourceModel: "mpnet", targetModel: "org/index-model", stage: "align", configurationHash: "-",
+            version: "t"
+        )
+        .save(to: dir.url.appendingPathComponent("b.safetensors"))
+        let stem = try EraProcess.run([
+            "export", "--adapter", dir.path("b.safetensors"), "--format", "sentence-transformers", "--out",
+            dir.path("st2"),
+        ])
+        #expect(stem.status == 0, "\(stem.stderr)")
+        let stemReadme = try String(contentsOfFile: dir.path("st2/README.md"), encoding: .utf8)
+        #expect(
+            stemReadme.contains("SentenceTransformer(QUERY_MODEL_ID)")
+                && !stemReadme.contains("SentenceTransformer(\"mpnet\")"))
     }
 
     /// config_hash covers the settings only; adapter_id changes with the data (here: other weights),

@@ -192,11 +192,13 @@ public struct AdaptSettings: Sendable, Hashable, Codable {
                 try check(
                     false, "num_negatives", negatives.hard,
                     "asks for \(negatives.hard) hard negatives per pair, drawn from the \(hardPool) documents of "
-                        + "hard_pool: lower num_negatives (default \(Self().negatives.hard)), or raise hard_pool to at least \(negatives.hard)")
+                        + "hard_pool: lower num_negatives (default \(Self().negatives.hard)), or raise hard_pool to at least \(negatives.hard)"
+                )
             }
             try check(
                 false, "hard_pool", hardPool,
-                "must be >= the \(negatives.hard) hard negatives per pair of num_negatives: raise hard_pool, or lower num_negatives")
+                "must be >= the \(negatives.hard) hard negatives per pair of num_negatives: raise hard_pool, or lower num_negatives"
+            )
         }
         try check(
             learningRate * weightDecay < 1, "weight_decay", weightDecay,

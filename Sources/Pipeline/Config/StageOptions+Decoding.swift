@@ -69,7 +69,8 @@ struct StageOptionsDecoder {
         // Values as written, which a computed setting may have dropped (the rank of a linear map);
         // read again with a log of their own, so that a type problem is reported once.
         let written = ConfigNodeDecoder(node: r.node, path: r.path, log: ProblemLog(), requested: .init())
-        for (setting, _) in T.problems(writtenIn: written) where !stored.contains(where: { $0.setting.key == setting.key }) {
+        for (setting, _) in T.problems(writtenIn: written)
+        where !stored.contains(where: { $0.setting.key == setting.key }) {
             let node = r.node[setting.key]
             log.add(
                 node?.location ?? r.node.location, r.keyPath(setting.key),

@@ -92,8 +92,8 @@ extension SentenceTransformersExport {
             """
     }
 
-    /// `"owner/name"` as a Python string literal when `name` looks like a model id (one or two
-    /// segments of letters, digits, `.`, `_`, `-`, not starting with `.` or `-`); otherwise the
+    /// `"owner/name"` as a Python string literal when `name` looks like a model id (two segments of
+    /// letters, digits, `.`, `_`, `-`, neither starting with `.` or `-`); otherwise the
     /// variable `placeholder` that ``placeholderLine(_:_:role:key:)`` asks the reader to set, so free
     /// text never becomes code.
     static func pythonModelArgument(_ name: String, placeholder: String) -> String {
@@ -112,7 +112,8 @@ extension SentenceTransformersExport {
 
     static func looksLikeModelID(_ name: String) -> Bool {
         let segments = name.split(separator: "/", omittingEmptySubsequences: false)
-        guard (1...2).contains(segments.count), name.utf8.count <= 96 else { return false }
+        // Two segments: a bare word is as often a file stem (`mpnet` from mpnet.corpus.npy) as a model.
+        guard segments.count == 2, name.utf8.count <= 96 else { return false }
         return segments.allSatisfy { segment in
             guard let first = segment.unicodeScalars.first, first != ".", first != "-" else { return false }
             return segment.unicodeScalars.allSatisfy {
