@@ -158,3 +158,35 @@ struct HostileConfigIssue19Tests {
             "\(String(describing: problem))")
     }
 }
+
+extension HostileConfigIssue19Tests {
+    /// Labels that give no usable query (here: every grade 0) named neither the key nor the file.
+    @Test func adaptWithoutUsableLabelsNamesTheQrelsKeyAndFile() throws {
+        let planted = try PlantedData()
+        defer { planted.fixture.remove() }
+        try planted.fixture.write(
+            "data/qrels.train.tsv", "query-id\tcorpus-id\tscore\n" + (0..<20).map { "q\($0)\td\($0)\t0\n" }.joined())
+        try planted.fixture.write(
+            "nolabels.yaml",
+            pipeline(
+                stages: """
+                    stages:
+                      - kind: align
+                        options: {epochs: 0}
+                      - kind: adapt
+                        options: {max_steps: 5, hard_pool: 20}
+                    """))
+        let config = try planted.fixture.load("nolabels.yaml")
+        do {
+            _ = try PipelineRunner(config: config, registry: .builtIn, currentDirectory: planted.fixture.root.path)
+                .run()
+            Issue.record("adapt ran without a usable label")
+        } catch {
+            let message = "\(error)"
+            #expect(message.contains("labeled training queries"), "\(message)")
+            #expect(
+                message.contains("data.qrels.labeled (\(planted.fixture.url("data/qrels.train.tsv").path))"),
+                "\(message)")
+        }
+    }
+}
