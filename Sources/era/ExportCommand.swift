@@ -14,9 +14,9 @@ struct ExportCommand: ParsableCommand {
 
               from safetensors.numpy import load_file; import numpy as np
               a = load_file("adapter.safetensors")
-              mapped = q @ a["weight"].T + a["bias"]       # q: the query model's vectors
-              if "weight_index" in a:                      # hybrid: W q + V y + b
-                  mapped += y @ a["weight_index"].T        # y: the index model's vectors of the same queries
+              mapped = q @ a["weight"].T + a["bias"]   # q: query model's vectors
+              if "weight_index" in a:                  # hybrid: W q + V y + b
+                  mapped += y @ a["weight_index"].T    # y: index model's, same queries
               mapped /= np.linalg.norm(mapped, axis=1, keepdims=True)
 
             --format npy writes OUT.weight.npy and OUT.bias.npy instead (np.load each), and for a \

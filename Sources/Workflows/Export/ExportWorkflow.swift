@@ -59,6 +59,8 @@ public enum ExportWorkflow {
         let (weight, bias, index) = (files[0].lastPathComponent, files[1].lastPathComponent, files[2].lastPathComponent)
         let m = adapter.map.targetDimension
         let p = adapter.map.sourceDimension
+        // File names come from --out: quoted as Python literals, never pasted into code.
+        let literal = SentenceTransformersExport.pythonStringLiteral
         return """
             era hybrid adapter, exported as NumPy arrays (era \(adapter.version))
 
@@ -74,7 +76,7 @@ public enum ExportWorkflow {
             Applying W and b alone runs without error but is NOT this map, and ranks worse.
 
               import numpy as np
-              W, V, b = np.load("\(weight)"), np.load("\(index)"), np.load("\(bias)")
+              W, V, b = np.load(\(literal(weight))), np.load(\(literal(index))), np.load(\(literal(bias)))
               q = x @ W.T + y @ V.T + b          # x: n x \(p), y: n x \(m), same query order
               q /= np.linalg.norm(q, axis=1, keepdims=True)
 
