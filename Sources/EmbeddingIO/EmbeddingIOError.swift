@@ -86,6 +86,17 @@ extension EmbeddingIOError {
     /// An OS-level failure (`errno`) while doing `action` on `path`.
     static func posix(_ action: String, path: String, errno code: Int32) -> EmbeddingIOError {
         let reason = String(cString: strerror(code))
-        return EmbeddingIOError(.io, path: path, "cannot \(action): \(reason) (errno \(code))")
+        let hint =
+            code == ENOENT && looksLikeURL(path)
+            ? "; this is a web address, not a file: where era reads a Chroma collection (--corpus, --target) "
+                + "write it as chroma://HOST:PORT/COLLECTION (chromas:// for HTTPS); anything else must be a local file"
+            : ""
+        return EmbeddingIOError(.io, path: path, "cannot \(action): \(reason) (errno \(code))\(hint)")
+    }
+
+    /// Whether a path was written as an http(s) address: `http://host/x` read as a file path is
+    /// `http:/host/x` (or, made absolute, `/cwd/http:/host/x`).
+    public static func looksLikeURL(_ path: String) -> Bool {
+        path.split(separator: "/").contains { ["http:", "https:"].contains($0.lowercased()) }
     }
 }

@@ -8,16 +8,17 @@ import LinearAlgebra
 ///
 /// File: safetensors with `weight` (m x p, F32) and `bias` (m, F32) and string metadata
 /// `format` ("era-adapter"), `format_version` ("1"), `source_model`, `target_model`, `source_dim`,
-/// `target_dim`, `family`, `stage`, `config_hash`, `version` (of era). In Python:
+/// `target_dim`, `family`, `stage`, `config_hash` (the training settings), `adapter_id` (``id``: this
+/// map, so its data, models and settings), `version` (of era). In Python:
 ///
 ///     from safetensors.numpy import load_file
 ///     t = load_file("adapter.safetensors"); W, b = t["weight"], t["bias"]
-///     q = x @ W.T + b; q /= np.linalg.norm(q, axis=-1, keepdims=True)
+///     q = x @ W.T + b
+///     if "weight_index" in t: q += y @ t["weight_index"].T   # hybrid, below
+///     q /= np.linalg.norm(q, axis=-1, keepdims=True)
 ///
 /// A hybrid adapter (f(x, y) = W x + V y + b, y the index model's own vector of the query) also
-/// holds `weight_index` (V, m x m), metadata `family` "hybrid" and `inputs` "query_model,index_model":
-///
-///     q = x @ t["weight"].T + y @ t["weight_index"].T + t["bias"]
+/// holds `weight_index` (V, m x m), metadata `family` "hybrid" and `inputs` "query_model,index_model".
 public struct Adapter: Sendable, Hashable {
     /// W and b (for a hybrid adapter, the query model's part).
     public var map: AffineMap<Float>
@@ -87,8 +88,32 @@ public struct Adapter: Sendable, Hashable {
         if isHybrid { meta["inputs"] = "query_model,index_model" }
         meta["stage"] = stage
         meta["config_hash"] = configurationHash
+        meta["adapter_id"] = id
         meta["version"] = version
         return meta
+    }
+
+    /// What tells one trained map from another: SHA-256 (hex, first 16 digits) of W, V (hybrid) and b
+    /// as stored, with the stage, family, dims and both model names. The weights are a function of the
+    /// training data, the seed and the settings, so the id changes with any of them, and a re-run on
+    /// the same inputs reproduces it; ``configurationHash`` covers the settings only. The era version,
+    /// the pipeline name and other free metadata are left out: they do not change what the map does.
+    public var id: String {
+        var hash = SHA256()
+        let labels = [
+            "era-adapter-id-v1", stage, isHybrid ? "hybrid" : map.family.rawValue, sourceModel, targetModel,
+            String(map.sourceDimension), String(map.targetDimension),
+        ]
+        // Length-prefixed, so that no two label lists share a byte stream.
+        for label in labels { hash.update("\(label.utf8.count):\(label);") }
+        let tensors =
+            [("weight", map.weight.storage), ("bias", map.bias)]
+            + (indexWeight.map { [("weight_index", $0.storage)] } ?? [])
+        for (name, values) in tensors {
+            hash.update("\(name):\(values.count);")
+            values.withUnsafeBytes { hash.update($0) }
+        }
+        return String(hash.hexDigest().prefix(16))
     }
 
     /// Writes the adapter atomically (a partial file never appears under `url`).
@@ -163,7 +188,7 @@ public struct Adapter: Sendable, Hashable {
         }
         let reserved: Set = [
             "format", "format_version", "source_model", "target_model", "source_dim", "target_dim",
-            "family", "stage", "config_hash", "version", "inputs",
+            "family", "stage", "config_hash", "adapter_id", "version", "inputs",
         ]
         return Adapter(
             map: map, indexWeight: indexWeight, sourceModel: meta["source_model"] ?? "",

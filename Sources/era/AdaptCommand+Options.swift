@@ -79,7 +79,14 @@ struct AdaptTrainingOptions: ParsableArguments {
         default: throw CommandError("--constraint: expected none or rotation, got \"\(constraint ?? "")\"")
         }
         let given = flagValues(of: self).filter { $0.flag != "map" } + (extra.map(flagValues(of:)) ?? [])
+        // As written, before storing: `--map linear --rank 0` would drop the rank unseen.
+        if let (setting, message) = AdaptSettings.problems(written: given).first {
+            throw CommandError("--\(setting.flag): \(message)")
+        }
         s.apply(flags: given)
+        if let rank, let problem = s.problem(ofWrittenRank: rank) {
+            throw CommandError("--rank: \(problem.replacingOccurrences(of: "map: low-rank", with: "--map low-rank"))")
+        }
         if let (setting, message) = s.problems().first { throw CommandError("--\(setting.flag): \(message)") }
         do { return try s.validated() } catch { throw CommandError("adapt: \(error.description)") }
     }

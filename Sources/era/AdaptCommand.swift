@@ -62,7 +62,7 @@ struct AdaptCommand: ParsableCommand {
                     }
                 })
         } catch {
-            throw CommandError("adapt: \(error.description)")
+            throw CommandError("adapt: \(AdaptWorkflow.message(of: error, labels: "--qrels \(inputs.qrels)"))")
         }
         if !quiet { AdaptWorkflow.describeChoice(outcome.result).forEach(printProgress) }
         try outcome.adapter.save(to: outURL)

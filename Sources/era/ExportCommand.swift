@@ -9,14 +9,18 @@ struct ExportCommand: ParsableCommand {
         commandName: "export",
         abstract: "Export an adapter as safetensors, as NumPy weight/bias files, or as a sentence-transformers module.",
         discussion: """
-            safetensors (the default) holds `weight` (m x p, F32), `bias` (m, F32) and string \
-            metadata; load it in Python with:
+            safetensors (the default) holds `weight` (m x p, F32), `bias` (m, F32), for a hybrid \
+            adapter also `weight_index` (m x m, F32), and string metadata; apply it in Python with:
 
               from safetensors.numpy import load_file; import numpy as np
               a = load_file("adapter.safetensors")
-              mapped = q @ a["weight"].T + a["bias"]; mapped /= np.linalg.norm(mapped, axis=1, keepdims=True)
+              mapped = q @ a["weight"].T + a["bias"]   # q: query model's vectors
+              if "weight_index" in a:                  # hybrid: W q + V y + b
+                  mapped += y @ a["weight_index"].T    # y: index model's, same queries
+              mapped /= np.linalg.norm(mapped, axis=1, keepdims=True)
 
-            --format npy writes OUT.weight.npy and OUT.bias.npy instead (np.load each).
+            --format npy writes OUT.weight.npy and OUT.bias.npy instead (np.load each), and for a \
+            hybrid adapter OUT.weight_index.npy with OUT.README.txt saying how to apply it.
 
             --format sentence-transformers writes the folder OUT: a Dense module \
             (sentence_transformers.models.Dense.load(OUT)) with a Normalize module, modules.json, era.json \
@@ -50,12 +54,13 @@ struct ExportCommand: ParsableCommand {
             print("wrote the sentence-transformers module folder \(out) (see \(out)/README.md)")
             return
         }
+        let loaded = try Adapter.load(URL(fileURLWithPath: adapter))
         let outputs: [OutputGuard.Output] =
             format == .safetensors
             ? [.init("--out", out, .eraAdapter)]
-            : ExportWorkflow.npyFiles(base: out).map { .init("--out", $0.path, .unmarked) }
+            : ExportWorkflow.npyFiles(base: out, hybrid: loaded.isHybrid).map { .init("--out", $0.path, .unmarked) }
         try OutputGuard(inputs: [.init("--adapter", adapter)], outputs: outputs, force: overwrite.force).check()
-        let files = try ExportWorkflow.write(try Adapter.load(URL(fileURLWithPath: adapter)), format: format, base: out)
+        let files = try ExportWorkflow.write(loaded, format: format, base: out)
         print("wrote " + files.values.map(\.path).sorted().joined(separator: " and "))
     }
 }

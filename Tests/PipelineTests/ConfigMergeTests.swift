@@ -66,7 +66,7 @@ struct ConfigMergeTests {
         let overridden = try fixture.load(
             "Pipelines/run.yaml",
             overrides: [
-                "seed=11", "stages.adapt.options.max_steps=7", "stages[0].options.samples=2", "models.index.dim=4",
+                "seed=11", "stages.adapt.options.max_steps=7", "stages[0].options.samples=200", "models.index.dim=4",
             ])
         #expect(overridden.seed == 11)
         guard case .adapt(let adapted) = overridden.stages[1].options,
@@ -76,7 +76,7 @@ struct ConfigMergeTests {
             return
         }
         #expect(adapted.maxSteps == 7)
-        #expect(aligned.samples == 2)
+        #expect(aligned.samples == 200)
     }
 
     @Test func problemsInAnIncludedFilePointToThatFile() throws {

@@ -258,6 +258,9 @@ struct PipelineRunnerTests {
         #expect(all.contains { if case .hashing = $0 { true } else { false } })
         #expect(all.contains(.stageProgress(ProgressEvent(stage: "align", completed: 3, total: 3, message: "step 3"))))
         #expect(all.contains(.stageStarted("align", reason: "not run before")))
+        // A first run has nothing to run *again*: every stage that starts says it never ran.
+        let reasons = all.compactMap { if case .stageStarted(_, let reason) = $0 { reason } else { nil } }
+        #expect(reasons.count > 1 && reasons.allSatisfy { $0 == "not run before" }, "\(reasons)")
     }
 }
 

@@ -186,15 +186,15 @@ struct ProcrustesBaselineSampleTests {
                 stages: """
                     stages:
                       - kind: align
-                        options: {epochs: 0, holdout: 0, samples: 40}
+                        options: {epochs: 0, holdout: 0, samples: 100}
                       - kind: evaluate
                         options: {baselines: [procrustes], metrics: [ndcg@10], significance_trials: 200}
                     """))
         let config = try planted.fixture.load("sample.yaml")
         _ = try PipelineRunner(config: config, registry: .builtIn, currentDirectory: planted.fixture.root.path).run()
         let log = try String(contentsOf: planted.fixture.url("runs/sample/evaluate/log.txt"), encoding: .utf8)
-        #expect(log.contains("procrustes: fitted on 40 pairs"), "\(log)")
-        // epochs 0 and no held-out split: stage one is the centred Procrustes map of the same 40 texts.
+        #expect(log.contains("procrustes: fitted on 100 pairs"), "\(log)")
+        // epochs 0 and no held-out split: stage one is the centred Procrustes map of the same 100 texts.
         let metrics = try #require(
             try PipelineRunner(
                 config: config, registry: .builtIn,

@@ -70,7 +70,7 @@ struct ShippedConfigTests {
                 stages: """
                     stages:
                       - kind: align
-                        options: {samples: 2}
+                        options: {samples: 100}
                       - kind: adapt
                         options: {budget: 2}
                       - kind: evaluate

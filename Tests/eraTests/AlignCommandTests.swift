@@ -91,7 +91,7 @@ import _TestSupport
 
     @Test func emptySample() throws {
         let f = try Fixture(); defer { f.dir.cleanUp() }
-        try expectFailure(f, f.arguments(extra: ["--sample", "0"]), mentioning: ["--sample", "empty"])
+        try expectFailure(f, f.arguments(extra: ["--sample", "0"]), mentioning: ["--sample", ">= 100"])
     }
 
     @Test func nanInARow() throws {

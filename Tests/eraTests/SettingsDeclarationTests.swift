@@ -43,7 +43,7 @@ import Workflows
     /// A flag given reaches exactly its setting, through the declaration.
     @Test func eachFlagSetsItsSetting() throws {
         let align = try AlignTrainingOptions.parse([
-            "--temperature", "0.2", "--held-out", "0.3", "--no-shuffle", "--sample", "7",
+            "--temperature", "0.2", "--held-out", "0.3", "--no-shuffle", "--sample", "700",
             "--warm-start", "identity", "--weight-decay", "0.5",
         ]).settings()
         var expected = AlignSettings()
@@ -51,7 +51,7 @@ import Workflows
         expected.training.heldOutFraction = 0.3
         expected.training.shuffle = false
         expected.training.warmStart = .identity
-        expected.samples = 7
+        expected.samples = 700
         expected.weightDecay = 0.5
         #expect(align == expected)
         let adapt = try AdaptTrainingOptions.parse([

@@ -46,6 +46,11 @@ extension AdaptSettings: DeclaredSettings {
         self.init(family: .linear)
     }
 
+    /// The most dev folds: selection trains one run per fold (per split), all held in memory at
+    /// once, so `folds: 100000` (capped only at the ~800 labeled queries) needed 11.5 GB and
+    /// aborted; 20 runs of 5% dev queries each already average out a fold's luck.
+    public static let maxFolds = 20
+
     /// The rank a low-rank map gets when none is given.
     public static let defaultRank = 16
 
@@ -71,6 +76,15 @@ extension AdaptSettings: DeclaredSettings {
     public var rank: Int {
         get { if case .lowRank(let rank) = family { rank } else { Self.defaultRank } }
         set { if case .lowRank = family { family = .lowRank(rank: newValue) } }
+    }
+
+    /// Why `rank` written beside these settings cannot be used: only a low-rank map has one, and any
+    /// other map would drop it unseen (`rank: 100000` passed with `map: linear`). nil for a low-rank
+    /// map, and for ``defaultRank``, which every resolved configuration writes for every map.
+    public func problem(ofWrittenRank written: Int) -> String? {
+        map == .lowRank || written == Self.defaultRank
+            ? nil
+            : "rank applies to map: low-rank only, and the map is \(map.rawValue): remove rank, or set map: low-rank"
     }
 
     /// Stage two's settings as users set them (the seed is set by the front ends).
@@ -145,7 +159,8 @@ extension AdaptSettings: DeclaredSettings {
             \.folds, key: "folds",
             doc:
                 "Dev folds for choosing the steps: k > 1 k-fold, 1 one hold-out set (dev_fraction), 0 no choice (max_steps); default 5.",
-            expectation: "an integer >= 0", unset: "5", valid: { $0.map { $0 >= 0 } ?? true }),
+            expectation: "an integer from 0 to \(AdaptSettings.maxFolds)", unset: "5",
+            valid: { $0.map { (0...AdaptSettings.maxFolds).contains($0) } ?? true }),
         Setting(
             \.objective, key: "objective",
             doc:

@@ -23,6 +23,12 @@ public struct Setting<Root: Sendable>: Sendable {
     public let assign: @Sendable (inout Root, Any) -> Bool
     /// Writes the value under `key` (nothing for an unset optional).
     public let encode: @Sendable (Root, inout KeyedEncodingContainer<SettingKey>) throws -> Void
+    /// Why a value as written (a parsed flag, a decoded key) is invalid, before it is stored; nil
+    /// when valid or of another type. A computed setting may drop what it is given (the rank of a
+    /// linear map), so ``problem`` on the stored value alone would let it pass unseen.
+    public let writtenProblem: @Sendable (Any) -> String?
+    /// The value written under `key`, decoded without storing it; nil when absent.
+    public let written: @Sendable (KeyedDecodingContainer<SettingKey>) throws -> Any?
 
     /// Declares the setting at `keyPath`.
     /// - Parameters:
@@ -63,6 +69,11 @@ public struct Setting<Root: Sendable>: Sendable {
             if mirror.displayStyle == .optional, mirror.children.isEmpty { return }
             try container.encode(value, forKey: SettingKey(key))
         }
+        writtenProblem = { value in
+            guard let typed = value as? Value, !valid(typed) else { return nil }
+            return "expected \(expectation), got \(Self.describe(typed))"
+        }
+        written = { container in try container.decodeIfPresent(Value.self, forKey: SettingKey(key)) }
     }
 
     /// The same setting seen from a type that holds `Root` at `path` (a workflow's settings that
@@ -74,7 +85,8 @@ public struct Setting<Root: Sendable>: Sendable {
             problem: { [problem] in problem($0[keyPath: path]) },
             decode: { [decode] outer, container in try decode(&outer[keyPath: path], container) },
             assign: { [assign] outer, value in assign(&outer[keyPath: path], value) },
-            encode: { [encode] outer, container in try encode(outer[keyPath: path], &container) })
+            encode: { [encode] outer, container in try encode(outer[keyPath: path], &container) },
+            writtenProblem: writtenProblem, written: written)
     }
 
     private init(
@@ -82,8 +94,12 @@ public struct Setting<Root: Sendable>: Sendable {
         problem: @escaping @Sendable (Root) -> String?,
         decode: @escaping @Sendable (inout Root, KeyedDecodingContainer<SettingKey>) throws -> Bool,
         assign: @escaping @Sendable (inout Root, Any) -> Bool,
-        encode: @escaping @Sendable (Root, inout KeyedEncodingContainer<SettingKey>) throws -> Void
+        encode: @escaping @Sendable (Root, inout KeyedEncodingContainer<SettingKey>) throws -> Void,
+        writtenProblem: @escaping @Sendable (Any) -> String?,
+        written: @escaping @Sendable (KeyedDecodingContainer<SettingKey>) throws -> Any?
     ) {
+        self.writtenProblem = writtenProblem
+        self.written = written
         self.key = key
         self.flag = flag
         self.doc = doc
@@ -135,6 +151,28 @@ extension DeclaredSettings {
     /// Every setting out of its range, with the reason, in declaration order.
     public func problems() -> [(setting: Setting<Self>, message: String)] {
         Self.settings.compactMap { setting in setting.problem(self).map { (setting, $0) } }
+    }
+
+    /// Every value as written (by flag, as ``apply(flags:)`` takes them) that is out of its declared
+    /// range, in the order given: also those the type does not keep (``Setting/writtenProblem``).
+    public static func problems(written values: [(flag: String, value: Any)]) -> [(
+        setting: Setting<Self>, message: String
+    )] {
+        values.compactMap { entry in
+            settings.first { $0.flag == entry.flag }.flatMap { setting in
+                setting.writtenProblem(entry.value).map { (setting, $0) }
+            }
+        }
+    }
+
+    /// The keys written in `decoder`'s keyed container whose values are out of their declared range,
+    /// read without storing them (values of another type are skipped: decoding reports those).
+    public static func problems(writtenIn decoder: any Decoder) -> [(setting: Setting<Self>, message: String)] {
+        guard let container = try? decoder.container(keyedBy: SettingKey.self) else { return [] }
+        return settings.compactMap { setting in
+            guard let value = try? setting.written(container) else { return nil }
+            return setting.writtenProblem(value).map { (setting, $0) }
+        }
     }
 
     /// Reads every declared key present in `decoder`'s keyed container; absent keys keep their

@@ -185,9 +185,21 @@ public struct AdaptSettings: Sendable, Hashable, Codable {
             throw .invalidParameter(name: setting.key, value: setting.text(self), reason: message)
         }
         try check(negatives.hard >= 0 && negatives.random >= 0, "negatives", negatives, "counts must be >= 0")
-        try check(
-            hardPool >= negatives.hard, "hard_pool", hardPool, "must be >= the number of hard negatives (num_negatives)"
-        )
+        // Name the setting the user most likely got wrong: more hard negatives than even the default
+        // pool holds, or a default pool, is num_negatives' problem; otherwise the pool was lowered.
+        if hardPool < negatives.hard {
+            if negatives.hard > Self().hardPool || hardPool >= Self().hardPool {
+                try check(
+                    false, "num_negatives", negatives.hard,
+                    "asks for \(negatives.hard) hard negatives per pair, drawn from the \(hardPool) documents of "
+                        + "hard_pool: lower num_negatives (default \(Self().negatives.hard)), or raise hard_pool to at least \(negatives.hard)"
+                )
+            }
+            try check(
+                false, "hard_pool", hardPool,
+                "must be >= the \(negatives.hard) hard negatives per pair of num_negatives: raise hard_pool, or lower num_negatives"
+            )
+        }
         try check(
             learningRate * weightDecay < 1, "weight_decay", weightDecay,
             "learning_rate x weight_decay must be below 1 (AdamW's decoupled decay would flip the sign)")

@@ -45,8 +45,11 @@ struct ConfigLoader {
                 "include cycle: \(cycle.joined(separator: " -> "))")
             return nil
         }
-        guard let data = FileManager.default.contents(atPath: absolutePath) else {
-            report(at: reference, path: referencePath, file: display, "file not found: \(display)")
+        let data: Data
+        switch ConfigFile.load(absolutePath, display: display) {
+        case .success(let bytes): data = bytes
+        case .failure(let refusal):
+            report(at: reference, path: referencePath, file: display, refusal.message)
             return nil
         }
         guard let text = String(data: data, encoding: .utf8) else {

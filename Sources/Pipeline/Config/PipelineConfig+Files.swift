@@ -19,7 +19,12 @@ struct DataFileChecker {
         for (keyPath, file) in config.data.files {
             var isDirectory: ObjCBool = false
             if !FileManager.default.fileExists(atPath: file.path, isDirectory: &isDirectory) {
-                log.add(file.location, keyPath, "file not found: \(file.path)")
+                let hint =
+                    EmbeddingIOError.looksLikeURL(file.path)
+                    ? "; this is a web address, not a file: a Chroma index is set as "
+                        + "data.index.chroma: {url: http://HOST:PORT, collection: NAME}; other data must be local files"
+                    : ""
+                log.add(file.location, keyPath, "file not found: \(file.path)\(hint)")
                 missing.insert(file.path)
             } else if isDirectory.boolValue {
                 log.add(file.location, keyPath, "expected a file, found a directory: \(file.path)")
@@ -134,7 +139,10 @@ struct DataFileChecker {
             let m = shape("data.index.embeddings", data.index?.embeddings)?.columns
         {
             for stage in config.stages {
-                guard case .adapt(let options) = stage.options, options.map == .lowRank else { continue }
+                // A rank out of its declared range is already reported where it was decoded.
+                guard case .adapt(let options) = stage.options, options.map == .lowRank,
+                    options.settings.problems().isEmpty
+                else { continue }
                 do {
                     _ = try options.settings(seed: 0).validated(queryDimension: p, indexDimension: m)
                 } catch AlignmentError.invalidParameter(name: "rank", let value, let reason) {

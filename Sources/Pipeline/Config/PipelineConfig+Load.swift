@@ -45,6 +45,7 @@ extension PipelineConfig {
             DataFileChecker(log: log).check(config)
             let notes = ProblemLog()
             SweepBudgetChecker(log: log, notes: notes).check(config)
+            AdaptFoldsChecker(log: log).check(config)
             config.notes = sorted(notes.problems)
         }
         if !log.problems.isEmpty {

@@ -33,6 +33,13 @@ struct StageOptionsDecoder {
         var options = AdaptOptions(from: from ?? "")
         options.hybrid = r.bool("hybrid", default: options.hybrid)
         options.settings = declared(AdaptSettings.self, &r)
+        // A rank out of range is reported once, by its range; a valid one under another map, here.
+        if let rankNode = r.node["rank"], case .scalar(.int(let rank), _) = rankNode.value,
+            let problem = options.settings.problem(ofWrittenRank: rank),
+            !log.problems.contains(where: { $0.keyPath == r.keyPath("rank") })
+        {
+            log.add(rankNode.location, r.keyPath("rank"), problem)
+        }
         if options.settings.problems().isEmpty {
             do {
                 _ = try options.settings.validated()
@@ -52,11 +59,22 @@ struct StageOptionsDecoder {
         let decoder = ConfigNodeDecoder(node: r.node, path: r.path, log: log, requested: .init())
         let value = (try? T(declaredFrom: decoder)) ?? T()
         r.allow(contentsOf: T.settings.map(\.key))
-        for (setting, _) in value.problems() {
+        let stored = value.problems()
+        for (setting, _) in stored {
             let node = r.node[setting.key]
             log.add(
                 node?.location ?? r.node.location, r.keyPath(setting.key),
                 "expected \(setting.expectation), got \(node?.describedForMessage ?? setting.text(value))")
+        }
+        // Values as written, which a computed setting may have dropped (the rank of a linear map);
+        // read again with a log of their own, so that a type problem is reported once.
+        let written = ConfigNodeDecoder(node: r.node, path: r.path, log: ProblemLog(), requested: .init())
+        for (setting, _) in T.problems(writtenIn: written)
+        where !stored.contains(where: { $0.setting.key == setting.key }) {
+            let node = r.node[setting.key]
+            log.add(
+                node?.location ?? r.node.location, r.keyPath(setting.key),
+                "expected \(setting.expectation), got \(node?.describedForMessage ?? "?")")
         }
         return value
     }

@@ -112,9 +112,11 @@ struct YAMLBudget: Sendable {
             // Counting before adding keeps every sum below maxNodes + one node's size: no overflow.
             total += node.nodes
             if stack.count + node.height > maxDepth {
+                // Only an alias can bring a subtree deeper than the text shows; a scalar is as deep as written.
                 return violation(
-                    "YAML nested more than \(maxDepth) levels deep once its aliases are expanded; write the values out instead of aliasing them"
-                )
+                    event.type == YAML_ALIAS_EVENT
+                        ? "YAML nested more than \(maxDepth) levels deep once its aliases are expanded; write the values out instead of aliasing them"
+                        : "YAML nested more than \(maxDepth) levels deep; a pipeline file needs a handful: flatten it")
             }
             if total > maxNodes {
                 return violation(Self.tooLarge(maxNodes))

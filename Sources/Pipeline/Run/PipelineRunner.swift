@@ -130,6 +130,9 @@ public struct PipelineRunner: Sendable {
                 reason = "--force"
             } else if forcedFrom.contains(name) {
                 reason = "--from \(from ?? "")"
+            } else if manifest.stages[name] == nil {
+                // Before "X ran again": on a first run every stage's inputs ran, and none ran *again*.
+                reason = "not run before"
             } else if let changed = stage.inputStages.first(where: { ran.contains($0) }) {
                 reason = "\(changed) ran again"
             }

@@ -32,7 +32,8 @@ public struct AdaptStage: StageRunner {
                     Self.progress(event, maxSteps: settings.maxSteps, context: context)
                 })
         } catch {
-            throw PipelineRunError("adapt: \(error)")
+            let labels = "data.qrels.labeled (\(context.config.data.qrels.labeled?.path ?? "not set"))"
+            throw PipelineRunError("adapt: \(AdaptWorkflow.message(of: error, labels: labels))")
         }
         for line in AdaptWorkflow.describeChoice(outcome.result) { context.log(line) }
         try outcome.adapter.save(to: context.artifactURL(MapArtifact.fileName))

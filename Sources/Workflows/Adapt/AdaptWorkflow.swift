@@ -23,6 +23,17 @@ public enum AdaptWorkflow {
     ///   - metadata: extra adapter metadata (e.g. the pipeline's name).
     ///   - progress: the trainer's events.
     /// - Throws: ``AlignmentError`` from the trainer.
+    /// A trainer error in the words of the front end: when no labeled query could be used, the
+    /// message names where the labels came from (`labels`: "--qrels FILE", "data.qrels.labeled (FILE)"),
+    /// which the trainer cannot know.
+    public static func message(of error: AlignmentError, labels: String) -> String {
+        guard case .empty(let what) = error, what.hasPrefix("labeled training queries") else {
+            return error.description
+        }
+        return "\(error.description); the labels come from \(labels): check that its query ids are those of "
+            + "the query id file and its document ids those of the corpus ids, with a score > 0"
+    }
+
     public static func run(
         _ problem: AdaptProblem, stageOne: Adapter, settings: AdaptSettings,
         metadata: [String: String] = [:], warn: (String) -> Void = { _ in },

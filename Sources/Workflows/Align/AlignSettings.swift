@@ -26,6 +26,11 @@ public struct AlignSettings: DeclaredSettings, Hashable, Encodable {
 
     public init() {}
 
+    /// The smallest sample: at the default 10% held out, 100 pairs give 10 held-out pairs to choose
+    /// the epoch and report the held-out matching on; `samples: 2` trained from one pair and
+    /// validated on one, with exit 0.
+    public static let minSamples = 100
+
     public static let settings: [Setting<AlignSettings>] =
         AlignmentConfiguration.settings.map { $0.lifted(\AlignSettings.training) } + [
             Setting(
@@ -36,8 +41,10 @@ public struct AlignSettings: DeclaredSettings, Hashable, Encodable {
             Setting(
                 \.samples, key: "samples", flag: "sample",
                 doc: "Use this many randomly drawn common ids (seeded) instead of all.",
-                expectation: "an integer >= 1 (an empty sample has nothing to align)", unset: "all pairs",
-                valid: { $0.map { $0 >= 1 } ?? true }),
+                expectation:
+                    "an integer >= \(minSamples) (fewer pairs leave under 10 held out to choose the epoch on, and fit the map from a handful of texts)",
+                unset: "all pairs",
+                valid: { $0.map { $0 >= minSamples } ?? true }),
             Setting(
                 \.pairing, key: "pairing",
                 doc:

@@ -28,9 +28,15 @@ public enum ExportWorkflow {
             return ["adapter": url]
         case .npy:
             let files = npyFiles(base: base, hybrid: adapter.isHybrid)
-            try adapter.exportNumPy(weight: files[0], bias: files[1], indexWeight: files.count > 2 ? files[2] : nil)
+            try adapter.exportNumPy(weight: files[0], bias: files[1], indexWeight: adapter.isHybrid ? files[2] : nil)
             var written = ["weight_npy": files[0], "bias_npy": files[1]]
-            if files.count > 2 { written["weight_index_npy"] = files[2] }
+            if adapter.isHybrid {
+                written["weight_index_npy"] = files[2]
+                // Three bare arrays do not say that the third one is needed: a reader who applies
+                // weight and bias alone gets a map that runs and is silently worse.
+                try AtomicFile.write(Data(hybridNote(adapter, files: files).utf8), to: files[3])
+                written["readme"] = files[3]
+            }
             return written
         case .sentenceTransformers:
             let folder = URL(fileURLWithPath: base)
@@ -39,11 +45,44 @@ public enum ExportWorkflow {
         }
     }
 
-    /// `<stem>.weight.npy` and `<stem>.bias.npy` for a base path, and `<stem>.weight_index.npy` for a hybrid adapter.
+    /// `<stem>.weight.npy` and `<stem>.bias.npy` for a base path; for a hybrid adapter also
+    /// `<stem>.weight_index.npy` and the note `<stem>.README.txt` on applying the three.
     public static func npyFiles(base: String, hybrid: Bool = false) -> [URL] {
         let stem = stem(of: base)
         return [URL(fileURLWithPath: stem + ".weight.npy"), URL(fileURLWithPath: stem + ".bias.npy")]
-            + (hybrid ? [URL(fileURLWithPath: stem + ".weight_index.npy")] : [])
+            + (hybrid
+                ? [URL(fileURLWithPath: stem + ".weight_index.npy"), URL(fileURLWithPath: stem + ".README.txt")] : [])
+    }
+
+    /// The note written beside a hybrid adapter's NumPy files.
+    static func hybridNote(_ adapter: Adapter, files: [URL]) -> String {
+        let (weight, bias, index) = (files[0].lastPathComponent, files[1].lastPathComponent, files[2].lastPathComponent)
+        let m = adapter.map.targetDimension
+        let p = adapter.map.sourceDimension
+        // File names come from --out: quoted as Python literals, never pasted into code.
+        let literal = SentenceTransformersExport.pythonStringLiteral
+        return """
+            era hybrid adapter, exported as NumPy arrays (era \(adapter.version))
+
+            This map takes TWO vectors of each query:
+              x: the query model's vector (\(p)-d), from \(adapter.sourceModel.isEmpty ? "the query model" : adapter.sourceModel)
+              y: the index model's own vector of the same query (\(m)-d), from \(adapter.targetModel.isEmpty ? "the index model" : adapter.targetModel)
+            and returns q = normalize(W x + V y + b), searched against the index as it is.
+
+              \(weight)        W, \(m) x \(p) float32
+              \(index)  V ("weight_index"), \(m) x \(m) float32
+              \(bias)          b, \(m) float32
+
+            Applying W and b alone runs without error but is NOT this map, and ranks worse.
+
+              import numpy as np
+              W, V, b = np.load(\(literal(weight))), np.load(\(literal(index))), np.load(\(literal(bias)))
+              q = x @ W.T + y @ V.T + b          # x: n x \(p), y: n x \(m), same query order
+              q /= np.linalg.norm(q, axis=1, keepdims=True)
+
+            era apply --adapter ADAPTER.safetensors --in x.npy --index-queries y.npy --out q.npy does the same.
+
+            """
     }
 
     /// `a/adapter.safetensors` -> `a/adapter`; `a/adapter` stays; `a/w.npy` -> `a/w`.

@@ -8,6 +8,13 @@ extension SentenceTransformersExport {
         let source = adapter.sourceModel.isEmpty ? "QUERY_MODEL" : adapter.sourceModel
         let target = adapter.targetModel.isEmpty ? "INDEX_MODEL" : adapter.targetModel
         let p = adapter.map.sourceDimension, m = adapter.map.targetDimension
+        // Model names are free text (a file stem, a label from a config): only a hub-style id goes
+        // into Python; anything else becomes a placeholder the reader must fill in.
+        let sourceCode = pythonModelArgument(adapter.sourceModel, placeholder: "QUERY_MODEL_ID")
+        let targetCode = pythonModelArgument(adapter.targetModel, placeholder: "INDEX_MODEL_ID")
+        let sourceTodo = placeholderLine(adapter.sourceModel, "QUERY_MODEL_ID", role: "query", key: "source_model")
+        let targetTodo = placeholderLine(adapter.targetModel, "INDEX_MODEL_ID", role: "index", key: "target_model")
+        let dirCode = pythonStringLiteral(dir)
         let trained = [
             adapter.stage.isEmpty ? nil : "stage \(adapter.stage)",
             "family \(adapter.map.family.rawValue)",
@@ -40,9 +47,9 @@ extension SentenceTransformersExport {
             ```python
             from sentence_transformers import SentenceTransformer
             from sentence_transformers.models import Dense, Normalize  # 6.x: also sentence_transformers.base.modules
-
-            model = SentenceTransformer("\(source)")
-            model.append(Dense.load("\(dir)"))
+            \(sourceTodo)
+            model = SentenceTransformer(\(sourceCode))
+            model.append(Dense.load(\(dirCode)))
             model.append(Normalize())
             queries = model.encode(["how do I ..."])   # \(m)-d, unit length: search the existing index with these
             model.save("query-model-with-era-adapter")   # optional: a model folder with both modules
@@ -61,11 +68,11 @@ extension SentenceTransformersExport {
             ```python
             from sentence_transformers import SentenceTransformer
             from sentence_transformers.models import Dense, Normalize, Router
-
-            query_model = SentenceTransformer("\(source)")
-            index_model = SentenceTransformer("\(target)")
+            \(sourceTodo)\(targetTodo)
+            query_model = SentenceTransformer(\(sourceCode))
+            index_model = SentenceTransformer(\(targetCode))
             router = Router.for_query_document(
-                query_modules=[*query_model, Dense.load("\(dir)"), Normalize()],
+                query_modules=[*query_model, Dense.load(\(dirCode)), Normalize()],
                 document_modules=list(index_model),
             )
             model = SentenceTransformer(modules=[router])   # add prompts={"query": "..."} if your queries use an instruction
@@ -83,5 +90,49 @@ extension SentenceTransformersExport {
             docs/serving.md for FAISS, Qdrant, pgvector and Chroma.
 
             """
+    }
+
+    /// `"owner/name"` as a Python string literal when `name` looks like a model id (two segments of
+    /// letters, digits, `.`, `_`, `-`, neither starting with `.` or `-`); otherwise the
+    /// variable `placeholder` that ``placeholderLine(_:_:role:key:)`` asks the reader to set, so free
+    /// text never becomes code.
+    static func pythonModelArgument(_ name: String, placeholder: String) -> String {
+        looksLikeModelID(name) ? "\"\(name)\"" : placeholder
+    }
+
+    /// An empty line when `name` is used as it is, else the assignment of `placeholder` to fill in.
+    static func placeholderLine(_ name: String, _ placeholder: String, role: String, key: String) -> String {
+        guard !looksLikeModelID(name) else { return "" }
+        return """
+
+            \(placeholder) = "TODO"  # the \(role) model's id or local path: era.json's \(key) is not a model id
+
+            """
+    }
+
+    static func looksLikeModelID(_ name: String) -> Bool {
+        let segments = name.split(separator: "/", omittingEmptySubsequences: false)
+        // Two segments: a bare word is as often a file stem (`mpnet` from mpnet.corpus.npy) as a model.
+        guard segments.count == 2, name.utf8.count <= 96 else { return false }
+        return segments.allSatisfy { segment in
+            guard let first = segment.unicodeScalars.first, first != ".", first != "-" else { return false }
+            return segment.unicodeScalars.allSatisfy {
+                $0.isASCII && (CharacterSet.alphanumerics.contains($0) || "._-".unicodeScalars.contains($0))
+            }
+        }
+    }
+
+    /// A Python string literal holding `text` exactly (ASCII only, every other character escaped).
+    static func pythonStringLiteral(_ text: String) -> String {
+        var literal = "\""
+        for scalar in text.unicodeScalars {
+            switch scalar {
+            case "\\": literal += "\\\\"
+            case "\"": literal += "\\\""
+            case " "..."~": literal.unicodeScalars.append(scalar)
+            default: literal += String(format: "\\U%08x", scalar.value)
+            }
+        }
+        return literal + "\""
     }
 }
