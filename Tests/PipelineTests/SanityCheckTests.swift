@@ -26,7 +26,8 @@ struct SanityCheckTests {
     /// A fixture holding a copy of the quickstart's files in `data/` and a pipeline `q.yaml` over them.
     static func copy(evaluateOptions: String = "") throws -> PipelineFixture {
         let fixture = try PipelineFixture()
-        let data = fixture.url("data")
+        let data = fixture.url("qs")
+        try FileManager.default.createDirectory(at: data, withIntermediateDirectories: true)
         for name in files {
             try FileManager.default.copyItem(
                 at: quickstart.appendingPathComponent(name), to: data.appendingPathComponent(name))
@@ -37,7 +38,7 @@ struct SanityCheckTests {
             """
             include: [\(configs)/models/mpnet-to-static.yaml]
             data:
-              root: data
+              root: qs
               queries: {embeddings: queries.mpnet.npy, ids: query_ids.txt, index_model_embeddings: queries.static.npy}
               index: {embeddings: index.static.npy, ids: corpus_ids.txt}
               alignment: {query_model: align.mpnet.npy, index_model: align.static.npy, ids: align_ids.txt}
@@ -62,7 +63,7 @@ struct SanityCheckTests {
     }
 
     static func lines(_ fixture: PipelineFixture, _ name: String) throws -> [String] {
-        try String(contentsOf: fixture.url("data/\(name)"), encoding: .utf8).split(separator: "\n").map(String.init)
+        try String(contentsOf: fixture.url("qs/\(name)"), encoding: .utf8).split(separator: "\n").map(String.init)
     }
 
     @Test(.enabled(if: hasQuickstart)) func theQuickstartAsShippedPassesEveryCheck() throws {
@@ -100,14 +101,14 @@ struct SanityCheckTests {
     @Test(.enabled(if: hasQuickstart)) func sortedCorpusIdsWithholdTheVerdict() throws {
         let fixture = try Self.copy()
         defer { fixture.remove() }
-        try fixture.write("data/corpus_ids.txt", try Self.lines(fixture, "corpus_ids.txt").sorted().joined(separator: "\n") + "\n")
+        try fixture.write("qs/corpus_ids.txt", try Self.lines(fixture, "corpus_ids.txt").sorted().joined(separator: "\n") + "\n")
         let summary = try Self.run(fixture)
         let check = try Self.check("reference-above-chance", in: summary.metrics.checks)
         #expect(check.status == .failed)
         #expect(check.detail.contains("index-as-is") && check.detail.contains("ids may not follow the rows"), "\(check.detail)")
         let verdict = try #require(summary.metrics.verdict)
         #expect(verdict.decision == .withheld)
-        #expect(verdict.recommendation.hasPrefix("verdict withheld: the check reference-above-chance failed"))
+        #expect(verdict.recommendation.hasPrefix("withheld: the check reference-above-chance failed"))
         let report = try String(contentsOf: fixture.url("runs/q/report.md"), encoding: .utf8)
         #expect(report.contains("check reference-above-chance: failed"))
         let html = try String(contentsOf: fixture.url("runs/q/report.html"), encoding: .utf8)
@@ -122,18 +123,18 @@ struct SanityCheckTests {
         defer { fixture.remove() }
         let leaked = try #require(try Self.lines(fixture, "qrels.test.tsv").dropFirst().first)
         let query = String(leaked.split(separator: "\t")[0])
-        try fixture.write("data/qrels.train.tsv", (try Self.lines(fixture, "qrels.train.tsv") + [leaked]).joined(separator: "\n") + "\n")
+        try fixture.write("qs/qrels.train.tsv", (try Self.lines(fixture, "qrels.train.tsv") + [leaked]).joined(separator: "\n") + "\n")
 
         let inspection = try PipelineInspection.inspect(try fixture.load("q.yaml"))
         #expect(inspection.failed)
         let failed = try Self.check("labeled-not-evaluated", in: inspection.checks)
         #expect(failed.status == .failed)
         #expect(failed.detail.hasPrefix("1 of 300 queries of data.qrels.evaluation"), "\(failed.detail)")
-        #expect(failed.detail.contains("(\(query))") && failed.detail.contains("exclude_labeled: true"))
+        #expect(failed.detail.contains("(ids \(query))") && failed.detail.contains("exclude_labeled: true"))
 
         let excluding = try Self.copy(evaluateOptions: ", exclude_labeled: true")
         defer { excluding.remove() }
-        try excluding.write("data/qrels.train.tsv", (try Self.lines(fixture, "qrels.train.tsv")).joined(separator: "\n") + "\n")
+        try excluding.write("qs/qrels.train.tsv", (try Self.lines(fixture, "qrels.train.tsv")).joined(separator: "\n") + "\n")
         let passing = try PipelineInspection.inspect(try excluding.load("q.yaml"))
         #expect(!passing.failed, "\(passing.text())")
         #expect(try Self.check("labeled-not-evaluated", in: passing.checks).detail.hasPrefix("dropped 1 of 300"))
@@ -150,14 +151,14 @@ struct SanityCheckTests {
         defer { fixture.remove() }
         let known = try #require(try Self.lines(fixture, "qrels.test.tsv").dropFirst().first?.split(separator: "\t").first)
         try fixture.write(
-            "data/qrels.test.tsv",
+            "qs/qrels.test.tsv",
             (try Self.lines(fixture, "qrels.test.tsv") + ["no-such-query\t4983\t1", "\(known)\tno-such-document\t1"])
                 .joined(separator: "\n") + "\n")
         let inspection = try PipelineInspection.inspect(try fixture.load("q.yaml"))
         let check = try Self.check("evaluation-qrels-ids", in: inspection.checks)
         #expect(check.status == .warning)
-        #expect(check.detail.contains("1 of 301 judged queries are not in the query ids (no-such-query)"), "\(check.detail)")
-        #expect(check.detail.contains("1 judged documents are not in the index ids (no-such-document)"), "\(check.detail)")
+        #expect(check.detail.contains("1 of 301 judged queries are not in the query ids (ids no-such-query)"), "\(check.detail)")
+        #expect(check.detail.contains("1 judged documents are not in the index ids (ids no-such-document)"), "\(check.detail)")
         #expect(try Self.check("labeled-qrels-ids", in: inspection.checks).status == .ok)
         #expect(inspection.text().contains("documents found"))
     }
@@ -167,7 +168,7 @@ struct SanityCheckTests {
     @Test(.enabled(if: hasQuickstart)) func shuffledAlignmentRowsFailTheAlignmentCheck() throws {
         let fixture = try Self.copy()
         defer { fixture.remove() }
-        let url = fixture.url("data/align.static.npy")
+        let url = fixture.url("qs/align.static.npy")
         let targets = try Npy.read(url)
         var generator = SplitMix64(seed: 7)
         let order = (0..<targets.rows).shuffled(using: &generator)
@@ -184,7 +185,7 @@ struct SanityCheckTests {
         let fixture = try Self.copy()
         defer { fixture.remove() }
         let yaml = try String(contentsOf: fixture.url("q.yaml"), encoding: .utf8)
-        try fixture.write("mixed.yaml", "output: data\n" + yaml)
+        try fixture.write("mixed.yaml", "output: qs\n" + yaml)
         let problem = try #require(fixture.problems("mixed.yaml").at("output"))
         #expect(problem.message.contains("holds 10 input files") && problem.message.contains("data.queries.embeddings"))
         try fixture.write("apart.yaml", "output: runs/apart\n" + yaml)

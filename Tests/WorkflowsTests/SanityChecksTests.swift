@@ -73,7 +73,7 @@ import Testing
         #expect(verdict.decision == .withheld && verdict.best == "index-as-is")
         #expect(
             verdict.recommendation
-                == "verdict withheld: the check reference-above-chance failed: index-as-is scores 0.0011 (and 1 more failed check)")
+                == "withheld: the check reference-above-chance failed: index-as-is scores 0.0011 (and 1 more failed check)")
         #expect(Verdict.of(VerdictTests.table(delta: 0.14, p: 0.0001), checks: [warned])?.decision == .use)
     }
 
@@ -84,7 +84,7 @@ import Testing
         #expect(overlap == ["q1", "q3"])
         let failed = SanityChecks.labeledNotEvaluated(
             overlap: overlap, evaluationQueries: 3, dropped: false, labeledFile: "L", evaluationFile: "E", remedy: "R")
-        #expect(failed.status == .failed && failed.detail.hasPrefix("2 of 3 queries of E are labeled in L (q1, q3)"))
+        #expect(failed.status == .failed && failed.detail.hasPrefix("2 of 3 queries of E are labeled in L (ids q1, q3)"))
         let dropped = SanityChecks.labeledNotEvaluated(
             overlap: overlap, evaluationQueries: 3, dropped: true, labeledFile: "L", evaluationFile: "E", remedy: "R")
         #expect(dropped.status == .ok && dropped.detail.hasSuffix("; 1 left"))
@@ -112,8 +112,8 @@ import Testing
         let qrels = Qrels(judgments: ["q1": ["d1": 1, "dX": 1], "qX": ["d1": 1]])
         let check = SanityChecks.qrelsIds(qrels, name: "n", file: "F", queryIds: ["q1"], corpusIds: ["d1"])
         #expect(check.status == .warning)
-        #expect(check.detail.contains("1 of 2 judged queries are not in the query ids (qX)"))
-        #expect(check.detail.contains("1 judged documents are not in the index ids (dX)"))
+        #expect(check.detail.contains("1 of 2 judged queries are not in the query ids (ids qX)"))
+        #expect(check.detail.contains("1 judged documents are not in the index ids (ids dX)"))
         #expect(
             SanityChecks.qrelsIds(qrels, name: "n", file: "F", queryIds: ["q1", "qX"], corpusIds: nil).status == .ok)
     }

@@ -42,6 +42,7 @@ public struct PipelineInspection: Sendable {
         }
         let queryIds = try ids(data.queries?.ids)
         let corpusIds = try ids(data.index?.ids)
+        let knownQueries = queryIds.map(Set.init)
         var rowsOf: [String: Int] = [:]
         var inputs: [Input] = []
         for (keyPath, file) in data.files where !keyPath.hasSuffix(".ids") && !keyPath.hasPrefix("data.qrels") {
@@ -121,7 +122,9 @@ public struct PipelineInspection: Sendable {
                     return !relevant.isEmpty && !relevant.contains(where: cited.contains)
                 }.count
                 subsets = [
-                    QuerySubset(name: "all", queries: kept.judgments.count, description: ""),
+                    QuerySubset(
+                        name: "all", queries: kept.judgments.keys.filter { knownQueries?.contains($0) ?? true }.count,
+                        description: ""),
                     QuerySubset(name: "unseen", queries: unseen, description: ""),
                 ]
                 extra = "labeled too \(overlap.count), unseen \(unseen)"

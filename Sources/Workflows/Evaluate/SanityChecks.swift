@@ -43,11 +43,11 @@ public enum SanityChecks {
         if !unknownQueries.isEmpty {
             problems.append(
                 "\(unknownQueries.count) of \(qrels.judgments.count) judged queries are not in the query ids "
-                    + "(\(listed(unknownQueries))): they are not evaluated")
+                    + "(ids \(listed(unknownQueries))): they are not evaluated")
         }
         if !unknownDocuments.isEmpty {
             problems.append(
-                "\(unknownDocuments.count) judged documents are not in the index ids (\(listed(unknownDocuments))): "
+                "\(unknownDocuments.count) judged documents are not in the index ids (ids \(listed(unknownDocuments))): "
                     + "they are never retrieved and count as misses")
         }
         guard !problems.isEmpty else {
@@ -85,13 +85,13 @@ public enum SanityChecks {
                 name: name, status: .ok,
                 detail:
                     "dropped \(overlap.count) of \(evaluationQueries) evaluation queries that are labeled in \(labeledFile) "
-                    + "(\(listed(overlap))); \(evaluationQueries - overlap.count) left")
+                    + "(ids \(listed(overlap))); \(evaluationQueries - overlap.count) left")
         }
         return SanityCheck(
             name: name, status: .failed,
             detail:
                 "\(overlap.count) of \(evaluationQueries) queries of \(evaluationFile) are labeled in \(labeledFile) "
-                + "(\(listed(overlap))): a map trained on them looks better than it is; split the queries, or \(remedy)")
+                + "(ids \(listed(overlap))): a map trained on them looks better than it is; split the queries, or \(remedy)")
     }
 
     // MARK: - Rows near chance
@@ -194,9 +194,9 @@ public enum SanityChecks {
                 name: Name.alignmentAboveChance, status: .failed,
                 detail:
                     "\(measured), no better than chance (\(format(mean))): "
-                    + (idsFile.map { "the ids of \($0) may not follow the rows of the two alignment files" }
-                        ?? "the rows of the two alignment files may not hold the same texts in the same order")
-                    + ", or one file may come from another model")
+                    + "the two alignment files may not hold the same texts in the same row order"
+                    + (idsFile.map { " (\($0) names the rows of both)" } ?? "")
+                    + ", or one of them may come from another model")
         }
         return SanityCheck(
             name: Name.alignmentAboveChance, status: .ok, detail: "\(measured) (chance \(format(mean)))")
@@ -206,7 +206,7 @@ public enum SanityChecks {
 
     static func listed(_ ids: [String]) -> String {
         let shown = ids.prefix(namedIds).joined(separator: ", ")
-        return ids.count > namedIds ? "e.g. \(shown)" : shown
+        return ids.count > namedIds ? shown + ", ..." : shown
     }
 
     static func format(_ value: Double, digits: Int = 4) -> String { String(format: "%.\(digits)f", value) }

@@ -84,7 +84,7 @@ public struct Verdict: Sendable, Hashable, Codable {
             let others = checks.filter { $0.status == .failed }.count - 1
             return Verdict(
                 reference: reference, referenceKind: kind, best: reference, decision: .withheld,
-                recommendation: "verdict withheld: the check \(failed.name) failed: \(failed.detail)"
+                recommendation: "withheld: the check \(failed.name) failed: \(failed.detail)"
                     + (others > 0 ? " (and \(others) more failed check\(others == 1 ? "" : "s"))" : ""),
                 metric: metric, all: all, unseen: unseen)
         }
