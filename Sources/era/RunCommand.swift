@@ -75,7 +75,8 @@ struct RunCommand: ParsableCommand {
             let failed = inspection.checks.filter { $0.status == .failed }
             guard failed.isEmpty else {
                 let names = failed.map(\.name).joined(separator: ", ")
-                let message = "\(pipeline): \(failed.count) check\(failed.count == 1 ? "" : "s") failed (\(names)); nothing was run\n"
+                let message =
+                    "\(pipeline): \(failed.count) check\(failed.count == 1 ? "" : "s") failed (\(names)); nothing was run\n"
                 FileHandle.standardError.write(Data(message.utf8))
                 throw ExitCode(1)
             }

@@ -101,11 +101,14 @@ struct SanityCheckTests {
     @Test(.enabled(if: hasQuickstart)) func sortedCorpusIdsWithholdTheVerdict() throws {
         let fixture = try Self.copy()
         defer { fixture.remove() }
-        try fixture.write("qs/corpus_ids.txt", try Self.lines(fixture, "corpus_ids.txt").sorted().joined(separator: "\n") + "\n")
+        try fixture.write(
+            "qs/corpus_ids.txt", try Self.lines(fixture, "corpus_ids.txt").sorted().joined(separator: "\n") + "\n")
         let summary = try Self.run(fixture)
         let check = try Self.check("reference-above-chance", in: summary.metrics.checks)
         #expect(check.status == .failed)
-        #expect(check.detail.contains("index-as-is") && check.detail.contains("ids may not follow the rows"), "\(check.detail)")
+        #expect(
+            check.detail.contains("index-as-is") && check.detail.contains("ids may not follow the rows"),
+            "\(check.detail)")
         let verdict = try #require(summary.metrics.verdict)
         #expect(verdict.decision == .withheld)
         #expect(verdict.recommendation.hasPrefix("withheld: the check reference-above-chance failed"))
@@ -123,7 +126,9 @@ struct SanityCheckTests {
         defer { fixture.remove() }
         let leaked = try #require(try Self.lines(fixture, "qrels.test.tsv").dropFirst().first)
         let query = String(leaked.split(separator: "\t")[0])
-        try fixture.write("qs/qrels.train.tsv", (try Self.lines(fixture, "qrels.train.tsv") + [leaked]).joined(separator: "\n") + "\n")
+        try fixture.write(
+            "qs/qrels.train.tsv", (try Self.lines(fixture, "qrels.train.tsv") + [leaked]).joined(separator: "\n") + "\n"
+        )
 
         let inspection = try PipelineInspection.inspect(try fixture.load("q.yaml"))
         #expect(inspection.failed)
@@ -134,7 +139,8 @@ struct SanityCheckTests {
 
         let excluding = try Self.copy(evaluateOptions: ", exclude_labeled: true")
         defer { excluding.remove() }
-        try excluding.write("qs/qrels.train.tsv", (try Self.lines(fixture, "qrels.train.tsv")).joined(separator: "\n") + "\n")
+        try excluding.write(
+            "qs/qrels.train.tsv", (try Self.lines(fixture, "qrels.train.tsv")).joined(separator: "\n") + "\n")
         let passing = try PipelineInspection.inspect(try excluding.load("q.yaml"))
         #expect(!passing.failed, "\(passing.text())")
         #expect(try Self.check("labeled-not-evaluated", in: passing.checks).detail.hasPrefix("dropped 1 of 300"))
@@ -149,7 +155,8 @@ struct SanityCheckTests {
     @Test(.enabled(if: hasQuickstart)) func unknownQrelsIdsAreNamed() throws {
         let fixture = try Self.copy()
         defer { fixture.remove() }
-        let known = try #require(try Self.lines(fixture, "qrels.test.tsv").dropFirst().first?.split(separator: "\t").first)
+        let known = try #require(
+            try Self.lines(fixture, "qrels.test.tsv").dropFirst().first?.split(separator: "\t").first)
         try fixture.write(
             "qs/qrels.test.tsv",
             (try Self.lines(fixture, "qrels.test.tsv") + ["no-such-query\t4983\t1", "\(known)\tno-such-document\t1"])
@@ -157,8 +164,12 @@ struct SanityCheckTests {
         let inspection = try PipelineInspection.inspect(try fixture.load("q.yaml"))
         let check = try Self.check("evaluation-qrels-ids", in: inspection.checks)
         #expect(check.status == .warning)
-        #expect(check.detail.contains("1 of 301 judged queries are not in the query ids (ids no-such-query)"), "\(check.detail)")
-        #expect(check.detail.contains("1 judged documents are not in the index ids (ids no-such-document)"), "\(check.detail)")
+        #expect(
+            check.detail.contains("1 of 301 judged queries are not in the query ids (ids no-such-query)"),
+            "\(check.detail)")
+        #expect(
+            check.detail.contains("1 judged documents are not in the index ids (ids no-such-document)"),
+            "\(check.detail)")
         #expect(try Self.check("labeled-qrels-ids", in: inspection.checks).status == .ok)
         #expect(inspection.text().contains("documents found"))
     }

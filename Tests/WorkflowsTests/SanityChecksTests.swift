@@ -24,7 +24,9 @@ import Testing
         let rankings = permutations(corpus)
         let mean =
             rankings.reduce(0.0) {
-                $0 + (IRMetrics.queryMetrics(ranking: $1, judged: qrels.judgments["q"]!, cutoffs: [k])?["ndcg@2"] ?? .nan)
+                $0
+                    + (IRMetrics.queryMetrics(ranking: $1, judged: qrels.judgments["q"]!, cutoffs: [k])?["ndcg@2"]
+                        ?? .nan)
             } / Double(rankings.count)
         let closed = try #require(SanityChecks.randomRankingNDCG(qrels: qrels, queries: ["q"], corpusIds: corpus, k: k))
         #expect(abs(closed - mean) < 1e-12, "closed form \(closed), enumerated \(mean)")
@@ -57,12 +59,15 @@ import Testing
     }
 
     @Test func fewQueriesWarnAndTheVerdictSaysSo() throws {
-        let check = try #require(SanityChecks.enoughQueries(table: Self.table(reference: 0.5, stageOne: 0.6, unseen: 17)))
+        let check = try #require(
+            SanityChecks.enoughQueries(table: Self.table(reference: 0.5, stageOne: 0.6, unseen: 17)))
         #expect(check.status == .warning && check.detail.hasPrefix("unseen (17 queries): fewer than 30"))
         #expect(SanityChecks.enoughQueries(table: Self.table(reference: 0.5, stageOne: 0.6))?.status == .ok)
         let verdict = try #require(Verdict.of(VerdictTests.table(delta: 0.14, p: 0.0001), checks: [check]))
         #expect(verdict.decision == .use)
-        #expect(verdict.recommendation.hasSuffix("; unseen (17 queries): fewer than 30 queries, so its p-value carries little weight"))
+        #expect(
+            verdict.recommendation.hasSuffix(
+                "; unseen (17 queries): fewer than 30 queries, so its p-value carries little weight"))
     }
 
     @Test func aFailedCheckWithholdsTheVerdict() throws {
@@ -73,7 +78,8 @@ import Testing
         #expect(verdict.decision == .withheld && verdict.best == "index-as-is")
         #expect(
             verdict.recommendation
-                == "withheld: the check reference-above-chance failed: index-as-is scores 0.0011 (and 1 more failed check)")
+                == "withheld: the check reference-above-chance failed: index-as-is scores 0.0011 (and 1 more failed check)"
+        )
         #expect(Verdict.of(VerdictTests.table(delta: 0.14, p: 0.0001), checks: [warned])?.decision == .use)
     }
 
@@ -84,7 +90,8 @@ import Testing
         #expect(overlap == ["q1", "q3"])
         let failed = SanityChecks.labeledNotEvaluated(
             overlap: overlap, evaluationQueries: 3, dropped: false, labeledFile: "L", evaluationFile: "E", remedy: "R")
-        #expect(failed.status == .failed && failed.detail.hasPrefix("2 of 3 queries of E are labeled in L (ids q1, q3)"))
+        #expect(
+            failed.status == .failed && failed.detail.hasPrefix("2 of 3 queries of E are labeled in L (ids q1, q3)"))
         let dropped = SanityChecks.labeledNotEvaluated(
             overlap: overlap, evaluationQueries: 3, dropped: true, labeledFile: "L", evaluationFile: "E", remedy: "R")
         #expect(dropped.status == .ok && dropped.detail.hasSuffix("; 1 left"))

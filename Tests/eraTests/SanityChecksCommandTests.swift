@@ -11,7 +11,8 @@ import Testing
     /// The quickstart's static-model files in `dir`: queries (their index model's own, so no
     /// adapter is needed), the index, and both qrels.
     static func data(in dir: TemporaryDirectory) throws {
-        for name in ["queries.static.npy", "query_ids.txt", "index.static.npy", "corpus_ids.txt", "qrels.train.tsv",
+        for name in [
+            "queries.static.npy", "query_ids.txt", "index.static.npy", "corpus_ids.txt", "qrels.train.tsv",
             "qrels.test.tsv", "queries.mpnet.npy", "align.mpnet.npy", "align.static.npy", "align_ids.txt",
         ] {
             try FileManager.default.copyItem(
@@ -61,13 +62,15 @@ import Testing
         let dir = try TemporaryDirectory()
         defer { dir.cleanUp() }
         try Self.data(in: dir)
-        try dir.write(try Self.lines(dir, "corpus_ids.txt").sorted().joined(separator: "\n") + "\n", to: "corpus_ids.txt")
+        try dir.write(
+            try Self.lines(dir, "corpus_ids.txt").sorted().joined(separator: "\n") + "\n", to: "corpus_ids.txt")
         let json = try Self.evaluate(dir)
         let check = try Self.check("reference-above-chance", json)
         #expect(check["status"] == "failed" && (check["detail"] ?? "").contains("the ids may not follow the rows"))
         let verdict = try #require(json["verdict"] as? [String: Any])
         #expect(verdict["decision"] as? String == "withheld")
-        #expect((verdict["recommendation"] as? String ?? "").hasPrefix("withheld: the check reference-above-chance failed"))
+        #expect(
+            (verdict["recommendation"] as? String ?? "").hasPrefix("withheld: the check reference-above-chance failed"))
     }
 
     @Test func aLeakedQueryWithholdsTheVerdictUnlessExcluded() throws {
@@ -75,7 +78,8 @@ import Testing
         defer { dir.cleanUp() }
         try Self.data(in: dir)
         let leaked = try #require(try Self.lines(dir, "qrels.test.tsv").dropFirst().first)
-        try dir.write((try Self.lines(dir, "qrels.train.tsv") + [leaked]).joined(separator: "\n") + "\n", to: "qrels.train.tsv")
+        try dir.write(
+            (try Self.lines(dir, "qrels.train.tsv") + [leaked]).joined(separator: "\n") + "\n", to: "qrels.train.tsv")
         let failing = try Self.evaluate(dir)
         let failed = try Self.check("labeled-not-evaluated", failing)
         #expect(failed["status"] == "failed" && (failed["detail"] ?? "").contains("--exclude-labeled"))
@@ -104,7 +108,11 @@ import Testing
         let check = try EraProcess.run(["run", "leak.yaml", "--check"], in: dir.url)
         #expect(check.status != 0)
         #expect(check.stderr.contains("1 check failed (labeled-not-evaluated); nothing was run"), "\(check.stderr)")
-        for expected in ["data.qrels.evaluation", "labeled too 1", "1109 x 768", "stages, in the order they would run: align (align), evaluate (evaluate)", "failed  labeled-not-evaluated: 1 of 300"] {
+        for expected in [
+            "data.qrels.evaluation", "labeled too 1", "1109 x 768",
+            "stages, in the order they would run: align (align), evaluate (evaluate)",
+            "failed  labeled-not-evaluated: 1 of 300",
+        ] {
             #expect(check.stdout.contains(expected), "era run --check does not show \(expected):\n\(check.stdout)")
         }
     }

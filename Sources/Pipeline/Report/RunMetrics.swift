@@ -32,7 +32,8 @@ public struct RunMetrics: Sendable, Codable, Hashable {
         self.stages = stages
         let checks = SanityCheck.merged(checks)
         self.checks = checks
-        verdict = order.reversed().lazy.compactMap { stages[$0]?.evaluation.flatMap { Verdict.of($0, checks: checks) } }
+        verdict =
+            order.reversed().lazy.compactMap { stages[$0]?.evaluation.flatMap { Verdict.of($0, checks: checks) } }
             .first
     }
 }

@@ -74,7 +74,8 @@ public struct PipelineInspection: Sendable {
             var found: [String] = []
             if let queryIds {
                 let known = Set(queryIds)
-                found.append("queries found \(qrels.judgments.keys.filter(known.contains).count)/\(qrels.judgments.count)")
+                found.append(
+                    "queries found \(qrels.judgments.keys.filter(known.contains).count)/\(qrels.judgments.count)")
             }
             if let corpusIds {
                 let known = Set(corpusIds)
@@ -113,9 +114,12 @@ public struct PipelineInspection: Sendable {
                         labeledFile: "data.qrels.labeled (\(data.qrels.labeled?.path ?? "?"))",
                         evaluationFile: "data.qrels.evaluation (\(file.path))",
                         remedy: "set \(option): true to drop them"))
-                let kept = excluded ? evaluation.restricted(toQueries: evaluation.judgments.keys.filter {
-                    labeled.judgments[$0] == nil
-                }) : evaluation
+                let kept =
+                    excluded
+                    ? evaluation.restricted(
+                        toQueries: evaluation.judgments.keys.filter {
+                            labeled.judgments[$0] == nil
+                        }) : evaluation
                 let cited = labeled.citedDocuments
                 let unseen = kept.judgments.filter { _, documents in
                     let relevant = documents.filter { $0.value > 0 }.keys
@@ -150,7 +154,9 @@ public struct PipelineInspection: Sendable {
             rows.append([input.keyPath, input.shape, input.dtype, input.matched, input.path])
         }
         var out = RunMetrics.trimmed(TextTable(rows).render())
-        out += "\n\nstages, in the order they would run: " + stages.map { "\($0.name) (\($0.kind))" }.joined(separator: ", ")
+        out +=
+            "\n\nstages, in the order they would run: "
+            + stages.map { "\($0.name) (\($0.kind))" }.joined(separator: ", ")
         if !checks.isEmpty { out += "\n\n" + SanityCheck.text(checks) }
         return out
     }

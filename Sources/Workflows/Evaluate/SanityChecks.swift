@@ -58,7 +58,8 @@ public enum SanityChecks {
         }
         return SanityCheck(
             name: name, status: .warning,
-            detail: "\(file): " + problems.joined(separator: "; ") + "; check that the qrels use the ids of those files")
+            detail: "\(file): " + problems.joined(separator: "; ") + "; check that the qrels use the ids of those files"
+        )
     }
 
     // MARK: - Labeled queries among the evaluation queries
@@ -91,7 +92,8 @@ public enum SanityChecks {
             name: name, status: .failed,
             detail:
                 "\(overlap.count) of \(evaluationQueries) queries of \(evaluationFile) are labeled in \(labeledFile) "
-                + "(ids \(listed(overlap))): a map trained on them looks better than it is; split the queries, or \(remedy)")
+                + "(ids \(listed(overlap))): a map trained on them looks better than it is; split the queries, or \(remedy)"
+        )
     }
 
     // MARK: - Rows near chance
