@@ -116,4 +116,31 @@ import Testing
             #expect(check.stdout.contains(expected), "era run --check does not show \(expected):\n\(check.stdout)")
         }
     }
+
+    /// `era align` with target ids that no longer follow the target's rows: the held-out matching
+    /// is at chance and the command says so; with the ids as shipped it stays silent.
+    @Test func alignWarnsWhenItsPairsMatchAtChance() throws {
+        let dir = try TemporaryDirectory()
+        defer { dir.cleanUp() }
+        try Self.data(in: dir)
+        var generator = SystemRandomNumberGenerator()
+        try dir.write(
+            try Self.lines(dir, "align_ids.txt").shuffled(using: &generator).joined(separator: "\n") + "\n",
+            to: "shuffled_ids.txt")
+        func align(_ targetIds: String, out: String) throws -> EraProcess.Output {
+            try EraProcess.run(
+                [
+                    "align", "--source", "align.mpnet.npy", "--source-ids", "align_ids.txt", "--target",
+                    "align.static.npy", "--target-ids", targetIds, "--out", out, "--epochs", "1",
+                ], in: dir.url)
+        }
+        let shuffled = try align("shuffled_ids.txt", out: "shuffled.safetensors")
+        #expect(shuffled.status == 0, "\(shuffled.stderr)")
+        #expect(
+            shuffled.stderr.contains("failed  alignment-above-chance:")
+                && shuffled.stderr.contains("check --source-ids align_ids.txt and --target-ids shuffled_ids.txt"),
+            "\(shuffled.stderr)")
+        let shipped = try align("align_ids.txt", out: "shipped.safetensors")
+        #expect(shipped.status == 0 && !shipped.stderr.contains("alignment-above-chance"), "\(shipped.stderr)")
+    }
 }

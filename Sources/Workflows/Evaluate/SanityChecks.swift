@@ -180,7 +180,7 @@ public enum SanityChecks {
     /// Failed when the map matches its held-out pairs no better than chance: the mean reciprocal
     /// rank of each pair's own target is within 4 standard errors of a random ranking's (which
     /// is uniform over 1...h for h pairs). Nil without a held-out report.
-    /// - Parameter idsFile: how to name the alignment ids file (nil: the rows are matched by position).
+    /// - Parameter idsFile: how to name the ids that match the rows (nil: the rows are matched by position).
     public static func alignmentAboveChance(_ heldOut: HeldOutReport?, idsFile: String?) -> SanityCheck? {
         guard let heldOut, heldOut.pairs > 1 else { return nil }
         let h = Double(heldOut.pairs)
@@ -197,7 +197,7 @@ public enum SanityChecks {
                 detail:
                     "\(measured), no better than chance (\(format(mean))): "
                     + "the two alignment files may not hold the same texts in the same row order"
-                    + (idsFile.map { " (\($0) names the rows of both)" } ?? "")
+                    + (idsFile.map { " (check \($0))" } ?? "")
                     + ", or one of them may come from another model")
         }
         return SanityCheck(
