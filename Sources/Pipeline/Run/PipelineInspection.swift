@@ -92,7 +92,7 @@ public struct PipelineInspection: Sendable {
             if let queryIds {
                 checks.append(
                     SanityChecks.qrelsIds(
-                        labeled, name: SanityChecks.Name.labeledQrelsIds, file: "data.qrels.labeled (\(file.path))",
+                        labeled, name: SanityChecks.Name.labeledQrelsIds, file: fileName("data.qrels.labeled", file),
                         queryIds: queryIds, corpusIds: corpusIds))
             }
         }
@@ -111,8 +111,8 @@ public struct PipelineInspection: Sendable {
                 checks.append(
                     SanityChecks.labeledNotEvaluated(
                         overlap: overlap, evaluationQueries: evaluation.judgments.count, dropped: excluded,
-                        labeledFile: "data.qrels.labeled (\(data.qrels.labeled?.path ?? "?"))",
-                        evaluationFile: "data.qrels.evaluation (\(file.path))",
+                        labeledFile: fileName("data.qrels.labeled", data.qrels.labeled),
+                        evaluationFile: fileName("data.qrels.evaluation", file),
                         remedy: "set \(option): true to drop them"))
                 let kept =
                     excluded
@@ -138,13 +138,19 @@ public struct PipelineInspection: Sendable {
                 checks.append(
                     SanityChecks.qrelsIds(
                         evaluation, name: SanityChecks.Name.evaluationQrelsIds,
-                        file: "data.qrels.evaluation (\(file.path))", queryIds: queryIds, corpusIds: corpusIds))
+                        file: fileName("data.qrels.evaluation", file), queryIds: queryIds, corpusIds: corpusIds))
             }
             let table = MetricsTable(metrics: [], subsets: subsets, rows: [], comparedTo: nil)
             if let check = SanityChecks.enoughQueries(table: table) { checks.append(check) }
         }
         return PipelineInspection(
             inputs: inputs, stages: config.stages.map { ($0.name, $0.kind.rawValue) }, checks: checks)
+    }
+
+    /// `data.qrels.evaluation (qrels.test.tsv)`: how a check names an input (the table above has
+    /// the full path; the file name keeps metrics.json the same wherever the data lies).
+    static func fileName(_ keyPath: String, _ file: DataFile?) -> String {
+        "\(keyPath) (\(file.map { URL(fileURLWithPath: $0.path).lastPathComponent } ?? "not set"))"
     }
 
     /// The table of inputs, the stages, and the checks, for the console.

@@ -57,8 +57,8 @@ public struct EvaluateStage: StageRunner {
         settings.unseen = options.unseen
         settings.excludeLabeled = options.excludeLabeled
         let data = context.config.data
-        settings.evaluationFile = "data.qrels.evaluation (\(data.qrels.evaluation?.path ?? "?"))"
-        settings.labeledFile = "data.qrels.labeled (\(data.qrels.labeled?.path ?? "?"))"
+        settings.evaluationFile = PipelineInspection.fileName("data.qrels.evaluation", data.qrels.evaluation)
+        settings.labeledFile = PipelineInspection.fileName("data.qrels.labeled", data.qrels.labeled)
         settings.excludeLabeledOption = "set stages.\(stage.name).options.exclude_labeled: true to drop them"
         let outcome: EvaluateWorkflow.Outcome
         do {
