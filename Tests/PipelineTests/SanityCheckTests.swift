@@ -119,6 +119,22 @@ struct SanityCheckTests {
         #expect(summary.metrics.terminalTables().contains("failed  reference-above-chance:"))
     }
 
+    /// The index model's query file replaced by vectors of another model with the same dimension
+    /// (here random unit vectors): the index as it is collapses and the verdict is withheld.
+    @Test(.enabled(if: hasQuickstart)) func indexQueriesOfAnotherModelWithholdTheVerdict() throws {
+        let fixture = try Self.copy()
+        defer { fixture.remove() }
+        let url = fixture.url("qs/queries.static.npy")
+        let shape = try Npy.read(url)
+        var generator = SplitMix64(seed: 11)
+        let values = (0..<shape.rows * shape.columns).map { _ in Float.random(in: -1...1, using: &generator) }
+        try Npy.write(Matrix(rows: shape.rows, columns: shape.columns, storage: values).normalizedRows(), to: url)
+        let summary = try Self.run(fixture)
+        let check = try Self.check("reference-above-chance", in: summary.metrics.checks)
+        #expect(check.status == .failed && check.detail.contains("another model"), "\(check.detail)")
+        #expect(summary.metrics.verdict?.decision == .withheld)
+    }
+
     /// An evaluation query copied into the labeled qrels: `--check` fails naming it; with
     /// `exclude_labeled` it passes, and the run drops the query and says so.
     @Test(.enabled(if: hasQuickstart)) func aLeakedEvaluationQueryFailsTheCheckOrIsDropped() throws {
