@@ -105,15 +105,15 @@ public struct PipelineInspection: Sendable {
                     if case .evaluate(let options) = stage.options { options } else { nil }
                 }
                 let excluded = !evaluates.isEmpty && evaluates.allSatisfy(\.excludeLabeled)
-                let option =
-                    config.stages.first { $0.kind == .evaluate }.map { "stages.\($0.name).options.exclude_labeled" }
-                    ?? "exclude_labeled"
-                checks.append(
-                    SanityChecks.labeledNotEvaluated(
-                        overlap: overlap, evaluationQueries: evaluation.judgments.count, dropped: excluded,
-                        labeledFile: fileName("data.qrels.labeled", data.qrels.labeled),
-                        evaluationFile: fileName("data.qrels.evaluation", file),
-                        remedy: "set \(option): true to drop them"))
+                // Labeled evaluation queries matter only to a pipeline that evaluates.
+                if let stage = config.stages.first(where: { $0.kind == .evaluate }) {
+                    checks.append(
+                        SanityChecks.labeledNotEvaluated(
+                            overlap: overlap, evaluationQueries: evaluation.judgments.count, dropped: excluded,
+                            labeledFile: fileName("data.qrels.labeled", data.qrels.labeled),
+                            evaluationFile: fileName("data.qrels.evaluation", file),
+                            remedy: "set stages.\(stage.name).options.exclude_labeled: true to drop them"))
+                }
                 let kept =
                     excluded
                     ? evaluation.restricted(
@@ -141,7 +141,11 @@ public struct PipelineInspection: Sendable {
                         file: fileName("data.qrels.evaluation", file), queryIds: queryIds, corpusIds: corpusIds))
             }
             let table = MetricsTable(metrics: [], subsets: subsets, rows: [], comparedTo: nil)
-            if let check = SanityChecks.enoughQueries(table: table) { checks.append(check) }
+            if config.stages.contains(where: { $0.kind == .evaluate }),
+                let check = SanityChecks.enoughQueries(table: table)
+            {
+                checks.append(check)
+            }
         }
         return PipelineInspection(
             inputs: inputs, stages: config.stages.map { ($0.name, $0.kind.rawValue) }, checks: checks)
