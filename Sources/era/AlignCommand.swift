@@ -108,6 +108,10 @@ struct AlignCommand: ParsableCommand {
         try AtomicFile.write(try CanonicalJSON.encode(logFile, pretty: true) + Data("\n".utf8), to: logURL)
         if npy { try ExportWorkflow.write(outcome.adapter, format: .npy, base: out) }
         progress("\(AlignWorkflow.summary(outcome)); wrote \(outURL.path) and \(logURL.path)")
+        let ids = "--source-ids \(sourceIds)" + (targetIds.map { " and --target-ids \($0)" } ?? "")
+        if let check = SanityChecks.alignmentAboveChance(outcome.log.heldOut, idsFile: ids), check.status == .failed {
+            warn("check \(check.line)")
+        }
     }
 
     /// The workflow's failure in this command's words: its files and flags.

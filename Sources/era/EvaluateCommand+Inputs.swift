@@ -20,6 +20,10 @@ extension EvaluateCommand {
         var settings = EvaluateWorkflow.Settings(metrics: IRMetrics.metricNames(cutoffs: try parseCutoffs(k)))
         settings.testedMetric = compareMetric
         settings.ignoreIdenticalIds = ignoreIdenticalIds
+        settings.excludeLabeled = excludeLabeled
+        settings.evaluationFile = "--qrels \(qrels)"
+        settings.labeledFile = "--unseen-against \(unseenAgainst ?? "")"
+        settings.excludeLabeledOption = "add --exclude-labeled to drop them"
         let own = try indexQueries.map { try files.embeddings($0, checked: true) }
         if let own, let indexQueries, own.rows != queryMatrix.rows || own.columns != corpusMatrix.columns {
             throw CommandError(

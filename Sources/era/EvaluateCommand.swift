@@ -73,6 +73,11 @@ struct EvaluateCommand: ParsableCommand {
             "Also report the queries none of whose relevant documents appear in these qrels (e.g. the training qrels), under \"unseen\"."
     )
     var unseenAgainst: String?
+    @Flag(
+        help:
+            "Drop the evaluation queries that --unseen-against labels too (a map trained on them looks better than it is), instead of withholding the verdict; says how many were dropped."
+    )
+    var excludeLabeled = false
     @Flag(help: "BEIR's rule: a query may not retrieve the document that has its own id.")
     var ignoreIdenticalIds = false
     @Flag(help: "Print one JSON object on stdout instead of a table.")
@@ -81,6 +86,10 @@ struct EvaluateCommand: ParsableCommand {
     var perQuery = false
 
     func run() throws {
+        if excludeLabeled, unseenAgainst == nil {
+            throw CommandError(
+                "--exclude-labeled: give the labeled qrels (the training qrels) with --unseen-against")
+        }
         let files = InputFiles()
         var chroma: ChromaEvaluateWorkflow.Outcome?
         let outcome: EvaluateWorkflow.AdapterOutcome
@@ -113,7 +122,7 @@ struct EvaluateCommand: ParsableCommand {
         }
         let output = EvaluationOutput(
             run: outcome.run, unseen: outcome.unseen, includePerQuery: perQuery, comparison: comparison,
-            verdict: outcome.verdict)
+            verdict: outcome.verdict, checks: outcome.checks)
         if let chroma {
             print(json ? try Self.json(output, chroma) : output.table() + "\n\n" + Self.text(chroma))
         } else {

@@ -12,6 +12,7 @@ struct EvaluationOutput {
     var includePerQuery: Bool
     var comparison: Comparison? = nil
     var verdict: Verdict? = nil
+    var checks: [SanityCheck] = []
 
     func json() throws -> String {
         var object: [String: Any] = [:]
@@ -36,6 +37,7 @@ struct EvaluationOutput {
                     "all": fields(verdict.all), "unseen": fields(verdict.unseen),
                 ] as [String: Any]
         }
+        object["checks"] = SanityCheck.jsonObjects(checks)
         if includePerQuery {
             var per: [String: [String: Double]] = [:]
             for query in run.report.queries { per[query] = run.report.metrics(ofQuery: query) }
@@ -58,6 +60,7 @@ struct EvaluationOutput {
         text += String(
             format: "\nsearch: %.3f s, %.0f queries/s", run.timing.searchSeconds, run.timing.queriesPerSecond)
         if let comparison { text += "\n\n" + comparison.text() }
+        if !checks.isEmpty { text += "\n\n" + SanityCheck.text(checks) }
         if let verdict {
             text += "\n\nverdict (against \(verdict.reference), \(verdict.referenceKind)): \(verdict.recommendation)"
         }

@@ -65,6 +65,21 @@ struct RunCommand: ParsableCommand {
             )
         }
         if check {
+            let inspection: PipelineInspection
+            do {
+                inspection = try PipelineInspection.inspect(config)
+            } catch {
+                throw CommandError("\(pipeline): \(error)")
+            }
+            print(inspection.text() + "\n")
+            let failed = inspection.checks.filter { $0.status == .failed }
+            guard failed.isEmpty else {
+                let names = failed.map(\.name).joined(separator: ", ")
+                let message =
+                    "\(pipeline): \(failed.count) check\(failed.count == 1 ? "" : "s") failed (\(names)); nothing was run\n"
+                FileHandle.standardError.write(Data(message.utf8))
+                throw ExitCode(1)
+            }
             print(
                 "\(pipeline): valid (\(config.stages.count) stages: \(config.stages.map(\.name).joined(separator: ", ")))"
             )

@@ -15,6 +15,7 @@ struct DataFileChecker {
     }
 
     func check(_ config: PipelineConfig) {
+        checkOutputHoldsNoInputs(config)
         var missing = Set<String>()
         for (keyPath, file) in config.data.files {
             var isDirectory: ObjCBool = false
@@ -164,6 +165,27 @@ struct DataFileChecker {
                 "\(file.path) is not a text file (NUL bytes or invalid UTF-8 in its first 4 KB); expected BEIR TSV (query-id, corpus-id, score) or TREC qrels"
             )
         }
+    }
+
+    /// The run directory (`output:`) must not hold an input file: era would mix its run files
+    /// among the user's data (and a stage folder could be named like a data folder).
+    func checkOutputHoldsNoInputs(_ config: PipelineConfig) {
+        guard let output = config.output else { return }
+        let folder = Self.resolved(output)
+        let inside = config.data.files.filter { Self.resolved($0.file.path).hasPrefix(folder + "/") }
+        guard let first = inside.first else { return }
+        let named = inside.prefix(3).map { "\($0.keyPath) (\($0.file.path))" }.joined(separator: ", ")
+        log.add(
+            first.file.location, "output",
+            "the run folder \(output) holds \(inside.count) input file\(inside.count == 1 ? "" : "s"): \(named)"
+                + "\(inside.count > 3 ? ", ..." : ""); era would write its run files among them: set output: "
+                + "to a folder of its own (e.g. runs/\(config.name))")
+    }
+
+    /// The absolute path without `.`, `..` or symbolic links, and without a trailing slash.
+    static func resolved(_ path: String) -> String {
+        let standard = URL(fileURLWithPath: path).standardizedFileURL.resolvingSymlinksInPath().path
+        return standard.count > 1 && standard.hasSuffix("/") ? String(standard.dropLast()) : standard
     }
 
     /// Whether the first 4 KB of `path` hold a NUL byte or are not UTF-8 (a character cut at the

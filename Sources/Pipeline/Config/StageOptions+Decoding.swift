@@ -130,6 +130,12 @@ struct StageOptionsDecoder {
                 node.location, r.keyPath("unseen"),
                 "the unseen subset is defined by data.qrels.labeled, which the pipeline does not set")
         }
+        o.excludeLabeled = r.bool("exclude_labeled", default: false)
+        if o.excludeLabeled, data.qrels.labeled == nil, let node = r.node["exclude_labeled"] {
+            log.add(
+                node.location, r.keyPath("exclude_labeled"),
+                "the labeled queries are those of data.qrels.labeled, which the pipeline does not set")
+        }
         o.significance = r.bool("significance", default: o.significance)
         o.significanceTrials = r.int("significance_trials", default: o.significanceTrials, atLeast: 100)
         o.confidence = r.double("confidence", default: o.confidence, expectation: "a number in (0, 1)") {

@@ -69,6 +69,9 @@ public struct EvaluateOptions: Sendable, Hashable, Encodable {
     public var confidence = 0.95
     /// Row every other row is tested against (a stage or baseline name; default: the first map).
     public var compareTo: String?
+    /// Drop the evaluation queries that `data.qrels.labeled` labels too (else the check
+    /// `labeled-not-evaluated` fails and withholds the verdict).
+    public var excludeLabeled = false
 
     public init(maps: [String], baselines: [Baseline]) {
         self.maps = maps
@@ -78,6 +81,21 @@ public struct EvaluateOptions: Sendable, Hashable, Encodable {
     enum CodingKeys: String, CodingKey {
         case maps, baselines, metrics, unseen, significance
         case significanceTrials = "significance_trials", confidence, compareTo = "compare_to"
+        case excludeLabeled = "exclude_labeled"
+    }
+
+    public func encode(to encoder: any Encoder) throws {
+        var container = encoder.container(keyedBy: CodingKeys.self)
+        try container.encode(maps, forKey: .maps)
+        try container.encode(baselines, forKey: .baselines)
+        try container.encode(metrics, forKey: .metrics)
+        try container.encode(unseen, forKey: .unseen)
+        try container.encode(significance, forKey: .significance)
+        try container.encode(significanceTrials, forKey: .significanceTrials)
+        try container.encode(confidence, forKey: .confidence)
+        try container.encodeIfPresent(compareTo, forKey: .compareTo)
+        // Written only when set, so the fingerprints of pipelines without it stay as they were.
+        if excludeLabeled { try container.encode(excludeLabeled, forKey: .excludeLabeled) }
     }
 }
 

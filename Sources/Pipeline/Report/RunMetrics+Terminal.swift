@@ -17,6 +17,7 @@ extension RunMetrics {
             guard let curve = stages[name]?.sweep else { continue }
             blocks.append(Self.sweepText(stage: name, curve: curve))
         }
+        if !checks.isEmpty { blocks.append(SanityCheck.text(checks)) }
         if let verdict {
             blocks.append("verdict (vs \(verdict.reference)): \(verdict.recommendation)")
         }

@@ -23,11 +23,17 @@ public struct RunMetrics: Sendable, Codable, Hashable {
     public var stages: [String: StageMetrics]
     /// The answer to "should I use a map?": the verdict of the last evaluate stage (nil without one).
     public var verdict: Verdict?
+    /// The sanity checks of every stage, each name once; a failed one withholds the verdict.
+    public var checks: [SanityCheck]
 
-    public init(pipeline: String, order: [String], stages: [String: StageMetrics]) {
+    public init(pipeline: String, order: [String], stages: [String: StageMetrics], checks: [SanityCheck] = []) {
         self.pipeline = pipeline
         self.order = order
         self.stages = stages
-        verdict = order.reversed().lazy.compactMap { stages[$0]?.evaluation.flatMap { Verdict.of($0) } }.first
+        let checks = SanityCheck.merged(checks)
+        self.checks = checks
+        verdict =
+            order.reversed().lazy.compactMap { stages[$0]?.evaluation.flatMap { Verdict.of($0, checks: checks) } }
+            .first
     }
 }

@@ -66,18 +66,24 @@ extension RunReport {
     }
 
     /// The verdict's facts beside its sentence, as (label, text) pairs.
-    static func verdictFacts(_ v: Verdict) -> [(label: String, text: String)] {
+    static func verdictFacts(_ v: Verdict, checks: [SanityCheck] = []) -> [(label: String, text: String)] {
         let recommended =
             switch v.decision {
             case .use: v.best
             case .keep: "\(v.best) (keep the current queries)"
             case .unclear: "\(v.best) (no map is clearly better)"
+            case .withheld: "nothing: a check failed, the figures cannot be trusted"
             }
         var facts = [("reference", "\(v.reference) — \(v.referenceKind)"), ("recommended", recommended)]
         let title = metricTitle(v.metric)
         if let all = v.all { facts.append(("Δ \(title), all queries", verdictDifference(all))) }
         if let unseen = v.unseen { facts.append(("Δ \(title), unseen queries", verdictDifference(unseen))) }
-        return facts
+        return facts + checkFacts(checks)
+    }
+
+    /// One fact per sanity check: `check <name>`, `<status>: <detail>`.
+    static func checkFacts(_ checks: [SanityCheck]) -> [(label: String, text: String)] {
+        checks.map { ("check \($0.name)", "\($0.status.rawValue): \($0.detail)") }
     }
 
     /// The sentence with its first letter capitalized, as a headline.

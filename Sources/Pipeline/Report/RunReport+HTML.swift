@@ -15,10 +15,16 @@ extension RunReport {
         if let verdict = metrics.verdict {
             body +=
                 "<div class=\"verdict \(verdict.decision.rawValue)\">\n<p class=\"headline\">\(e(Self.headline(verdict)))</p>\n<dl>\n"
-            for fact in Self.verdictFacts(verdict) {
+            for fact in Self.verdictFacts(verdict, checks: metrics.checks) {
                 body += "<dt>\(e(fact.label))</dt><dd>\(e(fact.text))</dd>\n"
             }
             body += "</dl>\n</div>\n"
+        } else if !metrics.checks.isEmpty {
+            body += "<h2>Checks</h2>\n<dl>\n"
+            for fact in Self.checkFacts(metrics.checks) {
+                body += "<dt>\(e(fact.label))</dt><dd>\(e(fact.text))</dd>\n"
+            }
+            body += "</dl>\n"
         }
         for (stage, table) in evaluations { body += evaluationHTML(stage: stage, table: table) }
         for (stage, curve) in sweeps {
@@ -63,6 +69,7 @@ extension RunReport {
             .verdict { border: 2px solid #999; border-radius: 6px; padding: 0.8em 1.2em; margin: 1.2em 0; background: #f7f7f7; }
             .verdict.use { border-color: #1a7f37; background: #eef8f0; }
             .verdict.keep { border-color: #c62828; background: #fdf0f0; }
+            .verdict.withheld { border-color: #b26a00; background: #fff6e5; }
             .verdict .headline { font-size: 1.25em; font-weight: bold; margin: 0 0 0.5em; }
             .verdict dl { display: grid; grid-template-columns: max-content auto; gap: 0.2em 1em; margin: 0; }
             .verdict dt { color: #555; } .verdict dd { margin: 0; font-variant-numeric: tabular-nums; }

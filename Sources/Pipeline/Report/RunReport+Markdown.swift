@@ -11,7 +11,12 @@ extension RunReport {
         out += "\n\n"
         if let verdict = metrics.verdict {
             out += "> **\(Self.headline(verdict)).**\n>\n"
-            out += Self.verdictFacts(verdict).map { "> \($0.label): \($0.text)" }.joined(separator: "  \n") + "\n\n"
+            out +=
+                Self.verdictFacts(verdict, checks: metrics.checks).map { "> \($0.label): \($0.text)" }
+                .joined(separator: "  \n") + "\n\n"
+        } else if !metrics.checks.isEmpty {
+            out += "## Checks\n\n"
+            out += Self.checkFacts(metrics.checks).map { "- \($0.label): \($0.text)\n" }.joined() + "\n"
         }
         for (stage, table) in evaluations { out += evaluationMarkdown(stage: stage, table: table) }
         for (stage, curve) in sweeps { out += sweepMarkdown(stage: stage, curve: curve) }

@@ -171,7 +171,7 @@ public struct PipelineRunner: Sendable {
                 RunMetrics.StageMetrics(
                     kind: $0.kind, values: $0.output.values, evaluation: $0.output.evaluation,
                     sweep: $0.output.sweep)
-            })
+            }, checks: graph.order.flatMap { completed[$0]?.output.checks ?? [] })
         try write(CanonicalJSON.encode(metrics, pretty: true), "metrics.json", directory)
         let report = RunReport(
             config: config, metrics: metrics, eraVersion: eraVersion, configHash: manifest.configHash)

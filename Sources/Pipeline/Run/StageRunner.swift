@@ -42,15 +42,18 @@ public struct StageOutput: Sendable, Codable, Hashable {
     public var sweep: SweepCurve?
     /// Scalar results worth keeping in metrics.json (final loss, dev nDCG@10, ...).
     public var values: [String: Double]
+    /// The sanity checks the stage made (nil: none); the run shows them once at its end.
+    public var checks: [SanityCheck]?
 
     public init(
         artifacts: [String: String] = [:], evaluation: MetricsTable? = nil, sweep: SweepCurve? = nil,
-        values: [String: Double] = [:]
+        values: [String: Double] = [:], checks: [SanityCheck]? = nil
     ) {
         self.artifacts = artifacts
         self.evaluation = evaluation
         self.sweep = sweep
         self.values = values
+        self.checks = checks
     }
 }
 

@@ -40,9 +40,14 @@ public struct AlignStage: StageRunner {
         try outcome.adapter.save(to: context.artifactURL(MapArtifact.fileName))
         try context.write(CanonicalJSON.encode(outcome.log, pretty: true), to: "training-log.json")
         context.keep(outcome.adapter)
+        let alignmentIds = context.config.data.alignment?.ids.map {
+            PipelineInspection.fileName("data.alignment.ids", $0)
+        }
+        let check = SanityChecks.alignmentAboveChance(outcome.log.heldOut, idsFile: alignmentIds)
+        if let check, check.status != .ok { context.log("check \(check.line)") }
         return StageOutput(
             artifacts: [MapArtifact.role: MapArtifact.fileName, "training_log": "training-log.json"],
-            values: AlignWorkflow.values(of: outcome))
+            values: AlignWorkflow.values(of: outcome), checks: check.map { [$0] })
     }
 
     private static func progress(_ event: TrainingEvent, epochs: Int, context: StageContext) {

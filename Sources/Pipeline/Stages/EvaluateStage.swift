@@ -17,8 +17,10 @@ public struct EvaluateStage: StageRunner {
         }
         let inputs = StageInputs(context: context)
         let qrels = try inputs.qrels(\.qrels.evaluation, "data.qrels.evaluation")
-        let labeled = options.unseen ? try inputs.qrels(\.qrels.labeled, "data.qrels.labeled") : nil
-        let index = try inputs.searchedIndex(judged: [qrels] + (labeled.map { [$0] } ?? []))
+        // The labeled qrels define the unseen subset, and are checked against the evaluation queries either way.
+        let labeled =
+            context.config.data.qrels.labeled == nil ? nil : try inputs.qrels(\.qrels.labeled, "data.qrels.labeled")
+        let index = try inputs.searchedIndex(judged: [qrels] + (options.unseen ? labeled.map { [$0] } ?? [] : []))
         let corpus = index.corpus
         let queries = try inputs.embeddings(\.queries?.embeddings, "data.queries.embeddings")
         var rows: [EvaluateWorkflow.Row] = []
@@ -52,6 +54,12 @@ public struct EvaluateStage: StageRunner {
         settings.trials = options.significanceTrials
         settings.confidence = options.confidence
         settings.seed = context.seed
+        settings.unseen = options.unseen
+        settings.excludeLabeled = options.excludeLabeled
+        let data = context.config.data
+        settings.evaluationFile = PipelineInspection.fileName("data.qrels.evaluation", data.qrels.evaluation)
+        settings.labeledFile = PipelineInspection.fileName("data.qrels.labeled", data.qrels.labeled)
+        settings.excludeLabeledOption = "set stages.\(stage.name).options.exclude_labeled: true to drop them"
         let outcome: EvaluateWorkflow.Outcome
         do {
             outcome = try EvaluateWorkflow.run(
@@ -60,7 +68,6 @@ public struct EvaluateStage: StageRunner {
                 progress: { done, total, message in context.progress(completed: done, total: total, message) },
                 log: { context.log($0) })
         } catch RetrievalError.empty(let message) {
-            let data = context.config.data
             throw PipelineRunError(
                 "nothing to do: \(message), with data.qrels.evaluation \(data.qrels.evaluation?.path ?? "?") "
                     + "and data.queries.ids \(data.queries?.ids.path ?? "?"): check that the qrels use the ids of that file"
@@ -68,6 +75,7 @@ public struct EvaluateStage: StageRunner {
         }
         try context.write(
             Data(EvaluateWorkflow.perQueryTSV(outcome.runs, metrics: options.metrics).utf8), to: "per-query.tsv")
-        return StageOutput(artifacts: ["per_query": "per-query.tsv"], evaluation: outcome.table)
+        for check in outcome.checks where check.status != .ok { context.log("check \(check.line)") }
+        return StageOutput(artifacts: ["per_query": "per-query.tsv"], evaluation: outcome.table, checks: outcome.checks)
     }
 }

@@ -55,6 +55,8 @@ extension EvaluateWorkflow {
         public var verdict: Verdict?
         /// Every row's run, the table and the tests.
         public var rows: Outcome
+        /// The sanity checks (a failed one withholds the verdict).
+        public var checks: [SanityCheck] { rows.checks }
     }
 
     /// Evaluates the rows `index-as-is` (with the index model's queries), `compare` and the adapter,
@@ -85,6 +87,7 @@ extension EvaluateWorkflow {
             rows, queryIds: request.queryIds, corpusIds: request.corpusIds, qrels: request.qrels,
             labeled: request.labeled, settings: settings, search: request.search)
         let primary = outcome.runs[outcome.runs.count - 1].run
+        let unseenLabels = settings.unseen ? request.labeled : nil
         var comparison = compareName.flatMap {
             outcome.tests[name] != nil && settings.reference == $0 ? outcome.tests[name] : nil
         }
@@ -92,11 +95,11 @@ extension EvaluateWorkflow {
             var against = settings
             against.reference = compareName
             let reports = zip(rows, outcome.runs).map { (name: $0.name, role: $0.role, report: $1.run.report) }
-            comparison = try table(reports, qrels: request.qrels, labeled: request.labeled, settings: against).1[name]
+            comparison = try table(reports, qrels: outcome.qrels, labeled: unseenLabels, settings: against).1[name]
         }
         return AdapterOutcome(
             run: primary,
-            unseen: request.labeled.map { primary.report.unseen(testQrels: request.qrels, trainQrels: $0) },
-            comparison: comparison, verdict: Verdict.of(outcome.table), rows: outcome)
+            unseen: unseenLabels.map { primary.report.unseen(testQrels: outcome.qrels, trainQrels: $0) },
+            comparison: comparison, verdict: Verdict.of(outcome.table, checks: outcome.checks), rows: outcome)
     }
 }

@@ -72,6 +72,14 @@ public enum EvaluateWorkflow {
         public var testedMetric: String?
         /// BEIR's rule: a query whose id is a document id does not retrieve that document (off, as ``Evaluator``).
         public var ignoreIdenticalIds = false
+        /// Report the unseen subset of the labeled qrels (false: they are used by the checks only).
+        public var unseen = true
+        /// Drop the evaluation queries that are also labeled, instead of failing the check.
+        public var excludeLabeled = false
+        /// How the checks name the two qrels files, and the option that drops labeled evaluation queries.
+        public var evaluationFile = "the evaluation qrels"
+        public var labeledFile = "the labeled qrels"
+        public var excludeLabeledOption = "exclude them from the evaluation"
 
         public init(metrics: [String], reference: String? = nil) {
             self.metrics = metrics
@@ -90,6 +98,10 @@ public enum EvaluateWorkflow {
         public var table: MetricsTable
         /// `tests[row][subset]`: the paired test of `row` against the reference (absent for the reference).
         public var tests: [String: [String: PairedComparison]]
+        /// The sanity checks of the inputs and the table (``SanityChecks``).
+        public var checks: [SanityCheck] = []
+        /// The evaluation qrels evaluated: without the labeled queries when they were excluded.
+        public var qrels: Qrels
     }
 
     /// Evaluates every row, then builds the table.
@@ -102,7 +114,34 @@ public enum EvaluateWorkflow {
         settings: Settings, search: Search? = nil, progress: (Int, Int, String) -> Void = { _, _, _ in },
         log: (String) -> Void = { _ in }
     ) throws -> Outcome {
+        var checks: [SanityCheck] = []
+        var qrels = qrels
+        if let labeled {
+            let overlap = SanityChecks.labeledEvaluationQueries(evaluation: qrels, labeled: labeled)
+            checks.append(
+                SanityChecks.labeledNotEvaluated(
+                    overlap: overlap, evaluationQueries: qrels.judgments.count, dropped: settings.excludeLabeled,
+                    labeledFile: settings.labeledFile, evaluationFile: settings.evaluationFile,
+                    remedy: settings.excludeLabeledOption))
+            if settings.excludeLabeled, !overlap.isEmpty {
+                qrels = qrels.restricted(toQueries: Set(qrels.judgments.keys).subtracting(overlap))
+                log("dropped \(overlap.count) evaluation queries that are labeled too")
+            }
+        }
+        let documentIds = corpusIds.isEmpty ? nil : corpusIds
+        checks.append(
+            SanityChecks.qrelsIds(
+                qrels, name: SanityChecks.Name.evaluationQrelsIds, file: settings.evaluationFile, queryIds: queryIds,
+                corpusIds: documentIds))
+        if let labeled {
+            checks.append(
+                SanityChecks.qrelsIds(
+                    labeled, name: SanityChecks.Name.labeledQrelsIds, file: settings.labeledFile, queryIds: queryIds,
+                    corpusIds: documentIds))
+        }
         var runs: [(name: String, run: EvaluationRun)] = []
+        // Every row reads the same qrels: their warnings are logged once, not once per row.
+        var logged = Set<String>()
         for row in rows {
             progress(runs.count, rows.count, "scoring \(row.name)")
             let run =
@@ -111,14 +150,23 @@ public enum EvaluateWorkflow {
                     queries: row.queries, queryIds: queryIds, corpus: row.corpus, corpusIds: corpusIds, qrels: qrels,
                     cutoffs: settings.cutoffs, ignoreIdenticalIds: settings.ignoreIdenticalIds,
                     mapQueries: row.map.map { map in { try map.applyNormalized(to: $0) } })
-            for message in run.warnings.messages { log("\(row.name): \(message)") }
+            for message in run.warnings.messages where logged.insert(message).inserted { log(message) }
             log(String(format: "%@: %d queries, search %.2f s", row.name, run.report.count, run.timing.searchSeconds))
             runs.append((row.name, run))
         }
         progress(rows.count, rows.count, "significance")
         let reports = zip(rows, runs).map { (name: $0.name, role: $0.role, report: $1.run.report) }
-        let (table, tests) = try table(reports, qrels: qrels, labeled: labeled, settings: settings)
-        return Outcome(runs: runs, table: table, tests: tests)
+        let (table, tests) = try table(
+            reports, qrels: qrels, labeled: settings.unseen ? labeled : nil, settings: settings)
+        let random = runs.first.flatMap { first -> Double? in
+            guard let k = table.metrics.first(where: { $0.hasPrefix("ndcg@") }).flatMap({ Int($0.dropFirst(5)) })
+            else { return nil }
+            return SanityChecks.randomRankingNDCG(
+                qrels: qrels, queries: first.run.report.queries, corpusIds: corpusIds, k: k)
+        }
+        if let check = SanityChecks.referenceAboveChance(table: table, randomNDCG: random) { checks.append(check) }
+        if let check = SanityChecks.enoughQueries(table: table) { checks.append(check) }
+        return Outcome(runs: runs, table: table, tests: tests, checks: checks, qrels: qrels)
     }
 
     /// The metrics table: means per subset, and paired tests against the reference row.

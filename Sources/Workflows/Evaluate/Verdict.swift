@@ -26,6 +26,8 @@ public struct Verdict: Sendable, Hashable, Codable {
         case keep
         /// No significant difference either way.
         case unclear
+        /// A failed sanity check: the figures cannot be trusted, so no advice is given.
+        case withheld
     }
 
     /// The reference row's name, and why it is the reference.
@@ -45,7 +47,9 @@ public struct Verdict: Sendable, Hashable, Codable {
     /// - Parameters:
     ///   - table: an evaluation table whose significance entries compare rows with `table.comparedTo`.
     ///   - alpha: the significance level of the recommendation.
-    public static func of(_ table: MetricsTable, alpha: Double = 0.05) -> Verdict? {
+    ///   - checks: the sanity checks of the run; a failed one withholds the verdict (its sentence
+    ///     says which check and why), a warning about too few queries is added to the sentence.
+    public static func of(_ table: MetricsTable, checks: [SanityCheck] = [], alpha: Double = 0.05) -> Verdict? {
         guard let reference = table.comparedTo, let referenceRow = table.rows.first(where: { $0.name == reference }),
             let metric = table.rows.lazy.flatMap(\.significance).first?.metric
         else { return nil }
@@ -74,6 +78,18 @@ public struct Verdict: Sendable, Hashable, Codable {
         case .unclear:
             sentence =
                 "no clear difference: \(best.name) changes \(title) by \(signed(all.delta)) (\(pText(all.p))); keep your current queries unless more labels or data change that"
+        case .withheld: sentence = "verdict withheld"  // only from a failed check, below
+        }
+        if let failed = checks.first(where: { $0.status == .failed }) {
+            let others = checks.filter { $0.status == .failed }.count - 1
+            return Verdict(
+                reference: reference, referenceKind: kind, best: reference, decision: .withheld,
+                recommendation: "withheld: the check \(failed.name) failed: \(failed.detail)"
+                    + (others > 0 ? " (and \(others) more failed check\(others == 1 ? "" : "s"))" : ""),
+                metric: metric, all: all, unseen: unseen)
+        }
+        for check in checks where check.name == SanityChecks.Name.enoughQueries && check.status == .warning {
+            sentence += "; \(check.detail)"
         }
         return Verdict(
             reference: reference, referenceKind: kind, best: decision == .use ? best.name : reference,

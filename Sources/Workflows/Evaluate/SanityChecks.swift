@@ -1,0 +1,215 @@
+import Alignment
+import Foundation
+import Retrieval
+
+/// The checks a verdict rests on, computed here once for `era evaluate`, `era align` and the
+/// pipeline's stages (and `era run --check`, for those that need only the files).
+public enum SanityChecks {
+    /// Names of the checks, as printed and written to metrics.json.
+    public enum Name {
+        public static let referenceAboveChance = "reference-above-chance"
+        public static let labeledNotEvaluated = "labeled-not-evaluated"
+        public static let evaluationQrelsIds = "evaluation-qrels-ids"
+        public static let labeledQrelsIds = "labeled-qrels-ids"
+        public static let enoughQueries = "enough-queries"
+        public static let alignmentAboveChance = "alignment-above-chance"
+    }
+
+    /// Below this many queries a subset's paired test says little (its p-value swings with a query or two).
+    public static let minimumQueries = 30
+    /// A baseline row is near chance below this multiple of a random ranking's expected nDCG.
+    public static let chanceMultiple = 3.0
+    /// ... or below this fraction of the stage-one row.
+    public static let stageOneFraction = 0.1
+    /// How many ids a message names.
+    static let namedIds = 5
+
+    // MARK: - Qrels against the id files
+
+    /// Qrels queries that are not in `queryIds`, and judged documents that are not in `corpusIds`
+    /// (nil: the documents are not checked, e.g. a collection whose ids stay on its server).
+    public static func qrelsIds(
+        _ qrels: Qrels, name: String, file: String, queryIds: [String], corpusIds: [String]?
+    ) -> SanityCheck {
+        let knownQueries = Set(queryIds)
+        let unknownQueries = qrels.judgments.keys.filter { !knownQueries.contains($0) }.sorted()
+        var unknownDocuments: [String] = []
+        if let corpusIds {
+            let knownDocuments = Set(corpusIds)
+            unknownDocuments = Set(qrels.judgments.values.flatMap(\.keys)).filter { !knownDocuments.contains($0) }
+                .sorted()
+        }
+        var problems: [String] = []
+        if !unknownQueries.isEmpty {
+            problems.append(
+                "\(unknownQueries.count) of \(qrels.judgments.count) judged queries are not in the query ids "
+                    + "(ids \(listed(unknownQueries))): they are not evaluated")
+        }
+        if !unknownDocuments.isEmpty {
+            problems.append(
+                "\(unknownDocuments.count) judged documents are not in the index ids (ids \(listed(unknownDocuments))): "
+                    + "they are never retrieved and count as misses")
+        }
+        guard !problems.isEmpty else {
+            return SanityCheck(
+                name: name, status: .ok,
+                detail:
+                    "\(file): every judged query and document is in the id files (\(qrels.judgments.count) queries)")
+        }
+        return SanityCheck(
+            name: name, status: .warning,
+            detail: "\(file): " + problems.joined(separator: "; ") + "; check that the qrels use the ids of those files"
+        )
+    }
+
+    // MARK: - Labeled queries among the evaluation queries
+
+    /// The evaluation queries that are also labeled (sorted): a map trained on them is measured on
+    /// what it was fitted to.
+    public static func labeledEvaluationQueries(evaluation: Qrels, labeled: Qrels) -> [String] {
+        evaluation.judgments.keys.filter { labeled.judgments[$0] != nil }.sorted()
+    }
+
+    /// Failed when evaluation queries are labeled too; with `dropped`, says how many were left out instead.
+    public static func labeledNotEvaluated(
+        overlap: [String], evaluationQueries: Int, dropped: Bool, labeledFile: String, evaluationFile: String,
+        remedy: String
+    ) -> SanityCheck {
+        let name = Name.labeledNotEvaluated
+        if overlap.isEmpty {
+            return SanityCheck(
+                name: name, status: .ok,
+                detail: "no query of \(evaluationFile) is labeled in \(labeledFile)")
+        }
+        if dropped {
+            return SanityCheck(
+                name: name, status: .ok,
+                detail:
+                    "dropped \(overlap.count) of \(evaluationQueries) evaluation queries that are labeled in \(labeledFile) "
+                    + "(ids \(listed(overlap))); \(evaluationQueries - overlap.count) left")
+        }
+        return SanityCheck(
+            name: name, status: .failed,
+            detail:
+                "\(overlap.count) of \(evaluationQueries) queries of \(evaluationFile) are labeled in \(labeledFile) "
+                + "(ids \(listed(overlap))): a map trained on them looks better than it is; split the queries, or \(remedy)"
+        )
+    }
+
+    // MARK: - Rows near chance
+
+    /// The expected nDCG@`k` of a uniformly random ranking of `corpusSize` documents, averaged
+    /// over `queries`: at each rank every document is equally likely, so the expected DCG is the
+    /// sum of the query's gains in the corpus over `corpusSize`, times the sum of the discounts;
+    /// the ideal DCG is fixed per query (all judged relevant documents, as the evaluator's).
+    public static func randomRankingNDCG(qrels: Qrels, queries: [String], corpusIds: [String], k: Int) -> Double? {
+        let n = corpusIds.count
+        guard n > 0, k > 0, !queries.isEmpty else { return nil }
+        let inCorpus = Set(corpusIds)
+        let discounts = (0..<min(k, n)).reduce(0.0) { $0 + 1 / log2(Double($1 + 2)) }
+        var sum = 0.0
+        for query in queries {
+            let grades = qrels.relevantDocuments(of: query)
+            let ideal = grades.values.sorted(by: >).prefix(k).enumerated().reduce(0.0) {
+                $0 + Double($1.element) / log2(Double($1.offset + 2))
+            }
+            guard ideal > 0 else { continue }
+            let gains = grades.filter { inCorpus.contains($0.key) }.values.reduce(0, +)
+            sum += Double(gains) / Double(n) * discounts / ideal
+        }
+        return sum / Double(queries.count)
+    }
+
+    /// Failed when a baseline row or the reference row scores near chance on all queries: below
+    /// ``chanceMultiple`` times a random ranking's nDCG, or below ``stageOneFraction`` of the first
+    /// map's row. Nil when the table has no nDCG metric or no random expectation is known.
+    public static func referenceAboveChance(table: MetricsTable, randomNDCG: Double?) -> SanityCheck? {
+        guard let metric = table.metrics.first(where: { $0.hasPrefix("ndcg@") }) else { return nil }
+        func value(_ row: MetricsRow) -> Double? { row.values["all"]?[metric] }
+        let checked = table.rows.filter { $0.role == .baseline || $0.name == table.comparedTo }
+        guard !checked.isEmpty else { return nil }
+        let stageOne = table.rows.first { $0.role == .stage && $0.name != table.comparedTo }
+        let title = MetricTitle.of(metric)
+        var problems: [String] = []
+        for row in checked {
+            guard let v = value(row) else { continue }
+            if let randomNDCG, v < chanceMultiple * randomNDCG {
+                problems.append(
+                    "\(row.name) scores \(format(v)) \(title), below \(Int(chanceMultiple))x a random ranking's "
+                        + "\(format(randomNDCG))")
+            } else if let stageOne, row.name != stageOne.name, let s = value(stageOne), v < stageOneFraction * s {
+                problems.append(
+                    "\(row.name) scores \(format(v)) \(title), an order of magnitude below \(stageOne.name)'s \(format(s))"
+                )
+            }
+        }
+        let name = Name.referenceAboveChance
+        guard problems.isEmpty else {
+            return SanityCheck(
+                name: name, status: .failed,
+                detail: problems.joined(separator: "; ")
+                    + ": the ids may not follow the rows of the index or query files, or a query file may come "
+                    + "from another model than the index")
+        }
+        let chance = randomNDCG.map { " (a random ranking: \(format($0)))" } ?? ""
+        let rows = checked.compactMap { row in value(row).map { "\(row.name) \(format($0))" } }
+        return SanityCheck(
+            name: name, status: .ok, detail: "\(rows.joined(separator: ", ")) \(title)\(chance)")
+    }
+
+    // MARK: - Too few queries
+
+    /// A warning for each subset with fewer than ``minimumQueries`` queries.
+    public static func enoughQueries(table: MetricsTable) -> SanityCheck? {
+        guard !table.subsets.isEmpty else { return nil }
+        let few = table.subsets.filter { $0.queries < minimumQueries }
+        let counts = table.subsets.map { "\($0.name) \($0.queries)" }.joined(separator: ", ")
+        guard !few.isEmpty else {
+            return SanityCheck(name: Name.enoughQueries, status: .ok, detail: "queries: \(counts)")
+        }
+        let names = few.map { "\($0.name) (\($0.queries) queries)" }.joined(separator: ", ")
+        return SanityCheck(
+            name: Name.enoughQueries, status: .warning,
+            detail:
+                "\(names): fewer than \(minimumQueries) queries, so \(few.count == 1 ? "its" : "their") p-value carries little weight"
+        )
+    }
+
+    // MARK: - Alignment pairs near chance
+
+    /// Failed when the map matches its held-out pairs no better than chance: the mean reciprocal
+    /// rank of each pair's own target is within 4 standard errors of a random ranking's (which
+    /// is uniform over 1...h for h pairs). Nil without a held-out report.
+    /// - Parameter idsFile: how to name the ids that match the rows (nil: the rows are matched by position).
+    public static func alignmentAboveChance(_ heldOut: HeldOutReport?, idsFile: String?) -> SanityCheck? {
+        guard let heldOut, heldOut.pairs > 1 else { return nil }
+        let h = Double(heldOut.pairs)
+        let ranks = (1...heldOut.pairs).map { 1 / Double($0) }
+        let mean = ranks.reduce(0, +) / h
+        let variance = ranks.reduce(0) { $0 + $1 * $1 } / h - mean * mean
+        let threshold = mean + 4 * (variance / h).squareRoot()
+        let measured =
+            "on \(heldOut.pairs) held-out pairs the map ranks each pair's own target first for "
+            + "\(format(heldOut.top1Accuracy * 100, digits: 1))%, mean reciprocal rank \(format(heldOut.meanReciprocalRank))"
+        guard heldOut.meanReciprocalRank > threshold else {
+            return SanityCheck(
+                name: Name.alignmentAboveChance, status: .failed,
+                detail:
+                    "\(measured), no better than chance (\(format(mean))): "
+                    + "the two alignment files may not hold the same texts in the same row order"
+                    + (idsFile.map { " (check \($0))" } ?? "")
+                    + ", or one of them may come from another model")
+        }
+        return SanityCheck(
+            name: Name.alignmentAboveChance, status: .ok, detail: "\(measured) (chance \(format(mean)))")
+    }
+
+    // MARK: - Formatting
+
+    static func listed(_ ids: [String]) -> String {
+        let shown = ids.prefix(namedIds).joined(separator: ", ")
+        return ids.count > namedIds ? shown + ", ..." : shown
+    }
+
+    static func format(_ value: Double, digits: Int = 4) -> String { String(format: "%.\(digits)f", value) }
+}

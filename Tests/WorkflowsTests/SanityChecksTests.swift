@@ -1,0 +1,137 @@
+import Alignment
+import Foundation
+import Retrieval
+import Testing
+
+@testable import Workflows
+
+/// The checks one by one, on small hand-made inputs: each fails where it should and passes where
+/// it should not fail.
+@Suite struct SanityChecksTests {
+    /// The closed form against every ordering of a small corpus, enumerated.
+    @Test func randomRankingNDCGIsTheMeanOverEveryOrdering() throws {
+        let qrels = Qrels(judgments: ["q": ["a": 2, "b": 1, "x": 1, "c": 0]])  // x: not in the corpus
+        let corpus = ["a", "b", "c", "d", "e"]
+        let k = 2
+        func permutations(_ items: [String]) -> [[String]] {
+            guard items.count > 1 else { return [items] }
+            return items.indices.flatMap { i -> [[String]] in
+                var rest = items
+                let first = rest.remove(at: i)
+                return permutations(rest).map { [first] + $0 }
+            }
+        }
+        let rankings = permutations(corpus)
+        let mean =
+            rankings.reduce(0.0) {
+                $0
+                    + (IRMetrics.queryMetrics(ranking: $1, judged: qrels.judgments["q"]!, cutoffs: [k])?["ndcg@2"]
+                        ?? .nan)
+            } / Double(rankings.count)
+        let closed = try #require(SanityChecks.randomRankingNDCG(qrels: qrels, queries: ["q"], corpusIds: corpus, k: k))
+        #expect(abs(closed - mean) < 1e-12, "closed form \(closed), enumerated \(mean)")
+    }
+
+    static func table(reference: Double, stageOne: Double, unseen: Int = 104) -> MetricsTable {
+        MetricsTable(
+            metrics: ["ndcg@10"],
+            subsets: [
+                QuerySubset(name: "all", queries: 300, description: ""),
+                QuerySubset(name: "unseen", queries: unseen, description: ""),
+            ],
+            rows: [
+                MetricsRow(name: "index-as-is", role: .baseline, values: ["all": ["ndcg@10": reference]]),
+                MetricsRow(name: "align", role: .stage, values: ["all": ["ndcg@10": stageOne]]),
+            ], comparedTo: "index-as-is")
+    }
+
+    @Test func aReferenceNearChanceFails() throws {
+        let nearChance = try #require(
+            SanityChecks.referenceAboveChance(table: Self.table(reference: 0.0011, stageOne: 0.02), randomNDCG: 0.0009))
+        #expect(nearChance.status == .failed)
+        #expect(nearChance.detail.hasPrefix("index-as-is scores 0.0011 nDCG@10, below 3x a random ranking's 0.0009"))
+        let belowStageOne = try #require(
+            SanityChecks.referenceAboveChance(table: Self.table(reference: 0.04, stageOne: 0.6), randomNDCG: 0.0009))
+        #expect(belowStageOne.status == .failed && belowStageOne.detail.contains("an order of magnitude below align"))
+        let fine = try #require(
+            SanityChecks.referenceAboveChance(table: Self.table(reference: 0.58, stageOne: 0.6), randomNDCG: 0.0009))
+        #expect(fine.status == .ok)
+    }
+
+    @Test func fewQueriesWarnAndTheVerdictSaysSo() throws {
+        let check = try #require(
+            SanityChecks.enoughQueries(table: Self.table(reference: 0.5, stageOne: 0.6, unseen: 17)))
+        #expect(check.status == .warning && check.detail.hasPrefix("unseen (17 queries): fewer than 30"))
+        #expect(SanityChecks.enoughQueries(table: Self.table(reference: 0.5, stageOne: 0.6))?.status == .ok)
+        let verdict = try #require(Verdict.of(VerdictTests.table(delta: 0.14, p: 0.0001), checks: [check]))
+        #expect(verdict.decision == .use)
+        #expect(
+            verdict.recommendation.hasSuffix(
+                "; unseen (17 queries): fewer than 30 queries, so its p-value carries little weight"))
+    }
+
+    @Test func aFailedCheckWithholdsTheVerdict() throws {
+        let failed = SanityCheck(name: "reference-above-chance", status: .failed, detail: "index-as-is scores 0.0011")
+        let warned = SanityCheck(name: "evaluation-qrels-ids", status: .warning, detail: "1 unknown")
+        let verdict = try #require(
+            Verdict.of(VerdictTests.table(delta: 0.14, p: 0.0001), checks: [warned, failed, failed]))
+        #expect(verdict.decision == .withheld && verdict.best == "index-as-is")
+        #expect(
+            verdict.recommendation
+                == "withheld: the check reference-above-chance failed: index-as-is scores 0.0011 (and 1 more failed check)"
+        )
+        #expect(Verdict.of(VerdictTests.table(delta: 0.14, p: 0.0001), checks: [warned])?.decision == .use)
+    }
+
+    @Test func labeledEvaluationQueriesAreCountedAndNamed() {
+        let evaluation = Qrels(judgments: ["q1": ["d": 1], "q2": ["d": 1], "q3": ["d": 1]])
+        let labeled = Qrels(judgments: ["q3": ["e": 1], "q1": ["e": 1], "q9": ["e": 1]])
+        let overlap = SanityChecks.labeledEvaluationQueries(evaluation: evaluation, labeled: labeled)
+        #expect(overlap == ["q1", "q3"])
+        let failed = SanityChecks.labeledNotEvaluated(
+            overlap: overlap, evaluationQueries: 3, dropped: false, labeledFile: "L", evaluationFile: "E", remedy: "R")
+        #expect(
+            failed.status == .failed && failed.detail.hasPrefix("2 of 3 queries of E are labeled in L (ids q1, q3)"))
+        let dropped = SanityChecks.labeledNotEvaluated(
+            overlap: overlap, evaluationQueries: 3, dropped: true, labeledFile: "L", evaluationFile: "E", remedy: "R")
+        #expect(dropped.status == .ok && dropped.detail.hasSuffix("; 1 left"))
+        #expect(
+            SanityChecks.labeledNotEvaluated(
+                overlap: [], evaluationQueries: 3, dropped: false, labeledFile: "L", evaluationFile: "E", remedy: "R"
+            ).status == .ok)
+    }
+
+    /// Chance for h pairs: mean reciprocal rank H_h / h; a map at chance fails, a real one passes.
+    @Test func alignmentAtChanceFails() throws {
+        let h = 100
+        let chance = (1...h).reduce(0.0) { $0 + 1 / Double($1) } / Double(h)
+        let atChance = HeldOutReport(
+            pairs: h, meanCosine: 0.1, top1Accuracy: 0.01, top10Accuracy: 0.1, meanReciprocalRank: chance)
+        let failed = try #require(SanityChecks.alignmentAboveChance(atChance, idsFile: "data.alignment.ids (a.txt)"))
+        #expect(failed.status == .failed && failed.detail.contains("no better than chance"))
+        let real = HeldOutReport(
+            pairs: h, meanCosine: 0.6, top1Accuracy: 0.55, top10Accuracy: 0.9, meanReciprocalRank: 0.66)
+        #expect(SanityChecks.alignmentAboveChance(real, idsFile: nil)?.status == .ok)
+        #expect(SanityChecks.alignmentAboveChance(nil, idsFile: nil) == nil)
+    }
+
+    @Test func unknownQrelsIdsAreCountedAndNamed() {
+        let qrels = Qrels(judgments: ["q1": ["d1": 1, "dX": 1], "qX": ["d1": 1]])
+        let check = SanityChecks.qrelsIds(qrels, name: "n", file: "F", queryIds: ["q1"], corpusIds: ["d1"])
+        #expect(check.status == .warning)
+        #expect(check.detail.contains("1 of 2 judged queries are not in the query ids (ids qX)"))
+        #expect(check.detail.contains("1 judged documents are not in the index ids (ids dX)"))
+        #expect(
+            SanityChecks.qrelsIds(qrels, name: "n", file: "F", queryIds: ["q1", "qX"], corpusIds: nil).status == .ok)
+    }
+
+    @Test func checksOfOneNameMergeToTheWorst() {
+        let merged = SanityCheck.merged([
+            SanityCheck(name: "a", status: .ok, detail: "fine"),
+            SanityCheck(name: "b", status: .ok, detail: "b"),
+            SanityCheck(name: "a", status: .failed, detail: "broken"),
+        ])
+        #expect(merged.map(\.name) == ["a", "b"])
+        #expect(merged[0].status == .failed && merged[0].detail == "broken; fine")
+    }
+}
