@@ -42,6 +42,7 @@ struct AlignTrainingOptions: ParsableArguments {
     @Option(help: .setting(AlignSettings.self, "learning_sample")) var learningSample: Int?
     @Option(help: .setting(AlignSettings.self, "initial_keep")) var initialKeep: Double?
     @Option(help: .setting(AlignSettings.self, "stall_rounds")) var stallRounds: Int?
+    @Option(help: .setting(AlignSettings.self, "minimum_gain")) var minimumGain: Double?
     @Option(help: .setting(AlignSettings.self, "max_rounds")) var maxRounds: Int?
     @Option(help: .setting(AlignSettings.self, "restarts")) var restarts: Int?
 

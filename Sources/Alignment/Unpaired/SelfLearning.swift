@@ -14,15 +14,33 @@ struct SelfLearning: Sendable {
         var rounds: Int
     }
 
+    /// The source side's part of the sorted-similarity start: which rows, and their descriptions
+    /// (shared by the real problem and its null, whose sources are the same).
+    struct SourceStart: Sendable {
+        var rows: [Int]
+        var descriptions: Matrix
+    }
+
+    /// The source rows of the correspondence-free start (`count` of them, seeded) described.
+    func sourceStart(_ x: UnpairedSpace, count: Int) throws(AlignmentError) -> SourceStart {
+        var generator = SplitMix64(seed: seed, stream: .unpairedSample)
+        let rows = count < x.count ? generator.sample(count, from: x.count) : Array(0..<x.count)
+        return SourceStart(rows: rows, descriptions: try SortedSimilarity.describe(x.rows.gatherRows(rows)))
+    }
+
     /// Runs from the anchors (positions in `x` and `y`), or, without any, from the sorted-similarity start.
     /// - Parameter progress: `(round, keep, objective, mutualShare)` after each round.
     func run(
-        _ x: UnpairedSpace, _ y: UnpairedSpace, anchors: [(source: Int, target: Int)],
+        _ x: UnpairedSpace, _ y: UnpairedSpace, anchors: [(source: Int, target: Int)], start: SourceStart?,
         progress: (Int, Double, Double, Double) -> Void
     ) throws(AlignmentError) -> Outcome {
         var dictionary: [(source: Int, target: Int)]
         if anchors.isEmpty {
-            dictionary = try initialDictionary(x, y)
+            let described: SourceStart
+            if let start { described = start } else {
+                described = try sourceStart(x, count: min(x.count, y.count, settings.initSample))
+            }
+            dictionary = try initialDictionary(described, y)
         } else {
             dictionary = anchors
         }
@@ -37,7 +55,7 @@ struct SelfLearning: Sendable {
                 try Self.apply(map, to: x.rows), y.rows, k: settings.neighbourhood, keep: keep, seed: seed,
                 round: round)
             progress(round, keep, matching.objective, matching.mutualShare)
-            if matching.objective - best >= 1e-6 {
+            if matching.objective - best >= settings.minimumGain {
                 best = matching.objective
                 lastGain = round
             }
@@ -59,15 +77,13 @@ struct SelfLearning: Sendable {
 
     /// The first dictionary without any correspondence: equal-size samples of both sides described by
     /// their sorted similarity profiles, matched by CSLS both ways (union, as positions in `x` and `y`).
-    func initialDictionary(_ x: UnpairedSpace, _ y: UnpairedSpace) throws(AlignmentError) -> [(source: Int, target: Int)]
-    {
-        let n = min(x.count, y.count, settings.initSample)
-        var generator = SplitMix64(seed: seed, stream: .unpairedSample)
-        let xs = n < x.count ? generator.sample(n, from: x.count) : Array(0..<x.count)
+    func initialDictionary(_ start: SourceStart, _ y: UnpairedSpace) throws(AlignmentError) -> [(source: Int, target: Int)] {
+        let n = start.rows.count
+        var generator = SplitMix64(seed: seed ^ 0x5EED, stream: .unpairedSample)
         let ys = n < y.count ? generator.sample(n, from: y.count) : Array(0..<y.count)
-        let dx = try SortedSimilarity.describe(x.rows.gatherRows(xs))
         let dy = try SortedSimilarity.describe(y.rows.gatherRows(ys))
-        let matching = CSLSMatching.match(dx, dy, k: settings.neighbourhood)
+        let matching = CSLSMatching.match(start.descriptions, dy, k: settings.neighbourhood)
+        let xs = start.rows
         return matching.forward.enumerated().map { (xs[$0], ys[$1]) }
             + matching.backward.enumerated().map { (xs[$1], ys[$0]) }
     }

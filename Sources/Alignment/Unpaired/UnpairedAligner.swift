@@ -74,10 +74,12 @@ public struct UnpairedAligner: Sendable {
             let (x, y, anchorPositions) = learningSpaces(sources, targets, anchors: anchors, seed: attemptSeed)
             let yNull = UnpairedSpace.columnShuffled(targets, rows: y.tableRows, seed: attemptSeed)
             let learner = SelfLearning(settings: settings, seed: attemptSeed)
-            let real = try learner.run(x, y, anchors: anchorPositions) {
+            let start =
+                anchors.isEmpty ? try learner.sourceStart(x, count: min(x.count, y.count, settings.initSample)) : nil
+            let real = try learner.run(x, y, anchors: anchorPositions, start: start) {
                 progress(.round(attempt: attempt, null: false, round: $0, keep: $1, objective: $2, mutualShare: $3))
             }
-            let null = try learner.run(x, yNull, anchors: anchorPositions) {
+            let null = try learner.run(x, yNull, anchors: anchorPositions, start: start) {
                 progress(.round(attempt: attempt, null: true, round: $0, keep: $1, objective: $2, mutualShare: $3))
             }
             rounds += real.rounds + null.rounds

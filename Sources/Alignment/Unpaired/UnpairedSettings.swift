@@ -10,7 +10,9 @@ public struct UnpairedSettings: Sendable, Hashable, Codable {
     /// The first probability of keeping a similarity in stochastic dictionary induction.
     public var initialKeep = 0.1
     /// Rounds without a gain in the objective before the keep probability doubles (and, at 1, the end).
-    public var stallRounds = 10
+    public var stallRounds = 5
+    /// The least rise of the objective that counts as a gain (smaller ones are the draw's noise).
+    public var minimumGain = 1e-6
     /// At most this many self-learning rounds per attempt.
     public var maxRounds = 400
     /// Attempts from other starting samples (seeded) while the result cannot be told from the null.
@@ -41,6 +43,10 @@ extension UnpairedSettings: DeclaredSettings {
             \.stallRounds, key: "stall_rounds",
             doc: "Unpaired: rounds without gain before the keep probability doubles (at 1: stop).",
             expectation: "an integer >= 1", valid: { $0 >= 1 }),
+        Setting(
+            \.minimumGain, key: "minimum_gain",
+            doc: "Unpaired: the least rise of the objective that counts as a gain.",
+            expectation: "a number >= 0", valid: { $0.isFinite && $0 >= 0 }),
         Setting(
             \.maxRounds, key: "max_rounds", doc: "Unpaired: at most this many self-learning rounds per attempt.",
             expectation: "an integer >= 1", valid: { $0 >= 1 }),
