@@ -37,12 +37,20 @@ public struct AlignStage: StageRunner {
         } catch {
             throw PipelineRunError("align: \(error)")
         }
+        if let line = StageCommandLine.line(
+            for: stage, config: context.config, seed: context.seed, stageOneAdapter: nil,
+            out: "\(stage.name).safetensors")
+        {
+            context.log("the same map from the command line (seed \(context.seed): derived from seed \(context.config.seed) and the stage name): \(line)")
+        }
+        let notes = AlignWorkflow.guardrailNote(outcome.log).map { [$0] } ?? []
+        for note in notes { context.log(note) }
         try outcome.adapter.save(to: context.artifactURL(MapArtifact.fileName))
         try context.write(CanonicalJSON.encode(outcome.log, pretty: true), to: "training-log.json")
         context.keep(outcome.adapter)
         return StageOutput(
             artifacts: [MapArtifact.role: MapArtifact.fileName, "training_log": "training-log.json"],
-            values: AlignWorkflow.values(of: outcome))
+            values: AlignWorkflow.values(of: outcome), notes: notes)
     }
 
     private static func progress(_ event: TrainingEvent, epochs: Int, context: StageContext) {
