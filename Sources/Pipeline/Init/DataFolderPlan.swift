@@ -84,7 +84,7 @@ public struct DataFolderPlan: Sendable, Hashable {
             (.queries, queryIdFile, ["query", "queries"]), (.index, indexIdFile, ["index", "corpus", "docs", "documents"]),
             (.alignment, alignIdFile, ["align", "alignment", "pairs"]),
         ]
-        var tables: [(table: DataFolderSurvey.Table, role: Role, model: String)] = []
+        var roled: [(table: DataFolderSurvey.Table, role: Role)] = []
         for table in survey.tables {
             let fits = roleFiles.filter { $0.1?.count == table.rows }
             let words = Set(DataFolderSurvey.words(table.file))
@@ -96,9 +96,9 @@ public struct DataFolderPlan: Sendable, Hashable {
                         + "; name it under data: yourself if it is needed")
                 continue
             }
-            let model = table.modelToken.isEmpty ? "\(table.dim)-d" : table.modelToken
-            tables.append((table, role, model))
+            roled.append((table, role))
         }
+        let tables = Self.models(of: roled)
         func table(_ role: Role, _ model: String?) -> DataFolderSurvey.Table? {
             tables.first { $0.role == role && $0.model == model }?.table
         }
@@ -158,6 +158,30 @@ public struct DataFolderPlan: Sendable, Hashable {
                     + "a few thousand of your documents embedded by both (stage one needs no labels)")
         }
         planQrels(survey.qrels)
+    }
+
+    /// Each table's model: tables of one dimension are one model (two models of the same
+    /// dimension are told apart by their name tokens only when both have a table of the same role).
+    /// A model is named by its most frequent name token, else by its dimension (`384-d`).
+    private static func models(
+        of tables: [(table: DataFolderSurvey.Table, role: Role)]
+    ) -> [(table: DataFolderSurvey.Table, role: Role, model: String)] {
+        var out: [(table: DataFolderSurvey.Table, role: Role, model: String)] = []
+        for dim in Set(tables.map(\.table.dim)).sorted() {
+            let group = tables.filter { $0.table.dim == dim }
+            var roles: [Role: Int] = [:]
+            for entry in group { roles[entry.role, default: 0] += 1 }
+            let split = roles.values.contains { $0 > 1 }
+            let clusters = split ? Dictionary(grouping: group) { $0.table.modelToken } : ["": group]
+            for (token, members) in clusters.sorted(by: { $0.key < $1.key }) {
+                let tokens = members.map(\.table.modelToken).filter { !$0.isEmpty }
+                let counts = Dictionary(grouping: tokens) { $0 }.mapValues(\.count)
+                let named = split ? token : counts.max { ($0.value, $1.key) < ($1.value, $0.key) }?.key ?? ""
+                let model = named.isEmpty ? "\(dim)-d" : named
+                out += members.map { ($0.table, $0.role, model) }
+            }
+        }
+        return out
     }
 
     private mutating func planQrels(_ files: [DataFolderSurvey.QrelsFile]) {

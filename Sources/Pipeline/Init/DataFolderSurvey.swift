@@ -102,9 +102,13 @@ public struct DataFolderSurvey: Sendable {
         }
     }
 
-    /// `queries.mpnet.npy` -> `mpnet`, `index-static.npy` -> `static`, `corpus.npy` -> ``.
+    /// `queries.mpnet.npy` -> `mpnet`, `queries.query-model.npy` -> `query-model`, `corpus.npy` -> ``:
+    /// the dot-separated parts of the name that are not all role words.
     static func modelToken(_ name: String) -> String {
-        words(name).filter { !roleWords.contains($0) }.joined(separator: "-")
+        let stem = (name as NSString).deletingPathExtension
+        return stem.split(separator: ".").filter { part in
+            !words(String(part)).allSatisfy(roleWords.contains)
+        }.joined(separator: ".")
     }
 
     /// The lowercased words of a file name (split at `.`, `_`, `-` and spaces).
