@@ -193,11 +193,12 @@ public struct DataFolderPlan: Sendable, Hashable {
         let labeledFile = files.first { has($0, labeledWords) }
         let evaluationFile = files.first { has($0, evaluationWords) && $0 != labeledFile }
         if let labeledFile {
-            labeled = Choice(file: labeledFile.file, why: "labeled: its name says training (\(labeledFile.queries.count) queries)")
+            labeled = Choice(file: labeledFile.file, why: "by its name: the judgments to learn from (\(labeledFile.queries.count) queries)")
         }
         if let evaluationFile {
             evaluation = Choice(
-                file: evaluationFile.file, why: "evaluation: its name says test (\(evaluationFile.queries.count) queries)")
+                file: evaluationFile.file,
+                why: "by its name: the held-out judgments (\(evaluationFile.queries.count) queries)")
         }
         let rest = files.filter { $0 != labeledFile && $0 != evaluationFile }
         if labeled == nil || evaluation == nil {
