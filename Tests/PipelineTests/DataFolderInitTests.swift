@@ -56,7 +56,9 @@ struct DataFolderInitTests {
         #expect(initialised.stages.map(\.options) == shipped.stages.map(\.options))
         #expect(initialised.seed == shipped.seed)
         #expect(initialised.models.query.dim == 768 && initialised.models.index.dim == 256)
-        let keys = { (c: PipelineConfig) in c.data.files.map { "\($0.keyPath)=\(($0.file.path as NSString).lastPathComponent)" } }
+        let keys = { (c: PipelineConfig) in
+            c.data.files.map { "\($0.keyPath)=\(($0.file.path as NSString).lastPathComponent)" }
+        }
         #expect(keys(initialised) == keys(shipped))
         // With the model names filled in (the one TODO a person settles), every stage has the
         // quickstart's fingerprint: the same inputs, options and seeds, so the same figures.
@@ -108,6 +110,18 @@ struct DataFolderInitTests {
             try PipelineConfig.load(path: written.pipeline.path, currentDirectory: fixture.root.path)
         }
         #expect(error.description.contains("alignment") || error.description.contains("qrels"), "\(error)")
+    }
+
+    /// A FIFO among the files would block a read for ever: it is named and left alone.
+    @Test func aFifoInTheFolderIsNotRead() throws {
+        let fixture = try PipelineFixture()
+        defer { fixture.remove() }
+        let folder = fixture.root.appendingPathComponent("data")
+        try #require(mkfifo(folder.appendingPathComponent("pipe.txt").path, 0o600) == 0)
+        let written = try DataFolderInit.run(folder: folder, force: false)
+        let text = try String(contentsOf: written.data, encoding: .utf8)
+        #expect(text.contains("# not used: pipe.txt: not a regular file"), "\(text)")
+        #expect(written.plan.queries?.file == "queries.q.npy")
     }
 
     @Test func aFolderWithoutTablesIsRefused() throws {

@@ -23,7 +23,8 @@ struct InitCommandTests {
 
     /// metrics.json without the pipeline's name (the run folder's name).
     static func metrics(_ run: URL) throws -> NSDictionary {
-        let object = try JSONSerialization.jsonObject(with: Data(contentsOf: run.appendingPathComponent("metrics.json")))
+        let object = try JSONSerialization.jsonObject(
+            with: Data(contentsOf: run.appendingPathComponent("metrics.json")))
         let dictionary = try #require(object as? [String: Any], "metrics.json is not an object")
         return dictionary.filter { $0.key != "pipeline" } as NSDictionary
     }
@@ -61,7 +62,8 @@ struct InitCommandTests {
         #expect(initialised.stdout.contains("query model: mpnet (768-d); index model: static (256-d)"))
         let elsewhere = dir.url.appendingPathComponent("elsewhere")
         try FileManager.default.createDirectory(at: elsewhere, withIntermediateDirectories: true)
-        let run = try EraProcess.run(["run", data.appendingPathComponent("era-pipeline.yaml").path] + Self.small, in: elsewhere)
+        let run = try EraProcess.run(
+            ["run", data.appendingPathComponent("era-pipeline.yaml").path] + Self.small, in: elsewhere)
         try #require(run.status == 0, "the era init pipeline failed:\n\(run.stderr)")
         // The same figures, verdict included, as the quickstart itself with the same settings.
         #expect(
@@ -101,6 +103,7 @@ extension InitCommandTests {
             ["run", pipeline] + YourDataWalkthroughTests.smallSettings.flatMap { ["--set", $0] }, in: elsewhere)
         try #require(run.status == 0, "era run failed:\n\(run.stderr)")
         #expect(run.stdout.contains("verdict (vs index-as-is):"), "\(run.stdout)")
-        #expect(FileManager.default.fileExists(atPath: elsewhere.appendingPathComponent("runs/my-data/report.html").path))
+        #expect(
+            FileManager.default.fileExists(atPath: elsewhere.appendingPathComponent("runs/my-data/report.html").path))
     }
 }

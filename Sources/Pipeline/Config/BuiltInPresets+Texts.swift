@@ -5,87 +5,87 @@ extension BuiltInPresets {
     /// Each preset's file name without `.yaml`, and its text.
     static let texts: [String: String] = [
         "adapt-default": ##"""
-# Stage two, the default: a full linear map started from stage one, InfoNCE over mined hard
-# negatives (likely unlabeled positives dropped) plus in-batch negatives, AdamW whose decoupled
-# weight decay and the penalty lambda pull toward stage one, the number of steps chosen on
-# 5 document-disjoint dev folds of the labeled queries (docs/adaptation.md). `regularization` is left
-# unset: it then takes the value chosen for the map family (3 for linear, 0 for a rotation).
-kind: adapt
-options:
-  map: linear
-  negatives: [hard, in-batch]
-  num_negatives: 5
-  hard_pool: 2000
-  false_negative_margin: 0.95
-  temperature: 0.05
-  learning_rate: 0.0001
-  weight_decay: 0.01
-  batch_size: 32
-  max_steps: 1000
-  evaluation_interval: 10
-  patience: 10
-  dev_fraction: 0.1
-  dev_split: document-disjoint
-  min_dev_queries: 5
-"""## + "\n",
+        # Stage two, the default: a full linear map started from stage one, InfoNCE over mined hard
+        # negatives (likely unlabeled positives dropped) plus in-batch negatives, AdamW whose decoupled
+        # weight decay and the penalty lambda pull toward stage one, the number of steps chosen on
+        # 5 document-disjoint dev folds of the labeled queries (docs/adaptation.md). `regularization` is left
+        # unset: it then takes the value chosen for the map family (3 for linear, 0 for a rotation).
+        kind: adapt
+        options:
+          map: linear
+          negatives: [hard, in-batch]
+          num_negatives: 5
+          hard_pool: 2000
+          false_negative_margin: 0.95
+          temperature: 0.05
+          learning_rate: 0.0001
+          weight_decay: 0.01
+          batch_size: 32
+          max_steps: 1000
+          evaluation_interval: 10
+          patience: 10
+          dev_fraction: 0.1
+          dev_split: document-disjoint
+          min_dev_queries: 5
+        """## + "\n",
         "adapt-rotation": ##"""
-# Stage two constrained to a rotation of the aligned space (W = R W1, R in SO(m)): adaptation
-# cannot distort stage one, only turn it. Extends the default adapt preset.
-extends: adapt-default.yaml
-options:
-  map: rotation
-"""## + "\n",
+        # Stage two constrained to a rotation of the aligned space (W = R W1, R in SO(m)): adaptation
+        # cannot distort stage one, only turn it. Extends the default adapt preset.
+        extends: adapt-default.yaml
+        options:
+          map: rotation
+        """## + "\n",
         "align-default": ##"""
-# Stage one, the robust default: centered orthogonal Procrustes warm start (the thin solution; set
-# `refinement: accelerated` for the exact unbalanced optimum), then InfoNCE refinement with every
-# alignment target as a negative (a drawn pool of them above 8,192 training pairs: `negatives: auto`);
-# the held-out pairs pick the epoch. Use in a stage as `extends: preset:align-default` (built into era).
-kind: align
-options:
-  init: procrustes
-  centering: mean
-  refinement: none
-  family: linear
-  loss: infonce
-  temperature: 0.05
-  negatives: auto
-  negative_pool: 1024
-  optimizer: adam
-  learning_rate: 0.001
-  batch_size: 256
-  epochs: 5
-  holdout: 0.1
-  stopping_metric: loss
-  patience: 2
-"""## + "\n",
+        # Stage one, the robust default: centered orthogonal Procrustes warm start (the thin solution; set
+        # `refinement: accelerated` for the exact unbalanced optimum), then InfoNCE refinement with every
+        # alignment target as a negative (a drawn pool of them above 8,192 training pairs: `negatives: auto`);
+        # the held-out pairs pick the epoch. Use in a stage as `extends: preset:align-default` (built into era).
+        kind: align
+        options:
+          init: procrustes
+          centering: mean
+          refinement: none
+          family: linear
+          loss: infonce
+          temperature: 0.05
+          negatives: auto
+          negative_pool: 1024
+          optimizer: adam
+          learning_rate: 0.001
+          batch_size: 256
+          epochs: 5
+          holdout: 0.1
+          stopping_metric: loss
+          patience: 2
+        """## + "\n",
         "align-era-paper": ##"""
-# Stage one as ERA's published code trains it: cosine regression from a random init, AdamW
-# (lr 1e-3, weight decay 0.01), batch 256, 1000 sampled alignment texts, 10% held out.
-# For comparisons with the paper on the same data. Trained until the held-out loss stops falling
-# (300 epochs at most, patience 10): from a random start 5 epochs are far too few (docs/alignment.md:
-# such runs stop after 43-83 epochs).
-kind: align
-options:
-  init: random
-  loss: cosine
-  optimizer: adamw
-  learning_rate: 0.001
-  weight_decay: 0.01
-  batch_size: 256
-  samples: 1000
-  holdout: 0.1
-  epochs: 300
-  patience: 10
-  guardrail: false   # the recipe as published, for comparison on the same data
-"""## + "\n",
+        # Stage one as ERA's published code trains it: cosine regression from a random init, AdamW
+        # (lr 1e-3, weight decay 0.01), batch 256, 1000 sampled alignment texts, 10% held out.
+        # For comparisons with the paper on the same data. Trained until the held-out loss stops falling
+        # (300 epochs at most, patience 10): from a random start 5 epochs are far too few (docs/alignment.md:
+        # such runs stop after 43-83 epochs).
+        kind: align
+        options:
+          init: random
+          loss: cosine
+          optimizer: adamw
+          learning_rate: 0.001
+          weight_decay: 0.01
+          batch_size: 256
+          samples: 1000
+          holdout: 0.1
+          epochs: 300
+          patience: 10
+          guardrail: false   # the recipe as published, for comparison on the same data
+        """## + "\n",
         "align-procrustes": ##"""
-# Stage one without training: the centered Procrustes map alone (epochs 0), all pairs used.
-kind: align
-options:
-  init: procrustes
-  centering: mean
-  epochs: 0
-  holdout: 0.0
-"""## + "\n",
+        # Stage one without training: the centered Procrustes map alone (epochs 0), all pairs used.
+        kind: align
+        options:
+          init: procrustes
+          centering: mean
+          epochs: 0
+          holdout: 0.0
+        """## + "\n",
     ]
 }

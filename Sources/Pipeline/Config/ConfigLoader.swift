@@ -62,7 +62,8 @@ struct ConfigLoader {
         do {
             node = try ConfigNode.parse(
                 yaml: text, file: display,
-                baseDirectory: builtInText == nil ? ConfigPaths.directory(of: absolutePath) : BuiltInPresets.baseDirectory)
+                baseDirectory: builtInText == nil
+                    ? ConfigPaths.directory(of: absolutePath) : BuiltInPresets.baseDirectory)
         } catch {
             problems += error.problems
             return nil

@@ -24,13 +24,16 @@ public enum DataFolderInit {
     public static func run(folder: URL, force: Bool) throws -> Written {
         var isDirectory: ObjCBool = false
         guard FileManager.default.fileExists(atPath: folder.path, isDirectory: &isDirectory), isDirectory.boolValue
-        else { throw InitError("\(folder.path): not a folder; give the folder that holds your .npy, id and qrels files") }
+        else {
+            throw InitError("\(folder.path): not a folder; give the folder that holds your .npy, id and qrels files")
+        }
         let survey: DataFolderSurvey
         do { survey = try DataFolderSurvey.scan(folder, skipping: [dataFile, pipelineFile]) } catch {
             throw InitError("\(folder.path): cannot list the folder: \(error.localizedDescription)")
         }
         guard !survey.tables.isEmpty else {
-            throw InitError("\(folder.path): no .npy file here; era init looks for the embeddings, ids and qrels in one folder")
+            throw InitError(
+                "\(folder.path): no .npy file here; era init looks for the embeddings, ids and qrels in one folder")
         }
         let plan = DataFolderPlan(survey)
         let data = folder.appendingPathComponent(dataFile), pipeline = folder.appendingPathComponent(pipelineFile)
@@ -42,11 +45,11 @@ public enum DataFolderInit {
 
     /// Absent, or (with `force`) a regular file whose first line is ``marker``.
     static func checkReplaceable(_ url: URL, force: Bool) throws {
-        guard (try? url.checkResourceIsReachable()) == true || FileManager.default.fileExists(atPath: url.path) else {
-            return
-        }
+        // attributesOfItem does not follow a link: a dangling link is there too.
+        guard (try? FileManager.default.attributesOfItem(atPath: url.path)) != nil else { return }
         guard force else {
-            throw InitError("\(url.path) exists: era init does not replace it (pass --force to replace a file era init wrote)")
+            throw InitError(
+                "\(url.path) exists: era init does not replace it (pass --force to replace a file era init wrote)")
         }
         let values = try? url.resourceValues(forKeys: [.isRegularFileKey, .isSymbolicLinkKey])
         let head = (try? FileHandle(forReadingFrom: url)).flatMap { handle in
@@ -84,7 +87,8 @@ public enum DataFolderInit {
             out.append("  \(key):")
             if let model {
                 out.append(
-                    "    name: \(quoted(model.token))  # TODO: the \(role) model's name (free text, e.g. a Hugging Face id)")
+                    "    name: \(quoted(model.token))  # TODO: the \(role) model's name (free text, e.g. a Hugging Face id)"
+                )
                 out.append("    dim: \(model.dim)  # from the files' shapes")
             } else {
                 out.append("    # TODO: name and dim of the \(role) model: no file of it was recognised")
@@ -163,7 +167,9 @@ public enum DataFolderInit {
     /// A YAML scalar: plain when it is safe, else double-quoted.
     static func quoted(_ text: String) -> String {
         let plain = CharacterSet.alphanumerics.union(CharacterSet(charactersIn: "-_./"))
-        if !text.isEmpty, text.unicodeScalars.allSatisfy(plain.contains), !["true", "false", "null", "yes", "no"].contains(text.lowercased()) {
+        if !text.isEmpty, text.unicodeScalars.allSatisfy(plain.contains),
+            !["true", "false", "null", "yes", "no"].contains(text.lowercased())
+        {
             return text
         }
         let escaped = text.replacingOccurrences(of: "\\", with: "\\\\").replacingOccurrences(of: "\"", with: "\\\"")

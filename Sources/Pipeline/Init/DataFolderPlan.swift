@@ -56,7 +56,8 @@ public struct DataFolderPlan: Sendable, Hashable {
         var idFiles = survey.idFiles
         let queryIdFile = best(idFiles, judgedQueries) ?? named(idFiles, ["query", "queries", "qid", "qids"])
         idFiles.removeAll { $0 == queryIdFile }
-        let indexIdFile = best(idFiles, judgedDocuments) ?? named(idFiles, ["corpus", "index", "doc", "docs", "documents"])
+        let indexIdFile =
+            best(idFiles, judgedDocuments) ?? named(idFiles, ["corpus", "index", "doc", "docs", "documents"])
         idFiles.removeAll { $0 == indexIdFile }
         let alignIdFile = named(idFiles, ["align", "alignment", "pairs"]) ?? (idFiles.count == 1 ? idFiles.first : nil)
 
@@ -65,7 +66,8 @@ public struct DataFolderPlan: Sendable, Hashable {
             queryIds = Choice(
                 file: queryIdFile.file,
                 why: qrelsNote
-                    ?? "\(queryIdFile.count) ids; \(queryIdFile.ids.intersection(judgedQueries).count) of the \(judgedQueries.count) judged queries")
+                    ?? "\(queryIdFile.count) ids; \(queryIdFile.ids.intersection(judgedQueries).count) of the \(judgedQueries.count) judged queries"
+            )
         } else {
             todos.append("no id file holds the qrels' query ids: set data.queries.ids")
         }
@@ -73,15 +75,19 @@ public struct DataFolderPlan: Sendable, Hashable {
             indexIds = Choice(
                 file: indexIdFile.file,
                 why: qrelsNote
-                    ?? "\(indexIdFile.count) ids; \(indexIdFile.ids.intersection(judgedDocuments).count) of the \(judgedDocuments.count) judged documents")
+                    ?? "\(indexIdFile.count) ids; \(indexIdFile.ids.intersection(judgedDocuments).count) of the \(judgedDocuments.count) judged documents"
+            )
         } else {
             todos.append("no id file holds the qrels' document ids: set data.index.ids")
         }
-        if let alignIdFile { alignIds = Choice(file: alignIdFile.file, why: "\(alignIdFile.count) ids: the alignment texts") }
+        if let alignIdFile {
+            alignIds = Choice(file: alignIdFile.file, why: "\(alignIdFile.count) ids: the alignment texts")
+        }
 
         // Each table's role: the id file with as many lines as it has rows (by name when several do).
         let roleFiles: [(Role, DataFolderSurvey.IdFile?, Set<String>)] = [
-            (.queries, queryIdFile, ["query", "queries"]), (.index, indexIdFile, ["index", "corpus", "docs", "documents"]),
+            (.queries, queryIdFile, ["query", "queries"]),
+            (.index, indexIdFile, ["index", "corpus", "docs", "documents"]),
             (.alignment, alignIdFile, ["align", "alignment", "pairs"]),
         ]
         var roled: [(table: DataFolderSurvey.Table, role: Role)] = []
@@ -146,7 +152,8 @@ public struct DataFolderPlan: Sendable, Hashable {
         alignIndex = choice(table(.alignment, indexToken), "the alignment texts by the index model")
         if alignQuery == nil || alignIndex == nil, let reEmbeddedIndex, let index, let indexIds {
             // No separate alignment texts, but the documents embedded by both models are texts of both.
-            alignQuery = Choice(file: reEmbeddedIndex.file, why: "the documents by the query model (no other texts of both)")
+            alignQuery = Choice(
+                file: reEmbeddedIndex.file, why: "the documents by the query model (no other texts of both)")
             alignIndex = Choice(file: index.file, why: "the documents by the index model")
             alignIds = indexIds
         } else if alignQuery == nil || alignIndex == nil {
@@ -193,7 +200,9 @@ public struct DataFolderPlan: Sendable, Hashable {
         let labeledFile = files.first { has($0, labeledWords) }
         let evaluationFile = files.first { has($0, evaluationWords) && $0 != labeledFile }
         if let labeledFile {
-            labeled = Choice(file: labeledFile.file, why: "by its name: the judgments to learn from (\(labeledFile.queries.count) queries)")
+            labeled = Choice(
+                file: labeledFile.file,
+                why: "by its name: the judgments to learn from (\(labeledFile.queries.count) queries)")
         }
         if let evaluationFile {
             evaluation = Choice(
@@ -205,7 +214,8 @@ public struct DataFolderPlan: Sendable, Hashable {
             let names = rest.map(\.file).joined(separator: ", ")
             todos.append(
                 "which qrels are the labeled ones (trained on) and which the evaluation ones (held out) cannot be told "
-                    + "from the names\(names.isEmpty ? "" : " (\(names))"): set data.qrels.labeled and data.qrels.evaluation")
+                    + "from the names\(names.isEmpty ? "" : " (\(names))"): set data.qrels.labeled and data.qrels.evaluation"
+            )
         }
         if let labeledFile, let evaluationFile, !labeledFile.queries.isDisjoint(with: evaluationFile.queries) {
             let shared = labeledFile.queries.intersection(evaluationFile.queries).count

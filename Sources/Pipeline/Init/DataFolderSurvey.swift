@@ -50,15 +50,22 @@ public struct DataFolderSurvey: Sendable {
         let names = try FileManager.default.contentsOfDirectory(atPath: folder.path).sorted()
         for name in names where !name.hasPrefix(".") && !written.contains(name) {
             let url = folder.appendingPathComponent(name)
-            var isDirectory: ObjCBool = false
-            guard FileManager.default.fileExists(atPath: url.path, isDirectory: &isDirectory), !isDirectory.boolValue
-            else { continue }
             let ext = url.pathExtension.lowercased()
+            guard ext == "npy" || textExtensions.contains(ext) else { continue }
+            // Regular files only (links followed): a FIFO or a device would block the read.
+            guard (try? url.resourceValues(forKeys: [.isRegularFileKey]))?.isRegularFile == true else {
+                var isDirectory: ObjCBool = false
+                if FileManager.default.fileExists(atPath: url.path, isDirectory: &isDirectory), !isDirectory.boolValue {
+                    survey.unreadable.append("\(name): not a regular file")
+                }
+                continue
+            }
             if ext == "npy" {
                 do {
                     let header = try Npy.readHeader(url)
                     guard header.shape.count == 2 else {
-                        survey.unreadable.append("\(name): \(header.shape.count)-D, era reads 2-D tables [rows, columns]")
+                        survey.unreadable.append(
+                            "\(name): \(header.shape.count)-D, era reads 2-D tables [rows, columns]")
                         continue
                     }
                     survey.tables.append(

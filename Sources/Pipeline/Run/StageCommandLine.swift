@@ -48,6 +48,12 @@ public enum StageCommandLine {
         return words.map(quoted).joined(separator: " ")
     }
 
+    /// The log's line for `line`: what it is, and where its seed comes from.
+    public static func logLine(_ line: String, context: StageContext) -> String {
+        "the same map from the command line (seed \(context.seed): derived from seed \(context.config.seed) "
+            + "and the stage name): \(line)"
+    }
+
     /// `--source-model` and `--target-model` when the pipeline names its models (the adapter's metadata).
     private static func modelNames(_ config: PipelineConfig) -> [String] {
         let names = MapArtifact.modelNames(config)

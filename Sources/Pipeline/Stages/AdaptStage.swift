@@ -40,7 +40,7 @@ public struct AdaptStage: StageRunner {
             stageOneAdapter: context.dependencies[options.from]?.artifact(MapArtifact.role),
             out: "\(stage.name).safetensors")
         {
-            context.log("the same map from the command line (seed \(context.seed): derived from seed \(context.config.seed) and the stage name): \(line)")
+            context.log(StageCommandLine.logLine(line, context: context))
         }
         let notes = AdaptWorkflow.choiceNotes(outcome.result)
         for note in notes { context.log(note) }

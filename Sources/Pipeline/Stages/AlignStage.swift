@@ -41,7 +41,7 @@ public struct AlignStage: StageRunner {
             for: stage, config: context.config, seed: context.seed, stageOneAdapter: nil,
             out: "\(stage.name).safetensors")
         {
-            context.log("the same map from the command line (seed \(context.seed): derived from seed \(context.config.seed) and the stage name): \(line)")
+            context.log(StageCommandLine.logLine(line, context: context))
         }
         let notes = AlignWorkflow.guardrailNote(outcome.log).map { [$0] } ?? []
         for note in notes { context.log(note) }
