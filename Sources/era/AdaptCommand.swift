@@ -64,7 +64,10 @@ struct AdaptCommand: ParsableCommand {
         } catch {
             throw CommandError("adapt: \(AdaptWorkflow.message(of: error, labels: "--qrels \(inputs.qrels)"))")
         }
-        if !quiet { AdaptWorkflow.describeChoice(outcome.result).forEach(printProgress) }
+        if !quiet {
+            AdaptWorkflow.describeChoice(outcome.result).forEach(printProgress)
+            AdaptWorkflow.choiceNotes(outcome.result).forEach(printProgress)
+        }
         try outcome.adapter.save(to: outURL)
         let result = outcome.result
         if !quiet {

@@ -15,7 +15,8 @@ struct Era: ParsableCommand {
             """,
         version: EraVersion.current,
         subcommands: [
-            RunCommand.self, AlignCommand.self, AdaptCommand.self, EvaluateCommand.self, SweepCommand.self,
+            InitCommand.self, RunCommand.self, AlignCommand.self, AdaptCommand.self, EvaluateCommand.self,
+            SweepCommand.self,
             ApplyCommand.self, ExportCommand.self, BenchCommand.self,
         ]
     )

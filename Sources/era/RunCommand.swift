@@ -96,6 +96,9 @@ struct RunCommand: ParsableCommand {
         printer.finish()
         let tables = summary.metrics.terminalTables()
         if !tables.isEmpty { print(tables + "\n") }
+        for (stage, notes) in summary.notes {
+            for note in notes { print("\(stage): \(note)") }
+        }
         let skipped = summary.skipped.isEmpty ? "" : "; up to date: \(summary.skipped.joined(separator: ", "))"
         print("ran: \(summary.ran.isEmpty ? "nothing" : summary.ran.joined(separator: ", "))\(skipped)")
         if !summary.inputReads.isEmpty {

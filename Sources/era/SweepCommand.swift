@@ -41,6 +41,11 @@ struct SweepCommand: ParsableCommand {
     @Option(help: "Label budgets, comma-separated; 'all' adds every labeled query (default: 10,25,50,100,200,all).")
     var budgets: BudgetList?
     @Option(help: .setting(SweepSettings.self, "repeats")) var seeds: Int?
+    @Option(
+        help:
+            "The first seed: runs use --seed, --seed + 1, ... (a pipeline's sweep stage logs the seed that reproduces it)."
+    )
+    var seed: UInt64 = 0
     @Option(help: "Directory for sweep.md, sweep.svg and sweep.json (created if missing).") var outDir: String
     @Option(help: .setting(SweepSettings.self, "significance_trials")) var trials: Int?
     @OptionGroup var training: AdaptTrainingOptions
@@ -73,7 +78,7 @@ struct SweepCommand: ParsableCommand {
             result = try AdaptSweep.run(
                 problem: loaded.problem, configurations: configurations,
                 budgets: settings.budgetList(labeled: SweepWorkflow.labeledPool(loaded.problem)),
-                seeds: (0..<UInt64(settings.repeats)).map { $0 }, evaluation: evaluation,
+                seeds: SweepWorkflow.seeds(first: seed, repeats: settings.repeats), evaluation: evaluation,
                 trials: settings.significanceTrials
             ) { event in
                 if !quiet, let line = SweepWorkflow.describe(event) { printProgress(line) }

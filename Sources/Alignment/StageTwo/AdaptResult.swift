@@ -53,6 +53,9 @@ public struct AdaptResult: Sendable {
     public var checkpoints: [AdaptCheckpoint]
     /// Steps taken by the final run (the best dev step scaled to all pairs).
     public var selectedSteps: Int
+    /// The mean number of pairs a dev fold trained on, which scaled the chosen step count to
+    /// ``selectedSteps`` (nil when no trained candidate was chosen).
+    public var foldTrainingPairs: Double? = nil
     /// Stage one's and the returned map's dev figure under the objective (random folds for `recurring`
     /// and `balanced`, document-disjoint folds for `new-documents`).
     public var stageOneDevNDCG10: Double

@@ -166,6 +166,7 @@ public enum AdaptTrainer {
 
         // The final map: a label-free candidate as it is, or a trained one retrained on every labeled query.
         var selected = 0
+        var foldTrainingPairs: Double? = nil
         var finalPenalty = penalties[0]
         if devSets.isEmpty {
             selected = settings.maxSteps
@@ -173,6 +174,7 @@ public enum AdaptTrainer {
         {
             // The folds trained on part of the pairs; the final run takes as many passes over all of them.
             selected = Int((Double(chosen.steps) * (Double(pairCount) / curve.meanFoldPairs[main])).rounded())
+            foldTrainingPairs = curve.meanFoldPairs[main]
             finalPenalty = curve.penalty
         }
         progress(
@@ -206,6 +208,7 @@ public enum AdaptTrainer {
             selectedSteps: selected, stageOneDevNDCG10: stageOneDev,
             selectedDevNDCG10: chosen.map { mainScore($0) } ?? stageOneDev, seconds: elapsed)
         result.objective = objective
+        result.foldTrainingPairs = foldTrainingPairs
         result.candidates = candidates
         result.chosen = chosen
         result.reference = candidates.isEmpty ? nil : candidates[reference]

@@ -36,7 +36,7 @@ struct ConfigLoader {
     /// `reference` is where the file was named (nil for the pipeline file itself).
     private mutating func loadDocument(
         absolutePath: String, display: String, chain: [String],
-        reference: ConfigNode?, referencePath: String
+        reference: ConfigNode?, referencePath: String, builtInText: String? = nil
     ) -> ConfigNode? {
         if chain.contains(absolutePath) {
             let cycle = (chain + [absolutePath]).map { ConfigPaths.display($0, currentDirectory: currentDirectory) }
@@ -46,11 +46,19 @@ struct ConfigLoader {
             return nil
         }
         let data: Data
-        switch ConfigFile.load(absolutePath, display: display) {
-        case .success(let bytes): data = bytes
-        case .failure(let refusal):
-            report(at: reference, path: referencePath, file: display, refusal.message)
-            return nil
+        if let builtInText {
+            data = Data(builtInText.utf8)
+        } else {
+            switch ConfigFile.load(absolutePath, display: display) {
+            case .success(let bytes): data = bytes
+            case .failure(let refusal):
+                let builtIn = BuiltInPresets.replacement(forMissing: absolutePath).map {
+                    " (era has this preset built in: write `\(referencePath.isEmpty ? "extends" : referencePath): \($0)`, "
+                        + "which works from any folder)"
+                }
+                report(at: reference, path: referencePath, file: display, refusal.message + (builtIn ?? ""))
+                return nil
+            }
         }
         guard let text = String(data: data, encoding: .utf8) else {
             report(at: reference, path: referencePath, file: display, "\(display) is not UTF-8 text")
@@ -60,7 +68,8 @@ struct ConfigLoader {
         do {
             node = try ConfigNode.parse(
                 yaml: text, file: display,
-                baseDirectory: ConfigPaths.directory(of: absolutePath))
+                baseDirectory: builtInText == nil
+                    ? ConfigPaths.directory(of: absolutePath) : BuiltInPresets.baseDirectory)
         } catch {
             problems += error.problems
             return nil
@@ -99,14 +108,31 @@ struct ConfigLoader {
         return Self.merge(base, own)
     }
 
-    /// Loads the file a string node names, relative to the file that wrote it.
+    /// Loads the file a string node names, relative to the file that wrote it, or the built-in
+    /// preset `preset:NAME` names (a built-in preset's own references are built-in presets too).
     private mutating func loadReferenced(_ node: ConfigNode, keyPath: String, chain: [String]) -> ConfigNode? {
         guard case .scalar(.string(let relative), _) = node.value, !relative.isEmpty else {
             problems.append(
                 ConfigProblem(
                     location: node.location, keyPath: keyPath,
-                    message: "expected a file path, got \(node.describedForMessage)"))
+                    message: "expected a file path or preset:NAME, got \(node.describedForMessage)"))
             return nil
+        }
+        let fromBuiltIn = node.baseDirectory == BuiltInPresets.baseDirectory
+        if let name = BuiltInPresets.name(in: relative) ?? (fromBuiltIn ? relative : nil) {
+            guard let text = BuiltInPresets.text(named: name) else {
+                problems.append(
+                    ConfigProblem(
+                        location: node.location, keyPath: keyPath,
+                        message:
+                            "era has no built-in preset \"\(name)\" (built in: "
+                            + BuiltInPresets.names.map { BuiltInPresets.prefix + $0 }.joined(separator: ", ") + ")"))
+                return nil
+            }
+            let reference = BuiltInPresets.prefix + (name.hasSuffix(".yaml") ? String(name.dropLast(5)) : name)
+            return loadDocument(
+                absolutePath: reference, display: reference, chain: chain,
+                reference: node, referencePath: keyPath, builtInText: text)
         }
         let absolute = ConfigPaths.absolute(relative, relativeTo: node.baseDirectory)
         let display = ConfigPaths.display(absolute, currentDirectory: currentDirectory)

@@ -35,6 +35,13 @@ extension RunReport {
                     "\n<figcaption>\(e(Self.metricTitle(curve.metric))) on \(e(series.subset)) queries against the number of labeled queries; band and bars: ± one standard deviation over repeats; dashed lines: references.</figcaption>\n</figure>\n"
             }
         }
+        if !notes.isEmpty {
+            body += "<h2>What the stages chose</h2>\n<ul class=\"choices\">\n"
+            for (stage, lines) in notes {
+                body += lines.map { "<li><strong>\(e(stage))</strong>: \(e($0))</li>\n" }.joined()
+            }
+            body += "</ul>\n"
+        }
         // Stages without scalar results (evaluate, export: their results are above) get no table.
         let withValues = stageValues.filter { !$0.values.isEmpty }
         if !withValues.isEmpty { body += "<h2>Stage results</h2>\n<div class=\"stages\">\n" }

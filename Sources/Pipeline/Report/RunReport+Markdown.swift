@@ -20,6 +20,11 @@ extension RunReport {
         }
         for (stage, table) in evaluations { out += evaluationMarkdown(stage: stage, table: table) }
         for (stage, curve) in sweeps { out += sweepMarkdown(stage: stage, curve: curve) }
+        if !notes.isEmpty {
+            out += "## What the stages chose\n\n"
+            for (stage, lines) in notes { out += lines.map { "- **\(stage)**: \($0)\n" }.joined() }
+            out += "\n"
+        }
         // Stages without scalar results (evaluate, export: their results are above) get no table.
         let withValues = stageValues.filter { !$0.values.isEmpty }
         if !withValues.isEmpty { out += "## Stage results\n\n" }

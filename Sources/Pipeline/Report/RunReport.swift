@@ -13,6 +13,9 @@ public struct RunReport: Sendable {
     public var metrics: RunMetrics
     public var eraVersion: String
     public var configHash: String
+    /// What each stage chose and why (the guardrail's map, the adapt candidate, the step scaling),
+    /// by stage in execution order: a section of its own, so no choice is only in a JSON file.
+    public var notes: [(stage: String, notes: [String])] = []
 
     public init(config: PipelineConfig, metrics: RunMetrics, eraVersion: String, configHash: String) {
         self.config = config

@@ -28,6 +28,21 @@ public struct RunSummary: Sendable, Hashable {
     /// How many times each input file was read and decoded by the stages, by path: 1 for every
     /// file used (the manifest's content hashes are a separate streaming pass).
     public var inputReads: [String: Int] = [:]
+    /// What each stage chose and why (``StageOutput/notes``), by stage, in execution order; stages
+    /// without notes are left out.
+    public var notes: [(stage: String, notes: [String])] = []
+
+    public static func == (a: RunSummary, b: RunSummary) -> Bool {
+        a.runDirectory == b.runDirectory && a.ran == b.ran && a.skipped == b.skipped && a.metrics == b.metrics
+            && a.inputReads == b.inputReads && a.notes.map(\.stage) == b.notes.map(\.stage)
+            && a.notes.map(\.notes) == b.notes.map(\.notes)
+    }
+
+    public func hash(into hasher: inout Hasher) {
+        hasher.combine(runDirectory)
+        hasher.combine(ran)
+        hasher.combine(metrics)
+    }
 }
 
 /// Runs a validated pipeline into its run directory, skipping stages that are up to date.
@@ -173,8 +188,12 @@ public struct PipelineRunner: Sendable {
                     sweep: $0.output.sweep)
             }, checks: graph.order.flatMap { completed[$0]?.output.checks ?? [] })
         try write(CanonicalJSON.encode(metrics, pretty: true), "metrics.json", directory)
-        let report = RunReport(
+        let notes = graph.order.compactMap { name in
+            completed[name].flatMap { $0.output.notes.isEmpty ? nil : (stage: name, notes: $0.output.notes) }
+        }
+        var report = RunReport(
             config: config, metrics: metrics, eraVersion: eraVersion, configHash: manifest.configHash)
+        report.notes = notes
         try write(Data(report.markdown().utf8), "report.md", directory)
         for chart in report.chartFiles() {
             try write(Data(chart.svg.utf8), chart.name, directory)
@@ -184,7 +203,7 @@ public struct PipelineRunner: Sendable {
         try writeManifest(manifest, directory)
         return RunSummary(
             runDirectory: runDirectory, ran: ran, skipped: skipped, metrics: metrics,
-            inputReads: shared.files.reads)
+            inputReads: shared.files.reads, notes: notes)
     }
 
     // MARK: - Stages

@@ -44,16 +44,44 @@ public struct StageOutput: Sendable, Codable, Hashable {
     public var values: [String: Double]
     /// The sanity checks the stage made (nil: none); the run shows them once at its end.
     public var checks: [SanityCheck]?
+    /// What the stage chose and why, one sentence each (the stage-one guardrail's map, the adapt
+    /// candidate, the step scaling): logged, printed at the end of the run and put in the report,
+    /// so a choice is never only in a JSON file.
+    public var notes: [String]
 
     public init(
         artifacts: [String: String] = [:], evaluation: MetricsTable? = nil, sweep: SweepCurve? = nil,
-        values: [String: Double] = [:], checks: [SanityCheck]? = nil
+        values: [String: Double] = [:], checks: [SanityCheck]? = nil, notes: [String] = []
     ) {
         self.artifacts = artifacts
         self.evaluation = evaluation
         self.sweep = sweep
         self.values = values
         self.checks = checks
+        self.notes = notes
+    }
+
+    private enum CodingKeys: String, CodingKey { case artifacts, evaluation, sweep, values, checks, notes }
+
+    /// Records written before `notes` existed still load (without notes), so their stages stay up to date.
+    public init(from decoder: any Decoder) throws {
+        let c = try decoder.container(keyedBy: CodingKeys.self)
+        artifacts = try c.decode([String: String].self, forKey: .artifacts)
+        evaluation = try c.decodeIfPresent(MetricsTable.self, forKey: .evaluation)
+        sweep = try c.decodeIfPresent(SweepCurve.self, forKey: .sweep)
+        values = try c.decode([String: Double].self, forKey: .values)
+        checks = try c.decodeIfPresent([SanityCheck].self, forKey: .checks)
+        notes = try c.decodeIfPresent([String].self, forKey: .notes) ?? []
+    }
+
+    public func encode(to encoder: any Encoder) throws {
+        var c = encoder.container(keyedBy: CodingKeys.self)
+        try c.encode(artifacts, forKey: .artifacts)
+        try c.encodeIfPresent(evaluation, forKey: .evaluation)
+        try c.encodeIfPresent(sweep, forKey: .sweep)
+        try c.encode(values, forKey: .values)
+        try c.encodeIfPresent(checks, forKey: .checks)
+        if !notes.isEmpty { try c.encode(notes, forKey: .notes) }
     }
 }
 

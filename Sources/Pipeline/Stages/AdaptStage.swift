@@ -36,12 +36,21 @@ public struct AdaptStage: StageRunner {
             throw PipelineRunError("adapt: \(AdaptWorkflow.message(of: error, labels: labels))")
         }
         for line in AdaptWorkflow.describeChoice(outcome.result) { context.log(line) }
+        if let line = StageCommandLine.line(
+            for: stage, config: context.config, seed: context.seed,
+            stageOneAdapter: context.dependencies[options.from]?.artifact(MapArtifact.role),
+            out: "\(stage.name).safetensors")
+        {
+            context.log(StageCommandLine.logLine(line, context: context))
+        }
+        let notes = AdaptWorkflow.choiceNotes(outcome.result)
+        for note in notes { context.log(note) }
         try outcome.adapter.save(to: context.artifactURL(MapArtifact.fileName))
         try context.write(CanonicalJSON.encode(AdaptWorkflow.Record(outcome.result), pretty: true), to: "training.json")
         context.keep(outcome.adapter)
         return StageOutput(
             artifacts: [MapArtifact.role: MapArtifact.fileName, "training": "training.json"],
-            values: AdaptWorkflow.values(of: outcome.result))
+            values: AdaptWorkflow.values(of: outcome.result), notes: notes)
     }
 
     /// Query-model queries (with `hybrid`, the index model's too, when the data has them), the index

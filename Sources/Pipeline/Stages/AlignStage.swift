@@ -37,6 +37,14 @@ public struct AlignStage: StageRunner {
         } catch {
             throw PipelineRunError("align: \(error)")
         }
+        if let line = StageCommandLine.line(
+            for: stage, config: context.config, seed: context.seed, stageOneAdapter: nil,
+            out: "\(stage.name).safetensors")
+        {
+            context.log(StageCommandLine.logLine(line, context: context))
+        }
+        let notes = AlignWorkflow.guardrailNote(outcome.log).map { [$0] } ?? []
+        for note in notes { context.log(note) }
         try outcome.adapter.save(to: context.artifactURL(MapArtifact.fileName))
         try context.write(CanonicalJSON.encode(outcome.log, pretty: true), to: "training-log.json")
         context.keep(outcome.adapter)
@@ -47,7 +55,7 @@ public struct AlignStage: StageRunner {
         if let check, check.status != .ok { context.log("check \(check.line)") }
         return StageOutput(
             artifacts: [MapArtifact.role: MapArtifact.fileName, "training_log": "training-log.json"],
-            values: AlignWorkflow.values(of: outcome), checks: check.map { [$0] })
+            values: AlignWorkflow.values(of: outcome), checks: check.map { [$0] }, notes: notes)
     }
 
     private static func progress(_ event: TrainingEvent, epochs: Int, context: StageContext) {

@@ -30,7 +30,10 @@ public struct SweepStage: StageRunner {
             indexQueries: indexQueries, indexQueryIds: indexQueries == nil ? nil : problem.queryIds)
         // Budgets at or above the labeled pool are the "all" point again: train it once.
         let budgets = options.settings.budgetList(labeled: SweepWorkflow.labeledPool(problem))
-        let seeds = (0..<UInt64(options.repeats)).map { context.seed &+ $0 }
+        let seeds = SweepWorkflow.seeds(first: context.seed, repeats: options.repeats)
+        context.log(
+            "seeds \(context.seed) to \(context.seed &+ UInt64(max(options.repeats - 1, 0))) (derived from seed "
+                + "\(context.config.seed) and the stage name): `era sweep ... --seed \(context.seed)` draws the same")
         let total = budgets.count * seeds.count
         var trained = 0
         let result: AdaptSweepResult

@@ -124,7 +124,9 @@ public enum AdaptWorkflow {
             let lossText = loss.map { String(format: "loss %.4f, ", $0) } ?? ""
             return String(format: "step %4d: %@dev nDCG@10 %.4f", step, lossText, dev)
         case let .selected(step, dev, stageOne):
-            return String(format: "final run: %d steps (best dev nDCG@10 %.4f, stage one %.4f)", step, dev, stageOne)
+            let why = step > 0 ? ", the chosen dev step scaled to all labeled pairs" : ""
+            return String(
+                format: "final run: %d steps%@ (best dev nDCG@10 %.4f, stage one %.4f)", step, why, dev, stageOne)
         case let .finished(steps, seconds):
             return String(
                 format: "final map trained on all labeled queries for %d steps (%.1f s in all)", steps, seconds)
@@ -151,6 +153,35 @@ public enum AdaptWorkflow {
             lines.append("chosen under \(objective): \(chosen.label)")
         }
         return lines
+    }
+
+    /// What stage two chose and why, for the log, the console and the report: the candidate
+    /// returned under the objective, and how many steps the final run took and why that number
+    /// differs from the dev folds' (the folds train on part of the labeled pairs; the final run
+    /// takes as many passes over all of them).
+    public static func choiceNotes(_ result: AdaptResult) -> [String] {
+        var notes: [String] = []
+        let objective = result.objective.map { "objective \($0.rawValue)" } ?? "best dev step"
+        if let chosen = result.chosen {
+            let dev = String(format: "dev nDCG@10 %.4f", result.selectedDevNDCG10)
+            notes.append(
+                result.returnedReference
+                    ? "candidate: none beat the reference under \(objective); \(chosen.label) returned (\(dev))"
+                    : "candidate: \(chosen.label) chosen under \(objective) (\(dev))")
+        }
+        if let chosen = result.chosen, chosen.kind == .trained, let foldPairs = result.foldTrainingPairs {
+            notes.append(
+                String(
+                    format:
+                        "steps: %d in the final run = %d steps chosen on the dev folds x %d labeled pairs / %.0f pairs "
+                        + "a fold trains on (the same number of passes over the training data)",
+                    result.selectedSteps, chosen.steps, result.pairs, foldPairs))
+        } else if result.chosen == nil {
+            notes.append("steps: \(result.selectedSteps) (max_steps: no dev folds to choose on)")
+        } else {
+            notes.append("steps: none (the label-free \(result.chosen?.label ?? "map") is returned as it is)")
+        }
+        return notes
     }
 
     /// What a training record (`training.json`, `era adapt --json`) holds.

@@ -208,6 +208,13 @@ public enum AlignWorkflow {
         }
     }
 
+    /// The stage-one guardrail's choice in one sentence (nil when it did not run: off, or nothing held
+    /// out), e.g. "guardrail: procrustes-centred-bias returned (refinement dropped: ...)".
+    public static func guardrailNote(_ log: TrainingLog) -> String? {
+        guard let guardrail = log.guardrail else { return nil }
+        return "guardrail: \(guardrail.chosen) map returned (\(guardrail.reason))"
+    }
+
     /// The closing line: held-out figures and the epoch kept.
     public static func summary(_ outcome: Outcome) -> String {
         var held =
@@ -217,7 +224,8 @@ public enum AlignWorkflow {
                     $0.top1Accuracy, $0.top10Accuracy)
             } ?? ""
         if let note = tooFewHeldOutNote(outcome.log.heldOutPairs) { held = note + "; " }
-        return "\(held)epoch \(outcome.log.selectedEpoch) kept"
+        let guardrail = guardrailNote(outcome.log).map { "; \($0)" } ?? ""
+        return "\(held)epoch \(outcome.log.selectedEpoch) kept\(guardrail)"
     }
 
     /// Why no held-out figure is shown, when the held-out set is too small to measure anything.

@@ -85,6 +85,12 @@ public enum SweepWorkflow {
         MetricTitle.of(metric)
     }
 
+    /// The seeds of `repeats` runs per budget: `first`, `first + 1`, ... (`era sweep --seed` gives
+    /// `first`; a pipeline's sweep stage its own stage seed), so both draw the same budgets and folds.
+    public static func seeds(first: UInt64, repeats: Int) -> [UInt64] {
+        (0..<UInt64(max(repeats, 0))).map { first &+ $0 }
+    }
+
     /// Labeled queries in the problem's pool: those with an embedding and a positive judgment (a
     /// budget at or above it is the "all" point again).
     public static func labeledPool(_ problem: AdaptProblem) -> Int {
