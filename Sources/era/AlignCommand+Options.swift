@@ -10,6 +10,7 @@ extension AlignmentConfiguration.StoppingMetric: ExpressibleByArgument {}
 extension ProcrustesSettings.Refinement: ExpressibleByArgument {}
 extension MapFamily: ExpressibleByArgument {}
 extension Centering: ExpressibleByArgument {}
+extension AlignSettings.Pairing: ExpressibleByArgument {}
 
 /// Stage one's settings (``AlignSettings``) as flags: names, defaults, ranges and help come from
 /// the declarations; a flag left out keeps the library's default.
@@ -36,6 +37,7 @@ struct AlignTrainingOptions: ParsableArguments {
     @Flag(inversion: .prefixedNo, help: .setting(AlignSettings.self, "guardrail")) var guardrail: Bool?
     @Option(help: .setting(AlignSettings.self, "weight_decay")) var weightDecay: Double?
     @Option(help: .setting(AlignSettings.self, "samples")) var sample: Int?
+    @Option(help: .setting(AlignSettings.self, "pairing")) var pairing: AlignSettings.Pairing?
     @Option(help: .setting(AlignSettings.self, "anchors")) var anchors: Int?
     @Option(help: .setting(AlignSettings.self, "csls_neighbours")) var cslsNeighbours: Int?
     @Option(help: .setting(AlignSettings.self, "init_sample")) var initSample: Int?

@@ -108,7 +108,7 @@ struct AlignCommand: ParsableCommand {
         try AtomicFile.write(try CanonicalJSON.encode(logFile, pretty: true) + Data("\n".utf8), to: logURL)
         if npy { try ExportWorkflow.write(outcome.adapter, format: .npy, base: out) }
         progress("\(AlignWorkflow.summary(outcome)); wrote \(outURL.path) and \(logURL.path)")
-        let ids = "--source-ids \(sourceIds)" + (targetIds.map { " and --target-ids \($0)" } ?? "")
+        let ids = sourceIds.map { "--source-ids \($0)" + (targetIds.map { " and --target-ids \($0)" } ?? "") }
         if let check = SanityChecks.alignmentAboveChance(outcome.log.heldOut, idsFile: ids), check.status == .failed {
             warn("check \(check.line)")
         }
@@ -120,7 +120,8 @@ struct AlignCommand: ParsableCommand {
         case .noCommonIds:
             CommandError(
                 "no id of \(sourceIds ?? "--source-ids") appears in \(targetIds ?? "--target-ids"): "
-                    + (unpaired ? "no anchors to seed the matching (leave --anchors out)" : "nothing to align"))
+                    + (unpaired || training.pairing == .unpaired
+                        ? "no anchors to seed the matching (leave --anchors out)" : "nothing to align"))
         case .emptySample: CommandError("--sample: the sample is empty; give a positive number of texts")
         case .nonFinite(let side, let what):
             CommandError("\(side == "source" ? source : target): \(what) contains NaN or infinity")

@@ -40,16 +40,18 @@ struct CSLSMatching: Sendable {
     ///   - keep: the probability of keeping each similarity, `(0, 1]`.
     ///   - seed: the draw of the kept entries (with `round`).
     /// - Complexity: two passes of `nA x nB x d` gemms in blocks; O(`blockRows * nB + (nA + nB) k`) memory.
-    static func match(_ a: Matrix, _ b: Matrix, k: Int, keep: Double = 1, seed: UInt64 = 0, round: Int = 0)
-        -> CSLSMatching
-    {
+    ///   - wholeMatrixLimit: the largest `nA * nB` computed as one matrix (tests force either path).
+    static func match(
+        _ a: Matrix, _ b: Matrix, k: Int, keep: Double = 1, seed: UInt64 = 0, round: Int = 0,
+        wholeMatrixLimit: Int = wholeMatrixEntries
+    ) -> CSLSMatching {
         precondition(a.columns == b.columns && a.rows > 0 && b.rows > 0, "CSLS needs two non-empty sets of one width")
         let nA = a.rows, nB = b.rows
         let kA = min(k, nB), kB = min(k, nA)
         var rA = [Float](repeating: 0, count: nA)
         // The k largest similarities of each column of B so far, ascending in slots [j*kB, (j+1)*kB).
         var columnTop = [Float](repeating: -.infinity, count: nB * kB)
-        let whole = nA * nB <= wholeMatrixEntries
+        let whole = nA * nB <= wholeMatrixLimit
         var block = whole ? wholeMatrix(a, b) : [Float](repeating: 0, count: min(blockRows, nA) * nB)
         var rowTop = [Float](repeating: 0, count: kA)
 

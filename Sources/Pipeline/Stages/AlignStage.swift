@@ -16,11 +16,25 @@ public struct AlignStage: StageRunner {
         let data = StageInputs(context: context)
         let configuration = options.configuration(seed: context.seed)
         let names = MapArtifact.modelNames(context.config)
-        let pairs = try data.alignmentPairs(sample: options.samples, seed: configuration.seed) { context.log($0) }
-        let request = AlignWorkflow.Request(
-            sources: pairs.sources, sourceIds: pairs.sourceIds, targets: pairs.targets, targetIds: pairs.targetIds,
-            configuration: configuration, sample: pairs.sample, sourceModel: names.query, targetModel: names.index,
-            metadata: ["pipeline": context.config.name, "pipeline_stage": stage.name])
+        var request: AlignWorkflow.Request
+        let metadata = ["pipeline": context.config.name, "pipeline_stage": stage.name]
+        if options.pairing == .unpaired {
+            guard options.samples == nil else {
+                throw PipelineRunError("align: samples is not used with pairing: unpaired (every row takes part)")
+            }
+            let tables = try data.unpairedAlignmentTables()
+            request = AlignWorkflow.Request(
+                sources: tables.sources, sourceIds: tables.ids, targets: tables.targets, targetIds: tables.ids,
+                configuration: configuration, sourceModel: names.query, targetModel: names.index, metadata: metadata)
+            request.unpaired = options.unpaired
+            request.anchors = options.anchors ?? (tables.ids.isEmpty ? nil : 0)
+        } else {
+            let pairs = try data.alignmentPairs(sample: options.samples, seed: configuration.seed) { context.log($0) }
+            request = AlignWorkflow.Request(
+                sources: pairs.sources, sourceIds: pairs.sourceIds, targets: pairs.targets, targetIds: pairs.targetIds,
+                configuration: configuration, sample: pairs.sample, sourceModel: names.query, targetModel: names.index,
+                metadata: metadata)
+        }
         let outcome: AlignWorkflow.Outcome
         do {
             outcome = try AlignWorkflow.run(
@@ -33,6 +47,12 @@ public struct AlignStage: StageRunner {
                 progress: { event in
                     if let line = AlignWorkflow.describe(event, epochs: configuration.epochs) { context.log(line) }
                     Self.progress(event, epochs: configuration.epochs, context: context)
+                },
+                unpairedProgress: { event in
+                    if let line = AlignWorkflow.describe(event) {
+                        context.log(line)
+                        context.progress(completed: 0, total: nil, line)
+                    }
                 })
         } catch {
             throw PipelineRunError("align: \(error)")
@@ -43,7 +63,8 @@ public struct AlignStage: StageRunner {
         {
             context.log(StageCommandLine.logLine(line, context: context))
         }
-        let notes = AlignWorkflow.guardrailNote(outcome.log).map { [$0] } ?? []
+        var notes = AlignWorkflow.guardrailNote(outcome.log).map { [$0] } ?? []
+        if let unpaired = outcome.unpaired { notes.insert(AlignWorkflow.describe(unpaired), at: 0) }
         for note in notes { context.log(note) }
         try outcome.adapter.save(to: context.artifactURL(MapArtifact.fileName))
         try context.write(CanonicalJSON.encode(outcome.log, pretty: true), to: "training-log.json")
@@ -55,7 +76,9 @@ public struct AlignStage: StageRunner {
         if let check, check.status != .ok { context.log("check \(check.line)") }
         return StageOutput(
             artifacts: [MapArtifact.role: MapArtifact.fileName, "training_log": "training-log.json"],
-            values: AlignWorkflow.values(of: outcome), checks: check.map { [$0] }, notes: notes)
+            values: AlignWorkflow.values(of: outcome).merging(outcome.unpaired.map(AlignWorkflow.values(of:)) ?? [:]) {
+                $1
+            }, checks: check.map { [$0] }, notes: notes)
     }
 
     private static func progress(_ event: TrainingEvent, epochs: Int, context: StageContext) {

@@ -60,6 +60,22 @@ extension StageInputs {
         }
     }
 
+    /// The two alignment tables for unpaired alignment: both files whole, of any row counts. The
+    /// `data.alignment.ids` list, which names the rows of both files, is used (for anchors) only
+    /// when both files have that many rows.
+    func unpairedAlignmentTables() throws -> (sources: any RowMatrix, targets: any RowMatrix, ids: [String]) {
+        guard data.alignment?.indexModel != nil else {
+            throw PipelineRunError(
+                "pairing: unpaired needs data.alignment.index_model (a file of the index model's vectors); "
+                    + "unpaired alignment from a Chroma collection is not supported yet")
+        }
+        let sources = try embeddings(\.alignment?.queryModel, "data.alignment.query_model")
+        let targets = try embeddings(\.alignment?.indexModel, "data.alignment.index_model")
+        let ids = try optionalIds(\.alignment?.ids, "data.alignment.ids") ?? []
+        let usable = ids.count == sources.rows && ids.count == targets.rows
+        return (sources, targets, usable ? ids : [])
+    }
+
     /// Refuses a use of the index that needs its files when the index is a Chroma collection.
     func requireIndexFiles(for use: String) throws {
         if data.index?.chroma != nil {

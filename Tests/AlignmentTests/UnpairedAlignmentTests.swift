@@ -1,0 +1,124 @@
+import Foundation
+import LinearAlgebra
+import Testing
+import _TestSupport
+
+@testable import Alignment
+
+/// Unpaired stage one on planted problems: Y holds the rows of X mapped by a known isometry plus
+/// noise, shuffled, so the right pairs and the right map are known.
+@Suite struct UnpairedAlignmentTests {
+    /// `n` rows of a `k`-dimensional latent `Z` (a decaying spectrum, so the geometry has a shape),
+    /// seen through `A` (`k x p`, orthonormal rows) as X and through `B` (`k x m`) as Y, the rows of Y
+    /// shuffled by `order` and perturbed by `noise`. The map from X to Y is `W = B^T A` (`m x p`).
+    struct Planted {
+        var x: Matrix, y: Matrix, map: Matrix
+        /// Row `i` of Y is the image of row `order[i]` of X.
+        var order: [Int]
+
+        init(n: Int, k: Int, p: Int, m: Int, noise: Float, seed: UInt64) {
+            var generator = SeededGenerator(seed: seed)
+            var z = Matrix.randomNormal(rows: n, columns: k, using: &generator)
+            z.withUnsafeMutableBufferPointer { v in
+                for i in 0..<n { for j in 0..<k { v[i * k + j] *= 1 / Float(j + 1).squareRoot() } }
+            }
+            let a = try! Matrix.randomNormal(rows: p, columns: k, using: &generator).polarFactor().transposed  // k x p
+            let b = try! Matrix.randomNormal(rows: m, columns: k, using: &generator).polarFactor().transposed  // k x m
+            x = try! Matrix.multiply(z, a)
+            var images = try! Matrix.multiply(z, b)
+            let perturbation = Matrix.randomNormal(rows: n, columns: m, using: &generator)
+            try! images.add(perturbation, scaledBy: noise)
+            var shuffler = SplitMix64(seed: seed ^ 0xABCD)
+            order = shuffler.permutation(n)
+            y = images.gatherRows(order)
+            map = try! Matrix.multiply(b, a, transA: .transposed)
+        }
+    }
+
+    static var quick: UnpairedSettings {
+        var s = UnpairedSettings()
+        s.maxRounds = 60
+        return s
+    }
+
+    @Test(arguments: [(p: 24, m: 16), (p: 16, m: 24)])
+    func aPlantedIsometryIsRecoveredWithoutIds(dims: (p: Int, m: Int)) throws {
+        let planted = Planted(n: 240, k: 12, p: dims.p, m: dims.m, noise: 0.02, seed: 7)
+        let result = try UnpairedAligner(settings: Self.quick, seed: 3).induce(sources: planted.x, targets: planted.y)
+        #expect(result.accepted, "\(result.confidence)")
+        let correct = zip(result.sourceRows, result.targetRows).filter { planted.order[$1] == $0 }.count
+        #expect(Double(correct) >= 0.95 * 240, "\(correct) of \(result.count) induced pairs are right")
+        #expect(Double(result.count) >= 0.9 * 240)
+
+        // Procrustes on the induced pairs maps every row of X onto its image (the planted map acts on
+        // the latent subspace only, so the maps are compared by what they do to X).
+        var configuration = AlignmentConfiguration()
+        configuration.epochs = 0
+        configuration.guardrail = false
+        configuration.heldOutFraction = 0
+        let trained = try AlignmentTrainer(configuration: configuration).train(
+            sources: planted.x.gatherRows(result.sourceRows), targets: planted.y.gatherRows(result.targetRows))
+        let inverse = Dictionary(uniqueKeysWithValues: planted.order.enumerated().map { ($1, $0) })
+        let images = planted.y.gatherRows((0..<240).map { inverse[$0]! })
+        let mapped = try trained.map.apply(to: planted.x)
+        let planted_ = try Matrix.multiply(planted.x, planted.map, transB: .transposed)
+        let error = (mapped - images).frobeniusNorm / images.frobeniusNorm
+        let plantedError = (planted_ - images).frobeniusNorm / images.frobeniusNorm
+        #expect(error < 2 * plantedError + 0.01, "relative error \(error), the planted map's own \(plantedError)")
+    }
+
+    @Test func unrelatedTargetsAreRefused() throws {
+        let planted = Planted(n: 240, k: 12, p: 24, m: 16, noise: 0.02, seed: 8)
+        var generator = SeededGenerator(seed: 99)
+        let noise = Matrix.randomNormal(rows: 240, columns: 16, using: &generator)
+        let result = try UnpairedAligner(settings: Self.quick, seed: 3).induce(sources: planted.x, targets: noise)
+        #expect(!result.accepted, "\(result.confidence)")
+        #expect(result.attempts.count == Self.quick.restarts)
+    }
+
+    @Test func theSameSeedGivesTheSamePairs() throws {
+        let planted = Planted(n: 160, k: 10, p: 20, m: 12, noise: 0.05, seed: 9)
+        let aligner = try UnpairedAligner(settings: Self.quick, seed: 5)
+        let first = try aligner.induce(sources: planted.x, targets: planted.y)
+        let second = try aligner.induce(sources: planted.x, targets: planted.y)
+        #expect(first.sourceRows == second.sourceRows && first.targetRows == second.targetRows)
+        #expect(first.confidence == second.confidence)
+    }
+
+    @Test func anchorsSeedTheMatchingAndStayPaired() throws {
+        let planted = Planted(n: 200, k: 12, p: 24, m: 16, noise: 0.02, seed: 10)
+        let inverse = Dictionary(uniqueKeysWithValues: planted.order.enumerated().map { ($1, $0) })
+        let anchors = (0..<20).map { (source: $0, target: inverse[$0]!) }
+        let result = try UnpairedAligner(settings: Self.quick, seed: 1).induce(
+            sources: planted.x, targets: planted.y, anchors: anchors)
+        #expect(result.accepted && result.anchors == 20)
+        let pairs = Set(zip(result.sourceRows, result.targetRows).map { "\($0)-\($1)" })
+        #expect(anchors.allSatisfy { pairs.contains("\($0.source)-\($0.target)") })
+    }
+
+    @Test func tooFewRowsAreRefusedNamingTheSide() {
+        let small = Matrix(rows: 10, columns: 4, repeating: 1)
+        let big = Matrix(rows: 100, columns: 4, repeating: 1)
+        #expect(throws: AlignmentError.self) { try UnpairedAligner().induce(sources: small, targets: big) }
+    }
+
+    @Test func cslsInBlocksEqualsTheWholeMatrix() {
+        var generator = SeededGenerator(seed: 4)
+        let a = Matrix.randomNormal(rows: 1500, columns: 8, using: &generator).normalizedRows()
+        let b = Matrix.randomNormal(rows: 700, columns: 8, using: &generator).normalizedRows()
+        for keep in [1.0, 0.3] {
+            let whole = CSLSMatching.match(a, b, k: 5, keep: keep, seed: 2, round: 3, wholeMatrixLimit: .max)
+            let blocked = CSLSMatching.match(a, b, k: 5, keep: keep, seed: 2, round: 3, wholeMatrixLimit: 0)
+            #expect(whole.forward == blocked.forward && whole.backward == blocked.backward)
+            #expect(abs(whole.objective - blocked.objective) < 1e-9)
+        }
+    }
+
+    @Test func cslsCorrectsAHub() {
+        // b0 sits near every row of a; plain nearest neighbours would all pick it.
+        let a = Matrix([[1, 0.1], [1, -0.1], [0.9, 0.3], [0.9, -0.3]]).normalizedRows()
+        let b = Matrix([[1, 0], [0.95, 0.31], [0.95, -0.31], [0.8, 0.6]]).normalizedRows()
+        let matching = CSLSMatching.match(a, b, k: 2)
+        #expect(Set(matching.forward).count > 1, "\(matching.forward)")
+    }
+}
