@@ -2,6 +2,7 @@ import EmbeddingIO
 import Foundation
 import LinearAlgebra
 import Testing
+import Workflows
 import _TestSupport
 
 /// Issue 20, items 3 to 5, through the command line: `era evaluate --retired-index-model` answers
@@ -149,5 +150,31 @@ import _TestSupport
         let verdict = try Self.verdict(metrics)
         #expect(verdict["question"] as? String == "upgrade" && verdict["decision"] as? String == "switch-costs")
         #expect(verdict["retention"] is Double)
+    }
+
+    /// `era adapt --retired-index-model` with `--index-queries`: a plain adapter, the same map as
+    /// without those queries, and a warning that says where they belong; without the flag the same
+    /// files give a hybrid adapter.
+    @Test func adaptWithARetiredIndexModelWritesAPlainAdapter() throws {
+        let f = try AdaptCommandTests.Fixture()
+        defer { f.dir.cleanUp() }
+        var g = SeededGenerator(seed: 3)
+        var own = Matrix.randomNormal(rows: 80, columns: 6, using: &g)
+        own.normalizeRows()
+        try Npy.write(own, to: f.dir.url.appendingPathComponent("own.npy"))
+        let retired = try EraProcess.run(
+            f.arguments(
+                out: f.dir.path("retired.safetensors"), ["--index-queries", f.dir.path("own.npy"), "--retired-index-model"]))
+        #expect(retired.status == 0, "\(retired.stderr)")
+        #expect(retired.stderr.contains("--retired-index-model"), "\(retired.stderr)")
+        let plain = try EraProcess.run(f.arguments(out: f.dir.path("plain.safetensors")))
+        #expect(plain.status == 0, "\(plain.stderr)")
+        let hybrid = try EraProcess.run(
+            f.arguments(out: f.dir.path("hybrid.safetensors"), ["--index-queries", f.dir.path("own.npy")]))
+        #expect(hybrid.status == 0, "\(hybrid.stderr)")
+        let a = try Adapter.load(URL(fileURLWithPath: f.dir.path("retired.safetensors")))
+        let b = try Adapter.load(URL(fileURLWithPath: f.dir.path("plain.safetensors")))
+        #expect(!a.isHybrid && a.map == b.map)
+        #expect(try Adapter.load(URL(fileURLWithPath: f.dir.path("hybrid.safetensors"))).isHybrid)
     }
 }
