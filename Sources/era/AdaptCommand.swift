@@ -50,7 +50,8 @@ struct AdaptCommand: ParsableCommand {
         if inputs.retiredIndexModel, let path = inputs.indexQueries {
             warn(
                 "--index-queries \(path): the index model is retired (--retired-index-model), so no map reads its "
-                    + "queries; give them to era evaluate --index-queries --retired-index-model to score the index as it was")
+                    + "queries; give them to era evaluate --index-queries --retired-index-model to score the index as it was"
+            )
         }
         let outcome: AdaptWorkflow.Outcome
         let before = loaded.mining?.collection.traffic

@@ -69,7 +69,8 @@ struct EvaluationOutput {
         if let comparison { text += "\n\n" + comparison.text() }
         if !checks.isEmpty { text += "\n\n" + SanityCheck.text(checks) }
         if let verdict {
-            let question = verdict.question == .upgrade ? "upgrade verdict, can I switch to the new model now? " : "verdict "
+            let question =
+                verdict.question == .upgrade ? "upgrade verdict, can I switch to the new model now? " : "verdict "
             text += "\n\n\(question)(against \(verdict.reference), \(verdict.referenceKind)): \(verdict.recommendation)"
         }
         if includePerQuery {

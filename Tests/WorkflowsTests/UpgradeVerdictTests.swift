@@ -68,7 +68,8 @@ import Testing
     @Test func theMarginDecides() throws {
         let table = Self.table(delta: -0.006, ci: (-0.021, 0.009), p: 0.4, margin: 0.03)
         #expect(Verdict.of(table)?.decision == .switchNow)
-        #expect(Verdict.of(Self.table(delta: -0.006, ci: (-0.021, 0.009), p: 0.4, margin: 0.02))?.decision == .switchCosts)
+        #expect(
+            Verdict.of(Self.table(delta: -0.006, ci: (-0.021, 0.009), p: 0.4, margin: 0.02))?.decision == .switchCosts)
     }
 
     @Test func aFailedCheckWithholdsTheUpgradeVerdict() throws {
@@ -98,7 +99,10 @@ import Testing
         #expect(try JSONDecoder().decode(Verdict.self, from: try JSONEncoder().encode(upgrade)) == upgrade)
         let usual = try #require(Verdict.of(Self.table(delta: 0.05, ci: (0.02, 0.08), p: 0.001, margin: nil)))
         let plain = try #require(JSONSerialization.jsonObject(with: try JSONEncoder().encode(usual)) as? [String: Any])
-        #expect(Set(plain.keys) == ["reference", "referenceKind", "best", "decision", "recommendation", "metric", "all", "unseen"])
+        #expect(
+            Set(plain.keys) == [
+                "reference", "referenceKind", "best", "decision", "recommendation", "metric", "all", "unseen",
+            ])
         #expect(usual.exitCode == 0)
     }
 }

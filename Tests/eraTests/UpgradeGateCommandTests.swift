@@ -164,7 +164,8 @@ import _TestSupport
         try Npy.write(own, to: f.dir.url.appendingPathComponent("own.npy"))
         let retired = try EraProcess.run(
             f.arguments(
-                out: f.dir.path("retired.safetensors"), ["--index-queries", f.dir.path("own.npy"), "--retired-index-model"]))
+                out: f.dir.path("retired.safetensors"),
+                ["--index-queries", f.dir.path("own.npy"), "--retired-index-model"]))
         #expect(retired.status == 0, "\(retired.stderr)")
         #expect(retired.stderr.contains("--retired-index-model"), "\(retired.stderr)")
         let plain = try EraProcess.run(f.arguments(out: f.dir.path("plain.safetensors")))

@@ -38,7 +38,8 @@ struct StageOptionsDecoder {
         if options.hybrid, indexRetired, let node = r.node["hybrid"] {
             log.add(
                 node.location, r.keyPath("hybrid"),
-                "models.index.retired is true: the index model cannot embed new queries, so a hybrid map could not be served; remove hybrid: true")
+                "models.index.retired is true: the index model cannot embed new queries, so a hybrid map could not be served; remove hybrid: true"
+            )
         }
         options.settings = declared(AdaptSettings.self, &r)
         // A rank out of range is reported once, by its range; a valid one under another map, here.

@@ -92,7 +92,9 @@ extension EvaluateWorkflow {
         rows.append(try row(name, request.adapter?.adapter))
         var settings = request.settings
         settings.reference = request.indexQueries != nil ? indexAsIs : compareName
-        if request.retiredIndexModel, settings.upgradeMargin == nil { settings.upgradeMargin = VerdictSettings().margin }
+        if request.retiredIndexModel, settings.upgradeMargin == nil {
+            settings.upgradeMargin = VerdictSettings().margin
+        }
         if !request.retiredIndexModel { settings.upgradeMargin = nil }
         settings.significance = settings.reference != nil
         let outcome = try run(

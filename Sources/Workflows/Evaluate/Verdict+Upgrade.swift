@@ -58,10 +58,7 @@ extension Verdict {
             sentence += String(format: " and recovers %.0f%% of re-embedding's gain", gain * 100)
         }
         if verdict.decision == .switchCosts {
-            sentence +=
-                verdict.retention == nil
-                ? "; accept that cost, add labels (era adapt), or re-embed the corpus"
-                : "; accept that cost, add labels (era adapt), or re-embed the corpus if the rest is worth it"
+            sentence += ". Switch and accept that cost, label more queries for era adapt, or re-embed the corpus"
         }
         for check in checks where check.name == SanityChecks.Name.enoughQueries && check.status == .warning {
             sentence += "; \(check.detail)"

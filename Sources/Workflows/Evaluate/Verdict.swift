@@ -126,7 +126,8 @@ public struct Verdict: Sendable, Hashable, Codable {
         case .unclear:
             sentence =
                 "no clear difference: \(best.name) changes \(title) by \(signed(all.delta)) (\(pText(all.p))); keep your current queries unless more labels or data change that"
-        case .withheld, .switchNow, .switchCosts: sentence = "verdict withheld"  // withheld only from a failed check, below; the upgrade decisions only from upgrade(...)
+        // Withheld comes only from a failed check (below), the upgrade decisions only from `upgrade`.
+        case .withheld, .switchNow, .switchCosts: sentence = "verdict withheld"
         }
         if let failed = checks.first(where: { $0.status == .failed }) {
             let others = checks.filter { $0.status == .failed }.count - 1
