@@ -25,6 +25,14 @@ struct EvaluateCommand: ParsableCommand {
             queries) the index as it is is scored too, hybrid adapters get their second input, and a \
             verdict says whether to use the map or keep the current queries.
 
+            With --retired-index-model (the index model embeds no new queries) --index-queries only \
+            score the index as it was, and the verdict answers "can I switch to the new model now?": \
+            switch when the best map is no worse than the index as it was within --margin (the low end \
+            of the paired 95% CI), else switch-costs with the cost and its CI; --reembedded-corpus \
+            adds the re-embedded row, retention and gain recovered. With --gate the exit status follows \
+            the decision: 0 for use or switch, 3 when there is no verdict or it is withheld, 4 for \
+            keep, unclear or switch-costs (docs/upgrading.md).
+
             Example:
               era evaluate --queries queries.npy --query-ids query_ids.txt \\
                 --corpus corpus.npy --corpus-ids corpus_ids.txt --qrels qrels.test.tsv \\

@@ -44,16 +44,19 @@ import _TestSupport
     }
 
     /// The new model's queries are the index model's own here (a map that changes nothing): no
-    /// worse than the index as it was, so switch, exit 0.
+    /// worse than the index as it was, so switch, exit 0; `--reembedded-corpus` adds the retention.
     @Test func aNonInferiorMapSwitchesAndPassesTheGate() throws {
         let dir = try TemporaryDirectory()
         defer { dir.cleanUp() }
         try Self.data(in: dir)
         let (status, json) = try Self.evaluate(
-            dir, queries: "queries.e5small.npy", indexQueries: "queries.e5small.npy", ["--retired-index-model"])
+            dir, queries: "queries.e5small.npy", indexQueries: "queries.e5small.npy",
+            ["--retired-index-model", "--reembedded-corpus", "index.e5small.npy"])
         let verdict = try Self.verdict(json)
         #expect(verdict["question"] as? String == "upgrade" && verdict["decision"] as? String == "switch")
         #expect(verdict["margin"] as? Double == 0.01)
+        // The new model's corpus is the same index here: the map keeps all of it, and there is no gain to recover.
+        #expect(abs((verdict["retention"] as? Double ?? 0) - 1) < 1e-12 && verdict["gain_recovered"] is NSNull)
         #expect(status == 0)
     }
 
