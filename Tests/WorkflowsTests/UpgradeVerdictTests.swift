@@ -105,4 +105,17 @@ import Testing
             ])
         #expect(usual.exitCode == 0)
     }
+
+    /// Retired, but the index as it was is not scored: stage one is the reference, and no advice to
+    /// switch is given even where a map beats it (the gate stops).
+    @Test func withoutTheIndexAsItWasNoSwitchIsAdvised() throws {
+        var table = Self.table(delta: 0.02, ci: (0.01, 0.03), p: 0.001)
+        table.rows.removeAll { $0.name == "index-as-is" }
+        table.rows[1].significance = []
+        table.comparedTo = "align"
+        let verdict = try #require(Verdict.of(table))
+        #expect(verdict.question == .upgrade && verdict.decision == .unclear && verdict.best == "align")
+        #expect(verdict.recommendation.hasPrefix("cannot tell whether you can switch now"))
+        #expect(verdict.exitCode == Verdict.exitNotNow)
+    }
 }

@@ -137,8 +137,23 @@ public struct Verdict: Sendable, Hashable, Codable {
                     + (others > 0 ? " (and \(others) more failed check\(others == 1 ? "" : "s"))" : ""),
                 metric: metric, all: all, unseen: unseen)
         }
+        if table.upgradeMargin != nil {
+            // A retired index model without the index as it was: "keep your current queries" is no
+            // option and non-inferiority cannot be tested, so no advice to switch (a gate stops).
+            sentence =
+                "cannot tell whether you can switch now: the index as it was is not scored (embed the evaluation "
+                + "queries once with the retired model and give them as --index-queries or "
+                + "data.queries.index_model_embeddings); the best map, \(best.name), changes \(title) by "
+                + "\(signed(all.delta)) against \(reference) (\(pText(all.p)))"
+        }
         for check in checks where check.name == SanityChecks.Name.enoughQueries && check.status == .warning {
             sentence += "; \(check.detail)"
+        }
+        if table.upgradeMargin != nil {
+            return Verdict(
+                reference: reference, referenceKind: kind, best: reference, decision: .unclear,
+                recommendation: sentence, metric: metric, all: all, unseen: unseen, question: .upgrade,
+                margin: table.upgradeMargin)
         }
         return Verdict(
             reference: reference, referenceKind: kind, best: decision == .use ? best.name : reference,
