@@ -97,6 +97,12 @@ import Testing
         #expect(object["question"] as? String == "upgrade" && object["decision"] as? String == "switch-costs")
         #expect(object["retention"] is Double && object["gain_recovered"] is Double && object["cost"] != nil)
         #expect(try JSONDecoder().decode(Verdict.self, from: try JSONEncoder().encode(upgrade)) == upgrade)
+        // Re-embedding not better than the index as it was: no gain to recover, written as null.
+        let switching = try #require(Verdict.of(Self.table(delta: -0.003, ci: (-0.008, 0.002), p: 0.25)))
+        let written = try #require(
+            JSONSerialization.jsonObject(with: try JSONEncoder().encode(switching)) as? [String: Any])
+        #expect(written["gain_recovered"] is NSNull && written["cost"] is NSNull && written["retention"] is Double)
+        #expect(try JSONDecoder().decode(Verdict.self, from: try JSONEncoder().encode(switching)) == switching)
         let usual = try #require(Verdict.of(Self.table(delta: 0.05, ci: (0.02, 0.08), p: 0.001, margin: nil)))
         let plain = try #require(JSONSerialization.jsonObject(with: try JSONEncoder().encode(usual)) as? [String: Any])
         #expect(

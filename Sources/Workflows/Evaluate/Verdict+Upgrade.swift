@@ -1,6 +1,26 @@
 import Foundation
 
 extension Verdict {
+    /// As synthesized, except that an upgrade verdict writes `retention`, `gain_recovered` and
+    /// `cost` even when they are absent (`null`), so a reader finds every field of its question.
+    public func encode(to encoder: any Encoder) throws {
+        var container = encoder.container(keyedBy: CodingKeys.self)
+        try container.encode(reference, forKey: .reference)
+        try container.encode(referenceKind, forKey: .referenceKind)
+        try container.encode(best, forKey: .best)
+        try container.encode(decision, forKey: .decision)
+        try container.encode(recommendation, forKey: .recommendation)
+        try container.encode(metric, forKey: .metric)
+        try container.encodeIfPresent(all, forKey: .all)
+        try container.encodeIfPresent(unseen, forKey: .unseen)
+        guard let question else { return }
+        try container.encode(question, forKey: .question)
+        try container.encode(margin, forKey: .margin)
+        try container.encode(retention, forKey: .retention)
+        try container.encode(gainRecovered, forKey: .gainRecovered)
+        try container.encode(cost, forKey: .cost)
+    }
+
     /// The upgrade verdict: the index model is retired, so keeping the current queries is no option.
     /// The question is whether the new model's queries, through the best map, are no worse than the
     /// index as it was: the low end of the paired confidence interval of (map − index as it was)
