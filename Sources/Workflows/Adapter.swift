@@ -221,9 +221,14 @@ public enum AdapterInputError: Error, Sendable, Equatable, CustomStringConvertib
     case unexpectedIndexQueries
     /// The index model's vectors are not one `m`-wide row per query.
     case indexQueriesShape(expectedRows: Int, expectedColumns: Int, rows: Int, columns: Int)
+    /// A hybrid adapter while the index model is retired: it could not embed new queries at serving time.
+    case hybridWithRetiredIndexModel
 
     public var description: String {
         switch self {
+        case .hybridWithRetiredIndexModel:
+            "the adapter is hybrid (f = W x + V y + b), but the index model is retired: it cannot embed new "
+                + "queries, so this adapter cannot be served; train a plain adapter (era adapt without --index-queries)"
         case .missingIndexQueries:
             "the adapter is hybrid (f = W x + V y + b): it needs the index model's vectors of the same queries as well"
         case .unexpectedIndexQueries:

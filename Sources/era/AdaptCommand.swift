@@ -47,6 +47,12 @@ struct AdaptCommand: ParsableCommand {
         try OutputGuard(inputs: inputs.guardInputs, outputs: [.init("--out", out, .eraAdapter)], force: overwrite.force)
             .check()
         let loaded = try inputs.load(InputFiles())
+        if inputs.retiredIndexModel, let path = inputs.indexQueries {
+            warn(
+                "--index-queries \(path): the index model is retired (--retired-index-model), so no map reads its "
+                    + "queries; give them to era evaluate --index-queries --retired-index-model to score the index as it was"
+            )
+        }
         let outcome: AdaptWorkflow.Outcome
         let before = loaded.mining?.collection.traffic
         var mining: [String: Any]? = nil

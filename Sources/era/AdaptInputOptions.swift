@@ -27,6 +27,11 @@ struct AdaptInputOptions: ParsableArguments {
             stage two then writes a hybrid adapter f(x, y) = W x + V y + b, chosen against the index as it is.
             """)
     var indexQueries: String?
+    @Flag(
+        help: """
+            The index model is retired (it cannot embed new queries): no map is trained on or applied to             --index-queries, the adapter is plain (f = W x + b); the index model's queries, when given, only             score the index as it was.
+            """)
+    var retiredIndexModel = false
 
     struct Loaded {
         var problem: AdaptProblem
@@ -71,7 +76,7 @@ struct AdaptInputOptions: ParsableArguments {
         var problem = AdaptProblem(
             queries: queryMatrix, queryIds: try files.ids(queryIds, rowsOf: queries),
             corpus: corpusMatrix, corpusIds: documentIds,
-            trainingQrels: try files.qrels(qrels), stageOne: stageOne.map, indexQueries: own)
+            trainingQrels: try files.qrels(qrels), stageOne: stageOne.map, indexQueries: retiredIndexModel ? nil : own)
         let search = mining?.search(corpus: corpusMatrix)
         if let reason = search?.reason { warn(reason) }
         if let found = search?.search { problem.negativeSearch = found }

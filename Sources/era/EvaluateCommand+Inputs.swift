@@ -31,16 +31,32 @@ extension EvaluateCommand {
                     + "vector of each query of \(queries), \(queryMatrix.rows) x \(corpusMatrix.columns), rows in --query-ids order"
             )
         }
+        if retiredIndexModel { settings.upgradeMargin = try verdictSettings().margin }
+        if server != nil, reembeddedCorpus != nil {
+            throw CommandError("--reembedded-corpus: only with a file --corpus (its rows follow --corpus-ids)")
+        }
+        let reembedded = try reembeddedCorpus.map { try files.embeddings($0, checked: true) }
+        if let reembedded, let path = reembeddedCorpus,
+            reembedded.rows != corpusMatrix.rows || reembedded.columns != queryMatrix.columns
+        {
+            throw CommandError(
+                "--reembedded-corpus \(path): is \(reembedded.rows) x \(reembedded.columns); it must hold the query "
+                    + "model's vector of each document of --corpus, \(corpusMatrix.rows) x \(queryMatrix.columns), rows in --corpus-ids order"
+            )
+        }
         func load(_ path: String?) throws -> (label: String, adapter: Adapter)? {
             try loadAdapter(path, queries: queryMatrix, corpus: corpusMatrix).map {
                 (URL(fileURLWithPath: path ?? "").lastPathComponent, $0)
             }
         }
-        return EvaluateWorkflow.AdapterRequest(
+        var request = EvaluateWorkflow.AdapterRequest(
             queries: queryMatrix, queryIds: try files.ids(queryIds, rowsOf: queries), corpus: corpusMatrix,
             corpusIds: documentIds, qrels: try files.qrels(qrels),
             labeled: try unseenAgainst.map { try files.qrels($0) }, adapter: try load(adapter),
             compare: compare == nil ? nil : try load(compare), indexQueries: own, settings: settings)
+        request.retiredIndexModel = retiredIndexModel
+        request.reembeddedCorpus = reembedded
+        return request
     }
 
     /// Reads an adapter and checks that it maps the query dimension to the corpus dimension.

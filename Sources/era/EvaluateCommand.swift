@@ -25,6 +25,14 @@ struct EvaluateCommand: ParsableCommand {
             queries) the index as it is is scored too, hybrid adapters get their second input, and a \
             verdict says whether to use the map or keep the current queries.
 
+            With --retired-index-model (the index model embeds no new queries) --index-queries only \
+            score the index as it was, and the verdict answers "can I switch to the new model now?": \
+            switch when the best map is no worse than the index as it was within --margin (the low end \
+            of the paired 95% CI), else switch-costs with the cost and its CI; --reembedded-corpus \
+            adds the re-embedded row, retention and gain recovered. With --gate the exit status follows \
+            the decision: 0 for use or switch, 3 when there is no verdict or it is withheld, 4 for \
+            keep, unclear or switch-costs (docs/upgrading.md).
+
             Example:
               era evaluate --queries queries.npy --query-ids query_ids.txt \\
                 --corpus corpus.npy --corpus-ids corpus_ids.txt --qrels qrels.test.tsv \\
@@ -64,6 +72,22 @@ struct EvaluateCommand: ParsableCommand {
             "The index model's own embeddings of the same queries, .npy, rows in --query-ids order: the reference of the verdict, and the second input of hybrid adapters."
     )
     var indexQueries: String?
+    @Flag(
+        help:
+            "The index model is retired (it cannot embed new queries): --index-queries only score the index as it was, a hybrid adapter is refused, and the verdict answers \"can I switch to the new model now?\" (decision switch or switch-costs)."
+    )
+    var retiredIndexModel = false
+    @Option(
+        help:
+            "The corpus re-embedded by the query model, .npy, rows in --corpus-ids order: the re-embedded row (the expensive alternative), and the upgrade verdict's retention and gain recovered."
+    )
+    var reembeddedCorpus: String?
+    @Option(help: .setting(VerdictSettings.self, "margin")) var margin: Double?
+    @Flag(
+        help:
+            "Exit status from the verdict's decision, for deployment scripts: 0 for use or switch; 3 when there is no verdict or it is withheld (a failed check); 4 for keep, unclear or switch-costs."
+    )
+    var gate = false
     @Option(help: "Metric the paired test compares.")
     var compareMetric: String = "ndcg@10"
     @Option(help: "Comma-separated metric cutoffs.")
@@ -106,6 +130,8 @@ struct EvaluateCommand: ParsableCommand {
             }
         } catch RetrievalError.invalidParameter(let message) where message.contains(compareMetric) {
             throw CommandError(Self.unknownCompareMetric(compareMetric, k: k))
+        } catch AdapterInputError.hybridWithRetiredIndexModel {
+            throw CommandError("--adapter: \(AdapterInputError.hybridWithRetiredIndexModel)")
         } catch AdapterInputError.missingIndexQueries {
             throw CommandError(
                 "the adapter is hybrid (f = W x + V y + b): give the index model's queries with --index-queries")
@@ -128,6 +154,19 @@ struct EvaluateCommand: ParsableCommand {
         } else {
             print(json ? try output.json() : output.table())
         }
+        if gate {
+            let code = outcome.verdict?.exitCode ?? Verdict.exitNoAdvice
+            if code != 0 { throw ExitCode(code) }
+        }
+    }
+
+    /// The verdict's settings from the flags, checked against their declared ranges.
+    func verdictSettings() throws -> VerdictSettings {
+        var settings = VerdictSettings()
+        if let margin { settings.margin = margin }
+        settings.gate = gate
+        if let (setting, message) = settings.problems().first { throw CommandError("--\(setting.flag): \(message)") }
+        return settings
     }
 
     /// The message for a `--compare-metric` not computed: when only its cutoff is missing, says to add it to `--k`.

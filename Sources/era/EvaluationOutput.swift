@@ -30,12 +30,19 @@ struct EvaluationOutput {
             func fields(_ d: Verdict.Difference?) -> Any {
                 d.map { ["delta": $0.delta, "p": $0.p, "ci": $0.ci] as [String: Any] } ?? NSNull()
             }
-            object["verdict"] =
-                [
-                    "reference": verdict.reference, "best": verdict.best, "recommendation": verdict.recommendation,
-                    "decision": verdict.decision.rawValue, "metric": verdict.metric,
-                    "all": fields(verdict.all), "unseen": fields(verdict.unseen),
-                ] as [String: Any]
+            var fieldsOfVerdict: [String: Any] = [
+                "reference": verdict.reference, "best": verdict.best, "recommendation": verdict.recommendation,
+                "decision": verdict.decision.rawValue, "metric": verdict.metric,
+                "all": fields(verdict.all), "unseen": fields(verdict.unseen),
+            ]
+            if let question = verdict.question {
+                fieldsOfVerdict["question"] = question.rawValue
+                fieldsOfVerdict["margin"] = verdict.margin ?? NSNull()
+                fieldsOfVerdict["retention"] = verdict.retention ?? NSNull()
+                fieldsOfVerdict["gain_recovered"] = verdict.gainRecovered ?? NSNull()
+                fieldsOfVerdict["cost"] = fields(verdict.cost)
+            }
+            object["verdict"] = fieldsOfVerdict
         }
         object["checks"] = SanityCheck.jsonObjects(checks)
         if includePerQuery {
@@ -62,7 +69,9 @@ struct EvaluationOutput {
         if let comparison { text += "\n\n" + comparison.text() }
         if !checks.isEmpty { text += "\n\n" + SanityCheck.text(checks) }
         if let verdict {
-            text += "\n\nverdict (against \(verdict.reference), \(verdict.referenceKind)): \(verdict.recommendation)"
+            let question =
+                verdict.question == .upgrade ? "upgrade verdict, can I switch to the new model now? " : "verdict "
+            text += "\n\n\(question)(against \(verdict.reference), \(verdict.referenceKind)): \(verdict.recommendation)"
         }
         if includePerQuery {
             text += "\n\nper query (\(run.report.metricNames.joined(separator: ", "))):"

@@ -19,6 +19,9 @@ struct RunCommand: ParsableCommand {
               era run Pipelines/quickstart.yaml
               era run Pipelines/quickstart.yaml --set stages.adapt.options.budget=32 --from adapt
               era run Pipelines/quickstart.yaml --check
+
+            With an evaluate stage's `gate: true`, the exit status follows the verdict: 0 for use or \
+            switch, 3 when there is no verdict or it is withheld, 4 for keep, unclear or switch-costs.
             """
     )
 
@@ -106,5 +109,16 @@ struct RunCommand: ParsableCommand {
             print("inputs: \(summary.inputReads.count) files read\(once ? ", each once" : ": \(summary.inputReads)")")
         }
         print("report: \(summary.runDirectory.appendingPathComponent("report.html").path)")
+        let gated = config.stages.contains { stage in
+            if case .evaluate(let options) = stage.options { options.verdict.gate } else { false }
+        }
+        if gated {
+            let code = summary.metrics.verdict?.exitCode ?? Verdict.exitNoAdvice
+            if code != 0 {
+                let decision = summary.metrics.verdict?.decision.rawValue ?? "no verdict"
+                FileHandle.standardError.write(Data("gate: \(decision), exit status \(code)\n".utf8))
+                throw ExitCode(code)
+            }
+        }
     }
 }

@@ -85,4 +85,23 @@ import _TestSupport
         let result = try EraProcess.run(["run", file.path, "--check"], in: Self.root)
         #expect(result.status == 0, "the full-data pipeline failed --check:\n\(result.stderr)")
     }
+
+    /// The upgrade example on the full data (`scifact-shared-e5.yaml`, named in its comment) validates too.
+    @Test(
+        .enabled(
+            if: sharedDataPresent,
+            "../shared/data/scifact not found: the full-data configuration is not checked"))
+    func theFullDataUpgradeConfigurationPassesCheck() throws {
+        let dir = try TemporaryDirectory()
+        let text = try String(
+            contentsOf: Self.root.appendingPathComponent("Pipelines/model-upgrade.yaml"), encoding: .utf8
+        )
+        .replacingOccurrences(of: "../configs/", with: Self.root.appendingPathComponent("configs").path + "/")
+        .replacingOccurrences(of: "scifact-quickstart-e5.yaml", with: "scifact-shared-e5.yaml")
+        let file = dir.url.appendingPathComponent("full-upgrade.yaml")
+        try text.write(to: file, atomically: true, encoding: .utf8)
+        let result = try EraProcess.run(["run", file.path, "--check"], in: Self.root)
+        #expect(result.status == 0, "the full-data upgrade pipeline failed --check:\n\(result.stderr)")
+        #expect(result.stdout.contains("e5small.corpus.npy") && result.stdout.contains("the index model is retired"))
+    }
 }

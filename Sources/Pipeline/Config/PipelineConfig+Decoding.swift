@@ -29,7 +29,7 @@ struct ConfigDecoder {
         if let stagesNode = reader.raw("stages") {
             if let elements = stagesNode.elements {
                 var stageDecoder = StageDecoder(log: log)
-                stages = stageDecoder.decode(elements, data: data)
+                stages = stageDecoder.decode(elements, data: data, indexRetired: models.index.retired)
             } else {
                 log.add(
                     stagesNode.location, "stages", "expected a list of stages, got \(stagesNode.describedForMessage)")
@@ -47,7 +47,9 @@ struct ConfigDecoder {
         guard var reader else { return ModelPair(query: ModelInfo(), index: ModelInfo()) }
         func model(_ key: String) -> ModelInfo {
             guard var child = reader.child(key) else { return ModelInfo() }
-            let info = ModelInfo(name: child.string("name"), dim: child.optionalInt("dim", atLeast: 1))
+            var info = ModelInfo(name: child.string("name"), dim: child.optionalInt("dim", atLeast: 1))
+            // Only the index model can be retired: the query model embeds every new query.
+            if key == "index" { info.retired = child.bool("retired", default: false) }
             child.finish()
             return info
         }

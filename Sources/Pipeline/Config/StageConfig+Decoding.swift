@@ -31,7 +31,7 @@ struct StageDecoder {
         name.count > 60 ? "\(name.prefix(40))... (\(name.count) characters)" : name
     }
 
-    mutating func decode(_ elements: [ConfigNode], data: DataConfig) -> [StageConfig] {
+    mutating func decode(_ elements: [ConfigNode], data: DataConfig, indexRetired: Bool = false) -> [StageConfig] {
         var headers: [Header] = []
         var seen: [String: Int] = [:]
         for (index, element) in elements.enumerated() {
@@ -109,7 +109,7 @@ struct StageDecoder {
                         baseDirectory: header.reader.node.baseDirectory)
                 if var optionsReader = MappingReader(optionsNode, path: "\(path).options", log: log) {
                     let optionDecoder = StageOptionsDecoder(
-                        log: log, references: references, data: data,
+                        log: log, references: references, data: data, indexRetired: indexRetired,
                         stageName: header.name, stageLocation: header.reader.node.location)
                     options = optionDecoder.decode(kind: kind, reader: &optionsReader)
                     optionsReader.finish()

@@ -6,6 +6,8 @@ struct StageOptionsDecoder {
     let log: ProblemLog
     let references: StageReferences
     let data: DataConfig
+    /// `models.index.retired`: no map may read the index model's queries.
+    var indexRetired = false
     let stageName: String
     let stageLocation: SourceLocation
 
@@ -31,7 +33,14 @@ struct StageOptionsDecoder {
             &r, "from", kinds: [.align], defaultKinds: [.align],
             missing: "an adapt stage starts from an align stage's map; add one before it or set options.from")
         var options = AdaptOptions(from: from ?? "")
-        options.hybrid = r.bool("hybrid", default: options.hybrid)
+        // A retired index model cannot embed new queries: the default map reads the query model's vectors alone.
+        options.hybrid = r.bool("hybrid", default: options.hybrid && !indexRetired)
+        if options.hybrid, indexRetired, let node = r.node["hybrid"] {
+            log.add(
+                node.location, r.keyPath("hybrid"),
+                "models.index.retired is true: the index model cannot embed new queries, so a hybrid map could not be served; remove hybrid: true"
+            )
+        }
         options.settings = declared(AdaptSettings.self, &r)
         // A rank out of range is reported once, by its range; a valid one under another map, here.
         if let rankNode = r.node["rank"], case .scalar(.int(let rank), _) = rankNode.value,
@@ -136,6 +145,7 @@ struct StageOptionsDecoder {
                 node.location, r.keyPath("exclude_labeled"),
                 "the labeled queries are those of data.qrels.labeled, which the pipeline does not set")
         }
+        o.verdict = declared(VerdictSettings.self, &r)
         o.significance = r.bool("significance", default: o.significance)
         o.significanceTrials = r.int("significance_trials", default: o.significanceTrials, atLeast: 100)
         o.confidence = r.double("confidence", default: o.confidence, expectation: "a number in (0, 1)") {

@@ -72,6 +72,9 @@ public struct EvaluateOptions: Sendable, Hashable, Encodable {
     /// Drop the evaluation queries that `data.qrels.labeled` labels too (else the check
     /// `labeled-not-evaluated` fails and withholds the verdict).
     public var excludeLabeled = false
+    /// The upgrade verdict's margin (`non_inferiority_margin`, used when `models.index.retired`)
+    /// and `gate` (`era run` exits with the verdict's status).
+    public var verdict = VerdictSettings()
 
     public init(maps: [String], baselines: [Baseline]) {
         self.maps = maps
@@ -82,6 +85,7 @@ public struct EvaluateOptions: Sendable, Hashable, Encodable {
         case maps, baselines, metrics, unseen, significance
         case significanceTrials = "significance_trials", confidence, compareTo = "compare_to"
         case excludeLabeled = "exclude_labeled"
+        case nonInferiorityMargin = "non_inferiority_margin", gate
     }
 
     public func encode(to encoder: any Encoder) throws {
@@ -96,6 +100,10 @@ public struct EvaluateOptions: Sendable, Hashable, Encodable {
         try container.encodeIfPresent(compareTo, forKey: .compareTo)
         // Written only when set, so the fingerprints of pipelines without it stay as they were.
         if excludeLabeled { try container.encode(excludeLabeled, forKey: .excludeLabeled) }
+        if verdict.margin != VerdictSettings().margin {
+            try container.encode(verdict.margin, forKey: .nonInferiorityMargin)
+        }
+        if verdict.gate { try container.encode(verdict.gate, forKey: .gate) }
     }
 }
 

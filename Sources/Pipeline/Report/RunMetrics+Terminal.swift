@@ -19,7 +19,11 @@ extension RunMetrics {
         }
         if !checks.isEmpty { blocks.append(SanityCheck.text(checks)) }
         if let verdict {
-            blocks.append("verdict (vs \(verdict.reference)): \(verdict.recommendation)")
+            let heading =
+                verdict.question == .upgrade
+                ? "upgrade verdict (can I switch to the new model now? vs \(verdict.reference), the index as it was)"
+                : "verdict (vs \(verdict.reference))"
+            blocks.append("\(heading): \(verdict.recommendation)")
         }
         return blocks.joined(separator: "\n\n")
     }

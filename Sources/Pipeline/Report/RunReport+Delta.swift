@@ -73,11 +73,22 @@ extension RunReport {
             case .keep: "\(v.best) (keep the current queries)"
             case .unclear: "\(v.best) (no map is clearly better)"
             case .withheld: "nothing: a check failed, the figures cannot be trusted"
+            case .switchNow: "switch to the new model now, its queries through \(v.best)"
+            case .switchCosts: "switching through \(v.best) costs more than the margin"
             }
         var facts = [("reference", "\(v.reference) — \(v.referenceKind)"), ("recommended", recommended)]
+        if v.question == .upgrade { facts.insert(("question", "can I switch to the new model now?"), at: 0) }
         let title = metricTitle(v.metric)
         if let all = v.all { facts.append(("Δ \(title), all queries", verdictDifference(all))) }
         if let unseen = v.unseen { facts.append(("Δ \(title), unseen queries", verdictDifference(unseen))) }
+        if let margin = v.margin { facts.append(("non-inferiority margin", String(format: "%.3f \(title)", margin))) }
+        if let cost = v.cost { facts.append(("cost of switching now", verdictDifference(cost))) }
+        if let retention = v.retention {
+            facts.append(("retention", String(format: "%.3f of the re-embedded corpus's \(title)", retention)))
+        }
+        if let gain = v.gainRecovered {
+            facts.append(("gain recovered", String(format: "%.3f of what re-embedding gains", gain)))
+        }
         return facts + checkFacts(checks)
     }
 

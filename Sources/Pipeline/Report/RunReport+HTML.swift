@@ -76,6 +76,8 @@ extension RunReport {
             .verdict { border: 2px solid #999; border-radius: 6px; padding: 0.8em 1.2em; margin: 1.2em 0; background: #f7f7f7; }
             .verdict.use { border-color: #1a7f37; background: #eef8f0; }
             .verdict.keep { border-color: #c62828; background: #fdf0f0; }
+            .verdict.switch { border-color: #1a7f37; background: #eef8f0; }
+            .verdict.switch-costs { border-color: #c62828; background: #fdf0f0; }
             .verdict.withheld { border-color: #b26a00; background: #fff6e5; }
             .verdict .headline { font-size: 1.25em; font-weight: bold; margin: 0 0 0.5em; }
             .verdict dl { display: grid; grid-template-columns: max-content auto; gap: 0.2em 1em; margin: 0; }

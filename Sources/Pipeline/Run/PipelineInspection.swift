@@ -25,6 +25,8 @@ public struct PipelineInspection: Sendable {
     /// The stages in execution order, with their kinds.
     public var stages: [(name: String, kind: String)]
     public var checks: [SanityCheck]
+    /// What the verdict will answer, when it is not the usual question (a retired index model).
+    public var question: String? = nil
 
     /// Whether a check failed (`--check` then exits with an error).
     public var failed: Bool { checks.contains { $0.status == .failed } }
@@ -147,8 +149,18 @@ public struct PipelineInspection: Sendable {
                 checks.append(check)
             }
         }
-        return PipelineInspection(
+        var inspection = PipelineInspection(
             inputs: inputs, stages: config.stages.map { ($0.name, $0.kind.rawValue) }, checks: checks)
+        if config.models.index.retired {
+            let margins = config.stages.compactMap { stage -> Double? in
+                if case .evaluate(let options) = stage.options { options.verdict.margin } else { nil }
+            }
+            inspection.question =
+                "the index model is retired (models.index.retired): its queries only score index-as-is, no map "
+                + "reads them; the verdict answers \"can I switch to the new model now?\""
+                + (margins.last.map { String(format: " (non-inferiority margin %.3f)", $0) } ?? "")
+        }
+        return inspection
     }
 
     /// `data.qrels.evaluation (qrels.test.tsv)`: how a check names an input (the table above has
@@ -167,6 +179,7 @@ public struct PipelineInspection: Sendable {
         out +=
             "\n\nstages, in the order they would run: "
             + stages.map { "\($0.name) (\($0.kind))" }.joined(separator: ", ")
+        if let question { out += "\n\n" + question }
         if !checks.isEmpty { out += "\n\n" + SanityCheck.text(checks) }
         return out
     }

@@ -62,8 +62,9 @@ public struct AdaptStage: StageRunner {
     ) throws -> AdaptProblem {
         let inputs = StageInputs(context: context)
         let index = try inputs.indexTable()
+        // A retired index model's queries never reach a map: they only score the index as it was.
         let indexQueries =
-            hybrid && context.config.data.queries?.indexModelEmbeddings != nil
+            hybrid && !context.config.models.index.retired && context.config.data.queries?.indexModelEmbeddings != nil
             ? try inputs.embeddings(\.queries?.indexModelEmbeddings, "data.queries.index_model_embeddings") : nil
         var problem = AdaptProblem(
             queries: try inputs.embeddings(\.queries?.embeddings, "data.queries.embeddings"),

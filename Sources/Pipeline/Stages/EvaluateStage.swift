@@ -41,6 +41,9 @@ public struct EvaluateStage: StageRunner {
         }
         for name in options.maps {
             let adapter = try context.adapter(of: name)
+            if adapter.isHybrid, context.config.models.index.retired {
+                throw PipelineRunError("evaluate: \(name): \(AdapterInputError.hybridWithRetiredIndexModel)")
+            }
             let own =
                 adapter.isHybrid
                 ? try inputs.embeddings(\.queries?.indexModelEmbeddings, "data.queries.index_model_embeddings") : nil
@@ -56,6 +59,7 @@ public struct EvaluateStage: StageRunner {
         settings.seed = context.seed
         settings.unseen = options.unseen
         settings.excludeLabeled = options.excludeLabeled
+        settings.upgradeMargin = context.config.models.index.retired ? options.verdict.margin : nil
         let data = context.config.data
         settings.evaluationFile = PipelineInspection.fileName("data.qrels.evaluation", data.qrels.evaluation)
         settings.labeledFile = PipelineInspection.fileName("data.qrels.labeled", data.qrels.labeled)

@@ -22,6 +22,12 @@ extension EvaluateWorkflow {
         /// The index model's own embeddings of the same queries: the second input of hybrid maps and
         /// the `index-as-is` reference of the verdict.
         public var indexQueries: (any RowMatrix)?
+        /// The index model cannot embed new queries: `indexQueries` only score the index as it was
+        /// (never a map's input; a hybrid adapter is refused), and the verdict answers the upgrade
+        /// question with `settings.upgradeMargin` (0.01 when unset).
+        public var retiredIndexModel = false
+        /// The query model's queries against the corpus re-embedded by the query model (the `re-embedded` row).
+        public var reembeddedCorpus: (any RowMatrix)?
         public var settings: Settings
         /// Where the queries are searched (nil: exactly in `corpus`).
         public var search: Search?
@@ -64,12 +70,16 @@ extension EvaluateWorkflow {
     public static func run(_ request: AdapterRequest) throws -> AdapterOutcome {
         var rows: [Row] = []
         if let own = request.indexQueries {
-            rows.append(Row(name: "index-as-is", role: .baseline, queries: own, corpus: request.corpus))
+            rows.append(Row(name: indexAsIs, role: .baseline, queries: own, corpus: request.corpus))
+        }
+        if let reembedded = request.reembeddedCorpus {
+            rows.append(Row(name: reEmbedded, role: .baseline, queries: request.queries, corpus: reembedded))
         }
         func row(_ name: String, _ adapter: Adapter?) throws -> Row {
             guard let adapter else {
                 return Row(name: name, role: .stage, queries: request.queries, corpus: request.corpus)
             }
+            if adapter.isHybrid, request.retiredIndexModel { throw AdapterInputError.hybridWithRetiredIndexModel }
             return try EvaluateWorkflow.row(
                 name, adapter: adapter, queries: request.queries,
                 indexQueries: adapter.isHybrid ? request.indexQueries : nil, corpus: request.corpus)
@@ -81,7 +91,11 @@ extension EvaluateWorkflow {
         let name = request.adapter?.label ?? "queries"
         rows.append(try row(name, request.adapter?.adapter))
         var settings = request.settings
-        settings.reference = request.indexQueries != nil ? "index-as-is" : compareName
+        settings.reference = request.indexQueries != nil ? indexAsIs : compareName
+        if request.retiredIndexModel, settings.upgradeMargin == nil {
+            settings.upgradeMargin = VerdictSettings().margin
+        }
+        if !request.retiredIndexModel { settings.upgradeMargin = nil }
         settings.significance = settings.reference != nil
         let outcome = try run(
             rows, queryIds: request.queryIds, corpusIds: request.corpusIds, qrels: request.qrels,

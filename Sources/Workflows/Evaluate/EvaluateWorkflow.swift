@@ -8,6 +8,11 @@ import Retrieval
 /// of every row against a reference row. `era evaluate` and the pipeline's evaluate stage both
 /// build their output from ``Outcome``.
 public enum EvaluateWorkflow {
+    /// The row of the index model's own queries: the index as it is (as it was, once the model is retired).
+    public static let indexAsIs = "index-as-is"
+    /// The row of the query model's queries against the corpus re-embedded by the query model.
+    public static let reEmbedded = "re-embedded"
+
     /// One line of the comparison: queries searched against a corpus, optionally through a map.
     public struct Row: Sendable {
         public var name: String
@@ -80,6 +85,9 @@ public enum EvaluateWorkflow {
         public var evaluationFile = "the evaluation qrels"
         public var labeledFile = "the labeled qrels"
         public var excludeLabeledOption = "exclude them from the evaluation"
+        /// Set when the index model is retired: the verdict answers the upgrade question, with this
+        /// non-inferiority margin (``Verdict/upgrade(_:best:metric:all:unseen:margin:checks:)``).
+        public var upgradeMargin: Double?
 
         public init(metrics: [String], reference: String? = nil) {
             self.metrics = metrics
@@ -224,9 +232,10 @@ public enum EvaluateWorkflow {
             }
             metricsRows.append(MetricsRow(name: name, role: role, values: values, significance: significance))
         }
-        let table = MetricsTable(
+        var table = MetricsTable(
             metrics: settings.metrics, subsets: subsets.map(\.0), rows: metricsRows,
             comparedTo: settings.significance ? reference : nil)
+        table.upgradeMargin = settings.upgradeMargin
         return (table, tests)
     }
 

@@ -28,6 +28,17 @@ public struct Verdict: Sendable, Hashable, Codable {
         case unclear
         /// A failed sanity check: the figures cannot be trusted, so no advice is given.
         case withheld
+        /// The upgrade question: switch to the new model now, its queries through the best map are
+        /// no worse than the index as it was (within the margin).
+        case switchNow = "switch"
+        /// The upgrade question: switching now costs more than the margin (``Verdict/cost``).
+        case switchCosts = "switch-costs"
+    }
+
+    /// The question a verdict answers.
+    public enum Question: String, Sendable, Hashable, Codable {
+        /// "Can I switch to the new model now?": the index model is retired.
+        case upgrade
     }
 
     /// The reference row's name, and why it is the reference.
@@ -42,6 +53,39 @@ public struct Verdict: Sendable, Hashable, Codable {
     public var metric: String
     public var all: Difference?
     public var unseen: Difference?
+    /// `upgrade` when the index model is retired (nil: "should I send my queries through a map?").
+    public var question: Question? = nil
+    /// The upgrade verdict's non-inferiority margin of the tested metric.
+    public var margin: Double? = nil
+    /// The best map's mean over the re-embedded row's, on all queries, when that row was evaluated.
+    public var retention: Double? = nil
+    /// (map − index as it was) / (re-embedded − index as it was), when re-embedding is better.
+    public var gainRecovered: Double? = nil
+    /// With `switch-costs`: what switching loses on all queries (index as it was minus the map),
+    /// with its confidence interval.
+    public var cost: Difference? = nil
+
+    enum CodingKeys: String, CodingKey {
+        case reference, referenceKind, best, decision, recommendation, metric, all, unseen
+        case question, margin, retention, cost
+        case gainRecovered = "gain_recovered"
+    }
+
+    /// The exit status of a gate (`era evaluate --gate`, the evaluate stage's `gate: true`): 0 when
+    /// the advice is to use the map or to switch, ``Verdict/exitNoAdvice`` when it is withheld,
+    /// ``Verdict/exitNotNow`` for keep, unclear and switch-costs.
+    public var exitCode: Int32 {
+        switch decision {
+        case .use, .switchNow: 0
+        case .withheld: Self.exitNoAdvice
+        case .keep, .unclear, .switchCosts: Self.exitNotNow
+        }
+    }
+
+    /// The gate's status when no advice can be given: a failed check, or no verdict at all.
+    public static let exitNoAdvice: Int32 = 3
+    /// The gate's status when the advice is not to deploy the map now.
+    public static let exitNotNow: Int32 = 4
 
     /// The verdict of `table` (nil when it has no tests against a reference, or no map row).
     /// - Parameters:
@@ -64,6 +108,10 @@ public struct Verdict: Sendable, Hashable, Codable {
         let kind = referenceRow.role == .baseline ? "the index as it is (the index model's own queries)" : "stage one"
         let title = MetricTitle.of(metric)
         guard let all else { return nil }
+        if let margin = table.upgradeMargin, reference == EvaluateWorkflow.indexAsIs {
+            return upgrade(
+                table, best: best, metric: metric, all: all, unseen: unseen, margin: margin, checks: checks)
+        }
         let decision: Decision = all.p < alpha ? (all.delta > 0 ? .use : .keep) : .unclear
         var sentence: String
         switch decision {
@@ -78,7 +126,8 @@ public struct Verdict: Sendable, Hashable, Codable {
         case .unclear:
             sentence =
                 "no clear difference: \(best.name) changes \(title) by \(signed(all.delta)) (\(pText(all.p))); keep your current queries unless more labels or data change that"
-        case .withheld: sentence = "verdict withheld"  // only from a failed check, below
+        // Withheld comes only from a failed check (below), the upgrade decisions only from `upgrade`.
+        case .withheld, .switchNow, .switchCosts: sentence = "verdict withheld"
         }
         if let failed = checks.first(where: { $0.status == .failed }) {
             let others = checks.filter { $0.status == .failed }.count - 1
@@ -88,17 +137,32 @@ public struct Verdict: Sendable, Hashable, Codable {
                     + (others > 0 ? " (and \(others) more failed check\(others == 1 ? "" : "s"))" : ""),
                 metric: metric, all: all, unseen: unseen)
         }
+        if table.upgradeMargin != nil {
+            // A retired index model without the index as it was: "keep your current queries" is no
+            // option and non-inferiority cannot be tested, so no advice to switch (a gate stops).
+            sentence =
+                "cannot tell whether you can switch now: the index as it was is not scored (embed the evaluation "
+                + "queries once with the retired model and give them as --index-queries or "
+                + "data.queries.index_model_embeddings); the best map, \(best.name), changes \(title) by "
+                + "\(signed(all.delta)) against \(reference) (\(pText(all.p)))"
+        }
         for check in checks where check.name == SanityChecks.Name.enoughQueries && check.status == .warning {
             sentence += "; \(check.detail)"
+        }
+        if table.upgradeMargin != nil {
+            return Verdict(
+                reference: reference, referenceKind: kind, best: reference, decision: .unclear,
+                recommendation: sentence, metric: metric, all: all, unseen: unseen, question: .upgrade,
+                margin: table.upgradeMargin)
         }
         return Verdict(
             reference: reference, referenceKind: kind, best: decision == .use ? best.name : reference,
             decision: decision, recommendation: sentence, metric: metric, all: all, unseen: unseen)
     }
 
-    private static func signed(_ value: Double) -> String { String(format: "%+.3f", value) }
+    static func signed(_ value: Double) -> String { String(format: "%+.3f", value) }
 
-    private static func pText(_ p: Double) -> String { p < 0.001 ? "p < 0.001" : String(format: "p = %.3f", p) }
+    static func pText(_ p: Double) -> String { p < 0.001 ? "p < 0.001" : String(format: "p = %.3f", p) }
 }
 
 /// Display names of the metric families.

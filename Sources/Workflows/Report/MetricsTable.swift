@@ -8,6 +8,9 @@ public struct MetricsTable: Sendable, Codable, Hashable {
     public var rows: [MetricsRow]
     /// The row every significance entry compares against.
     public var comparedTo: String?
+    /// Set when the index model is retired: the verdict then asks whether the best map is no worse
+    /// than the index as it was (`index-as-is`), within this margin of the tested metric.
+    public var upgradeMargin: Double?
 
     public init(metrics: [String], subsets: [QuerySubset], rows: [MetricsRow], comparedTo: String? = nil) {
         self.metrics = metrics
