@@ -14,9 +14,12 @@ extension AlignCommand {
         let sources = try files.embeddings(source)
         let names = (sourceModel ?? Self.modelName(source), targetModel ?? Self.modelName(target))
         if settings.pairing == .unpaired {
-            return try unpairedRequest(files, sources: sources, names: names, configuration: configuration, settings: settings)
+            return try unpairedRequest(
+                files, sources: sources, names: names, configuration: configuration, settings: settings)
         }
-        guard let sourceIds else { throw CommandError("--source-ids: give the ids of the rows of --source \(source) (or --unpaired)") }
+        guard let sourceIds else {
+            throw CommandError("--source-ids: give the ids of the rows of --source \(source) (or --unpaired)")
+        }
         let ids = try files.ids(sourceIds, rowsOf: source)
         guard ChromaLocation.isLocation(target) else {
             guard let targetIds else {
@@ -59,10 +62,12 @@ extension AlignCommand {
         settings: AlignSettings
     ) throws -> AlignWorkflow.Request {
         if ChromaLocation.isLocation(target) {
-            throw CommandError("--unpaired with a chroma:// --target is not supported yet: export a sample of the collection to .npy")
+            throw CommandError(
+                "--unpaired with a chroma:// --target is not supported yet: export a sample of the collection to .npy")
         }
         if settings.samples != nil {
-            throw CommandError("--sample: not used with --unpaired (every row of both files takes part; see --learning-sample)")
+            throw CommandError(
+                "--sample: not used with --unpaired (every row of both files takes part; see --learning-sample)")
         }
         let sourceIdList = try sourceIds.map { try files.ids($0, rowsOf: source) } ?? []
         let targetIdList = try targetIds.map { try files.ids($0, rowsOf: target) } ?? []

@@ -61,9 +61,9 @@ import _TestSupport
         let inverse = Dictionary(uniqueKeysWithValues: planted.order.enumerated().map { ($1, $0) })
         let images = planted.y.gatherRows((0..<240).map { inverse[$0]! })
         let mapped = try trained.map.apply(to: planted.x)
-        let planted_ = try Matrix.multiply(planted.x, planted.map, transB: .transposed)
+        let plantedImages = try Matrix.multiply(planted.x, planted.map, transB: .transposed)
         let error = (mapped - images).frobeniusNorm / images.frobeniusNorm
-        let plantedError = (planted_ - images).frobeniusNorm / images.frobeniusNorm
+        let plantedError = (plantedImages - images).frobeniusNorm / images.frobeniusNorm
         #expect(error < 2 * plantedError + 0.01, "relative error \(error), the planted map's own \(plantedError)")
     }
 

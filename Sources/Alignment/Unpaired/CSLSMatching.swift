@@ -88,7 +88,8 @@ struct CSLSMatching: Sendable {
             for r in 0..<rows {
                 let i = first + r
                 let row = sims + r * nB
-                var drawer = SplitMix64(seed: seed ^ (UInt64(round) &* 0xA24B_AED4_963E_E407) ^ (UInt64(i) &* 0x9FB2_1C65_1E98_DF25))
+                var drawer = SplitMix64(
+                    seed: seed ^ (UInt64(round) &* 0xA24B_AED4_963E_E407) ^ (UInt64(i) &* 0x9FB2_1C65_1E98_DF25))
                 let halfRA = rA[i] / 2
                 var best: Float = -.infinity, bestJ = -1
                 for j in 0..<nB {

@@ -37,7 +37,9 @@ struct SelfLearning: Sendable {
         var dictionary: [(source: Int, target: Int)]
         if anchors.isEmpty {
             let described: SourceStart
-            if let start { described = start } else {
+            if let start {
+                described = start
+            } else {
                 described = try sourceStart(x, count: min(x.count, y.count, settings.initSample))
             }
             dictionary = try initialDictionary(described, y)
@@ -77,7 +79,9 @@ struct SelfLearning: Sendable {
 
     /// The first dictionary without any correspondence: equal-size samples of both sides described by
     /// their sorted similarity profiles, matched by CSLS both ways (union, as positions in `x` and `y`).
-    func initialDictionary(_ start: SourceStart, _ y: UnpairedSpace) throws(AlignmentError) -> [(source: Int, target: Int)] {
+    func initialDictionary(_ start: SourceStart, _ y: UnpairedSpace) throws(AlignmentError) -> [(
+        source: Int, target: Int
+    )] {
         let n = start.rows.count
         var generator = SplitMix64(seed: seed ^ 0x5EED, stream: .unpairedSample)
         let ys = n < y.count ? generator.sample(n, from: y.count) : Array(0..<y.count)

@@ -127,12 +127,19 @@ struct DataFileChecker {
         sameRows(
             "data.index.embeddings", data.index?.embeddings,
             "data.index.query_model_embeddings", data.index?.queryModelEmbeddings, bIsIds: false)
-        sameRows(
-            "data.alignment.query_model", data.alignment?.queryModel,
-            "data.alignment.index_model", data.alignment?.indexModel, bIsIds: false)
-        sameRows(
-            "data.alignment.query_model", data.alignment?.queryModel, "data.alignment.ids", data.alignment?.ids,
-            bIsIds: true)
+        // Unpaired alignment reads two tables of different texts: their row counts may differ.
+        let unpaired = config.stages.contains { stage in
+            if case .align(let options) = stage.options { return options.pairing == .unpaired }
+            return false
+        }
+        if !unpaired {
+            sameRows(
+                "data.alignment.query_model", data.alignment?.queryModel,
+                "data.alignment.index_model", data.alignment?.indexModel, bIsIds: false)
+            sameRows(
+                "data.alignment.query_model", data.alignment?.queryModel, "data.alignment.ids", data.alignment?.ids,
+                bIsIds: true)
+        }
 
         // The low-rank family's rank is bounded by the data's dimensions (the library's rule,
         // AdaptSettings.validated(queryDimension:indexDimension:)): known here from the headers.

@@ -50,7 +50,9 @@ extension AlignWorkflow {
         }
         var targetRow: [String: Int] = [:]
         for (row, id) in request.targetIds.enumerated() { targetRow[id] = row }
-        var common = request.sourceIds.enumerated().compactMap { row, id in targetRow[id].map { (source: row, target: $0) } }
+        var common = request.sourceIds.enumerated().compactMap { row, id in
+            targetRow[id].map { (source: row, target: $0) }
+        }
         if common.isEmpty, wanted != nil { throw .noCommonIds }
         if let wanted, wanted < common.count {
             var generator = SplitMix64(seed: request.configuration.seed, stream: .sample)
@@ -67,6 +69,7 @@ extension AlignWorkflow {
             "pairing": "unpaired", "unpaired_source_rows": String(result.sourceRowsUsed),
             "unpaired_target_rows": String(result.targetRowsUsed), "unpaired_anchors": String(result.anchors),
             "unpaired_induced_pairs": String(result.count), "unpaired_mutual_share": figure(c.mutualShare),
+            "unpaired_objective": figure(c.objective), "unpaired_null_objective": figure(c.nullObjective),
             "unpaired_mean_csls": figure(c.meanCSLS), "unpaired_null_mutual_share": figure(c.nullMutualShare),
             "unpaired_null_mean_csls": figure(c.nullMeanCSLS), "unpaired_rounds": String(result.rounds),
             "unpaired_attempts": String(result.attempts.count),
@@ -77,9 +80,11 @@ extension AlignWorkflow {
     public static func values(of result: UnpairedResult) -> [String: Double] {
         let c = result.confidence
         return [
-            "unpaired_source_rows": Double(result.sourceRowsUsed), "unpaired_target_rows": Double(result.targetRowsUsed),
+            "unpaired_source_rows": Double(result.sourceRowsUsed),
+            "unpaired_target_rows": Double(result.targetRowsUsed),
             "unpaired_anchors": Double(result.anchors), "unpaired_induced_pairs": Double(result.count),
             "unpaired_mutual_share": c.mutualShare, "unpaired_mean_csls": c.meanCSLS,
+            "unpaired_objective": c.objective, "unpaired_null_objective": c.nullObjective,
             "unpaired_null_mutual_share": c.nullMutualShare, "unpaired_null_mean_csls": c.nullMeanCSLS,
             "unpaired_rounds": Double(result.rounds), "unpaired_attempts": Double(result.attempts.count),
             "unpaired_seconds": result.seconds,
@@ -93,7 +98,8 @@ extension AlignWorkflow {
             format:
                 "unpaired: %d source rows, %d target rows%@; objective %.4f (null %.4f), %.1f%% matched mutually (null %.1f%%), mean CSLS %.4f (null %.4f); %d pairs induced; %d attempt%@, %d rounds, %.1f s",
             result.sourceRowsUsed, result.targetRowsUsed,
-            result.anchors > 0 ? ", \(result.anchors) anchors" : "", c.objective, c.nullObjective, 100 * c.mutualShare, 100 * c.nullMutualShare,
+            result.anchors > 0 ? ", \(result.anchors) anchors" : "", c.objective, c.nullObjective, 100 * c.mutualShare,
+            100 * c.nullMutualShare,
             c.meanCSLS, c.nullMeanCSLS, result.count, result.attempts.count, result.attempts.count == 1 ? "" : "s",
             result.rounds, result.seconds)
     }
@@ -108,7 +114,9 @@ extension AlignWorkflow {
         case .round: return nil
         case let .attemptFinished(attempt, c):
             return String(
-                format: "unpaired attempt %d: objective %.4f against %.4f on the null, %.1f%% matched mutually against %.1f%%; %@", attempt + 1,
+                format:
+                    "unpaired attempt %d: objective %.4f against %.4f on the null, %.1f%% matched mutually against %.1f%%; %@",
+                attempt + 1,
                 c.objective, c.nullObjective, 100 * c.mutualShare, 100 * c.nullMutualShare,
                 c.distinguishable ? "aligned" : "not told apart from the null")
         }
@@ -119,8 +127,8 @@ extension AlignWorkflow {
         let c = result.confidence
         return String(
             format:
-                "the two sets of vectors cannot be aligned without pairs: after %d attempt%@ the best matched %.1f%% of rows mutually against %.1f%% on a null problem (the target's columns shuffled), mean CSLS %.4f against %.4f. A map from this would map to noise, so none was written. Give paired texts instead (the same texts embedded by both models, matched by id; a few hundred are enough), or a few known pairs as anchors (ids common to --source-ids and --target-ids).",
-            result.attempts.count, result.attempts.count == 1 ? "" : "s", 100 * c.mutualShare, 100 * c.nullMutualShare,
-            c.meanCSLS, c.nullMeanCSLS)
+                "the two sets of vectors cannot be aligned without pairs: after %d attempt%@ the best reached a matching objective of %.4f against %.4f on a null problem (the target's columns shuffled: same values, no geometry), a margin of at least %.2f being needed (%.1f%% of rows matched mutually, %.1f%% on the null). A map from this would map to noise, so none was written. Give paired texts instead (the same texts embedded by both models, matched by id; a few hundred are enough), or a few known pairs as anchors (ids common to --source-ids and --target-ids).",
+            result.attempts.count, result.attempts.count == 1 ? "" : "s", c.objective, c.nullObjective,
+            UnpairedConfidence.minimumMargin, 100 * c.mutualShare, 100 * c.nullMutualShare)
     }
 }
