@@ -31,6 +31,11 @@ extension BenchCommand {
         var scratchDirectory: String?
         @Flag(help: "Keep the scratch files and print their paths.") var keepFiles = false
         @Flag(help: "Print one JSON object.") var json = false
+        @Flag(
+            help:
+                "Unpaired stage one: --pairs rows on each side, the target's rows shuffled (a planted orthonormal map of a latent with a decaying spectrum, plus noise); times the induction and reports the share of induced pairs that are the planted ones."
+        )
+        var unpaired = false
 
         func validate() throws {
             guard pairs > 0, sourceDim > 0, targetDim > 0 else {
@@ -52,6 +57,7 @@ extension BenchCommand {
             configuration.seed = seed
             let directory =
                 scratchDirectory.map { URL(fileURLWithPath: $0) } ?? FileManager.default.temporaryDirectory
+            if unpaired { return try runUnpaired(configuration: configuration, directory: directory) }
             let r: AlignBenchmarkResult
             do {
                 r = try AlignBenchmark.run(
@@ -92,6 +98,43 @@ extension BenchCommand {
                 print(String(format: "held-out top-1: %.3f after the warm start, %.3f returned", warm, final))
             }
             if let source = r.sourceFile, let target = r.targetFile { print("kept: \(source) \(target)") }
+        }
+    }
+}
+
+extension BenchCommand.AlignBench {
+    fileprivate func runUnpaired(configuration: AlignmentConfiguration, directory: URL) throws {
+        let r: UnpairedAlignBenchmarkResult
+        do {
+            r = try AlignBenchmark.runUnpaired(
+                rows: pairs, sourceDim: sourceDim, targetDim: targetDim, configuration: configuration,
+                settings: UnpairedSettings(), scratchDirectory: directory)
+        } catch let error as AlignmentError {
+            throw CommandError("bench align --unpaired: \(error.description)")
+        } catch let error as AlignWorkflow.Failure {
+            throw CommandError("bench align --unpaired: \(error.description)")
+        }
+        if json {
+            let object: [String: Any] = [
+                "rows": r.rows, "source_dim": r.sourceDim, "target_dim": r.targetDim, "input_bytes": r.inputBytes,
+                "induction_s": r.inductionSeconds, "total_s": r.totalSeconds,
+                "peak_rss_bytes": r.peakRSSBytes ?? NSNull(), "induced_pairs": r.inducedPairs,
+                "correct_share": r.correctShare, "objective": r.objective, "null_objective": r.nullObjective,
+                "rounds": r.rounds,
+            ]
+            let data = try JSONSerialization.data(withJSONObject: object, options: [.sortedKeys])
+            print(String(decoding: data, as: UTF8.self))
+            return
+        }
+        let mib = { (bytes: Int) in String(format: "%.1f MiB", Double(bytes) / 1_048_576) }
+        print("\(r.rows) x \(r.rows) rows, \(r.sourceDim) -> \(r.targetDim), unpaired, inputs \(mib(r.inputBytes))")
+        print(String(format: "induction: %.3f s (%d rounds); total: %.3f s", r.inductionSeconds, r.rounds, r.totalSeconds))
+        print(
+            String(
+                format: "induced pairs: %d, %.2f%% of them the planted ones; objective %.4f (null %.4f)", r.inducedPairs,
+                100 * r.correctShare, r.objective, r.nullObjective))
+        if let rss = r.peakRSSBytes {
+            print("peak RSS: \(mib(rss)) (\(String(format: "%.2f", Double(rss) / Double(r.inputBytes))) x inputs)")
         }
     }
 }

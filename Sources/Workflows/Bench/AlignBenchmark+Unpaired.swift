@@ -1,0 +1,103 @@
+import Alignment
+import EmbeddingIO
+import Foundation
+import LinearAlgebra
+
+/// Figures of one synthetic unpaired stage-one run (`era bench align --unpaired`).
+public struct UnpairedAlignBenchmarkResult: Sendable, Hashable, Codable {
+    public var rows: Int
+    public var sourceDim: Int
+    public var targetDim: Int
+    /// Bytes of the two scratch `.npy` files.
+    public var inputBytes: Int
+    /// The induction alone (start, self-learning and null, final matching).
+    public var inductionSeconds: Double
+    /// Wall time of the whole unpaired stage one on the mapped files, training on the induced pairs included.
+    public var totalSeconds: Double
+    public var peakRSSBytes: Int?
+    public var inducedPairs: Int
+    /// The share of induced pairs that are the planted ones.
+    public var correctShare: Double
+    public var objective: Double
+    public var nullObjective: Double
+    public var rounds: Int
+}
+
+extension AlignBenchmark {
+    /// Unpaired stage one at a chosen scale: a `min(p, m)`-dimensional latent with a decaying spectrum
+    /// (so the geometry has a shape to recover), seen through a planted orthonormal map into each
+    /// space, plus noise on the target side (about 4% of the signal's norm), the target's rows in a seeded
+    /// order of their own. Both written to scratch `.npy` files, memory-mapped back, and run through
+    /// ``AlignWorkflow`` with `pairing: unpaired`.
+    /// - Throws: as ``run(pairs:sourceDim:targetDim:configuration:scratchDirectory:keepFiles:)``.
+    public static func runUnpaired(
+        rows n: Int, sourceDim p: Int, targetDim m: Int, configuration: AlignmentConfiguration,
+        settings: UnpairedSettings, scratchDirectory: URL
+    ) throws -> UnpairedAlignBenchmarkResult {
+        let inputBytes = try checkSizes(
+            pairs: n, sourceDim: p, targetDim: m, availableMemory: SearchBenchmark.availableMemoryBytes(),
+            availableDisk: availableDiskBytes(scratchDirectory))
+        let tag = "era-bench-unpaired-\(ProcessInfo.processInfo.processIdentifier)"
+        let xURL = scratchDirectory.appendingPathComponent("\(tag)-source.npy")
+        let yURL = scratchDirectory.appendingPathComponent("\(tag)-target.npy")
+        for url in [xURL, yURL] { try SearchBenchmark.requireAbsent(url) }
+        defer {
+            try? FileManager.default.removeItem(at: xURL)
+            try? FileManager.default.removeItem(at: yURL)
+        }
+        let order = try writeUnpairedData(rows: n, sourceDim: p, targetDim: m, seed: configuration.seed, x: xURL, y: yURL)
+        var request = AlignWorkflow.Request(
+            sources: try Npy.map(xURL), sourceIds: [], targets: try Npy.map(yURL), targetIds: [],
+            configuration: configuration, sourceModel: "bench-source", targetModel: "bench-target")
+        request.unpaired = settings
+        let clock = ContinuousClock()
+        let started = clock.now
+        let outcome = try AlignWorkflow.run(request)
+        let total = clock.now - started
+        guard let induced = outcome.unpaired else { preconditionFailure("an unpaired request reports its induction") }
+        let correct = zip(induced.sourceRows, induced.targetRows).filter { order[$1] == $0 }.count
+        return UnpairedAlignBenchmarkResult(
+            rows: n, sourceDim: p, targetDim: m, inputBytes: inputBytes, inductionSeconds: induced.seconds,
+            totalSeconds: Double(total.components.seconds) + Double(total.components.attoseconds) * 1e-18,
+            peakRSSBytes: SearchBenchmark.peakResidentBytes(), inducedPairs: induced.count,
+            correctShare: Double(correct) / Double(max(1, induced.count)), objective: induced.confidence.objective,
+            nullObjective: induced.confidence.nullObjective, rounds: induced.rounds)
+    }
+
+    /// Writes X (`n x p`) and Y (`n x m`, rows in the returned order: row i of Y images row `order[i]` of X).
+    static func writeUnpairedData(
+        rows n: Int, sourceDim p: Int, targetDim m: Int, seed: UInt64, x: URL, y: URL
+    ) throws -> [Int] {
+        let k = min(p, m)
+        var generator = SplitMix64(seed: seed)
+        var latent = SearchBenchmark.randomUnitRows(n, k, using: &generator)
+        latent.withUnsafeMutableBufferPointer { z in
+            for i in 0..<n { for j in 0..<k { z[i * k + j] *= 1 / Float(j + 1).squareRoot() } }
+        }
+        let intoSource = try SearchBenchmark.randomUnitRows(p, k, using: &generator).polarFactor()  // p x k
+        let intoTarget = try SearchBenchmark.randomUnitRows(m, k, using: &generator).polarFactor()  // m x k
+        let order = generator.permutation(n)
+        try Npy.write(rows: n, columns: p, to: x, blockRows: generationRows) { range in
+            var block = try! Matrix.multiply(latent.gatherRows(range), intoSource, transB: .transposed)
+            block.normalizeRows()
+            return block
+        }
+        var noise = SplitMix64(seed: seed &+ 0x7F4A_7C15)
+        try Npy.write(rows: n, columns: m, to: y, blockRows: generationRows) { range in
+            var block = SearchBenchmark.randomUnitRows(range.count, m, using: &noise)
+            let images = latent.gatherRows(range.map { order[$0] })
+            block.withUnsafeMutableBufferPointer { out in
+                images.withUnsafeBufferPointer { z in
+                    intoTarget.withUnsafeBufferPointer { b in
+                        BLAS.gemm(
+                            .none, .transposed, m: range.count, n: m, k: k, a: z.baseAddress!, lda: k,
+                            b: b.baseAddress!, ldb: k, beta: 0.1 / Float(k).squareRoot(), c: out.baseAddress!, ldc: m)
+                    }
+                }
+            }
+            block.normalizeRows()
+            return block
+        }
+        return order
+    }
+}
