@@ -202,12 +202,16 @@ public struct AlignmentTrainer: Sendable {
             best = refitted
             guardrail!.refittedOnAllPairs = true
         }
-        let log = TrainingLog(
+        // Scores that keep their meaning (a threshold on the index model's scores carries over). A map
+        // whose scores do not vary has no scale to fit: the log then has no calibration, nothing fails.
+        let calibration = try? ScoreCalibration.fit(map: best, sources: sources, targets: targets, seed: c.seed)
+        var log = TrainingLog(
             configuration: c, configurationHash: c.hash, sourceDimension: p, targetDimension: m,
             trainingPairs: trainCount, heldOutPairs: heldCount, warmStart: warm, warmStartHeldOutLoss: warmLoss,
             warmStartHeldOut: warmReport, epochs: records, selectedEpoch: selected, stoppedEarly: stoppedEarly,
             heldOut: finalReport, totalSeconds: seconds(clock.now - started), guardrail: guardrail,
             negatives: c.loss == .infonce ? negatives : nil)
+        log.scoreCalibration = calibration
         return AlignmentResult(map: best, log: log)
     }
 
