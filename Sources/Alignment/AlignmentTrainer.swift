@@ -14,8 +14,9 @@ public struct AlignmentResult: Sendable {
 /// (4) epochs of mini-batch training (seeded shuffles, preallocated batch buffers, every product a
 /// gemm), the held-out pairs measured after each; (5) the best epoch's map is kept and training stops
 /// after ``AlignmentConfiguration/patience`` epochs without improvement; (6) the guardrail
-/// (``AlignmentConfiguration/guardrail``) returns that map or a Procrustes variant, whichever ranks the
-/// held-out targets best among all targets (``GuardrailRecord``).
+/// (``AlignmentConfiguration/guardrail``) returns that map or a Procrustes variant, whichever gives the
+/// held-out targets the lowest mean rank among all targets (``GuardrailRecord``); a chosen Procrustes
+/// variant is fitted again on every pair.
 /// The same inputs and settings give the same map (one thread of control; BLAS is deterministic
 /// for a fixed thread count).
 public struct AlignmentTrainer: Sendable {
@@ -180,8 +181,8 @@ public struct AlignmentTrainer: Sendable {
                 break
             }
         }
-        // The guardrail: a refinement that ranks held-out targets among all targets worse than a closed-form
-        // Procrustes variant is dropped (anisotropic index models; DESIGN.md).
+        // The guardrail: a refinement that ranks the held-out targets among all targets worse than a
+        // closed-form Procrustes variant is dropped (anisotropic index models; DESIGN.md).
         var guardrail: GuardrailRecord? = nil
         if guarding {
             (best, guardrail) = try self.guardrail(
@@ -192,12 +193,25 @@ public struct AlignmentTrainer: Sendable {
         let finalReport: HeldOutReport? =
             heldCount >= HeldOutReport.minimumPairs
             ? try heldOut!.report(best) : nil
-        let log = TrainingLog(
+        // A chosen closed form has nothing left to select: fitted again on every pair, held-out ones too
+        // (the report above stays the training-pairs fit's, measured on pairs it did not see).
+        if let chosen = guardrail?.chosen,
+            let refitted = try procrustesVariant(
+                chosen, sources: sources, targets: targets.gathered().normalizedRows())
+        {
+            best = refitted
+            guardrail!.refittedOnAllPairs = true
+        }
+        // Scores that keep their meaning (a threshold on the index model's scores carries over). A map
+        // whose scores do not vary has no scale to fit: the log then has no calibration, nothing fails.
+        let calibration = try? ScoreCalibration.fit(map: best, sources: sources, targets: targets, seed: c.seed)
+        var log = TrainingLog(
             configuration: c, configurationHash: c.hash, sourceDimension: p, targetDimension: m,
             trainingPairs: trainCount, heldOutPairs: heldCount, warmStart: warm, warmStartHeldOutLoss: warmLoss,
             warmStartHeldOut: warmReport, epochs: records, selectedEpoch: selected, stoppedEarly: stoppedEarly,
             heldOut: finalReport, totalSeconds: seconds(clock.now - started), guardrail: guardrail,
             negatives: c.loss == .infonce ? negatives : nil)
+        log.scoreCalibration = calibration
         return AlignmentResult(map: best, log: log)
     }
 

@@ -123,7 +123,7 @@ extension SplitMix64 {
     /// Independent random streams drawn from one user seed, so changing one use (e.g. the number
     /// of epochs, hence of shuffles) never changes another (the sample, the held-out split).
     public enum Stream: UInt64, Sendable {
-        case sample = 1, split, shuffle, initialization, negatives, guardrail
+        case sample = 1, split, shuffle, initialization, negatives, guardrail, calibration
         /// Unpaired alignment: the initial samples, the null problem, the stochastic induction.
         case unpairedSample, nullProblem, induction
     }

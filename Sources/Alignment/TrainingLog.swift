@@ -47,6 +47,8 @@ public struct TrainingLog: Sendable, Hashable, Codable {
     public var guardrail: GuardrailRecord? = nil
     /// The InfoNCE negatives used (``AlignmentConfiguration/Negatives/auto`` resolved); nil for other losses.
     public var negatives: AlignmentConfiguration.Negatives? = nil
+    /// The returned map's score calibration, fitted on the alignment texts (nil when it has no scale to fit).
+    public var scoreCalibration: ScoreCalibration? = nil
 }
 
 /// Progress of a run, reported as it happens (the CLI prints it to stderr).

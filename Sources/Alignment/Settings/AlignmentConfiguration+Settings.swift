@@ -65,7 +65,7 @@ extension AlignmentConfiguration: DeclaredSettings {
         Setting(
             \.guardrail, key: "guardrail",
             doc:
-                "Keep the refined map only if it beats the Procrustes variants on the held-out pairs (MRR among all targets).",
+                "Keep the refined map only if it beats the Procrustes variants on the held-out pairs (mean rank among all targets); a chosen variant is refitted on every pair.",
             expectation: "true or false"),
     ]
 }

@@ -110,10 +110,17 @@ public enum AlignWorkflow {
         var metadata = request.metadata
         metadata["pairs"] = String(pairs.count)
         if let unpaired { metadata.merge(Self.metadata(of: unpaired)) { $1 } }
+        var calibrated = metadata
+        if let calibration = result.log.scoreCalibration {
+            // a * score + b puts this map's scores on the index model's own scale (ScoreCalibration);
+            // the hybrid map below scores differently, so it does not carry them.
+            calibrated["score_scale"] = String(calibration.scale)
+            calibrated["score_offset"] = String(calibration.offset)
+        }
         var adapter = Adapter(
             map: result.map, sourceModel: request.sourceModel, targetModel: request.targetModel,
             stage: "align", configurationHash: result.log.configurationHash,
-            version: EraVersion.current, extraMetadata: metadata)
+            version: EraVersion.current, extraMetadata: calibrated)
         if let alpha = request.hybridAlpha {
             // The range is stage two's declared `alpha` (the same mix).
             var declared = AdaptSettings()
