@@ -128,10 +128,13 @@ extension BenchCommand.AlignBench {
         }
         let mib = { (bytes: Int) in String(format: "%.1f MiB", Double(bytes) / 1_048_576) }
         print("\(r.rows) x \(r.rows) rows, \(r.sourceDim) -> \(r.targetDim), unpaired, inputs \(mib(r.inputBytes))")
-        print(String(format: "induction: %.3f s (%d rounds); total: %.3f s", r.inductionSeconds, r.rounds, r.totalSeconds))
+        print(
+            String(format: "induction: %.3f s (%d rounds); total: %.3f s", r.inductionSeconds, r.rounds, r.totalSeconds)
+        )
         print(
             String(
-                format: "induced pairs: %d, %.2f%% of them the planted ones; objective %.4f (null %.4f)", r.inducedPairs,
+                format: "induced pairs: %d, %.2f%% of them the planted ones; objective %.4f (null %.4f)",
+                r.inducedPairs,
                 100 * r.correctShare, r.objective, r.nullObjective))
         if let rss = r.peakRSSBytes {
             print("peak RSS: \(mib(rss)) (\(String(format: "%.2f", Double(rss) / Double(r.inputBytes))) x inputs)")

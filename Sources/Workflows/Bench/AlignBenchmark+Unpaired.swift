@@ -45,7 +45,8 @@ extension AlignBenchmark {
             try? FileManager.default.removeItem(at: xURL)
             try? FileManager.default.removeItem(at: yURL)
         }
-        let order = try writeUnpairedData(rows: n, sourceDim: p, targetDim: m, seed: configuration.seed, x: xURL, y: yURL)
+        let order = try writeUnpairedData(
+            rows: n, sourceDim: p, targetDim: m, seed: configuration.seed, x: xURL, y: yURL)
         var request = AlignWorkflow.Request(
             sources: try Npy.map(xURL), sourceIds: [], targets: try Npy.map(yURL), targetIds: [],
             configuration: configuration, sourceModel: "bench-source", targetModel: "bench-target")
