@@ -32,6 +32,26 @@ import Testing
         #expect(try FileManager.default.contentsOfDirectory(atPath: directory.path).isEmpty)
     }
 
+    /// `era bench align --unpaired`: the planted correspondence is found without ids, the figures are
+    /// reported, and no scratch file is left.
+    @Test func unpairedRunFindsThePlantedPairs() throws {
+        let directory = try Self.scratch()
+        defer { try? FileManager.default.removeItem(at: directory) }
+        var configuration = AlignmentConfiguration()
+        configuration.epochs = 1
+        configuration.seed = 2
+        var settings = UnpairedSettings()
+        settings.maxRounds = 40
+        let result = try AlignBenchmark.runUnpaired(
+            rows: 400, sourceDim: 32, targetDim: 24, configuration: configuration, settings: settings,
+            scratchDirectory: directory)
+        #expect(result.inputBytes == 400 * (32 + 24) * 4)
+        #expect(result.inducedPairs >= 300 && result.correctShare > 0.95, "\(result)")
+        #expect(result.objective > result.nullObjective + UnpairedConfidence.minimumMargin)
+        #expect(result.totalSeconds >= result.inductionSeconds && result.rounds > 0)
+        #expect(try FileManager.default.contentsOfDirectory(atPath: directory.path).isEmpty)
+    }
+
     @Test func keptFilesHoldTheSameSeededData() throws {
         let directory = try Self.scratch()
         defer { try? FileManager.default.removeItem(at: directory) }

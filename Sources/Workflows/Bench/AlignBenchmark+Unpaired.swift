@@ -37,14 +37,8 @@ extension AlignBenchmark {
         let inputBytes = try checkSizes(
             pairs: n, sourceDim: p, targetDim: m, availableMemory: SearchBenchmark.availableMemoryBytes(),
             availableDisk: availableDiskBytes(scratchDirectory))
-        let tag = "era-bench-unpaired-\(ProcessInfo.processInfo.processIdentifier)"
-        let xURL = scratchDirectory.appendingPathComponent("\(tag)-source.npy")
-        let yURL = scratchDirectory.appendingPathComponent("\(tag)-target.npy")
-        for url in [xURL, yURL] { try SearchBenchmark.requireAbsent(url) }
-        defer {
-            try? FileManager.default.removeItem(at: xURL)
-            try? FileManager.default.removeItem(at: yURL)
-        }
+        let (xURL, yURL) = try scratchPair("era-bench-unpaired", in: scratchDirectory)
+        defer { removeScratch(xURL, yURL) }
         let order = try writeUnpairedData(
             rows: n, sourceDim: p, targetDim: m, seed: configuration.seed, x: xURL, y: yURL)
         var request = AlignWorkflow.Request(

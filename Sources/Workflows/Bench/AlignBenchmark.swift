@@ -47,16 +47,8 @@ public enum AlignBenchmark {
         let inputBytes = try checkSizes(
             pairs: n, sourceDim: p, targetDim: m, availableMemory: SearchBenchmark.availableMemoryBytes(),
             availableDisk: availableDiskBytes(scratchDirectory))
-        let tag = "era-bench-align-\(ProcessInfo.processInfo.processIdentifier)"
-        let xURL = scratchDirectory.appendingPathComponent("\(tag)-source.npy")
-        let yURL = scratchDirectory.appendingPathComponent("\(tag)-target.npy")
-        for url in [xURL, yURL] { try SearchBenchmark.requireAbsent(url) }
-        defer {
-            if !keepFiles {
-                try? FileManager.default.removeItem(at: xURL)
-                try? FileManager.default.removeItem(at: yURL)
-            }
-        }
+        let (xURL, yURL) = try scratchPair("era-bench-align", in: scratchDirectory)
+        defer { if !keepFiles { removeScratch(xURL, yURL) } }
         try writeData(pairs: n, sourceDim: p, targetDim: m, seed: configuration.seed, x: xURL, y: yURL)
 
         let sources = try Npy.map(xURL), targets = try Npy.map(yURL)
@@ -158,6 +150,20 @@ public enum AlignBenchmark {
                     + "lower --pairs, --source-dim or --target-dim")
         }
         return inputs
+    }
+
+    /// Two scratch paths in `directory` named for this process (`-source.npy`, `-target.npy`),
+    /// refused when either exists: a benchmark never replaces a file it did not write.
+    static func scratchPair(_ prefix: String, in directory: URL) throws -> (URL, URL) {
+        let tag = "\(prefix)-\(ProcessInfo.processInfo.processIdentifier)"
+        let x = directory.appendingPathComponent("\(tag)-source.npy")
+        let y = directory.appendingPathComponent("\(tag)-target.npy")
+        for url in [x, y] { try SearchBenchmark.requireAbsent(url) }
+        return (x, y)
+    }
+
+    static func removeScratch(_ urls: URL...) {
+        for url in urls { try? FileManager.default.removeItem(at: url) }
     }
 
     static func availableDiskBytes(_ directory: URL) -> Int? {
