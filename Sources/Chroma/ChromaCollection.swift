@@ -146,6 +146,39 @@ public struct ChromaCollection: Sendable {
         return (ids, Matrix(rows: ids.count, columns: dimension, storage: storage))
     }
 
+    /// About `n` records drawn without their ids being known: whole pages of ``pageSize`` consecutive
+    /// records at seeded, distinct, page-aligned offsets, the last page cut to `n`; every record when
+    /// `n` is at least the collection's count. Unpaired alignment reads the index's side this way.
+    /// - Returns: the ids and embeddings, in the order of the offsets.
+    public func sample(_ n: Int, seed: UInt64) throws -> (ids: [String], matrix: Matrix) {
+        precondition(n > 0, "a sample of at least one record")
+        let total = try count()
+        if n >= total { return try all(limit: total) }
+        let dimension = try requireDimension()
+        let slots = (total + pageSize - 1) / pageSize
+        var generator = SplitMix64(seed: seed ^ 0x5A4D_504C_4552_4543)  // not the stream of any other draw
+        let chosen = generator.sample(min(slots, (n + pageSize - 1) / pageSize), from: slots)
+        var ids: [String] = []
+        var storage: [Float] = []
+        for slot in chosen where ids.count < n {
+            let offset = slot * pageSize
+            var pageIds: [String] = []
+            let rows = try getPage(
+                ["limit": pageSize, "offset": offset, "include": ["embeddings"]],
+                expected: min(pageSize, total - offset), requested: nil, ordered: { pageIds = $0 })
+            for id in pageIds.prefix(n - ids.count) {
+                ids.append(id)
+                storage.append(contentsOf: rows[id]!)
+            }
+        }
+        guard Set(ids).count == ids.count else {
+            throw ChromaError.badResponse(
+                location: location.description, request: "sample \(n) records",
+                reason: "a record came back twice: the collection changed while it was read; run again")
+        }
+        return (ids, Matrix(rows: ids.count, columns: dimension, storage: storage))
+    }
+
     /// The first `n` records (one page by offset): ids and embeddings.
     public func first(_ n: Int) throws -> (ids: [String], matrix: Matrix) {
         let dimension = try requireDimension()

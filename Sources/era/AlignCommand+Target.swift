@@ -61,21 +61,40 @@ extension AlignCommand {
         _ files: InputFiles, sources: any RowMatrix, names: (String, String), configuration: AlignmentConfiguration,
         settings: AlignSettings
     ) throws -> AlignWorkflow.Request {
+        let targets: any RowMatrix
+        var targetIdList: [String]
         if ChromaLocation.isLocation(target) {
-            throw CommandError(
-                "--unpaired with a chroma:// --target is not supported yet: export a sample of the collection to .npy")
-        }
-        if settings.samples != nil {
-            throw CommandError(
-                "--sample: not used with --unpaired (every row of both files takes part; see --learning-sample)")
+            if let targetIds {
+                throw CommandError(
+                    "--target-ids \(targetIds): not used with a Chroma collection (its records carry their ids)")
+            }
+            // The index's side is a sample of its records: whole pages at seeded offsets.
+            let collection = try ChromaCollection(try ChromaLocation(parsing: target))
+            let sampled = try collection.sample(
+                settings.samples ?? settings.unpaired.learningSample, seed: configuration.seed)
+            if !quiet {
+                printProgress(
+                    "\(target): sampled \(sampled.ids.count) records in \(collection.traffic.pagesFetched) pages")
+            }
+            targets = sampled.matrix
+            targetIdList = sampled.ids
+        } else {
+            if settings.samples != nil {
+                throw CommandError(
+                    "--sample: with --unpaired, only for a chroma:// --target (the records to sample); every row of a file takes part"
+                )
+            }
+            targets = try files.embeddings(target)
+            targetIdList = try targetIds.map { try files.ids($0, rowsOf: target) } ?? []
         }
         let sourceIdList = try sourceIds.map { try files.ids($0, rowsOf: source) } ?? []
-        let targetIdList = try targetIds.map { try files.ids($0, rowsOf: target) } ?? []
+        // A collection's ids seed the matching only when the source has ids too.
+        if sourceIdList.isEmpty { targetIdList = [] }
         if settings.anchors.map({ $0 > 0 }) == true, sourceIdList.isEmpty || targetIdList.isEmpty {
             throw CommandError("--anchors: give --source-ids and --target-ids (the anchors are ids common to both)")
         }
         var request = AlignWorkflow.Request(
-            sources: sources, sourceIds: sourceIdList, targets: try files.embeddings(target), targetIds: targetIdList,
+            sources: sources, sourceIds: sourceIdList, targets: targets, targetIds: targetIdList,
             configuration: configuration, sample: nil, sourceModel: names.0, targetModel: names.1)
         request.unpaired = settings.unpaired
         request.anchors = settings.anchors

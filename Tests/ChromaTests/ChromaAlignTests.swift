@@ -56,4 +56,23 @@ struct ChromaAlignTests {
         #expect(fromChroma.adapter.map.weight == fromFiles.adapter.map.weight)
         #expect(fromChroma.adapter.map.bias == fromFiles.adapter.map.bias)
     }
+
+    /// Unpaired alignment's index side: a sample of the records in whole pages at seeded offsets,
+    /// each record's vector as stored, the same for the same seed, everything when the sample is larger.
+    @Test func aSampleOfTheRecordsComesInPagesAtSeededOffsets() throws {
+        let fixture = try ChromaFixture(server: server, documents: 300, queries: 1)
+        let location = try ChromaLocation(parsing: "chroma://\(server.hostPort)/\(fixture.collection)")
+        var collection = try ChromaCollection(location)
+        collection.pageSize = 64
+        let sample = try collection.sample(100, seed: 5)
+        #expect(sample.ids.count == 100 && Set(sample.ids).count == 100)
+        #expect(collection.traffic.pagesFetched == 2)
+        for (row, id) in sample.ids.enumerated() {
+            let stored = try #require(fixture.documentIds.firstIndex(of: id))
+            #expect((0..<24).allSatisfy { sample.matrix[row, $0] == fixture.documents[stored, $0] })
+        }
+        #expect(try collection.sample(100, seed: 5).ids == sample.ids)
+        #expect(try collection.sample(100, seed: 6).ids != sample.ids)
+        #expect(try Set(collection.sample(1000, seed: 5).ids) == Set(fixture.documentIds))
+    }
 }

@@ -19,10 +19,14 @@ public struct AlignStage: StageRunner {
         var request: AlignWorkflow.Request
         let metadata = ["pipeline": context.config.name, "pipeline_stage": stage.name]
         if options.pairing == .unpaired {
-            guard options.samples == nil else {
-                throw PipelineRunError("align: samples is not used with pairing: unpaired (every row takes part)")
+            if options.samples != nil, context.config.data.alignment?.indexModel != nil {
+                throw PipelineRunError(
+                    "align: samples is used with pairing: unpaired only to sample a Chroma index's records; "
+                        + "every row of data.alignment's files takes part")
             }
-            let tables = try data.unpairedAlignmentTables()
+            let tables = try data.unpairedAlignmentTables(
+                sample: options.samples ?? options.unpaired.learningSample, seed: configuration.seed
+            ) { context.log($0) }
             request = AlignWorkflow.Request(
                 sources: tables.sources, sourceIds: tables.ids, targets: tables.targets, targetIds: tables.ids,
                 configuration: configuration, sourceModel: names.query, targetModel: names.index, metadata: metadata)

@@ -60,20 +60,29 @@ extension StageInputs {
         }
     }
 
-    /// The two alignment tables for unpaired alignment: both files whole, of any row counts. The
-    /// `data.alignment.ids` list, which names the rows of both files, is used (for anchors) only
-    /// when both files have that many rows.
-    func unpairedAlignmentTables() throws -> (sources: any RowMatrix, targets: any RowMatrix, ids: [String]) {
-        guard data.alignment?.indexModel != nil else {
-            throw PipelineRunError(
-                "pairing: unpaired needs data.alignment.index_model (a file of the index model's vectors); "
-                    + "unpaired alignment from a Chroma collection is not supported yet")
-        }
+    /// The two alignment tables for unpaired alignment: both files whole, of any row counts, or,
+    /// without `data.alignment.index_model` and with a Chroma index, `sample` records of the
+    /// collection. The `data.alignment.ids` list, which names the rows of both files, is used (for
+    /// anchors) only when both files have that many rows.
+    func unpairedAlignmentTables(sample: Int, seed: UInt64, log: (String) -> Void) throws -> (
+        sources: any RowMatrix, targets: any RowMatrix, ids: [String]
+    ) {
         let sources = try embeddings(\.alignment?.queryModel, "data.alignment.query_model")
-        let targets = try embeddings(\.alignment?.indexModel, "data.alignment.index_model")
-        let ids = try optionalIds(\.alignment?.ids, "data.alignment.ids") ?? []
-        let usable = ids.count == sources.rows && ids.count == targets.rows
-        return (sources, targets, usable ? ids : [])
+        guard data.alignment?.indexModel == nil, let chroma = data.index?.chroma else {
+            let targets = try embeddings(\.alignment?.indexModel, "data.alignment.index_model")
+            let ids = try optionalIds(\.alignment?.ids, "data.alignment.ids") ?? []
+            let usable = ids.count == sources.rows && ids.count == targets.rows
+            return (sources, targets, usable ? ids : [])
+        }
+        // The index's side is a sample of the collection's records (whole pages at seeded offsets).
+        return try wrapChroma {
+            let collection = try ChromaCollection(try chroma.location)
+            let sampled = try collection.sample(sample, seed: seed)
+            log(
+                "\(sampled.ids.count) records of \(collection.location) sampled in "
+                    + "\(collection.traffic.pagesFetched) pages for unpaired alignment")
+            return (sources, sampled.matrix, [])
+        }
     }
 
     /// Refuses a use of the index that needs its files when the index is a Chroma collection.
