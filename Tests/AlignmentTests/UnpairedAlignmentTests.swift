@@ -76,6 +76,16 @@ import _TestSupport
         #expect(result.attempts.count == Self.quick.restarts)
     }
 
+    /// A target with the planted target's covariance but rows unrelated to the sources: a map can
+    /// match the principal axes (which beats the column-shuffled null) yet no row's partner exists.
+    /// The covariance-matched null reaches the same objective, so the match is refused.
+    @Test func aTargetSharingOnlyTheCovarianceIsRefused() throws {
+        let planted = Planted(n: 240, k: 12, p: 24, m: 16, noise: 0.02, seed: 12)
+        let unrelated = try UnpairedSpace.covarianceMatched(planted.y, rows: Array(0..<240), seed: 77).rows
+        let result = try UnpairedAligner(settings: Self.quick, seed: 3).induce(sources: planted.x, targets: unrelated)
+        #expect(!result.accepted, "\(result.confidence)")
+    }
+
     @Test func theSameSeedGivesTheSamePairs() throws {
         let planted = Planted(n: 160, k: 10, p: 20, m: 12, noise: 0.05, seed: 9)
         let aligner = try UnpairedAligner(settings: Self.quick, seed: 5)

@@ -79,11 +79,17 @@ public struct UnpairedAligner: Sendable {
             let real = try learner.run(x, y, anchors: anchorPositions, start: start) {
                 progress(.round(attempt: attempt, null: false, round: $0, keep: $1, objective: $2, mutualShare: $3))
             }
-            let null = try learner.run(x, yNull, anchors: anchorPositions, start: start) {
+            let shuffledNull = try learner.run(x, yNull, anchors: anchorPositions, start: start) {
                 progress(.round(attempt: attempt, null: true, round: $0, keep: $1, objective: $2, mutualShare: $3))
             }
-            rounds += real.rounds + null.rounds
-            if bestNull == nil || null.matching.mutualShare > bestNull!.matching.mutualShare { bestNull = null }
+            let yGaussian = try UnpairedSpace.covarianceMatched(targets, rows: y.tableRows, seed: attemptSeed)
+            let gaussianNull = try learner.run(x, yGaussian, anchors: anchorPositions, start: start) {
+                progress(.round(attempt: attempt, null: true, round: $0, keep: $1, objective: $2, mutualShare: $3))
+            }
+            // The stronger of the two nulls is the bar.
+            let null = gaussianNull.matching.objective > shuffledNull.matching.objective ? gaussianNull : shuffledNull
+            rounds += real.rounds + shuffledNull.rounds + gaussianNull.rounds
+            if bestNull == nil || null.matching.objective > bestNull!.matching.objective { bestNull = null }
             let confidence = UnpairedConfidence(real: real, null: bestNull!)
             attempts.append(confidence)
             progress(.attemptFinished(attempt: attempt, confidence: confidence))
