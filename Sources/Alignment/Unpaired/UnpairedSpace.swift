@@ -29,18 +29,6 @@ struct UnpairedSpace: Sendable {
         self.tableRows = tableRows
     }
 
-    /// The rows `positions` of this space, as a space of their own (positions into `rows`). The
-    /// rows are taken as they are: not centred again.
-    func subset(_ positions: [Int]) -> UnpairedSpace {
-        UnpairedSpace(rows: rows.gatherRows(positions), mean: mean, tableRows: positions.map { tableRows[$0] })
-    }
-
-    private init(rows: Matrix, mean: [Float], tableRows: [Int]) {
-        self.rows = rows
-        self.mean = mean
-        self.tableRows = tableRows
-    }
-
     /// The null problem of this side: each column permuted on its own across the rows (seeded).
     /// Every coordinate keeps its distribution; the geometry between coordinates is gone. The
     /// result is prepared as a real side would be.
