@@ -66,7 +66,8 @@ public struct UnpairedAligner: Sendable {
                 name: "anchor", value: "(\(anchor.source), \(anchor.target))", reason: "a row outside its table")
         }
         var attempts: [UnpairedConfidence] = []
-        var accepted: (map: Matrix, confidence: UnpairedConfidence, attempt: Int)? = nil
+        // The attempt kept; its matching is every row's when the learning samples held every row.
+        var accepted: (map: Matrix, confidence: UnpairedConfidence, attempt: Int, matching: CSLSMatching?)? = nil
         var bestNull: SelfLearning.Outcome? = nil
         var rounds = 0
         for attempt in 0..<settings.restarts {
@@ -94,12 +95,20 @@ public struct UnpairedAligner: Sendable {
             attempts.append(confidence)
             progress(.attemptFinished(attempt: attempt, confidence: confidence))
             if accepted == nil || confidence.mutualShare > accepted!.confidence.mutualShare {
-                accepted = (real.map, confidence, attempt)
+                let everyRow = x.count == sources.rows && y.count == targets.rows
+                accepted = (real.map, confidence, attempt, everyRow ? real.matching : nil)
             }
             if confidence.distinguishable { break }
         }
         let chosen = accepted!
-        let pairs = try Self.finalPairs(sources, targets, map: chosen.map, anchors: anchors, k: settings.neighbourhood)
+        // Self-learning's last matching already covers every row unless it ran on samples.
+        let matching: CSLSMatching
+        if let covered = chosen.matching {
+            matching = covered
+        } else {
+            matching = try Self.finalMatching(sources, targets, map: chosen.map, k: settings.neighbourhood)
+        }
+        let pairs = Self.pairs(matching, anchors: anchors)
         return UnpairedResult(
             sourceRows: pairs.map(\.source), targetRows: pairs.map(\.target), confidence: chosen.confidence,
             attempts: attempts, chosenAttempt: chosen.attempt, rounds: rounds,
@@ -127,16 +136,18 @@ public struct UnpairedAligner: Sendable {
         return (UnpairedSpace(sources, rows: sourceRows), UnpairedSpace(targets, rows: targetRows), positions)
     }
 
-    /// The mutual CSLS nearest neighbours of every row of both tables under `map` (`m x p`), plus the
-    /// anchors; each source and each target row in at most one pair (an anchor wins).
-    static func finalPairs(
-        _ sources: any RowMatrix, _ targets: any RowMatrix, map: Matrix, anchors: [(source: Int, target: Int)],
-        k: Int
-    ) throws(AlignmentError) -> [(source: Int, target: Int)] {
+    /// The CSLS matching of every row of both tables under `map` (`m x p`), in blocks.
+    static func finalMatching(_ sources: any RowMatrix, _ targets: any RowMatrix, map: Matrix, k: Int)
+        throws(AlignmentError) -> CSLSMatching
+    {
         let x = UnpairedSpace(sources, rows: Array(0..<sources.rows))
         let y = UnpairedSpace(targets, rows: Array(0..<targets.rows))
-        let mapped = try SelfLearning.apply(map, to: x.rows)
-        let matching = CSLSMatching.match(mapped, y.rows, k: k)
+        return CSLSMatching.match(try SelfLearning.apply(map, to: x.rows), y.rows, k: k)
+    }
+
+    /// The mutual nearest neighbours of `matching` plus the anchors; each source and each target row
+    /// in at most one pair (an anchor wins).
+    static func pairs(_ matching: CSLSMatching, anchors: [(source: Int, target: Int)]) -> [(source: Int, target: Int)] {
         var pairs = anchors
         let takenSources = Set(anchors.map(\.source)), takenTargets = Set(anchors.map(\.target))
         for i in matching.mutualRows where !takenSources.contains(i) && !takenTargets.contains(matching.forward[i]) {
