@@ -33,7 +33,7 @@ extension BenchCommand {
         @Flag(help: "Print one JSON object.") var json = false
         @Flag(
             help:
-                "Unpaired stage one: --pairs rows on each side, the target's rows shuffled (a planted orthonormal map of a latent with a decaying spectrum, plus noise); times the induction and reports the share of induced pairs that are the planted ones."
+                "Unpaired stage one: --pairs rows on each side, the target's rows shuffled (a planted orthonormal map of a clustered latent, plus noise); times the induction and reports the share of induced pairs that are the planted ones."
         )
         var unpaired = false
 

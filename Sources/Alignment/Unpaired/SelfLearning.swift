@@ -92,7 +92,8 @@ struct SelfLearning: Sendable {
             + matching.backward.enumerated().map { (xs[$1], ys[$0]) }
     }
 
-    /// `polar(X_D^T Y_D)^T` for the dictionary D (repeats count), as `m x p`: the orthogonal
+    /// `polar(X_D^T Y_D)^T` for the dictionary D (repeats count), as `m x p` (in Float: the next
+    /// round's matching needs only a good map, not the last digit of one): the orthogonal
     /// Procrustes map of the matched rows (semi-orthogonal when p != m). `X_D^T Y_D = X^T G` with
     /// `G[i]` the sum of the targets matched to source `i`, so no row is copied per pair.
     /// - Complexity: O(`n_x p m`) for the product, O(`p m min(p, m)`) for the SVD.
@@ -112,8 +113,7 @@ struct SelfLearning: Sendable {
         }
         return try wrapLinearAlgebra { () throws(LinearAlgebraError) in
             let cross = try Matrix.multiply(x.rows, gathered, transA: .transposed)  // p x m
-            let polar = try cross.converted(to: Double.self).polarFactor()  // p x m
-            return polar.transposed.converted(to: Float.self)
+            return try cross.polarFactor().transposed  // (p x m)^T
         }
     }
 

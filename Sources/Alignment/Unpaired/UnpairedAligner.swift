@@ -10,8 +10,8 @@ import LinearAlgebra
 /// given anchor pairs; (3) self-learning: orthogonal Procrustes on the dictionary (semi-orthogonal
 /// when p != m), then the CSLS nearest neighbours both ways (``CSLSMatching``) as the next
 /// dictionary, with stochastic induction (keep probability doubling when the objective stalls);
-/// (4) the same run on the null problem: the target's columns shuffled independently across rows,
-/// which keeps every coordinate's distribution and destroys the geometry. An attempt is accepted
+/// (4) the same run on the null problem: Gaussian rows with the target's mean and covariance, which
+/// keep everything a linear map can match on and nothing that tells rows apart. An attempt is accepted
 /// when its matching is clearly better than the null's (``UnpairedConfidence``); otherwise another
 /// starting sample is tried, up to ``UnpairedSettings/restarts``. Finally the map is applied to
 /// every row of both tables and the mutual nearest neighbours are the induced pairs, on which the
@@ -73,23 +73,17 @@ public struct UnpairedAligner: Sendable {
         for attempt in 0..<settings.restarts {
             let attemptSeed = seed &+ UInt64(attempt) &* 0x632B_E59B_D9B4_E019
             let (x, y, anchorPositions) = learningSpaces(sources, targets, anchors: anchors, seed: attemptSeed)
-            let yNull = UnpairedSpace.columnShuffled(targets, rows: y.tableRows, seed: attemptSeed)
             let learner = SelfLearning(settings: settings, seed: attemptSeed)
             let start =
                 anchors.isEmpty ? try learner.sourceStart(x, count: min(x.count, y.count, settings.initSample)) : nil
             let real = try learner.run(x, y, anchors: anchorPositions, start: start) {
                 progress(.round(attempt: attempt, null: false, round: $0, keep: $1, objective: $2, mutualShare: $3))
             }
-            let shuffledNull = try learner.run(x, yNull, anchors: anchorPositions, start: start) {
+            let yNull = try UnpairedSpace.covarianceMatched(targets, rows: y.tableRows, seed: attemptSeed)
+            let null = try learner.run(x, yNull, anchors: anchorPositions, start: start) {
                 progress(.round(attempt: attempt, null: true, round: $0, keep: $1, objective: $2, mutualShare: $3))
             }
-            let yGaussian = try UnpairedSpace.covarianceMatched(targets, rows: y.tableRows, seed: attemptSeed)
-            let gaussianNull = try learner.run(x, yGaussian, anchors: anchorPositions, start: start) {
-                progress(.round(attempt: attempt, null: true, round: $0, keep: $1, objective: $2, mutualShare: $3))
-            }
-            // The stronger of the two nulls is the bar.
-            let null = gaussianNull.matching.objective > shuffledNull.matching.objective ? gaussianNull : shuffledNull
-            rounds += real.rounds + shuffledNull.rounds + gaussianNull.rounds
+            rounds += real.rounds + null.rounds
             if bestNull == nil || null.matching.objective > bestNull!.matching.objective { bestNull = null }
             let confidence = UnpairedConfidence(real: real, null: bestNull!)
             attempts.append(confidence)

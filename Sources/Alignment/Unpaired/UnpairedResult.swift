@@ -1,5 +1,6 @@
 /// How well two sets of vectors of different texts matched, beside the same figures on the null
-/// problem (the target's columns shuffled independently across rows: same marginals, no geometry).
+/// problem (Gaussian rows with the target's mean and covariance: what a linear map can match on, and
+/// nothing that tells rows apart).
 public struct UnpairedConfidence: Sendable, Hashable, Codable {
     /// The share of rows (of the smaller sample) in a mutual CSLS nearest-neighbour pair.
     public var mutualShare: Double

@@ -29,26 +29,7 @@ struct UnpairedSpace: Sendable {
         self.tableRows = tableRows
     }
 
-    /// The null problem of this side: each column permuted on its own across the rows (seeded).
-    /// Every coordinate keeps its distribution; the geometry between coordinates is gone. The
-    /// result is prepared as a real side would be.
-    static func columnShuffled(_ table: any RowMatrix, rows tableRows: [Int], seed: UInt64) -> UnpairedSpace {
-        let original = table.gatherRows(tableRows)
-        var shuffled = original
-        let n = original.rows, d = original.columns
-        var generator = SplitMix64(seed: seed, stream: .nullProblem)
-        original.withUnsafeBufferPointer { source in
-            shuffled.withUnsafeMutableBufferPointer { target in
-                for column in 0..<d {
-                    let order = generator.permutation(n)
-                    for (row, from) in order.enumerated() { target[row * d + column] = source[from * d + column] }
-                }
-            }
-        }
-        return UnpairedSpace(shuffled, rows: Array(0..<n), keeping: tableRows)
-    }
-
-    /// The second null problem of this side: Gaussian rows with the same mean and covariance
+    /// The null problem of this side: Gaussian rows with the same mean and covariance
     /// (seeded). It keeps everything a linear map could match on, the shared anisotropy included,
     /// and nothing finer: a match that this null reaches as well rests on the covariance alone,
     /// which does not tell the rows apart.

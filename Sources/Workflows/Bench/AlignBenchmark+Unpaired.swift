@@ -24,8 +24,8 @@ public struct UnpairedAlignBenchmarkResult: Sendable, Hashable, Codable {
 }
 
 extension AlignBenchmark {
-    /// Unpaired stage one at a chosen scale: a `min(p, m)`-dimensional latent with a decaying spectrum
-    /// (so the geometry has a shape to recover), seen through a planted orthonormal map into each
+    /// Unpaired stage one at a chosen scale: a `min(p, m)`-dimensional clustered latent
+    /// (``clusteredLatent(rows:dimension:using:)``: a shape to recover), seen through a planted orthonormal map into each
     /// space, plus noise on the target side (about 4% of the signal's norm), the target's rows in a seeded
     /// order of their own. Both written to scratch `.npy` files, memory-mapped back, and run through
     /// ``AlignWorkflow`` with `pairing: unpaired`.
@@ -65,10 +65,7 @@ extension AlignBenchmark {
     ) throws -> [Int] {
         let k = min(p, m)
         var generator = SplitMix64(seed: seed)
-        var latent = SearchBenchmark.randomUnitRows(n, k, using: &generator)
-        latent.withUnsafeMutableBufferPointer { z in
-            for i in 0..<n { for j in 0..<k { z[i * k + j] *= 1 / Float(j + 1).squareRoot() } }
-        }
+        let latent = clusteredLatent(rows: n, dimension: k, using: &generator)
         let intoSource = try SearchBenchmark.randomUnitRows(p, k, using: &generator).polarFactor()  // p x k
         let intoTarget = try SearchBenchmark.randomUnitRows(m, k, using: &generator).polarFactor()  // m x k
         let order = generator.permutation(n)
@@ -94,5 +91,44 @@ extension AlignBenchmark {
             return block
         }
         return order
+    }
+
+    /// Topics in the synthetic latent, and the weight of a row's own noise beside its topic's centre.
+    static let latentTopics = 200, withinTopicNoise: Float = 0.7
+
+    /// `rows` latent rows: topic centres and within-topic noise, both with a decaying spectrum
+    /// (coordinate `j` scaled by `1/sqrt(j + 1)`), topic sizes falling as `1/(t + 1)`.
+    ///
+    /// Why clustered: rows with no shape beyond their covariance (a Gaussian cloud) can be aligned
+    /// without pairs only where the two samples hold the same rows, since a Gaussian matches any
+    /// rotation of itself: that is era's null problem. Text embeddings are clustered by topic, and
+    /// the clusters are what two independent samples share.
+    static func clusteredLatent(rows n: Int, dimension k: Int, using generator: inout SplitMix64) -> Matrix {
+        func decaying(_ count: Int) -> Matrix {
+            var rows = SearchBenchmark.randomUnitRows(count, k, using: &generator)
+            rows.withUnsafeMutableBufferPointer { z in
+                for i in 0..<count { for j in 0..<k { z[i * k + j] *= 1 / Float(j + 1).squareRoot() } }
+            }
+            rows.normalizeRows()
+            return rows
+        }
+        let centres = decaying(latentTopics)
+        var latent = decaying(n)
+        let weights = (0..<latentTopics).map { 1 / Double($0 + 1) }
+        let total = weights.reduce(0, +)
+        var cumulative: [Double] = []
+        var running = 0.0
+        for w in weights { running += w / total; cumulative.append(running) }
+        latent.withUnsafeMutableBufferPointer { z in
+            centres.withUnsafeBufferPointer { c in
+                for i in 0..<n {
+                    let draw = Double(generator.next() >> 11) * 0x1.0p-53
+                    let topic = min(cumulative.firstIndex { draw < $0 } ?? (latentTopics - 1), latentTopics - 1)
+                    for j in 0..<k { z[i * k + j] = c[topic * k + j] + withinTopicNoise * z[i * k + j] }
+                }
+            }
+        }
+        latent.normalizeRows()
+        return latent
     }
 }
