@@ -164,7 +164,7 @@ public struct AlignmentConfiguration: Sendable, Hashable, Codable {
         return trainingPairs <= Self.allNegativesLimit ? .all : .pooled
     }
 
-    /// ``CanonicalJSON/shortHash(of:)`` of the settings:
+    /// EmbeddingIO's `CanonicalJSON.shortHash(of:)` of the settings:
     /// equal settings give equal hashes on every platform.
     public var hash: String {
         CanonicalJSON.shortHash(of: self)

@@ -28,8 +28,11 @@ public struct AlignmentTrainer: Sendable {
         self.configuration = configuration
     }
 
-    /// Trains on `pairs` (row i of sources and targets: the same text).
-    /// - Parameter progress: called synchronously after the warm start, each batch and each epoch.
+    /// Trains on the pairs (row i of `sources` and of `targets`: the same text).
+    /// - Parameters:
+    ///   - sources: the query model's vectors of the texts (`n x p`).
+    ///   - targets: the index model's vectors of the same texts (`n x m`).
+    ///   - progress: called synchronously after the warm start, each batch and each epoch.
     /// - Throws: ``AlignmentError`` for empty or non-finite inputs, too few pairs to hold some out,
     ///   a diverged loss, LAPACK failures.
     /// - Complexity: O(epochs * n * (p m + B m)) plus the warm start.

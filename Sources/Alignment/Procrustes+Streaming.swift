@@ -7,7 +7,7 @@ extension Procrustes {
 
     /// The thin Procrustes solution read block by block from `x` and `y` (in memory or mapped).
     ///
-    /// Two passes over the rows: one accumulating Xc^T Yc (``CrossCovariance``: float32 gemm per
+    /// Two passes over the rows: one accumulating Xc^T Yc (`CrossCovariance`: float32 gemm per
     /// block into a Double sum), then, after the Double SVD of that p x m matrix, one measuring
     /// ||Xc T - Yc||_F^2 with a float32 gemm per block and Double sums of squares. Only O(p m) and
     /// one block of rows are held; no Double copy of the inputs is made. The polar factor stays in
@@ -44,7 +44,7 @@ extension Procrustes {
 
     /// The thin solutions for each of `centerings` from one pass over selected rows (nothing copied
     /// but one block at a time): with both centerings the uncentred X^T Y is recovered from the
-    /// centred pass's sums (``CrossCovariance``), so the guardrail's variants cost no second pass.
+    /// centred pass's sums (`CrossCovariance`), so the guardrail's variants cost no second pass.
     /// The objective takes a second pass per centering (as long as the first), so it is optional.
     /// - Throws: as ``fitStreaming(source:target:centering:blockRows:)``.
     /// - Complexity: O(n p m) per pass, plus O(p m^2) per centering.

@@ -159,7 +159,7 @@ public struct DenseMatrix<Scalar: BLASScalar>: Sendable, Hashable {
         try storage.withUnsafeMutableBufferPointer(body)
     }
 
-    /// True when every element is finite (no NaN, no infinity): ``Swift/UnsafeBufferPointer/allFinite``.
+    /// True when every element is finite (no NaN, no infinity): `UnsafeBufferPointer.allFinite`.
     /// - Complexity: O(`rows * columns`).
     public var isFinite: Bool { storage.withUnsafeBufferPointer(\.allFinite) }
 }

@@ -9,7 +9,13 @@ extension Adapter {
     /// model's vector of query i) and writes the `n x m` float32 result to `output`, block by block
     /// and atomically. Float32 inputs are memory-mapped, so the batch may be larger than RAM.
     ///
-    /// - Parameter progress: called after each block with (rows done, rows in all).
+    /// - Parameters:
+    ///   - input: the `.npy` of the query model's vectors (`n x p`).
+    ///   - indexInput: the `.npy` of the index model's vectors of the same queries (`n x m`), for a
+    ///     hybrid adapter only.
+    ///   - output: where the mapped float32 `n x m` table is written.
+    ///   - blockRows: rows mapped per block: the memory held at once, and the size of each gemm.
+    ///   - progress: called after each block with (rows done, rows in all).
     /// - Throws: ``AdapterInputError`` when `indexInput` is missing for a hybrid adapter or given to
     ///   another; file errors naming the file; a width or row-count mismatch naming the file; a NaN or
     ///   infinity in an input (named by row and column).

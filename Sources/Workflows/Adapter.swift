@@ -117,7 +117,7 @@ public struct Adapter: Sendable, Hashable {
     }
 
     /// Writes the adapter atomically (a partial file never appears under `url`).
-    /// - Throws: ``EmbeddingIOError`` naming `url` when it cannot be written.
+    /// - Throws: EmbeddingIO's `EmbeddingIOError` naming `url` when it cannot be written.
     public func save(to url: URL) throws {
         var tensors: [String: SafetensorsFile.Tensor] = ["weight": .init(map.weight), "bias": .init(vector: map.bias)]
         if let indexWeight { tensors["weight_index"] = .init(indexWeight) }
@@ -127,7 +127,7 @@ public struct Adapter: Sendable, Hashable {
 
     /// Reads an adapter written by ``save(to:)`` (or any safetensors file with a 2-D `weight` and a
     /// matching `bias`; missing metadata reads as empty strings, `family` as linear).
-    /// - Throws: ``AdapterError`` or ``EmbeddingIOError`` naming `url`: missing tensors, a bias that
+    /// - Throws: ``AdapterError`` or EmbeddingIO's `EmbeddingIOError` naming `url`: missing tensors, a bias that
     ///   does not fit the weight, NaN/infinity, metadata dims that contradict the tensors, an
     ///   all-zero weight.
     public static func load(_ url: URL) throws -> Adapter {
@@ -201,7 +201,7 @@ public struct Adapter: Sendable, Hashable {
     /// for a hybrid adapter `normalize(W x + V y + b)` with row i of `indexQueries` the index model's
     /// vector of query i.
     /// - Throws: ``AdapterInputError`` when `indexQueries` is missing for a hybrid adapter or given
-    ///   to another; ``AlignmentError`` when a width or the row counts differ.
+    ///   to another; Alignment's `AlignmentError` when a width or the row counts differ.
     /// - Complexity: O(n m p), one gemm (hybrid: O(n m (p + m)), two).
     public func apply(to queries: Matrix, indexQueries: Matrix? = nil) throws -> Matrix {
         switch (hybrid, indexQueries) {

@@ -29,7 +29,7 @@ public struct AdaptCandidateSearch: Sendable {
         body = nil
     }
 
-    /// Exact search of the corpus in memory (``ExactSearch``): mining as it always was.
+    /// Exact search of the corpus in memory (Retrieval's `ExactSearch`): mining as it always was.
     public static let exact = AdaptCandidateSearch(exactNamed: "exact search")
 
     /// Whether this is ``exact``.

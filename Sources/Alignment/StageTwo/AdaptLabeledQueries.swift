@@ -16,7 +16,8 @@ public struct AdaptLabeledQueries: Sendable, Hashable {
 
     /// - Parameters:
     ///   - qrels: the training judgments; documents missing from the corpus are skipped (they cannot be positives).
-    ///   - queryRow / corpusRow: id -> row lookups of the embedding files.
+    ///   - queryRow: the row of each query id in the query embedding file.
+    ///   - corpusRow: the row of each document id in the corpus embedding file.
     public init(qrels: Qrels, queryRow: [String: Int], corpusRow: [String: Int]) {
         var entries = [(String, Int, [Int])]()
         for (query, judged) in qrels.judgments {

@@ -18,6 +18,10 @@ public struct AdaptNegativePools: Sendable, Hashable {
     ///   - mappedQueries: the labeled queries mapped by the teacher and normalized (`n x m`), row q = query q.
     ///   - corpus: the index (`N x m`).
     ///   - positives: each query's relevant corpus rows.
+    ///   - pool: candidates ranked per query, from which the negatives are kept (`hard_pool`).
+    ///   - keep: at most this many negatives per (query, positive) pair, the best ranked first.
+    ///   - margin: a candidate scoring above this fraction of the positive's score is dropped as a likely
+    ///     unlabeled positive (`false_negative_margin`).
     ///   - search: finds each query's top `pool` candidates; exact search of `corpus` by default. Whatever
     ///     finds them, the scores compared with the margin are inner products with `corpus` rows.
     /// - Complexity: with exact search, one search of n queries to depth `pool`: O(n N m) flops and

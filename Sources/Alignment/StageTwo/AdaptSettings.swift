@@ -225,7 +225,7 @@ public struct AdaptSettings: Sendable, Hashable, Codable {
 }
 
 extension AdaptSettings {
-    /// ``CanonicalJSON/shortHash(of:)`` of the settings (the scheme of stage one's configuration hash):
+    /// EmbeddingIO's `CanonicalJSON.shortHash(of:)` of the settings (the scheme of stage one's configuration hash):
     /// equal settings give equal hashes on every platform.
     public var configurationHash: String {
         CanonicalJSON.shortHash(of: self)

@@ -78,14 +78,18 @@ public enum AdaptSweepEvent: Sendable {
 /// Trains stage two at every (configuration, budget, seed), then evaluates every map and the
 /// references on the held-out judgments: all queries and the unseen subset (queries none of whose
 /// relevant documents any training query cites), nDCG@10, mean ± sd over seeds, paired
-/// randomization test and bootstrap interval (Retrieval's ``PairedSignificance``) against stage one.
+/// randomization test and bootstrap interval (Retrieval's `PairedSignificance`) against stage one.
 public enum AdaptSweep {
     public static let metric = "ndcg@10"
 
     /// - Parameters:
+    ///   - problem: the queries, the index, the training judgments and stage one's map every run starts from.
     ///   - configurations: labeled settings (e.g. "unconstrained", "rotation"); their budget and seed are overridden.
     ///   - budgets: numbers of labeled queries; nil means all of them.
     ///   - seeds: one training per seed and budget.
+    ///   - evaluation: the held-out judgments (read after all training) and the index model's queries, if any.
+    ///   - trials: permutations of the randomization test and resamples of the bootstrap interval.
+    ///   - progress: called synchronously with each run's training events, each trained run and the evaluation.
     /// - Throws: the trainer's ``AlignmentError``, the evaluator's errors, whatever `loadQrels` throws.
     public static func run(
         problem: AdaptProblem, configurations: [(label: String, settings: AdaptSettings)],

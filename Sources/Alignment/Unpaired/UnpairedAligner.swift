@@ -5,10 +5,10 @@ import LinearAlgebra
 /// their geometry alone, and says whether that can be told from chance.
 ///
 /// Steps, per attempt: (1) a seeded learning sample of each side, normalized, centred and
-/// normalized (``UnpairedSpace``); (2) a first dictionary without correspondence: the sorted
-/// similarity profiles of equal-size init samples matched by CSLS (``SortedSimilarity``), or the
+/// normalized (`UnpairedSpace`); (2) a first dictionary without correspondence: the sorted
+/// similarity profiles of equal-size init samples matched by CSLS (`SortedSimilarity`), or the
 /// given anchor pairs; (3) self-learning: orthogonal Procrustes on the dictionary (semi-orthogonal
-/// when p != m), then the CSLS nearest neighbours both ways (``CSLSMatching``) as the next
+/// when p != m), then the CSLS nearest neighbours both ways (`CSLSMatching`) as the next
 /// dictionary, with stochastic induction (keep probability doubling when the objective stalls);
 /// (4) the same run on the null problem: Gaussian rows with the target's mean and covariance, which
 /// keep everything a linear map can match on and nothing that tells rows apart. An attempt is accepted

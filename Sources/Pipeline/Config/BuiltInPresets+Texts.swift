@@ -10,23 +10,9 @@ extension BuiltInPresets {
         # weight decay and the penalty lambda pull toward stage one, the number of steps chosen on
         # 5 document-disjoint dev folds of the labeled queries (docs/adaptation.md). `regularization` is left
         # unset: it then takes the value chosen for the map family (3 for linear, 0 for a rotation).
+        # These are the declared defaults (docs/pipelines.md, `kind: adapt`), so the preset writes none of
+        # them: a preset holds only what differs from the defaults (BuiltInPresetsTests checks it).
         kind: adapt
-        options:
-          map: linear
-          negatives: [hard, in-batch]
-          num_negatives: 5
-          hard_pool: 2000
-          false_negative_margin: 0.95
-          temperature: 0.05
-          learning_rate: 0.0001
-          weight_decay: 0.01
-          batch_size: 32
-          max_steps: 1000
-          evaluation_interval: 10
-          patience: 10
-          dev_fraction: 0.1
-          dev_split: document-disjoint
-          min_dev_queries: 5
         """## + "\n",
         "adapt-rotation": ##"""
         # Stage two constrained to a rotation of the aligned space (W = R W1, R in SO(m)): adaptation
@@ -40,50 +26,35 @@ extension BuiltInPresets {
         # `refinement: accelerated` for the exact unbalanced optimum), then InfoNCE refinement with every
         # alignment target as a negative (a drawn pool of them above 8,192 training pairs: `negatives: auto`);
         # the held-out pairs pick the epoch. Use in a stage as `extends: preset:align-default` (built into era).
+        # These are the declared defaults (docs/pipelines.md, `kind: align`), so the preset writes none of
+        # them: a preset holds only what differs from the defaults (BuiltInPresetsTests checks it).
         kind: align
-        options:
-          init: procrustes
-          centering: mean
-          refinement: none
-          family: linear
-          loss: infonce
-          temperature: 0.05
-          negatives: auto
-          negative_pool: 1024
-          optimizer: adam
-          learning_rate: 0.001
-          batch_size: 256
-          epochs: 5
-          holdout: 0.1
-          stopping_metric: loss
-          patience: 2
         """## + "\n",
         "align-era-paper": ##"""
         # Stage one as ERA's published code trains it: cosine regression from a random init, AdamW
         # (lr 1e-3, weight decay 0.01), batch 256, 1000 sampled alignment texts, 10% held out.
         # For comparisons with the paper on the same data. Trained until the held-out loss stops falling
         # (300 epochs at most, patience 10): from a random start 5 epochs are far too few (docs/alignment.md:
-        # such runs stop after 43-83 epochs).
+        # such runs stop after 43-83 epochs). The learning rate, the batch size and the held-out fraction
+        # are era's defaults too, so they are not written here.
         kind: align
         options:
           init: random
           loss: cosine
           optimizer: adamw
-          learning_rate: 0.001
+          # Written although AdamW's default decay is 0.01 too: the unset default follows the optimizer, and
+          # the recipe keeps 0.01 when a stage switches to `optimizer: adam`.
           weight_decay: 0.01
-          batch_size: 256
           samples: 1000
-          holdout: 0.1
           epochs: 300
           patience: 10
           guardrail: false   # the recipe as published, for comparison on the same data
         """## + "\n",
         "align-procrustes": ##"""
-        # Stage one without training: the centered Procrustes map alone (epochs 0), all pairs used.
+        # Stage one without training: the centered Procrustes map alone (epochs 0), all pairs used. The
+        # Procrustes warm start and its mean centering are the defaults, so only these two are written.
         kind: align
         options:
-          init: procrustes
-          centering: mean
           epochs: 0
           holdout: 0.0
         """## + "\n",

@@ -4,11 +4,11 @@ import Workflows
 // Typed options of each stage kind. Defaults here are the documented defaults (docs/pipelines.md);
 // the stage implementations own their meaning and may refine the values.
 
-/// Options of stage one (`kind: align`): Workflows' ``AlignSettings``, every key declared there.
+/// Options of stage one (`kind: align`): Workflows' `AlignSettings`, every key declared there.
 public typealias AlignOptions = AlignSettings
 
 /// Options of stage two (`kind: adapt`): the align stage to start from, and Alignment's
-/// ``AdaptSettings`` under their declared keys.
+/// `AdaptSettings` under their declared keys.
 @dynamicMemberLookup
 public struct AdaptOptions: Sendable, Hashable, Encodable {
     /// The align stage whose map this stage starts from (default: the nearest align stage before it).
@@ -107,7 +107,7 @@ public struct EvaluateOptions: Sendable, Hashable, Encodable {
     }
 }
 
-/// Options of `kind: sweep`: the adapt stage it repeats, and Workflows' ``SweepSettings``.
+/// Options of `kind: sweep`: the adapt stage it repeats, and Workflows' `SweepSettings`.
 @dynamicMemberLookup
 public struct SweepOptions: Sendable, Hashable, Encodable {
     /// The adapt stage whose options are repeated at each budget (default: the nearest adapt stage before it).

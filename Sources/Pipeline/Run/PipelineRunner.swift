@@ -58,8 +58,13 @@ public struct PipelineRunner: Sendable {
     public var onEvent: @Sendable (RunEvent) -> Void
 
     /// - Parameters:
+    ///   - config: the validated pipeline.
+    ///   - registry: the implementation of each stage kind.
     ///   - runDirectory: default `config.output`, else `<currentDirectory>/runs/<config.name>`.
     ///   - currentDirectory: default the process's current directory.
+    ///   - eraVersion: recorded in the manifest and in every stage's fingerprint: a stage run by another
+    ///     version is not up to date.
+    ///   - onEvent: called with the run's progress (hashing, stages skipped, started, finished, files written).
     public init(
         config: PipelineConfig, registry: StageRegistry, runDirectory: URL? = nil,
         currentDirectory: String? = nil, eraVersion: String = EraVersion.current,

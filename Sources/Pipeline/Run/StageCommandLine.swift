@@ -4,12 +4,14 @@ import Workflows
 
 /// The `era align` / `era adapt` command that computes the same map as a pipeline stage: the same
 /// files, every option that differs from the command's default, and the stage's own seed (derived
-/// from the pipeline seed and the stage name, see ``StageFingerprint``). Written into the stage's
+/// from the pipeline seed and the stage name, see `StageFingerprint`). Written into the stage's
 /// log, so a figure of a run can be reproduced, or varied, from the command line.
 public enum StageCommandLine {
     /// The command for `stage`, or nil when no single command reproduces it (a sweep, an evaluation,
     /// a Chroma collection, alignment rows matched by position).
     /// - Parameters:
+    ///   - stage: the align or adapt stage.
+    ///   - config: the pipeline, whose data files the command names.
     ///   - seed: the stage's seed (``StageContext/seed``).
     ///   - stageOneAdapter: for an adapt stage, the adapter file of the align stage it starts from.
     ///   - out: the adapter file the command writes.

@@ -2,7 +2,7 @@ import Foundation
 import Workflows
 
 extension StageContext {
-    /// The state one run's stages share: each input file decoded once (``InputFiles``), and the
+    /// The state one run's stages share: each input file decoded once (Workflows' `InputFiles`), and the
     /// adapter each align or adapt stage made, kept in memory for the stages after it (the file in
     /// the stage folder stays the record, and is what a later run resumes from).
     public final class Shared: @unchecked Sendable {

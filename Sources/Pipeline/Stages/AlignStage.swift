@@ -3,7 +3,7 @@ import EmbeddingIO
 import Foundation
 import Workflows
 
-/// `kind: align`: ``AlignWorkflow`` on the pairs of `data.alignment`, whose two tables share the
+/// `kind: align`: `AlignWorkflow` on the pairs of `data.alignment`, whose two tables share the
 /// ids of `data.alignment.ids` (without ids, rows match by position). Artifacts: the adapter
 /// (role `map`) and `training-log.json`; values: the held-out report and the epoch kept.
 public struct AlignStage: StageRunner {

@@ -4,7 +4,7 @@ import LinearAlgebra
 import Retrieval
 import Workflows
 
-/// `kind: evaluate`: ``EvaluateWorkflow`` over the baselines (in the order written:
+/// `kind: evaluate`: `EvaluateWorkflow` over the baselines (in the order written:
 /// `index-as-is`, D's own queries; `re-embedded`, Q's queries against Q's documents;
 /// `procrustes`, the centered Procrustes map of `data.alignment`), then each stage's map, on all
 /// queries and the unseen subset, each row tested against the reference. Artifact `per-query.tsv`.

@@ -1,7 +1,7 @@
 import Foundation
 import Workflows
 
-/// `kind: export`: ``ExportWorkflow`` on the map of an align or adapt stage: `<file>.safetensors`
+/// `kind: export`: `ExportWorkflow` on the map of an align or adapt stage: `<file>.safetensors`
 /// (era adapter: `weight`, `bias`, metadata incl. both model names and the pipeline) and/or
 /// `<file>.weight.npy` + `<file>.bias.npy`, and/or the sentence-transformers module folder
 /// `<file>-sentence-transformers/`.

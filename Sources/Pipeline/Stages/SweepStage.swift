@@ -3,7 +3,7 @@ import EmbeddingIO
 import Foundation
 import Workflows
 
-/// `kind: sweep`: ``SweepWorkflow`` with the options of the adapt stage named by `adapt`, at every
+/// `kind: sweep`: `SweepWorkflow` with the options of the adapt stage named by `adapt`, at every
 /// budget (and all labeled queries, with `include_all`) and `repeats` seeds each; all training
 /// happens before the evaluation qrels are read. Artifacts: `sweep.json` and `sweep.md`.
 public struct SweepStage: StageRunner {

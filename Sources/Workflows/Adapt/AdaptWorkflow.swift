@@ -12,17 +12,6 @@ public enum AdaptWorkflow {
         public var result: AdaptResult
     }
 
-    /// Trains from the stage-one adapter and wraps the map: a hybrid adapter whenever the problem has
-    /// the index model's queries (whatever was chosen: stage one alone is V = 0, the index as it is
-    /// W = 0, V = I), else a map of the query vector.
-    /// - Parameters:
-    ///   - problem: queries (and, for a hybrid, the index model's queries), index and training qrels
-    ///     (its `stageOne` is replaced by `stageOne.map`).
-    ///   - stageOne: the adapter to start from; its model names carry over.
-    ///   - settings: stage two's settings (seeded).
-    ///   - metadata: extra adapter metadata (e.g. the pipeline's name).
-    ///   - progress: the trainer's events.
-    /// - Throws: ``AlignmentError`` from the trainer.
     /// A trainer error in the words of the front end: when no labeled query could be used, the
     /// message names where the labels came from (`labels`: "--qrels FILE", "data.qrels.labeled (FILE)"),
     /// which the trainer cannot know.
@@ -34,6 +23,18 @@ public enum AdaptWorkflow {
             + "the query id file and its document ids those of the corpus ids, with a score > 0"
     }
 
+    /// Trains from the stage-one adapter and wraps the map: a hybrid adapter whenever the problem has
+    /// the index model's queries (whatever was chosen: stage one alone is V = 0, the index as it is
+    /// W = 0, V = I), else a map of the query vector.
+    /// - Parameters:
+    ///   - problem: queries (and, for a hybrid, the index model's queries), index and training qrels
+    ///     (its `stageOne` is replaced by `stageOne.map`).
+    ///   - stageOne: the adapter to start from; its model names carry over.
+    ///   - settings: stage two's settings (seeded).
+    ///   - metadata: extra adapter metadata (e.g. the pipeline's name).
+    ///   - warn: called with each of ``warnings(for:)`` before training.
+    ///   - progress: the trainer's events.
+    /// - Throws: Alignment's `AlignmentError` from the trainer.
     public static func run(
         _ problem: AdaptProblem, stageOne: Adapter, settings: AdaptSettings,
         metadata: [String: String] = [:], warn: (String) -> Void = { _ in },
@@ -73,7 +74,6 @@ public enum AdaptWorkflow {
         return Outcome(adapter: adapter, result: result)
     }
 
-    /// The scalar results worth keeping (metrics.json, summaries): no timings, so they repeat exactly.
     /// What the training qrels lose before training, as evaluation reports it for its qrels:
     /// judgments whose document is not in the index and queries without an embedding are dropped
     /// (silently, before: a typo in the ids lost labels without a word).

@@ -1,6 +1,6 @@
 import Alignment
 
-/// Every setting of stage one as a use case: the trainer's (``AlignmentConfiguration``), the
+/// Every setting of stage one as a use case: the trainer's (Alignment's `AlignmentConfiguration`), the
 /// weight decay whose default follows the optimizer, and the size of the alignment sample.
 @dynamicMemberLookup
 public struct AlignSettings: DeclaredSettings, Hashable, Encodable {
@@ -9,7 +9,7 @@ public struct AlignSettings: DeclaredSettings, Hashable, Encodable {
     public var weightDecay: Double?
     /// Use this many common ids, drawn with the seed; nil uses all.
     public var samples: Int?
-    /// Whether rows are paired by id (the same texts) or not (different texts, ``UnpairedAligner``).
+    /// Whether rows are paired by id (the same texts) or not (different texts, Alignment's `UnpairedAligner`).
     public var pairing: Pairing = .paired
     /// Unpaired alignment's own settings.
     public var unpaired = UnpairedSettings()

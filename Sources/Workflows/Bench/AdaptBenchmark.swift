@@ -30,13 +30,13 @@ public struct AdaptBenchmarkResult: Sendable, Hashable, Codable {
     public var peakRSSBytes: Int?
 }
 
-/// Synthetic stage two at a chosen scale (``AdaptBenchmarkData``): seeded queries, an index and
+/// Synthetic stage two at a chosen scale (`AdaptBenchmarkData`): seeded queries, an index and
 /// training qrels with a planted relation, the query files and the corpus written to scratch `.npy`
 /// files and memory-mapped back as `era adapt` reads a user's files, then ``AdaptWorkflow`` (mining,
 /// dev selection, the final run) with the given settings, as `era adapt` runs it.
 public enum AdaptBenchmark {
     /// Writes the data to `scratchDirectory`, runs stage two and removes the files.
-    /// - Throws: ``AlignmentError`` for sizes that do not fit or from training; file errors.
+    /// - Throws: Alignment's `AlignmentError` for sizes that do not fit or from training; file errors.
     public static func run(
         queries n: Int, docs: Int, sourceDim p: Int, targetDim m: Int, hybrid: Bool, settings: AdaptSettings,
         scratchDirectory: URL

@@ -38,8 +38,9 @@ public enum AlignBenchmark {
 
     /// Writes the data to `scratchDirectory`, runs stage one on the mapped files and removes them
     /// unless `keepFiles`.
-    /// - Throws: ``AlignWorkflow/Failure`` from training; ``AlignmentError/invalidParameter(name:value:reason:)``
-    ///   for sizes that overflow or do not fit in memory or on disk; file errors.
+    /// - Throws: ``AlignWorkflow/Failure`` from training; Alignment's
+    ///   `AlignmentError.invalidParameter(name:value:reason:)` for sizes that overflow or do not fit in
+    ///   memory or on disk; file errors.
     public static func run(
         pairs n: Int, sourceDim p: Int, targetDim m: Int, configuration: AlignmentConfiguration,
         scratchDirectory: URL, keepFiles: Bool = false

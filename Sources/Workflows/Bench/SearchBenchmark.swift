@@ -28,12 +28,12 @@ public enum SearchBenchmark {
     /// Rows generated at a time (bounds the temporary memory).
     static let generationChunkRows = 16_384
 
-    /// Generates the data, warms BLAS up with one small gemm, and times one ``ExactSearch`` run.
+    /// Generates the data, warms BLAS up with one small gemm, and times one Retrieval `ExactSearch` run.
     ///
     /// With `mappedFile`, the corpus is written chunk by chunk to that path as a float32 `.npy`,
     /// memory-mapped and scanned from the map (never held whole in an Array), and the file is
-    /// removed afterwards. Otherwise the corpus is an in-memory ``Matrix``.
-    /// - Throws: ``RetrievalError`` for non-positive sizes; file errors for `mappedFile`.
+    /// removed afterwards. Otherwise the corpus is an in-memory `Matrix`.
+    /// - Throws: Retrieval's `RetrievalError` for non-positive sizes; file errors for `mappedFile`.
     public static func run(
         docs: Int, queries: Int, dim: Int, k: Int, seed: UInt64 = 0,
         mappedFile: URL? = nil, search: ExactSearch = ExactSearch()

@@ -23,7 +23,8 @@ public enum ChromaAlignInput {
     ///
     /// Given to ``AlignWorkflow`` as sources and targets with the sample already drawn (`sample: nil`),
     /// they train the same map as the files would.
-    /// - Throws: ``ChromaError``; ``AlignWorkflow/Failure/noCommonIds`` when the collection holds none of the ids.
+    /// - Throws: Chroma's `ChromaError`; ``AlignWorkflow/Failure/noCommonIds`` when the collection holds
+    ///   none of the ids.
     public static func pairs(
         sources: any RowMatrix, sourceIds: [String], sample: Int?, seed: UInt64, collection: ChromaCollection
     ) throws -> Pairs {

@@ -23,7 +23,7 @@ public struct ChromaIndex: Sendable {
 
     /// Opens the collection, checks that it can serve `dimension`-d queries scored by inner
     /// product, and looks up which judged documents of `qrels` it holds (ids only).
-    /// - Throws: ``ChromaError`` with the reason (dimension, an L2 collection with documents that
+    /// - Throws: Chroma's `ChromaError` with the reason (dimension, an L2 collection with documents that
     ///   are not unit-norm, an unreachable server, a missing collection).
     public static func open(
         _ location: ChromaLocation, dimension: Int?, qrels: [Qrels], policy: ChromaRetryPolicy = ChromaRetryPolicy()

@@ -5,8 +5,8 @@ import LinearAlgebra
 
 /// Hard-negative mining through a Chroma collection's query API: the teacher-mapped queries of
 /// stage two (hybrid ones with index-model queries) are sent in batches of
-/// ``ChromaCollection/queryBatch``, and the returned record ids become rows of the corpus pulled
-/// from the same collection, which mining scores itself (``AdaptCandidateSearch``).
+/// `ChromaCollection.queryBatch`, and the returned record ids become rows of the corpus pulled
+/// from the same collection, which mining scores itself (Alignment's `AdaptCandidateSearch`).
 ///
 /// Stage two still pulls the collection: the dev folds rank every document and training needs the
 /// negatives' vectors.
@@ -24,7 +24,7 @@ public struct ChromaNegativeSearch: Sendable {
         rowOfId = rows
     }
 
-    /// The search for ``AdaptProblem/negativeSearch``, or nil with the reason when the server's
+    /// The search for `AdaptProblem.negativeSearch`, or nil with the reason when the server's
     /// ranking cannot stand for the inner product on these documents (an L2 or cosine collection
     /// whose pulled documents are not unit-norm): mining then searches the pulled rows exactly.
     public func search(corpus: some RowMatrix) -> (search: AdaptCandidateSearch?, reason: String?) {

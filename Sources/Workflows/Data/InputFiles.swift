@@ -17,7 +17,9 @@ public struct InputFiles: Sendable {
     public init() {}
 
     /// An embeddings table (`n x d`), memory-mapped when it is float32.
-    /// - Parameter checked: also refuse NaN or infinity (once per file), naming row and column.
+    /// - Parameters:
+    ///   - path: the `.npy` file; loaded once, then shared by every later request for it.
+    ///   - checked: also refuse NaN or infinity (once per file), naming row and column.
     public func embeddings(_ path: String, checked: Bool = false) throws -> any RowMatrix {
         let table = try store.value(path, kind: "embeddings") { try Npy.load(URL(fileURLWithPath: path), mapped: true) }
         if checked {

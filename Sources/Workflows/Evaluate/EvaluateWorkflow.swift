@@ -75,7 +75,8 @@ public enum EvaluateWorkflow {
         public var seed: UInt64 = 0
         /// The metric the paired tests compare (default: the first of `metrics`).
         public var testedMetric: String?
-        /// BEIR's rule: a query whose id is a document id does not retrieve that document (off, as ``Evaluator``).
+        /// BEIR's rule: a query whose id is a document id does not retrieve that document (off, as
+        /// Retrieval's `Evaluator`).
         public var ignoreIdenticalIds = false
         /// Report the unseen subset of the labeled qrels (false: they are used by the checks only).
         public var unseen = true
@@ -86,7 +87,7 @@ public enum EvaluateWorkflow {
         public var labeledFile = "the labeled qrels"
         public var excludeLabeledOption = "exclude them from the evaluation"
         /// Set when the index model is retired: the verdict answers the upgrade question, with this
-        /// non-inferiority margin (``Verdict/upgrade(_:best:metric:all:unseen:margin:checks:)``).
+        /// non-inferiority margin (`Verdict.upgrade(_:best:metric:all:unseen:margin:checks:)`).
         public var upgradeMargin: Double?
 
         public init(metrics: [String], reference: String? = nil) {
@@ -114,7 +115,14 @@ public enum EvaluateWorkflow {
 
     /// Evaluates every row, then builds the table.
     /// - Parameters:
+    ///   - rows: the lines of the table, each searched and scored on the same queries.
+    ///   - queryIds: the id of each query row (the same for every row).
+    ///   - corpusIds: the id of each corpus row; empty when the documents stay on a server (``Search``),
+    ///     so that the checks of the qrels' document ids are skipped.
+    ///   - qrels: the evaluation judgments.
     ///   - labeled: the training qrels that define the unseen subset (nil: no unseen subset).
+    ///   - settings: the metrics, the reference row and the paired tests.
+    ///   - search: how the rows whose corpus is empty are searched (nil: none is).
     ///   - progress: (rows done, rows in all, what is running).
     ///   - log: a line per row (counts, warnings, search time).
     public static func run(

@@ -180,7 +180,9 @@ public enum SanityChecks {
     /// Failed when the map matches its held-out pairs no better than chance: the mean reciprocal
     /// rank of each pair's own target is within 4 standard errors of a random ranking's (which
     /// is uniform over 1...h for h pairs). Nil without a held-out report.
-    /// - Parameter idsFile: how to name the ids that match the rows (nil: the rows are matched by position).
+    /// - Parameters:
+    ///   - heldOut: stage one's held-out matching (pairs, mean reciprocal rank); nil: no check.
+    ///   - idsFile: how to name the ids that match the rows (nil: the rows are matched by position).
     public static func alignmentAboveChance(_ heldOut: HeldOutReport?, idsFile: String?) -> SanityCheck? {
         guard let heldOut, heldOut.pairs > 1 else { return nil }
         let h = Double(heldOut.pairs)

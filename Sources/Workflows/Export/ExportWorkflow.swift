@@ -15,7 +15,7 @@ public enum ExportWorkflow {
     }
 
     /// Writes `adapter` as `format` at `base`: safetensors at `base` itself (`.safetensors` added when
-    /// it has no extension), NumPy as ``npyFiles(base:)``, sentence-transformers as the folder `base`.
+    /// it has no extension), NumPy as ``npyFiles(base:hybrid:)``, sentence-transformers as the folder `base`.
     /// - Returns: the files written, by role (`adapter`, or `weight_npy` and `bias_npy`, or
     ///   `sentence_transformers` for the folder).
     @discardableResult

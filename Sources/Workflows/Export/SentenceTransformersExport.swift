@@ -17,7 +17,7 @@ import Foundation
 /// `sentence_transformers.models.*` ones, the only names older releases know (6.x loads them with a
 /// deprecation warning).
 public enum SentenceTransformersExport {
-    /// The file whose `format` marks the folder as era's (see ``FolderOutputGuard``).
+    /// The file whose `format` marks the folder as era's (see EmbeddingIO's `FolderOutputGuard`).
     public static let markerFile = "era.json"
     public static let markerFormat = "era-sentence-transformers"
     public static let normalizeFolder = "Normalize"
@@ -50,9 +50,9 @@ public enum SentenceTransformersExport {
         }
     }
 
-    /// Writes the module folder at `folder` atomically (see ``AtomicFolder``): an existing folder is
+    /// Writes the module folder at `folder` atomically (see EmbeddingIO's `AtomicFolder`): an existing folder is
     /// replaced only once the new one is complete. Check ``folderGuard(flag:path:inputs:force:)`` first.
-    /// - Throws: ``EmbeddingIOError`` naming the folder when it cannot be written.
+    /// - Throws: EmbeddingIO's `EmbeddingIOError` naming the folder when it cannot be written.
     public static func write(_ adapter: Adapter, to folder: URL) throws {
         guard !adapter.isHybrid else {
             throw ExportError(

@@ -3,7 +3,7 @@ import EmbeddingIO
 import Foundation
 import Retrieval
 
-/// The label-budget sweep as a use case: ``AdaptSweep`` (every map trained before the evaluation
+/// The label-budget sweep as a use case: Alignment's `AdaptSweep` (every map trained before the evaluation
 /// qrels are read), then the budget curves, the table and the chart that `era sweep` and the
 /// pipeline's sweep stage both show.
 public enum SweepWorkflow {
