@@ -108,7 +108,8 @@ extension BenchCommand.AlignBench {
         do {
             r = try AlignBenchmark.runUnpaired(
                 rows: pairs, sourceDim: sourceDim, targetDim: targetDim, configuration: configuration,
-                settings: UnpairedSettings(), scratchDirectory: directory)
+                settings: UnpairedSettings(), scratchDirectory: directory,
+                progress: { event in if let line = AlignWorkflow.describe(event) { printProgress(line) } })
         } catch let error as AlignmentError {
             throw CommandError("bench align --unpaired: \(error.description)")
         } catch let error as AlignWorkflow.Failure {

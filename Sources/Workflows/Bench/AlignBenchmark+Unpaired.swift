@@ -29,10 +29,12 @@ extension AlignBenchmark {
     /// space, plus noise on the target side (about 4% of the signal's norm), the target's rows in a seeded
     /// order of their own. Both written to scratch `.npy` files, memory-mapped back, and run through
     /// ``AlignWorkflow`` with `pairing: unpaired`.
+    /// - Parameter progress: the induction's rounds and attempts.
     /// - Throws: as ``run(pairs:sourceDim:targetDim:configuration:scratchDirectory:keepFiles:)``.
     public static func runUnpaired(
         rows n: Int, sourceDim p: Int, targetDim m: Int, configuration: AlignmentConfiguration,
-        settings: UnpairedSettings, scratchDirectory: URL
+        settings: UnpairedSettings, scratchDirectory: URL,
+        progress: (UnpairedAligner.Event) -> Void = { _ in }
     ) throws -> UnpairedAlignBenchmarkResult {
         let inputBytes = try checkSizes(
             pairs: n, sourceDim: p, targetDim: m, availableMemory: SearchBenchmark.availableMemoryBytes(),
@@ -47,7 +49,7 @@ extension AlignBenchmark {
         request.unpaired = settings
         let clock = ContinuousClock()
         let started = clock.now
-        let outcome = try AlignWorkflow.run(request)
+        let outcome = try AlignWorkflow.run(request, unpairedProgress: progress)
         let total = clock.now - started
         guard let induced = outcome.unpaired else { preconditionFailure("an unpaired request reports its induction") }
         let correct = zip(induced.sourceRows, induced.targetRows).filter { order[$1] == $0 }.count
