@@ -139,6 +139,23 @@ import _TestSupport
         }
     }
 
+    /// Scans on several threads merge to the one-thread result, ties included: every row of `a`
+    /// appears twice, in different threads' shares, and the first of the two must win each column.
+    @Test func cslsOnSeveralThreadsEqualsOneThread() {
+        var generator = SeededGenerator(seed: 5)
+        let half = Matrix.randomNormal(rows: 800, columns: 8, using: &generator).normalizedRows()
+        let a = half.gatherRows(Array(0..<800) + Array(0..<800))
+        let b = Matrix.randomNormal(rows: 700, columns: 8, using: &generator).normalizedRows()
+        for keep in [1.0, 0.3] {
+            for limit in [Int.max, 0] {
+                let one = CSLSMatching.match(a, b, k: 5, keep: keep, seed: 2, round: 3, wholeMatrixLimit: limit, threads: 1)
+                let many = CSLSMatching.match(a, b, k: 5, keep: keep, seed: 2, round: 3, wholeMatrixLimit: limit, threads: 3)
+                #expect(one.forward == many.forward && one.backward == many.backward)
+                #expect(one.neighbourhoodB == many.neighbourhoodB && one.objective == many.objective)
+            }
+        }
+    }
+
     @Test func cslsCorrectsAHub() {
         // b0 sits near every row of a; plain nearest neighbours would all pick it.
         let a = Matrix([[1, 0.1], [1, -0.1], [0.9, 0.3], [0.9, -0.3]]).normalizedRows()

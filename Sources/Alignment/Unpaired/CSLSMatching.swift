@@ -1,3 +1,5 @@
+import Dispatch
+import Foundation
 import LinearAlgebra
 
 /// Nearest neighbours between two sets of unit rows under cross-domain similarity local scaling
@@ -39,72 +41,123 @@ struct CSLSMatching: Sendable {
     ///   - k: the CSLS neighbourhood (clamped to each side's size).
     ///   - keep: the probability of keeping each similarity, `(0, 1]`.
     ///   - seed: the draw of the kept entries (with `round`).
-    /// - Complexity: two passes of `nA x nB x d` gemms in blocks; O(`blockRows * nB + (nA + nB) k`) memory.
     ///   - wholeMatrixLimit: the largest `nA * nB` computed as one matrix (tests force either path).
+    ///   - threads: how many threads scan the similarities between gemms (the result does not depend on it).
+    /// - Complexity: two passes of `nA x nB x d` gemms in blocks; O(`blockRows * nB + threads (nA + nB) k`) memory.
     static func match(
         _ a: Matrix, _ b: Matrix, k: Int, keep: Double = 1, seed: UInt64 = 0, round: Int = 0,
-        wholeMatrixLimit: Int = wholeMatrixEntries
+        wholeMatrixLimit: Int = wholeMatrixEntries, threads: Int = scanThreads
     ) -> CSLSMatching {
         precondition(a.columns == b.columns && a.rows > 0 && b.rows > 0, "CSLS needs two non-empty sets of one width")
+        precondition(threads >= 1, "at least one thread scans")
         let nA = a.rows, nB = b.rows
         let kA = min(k, nB), kB = min(k, nA)
-        var rA = [Float](repeating: 0, count: nA)
-        // The k largest similarities of each column of B so far, ascending in slots [j*kB, (j+1)*kB).
-        var columnTop = [Float](repeating: -.infinity, count: nB * kB)
         let whole = nA * nB <= wholeMatrixLimit
         var block = whole ? wholeMatrix(a, b) : [Float](repeating: 0, count: min(blockRows, nA) * nB)
-        var rowTop = [Float](repeating: 0, count: kA)
+        // Each thread scans its own share of every block's rows into its own column state; the
+        // states are merged in row order, so any thread count gives the sequential result.
+        let lanes = max(1, min(threads, (whole ? nA : min(blockRows, nA)) * nB / minimumEntriesPerThread))
 
-        // Pass 1: the neighbourhoods.
-        forEachBlock(a, b, into: &block, whole: whole) { first, rows, sims in
-            for r in 0..<rows {
-                let row = sims + r * nB
-                rA[first + r] = topMean(row, count: nB, k: kA, scratch: &rowTop)
-                columnTop.withUnsafeMutableBufferPointer { top in
-                    for j in 0..<nB {
-                        let slot = top.baseAddress! + j * kB
-                        let value = row[j]
-                        if value > slot[0] { insertAscending(value, into: slot, count: kB) }
+        // Pass 1: the neighbourhoods. r_B(a) per row; the k largest of each column, per lane.
+        var rA = [Float](repeating: 0, count: nA)
+        var columnTop = [Float](repeating: -.infinity, count: lanes * nB * kB)  // ascending slots of kB
+        rA.withUnsafeMutableBufferPointer { rowMeans in
+            columnTop.withUnsafeMutableBufferPointer { tops in
+                forEachBlock(a, b, into: &block, whole: whole) { first, rows, sims in
+                    forEachLane(lanes, rows: rows) { lane, range in
+                        var rowTop = [Float](repeating: 0, count: kA)
+                        let top = tops.baseAddress! + lane * nB * kB
+                        for r in range {
+                            let row = sims + r * nB
+                            rowMeans[first + r] = topMean(row, count: nB, k: kA, scratch: &rowTop)
+                            for j in 0..<nB {
+                                let slot = top + j * kB
+                                if row[j] > slot[0] { insertAscending(row[j], into: slot, count: kB) }
+                            }
+                        }
                     }
                 }
             }
         }
         var rB = [Float](repeating: 0, count: nB)
-        for j in 0..<nB {
-            var sum: Float = 0
-            for t in 0..<kB { sum += columnTop[j * kB + t] }
-            rB[j] = sum / Float(kB)
+        columnTop.withUnsafeMutableBufferPointer { tops in
+            let merged = tops.baseAddress!
+            for lane in 1..<max(lanes, 1) {
+                let other = merged + lane * nB * kB
+                for j in 0..<nB {
+                    for t in 0..<kB where other[j * kB + t] > merged[j * kB] {
+                        insertAscending(other[j * kB + t], into: merged + j * kB, count: kB)
+                    }
+                }
+            }
+            for j in 0..<nB {
+                var sum: Float = 0
+                for t in 0..<kB { sum += merged[j * kB + t] }
+                rB[j] = sum / Float(kB)
+            }
         }
 
-        // Pass 2: the choices. Forward: argmax_j cos - rB[j] / 2; backward: argmax_i cos - rA[i] / 2.
+        // Pass 2: the choices. Forward: argmax_j cos - rB[j] / 2; backward: argmax_i cos - rA[i] / 2
+        // (per lane, the first row reaching the best score; merged: the best score, then the first row).
         var forward = [Int](repeating: 0, count: nA)
         var forwardCosine = [Float](repeating: 0, count: nA)
-        var backward = [Int](repeating: 0, count: nB)
-        var backwardScore = [Float](repeating: -.infinity, count: nB)
-        var backwardCosine = [Float](repeating: 0, count: nB)
+        var laneBackward = [Int](repeating: 0, count: lanes * nB)
+        var laneScore = [Float](repeating: -.infinity, count: lanes * nB)
+        var laneCosine = [Float](repeating: 0, count: lanes * nB)
         // A 64-bit draw below `threshold` keeps the entry (unused when everything is kept).
         let threshold: UInt64 = keep < 1 ? UInt64((max(keep, 0) * 0x1.0p53).rounded()) << 11 : .max
-        forEachBlock(a, b, into: &block, whole: whole) { first, rows, sims in
-            for r in 0..<rows {
-                let i = first + r
-                let row = sims + r * nB
-                var drawer = SplitMix64(
-                    seed: seed ^ (UInt64(round) &* 0xA24B_AED4_963E_E407) ^ (UInt64(i) &* 0x9FB2_1C65_1E98_DF25))
-                let halfRA = rA[i] / 2
-                var best: Float = -.infinity, bestJ = -1
-                for j in 0..<nB {
-                    if keep < 1, drawer.next() >= threshold { continue }
-                    let cosine = row[j]
-                    let f = cosine - rB[j] / 2
-                    if f > best { best = f; bestJ = j }
-                    let g = cosine - halfRA
-                    if g > backwardScore[j] { backwardScore[j] = g; backward[j] = i; backwardCosine[j] = cosine }
+        forward.withUnsafeMutableBufferPointer { forwardOut in
+            forwardCosine.withUnsafeMutableBufferPointer { forwardCosineOut in
+                laneBackward.withUnsafeMutableBufferPointer { backwardAll in
+                    laneScore.withUnsafeMutableBufferPointer { scoreAll in
+                        laneCosine.withUnsafeMutableBufferPointer { cosineAll in
+                            forEachBlock(a, b, into: &block, whole: whole) { first, rows, sims in
+                                forEachLane(lanes, rows: rows) { lane, range in
+                                    let backward = backwardAll.baseAddress! + lane * nB
+                                    let backwardScore = scoreAll.baseAddress! + lane * nB
+                                    let backwardCosine = cosineAll.baseAddress! + lane * nB
+                                    for r in range {
+                                        let i = first + r
+                                        let row = sims + r * nB
+                                        var drawer = SplitMix64(
+                                            seed: seed ^ (UInt64(round) &* 0xA24B_AED4_963E_E407)
+                                                ^ (UInt64(i) &* 0x9FB2_1C65_1E98_DF25))
+                                        let halfRA = rA[i] / 2
+                                        var best: Float = -.infinity, bestJ = -1
+                                        for j in 0..<nB {
+                                            if keep < 1, drawer.next() >= threshold { continue }
+                                            let cosine = row[j]
+                                            let f = cosine - rB[j] / 2
+                                            if f > best { best = f; bestJ = j }
+                                            let g = cosine - halfRA
+                                            if g > backwardScore[j] {
+                                                backwardScore[j] = g; backward[j] = i; backwardCosine[j] = cosine
+                                            }
+                                        }
+                                        if bestJ < 0 {  // every entry of the row dropped: keep its plain best
+                                            for j in 0..<nB where row[j] - rB[j] / 2 > best {
+                                                best = row[j] - rB[j] / 2; bestJ = j
+                                            }
+                                        }
+                                        forwardOut[i] = bestJ
+                                        forwardCosineOut[i] = row[bestJ]
+                                    }
+                                }
+                            }
+                        }
+                    }
                 }
-                if bestJ < 0 {  // every entry of the row dropped: keep its plain best
-                    for j in 0..<nB where row[j] - rB[j] / 2 > best { best = row[j] - rB[j] / 2; bestJ = j }
+            }
+        }
+        var backward = Array(laneBackward[0..<nB])
+        var backwardScore = Array(laneScore[0..<nB])
+        var backwardCosine = Array(laneCosine[0..<nB])
+        for lane in 1..<max(lanes, 1) {
+            for j in 0..<nB {
+                let score = laneScore[lane * nB + j], row = laneBackward[lane * nB + j]
+                if score > backwardScore[j] || (score == backwardScore[j] && score > -.infinity && row < backward[j]) {
+                    backwardScore[j] = score; backward[j] = row; backwardCosine[j] = laneCosine[lane * nB + j]
                 }
-                forward[i] = bestJ
-                forwardCosine[i] = row[bestJ]
             }
         }
         for j in 0..<nB where backwardScore[j] == -.infinity {
@@ -121,6 +174,26 @@ struct CSLSMatching: Sendable {
         return CSLSMatching(
             forward: forward, backward: backward, objective: objective, forwardCosine: forwardCosine,
             neighbourhoodA: rA, neighbourhoodB: rB)
+    }
+
+    /// Threads that scan similarities (the scans run between BLAS calls, when BLAS's own threads idle).
+    static let scanThreads = min(max(ProcessInfo.processInfo.activeProcessorCount, 1), 8)
+    /// Below this many similarities per thread a scan stays on one thread.
+    static let minimumEntriesPerThread = 1 << 18
+
+    /// `body(lane, rows)` for `lanes` contiguous shares of `0..<rows`, on as many threads.
+    private static func forEachLane(_ lanes: Int, rows: Int, _ body: (Int, Range<Int>) -> Void) {
+        let share = (rows + lanes - 1) / lanes
+        if lanes == 1 { return body(0, 0..<rows) }
+        // Each lane writes only its own rows and its own lane's state (see the callers); the scan
+        // returns before `body` does, so nothing outlives the call.
+        withoutActuallyEscaping(body) { body in
+            nonisolated(unsafe) let scan = body
+            DispatchQueue.concurrentPerform(iterations: lanes) { lane in
+                let start = min(rows, lane * share)
+                scan(lane, start..<min(rows, start + share))
+            }
+        }
     }
 
     /// The mean CSLS of the mutual pairs, `2 cos - r_B(a) - r_A(b)` (0 when there is none).
