@@ -148,8 +148,10 @@ import _TestSupport
         let b = Matrix.randomNormal(rows: 700, columns: 8, using: &generator).normalizedRows()
         for keep in [1.0, 0.3] {
             for limit in [Int.max, 0] {
-                let one = CSLSMatching.match(a, b, k: 5, keep: keep, seed: 2, round: 3, wholeMatrixLimit: limit, threads: 1)
-                let many = CSLSMatching.match(a, b, k: 5, keep: keep, seed: 2, round: 3, wholeMatrixLimit: limit, threads: 3)
+                let one = CSLSMatching.match(
+                    a, b, k: 5, keep: keep, seed: 2, round: 3, wholeMatrixLimit: limit, threads: 1)
+                let many = CSLSMatching.match(
+                    a, b, k: 5, keep: keep, seed: 2, round: 3, wholeMatrixLimit: limit, threads: 3)
                 #expect(one.forward == many.forward && one.backward == many.backward)
                 #expect(one.neighbourhoodB == many.neighbourhoodB && one.objective == many.objective)
             }
