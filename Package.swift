@@ -11,6 +11,7 @@ let package = Package(
         .library(name: "Retrieval", targets: ["Retrieval"]),
         .library(name: "Alignment", targets: ["Alignment"]),
         .library(name: "Chroma", targets: ["Chroma"]),
+        .library(name: "Postgres", targets: ["Postgres"]),
         .library(name: "Workflows", targets: ["Workflows"]),
         .library(name: "Pipeline", targets: ["Pipeline"]),
     ],
@@ -24,11 +25,13 @@ let package = Package(
             pkgConfig: "lapacke",
             providers: [.apt(["liblapacke-dev", "libopenblas-dev"])]
         ),
+        .systemLibrary(name: "CLibpq", pkgConfig: "libpq", providers: [.apt(["libpq-dev"])]),
         .target(name: "LinearAlgebra", dependencies: ["CLapack"]),
         .target(name: "EmbeddingIO", dependencies: ["LinearAlgebra"]),
         .target(name: "Retrieval", dependencies: ["LinearAlgebra", "EmbeddingIO"]),
         .target(name: "Alignment", dependencies: ["LinearAlgebra", "EmbeddingIO", "Retrieval"]),
         .target(name: "Chroma", dependencies: ["LinearAlgebra"]),
+        .target(name: "Postgres", dependencies: ["CLibpq", "LinearAlgebra", "EmbeddingIO"]),
         .target(name: "Workflows", dependencies: ["LinearAlgebra", "EmbeddingIO", "Retrieval", "Alignment", "Chroma"]),
         .target(
             name: "Pipeline",
@@ -55,6 +58,7 @@ let package = Package(
         .testTarget(name: "WorkflowsTests", dependencies: ["Workflows", "Alignment", "Retrieval", "_TestSupport"]),
         .testTarget(
             name: "ChromaTests", dependencies: ["Chroma", "Workflows", "Pipeline", "Retrieval", "Alignment", "_TestSupport"]),
+        .testTarget(name: "PostgresTests", dependencies: ["Postgres", "LinearAlgebra", "_TestSupport"]),
         .testTarget(name: "PipelineTests", dependencies: ["Pipeline", "Workflows", "Alignment", "_TestSupport"]),
         .testTarget(name: "eraTests", dependencies: ["era", "Workflows", "Alignment", "EmbeddingIO", "LinearAlgebra", "_TestSupport"]),
     ],

@@ -1,0 +1,214 @@
+internal import CLibpq
+import Foundation
+
+/// How era retries against a Postgres server, and the time it allows a statement.
+public struct PostgresRetryPolicy: Sendable, Hashable {
+    /// Attempts per statement (and per connection) before giving up.
+    public var attempts = 4
+    /// The wait before the second attempt; doubled for each later one.
+    public var firstDelay = 0.25
+    /// The longest a statement may run (era sets `statement_timeout`); a timed-out read is retried.
+    public var statementTimeoutSeconds = 120.0
+    /// Seconds libpq waits to connect when the URI does not say (`connect_timeout`).
+    public var connectTimeoutSeconds = 10
+
+    public init() {}
+}
+
+/// One libpq connection, serialized by a lock, reconnected on loss. Every statement era sends reads,
+/// so a statement that failed with the connection (or on era's statement timeout) is sent again.
+final class PostgresConnection: @unchecked Sendable {
+    private let lock = NSLock()
+    private var connection: OpaquePointer?
+    private let conninfo: String
+    let policy: PostgresRetryPolicy
+    /// The server as a person names it: the URI without era's parameters (it holds no password).
+    let server: String
+    /// `SET` statements replayed after every (re)connection.
+    private var settings: [String] = []
+
+    init(uri: String, policy: PostgresRetryPolicy) throws {
+        self.policy = policy
+        server = uri
+        var info = uri
+        if !uri.contains("connect_timeout=") {
+            info += (uri.contains("?") ? "&" : "?") + "connect_timeout=\(policy.connectTimeoutSeconds)"
+        }
+        conninfo = info
+        try lock.withLock { try connectLocked() }
+    }
+
+    deinit { if let connection { PQfinish(connection) } }
+
+    /// Sets a server parameter for this session, now and after every reconnection.
+    func set(_ name: String, _ value: String) throws {
+        let statement = "SET \(name) = \(value)"
+        try lock.withLock {
+            settings.removeAll { $0.hasPrefix("SET \(name) ") }
+            settings.append(statement)
+        }
+        _ = try query(statement, what: statement)
+    }
+
+    /// Runs `sql` with text parameters; results in binary when `binary` (vectors and text columns
+    /// then arrive as raw bytes). Retries on connection loss and on era's statement timeout.
+    func query(_ sql: String, parameters: [String] = [], binary: Bool = false, what: String) throws -> PostgresRows {
+        try lock.withLock {
+            var attempt = 0
+            while true {
+                attempt += 1
+                let result = execute(sql, parameters, binary)
+                let status = PQresultStatus(result)
+                if status == PGRES_TUPLES_OK || status == PGRES_COMMAND_OK {
+                    return PostgresRows(result!)
+                }
+                let state =
+                    result.flatMap { PQresultErrorField($0, Int32(UInt8(ascii: "C"))) }.map { String(cString: $0) }
+                    ?? ""
+                let message =
+                    result.flatMap { PQresultErrorMessage($0) }.map { String(cString: $0) }
+                    ?? String(cString: PQerrorMessage(connection))
+                PQclear(result)
+                try retryOrThrow(attempt: attempt, state: state, message: message, what: what)
+            }
+        }
+    }
+
+    /// Runs a `COPY ... TO STDOUT` and hands each data row to `row`; `restart` is called before a
+    /// retry (after a lost connection) so that the caller drops what it took from the failed attempt.
+    func copyOut(_ sql: String, what: String, restart: () -> Void, row: (UnsafeRawBufferPointer) throws -> Void) throws
+    {
+        try lock.withLock {
+            var attempt = 0
+            while true {
+                attempt += 1
+                let started = PQexec(connection, sql)
+                guard PQresultStatus(started) == PGRES_COPY_OUT else {
+                    let state =
+                        started.flatMap { PQresultErrorField($0, Int32(UInt8(ascii: "C"))) }
+                        .map { String(cString: $0) } ?? ""
+                    let message = String(cString: PQerrorMessage(connection))
+                    PQclear(started)
+                    try retryOrThrow(attempt: attempt, state: state, message: message, what: what)
+                    restart()
+                    continue
+                }
+                PQclear(started)
+                var failed: (state: String, message: String)? = nil
+                while true {
+                    var buffer: UnsafeMutablePointer<CChar>? = nil
+                    let length = PQgetCopyData(connection, &buffer, 0)
+                    if length > 0, let buffer {
+                        defer { PQfreemem(buffer) }
+                        try row(UnsafeRawBufferPointer(start: buffer, count: Int(length)))
+                    } else if length == -1 {
+                        break
+                    } else {
+                        failed = ("", String(cString: PQerrorMessage(connection)))
+                        break
+                    }
+                }
+                if failed == nil {
+                    let end = PQgetResult(connection)
+                    if PQresultStatus(end) != PGRES_COMMAND_OK {
+                        let state =
+                            end.flatMap { PQresultErrorField($0, Int32(UInt8(ascii: "C"))) }
+                            .map { String(cString: $0) } ?? ""
+                        failed = (state, String(cString: PQerrorMessage(connection)))
+                    }
+                    PQclear(end)
+                    while let extra = PQgetResult(connection) { PQclear(extra) }
+                }
+                guard let failed else { return }
+                try retryOrThrow(attempt: attempt, state: failed.state, message: failed.message, what: what)
+                restart()
+            }
+        }
+    }
+
+    /// Escapes `name` as an SQL identifier (`"schema"."table"` for a dotted name).
+    func identifier(_ name: String) -> String {
+        name.split(separator: ".", omittingEmptySubsequences: false).map { part -> String in
+            "\"" + part.replacingOccurrences(of: "\"", with: "\"\"") + "\""
+        }.joined(separator: ".")
+    }
+
+    // MARK: - Under the lock
+
+    private func execute(_ sql: String, _ parameters: [String], _ binary: Bool) -> OpaquePointer? {
+        let count = Int32(parameters.count)
+        let copies = parameters.map { strdup($0) }
+        defer { copies.forEach { free($0) } }
+        let values: [UnsafePointer<CChar>?] = copies.map { UnsafePointer($0) }
+        return values.withUnsafeBufferPointer { pointers in
+            PQexecParams(connection, sql, count, nil, pointers.baseAddress, nil, nil, binary ? 1 : 0)
+        }
+    }
+
+    /// Reconnects and returns when the failure is a lost connection or era's statement timeout and
+    /// attempts remain (after the backoff); throws otherwise.
+    private func retryOrThrow(attempt: Int, state: String, message: String, what: String) throws {
+        let lost = PQstatus(connection) != CONNECTION_OK
+        let timedOut = state == "57014"
+        guard (lost || timedOut) && attempt < policy.attempts else {
+            if lost {
+                throw PostgresError.unreachable(server: server, reason: message, attempts: attempt)
+            }
+            throw PostgresError.rejected(table: server, statement: what, state: state, message: message)
+        }
+        Thread.sleep(forTimeInterval: policy.firstDelay * pow(2, Double(attempt - 1)))
+        if lost { try connectLocked(reconnecting: true) }
+    }
+
+    private func connectLocked(reconnecting: Bool = false) throws {
+        var attempt = 0
+        while true {
+            attempt += 1
+            if let connection { PQfinish(connection) }
+            connection = PQconnectdb(conninfo)
+            if PQstatus(connection) == CONNECTION_OK { break }
+            let message = String(cString: PQerrorMessage(connection))
+            // A refused login will not change on a retry; a server that is down may come back.
+            let loginRefused =
+                message.contains("password authentication failed") || message.contains("role \"")
+                || message.contains("database \"")
+            guard !loginRefused && attempt < policy.attempts else {
+                throw PostgresError.unreachable(server: server, reason: message, attempts: attempt)
+            }
+            Thread.sleep(forTimeInterval: policy.firstDelay * pow(2, Double(attempt - 1)))
+        }
+        let timeout = "SET statement_timeout = \(Int(policy.statementTimeoutSeconds * 1000))"
+        for statement in [timeout] + settings {
+            let result = PQexec(connection, statement)
+            defer { PQclear(result) }
+            guard PQresultStatus(result) == PGRES_COMMAND_OK else {
+                throw PostgresError.rejected(
+                    table: server, statement: statement, state: "", message: String(cString: PQerrorMessage(connection))
+                )
+            }
+        }
+    }
+}
+
+/// The rows of one result (owned; cleared when released).
+final class PostgresRows: @unchecked Sendable {
+    private let result: OpaquePointer
+
+    init(_ result: OpaquePointer) { self.result = result }
+    deinit { PQclear(result) }
+
+    var count: Int { Int(PQntuples(result)) }
+    var columns: Int { Int(PQnfields(result)) }
+
+    func isNull(_ row: Int, _ column: Int) -> Bool { PQgetisnull(result, Int32(row), Int32(column)) == 1 }
+
+    /// The value's bytes (text for a text-format result).
+    func bytes(_ row: Int, _ column: Int) -> UnsafeRawBufferPointer {
+        let length = Int(PQgetlength(result, Int32(row), Int32(column)))
+        return UnsafeRawBufferPointer(start: PQgetvalue(result, Int32(row), Int32(column)), count: length)
+    }
+
+    func string(_ row: Int, _ column: Int) -> String {
+        String(decoding: bytes(row, column), as: UTF8.self)
+    }
+}
