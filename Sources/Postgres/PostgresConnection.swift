@@ -138,7 +138,7 @@ final class PostgresConnection: @unchecked Sendable {
     private func execute(_ sql: String, _ parameters: [String], _ binary: Bool) -> OpaquePointer? {
         let count = Int32(parameters.count)
         let copies = parameters.map { strdup($0) }
-        defer { copies.forEach { free($0) } }
+        defer { for copy in copies { free(copy) } }
         let values: [UnsafePointer<CChar>?] = copies.map { UnsafePointer($0) }
         return values.withUnsafeBufferPointer { pointers in
             PQexecParams(connection, sql, count, nil, pointers.baseAddress, nil, nil, binary ? 1 : 0)
