@@ -32,7 +32,9 @@ let package = Package(
         .target(name: "Alignment", dependencies: ["LinearAlgebra", "EmbeddingIO", "Retrieval"]),
         .target(name: "Chroma", dependencies: ["LinearAlgebra"]),
         .target(name: "Postgres", dependencies: ["CLibpq", "LinearAlgebra", "EmbeddingIO"]),
-        .target(name: "Workflows", dependencies: ["LinearAlgebra", "EmbeddingIO", "Retrieval", "Alignment", "Chroma"]),
+        .target(
+            name: "Workflows",
+            dependencies: ["LinearAlgebra", "EmbeddingIO", "Retrieval", "Alignment", "Chroma", "Postgres"]),
         .target(
             name: "Pipeline",
             dependencies: [
@@ -43,7 +45,7 @@ let package = Package(
         .executableTarget(
             name: "era",
             dependencies: [
-                "LinearAlgebra", "EmbeddingIO", "Retrieval", "Alignment", "Workflows", "Pipeline", "Chroma",
+                "LinearAlgebra", "EmbeddingIO", "Retrieval", "Alignment", "Workflows", "Pipeline", "Chroma", "Postgres",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]
         ),
@@ -58,7 +60,9 @@ let package = Package(
         .testTarget(name: "WorkflowsTests", dependencies: ["Workflows", "Alignment", "Retrieval", "_TestSupport"]),
         .testTarget(
             name: "ChromaTests", dependencies: ["Chroma", "Workflows", "Pipeline", "Retrieval", "Alignment", "_TestSupport"]),
-        .testTarget(name: "PostgresTests", dependencies: ["Postgres", "LinearAlgebra", "_TestSupport"]),
+        .testTarget(
+            name: "PostgresTests",
+            dependencies: ["Postgres", "Workflows", "Retrieval", "EmbeddingIO", "LinearAlgebra", "_TestSupport"]),
         .testTarget(name: "PipelineTests", dependencies: ["Pipeline", "Workflows", "Alignment", "_TestSupport"]),
         .testTarget(name: "eraTests", dependencies: ["era", "Workflows", "Alignment", "EmbeddingIO", "LinearAlgebra", "_TestSupport"]),
     ],

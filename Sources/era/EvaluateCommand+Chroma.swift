@@ -35,26 +35,46 @@ extension EvaluateCommand {
                 outcome.serverSeconds * 1000 / Double(max(1, outcome.serverQueries)), traffic.requests,
                 traffic.queryBatches, traffic.pagesFetched, traffic.retries)
         ]
-        guard !outcome.comparisons.isEmpty, let exact = outcome.exact else { return lines.joined(separator: "\n") }
-        let cutoffs = outcome.comparisons[0].recall.keys.sorted()
-        let metric = outcome.server.rows.table.metrics.first ?? "ndcg@10"
-        let subsets = outcome.server.rows.table.subsets.map(\.name)
+        guard let exact = outcome.exact else { return lines.joined(separator: "\n") }
+        lines += comparisonLines(
+            outcome.server, exact, outcome.comparisons, store: "chroma",
+            heading: "the server's approximate search beside exact search of the pulled collection:")
+        return lines.joined(separator: "\n")
+    }
+
+    /// The store's rows beside exact search of the pulled records, with recall against exact.
+    static func comparisonLines(
+        _ server: EvaluateWorkflow.AdapterOutcome, _ exact: EvaluateWorkflow.AdapterOutcome,
+        _ comparisons: [StoreEvaluation.ExactComparison], store: String, heading: String
+    ) -> [String] {
+        guard !comparisons.isEmpty else { return [] }
+        let cutoffs = comparisons[0].recall.keys.sorted()
+        let metric = server.rows.table.metrics.first ?? "ndcg@10"
+        let subsets = server.rows.table.subsets.map(\.name)
         var rows = [
-            ["row"] + subsets.flatMap { ["\(metric) \($0) chroma", "exact"] }
+            ["row"] + subsets.flatMap { ["\(metric) \($0) \(store)", "exact"] }
                 + cutoffs.map { "recall@\($0) vs exact" }
         ]
-        for (comparison, (server, exact)) in zip(
-            outcome.comparisons, zip(outcome.server.rows.table.rows, exact.rows.table.rows))
+        for (comparison, (serverRow, exactRow)) in zip(comparisons, zip(server.rows.table.rows, exact.rows.table.rows))
         {
             rows.append(
                 [comparison.name]
-                    + subsets.flatMap { [format(server.values[$0]?[metric]), format(exact.values[$0]?[metric])] }
+                    + subsets.flatMap { [format(serverRow.values[$0]?[metric]), format(exactRow.values[$0]?[metric])] }
                     + cutoffs.map { format(comparison.recall[$0]) })
         }
-        lines.append("")
-        lines.append("the server's approximate search beside exact search of the pulled collection:")
-        lines.append(TextTable(rows).render())
-        return lines.joined(separator: "\n")
+        return ["", heading, TextTable(rows).render()]
+    }
+
+    /// The comparisons as JSON objects (row, store and exact means, recall against exact).
+    static func comparisonJSON(_ comparisons: [StoreEvaluation.ExactComparison]) -> [[String: Any]] {
+        comparisons.map { comparison -> [String: Any] in
+            [
+                "row": comparison.name, "server": comparison.server.report.mean,
+                "exact": comparison.exact.report.mean,
+                "recall_vs_exact": Dictionary(
+                    uniqueKeysWithValues: comparison.recall.map { ("recall@\($0.key)", $0.value) }),
+            ]
+        }
     }
 
     /// The file evaluation's JSON object with `chroma` (traffic, timing, and the exact comparison).
@@ -66,20 +86,11 @@ extension EvaluateCommand {
             "requests": traffic.requests, "query_batches": traffic.queryBatches,
             "pages_fetched": traffic.pagesFetched, "retries": traffic.retries,
         ]
-        if !outcome.comparisons.isEmpty {
-            chroma["exact"] = outcome.comparisons.map { comparison -> [String: Any] in
-                [
-                    "row": comparison.name, "server": comparison.server.report.mean,
-                    "exact": comparison.exact.report.mean,
-                    "recall_vs_exact": Dictionary(
-                        uniqueKeysWithValues: comparison.recall.map { ("recall@\($0.key)", $0.value) }),
-                ]
-            }
-        }
+        if !outcome.comparisons.isEmpty { chroma["exact"] = comparisonJSON(outcome.comparisons) }
         object["chroma"] = chroma
         let data = try JSONSerialization.data(withJSONObject: object, options: [.sortedKeys, .prettyPrinted])
         return String(decoding: data, as: UTF8.self)
     }
 
-    private static func format(_ value: Double?) -> String { value.map { String(format: "%.4f", $0) } ?? "-" }
+    static func format(_ value: Double?) -> String { value.map { String(format: "%.4f", $0) } ?? "-" }
 }

@@ -4,6 +4,7 @@ import Chroma
 import EmbeddingIO
 import Foundation
 import LinearAlgebra
+import Postgres
 import Retrieval
 import Workflows
 
@@ -46,16 +47,22 @@ struct EvaluateCommand: ParsableCommand {
     var queryIds: String
     @Option(
         help:
-            "Index (document) embeddings, .npy [documents, dim] (<f4 files are memory-mapped); or a Chroma collection, chroma://HOST:PORT/COLLECTION[?tenant=T&database=D], searched through its query API (token in $ERA_CHROMA_TOKEN)."
+            "Index (document) embeddings, .npy [documents, dim] (<f4 files are memory-mapped); or a Chroma collection, chroma://HOST:PORT/COLLECTION[?tenant=T&database=D], searched through its query API (token in $ERA_CHROMA_TOKEN); or a pgvector table, postgresql://USER@HOST:PORT/DB?table=T&id_column=ID&embedding_column=E, searched by inner product (password from PGPASSWORD or ~/.pgpass, never the URI)."
     )
     var corpus: String
-    @Option(help: "Document ids, one a line, in the row order of --corpus (not with a chroma:// --corpus).")
+    @Option(
+        help: "Document ids, one a line, in the row order of --corpus (not with a chroma:// or postgresql:// --corpus)."
+    )
     var corpusIds: String?
     @Flag(
         help:
-            "With a chroma:// --corpus: also pull the collection and search it exactly, with recall of the server's top-k against exact top-k."
+            "With a chroma:// or postgresql:// --corpus: also pull the collection or table and search it exactly, with recall of the store's top-k against exact top-k."
     )
     var compareExact = false
+    @Option(help: "With a postgresql:// --corpus: hnsw.ef_search for the session (pgvector's default 40).")
+    var efSearch: Int?
+    @Option(help: "With a postgresql:// --corpus: ivfflat.probes for the session (pgvector's default 1).")
+    var probes: Int?
     @Option(help: "With a chroma:// --corpus: seconds each request may take before it is retried.")
     var chromaTimeout: Double = 60
     @Option(help: "Relevance judgments: BEIR TSV (query-id, corpus-id, score) or TREC (qid 0 docid rel).")
@@ -116,15 +123,23 @@ struct EvaluateCommand: ParsableCommand {
         }
         let files = InputFiles()
         var chroma: ChromaEvaluateWorkflow.Outcome?
+        var postgres: StoreEvaluation.Outcome?
         let outcome: EvaluateWorkflow.AdapterOutcome
         do {
             if ChromaLocation.isLocation(corpus) {
                 chroma = try runThroughChroma(files)
                 outcome = chroma!.server
+            } else if PostgresLocation.isLocation(corpus) {
+                postgres = try runThroughPostgres(files)
+                outcome = postgres!.server
             } else {
+                if efSearch != nil || probes != nil {
+                    throw CommandError("--ef-search / --probes: only with a postgresql:// --corpus")
+                }
                 if compareExact {
                     throw CommandError(
-                        "--compare-exact: only with a chroma:// --corpus (a file corpus is searched exactly)")
+                        "--compare-exact: only with a chroma:// or postgresql:// --corpus (a file corpus is searched exactly)"
+                    )
                 }
                 outcome = try EvaluateWorkflow.run(try request(files))
             }
@@ -151,6 +166,8 @@ struct EvaluateCommand: ParsableCommand {
             verdict: outcome.verdict, checks: outcome.checks)
         if let chroma {
             print(json ? try Self.json(output, chroma) : output.table() + "\n\n" + Self.text(chroma))
+        } else if let postgres {
+            print(json ? try postgresJSON(output, postgres) : output.table() + "\n\n" + postgresText(postgres))
         } else {
             print(json ? try output.json() : output.table())
         }

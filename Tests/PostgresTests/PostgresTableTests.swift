@@ -46,6 +46,28 @@ enum TestServer {
     }
 }
 
+extension TestServer {
+    /// Loads `vectors` with `ids` (text) into a new table, in batches of 500 rows, and drops it when `body` returns.
+    static func withLoadedTable(ids: [String], vectors: Matrix, _ body: (PostgresLocation) throws -> Void) throws {
+        let connection = try PostgresConnection(uri: uri!, policy: PostgresRetryPolicy())
+        let name = "era_test_\(UInt32.random(in: 0...UInt32.max))"
+        _ = try connection.query("CREATE EXTENSION IF NOT EXISTS vector", what: "setup")
+        _ = try connection.query(
+            "CREATE TABLE \(name) (id text PRIMARY KEY, embedding vector(\(vectors.columns)))", what: "setup")
+        defer { _ = try? connection.query("DROP TABLE IF EXISTS \(name)", what: "teardown") }
+        for start in stride(from: 0, to: ids.count, by: 500) {
+            let rows = start..<min(start + 500, ids.count)
+            _ = try connection.query(
+                "INSERT INTO \(name) (id, embedding) SELECT * FROM unnest($1::text[], $2::vector[])",
+                parameters: [
+                    PostgresTable.arrayText(rows.map { ids[$0] }),
+                    PostgresTable.arrayText(rows.map { PostgresTable.vectorText(vectors.row($0)) }),
+                ], what: "setup")
+        }
+        try body(try PostgresLocation(parsing: uri! + (uri!.contains("?") ? "&" : "?") + "table=\(name)"))
+    }
+}
+
 @Suite(.serialized) struct PostgresTableTests {
     @Test(.enabled(if: TestServer.available)) func theTableIsPulledWholeInIdOrder() throws {
         try TestServer.withTable(rows: 300, dimension: 8, seed: 1) { location, ids, matrix in

@@ -9,7 +9,7 @@ import Retrieval
 /// Opening checks what era can check without pulling the collection: the dimension, the distance
 /// space, and (for an L2 or cosine collection) that the documents of a first page are unit-norm,
 /// which is when Chroma's distance ranks exactly like era's inner product.
-public struct ChromaIndex: Sendable {
+public struct ChromaIndex: ServedIndex {
     public let collection: ChromaCollection
     /// The judged document ids the collection holds (those of the qrels given when it was opened).
     public let judgedInCollection: Set<String>
@@ -17,9 +17,9 @@ public struct ChromaIndex: Sendable {
     public let judgedMissing: Int
 
     /// Records whose norms are checked on opening (the first page).
-    public static let normSample = 64
+    public static let normSample = StoreEvaluation.normSample
     /// Largest |norm - 1| counted as unit norm.
-    public static let unitNormTolerance: Float = 1e-3
+    public static let unitNormTolerance = StoreEvaluation.unitNormTolerance
 
     /// Opens the collection, checks that it can serve `dimension`-d queries scored by inner
     /// product, and looks up which judged documents of `qrels` it holds (ids only).
@@ -75,10 +75,13 @@ public struct ChromaIndex: Sendable {
 
     /// The first unit-norm violation of `matrix` (id and norm), if any.
     static func firstNonUnit(_ ids: [String], _ matrix: Matrix) -> (String, Float)? {
-        for (i, id) in ids.enumerated() {
-            let norm = matrix.row(i).reduce(0) { $0 + $1 * $1 }.squareRoot()
-            if abs(norm - 1) > unitNormTolerance { return (id, norm) }
-        }
-        return nil
+        StoreEvaluation.firstNonUnit(ids, matrix)
+    }
+
+    /// The collection pulled in pages; a cosine collection's records normalized (as Chroma scores them).
+    public func pulledForExactSearch(limit: Int) throws -> (ids: [String], matrix: Matrix) {
+        var pulled = try collection.all(limit: limit)
+        if collection.space == .cosine { pulled.matrix = StoreEvaluation.normalizedRows(pulled.matrix) }
+        return pulled
     }
 }

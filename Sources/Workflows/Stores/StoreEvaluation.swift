@@ -1,0 +1,127 @@
+import Foundation
+import LinearAlgebra
+import Retrieval
+
+/// An index that lives in a store (a Chroma collection, a pgvector table): searched through the
+/// store's own query path, and pulled whole when exact search should be compared with it.
+public protocol ServedIndex: Sendable {
+    /// An empty `0 x dimension` matrix standing for the corpus of rows searched in the store.
+    var serverCorpus: Matrix { get }
+    /// The search of ``EvaluateWorkflow`` through the store.
+    var search: EvaluateWorkflow.Search { get }
+    /// Every record and its id, as exact inner-product search should see them (at most `limit`).
+    func pulledForExactSearch(limit: Int) throws -> (ids: [String], matrix: Matrix)
+}
+
+/// Evaluation through a store: the rows of ``EvaluateWorkflow/AdapterRequest`` searched by the
+/// store, and on request the same rows searched exactly in the store's records pulled whole, with
+/// the recall of the store's top-k against the exact top-k. Each store adds only its own figures
+/// (``ChromaEvaluateWorkflow``, ``PostgresEvaluateWorkflow``).
+public enum StoreEvaluation {
+    /// A row's store and exact results side by side.
+    public struct ExactComparison: Sendable {
+        public var name: String
+        /// Mean over the evaluated queries of |store top-k ∩ exact top-k| / |exact top-k|, by k.
+        public var recall: [Int: Double]
+        public var server: EvaluationRun
+        public var exact: EvaluationRun
+    }
+
+    public struct Outcome: Sendable {
+        /// The evaluation through the store (the rows, table and verdict of ``EvaluateWorkflow``).
+        public var server: EvaluateWorkflow.AdapterOutcome
+        /// The same request searched exactly in the pulled records (with `compareExact`).
+        public var exact: EvaluateWorkflow.AdapterOutcome?
+        /// Per row, store against exact (with `compareExact`).
+        public var comparisons: [ExactComparison]
+        /// Queries searched through the store (every row's evaluated queries).
+        public var serverQueries: Int
+        /// Seconds spent in the store's search (all rows, mapping included).
+        public var serverSeconds: Double
+    }
+
+    /// Evaluates `request` through `index` (its `corpus` and `corpusIds` are ignored), and with
+    /// `compareExact` also exactly against the records pulled whole (refused above `limit`).
+    public static func run(
+        _ request: EvaluateWorkflow.AdapterRequest, index: some ServedIndex, compareExact: Bool, limit: Int
+    ) throws -> Outcome {
+        var through = request
+        through.corpus = index.serverCorpus
+        through.corpusIds = []
+        through.search = index.search
+        let server = try EvaluateWorkflow.run(through)
+        let runs = server.rows.runs
+        let queries = runs.reduce(0) { $0 + $1.run.report.count }
+        let seconds = runs.reduce(0) { $0 + $1.run.timing.searchSeconds }
+        guard compareExact else {
+            return Outcome(server: server, exact: nil, comparisons: [], serverQueries: queries, serverSeconds: seconds)
+        }
+        let pulled = try index.pulledForExactSearch(limit: limit)
+        var exactRequest = request
+        exactRequest.corpus = pulled.matrix
+        exactRequest.corpusIds = pulled.ids
+        exactRequest.search = nil
+        let exact = try EvaluateWorkflow.run(exactRequest)
+        let comparisons = zip(runs, exact.rows.runs).map { serverRun, exactRun in
+            ExactComparison(
+                name: serverRun.name,
+                recall: Dictionary(
+                    uniqueKeysWithValues: request.settings.cutoffs.map {
+                        ($0, recall(serverRun.run, against: exactRun.run, k: $0))
+                    }), server: serverRun.run, exact: exactRun.run)
+        }
+        return Outcome(
+            server: server, exact: exact, comparisons: comparisons, serverQueries: queries, serverSeconds: seconds)
+    }
+
+    /// Mean over `exact`'s queries of the share of its top `k` that `server`'s top `k` also holds.
+    public static func recall(_ server: EvaluationRun, against exact: EvaluationRun, k: Int) -> Double {
+        var total = 0.0
+        var counted = 0
+        for (query, truth) in exact.rankings {
+            let top = truth.prefix(k)
+            guard !top.isEmpty else { continue }
+            let found = Set(server.rankings[query]?.prefix(k) ?? [])
+            total += Double(top.filter(found.contains).count) / Double(top.count)
+            counted += 1
+        }
+        return counted == 0 ? 0 : total / Double(counted)
+    }
+
+    /// `matrix` with each non-zero row scaled to unit norm.
+    static func normalizedRows(_ matrix: Matrix) -> Matrix {
+        var out = matrix
+        let columns = matrix.columns
+        out.withUnsafeMutableBufferPointer { values in
+            for row in 0..<matrix.rows {
+                let range = (row * columns)..<((row + 1) * columns)
+                let norm = values[range].reduce(0) { $0 + $1 * $1 }.squareRoot()
+                if norm > 0 { for i in range { values[i] /= norm } }
+            }
+        }
+        return out
+    }
+
+    /// Records whose norms are checked when a store is opened.
+    public static let normSample = 64
+    /// Largest |norm - 1| counted as unit norm.
+    public static let unitNormTolerance: Float = 1e-3
+
+    /// The first unit-norm violation of `matrix` (id and norm), if any.
+    static func firstNonUnit(_ ids: [String], _ matrix: Matrix) -> (String, Float)? {
+        for (i, id) in ids.enumerated() {
+            let norm = matrix.row(i).reduce(0) { $0 + $1 * $1 }.squareRoot()
+            if abs(norm - 1) > unitNormTolerance { return (id, norm) }
+        }
+        return nil
+    }
+
+    /// The judged document ids of `qrels`.
+    static func judged(_ qrels: [Qrels]) -> [String] {
+        var judged = Set<String>()
+        for table in qrels {
+            for (_, documents) in table.judgments { judged.formUnion(documents.keys) }
+        }
+        return judged.sorted()
+    }
+}
