@@ -76,7 +76,8 @@ extension PostgresTable {
         var hasher = SHA256()
         for (i, id) in head.ids.enumerated() {
             hasher.update(id + "\u{0}")
-            head.matrix.row(i).forEach { value in withUnsafeBytes(of: value.bitPattern.bigEndian) { hasher.update($0) }
+            for value in head.matrix.row(i) {
+                withUnsafeBytes(of: value.bitPattern.bigEndian) { hasher.update($0) }
             }
         }
         return "postgres \(location.description) rows \(rowCount) dim \(dimension) head-sha256 \(hasher.hexDigest())"
