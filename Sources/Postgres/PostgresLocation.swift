@@ -42,7 +42,7 @@ public struct PostgresLocation: Sendable, Hashable, CustomStringConvertible {
             throw PostgresError.invalidLocation(
                 text, reason: "expected postgresql://USER@HOST:PORT/DB?table=T&id_column=ID&embedding_column=E")
         }
-        guard parts.password == nil else {
+        guard (parts.password ?? "").isEmpty else {
             throw PostgresError.invalidLocation(
                 Self.redacted(text),
                 reason: "holds a password; era takes it only from libpq's environment (PGPASSWORD) or ~/.pgpass, "
@@ -92,7 +92,7 @@ public struct PostgresLocation: Sendable, Hashable, CustomStringConvertible {
     /// `text` with any password replaced, for an error message.
     static func redacted(_ text: String) -> String {
         guard var parts = URLComponents(string: text) else { return "postgresql://…" }
-        if parts.password != nil { parts.password = "***" }
+        if !(parts.password ?? "").isEmpty { parts.password = "***" }
         parts.queryItems = parts.queryItems?.map {
             $0.name == "password" ? URLQueryItem(name: "password", value: "***") : $0
         }

@@ -18,6 +18,8 @@ import Testing
     @Test func aSocketDirectoryHostIsKept() throws {
         let location = try PostgresLocation(parsing: "postgresql://postgres@/postgres?host=/tmp/pg&table=t")
         #expect(location.connection == "postgresql://postgres@/postgres?host=/tmp/pg")
+        let empty = try PostgresLocation(parsing: "postgresql://postgres:@/postgres?host=/tmp/pg&table=t")
+        #expect(empty.table == "t")  // pgserver writes an empty password: none
         #expect(location.idColumn == PostgresLocation.defaultIdColumn)
     }
 
