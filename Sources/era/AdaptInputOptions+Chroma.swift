@@ -1,6 +1,7 @@
 import Chroma
 import Foundation
 import LinearAlgebra
+import Postgres
 import Workflows
 
 extension AdaptInputOptions {
@@ -10,6 +11,9 @@ extension AdaptInputOptions {
     /// so a collection is pulled whole; up to ``ChromaEvaluateWorkflow/defaultExactLimit`` records.
     /// Hard negatives are then searched through the collection's query API (the returned search).
     func corpusTable(_ files: InputFiles) throws -> (any RowMatrix, [String], ChromaNegativeSearch?) {
+        if PostgresLocation.isLocation(corpus) {
+            throw CommandError("internal: a postgresql:// corpus is read by postgresTable")
+        }
         guard ChromaLocation.isLocation(corpus) else {
             guard let corpusIds else {
                 throw CommandError("--corpus-ids: give the ids of the rows of --corpus \(corpus)")
@@ -25,5 +29,20 @@ extension AdaptInputOptions {
         let pulled = try collection.all(limit: ChromaEvaluateWorkflow.defaultExactLimit)
         printProgress("\(corpus): pulled \(pulled.ids.count) records in \(collection.traffic.pagesFetched) pages")
         return (pulled.matrix, pulled.ids, ChromaNegativeSearch(collection: collection, corpusIds: pulled.ids))
+    }
+}
+
+extension AdaptInputOptions {
+    /// A `postgresql://` corpus: the table checked (dimension, unit norms), pulled by one binary
+    /// COPY, and searched for hard negatives (the returned search).
+    func postgresTable() throws -> (Matrix, [String], PostgresNegativeSearch) {
+        if let corpusIds {
+            throw CommandError(
+                "--corpus-ids \(corpusIds): not used with a Postgres table (its rows carry their ids); leave it out")
+        }
+        let index = try PostgresIndex.open(try PostgresLocation(parsing: corpus), dimension: nil, qrels: [])
+        let pulled = try index.table.all(limit: PostgresEvaluateWorkflow.defaultExactLimit)
+        printProgress("\(index.table.location): pulled \(pulled.ids.count) rows by COPY")
+        return (pulled.matrix, pulled.ids, PostgresNegativeSearch(table: index.table, corpusIds: pulled.ids))
     }
 }

@@ -4,6 +4,7 @@ import Chroma
 import EmbeddingIO
 import Foundation
 import LinearAlgebra
+import Postgres
 import Retrieval
 import Workflows
 
@@ -46,7 +47,8 @@ struct AdaptInputOptions: ParsableArguments {
             .init("--adapter", adapter), .init("--queries", queries), .init("--query-ids", queryIds),
             .init("--qrels", qrels),
         ]
-            + (ChromaLocation.isLocation(corpus) ? [] : [.init("--corpus", corpus)])
+            + (ChromaLocation.isLocation(corpus) || PostgresLocation.isLocation(corpus)
+                ? [] : [.init("--corpus", corpus)])
             + (corpusIds.map { [.init("--corpus-ids", $0)] } ?? [])
             + (indexQueries.map { [.init("--index-queries", $0)] } ?? [])
     }
@@ -55,7 +57,14 @@ struct AdaptInputOptions: ParsableArguments {
     func load(_ files: InputFiles) throws -> Loaded {
         let stageOne = try Adapter.load(URL(fileURLWithPath: adapter))
         let queryMatrix = try files.embeddings(queries, checked: true)
-        let (corpusMatrix, documentIds, mining) = try corpusTable(files)
+        let corpusMatrix: any RowMatrix, documentIds: [String], mining: ChromaNegativeSearch?
+        var throughPostgres: PostgresNegativeSearch? = nil
+        if PostgresLocation.isLocation(corpus) {
+            let pulled = try postgresTable()
+            (corpusMatrix, documentIds, mining, throughPostgres) = (pulled.0, pulled.1, nil, pulled.2)
+        } else {
+            (corpusMatrix, documentIds, mining) = try corpusTable(files)
+        }
         guard queryMatrix.columns == stageOne.map.sourceDimension else {
             throw CommandError(
                 "\(queries) has dimension \(queryMatrix.columns) but \(adapter) maps from "
@@ -80,6 +89,7 @@ struct AdaptInputOptions: ParsableArguments {
         let search = mining?.search(corpus: corpusMatrix)
         if let reason = search?.reason { warn(reason) }
         if let found = search?.search { problem.negativeSearch = found }
+        if let throughPostgres { problem.negativeSearch = throughPostgres.search }
         return Loaded(problem: problem, stageOne: stageOne, mining: search?.search == nil ? nil : mining)
     }
 }
