@@ -36,6 +36,8 @@ extension EvaluateCommand {
                 traffic.queryBatches, traffic.pagesFetched, traffic.retries)
         ]
         guard let exact = outcome.exact else { return lines.joined(separator: "\n") }
+        lines.append(
+            String(format: "pulled %d records for exact search in %.2f s", outcome.pulledRecords, outcome.pullSeconds))
         lines += comparisonLines(
             outcome.server, exact, outcome.comparisons, store: "chroma",
             heading: "the server's approximate search beside exact search of the pulled collection:")
@@ -86,7 +88,11 @@ extension EvaluateCommand {
             "requests": traffic.requests, "query_batches": traffic.queryBatches,
             "pages_fetched": traffic.pagesFetched, "retries": traffic.retries,
         ]
-        if !outcome.comparisons.isEmpty { chroma["exact"] = comparisonJSON(outcome.comparisons) }
+        if !outcome.comparisons.isEmpty {
+            chroma["exact"] = comparisonJSON(outcome.comparisons)
+            chroma["pulled_records"] = outcome.pulledRecords
+            chroma["pull_seconds"] = outcome.pullSeconds
+        }
         object["chroma"] = chroma
         let data = try JSONSerialization.data(withJSONObject: object, options: [.sortedKeys, .prettyPrinted])
         return String(decoding: data, as: UTF8.self)

@@ -35,6 +35,10 @@ extension EvaluateCommand {
                 outcome.serverSeconds * 1000 / Double(max(1, outcome.serverQueries)), searchSettingsText)
         ]
         if let exact = outcome.exact {
+            lines.append(
+                String(
+                    format: "pulled %d rows for exact search in %.2f s (binary COPY)", outcome.pulledRecords,
+                    outcome.pullSeconds))
             lines += Self.comparisonLines(
                 outcome.server, exact, outcome.comparisons, store: "postgres",
                 heading: "the table's search beside exact search of the pulled table:")
@@ -49,7 +53,11 @@ extension EvaluateCommand {
             "queries": outcome.serverQueries, "search_seconds": outcome.serverSeconds,
             "ef_search": efSearch ?? NSNull(), "probes": probes ?? NSNull(),
         ]
-        if !outcome.comparisons.isEmpty { postgres["exact"] = Self.comparisonJSON(outcome.comparisons) }
+        if !outcome.comparisons.isEmpty {
+            postgres["exact"] = Self.comparisonJSON(outcome.comparisons)
+            postgres["pulled_records"] = outcome.pulledRecords
+            postgres["pull_seconds"] = outcome.pullSeconds
+        }
         object["postgres"] = postgres
         let data = try JSONSerialization.data(withJSONObject: object, options: [.sortedKeys, .prettyPrinted])
         return String(decoding: data, as: UTF8.self)

@@ -26,6 +26,9 @@ public enum ChromaEvaluateWorkflow {
         public var serverQueries: Int
         /// Seconds spent in the server's search (all rows, mapping included).
         public var serverSeconds: Double
+        /// Records pulled for the exact comparison, and the seconds the pull took (with `compareExact`).
+        public var pulledRecords = 0
+        public var pullSeconds = 0.0
     }
 
     /// Evaluates `request` through `index` (its `corpus` and `corpusIds` are ignored), and with
@@ -38,7 +41,8 @@ public enum ChromaEvaluateWorkflow {
         return Outcome(
             server: outcome.server, exact: outcome.exact, comparisons: outcome.comparisons,
             traffic: index.collection.traffic, serverQueries: outcome.serverQueries,
-            serverSeconds: outcome.serverSeconds)
+            serverSeconds: outcome.serverSeconds, pulledRecords: outcome.pulledRecords, pullSeconds: outcome.pullSeconds
+        )
     }
 
     /// Mean over `exact`'s queries of the share of its top `k` that `server`'s top `k` also holds.

@@ -38,6 +38,9 @@ public enum StoreEvaluation {
         public var serverQueries: Int
         /// Seconds spent in the store's search (all rows, mapping included).
         public var serverSeconds: Double
+        /// Records pulled for the exact comparison, and the seconds the pull took (with `compareExact`).
+        public var pulledRecords = 0
+        public var pullSeconds = 0.0
     }
 
     /// Evaluates `request` through `index` (its `corpus` and `corpusIds` are ignored), and with
@@ -56,7 +59,9 @@ public enum StoreEvaluation {
         guard compareExact else {
             return Outcome(server: server, exact: nil, comparisons: [], serverQueries: queries, serverSeconds: seconds)
         }
+        let clock = ContinuousClock(), started = clock.now
         let pulled = try index.pulledForExactSearch(limit: limit)
+        let pullTime = clock.now - started
         var exactRequest = request
         exactRequest.corpus = pulled.matrix
         exactRequest.corpusIds = pulled.ids
@@ -71,7 +76,9 @@ public enum StoreEvaluation {
                     }), server: serverRun.run, exact: exactRun.run)
         }
         return Outcome(
-            server: server, exact: exact, comparisons: comparisons, serverQueries: queries, serverSeconds: seconds)
+            server: server, exact: exact, comparisons: comparisons, serverQueries: queries, serverSeconds: seconds,
+            pulledRecords: pulled.ids.count,
+            pullSeconds: Double(pullTime.components.seconds) + Double(pullTime.components.attoseconds) * 1e-18)
     }
 
     /// Mean over `exact`'s queries of the share of its top `k` that `server`'s top `k` also holds.
