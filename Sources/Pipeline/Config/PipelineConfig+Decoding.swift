@@ -1,139 +1,139 @@
-/// Turns the merged node tree into a typed `PipelineConfig`, recording every problem found.
+import Chroma
+
+/// Turns the merged node tree into a typed `PipelineConfig` through ``ConfigNodeDecoder``,
+/// recording every problem found.
 struct ConfigDecoder {
     let log: ProblemLog
     let currentDirectory: String
 
     func decode(root: ConfigNode, defaultName: String, sourceFile: String) -> PipelineConfig? {
-        guard var reader = MappingReader(root, path: "", log: log) else { return nil }
-        var name = defaultName
-        if let nameNode = reader.raw("name"), let written = MappingReader.string(nameNode, path: "name", log: log) {
-            if StageDecoder.isValidFolderName(written) {
-                name = written
-            } else {
-                log.add(
-                    nameNode.location, "name",
-                    "expected \(StageDecoder.folderNameRule) (it names the run folder), got \"\(StageDecoder.abbreviated(written))\""
-                )
+        ConfigNodeDecoder(node: root, path: "", log: log).readMapping { d in
+            var name = defaultName
+            if let written = d["name"], let text = written.decodeLogged(String.self) {
+                if StageDecoder.isValidFolderName(text) {
+                    name = text
+                } else {
+                    written.report(
+                        "expected \(StageDecoder.folderNameRule) (it names the run folder), got \"\(StageDecoder.abbreviated(text))\""
+                    )
+                }
             }
-        }
-        let seed = reader.int("seed", default: 0, atLeast: 0)
-        var output: String?
-        if let outputNode = reader.raw("output"), let path = MappingReader.string(outputNode, path: "output", log: log)
-        {
+            let seed = d.decode("seed", expecting: "an integer >= 0") { $0 >= 0 } ?? 0
             // The run directory is relative to the current directory, like its default `runs/<name>`.
-            output = ConfigPaths.absolute(path, relativeTo: currentDirectory)
-        }
-        let models = decodeModels(reader.child("models"))
-        let data = decodeData(reader.raw("data"))
-        var stages: [StageConfig] = []
-        if let stagesNode = reader.raw("stages") {
-            if let elements = stagesNode.elements {
-                var stageDecoder = StageDecoder(log: log)
-                stages = stageDecoder.decode(elements, data: data, indexRetired: models.index.retired)
-            } else {
-                log.add(
-                    stagesNode.location, "stages", "expected a list of stages, got \(stagesNode.describedForMessage)")
+            let output = d.decode("output", as: String.self).map {
+                ConfigPaths.absolute($0, relativeTo: currentDirectory)
             }
-        } else {
-            log.add(root.location, "stages", "a pipeline needs a list of stages")
+            let models = d["models"]?.readMapping(decodeModels) ?? ModelPair(query: ModelInfo(), index: ModelInfo())
+            let data =
+                d["data"]?.readMapping(decodeData)
+                ?? DataConfig(queries: nil, index: nil, alignment: nil, qrels: QrelsData())
+            var stages: [StageConfig] = []
+            if let written = d["stages"] {
+                if let elements = written.node.elements {
+                    var stageDecoder = StageDecoder(log: log)
+                    stages = stageDecoder.decode(
+                        elements.enumerated().map { written.child($1, path: "stages[\($0)]") }, data: data,
+                        indexRetired: models.index.retired)
+                } else {
+                    written.report("expected a list of stages, got \(written.node.describedForMessage)")
+                }
+            } else {
+                log.add(root.location, "stages", "a pipeline needs a list of stages")
+            }
+            return PipelineConfig(
+                name: name, seed: seed, output: output, models: models, data: data,
+                stages: stages, sourceFile: sourceFile)
         }
-        reader.finish()
-        return PipelineConfig(
-            name: name, seed: seed, output: output, models: models, data: data,
-            stages: stages, sourceFile: sourceFile)
     }
 
-    private func decodeModels(_ reader: MappingReader?) -> ModelPair {
-        guard var reader else { return ModelPair(query: ModelInfo(), index: ModelInfo()) }
+    private func decodeModels(_ d: ConfigNodeDecoder) -> ModelPair {
         func model(_ key: String) -> ModelInfo {
-            guard var child = reader.child(key) else { return ModelInfo() }
-            var info = ModelInfo(name: child.string("name"), dim: child.optionalInt("dim", atLeast: 1))
-            // Only the index model can be retired: the query model embeds every new query.
-            if key == "index" { info.retired = child.bool("retired", default: false) }
-            child.finish()
-            return info
+            d[key]?.readMapping { m in
+                var info = ModelInfo(
+                    name: m.decode("name"), dim: m.decode("dim", expecting: "an integer >= 1") { $0 >= 1 })
+                // Only the index model can be retired: the query model embeds every new query.
+                if key == "index" { info.retired = m.decode("retired") ?? false }
+                return info
+            } ?? ModelInfo()
         }
-        let pair = ModelPair(query: model("query"), index: model("index"))
-        reader.finish()
-        return pair
+        return ModelPair(query: model("query"), index: model("index"))
     }
 
-    private func decodeData(_ node: ConfigNode?) -> DataConfig {
-        let empty = DataConfig(queries: nil, index: nil, alignment: nil, qrels: QrelsData())
-        guard let node, var reader = MappingReader(node, path: "data", log: log) else { return empty }
-        var root: String?
-        if let rootNode = reader.raw("root"), let text = MappingReader.string(rootNode, path: "data.root", log: log) {
-            root = ConfigPaths.absolute(text, relativeTo: rootNode.baseDirectory)
+    private func decodeData(_ d: ConfigNodeDecoder) -> DataConfig {
+        let root = d["root"].flatMap { written in
+            written.decodeLogged(String.self).map { ConfigPaths.absolute($0, relativeTo: written.node.baseDirectory) }
         }
         /// A path relative to `data.root` if set, else to the file that wrote it.
-        func file(_ reader: inout MappingReader, _ key: String) -> DataFile? {
-            guard let valueNode = reader.raw(key),
-                let text = MappingReader.string(valueNode, path: reader.keyPath(key), log: log)
-            else { return nil }
+        func file(_ d: ConfigNodeDecoder, _ key: String) -> DataFile? {
+            guard let written = d[key], let text = written.decodeLogged(String.self) else { return nil }
             guard !text.isEmpty else {
-                log.add(valueNode.location, reader.keyPath(key), "expected a file path, got an empty string")
+                written.report("expected a file path, got an empty string")
                 return nil
             }
             return DataFile(
-                path: ConfigPaths.absolute(text, relativeTo: root ?? valueNode.baseDirectory),
-                location: valueNode.location)
+                path: ConfigPaths.absolute(text, relativeTo: root ?? written.node.baseDirectory),
+                location: written.node.location)
         }
-        func required(_ reader: inout MappingReader, _ key: String) -> DataFile? {
-            let result = file(&reader, key)
-            if result == nil, reader.node[key] == nil {
-                log.add(reader.node.location, reader.path, "missing required key \"\(key)\"")
-            }
+        func required(_ d: ConfigNodeDecoder, _ key: String) -> DataFile? {
+            let result = file(d, key)
+            if result == nil, d.node[key] == nil { d.report("missing required key \"\(key)\"") }
             return result
         }
 
-        var queries: QueryData?
-        if var child = reader.child("queries") {
-            let embeddings = required(&child, "embeddings"), ids = required(&child, "ids")
-            let indexModel = file(&child, "index_model_embeddings")
-            if let embeddings, let ids {
-                queries = QueryData(embeddings: embeddings, ids: ids, indexModelEmbeddings: indexModel)
-            }
-            child.finish()
+        let queries = d["queries"]?.readMapping { q -> QueryData? in
+            let embeddings = required(q, "embeddings"), ids = required(q, "ids")
+            let indexModel = file(q, "index_model_embeddings")
+            guard let embeddings, let ids else { return nil }
+            return QueryData(embeddings: embeddings, ids: ids, indexModelEmbeddings: indexModel)
         }
-        var index: IndexData?
-        if var child = reader.child("index") {
-            if child.node["chroma"] != nil {
-                let queryModel = file(&child, "query_model_embeddings")
-                for key in ["embeddings", "ids"] where child.node[key] != nil {
+        let index = d["index"]?.readMapping { i -> IndexData? in
+            if i.node["chroma"] != nil {
+                let queryModel = file(i, "query_model_embeddings")
+                for key in ["embeddings", "ids"] where i.node[key] != nil {
                     log.add(
-                        child.node.location, child.keyPath(key),
+                        i.node.location, i.keyPath(key),
                         "not used with data.index.chroma (the collection holds the documents and their ids)")
                 }
-                if let chroma = decodeChroma(&child) {
-                    index = IndexData(chroma: chroma, queryModelEmbeddings: queryModel)
-                }
-            } else {
-                let embeddings = required(&child, "embeddings"), ids = required(&child, "ids")
-                let queryModel = file(&child, "query_model_embeddings")
-                if let embeddings, let ids {
-                    index = IndexData(embeddings: embeddings, ids: ids, queryModelEmbeddings: queryModel)
+                return i["chroma"]?.readMapping(decodeChroma).map {
+                    IndexData(chroma: $0, queryModelEmbeddings: queryModel)
                 }
             }
-            child.finish()
+            let embeddings = required(i, "embeddings"), ids = required(i, "ids")
+            let queryModel = file(i, "query_model_embeddings")
+            guard let embeddings, let ids else { return nil }
+            return IndexData(embeddings: embeddings, ids: ids, queryModelEmbeddings: queryModel)
         }
-        var alignment: AlignmentData?
-        if var child = reader.child("alignment") {
+        let alignment = d["alignment"]?.readMapping { a -> AlignmentData? in
             // With a Chroma index, the index model's side can be the collection's records of `ids`.
-            let fromCollection = index?.chroma != nil && child.node["index_model"] == nil
-            let queryModel = required(&child, "query_model")
-            let indexModel = fromCollection ? nil : required(&child, "index_model")
-            let ids = fromCollection ? required(&child, "ids") : file(&child, "ids")
-            if let queryModel, fromCollection ? ids != nil : indexModel != nil {
-                alignment = AlignmentData(queryModel: queryModel, indexModel: indexModel, ids: ids)
-            }
-            child.finish()
+            let fromCollection = index?.chroma != nil && a.node["index_model"] == nil
+            let queryModel = required(a, "query_model")
+            let indexModel = fromCollection ? nil : required(a, "index_model")
+            let ids = fromCollection ? required(a, "ids") : file(a, "ids")
+            guard let queryModel, fromCollection ? ids != nil : indexModel != nil else { return nil }
+            return AlignmentData(queryModel: queryModel, indexModel: indexModel, ids: ids)
         }
-        var qrels = QrelsData()
-        if var child = reader.child("qrels") {
-            qrels = QrelsData(labeled: file(&child, "labeled"), evaluation: file(&child, "evaluation"))
-            child.finish()
+        let qrels = d["qrels"]?.readMapping { q in
+            QrelsData(labeled: file(q, "labeled"), evaluation: file(q, "evaluation"))
         }
-        reader.finish()
-        return DataConfig(queries: queries, index: index, alignment: alignment, qrels: qrels)
+        return DataConfig(queries: queries, index: index, alignment: alignment, qrels: qrels ?? QrelsData())
+    }
+
+    /// `chroma: {url, collection, tenant, database}` under `data.index`; tenant and database default
+    /// to Chroma's. The URL and names are checked here; the server is not contacted.
+    private func decodeChroma(_ d: ConfigNodeDecoder) -> ChromaIndexConfig? {
+        let url: String? = d.decode("url"), collection: String? = d.decode("collection")
+        let tenant = d.decode("tenant") ?? ChromaLocation.defaultTenant
+        let database = d.decode("database") ?? ChromaLocation.defaultDatabase
+        for (key, value) in [("url", url), ("collection", collection)] where value == nil && d.node[key] == nil {
+            d.report("missing required key \"\(key)\"")
+        }
+        guard let url, let collection else { return nil }
+        do {
+            _ = try ChromaLocation(server: url, collection: collection, tenant: tenant, database: database)
+        } catch {
+            // Recorded, and the index still counts as set: one problem, not a second "needs data.index".
+            d.report("\(error)")
+        }
+        return ChromaIndexConfig(url: url, collection: collection, tenant: tenant, database: database)
     }
 }

@@ -44,7 +44,7 @@ public struct AdaptOptions: Sendable, Hashable, Encodable {
 
 /// Options of `kind: evaluate`.
 public struct EvaluateOptions: Sendable, Hashable, Encodable {
-    public enum Baseline: String, Sendable, Hashable, CaseIterable, Encodable {
+    public enum Baseline: String, Sendable, Hashable, CaseIterable, Codable {
         /// D's own query embeddings against the index (needs `data.queries.index_model_embeddings`).
         case indexAsIs = "index-as-is"
         /// Q's query embeddings against Q's document embeddings (needs `data.index.query_model_embeddings`).
