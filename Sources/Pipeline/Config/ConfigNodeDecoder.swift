@@ -331,11 +331,6 @@ struct ConfigNodeDecoder: Decoder {
             return i
         }
 
-        func decode<T: Decodable & FixedWidthInteger>(_ type: T.Type) throws -> T {
-            guard let value = T(exactly: try decode(Int.self)) else { throw decoder.mismatch("an integer in range") }
-            return value
-        }
-
         func decode(_ type: Int8.Type) throws -> Int8 { try decodeInteger(type) }
         func decode(_ type: Int16.Type) throws -> Int16 { try decodeInteger(type) }
         func decode(_ type: Int32.Type) throws -> Int32 { try decodeInteger(type) }
