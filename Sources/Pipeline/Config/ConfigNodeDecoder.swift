@@ -129,12 +129,8 @@ struct ConfigNodeDecoder: Decoder {
     // MARK: - Decoder
 
     func container<Key: CodingKey>(keyedBy type: Key.Type) throws -> KeyedDecodingContainer<Key> {
-        guard node.entries != nil else {
-            if case .scalar(.null, _) = node.value { return KeyedDecodingContainer(Keyed(decoder: self)) }
-            log.add(node.location, path, "expected a mapping, got \(node.describedForMessage)")
-            throw Reported()
-        }
-        return KeyedDecodingContainer(Keyed(decoder: self))
+        guard let mapping else { throw Reported() }
+        return KeyedDecodingContainer(Keyed(decoder: mapping))
     }
 
     func unkeyedContainer() throws -> any UnkeyedDecodingContainer {

@@ -83,12 +83,8 @@ struct StageDecoder {
                 positions: positions, lastOfKind: lastOfKind)
             var after = position > 0 ? [headers[position - 1].name] : []
             if let written = stage["after"] {
-                after = (written.elements ?? []).compactMap { element in
-                    element.decodeLogged(String.self).flatMap { name in
-                        references.check(
-                            name, at: element.node.location, path: element.path, allowedKinds: nil,
-                            selfName: header.name) ? name : nil
-                    }
+                after = (written.elements ?? []).compactMap {
+                    references.stage($0, allowedKinds: nil, selfName: header.name)
                 }
             }
             let optionsDecoder =

@@ -85,13 +85,7 @@ struct StageOptionsDecoder {
         let mapKinds: Set<StageKind> = [.align, .adapt]
         let maps =
             d["maps"]?.elements.map { elements in
-                elements.compactMap { element in
-                    element.decodeLogged(String.self).flatMap { name in
-                        references.check(
-                            name, at: element.node.location, path: element.path, allowedKinds: mapKinds,
-                            selfName: stageName) ? name : nil
-                    }
-                }
+                elements.compactMap { references.stage($0, allowedKinds: mapKinds, selfName: stageName) }
             } ?? references.earlier.filter { $0.kind.map(mapKinds.contains) ?? false }.map(\.name)
         var baselines = EvaluateOptions.Baseline.allCases.filter(baselineAvailable)
         if let written = d["baselines"] {
@@ -190,12 +184,7 @@ struct StageOptionsDecoder {
         _ d: ConfigNodeDecoder, _ key: String, kinds: Set<StageKind>,
         defaultKinds: [StageKind], missing: String
     ) -> String? {
-        if let written = d[key] {
-            guard let name = written.decodeLogged(String.self) else { return nil }
-            return references.check(
-                name, at: written.node.location, path: written.path, allowedKinds: kinds,
-                selfName: stageName) ? name : nil
-        }
+        if let written = d[key] { return references.stage(written, allowedKinds: kinds, selfName: stageName) }
         if let name = references.nearestEarlier(defaultKinds) { return name }
         log.add(stageLocation, d.keyPath(key), missing)
         return nil

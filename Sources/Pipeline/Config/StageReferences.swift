@@ -40,6 +40,15 @@ struct StageReferences {
         return true
     }
 
+    /// The stage name written at `written` when it names another stage of an allowed kind; else nil,
+    /// with the problem recorded at `written`.
+    func stage(_ written: ConfigNodeDecoder, allowedKinds: Set<StageKind>?, selfName: String) -> String? {
+        guard let name = written.decodeLogged(String.self) else { return nil }
+        return check(
+            name, at: written.node.location, path: written.path, allowedKinds: allowedKinds, selfName: selfName)
+            ? name : nil
+    }
+
     /// The nearest earlier stage of one of `kinds` (preferring the first kind listed).
     func nearestEarlier(_ kinds: [StageKind]) -> String? {
         kinds.lazy.compactMap { lastOfKind[$0] }.first
