@@ -30,8 +30,7 @@ struct ConfigDecoder {
             var stages: [StageConfig] = []
             if let written = d["stages"] {
                 if let elements = written.node.elements {
-                    var stageDecoder = StageDecoder(log: log)
-                    stages = stageDecoder.decode(
+                    stages = StageDecoder(log: log).decode(
                         elements.enumerated().map { written.child($1, path: "stages[\($0)]") }, data: data,
                         indexRetired: models.index.retired)
                 } else {

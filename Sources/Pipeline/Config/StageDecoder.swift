@@ -32,8 +32,7 @@ struct StageDecoder {
     }
 
     /// - Parameter elements: the decoders of the `stages:` list's elements, in order.
-    mutating func decode(_ elements: [ConfigNodeDecoder], data: DataConfig, indexRetired: Bool = false) -> [StageConfig]
-    {
+    func decode(_ elements: [ConfigNodeDecoder], data: DataConfig, indexRetired: Bool = false) -> [StageConfig] {
         var headers: [Header] = []
         var seen: [String: Int] = [:]
         for (index, element) in elements.enumerated() {
