@@ -135,7 +135,7 @@ struct ConfigNodeDecoder: Decoder {
 
     func unkeyedContainer() throws -> any UnkeyedDecodingContainer {
         guard let elements else { throw Reported() }
-        return Unkeyed(elements: elements.map { ($0.node, $0.path) }, decoder: self)
+        return Unkeyed(elements: elements)
     }
 
     func singleValueContainer() throws -> any SingleValueDecodingContainer {
@@ -196,20 +196,7 @@ struct ConfigNodeDecoder: Decoder {
         var codingPath: [any CodingKey] { [] }
         var allKeys: [Key] { (decoder.node.entries ?? []).compactMap { Key(stringValue: $0.key) } }
 
-        func contains(_ key: Key) -> Bool {
-            decoder.requested.keys.append(key.stringValue)
-            return value(for: key) != nil
-        }
-
-        private func value(for key: Key) -> ConfigNode? {
-            guard let value = decoder.node[key.stringValue] else { return nil }
-            if case .scalar(.null, _) = value.value { return nil }
-            return value
-        }
-
-        private func keyPath(_ key: Key) -> String {
-            decoder.path.isEmpty ? key.stringValue : "\(decoder.path).\(key.stringValue)"
-        }
+        func contains(_ key: Key) -> Bool { decoder[key.stringValue] != nil }
 
         func decodeNil(forKey key: Key) throws -> Bool { !contains(key) }
 
@@ -219,38 +206,34 @@ struct ConfigNodeDecoder: Decoder {
         }
 
         func decodeIfPresent<T: Decodable>(_ type: T.Type, forKey key: Key) throws -> T? {
-            decoder.requested.keys.append(key.stringValue)
-            guard let node = value(for: key) else { return nil }
-            return decoder.child(node, path: keyPath(key)).decodeLogged(type)
+            decoder[key.stringValue]?.decodeLogged(type)
         }
 
         func nestedContainer<NestedKey: CodingKey>(keyedBy type: NestedKey.Type, forKey key: Key) throws
             -> KeyedDecodingContainer<NestedKey>
         {
-            guard let node = value(for: key) else { throw Reported() }
-            return try decoder.child(node, path: keyPath(key)).container(keyedBy: type)
+            try present(key).container(keyedBy: type)
         }
 
         func nestedUnkeyedContainer(forKey key: Key) throws -> any UnkeyedDecodingContainer {
-            guard let node = value(for: key) else { throw Reported() }
-            return try decoder.child(node, path: keyPath(key)).unkeyedContainer()
+            try present(key).unkeyedContainer()
         }
 
         func superDecoder() throws -> any Decoder { decoder }
-        func superDecoder(forKey key: Key) throws -> any Decoder {
-            guard let node = value(for: key) else { throw Reported() }
-            return decoder.child(node, path: keyPath(key))
+        func superDecoder(forKey key: Key) throws -> any Decoder { try present(key) }
+
+        private func present(_ key: Key) throws -> ConfigNodeDecoder {
+            guard let value = decoder[key.stringValue] else { throw Reported() }
+            return value
         }
     }
 
     private struct Unkeyed: UnkeyedDecodingContainer {
-        let elements: [(ConfigNode, String)]
-        let decoder: ConfigNodeDecoder
+        let elements: [ConfigNodeDecoder]
         var currentIndex = 0
 
-        init(elements: [(ConfigNode, String)], decoder: ConfigNodeDecoder) {
+        init(elements: [ConfigNodeDecoder]) {
             self.elements = elements
-            self.decoder = decoder
         }
 
         var codingPath: [any CodingKey] { [] }
@@ -261,33 +244,28 @@ struct ConfigNodeDecoder: Decoder {
 
         /// A bad element is logged, and so is every bad element after it, before the list is given up.
         mutating func decode<T: Decodable>(_ type: T.Type) throws -> T {
-            guard !isAtEnd else { throw Reported() }
-            let (node, path) = elements[currentIndex]
-            currentIndex += 1
-            if let value = decoder.child(node, path: path).decodeLogged(type) { return value }
-            while !isAtEnd {
-                let (node, path) = elements[currentIndex]
-                currentIndex += 1
-                _ = decoder.child(node, path: path).decodeLogged(type)
-            }
+            if let value = try next().decodeLogged(type) { return value }
+            while !isAtEnd { _ = try next().decodeLogged(type) }
             throw Reported()
         }
 
         mutating func nestedContainer<NestedKey: CodingKey>(keyedBy type: NestedKey.Type) throws
             -> KeyedDecodingContainer<NestedKey>
         {
-            let (node, path) = elements[currentIndex]
-            currentIndex += 1
-            return try decoder.child(node, path: path).container(keyedBy: type)
+            try next().container(keyedBy: type)
         }
 
         mutating func nestedUnkeyedContainer() throws -> any UnkeyedDecodingContainer {
-            let (node, path) = elements[currentIndex]
-            currentIndex += 1
-            return try decoder.child(node, path: path).unkeyedContainer()
+            try next().unkeyedContainer()
         }
 
-        mutating func superDecoder() throws -> any Decoder { decoder }
+        mutating func superDecoder() throws -> any Decoder { try next() }
+
+        private mutating func next() throws -> ConfigNodeDecoder {
+            guard !isAtEnd else { throw Reported() }
+            currentIndex += 1
+            return elements[currentIndex - 1]
+        }
     }
 
     private struct Single: SingleValueDecodingContainer {
