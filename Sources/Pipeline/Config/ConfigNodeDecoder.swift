@@ -1,15 +1,18 @@
 import Alignment
 
-/// A `Decoder` over a ``ConfigNode`` tree that reports instead of failing: a value of the wrong
-/// type or outside its choices is recorded in the ``ProblemLog`` with its file, line and column,
-/// and decodes as absent (the default stays), so one pass finds every problem of a file.
+/// The one `Decoder` of pipeline configurations: a ``ConfigNode`` tree read into typed values
+/// that reports instead of failing. A value of the wrong type or outside its choices is recorded
+/// in the ``ProblemLog`` with its file, line and column and decodes as absent (the default
+/// stays), so one pass finds every problem of a file.
 ///
-/// Keyed containers record the keys asked for, so unknown keys can be reported afterwards with
-/// the nearest known key suggested. A scalar where a list is expected reads as a one-element list.
+/// Every key asked for is recorded, so ``readMapping(_:)`` reports the keys nobody asked for
+/// with the nearest known key suggested. A scalar where a list is expected reads as a
+/// one-element list; a key written as `key:` or `key: null` counts as absent.
 struct ConfigNodeDecoder: Decoder {
     let node: ConfigNode
     let path: String
     let log: ProblemLog
+    /// The keys asked for so far, shared by every container and read of this node.
     let requested: RequestedKeys
 
     var codingPath: [any CodingKey] { [] }
@@ -23,27 +26,116 @@ struct ConfigNodeDecoder: Decoder {
         var keys: [String] = []
     }
 
-    func container<Key: CodingKey>(keyedBy type: Key.Type) throws -> KeyedDecodingContainer<Key> {
-        guard node.entries != nil else {
-            if case .scalar(.null, _) = node.value { return KeyedDecodingContainer(Keyed(decoder: self)) }
-            log.add(node.location, path, "expected a mapping, got \(node.describedForMessage)")
-            throw Reported()
+    init(node: ConfigNode, path: String, log: ProblemLog, requested: RequestedKeys = RequestedKeys()) {
+        self.node = node
+        self.path = path
+        self.log = log
+        self.requested = requested
+    }
+
+    // MARK: - Reading by key, with the problems placed
+
+    /// `path.key`, or `key` at the root.
+    func keyPath(_ key: String) -> String {
+        path.isEmpty ? key : "\(path).\(key)"
+    }
+
+    /// Records a problem at this node.
+    func report(_ message: String) {
+        log.add(node.location, path, message)
+    }
+
+    /// The decoder of `key`'s value, nil when the key is absent or null. The key counts as known.
+    subscript(key: String) -> ConfigNodeDecoder? {
+        requested.keys.append(key)
+        guard let value = node[key] else { return nil }
+        if case .scalar(.null, _) = value.value { return nil }
+        return child(value, path: keyPath(key))
+    }
+
+    /// `key`'s value; nil when absent, or when it is wrong (logged).
+    func decode<T: Decodable>(_ key: String, as type: T.Type = T.self) -> T? {
+        self[key]?.decodeLogged(type)
+    }
+
+    /// `key`'s value when `valid` accepts it, else nil and "expected `expectation`, got ..." logged
+    /// (for a value of the wrong type too when `forType`; else the type's own message).
+    func decode<T: Decodable>(
+        _ key: String, expecting expectation: String, forType: Bool = false, where valid: (T) -> Bool
+    ) -> T? {
+        guard let value = self[key] else { return nil }
+        let quiet = ConfigNodeDecoder(node: value.node, path: value.path, log: forType ? ProblemLog() : log)
+        guard let decoded = quiet.decodeLogged(T.self) else {
+            if forType { value.report("expected \(expectation), got \(value.node.describedForMessage)") }
+            return nil
         }
-        return KeyedDecodingContainer(Keyed(decoder: self))
+        guard valid(decoded) else {
+            value.report("expected \(expectation), got \(value.node.describedForMessage)")
+            return nil
+        }
+        return decoded
+    }
+
+    /// This node as a mapping (null reads as an empty one); nil, with a problem logged, otherwise.
+    var mapping: ConfigNodeDecoder? {
+        switch node.value {
+        case .mapping: return self
+        case .scalar(.null, _):
+            var empty = node
+            empty.value = .mapping([])
+            return ConfigNodeDecoder(node: empty, path: path, log: log, requested: requested)
+        default:
+            report("expected a mapping, got \(node.describedForMessage)")
+            return nil
+        }
+    }
+
+    /// Reads this mapping with `read`, then reports every key `read` did not ask for; nil (logged)
+    /// when the node is not a mapping.
+    func readMapping<T>(_ read: (ConfigNodeDecoder) -> T?) -> T? {
+        guard let mapping else { return nil }
+        defer { mapping.reportUnknownKeys() }
+        return read(mapping)
+    }
+
+    /// Records each key of this mapping nobody asked for, with the nearest known key suggested.
+    func reportUnknownKeys() {
+        var known: [String] = []
+        for key in requested.keys where !known.contains(key) { known.append(key) }
+        for entry in node.entries ?? [] where !known.contains(entry.key) {
+            var message = "unknown key \"\(entry.key)\""
+            if let suggestion = Suggestion.nearest(to: entry.key, among: known) {
+                message += "; did you mean \"\(suggestion)\"?"
+            } else if !known.isEmpty {
+                message += "; known keys: \(known.joined(separator: ", "))"
+            }
+            log.add(entry.keyLocation, keyPath(entry.key), message)
+        }
+    }
+
+    /// The elements of this list, each with its own decoder (a scalar is a list of one, null an
+    /// empty list); nil, with a problem logged, for a mapping.
+    var elements: [ConfigNodeDecoder]? {
+        switch node.value {
+        case .sequence(let elements): return elements.enumerated().map { child($1, path: "\(path)[\($0)]") }
+        case .scalar(.null, _): return []
+        case .scalar: return [self]
+        case .mapping:
+            report("expected a list, got \(node.describedForMessage)")
+            return nil
+        }
+    }
+
+    // MARK: - Decoder
+
+    func container<Key: CodingKey>(keyedBy type: Key.Type) throws -> KeyedDecodingContainer<Key> {
+        guard let mapping else { throw Reported() }
+        return KeyedDecodingContainer(Keyed(decoder: mapping))
     }
 
     func unkeyedContainer() throws -> any UnkeyedDecodingContainer {
-        switch node.value {
-        case .sequence(let elements):
-            return Unkeyed(elements: elements.enumerated().map { ($1, "\(path)[\($0)]") }, decoder: self)
-        case .scalar(.null, _):
-            return Unkeyed(elements: [], decoder: self)
-        case .scalar:
-            return Unkeyed(elements: [(node, path)], decoder: self)
-        case .mapping:
-            log.add(node.location, path, "expected a list, got \(node.describedForMessage)")
-            throw Reported()
-        }
+        guard let elements else { throw Reported() }
+        return Unkeyed(elements: elements)
     }
 
     func singleValueContainer() throws -> any SingleValueDecodingContainer {
@@ -56,11 +148,16 @@ struct ConfigNodeDecoder: Decoder {
 
     /// Decodes `type` from this node, logging what is wrong; nil after a logged problem.
     func decodeLogged<T: Decodable>(_ type: T.Type) -> T? {
-        if let names = Self.choiceNames(type), case .scalar(let scalar, let text) = node.value {
-            let written: String = if case .string(let s) = scalar { s } else { text }
-            guard names.contains(written) else {
+        if let names = Self.choiceNames(type) {
+            let written: String? =
+                switch node.value {
+                case .scalar(.string(let s), _): s
+                case .scalar(_, let text): text
+                default: nil
+                }
+            guard let written, names.contains(written) else {
                 var message = "expected one of \(names.joined(separator: ", ")), got \(node.describedForMessage)"
-                if let suggestion = Suggestion.nearest(to: written, among: names) {
+                if let written, let suggestion = Suggestion.nearest(to: written, among: names) {
                     message += "; did you mean \"\(suggestion)\"?"
                 }
                 log.add(node.location, path, message)
@@ -77,8 +174,9 @@ struct ConfigNodeDecoder: Decoder {
         }
     }
 
-    /// The raw values of a `CaseIterable` string enum, nil for other types.
+    /// The raw values of a `CaseIterable` string enum (or of an optional one), nil for other types.
     static func choiceNames(_ type: Any.Type) -> [String]? {
+        if let optional = type as? any OptionalType.Type { return choiceNames(optional.wrapped) }
         guard let iterable = type as? any CaseIterable.Type else { return nil }
         return names(of: iterable)
     }
@@ -98,20 +196,7 @@ struct ConfigNodeDecoder: Decoder {
         var codingPath: [any CodingKey] { [] }
         var allKeys: [Key] { (decoder.node.entries ?? []).compactMap { Key(stringValue: $0.key) } }
 
-        func contains(_ key: Key) -> Bool {
-            decoder.requested.keys.append(key.stringValue)
-            return value(for: key) != nil
-        }
-
-        private func value(for key: Key) -> ConfigNode? {
-            guard let value = decoder.node[key.stringValue] else { return nil }
-            if case .scalar(.null, _) = value.value { return nil }
-            return value
-        }
-
-        private func keyPath(_ key: Key) -> String {
-            decoder.path.isEmpty ? key.stringValue : "\(decoder.path).\(key.stringValue)"
-        }
+        func contains(_ key: Key) -> Bool { decoder[key.stringValue] != nil }
 
         func decodeNil(forKey key: Key) throws -> Bool { !contains(key) }
 
@@ -121,38 +206,34 @@ struct ConfigNodeDecoder: Decoder {
         }
 
         func decodeIfPresent<T: Decodable>(_ type: T.Type, forKey key: Key) throws -> T? {
-            decoder.requested.keys.append(key.stringValue)
-            guard let node = value(for: key) else { return nil }
-            return decoder.child(node, path: keyPath(key)).decodeLogged(type)
+            decoder[key.stringValue]?.decodeLogged(type)
         }
 
         func nestedContainer<NestedKey: CodingKey>(keyedBy type: NestedKey.Type, forKey key: Key) throws
             -> KeyedDecodingContainer<NestedKey>
         {
-            guard let node = value(for: key) else { throw Reported() }
-            return try decoder.child(node, path: keyPath(key)).container(keyedBy: type)
+            try present(key).container(keyedBy: type)
         }
 
         func nestedUnkeyedContainer(forKey key: Key) throws -> any UnkeyedDecodingContainer {
-            guard let node = value(for: key) else { throw Reported() }
-            return try decoder.child(node, path: keyPath(key)).unkeyedContainer()
+            try present(key).unkeyedContainer()
         }
 
         func superDecoder() throws -> any Decoder { decoder }
-        func superDecoder(forKey key: Key) throws -> any Decoder {
-            guard let node = value(for: key) else { throw Reported() }
-            return decoder.child(node, path: keyPath(key))
+        func superDecoder(forKey key: Key) throws -> any Decoder { try present(key) }
+
+        private func present(_ key: Key) throws -> ConfigNodeDecoder {
+            guard let value = decoder[key.stringValue] else { throw Reported() }
+            return value
         }
     }
 
     private struct Unkeyed: UnkeyedDecodingContainer {
-        let elements: [(ConfigNode, String)]
-        let decoder: ConfigNodeDecoder
+        let elements: [ConfigNodeDecoder]
         var currentIndex = 0
 
-        init(elements: [(ConfigNode, String)], decoder: ConfigNodeDecoder) {
+        init(elements: [ConfigNodeDecoder]) {
             self.elements = elements
-            self.decoder = decoder
         }
 
         var codingPath: [any CodingKey] { [] }
@@ -163,33 +244,28 @@ struct ConfigNodeDecoder: Decoder {
 
         /// A bad element is logged, and so is every bad element after it, before the list is given up.
         mutating func decode<T: Decodable>(_ type: T.Type) throws -> T {
-            guard !isAtEnd else { throw Reported() }
-            let (node, path) = elements[currentIndex]
-            currentIndex += 1
-            if let value = decoder.child(node, path: path).decodeLogged(type) { return value }
-            while !isAtEnd {
-                let (node, path) = elements[currentIndex]
-                currentIndex += 1
-                _ = decoder.child(node, path: path).decodeLogged(type)
-            }
+            if let value = try next().decodeLogged(type) { return value }
+            while !isAtEnd { _ = try next().decodeLogged(type) }
             throw Reported()
         }
 
         mutating func nestedContainer<NestedKey: CodingKey>(keyedBy type: NestedKey.Type) throws
             -> KeyedDecodingContainer<NestedKey>
         {
-            let (node, path) = elements[currentIndex]
-            currentIndex += 1
-            return try decoder.child(node, path: path).container(keyedBy: type)
+            try next().container(keyedBy: type)
         }
 
         mutating func nestedUnkeyedContainer() throws -> any UnkeyedDecodingContainer {
-            let (node, path) = elements[currentIndex]
-            currentIndex += 1
-            return try decoder.child(node, path: path).unkeyedContainer()
+            try next().unkeyedContainer()
         }
 
-        mutating func superDecoder() throws -> any Decoder { decoder }
+        mutating func superDecoder() throws -> any Decoder { try next() }
+
+        private mutating func next() throws -> ConfigNodeDecoder {
+            guard !isAtEnd else { throw Reported() }
+            currentIndex += 1
+            return elements[currentIndex - 1]
+        }
     }
 
     private struct Single: SingleValueDecodingContainer {
@@ -229,11 +305,6 @@ struct ConfigNodeDecoder: Decoder {
             return i
         }
 
-        func decode<T: Decodable & FixedWidthInteger>(_ type: T.Type) throws -> T {
-            guard let value = T(exactly: try decode(Int.self)) else { throw decoder.mismatch("an integer in range") }
-            return value
-        }
-
         func decode(_ type: Int8.Type) throws -> Int8 { try decodeInteger(type) }
         func decode(_ type: Int16.Type) throws -> Int16 { try decodeInteger(type) }
         func decode(_ type: Int32.Type) throws -> Int32 { try decodeInteger(type) }
@@ -253,4 +324,13 @@ struct ConfigNodeDecoder: Decoder {
             try T(from: decoder)
         }
     }
+}
+
+/// Lets ``ConfigNodeDecoder`` see through `Optional` to an enum's choices (an optional setting).
+private protocol OptionalType {
+    static var wrapped: Any.Type { get }
+}
+
+extension Optional: OptionalType {
+    static var wrapped: Any.Type { Wrapped.self }
 }

@@ -1,17 +1,3 @@
-/// The kinds of work a stage can do.
-public enum StageKind: String, Sendable, Hashable, CaseIterable, Codable {
-    /// Stage one: learn the map from texts embedded by both models, without labels.
-    case align
-    /// Stage two: adapt the stage-one map with a budget of labeled queries.
-    case adapt
-    /// Score baselines and maps on the evaluation queries.
-    case evaluate
-    /// Adapt at several label budgets, several seeds each; the budget curve.
-    case sweep
-    /// Write a map as an adapter file.
-    case export
-}
-
 /// One stage of a pipeline, validated.
 public struct StageConfig: Sendable, Hashable, Encodable {
     /// Unique within the pipeline; names the stage's folder in the run directory.
@@ -50,46 +36,5 @@ public struct StageConfig: Sendable, Hashable, Encodable {
     /// `dependencies` is derived, not written: the encoded stage is valid pipeline YAML.
     enum CodingKeys: String, CodingKey {
         case name, kind, after, options
-    }
-}
-
-/// A stage's options, typed by its kind.
-public enum StageOptions: Sendable, Hashable, Encodable {
-    case align(AlignOptions)
-    case adapt(AdaptOptions)
-    case evaluate(EvaluateOptions)
-    case sweep(SweepOptions)
-    case export(ExportOptions)
-
-    public var kind: StageKind {
-        switch self {
-        case .align: .align
-        case .adapt: .adapt
-        case .evaluate: .evaluate
-        case .sweep: .sweep
-        case .export: .export
-        }
-    }
-
-    /// Encodes the options themselves (the kind is a sibling key of the stage).
-    public func encode(to encoder: any Encoder) throws {
-        switch self {
-        case .align(let options): try options.encode(to: encoder)
-        case .adapt(let options): try options.encode(to: encoder)
-        case .evaluate(let options): try options.encode(to: encoder)
-        case .sweep(let options): try options.encode(to: encoder)
-        case .export(let options): try options.encode(to: encoder)
-        }
-    }
-
-    /// The stage names these options refer to (already defaulted during validation).
-    public var stageReferences: [String] {
-        switch self {
-        case .align: []
-        case .adapt(let options): [options.from]
-        case .evaluate(let options): options.maps
-        case .sweep(let options): [options.adapt]
-        case .export(let options): [options.map]
-        }
     }
 }

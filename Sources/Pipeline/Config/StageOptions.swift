@@ -1,147 +1,40 @@
-import Alignment
-import Workflows
+/// A stage's options, typed by its kind.
+public enum StageOptions: Sendable, Hashable, Encodable {
+    case align(AlignOptions)
+    case adapt(AdaptOptions)
+    case evaluate(EvaluateOptions)
+    case sweep(SweepOptions)
+    case export(ExportOptions)
 
-// Typed options of each stage kind. Defaults here are the documented defaults (docs/pipelines.md);
-// the stage implementations own their meaning and may refine the values.
-
-/// Options of stage one (`kind: align`): Workflows' `AlignSettings`, every key declared there.
-public typealias AlignOptions = AlignSettings
-
-/// Options of stage two (`kind: adapt`): the align stage to start from, and Alignment's
-/// `AdaptSettings` under their declared keys.
-@dynamicMemberLookup
-public struct AdaptOptions: Sendable, Hashable, Encodable {
-    /// The align stage whose map this stage starts from (default: the nearest align stage before it).
-    public var from: String
-    public var settings = AdaptSettings()
-    /// Train a hybrid map on the index model's own queries too, when `data.queries.index_model_embeddings`
-    /// is set (false: a map of the query model's vectors alone, for when the index model is gone at query time).
-    public var hybrid = true
-
-    public init(from: String) {
-        self.from = from
-    }
-
-    public subscript<T>(dynamicMember keyPath: WritableKeyPath<AdaptSettings, T>) -> T {
-        get { settings[keyPath: keyPath] }
-        set { settings[keyPath: keyPath] = newValue }
-    }
-
-    /// The trainer's settings, seeded.
-    public func settings(seed: UInt64) -> AdaptSettings {
-        var s = settings
-        s.seed = seed
-        return s
-    }
-
-    public func encode(to encoder: any Encoder) throws {
-        var container = encoder.container(keyedBy: SettingKey.self)
-        try container.encode(from, forKey: SettingKey("from"))
-        try container.encode(hybrid, forKey: SettingKey("hybrid"))
-        try settings.encodeDeclared(to: encoder)
-    }
-}
-
-/// Options of `kind: evaluate`.
-public struct EvaluateOptions: Sendable, Hashable, Encodable {
-    public enum Baseline: String, Sendable, Hashable, CaseIterable, Encodable {
-        /// D's own query embeddings against the index (needs `data.queries.index_model_embeddings`).
-        case indexAsIs = "index-as-is"
-        /// Q's query embeddings against Q's document embeddings (needs `data.index.query_model_embeddings`).
-        case reEmbedded = "re-embedded"
-        /// Raw Procrustes map, no refinement (needs `data.alignment`).
-        case procrustes
-    }
-
-    /// Stages whose maps are scored (default: every align and adapt stage before this one).
-    public var maps: [String]
-    /// Baselines scored beside them (default: every baseline the data allows).
-    public var baselines: [Baseline]
-    /// Metric names `name@k`, name in ndcg, recall, p (precision), mrr, map (trec_eval's map_cut).
-    public var metrics: [String] = ["ndcg@10", "recall@100", "mrr@10", "map@100", "p@10"]
-    /// Also report the test queries whose relevant documents no labeled query cites.
-    public var unseen = true
-    /// Test every row against `compare_to` per query: paired randomization p-value and bootstrap interval.
-    public var significance = true
-    /// Sign flips and bootstrap resamples drawn by the paired tests.
-    public var significanceTrials = 10_000
-    /// Level of the bootstrap interval, in (0, 1).
-    public var confidence = 0.95
-    /// Row every other row is tested against (a stage or baseline name; default: the first map).
-    public var compareTo: String?
-    /// Drop the evaluation queries that `data.qrels.labeled` labels too (else the check
-    /// `labeled-not-evaluated` fails and withholds the verdict).
-    public var excludeLabeled = false
-    /// The upgrade verdict's margin (`non_inferiority_margin`, used when `models.index.retired`)
-    /// and `gate` (`era run` exits with the verdict's status).
-    public var verdict = VerdictSettings()
-
-    public init(maps: [String], baselines: [Baseline]) {
-        self.maps = maps
-        self.baselines = baselines
-    }
-
-    enum CodingKeys: String, CodingKey {
-        case maps, baselines, metrics, unseen, significance
-        case significanceTrials = "significance_trials", confidence, compareTo = "compare_to"
-        case excludeLabeled = "exclude_labeled"
-        case nonInferiorityMargin = "non_inferiority_margin", gate
-    }
-
-    public func encode(to encoder: any Encoder) throws {
-        var container = encoder.container(keyedBy: CodingKeys.self)
-        try container.encode(maps, forKey: .maps)
-        try container.encode(baselines, forKey: .baselines)
-        try container.encode(metrics, forKey: .metrics)
-        try container.encode(unseen, forKey: .unseen)
-        try container.encode(significance, forKey: .significance)
-        try container.encode(significanceTrials, forKey: .significanceTrials)
-        try container.encode(confidence, forKey: .confidence)
-        try container.encodeIfPresent(compareTo, forKey: .compareTo)
-        // Written only when set, so the fingerprints of pipelines without it stay as they were.
-        if excludeLabeled { try container.encode(excludeLabeled, forKey: .excludeLabeled) }
-        if verdict.margin != VerdictSettings().margin {
-            try container.encode(verdict.margin, forKey: .nonInferiorityMargin)
+    public var kind: StageKind {
+        switch self {
+        case .align: .align
+        case .adapt: .adapt
+        case .evaluate: .evaluate
+        case .sweep: .sweep
+        case .export: .export
         }
-        if verdict.gate { try container.encode(verdict.gate, forKey: .gate) }
-    }
-}
-
-/// Options of `kind: sweep`: the adapt stage it repeats, and Workflows' `SweepSettings`.
-@dynamicMemberLookup
-public struct SweepOptions: Sendable, Hashable, Encodable {
-    /// The adapt stage whose options are repeated at each budget (default: the nearest adapt stage before it).
-    public var adapt: String
-    public var settings = SweepSettings()
-
-    public init(adapt: String) {
-        self.adapt = adapt
     }
 
-    public subscript<T>(dynamicMember keyPath: WritableKeyPath<SweepSettings, T>) -> T {
-        get { settings[keyPath: keyPath] }
-        set { settings[keyPath: keyPath] = newValue }
-    }
-
+    /// Encodes the options themselves (the kind is a sibling key of the stage).
     public func encode(to encoder: any Encoder) throws {
-        var container = encoder.container(keyedBy: SettingKey.self)
-        try container.encode(adapt, forKey: SettingKey("adapt"))
-        try settings.encodeDeclared(to: encoder)
+        switch self {
+        case .align(let options): try options.encode(to: encoder)
+        case .adapt(let options): try options.encode(to: encoder)
+        case .evaluate(let options): try options.encode(to: encoder)
+        case .sweep(let options): try options.encode(to: encoder)
+        case .export(let options): try options.encode(to: encoder)
+        }
     }
-}
 
-/// Options of `kind: export`.
-public struct ExportOptions: Sendable, Hashable, Encodable {
-    public typealias Format = ExportWorkflow.Format
-
-    /// The align or adapt stage whose map is exported (default: the nearest adapt stage before it,
-    /// else the nearest align stage).
-    public var map: String
-    public var formats: [Format] = [.safetensors]
-    /// Base name of the adapter file(s) in the stage folder (no directory, no extension).
-    public var file = "adapter"
-
-    public init(map: String) {
-        self.map = map
+    /// The stage names these options refer to (already defaulted during validation).
+    public var stageReferences: [String] {
+        switch self {
+        case .align: []
+        case .adapt(let options): [options.from]
+        case .evaluate(let options): options.maps
+        case .sweep(let options): [options.adapt]
+        case .export(let options): [options.map]
+        }
     }
 }

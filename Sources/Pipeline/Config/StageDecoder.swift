@@ -7,7 +7,7 @@ struct StageDecoder {
     let log: ProblemLog
 
     private struct Header {
-        var reader: MappingReader
+        var decoder: ConfigNodeDecoder
         var name: String
         var kind: StageKind?
         var index: Int
@@ -31,42 +31,41 @@ struct StageDecoder {
         name.count > 60 ? "\(name.prefix(40))... (\(name.count) characters)" : name
     }
 
-    mutating func decode(_ elements: [ConfigNode], data: DataConfig, indexRetired: Bool = false) -> [StageConfig] {
+    /// - Parameter elements: the decoders of the `stages:` list's elements, in order.
+    func decode(_ elements: [ConfigNodeDecoder], data: DataConfig, indexRetired: Bool = false) -> [StageConfig] {
         var headers: [Header] = []
         var seen: [String: Int] = [:]
         for (index, element) in elements.enumerated() {
-            let path = "stages[\(index)]"
-            guard var reader = MappingReader(element, path: path, log: log) else { continue }
-            let nameNode = reader.raw("name")
-            let writtenName = nameNode.flatMap { MappingReader.string($0, path: "\(path).name", log: log) }
-            let kindNode = reader.raw("kind")
-            var kind: StageKind? = kindNode.flatMap { MappingReader.choice($0, path: "\(path).kind", log: log) }
-            if kindNode == nil {
+            guard let stage = element.mapping else { continue }
+            let nameDecoder = stage["name"]
+            let writtenName = nameDecoder?.decodeLogged(String.self)
+            let kindDecoder = stage["kind"]
+            var kind = kindDecoder?.decodeLogged(StageKind.self)
+            if kindDecoder == nil {
                 if let writtenName, let implied = StageKind(rawValue: writtenName) {
                     kind = implied
                 } else {
                     log.add(
-                        element.location, "\(path).kind",
+                        stage.node.location, stage.keyPath("kind"),
                         "missing required key \"kind\" (one of \(StageKind.allCases.map(\.rawValue).joined(separator: ", ")))"
                     )
                 }
             }
             guard let name = writtenName ?? kind?.rawValue else { continue }
-            if let nameNode, !Self.isValidFolderName(name) {
-                log.add(
-                    nameNode.location, "\(path).name",
+            if let nameDecoder, !Self.isValidFolderName(name) {
+                nameDecoder.report(
                     "expected \(Self.folderNameRule) (it names the stage's folder), got \"\(Self.abbreviated(name))\"")
-            } else if let nameNode, let collision = RunFileNames.collision(forStage: name) {
-                log.add(nameNode.location, "\(path).name", collision)
+            } else if let nameDecoder, let collision = RunFileNames.collision(forStage: name) {
+                nameDecoder.report(collision)
             }
             if let previous = seen[name] {
                 log.add(
-                    nameNode?.location ?? element.location, "\(path).name",
+                    nameDecoder?.node.location ?? stage.node.location, stage.keyPath("name"),
                     "stage name \"\(name)\" is already used by stages[\(previous)]; give each stage its own name")
                 continue
             }
             seen[name] = index
-            headers.append(Header(reader: reader, name: name, kind: kind, index: index))
+            headers.append(Header(decoder: stage, name: name, kind: kind, index: index))
         }
 
         // Built once and shared by every stage, so decoding stays linear in the number of stages
@@ -75,51 +74,36 @@ struct StageDecoder {
         let positions = Dictionary(headers.enumerated().map { ($1.name, $0) }, uniquingKeysWith: { a, _ in a })
         var lastOfKind: [StageKind: String] = [:]
         var stages: [StageConfig] = []
-        for position in headers.indices {
-            var header = headers[position]
-            let path = "stages[\(header.index)]"
+        for (position, header) in headers.enumerated() {
+            let stage = header.decoder
             defer { if let kind = header.kind { lastOfKind[kind] = header.name } }
             let references = StageReferences(
                 log: log, headers: named, earlierCount: position,
                 positions: positions, lastOfKind: lastOfKind)
-            let defaultAfter = position > 0 ? [headers[position - 1].name] : []
-            let after: [String]
-            if let afterNode = header.reader.raw("after") {
-                let written =
-                    MappingReader.list(afterNode, path: "\(path).after", acceptsScalar: true, log: log) {
-                        node, elementPath, log in
-                        MappingReader.string(node, path: elementPath, log: log).map {
-                            (name: $0, location: node.location, path: elementPath)
-                        }
-                    } ?? []
-                after = written.compactMap { entry in
-                    references.check(
-                        entry.name, at: entry.location, path: entry.path, allowedKinds: nil,
-                        selfName: header.name) ? entry.name : nil
+            var after = position > 0 ? [headers[position - 1].name] : []
+            if let written = stage["after"] {
+                after = (written.elements ?? []).compactMap {
+                    references.stage($0, allowedKinds: nil, selfName: header.name)
                 }
-            } else {
-                after = defaultAfter
             }
+            let optionsDecoder =
+                stage["options"]
+                ?? stage.child(
+                    ConfigNode(
+                        value: .mapping([]), location: stage.node.location, baseDirectory: stage.node.baseDirectory),
+                    path: stage.keyPath("options"))
             var options: StageOptions?
             if let kind = header.kind {
-                let optionsNode =
-                    header.reader.raw("options")
-                    ?? ConfigNode(
-                        value: .mapping([]), location: header.reader.node.location,
-                        baseDirectory: header.reader.node.baseDirectory)
-                if var optionsReader = MappingReader(optionsNode, path: "\(path).options", log: log) {
-                    let optionDecoder = StageOptionsDecoder(
+                options = optionsDecoder.readMapping { d in
+                    StageOptionsDecoder(
                         log: log, references: references, data: data, indexRetired: indexRetired,
-                        stageName: header.name, stageLocation: header.reader.node.location)
-                    options = optionDecoder.decode(kind: kind, reader: &optionsReader)
-                    optionsReader.finish()
-                    if let options { checkLimits(options, optionsNode: optionsNode, path: "\(path).options") }
+                        stageName: header.name, stageLocation: stage.node.location
+                    ).decode(kind: kind, d)
                 }
-                checkData(kind: kind, data: data, location: header.reader.node.location, path: path)
-            } else {
-                header.reader.allow("options")
+                if let options { checkLimits(options, optionsNode: optionsDecoder.node, path: optionsDecoder.path) }
+                checkData(kind: kind, data: data, location: stage.node.location, path: stage.path)
             }
-            header.reader.finish()
+            stage.reportUnknownKeys()
             guard let kind = header.kind, let options else { continue }
             let needed = Set(after + options.stageReferences)
             // In written order, as the stage graph expects.
@@ -127,7 +111,7 @@ struct StageDecoder {
             stages.append(
                 StageConfig(
                     name: header.name, kind: kind, after: after, options: options,
-                    dependencies: dependencies, location: header.reader.node.location))
+                    dependencies: dependencies, location: stage.node.location))
         }
         return stages
     }
@@ -186,53 +170,4 @@ struct StageDecoder {
                 "a \(kind.rawValue) stage needs \(missing.joined(separator: " and ")), which the pipeline does not set")
         }
     }
-}
-
-/// Checks names of stages written in a stage (in `after:` or options) and finds defaults.
-struct StageReferences {
-    let log: ProblemLog
-    /// Every stage of the pipeline, in order.
-    let headers: [(name: String, kind: StageKind?)]
-    /// How many of `headers` are written before the stage being read.
-    let earlierCount: Int
-    /// Position of each name in `headers`.
-    let positions: [String: Int]
-    /// The last stage of each kind written before the stage being read.
-    let lastOfKind: [StageKind: String]
-
-    /// The stages written before the one being read, in order.
-    var earlier: ArraySlice<(name: String, kind: StageKind?)> { headers[..<earlierCount] }
-
-    /// True when `name` names another stage of an allowed kind; else records a problem.
-    func check(
-        _ name: String, at location: SourceLocation, path: String, allowedKinds: Set<StageKind>?,
-        selfName: String
-    ) -> Bool {
-        if name == selfName {
-            log.add(location, path, "a stage cannot depend on itself")
-            return false
-        }
-        guard let target = positions[name].map({ headers[$0] }) else {
-            var message = "no stage is named \"\(name)\""
-            if let suggestion = Suggestion.nearest(to: name, among: headers.map(\.name)) {
-                message += "; did you mean \"\(suggestion)\"?"
-            } else if !headers.isEmpty {
-                message += " (stages: \(headers.map(\.name).joined(separator: ", ")))"
-            }
-            log.add(location, path, message)
-            return false
-        }
-        if let allowedKinds, let kind = target.kind, !allowedKinds.contains(kind) {
-            let kinds = StageKind.allCases.filter(allowedKinds.contains).map(\.rawValue).joined(separator: " or ")
-            log.add(location, path, "stage \"\(name)\" is a \(kind.rawValue) stage; expected a \(kinds) stage")
-            return false
-        }
-        return true
-    }
-
-    /// The nearest earlier stage of one of `kinds` (preferring the first kind listed).
-    func nearestEarlier(_ kinds: [StageKind]) -> String? {
-        kinds.lazy.compactMap { lastOfKind[$0] }.first
-    }
-
 }

@@ -1,0 +1,36 @@
+import Alignment
+
+/// Options of stage two (`kind: adapt`): the align stage to start from, and Alignment's
+/// `AdaptSettings` under their declared keys.
+@dynamicMemberLookup
+public struct AdaptOptions: Sendable, Hashable, Encodable {
+    /// The align stage whose map this stage starts from (default: the nearest align stage before it).
+    public var from: String
+    public var settings = AdaptSettings()
+    /// Train a hybrid map on the index model's own queries too, when `data.queries.index_model_embeddings`
+    /// is set (false: a map of the query model's vectors alone, for when the index model is gone at query time).
+    public var hybrid = true
+
+    public init(from: String) {
+        self.from = from
+    }
+
+    public subscript<T>(dynamicMember keyPath: WritableKeyPath<AdaptSettings, T>) -> T {
+        get { settings[keyPath: keyPath] }
+        set { settings[keyPath: keyPath] = newValue }
+    }
+
+    /// The trainer's settings, seeded.
+    public func settings(seed: UInt64) -> AdaptSettings {
+        var s = settings
+        s.seed = seed
+        return s
+    }
+
+    public func encode(to encoder: any Encoder) throws {
+        var container = encoder.container(keyedBy: SettingKey.self)
+        try container.encode(from, forKey: SettingKey("from"))
+        try container.encode(hybrid, forKey: SettingKey("hybrid"))
+        try settings.encodeDeclared(to: encoder)
+    }
+}

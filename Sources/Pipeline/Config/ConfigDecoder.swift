@@ -1,0 +1,138 @@
+import Chroma
+
+/// Turns the merged node tree into a typed `PipelineConfig` through ``ConfigNodeDecoder``,
+/// recording every problem found.
+struct ConfigDecoder {
+    let log: ProblemLog
+    let currentDirectory: String
+
+    func decode(root: ConfigNode, defaultName: String, sourceFile: String) -> PipelineConfig? {
+        ConfigNodeDecoder(node: root, path: "", log: log).readMapping { d in
+            var name = defaultName
+            if let written = d["name"], let text = written.decodeLogged(String.self) {
+                if StageDecoder.isValidFolderName(text) {
+                    name = text
+                } else {
+                    written.report(
+                        "expected \(StageDecoder.folderNameRule) (it names the run folder), got \"\(StageDecoder.abbreviated(text))\""
+                    )
+                }
+            }
+            let seed = d.decode("seed", expecting: "an integer >= 0") { $0 >= 0 } ?? 0
+            // The run directory is relative to the current directory, like its default `runs/<name>`.
+            let output = d.decode("output", as: String.self).map {
+                ConfigPaths.absolute($0, relativeTo: currentDirectory)
+            }
+            let models = d["models"]?.readMapping(decodeModels) ?? ModelPair(query: ModelInfo(), index: ModelInfo())
+            let data =
+                d["data"]?.readMapping(decodeData)
+                ?? DataConfig(queries: nil, index: nil, alignment: nil, qrels: QrelsData())
+            var stages: [StageConfig] = []
+            if let written = d["stages"] {
+                if let elements = written.node.elements {
+                    stages = StageDecoder(log: log).decode(
+                        elements.enumerated().map { written.child($1, path: "stages[\($0)]") }, data: data,
+                        indexRetired: models.index.retired)
+                } else {
+                    written.report("expected a list of stages, got \(written.node.describedForMessage)")
+                }
+            } else {
+                log.add(root.location, "stages", "a pipeline needs a list of stages")
+            }
+            return PipelineConfig(
+                name: name, seed: seed, output: output, models: models, data: data,
+                stages: stages, sourceFile: sourceFile)
+        }
+    }
+
+    private func decodeModels(_ d: ConfigNodeDecoder) -> ModelPair {
+        func model(_ key: String) -> ModelInfo {
+            d[key]?.readMapping { m in
+                var info = ModelInfo(
+                    name: m.decode("name"), dim: m.decode("dim", expecting: "an integer >= 1") { $0 >= 1 })
+                // Only the index model can be retired: the query model embeds every new query.
+                if key == "index" { info.retired = m.decode("retired") ?? false }
+                return info
+            } ?? ModelInfo()
+        }
+        return ModelPair(query: model("query"), index: model("index"))
+    }
+
+    private func decodeData(_ d: ConfigNodeDecoder) -> DataConfig {
+        let root = d["root"].flatMap { written in
+            written.decodeLogged(String.self).map { ConfigPaths.absolute($0, relativeTo: written.node.baseDirectory) }
+        }
+        /// A path relative to `data.root` if set, else to the file that wrote it.
+        func file(_ d: ConfigNodeDecoder, _ key: String) -> DataFile? {
+            guard let written = d[key], let text = written.decodeLogged(String.self) else { return nil }
+            guard !text.isEmpty else {
+                written.report("expected a file path, got an empty string")
+                return nil
+            }
+            return DataFile(
+                path: ConfigPaths.absolute(text, relativeTo: root ?? written.node.baseDirectory),
+                location: written.node.location)
+        }
+        func required(_ d: ConfigNodeDecoder, _ key: String) -> DataFile? {
+            let result = file(d, key)
+            if result == nil, d.node[key] == nil { d.report("missing required key \"\(key)\"") }
+            return result
+        }
+
+        let queries = d["queries"]?.readMapping { q -> QueryData? in
+            let embeddings = required(q, "embeddings"), ids = required(q, "ids")
+            let indexModel = file(q, "index_model_embeddings")
+            guard let embeddings, let ids else { return nil }
+            return QueryData(embeddings: embeddings, ids: ids, indexModelEmbeddings: indexModel)
+        }
+        let index = d["index"]?.readMapping { i -> IndexData? in
+            if i.node["chroma"] != nil {
+                let queryModel = file(i, "query_model_embeddings")
+                for key in ["embeddings", "ids"] where i.node[key] != nil {
+                    log.add(
+                        i.node.location, i.keyPath(key),
+                        "not used with data.index.chroma (the collection holds the documents and their ids)")
+                }
+                return i["chroma"]?.readMapping(decodeChroma).map {
+                    IndexData(chroma: $0, queryModelEmbeddings: queryModel)
+                }
+            }
+            let embeddings = required(i, "embeddings"), ids = required(i, "ids")
+            let queryModel = file(i, "query_model_embeddings")
+            guard let embeddings, let ids else { return nil }
+            return IndexData(embeddings: embeddings, ids: ids, queryModelEmbeddings: queryModel)
+        }
+        let alignment = d["alignment"]?.readMapping { a -> AlignmentData? in
+            // With a Chroma index, the index model's side can be the collection's records of `ids`.
+            let fromCollection = index?.chroma != nil && a.node["index_model"] == nil
+            let queryModel = required(a, "query_model")
+            let indexModel = fromCollection ? nil : required(a, "index_model")
+            let ids = fromCollection ? required(a, "ids") : file(a, "ids")
+            guard let queryModel, fromCollection ? ids != nil : indexModel != nil else { return nil }
+            return AlignmentData(queryModel: queryModel, indexModel: indexModel, ids: ids)
+        }
+        let qrels = d["qrels"]?.readMapping { q in
+            QrelsData(labeled: file(q, "labeled"), evaluation: file(q, "evaluation"))
+        }
+        return DataConfig(queries: queries, index: index, alignment: alignment, qrels: qrels ?? QrelsData())
+    }
+
+    /// `chroma: {url, collection, tenant, database}` under `data.index`; tenant and database default
+    /// to Chroma's. The URL and names are checked here; the server is not contacted.
+    private func decodeChroma(_ d: ConfigNodeDecoder) -> ChromaIndexConfig? {
+        let url: String? = d.decode("url"), collection: String? = d.decode("collection")
+        let tenant = d.decode("tenant") ?? ChromaLocation.defaultTenant
+        let database = d.decode("database") ?? ChromaLocation.defaultDatabase
+        for (key, value) in [("url", url), ("collection", collection)] where value == nil && d.node[key] == nil {
+            d.report("missing required key \"\(key)\"")
+        }
+        guard let url, let collection else { return nil }
+        do {
+            _ = try ChromaLocation(server: url, collection: collection, tenant: tenant, database: database)
+        } catch {
+            // Recorded, and the index still counts as set: one problem, not a second "needs data.index".
+            d.report("\(error)")
+        }
+        return ChromaIndexConfig(url: url, collection: collection, tenant: tenant, database: database)
+    }
+}

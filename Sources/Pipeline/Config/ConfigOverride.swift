@@ -1,0 +1,35 @@
+import Foundation
+
+/// One `--set key.path=value` override from the command line.
+///
+/// The key path is dotted with optional `[i]` indices (`stages[1].options.epochs`); a stage may
+/// also be addressed by its name (`stages.adapt.options.budget`). The value is parsed as YAML, so
+/// `32` is an integer, `true` a boolean, `0.05` a number, `[8, 16]` a list and anything else a string.
+public struct ConfigOverride: Sendable, Hashable {
+    public var keyPath: String
+    public var value: String
+
+    public init(keyPath: String, value: String) {
+        self.keyPath = keyPath
+        self.value = value
+    }
+
+    /// Parses `key.path=value` (the first `=` separates them).
+    /// - Throws: `ConfigError` when there is no `=` or the key path is empty.
+    public init(parsing argument: String) throws(ConfigError) {
+        guard let equals = argument.firstIndex(of: "="),
+            !argument[..<equals].trimmingCharacters(in: .whitespaces).isEmpty
+        else {
+            throw ConfigError(problems: [
+                ConfigProblem(
+                    location: SourceLocation(file: "--set \(argument)", line: 0, column: 0), keyPath: "",
+                    message: "expected key.path=value")
+            ])
+        }
+        keyPath = argument[..<equals].trimmingCharacters(in: .whitespaces)
+        value = String(argument[argument.index(after: equals)...])
+    }
+
+    /// How problems with this override are located: `--set key.path=value`.
+    var origin: String { "--set \(keyPath)=\(value)" }
+}

@@ -1,0 +1,117 @@
+/// The data a pipeline reads. Which parts are required depends on its stages
+/// (align needs `alignment`, adapt needs `qrels.labeled`, evaluate needs `qrels.evaluation`, ...).
+public struct DataConfig: Sendable, Hashable, Encodable {
+    public var queries: QueryData?
+    public var index: IndexData?
+    public var alignment: AlignmentData?
+    public var qrels: QrelsData
+
+    public init(queries: QueryData?, index: IndexData?, alignment: AlignmentData?, qrels: QrelsData) {
+        self.queries = queries
+        self.index = index
+        self.alignment = alignment
+        self.qrels = qrels
+    }
+
+    /// Every file named, with its key path (`data.index.embeddings`, ...), in a stable order.
+    public var files: [(keyPath: String, file: DataFile)] {
+        var result: [(String, DataFile)] = []
+        func add(_ path: String, _ file: DataFile?) { if let file { result.append((path, file)) } }
+        add("data.queries.embeddings", queries?.embeddings)
+        add("data.queries.ids", queries?.ids)
+        add("data.queries.index_model_embeddings", queries?.indexModelEmbeddings)
+        add("data.index.embeddings", index?.embeddings)
+        add("data.index.ids", index?.ids)
+        add("data.index.query_model_embeddings", index?.queryModelEmbeddings)
+        add("data.alignment.query_model", alignment?.queryModel)
+        add("data.alignment.index_model", alignment?.indexModel)
+        add("data.alignment.ids", alignment?.ids)
+        add("data.qrels.labeled", qrels.labeled)
+        add("data.qrels.evaluation", qrels.evaluation)
+        return result
+    }
+}
+
+/// Queries embedded by the query model Q (n_q x p), their ids, and optionally the same
+/// queries embedded by the index model D (for the "D zero-shot" baseline).
+public struct QueryData: Sendable, Hashable, Encodable {
+    public var embeddings: DataFile
+    public var ids: DataFile
+    public var indexModelEmbeddings: DataFile?
+
+    public init(embeddings: DataFile, ids: DataFile, indexModelEmbeddings: DataFile? = nil) {
+        self.embeddings = embeddings
+        self.ids = ids
+        self.indexModelEmbeddings = indexModelEmbeddings
+    }
+
+    enum CodingKeys: String, CodingKey {
+        case embeddings, ids
+        case indexModelEmbeddings = "index_model_embeddings"
+    }
+}
+
+/// The existing index: documents embedded by D (N x m) and their ids, as files or as a Chroma
+/// collection (`chroma:`, searched on its server), and optionally the same documents embedded by Q
+/// (for the "re-embed everything" upper bound).
+public struct IndexData: Sendable, Hashable, Encodable {
+    /// Set unless the index is a Chroma collection.
+    public var embeddings: DataFile?
+    /// Set unless the index is a Chroma collection.
+    public var ids: DataFile?
+    public var queryModelEmbeddings: DataFile?
+    /// The index as a Chroma collection (instead of `embeddings` and `ids`).
+    public var chroma: ChromaIndexConfig?
+
+    public init(embeddings: DataFile, ids: DataFile, queryModelEmbeddings: DataFile? = nil) {
+        self.embeddings = embeddings
+        self.ids = ids
+        self.queryModelEmbeddings = queryModelEmbeddings
+    }
+
+    /// An index that is a Chroma collection.
+    public init(chroma: ChromaIndexConfig, queryModelEmbeddings: DataFile? = nil) {
+        self.chroma = chroma
+        self.queryModelEmbeddings = queryModelEmbeddings
+    }
+
+    enum CodingKeys: String, CodingKey {
+        case embeddings, ids, chroma
+        case queryModelEmbeddings = "query_model_embeddings"
+    }
+}
+
+/// Texts embedded by both models, rows matched: X (n x p) from Q and Y (n x m) from D. Without
+/// `index_model`, when the index is a Chroma collection, Y is the collection's records of `ids`
+/// (only the sampled ones are fetched).
+public struct AlignmentData: Sendable, Hashable, Encodable {
+    public var queryModel: DataFile
+    /// Nil: the records of `ids` in the Chroma collection of `data.index.chroma`.
+    public var indexModel: DataFile?
+    /// Text ids of the rows (one per line), if given.
+    public var ids: DataFile?
+
+    public init(queryModel: DataFile, indexModel: DataFile?, ids: DataFile? = nil) {
+        self.queryModel = queryModel
+        self.indexModel = indexModel
+        self.ids = ids
+    }
+
+    enum CodingKeys: String, CodingKey {
+        case ids
+        case queryModel = "query_model"
+        case indexModel = "index_model"
+    }
+}
+
+/// Relevance judgments (BEIR TSV or TREC): the labeled pool stage two learns from, and the
+/// evaluation set.
+public struct QrelsData: Sendable, Hashable, Encodable {
+    public var labeled: DataFile?
+    public var evaluation: DataFile?
+
+    public init(labeled: DataFile? = nil, evaluation: DataFile? = nil) {
+        self.labeled = labeled
+        self.evaluation = evaluation
+    }
+}

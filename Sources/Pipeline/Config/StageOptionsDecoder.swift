@@ -1,0 +1,222 @@
+import Alignment
+import Workflows
+
+/// Reads one stage's `options:` mapping into the typed options of its kind.
+struct StageOptionsDecoder {
+    let log: ProblemLog
+    let references: StageReferences
+    let data: DataConfig
+    /// `models.index.retired`: no map may read the index model's queries.
+    var indexRetired = false
+    let stageName: String
+    let stageLocation: SourceLocation
+
+    /// Metric families the evaluation computes (Retrieval's `IRMetrics.families`): `name@k`, k >= 1.
+    static let metricNames = ["ndcg", "recall", "p", "mrr", "map"]
+
+    func decode(kind: StageKind, _ d: ConfigNodeDecoder) -> StageOptions? {
+        switch kind {
+        case .align: .align(declared(AlignOptions.self, d))
+        case .adapt: adapt(d).map(StageOptions.adapt)
+        case .evaluate: .evaluate(evaluate(d))
+        case .sweep: sweep(d).map(StageOptions.sweep)
+        case .export: export(d).map(StageOptions.export)
+        }
+    }
+
+    private func adapt(_ d: ConfigNodeDecoder) -> AdaptOptions? {
+        let from = reference(
+            d, "from", kinds: [.align], defaultKinds: [.align],
+            missing: "an adapt stage starts from an align stage's map; add one before it or set options.from")
+        var options = AdaptOptions(from: from ?? "")
+        // A retired index model cannot embed new queries: the default map reads the query model's vectors alone.
+        options.hybrid = d.decode("hybrid") ?? (options.hybrid && !indexRetired)
+        if options.hybrid, indexRetired, let node = d.node["hybrid"] {
+            log.add(
+                node.location, d.keyPath("hybrid"),
+                "models.index.retired is true: the index model cannot embed new queries, so a hybrid map could not be served; remove hybrid: true"
+            )
+        }
+        options.settings = declared(AdaptSettings.self, d)
+        // A rank out of range is reported once, by its range; a valid one under another map, here.
+        if let rankNode = d.node["rank"], case .scalar(.int(let rank), _) = rankNode.value,
+            let problem = options.settings.problem(ofWrittenRank: rank),
+            !log.problems.contains(where: { $0.keyPath == d.keyPath("rank") })
+        {
+            log.add(rankNode.location, d.keyPath("rank"), problem)
+        }
+        if options.settings.problems().isEmpty {
+            do {
+                _ = try options.settings.validated()
+            } catch .invalidParameter(let name, _, let reason) {
+                log.add((d.node[name] ?? d.node).location, d.keyPath(name), reason)
+            } catch {
+                d.report("\(error)")
+            }
+        }
+        return from == nil ? nil : options
+    }
+
+    /// The declared settings of `T` read from this options mapping (type problems are logged by the
+    /// decoder), then every value out of its declared range logged at its key.
+    private func declared<T: DeclaredSettings>(_ type: T.Type, _ d: ConfigNodeDecoder) -> T {
+        let value = (try? T(declaredFrom: d)) ?? T()
+        let stored = value.problems()
+        for (setting, _) in stored {
+            let node = d.node[setting.key]
+            log.add(
+                node?.location ?? d.node.location, d.keyPath(setting.key),
+                "expected \(setting.expectation), got \(node?.describedForMessage ?? setting.text(value))")
+        }
+        // Values as written, which a computed setting may have dropped (the rank of a linear map);
+        // read again with a log of their own, so that a type problem is reported once.
+        let written = ConfigNodeDecoder(node: d.node, path: d.path, log: ProblemLog())
+        for (setting, _) in T.problems(writtenIn: written)
+        where !stored.contains(where: { $0.setting.key == setting.key }) {
+            let node = d.node[setting.key]
+            log.add(
+                node?.location ?? d.node.location, d.keyPath(setting.key),
+                "expected \(setting.expectation), got \(node?.describedForMessage ?? "?")")
+        }
+        return value
+    }
+
+    private func evaluate(_ d: ConfigNodeDecoder) -> EvaluateOptions {
+        let mapKinds: Set<StageKind> = [.align, .adapt]
+        let maps =
+            d["maps"]?.elements.map { elements in
+                elements.compactMap { references.stage($0, allowedKinds: mapKinds, selfName: stageName) }
+            } ?? references.earlier.filter { $0.kind.map(mapKinds.contains) ?? false }.map(\.name)
+        var baselines = EvaluateOptions.Baseline.allCases.filter(baselineAvailable)
+        if let written = d["baselines"] {
+            baselines = (written.elements ?? []).compactMap { element in
+                let baseline = element.decodeLogged(EvaluateOptions.Baseline.self)
+                if let baseline, !baselineAvailable(baseline) {
+                    element.report(
+                        "the \(baseline.rawValue) baseline needs \(Self.requirement(of: baseline)), which the pipeline does not set"
+                    )
+                }
+                return baseline
+            }
+        }
+        var o = EvaluateOptions(maps: maps, baselines: baselines)
+        if let elements = d["metrics"]?.elements {
+            o.metrics = elements.compactMap { element in
+                element.decodeLogged(String.self).flatMap { Self.checkMetric($0, element) }
+            }
+        }
+        o.unseen = labeledOnly(d, "unseen", default: true, "the unseen subset is defined by data.qrels.labeled")
+        o.excludeLabeled = labeledOnly(
+            d, "exclude_labeled", default: false, "the labeled queries are those of data.qrels.labeled")
+        o.verdict = declared(VerdictSettings.self, d)
+        o.significance = d.decode("significance") ?? o.significance
+        o.significanceTrials =
+            d.decode("significance_trials", expecting: "an integer >= 100") { $0 >= 100 }
+            ?? o.significanceTrials
+        o.confidence =
+            d.decode("confidence", expecting: "a number in (0, 1)", forType: true) { $0 > 0 && $0 < 1 }
+            ?? o.confidence
+        if let written = d["compare_to"], let name = written.decodeLogged(String.self) {
+            let rows = maps + baselines.map(\.rawValue)
+            if rows.contains(name) {
+                o.compareTo = name
+            } else if let suggestion = Suggestion.nearest(to: name, among: rows) {
+                written.report("\"\(name)\" is not a row of this evaluation; did you mean \"\(suggestion)\"?")
+            } else {
+                written.report("\"\(name)\" is not a row of this evaluation (rows: \(rows.joined(separator: ", ")))")
+            }
+        }
+        if maps.isEmpty && baselines.isEmpty {
+            log.add(
+                stageLocation, d.path,
+                "nothing to evaluate: no align or adapt stage before this one, no maps and no baselines")
+        }
+        return o
+    }
+
+    /// A boolean that only `data.qrels.labeled` gives a meaning: its default is `value` with the labeled
+    /// qrels and false without them, and `true` written without them is a problem.
+    private func labeledOnly(_ d: ConfigNodeDecoder, _ key: String, default value: Bool, _ meaning: String) -> Bool {
+        let labeled = data.qrels.labeled != nil
+        let flag = d.decode(key) ?? (value && labeled)
+        if flag, !labeled, let node = d.node[key] {
+            log.add(node.location, d.keyPath(key), "\(meaning), which the pipeline does not set")
+        }
+        return flag
+    }
+
+    private func sweep(_ d: ConfigNodeDecoder) -> SweepOptions? {
+        let adapt = reference(
+            d, "adapt", kinds: [.adapt], defaultKinds: [.adapt],
+            missing: "a sweep repeats an adapt stage at several budgets; add one before it or set options.adapt")
+        var o = SweepOptions(adapt: adapt ?? "")
+        o.settings = declared(SweepSettings.self, d)
+        if o.budgets.isEmpty && !o.includeAll {
+            log.add(
+                d.node["budgets"]?.location ?? stageLocation, d.keyPath("budgets"),
+                "expected at least one budget (or include_all: true)")
+        }
+        return adapt == nil ? nil : o
+    }
+
+    private func export(_ d: ConfigNodeDecoder) -> ExportOptions? {
+        let map = reference(
+            d, "map", kinds: [.align, .adapt], defaultKinds: [.adapt, .align],
+            missing: "an export writes an align or adapt stage's map; add one before it or set options.map")
+        var o = ExportOptions(map: map ?? "")
+        if let written = d["formats"]?.elements {
+            o.formats = written.compactMap { $0.decodeLogged(ExportOptions.Format.self) }
+        }
+        if let written = d["file"], let file = written.decodeLogged(String.self) {
+            if StageDecoder.isValidFolderName(file) {
+                o.file = file
+            } else {
+                written.report("expected a plain file name (no directory), got \"\(file)\"")
+            }
+        }
+        return map == nil ? nil : o
+    }
+
+    // MARK: - Helpers
+
+    /// A stage name read from `key`, checked, or the nearest earlier stage of `defaultKinds`.
+    private func reference(
+        _ d: ConfigNodeDecoder, _ key: String, kinds: Set<StageKind>,
+        defaultKinds: [StageKind], missing: String
+    ) -> String? {
+        if let written = d[key] { return references.stage(written, allowedKinds: kinds, selfName: stageName) }
+        if let name = references.nearestEarlier(defaultKinds) { return name }
+        log.add(stageLocation, d.keyPath(key), missing)
+        return nil
+    }
+
+    private func baselineAvailable(_ baseline: EvaluateOptions.Baseline) -> Bool {
+        switch baseline {
+        case .indexAsIs: data.queries?.indexModelEmbeddings != nil
+        case .reEmbedded: data.index?.queryModelEmbeddings != nil
+        case .procrustes: data.alignment != nil
+        }
+    }
+
+    private static func requirement(of baseline: EvaluateOptions.Baseline) -> String {
+        switch baseline {
+        case .indexAsIs: "data.queries.index_model_embeddings"
+        case .reEmbedded: "data.index.query_model_embeddings"
+        case .procrustes: "data.alignment"
+        }
+    }
+
+    /// `name@k` with a known name and k >= 1, lowercased (`precision@k` is accepted as `p@k`);
+    /// nil (problem recorded at `written`) otherwise.
+    static func checkMetric(_ text: String, _ written: ConfigNodeDecoder) -> String? {
+        let lowered = text.lowercased()
+        let parts = lowered.split(separator: "@", omittingEmptySubsequences: false)
+        if parts.count == 2, let k = Int(parts[1]), k >= 1 {
+            let family = parts[0] == "precision" ? "p" : String(parts[0])
+            if metricNames.contains(family) { return "\(family)@\(k)" }
+        }
+        written.report(
+            "expected a metric name@k with name in \(metricNames.joined(separator: ", ")) and k >= 1, got \"\(text)\"")
+        return nil
+    }
+}
