@@ -2,6 +2,7 @@ import Alignment
 import Chroma
 import Foundation
 import LinearAlgebra
+import Postgres
 import Workflows
 
 extension AlignCommand {
@@ -21,6 +22,10 @@ extension AlignCommand {
             throw CommandError("--source-ids: give the ids of the rows of --source \(source) (or --unpaired)")
         }
         let ids = try files.ids(sourceIds, rowsOf: source)
+        if PostgresLocation.isLocation(target) {
+            return try postgresRequest(
+                ids: ids, sources: sources, names: names, configuration: configuration, sample: sample)
+        }
         guard ChromaLocation.isLocation(target) else {
             guard let targetIds else {
                 throw CommandError("--target-ids: give the ids of the rows of --target \(target)")
@@ -99,5 +104,35 @@ extension AlignCommand {
         request.unpaired = settings.unpaired
         request.anchors = settings.anchors
         return request
+    }
+}
+
+extension AlignCommand {
+    /// `--target postgresql://...?table=T`: the sampled texts' rows fetched by id from the table.
+    fileprivate func postgresRequest(
+        ids: [String], sources: any RowMatrix, names: (String, String), configuration: AlignmentConfiguration,
+        sample: Int?
+    ) throws -> AlignWorkflow.Request {
+        if let targetIds {
+            throw CommandError(
+                "--target-ids \(targetIds): not used with a Postgres table (its rows carry their ids); leave it out")
+        }
+        let table = try PostgresTable(try PostgresLocation(parsing: target))
+        let pairs: ChromaAlignInput.Pairs
+        do {
+            pairs = try ChromaAlignInput.pairs(
+                sources: sources, sourceIds: ids, sample: sample, seed: configuration.seed, store: table)
+        } catch AlignWorkflow.Failure.noCommonIds {
+            throw CommandError("no id of \(sourceIds ?? source) is a row of \(target): nothing to align")
+        }
+        if !quiet {
+            printProgress(
+                "\(table.location): fetched \(pairs.ids.count) rows by id"
+                    + (pairs.missing > 0 ? "; \(pairs.missing) ids of \(sourceIds ?? source) are not in the table" : "")
+            )
+        }
+        return AlignWorkflow.Request(
+            sources: pairs.sources, sourceIds: pairs.ids, targets: pairs.targets, targetIds: pairs.ids,
+            configuration: configuration, sample: nil, sourceModel: names.0, targetModel: names.1)
     }
 }

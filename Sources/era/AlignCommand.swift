@@ -3,6 +3,7 @@ import ArgumentParser
 import Chroma
 import EmbeddingIO
 import Foundation
+import Postgres
 import Workflows
 
 /// `era align`: parse, ``AlignWorkflow``, write the adapter and its log.
@@ -138,6 +139,9 @@ struct AlignCommand: ParsableCommand {
     static func modelName(_ path: String) -> String {
         if ChromaLocation.isLocation(path), let location = try? ChromaLocation(parsing: path) {
             return location.collection
+        }
+        if PostgresLocation.isLocation(path), let location = try? PostgresLocation(parsing: path) {
+            return location.table
         }
         return String(URL(fileURLWithPath: path).lastPathComponent.split(separator: ".").first ?? "")
     }

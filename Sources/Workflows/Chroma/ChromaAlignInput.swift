@@ -3,7 +3,7 @@ import Chroma
 import Foundation
 import LinearAlgebra
 
-/// Stage one's index-model side read from a Chroma collection: the vectors of the sampled texts
+/// Stage one's index-model side read from a store (a Chroma collection, a pgvector table): the vectors of the sampled texts
 /// only, fetched by id in pages (a sample never pulls the whole collection).
 public enum ChromaAlignInput {
     /// The pairs of ``AlignWorkflow/Request`` when the index model's vectors live in a collection.
@@ -28,7 +28,15 @@ public enum ChromaAlignInput {
     public static func pairs(
         sources: any RowMatrix, sourceIds: [String], sample: Int?, seed: UInt64, collection: ChromaCollection
     ) throws -> Pairs {
-        let present = try collection.existing(sourceIds)
+        try pairs(sources: sources, sourceIds: sourceIds, sample: sample, seed: seed, store: collection)
+    }
+
+    /// ``pairs(sources:sourceIds:sample:seed:collection:)`` from any store that looks records up by id
+    /// (a Chroma collection, a pgvector table).
+    public static func pairs(
+        sources: any RowMatrix, sourceIds: [String], sample: Int?, seed: UInt64, store: some RecordStore
+    ) throws -> Pairs {
+        let present = try store.existing(sourceIds)
         var rows = sourceIds.indices.filter { present.contains(sourceIds[$0]) }
         guard !rows.isEmpty else { throw AlignWorkflow.Failure.noCommonIds }
         if let sample, sample > 0, sample < rows.count {
@@ -37,10 +45,10 @@ public enum ChromaAlignInput {
             rows = generator.sample(sample, from: rows.count).map { rows[$0] }
         }
         let ids = rows.map { sourceIds[$0] }
-        let fetched = try collection.embeddings(of: ids)
+        let fetched = try store.embeddings(of: ids)
         guard fetched.missing.isEmpty else {
             throw ChromaError.badResponse(
-                location: collection.location.description, request: "fetch the sampled records",
+                location: store.storeDescription, request: "fetch the sampled records",
                 reason:
                     "\(fetched.missing.count) records vanished while they were read (e.g. \(fetched.missing[0])); run again"
             )
