@@ -57,4 +57,22 @@ import _TestSupport
             #expect(fromTable.map.bias == fromFiles.map.bias)
         }
     }
+
+    /// Stage one's sample fetched by id from the table: the rows the files give, in the same order.
+    @Test(.enabled(if: TestServer.available)) func alignmentPairsFetchedByIdAreTheFilesRows() throws {
+        let fixture = Fixture()
+        var generator = SeededGenerator(seed: 8)
+        try TestServer.withLoadedTable(ids: fixture.documentIds, vectors: fixture.documents) { location in
+            let table = try PostgresTable(location)
+            let sourceIds = ["nope"] + fixture.documentIds.reversed()
+            let sources = Matrix.randomNormal(rows: sourceIds.count, columns: 8, using: &generator)
+            let pairs = try ChromaAlignInput.pairs(
+                sources: sources, sourceIds: sourceIds, sample: 50, seed: 3, store: table)
+            #expect(pairs.ids.count == 50 && pairs.missing == 1)
+            let rows = pairs.ids.map { fixture.documentIds.firstIndex(of: $0)! }
+            #expect(pairs.targets.storage == fixture.documents.gatherRows(rows).storage)
+            #expect(
+                pairs.sources.storage == sources.gatherRows(pairs.ids.map { sourceIds.firstIndex(of: $0)! }).storage)
+        }
+    }
 }
