@@ -6,6 +6,7 @@ let package = Package(
     platforms: [.macOS(.v14)],
     products: [
         .executable(name: "era", targets: ["era"]),
+        .library(name: "Settings", targets: ["Settings"]),
         .library(name: "LinearAlgebra", targets: ["LinearAlgebra"]),
         .library(name: "EmbeddingIO", targets: ["EmbeddingIO"]),
         .library(name: "Retrieval", targets: ["Retrieval"]),
@@ -26,26 +27,28 @@ let package = Package(
             providers: [.apt(["liblapacke-dev", "libopenblas-dev"])]
         ),
         .systemLibrary(name: "CLibpq", pkgConfig: "libpq", providers: [.apt(["libpq-dev"])]),
+        .target(name: "Settings"),
         .target(name: "LinearAlgebra", dependencies: ["CLapack"]),
         .target(name: "EmbeddingIO", dependencies: ["LinearAlgebra"]),
         .target(name: "Retrieval", dependencies: ["LinearAlgebra", "EmbeddingIO"]),
-        .target(name: "Alignment", dependencies: ["LinearAlgebra", "EmbeddingIO", "Retrieval"]),
+        .target(name: "Alignment", dependencies: ["Settings", "LinearAlgebra", "EmbeddingIO", "Retrieval"]),
         .target(name: "Chroma", dependencies: ["LinearAlgebra"]),
         .target(name: "Postgres", dependencies: ["CLibpq", "LinearAlgebra", "EmbeddingIO"]),
         .target(
             name: "Workflows",
-            dependencies: ["LinearAlgebra", "EmbeddingIO", "Retrieval", "Alignment", "Chroma", "Postgres"]),
+            dependencies: ["Settings", "LinearAlgebra", "EmbeddingIO", "Retrieval", "Alignment", "Chroma", "Postgres"]),
         .target(
             name: "Pipeline",
             dependencies: [
-                "LinearAlgebra", "EmbeddingIO", "Retrieval", "Alignment", "Workflows", "Chroma",
+                "Settings", "LinearAlgebra", "EmbeddingIO", "Retrieval", "Alignment", "Workflows", "Chroma",
                 .product(name: "Yams", package: "Yams"),
             ]
         ),
         .executableTarget(
             name: "era",
             dependencies: [
-                "LinearAlgebra", "EmbeddingIO", "Retrieval", "Alignment", "Workflows", "Pipeline", "Chroma", "Postgres",
+                "Settings", "LinearAlgebra", "EmbeddingIO", "Retrieval", "Alignment", "Workflows", "Pipeline", "Chroma",
+                "Postgres",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]
         ),
@@ -63,8 +66,10 @@ let package = Package(
         .testTarget(
             name: "PostgresTests",
             dependencies: ["Postgres", "Workflows", "Retrieval", "EmbeddingIO", "LinearAlgebra", "_TestSupport"]),
-        .testTarget(name: "PipelineTests", dependencies: ["Pipeline", "Workflows", "Alignment", "_TestSupport"]),
-        .testTarget(name: "eraTests", dependencies: ["era", "Workflows", "Alignment", "EmbeddingIO", "LinearAlgebra", "_TestSupport"]),
+        .testTarget(name: "PipelineTests", dependencies: ["Pipeline", "Workflows", "Alignment", "Settings", "_TestSupport"]),
+        .testTarget(
+            name: "eraTests",
+            dependencies: ["era", "Workflows", "Alignment", "Settings", "EmbeddingIO", "LinearAlgebra", "_TestSupport"]),
     ],
     swiftLanguageModes: [.v6]
 )

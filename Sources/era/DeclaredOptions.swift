@@ -1,5 +1,6 @@
 import Alignment
 import ArgumentParser
+import Settings
 
 /// Bridges the CLI to the settings declarations (``DeclaredSettings``): a command's options are
 /// optional properties named after each setting's flag, with help and default text taken from the

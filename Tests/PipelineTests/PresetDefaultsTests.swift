@@ -1,4 +1,5 @@
 import Alignment
+import Settings
 import Testing
 import Workflows
 

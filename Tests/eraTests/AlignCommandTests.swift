@@ -1,6 +1,7 @@
 import EmbeddingIO
 import Foundation
 import LinearAlgebra
+import Settings
 import Testing
 import _TestSupport
 

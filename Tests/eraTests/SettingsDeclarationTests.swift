@@ -1,5 +1,6 @@
 import Alignment
 import ArgumentParser
+import Settings
 import Testing
 import Workflows
 

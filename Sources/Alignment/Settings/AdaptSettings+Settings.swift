@@ -1,3 +1,5 @@
+import Settings
+
 /// The kinds of map stage two trains, as users name them (``AdaptMapFamily`` without its rank).
 public enum AdaptMapKind: String, Sendable, Hashable, Codable, CaseIterable {
     case linear, rotation

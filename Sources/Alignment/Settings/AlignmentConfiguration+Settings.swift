@@ -1,3 +1,5 @@
+import Settings
+
 extension AlignmentConfiguration: DeclaredSettings {
     /// Stage one's settings as users set them (the seed and the weight decay are set by the front
     /// ends: the seed per run or stage, the decay's default per optimizer).

@@ -1,3 +1,5 @@
+import Settings
+
 /// The settings of unpaired stage one (``UnpairedAligner``): how matches are induced between two
 /// sets of vectors of different texts, and when the result counts as an alignment.
 public struct UnpairedSettings: Sendable, Hashable, Codable {

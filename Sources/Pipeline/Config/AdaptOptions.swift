@@ -1,4 +1,5 @@
 import Alignment
+import Settings
 
 /// Options of stage two (`kind: adapt`): the align stage to start from, and Alignment's
 /// `AdaptSettings` under their declared keys.

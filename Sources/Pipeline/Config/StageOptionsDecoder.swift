@@ -1,4 +1,5 @@
 import Alignment
+import Settings
 import Workflows
 
 /// Reads one stage's `options:` mapping into the typed options of its kind.

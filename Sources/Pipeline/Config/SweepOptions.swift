@@ -1,4 +1,5 @@
 import Alignment
+import Settings
 import Workflows
 
 /// Options of `kind: sweep`: the adapt stage it repeats, and Workflows' `SweepSettings`.

@@ -1,5 +1,6 @@
 import Alignment
 import Foundation
+import Settings
 import Workflows
 
 /// The `era align` / `era adapt` command that computes the same map as a pipeline stage: the same

@@ -1,4 +1,5 @@
 import Alignment
+import Settings
 
 /// Every setting of stage one as a use case: the trainer's (Alignment's `AlignmentConfiguration`), the
 /// weight decay whose default follows the optimizer, and the size of the alignment sample.

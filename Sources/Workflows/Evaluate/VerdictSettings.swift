@@ -1,4 +1,5 @@
 import Alignment
+import Settings
 
 /// How the verdict is asked and used, declared once for `era evaluate` and the evaluate stage.
 public struct VerdictSettings: DeclaredSettings, Hashable, Encodable {

@@ -1,4 +1,5 @@
 import Alignment
+import Settings
 
 /// The documentation table of a settings type, generated from its declarations.
 public enum SettingsTable {

@@ -1,4 +1,5 @@
 import Alignment
+import Settings
 
 /// The label-budget sweep's own settings (stage two's come from the adapt settings it repeats).
 public struct SweepSettings: DeclaredSettings, Hashable, Encodable {

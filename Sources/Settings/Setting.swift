@@ -44,7 +44,7 @@ public struct Setting<Root: Sendable>: Sendable {
         expectation: String, unset: String = "none", valid: @escaping @Sendable (Value) -> Bool = { _ in true }
     ) {
         self.key = key
-        self.flag = flag ?? key.replacingOccurrences(of: "_", with: "-")
+        self.flag = flag ?? String(key.map { $0 == "_" ? "-" : $0 })
         self.doc = doc
         self.expectation = expectation
         text = { Self.describe($0[keyPath: keyPath], unset: unset) }
