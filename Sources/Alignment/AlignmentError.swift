@@ -17,6 +17,11 @@ public enum AlignmentError: Error, Sendable, Equatable, CustomStringConvertible 
     case invalidParameter(name: String, value: String, reason: String)
     /// A mapped vector W x + b with zero norm: its direction (and the cosine) is undefined.
     case zeroNormOutput(row: Int)
+    /// The source and target id lists share no id: there is no pair to align.
+    case noCommonIds
+    /// Fewer usable labeled training queries (an embedding and a relevant document in the corpus)
+    /// than stage two needs for `purpose`.
+    case tooFewLabeledQueries(needed: Int, got: Int, purpose: String)
 
     public var description: String {
         switch self {
@@ -32,6 +37,11 @@ public enum AlignmentError: Error, Sendable, Equatable, CustomStringConvertible 
             return "invalid \(name) = \(value): \(reason)"
         case let .zeroNormOutput(row):
             return "row \(row) maps to the zero vector (W x + b = 0): its cosine is undefined"
+        case .noCommonIds:
+            return "set of ids common to the source and target id lists is empty"
+        case let .tooFewLabeledQueries(needed, got, purpose):
+            return "labeled training queries (with an embedding and a relevant document in the corpus; "
+                + "\(needed) needed to \(purpose), got \(got)) is empty"
         }
     }
 }

@@ -87,7 +87,7 @@ public enum PairMatching {
             if let t = targetRow[id] { common.append((row, t)) }
         }
         guard !common.isEmpty else {
-            throw .empty(what: "set of ids common to the source and target id lists")
+            throw .noCommonIds
         }
         if let sample, sample < common.count {
             var generator = SplitMix64(seed: seed, stream: .sample)

@@ -121,6 +121,9 @@ struct EvaluateCommand: ParsableCommand {
             throw CommandError(
                 "--exclude-labeled: give the labeled qrels (the training qrels) with --unseen-against")
         }
+        guard IRMetrics.metricNames(cutoffs: try parseCutoffs(k)).contains(compareMetric) else {
+            throw CommandError(Self.unknownCompareMetric(compareMetric, k: k))
+        }
         let files = InputFiles()
         var chroma: ChromaEvaluateWorkflow.Outcome?
         var postgres: StoreEvaluation.Outcome?
@@ -143,8 +146,6 @@ struct EvaluateCommand: ParsableCommand {
                 }
                 outcome = try EvaluateWorkflow.run(try request(files))
             }
-        } catch RetrievalError.invalidParameter(let message) where message.contains(compareMetric) {
-            throw CommandError(Self.unknownCompareMetric(compareMetric, k: k))
         } catch AdapterInputError.hybridWithRetiredIndexModel {
             throw CommandError("--adapter: \(AdapterInputError.hybridWithRetiredIndexModel)")
         } catch AdapterInputError.missingIndexQueries {

@@ -34,7 +34,7 @@ import Testing
     }
 
     @Test func clearErrors() throws {
-        #expect(throws: AlignmentError.empty(what: "set of ids common to the source and target id lists")) {
+        #expect(throws: AlignmentError.noCommonIds) {
             try PairMatching.match(
                 sourceIds: ["x", "y", "z", "w"], sources: sources, targetIds: targetIds,
                 targets: targets)

@@ -38,10 +38,8 @@ public enum AdaptTrainer {
         let labeled = all.sample(budget: settings.budget, using: &generator)
         let needed = settings.folds == 0 ? 1 : 2
         guard labeled.count >= needed else {
-            throw .empty(
-                what: "labeled training queries (with an embedding and a relevant document in the corpus; "
-                    + "\(needed) needed to \(needed == 2 ? "choose the number of steps" : "train"), got \(labeled.count))"
-            )
+            throw .tooFewLabeledQueries(
+                needed: needed, got: labeled.count, purpose: needed == 2 ? "choose the number of steps" : "train")
         }
         // With index-model queries every map acts on [x y]: the hybrid f = [W V] [x; y] + b is affine there,
         // so the families, the penalty toward the start and the pullbacks work unchanged on it.

@@ -16,7 +16,7 @@ public enum AdaptWorkflow {
     /// message names where the labels came from (`labels`: "--qrels FILE", "data.qrels.labeled (FILE)"),
     /// which the trainer cannot know.
     public static func message(of error: AlignmentError, labels: String) -> String {
-        guard case .empty(let what) = error, what.hasPrefix("labeled training queries") else {
+        guard case .tooFewLabeledQueries = error else {
             return error.description
         }
         return "\(error.description); the labels come from \(labels): check that its query ids are those of "

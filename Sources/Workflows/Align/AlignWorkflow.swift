@@ -151,7 +151,7 @@ public enum AlignWorkflow {
                 sample: request.sample, seed: request.configuration.seed)
         } catch {
             switch error {
-            case .empty(let what) where what.hasPrefix("set of ids"): throw .noCommonIds
+            case .noCommonIds: throw .noCommonIds
             case .empty: throw .emptySample
             case .nonFinite(let what):
                 throw .nonFinite(side: what.hasPrefix("source") ? "source" : "target", what: what)
