@@ -38,7 +38,7 @@ let package = Package(
         .target(
             name: "Pipeline",
             dependencies: [
-                "LinearAlgebra", "EmbeddingIO", "Retrieval", "Alignment", "Workflows", "Chroma",
+                "LinearAlgebra", "EmbeddingIO", "Retrieval", "Alignment", "Workflows", "Chroma", "Postgres",
                 .product(name: "Yams", package: "Yams"),
             ]
         ),
@@ -62,7 +62,10 @@ let package = Package(
             name: "ChromaTests", dependencies: ["Chroma", "Workflows", "Pipeline", "Retrieval", "Alignment", "_TestSupport"]),
         .testTarget(
             name: "PostgresTests",
-            dependencies: ["Postgres", "Workflows", "Retrieval", "EmbeddingIO", "LinearAlgebra", "_TestSupport"]),
+            dependencies: [
+                "Postgres", "Workflows", "Pipeline", "Alignment", "Retrieval", "EmbeddingIO", "LinearAlgebra",
+                "_TestSupport",
+            ]),
         .testTarget(name: "PipelineTests", dependencies: ["Pipeline", "Workflows", "Alignment", "_TestSupport"]),
         .testTarget(name: "eraTests", dependencies: ["era", "Workflows", "Alignment", "EmbeddingIO", "LinearAlgebra", "_TestSupport"]),
     ],
