@@ -139,7 +139,8 @@ import _TestSupport
         }
     }
 
-    /// One row updated: the stages that read the table (adapt, evaluate) run again; align, on files, does not.
+    /// One row updated: the stages that read the table (adapt, evaluate) run again; align, on files,
+    /// does not. A changed `ef_search` re-runs the evaluation only.
     @Test(.enabled(if: TestServer.available)) func aChangedTableReRunsTheStagesThatReadIt() throws {
         let fixture = try Fixture()
         try TestServer.withLoadedTable(ids: fixture.documentIds, vectors: fixture.documents) { location in
@@ -154,6 +155,11 @@ import _TestSupport
             let third = try Self.run(path, output: output)
             #expect(third.ran == ["adapt", "evaluate"])
             #expect(third.skipped == ["align"])
+            // ef_search is the evaluations' search setting: only the evaluation runs again.
+            let searched = Fixture.postgres(location).replacingOccurrences(of: "}", with: ", ef_search: 64}")
+            _ = try fixture.pipeline("changed", index: searched, alignFromIndex: false)
+            let fourth = try Self.run(path, output: output)
+            #expect(fourth.ran == ["evaluate"])
         }
     }
 }

@@ -32,6 +32,7 @@ struct PostgresIdentity {
     static func fingerprintInput(_ config: PostgresIndexConfig, hashes: [String: String], evaluates: Bool) -> String {
         let identity = hashes[path(config)] ?? "missing"
         guard evaluates, config.efSearch != nil || config.probes != nil else { return identity }
-        return identity + " ef_search \(config.efSearch.map(String.init) ?? "-") probes \(config.probes.map(String.init) ?? "-")"
+        return identity
+            + " ef_search \(config.efSearch.map(String.init) ?? "-") probes \(config.probes.map(String.init) ?? "-")"
     }
 }

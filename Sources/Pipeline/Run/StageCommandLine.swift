@@ -30,7 +30,9 @@ public enum StageCommandLine {
                 ]
             } else if let table = tableLocation(config) {
                 // The sampled texts' rows fetched by id from the table, as the stage fetched them.
-                words = ["era", "align", "--source", alignment.queryModel.path, "--source-ids", ids.path, "--target", table]
+                words = [
+                    "era", "align", "--source", alignment.queryModel.path, "--source-ids", ids.path, "--target", table,
+                ]
             } else {
                 return nil
             }
