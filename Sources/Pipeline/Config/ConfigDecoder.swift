@@ -93,7 +93,7 @@ struct ConfigDecoder {
                     "data.index names two indexes, data.index.chroma and data.index.postgres: keep the one "
                         + "the pipeline reads (a pipeline has one index)")
             }
-            for store in ["chroma", "postgres"] where i.node[store] != nil {
+            if let store = ["chroma", "postgres"].first(where: { i.node[$0] != nil }) {
                 let queryModel = file(i, "query_model_embeddings")
                 let holder = store == "chroma" ? "the collection" : "the table"
                 for key in ["embeddings", "ids"] where i.node[key] != nil {
