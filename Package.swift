@@ -41,6 +41,7 @@ let package = Package(
             name: "Pipeline",
             dependencies: [
                 "Settings", "LinearAlgebra", "EmbeddingIO", "Retrieval", "Alignment", "Workflows", "Chroma",
+                "Postgres",
                 .product(name: "Yams", package: "Yams"),
             ]
         ),
@@ -65,7 +66,10 @@ let package = Package(
             name: "ChromaTests", dependencies: ["Chroma", "Workflows", "Pipeline", "Retrieval", "Alignment", "_TestSupport"]),
         .testTarget(
             name: "PostgresTests",
-            dependencies: ["Postgres", "Workflows", "Retrieval", "EmbeddingIO", "LinearAlgebra", "_TestSupport"]),
+            dependencies: [
+                "Postgres", "Workflows", "Pipeline", "Alignment", "Retrieval", "EmbeddingIO", "LinearAlgebra",
+                "_TestSupport",
+            ]),
         .testTarget(name: "PipelineTests", dependencies: ["Pipeline", "Workflows", "Alignment", "Settings", "_TestSupport"]),
         .testTarget(
             name: "eraTests",

@@ -21,10 +21,14 @@ struct DataFileChecker {
             var isDirectory: ObjCBool = false
             if !FileManager.default.fileExists(atPath: file.path, isDirectory: &isDirectory) {
                 let hint =
-                    EmbeddingIOError.looksLikeURL(file.path)
-                    ? "; this is a web address, not a file: a Chroma index is set as "
-                        + "data.index.chroma: {url: http://HOST:PORT, collection: NAME}; other data must be local files"
-                    : ""
+                    file.path.contains("postgresql:/") || file.path.contains("postgres:/")
+                    ? "; this is a database, not a file: a pgvector table is set as "
+                        + "data.index.postgres: {uri: postgresql://USER@HOST:PORT/DB, table: NAME}; "
+                        + "other data must be local files"
+                    : EmbeddingIOError.looksLikeURL(file.path)
+                        ? "; this is a web address, not a file: a Chroma index is set as "
+                            + "data.index.chroma: {url: http://HOST:PORT, collection: NAME}; other data must be local files"
+                        : ""
                 log.add(file.location, keyPath, "file not found: \(file.path)\(hint)")
                 missing.insert(file.path)
             } else if isDirectory.boolValue {

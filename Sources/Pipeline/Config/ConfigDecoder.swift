@@ -1,4 +1,5 @@
 import Chroma
+import Postgres
 
 /// Turns the merged node tree into a typed `PipelineConfig` through ``ConfigNodeDecoder``,
 /// recording every problem found.
@@ -86,15 +87,27 @@ struct ConfigDecoder {
             return QueryData(embeddings: embeddings, ids: ids, indexModelEmbeddings: indexModel)
         }
         let index = d["index"]?.readMapping { i -> IndexData? in
-            if i.node["chroma"] != nil {
+            if i.node["chroma"] != nil, let postgres = i["postgres"] {
+                // Reported once; the index still counts as set (the Chroma one), so no second problem follows.
+                postgres.report(
+                    "data.index names two indexes, data.index.chroma and data.index.postgres: keep the one "
+                        + "the pipeline reads (a pipeline has one index)")
+            }
+            if let store = ["chroma", "postgres"].first(where: { i.node[$0] != nil }) {
                 let queryModel = file(i, "query_model_embeddings")
+                let holder = store == "chroma" ? "the collection" : "the table"
                 for key in ["embeddings", "ids"] where i.node[key] != nil {
                     log.add(
                         i.node.location, i.keyPath(key),
-                        "not used with data.index.chroma (the collection holds the documents and their ids)")
+                        "not used with data.index.\(store) (\(holder) holds the documents and their ids)")
                 }
-                return i["chroma"]?.readMapping(decodeChroma).map {
-                    IndexData(chroma: $0, queryModelEmbeddings: queryModel)
+                if store == "chroma" {
+                    return i["chroma"]?.readMapping(decodeChroma).map {
+                        IndexData(chroma: $0, queryModelEmbeddings: queryModel)
+                    }
+                }
+                return i["postgres"]?.readMapping(decodePostgres).map {
+                    IndexData(postgres: $0, queryModelEmbeddings: queryModel)
                 }
             }
             let embeddings = required(i, "embeddings"), ids = required(i, "ids")
@@ -103,8 +116,8 @@ struct ConfigDecoder {
             return IndexData(embeddings: embeddings, ids: ids, queryModelEmbeddings: queryModel)
         }
         let alignment = d["alignment"]?.readMapping { a -> AlignmentData? in
-            // With a Chroma index, the index model's side can be the collection's records of `ids`.
-            let fromCollection = index?.chroma != nil && a.node["index_model"] == nil
+            // With a store as the index, the index model's side can be the store's records of `ids`.
+            let fromCollection = index?.isStore == true && a.node["index_model"] == nil
             let queryModel = required(a, "query_model")
             let indexModel = fromCollection ? nil : required(a, "index_model")
             let ids = fromCollection ? required(a, "ids") : file(a, "ids")
@@ -134,5 +147,30 @@ struct ConfigDecoder {
             d.report("\(error)")
         }
         return ChromaIndexConfig(url: url, collection: collection, tenant: tenant, database: database)
+    }
+
+    /// `postgres: {uri, table, id_column, embedding_column, ef_search, probes}` under `data.index`;
+    /// the columns default to `id` and `embedding`. The URI is checked here (a password in it is
+    /// refused, as `--corpus postgresql://...` refuses it); the server is not contacted.
+    private func decodePostgres(_ d: ConfigNodeDecoder) -> PostgresIndexConfig? {
+        let uri: String? = d.decode("uri"), table: String? = d.decode("table")
+        let idColumn = d.decode("id_column") ?? PostgresLocation.defaultIdColumn
+        let embeddingColumn = d.decode("embedding_column") ?? PostgresLocation.defaultEmbeddingColumn
+        let efSearch: Int? = d.decode("ef_search", expecting: "an integer >= 1") { $0 >= 1 }
+        let probes: Int? = d.decode("probes", expecting: "an integer >= 1") { $0 >= 1 }
+        for (key, value) in [("uri", uri), ("table", table)] where value == nil && d.node[key] == nil {
+            d.report("missing required key \"\(key)\"")
+        }
+        guard let uri, let table else { return nil }
+        let config = PostgresIndexConfig(
+            uri: uri, table: table, idColumn: idColumn, embeddingColumn: embeddingColumn, efSearch: efSearch,
+            probes: probes)
+        do {
+            _ = try config.location
+        } catch {
+            // Placed at the URI; the index still counts as set: one problem, not a second "needs data.index".
+            (d["uri"] ?? d).report("\(error)")
+        }
+        return config
     }
 }

@@ -51,17 +51,20 @@ public struct QueryData: Sendable, Hashable, Encodable {
     }
 }
 
-/// The existing index: documents embedded by D (N x m) and their ids, as files or as a Chroma
-/// collection (`chroma:`, searched on its server), and optionally the same documents embedded by Q
-/// (for the "re-embed everything" upper bound).
+/// The existing index: documents embedded by D (N x m) and their ids, as files, as a Chroma
+/// collection (`chroma:`, searched on its server) or as a pgvector table (`postgres:`, searched in
+/// the database), and optionally the same documents embedded by Q (for the "re-embed everything"
+/// upper bound).
 public struct IndexData: Sendable, Hashable, Encodable {
-    /// Set unless the index is a Chroma collection.
+    /// Set unless the index is a store (a Chroma collection, a pgvector table).
     public var embeddings: DataFile?
-    /// Set unless the index is a Chroma collection.
+    /// Set unless the index is a store (a Chroma collection, a pgvector table).
     public var ids: DataFile?
     public var queryModelEmbeddings: DataFile?
     /// The index as a Chroma collection (instead of `embeddings` and `ids`).
     public var chroma: ChromaIndexConfig?
+    /// The index as a pgvector table (instead of `embeddings` and `ids`).
+    public var postgres: PostgresIndexConfig?
 
     public init(embeddings: DataFile, ids: DataFile, queryModelEmbeddings: DataFile? = nil) {
         self.embeddings = embeddings
@@ -75,18 +78,32 @@ public struct IndexData: Sendable, Hashable, Encodable {
         self.queryModelEmbeddings = queryModelEmbeddings
     }
 
+    /// An index that is a pgvector table.
+    public init(postgres: PostgresIndexConfig, queryModelEmbeddings: DataFile? = nil) {
+        self.postgres = postgres
+        self.queryModelEmbeddings = queryModelEmbeddings
+    }
+
+    /// Whether the index lives in a store (its documents and ids are not files).
+    public var isStore: Bool { chroma != nil || postgres != nil }
+
+    /// The store's key path (`data.index.chroma`, `data.index.postgres`), for messages.
+    var storeKeyPath: String? {
+        chroma != nil ? "data.index.chroma" : postgres != nil ? "data.index.postgres" : nil
+    }
+
     enum CodingKeys: String, CodingKey {
-        case embeddings, ids, chroma
+        case embeddings, ids, chroma, postgres
         case queryModelEmbeddings = "query_model_embeddings"
     }
 }
 
 /// Texts embedded by both models, rows matched: X (n x p) from Q and Y (n x m) from D. Without
-/// `index_model`, when the index is a Chroma collection, Y is the collection's records of `ids`
-/// (only the sampled ones are fetched).
+/// `index_model`, when the index is a store (a Chroma collection, a pgvector table), Y is the
+/// store's records of `ids` (only the sampled ones are fetched).
 public struct AlignmentData: Sendable, Hashable, Encodable {
     public var queryModel: DataFile
-    /// Nil: the records of `ids` in the Chroma collection of `data.index.chroma`.
+    /// Nil: the records of `ids` in the store of `data.index.chroma` or `data.index.postgres`.
     public var indexModel: DataFile?
     /// Text ids of the rows (one per line), if given.
     public var ids: DataFile?

@@ -328,6 +328,13 @@ public struct PipelineRunner: Sendable {
             records[ChromaIdentity.keyPath] = identity.input
             byPath[identity.input.path] = identity.input.sha256
         }
+        if let postgres = config.data.index?.postgres,
+            config.stages.contains(where: { StageFingerprint.readsIndex($0, data: config.data) })
+        {
+            let identity = try PostgresIdentity.read(postgres)
+            records[PostgresIdentity.keyPath] = identity.input
+            byPath[identity.input.path] = identity.input.sha256
+        }
         return HashedInputs(records: records, byPath: byPath)
     }
 

@@ -7,6 +7,8 @@ public struct RunManifest: Sendable, Codable, Hashable {
         public var sha256: String
         /// A Chroma collection (`data.index.chroma`, whose `path` is its `chroma://` location): its
         /// UUID and record count, hashed with its first records into `sha256` in place of a file's content.
+        /// A pgvector table (`data.index.postgres`, whose `path` is its `postgresql://` location,
+        /// never with a password): its row count, hashed with its first rows into `sha256`.
         public var collectionId: String? = nil
         public var records: Int? = nil
 

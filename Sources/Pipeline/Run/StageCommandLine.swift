@@ -9,7 +9,8 @@ import Workflows
 /// log, so a figure of a run can be reproduced, or varied, from the command line.
 public enum StageCommandLine {
     /// The command for `stage`, or nil when no single command reproduces it (a sweep, an evaluation,
-    /// a Chroma collection, alignment rows matched by position).
+    /// a Chroma collection, alignment rows matched by position). A pgvector table is named by its
+    /// `postgresql://` location.
     /// - Parameters:
     ///   - stage: the align or adapt stage.
     ///   - config: the pipeline, whose data files the command names.
@@ -22,19 +23,33 @@ public enum StageCommandLine {
         var words: [String]
         switch stage.options {
         case .align(let options):
-            guard let alignment = config.data.alignment, let target = alignment.indexModel, let ids = alignment.ids
-            else { return nil }
-            words = [
-                "era", "align", "--source", alignment.queryModel.path, "--source-ids", ids.path,
-                "--target", target.path, "--target-ids", ids.path,
-            ]
+            guard let alignment = config.data.alignment, let ids = alignment.ids else { return nil }
+            if let target = alignment.indexModel {
+                words = [
+                    "era", "align", "--source", alignment.queryModel.path, "--source-ids", ids.path,
+                    "--target", target.path, "--target-ids", ids.path,
+                ]
+            } else if let table = tableLocation(config) {
+                // The sampled texts' rows fetched by id from the table, as the stage fetched them.
+                words = [
+                    "era", "align", "--source", alignment.queryModel.path, "--source-ids", ids.path, "--target", table,
+                ]
+            } else {
+                return nil
+            }
             words += modelNames(config)
             words += flags(options, default: AlignSettings())
         case .adapt(let options):
-            guard let queries = config.data.queries, let corpus = config.data.index?.embeddings,
-                let corpusIds = config.data.index?.ids, let qrels = config.data.qrels.labeled,
-                let stageOneAdapter
+            guard let queries = config.data.queries, let qrels = config.data.qrels.labeled, let stageOneAdapter
             else { return nil }
+            let corpus: [String]
+            if let embeddings = config.data.index?.embeddings, let ids = config.data.index?.ids {
+                corpus = ["--corpus", embeddings.path, "--corpus-ids", ids.path]
+            } else if let table = tableLocation(config) {
+                corpus = ["--corpus", table]
+            } else {
+                return nil
+            }
             words = [
                 "era", "adapt", "--adapter", stageOneAdapter.path, "--queries", queries.embeddings.path,
                 "--query-ids", queries.ids.path,
@@ -42,13 +57,20 @@ public enum StageCommandLine {
             if options.hybrid, let indexQueries = queries.indexModelEmbeddings {
                 words += ["--index-queries", indexQueries.path]
             }
-            words += ["--corpus", corpus.path, "--corpus-ids", corpusIds.path, "--qrels", qrels.path]
+            words += corpus + ["--qrels", qrels.path]
             words += flags(options.settings, default: AdaptSettings())
         default:
             return nil
         }
         words += ["--seed", String(seed), "--out", out]
         return words.map(quoted).joined(separator: " ")
+    }
+
+    /// The `postgresql://` location of `data.index.postgres` as `--target` / `--corpus` take it
+    /// (never a password: the configuration refuses a URI with one).
+    private static func tableLocation(_ config: PipelineConfig) -> String? {
+        guard let postgres = config.data.index?.postgres, let location = try? postgres.location else { return nil }
+        return location.description
     }
 
     /// The log's line for `line`: what it is, and where its seed comes from.

@@ -45,11 +45,11 @@ enum StageFingerprint {
     }
 
     /// Whether a stage reads the index (`data.index`): align does when its index-model side is
-    /// the Chroma collection (no `data.alignment.index_model`).
+    /// the store (a Chroma collection, a pgvector table; no `data.alignment.index_model`).
     static func readsIndex(_ stage: StageConfig, data: DataConfig) -> Bool {
         switch stage.options {
         case .adapt, .evaluate, .sweep: true
-        case .align: data.index?.chroma != nil && data.alignment?.indexModel == nil
+        case .align: data.index?.isStore == true && data.alignment?.indexModel == nil
         case .export: false
         }
     }
@@ -82,6 +82,12 @@ enum StageFingerprint {
         }
         if let chroma = config.data.index?.chroma, readsIndex(stage, data: config.data) {
             inputs[ChromaIdentity.keyPath] = inputHashes[ChromaIdentity.path(chroma)] ?? "missing"
+        }
+        if let postgres = config.data.index?.postgres, readsIndex(stage, data: config.data) {
+            var evaluates = false
+            if case .evaluate = stage.options { evaluates = true }
+            inputs[PostgresIdentity.keyPath] = PostgresIdentity.fingerprintInput(
+                postgres, hashes: inputHashes, evaluates: evaluates)
         }
         let material = Material(
             eraVersion: eraVersion, seed: config.seed, models: config.models, name: stage.name,

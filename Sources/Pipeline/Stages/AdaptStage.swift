@@ -56,7 +56,7 @@ public struct AdaptStage: StageRunner {
     /// Query-model queries (with `hybrid`, the index model's too, when the data has them), the index
     /// and the labeled qrels, with the stage-one map. With `data.index.chroma` hard negatives are
     /// searched through the collection's query API (given to `mining`) unless its ranking cannot
-    /// stand for the inner product (logged).
+    /// stand for the inner product (logged); with `data.index.postgres`, through the table.
     static func problem(
         _ context: StageContext, stageOne: Adapter, hybrid: Bool, mining: (ChromaNegativeSearch) -> Void = { _ in }
     ) throws -> AdaptProblem {
@@ -72,13 +72,20 @@ public struct AdaptStage: StageRunner {
             corpus: index.corpus, corpusIds: index.ids,
             trainingQrels: try inputs.qrels(\.qrels.labeled, "data.qrels.labeled"),
             stageOne: stageOne.map, indexQueries: indexQueries)
-        if let server = index.mining {
+        switch index.mining {
+        case .chroma(let server):
             let found = server.search(corpus: index.corpus)
             if let reason = found.reason { context.log("warning: data.index.chroma: \(reason)") }
             if let search = found.search {
                 problem.negativeSearch = search
                 mining(server)
             }
+        case .postgres(let table):
+            problem.negativeSearch = table.search
+            context.log(
+                "hard negatives searched through \(table.table.location) by inner product (<#>); "
+                    + "\(index.ids.count) rows pulled by binary COPY")
+        case nil: break
         }
         return problem
     }

@@ -11,6 +11,7 @@ extension StageInputs {
     func searchedIndex(judged: [Qrels]) throws -> (
         corpus: any RowMatrix, ids: [String], search: EvaluateWorkflow.Search?
     ) {
+        if let postgres = data.index?.postgres { return try searchedTable(postgres, judged: judged) }
         guard let chroma = data.index?.chroma else {
             return (
                 try embeddings(\.index?.embeddings, "data.index.embeddings"), try ids(\.index?.ids, "data.index.ids"),
@@ -21,9 +22,11 @@ extension StageInputs {
         return (index.serverCorpus, [], index.search)
     }
 
-    /// The index's documents and ids: the files, or the Chroma collection pulled whole in pages
-    /// (stage two scores every document), with the search that mines hard negatives through its query API.
-    func indexTable() throws -> (corpus: any RowMatrix, ids: [String], mining: ChromaNegativeSearch?) {
+    /// The index's documents and ids: the files, or the store pulled whole (a Chroma collection in
+    /// pages, a pgvector table by binary COPY; stage two scores every document), with the search
+    /// that mines hard negatives through it.
+    func indexTable() throws -> (corpus: any RowMatrix, ids: [String], mining: IndexMining?) {
+        if let postgres = data.index?.postgres { return try pulledTable(postgres) }
         guard let chroma = data.index?.chroma else {
             return (
                 try embeddings(\.index?.embeddings, "data.index.embeddings"), try ids(\.index?.ids, "data.index.ids"),
@@ -33,18 +36,25 @@ extension StageInputs {
         return try wrapChroma {
             let collection = try ChromaCollection(try chroma.location)
             let pulled = try collection.all(limit: ChromaEvaluateWorkflow.defaultExactLimit)
-            return (pulled.matrix, pulled.ids, ChromaNegativeSearch(collection: collection, corpusIds: pulled.ids))
+            return (
+                pulled.matrix, pulled.ids,
+                .chroma(ChromaNegativeSearch(collection: collection, corpusIds: pulled.ids))
+            )
         }
     }
 
     /// Stage one's tables: `data.alignment`'s two files (rows matched by `ids`, else by position),
-    /// or, without `index_model`, the Chroma collection's records of the sampled `ids`, fetched by
-    /// id (the sample drawn here, as from files, so `sample` comes back nil).
+    /// or, without `index_model`, the store's records of the sampled `ids` (a Chroma collection's,
+    /// a pgvector table's), fetched by id (the sample drawn here, as from files, so `sample` comes back nil).
     func alignmentPairs(sample: Int?, seed: UInt64, log: (String) -> Void) throws -> (
         sources: any RowMatrix, sourceIds: [String], targets: any RowMatrix, targetIds: [String], sample: Int?
     ) {
         let sources = try embeddings(\.alignment?.queryModel, "data.alignment.query_model")
         let ids = try optionalIds(\.alignment?.ids, "data.alignment.ids") ?? (0..<sources.rows).map(String.init)
+        if data.alignment?.indexModel == nil, let postgres = data.index?.postgres {
+            let pairs = try tablePairs(postgres, sources: sources, ids: ids, sample: sample, seed: seed, log: log)
+            return (pairs.sources, pairs.ids, pairs.targets, pairs.ids, nil)
+        }
         guard data.alignment?.indexModel == nil, let chroma = data.index?.chroma else {
             let targets = try embeddings(\.alignment?.indexModel, "data.alignment.index_model")
             return (sources, ids, targets, ids, sample)
@@ -68,6 +78,11 @@ extension StageInputs {
         sources: any RowMatrix, targets: any RowMatrix, ids: [String]
     ) {
         let sources = try embeddings(\.alignment?.queryModel, "data.alignment.query_model")
+        if data.alignment?.indexModel == nil, data.index?.postgres != nil {
+            throw PipelineRunError(
+                "align: pairing: unpaired samples a Chroma collection's records, not a pgvector table's: "
+                    + "set data.alignment.index_model (the index model's vectors of the alignment texts)")
+        }
         guard data.alignment?.indexModel == nil, let chroma = data.index?.chroma else {
             let targets = try embeddings(\.alignment?.indexModel, "data.alignment.index_model")
             let ids = try optionalIds(\.alignment?.ids, "data.alignment.ids") ?? []
@@ -85,12 +100,12 @@ extension StageInputs {
         }
     }
 
-    /// Refuses a use of the index that needs its files when the index is a Chroma collection.
+    /// Refuses a use of the index that needs its files when the index is a store.
     func requireIndexFiles(for use: String) throws {
-        if data.index?.chroma != nil {
+        if let store = data.index?.storeKeyPath {
             throw PipelineRunError(
                 "\(use) needs data.index.ids (the document ids of data.index.query_model_embeddings), "
-                    + "and the index is a Chroma collection (data.index.chroma): leave that baseline out")
+                    + "and the index is a store (\(store)): leave that baseline out")
         }
     }
 

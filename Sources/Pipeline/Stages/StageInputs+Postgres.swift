@@ -1,0 +1,66 @@
+import Alignment
+import Chroma
+import Foundation
+import LinearAlgebra
+import Postgres
+import Retrieval
+import Workflows
+
+/// How stage two mines its hard negatives through the index's store.
+enum IndexMining {
+    case chroma(ChromaNegativeSearch)
+    case postgres(PostgresNegativeSearch)
+}
+
+extension StageInputs {
+    /// The pgvector table of `data.index.postgres` as the index an evaluation searches: opened and
+    /// checked (unit norms, the judged documents it holds), with the search settings set for the session.
+    func searchedTable(_ config: PostgresIndexConfig, judged: [Qrels]) throws -> (
+        corpus: any RowMatrix, ids: [String], search: EvaluateWorkflow.Search?
+    ) {
+        let index = try wrapPostgres {
+            try PostgresIndex.open(try config.location, dimension: nil, qrels: judged, search: config.searchSettings)
+        }
+        return (index.serverCorpus, [], index.search)
+    }
+
+    /// The table pulled whole by binary COPY (stage two scores every document), with the search
+    /// that mines hard negatives through it (as `era adapt --corpus postgresql://...`).
+    func pulledTable(_ config: PostgresIndexConfig) throws -> (
+        corpus: any RowMatrix, ids: [String], mining: IndexMining?
+    ) {
+        try wrapPostgres {
+            let index = try PostgresIndex.open(try config.location, dimension: nil, qrels: [])
+            let pulled = try index.table.all(limit: PostgresEvaluateWorkflow.defaultExactLimit)
+            return (
+                pulled.matrix, pulled.ids, .postgres(PostgresNegativeSearch(table: index.table, corpusIds: pulled.ids))
+            )
+        }
+    }
+
+    /// Stage one's pairs with the index model's side fetched by id from the table (the sample
+    /// drawn as from files, as `era align --target postgresql://...` draws it).
+    func tablePairs(
+        _ config: PostgresIndexConfig, sources: any RowMatrix, ids: [String], sample: Int?, seed: UInt64,
+        log: (String) -> Void
+    ) throws -> ChromaAlignInput.Pairs {
+        try wrapPostgres {
+            let table = try PostgresTable(try config.location)
+            let pairs = try ChromaAlignInput.pairs(
+                sources: sources, sourceIds: ids, sample: sample, seed: seed, store: table)
+            log(
+                "\(pairs.ids.count) rows of \(table.location) fetched by id; "
+                    + "\(pairs.missing) ids of data.alignment.ids not in it")
+            return pairs
+        }
+    }
+
+    private func wrapPostgres<T>(_ body: () throws -> T) throws -> T {
+        do { return try body() } catch let error as PostgresError {
+            throw PipelineRunError("\(PostgresIdentity.keyPath): \(error)")
+        } catch let error as ChromaError {
+            // The by-id fetch shared with Chroma reports rows that vanished while they were read.
+            throw PipelineRunError("\(PostgresIdentity.keyPath): \(error)")
+        }
+    }
+}
