@@ -166,7 +166,11 @@ final class PostgresConnection: @unchecked Sendable {
             attempt += 1
             if let connection { PQfinish(connection) }
             connection = PQconnectdb(conninfo)
-            if PQstatus(connection) == CONNECTION_OK { break }
+            if PQstatus(connection) == CONNECTION_OK {
+                // Server notices (NOTICE, WARNING) would go to stderr unasked; era reads only.
+                PQsetNoticeProcessor(connection, { _, _ in }, nil)
+                break
+            }
             let message = String(cString: PQerrorMessage(connection))
             // A refused login will not change on a retry; a server that is down may come back.
             let loginRefused =
