@@ -50,7 +50,7 @@ public struct HeldOutReport: Sendable, Hashable, Codable {
                 operation: "HeldOutReport", expected: "targets of \(map.targetDimension) values",
                 got: "\(targets.shape)")
         }
-        let h = sources.rows, m = map.targetDimension
+        let h = sources.rows
         guard h > 0 else { throw .empty(what: "held-out set") }
         let mapped = try map.applyNormalized(to: sources)
         let unitTargets = targets.normalizedRows()

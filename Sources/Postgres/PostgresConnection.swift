@@ -43,7 +43,7 @@ final class PostgresConnection: @unchecked Sendable {
     /// Sets a server parameter for this session, now and after every reconnection.
     func set(_ name: String, _ value: String) throws {
         let statement = "SET \(name) = \(value)"
-        try lock.withLock {
+        lock.withLock {
             settings.removeAll { $0.hasPrefix("SET \(name) ") }
             settings.append(statement)
         }

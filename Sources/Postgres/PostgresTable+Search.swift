@@ -16,7 +16,10 @@ extension PostgresTable {
     /// Each answer must hold `min(k, rows)` ids per query, none twice, in non-increasing score; an
     /// approximate index may return fewer (HNSW with a small `ef_search`), which is accepted as its
     /// answer when it returns at least one.
-    /// - Parameter progress: (queries done, queries in all) after each batch.
+    /// - Parameters:
+    ///   - queries: one query vector a row, of the table's dimension, finite.
+    ///   - k: rows asked for per query.
+    ///   - progress: (queries done, queries in all) after each batch.
     public func nearest(_ queries: Matrix, k: Int, progress: (Int, Int) -> Void = { _, _ in }) throws -> [Neighbours] {
         guard queries.columns == dimension else {
             throw PostgresError.incompatible(

@@ -25,11 +25,18 @@ public struct UnpairedAlignBenchmarkResult: Sendable, Hashable, Codable {
 
 extension AlignBenchmark {
     /// Unpaired stage one at a chosen scale: a `min(p, m)`-dimensional clustered latent
-    /// (``clusteredLatent(rows:dimension:using:)``: a shape to recover), seen through a planted orthonormal map into each
+    /// (`clusteredLatent(rows:dimension:using:)`: a shape to recover), seen through a planted orthonormal map into each
     /// space, plus noise on the target side (about 4% of the signal's norm), the target's rows in a seeded
     /// order of their own. Both written to scratch `.npy` files, memory-mapped back, and run through
     /// ``AlignWorkflow`` with `pairing: unpaired`.
-    /// - Parameter progress: the induction's rounds and attempts.
+    /// - Parameters:
+    ///   - n: rows on each side.
+    ///   - p: the source (query model) dimension.
+    ///   - m: the target (index model) dimension.
+    ///   - configuration: stage one's training settings (its seed draws the data).
+    ///   - settings: the unpaired induction's settings.
+    ///   - scratchDirectory: where the two `.npy` files are written (and removed after).
+    ///   - progress: the induction's rounds and attempts.
     /// - Throws: as ``run(pairs:sourceDim:targetDim:configuration:scratchDirectory:keepFiles:)``.
     public static func runUnpaired(
         rows n: Int, sourceDim p: Int, targetDim m: Int, configuration: AlignmentConfiguration,
