@@ -51,7 +51,8 @@ public final class InputFileContent: Sendable, ByteReader {
         let file = try ReadableFile(adopting: fd, info: info, path: path)
         size = file.size
         let magicLength = Npy.magic.count
-        let isNpy = try file.size >= magicLength && file.bytes(at: 0, count: magicLength, what: "the first bytes") == Npy.magic
+        let isNpy =
+            try file.size >= magicLength && file.bytes(at: 0, count: magicLength, what: "the first bytes") == Npy.magic
         // A large file that is not a table (a mistake, or a huge qrels file) is mapped too rather
         // than copied onto the heap.
         if isNpy || file.size > Self.largestCopy {
@@ -65,7 +66,9 @@ public final class InputFileContent: Sendable, ByteReader {
     public func withUnsafeBytes<R>(_ body: (UnsafeRawBufferPointer) throws -> R) rethrows -> R {
         switch storage {
         case .mapped(let region):
-            return try withExtendedLifetime(region) { try body(UnsafeRawBufferPointer(start: region.base, count: size)) }
+            return try withExtendedLifetime(region) {
+                try body(UnsafeRawBufferPointer(start: region.base, count: size))
+            }
         case .bytes(let data):
             return try data.withUnsafeBytes(body)
         }

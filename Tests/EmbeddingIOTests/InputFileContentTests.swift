@@ -35,8 +35,9 @@ import _TestSupport
 
     @Test func hostileContentFailsAsTheFileReadersDo() throws {
         let dir = try TemporaryDirectory()
-        for (name, bytes) in [("short.npy", Array(Npy.magic.prefix(4))), ("cut.npy", Array(Npy.magic) + [1, 0, 200, 0])]
-        {
+        for (name, bytes) in [
+            ("short.npy", Array(Npy.magic.prefix(4))), ("cut.npy", Array(Npy.magic) + [1, 0, 200, 0]),
+        ] {
             let url = try dir.write(name, bytes)
             let content = try InputFileContent(path: url.path)
             var fromFile: EmbeddingIOError.Kind?

@@ -50,7 +50,8 @@ import _TestSupport
         }
         try ids("q", 0..<queries).write(to: dir.appendingPathComponent("query_ids.txt"))
         try ids("d", 0..<documents).write(to: dir.appendingPathComponent("corpus_ids.txt"))
-        try ids("d", (0..<pairs).map { ($0 * 2 + 1) % documents }).write(to: dir.appendingPathComponent("align_ids.txt"))
+        try ids("d", (0..<pairs).map { ($0 * 2 + 1) % documents }).write(
+            to: dir.appendingPathComponent("align_ids.txt"))
         try Data(train.utf8).write(to: dir.appendingPathComponent("qrels.train.tsv"))
         try Data(test.utf8).write(to: dir.appendingPathComponent("qrels.test.tsv"))
     }
@@ -82,8 +83,10 @@ import _TestSupport
     static let adaptSteps = 1200
 
     static func arguments(output: URL) -> [String] {
-        ["run", output.deletingLastPathComponent().appendingPathComponent("pipeline.yaml").path,
-         "--set", "output=\(output.path)"]
+        [
+            "run", output.deletingLastPathComponent().appendingPathComponent("pipeline.yaml").path,
+            "--set", "output=\(output.path)",
+        ]
     }
 
     /// Reserved names of what a killed run may leave behind (RunDirectory.isLeftover).

@@ -33,7 +33,9 @@ public struct PipelineInspection: Sendable {
 
     /// Inspects a configuration loaded with its files checked (the files exist and agree in shape).
     /// - Parameter files: the cache the configuration was loaded with, so no file is read twice.
-    public static func inspect(_ config: PipelineConfig, files: InputFiles = InputFiles()) throws -> PipelineInspection {
+    public static func inspect(
+        _ config: PipelineConfig, files: InputFiles = InputFiles()
+    ) throws -> PipelineInspection {
         let data = config.data
         var idCounts: [String: [String]] = [:]
         func ids(_ file: DataFile?) throws -> [String]? {
