@@ -25,8 +25,9 @@ public struct RunSummary: Sendable, Hashable {
     /// Stages skipped because their fingerprint and artifacts were up to date.
     public var skipped: [String]
     public var metrics: RunMetrics
-    /// How many times each input file was read and decoded by the stages, by path: 1 for every
-    /// file used (the manifest's content hashes are a separate streaming pass).
+    /// How many times each input file was opened and read, by path: 1 for every file used (the
+    /// checks at load, when given the same ``InputFiles``, the content hashes and every stage share
+    /// that read).
     public var inputReads: [String: Int] = [:]
     /// What each stage chose and why (``StageOutput/notes``), by stage, in execution order; stages
     /// without notes are left out.
