@@ -15,8 +15,16 @@ public enum IdList {
     /// - Throws: ``EmbeddingIOError`` naming `url` and the 1-based line.
     /// - Complexity: O(file size).
     public static func read(_ url: URL) throws -> [String] {
-        let path = url.path
-        let lines = try TextLines.read(url)
+        try parse(lines: TextLines.read(url), path: url.path)
+    }
+
+    /// The ids of an input file already read once for the run (see ``InputFileContent``), as ``read(_:)``.
+    public static func read(_ content: InputFileContent) throws -> [String] {
+        try parse(lines: content.textLines(), path: content.path)
+    }
+
+    /// The ids on `lines`, the lines of the file `path` (named in errors), by the rules of ``read(_:)``.
+    static func parse(lines: [String], path: String) throws -> [String] {
         var ids: [String] = []
         ids.reserveCapacity(lines.count)
         var firstLine: [String: Int] = [:]

@@ -61,7 +61,7 @@ extension Npy {
         try readHeader(ReadableFile(url))
     }
 
-    static func readHeader(_ file: ReadableFile) throws -> NpyHeader {
+    static func readHeader(_ file: some ByteReader) throws -> NpyHeader {
         let path = file.path
         guard file.size >= 10 else {
             throw EmbeddingIOError(

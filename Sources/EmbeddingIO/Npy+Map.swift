@@ -53,7 +53,8 @@ extension Npy {
         guard mapped else { return try read(url) }
         let file = try ReadableFile(url)
         let header = try readHeader(file)
-        guard unmappableReason(header) == nil else { return try read(url) }
+        // Read from the descriptor already open, not by opening the file again.
+        guard unmappableReason(header) == nil else { return try matrix(file, header: header) }
         return MappedMatrix(
             rows: header.shape[0], columns: header.shape[1], path: file.path,
             region: try MappedRegion(file), dataOffset: header.dataOffset)

@@ -13,7 +13,11 @@ extension Npy {
     ///   buffer for float16/float64 (plus a copy when transposing Fortran order).
     public static func read(_ url: URL) throws -> Matrix {
         let file = try ReadableFile(url)
-        let header = try readHeader(file)
+        return try matrix(file, header: readHeader(file))
+    }
+
+    /// The 2-D array of `header` read from `file`, converted to Float and in row-major order.
+    static func matrix(_ file: some ByteReader, header: NpyHeader) throws -> Matrix {
         let dtype = try supportedDType(header, path: file.path)
         guard header.shape.count == 2 else {
             throw EmbeddingIOError(
@@ -63,7 +67,7 @@ extension Npy {
     }
 
     /// All elements after the header, in file order, converted to Float.
-    static func readElements(_ file: ReadableFile, header: NpyHeader, dtype: NpyDType) throws -> [Float] {
+    static func readElements(_ file: some ByteReader, header: NpyHeader, dtype: NpyDType) throws -> [Float] {
         let count = header.elementCount
         switch dtype {
         case .float32:
@@ -80,7 +84,7 @@ extension Npy {
 
     /// Reads elements of type `Element` in 1 MiB chunks and converts each with `convert`.
     private static func convertChunks<Element>(
-        _ file: ReadableFile, header: NpyHeader, as: Element.Type, _ convert: (Element) -> Float
+        _ file: some ByteReader, header: NpyHeader, as: Element.Type, _ convert: (Element) -> Float
     ) throws -> [Float] {
         let count = header.elementCount
         let stride = MemoryLayout<Element>.stride

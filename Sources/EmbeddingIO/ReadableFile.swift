@@ -12,19 +12,45 @@ import Darwin
 #error("EmbeddingIO reads and writes little-endian files by reinterpreting memory: big-endian hosts are unsupported")
 #endif
 
+/// Positioned, exact reads of a file's bytes: from the file itself (``ReadableFile``) or from its
+/// content already in memory (``InputFileContent``), so the `.npy` parsers serve both.
+protocol ByteReader {
+    /// The file, for error messages.
+    var path: String { get }
+    /// The size in bytes.
+    var size: Int { get }
+    /// Fills `buffer` from byte `offset`; throws ``EmbeddingIOError/Kind/sizeMismatch`` when the
+    /// content ends first (`what` names the part being read, for the message).
+    func read(into buffer: UnsafeMutableRawBufferPointer, at offset: Int, what: String) throws
+}
+
+extension ByteReader {
+    /// `count` bytes from `offset` as an array.
+    func bytes(at offset: Int, count: Int, what: String) throws -> [UInt8] {
+        var out = [UInt8](repeating: 0, count: count)
+        if count > 0 { try out.withUnsafeMutableBytes { try read(into: $0, at: offset, what: what) } }
+        return out
+    }
+}
+
 /// A read-only POSIX file descriptor with positioned, exact reads; closed on deinit.
 ///
 /// Used instead of `Data(contentsOf:)` so a 1.5 GB matrix is read straight into its
 /// final `[Float]` storage, once, and errors carry `errno` and the path.
-final class ReadableFile {
+final class ReadableFile: ByteReader {
     let path: String
     let descriptor: Int32
     /// The file size in bytes when it was opened.
     let size: Int
 
-    init(_ url: URL) throws {
-        path = url.path
-        let (fd, info) = try Self.openNonBlocking(path)
+    convenience init(_ url: URL) throws {
+        let (fd, info) = try Self.openNonBlocking(url.path)
+        try self.init(adopting: fd, info: info, path: url.path)
+    }
+
+    /// Takes over `fd`, open for reading, whose `fstat` is `info` (closed here if it is refused).
+    init(adopting fd: Int32, info: stat, path: String) throws {
+        self.path = path
         guard (info.st_mode & S_IFMT) == S_IFREG else {
             close(fd)
             throw EmbeddingIOError(
@@ -63,6 +89,11 @@ final class ReadableFile {
             return try ReadableFile(url).readAll()
         }
         defer { close(fd) }
+        return try readToEnd(fd, path: path)
+    }
+
+    /// Everything `fd` yields until its end (a pipe: until the writer closes it).
+    static func readToEnd(_ fd: Int32, path: String) throws -> Data {
         var data = Data()
         var chunk = [UInt8](repeating: 0, count: 65_536)
         while true {
@@ -95,13 +126,6 @@ final class ReadableFile {
             }
             done += n
         }
-    }
-
-    /// `count` bytes from `offset` as an array.
-    func bytes(at offset: Int, count: Int, what: String) throws -> [UInt8] {
-        var out = [UInt8](repeating: 0, count: count)
-        if count > 0 { try out.withUnsafeMutableBytes { try read(into: $0, at: offset, what: what) } }
-        return out
     }
 
     /// The whole file.

@@ -9,9 +9,13 @@ public enum TextLines {
     /// Splits on Unicode scalars, not `Character`s: Swift treats `"\r\n"` as one `Character`,
     /// so a `Character` split on `"\n"` would miss Windows line ends.
     public static func read(_ url: URL) throws -> [String] {
-        let data = try ReadableFile.readText(url)
+        try parse(ReadableFile.readText(url), path: url.path)
+    }
+
+    /// The lines of `data`, the content of the text file `path` (named in errors), as ``read(_:)``.
+    public static func parse(_ data: Data, path: String) throws -> [String] {
         guard var text = String(data: data, encoding: .utf8) else {
-            throw EmbeddingIOError(.badLine, path: url.path, "is not valid UTF-8 text")
+            throw EmbeddingIOError(.badLine, path: path, "is not valid UTF-8 text")
         }
         if text.unicodeScalars.first == "\u{FEFF}" { text.unicodeScalars.removeFirst() }
         var lines = text.unicodeScalars.split(separator: "\n", omittingEmptySubsequences: false).map { scalars in

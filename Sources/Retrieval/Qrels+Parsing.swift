@@ -32,8 +32,16 @@ extension Qrels {
     /// - Returns: the judgments; empty for a file without any non-blank line.
     /// - Throws: `EmbeddingIOError` naming `url`, the 1-based line and the field, as ``read(_:)``.
     public static func read(_ url: URL, format: Format?) throws -> Qrels {
-        let path = url.path
-        let lines = try TextLines.read(url)
+        try parse(lines: TextLines.read(url), path: url.path, format: format)
+    }
+
+    /// The judgments of an input file already read once for the run (see `InputFileContent`), as ``read(_:)``.
+    public static func read(_ content: InputFileContent, format: Format? = nil) throws -> Qrels {
+        try parse(lines: content.textLines(), path: content.path, format: format)
+    }
+
+    /// The judgments on `lines`, the lines of the qrels file `path` (named in errors), as ``read(_:format:)``.
+    static func parse(lines: [String], path: String, format: Format?) throws -> Qrels {
         guard let firstIndex = lines.firstIndex(where: { !isBlank($0) }) else { return Qrels() }
         let first = lines[firstIndex]
         let isBEIRHeader =

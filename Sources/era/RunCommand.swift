@@ -48,9 +48,11 @@ struct RunCommand: ParsableCommand {
 
     func run() throws {
         let config: PipelineConfig
+        // One cache for the checks and the run: each input file is opened and read once.
+        let files = InputFiles()
         do {
             let parsed = try overrides.map { try ConfigOverride(parsing: $0) }
-            config = try PipelineConfig.load(path: pipeline, overrides: parsed)
+            config = try PipelineConfig.load(path: pipeline, overrides: parsed, files: files)
         } catch let error as ConfigError {
             FileHandle.standardError.write(Data((error.description + "\n").utf8))
             let count = error.problems.count
@@ -70,7 +72,7 @@ struct RunCommand: ParsableCommand {
         if check {
             let inspection: PipelineInspection
             do {
-                inspection = try PipelineInspection.inspect(config)
+                inspection = try PipelineInspection.inspect(config, files: files)
             } catch {
                 throw CommandError("\(pipeline): \(error)")
             }
@@ -89,7 +91,7 @@ struct RunCommand: ParsableCommand {
             return
         }
         let printer = ProgressPrinter()
-        let runner = PipelineRunner(config: config, registry: .builtIn) { printer.handle($0) }
+        let runner = PipelineRunner(config: config, registry: .builtIn, files: files) { printer.handle($0) }
         let summary: RunSummary
         do {
             summary = try runner.run(from: fromStage, force: force)

@@ -10,7 +10,10 @@ import _TestSupport
 /// offsets, and deep nesting. Each case must return or throw an `EmbeddingIOError`: no trap, no
 /// other error type, no hang. Seeded, so a failure names a case that can be replayed.
 @Suite struct ReaderFuzzTests {
+    /// Cases per reader in the slow tier (`ReaderFuzzSlowTests`): 10,400 in all.
     static let casesPerReader = 2_600
+    /// Cases per reader in the fast tier: the first cases of the same seeded sequence.
+    static let fastCasesPerReader = 300
 
     enum Reader: String, CaseIterable, Sendable {
         case npy, safetensors, ids, qrels
@@ -120,11 +123,11 @@ import _TestSupport
     }
 
     /// (cases run, descriptions of failures).
-    static func fuzz(_ reader: Reader, in directory: URL) -> (Int, [String]) {
+    static func fuzz(_ reader: Reader, in directory: URL, cases: Int) -> (Int, [String]) {
         var g = SeededGenerator(seed: 0xF0221 &+ UInt64(Reader.allCases.firstIndex(of: reader)!))
         var failures: [String] = []
         let url = directory.appendingPathComponent("case.\(reader.rawValue)")
-        for index in 0..<casesPerReader {
+        for index in 0..<cases {
             let bytes = generated(reader, &g)
             do {
                 try Data(bytes).write(to: url)
@@ -135,20 +138,33 @@ import _TestSupport
                 failures.append("\(reader) case \(index): not an EmbeddingIOError: \(error)")
             }
         }
-        return (casesPerReader, failures)
+        return (cases, failures)
     }
 
-    @Test func readersFailCleanlyOnTenThousandHostileInputs() throws {
+    /// Runs `cases` generated inputs through every reader, within `seconds`.
+    static func expectCleanFailures(cases: Int, seconds: Double) throws {
         let dir = try TemporaryDirectory()
         let started = ContinuousClock.now
         let directory = dir.url
-        let results = withinSeconds(120, "fuzzing the readers") {
-            Reader.allCases.map { Self.fuzz($0, in: directory) }
+        let results = withinSeconds(seconds, "fuzzing the readers") {
+            Reader.allCases.map { Self.fuzz($0, in: directory, cases: cases) }
         }
         let total = results?.reduce(0) { $0 + $1.0 } ?? 0
         let failures = results?.flatMap(\.1) ?? []
-        #expect(total >= 10_000)
+        #expect(total >= cases * Reader.allCases.count)
         #expect(failures.isEmpty, "\(failures.count) failures, first: \(failures.prefix(5))")
-        #expect(ContinuousClock.now - started < .seconds(120))
+        #expect(ContinuousClock.now - started < .seconds(seconds))
+    }
+
+    @Test func readersFailCleanlyOnHostileInputs() throws {
+        try Self.expectCleanFailures(cases: Self.fastCasesPerReader, seconds: 60)
+    }
+}
+
+/// The reader fuzz at its full count, 10,400 cases (about 14 s in a debug build): slow tier.
+@Suite(.enabled(if: SlowTier.isEnabled, "\(SlowTier.skipReason("10,400 fuzz cases, about 14 s"))"))
+struct ReaderFuzzSlowTests {
+    @Test func readersFailCleanlyOnTenThousandHostileInputs() throws {
+        try ReaderFuzzTests.expectCleanFailures(cases: ReaderFuzzTests.casesPerReader, seconds: 120)
     }
 }

@@ -1,4 +1,6 @@
+import EmbeddingIO
 import Foundation
+import LinearAlgebra
 import Testing
 import _TestSupport
 
@@ -6,18 +8,84 @@ import _TestSupport
 /// holds only complete files (plus leftovers with reserved names the next run removes), the
 /// re-run finishes with the same `metrics.json` bytes as an uninterrupted run, and a third run
 /// does no work.
+///
+/// The pipeline is a tiny synthetic one (a few hundred planted rows) whose adapt stage trains for a
+/// few seconds in a debug build: long enough for the kill to land inside it (the test checks that
+/// it did), short enough that the four runs take seconds, not the minutes of the quickstart.
 @Suite struct RunKillResumeTests {
-    static let root = SharedData.packageRoot
-    static let pipeline = root.appendingPathComponent("Pipelines/quickstart.yaml").path
-    static let quickstartPresent = FileManager.default.fileExists(
-        atPath: root.appendingPathComponent("Pipelines/quickstart/index.minilm.npy").path)
+    /// A planted problem in `dir`: 400 documents (m = 16), 300 queries (p = 24) near their document
+    /// through a fixed linear map, 200 alignment pairs, 200 labeled and 100 test queries.
+    static func writeData(in dir: URL) throws {
+        var g = SeededGenerator(seed: 21)
+        let (p, m, documents, queries, pairs) = (24, 16, 400, 300, 200)
+        var docs = Matrix.randomNormal(rows: documents, columns: m, using: &g)
+        docs.normalizeRows()
+        let mix = Matrix.randomNormal(rows: p, columns: m, using: &g)
+        func queryModel(_ doc: Int, noise: Double, _ g: inout SeededGenerator) -> [Float] {
+            (0..<p).map { i in
+                var value: Float = 0
+                for j in 0..<m { value += mix[i, j] * docs[doc, j] }
+                return value + Float(noise * g.normal())
+            }
+        }
+        var x = Matrix(rows: queries, columns: p)
+        var train = "query-id\tcorpus-id\tscore\n", test = train
+        for q in 0..<queries {
+            let doc = (q * 7 + 3) % documents
+            for (i, value) in queryModel(doc, noise: 0.3, &g).enumerated() { x[q, i] = value }
+            if q < 200 { train += "q\(q)\td\(doc)\t1\n" } else { test += "q\(q)\td\(doc)\t1\n" }
+        }
+        var alignQuery = Matrix(rows: pairs, columns: p), alignIndex = Matrix(rows: pairs, columns: m)
+        for a in 0..<pairs {
+            let doc = (a * 2 + 1) % documents
+            for (i, value) in queryModel(doc, noise: 0.05, &g).enumerated() { alignQuery[a, i] = value }
+            for j in 0..<m { alignIndex[a, j] = docs[doc, j] }
+        }
+        try Npy.write(x, to: dir.appendingPathComponent("queries.npy"))
+        try Npy.write(docs, to: dir.appendingPathComponent("corpus.npy"))
+        try Npy.write(alignQuery, to: dir.appendingPathComponent("align.query.npy"))
+        try Npy.write(alignIndex, to: dir.appendingPathComponent("align.index.npy"))
+        func ids(_ prefix: String, _ values: some Sequence<Int>) -> Data {
+            Data((values.map { "\(prefix)\($0)" }.joined(separator: "\n") + "\n").utf8)
+        }
+        try ids("q", 0..<queries).write(to: dir.appendingPathComponent("query_ids.txt"))
+        try ids("d", 0..<documents).write(to: dir.appendingPathComponent("corpus_ids.txt"))
+        try ids("d", (0..<pairs).map { ($0 * 2 + 1) % documents }).write(
+            to: dir.appendingPathComponent("align_ids.txt"))
+        try Data(train.utf8).write(to: dir.appendingPathComponent("qrels.train.tsv"))
+        try Data(test.utf8).write(to: dir.appendingPathComponent("qrels.test.tsv"))
+    }
 
-    /// The quickstart with a shorter adapt stage (still several seconds in a debug build, so the
-    /// kill lands inside it; the test checks that it did).
+    /// The pipeline over `writeData`'s files; its adapt stage runs many small steps without early
+    /// stopping, so that it lasts a few seconds.
+    static let pipelineText = """
+        name: kill-resume
+        seed: 0
+        models:
+          query: {name: planted-query-model, dim: 24}
+          index: {name: planted-index-model, dim: 16}
+        data:
+          queries: {embeddings: queries.npy, ids: query_ids.txt}
+          index: {embeddings: corpus.npy, ids: corpus_ids.txt}
+          alignment: {query_model: align.query.npy, index_model: align.index.npy, ids: align_ids.txt}
+          qrels: {labeled: qrels.train.tsv, evaluation: qrels.test.tsv}
+        stages:
+          - name: align
+            options: {epochs: 2}
+          - name: adapt
+            options: {max_steps: \(adaptSteps), evaluation_interval: 50, patience: 1000, folds: 2, batch_size: 16}
+          - kind: evaluate
+            options: {significance_trials: 200}
+          - kind: export
+        """
+
+    /// Steps of the adapt stage: a few seconds of training in a debug build.
+    static let adaptSteps = 1200
+
     static func arguments(output: URL) -> [String] {
         [
-            "run", pipeline, "--set", "output=\(output.path)",
-            "--set", "stages.adapt.options.max_steps=40",
+            "run", output.deletingLastPathComponent().appendingPathComponent("pipeline.yaml").path,
+            "--set", "output=\(output.path)",
         ]
     }
 
@@ -39,19 +107,19 @@ import _TestSupport
         return try #require(object as? [String: Any], "\(url.path) is not a JSON object")
     }
 
-    @Test(
-        .enabled(if: quickstartPresent, "the quickstart data is not in this checkout"),
-        .timeLimit(.minutes(5)))
+    @Test(.timeLimit(.minutes(2)))
     func killDuringAdaptThenResume() throws {
         let temp = try TemporaryDirectory()
         defer { temp.cleanUp() }
+        try Self.writeData(in: temp.url)
+        try temp.write(Self.pipelineText, to: "pipeline.yaml")
         let killed = temp.url.appendingPathComponent("killed")
         let clean = temp.url.appendingPathComponent("clean")
 
         // 1. Start, wait until the adapt stage runs, let it train a moment, SIGKILL.
         let running = try EraProcess.start(Self.arguments(output: killed))
-        let started = running.waitForStderrLine(timeout: 180) { $0.hasPrefix("adapt: running") }
-        if started != nil { Thread.sleep(forTimeInterval: 1.5) }
+        let started = running.waitForStderrLine(timeout: 60) { $0.hasPrefix("adapt: running") }
+        if started != nil { Thread.sleep(forTimeInterval: 0.3) }
         running.send(SIGKILL)
         let (first, bySignal) = running.waitUntilExit()
         try #require(started != nil, "the adapt stage never started; stderr:\n\(first.stderr)")

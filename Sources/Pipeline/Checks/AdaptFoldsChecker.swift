@@ -1,5 +1,6 @@
 import Foundation
 import Retrieval
+import Workflows
 
 /// Checks each adapt stage's `folds` against the labeled queries it draws from
 /// (`data.qrels.labeled`, at most `budget` of them): a fold holds at least one dev query, so more
@@ -7,6 +8,7 @@ import Retrieval
 /// still a mistake worth naming before a run (issue 19: `folds: 100000`).
 struct AdaptFoldsChecker {
     let log: ProblemLog
+    let files: InputFiles
 
     func check(_ config: PipelineConfig) {
         let adapts = config.stages.compactMap { stage -> (StageConfig, AdaptOptions, Int)? in
@@ -18,7 +20,7 @@ struct AdaptFoldsChecker {
         // A missing or unreadable qrels file is reported by the other checks.
         guard !adapts.isEmpty, let file = config.data.qrels.labeled,
             FileManager.default.fileExists(atPath: file.path),
-            let qrels = try? Qrels.read(URL(fileURLWithPath: file.path))
+            let qrels = try? files.qrels(file.path)
         else { return }
         let labeled = SweepBudgetChecker.labeledCount(qrels)
         for (stage, options, folds) in adapts {

@@ -1,13 +1,16 @@
 import Alignment
 import EmbeddingIO
 import Foundation
+import Workflows
 
 /// Checks the files a configuration names: that they exist, that `.npy` headers are 2-D arrays,
 /// and that dimensions agree with each other, with the declared model dimensions and with the
-/// number of ids. Reads only `.npy` headers (EmbeddingIO's `Npy.readHeader`, which also checks
-/// the file size against the shape) and the id files (`IdList.read`: no blank or repeated ids).
+/// number of ids. Reads the files through the run's ``InputFiles`` (so the run that follows reads
+/// none of them again): `.npy` headers (EmbeddingIO's `Npy.readHeader`, which also checks the file
+/// size against the shape) and the id files (`IdList.read`: no blank or repeated ids).
 struct DataFileChecker {
     let log: ProblemLog
+    let files: InputFiles
 
     private enum Axis: String {
         case query = "models.query.dim"
@@ -42,7 +45,7 @@ struct DataFileChecker {
             guard let file, !missing.contains(file.path) else { return nil }
             if let known = shapes[file.path] { return (known[0], known[1]) }
             do {
-                let header = try Npy.readHeader(URL(fileURLWithPath: file.path))
+                let header = try files.npyHeader(file.path)
                 guard header.shape.count == 2 else {
                     log.add(
                         file.location, keyPath,
@@ -69,7 +72,7 @@ struct DataFileChecker {
             guard let file, !missing.contains(file.path) else { return nil }
             if let known = idCounts[file.path] { return known }
             do {
-                let count = try IdList.read(URL(fileURLWithPath: file.path)).count
+                let count = try files.ids(file.path).count
                 idCounts[file.path] = count
                 return count
             } catch {
@@ -170,7 +173,7 @@ struct DataFileChecker {
         for (keyPath, file) in [
             ("data.qrels.labeled", data.qrels.labeled), ("data.qrels.evaluation", data.qrels.evaluation),
         ] {
-            guard let file, !missing.contains(file.path), Self.looksBinary(file.path) else { continue }
+            guard let file, !missing.contains(file.path), looksBinary(file.path) else { continue }
             log.add(
                 file.location, keyPath,
                 "\(file.path) is not a text file (NUL bytes or invalid UTF-8 in its first 4 KB); expected BEIR TSV (query-id, corpus-id, score) or TREC qrels"
@@ -201,15 +204,13 @@ struct DataFileChecker {
 
     /// Whether the first 4 KB of `path` hold a NUL byte or are not UTF-8 (a character cut at the
     /// end of the sample is allowed). False when the file cannot be read: the run reports that.
-    static func looksBinary(_ path: String) -> Bool {
-        // Only regular files: a pipe (`<(...)`) would block here and lose what it carries.
+    func looksBinary(_ path: String) -> Bool {
+        // Only regular files: a pipe (`<(...)`) would block here.
         guard (try? FileManager.default.attributesOfItem(atPath: path)[.type] as? FileAttributeType) == .typeRegular
         else {
             return false
         }
-        guard let handle = FileHandle(forReadingAtPath: path) else { return false }
-        defer { try? handle.close() }
-        guard let sample = try? handle.read(upToCount: 4096), !sample.isEmpty else { return false }
+        guard let sample = try? files.content(path).prefix(4096), !sample.isEmpty else { return false }
         if sample.contains(0) { return true }
         // Drop up to 3 trailing bytes of a multi-byte character the sample may have cut.
         for cut in 0...min(3, sample.count - 1) where String(data: sample.dropLast(cut), encoding: .utf8) != nil {

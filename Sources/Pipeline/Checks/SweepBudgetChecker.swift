@@ -13,6 +13,7 @@ import Workflows
 struct SweepBudgetChecker {
     let log: ProblemLog
     let notes: ProblemLog
+    let files: InputFiles
 
     /// Queries with at least one positive judgment: the most labels any budget can use.
     static func labeledCount(_ qrels: Qrels) -> Int {
@@ -31,7 +32,7 @@ struct SweepBudgetChecker {
         else { return }
         let labeled: Int
         do {
-            labeled = Self.labeledCount(try Qrels.read(URL(fileURLWithPath: file.path)))
+            labeled = Self.labeledCount(try files.qrels(file.path))
         } catch {
             log.add(file.location, "data.qrels.labeled", DataFileChecker.message(of: error))
             return

@@ -1,4 +1,5 @@
 import Foundation
+import Workflows
 
 extension PipelineConfig {
     /// Loads, merges, overrides and validates a pipeline file; reports every problem at once.
@@ -13,10 +14,12 @@ extension PipelineConfig {
     ///   - overrides: `--set key.path=value` overrides.
     ///   - currentDirectory: base of `path`, of `output:` and of `--set` paths; default: the process's.
     ///   - checkFiles: false skips the file checks (for tools that only read the configuration).
+    ///   - files: the cache the checks read the data files through; pass the same one to
+    ///     `PipelineRunner` so that a run opens and reads each input file once in all.
     /// - Throws: `ConfigError` with every problem, sorted by file and position.
     public static func load(
         path: String, overrides: [ConfigOverride] = [], currentDirectory: String? = nil,
-        checkFiles: Bool = true
+        checkFiles: Bool = true, files: InputFiles = InputFiles()
     ) throws(ConfigError) -> PipelineConfig {
         let cwd = ConfigPaths.normalize(currentDirectory ?? ConfigPaths.currentDirectory)
         var loader = ConfigLoader(currentDirectory: cwd)
@@ -42,10 +45,10 @@ extension PipelineConfig {
             log.append(contentsOf: error.problems)
         }
         if checkFiles {
-            DataFileChecker(log: log).check(config)
+            DataFileChecker(log: log, files: files).check(config)
             let notes = ProblemLog()
-            SweepBudgetChecker(log: log, notes: notes).check(config)
-            AdaptFoldsChecker(log: log).check(config)
+            SweepBudgetChecker(log: log, notes: notes, files: files).check(config)
+            AdaptFoldsChecker(log: log, files: files).check(config)
             config.notes = sorted(notes.problems)
         }
         if !log.problems.isEmpty {

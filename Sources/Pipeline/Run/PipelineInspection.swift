@@ -32,13 +32,16 @@ public struct PipelineInspection: Sendable {
     public var failed: Bool { checks.contains { $0.status == .failed } }
 
     /// Inspects a configuration loaded with its files checked (the files exist and agree in shape).
-    public static func inspect(_ config: PipelineConfig) throws -> PipelineInspection {
+    /// - Parameter files: the cache the configuration was loaded with, so no file is read twice.
+    public static func inspect(
+        _ config: PipelineConfig, files: InputFiles = InputFiles()
+    ) throws -> PipelineInspection {
         let data = config.data
         var idCounts: [String: [String]] = [:]
         func ids(_ file: DataFile?) throws -> [String]? {
             guard let file else { return nil }
             if let known = idCounts[file.path] { return known }
-            let read = try IdList.read(URL(fileURLWithPath: file.path))
+            let read = try files.ids(file.path)
             idCounts[file.path] = read
             return read
         }
@@ -48,7 +51,7 @@ public struct PipelineInspection: Sendable {
         var rowsOf: [String: Int] = [:]
         var inputs: [Input] = []
         for (keyPath, file) in data.files where !keyPath.hasSuffix(".ids") && !keyPath.hasPrefix("data.qrels") {
-            let header = try Npy.readHeader(URL(fileURLWithPath: file.path))
+            let header = try files.npyHeader(file.path)
             rowsOf[keyPath] = header.shape.first
             inputs.append(
                 Input(
@@ -68,8 +71,8 @@ public struct PipelineInspection: Sendable {
         }
 
         var checks: [SanityCheck] = []
-        let labeled = try data.qrels.labeled.map { try Qrels.read(URL(fileURLWithPath: $0.path)) }
-        let evaluation = try data.qrels.evaluation.map { try Qrels.read(URL(fileURLWithPath: $0.path)) }
+        let labeled = try data.qrels.labeled.map { try files.qrels($0.path) }
+        let evaluation = try data.qrels.evaluation.map { try files.qrels($0.path) }
         func describe(_ qrels: Qrels, keyPath: String, file: DataFile, extra: String) {
             let documents = Set(qrels.judgments.values.flatMap(\.keys))
             let judgments = qrels.judgments.values.reduce(0) { $0 + $1.count }

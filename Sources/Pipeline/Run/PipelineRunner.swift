@@ -25,8 +25,9 @@ public struct RunSummary: Sendable, Hashable {
     /// Stages skipped because their fingerprint and artifacts were up to date.
     public var skipped: [String]
     public var metrics: RunMetrics
-    /// How many times each input file was read and decoded by the stages, by path: 1 for every
-    /// file used (the manifest's content hashes are a separate streaming pass).
+    /// How many times each input file was opened and read, by path: 1 for every file used (the
+    /// checks at load, when given the same ``InputFiles``, the content hashes and every stage share
+    /// that read).
     public var inputReads: [String: Int] = [:]
     /// What each stage chose and why (``StageOutput/notes``), by stage, in execution order; stages
     /// without notes are left out.
@@ -55,6 +56,8 @@ public struct PipelineRunner: Sendable {
     public var registry: StageRegistry
     public var runDirectory: URL
     public var eraVersion: String
+    /// The run's input files: each is opened and read once for the hashes and every stage.
+    public var files: InputFiles
     public var onEvent: @Sendable (RunEvent) -> Void
 
     /// - Parameters:
@@ -64,10 +67,12 @@ public struct PipelineRunner: Sendable {
     ///   - currentDirectory: default the process's current directory.
     ///   - eraVersion: recorded in the manifest and in every stage's fingerprint: a stage run by another
     ///     version is not up to date.
+    ///   - files: the cache the configuration was loaded with (`PipelineConfig.load(files:)`), so
+    ///     that checking and running read each input file once; default: a new one.
     ///   - onEvent: called with the run's progress (hashing, stages skipped, started, finished, files written).
     public init(
         config: PipelineConfig, registry: StageRegistry, runDirectory: URL? = nil,
-        currentDirectory: String? = nil, eraVersion: String = EraVersion.current,
+        currentDirectory: String? = nil, eraVersion: String = EraVersion.current, files: InputFiles = InputFiles(),
         onEvent: @escaping @Sendable (RunEvent) -> Void = { _ in }
     ) {
         self.config = config
@@ -79,6 +84,7 @@ public struct PipelineRunner: Sendable {
                 fileURLWithPath: config.output ?? ConfigPaths.absolute("runs/\(config.name)", relativeTo: cwd),
                 isDirectory: true)
         self.eraVersion = eraVersion
+        self.files = files
         self.onEvent = onEvent
     }
 
@@ -127,8 +133,8 @@ public struct PipelineRunner: Sendable {
             } ?? []
         var completed: [String: CompletedStage] = [:]
         var ran: [String] = [], skipped: [String] = []
-        // One cache per run: each input file is decoded once, and maps pass between stages in memory.
-        let shared = StageContext.Shared()
+        // One cache per run: each input file is read and decoded once, and maps pass between stages in memory.
+        let shared = StageContext.Shared(files: files)
         for name in graph.order {
             guard let stage = config.stage(named: name) else { continue }
             // Only the stages whose outputs it reads: `after:` orders the run but feeds nothing in.
@@ -298,7 +304,8 @@ public struct PipelineRunner: Sendable {
         var byPath: [String: String]
     }
 
-    /// SHA-256 of every data file some stage reads (each distinct file once), streaming.
+    /// SHA-256 of every data file some stage reads (each distinct file once), from the read the
+    /// stages decode too.
     private func hashInputs() throws -> HashedInputs {
         var records: [String: RunManifest.Input] = [:]
         var byPath: [String: String] = [:]
@@ -312,11 +319,11 @@ public struct PipelineRunner: Sendable {
             if byPath[file.path] == nil {
                 let events = onEvent
                 do {
-                    byPath[file.path] = try SHA256.hex(fileAt: file.path) { done in
+                    byPath[file.path] = try files.sha256(file.path) { done in
                         events(.hashing(path: file.path, done: done, total: size))
                     }
                 } catch {
-                    throw PipelineRunError("cannot read \(keyPath) (\(file.path)): \(error.localizedDescription)")
+                    throw PipelineRunError("cannot read \(keyPath) (\(file.path)): \(error)")
                 }
             }
             records[keyPath] = RunManifest.Input(path: file.path, bytes: size, sha256: byPath[file.path]!)

@@ -6,11 +6,15 @@ extension StageContext {
     /// adapter each align or adapt stage made, kept in memory for the stages after it (the file in
     /// the stage folder stays the record, and is what a later run resumes from).
     public final class Shared: @unchecked Sendable {
-        public let files = InputFiles()
+        public let files: InputFiles
         private let lock = NSLock()
         private var adapters: [String: Adapter] = [:]
 
-        public init() {}
+        /// - Parameter files: the run's input files; pass the cache the configuration was checked
+        ///   with, so that the run reads each file once in all.
+        public init(files: InputFiles = InputFiles()) {
+            self.files = files
+        }
 
         func keep(_ adapter: Adapter, of stage: String) {
             lock.lock()

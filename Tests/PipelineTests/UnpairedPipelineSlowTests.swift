@@ -10,8 +10,15 @@ import _TestSupport
 /// Issue 18: an align stage with `pairing: unpaired` on the quickstart's alignment texts, the
 /// index model's rows shuffled and their ids dropped (a hidden correspondence), then adapt,
 /// evaluate and export on its adapter as on any other; run again, every stage is up to date.
-@Suite("Unpaired align stage")
-struct UnpairedPipelineTests {
+///
+/// Slow tier: inducing pairs among the quickstart's 1,000 x 900 real rows, and failing to on noise,
+/// takes about 85 s in a debug build, and fewer rows no longer align (init_sample 300 was refused
+/// as indistinguishable from the null). The induction itself is checked fast on planted data
+/// (AlignmentTests' unpaired suites, WorkflowsTests' `unpairedRunFindsThePlantedPairs`).
+@Suite(
+    "Unpaired align stage",
+    .enabled(if: SlowTier.isEnabled, "\(SlowTier.skipReason("unpaired induction on the quickstart, about 85 s"))"))
+struct UnpairedPipelineSlowTests {
     static let quickstart = SharedData.packageRoot.appendingPathComponent("Pipelines/quickstart")
     static let hasQuickstart = FileManager.default.fileExists(
         atPath: quickstart.appendingPathComponent("index.minilm.npy").path)
