@@ -5,7 +5,7 @@ import Workflows
 
 /// Checks the files a configuration names: that they exist, that `.npy` headers are 2-D arrays,
 /// and that dimensions agree with each other, with the declared model dimensions and with the
-/// number of ids. Reads the files through the run's ``InputFiles`` (so the run that follows reads
+/// number of ids. Reads the files through the run's `InputFiles` (so the run that follows reads
 /// none of them again): `.npy` headers (EmbeddingIO's `Npy.readHeader`, which also checks the file
 /// size against the shape) and the id files (`IdList.read`: no blank or repeated ids).
 struct DataFileChecker {

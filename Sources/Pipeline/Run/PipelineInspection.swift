@@ -32,7 +32,9 @@ public struct PipelineInspection: Sendable {
     public var failed: Bool { checks.contains { $0.status == .failed } }
 
     /// Inspects a configuration loaded with its files checked (the files exist and agree in shape).
-    /// - Parameter files: the cache the configuration was loaded with, so no file is read twice.
+    /// - Parameters:
+    ///   - config: the configuration, loaded with its files checked.
+    ///   - files: the cache the configuration was loaded with, so no file is read twice.
     public static func inspect(
         _ config: PipelineConfig, files: InputFiles = InputFiles()
     ) throws -> PipelineInspection {

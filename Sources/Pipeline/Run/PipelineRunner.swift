@@ -26,7 +26,7 @@ public struct RunSummary: Sendable, Hashable {
     public var skipped: [String]
     public var metrics: RunMetrics
     /// How many times each input file was opened and read, by path: 1 for every file used (the
-    /// checks at load, when given the same ``InputFiles``, the content hashes and every stage share
+    /// checks at load, when given the same `InputFiles`, the content hashes and every stage share
     /// that read).
     public var inputReads: [String: Int] = [:]
     /// What each stage chose and why (``StageOutput/notes``), by stage, in execution order; stages

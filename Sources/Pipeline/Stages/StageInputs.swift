@@ -4,7 +4,7 @@ import LinearAlgebra
 import Retrieval
 import Workflows
 
-/// The data files a stage reads, through the run's ``InputFiles`` (each decoded once per run),
+/// The data files a stage reads, through the run's `InputFiles` (each decoded once per run),
 /// with errors that name the key path and the file.
 struct StageInputs {
     let data: DataConfig

@@ -8,7 +8,7 @@ import Retrieval
 /// A pipeline checks a file's header when it loads, hashes every file for the manifest, and reads
 /// the same query file in several stages; float16 files cost a decode each time. Every use takes
 /// the file through this cache: its content is read (or memory-mapped) once per file (EmbeddingIO's
-/// ``InputFileContent``, keyed by the file's identity, so two paths to one file share it too), and
+/// `InputFileContent` (EmbeddingIO), keyed by the file's identity, so two paths to one file share it too), and
 /// the header, the hash and each decoded value come from that one read. A run's reads are counted
 /// in one place (``reads``) and a test can check them.
 ///
