@@ -126,6 +126,9 @@ final class PostgresConnection: @unchecked Sendable {
         }
     }
 
+    /// The server process serving this connection (for tests that cut it).
+    var backendPID: Int32 { lock.withLock { PQbackendPID(connection) } }
+
     /// Escapes `name` as an SQL identifier (`"schema"."table"` for a dotted name).
     func identifier(_ name: String) -> String {
         name.split(separator: ".", omittingEmptySubsequences: false).map { part -> String in

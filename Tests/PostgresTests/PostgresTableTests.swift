@@ -149,6 +149,24 @@ extension TestServer {
         #expect { try PostgresTable(location) } throws: { "\($0)".contains("CREATE EXTENSION vector") }
     }
 
+    /// The server ends era's session in the middle of an evaluation (as a restart or a failover
+    /// would): the next statement reconnects, replays the session's settings and answers in full.
+    @Test(.enabled(if: TestServer.available)) func aLostConnectionIsRetriedWithItsSettings() throws {
+        try TestServer.withTable(rows: 200, dimension: 8, seed: 6) { location, _, matrix in
+            let table = try PostgresTable(location)
+            try table.setSearchParameter("hnsw.ef_search", 77)
+            let before = try table.nearest(matrix.gatherRows(Array(0..<5)), k: 10)
+            let admin = try PostgresConnection(uri: location.connection, policy: PostgresRetryPolicy())
+            let pid = table.connection.backendPID
+            _ = try admin.query("SELECT pg_terminate_backend($1)", parameters: [String(pid)], what: "cut")
+            let after = try table.nearest(matrix.gatherRows(Array(0..<5)), k: 10)
+            #expect(after == before)
+            #expect(table.connection.backendPID != pid)
+            let setting = try table.connection.query("SHOW hnsw.ef_search", what: "show")
+            #expect(setting.string(0, 0) == "77")
+        }
+    }
+
     @Test func anUnreachableServerSaysWhatToCheck() {
         var policy = PostgresRetryPolicy()
         policy.attempts = 2
