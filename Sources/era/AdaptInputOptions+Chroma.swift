@@ -11,9 +11,6 @@ extension AdaptInputOptions {
     /// so a collection is pulled whole; up to ``ChromaEvaluateWorkflow/defaultExactLimit`` records.
     /// Hard negatives are then searched through the collection's query API (the returned search).
     func corpusTable(_ files: InputFiles) throws -> (any RowMatrix, [String], ChromaNegativeSearch?) {
-        if PostgresLocation.isLocation(corpus) {
-            throw CommandError("internal: a postgresql:// corpus is read by postgresTable")
-        }
         guard ChromaLocation.isLocation(corpus) else {
             guard let corpusIds else {
                 throw CommandError("--corpus-ids: give the ids of the rows of --corpus \(corpus)")

@@ -35,28 +35,14 @@ extension AlignCommand {
                 targetIds: try files.ids(targetIds, rowsOf: target), configuration: configuration, sample: sample,
                 sourceModel: names.0, targetModel: names.1)
         }
-        if let targetIds {
-            throw CommandError(
-                "--target-ids \(targetIds): not used with a Chroma collection (its records carry their ids); leave it out"
-            )
-        }
+        try refuseTargetIds(in: "a Chroma collection (its records carry their ids)")
         let collection = try ChromaCollection(try ChromaLocation(parsing: target))
-        let pairs: ChromaAlignInput.Pairs
-        do {
-            pairs = try ChromaAlignInput.pairs(
-                sources: sources, sourceIds: ids, sample: sample, seed: configuration.seed, collection: collection)
-        } catch AlignWorkflow.Failure.noCommonIds {
-            throw CommandError("no id of \(sourceIds) is a record of \(target): nothing to align")
+        return try storeRequest(
+            collection, kind: StoreKind(item: "record", container: "collection"),
+            ids: ids, sources: sources, names: names, configuration: configuration, sample: sample
+        ) { pairs in
+            "\(target): fetched \(pairs.ids.count) records by id in \(collection.traffic.pagesFetched) pages"
         }
-        if !quiet {
-            let traffic = collection.traffic
-            printProgress(
-                "\(target): fetched \(pairs.ids.count) records by id in \(traffic.pagesFetched) pages"
-                    + (pairs.missing > 0 ? "; \(pairs.missing) ids of \(sourceIds) are not in the collection" : ""))
-        }
-        return AlignWorkflow.Request(
-            sources: pairs.sources, sourceIds: pairs.ids, targets: pairs.targets, targetIds: pairs.ids,
-            configuration: configuration, sample: nil, sourceModel: names.0, targetModel: names.1)
     }
 }
 
@@ -113,23 +99,44 @@ extension AlignCommand {
         ids: [String], sources: any RowMatrix, names: (String, String), configuration: AlignmentConfiguration,
         sample: Int?
     ) throws -> AlignWorkflow.Request {
-        if let targetIds {
-            throw CommandError(
-                "--target-ids \(targetIds): not used with a Postgres table (its rows carry their ids); leave it out")
-        }
+        try refuseTargetIds(in: "a Postgres table (its rows carry their ids)")
         let table = try PostgresTable(try PostgresLocation(parsing: target))
+        return try storeRequest(
+            table, kind: StoreKind(item: "row", container: "table"), ids: ids,
+            sources: sources, names: names, configuration: configuration, sample: sample
+        ) { pairs in "\(table.location): fetched \(pairs.ids.count) rows by id" }
+    }
+
+    /// How messages name a store and what it holds.
+    fileprivate struct StoreKind {
+        var item: String, container: String
+    }
+
+    /// `--target-ids` has no use when the target's records carry their ids.
+    fileprivate func refuseTargetIds(in store: String) throws {
+        if let targetIds {
+            throw CommandError("--target-ids \(targetIds): not used with \(store); leave it out")
+        }
+    }
+
+    /// The sampled texts' index-model vectors fetched by id from `store` (the pairs drawn as from
+    /// files), with one progress line (`fetched`, plus the source ids the store lacks).
+    fileprivate func storeRequest(
+        _ store: some RecordStore, kind: StoreKind, ids: [String], sources: any RowMatrix, names: (String, String),
+        configuration: AlignmentConfiguration, sample: Int?, fetched: (ChromaAlignInput.Pairs) -> String
+    ) throws -> AlignWorkflow.Request {
         let pairs: ChromaAlignInput.Pairs
         do {
             pairs = try ChromaAlignInput.pairs(
-                sources: sources, sourceIds: ids, sample: sample, seed: configuration.seed, store: table)
+                sources: sources, sourceIds: ids, sample: sample, seed: configuration.seed, store: store)
         } catch AlignWorkflow.Failure.noCommonIds {
-            throw CommandError("no id of \(sourceIds ?? source) is a row of \(target): nothing to align")
+            throw CommandError("no id of \(sourceIds ?? source) is a \(kind.item) of \(target): nothing to align")
         }
         if !quiet {
             printProgress(
-                "\(table.location): fetched \(pairs.ids.count) rows by id"
-                    + (pairs.missing > 0 ? "; \(pairs.missing) ids of \(sourceIds ?? source) are not in the table" : "")
-            )
+                fetched(pairs)
+                    + (pairs.missing > 0
+                        ? "; \(pairs.missing) ids of \(sourceIds ?? source) are not in the \(kind.container)" : ""))
         }
         return AlignWorkflow.Request(
             sources: pairs.sources, sourceIds: pairs.ids, targets: pairs.targets, targetIds: pairs.ids,

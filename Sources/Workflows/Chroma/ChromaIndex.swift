@@ -63,13 +63,8 @@ public struct ChromaIndex: ServedIndex {
 
     /// The search of ``EvaluateWorkflow``: each row's (mapped) queries sent in batches to the query API.
     public var search: EvaluateWorkflow.Search {
-        { [collection, judgedInCollection] row, queryIds, qrels, settings in
-            try Evaluator.evaluate(
-                queries: row.queries, queryIds: queryIds, qrels: qrels,
-                cutoffs: settings.cutoffs, ignoreIdenticalIds: settings.ignoreIdenticalIds,
-                inCorpus: judgedInCollection.contains,
-                mapQueries: row.map.map { map in { try map.applyNormalized(to: $0) } },
-                search: { queries, depth in try collection.nearest(queries, k: depth).map(\.ids) })
+        StoreEvaluation.search(judged: judgedInCollection) { [collection] queries, depth in
+            try collection.nearest(queries, k: depth).map(\.ids)
         }
     }
 

@@ -63,13 +63,8 @@ public struct PostgresIndex: ServedIndex {
 
     /// The search of ``EvaluateWorkflow``: each row's (mapped) queries sent in batches to the table.
     public var search: EvaluateWorkflow.Search {
-        { [table, judgedInTable] row, queryIds, qrels, settings in
-            try Evaluator.evaluate(
-                queries: row.queries, queryIds: queryIds, qrels: qrels,
-                cutoffs: settings.cutoffs, ignoreIdenticalIds: settings.ignoreIdenticalIds,
-                inCorpus: judgedInTable.contains,
-                mapQueries: row.map.map { map in { try map.applyNormalized(to: $0) } },
-                search: { queries, depth in try table.nearest(queries, k: depth).map(\.ids) })
+        StoreEvaluation.search(judged: judgedInTable) { [table] queries, depth in
+            try table.nearest(queries, k: depth).map(\.ids)
         }
     }
 

@@ -123,6 +123,22 @@ public enum StoreEvaluation {
         return nil
     }
 
+    /// The search of ``EvaluateWorkflow`` through a store: each row's (mapped) queries ranked by
+    /// `nearest` (record ids, best first, `depth` deep); judged documents outside `judged` count as
+    /// missing from the corpus, as with files.
+    static func search(
+        judged: Set<String>, nearest: @escaping @Sendable (Matrix, Int) throws -> [[String]]
+    ) -> EvaluateWorkflow.Search {
+        { row, queryIds, qrels, settings in
+            try Evaluator.evaluate(
+                queries: row.queries, queryIds: queryIds, qrels: qrels,
+                cutoffs: settings.cutoffs, ignoreIdenticalIds: settings.ignoreIdenticalIds,
+                inCorpus: judged.contains,
+                mapQueries: row.map.map { map in { try map.applyNormalized(to: $0) } },
+                search: nearest)
+        }
+    }
+
     /// The judged document ids of `qrels`.
     static func judged(_ qrels: [Qrels]) -> [String] {
         var judged = Set<String>()
