@@ -13,15 +13,13 @@ import LinearAlgebra
 public struct ChromaNegativeSearch: Sendable {
     public let collection: ChromaCollection
     private let corpusIds: [String]
-    private let rowOfId: [String: Int]
+    private let pulled: PulledRows
 
     /// The search over `collection`, whose records were pulled as rows `corpusIds`.
     public init(collection: ChromaCollection, corpusIds: [String]) {
         self.collection = collection
         self.corpusIds = corpusIds
-        var rows = [String: Int](minimumCapacity: corpusIds.count)
-        for (row, id) in corpusIds.enumerated() { rows[id] = row }
-        rowOfId = rows
+        pulled = PulledRows(corpusIds)
     }
 
     /// The search for `AdaptProblem.negativeSearch`, or nil with the reason when the server's
@@ -48,17 +46,12 @@ public struct ChromaNegativeSearch: Sendable {
         }
         let location = collection.location.description
         return (
-            AdaptCandidateSearch(name: location) { [collection, rowOfId] queries, depth in
-                try collection.nearest(queries, k: depth).map { neighbours in
-                    try neighbours.ids.map { id in
-                        guard let row = rowOfId[id] else {
-                            throw ChromaError.badResponse(
-                                location: location, request: "query",
-                                reason: "returned record \(id), which was not among the records pulled: "
-                                    + "the collection changed during stage two; run again")
-                        }
-                        return row
-                    }
+            AdaptCandidateSearch(name: location) { [collection, pulled] queries, depth in
+                try pulled.rows(try collection.nearest(queries, k: depth).map(\.ids)) { id in
+                    ChromaError.badResponse(
+                        location: location, request: "query",
+                        reason: "returned record \(id), which was not among the records pulled: "
+                            + "the collection changed during stage two; run again")
                 }
             }, nil
         )

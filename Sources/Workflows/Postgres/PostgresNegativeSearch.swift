@@ -10,30 +10,23 @@ import Postgres
 /// unit-norm rows.
 public struct PostgresNegativeSearch: Sendable {
     public let table: PostgresTable
-    private let rowOfId: [String: Int]
+    private let pulled: PulledRows
 
     /// The search over `table`, whose rows were pulled as rows `corpusIds`.
     public init(table: PostgresTable, corpusIds: [String]) {
         self.table = table
-        var rows = [String: Int](minimumCapacity: corpusIds.count)
-        for (row, id) in corpusIds.enumerated() { rows[id] = row }
-        rowOfId = rows
+        pulled = PulledRows(corpusIds)
     }
 
     /// The search for `AdaptProblem.negativeSearch`.
     public var search: AdaptCandidateSearch {
         let name = table.location.description
-        return AdaptCandidateSearch(name: name) { [table, rowOfId] queries, depth in
-            try table.nearest(queries, k: depth).map { neighbours in
-                try neighbours.ids.map { id in
-                    guard let row = rowOfId[id] else {
-                        throw PostgresError.badResponse(
-                            table: table.location.table, statement: "the search",
-                            reason: "returned row \(id), which was not among the rows pulled: the table changed "
-                                + "during stage two; run again")
-                    }
-                    return row
-                }
+        return AdaptCandidateSearch(name: name) { [table, pulled] queries, depth in
+            try pulled.rows(try table.nearest(queries, k: depth).map(\.ids)) { id in
+                PostgresError.badResponse(
+                    table: table.location.table, statement: "the search",
+                    reason: "returned row \(id), which was not among the rows pulled: the table changed "
+                        + "during stage two; run again")
             }
         }
     }
