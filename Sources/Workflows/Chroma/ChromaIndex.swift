@@ -76,7 +76,7 @@ public struct ChromaIndex: ServedIndex {
     /// The collection pulled in pages; a cosine collection's records normalized (as Chroma scores them).
     public func pulledForExactSearch(limit: Int) throws -> (ids: [String], matrix: Matrix) {
         var pulled = try collection.all(limit: limit)
-        if collection.space == .cosine { pulled.matrix = StoreEvaluation.normalizedRows(pulled.matrix) }
+        if collection.space == .cosine { pulled.matrix.normalizeRows() }
         return pulled
     }
 }

@@ -95,20 +95,6 @@ public enum StoreEvaluation {
         return counted == 0 ? 0 : total / Double(counted)
     }
 
-    /// `matrix` with each non-zero row scaled to unit norm.
-    static func normalizedRows(_ matrix: Matrix) -> Matrix {
-        var out = matrix
-        let columns = matrix.columns
-        out.withUnsafeMutableBufferPointer { values in
-            for row in 0..<matrix.rows {
-                let range = (row * columns)..<((row + 1) * columns)
-                let norm = values[range].reduce(0) { $0 + $1 * $1 }.squareRoot()
-                if norm > 0 { for i in range { values[i] /= norm } }
-            }
-        }
-        return out
-    }
-
     /// Records whose norms are checked when a store is opened.
     public static let normSample = 64
     /// Largest |norm - 1| counted as unit norm.
