@@ -49,11 +49,8 @@ public struct ChromaIndex: ServedIndex {
                         + "or store unit-norm embeddings")
             }
         }
-        var judged = Set<String>()
-        for table in qrels {
-            for (_, documents) in table.judgments { judged.formUnion(documents.keys) }
-        }
-        let present = try collection.existing(judged.sorted())
+        let judged = StoreEvaluation.judged(qrels)
+        let present = try collection.existing(judged)
         return ChromaIndex(
             collection: collection, judgedInCollection: present, judgedMissing: judged.count - present.count)
     }
