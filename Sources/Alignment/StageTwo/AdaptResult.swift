@@ -71,6 +71,8 @@ public struct AdaptResult: Sendable {
     public var reference: AdaptCandidate?
     /// True when no candidate beat the reference on the dev folds, so the reference itself was returned.
     public var returnedReference = false
+    /// Where the trained hybrid candidates began (nil without index-model queries).
+    public var hybridStart: HybridStart?
     /// The random folds' dev queries (objectives `recurring` and `balanced`; for `recurring` they are also
     /// ``devQueries``).
     public var randomDevQueries: [[String]] = []

@@ -45,9 +45,7 @@ public enum AdaptTrainer {
         // so the families, the penalty toward the start and the pullbacks work unchanged on it.
         let queries = problem.queries.gatherRows(labeled.queryRows)
         let hybrid = problem.indexQueries != nil
-        let alpha = settings.hybridAlpha ?? AdaptSettings.defaultHybridAlpha
         let inputs = problem.indexQueries.map { concatenateRows(queries, $0.gatherRows(labeled.queryRows)) } ?? queries
-        let startMap = hybrid ? HybridMap.mix(stageOne: problem.stageOne, alpha: alpha).concatenated : problem.stageOne
 
         let objective = settings.objective ?? (hybrid ? .balanced : nil)
         let splits: [AdaptDevSplit] =
@@ -80,6 +78,38 @@ public enum AdaptTrainer {
                 labeledQueries: labeled.count, pairs: pairCount, folds: devSets.first?.count ?? 0,
                 devQueries: devSets.first?.reduce(0) { $0 + $1.count } ?? 0))
 
+        let judged = labeled.ids.map { problem.trainingQrels.judgments[$0] ?? [:] }
+        let scorer = AdaptDevScorer(corpus: problem.corpus, corpusIds: problem.corpusIds)
+        func scores(_ values: [Double]) -> (dd: Double?, random: Double?) {
+            var out: (dd: Double?, random: Double?) = (nil, nil)
+            for (k, split) in splits.enumerated() {
+                let union = devSets[k].flatMap { $0 }
+                let mean = union.reduce(0) { $0 + values[$1] } / Double(max(union.count, 1))
+                if split == .documentDisjoint { out.dd = mean } else { out.random = mean }
+            }
+            return out
+        }
+        // The label-free candidates (index-model queries only) are scored first: the balanced objective's
+        // floor on them picks where trained candidates start (``HybridStart``).
+        var labelFree = [(candidate: AdaptCandidate, map: AffineMap<Float>)]()
+        if hybrid, !devSets.isEmpty {
+            var alphas = [0.0, 1.0]
+            for a in settings.candidateAlphas ?? AdaptSettings.defaultCandidateAlphas where !alphas.contains(a) {
+                alphas.append(a)
+            }
+            for a in alphas {
+                let map = HybridMap.mix(stageOne: problem.stageOne, alpha: a).concatenated
+                let s = scores(try scorer.ndcg10(map: map, queries: inputs, judged: judged))
+                let kind: AdaptCandidate.Kind = a == 0 ? .indexAsIs : a == 1 ? .stageOne : .mix
+                labelFree.append(
+                    (AdaptCandidate(kind: kind, alpha: a, documentDisjointDevNDCG10: s.dd, randomDevNDCG10: s.random), map))
+            }
+        }
+        let hybridStart = HybridStart.choose(
+            requested: settings.hybridAlpha, objective: objective, labelFree: labelFree.map(\.candidate))
+        let alpha = hybridStart.alpha
+        let startMap = hybrid ? HybridMap.mix(stageOne: problem.stageOne, alpha: alpha).concatenated : problem.stageOne
+
         let mineStart = ContinuousClock.now
         let pools = try AdaptNegativePools.mine(
             mappedQueries: try startMap.applyNormalized(to: inputs), corpus: problem.corpus,
@@ -88,8 +118,7 @@ public enum AdaptTrainer {
         progress(.mined(seconds: seconds(since: mineStart)))
         let context = SelectionContext(
             settings: settings, startMap: startMap, inputs: inputs, labeled: labeled, pools: pools,
-            judged: labeled.ids.map { problem.trainingQrels.judgments[$0] ?? [:] },
-            scorer: AdaptDevScorer(corpus: problem.corpus, corpusIds: problem.corpusIds), corpus: problem.corpus)
+            judged: judged, scorer: scorer, corpus: problem.corpus)
 
         let penalties =
             settings.penalties
@@ -111,31 +140,10 @@ public enum AdaptTrainer {
         var candidates = [AdaptCandidate]()
         var labelFreeMaps = [AffineMap<Float>]()
         let reference = 0  // the index as it is (alpha 0) with index-model queries, else stage one: listed first
-        func scores(_ values: [Double]) -> (dd: Double?, random: Double?) {
-            var out: (dd: Double?, random: Double?) = (nil, nil)
-            for (k, split) in splits.enumerated() {
-                let union = devSets[k].flatMap { $0 }
-                let mean = union.reduce(0) { $0 + values[$1] } / Double(max(union.count, 1))
-                if split == .documentDisjoint { out.dd = mean } else { out.random = mean }
-            }
-            return out
-        }
         if let first = curves.first {
             if hybrid {
-                var alphas = [0.0, 1.0]
-                for a in settings.candidateAlphas ?? AdaptSettings.defaultCandidateAlphas where !alphas.contains(a) {
-                    alphas.append(a)
-                }
-                for a in alphas {
-                    let map = HybridMap.mix(stageOne: problem.stageOne, alpha: a).concatenated
-                    let s = scores(try context.scorer.ndcg10(map: map, queries: inputs, judged: context.judged))
-                    let kind: AdaptCandidate.Kind = a == 0 ? .indexAsIs : a == 1 ? .stageOne : .mix
-                    candidates.append(
-                        AdaptCandidate(
-                            kind: kind, alpha: a, steps: 0, documentDisjointDevNDCG10: s.dd,
-                            randomDevNDCG10: s.random))
-                    labelFreeMaps.append(map)
-                }
+                candidates = labelFree.map(\.candidate)
+                labelFreeMaps = labelFree.map(\.map)
             } else {
                 // Stage one is step 0 of every run: its figures are the curve's own (bit for bit as before).
                 candidates.append(first.candidate(at: 0, splits: splits, alpha: nil, kind: .stageOne))
@@ -211,6 +219,7 @@ public enum AdaptTrainer {
         result.chosen = chosen
         result.reference = candidates.isEmpty ? nil : candidates[reference]
         result.returnedReference = chosenIndex == reference
+        result.hybridStart = hybrid ? hybridStart : nil
         if let k = splits.firstIndex(of: .random), k < drawnDevSets.count {
             result.randomDevQueries = ids(drawnDevSets[k])
         }

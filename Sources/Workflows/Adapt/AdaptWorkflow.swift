@@ -60,6 +60,10 @@ public enum AdaptWorkflow {
         extra["stage_one_config_hash"] = stageOne.configurationHash
         if let objective = result.objective { extra["adapt_objective"] = objective.rawValue }
         if let chosen = result.chosen { extra["adapt_chosen"] = chosen.label }
+        if let start = result.hybridStart, start.reason != .defaultAlpha, start.reason != .requested {
+            extra["adapt_start_alpha"] = String(start.alpha)
+            extra["adapt_start_reason"] = start.reason.rawValue
+        }
         if let hybrid = result.hybrid {
             let adapter = try Adapter(
                 hybrid: hybrid, sourceModel: stageOne.sourceModel, targetModel: stageOne.targetModel,
@@ -143,6 +147,12 @@ public enum AdaptWorkflow {
             lines.append(
                 "  \(candidate.label): \(score(candidate.documentDisjointDevNDCG10)) / \(score(candidate.randomDevNDCG10))"
             )
+        }
+        if let start = result.hybridStart, start.reason == .largestAdmitted || start.reason == .smallestMix {
+            lines.append(
+                "trained candidates started from mix (alpha \(start.alpha)): the default mix (alpha "
+                    + "\(AdaptSettings.defaultHybridAlpha)) is more than \(AdaptSelection.balancedTolerance) below "
+                    + "the index as it is on document-disjoint folds")
         }
         let objective = result.objective?.rawValue ?? "dev steps"
         if result.returnedReference, let reference = result.reference {
