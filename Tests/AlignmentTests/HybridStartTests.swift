@@ -10,7 +10,8 @@ import _TestSupport
     /// document-disjoint dev scores.
     static func labelFree(reference: Double, mixes: [(Double, Double)]) -> [AdaptCandidate] {
         [
-            AdaptCandidate(kind: .indexAsIs, alpha: 0, documentDisjointDevNDCG10: reference, randomDevNDCG10: reference),
+            AdaptCandidate(
+                kind: .indexAsIs, alpha: 0, documentDisjointDevNDCG10: reference, randomDevNDCG10: reference),
             AdaptCandidate(kind: .stageOne, alpha: 1, documentDisjointDevNDCG10: 0.41, randomDevNDCG10: 0.41),
         ]
             + mixes.map {

@@ -102,7 +102,10 @@ public enum AdaptTrainer {
                 let s = scores(try scorer.ndcg10(map: map, queries: inputs, judged: judged))
                 let kind: AdaptCandidate.Kind = a == 0 ? .indexAsIs : a == 1 ? .stageOne : .mix
                 labelFree.append(
-                    (AdaptCandidate(kind: kind, alpha: a, documentDisjointDevNDCG10: s.dd, randomDevNDCG10: s.random), map))
+                    (
+                        AdaptCandidate(
+                            kind: kind, alpha: a, documentDisjointDevNDCG10: s.dd, randomDevNDCG10: s.random), map
+                    ))
             }
         }
         let hybridStart = HybridStart.choose(
