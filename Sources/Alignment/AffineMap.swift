@@ -151,3 +151,18 @@ public struct MapGradient<Scalar: BLASScalar>: Sendable, Hashable {
     /// True when every entry is finite.
     public var isFinite: Bool { allFinite(weight) && allFinite(bias) }
 }
+
+extension AffineMap {
+    /// (1 - t) `start` + t `end`, weight and bias alike: weight-space ensembling of two maps of one shape.
+    /// The result is a linear map (an interpolation of two rotations is not a rotation).
+    /// - Precondition: both maps have the same shape.
+    /// - Complexity: O(m p).
+    public static func interpolating(from start: AffineMap, to end: AffineMap, t: Scalar) throws(AlignmentError)
+        -> AffineMap
+    {
+        precondition(start.weight.shape == end.weight.shape, "interpolating maps of different shapes")
+        let weight = (1 - t) * start.weight + t * end.weight
+        let bias = zip(start.bias, end.bias).map { (1 - t) * $0 + t * $1 }
+        return try AffineMap(weight: weight, bias: bias)
+    }
+}

@@ -40,6 +40,7 @@ struct AdaptTrainingOptions: ParsableArguments {
     @Option(help: .setting(AdaptSettings.self, "alpha")) var alpha: Double?
     @Option(help: .setting(AdaptSettings.self, "alphas")) var alphas: CommaList<Double>?
     @Option(help: .setting(AdaptSettings.self, "penalties")) var penalties: CommaList<Double>?
+    @Option(help: .setting(AdaptSettings.self, "interpolations")) var interpolations: CommaList<Double>?
 
     /// The settings of `era adapt`, with `extra` flags (the command's own, e.g. --budget) applied too.
     func settings(extra: Any? = nil) throws -> AdaptSettings {

@@ -86,6 +86,7 @@ struct AdaptInputOptions: ParsableArguments {
             queries: queryMatrix, queryIds: try files.ids(queryIds, rowsOf: queries),
             corpus: corpusMatrix, corpusIds: documentIds,
             trainingQrels: try files.qrels(qrels), stageOne: stageOne.map, indexQueries: retiredIndexModel ? nil : own)
+        problem.indexModelRetired = retiredIndexModel
         let search = mining?.search(corpus: corpusMatrix)
         if let reason = search?.reason { warn(reason) }
         if let found = search?.search { problem.negativeSearch = found }

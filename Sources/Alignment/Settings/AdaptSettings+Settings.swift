@@ -183,10 +183,18 @@ extension AdaptSettings: DeclaredSettings {
         Setting(
             \.penalties, key: "penalties",
             doc:
-                "Penalties lambda the trained hybrid candidates are trained with, one set of fold runs each (index model's queries only).",
+                "Penalties lambda the trained candidates are trained with, one set of fold runs each (with the index model's queries, or a retired index model).",
             expectation: "a non-empty list of numbers >= 0",
             unset:
-                "\(AdaptSettings.defaultHybridPenalties(for: .linear)) (rotations \(AdaptSettings.defaultHybridPenalties(for: .rotation)))",
+                "\(AdaptSettings.defaultHybridPenalties(for: .linear)) with the index model's queries, \(AdaptSettings.defaultRetiredPenalties(for: .linear)) with a retired index model (rotations [0]); else [regularization]",
             valid: { $0.map { !$0.isEmpty && $0.allSatisfy { $0.isFinite && $0 >= 0 } } ?? true }),
+        Setting(
+            \.interpolations, key: "interpolations",
+            doc:
+                "Weights t of the interpolated candidates (1 - t) f_start + t f_trained compared on the dev folds (not for rotations).",
+            expectation: "a list of numbers in (0, 1)",
+            unset:
+                "\(AdaptSettings.defaultRetiredInterpolations(for: .linear)) with a retired index model, else none",
+            valid: { $0.map { $0.allSatisfy { $0 > 0 && $0 < 1 } } ?? true }),
     ]
 }

@@ -26,6 +26,10 @@ public struct AdaptProblem: Sendable {
     /// supplies another search over the same documents (e.g. the query API of the collection `corpus`
     /// was pulled from). The dev folds and training always use `corpus` itself.
     public var negativeSearch: AdaptCandidateSearch = .exact
+    /// The index model cannot embed new queries (its queries, if any, only score the index as it was and
+    /// are not here): stage two then defaults to the `balanced` objective with
+    /// ``AdaptSettings/defaultRetiredPenalties(for:)`` and ``AdaptSettings/defaultRetiredInterpolations(for:)``.
+    public var indexModelRetired = false
 
     public init(
         queries: any RowMatrix, queryIds: [String], corpus: any RowMatrix, corpusIds: [String],

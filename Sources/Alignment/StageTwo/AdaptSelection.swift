@@ -22,6 +22,8 @@ public struct AdaptCandidate: Sendable, Hashable, Codable {
         case mix
         /// A map trained on the fold's labels from the start map, read at `steps` steps.
         case trained
+        /// (1 - t) f_start + t f_trained, f_trained a trained candidate (t: ``AdaptCandidate/interpolation``).
+        case interpolated
     }
 
     public var kind: Kind
@@ -31,6 +33,8 @@ public struct AdaptCandidate: Sendable, Hashable, Codable {
     public var penalty: Double?
     /// Optimizer steps on the folds (0 for the label-free candidates).
     public var steps: Int
+    /// t of an interpolated candidate (nil otherwise).
+    public var interpolation: Double?
     /// Mean nDCG@10 over the dev queries of the document-disjoint folds (nil: those folds were not run).
     public var documentDisjointDevNDCG10: Double?
     /// Mean nDCG@10 over the dev queries of the random folds (nil: those folds were not run).
@@ -38,9 +42,10 @@ public struct AdaptCandidate: Sendable, Hashable, Codable {
 
     public init(
         kind: Kind, alpha: Double? = nil, penalty: Double? = nil, steps: Int = 0,
-        documentDisjointDevNDCG10: Double? = nil, randomDevNDCG10: Double? = nil
+        documentDisjointDevNDCG10: Double? = nil, randomDevNDCG10: Double? = nil, interpolation: Double? = nil
     ) {
         self.kind = kind
+        self.interpolation = interpolation
         self.alpha = alpha
         self.penalty = penalty
         self.steps = steps
@@ -55,6 +60,8 @@ public struct AdaptCandidate: Sendable, Hashable, Codable {
         case .stageOne: "stage one"
         case .mix: "mix (alpha \(alpha.map { "\($0)" } ?? "?"))"
         case .trained: "trained (lambda \(penalty.map { "\($0)" } ?? "?"), \(steps) steps)"
+        case .interpolated:
+            "interpolated (t \(interpolation.map { "\($0)" } ?? "?"), lambda \(penalty.map { "\($0)" } ?? "?"), \(steps) steps)"
         }
     }
 }

@@ -26,9 +26,12 @@ struct SelectionContext {
     /// dev nDCG@10 of each split every `evaluationInterval` steps (step 0 = the start map), until
     /// `patience` evaluations bring no new best in any split or `maxSteps` is reached. nil when a split
     /// has no fold with training queries (one document group holding every labeled query).
-    func curve(penalty: Double, devSets: [[[Int]]], main: Int, progress: (AdaptEvent) -> Void)
-        throws(AlignmentError) -> SelectionCurve?
-    {
+    /// With `interpolations`, each evaluation also scores (1 - t) f_start + t f_step for every t, and a
+    /// new best of those counts for `patience` too.
+    func curve(
+        penalty: Double, interpolations: [Double] = [], devSets: [[[Int]]], main: Int,
+        progress: (AdaptEvent) -> Void
+    ) throws(AlignmentError) -> SelectionCurve? {
         var settings = settings
         settings.penalty = penalty
         var groups = [[SelectionFold]]()
@@ -45,7 +48,7 @@ struct SelectionContext {
                     seed: seed)
                 folds.append(
                     SelectionFold(
-                        run: run,
+                        run: run, start: run.parameters.lossMap,
                         devQueries: try run.parameters.lossInputs(inputs.gatherRows(dev)),
                         judged: dev.map { judged[$0] }))
             }
@@ -58,24 +61,33 @@ struct SelectionContext {
                 folds.reduce(0.0) { $0 + Double($1.run.pairs.count) } / Double(folds.count)
             })
         var step = 0, sinceBest = 0
-        var best = [Double](repeating: -.infinity, count: groups.count)
+        var best = [Double](repeating: -.infinity, count: groups.count * (1 + interpolations.count))
         var lossSum = 0.0, lossCount = 0
         while true {
             var means = [Double](), counts = [Int]()
+            var interpolated = [[Double]](repeating: [], count: interpolations.count)
             for folds in groups {
                 var sum = 0.0, count = 0
+                var sums = [Double](repeating: 0, count: interpolations.count)
                 for fold in folds {
                     // The loss's map on the loss's inputs: f itself (the rotation's R on f1(x), m x m work).
-                    let values = try scorer.ndcg10(
-                        map: fold.run.parameters.lossMap, queries: fold.devQueries, judged: fold.judged)
+                    let map = fold.run.parameters.lossMap
+                    let values = try scorer.ndcg10(map: map, queries: fold.devQueries, judged: fold.judged)
                     sum += values.reduce(0, +)
                     count += values.count
+                    for (k, t) in interpolations.enumerated() {
+                        let mixed = try AffineMap.interpolating(from: fold.start, to: map, t: Float(t))
+                        sums[k] += try scorer.ndcg10(map: mixed, queries: fold.devQueries, judged: fold.judged)
+                            .reduce(0, +)
+                    }
                 }
                 means.append(sum / Double(max(count, 1)))
                 counts.append(count)
+                for k in interpolations.indices { interpolated[k].append(sums[k] / Double(max(count, 1))) }
             }
             curve.steps.append(step)
             curve.scores.append(means)
+            curve.interpolatedScores.append(interpolated)
             curve.devQueries = counts[main]
             progress(
                 .evaluated(
@@ -83,7 +95,9 @@ struct SelectionContext {
                     devNDCG10: means[main]))
             (lossSum, lossCount) = (0, 0)
             var improved = false
-            for k in means.indices where means[k] > best[k] { (best[k], improved) = (means[k], true) }
+            for (k, value) in (means + interpolated.flatMap { $0 }).enumerated() where value > best[k] {
+                (best[k], improved) = (value, true)
+            }
             sinceBest = improved ? 0 : sinceBest + 1
             if sinceBest >= settings.patience || step >= settings.maxSteps { break }
             step = min(step + settings.evaluationInterval, settings.maxSteps)
@@ -103,6 +117,8 @@ struct SelectionContext {
 /// One fold of selection: a training run on the other folds' queries and its dev queries.
 struct SelectionFold {
     var run: AdaptTrainingRun
+    /// The run's loss map at step 0 (what interpolated candidates start from).
+    let start: AffineMap<Float>
     /// The dev queries as the run's loss takes them (``AdaptMapParameters/lossInputs(_:)``: f1(x) for the rotation).
     let devQueries: Matrix
     let judged: [[String: Int]]
@@ -115,6 +131,8 @@ struct SelectionCurve {
     let meanFoldPairs: [Double]
     var steps = [Int]()
     var scores = [[Double]]()
+    /// Per evaluation, per interpolation weight t, the pooled dev nDCG@10 of every split.
+    var interpolatedScores = [[[Double]]]()
     var devQueries = 0
 
     init(penalty: Double, meanFoldPairs: [Double]) {
@@ -122,14 +140,21 @@ struct SelectionCurve {
         self.meanFoldPairs = meanFoldPairs
     }
 
-    func candidate(at index: Int, splits: [AdaptDevSplit], alpha: Double?, kind: AdaptCandidate.Kind) -> AdaptCandidate
-    {
-        var c = AdaptCandidate(kind: kind, alpha: alpha, penalty: kind == .trained ? penalty : nil, steps: steps[index])
+    /// The candidate at evaluation `index`; with `interpolation` (its position in the curve's weights),
+    /// the interpolated one of weight `t`.
+    func candidate(
+        at index: Int, splits: [AdaptDevSplit], alpha: Double?, kind: AdaptCandidate.Kind,
+        interpolation: (position: Int, t: Double)? = nil
+    ) -> AdaptCandidate {
+        var c = AdaptCandidate(
+            kind: kind, alpha: alpha, penalty: kind == .stageOne ? nil : penalty, steps: steps[index],
+            interpolation: interpolation?.t)
+        let values = interpolation.map { interpolatedScores[index][$0.position] } ?? scores[index]
         for (k, split) in splits.enumerated() {
             if split == .documentDisjoint {
-                c.documentDisjointDevNDCG10 = scores[index][k]
+                c.documentDisjointDevNDCG10 = values[k]
             } else {
-                c.randomDevNDCG10 = scores[index][k]
+                c.randomDevNDCG10 = values[k]
             }
         }
         return c

@@ -47,7 +47,8 @@ public enum AdaptTrainer {
         let hybrid = problem.indexQueries != nil
         let inputs = problem.indexQueries.map { concatenateRows(queries, $0.gatherRows(labeled.queryRows)) } ?? queries
 
-        let objective = settings.objective ?? (hybrid ? .balanced : nil)
+        let retired = problem.indexModelRetired && !hybrid
+        let objective = settings.objective ?? (hybrid || retired ? .balanced : nil)
         let splits: [AdaptDevSplit] =
             switch objective {
             case nil: [settings.devSplit]
@@ -127,11 +128,19 @@ public enum AdaptTrainer {
             settings.penalties
             ?? (hybrid
                 ? AdaptSettings.defaultHybridPenalties(for: settings.family)
-                : [settings.penalty])
+                : retired ? AdaptSettings.defaultRetiredPenalties(for: settings.family) : [settings.penalty])
+        let interpolations: [Double] =
+            if case .rotation = settings.family { [] } else {
+                settings.interpolations
+                    ?? (retired ? AdaptSettings.defaultRetiredInterpolations(for: settings.family) : [])
+            }
         var curves = [SelectionCurve]()
         if !devSets.isEmpty {
             for penalty in penalties {
-                guard let curve = try context.curve(penalty: penalty, devSets: devSets, main: main, progress: progress)
+                guard
+                    let curve = try context.curve(
+                        penalty: penalty, interpolations: interpolations, devSets: devSets, main: main,
+                        progress: progress)
                 else { break }  // a split without a fold that has training queries: no selection possible
                 curves.append(curve)
             }
@@ -158,6 +167,16 @@ public enum AdaptTrainer {
                         curve.candidate(at: index, splits: splits, alpha: hybrid ? alpha : nil, kind: .trained))
                 }
             }
+            for curve in curves {
+                for (position, t) in interpolations.enumerated() {
+                    for index in curve.steps.indices where curve.steps[index] > 0 {
+                        candidates.append(
+                            curve.candidate(
+                                at: index, splits: splits, alpha: hybrid ? alpha : nil, kind: .interpolated,
+                                interpolation: (position, t)))
+                    }
+                }
+            }
         }
         let chosenIndex =
             candidates.isEmpty
@@ -179,7 +198,8 @@ public enum AdaptTrainer {
         var finalPenalty = penalties[0]
         if devSets.isEmpty {
             selected = settings.maxSteps
-        } else if let chosen, chosen.kind == .trained, let curve = curves.first(where: { $0.penalty == chosen.penalty })
+        } else if let chosen, chosen.kind == .trained || chosen.kind == .interpolated,
+            let curve = curves.first(where: { $0.penalty == chosen.penalty })
         {
             // The folds trained on part of the pairs; the final run takes as many passes over all of them.
             selected = Int((Double(chosen.steps) * (Double(pairCount) / curve.meanFoldPairs[main])).rounded())
@@ -192,7 +212,7 @@ public enum AdaptTrainer {
                 stageOneDevNDCG10: stageOneDev))
         var map: AffineMap<Float>
         var rotation: Matrix? = nil
-        if hybrid, let chosenIndex, let chosen, chosen.kind != .trained {
+        if hybrid, let chosenIndex, let chosen, chosen.kind != .trained, chosen.kind != .interpolated {
             map = labelFreeMaps[chosenIndex]
         } else {
             var finalSettings = settings
@@ -204,6 +224,10 @@ public enum AdaptTrainer {
             while final.steps < selected { _ = try final.step() }
             map = try final.map()
             rotation = final.parameters.rotation
+            if let t = chosen?.interpolation, chosen?.kind == .interpolated {
+                map = try AffineMap.interpolating(from: startMap, to: map, t: Float(t))
+                rotation = nil
+            }
         }
         let elapsed = seconds(since: start)
         progress(.finished(steps: selected, seconds: elapsed))

@@ -72,6 +72,7 @@ public struct AdaptStage: StageRunner {
             corpus: index.corpus, corpusIds: index.ids,
             trainingQrels: try inputs.qrels(\.qrels.labeled, "data.qrels.labeled"),
             stageOne: stageOne.map, indexQueries: indexQueries)
+        problem.indexModelRetired = context.config.models.index.retired
         switch index.mining {
         case .chroma(let server):
             let found = server.search(corpus: index.corpus)

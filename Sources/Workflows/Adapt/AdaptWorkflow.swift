@@ -179,7 +179,9 @@ public enum AdaptWorkflow {
                     ? "candidate: none beat the reference under \(objective); \(chosen.label) returned (\(dev))"
                     : "candidate: \(chosen.label) chosen under \(objective) (\(dev))")
         }
-        if let chosen = result.chosen, chosen.kind == .trained, let foldPairs = result.foldTrainingPairs {
+        if let chosen = result.chosen, chosen.kind == .trained || chosen.kind == .interpolated,
+            let foldPairs = result.foldTrainingPairs
+        {
             notes.append(
                 String(
                     format:
