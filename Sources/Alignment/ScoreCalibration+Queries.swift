@@ -15,7 +15,8 @@ extension ScorePairs {
         else {
             throw .shapeMismatch(
                 operation: "score calibration",
-                expected: "\(mapped.rows) x \(mapped.columns) reference queries and a corpus of \(mapped.columns) values",
+                expected:
+                    "\(mapped.rows) x \(mapped.columns) reference queries and a corpus of \(mapped.columns) values",
                 got: "\(reference.rows) x \(reference.columns) and \(corpus.columns)")
         }
         guard mapped.rows > 0 else { throw .empty(what: "score calibration queries") }
@@ -23,7 +24,8 @@ extension ScorePairs {
         let queries = mapped.normalizedRows(), references = reference.normalizedRows()
         let result: SearchResult
         do { result = try ExactSearch().search(queries: queries, corpus: corpus, k: neighbours) } catch {
-            throw .invalidParameter(name: "score calibration search", value: "k = \(neighbours)", reason: error.description)
+            throw .invalidParameter(
+                name: "score calibration search", value: "k = \(neighbours)", reason: error.description)
         }
         var mappedScores = [Double](), referenceScores = [Double]()
         mappedScores.reserveCapacity(result.rows.count)

@@ -41,7 +41,8 @@ import _TestSupport
         let labeledScrambled = try Self.run(calibrate: true, scrambleIndexQueries: true)
         for adapter in [carried, carriedScrambled, labeled, labeledScrambled] { #expect(!adapter.isHybrid) }
         // No map reads them, asked or not.
-        #expect(carried.map == carriedScrambled.map && carried.map == labeled.map && labeled.map == labeledScrambled.map)
+        #expect(
+            carried.map == carriedScrambled.map && carried.map == labeled.map && labeled.map == labeledScrambled.map)
 
         // Not asked: stage one's calibration carried onto the adapted map; the vectors are not read.
         let fromStageOne = try #require(carried.scoreCalibration)

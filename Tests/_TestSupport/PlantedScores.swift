@@ -11,7 +11,9 @@ public struct PlantedScores: Sendable {
 
     /// - Precondition: the planted law must be reachable by unit vectors (it is for the values the tests use,
     ///   e.g. scale 0.8, offset 0.2, lean 0.9).
-    public init(queries: Int, documents: Int, dimension m: Int, scale a: Double, offset b: Double, lean c: Double, seed: UInt64) {
+    public init(
+        queries: Int, documents: Int, dimension m: Int, scale a: Double, offset b: Double, lean c: Double, seed: UInt64
+    ) {
         var generator = SeededGenerator(seed: seed)
         let t = b / c
         // Unit z = [z0, r u] and y = [a z0 + b/c, a r u] need a^2 + 2 a z0 b/c + (b/c)^2 = 1.

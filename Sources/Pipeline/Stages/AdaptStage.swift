@@ -59,7 +59,8 @@ public struct AdaptStage: StageRunner {
         return StageOutput(
             artifacts: [MapArtifact.role: MapArtifact.fileName, "training": "training.json"],
             values: AdaptWorkflow.values(of: outcome.result).merging(
-                AdaptWorkflow.values(of: outcome.calibration)) { _, new in new }, notes: notes)
+                AdaptWorkflow.values(of: outcome.calibration)
+            ) { _, new in new }, notes: notes)
     }
 
     /// Query-model queries (with `hybrid`, the index model's too, when the data has them), the index

@@ -51,7 +51,8 @@ public enum AdaptCalibration {
             let mapped: Matrix
             if let hybrid = adapter.hybrid {
                 guard let own else {
-                    return Outcome(calibration: nil, note: "no score calibration: a hybrid map without index-model queries")
+                    return Outcome(
+                        calibration: nil, note: "no score calibration: a hybrid map without index-model queries")
                 }
                 mapped = try hybrid.concatenated.apply(to: concatenateRows(queries, own))
             } else {
