@@ -5,89 +5,116 @@ import LinearAlgebra
 ///
 /// Mapped query scores come out compressed: on an anisotropic index (e5-style) the cosines of mapped
 /// queries sit lower and closer together than the index model's own, so an application's fixed
-/// similarity threshold stops meaning what it meant. The fit needs no labels: for a seeded sample of
-/// the alignment texts, the mapped source's top ``neighbours`` targets (its own excluded) give pairs of
-/// scores, the mapped one and the index model's own (the text's target against the same target);
-/// `a` and `b` match the mean and the spread of the second from the first (on SciFact, matching the
-/// moments left a smaller error on the test queries than least squares: docs/alignment.md).
+/// similarity threshold stops meaning what it meant. Every fit pairs scores the same way: for each
+/// text or query, its top ``neighbours`` documents by mapped score give the mapped score and the index
+/// model's own score of the same text against the same document; `a` and `b` match the mean and the
+/// spread of the second from the first (on SciFact, matching the moments left a smaller error on the
+/// test queries than least squares: docs/alignment.md). The pairs come from the alignment texts (stage
+/// one, no labels: ``fit(map:sources:targets:seed:neighbours:)``) or from the labeled queries and the
+/// index model's own vectors of them (stage two: ``fit(labeledQueries:)``).
 public struct ScoreCalibration: Sendable, Hashable, Codable {
+    /// What the score pairs of a fit came from.
+    public enum FittingData: String, Sendable, Hashable, Codable, CaseIterable {
+        /// Texts embedded by both models (documents against documents), no labels.
+        case alignmentTexts = "alignment-texts"
+        /// Labeled queries with the index model's own vectors of them (queries against documents).
+        case labeledQueries = "labeled-queries"
+    }
+
     /// a: multiplies a mapped score (> 0).
     public var scale: Double
     /// b: added after.
     public var offset: Double
-    /// Alignment texts the fit used.
-    public var texts: Int
-    /// Targets per text: its mapped top k.
+    /// What the fit's pairs came from.
+    public var fittedOn: FittingData
+    /// How many texts (``FittingData/alignmentTexts``) or queries (``FittingData/labeledQueries``) the fit used.
+    public var count: Int
+    /// Documents per text or query: its mapped top k.
     public var neighbours: Int
-    /// Median |index-model score - mapped score| over those pairs, before and after calibration.
+    /// Median |reference score - mapped score| over the fitting pairs, before and after calibration;
+    /// the reference is the index model's own score, or, for a carried calibration, the earlier map's
+    /// calibrated score (``carriedThroughQueries``).
     public var medianAbsoluteDifferenceBefore: Double
     public var medianAbsoluteDifferenceAfter: Double
+    /// Set when the calibration was fitted for an earlier map (stage one's, on ``count`` alignment
+    /// texts) and carried onto this one through this many queries: this map's scores matched to the
+    /// earlier map's calibrated scores of the same documents (``carried(_:through:)``). nil: fitted
+    /// for this map.
+    public var carriedThroughQueries: Int?
 
     /// At most this many texts and, per text, candidate targets (a seeded sample beyond).
     public static let textLimit = 1_000
     public static let targetLimit = 20_000
     public static let defaultNeighbours = 100
 
+    public init(
+        scale: Double, offset: Double, fittedOn: FittingData, count: Int, neighbours: Int,
+        medianAbsoluteDifferenceBefore: Double, medianAbsoluteDifferenceAfter: Double,
+        carriedThroughQueries: Int? = nil
+    ) {
+        self.scale = scale
+        self.offset = offset
+        self.fittedOn = fittedOn
+        self.count = count
+        self.neighbours = neighbours
+        self.medianAbsoluteDifferenceBefore = medianAbsoluteDifferenceBefore
+        self.medianAbsoluteDifferenceAfter = medianAbsoluteDifferenceAfter
+        self.carriedThroughQueries = carriedThroughQueries
+    }
+
     /// `a s + b`.
     public func apply(_ score: Double) -> Double { scale * score + offset }
 
-    /// Fits the calibration of `map` on the pairs `sources` / `targets` (row i of each: one text).
-    /// - Throws: ``AlignmentError`` for mismatched or empty inputs, or scores without spread (a map that
-    ///   sends every text to one point has no scale to fit).
-    /// - Complexity: O(t n m) for t texts among n candidate targets.
-    public static func fit(
-        map: AffineMap<Float>, sources: RowSelection, targets: RowSelection, seed: UInt64,
-        neighbours: Int = defaultNeighbours
-    ) throws(AlignmentError) -> ScoreCalibration {
-        guard sources.count == targets.count else {
-            throw .shapeMismatch(
-                operation: "ScoreCalibration", expected: "\(sources.count) target rows", got: "\(targets.count)")
-        }
-        let n = targets.count
-        guard n > 1 else { throw .empty(what: "score calibration texts (at least 2)") }
-        var generator = SplitMix64(seed: seed, stream: .calibration)
-        let textPositions = n > textLimit ? generator.sample(textLimit, from: n) : Array(0..<n)
-        let candidatePositions = n > targetLimit ? generator.sample(targetLimit, from: n) : Array(0..<n)
-        // Where each text's own target sits among the candidates (excluded from its neighbours).
-        var candidateIndex = [Int: Int]()
-        for (k, position) in candidatePositions.enumerated() { candidateIndex[position] = k }
-        let candidates = targets.gathered(candidatePositions).normalizedRows()
-        let ownTargets = targets.gathered(textPositions).normalizedRows()
-        let mapped = try map.applyNormalized(to: sources.gathered(textPositions))
-        let k = min(neighbours, candidates.rows - 1)
-        var mappedScores = [Double](), ownScores = [Double]()
-        mappedScores.reserveCapacity(textPositions.count * k)
-        ownScores.reserveCapacity(textPositions.count * k)
-        var nearest = [[Int]](repeating: [], count: textPositions.count)
-        scoreInBlocks(mapped, candidates, blockRows: 256) { start, rows, scores, count in
-            for r in 0..<rows {
-                let t = start + r, row = scores + r * count
-                let own = candidateIndex[textPositions[t]]
-                var order = Array(0..<count).filter { $0 != own }
-                order.sort { row[$0] > row[$1] }
-                nearest[t] = Array(order.prefix(k))
-                for j in nearest[t] { mappedScores.append(Double(row[j])) }
-            }
-        }
-        scoreInBlocks(ownTargets, candidates, blockRows: 256) { start, rows, scores, count in
-            for r in 0..<rows {
-                let row = scores + r * count
-                for j in nearest[start + r] { ownScores.append(Double(row[j])) }
-            }
-        }
-        let (mappedMean, mappedSpread) = meanAndSpread(mappedScores)
-        let (ownMean, ownSpread) = meanAndSpread(ownScores)
-        guard mappedSpread > 0, ownSpread > 0, mappedSpread.isFinite, ownSpread.isFinite else {
+    /// The moment-matching fit every calibration shares: `a` and `b` such that `a s + b` over `pairs.mapped`
+    /// has the mean and spread of `pairs.reference`, with the median differences before and after.
+    /// - Throws: ``AlignmentError/invalidParameter(name:value:reason:)`` when either side does not vary
+    ///   (a map that sends every text to one point has no scale to fit); `what` names the pairs.
+    static func matchingMoments(
+        _ pairs: ScorePairs, what: String
+    ) throws(AlignmentError) -> (scale: Double, offset: Double, before: Double, after: Double) {
+        let (mappedMean, mappedSpread) = meanAndSpread(pairs.mapped)
+        let (referenceMean, referenceSpread) = meanAndSpread(pairs.reference)
+        guard mappedSpread > 0, referenceSpread > 0, mappedSpread.isFinite, referenceSpread.isFinite else {
             throw .invalidParameter(
-                name: "score calibration", value: "spread \(mappedSpread) (mapped), \(ownSpread) (index model)",
-                reason: "the scores of the alignment texts' nearest targets do not vary, so there is no scale to fit")
+                name: "score calibration",
+                value: "spread \(mappedSpread) (mapped), \(referenceSpread) (reference)",
+                reason: "the scores of \(what) do not vary, so there is no scale to fit")
         }
-        let scale = ownSpread / mappedSpread, offset = ownMean - scale * mappedMean
-        let before = median(zip(ownScores, mappedScores).map { abs($0 - $1) })
-        let after = median(zip(ownScores, mappedScores).map { abs($0 - (scale * $1 + offset)) })
-        return ScoreCalibration(
-            scale: scale, offset: offset, texts: textPositions.count, neighbours: k,
-            medianAbsoluteDifferenceBefore: before, medianAbsoluteDifferenceAfter: after)
+        let scale = referenceSpread / mappedSpread, offset = referenceMean - scale * mappedMean
+        let (before, after) = pairs.medianAbsoluteDifferences(scale: scale, offset: offset)
+        return (scale, offset, before, after)
+    }
+}
+
+/// Pairs of scores of the same (text or query, document): under the mapped vector, and under a
+/// reference (the index model's own vector, or an earlier map's calibrated score).
+public struct ScorePairs: Sendable, Hashable {
+    public var mapped: [Double]
+    public var reference: [Double]
+    /// Texts or queries the pairs come from, and documents per text or query.
+    public var queries: Int
+    public var neighbours: Int
+
+    public init(mapped: [Double], reference: [Double], queries: Int, neighbours: Int) {
+        precondition(mapped.count == reference.count, "score pairs: one reference score per mapped score")
+        self.mapped = mapped
+        self.reference = reference
+        self.queries = queries
+        self.neighbours = neighbours
+    }
+
+    /// Median |reference - mapped| as the scores are (`before`) and after `scale * mapped + offset`.
+    public func medianAbsoluteDifferences(scale: Double, offset: Double) -> (before: Double, after: Double) {
+        (
+            median(zip(reference, mapped).map { abs($0 - $1) }),
+            median(zip(reference, mapped).map { abs($0 - (scale * $1 + offset)) })
+        )
+    }
+
+    /// The same pairs with `calibration` applied to the reference side (a carried calibration's target).
+    func referenceCalibrated(by calibration: ScoreCalibration) -> ScorePairs {
+        ScorePairs(
+            mapped: mapped, reference: reference.map(calibration.apply), queries: queries, neighbours: neighbours)
     }
 }
 

@@ -34,6 +34,13 @@ struct AdaptCommand: ParsableCommand {
     @OptionGroup var training: AdaptTrainingOptions
     @Option(help: .setting(AdaptSettings.self, "budget")) var budget: Int?
     @Option(help: "Seed of the budget draw, the dev split, the batches and the negatives.") var seed: UInt64 = 0
+    @Flag(
+        help: """
+            With --retired-index-model: fit the adapter's score calibration (a * score + b) on the labeled \
+            queries with --index-queries, which no map reads. Without it a retired model's queries are not \
+            read, and stage one's calibration is carried onto the new map.
+            """)
+    var calibrateWithIndexQueries = false
     @Flag(help: "Print a JSON summary on stdout.") var json = false
     @Flag(help: "No progress on stderr.") var quiet = false
     @OptionGroup var overwrite: OverwriteOptions
@@ -46,11 +53,16 @@ struct AdaptCommand: ParsableCommand {
         try requireWritable(outURL)
         try OutputGuard(inputs: inputs.guardInputs, outputs: [.init("--out", out, .eraAdapter)], force: overwrite.force)
             .check()
+        if calibrateWithIndexQueries, inputs.indexQueries == nil {
+            throw CommandError(
+                "--calibrate-with-index-queries: give the index model's vectors of the queries as --index-queries")
+        }
         let loaded = try inputs.load(InputFiles())
-        if inputs.retiredIndexModel, let path = inputs.indexQueries {
+        if inputs.retiredIndexModel, let path = inputs.indexQueries, !calibrateWithIndexQueries {
             warn(
                 "--index-queries \(path): the index model is retired (--retired-index-model), so no map reads its "
-                    + "queries; give them to era evaluate --index-queries --retired-index-model to score the index as it was"
+                    + "queries; give them to era evaluate --index-queries --retired-index-model to score the index as it was, "
+                    + "or add --calibrate-with-index-queries to fit the score calibration on them (no map reads them then either)"
             )
         }
         let outcome: AdaptWorkflow.Outcome
@@ -59,6 +71,7 @@ struct AdaptCommand: ParsableCommand {
         do {
             outcome = try AdaptWorkflow.run(
                 loaded.problem, stageOne: loaded.stageOne, settings: settings,
+                calibrationQueries: calibrateWithIndexQueries ? loaded.retiredIndexQueries : nil,
                 warn: { warn("\(inputs.qrels): \($0)") },
                 progress: { event in
                     if !quiet { printProgress(AdaptWorkflow.describe(event)) }
@@ -73,6 +86,7 @@ struct AdaptCommand: ParsableCommand {
         if !quiet {
             AdaptWorkflow.describeChoice(outcome.result).forEach(printProgress)
             AdaptWorkflow.choiceNotes(outcome.result).forEach(printProgress)
+            if let line = AdaptWorkflow.calibrationLine(outcome.calibration) { printProgress(line) }
         }
         try outcome.adapter.save(to: outURL)
         let result = outcome.result
@@ -82,7 +96,11 @@ struct AdaptCommand: ParsableCommand {
                     format: "wrote %@ (%d steps, %d labeled queries, %.1f s)", outURL.path,
                     result.selectedSteps, result.labeledQueries.count, result.seconds))
         }
-        if json { print(try AdaptSummary(result: result, out: outURL.path, mining: mining).json()) }
+        if json {
+            print(
+                try AdaptSummary(result: result, out: outURL.path, mining: mining, calibration: outcome.calibration)
+                    .json())
+        }
     }
 }
 
@@ -92,6 +110,8 @@ struct AdaptSummary {
     var out: String
     /// With a `chroma://` corpus: where hard negatives were searched, requests and seconds.
     var mining: [String: Any]? = nil
+    /// The adapter's score calibration, or why it has none.
+    var calibration: AdaptCalibration.Outcome? = nil
 
     func json() throws -> String {
         let r = result
@@ -105,6 +125,10 @@ struct AdaptSummary {
             "dev_curve": r.checkpoints.map { ["step": $0.step, "ndcg@10": $0.devNDCG10] as [String: Any] },
         ]
         if let mining { object["mining"] = mining }
+        if let calibration {
+            object["score_calibration"] =
+                calibration.calibration?.jsonObject ?? ["note": calibration.note ?? "none"]
+        }
         let data = try JSONSerialization.data(withJSONObject: object, options: [.sortedKeys])
         return String(decoding: data, as: UTF8.self)
     }

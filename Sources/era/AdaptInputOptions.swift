@@ -39,6 +39,8 @@ struct AdaptInputOptions: ParsableArguments {
         var stageOne: Adapter
         /// With a `chroma://` corpus: mining's search through the collection (already in `problem`).
         var mining: ChromaNegativeSearch?
+        /// `--index-queries` of a retired index model: kept out of `problem` (no map reads them).
+        var retiredIndexQueries: (any RowMatrix)? = nil
     }
 
     /// The files read, by flag, for the output guard.
@@ -91,6 +93,8 @@ struct AdaptInputOptions: ParsableArguments {
         if let reason = search?.reason { warn(reason) }
         if let found = search?.search { problem.negativeSearch = found }
         if let throughPostgres { problem.negativeSearch = throughPostgres.search }
-        return Loaded(problem: problem, stageOne: stageOne, mining: search?.search == nil ? nil : mining)
+        return Loaded(
+            problem: problem, stageOne: stageOne, mining: search?.search == nil ? nil : mining,
+            retiredIndexQueries: retiredIndexModel ? own : nil)
     }
 }

@@ -164,7 +164,7 @@ struct EvaluateCommand: ParsableCommand {
         }
         let output = EvaluationOutput(
             run: outcome.run, unseen: outcome.unseen, includePerQuery: perQuery, comparison: comparison,
-            verdict: outcome.verdict, checks: outcome.checks)
+            verdict: outcome.verdict, checks: outcome.checks, scoreCalibration: outcome.scoreCalibration)
         if let chroma {
             print(json ? try Self.json(output, chroma) : output.table() + "\n\n" + Self.text(chroma))
         } else if let postgres {

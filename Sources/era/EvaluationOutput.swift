@@ -13,6 +13,8 @@ struct EvaluationOutput {
     var comparison: Comparison? = nil
     var verdict: Verdict? = nil
     var checks: [SanityCheck] = []
+    /// The adapter's score calibration on these queries (``ScoreCalibrationCheck``).
+    var scoreCalibration: ScoreCalibrationCheck? = nil
 
     func json() throws -> String {
         var object: [String: Any] = [:]
@@ -45,6 +47,7 @@ struct EvaluationOutput {
             object["verdict"] = fieldsOfVerdict
         }
         object["checks"] = SanityCheck.jsonObjects(checks)
+        if let scoreCalibration { object["score_calibration"] = scoreCalibration.jsonObject }
         if includePerQuery {
             var per: [String: [String: Double]] = [:]
             for query in run.report.queries { per[query] = run.report.metrics(ofQuery: query) }
@@ -68,6 +71,7 @@ struct EvaluationOutput {
             format: "\nsearch: %.3f s, %.0f queries/s", run.timing.searchSeconds, run.timing.queriesPerSecond)
         if let comparison { text += "\n\n" + comparison.text() }
         if !checks.isEmpty { text += "\n\n" + SanityCheck.text(checks) }
+        if let scoreCalibration { text += "\n\n" + scoreCalibration.summary }
         if let verdict {
             let question =
                 verdict.question == .upgrade ? "upgrade verdict, can I switch to the new model now? " : "verdict "

@@ -15,7 +15,7 @@ import _TestSupport
             neighbours: 20)
         #expect(abs(fit.scale - 1) < 1e-6 && abs(fit.offset) < 1e-6)
         #expect(fit.medianAbsoluteDifferenceBefore < 1e-6 && fit.medianAbsoluteDifferenceAfter < 1e-6)
-        #expect(fit.texts == 300 && fit.neighbours == 20)
+        #expect(fit.count == 300 && fit.fittedOn == .alignmentTexts && fit.neighbours == 20)
     }
 
     /// An anisotropic index (every target leans on one shared direction) and a map that drops that

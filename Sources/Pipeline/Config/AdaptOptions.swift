@@ -11,6 +11,10 @@ public struct AdaptOptions: Sendable, Hashable, Encodable {
     /// Train a hybrid map on the index model's own queries too, when `data.queries.index_model_embeddings`
     /// is set (false: a map of the query model's vectors alone, for when the index model is gone at query time).
     public var hybrid = true
+    /// Fit the adapter's score calibration on the labeled queries with `data.queries.index_model_embeddings`
+    /// even when no map reads them (`hybrid: false`, or a retired index model): two numbers, a and b of
+    /// a * score + b, fitted offline; the map and its inputs stay the query model's alone.
+    public var calibrateWithIndexQueries = false
 
     public init(from: String) {
         self.from = from
@@ -32,6 +36,10 @@ public struct AdaptOptions: Sendable, Hashable, Encodable {
         var container = encoder.container(keyedBy: SettingKey.self)
         try container.encode(from, forKey: SettingKey("from"))
         try container.encode(hybrid, forKey: SettingKey("hybrid"))
+        // Written only when set, so that the stage's hash stays what it was for every existing pipeline.
+        if calibrateWithIndexQueries {
+            try container.encode(true, forKey: SettingKey("calibrate_with_index_queries"))
+        }
         try settings.encodeDeclared(to: encoder)
     }
 }

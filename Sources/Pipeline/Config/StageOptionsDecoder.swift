@@ -38,6 +38,15 @@ struct StageOptionsDecoder {
                 "models.index.retired is true: the index model cannot embed new queries, so a hybrid map could not be served; remove hybrid: true"
             )
         }
+        options.calibrateWithIndexQueries = d.decode("calibrate_with_index_queries") ?? false
+        if options.calibrateWithIndexQueries, data.queries?.indexModelEmbeddings == nil,
+            let node = d.node["calibrate_with_index_queries"]
+        {
+            log.add(
+                node.location, d.keyPath("calibrate_with_index_queries"),
+                "the score calibration on the labeled queries needs the index model's vectors of them: set data.queries.index_model_embeddings, or remove this key"
+            )
+        }
         options.settings = declared(AdaptSettings.self, d)
         // A rank out of range is reported once, by its range; a valid one under another map, here.
         if let rankNode = d.node["rank"], case .scalar(.int(let rank), _) = rankNode.value,

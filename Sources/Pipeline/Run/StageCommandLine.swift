@@ -56,6 +56,11 @@ public enum StageCommandLine {
             ]
             if options.hybrid, let indexQueries = queries.indexModelEmbeddings {
                 words += ["--index-queries", indexQueries.path]
+            } else if options.calibrateWithIndexQueries, let indexQueries = queries.indexModelEmbeddings {
+                // For the calibration only: on the command line that is a retired model's queries.
+                words += [
+                    "--index-queries", indexQueries.path, "--retired-index-model", "--calibrate-with-index-queries",
+                ]
             }
             words += corpus + ["--qrels", qrels.path]
             words += flags(options.settings, default: AdaptSettings())

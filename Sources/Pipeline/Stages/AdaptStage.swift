@@ -19,10 +19,16 @@ public struct AdaptStage: StageRunner {
         var mining: ChromaNegativeSearch? = nil
         let problem = try Self.problem(context, stageOne: stageOne, hybrid: options.hybrid) { mining = $0 }
         let before = mining?.collection.traffic
+        // Index-model queries that no map reads, for the score calibration only (asked for explicitly).
+        let calibrationQueries =
+            options.calibrateWithIndexQueries && problem.indexQueries == nil
+            ? try StageInputs(context: context).embeddings(
+                \.queries?.indexModelEmbeddings, "data.queries.index_model_embeddings") : nil
         do {
             outcome = try AdaptWorkflow.run(
                 problem, stageOne: stageOne, settings: settings,
                 metadata: ["pipeline": context.config.name, "pipeline_stage": stage.name],
+                calibrationQueries: calibrationQueries,
                 warn: { context.log("warning: data.qrels.labeled: \($0)") },
                 progress: { event in
                     context.log(AdaptWorkflow.describe(event))
@@ -43,14 +49,18 @@ public struct AdaptStage: StageRunner {
         {
             context.log(StageCommandLine.logLine(line, context: context))
         }
-        let notes = AdaptWorkflow.choiceNotes(outcome.result)
+        let notes =
+            AdaptWorkflow.choiceNotes(outcome.result)
+            + (AdaptWorkflow.calibrationLine(outcome.calibration).map { [$0] } ?? [])
         for note in notes { context.log(note) }
         try outcome.adapter.save(to: context.artifactURL(MapArtifact.fileName))
         try context.write(CanonicalJSON.encode(AdaptWorkflow.Record(outcome.result), pretty: true), to: "training.json")
         context.keep(outcome.adapter)
         return StageOutput(
             artifacts: [MapArtifact.role: MapArtifact.fileName, "training": "training.json"],
-            values: AdaptWorkflow.values(of: outcome.result), notes: notes)
+            values: AdaptWorkflow.values(of: outcome.result).merging(
+                AdaptWorkflow.values(of: outcome.calibration)
+            ) { _, new in new }, notes: notes)
     }
 
     /// Query-model queries (with `hybrid`, the index model's too, when the data has them), the index

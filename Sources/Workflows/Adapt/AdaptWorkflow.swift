@@ -1,6 +1,7 @@
 import Alignment
 import EmbeddingIO
 import Foundation
+import LinearAlgebra
 import Retrieval
 
 /// Stage two as a use case: train the query map on labeled queries from a stage-one adapter and
@@ -10,6 +11,8 @@ public enum AdaptWorkflow {
     public struct Outcome: Sendable {
         public var adapter: Adapter
         public var result: AdaptResult
+        /// The adapter's score calibration, or why it has none (``AdaptCalibration``).
+        public var calibration: AdaptCalibration.Outcome
     }
 
     /// A trainer error in the words of the front end: when no labeled query could be used, the
@@ -32,13 +35,15 @@ public enum AdaptWorkflow {
     ///   - stageOne: the adapter to start from; its model names carry over.
     ///   - settings: stage two's settings (seeded).
     ///   - metadata: extra adapter metadata (e.g. the pipeline's name).
+    ///   - calibrationQueries: the index model's vectors of the queries given for the score calibration
+    ///     only (a retired index model: no map reads them); `problem.indexQueries` serve when set.
     ///   - warn: called with each of ``warnings(for:)`` before training.
     ///   - progress: the trainer's events.
     /// - Throws: Alignment's `AlignmentError` from the trainer.
     public static func run(
         _ problem: AdaptProblem, stageOne: Adapter, settings: AdaptSettings,
-        metadata: [String: String] = [:], warn: (String) -> Void = { _ in },
-        progress: (AdaptEvent) -> Void = { _ in }
+        metadata: [String: String] = [:], calibrationQueries: (any RowMatrix)? = nil,
+        warn: (String) -> Void = { _ in }, progress: (AdaptEvent) -> Void = { _ in }
     ) throws(AlignmentError) -> Outcome {
         guard !stageOne.isHybrid else {
             throw .invalidParameter(
@@ -50,7 +55,9 @@ public enum AdaptWorkflow {
         var problem = problem
         problem.stageOne = stageOne.map
         let result = try AdaptTrainer.train(problem, settings: settings, progress: progress)
-        var extra = stageOne.extraMetadata.merging(metadata) { _, new in new }
+        // Stage one's calibration was fitted for stage one's map: AdaptCalibration decides what replaces it.
+        var extra = stageOne.extraMetadata.filter { !ScoreCalibration.metadataKeys.contains($0.key) }
+            .merging(metadata) { _, new in new }
         extra["adapt_family"] = result.settings.family.description
         extra["adapt_negatives"] = result.settings.negatives.description
         extra["adapt_labeled_queries"] = String(result.labeledQueries.count)
@@ -64,18 +71,23 @@ public enum AdaptWorkflow {
             extra["adapt_start_alpha"] = String(start.alpha)
             extra["adapt_start_reason"] = start.reason.rawValue
         }
+        var adapter: Adapter
         if let hybrid = result.hybrid {
-            let adapter = try Adapter(
+            adapter = try Adapter(
                 hybrid: hybrid, sourceModel: stageOne.sourceModel, targetModel: stageOne.targetModel,
                 stage: "adapt", configurationHash: result.settings.configurationHash,
                 version: EraVersion.current, extraMetadata: extra)
-            return Outcome(adapter: adapter, result: result)
+        } else {
+            adapter = Adapter(
+                map: result.map, sourceModel: stageOne.sourceModel, targetModel: stageOne.targetModel,
+                stage: "adapt", configurationHash: result.settings.configurationHash,
+                version: EraVersion.current, extraMetadata: extra)
         }
-        let adapter = Adapter(
-            map: result.map, sourceModel: stageOne.sourceModel, targetModel: stageOne.targetModel,
-            stage: "adapt", configurationHash: result.settings.configurationHash,
-            version: EraVersion.current, extraMetadata: extra)
-        return Outcome(adapter: adapter, result: result)
+        let calibration = AdaptCalibration.calibrate(
+            adapter, problem: problem, labeled: result.labeledQueries,
+            indexQueries: problem.indexQueries ?? calibrationQueries, stageOne: stageOne)
+        adapter.extraMetadata.merge(calibration.metadata) { _, new in new }
+        return Outcome(adapter: adapter, result: result, calibration: calibration)
     }
 
     /// What the training qrels lose before training, as evaluation reports it for its qrels:
@@ -194,6 +206,22 @@ public enum AdaptWorkflow {
             notes.append("steps: none (the label-free \(result.chosen?.label ?? "map") is returned as it is)")
         }
         return notes
+    }
+
+    /// The score calibration's figures as scalar results (metrics.json): a, b and the median
+    /// differences before and after on the fitting pairs; empty without a calibration.
+    public static func values(of outcome: AdaptCalibration.Outcome) -> [String: Double] {
+        guard let c = outcome.calibration else { return [:] }
+        return [
+            "score_scale": c.scale, "score_offset": c.offset,
+            "score_calibration_median_before": c.medianAbsoluteDifferenceBefore,
+            "score_calibration_median_after": c.medianAbsoluteDifferenceAfter,
+        ]
+    }
+
+    /// The adapter's score calibration in one line (nil: none, and nothing to say).
+    public static func calibrationLine(_ outcome: AdaptCalibration.Outcome) -> String? {
+        outcome.calibration?.summary ?? outcome.note
     }
 
     /// What a training record (`training.json`, `era adapt --json`) holds.

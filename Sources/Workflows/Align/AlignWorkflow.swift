@@ -114,8 +114,7 @@ public enum AlignWorkflow {
         if let calibration = result.log.scoreCalibration {
             // a * score + b puts this map's scores on the index model's own scale (ScoreCalibration);
             // the hybrid map below scores differently, so it does not carry them.
-            calibrated["score_scale"] = String(calibration.scale)
-            calibrated["score_offset"] = String(calibration.offset)
+            calibrated.merge(calibration.metadata) { _, new in new }
         }
         var adapter = Adapter(
             map: result.map, sourceModel: request.sourceModel, targetModel: request.targetModel,

@@ -63,6 +63,9 @@ extension EvaluateWorkflow {
         public var rows: Outcome
         /// The sanity checks (a failed one withholds the verdict).
         public var checks: [SanityCheck] { rows.checks }
+        /// The adapter's score calibration measured on these queries (it carries one and the index
+        /// model's queries were given).
+        public var scoreCalibration: ScoreCalibrationCheck? = nil
     }
 
     /// Evaluates the rows `index-as-is` (with the index model's queries), `compare` and the adapter,
@@ -111,9 +114,15 @@ extension EvaluateWorkflow {
             let reports = zip(rows, outcome.runs).map { (name: $0.name, role: $0.role, report: $1.run.report) }
             comparison = try table(reports, qrels: outcome.qrels, labeled: unseenLabels, settings: against).1[name]
         }
+        let calibration = try request.adapter.flatMap {
+            try ScoreCalibrationCheck.measure(
+                adapter: $0.adapter, queries: request.queries, queryIds: request.queryIds,
+                indexQueries: request.indexQueries, corpus: request.corpus, qrels: outcome.qrels)
+        }
         return AdapterOutcome(
             run: primary,
             unseen: unseenLabels.map { primary.report.unseen(testQrels: outcome.qrels, trainQrels: $0) },
-            comparison: comparison, verdict: Verdict.of(outcome.table, checks: outcome.checks), rows: outcome)
+            comparison: comparison, verdict: Verdict.of(outcome.table, checks: outcome.checks), rows: outcome,
+            scoreCalibration: calibration)
     }
 }
