@@ -2,6 +2,11 @@ internal import CLibpq
 import Foundation
 
 /// How era retries against a Postgres server, and the time it allows a statement.
+///
+/// With the server gone (stopped, or its socket removed), a statement gives up after waiting at most
+/// `firstDelay` × 2^(`attempts` − 1) seconds in all (2 s by default) plus the failed connection
+/// attempts themselves (immediate for a stopped local server, up to `connect_timeout` each for an
+/// unanswering host).
 public struct PostgresRetryPolicy: Sendable, Hashable {
     /// Attempts per statement (and per connection) before giving up.
     public var attempts = 4
@@ -155,12 +160,18 @@ final class PostgresConnection: @unchecked Sendable {
         let timedOut = state == "57014"
         guard (lost || timedOut) && attempt < policy.attempts else {
             if lost {
-                throw PostgresError.unreachable(server: server, reason: message, attempts: attempt)
+                throw PostgresError.connectionLost(server: server, during: what, reason: message, attempts: attempt)
             }
             throw PostgresError.rejected(table: server, statement: what, state: state, message: message)
         }
         Thread.sleep(forTimeInterval: policy.firstDelay * pow(2, Double(attempt - 1)))
-        if lost { try connectLocked(reconnecting: true) }
+        guard lost else { return }
+        do {
+            try connectLocked(reconnecting: true)
+        } catch PostgresError.unreachable(_, let reason, let attempts) {
+            // Said as what it is: the server went away under a statement (not a wrong URI at the start).
+            throw PostgresError.connectionLost(server: server, during: what, reason: reason, attempts: attempts)
+        }
     }
 
     private func connectLocked(reconnecting: Bool = false) throws {
