@@ -16,6 +16,10 @@ public struct PostgresRetryPolicy: Sendable, Hashable {
     public var statementTimeoutSeconds = 120.0
     /// Seconds libpq waits to connect when the URI does not say (`connect_timeout`).
     public var connectTimeoutSeconds = 10
+    /// Seconds past `statementTimeoutSeconds` that era waits without a byte from the server before
+    /// it takes the session for dead and retries on a new one: a frozen server or a silent network
+    /// never sends the error of its own statement timeout.
+    public var unansweredGraceSeconds = 10.0
 
     public init() {}
 }
@@ -31,6 +35,8 @@ final class PostgresConnection: @unchecked Sendable {
     let server: String
     /// `SET` statements replayed after every (re)connection.
     private var settings: [String] = []
+    /// Why the last statement has no result when the connection was given up on without an answer.
+    private var abandoned: String?
 
     init(uri: String, policy: PostgresRetryPolicy) throws {
         self.policy = policy
@@ -70,9 +76,7 @@ final class PostgresConnection: @unchecked Sendable {
                 let state =
                     result.flatMap { PQresultErrorField($0, Int32(UInt8(ascii: "C"))) }.map { String(cString: $0) }
                     ?? ""
-                let message =
-                    result.flatMap { PQresultErrorMessage($0) }.map { String(cString: $0) }
-                    ?? String(cString: PQerrorMessage(connection))
+                let message = result.flatMap { PQresultErrorMessage($0) }.map { String(cString: $0) } ?? failure
                 PQclear(result)
                 try retryOrThrow(attempt: attempt, state: state, message: message, what: what)
             }
@@ -87,12 +91,12 @@ final class PostgresConnection: @unchecked Sendable {
             var attempt = 0
             while true {
                 attempt += 1
-                let started = PQexec(connection, sql)
+                let started = execute(sql, [], false)
                 guard PQresultStatus(started) == PGRES_COPY_OUT else {
                     let state =
                         started.flatMap { PQresultErrorField($0, Int32(UInt8(ascii: "C"))) }
                         .map { String(cString: $0) } ?? ""
-                    let message = String(cString: PQerrorMessage(connection))
+                    let message = started.flatMap { PQresultErrorMessage($0) }.map { String(cString: $0) } ?? failure
                     PQclear(started)
                     try retryOrThrow(attempt: attempt, state: state, message: message, what: what)
                     restart()
@@ -102,27 +106,34 @@ final class PostgresConnection: @unchecked Sendable {
                 var failed: (state: String, message: String)? = nil
                 while true {
                     var buffer: UnsafeMutablePointer<CChar>? = nil
-                    let length = PQgetCopyData(connection, &buffer, 0)
+                    let length = PQgetCopyData(connection, &buffer, 1)
                     if length > 0, let buffer {
                         defer { PQfreemem(buffer) }
                         try row(UnsafeRawBufferPointer(start: buffer, count: Int(length)))
+                    } else if length == 0 {
+                        // No whole row yet: wait for more (or give the session up).
+                        guard awaitInput() else {
+                            failed = ("", failure)
+                            break
+                        }
                     } else if length == -1 {
                         break
                     } else {
-                        failed = ("", String(cString: PQerrorMessage(connection)))
+                        failed = ("", failure)
                         break
                     }
                 }
                 if failed == nil {
-                    let end = PQgetResult(connection)
+                    let end = awaitResult()
                     if PQresultStatus(end) != PGRES_COMMAND_OK {
                         let state =
                             end.flatMap { PQresultErrorField($0, Int32(UInt8(ascii: "C"))) }
                             .map { String(cString: $0) } ?? ""
-                        failed = (state, String(cString: PQerrorMessage(connection)))
+                        failed = (
+                            state, end.flatMap { PQresultErrorMessage($0) }.map { String(cString: $0) } ?? failure
+                        )
                     }
                     PQclear(end)
-                    while let extra = PQgetResult(connection) { PQclear(extra) }
                 }
                 guard let failed else { return }
                 try retryOrThrow(attempt: attempt, state: failed.state, message: failed.message, what: what)
@@ -143,15 +154,79 @@ final class PostgresConnection: @unchecked Sendable {
 
     // MARK: - Under the lock
 
+    /// Sends `sql` and waits for its result (a `COPY OUT` result as soon as the rows start); nil
+    /// when none came, the reason then in `failure`.
+    ///
+    /// libpq's own `PQexecParams` would wait for ever on a server that stopped answering without
+    /// closing the connection (frozen, or behind a dead network): its `statement_timeout` never
+    /// fires. So the statement is sent without blocking and every wait is bounded (`awaitInput()`).
     private func execute(_ sql: String, _ parameters: [String], _ binary: Bool) -> OpaquePointer? {
+        abandoned = nil
         let count = Int32(parameters.count)
         let copies = parameters.map { strdup($0) }
         defer { for copy in copies { free(copy) } }
         let values: [UnsafePointer<CChar>?] = copies.map { UnsafePointer($0) }
-        return values.withUnsafeBufferPointer { pointers in
-            PQexecParams(connection, sql, count, nil, pointers.baseAddress, nil, nil, binary ? 1 : 0)
+        let sent = values.withUnsafeBufferPointer { pointers in
+            PQsendQueryParams(connection, sql, count, nil, pointers.baseAddress, nil, nil, binary ? 1 : 0)
+        }
+        guard sent == 1 else { return nil }
+        return awaitResult()
+    }
+
+    /// The next result of the statement sent (the first error if there are several), or nil.
+    private func awaitResult() -> OpaquePointer? {
+        var kept: OpaquePointer? = nil
+        while true {
+            while PQisBusy(connection) == 1 || PQflush(connection) == 1 {
+                guard awaitInput() else {
+                    PQclear(kept)
+                    return nil
+                }
+            }
+            guard let next = PQgetResult(connection) else { return kept }
+            let status = PQresultStatus(next)
+            if status == PGRES_COPY_OUT {
+                PQclear(kept)
+                return next
+            }
+            if kept == nil || (status == PGRES_FATAL_ERROR && PQresultStatus(kept) != PGRES_FATAL_ERROR) {
+                PQclear(kept)
+                kept = next
+            } else {
+                PQclear(next)
+            }
         }
     }
+
+    /// Sends what is queued and reads what arrived, waiting at most the statement timeout and
+    /// `PostgresRetryPolicy.unansweredGraceSeconds` for the server. False when the session is
+    /// given up on (closed, the reason in `abandoned`); true when there is something to read, or
+    /// an error libpq now reports.
+    private func awaitInput() -> Bool {
+        guard let connection else { return true }
+        let socket = PQsocket(connection)
+        guard socket >= 0 else { return true }
+        let allowance = policy.statementTimeoutSeconds + policy.unansweredGraceSeconds
+        let flushing = PQflush(connection)
+        guard flushing >= 0 else { return true }
+        var descriptor = pollfd(
+            fd: socket, events: Int16(POLLIN) | (flushing == 1 ? Int16(POLLOUT) : 0), revents: 0)
+        let ready = poll(&descriptor, 1, Int32(min(allowance * 1000, Double(Int32.max))))
+        if ready == 0 {
+            abandoned =
+                "no answer in " + String(format: "%g", allowance) + " s (era's statement timeout "
+                + String(format: "%g", policy.statementTimeoutSeconds) + " s and "
+                + String(format: "%g", policy.unansweredGraceSeconds) + " s more): the session was given up"
+            PQfinish(connection)
+            self.connection = nil
+            return false
+        }
+        if ready > 0, descriptor.revents & Int16(POLLIN) != 0 { _ = PQconsumeInput(connection) }
+        return true
+    }
+
+    /// What went wrong with the last statement when it has no error result of its own.
+    private var failure: String { abandoned ?? String(cString: PQerrorMessage(connection)) }
 
     /// Reconnects and returns when the failure is a lost connection or era's statement timeout and
     /// attempts remain (after the backoff); throws otherwise.
@@ -183,6 +258,8 @@ final class PostgresConnection: @unchecked Sendable {
             if PQstatus(connection) == CONNECTION_OK {
                 // Server notices (NOTICE, WARNING) would go to stderr unasked; era reads only.
                 PQsetNoticeProcessor(connection, { _, _ in }, nil)
+                // Sending must not block either: a batch of queries outgrows the socket's buffer.
+                PQsetnonblocking(connection, 1)
                 break
             }
             let message = String(cString: PQerrorMessage(connection))
@@ -197,12 +274,11 @@ final class PostgresConnection: @unchecked Sendable {
         }
         let timeout = "SET statement_timeout = \(Int(policy.statementTimeoutSeconds * 1000))"
         for statement in [timeout] + settings {
-            let result = PQexec(connection, statement)
+            let result = execute(statement, [], false)
             defer { PQclear(result) }
+            if let abandoned { throw PostgresError.unreachable(server: server, reason: abandoned, attempts: attempt) }
             guard PQresultStatus(result) == PGRES_COMMAND_OK else {
-                throw PostgresError.rejected(
-                    table: server, statement: statement, state: "", message: String(cString: PQerrorMessage(connection))
-                )
+                throw PostgresError.rejected(table: server, statement: statement, state: "", message: failure)
             }
         }
     }

@@ -1,4 +1,5 @@
 import Foundation
+import LinearAlgebra
 import Pipeline
 import Testing
 import _TestSupport
@@ -82,7 +83,8 @@ import _TestSupport
 
         // The error: the failed stage, the server and the table, what to do; soon after the stop.
         #expect(message.contains("stage evaluate (evaluate) failed"), "\(message)")
-        #expect(message.contains("data.index.postgres: lost the connection to PostgreSQL at \(server.uri)"), "\(message)")
+        #expect(
+            message.contains("data.index.postgres: lost the connection to PostgreSQL at \(server.uri)"), "\(message)")
         #expect(message.contains("queries in table \(table)"), "\(message)")
         #expect(message.contains("gave up after 3 attempts"), "\(message)")
         #expect(message.contains("is the server running?") && message.contains("run again"), "\(message)")
@@ -123,5 +125,38 @@ import _TestSupport
         // And a third run has nothing to do.
         let third = try PipelineRunner(config: config, registry: .builtIn, runDirectory: run).run()
         #expect(third.ran.isEmpty && third.skipped == ["align", "adapt", "evaluate"])
+    }
+
+    /// A server that stops answering without closing the connection (its process frozen here; a
+    /// hung host or a dead network alike) never sends the error of its own statement timeout: era
+    /// gives the session up after that timeout and its grace, and the retry on a new session answers.
+    @Test(.enabled(if: PrivateServer.available), .timeLimit(.minutes(1)))
+    func aSessionThatStopsAnsweringIsGivenUpAndRetried() throws {
+        let directory = try TemporaryDirectory()
+        let server = try PrivateServer(in: directory.url)
+        defer { try? server.stop(mode: "immediate") }
+        var generator = SeededGenerator(seed: 7)
+        let vectors = Matrix.randomNormal(rows: 300, columns: 16, using: &generator).normalizedRows()
+        let location = try TestServer.load(
+            ids: (0..<300).map { "d\($0)" }, vectors: vectors, into: "frozen_items",
+            through: try PostgresConnection(uri: server.uri, policy: PostgresRetryPolicy()))
+        var policy = PostgresRetryPolicy()
+        policy.statementTimeoutSeconds = 0.5
+        policy.unansweredGraceSeconds = 0.5
+        policy.firstDelay = 0.01
+        let table = try PostgresTable(location, policy: policy)
+        let queries = vectors.gatherRows(Array(0..<100))
+        let answered = try table.nearest(queries, k: 10)
+
+        let frozen = table.connection.backendPID
+        try #require(frozen > 0 && kill(frozen, SIGSTOP) == 0, "cannot freeze the backend \(frozen)")
+        // Thawed at the end, it finds its client gone and exits.
+        defer { kill(frozen, SIGCONT) }
+        let started = Date()
+        let again = try table.nearest(queries, k: 10)
+        let seconds = Date().timeIntervalSince(started)
+        #expect(again == answered)
+        #expect(table.connection.backendPID != frozen)
+        #expect(seconds >= 1 && seconds < 10, "the frozen session was given up after \(seconds) s (1 s allowed)")
     }
 }

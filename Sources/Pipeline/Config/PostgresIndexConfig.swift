@@ -16,9 +16,9 @@ public struct PostgresIndexConfig: Sendable, Hashable, Encodable {
     /// `ivfflat.probes` for the evaluations' session (as `era evaluate --probes`); nil keeps the server's.
     public var probes: Int?
     /// Attempts per statement and per reconnection before era gives up on a lost server; nil keeps
-    /// ``PostgresRetryPolicy``'s.
+    /// `PostgresRetryPolicy`'s.
     public var retryAttempts: Int?
-    /// Seconds before the first retry, doubled for each later one; nil keeps ``PostgresRetryPolicy``'s.
+    /// Seconds before the first retry, doubled for each later one; nil keeps `PostgresRetryPolicy`'s.
     public var retryDelay: Double?
 
     /// era's own parameters of a `postgresql://` location, which here are keys of their own.

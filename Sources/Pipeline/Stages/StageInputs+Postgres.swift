@@ -25,9 +25,12 @@ extension StageInputs {
         }
         // The search runs later, inside the evaluation: a server lost then is named as at opening.
         let search = index.search
-        return (index.serverCorpus, [], { row, queryIds, qrels, settings in
-            try Self.wrapPostgres { try search(row, queryIds, qrels, settings) }
-        })
+        return (
+            index.serverCorpus, [],
+            { row, queryIds, qrels, settings in
+                try Self.wrapPostgres { try search(row, queryIds, qrels, settings) }
+            }
+        )
     }
 
     /// The table pulled whole by binary COPY (stage two scores every document), with the search
@@ -36,7 +39,8 @@ extension StageInputs {
         corpus: any RowMatrix, ids: [String], mining: IndexMining?
     ) {
         try Self.wrapPostgres {
-            let index = try PostgresIndex.open(try config.location, dimension: nil, qrels: [], policy: config.retryPolicy)
+            let index = try PostgresIndex.open(
+                try config.location, dimension: nil, qrels: [], policy: config.retryPolicy)
             let pulled = try index.table.all(limit: PostgresEvaluateWorkflow.defaultExactLimit)
             return (
                 pulled.matrix, pulled.ids, .postgres(PostgresNegativeSearch(table: index.table, corpusIds: pulled.ids))
@@ -66,7 +70,8 @@ extension StageInputs {
             guard case .connectionLost = error else { throw PipelineRunError("\(PostgresIdentity.keyPath): \(error)") }
             // Nothing of the failed stage is kept, and what finished before it is reused.
             throw PipelineRunError(
-                "\(PostgresIdentity.keyPath): \(error); the stages that finished are kept, so the run resumes at this one")
+                "\(PostgresIdentity.keyPath): \(error); the stages that finished are kept, so the run resumes at this one"
+            )
         } catch let error as ChromaError {
             // The by-id fetch shared with Chroma reports rows that vanished while they were read.
             throw PipelineRunError("\(PostgresIdentity.keyPath): \(error)")
