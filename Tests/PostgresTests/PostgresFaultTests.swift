@@ -6,11 +6,11 @@ import _TestSupport
 
 @testable import Postgres
 
-/// The server stopped in the middle of an evaluation (issue 22's fault test), on a server of the
-/// test's own (``PrivateServer``): the run fails soon with a message that names the server and the
-/// table and says what to do, leaves no half-written stage, and once the server is back a second
-/// run resumes: align and adapt are reused, the evaluation runs, and its metrics are those of an
-/// uninterrupted run.
+/// The server stopped in the middle of an evaluation (issue 22's fault test), or of stage two's
+/// mining, on a server of the test's own (``PrivateServer``): the run fails soon with a message that
+/// names the server and the table and says what to do, leaves no half-written stage, and once the
+/// server is back a second run resumes: the finished stages are reused, the rest run, and the
+/// metrics are those of an uninterrupted run.
 @Suite(.serialized) struct PostgresFaultTests {
     /// Stops the server once, from inside the run, and remembers when.
     final class Stopper: @unchecked Sendable {
@@ -45,8 +45,32 @@ import _TestSupport
         return (entries, stages.keys.sorted())
     }
 
-    @Test(.enabled(if: PrivateServer.available), .timeLimit(.minutes(2)))
-    func aServerStoppedMidEvaluationFailsClearlyAndARerunResumes() throws {
+    /// When the server is stopped, inside a stage that searches the table.
+    enum Moment: String, CaseIterable, Sendable, CustomTestStringConvertible {
+        /// The evaluation scores its rows in turn (index-as-is, align, adapt), each searched
+        /// through the table: the first is done and the second begins.
+        case midEvaluation
+        /// Stage two begins: the table is pulled, its hard negatives are about to be mined through it.
+        case midMining
+
+        var testDescription: String { rawValue }
+        var stage: String { self == .midEvaluation ? "evaluate" : "adapt" }
+        /// The stages before the one that fails (kept, and up to date on the rerun).
+        var finished: [String] { self == .midEvaluation ? ["align", "adapt"] : ["align"] }
+        /// What the message says of the failed search besides the server and the table.
+        var says: [String] {
+            self == .midEvaluation
+                ? ["data.index.postgres: lost the connection", "the run resumes at this one"]
+                : ["the search through postgresql://", ": lost the connection"]
+        }
+
+        func isNow(stage: String, completed: Int) -> Bool {
+            stage == self.stage && (self == .midMining || completed == 1)
+        }
+    }
+
+    @Test(.enabled(if: PrivateServer.available), .timeLimit(.minutes(2)), arguments: Moment.allCases)
+    func aServerStoppedMidStageFailsClearlyAndARerunResumes(_ moment: Moment) throws {
         let fixture = try PostgresPipelineTests.Fixture()
         let server = try PrivateServer(in: fixture.directory.url)
         defer { try? server.stop(mode: "fast") }
@@ -61,11 +85,12 @@ import _TestSupport
         let config = try PipelineConfig.load(path: path.path)
         let run = fixture.directory.file("run")
 
-        // 1. The evaluation scores its rows in turn (index-as-is, align, adapt), each searched
-        //    through the table: the server stops when the first is done and the second begins.
+        // 1. The server stops from inside the run, at the moment.
         let stopper = Stopper(server)
         let faulted = PipelineRunner(config: config, registry: .builtIn, runDirectory: run) { event in
-            if case .stageProgress(let progress) = event, progress.stage == "evaluate", progress.completed == 1 {
+            if case .stageProgress(let progress) = event,
+                moment.isNow(stage: progress.stage, completed: progress.completed)
+            {
                 stopper.stopOnce()
             }
         }
@@ -78,38 +103,36 @@ import _TestSupport
         let failedAt = Date()
         let (stoppedAt, stopFailure) = stopper.stopped
         try #require(stopFailure == nil, "pg_ctl stop failed: \(String(describing: stopFailure))")
-        let stopped = try #require(stoppedAt, "the evaluation never reached its second row")
+        let stopped = try #require(stoppedAt, "the run never reached the moment")
         let message = try #require(failure, "the run went on without its server").description
 
         // The error: the failed stage, the server and the table, what to do; soon after the stop.
-        #expect(message.contains("stage evaluate (evaluate) failed"), "\(message)")
-        #expect(
-            message.contains("data.index.postgres: lost the connection to PostgreSQL at \(server.uri)"), "\(message)")
+        #expect(message.contains("stage \(moment.stage) (\(moment.stage)) failed"), "\(message)")
+        #expect(message.contains("lost the connection to PostgreSQL at \(server.uri) during the search"), "\(message)")
         #expect(message.contains("queries in table \(table)"), "\(message)")
         #expect(message.contains("gave up after 3 attempts"), "\(message)")
         #expect(message.contains("is the server running?") && message.contains("run again"), "\(message)")
-        #expect(message.contains("the run resumes at this one"), "\(message)")
+        for phrase in moment.says { #expect(message.contains(phrase), "\(message)") }
         let seconds = failedAt.timeIntervalSince(stopped)
         #expect(seconds < 5, "era gave up \(seconds) s after the server stopped (0.2 s of waits configured)")
 
-        // 2. No half-written stage: no evaluate folder, no staging left, the manifest records align
-        //    and adapt only, no metrics; the failed stage's log is kept beside the run.
+        // 2. No half-written stage: no folder of the failed stage, no staging left, the manifest
+        //    records the stages before it only, no metrics; the failed stage's log is kept beside the run.
         let afterFailure = try Self.state(of: run)
-        #expect(
-            afterFailure.entries == [
-                ".era-run", ".lock", "adapt", "align", "config.resolved.yaml", "evaluate.failed.log", "manifest.json",
-            ], "\(afterFailure.entries)")
-        #expect(afterFailure.stages == ["adapt", "align"])
-        let failedLog = try String(contentsOf: run.appendingPathComponent("evaluate.failed.log"), encoding: .utf8)
+        let expected = [".era-run", ".lock", "config.resolved.yaml", "\(moment.stage).failed.log", "manifest.json"]
+        #expect(afterFailure.entries == (expected + moment.finished).sorted(), "\(afterFailure.entries)")
+        #expect(afterFailure.stages == moment.finished.sorted())
+        let failedLog = try String(
+            contentsOf: run.appendingPathComponent("\(moment.stage).failed.log"), encoding: .utf8)
         #expect(failedLog.contains("failed: ") && failedLog.contains("lost the connection"), "\(failedLog)")
 
-        // 3. The server back: the rerun reuses align and adapt and runs the evaluation only.
+        // 3. The server back: the rerun reuses the finished stages and runs the rest.
         try server.start()
         let resumed = try PipelineRunner(config: config, registry: .builtIn, runDirectory: run).run()
-        #expect(resumed.ran == ["evaluate"])
-        #expect(resumed.skipped == ["align", "adapt"])
+        #expect(resumed.skipped == moment.finished)
+        #expect(resumed.ran == ["align", "adapt", "evaluate"].filter { !moment.finished.contains($0) })
         let afterResume = try Self.state(of: run)
-        #expect(!afterResume.entries.contains("evaluate.failed.log"), "\(afterResume.entries)")
+        #expect(!afterResume.entries.contains("\(moment.stage).failed.log"), "\(afterResume.entries)")
         #expect(afterResume.stages == ["adapt", "align", "evaluate"])
 
         // Its metrics are those of an uninterrupted run, byte for byte.

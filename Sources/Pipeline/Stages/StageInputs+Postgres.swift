@@ -67,7 +67,10 @@ extension StageInputs {
 
     private static func wrapPostgres<T>(_ body: () throws -> T) throws -> T {
         do { return try body() } catch let error as PostgresError {
-            guard case .connectionLost = error else { throw PipelineRunError("\(PostgresIdentity.keyPath): \(error)") }
+            switch error {
+            case .connectionLost, .unreachable: break
+            default: throw PipelineRunError("\(PostgresIdentity.keyPath): \(error)")
+            }
             // Nothing of the failed stage is kept, and what finished before it is reused.
             throw PipelineRunError(
                 "\(PostgresIdentity.keyPath): \(error); the stages that finished are kept, so the run resumes at this one"
