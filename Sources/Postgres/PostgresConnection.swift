@@ -212,16 +212,21 @@ final class PostgresConnection: @unchecked Sendable {
         var descriptor = pollfd(
             fd: socket, events: Int16(POLLIN) | (flushing == 1 ? Int16(POLLOUT) : 0), revents: 0)
         let ready = poll(&descriptor, 1, Int32(min(allowance * 1000, Double(Int32.max))))
-        if ready == 0 {
+        let pollError = errno
+        if ready == 0 || (ready < 0 && pollError != EINTR) {
             abandoned =
-                "no answer in " + String(format: "%g", allowance) + " s (era's statement timeout "
-                + String(format: "%g", policy.statementTimeoutSeconds) + " s and "
-                + String(format: "%g", policy.unansweredGraceSeconds) + " s more): the session was given up"
+                ready == 0
+                ? "no answer in " + String(format: "%g", allowance) + " s (era's statement timeout "
+                    + String(format: "%g", policy.statementTimeoutSeconds) + " s and "
+                    + String(format: "%g", policy.unansweredGraceSeconds) + " s more): the session was given up"
+                : "cannot wait for the server's answer: " + String(cString: strerror(pollError))
             PQfinish(connection)
             self.connection = nil
             return false
         }
-        if ready > 0, descriptor.revents & Int16(POLLIN) != 0 { _ = PQconsumeInput(connection) }
+        // Readable, hung up or in error alike: libpq reads what there is (an end of file marks the
+        // connection lost), so that a hang-up reported without POLLIN cannot spin this loop.
+        if ready > 0 { _ = PQconsumeInput(connection) }
         return true
     }
 
