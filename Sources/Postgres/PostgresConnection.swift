@@ -162,6 +162,7 @@ final class PostgresConnection: @unchecked Sendable {
     /// fires. So the statement is sent without blocking and every wait is bounded (`awaitInput()`).
     private func execute(_ sql: String, _ parameters: [String], _ binary: Bool) -> OpaquePointer? {
         abandoned = nil
+        guard finishLeftovers() else { return nil }
         let count = Int32(parameters.count)
         let copies = parameters.map { strdup($0) }
         defer { for copy in copies { free(copy) } }
@@ -171,6 +172,28 @@ final class PostgresConnection: @unchecked Sendable {
         }
         guard sent == 1 else { return nil }
         return awaitResult()
+    }
+
+    /// Finishes what an earlier statement left on the connection (the rest of a COPY whose reader
+    /// stopped, a result not read after an error), as `PQexec` does before it sends: a statement
+    /// sent while another is in progress would be refused. False when the session was given up.
+    private func finishLeftovers() -> Bool {
+        while connection != nil, PQtransactionStatus(connection) == PQTRANS_ACTIVE {
+            var buffer: UnsafeMutablePointer<CChar>? = nil
+            let length = PQgetCopyData(connection, &buffer, 1)
+            if let buffer { PQfreemem(buffer) }
+            if length > 0 { continue }
+            if length == 0 {
+                guard awaitInput() else { return false }
+                continue
+            }
+            // Not in a COPY (any more): the results that remain, read and dropped.
+            while PQisBusy(connection) == 1 {
+                guard awaitInput() else { return false }
+            }
+            if let result = PQgetResult(connection) { PQclear(result) }
+        }
+        return true
     }
 
     /// The next result of the statement sent (the first error if there are several), or nil.

@@ -176,6 +176,22 @@ extension TestServer {
         }
     }
 
+    /// A COPY whose reader stopped (a row it could not use) leaves the rest of the rows on the
+    /// connection: the next statement finishes them first and is answered.
+    @Test(.enabled(if: TestServer.available)) func aStatementAfterAnAbandonedCopyIsAnswered() throws {
+        try TestServer.withTable(rows: 2000, dimension: 8, seed: 7) { location, _, _ in
+            let table = try PostgresTable(location)
+            struct Stop: Error {}
+            #expect(throws: Stop.self) {
+                try table.connection.copyOut(
+                    "COPY \(table.quotedTable) (id) TO STDOUT", what: "the ids", restart: {}, row: { _ in throw Stop() }
+                )
+            }
+            let count = try table.connection.query("SELECT count(*) FROM \(table.quotedTable)", what: "count(*)")
+            #expect(count.string(0, 0) == "2000")
+        }
+    }
+
     @Test func anUnreachableServerSaysWhatToCheck() {
         var policy = PostgresRetryPolicy()
         policy.attempts = 2
