@@ -22,6 +22,8 @@ public enum AlignmentError: Error, Sendable, Equatable, CustomStringConvertible 
     /// Fewer usable labeled training queries (an embedding and a relevant document in the corpus)
     /// than stage two needs for `purpose`.
     case tooFewLabeledQueries(needed: Int, got: Int, purpose: String)
+    /// A search the caller supplied (a store's query API) failed: its own error, as it said it.
+    case searchFailed(search: String, reason: String)
 
     public var description: String {
         switch self {
@@ -42,6 +44,8 @@ public enum AlignmentError: Error, Sendable, Equatable, CustomStringConvertible 
         case let .tooFewLabeledQueries(needed, got, purpose):
             return "labeled training queries (with an embedding and a relevant document in the corpus; "
                 + "\(needed) needed to \(purpose), got \(got)) is empty"
+        case let .searchFailed(search, reason):
+            return "the search through \(search) failed: \(reason)"
         }
     }
 }

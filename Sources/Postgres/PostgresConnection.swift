@@ -2,6 +2,11 @@ internal import CLibpq
 import Foundation
 
 /// How era retries against a Postgres server, and the time it allows a statement.
+///
+/// With the server gone (stopped, or its socket removed), a statement gives up after waiting at most
+/// `firstDelay` × 2^(`attempts` − 1) seconds in all (2 s by default) plus the failed connection
+/// attempts themselves (immediate for a stopped local server, up to `connect_timeout` each for an
+/// unanswering host).
 public struct PostgresRetryPolicy: Sendable, Hashable {
     /// Attempts per statement (and per connection) before giving up.
     public var attempts = 4
@@ -11,6 +16,10 @@ public struct PostgresRetryPolicy: Sendable, Hashable {
     public var statementTimeoutSeconds = 120.0
     /// Seconds libpq waits to connect when the URI does not say (`connect_timeout`).
     public var connectTimeoutSeconds = 10
+    /// Seconds past `statementTimeoutSeconds` that era waits without a byte from the server before
+    /// it takes the session for dead and retries on a new one: a frozen server or a silent network
+    /// never sends the error of its own statement timeout.
+    public var unansweredGraceSeconds = 10.0
 
     public init() {}
 }
@@ -26,6 +35,8 @@ final class PostgresConnection: @unchecked Sendable {
     let server: String
     /// `SET` statements replayed after every (re)connection.
     private var settings: [String] = []
+    /// Why the last statement has no result when the connection was given up on without an answer.
+    private var abandoned: String?
 
     init(uri: String, policy: PostgresRetryPolicy) throws {
         self.policy = policy
@@ -65,9 +76,7 @@ final class PostgresConnection: @unchecked Sendable {
                 let state =
                     result.flatMap { PQresultErrorField($0, Int32(UInt8(ascii: "C"))) }.map { String(cString: $0) }
                     ?? ""
-                let message =
-                    result.flatMap { PQresultErrorMessage($0) }.map { String(cString: $0) }
-                    ?? String(cString: PQerrorMessage(connection))
+                let message = result.flatMap { PQresultErrorMessage($0) }.map { String(cString: $0) } ?? failure
                 PQclear(result)
                 try retryOrThrow(attempt: attempt, state: state, message: message, what: what)
             }
@@ -82,12 +91,12 @@ final class PostgresConnection: @unchecked Sendable {
             var attempt = 0
             while true {
                 attempt += 1
-                let started = PQexec(connection, sql)
+                let started = execute(sql, [], false)
                 guard PQresultStatus(started) == PGRES_COPY_OUT else {
                     let state =
                         started.flatMap { PQresultErrorField($0, Int32(UInt8(ascii: "C"))) }
                         .map { String(cString: $0) } ?? ""
-                    let message = String(cString: PQerrorMessage(connection))
+                    let message = started.flatMap { PQresultErrorMessage($0) }.map { String(cString: $0) } ?? failure
                     PQclear(started)
                     try retryOrThrow(attempt: attempt, state: state, message: message, what: what)
                     restart()
@@ -97,27 +106,34 @@ final class PostgresConnection: @unchecked Sendable {
                 var failed: (state: String, message: String)? = nil
                 while true {
                     var buffer: UnsafeMutablePointer<CChar>? = nil
-                    let length = PQgetCopyData(connection, &buffer, 0)
+                    let length = PQgetCopyData(connection, &buffer, 1)
                     if length > 0, let buffer {
                         defer { PQfreemem(buffer) }
                         try row(UnsafeRawBufferPointer(start: buffer, count: Int(length)))
+                    } else if length == 0 {
+                        // No whole row yet: wait for more (or give the session up).
+                        guard awaitInput() else {
+                            failed = ("", failure)
+                            break
+                        }
                     } else if length == -1 {
                         break
                     } else {
-                        failed = ("", String(cString: PQerrorMessage(connection)))
+                        failed = ("", failure)
                         break
                     }
                 }
                 if failed == nil {
-                    let end = PQgetResult(connection)
+                    let end = awaitResult()
                     if PQresultStatus(end) != PGRES_COMMAND_OK {
                         let state =
                             end.flatMap { PQresultErrorField($0, Int32(UInt8(ascii: "C"))) }
                             .map { String(cString: $0) } ?? ""
-                        failed = (state, String(cString: PQerrorMessage(connection)))
+                        failed = (
+                            state, end.flatMap { PQresultErrorMessage($0) }.map { String(cString: $0) } ?? failure
+                        )
                     }
                     PQclear(end)
-                    while let extra = PQgetResult(connection) { PQclear(extra) }
                 }
                 guard let failed else { return }
                 try retryOrThrow(attempt: attempt, state: failed.state, message: failed.message, what: what)
@@ -138,15 +154,107 @@ final class PostgresConnection: @unchecked Sendable {
 
     // MARK: - Under the lock
 
+    /// Sends `sql` and waits for its result (a `COPY OUT` result as soon as the rows start); nil
+    /// when none came, the reason then in `failure`.
+    ///
+    /// libpq's own `PQexecParams` would wait for ever on a server that stopped answering without
+    /// closing the connection (frozen, or behind a dead network): its `statement_timeout` never
+    /// fires. So the statement is sent without blocking and every wait is bounded (`awaitInput()`).
     private func execute(_ sql: String, _ parameters: [String], _ binary: Bool) -> OpaquePointer? {
+        abandoned = nil
+        guard finishLeftovers() else { return nil }
         let count = Int32(parameters.count)
         let copies = parameters.map { strdup($0) }
         defer { for copy in copies { free(copy) } }
         let values: [UnsafePointer<CChar>?] = copies.map { UnsafePointer($0) }
-        return values.withUnsafeBufferPointer { pointers in
-            PQexecParams(connection, sql, count, nil, pointers.baseAddress, nil, nil, binary ? 1 : 0)
+        let sent = values.withUnsafeBufferPointer { pointers in
+            PQsendQueryParams(connection, sql, count, nil, pointers.baseAddress, nil, nil, binary ? 1 : 0)
+        }
+        guard sent == 1 else { return nil }
+        return awaitResult()
+    }
+
+    /// Finishes what an earlier statement left on the connection (the rest of a COPY whose reader
+    /// stopped, a result not read after an error), as `PQexec` does before it sends: a statement
+    /// sent while another is in progress would be refused. False when the session was given up.
+    private func finishLeftovers() -> Bool {
+        while connection != nil, PQtransactionStatus(connection) == PQTRANS_ACTIVE {
+            var buffer: UnsafeMutablePointer<CChar>? = nil
+            let length = PQgetCopyData(connection, &buffer, 1)
+            if let buffer { PQfreemem(buffer) }
+            if length > 0 { continue }
+            if length == 0 {
+                guard awaitInput() else { return false }
+                continue
+            }
+            // Not in a COPY (any more): the results that remain, read and dropped.
+            while PQisBusy(connection) == 1 {
+                guard awaitInput() else { return false }
+            }
+            if let result = PQgetResult(connection) { PQclear(result) }
+        }
+        return true
+    }
+
+    /// The next result of the statement sent (the first error if there are several), or nil.
+    private func awaitResult() -> OpaquePointer? {
+        var kept: OpaquePointer? = nil
+        while true {
+            while PQisBusy(connection) == 1 || PQflush(connection) == 1 {
+                guard awaitInput() else {
+                    PQclear(kept)
+                    return nil
+                }
+            }
+            guard let next = PQgetResult(connection) else { return kept }
+            let status = PQresultStatus(next)
+            if status == PGRES_COPY_OUT {
+                PQclear(kept)
+                return next
+            }
+            if kept == nil || (status == PGRES_FATAL_ERROR && PQresultStatus(kept) != PGRES_FATAL_ERROR) {
+                PQclear(kept)
+                kept = next
+            } else {
+                PQclear(next)
+            }
         }
     }
+
+    /// Sends what is queued and reads what arrived, waiting at most the statement timeout and
+    /// `PostgresRetryPolicy.unansweredGraceSeconds` for the server. False when the session is
+    /// given up on (closed, the reason in `abandoned`); true when there is something to read, or
+    /// an error libpq now reports.
+    private func awaitInput() -> Bool {
+        guard let connection else { return true }
+        let socket = PQsocket(connection)
+        guard socket >= 0 else { return true }
+        let allowance = policy.statementTimeoutSeconds + policy.unansweredGraceSeconds
+        let flushing = PQflush(connection)
+        guard flushing >= 0 else { return true }
+        var descriptor = pollfd(
+            fd: socket, events: Int16(POLLIN) | (flushing == 1 ? Int16(POLLOUT) : 0), revents: 0)
+        let ready = poll(&descriptor, 1, Int32(min(allowance * 1000, Double(Int32.max))))
+        let pollError = errno
+        if ready == 0 || (ready < 0 && pollError != EINTR) {
+            abandoned =
+                ready == 0
+                ? "no answer in " + String(format: "%g", allowance) + " s (era's statement timeout "
+                    + String(format: "%g", policy.statementTimeoutSeconds) + " s and "
+                    + String(format: "%g", policy.unansweredGraceSeconds) + " s more): the session was given up"
+                : "cannot wait for the server's answer: " + String(cString: strerror(pollError))
+            PQfinish(connection)
+            self.connection = nil
+            return false
+        }
+        // Readable, hung up or in error alike: libpq reads what there is (an end of file marks the
+        // connection lost), so that a hang-up reported without POLLIN cannot spin this loop.
+        if ready > 0 { _ = PQconsumeInput(connection) }
+        return true
+    }
+
+    /// What went wrong with the last statement when it has no error result of its own.
+    private var failure: String { abandoned ?? String(cString: PQerrorMessage(connection)) }
 
     /// Reconnects and returns when the failure is a lost connection or era's statement timeout and
     /// attempts remain (after the backoff); throws otherwise.
@@ -155,12 +263,18 @@ final class PostgresConnection: @unchecked Sendable {
         let timedOut = state == "57014"
         guard (lost || timedOut) && attempt < policy.attempts else {
             if lost {
-                throw PostgresError.unreachable(server: server, reason: message, attempts: attempt)
+                throw PostgresError.connectionLost(server: server, during: what, reason: message, attempts: attempt)
             }
             throw PostgresError.rejected(table: server, statement: what, state: state, message: message)
         }
         Thread.sleep(forTimeInterval: policy.firstDelay * pow(2, Double(attempt - 1)))
-        if lost { try connectLocked(reconnecting: true) }
+        guard lost else { return }
+        do {
+            try connectLocked(reconnecting: true)
+        } catch PostgresError.unreachable(_, let reason, let attempts) {
+            // Said as what it is: the server went away under a statement (not a wrong URI at the start).
+            throw PostgresError.connectionLost(server: server, during: what, reason: reason, attempts: attempts)
+        }
     }
 
     private func connectLocked(reconnecting: Bool = false) throws {
@@ -172,6 +286,8 @@ final class PostgresConnection: @unchecked Sendable {
             if PQstatus(connection) == CONNECTION_OK {
                 // Server notices (NOTICE, WARNING) would go to stderr unasked; era reads only.
                 PQsetNoticeProcessor(connection, { _, _ in }, nil)
+                // Sending must not block either: a batch of queries outgrows the socket's buffer.
+                PQsetnonblocking(connection, 1)
                 break
             }
             let message = String(cString: PQerrorMessage(connection))
@@ -186,12 +302,11 @@ final class PostgresConnection: @unchecked Sendable {
         }
         let timeout = "SET statement_timeout = \(Int(policy.statementTimeoutSeconds * 1000))"
         for statement in [timeout] + settings {
-            let result = PQexec(connection, statement)
+            let result = execute(statement, [], false)
             defer { PQclear(result) }
+            if let abandoned { throw PostgresError.unreachable(server: server, reason: abandoned, attempts: attempt) }
             guard PQresultStatus(result) == PGRES_COMMAND_OK else {
-                throw PostgresError.rejected(
-                    table: server, statement: statement, state: "", message: String(cString: PQerrorMessage(connection))
-                )
+                throw PostgresError.rejected(table: server, statement: statement, state: "", message: failure)
             }
         }
     }

@@ -1,9 +1,14 @@
+import Foundation
+
 /// A Postgres failure a person can act on: each message names the server or table and says what to do.
 public enum PostgresError: Error, Sendable, Hashable, CustomStringConvertible {
     /// The location text could not be parsed.
     case invalidLocation(String, reason: String)
     /// No connection after every retry (server down, wrong socket directory or port, refused login).
     case unreachable(server: String, reason: String, attempts: Int)
+    /// The connection broke during a statement and every retry failed (the server stopped,
+    /// restarted too slowly, or kept dropping era's session).
+    case connectionLost(server: String, during: String, reason: String, attempts: Int)
     /// The `vector` extension is not installed in the database.
     case extensionMissing(server: String)
     /// The table does not exist.
@@ -22,9 +27,13 @@ public enum PostgresError: Error, Sendable, Hashable, CustomStringConvertible {
         case .invalidLocation(let text, let reason):
             return "\(text): not a Postgres table location: \(reason)"
         case .unreachable(let server, let reason, let attempts):
-            return "cannot connect to PostgreSQL at \(server) (\(reason.trimmingTrailingNewlines); \(attempts) "
+            return "cannot connect to PostgreSQL at \(server) (\(reason.oneLine); \(attempts) "
                 + "attempt\(attempts == 1 ? "" : "s")): is the server running, are the host (or socket directory), "
                 + "port, database and user right, and is the password in PGPASSWORD or ~/.pgpass?"
+        case .connectionLost(let server, let statement, let reason, let attempts):
+            return "lost the connection to PostgreSQL at \(server) during \(statement) and gave up after \(attempts) "
+                + "attempt\(attempts == 1 ? "" : "s") (\(reason.oneLine)): is the server "
+                + "running? Once it is back, run again (era only reads: nothing in the database needs repair)"
         case .extensionMissing(let server):
             return "\(server): the pgvector extension is not installed in this database: run "
                 + "CREATE EXTENSION vector; (as a user allowed to) and load the table again"
@@ -48,5 +57,11 @@ extension String {
         var text = self
         while text.last == "\n" { text.removeLast() }
         return text
+    }
+
+    /// libpq's message on one line (it breaks a connection failure's hint onto a tabbed second line).
+    var oneLine: String {
+        trimmingTrailingNewlines.split(whereSeparator: \.isNewline).map { $0.trimmingCharacters(in: .whitespaces) }
+            .joined(separator: " ")
     }
 }

@@ -46,7 +46,7 @@ extension PostgresTable {
             let vectors = (start..<end).map { "\"" + Self.vectorText(queries.row($0)) + "\"" }
             let rows = try connection.query(
                 statement, parameters: ["{" + vectors.joined(separator: ",") + "}"],
-                what: "the search of \(end - start) queries")
+                what: "the search of \(end - start) queries in table \(location.table)")
             var batch = [Neighbours](repeating: Neighbours(ids: [], scores: []), count: end - start)
             for r in 0..<rows.count {
                 guard let n = Int(rows.string(r, 0)), (1...(end - start)).contains(n),

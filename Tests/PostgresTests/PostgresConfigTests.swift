@@ -1,5 +1,6 @@
 import Foundation
 import Pipeline
+import Postgres
 import Testing
 import _TestSupport
 
@@ -31,6 +32,17 @@ import _TestSupport
         #expect(location.table == "items" && location.connection == "postgresql://era@/docs?host=/tmp/pg")
         #expect(location.description == "postgresql://era@/docs?host=/tmp/pg&table=items")
         #expect(config.data.index?.embeddings == nil && config.data.index?.chroma == nil)
+        #expect(postgres.retryPolicy == PostgresRetryPolicy())
+    }
+
+    /// How soon a lost server is given up on: the pipeline's keys reach the policy every stage connects with.
+    @Test func theRetryKeysSetThePolicy() throws {
+        let config = try load(
+            "    postgres: {uri: \"postgresql://era@/docs?host=/tmp/pg\", table: items, retry_attempts: 2, "
+                + "retry_delay: 0.5}")
+        let policy = try #require(config.data.index?.postgres?.retryPolicy)
+        #expect(policy.attempts == 2 && policy.firstDelay == 0.5)
+        #expect(policy.statementTimeoutSeconds == PostgresRetryPolicy().statementTimeoutSeconds)
     }
 
     /// Each problem is reported at its file, line and column, with the key and what to do.
@@ -49,6 +61,11 @@ import _TestSupport
             ("    postgres: {uri: \"postgresql://u@h/db\"}", "missing required key \"table\""),
             ("    postgres: {uri: \"postgresql://u@h/db\", table: t, id_colum: k}", "did you mean \"id_column\""),
             ("    postgres: {uri: \"postgresql://u@h/db\", table: t, ef_search: 0}", "expected an integer >= 1"),
+            ("    postgres: {uri: \"postgresql://u@h/db\", table: t, retry_attempts: 0}", "expected an integer >= 1"),
+            (
+                "    postgres: {uri: \"postgresql://u@h/db\", table: t, retry_delay: -1}",
+                "data.index.postgres.retry_delay: expected a number of seconds >= 0"
+            ),
             (
                 "    ids: x.txt\n    postgres: {uri: \"postgresql://u@h/db\", table: t}",
                 "data.index.ids: not used with data.index.postgres"

@@ -51,10 +51,18 @@ extension TestServer {
     static func withLoadedTable(ids: [String], vectors: Matrix, _ body: (PostgresLocation) throws -> Void) throws {
         let connection = try PostgresConnection(uri: uri!, policy: PostgresRetryPolicy())
         let name = "era_test_\(UInt32.random(in: 0...UInt32.max))"
+        defer { _ = try? connection.query("DROP TABLE IF EXISTS \(name)", what: "teardown") }
+        try body(try load(ids: ids, vectors: vectors, into: name, through: connection))
+    }
+
+    /// Creates the table `name` (`id` text, `embedding vector(n)`, the `vector` extension first) of
+    /// `vectors` with `ids`, in batches of 500 rows, on the server of `connection`.
+    static func load(ids: [String], vectors: Matrix, into name: String, through connection: PostgresConnection) throws
+        -> PostgresLocation
+    {
         _ = try connection.query("CREATE EXTENSION IF NOT EXISTS vector", what: "setup")
         _ = try connection.query(
             "CREATE TABLE \(name) (id text PRIMARY KEY, embedding vector(\(vectors.columns)))", what: "setup")
-        defer { _ = try? connection.query("DROP TABLE IF EXISTS \(name)", what: "teardown") }
         for start in stride(from: 0, to: ids.count, by: 500) {
             let rows = start..<min(start + 500, ids.count)
             _ = try connection.query(
@@ -64,7 +72,8 @@ extension TestServer {
                     PostgresTable.arrayText(rows.map { PostgresTable.vectorText(vectors.row($0)) }),
                 ], what: "setup")
         }
-        try body(try PostgresLocation(parsing: uri! + (uri!.contains("?") ? "&" : "?") + "table=\(name)"))
+        let uri = connection.server
+        return try PostgresLocation(parsing: uri + (uri.contains("?") ? "&" : "?") + "table=\(name)")
     }
 }
 
@@ -164,6 +173,22 @@ extension TestServer {
             #expect(table.connection.backendPID != pid)
             let setting = try table.connection.query("SHOW hnsw.ef_search", what: "show")
             #expect(setting.string(0, 0) == "77")
+        }
+    }
+
+    /// A COPY whose reader stopped (a row it could not use) leaves the rest of the rows on the
+    /// connection: the next statement finishes them first and is answered.
+    @Test(.enabled(if: TestServer.available)) func aStatementAfterAnAbandonedCopyIsAnswered() throws {
+        try TestServer.withTable(rows: 2000, dimension: 8, seed: 7) { location, _, _ in
+            let table = try PostgresTable(location)
+            struct Stop: Error {}
+            #expect(throws: Stop.self) {
+                try table.connection.copyOut(
+                    "COPY \(table.quotedTable) (id) TO STDOUT", what: "the ids", restart: {}, row: { _ in throw Stop() }
+                )
+            }
+            let count = try table.connection.query("SELECT count(*) FROM \(table.quotedTable)", what: "count(*)")
+            #expect(count.string(0, 0) == "2000")
         }
     }
 

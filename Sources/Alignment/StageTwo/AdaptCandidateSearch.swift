@@ -52,7 +52,8 @@ public struct AdaptCandidateSearch: Sendable {
         }
         let lists: [[Int]]
         do { lists = try body(mappedQueries, depth) } catch {
-            throw .invalidParameter(name: "hard-negative search", value: name, reason: "\(error)")
+            // The store's own failure (a lost server, a bad answer), not a setting of era's.
+            throw .searchFailed(search: name, reason: "\(error)")
         }
         guard lists.count == mappedQueries.rows else {
             throw .shapeMismatch(

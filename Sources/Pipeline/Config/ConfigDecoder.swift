@@ -149,8 +149,8 @@ struct ConfigDecoder {
         return ChromaIndexConfig(url: url, collection: collection, tenant: tenant, database: database)
     }
 
-    /// `postgres: {uri, table, id_column, embedding_column, ef_search, probes}` under `data.index`;
-    /// the columns default to `id` and `embedding`. The URI is checked here (a password in it is
+    /// `postgres: {uri, table, id_column, embedding_column, ef_search, probes, retry_attempts, retry_delay}`
+    /// under `data.index`; the columns default to `id` and `embedding`. The URI is checked here (a password in it is
     /// refused, as `--corpus postgresql://...` refuses it); the server is not contacted.
     private func decodePostgres(_ d: ConfigNodeDecoder) -> PostgresIndexConfig? {
         let uri: String? = d.decode("uri"), table: String? = d.decode("table")
@@ -158,13 +158,17 @@ struct ConfigDecoder {
         let embeddingColumn = d.decode("embedding_column") ?? PostgresLocation.defaultEmbeddingColumn
         let efSearch: Int? = d.decode("ef_search", expecting: "an integer >= 1") { $0 >= 1 }
         let probes: Int? = d.decode("probes", expecting: "an integer >= 1") { $0 >= 1 }
+        let retryAttempts: Int? = d.decode("retry_attempts", expecting: "an integer >= 1") { $0 >= 1 }
+        let retryDelay: Double? = d.decode("retry_delay", expecting: "a number of seconds >= 0") {
+            $0.isFinite && $0 >= 0
+        }
         for (key, value) in [("uri", uri), ("table", table)] where value == nil && d.node[key] == nil {
             d.report("missing required key \"\(key)\"")
         }
         guard let uri, let table else { return nil }
         let config = PostgresIndexConfig(
             uri: uri, table: table, idColumn: idColumn, embeddingColumn: embeddingColumn, efSearch: efSearch,
-            probes: probes)
+            probes: probes, retryAttempts: retryAttempts, retryDelay: retryDelay)
         do {
             _ = try config.location
         } catch {

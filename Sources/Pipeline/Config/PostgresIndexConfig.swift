@@ -15,13 +15,19 @@ public struct PostgresIndexConfig: Sendable, Hashable, Encodable {
     public var efSearch: Int?
     /// `ivfflat.probes` for the evaluations' session (as `era evaluate --probes`); nil keeps the server's.
     public var probes: Int?
+    /// Attempts per statement and per reconnection before era gives up on a lost server; nil keeps
+    /// `PostgresRetryPolicy`'s.
+    public var retryAttempts: Int?
+    /// Seconds before the first retry, doubled for each later one; nil keeps `PostgresRetryPolicy`'s.
+    public var retryDelay: Double?
 
     /// era's own parameters of a `postgresql://` location, which here are keys of their own.
     static let ownParameters = ["table", "id_column", "embedding_column"]
 
     public init(
         uri: String, table: String, idColumn: String = PostgresLocation.defaultIdColumn,
-        embeddingColumn: String = PostgresLocation.defaultEmbeddingColumn, efSearch: Int? = nil, probes: Int? = nil
+        embeddingColumn: String = PostgresLocation.defaultEmbeddingColumn, efSearch: Int? = nil, probes: Int? = nil,
+        retryAttempts: Int? = nil, retryDelay: Double? = nil
     ) {
         self.uri = uri
         self.table = table
@@ -29,11 +35,14 @@ public struct PostgresIndexConfig: Sendable, Hashable, Encodable {
         self.embeddingColumn = embeddingColumn
         self.efSearch = efSearch
         self.probes = probes
+        self.retryAttempts = retryAttempts
+        self.retryDelay = retryDelay
     }
 
     enum CodingKeys: String, CodingKey {
         case uri, table, probes
         case idColumn = "id_column", embeddingColumn = "embedding_column", efSearch = "ef_search"
+        case retryAttempts = "retry_attempts", retryDelay = "retry_delay"
     }
 
     /// The table's location (checked when the configuration was read): `uri` with era's parameters
@@ -55,6 +64,14 @@ public struct PostgresIndexConfig: Sendable, Hashable, Encodable {
                 ]
             return try PostgresLocation(parsing: parts.string ?? uri)
         }
+    }
+
+    /// How every stage that reads the table retries a lost connection (how soon it gives up).
+    public var retryPolicy: PostgresRetryPolicy {
+        var policy = PostgresRetryPolicy()
+        if let retryAttempts { policy.attempts = retryAttempts }
+        if let retryDelay { policy.firstDelay = retryDelay }
+        return policy
     }
 
     /// The search settings an evaluation sets for its session.

@@ -18,7 +18,7 @@ struct PostgresIdentity {
     /// Opens the table and reads its identity (a count and the first rows).
     static func read(_ config: PostgresIndexConfig) throws -> PostgresIdentity {
         do {
-            let table = try PostgresTable(try config.location)
+            let table = try PostgresTable(try config.location, policy: config.retryPolicy)
             let digest = SHA256.hex(try table.identity())
             return PostgresIdentity(
                 input: RunManifest.Input(path: path(config), bytes: 0, sha256: digest, records: table.rowCount))

@@ -18,10 +18,19 @@ extension StageInputs {
     func searchedTable(_ config: PostgresIndexConfig, judged: [Qrels]) throws -> (
         corpus: any RowMatrix, ids: [String], search: EvaluateWorkflow.Search?
     ) {
-        let index = try wrapPostgres {
-            try PostgresIndex.open(try config.location, dimension: nil, qrels: judged, search: config.searchSettings)
+        let index = try Self.wrapPostgres {
+            try PostgresIndex.open(
+                try config.location, dimension: nil, qrels: judged, search: config.searchSettings,
+                policy: config.retryPolicy)
         }
-        return (index.serverCorpus, [], index.search)
+        // The search runs later, inside the evaluation: a server lost then is named as at opening.
+        let search = index.search
+        return (
+            index.serverCorpus, [],
+            { row, queryIds, qrels, settings in
+                try Self.wrapPostgres { try search(row, queryIds, qrels, settings) }
+            }
+        )
     }
 
     /// The table pulled whole by binary COPY (stage two scores every document), with the search
@@ -29,8 +38,9 @@ extension StageInputs {
     func pulledTable(_ config: PostgresIndexConfig) throws -> (
         corpus: any RowMatrix, ids: [String], mining: IndexMining?
     ) {
-        try wrapPostgres {
-            let index = try PostgresIndex.open(try config.location, dimension: nil, qrels: [])
+        try Self.wrapPostgres {
+            let index = try PostgresIndex.open(
+                try config.location, dimension: nil, qrels: [], policy: config.retryPolicy)
             let pulled = try index.table.all(limit: PostgresEvaluateWorkflow.defaultExactLimit)
             return (
                 pulled.matrix, pulled.ids, .postgres(PostgresNegativeSearch(table: index.table, corpusIds: pulled.ids))
@@ -44,8 +54,8 @@ extension StageInputs {
         _ config: PostgresIndexConfig, sources: any RowMatrix, ids: [String], sample: Int?, seed: UInt64,
         log: (String) -> Void
     ) throws -> ChromaAlignInput.Pairs {
-        try wrapPostgres {
-            let table = try PostgresTable(try config.location)
+        try Self.wrapPostgres {
+            let table = try PostgresTable(try config.location, policy: config.retryPolicy)
             let pairs = try ChromaAlignInput.pairs(
                 sources: sources, sourceIds: ids, sample: sample, seed: seed, store: table)
             log(
@@ -55,9 +65,16 @@ extension StageInputs {
         }
     }
 
-    private func wrapPostgres<T>(_ body: () throws -> T) throws -> T {
+    private static func wrapPostgres<T>(_ body: () throws -> T) throws -> T {
         do { return try body() } catch let error as PostgresError {
-            throw PipelineRunError("\(PostgresIdentity.keyPath): \(error)")
+            switch error {
+            case .connectionLost, .unreachable: break
+            default: throw PipelineRunError("\(PostgresIdentity.keyPath): \(error)")
+            }
+            // Nothing of the failed stage is kept, and what finished before it is reused.
+            throw PipelineRunError(
+                "\(PostgresIdentity.keyPath): \(error); the stages that finished are kept, so the run resumes at this one"
+            )
         } catch let error as ChromaError {
             // The by-id fetch shared with Chroma reports rows that vanished while they were read.
             throw PipelineRunError("\(PostgresIdentity.keyPath): \(error)")
