@@ -204,3 +204,8 @@ extension DeclaredSettings {
         return values.map(\.flag).filter(unmatched.contains)
     }
 }
+
+/// "one of a, b, c" for an enum's raw values.
+public func choices<E: CaseIterable & RawRepresentable>(_: E.Type) -> String where E.RawValue == String {
+    "one of " + E.allCases.map(\.rawValue).joined(separator: ", ")
+}
