@@ -55,7 +55,7 @@ extension TrainingLog {
     }
 
     public init(from decoder: any Decoder) throws {
-        let c = try SnakeCaseKeys(decoder)  // also reads a camelCase top level
+        let c = try SnakeCaseKeys(decoder)
         let keyed = try decoder.container(keyedBy: CodingKeys.self)
         let settings = try keyed.superDecoder(forKey: .configuration)
         let written = try settings.container(keyedBy: SettingKey.self)
