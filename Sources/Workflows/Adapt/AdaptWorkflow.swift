@@ -186,8 +186,8 @@ public enum AdaptWorkflow {
     }
 
     /// What a training record (`training.json`) holds. The settings are written under the keys
-    /// users set (``AdaptSettings/settings``) with the seed; their own `Codable` form is what
-    /// ``AdaptSettings/configurationHash`` hashes, and stays as it was.
+    /// users set (Alignment's `AdaptSettings.settings`) with the seed; their own `Codable` form is
+    /// what `AdaptSettings.configurationHash` hashes, and stays as it was.
     public struct Record: Encodable, Sendable {
         public var settings: AdaptSettings
         public var configurationHash: String
