@@ -1,5 +1,6 @@
 import EmbeddingIO
 import Foundation
+import LinearAlgebra
 import Testing
 import Workflows
 import _TestSupport
@@ -92,5 +93,39 @@ struct JSONKeyStyleTests {
         let violations = try JSONKeyStyle.violations(in: CanonicalJSON.encode(output))
         #expect(violations.isEmpty, "\(violations)")
         #expect(try JSONDecoder().decode(StageOutput.self, from: CanonicalJSON.encode(output)) == output)
+    }
+
+    /// The manifest and the adapter metadata were snake_case already and keep their keys: a manifest
+    /// and an adapter written by an earlier version (before this change) load as they are.
+    @Test func aManifestAndAnAdapterOfAnEarlierVersionStillLoad() throws {
+        let manifest = """
+            {"config_hash": "b1a9085838ca040fc1c61dbbffe7e3e326670777a42c5e2027282609f450fd7d", "era_version": "0.1.0",
+             "finished": "2026-12-07T00:59:03.912Z", "pipeline": "quickstart", "source_file": "/p/quickstart.yaml",
+             "inputs": {"data.alignment.ids": {"bytes": 8661, "path": "/p/align_ids.txt", "sha256": "3272c4ae"}},
+             "stages": {"align": {"artifacts": {"map": "adapter.safetensors", "training_log": "training-log.json"},
+               "completed": "2026-12-07T00:56:07.687Z", "kind": "align", "seconds": 1.28,
+               "fingerprint": "80a4c227716beae4397e0de88945ad2467044b4ec96a4ff70edeb162478dfa49"}},
+             "started": "2026-12-07T00:56:06.282Z"}
+            """
+        let decoded = try JSONDecoder().decode(RunManifest.self, from: Data(manifest.utf8))
+        #expect(decoded.configHash.hasPrefix("b1a9") && decoded.stages["align"]?.kind == .align)
+        #expect(decoded.inputs["data.alignment.ids"]?.bytes == 8661)
+        // The metadata of the quickstart's adapt adapter as an earlier version wrote it.
+        let directory = try TemporaryDirectory()
+        let url = directory.file("old.safetensors")
+        try SafetensorsFile(
+            tensors: ["weight": .init(Matrix.identity(rows: 2, columns: 3)), "bias": .init(vector: [0, 0])],
+            metadata: [
+                "adapt_budget": "all", "adapt_family": "linear", "adapter_id": "6361d0f6aa4146ae",
+                "config_hash": "cd37e24a448a1e8f", "family": "linear", "format": "era-adapter", "format_version": "1",
+                "pairs": "1000", "pipeline": "quickstart", "pipeline_stage": "adapt", "score_offset": "0.3",
+                "score_scale": "1.05", "source_dim": "3", "source_model": "q", "stage": "adapt",
+                "stage_one_config_hash": "cad226a695f560ef", "target_dim": "2", "target_model": "d", "version": "0.1.0",
+            ]
+        ).write(to: url)
+        let adapter = try Adapter.load(url)
+        #expect(adapter.configurationHash == "cd37e24a448a1e8f" && adapter.stage == "adapt")
+        #expect(adapter.extraMetadata["score_scale"] == "1.05" && adapter.extraMetadata["pipeline_stage"] == "adapt")
+        #expect(try JSONKeyStyle.metadataViolations(ofSafetensors: url).isEmpty)
     }
 }
