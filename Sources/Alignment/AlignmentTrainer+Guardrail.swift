@@ -20,6 +20,10 @@ public struct GuardrailRecord: Sendable, Hashable, Codable {
         public var meanRank: Double
         /// Mean cosine between each mapped held-out source and its own target.
         public var meanCosine: Double
+
+        enum CodingKeys: String, CodingKey {
+            case name, meanReciprocalRank = "mean_reciprocal_rank", meanRank = "mean_rank", meanCosine = "mean_cosine"
+        }
     }
 
     /// Every candidate measured, the refined map first.
@@ -33,6 +37,10 @@ public struct GuardrailRecord: Sendable, Hashable, Codable {
     /// Why, in words (e.g. "refinement dropped: held-out mean rank over all 5183 targets 1.18 > 1.08 of
     /// procrustes-centred-bias").
     public var reason: String
+
+    enum CodingKeys: String, CodingKey {
+        case candidates, chosen, refittedOnAllPairs = "refitted_on_all_pairs", reason
+    }
 }
 
 /// The closed-form maps stage one needs, from one pass over the training pairs where possible: the

@@ -22,6 +22,11 @@ public struct HeldOutReport: Sendable, Hashable, Codable {
     /// Mean reciprocal rank of the own target (rank 1 + the number of others scoring at least as high).
     public var meanReciprocalRank: Double
 
+    enum CodingKeys: String, CodingKey {
+        case pairs, meanCosine = "mean_cosine", top1Accuracy = "top1_accuracy", top10Accuracy = "top10_accuracy"
+        case meanReciprocalRank = "mean_reciprocal_rank"
+    }
+
     public init(
         pairs: Int, meanCosine: Double, top1Accuracy: Double, top10Accuracy: Double,
         meanReciprocalRank: Double

@@ -42,6 +42,14 @@ public struct ScoreCalibration: Sendable, Hashable, Codable {
     /// for this map.
     public var carriedThroughQueries: Int?
 
+    enum CodingKeys: String, CodingKey {
+        case scale, offset, count, neighbours
+        case fittedOn = "fitted_on"
+        case medianAbsoluteDifferenceBefore = "median_absolute_difference_before"
+        case medianAbsoluteDifferenceAfter = "median_absolute_difference_after"
+        case carriedThroughQueries = "carried_through_queries"
+    }
+
     /// At most this many texts and, per text, candidate targets (a seeded sample beyond).
     public static let textLimit = 1_000
     public static let targetLimit = 20_000

@@ -8,6 +8,10 @@ public struct TrainingLog: Sendable, Hashable, Codable {
         public var objective: Double?
         public var iterations: Int?
         public var seconds: Double
+
+        enum CodingKeys: String, CodingKey {
+            case method, thinObjective = "thin_objective", objective, iterations, seconds
+        }
     }
 
     /// One pass over the training pairs.
@@ -23,6 +27,11 @@ public struct TrainingLog: Sendable, Hashable, Codable {
         public var trainSeconds: Double
         /// True when this epoch became the best so far by the stopping metric.
         public var improved: Bool
+
+        enum CodingKeys: String, CodingKey {
+            case epoch, trainLoss = "train_loss", heldOutLoss = "held_out_loss", heldOut = "held_out"
+            case trainSeconds = "train_seconds", improved
+        }
     }
 
     public var configuration: AlignmentConfiguration

@@ -187,6 +187,11 @@ extension DeclaredSettings {
     /// Writes every declared setting under its key (unset optionals are left out), in declaration order.
     public func encodeDeclared(to encoder: any Encoder) throws {
         var container = encoder.container(keyedBy: SettingKey.self)
+        try encodeDeclared(into: &container)
+    }
+
+    /// Writes every declared setting into `container`, beside what else it holds (a record's seed).
+    public func encodeDeclared(into container: inout KeyedEncodingContainer<SettingKey>) throws {
         for setting in Self.settings { try setting.encode(self, &container) }
     }
 
@@ -203,4 +208,9 @@ extension DeclaredSettings {
         }
         return values.map(\.flag).filter(unmatched.contains)
     }
+}
+
+/// "one of a, b, c" for an enum's raw values.
+public func choices<E: CaseIterable & RawRepresentable>(_: E.Type) -> String where E.RawValue == String {
+    "one of " + E.allCases.map(\.rawValue).joined(separator: ", ")
 }

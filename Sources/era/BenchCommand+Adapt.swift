@@ -56,7 +56,7 @@ extension BenchCommand {
                     "queries": r.queries, "docs": r.docs, "source_dim": r.sourceDim, "target_dim": r.targetDim,
                     "map": r.family, "hybrid": r.hybrid, "pairs": r.pairs, "mine_s": r.mineSeconds,
                     "evaluations": r.evaluations, "selected_steps": r.selectedSteps, "total_s": r.totalSeconds,
-                    "stage_one_dev_ndcg10": r.stageOneDevNDCG10, "dev_ndcg10": r.selectedDevNDCG10,
+                    "stage_one_dev_ndcg@10": r.stageOneDevNDCG10, "dev_ndcg@10": r.selectedDevNDCG10,
                     "chosen": r.chosen ?? NSNull(), "peak_rss_bytes": r.peakRSSBytes ?? NSNull(),
                 ]
                 let data = try JSONSerialization.data(withJSONObject: object, options: [.sortedKeys])

@@ -1,6 +1,7 @@
 import Alignment
 import ArgumentParser
 import Foundation
+import Settings
 import Workflows
 
 extension BenchCommand {

@@ -17,10 +17,9 @@ extension EvaluateCommand {
         } else {
             throw CommandError("--corpus-ids: give the ids of the rows of --corpus \(corpus)")
         }
-        var settings = EvaluateWorkflow.Settings(metrics: IRMetrics.metricNames(cutoffs: try parseCutoffs(k)))
+        let declared = try evaluateSettings()
+        var settings = declared.workflowSettings(reference: nil)
         settings.testedMetric = compareMetric
-        settings.ignoreIdenticalIds = ignoreIdenticalIds
-        settings.excludeLabeled = excludeLabeled
         settings.evaluationFile = "--qrels \(qrels)"
         settings.labeledFile = "--unseen-against \(unseenAgainst ?? "")"
         settings.excludeLabeledOption = "add --exclude-labeled to drop them"
@@ -31,7 +30,7 @@ extension EvaluateCommand {
                     + "vector of each query of \(queries), \(queryMatrix.rows) x \(corpusMatrix.columns), rows in --query-ids order"
             )
         }
-        if retiredIndexModel { settings.upgradeMargin = try verdictSettings().margin }
+        if retiredIndexModel { settings.upgradeMargin = declared.verdict.margin }
         if server != nil, reembeddedCorpus != nil {
             throw CommandError("--reembedded-corpus: only with a file --corpus (its rows follow --corpus-ids)")
         }

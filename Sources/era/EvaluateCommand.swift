@@ -89,12 +89,10 @@ struct EvaluateCommand: ParsableCommand {
             "The corpus re-embedded by the query model, .npy, rows in --corpus-ids order: the re-embedded row (the expensive alternative), and the upgrade verdict's retention and gain recovered."
     )
     var reembeddedCorpus: String?
-    @Option(help: .setting(VerdictSettings.self, "margin")) var margin: Double?
-    @Flag(
-        help:
-            "Exit status from the verdict's decision, for deployment scripts: 0 for use or switch; 3 when there is no verdict or it is withheld (a failed check); 4 for keep, unclear or switch-costs."
-    )
-    var gate = false
+    @Option(help: .setting(EvaluateSettings.self, "margin")) var margin: Double?
+    @Flag(help: .setting(EvaluateSettings.self, "gate")) var gate = false
+    @Option(help: .setting(EvaluateSettings.self, "significance_trials")) var significanceTrials: Int?
+    @Option(help: .setting(EvaluateSettings.self, "confidence")) var confidence: Double?
     @Option(help: "Metric the paired test compares.")
     var compareMetric: String = "ndcg@10"
     @Option(help: "Comma-separated metric cutoffs.")
@@ -104,13 +102,8 @@ struct EvaluateCommand: ParsableCommand {
             "Also report the queries none of whose relevant documents appear in these qrels (e.g. the training qrels), under \"unseen\"."
     )
     var unseenAgainst: String?
-    @Flag(
-        help:
-            "Drop the evaluation queries that --unseen-against labels too (a map trained on them looks better than it is), instead of withholding the verdict; says how many were dropped."
-    )
-    var excludeLabeled = false
-    @Flag(help: "BEIR's rule: a query may not retrieve the document that has its own id.")
-    var ignoreIdenticalIds = false
+    @Flag(help: .setting(EvaluateSettings.self, "exclude_labeled")) var excludeLabeled = false
+    @Flag(help: .setting(EvaluateSettings.self, "ignore_identical_ids")) var ignoreIdenticalIds = false
     @Flag(help: "Print one JSON object on stdout instead of a table.")
     var json = false
     @Flag(help: "Include per-query values (in the JSON object under \"per_query\").")
@@ -178,12 +171,14 @@ struct EvaluateCommand: ParsableCommand {
         }
     }
 
-    /// The verdict's settings from the flags, checked against their declared ranges.
-    func verdictSettings() throws -> VerdictSettings {
-        var settings = VerdictSettings()
-        if let margin { settings.margin = margin }
-        settings.gate = gate
-        if let (setting, message) = settings.problems().first { throw CommandError("--\(setting.flag): \(message)") }
+    /// The declared settings from the flags (the metrics from `--k`), checked against their
+    /// declared ranges; the margin only with `--retired-index-model`, the one verdict that reads it.
+    func evaluateSettings() throws -> EvaluateSettings {
+        var settings = EvaluateSettings()
+        settings.metrics = IRMetrics.metricNames(cutoffs: try parseCutoffs(k))
+        settings.apply(flags: flagValues(of: self))
+        let checked = settings.problems().filter { retiredIndexModel || $0.setting.key != "non_inferiority_margin" }
+        if let (setting, message) = checked.first { throw CommandError("--\(setting.flag): \(message)") }
         return settings
     }
 

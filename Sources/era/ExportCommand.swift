@@ -36,13 +36,20 @@ struct ExportCommand: ParsableCommand {
             "Output path: a .safetensors file, for npy a prefix (OUT.weight.npy, OUT.bias.npy), for sentence-transformers a folder."
     )
     var out: String
-    @Option(help: "safetensors, npy or sentence-transformers.")
-    var format: ExportWorkflow.Format = .safetensors
+    @Option(help: .setting(ExportSettings.self, "formats")) var format: ExportWorkflow.Format?
 
     @OptionGroup var overwrite: OverwriteOptions
 
+    /// The declared settings with `--format` (one format: `--out` names one output).
+    func exportSettings() -> ExportSettings {
+        var settings = ExportSettings()
+        settings.apply(flags: format.map { [("format", [$0])] } ?? [])
+        return settings
+    }
+
     func run() throws {
         AtomicFile.removeTemporariesOnSignals()  // an interrupted write leaves no .tmp- file
+        let format = exportSettings().formats.first ?? .safetensors
         if format == .sentenceTransformers {
             let input = URL(fileURLWithPath: adapter)
             try SentenceTransformersExport.folderGuard(

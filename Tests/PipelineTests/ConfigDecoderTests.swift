@@ -32,7 +32,7 @@ struct ConfigDecoderTests {
             ("stages[0].colour", "colour", "known keys: name, kind, after, options"),
             (
                 "stages[1].options.zzzzzzzz", "zzzzzzzz",
-                "known keys: maps, baselines, metrics, unseen, exclude_labeled, non_inferiority_margin, gate, significance, significance_trials, confidence, compare_to"
+                "known keys: maps, baselines, metrics, unseen, exclude_labeled, non_inferiority_margin, gate, significance, significance_trials, confidence, ignore_identical_ids, compare_to"
             ),
         ]
         #expect(found.map(\.keyPath) == expected.map(\.0))

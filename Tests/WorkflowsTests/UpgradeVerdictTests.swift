@@ -107,7 +107,7 @@ import Testing
         let plain = try #require(JSONSerialization.jsonObject(with: try JSONEncoder().encode(usual)) as? [String: Any])
         #expect(
             Set(plain.keys) == [
-                "reference", "referenceKind", "best", "decision", "recommendation", "metric", "all", "unseen",
+                "reference", "reference_kind", "best", "decision", "recommendation", "metric", "all", "unseen",
             ])
         #expect(usual.exitCode == 0)
     }

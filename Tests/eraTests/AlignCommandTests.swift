@@ -75,7 +75,7 @@ import _TestSupport
             try JSONSerialization.jsonObject(
                 with: Data(contentsOf: f.dir.url.appendingPathComponent("adapter.log.json"))) as? [String: Any]
         let training = try #require(log?["training"] as? [String: Any])
-        #expect(training["trainingPairs"] as? Int == 54 && training["heldOutPairs"] as? Int == 6)
+        #expect(training["training_pairs"] as? Int == 54 && training["held_out_pairs"] as? Int == 6)
         #expect(FileManager.default.fileExists(atPath: f.dir.path("adapter.weight.npy")))
         // Same seed and inputs: the same adapter bytes.
         let again = try EraProcess.run(f.arguments(out: f.dir.path("adapter2.safetensors")))

@@ -96,3 +96,86 @@ import Workflows
         #expect(settings.budgetList(labeled: 10) == [5, 10])
     }
 }
+
+@Suite struct EvaluateExportSettingsDeclarationTests {
+    static let evaluate = [
+        "--queries", "q", "--query-ids", "i", "--corpus", "c", "--corpus-ids", "d", "--qrels", "r",
+    ]
+
+    /// The CLI's own vocabulary for these: `--k` gives every metric at its cutoffs, `--unseen-against`
+    /// asks for the unseen subset, and the paired tests run for `--compare` and the verdict.
+    static let evaluateSettingsWithoutFlag: Set = ["metrics", "unseen", "significance"]
+
+    @Test func evaluateFlagsLeftOutGiveTheLibraryDefaults() throws {
+        var expected = EvaluateSettings()
+        expected.metrics =
+            ["ndcg@10", "ndcg@100", "recall@10", "recall@100", "p@10", "p@100"]
+            + ["mrr@10", "mrr@100", "map@10", "map@100"]
+        let settings = try EvaluateCommand.parse(Self.evaluate).evaluateSettings()
+        #expect(Set(settings.metrics) == Set(expected.metrics))
+        expected.metrics = settings.metrics
+        #expect(settings == expected)
+    }
+
+    /// Each declared setting has its flag, named as declared, except the three above.
+    @Test func everyDeclaredEvaluateSettingHasItsFlag() throws {
+        let command = try EvaluateCommand.parse(Self.evaluate)
+        let flags = Set(
+            Mirror(reflecting: command).children.compactMap { $0.label }.map { kebabCase(String($0.dropFirst())) })
+        let declared = EvaluateSettings.settings.filter { !Self.evaluateSettingsWithoutFlag.contains($0.key) }
+        #expect(Set(declared.map(\.flag)).isSubset(of: flags))
+        #expect(
+            EvaluateSettings.settings.filter { Self.evaluateSettingsWithoutFlag.contains($0.key) }.allSatisfy {
+                !flags.contains($0.flag)
+            })
+    }
+
+    @Test func eachEvaluateFlagSetsItsSetting() throws {
+        let settings = try EvaluateCommand.parse(
+            Self.evaluate + [
+                "--k", "5", "--margin", "0.04", "--gate", "--significance-trials", "300", "--confidence", "0.8",
+                "--exclude-labeled", "--ignore-identical-ids", "--retired-index-model",
+            ]
+        ).evaluateSettings()
+        var expected = EvaluateSettings()
+        expected.metrics = settings.metrics
+        expected.verdict.margin = 0.04
+        expected.verdict.gate = true
+        expected.significanceTrials = 300
+        expected.confidence = 0.8
+        expected.excludeLabeled = true
+        expected.ignoreIdenticalIds = true
+        #expect(settings == expected)
+        #expect(Set(settings.metrics) == ["ndcg@5", "recall@5", "p@5", "mrr@5", "map@5"])
+    }
+
+    @Test func outOfRangeEvaluateFlagsNameTheFlag() throws {
+        for (arguments, message) in [
+            (["--confidence", "1"], "--confidence: expected a number in (0, 1), got 1.0"),
+            (["--significance-trials", "5"], "--significance-trials: expected an integer >= 100, got 5"),
+            (["--margin", "2", "--retired-index-model"], "--margin: expected a number in [0, 1), got 2.0"),
+        ] {
+            do {
+                _ = try EvaluateCommand.parse(Self.evaluate + arguments).evaluateSettings()
+                Issue.record("\(arguments) was accepted")
+            } catch let error as CommandError {
+                #expect(error.message == message)
+            }
+        }
+        // The margin is read only by the upgrade verdict, as before it was declared here.
+        #expect(throws: Never.self) { try EvaluateCommand.parse(Self.evaluate + ["--margin", "2"]).evaluateSettings() }
+    }
+
+    @Test func exportFormatFlagSetsTheDeclaredFormats() throws {
+        let required = ["--adapter", "a.safetensors", "--out", "o"]
+        #expect(try ExportCommand.parse(required).exportSettings() == ExportSettings())
+        var expected = ExportSettings()
+        expected.formats = [.npy]
+        #expect(try ExportCommand.parse(required + ["--format", "npy"]).exportSettings() == expected)
+        // `file` is the pipeline's: `--out` names the command's output.
+        let flags = Set(
+            Mirror(reflecting: try ExportCommand.parse(required)).children.compactMap { $0.label }
+                .map { kebabCase(String($0.dropFirst())) })
+        #expect(flags.contains(ExportSettings.setting("formats").flag) && !flags.contains("file"))
+    }
+}

@@ -71,8 +71,3 @@ extension AlignmentConfiguration: DeclaredSettings {
             expectation: "true or false"),
     ]
 }
-
-/// "one of a, b, c" for an enum's raw values.
-public func choices<E: CaseIterable & RawRepresentable>(_: E.Type) -> String where E.RawValue == String {
-    "one of " + E.allCases.map(\.rawValue).joined(separator: ", ")
-}

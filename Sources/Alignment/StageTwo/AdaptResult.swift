@@ -29,6 +29,12 @@ public struct AdaptCheckpoint: Sendable, Hashable, Codable {
     /// Both fold kinds' figures when the objective is `balanced` (nil when those folds were not run).
     public var documentDisjointDevNDCG10: Double?
     public var randomDevNDCG10: Double?
+
+    /// A figure is named after its metric, as everywhere era writes one (`ndcg@10`).
+    enum CodingKeys: String, CodingKey {
+        case step, devNDCG10 = "dev_ndcg@10", devQueries = "dev_queries", penalty
+        case documentDisjointDevNDCG10 = "document_disjoint_dev_ndcg@10", randomDevNDCG10 = "random_dev_ndcg@10"
+    }
 }
 
 /// The outcome of ``AdaptTrainer/train(_:settings:progress:)``.

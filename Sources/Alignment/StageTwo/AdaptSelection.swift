@@ -53,6 +53,12 @@ public struct AdaptCandidate: Sendable, Hashable, Codable {
         self.randomDevNDCG10 = randomDevNDCG10
     }
 
+    /// A figure is named after its metric, as everywhere era writes one (`ndcg@10`).
+    enum CodingKeys: String, CodingKey {
+        case kind, alpha, penalty, steps
+        case documentDisjointDevNDCG10 = "document_disjoint_dev_ndcg@10", randomDevNDCG10 = "random_dev_ndcg@10"
+    }
+
     /// A short human-readable name, e.g. "trained (lambda 0.3, 120 steps)".
     public var label: String {
         switch kind {

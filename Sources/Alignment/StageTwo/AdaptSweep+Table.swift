@@ -38,6 +38,10 @@ public struct AdaptSweepSummary: Sendable, Codable, Hashable {
         public var unseen: Double
         public var queries: Int
         public var unseenQueries: Int
+
+        enum CodingKeys: String, CodingKey {
+            case label, all, unseen, queries, unseenQueries = "unseen_queries"
+        }
     }
     public struct Point: Sendable, Codable, Hashable {
         public var configuration: String
@@ -47,6 +51,14 @@ public struct AdaptSweepSummary: Sendable, Codable, Hashable {
         public var meanAll: Double, sdAll: Double, meanUnseen: Double, sdUnseen: Double
         public var differenceAll: Double, pValueAll: Double, differenceUnseen: Double, pValueUnseen: Double
         public var meanSteps: Double
+
+        enum CodingKeys: String, CodingKey {
+            case configuration, budget, labeledQueries = "labeled_queries", seeds
+            case meanAll = "mean_all", sdAll = "sd_all", meanUnseen = "mean_unseen", sdUnseen = "sd_unseen"
+            case differenceAll = "difference_all", pValueAll = "p_value_all"
+            case differenceUnseen = "difference_unseen", pValueUnseen = "p_value_unseen"
+            case meanSteps = "mean_steps"
+        }
     }
     public struct Run: Sendable, Codable, Hashable {
         public var configuration: String
@@ -57,6 +69,11 @@ public struct AdaptSweepSummary: Sendable, Codable, Hashable {
         public var seconds: Double
         public var all: Double
         public var unseen: Double
+
+        enum CodingKeys: String, CodingKey {
+            case configuration, budget, labeledQueries = "labeled_queries", seed
+            case selectedSteps = "selected_steps", seconds, all, unseen
+        }
     }
     public var metric: String
     public var references: [Reference]

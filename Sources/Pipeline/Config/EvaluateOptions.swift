@@ -1,6 +1,8 @@
+import Settings
 import Workflows
 
-/// Options of `kind: evaluate`.
+/// Options of `kind: evaluate`: the rows it scores, and Workflows' `EvaluateSettings`.
+@dynamicMemberLookup
 public struct EvaluateOptions: Sendable, Hashable, Encodable {
     public enum Baseline: String, Sendable, Hashable, CaseIterable, Codable {
         /// D's own query embeddings against the index (needs `data.queries.index_model_embeddings`).
@@ -15,52 +17,36 @@ public struct EvaluateOptions: Sendable, Hashable, Encodable {
     public var maps: [String]
     /// Baselines scored beside them (default: every baseline the data allows).
     public var baselines: [Baseline]
-    /// Metric names `name@k`, name in ndcg, recall, p (precision), mrr, map (trec_eval's map_cut).
-    public var metrics: [String] = ["ndcg@10", "recall@100", "mrr@10", "map@100", "p@10"]
-    /// Also report the test queries whose relevant documents no labeled query cites.
-    public var unseen = true
-    /// Test every row against `compare_to` per query: paired randomization p-value and bootstrap interval.
-    public var significance = true
-    /// Sign flips and bootstrap resamples drawn by the paired tests.
-    public var significanceTrials = 10_000
-    /// Level of the bootstrap interval, in (0, 1).
-    public var confidence = 0.95
     /// Row every other row is tested against (a stage or baseline name; default: the first map).
     public var compareTo: String?
-    /// Drop the evaluation queries that `data.qrels.labeled` labels too (else the check
-    /// `labeled-not-evaluated` fails and withholds the verdict).
-    public var excludeLabeled = false
-    /// The upgrade verdict's margin (`non_inferiority_margin`, used when `models.index.retired`)
-    /// and `gate` (`era run` exits with the verdict's status).
-    public var verdict = VerdictSettings()
+    /// What is measured and tested (metrics, unseen, the paired tests, the verdict's margin and gate).
+    public var settings = EvaluateSettings()
 
     public init(maps: [String], baselines: [Baseline]) {
         self.maps = maps
         self.baselines = baselines
     }
 
-    enum CodingKeys: String, CodingKey {
-        case maps, baselines, metrics, unseen, significance
-        case significanceTrials = "significance_trials", confidence, compareTo = "compare_to"
-        case excludeLabeled = "exclude_labeled"
-        case nonInferiorityMargin = "non_inferiority_margin", gate
+    public subscript<T>(dynamicMember keyPath: WritableKeyPath<EvaluateSettings, T>) -> T {
+        get { settings[keyPath: keyPath] }
+        set { settings[keyPath: keyPath] = newValue }
     }
 
+    /// The keys always written, in this order, before `compare_to`; the other settings follow only
+    /// when they differ from the default, so that the fingerprints of pipelines that do not set
+    /// them stay as they were.
+    static let alwaysWritten = ["metrics", "unseen", "significance", "significance_trials", "confidence"]
+
     public func encode(to encoder: any Encoder) throws {
-        var container = encoder.container(keyedBy: CodingKeys.self)
-        try container.encode(maps, forKey: .maps)
-        try container.encode(baselines, forKey: .baselines)
-        try container.encode(metrics, forKey: .metrics)
-        try container.encode(unseen, forKey: .unseen)
-        try container.encode(significance, forKey: .significance)
-        try container.encode(significanceTrials, forKey: .significanceTrials)
-        try container.encode(confidence, forKey: .confidence)
-        try container.encodeIfPresent(compareTo, forKey: .compareTo)
-        // Written only when set, so the fingerprints of pipelines without it stay as they were.
-        if excludeLabeled { try container.encode(excludeLabeled, forKey: .excludeLabeled) }
-        if verdict.margin != VerdictSettings().margin {
-            try container.encode(verdict.margin, forKey: .nonInferiorityMargin)
+        var container = encoder.container(keyedBy: SettingKey.self)
+        try container.encode(maps, forKey: SettingKey("maps"))
+        try container.encode(baselines, forKey: SettingKey("baselines"))
+        for key in Self.alwaysWritten { try EvaluateSettings.setting(key).encode(settings, &container) }
+        try container.encodeIfPresent(compareTo, forKey: SettingKey("compare_to"))
+        let defaults = EvaluateSettings()
+        for setting in EvaluateSettings.settings
+        where !Self.alwaysWritten.contains(setting.key) && setting.text(settings) != setting.text(defaults) {
+            try setting.encode(settings, &container)
         }
-        if verdict.gate { try container.encode(verdict.gate, forKey: .gate) }
     }
 }

@@ -1,17 +1,29 @@
+import Settings
 import Workflows
 
-/// Options of `kind: export`.
+/// Options of `kind: export`: the map it writes, and Workflows' `ExportSettings`.
+@dynamicMemberLookup
 public struct ExportOptions: Sendable, Hashable, Encodable {
     public typealias Format = ExportWorkflow.Format
 
     /// The align or adapt stage whose map is exported (default: the nearest adapt stage before it,
     /// else the nearest align stage).
     public var map: String
-    public var formats: [Format] = [.safetensors]
-    /// Base name of the adapter file(s) in the stage folder (no directory, no extension).
-    public var file = "adapter"
+    /// The formats and the file name.
+    public var settings = ExportSettings()
 
     public init(map: String) {
         self.map = map
+    }
+
+    public subscript<T>(dynamicMember keyPath: WritableKeyPath<ExportSettings, T>) -> T {
+        get { settings[keyPath: keyPath] }
+        set { settings[keyPath: keyPath] = newValue }
+    }
+
+    public func encode(to encoder: any Encoder) throws {
+        var container = encoder.container(keyedBy: SettingKey.self)
+        try container.encode(map, forKey: SettingKey("map"))
+        try settings.encodeDeclared(to: encoder)
     }
 }

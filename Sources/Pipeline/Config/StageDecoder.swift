@@ -1,5 +1,6 @@
 import Foundation
 import Retrieval
+import Workflows
 
 /// Reads the `stages:` list: names and kinds first (so references can be checked in any order),
 /// then `after:` and each kind's options, then the data each stage needs.
@@ -13,14 +14,11 @@ struct StageDecoder {
         var index: Int
     }
 
-    /// Longest stage or pipeline name. A name becomes a folder and, while a stage is replaced,
-    /// `.replaced-<name>-xxxxxxxx` (name + 19 bytes): file systems allow 255 bytes per name, and
-    /// 100 leaves room for every suffix era adds while staying readable in reports.
-    static let maxNameLength = 100
+    /// Longest stage or pipeline name (a folder of the run directory).
+    static let maxNameLength = ExportSettings.maxNameLength
 
     static func isValidFolderName(_ name: String) -> Bool {
-        !name.isEmpty && name.utf8.count <= maxNameLength && name.first != "."
-            && name.allSatisfy { $0.isASCII && ($0.isLetter || $0.isNumber || "-_.".contains($0)) }
+        ExportSettings.isPlainName(name)
     }
 
     /// What a valid name looks like, for messages.

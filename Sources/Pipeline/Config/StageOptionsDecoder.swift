@@ -12,9 +12,6 @@ struct StageOptionsDecoder {
     let stageName: String
     let stageLocation: SourceLocation
 
-    /// Metric families the evaluation computes (Retrieval's `IRMetrics.families`): `name@k`, k >= 1.
-    static let metricNames = ["ndcg", "recall", "p", "mrr", "map"]
-
     func decode(kind: StageKind, _ d: ConfigNodeDecoder) -> StageOptions? {
         switch kind {
         case .align: .align(declared(AlignOptions.self, d))
@@ -69,9 +66,15 @@ struct StageOptionsDecoder {
 
     /// The declared settings of `T` read from this options mapping (type problems are logged by the
     /// decoder), then every value out of its declared range logged at its key.
-    private func declared<T: DeclaredSettings>(_ type: T.Type, _ d: ConfigNodeDecoder) -> T {
+    /// Keys in `apart` are left to the caller, which reads them with messages of its own.
+    private func declared<T: DeclaredSettings>(
+        _ type: T.Type, _ d: ConfigNodeDecoder, apart: Set<String> = []
+    ) -> T {
+        var node = d.node
+        if case .mapping(let entries) = node.value { node.value = .mapping(entries.filter { !apart.contains($0.key) }) }
+        let d = ConfigNodeDecoder(node: node, path: d.path, log: d.log, requested: d.requested)
         let value = (try? T(declaredFrom: d)) ?? T()
-        let stored = value.problems()
+        let stored = value.problems().filter { !apart.contains($0.setting.key) }
         for (setting, _) in stored {
             let node = d.node[setting.key]
             log.add(
@@ -82,7 +85,7 @@ struct StageOptionsDecoder {
         // read again with a log of their own, so that a type problem is reported once.
         let written = ConfigNodeDecoder(node: d.node, path: d.path, log: ProblemLog())
         for (setting, _) in T.problems(writtenIn: written)
-        where !stored.contains(where: { $0.setting.key == setting.key }) {
+        where !stored.contains(where: { $0.setting.key == setting.key }) && !apart.contains(setting.key) {
             let node = d.node[setting.key]
             log.add(
                 node?.location ?? d.node.location, d.keyPath(setting.key),
@@ -110,6 +113,9 @@ struct StageOptionsDecoder {
             }
         }
         var o = EvaluateOptions(maps: maps, baselines: baselines)
+        // Read in the declaration's order (unknown-key messages list the keys in it), with the
+        // metrics and the labeled-only booleans read apart for their own messages and defaults.
+        o.settings = declared(EvaluateSettings.self, d, apart: ["metrics", "unseen", "exclude_labeled"])
         if let elements = d["metrics"]?.elements {
             o.metrics = elements.compactMap { element in
                 element.decodeLogged(String.self).flatMap { Self.checkMetric($0, element) }
@@ -118,14 +124,6 @@ struct StageOptionsDecoder {
         o.unseen = labeledOnly(d, "unseen", default: true, "the unseen subset is defined by data.qrels.labeled")
         o.excludeLabeled = labeledOnly(
             d, "exclude_labeled", default: false, "the labeled queries are those of data.qrels.labeled")
-        o.verdict = declared(VerdictSettings.self, d)
-        o.significance = d.decode("significance") ?? o.significance
-        o.significanceTrials =
-            d.decode("significance_trials", expecting: "an integer >= 100") { $0 >= 100 }
-            ?? o.significanceTrials
-        o.confidence =
-            d.decode("confidence", expecting: "a number in (0, 1)", forType: true) { $0 > 0 && $0 < 1 }
-            ?? o.confidence
         if let written = d["compare_to"], let name = written.decodeLogged(String.self) {
             let rows = maps + baselines.map(\.rawValue)
             if rows.contains(name) {
@@ -174,16 +172,7 @@ struct StageOptionsDecoder {
             d, "map", kinds: [.align, .adapt], defaultKinds: [.adapt, .align],
             missing: "an export writes an align or adapt stage's map; add one before it or set options.map")
         var o = ExportOptions(map: map ?? "")
-        if let written = d["formats"]?.elements {
-            o.formats = written.compactMap { $0.decodeLogged(ExportOptions.Format.self) }
-        }
-        if let written = d["file"], let file = written.decodeLogged(String.self) {
-            if StageDecoder.isValidFolderName(file) {
-                o.file = file
-            } else {
-                written.report("expected a plain file name (no directory), got \"\(file)\"")
-            }
-        }
+        o.settings = declared(ExportSettings.self, d)
         return map == nil ? nil : o
     }
 
@@ -219,14 +208,8 @@ struct StageOptionsDecoder {
     /// `name@k` with a known name and k >= 1, lowercased (`precision@k` is accepted as `p@k`);
     /// nil (problem recorded at `written`) otherwise.
     static func checkMetric(_ text: String, _ written: ConfigNodeDecoder) -> String? {
-        let lowered = text.lowercased()
-        let parts = lowered.split(separator: "@", omittingEmptySubsequences: false)
-        if parts.count == 2, let k = Int(parts[1]), k >= 1 {
-            let family = parts[0] == "precision" ? "p" : String(parts[0])
-            if metricNames.contains(family) { return "\(family)@\(k)" }
-        }
-        written.report(
-            "expected a metric name@k with name in \(metricNames.joined(separator: ", ")) and k >= 1, got \"\(text)\"")
+        if let metric = EvaluateSettings.normalizedMetric(text) { return metric }
+        written.report("expected \(EvaluateSettings.metricExpectation), got \"\(text)\"")
         return nil
     }
 }

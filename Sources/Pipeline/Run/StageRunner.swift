@@ -63,13 +63,18 @@ public struct StageOutput: Sendable, Codable, Hashable {
 
     private enum CodingKeys: String, CodingKey { case artifacts, evaluation, sweep, values, checks, notes }
 
-    /// Records written before `notes` existed still load (without notes), so their stages stay up to date.
+    /// The value names written before they followed the metric names (`dev_ndcg10`), and the names now.
+    static let renamedValues = ["dev_ndcg10": "dev_ndcg@10", "stage_one_dev_ndcg10": "stage_one_dev_ndcg@10"]
+
+    /// Records written before `notes` existed, or before the keys were snake_case and the values
+    /// named like the metrics, still load, so their stages stay up to date.
     public init(from decoder: any Decoder) throws {
         let c = try decoder.container(keyedBy: CodingKeys.self)
         artifacts = try c.decode([String: String].self, forKey: .artifacts)
         evaluation = try c.decodeIfPresent(MetricsTable.self, forKey: .evaluation)
         sweep = try c.decodeIfPresent(SweepCurve.self, forKey: .sweep)
-        values = try c.decode([String: Double].self, forKey: .values)
+        let written = try c.decode([String: Double].self, forKey: .values)
+        values = Dictionary(written.map { (Self.renamedValues[$0.key] ?? $0.key, $0.value) }) { new, _ in new }
         checks = try c.decodeIfPresent([SanityCheck].self, forKey: .checks)
         notes = try c.decodeIfPresent([String].self, forKey: .notes) ?? []
     }

@@ -50,15 +50,8 @@ public struct EvaluateStage: StageRunner {
             rows.append(
                 try EvaluateWorkflow.row(name, adapter: adapter, queries: queries, indexQueries: own, corpus: corpus))
         }
-        var settings = EvaluateWorkflow.Settings(
-            metrics: options.metrics,
-            reference: options.compareTo ?? Self.defaultReference(options) ?? rows.first?.name)
-        settings.significance = options.significance
-        settings.trials = options.significanceTrials
-        settings.confidence = options.confidence
-        settings.seed = context.seed
-        settings.unseen = options.unseen
-        settings.excludeLabeled = options.excludeLabeled
+        var settings = options.settings.workflowSettings(
+            reference: options.compareTo ?? Self.defaultReference(options) ?? rows.first?.name, seed: context.seed)
         settings.upgradeMargin = context.config.models.index.retired ? options.verdict.margin : nil
         let data = context.config.data
         settings.evaluationFile = PipelineInspection.fileName("data.qrels.evaluation", data.qrels.evaluation)

@@ -3,6 +3,7 @@ import EmbeddingIO
 import Foundation
 import LinearAlgebra
 import Retrieval
+import Settings
 
 /// Stage two as a use case: train the query map on labeled queries from a stage-one adapter and
 /// wrap the result as an ``Adapter`` with one set of metadata, whichever front end asked.
@@ -118,8 +119,8 @@ public enum AdaptWorkflow {
     public static func values(of result: AdaptResult) -> [String: Double] {
         [
             "labeled_queries": Double(result.labeledQueries.count), "pairs": Double(result.pairs),
-            "selected_steps": Double(result.selectedSteps), "stage_one_dev_ndcg10": result.stageOneDevNDCG10,
-            "dev_ndcg10": result.selectedDevNDCG10,
+            "selected_steps": Double(result.selectedSteps), "stage_one_dev_ndcg@10": result.stageOneDevNDCG10,
+            "dev_ndcg@10": result.selectedDevNDCG10,
         ]
     }
 
@@ -224,8 +225,10 @@ public enum AdaptWorkflow {
         outcome.calibration?.summary ?? outcome.note
     }
 
-    /// What a training record (`training.json`, `era adapt --json`) holds.
-    public struct Record: Codable, Sendable {
+    /// What a training record (`training.json`) holds. The settings are written under the keys
+    /// users set (Alignment's `AdaptSettings.settings`) with the seed; their own `Codable` form is
+    /// what `AdaptSettings.configurationHash` hashes, and stays as it was.
+    public struct Record: Encodable, Sendable {
         public var settings: AdaptSettings
         public var configurationHash: String
         public var labeledQueries: [String]
@@ -256,6 +259,33 @@ public enum AdaptWorkflow {
             chosen = result.chosen
             reference = result.reference
             returnedReference = result.returnedReference
+        }
+
+        enum CodingKeys: String, CodingKey {
+            case settings, configurationHash = "configuration_hash", labeledQueries = "labeled_queries"
+            case devQueries = "dev_queries", pairs, checkpoints, selectedSteps = "selected_steps"
+            case stageOneDevNDCG10 = "stage_one_dev_ndcg@10", selectedDevNDCG10 = "dev_ndcg@10", objective
+            case candidates, chosen, reference, returnedReference = "returned_reference"
+        }
+
+        public func encode(to encoder: any Encoder) throws {
+            var c = encoder.container(keyedBy: CodingKeys.self)
+            var written = c.nestedContainer(keyedBy: SettingKey.self, forKey: .settings)
+            try settings.encodeDeclared(into: &written)
+            try written.encode(settings.seed, forKey: SettingKey("seed"))
+            try c.encode(configurationHash, forKey: .configurationHash)
+            try c.encode(labeledQueries, forKey: .labeledQueries)
+            try c.encode(devQueries, forKey: .devQueries)
+            try c.encode(pairs, forKey: .pairs)
+            try c.encode(checkpoints, forKey: .checkpoints)
+            try c.encode(selectedSteps, forKey: .selectedSteps)
+            try c.encode(stageOneDevNDCG10, forKey: .stageOneDevNDCG10)
+            try c.encode(selectedDevNDCG10, forKey: .selectedDevNDCG10)
+            try c.encodeIfPresent(objective, forKey: .objective)
+            try c.encode(candidates, forKey: .candidates)
+            try c.encodeIfPresent(chosen, forKey: .chosen)
+            try c.encodeIfPresent(reference, forKey: .reference)
+            try c.encode(returnedReference, forKey: .returnedReference)
         }
     }
 }

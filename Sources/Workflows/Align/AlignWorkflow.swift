@@ -264,6 +264,11 @@ public struct AlignLogFile: Codable, Sendable {
     public var pairs: Int
     public var training: TrainingLog
 
+    enum CodingKeys: String, CodingKey {
+        case format, adapter, sourceModel = "source_model", targetModel = "target_model", source, target, sample
+        case version, pairs, training
+    }
+
     public init(adapter: String, outcome: AlignWorkflow.Outcome, source: String, target: String, sample: Int?) {
         self.adapter = adapter
         sourceModel = outcome.adapter.sourceModel

@@ -66,7 +66,7 @@ public struct Verdict: Sendable, Hashable, Codable {
     public var cost: Difference? = nil
 
     enum CodingKeys: String, CodingKey {
-        case reference, referenceKind, best, decision, recommendation, metric, all, unseen
+        case reference, referenceKind = "reference_kind", best, decision, recommendation, metric, all, unseen
         case question, margin, retention, cost
         case gainRecovered = "gain_recovered"
     }

@@ -15,7 +15,7 @@ public struct VerdictSettings: DeclaredSettings, Hashable, Encodable {
         Setting(
             \.margin, key: "non_inferiority_margin", flag: "margin",
             doc:
-                "With a retired index model: the loss of the tested metric against the index as it was that still counts as no worse (the low end of the paired CI must lie above -margin).",
+                "With a retired index model: the loss of the tested metric against the index as it was that still counts as no worse; the verdict says switch when the low end of the best map's paired CI lies above -margin, else switch-costs.",
             expectation: "a number in [0, 1)", valid: { $0 >= 0 && $0 < 1 }),
         Setting(
             \.gate, key: "gate",

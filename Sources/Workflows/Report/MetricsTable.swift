@@ -1,3 +1,5 @@
+import EmbeddingIO
+
 /// The evaluation of baselines and maps on the same queries: one row per baseline or stage,
 /// one column per (subset, metric).
 public struct MetricsTable: Sendable, Codable, Hashable {
@@ -17,6 +19,21 @@ public struct MetricsTable: Sendable, Codable, Hashable {
         self.subsets = subsets
         self.rows = rows
         self.comparedTo = comparedTo
+    }
+
+    enum CodingKeys: String, CodingKey {
+        case metrics, subsets, rows
+        case comparedTo = "compared_to", upgradeMargin = "upgrade_margin"
+    }
+
+    /// Also reads the camelCase keys of stage records written before the keys were snake_case.
+    public init(from decoder: any Decoder) throws {
+        let c = try SnakeCaseKeys(decoder)
+        metrics = try c.decode("metrics")
+        subsets = try c.decode("subsets")
+        rows = try c.decode("rows")
+        comparedTo = try c.decodeIfPresent("compared_to")
+        upgradeMargin = try c.decodeIfPresent("upgrade_margin")
     }
 }
 
@@ -83,6 +100,22 @@ public struct SignificanceEntry: Sendable, Codable, Hashable {
         self.upper = upper
         self.confidence = confidence
     }
+
+    enum CodingKeys: String, CodingKey {
+        case subset, metric, difference, pValue = "p_value", lower, upper, confidence
+    }
+
+    /// Also reads `pValue`, as stage records written before the keys were snake_case have it.
+    public init(from decoder: any Decoder) throws {
+        let c = try SnakeCaseKeys(decoder)
+        subset = try c.decode("subset")
+        metric = try c.decode("metric")
+        difference = try c.decode("difference")
+        pValue = try c.decode("p_value")
+        lower = try c.decode("lower")
+        upper = try c.decode("upper")
+        confidence = try c.decode("confidence")
+    }
 }
 
 /// The budget curve of a sweep: a metric against the number of labeled queries, one series per
@@ -135,6 +168,22 @@ public struct SweepPoint: Sendable, Codable, Hashable {
         self.repeats = repeats
         self.differenceToStageOne = differenceToStageOne
         self.pValue = pValue
+    }
+
+    enum CodingKeys: String, CodingKey {
+        case labeledQueries = "labeled_queries", mean, sd, repeats
+        case differenceToStageOne = "difference_to_stage_one", pValue = "p_value"
+    }
+
+    /// Also reads the camelCase keys of stage records written before the keys were snake_case.
+    public init(from decoder: any Decoder) throws {
+        let c = try SnakeCaseKeys(decoder)
+        labeledQueries = try c.decode("labeled_queries")
+        mean = try c.decode("mean")
+        sd = try c.decode("sd")
+        repeats = try c.decode("repeats")
+        differenceToStageOne = try c.decodeIfPresent("difference_to_stage_one")
+        pValue = try c.decodeIfPresent("p_value")
     }
 }
 
