@@ -8,7 +8,8 @@ extension EvaluateCommand {
         case let (.indexQueries, .shape(rows, columns, expectedRows, expectedColumns)):
             return CommandError(
                 "--index-queries \(indexQueries ?? ""): is \(rows) x \(columns); it must hold the index model's "
-                    + "vector of each query of \(queries), \(expectedRows) x \(expectedColumns), rows in --query-ids order")
+                    + "vector of each query of \(queries), \(expectedRows) x \(expectedColumns), rows in --query-ids order"
+            )
         case (.reembeddedCorpus, .needsFileIndex):
             return CommandError("--reembedded-corpus: only with a file --corpus (its rows follow --corpus-ids)")
         case let (.reembeddedCorpus, .shape(rows, columns, expectedRows, expectedColumns)):

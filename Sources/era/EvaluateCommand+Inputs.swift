@@ -43,12 +43,14 @@ extension EvaluateCommand {
             }
             if compareExact {
                 throw CommandError(
-                    "--compare-exact: only with a chroma:// or postgresql:// --corpus (a file corpus is searched exactly)")
+                    "--compare-exact: only with a chroma:// or postgresql:// --corpus (a file corpus is searched exactly)"
+                )
             }
             return
         }
         if let corpusIds {
-            throw CommandError("--corpus-ids \(corpusIds): not used with \(store.records) carry their ids); leave it out")
+            throw CommandError(
+                "--corpus-ids \(corpusIds): not used with \(store.records) carry their ids); leave it out")
         }
         guard store == .postgres || chromaTimeout > 0 else {
             throw CommandError("--chroma-timeout: must be a positive number of seconds")

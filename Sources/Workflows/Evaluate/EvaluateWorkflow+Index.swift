@@ -20,7 +20,9 @@ extension EvaluateWorkflow.Index {
         }
 
         /// What its records are called in messages.
-        public var records: String { self == .chroma ? "a Chroma collection (its records" : "a Postgres table (its rows" }
+        public var records: String {
+            self == .chroma ? "a Chroma collection (its records" : "a Postgres table (its rows"
+        }
     }
 
     /// Opens and checks the store at `location`, and looks up which judged documents of `judged` it holds.

@@ -56,7 +56,8 @@ public struct EvaluationRenderer {
     public func json() throws -> String {
         var object = jsonObject()
         if let store = result.store { object[store.name] = storeJSON(store) }
-        let options: JSONSerialization.WritingOptions = result.store == nil ? [.sortedKeys] : [.sortedKeys, .prettyPrinted]
+        let options: JSONSerialization.WritingOptions =
+            result.store == nil ? [.sortedKeys] : [.sortedKeys, .prettyPrinted]
         let data = try JSONSerialization.data(withJSONObject: object, options: options)
         return String(decoding: data, as: UTF8.self)
     }
@@ -159,7 +160,9 @@ public struct EvaluationRenderer {
         let chroma = store.traffic != nil
         lines.append(
             String(
-                format: chroma ? "pulled %d records for exact search in %.2f s" : "pulled %d rows for exact search in %.2f s (binary COPY)",
+                format: chroma
+                    ? "pulled %d records for exact search in %.2f s"
+                    : "pulled %d rows for exact search in %.2f s (binary COPY)",
                 outcome.pulledRecords, outcome.pullSeconds))
         lines += Self.comparisonLines(
             outcome.server, exact, outcome.comparisons, store: store.name,
