@@ -1,7 +1,7 @@
 import Foundation
 import Workflows
 
-/// `kind: evaluate`: one ``EvaluateWorkflow/Request`` of the baselines (in the order written:
+/// `kind: evaluate`: one `EvaluateWorkflow.Request` of the baselines (in the order written:
 /// `index-as-is`, D's own queries; `re-embedded`, Q's queries against Q's documents;
 /// `procrustes`, the centered Procrustes map of `data.alignment`), then each stage's map, on all
 /// queries and the unseen subset, each row tested against the reference. Artifact `per-query.tsv`.
