@@ -1,84 +1,91 @@
 import Foundation
-import LinearAlgebra
-import Retrieval
 import Workflows
 
 extension EvaluateCommand {
-    /// Every file read through `files` and cross-checked, each problem naming its flag or file.
-    /// - Parameter server: the corpus of a collection searched on its server (its documents stay there).
-    func request(_ files: InputFiles, server: (any RowMatrix)? = nil) throws -> EvaluateWorkflow.AdapterRequest {
+    /// What the flags give, every file read once through `files`; the workflow checks them against each other.
+    func request(_ files: InputFiles) throws -> EvaluateWorkflow.Request {
+        let store = EvaluateWorkflow.Index.Store(location: corpus)
+        try checkIndexFlags(store)
+        // A store is opened before the queries are read, a file corpus after them, as always.
+        let opened = try store.map { try open($0, files) }
         let queryMatrix = try files.embeddings(queries, checked: true)
-        let corpusMatrix = try server ?? files.embeddings(corpus, checked: true)
-        let documentIds: [String]
-        if server != nil {
-            documentIds = []
-        } else if let corpusIds {
-            documentIds = try files.ids(corpusIds, rowsOf: corpus)
-        } else {
-            throw CommandError("--corpus-ids: give the ids of the rows of --corpus \(corpus)")
-        }
+        let index = try opened ?? fileIndex(files)
         let declared = try evaluateSettings()
-        var settings = declared.workflowSettings(reference: nil)
-        settings.testedMetric = compareMetric
-        settings.evaluationFile = "--qrels \(qrels)"
-        settings.labeledFile = "--unseen-against \(unseenAgainst ?? "")"
-        settings.excludeLabeledOption = "add --exclude-labeled to drop them"
         let own = try indexQueries.map { try files.embeddings($0, checked: true) }
-        if let own, let indexQueries, own.rows != queryMatrix.rows || own.columns != corpusMatrix.columns {
-            throw CommandError(
-                "--index-queries \(indexQueries): is \(own.rows) x \(own.columns); it must hold the index model's "
-                    + "vector of each query of \(queries), \(queryMatrix.rows) x \(corpusMatrix.columns), rows in --query-ids order"
-            )
-        }
-        if retiredIndexModel { settings.upgradeMargin = declared.verdict.margin }
-        if server != nil, reembeddedCorpus != nil {
-            throw CommandError("--reembedded-corpus: only with a file --corpus (its rows follow --corpus-ids)")
-        }
         let reembedded = try reembeddedCorpus.map { try files.embeddings($0, checked: true) }
-        if let reembedded, let path = reembeddedCorpus,
-            reembedded.rows != corpusMatrix.rows || reembedded.columns != queryMatrix.columns
-        {
-            throw CommandError(
-                "--reembedded-corpus \(path): is \(reembedded.rows) x \(reembedded.columns); it must hold the query "
-                    + "model's vector of each document of --corpus, \(corpusMatrix.rows) x \(queryMatrix.columns), rows in --corpus-ids order"
-            )
-        }
         func load(_ path: String?) throws -> (label: String, adapter: Adapter)? {
-            try loadAdapter(path, queries: queryMatrix, corpus: corpusMatrix).map {
-                (URL(fileURLWithPath: path ?? "").lastPathComponent, $0)
-            }
+            try path.map { (URL(fileURLWithPath: $0).lastPathComponent, try Adapter.load(URL(fileURLWithPath: $0))) }
         }
-        var request = EvaluateWorkflow.AdapterRequest(
-            queries: queryMatrix, queryIds: try files.ids(queryIds, rowsOf: queries), corpus: corpusMatrix,
-            corpusIds: documentIds, qrels: try files.qrels(qrels),
-            labeled: try unseenAgainst.map { try files.qrels($0) }, adapter: try load(adapter),
-            compare: compare == nil ? nil : try load(compare), indexQueries: own, settings: settings)
+        let (maps, compareName) = EvaluateWorkflow.Request.adapterPair(
+            adapter: try load(adapter), compare: try load(compare))
+        var request = EvaluateWorkflow.Request(
+            maps: maps, queries: queryMatrix, queryIds: try files.ids(queryIds, rowsOf: queries), index: index,
+            qrels: try files.qrels(qrels), settings: declared)
+        request.unseenAgainst = try unseenAgainst.map { try files.qrels($0) }
+        request.indexQueries = own
         request.retiredIndexModel = retiredIndexModel
         request.reembeddedCorpus = reembedded
+        request.baselines = (own == nil ? [] : [.indexAsIs]) + (reembedded == nil ? [] : [.reEmbedded])
+        request.compare = compareName
+        request.testedMetric = compareMetric
+        request.compareExact = compareExact
+        request.evaluationFile = "--qrels \(qrels)"
+        request.labeledFile = "--unseen-against \(unseenAgainst ?? "")"
+        request.excludeLabeledOption = "add --exclude-labeled to drop them"
         return request
     }
 
-    /// Reads an adapter and checks that it maps the query dimension to the corpus dimension.
-    func loadAdapter(_ path: String?, queries queryMatrix: any RowMatrix, corpus corpusMatrix: any RowMatrix) throws
-        -> Adapter?
-    {
-        guard let path else {
-            guard queryMatrix.columns == corpusMatrix.columns else {
+    /// The flags that only go with one kind of `--corpus`.
+    func checkIndexFlags(_ store: EvaluateWorkflow.Index.Store?) throws {
+        guard let store else {
+            if efSearch != nil || probes != nil {
+                throw CommandError("--ef-search / --probes: only with a postgresql:// --corpus")
+            }
+            if compareExact {
                 throw CommandError(
-                    "\(queries) has dimension \(queryMatrix.columns) but \(corpus) has "
-                        + "\(corpusMatrix.columns): queries from another model need an adapter (--adapter, see `era align`)"
+                    "--compare-exact: only with a chroma:// or postgresql:// --corpus (a file corpus is searched exactly)"
                 )
             }
-            return nil
+            return
         }
-        let adapter = try Adapter.load(URL(fileURLWithPath: path))
-        let map = adapter.map
-        guard map.sourceDimension == queryMatrix.columns, map.targetDimension == corpusMatrix.columns else {
+        if let corpusIds {
             throw CommandError(
-                "\(path): the adapter maps \(map.sourceDimension)-d to \(map.targetDimension)-d vectors, "
-                    + "but \(queries) is \(queryMatrix.columns)-d and \(corpus) is \(corpusMatrix.columns)-d")
+                "--corpus-ids \(corpusIds): not used with \(store.records) carry their ids); leave it out")
         }
-        return adapter
+        guard store == .postgres || chromaTimeout > 0 else {
+            throw CommandError("--chroma-timeout: must be a positive number of seconds")
+        }
+        for (flag, value) in [("--ef-search", efSearch), ("--probes", probes)] where (value ?? 1) < 1 {
+            throw CommandError("\(flag): must be a positive integer")
+        }
+    }
+
+    /// `--corpus` and `--corpus-ids`, searched exactly.
+    func fileIndex(_ files: InputFiles) throws -> EvaluateWorkflow.Index {
+        let matrix = try files.embeddings(corpus, checked: true)
+        guard let corpusIds else { throw CommandError("--corpus-ids: give the ids of the rows of --corpus \(corpus)") }
+        return .files(corpus: matrix, ids: try files.ids(corpusIds, rowsOf: corpus))
+    }
+
+    /// A `chroma://` or `postgresql://` `--corpus` opened and checked against the judged documents.
+    func open(_ store: EvaluateWorkflow.Index.Store, _ files: InputFiles) throws -> EvaluateWorkflow.Index {
+        let judged = try [files.qrels(qrels)] + (unseenAgainst.map { [try files.qrels($0)] } ?? [])
+        let opened = try EvaluateWorkflow.Index.open(
+            store, location: corpus, judged: judged, chromaTimeout: chromaTimeout,
+            search: .init(efSearch: efSearch, probes: probes))
+        if let warning = opened.warning { warn(warning) }
+        return opened.index
+    }
+
+    /// The declared settings from the flags (the metrics from `--k`), checked against their
+    /// declared ranges; the margin only with `--retired-index-model`, the one verdict that reads it.
+    func evaluateSettings() throws -> EvaluateSettings {
+        var settings = EvaluateSettings()
+        settings.metrics = EvaluateSettings.metrics(cutoffs: try parseCutoffs(k))
+        settings.apply(flags: flagValues(of: self))
+        let checked = settings.problems().filter { retiredIndexModel || $0.setting.key != "non_inferiority_margin" }
+        if let (setting, message) = checked.first { throw CommandError("--\(setting.flag): \(message)") }
+        return settings
     }
 }
 

@@ -1,11 +1,5 @@
-import Alignment
 import ArgumentParser
-import Chroma
-import EmbeddingIO
 import Foundation
-import LinearAlgebra
-import Postgres
-import Retrieval
 import Workflows
 
 struct EvaluateCommand: ParsableCommand {
@@ -114,84 +108,22 @@ struct EvaluateCommand: ParsableCommand {
             throw CommandError(
                 "--exclude-labeled: give the labeled qrels (the training qrels) with --unseen-against")
         }
-        guard IRMetrics.metricNames(cutoffs: try parseCutoffs(k)).contains(compareMetric) else {
+        guard EvaluateSettings.metrics(cutoffs: try parseCutoffs(k)).contains(compareMetric) else {
             throw CommandError(Self.unknownCompareMetric(compareMetric, k: k))
         }
-        let files = InputFiles()
-        var chroma: ChromaEvaluateWorkflow.Outcome?
-        var postgres: StoreEvaluation.Outcome?
-        let outcome: EvaluateWorkflow.AdapterOutcome
+        let result: EvaluateWorkflow.Result
         do {
-            if ChromaLocation.isLocation(corpus) {
-                chroma = try runThroughChroma(files)
-                outcome = chroma!.server
-            } else if PostgresLocation.isLocation(corpus) {
-                postgres = try runThroughPostgres(files)
-                outcome = postgres!.server
-            } else {
-                if efSearch != nil || probes != nil {
-                    throw CommandError("--ef-search / --probes: only with a postgresql:// --corpus")
-                }
-                if compareExact {
-                    throw CommandError(
-                        "--compare-exact: only with a chroma:// or postgresql:// --corpus (a file corpus is searched exactly)"
-                    )
-                }
-                outcome = try EvaluateWorkflow.run(try request(files))
-            }
-        } catch AdapterInputError.hybridWithRetiredIndexModel {
-            throw CommandError("--adapter: \(AdapterInputError.hybridWithRetiredIndexModel)")
-        } catch AdapterInputError.missingIndexQueries {
-            throw CommandError(
-                "the adapter is hybrid (f = W x + V y + b): give the index model's queries with --index-queries")
-        } catch RetrievalError.empty(let message) {
-            throw CommandError(
-                "nothing to do: \(message), with --qrels \(qrels), --query-ids \(queryIds) and "
-                    + "--corpus-ids \(corpusIds ?? corpus): check that the qrels use the ids of those files")
+            result = try EvaluateWorkflow.run(try request(InputFiles()))
+        } catch let error as EvaluateInputError {
+            throw try message(for: error)
         }
-        for message in outcome.run.warnings.messages { warn("\(qrels): \(message)") }
-        let comparison = compare.flatMap { label in
-            outcome.comparison?["all"].map {
-                Comparison(label: label, metric: compareMetric, all: $0, unseen: outcome.comparison?["unseen"])
-            }
-        }
-        let output = EvaluationOutput(
-            run: outcome.run, unseen: outcome.unseen, includePerQuery: perQuery, comparison: comparison,
-            verdict: outcome.verdict, checks: outcome.checks, scoreCalibration: outcome.scoreCalibration)
-        if let chroma {
-            print(json ? try Self.json(output, chroma) : output.table() + "\n\n" + Self.text(chroma))
-        } else if let postgres {
-            print(json ? try postgresJSON(output, postgres) : output.table() + "\n\n" + postgresText(postgres))
-        } else {
-            print(json ? try output.json() : output.table())
-        }
+        for message in result.evaluation.run.warnings.messages { warn("\(qrels): \(message)") }
+        let renderer = EvaluationRenderer(
+            result, comparedAgainst: compare, comparedMetric: compareMetric, includePerQuery: perQuery)
+        print(json ? try renderer.json() : renderer.text())
         if gate {
-            let code = outcome.verdict?.exitCode ?? Verdict.exitNoAdvice
+            let code = result.evaluation.verdict?.exitCode ?? Verdict.exitNoAdvice
             if code != 0 { throw ExitCode(code) }
         }
-    }
-
-    /// The declared settings from the flags (the metrics from `--k`), checked against their
-    /// declared ranges; the margin only with `--retired-index-model`, the one verdict that reads it.
-    func evaluateSettings() throws -> EvaluateSettings {
-        var settings = EvaluateSettings()
-        settings.metrics = IRMetrics.metricNames(cutoffs: try parseCutoffs(k))
-        settings.apply(flags: flagValues(of: self))
-        let checked = settings.problems().filter { retiredIndexModel || $0.setting.key != "non_inferiority_margin" }
-        if let (setting, message) = checked.first { throw CommandError("--\(setting.flag): \(message)") }
-        return settings
-    }
-
-    /// The message for a `--compare-metric` not computed: when only its cutoff is missing, says to add it to `--k`.
-    static func unknownCompareMetric(_ metric: String, k: String) -> String {
-        let parts = metric.split(separator: "@")
-        if parts.count == 2, let cutoff = Int(parts[1]), cutoff > 0,
-            IRMetrics.metricNames(cutoffs: [cutoff]).contains(metric)
-        {
-            return
-                "--compare-metric \(metric): computed only at the cutoffs of --k \(k); add \(cutoff) to --k (e.g. --k \(k),\(cutoff))"
-        }
-        return "--compare-metric \(metric): not one of the metrics computed at --k \(k) "
-            + "(\(IRMetrics.metricNames(cutoffs: (try? parseCutoffs(k)) ?? [10]).joined(separator: ", ")))"
     }
 }

@@ -17,14 +17,9 @@ extension RunMetrics {
             guard let curve = stages[name]?.sweep else { continue }
             blocks.append(Self.sweepText(stage: name, curve: curve))
         }
-        if !checks.isEmpty { blocks.append(SanityCheck.text(checks)) }
-        if let verdict {
-            let heading =
-                verdict.question == .upgrade
-                ? "upgrade verdict (can I switch to the new model now? vs \(verdict.reference), the index as it was)"
-                : "verdict (vs \(verdict.reference))"
-            blocks.append("\(heading): \(verdict.recommendation)")
-        }
+        // The checks and the verdict as `era evaluate` prints them (its heading worded for a run).
+        if !checks.isEmpty { blocks.append(EvaluationRenderer.checksText(checks)) }
+        if let verdict { blocks.append(EvaluationRenderer.verdictLine(verdict, form: .run)) }
         return blocks.joined(separator: "\n\n")
     }
 

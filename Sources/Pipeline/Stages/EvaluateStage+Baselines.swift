@@ -1,8 +1,35 @@
 import Alignment
 import Foundation
+import LinearAlgebra
 import Workflows
 
 extension EvaluateStage {
+    /// The baselines in the order written, each with the inputs it reads.
+    static func addBaselines(
+        _ options: EvaluateOptions, to request: inout EvaluateWorkflow.Request, inputs: StageInputs,
+        context: StageContext
+    ) throws {
+        for baseline in options.baselines {
+            switch baseline {
+            case .indexAsIs:
+                request.indexQueries = try indexQueries(inputs)
+                request.baselines.append(.indexAsIs)
+            case .reEmbedded:
+                try inputs.requireIndexFiles(for: "the re-embedded baseline")
+                request.reembeddedCorpus = try inputs.embeddings(
+                    \.index?.queryModelEmbeddings, "data.index.query_model_embeddings")
+                request.baselines.append(.reEmbedded)
+            case .procrustes:
+                let map = try procrustes(inputs, context: context, maps: options.maps)
+                request.baselines.append(.map(name: baseline.rawValue, map))
+            }
+        }
+    }
+
+    static func indexQueries(_ inputs: StageInputs) throws -> any RowMatrix {
+        try inputs.embeddings(\.queries?.indexModelEmbeddings, "data.queries.index_model_embeddings")
+    }
+
     /// The centred Procrustes baseline, fitted on the first evaluated align stage's sample (all pairs without one).
     static func procrustes(_ inputs: StageInputs, context: StageContext, maps: [String]) throws -> AffineMap<Float> {
         let align = maps.lazy.compactMap { context.config.stage(named: $0) }.first { $0.kind == .align }
@@ -20,4 +47,26 @@ extension EvaluateStage {
     static func defaultReference(_ options: EvaluateOptions) -> String? {
         options.baselines.contains(.indexAsIs) ? EvaluateOptions.Baseline.indexAsIs.rawValue : options.maps.first
     }
+
+    /// The workflow's error about an input, told with the config key (or stage) that gave it.
+    static func error(_ error: EvaluateInputError, data: DataConfig) -> PipelineRunError {
+        switch (error.problem, error.subject) {
+        case (.nothingToDo(let message), _):
+            return PipelineRunError(
+                "nothing to do: \(message), with data.qrels.evaluation \(data.qrels.evaluation?.path ?? "?") "
+                    + "and data.queries.ids \(data.queries?.ids.path ?? "?"): check that the qrels use the ids of that file"
+            )
+        case (.adapter, let name?), (.adapterDimensions, let name?):
+            return PipelineRunError("evaluate: \(name): \(error.detail)")
+        default:
+            return PipelineRunError("evaluate: \(keyPaths[error.role] ?? error.role.rawValue): \(error.detail)")
+        }
+    }
+
+    /// Where each input of an evaluation comes from in a pipeline.
+    static let keyPaths: [EvaluateInputError.Role: String] = [
+        .queries: "data.queries.embeddings", .queryIds: "data.queries.ids", .corpus: "data.index.embeddings",
+        .corpusIds: "data.index.ids", .qrels: "data.qrels.evaluation", .unseenAgainst: "data.qrels.labeled",
+        .indexQueries: "data.queries.index_model_embeddings", .reembeddedCorpus: "data.index.query_model_embeddings",
+    ]
 }

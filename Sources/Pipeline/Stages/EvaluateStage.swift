@@ -1,10 +1,7 @@
-import Alignment
 import Foundation
-import LinearAlgebra
-import Retrieval
 import Workflows
 
-/// `kind: evaluate`: `EvaluateWorkflow` over the baselines (in the order written:
+/// `kind: evaluate`: one `EvaluateWorkflow.Request` of the baselines (in the order written:
 /// `index-as-is`, D's own queries; `re-embedded`, Q's queries against Q's documents;
 /// `procrustes`, the centered Procrustes map of `data.alignment`), then each stage's map, on all
 /// queries and the unseen subset, each row tested against the reference. Artifact `per-query.tsv`.
@@ -16,59 +13,42 @@ public struct EvaluateStage: StageRunner {
             throw PipelineRunError("EvaluateStage cannot run a \(stage.kind.rawValue) stage")
         }
         let inputs = StageInputs(context: context)
+        let data = context.config.data
         let qrels = try inputs.qrels(\.qrels.evaluation, "data.qrels.evaluation")
         // The labeled qrels define the unseen subset, and are checked against the evaluation queries either way.
-        let labeled =
-            context.config.data.qrels.labeled == nil ? nil : try inputs.qrels(\.qrels.labeled, "data.qrels.labeled")
-        let index = try inputs.searchedIndex(judged: [qrels] + (options.unseen ? labeled.map { [$0] } ?? [] : []))
-        let corpus = index.corpus
-        let queries = try inputs.embeddings(\.queries?.embeddings, "data.queries.embeddings")
-        var rows: [EvaluateWorkflow.Row] = []
-        for baseline in options.baselines {
-            switch baseline {
-            case .indexAsIs:
-                let own = try inputs.embeddings(\.queries?.indexModelEmbeddings, "data.queries.index_model_embeddings")
-                rows.append(.init(name: baseline.rawValue, role: .baseline, queries: own, corpus: corpus))
-            case .reEmbedded:
-                try inputs.requireIndexFiles(for: "the re-embedded baseline")
-                let reembedded = try inputs.embeddings(
-                    \.index?.queryModelEmbeddings, "data.index.query_model_embeddings")
-                rows.append(.init(name: baseline.rawValue, role: .baseline, queries: queries, corpus: reembedded))
-            case .procrustes:
-                let map = try Self.procrustes(inputs, context: context, maps: options.maps)
-                rows.append(.init(name: baseline.rawValue, role: .baseline, queries: queries, corpus: corpus, map: map))
-            }
-        }
+        let labeled = data.qrels.labeled == nil ? nil : try inputs.qrels(\.qrels.labeled, "data.qrels.labeled")
+        let searched = try inputs.searchedIndex(judged: [qrels] + (options.unseen ? labeled.map { [$0] } ?? [] : []))
+        let index: EvaluateWorkflow.Index =
+            searched.search.map { .served(corpus: searched.corpus, search: $0) }
+            ?? .files(corpus: searched.corpus, ids: searched.ids)
+        var request = EvaluateWorkflow.Request(
+            maps: [], queries: try inputs.embeddings(\.queries?.embeddings, "data.queries.embeddings"), queryIds: [],
+            index: index, qrels: qrels, settings: options.settings)
+        request.retiredIndexModel = context.config.models.index.retired
+        try Self.addBaselines(options, to: &request, inputs: inputs, context: context)
         for name in options.maps {
             let adapter = try context.adapter(of: name)
-            if adapter.isHybrid, context.config.models.index.retired {
-                throw PipelineRunError("evaluate: \(name): \(AdapterInputError.hybridWithRetiredIndexModel)")
+            if adapter.isHybrid, !request.retiredIndexModel, request.indexQueries == nil {
+                request.indexQueries = try Self.indexQueries(inputs)
             }
-            let own =
-                adapter.isHybrid
-                ? try inputs.embeddings(\.queries?.indexModelEmbeddings, "data.queries.index_model_embeddings") : nil
-            rows.append(
-                try EvaluateWorkflow.row(name, adapter: adapter, queries: queries, indexQueries: own, corpus: corpus))
+            request.maps.append((name, adapter))
         }
-        var settings = options.settings.workflowSettings(
-            reference: options.compareTo ?? Self.defaultReference(options) ?? rows.first?.name, seed: context.seed)
-        settings.upgradeMargin = context.config.models.index.retired ? options.verdict.margin : nil
-        let data = context.config.data
-        settings.evaluationFile = PipelineInspection.fileName("data.qrels.evaluation", data.qrels.evaluation)
-        settings.labeledFile = PipelineInspection.fileName("data.qrels.labeled", data.qrels.labeled)
-        settings.excludeLabeledOption = "set stages.\(stage.name).options.exclude_labeled: true to drop them"
+        request.queryIds = try inputs.ids(\.queries?.ids, "data.queries.ids")
+        request.unseenAgainst = labeled
+        request.reference = options.compareTo ?? Self.defaultReference(options) ?? options.baselines.first?.rawValue
+        request.seed = context.seed
+        request.measuresScoreCalibration = false
+        request.evaluationFile = PipelineInspection.fileName("data.qrels.evaluation", data.qrels.evaluation)
+        request.labeledFile = PipelineInspection.fileName("data.qrels.labeled", data.qrels.labeled)
+        request.excludeLabeledOption = "set stages.\(stage.name).options.exclude_labeled: true to drop them"
         let outcome: EvaluateWorkflow.Outcome
         do {
             outcome = try EvaluateWorkflow.run(
-                rows, queryIds: try inputs.ids(\.queries?.ids, "data.queries.ids"),
-                corpusIds: index.ids, qrels: qrels, labeled: labeled, settings: settings, search: index.search,
-                progress: { done, total, message in context.progress(completed: done, total: total, message) },
-                log: { context.log($0) })
-        } catch RetrievalError.empty(let message) {
-            throw PipelineRunError(
-                "nothing to do: \(message), with data.qrels.evaluation \(data.qrels.evaluation?.path ?? "?") "
-                    + "and data.queries.ids \(data.queries?.ids.path ?? "?"): check that the qrels use the ids of that file"
-            )
+                request, progress: { done, total, message in context.progress(completed: done, total: total, message) },
+                log: { context.log($0) }
+            ).evaluation.rows
+        } catch let error as EvaluateInputError {
+            throw Self.error(error, data: data)
         }
         try context.write(
             Data(EvaluateWorkflow.perQueryTSV(outcome.runs, metrics: options.metrics).utf8), to: "per-query.tsv")

@@ -33,6 +33,9 @@ public struct EvaluateSettings: DeclaredSettings, Hashable, Encodable {
         return IRMetrics.families.contains(family) ? "\(family)@\(k)" : nil
     }
 
+    /// Every metric name at these cutoffs, in table order (`era evaluate --k`).
+    public static func metrics(cutoffs: [Int]) -> [String] { IRMetrics.metricNames(cutoffs: cutoffs) }
+
     /// What a metric name must look like, for messages.
     public static let metricExpectation =
         "a metric name@k with name in \(IRMetrics.families.joined(separator: ", ")) and k >= 1"

@@ -68,31 +68,22 @@ extension EvaluateWorkflow {
         public var scoreCalibration: ScoreCalibrationCheck? = nil
     }
 
-    /// Evaluates the rows `index-as-is` (with the index model's queries), `compare` and the adapter,
-    /// then tests the adapter against `compare` and every map against the reference.
+    /// Evaluates the rows `index-as-is` (with the index model's queries), `re-embedded`, `compare` and
+    /// the adapter, then tests the adapter against `compare` and every map against the reference: a
+    /// ``Request`` of loaded matrices and workflow settings, scored exactly in `corpus` or through `search`.
     public static func run(_ request: AdapterRequest) throws -> AdapterOutcome {
-        var rows: [Row] = []
-        if let own = request.indexQueries {
-            rows.append(Row(name: indexAsIs, role: .baseline, queries: own, corpus: request.corpus))
-        }
-        if let reembedded = request.reembeddedCorpus {
-            rows.append(Row(name: reEmbedded, role: .baseline, queries: request.queries, corpus: reembedded))
-        }
-        func row(_ name: String, _ adapter: Adapter?) throws -> Row {
-            guard let adapter else {
-                return Row(name: name, role: .stage, queries: request.queries, corpus: request.corpus)
-            }
-            if adapter.isHybrid, request.retiredIndexModel { throw AdapterInputError.hybridWithRetiredIndexModel }
-            return try EvaluateWorkflow.row(
-                name, adapter: adapter, queries: request.queries,
-                indexQueries: adapter.isHybrid ? request.indexQueries : nil, corpus: request.corpus)
-        }
-        let compareName = request.compare.map {
-            $0.label == request.adapter?.label ? "\($0.label) (compare)" : $0.label
-        }
-        if let compare = request.compare, let compareName { rows.append(try row(compareName, compare.adapter)) }
-        let name = request.adapter?.label ?? "queries"
-        rows.append(try row(name, request.adapter?.adapter))
+        let (maps, compareName) = Request.adapterPair(adapter: request.adapter, compare: request.compare)
+        var evaluation = Request(
+            maps: maps, queries: request.queries, queryIds: request.queryIds,
+            index: .files(corpus: request.corpus, ids: request.corpusIds), qrels: request.qrels,
+            settings: EvaluateSettings())
+        evaluation.indexQueries = request.indexQueries
+        evaluation.retiredIndexModel = request.retiredIndexModel
+        evaluation.reembeddedCorpus = request.reembeddedCorpus
+        evaluation.unseenAgainst = request.labeled
+        evaluation.baselines =
+            (request.indexQueries == nil ? [] : [.indexAsIs]) + (request.reembeddedCorpus == nil ? [] : [.reEmbedded])
+        evaluation.compare = compareName
         var settings = request.settings
         settings.reference = request.indexQueries != nil ? indexAsIs : compareName
         if request.retiredIndexModel, settings.upgradeMargin == nil {
@@ -100,29 +91,31 @@ extension EvaluateWorkflow {
         }
         if !request.retiredIndexModel { settings.upgradeMargin = nil }
         settings.significance = settings.reference != nil
-        let outcome = try run(
-            rows, queryIds: request.queryIds, corpusIds: request.corpusIds, qrels: request.qrels,
-            labeled: request.labeled, settings: settings, search: request.search)
-        let primary = outcome.runs[outcome.runs.count - 1].run
-        let unseenLabels = settings.unseen ? request.labeled : nil
-        var comparison = compareName.flatMap {
-            outcome.tests[name] != nil && settings.reference == $0 ? outcome.tests[name] : nil
+        do {
+            return try evaluate(
+                evaluation, settings: settings, corpus: request.corpus, corpusIds: request.corpusIds,
+                search: request.search, progress: { _, _, _ in }, log: { _ in })
+        } catch let error as EvaluateInputError {
+            // This entry point has always thrown what the evaluation threw.
+            switch error.problem {
+            case .adapter(let adapterError): throw adapterError
+            case .nothingToDo(let message): throw RetrievalError.empty(message)
+            default: throw error
+            }
         }
-        if let compareName, comparison == nil {
-            var against = settings
-            against.reference = compareName
-            let reports = zip(rows, outcome.runs).map { (name: $0.name, role: $0.role, report: $1.run.report) }
-            comparison = try table(reports, qrels: outcome.qrels, labeled: unseenLabels, settings: against).1[name]
-        }
-        let calibration = try request.adapter.flatMap {
-            try ScoreCalibrationCheck.measure(
-                adapter: $0.adapter, queries: request.queries, queryIds: request.queryIds,
-                indexQueries: request.indexQueries, corpus: request.corpus, qrels: outcome.qrels)
-        }
-        return AdapterOutcome(
-            run: primary,
-            unseen: unseenLabels.map { primary.report.unseen(testQrels: outcome.qrels, trainQrels: $0) },
-            comparison: comparison, verdict: Verdict.of(outcome.table, checks: outcome.checks), rows: outcome,
-            scoreCalibration: calibration)
+    }
+}
+
+extension EvaluateWorkflow.Request {
+    /// `era evaluate`'s maps: `compare` (when given), then `adapter` (nil: the queries as they are, `queries`);
+    /// the compared map's label gets " (compare)" when both files have the same name.
+    public static func adapterPair(
+        adapter: (label: String, adapter: Adapter)?, compare: (label: String, adapter: Adapter)?
+    ) -> (maps: [(label: String, adapter: Adapter?)], compare: String?) {
+        let compareName = compare.map { $0.label == adapter?.label ? "\($0.label) (compare)" : $0.label }
+        var maps: [(label: String, adapter: Adapter?)] = []
+        if let compare, let compareName { maps.append((compareName, compare.adapter)) }
+        maps.append((adapter?.label ?? "queries", adapter?.adapter))
+        return (maps, compareName)
     }
 }

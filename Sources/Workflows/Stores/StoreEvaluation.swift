@@ -48,11 +48,23 @@ public enum StoreEvaluation {
     public static func run(
         _ request: EvaluateWorkflow.AdapterRequest, index: some ServedIndex, compareExact: Bool, limit: Int
     ) throws -> Outcome {
-        var through = request
-        through.corpus = index.serverCorpus
-        through.corpusIds = []
-        through.search = index.search
-        let server = try EvaluateWorkflow.run(through)
+        try run(index: index, compareExact: compareExact, limit: limit, cutoffs: request.settings.cutoffs) {
+            corpus, ids, search in
+            var through = request
+            through.corpus = corpus
+            through.corpusIds = ids
+            through.search = search
+            return try EvaluateWorkflow.run(through)
+        }
+    }
+
+    /// Runs `evaluate` through `index` (its empty corpus and its search), and with `compareExact` again
+    /// exactly in the records pulled whole (refused above `limit`), with the recall at each cutoff.
+    static func run(
+        index: some ServedIndex, compareExact: Bool, limit: Int, cutoffs: [Int],
+        evaluate: (any RowMatrix, [String], EvaluateWorkflow.Search?) throws -> EvaluateWorkflow.AdapterOutcome
+    ) throws -> Outcome {
+        let server = try evaluate(index.serverCorpus, [], index.search)
         let runs = server.rows.runs
         let queries = runs.reduce(0) { $0 + $1.run.report.count }
         let seconds = runs.reduce(0) { $0 + $1.run.timing.searchSeconds }
@@ -62,18 +74,13 @@ public enum StoreEvaluation {
         let clock = ContinuousClock(), started = clock.now
         let pulled = try index.pulledForExactSearch(limit: limit)
         let pullTime = clock.now - started
-        var exactRequest = request
-        exactRequest.corpus = pulled.matrix
-        exactRequest.corpusIds = pulled.ids
-        exactRequest.search = nil
-        let exact = try EvaluateWorkflow.run(exactRequest)
+        let exact = try evaluate(pulled.matrix, pulled.ids, nil)
         let comparisons = zip(runs, exact.rows.runs).map { serverRun, exactRun in
             ExactComparison(
                 name: serverRun.name,
                 recall: Dictionary(
-                    uniqueKeysWithValues: request.settings.cutoffs.map {
-                        ($0, recall(serverRun.run, against: exactRun.run, k: $0))
-                    }), server: serverRun.run, exact: exactRun.run)
+                    uniqueKeysWithValues: cutoffs.map { ($0, recall(serverRun.run, against: exactRun.run, k: $0)) }),
+                server: serverRun.run, exact: exactRun.run)
         }
         return Outcome(
             server: server, exact: exact, comparisons: comparisons, serverQueries: queries, serverSeconds: seconds,
