@@ -74,6 +74,6 @@ extension ScoreCalibration {
 }
 
 extension Adapter {
-    /// The score calibration in the adapter's metadata (``ScoreCalibration/init(metadata:)``), if any.
+    /// The score calibration in the adapter's metadata (`ScoreCalibration(metadata:)`), if any.
     public var scoreCalibration: ScoreCalibration? { ScoreCalibration(metadata: extraMetadata) }
 }

@@ -9,7 +9,7 @@ import LinearAlgebra
 ///   calibration only), it is fitted again on the labeled queries: `fitted_on: labeled-queries`.
 /// - Without them, stage one's calibration is carried onto the new map through the labeled queries:
 ///   the new map's scores matched to stage one's calibrated scores of the same documents
-///   (``ScoreCalibration/carried(_:through:)``).
+///   (`ScoreCalibration.carried(_:through:)`).
 /// - When neither works, the adapter carries no calibration and `score_calibration_note` says why.
 public enum AdaptCalibration {
     /// What stage two writes about scores.
@@ -28,6 +28,9 @@ public enum AdaptCalibration {
 
     /// The calibration of `adapter` (stage two's result) on the labeled queries `labeled` of `problem`.
     /// - Parameters:
+    ///   - adapter: stage two's adapter, whose map is calibrated.
+    ///   - labeled: the labeled query ids stage two trained on.
+    ///   - problem: stage two's problem (queries, index).
     ///   - indexQueries: the index model's vectors of `problem.queries` (same rows), when they may be
     ///     used: `problem.indexQueries`, or vectors given for calibration only (a retired index model).
     ///   - stageOne: the adapter stage two started from (its calibration is carried without `indexQueries`).

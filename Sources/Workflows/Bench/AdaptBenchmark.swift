@@ -20,7 +20,7 @@ public struct AdaptBenchmarkResult: Sendable, Hashable, Codable {
     public var evaluations: Int
     /// Steps of the final run on every labeled query (0 when a label-free candidate was chosen).
     public var selectedSteps: Int
-    /// Wall time of ``AdaptWorkflow/run(_:stageOne:settings:metadata:warn:progress:)``: mining,
+    /// Wall time of `AdaptWorkflow.run`: mining,
     /// dev selection, the final run.
     public var totalSeconds: Double
     /// Pooled dev nDCG@10 of stage one and of the choice (the planted data makes them meaningful).

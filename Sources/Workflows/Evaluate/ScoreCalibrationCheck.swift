@@ -4,7 +4,7 @@ import LinearAlgebra
 import Retrieval
 
 /// How well an adapter's score calibration carries a threshold over on the evaluation queries: over
-/// each judged query's top ``ScoreCalibration/defaultNeighbours`` documents by mapped score, the median
+/// each judged query's top `ScoreCalibration.defaultNeighbours` documents by mapped score, the median
 /// |index model's own score - mapped score| as the scores come out and after `a * score + b`.
 public struct ScoreCalibrationCheck: Sendable, Hashable {
     /// The adapter's calibration (where it was fitted, a and b).
