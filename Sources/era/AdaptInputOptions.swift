@@ -78,6 +78,7 @@ struct AdaptInputOptions: ParsableArguments {
         case .indexIds: corpusIds.map { "--corpus-ids \($0)" } ?? "--corpus-ids"
         case .indexQueries: "--index-queries \(indexQueries ?? "")"
         case .labels: "--qrels \(qrels)"
+        case .settings: "the adapt options"
         }
     }
 

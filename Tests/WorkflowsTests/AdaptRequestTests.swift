@@ -117,6 +117,11 @@ import _TestSupport
         let unreadable = try #require(throws: AdaptRequest.Failure.self) { try missing.prepare() }
         #expect(unreadable.role == .queryIds)
         guard case .unreadable = unreadable.reason else { Issue.record("\(unreadable)"); return }
+        // A hybrid stage one: the trainer's refusal is about the stage-one adapter.
+        var hybrid = f.request()
+        hybrid.stageOne.indexWeight = Matrix.identity(rows: 6, columns: 6)
+        let stageOne = try #require(throws: AdaptRequest.Failure.self) { try hybrid.run() }
+        #expect(stageOne.role == .stageOne && stageOne.description.hasPrefix("adapt: "))
         // Labels that match no query: the trainer's refusal names the labels' input.
         _ = try f.dir.write("qrels.tsv", text: "query-id\tcorpus-id\tscore\nx1\td1\t1\n")
         let labels = try #require(throws: AdaptRequest.Failure.self) { try f.request().run() }

@@ -57,6 +57,7 @@ extension AdaptStage {
         case .indexIds: "data.index.ids"
         case .indexQueries: "data.queries.index_model_embeddings"
         case .labels: "data.qrels.labeled"
+        case .settings: "the adapt stage's options"
         }
     }
 

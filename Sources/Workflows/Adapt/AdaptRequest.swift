@@ -14,6 +14,8 @@ public struct AdaptRequest {
     /// What an input is to stage two, for naming it in a message (`--queries`, `data.queries.embeddings`).
     public enum Role: String, Sendable, CaseIterable {
         case stageOne, queries, queryIds, index, indexIds, indexQueries, labels
+        /// Stage two's settings (a refusal of the trainer that no input caused).
+        case settings
     }
 
     /// The index stage two scores (and mines hard negatives in).
@@ -111,7 +113,14 @@ public struct AdaptRequest {
                     }
                 })
         } catch {
-            throw Failure(role: .labels, reason: .training(error))
+            throw Failure(role: Self.role(of: error, stageOne: stageOne), reason: .training(error))
         }
+    }
+
+    /// Which input a trainer's refusal is about: a hybrid stage one, labels none of which could be used, else the settings.
+    static func role(of error: AlignmentError, stageOne: Adapter) -> Role {
+        if stageOne.isHybrid { return .stageOne }
+        if case .tooFewLabeledQueries = error { return .labels }
+        return .settings
     }
 }
