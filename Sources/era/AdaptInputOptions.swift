@@ -85,7 +85,8 @@ struct AdaptInputOptions: ParsableArguments {
     /// Pulls of a store, always on stderr (the command's `--quiet` governs training progress only).
     func log(_ event: AdaptRequest.Event) {
         guard case .pulled(let store, let rows, let pages) = event else { return }
-        printProgress(pages.map { "\(corpus): pulled \(rows) records in \($0) pages" } ?? "\(store): pulled \(rows) rows by COPY")
+        printProgress(
+            pages.map { "\(corpus): pulled \(rows) records in \($0) pages" } ?? "\(store): pulled \(rows) rows by COPY")
     }
 
     /// A warning about an input: the labels' by their file (the store's name their location already).

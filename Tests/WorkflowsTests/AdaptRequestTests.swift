@@ -73,7 +73,8 @@ import _TestSupport
         try outcome.adapter.save(to: f.dir.file("request.safetensors"))
         try direct.adapter.save(to: f.dir.file("direct.safetensors"))
         #expect(
-            try Data(contentsOf: f.dir.file("request.safetensors")) == Data(contentsOf: f.dir.file("direct.safetensors")))
+            try Data(contentsOf: f.dir.file("request.safetensors"))
+                == Data(contentsOf: f.dir.file("direct.safetensors")))
         #expect(outcome.result.labeledQueries.count == 48 && events > 0)
     }
 
@@ -134,8 +135,9 @@ import _TestSupport
         narrow.queryIds = f.dir.file("corpus_ids.txt").path
         let dimension = try #require(throws: AdaptRequest.Failure.self) { try narrow.prepare() }
         #expect(dimension.role == .queries)
-        #expect(dimension.message(naming: flag) == "--queries: has dimension 6 but stage1.safetensors maps from 8: "
-            + "the queries must come from the adapter's query model")
+        #expect(
+            dimension.message(naming: flag) == "--queries: has dimension 6 but stage1.safetensors maps from 8: "
+                + "the queries must come from the adapter's query model")
     }
 
     @Test func anIndexNamedByTheUser() throws {

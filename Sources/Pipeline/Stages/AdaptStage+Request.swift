@@ -53,7 +53,8 @@ extension AdaptStage {
         case .queryIds: "data.queries.ids"
         case .index:
             data.index?.chroma != nil
-                ? ChromaIdentity.keyPath : data.index?.postgres != nil ? PostgresIdentity.keyPath : "data.index.embeddings"
+                ? ChromaIdentity.keyPath
+                : data.index?.postgres != nil ? PostgresIdentity.keyPath : "data.index.embeddings"
         case .indexIds: "data.index.ids"
         case .indexQueries: "data.queries.index_model_embeddings"
         case .labels: "data.qrels.labeled"

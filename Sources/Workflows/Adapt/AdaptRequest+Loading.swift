@@ -87,7 +87,9 @@ extension AdaptRequest {
 
     /// The index's documents and ids: the files, or the store pulled whole (stage two scores every
     /// document), with the search that mines hard negatives through it.
-    private func pulledIndex(progress: (Event) -> Void) throws -> (corpus: any RowMatrix, ids: [String], mining: Mining?) {
+    private func pulledIndex(progress: (Event) -> Void) throws -> (
+        corpus: any RowMatrix, ids: [String], mining: Mining?
+    ) {
         switch index {
         case .files(let embeddings, let ids):
             let corpus = try files.embeddings(embeddings, checked: checkInputs)
@@ -101,12 +103,16 @@ extension AdaptRequest {
             let pulled = try collection.all(limit: ChromaEvaluateWorkflow.defaultExactLimit)
             progress(
                 .pulled(store: location.description, rows: pulled.ids.count, pages: collection.traffic.pagesFetched))
-            return (pulled.matrix, pulled.ids, .chroma(ChromaNegativeSearch(collection: collection, corpusIds: pulled.ids)))
+            return (
+                pulled.matrix, pulled.ids, .chroma(ChromaNegativeSearch(collection: collection, corpusIds: pulled.ids))
+            )
         case .postgres(let location, let policy):
             let index = try PostgresIndex.open(location, dimension: nil, qrels: [], policy: policy)
             let pulled = try index.table.all(limit: PostgresEvaluateWorkflow.defaultExactLimit)
             progress(.pulled(store: index.table.location.description, rows: pulled.ids.count, pages: nil))
-            return (pulled.matrix, pulled.ids, .postgres(PostgresNegativeSearch(table: index.table, corpusIds: pulled.ids)))
+            return (
+                pulled.matrix, pulled.ids, .postgres(PostgresNegativeSearch(table: index.table, corpusIds: pulled.ids))
+            )
         }
     }
 
