@@ -1,11 +1,9 @@
-import Alignment
+import Alignment  // the settings' value types (AdaptMapKind, ...) made ExpressibleByArgument here
 import ArgumentParser
-import EmbeddingIO
 import Foundation
-import LinearAlgebra
-import Retrieval
 import Workflows
 
+extension AdaptDevSplit: ExpressibleByArgument {}
 extension AdaptMapKind: ExpressibleByArgument {}
 extension AdaptSelectionObjective: ExpressibleByArgument {}
 extension AdaptNegatives.Kind: ExpressibleByArgument {}
@@ -91,4 +89,9 @@ struct AdaptTrainingOptions: ParsableArguments {
         if let (setting, message) = s.problems().first { throw CommandError("--\(setting.flag): \(message)") }
         do { return try s.validated() } catch { throw CommandError("adapt: \(error.description)") }
     }
+}
+
+extension ArgumentHelp {
+    /// `era adapt --budget`, from its declaration.
+    static var adaptBudget: ArgumentHelp { .setting(AdaptSettings.self, "budget") }
 }

@@ -1,12 +1,9 @@
-import Alignment
 import ArgumentParser
-import EmbeddingIO
+import EmbeddingIO  // AtomicFile and OutputGuard: every command's output files are guarded there
 import Foundation
 import Workflows
 
-extension AdaptDevSplit: ExpressibleByArgument {}
-
-/// `era adapt`: stage two, a thin layer over ``AdaptTrainer``.
+/// `era adapt`: stage two, a thin layer over ``AdaptRequest``.
 struct AdaptCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "adapt",
@@ -32,7 +29,7 @@ struct AdaptCommand: ParsableCommand {
     @OptionGroup var inputs: AdaptInputOptions
     @Option(help: "The adapter to write (.safetensors).") var out: String
     @OptionGroup var training: AdaptTrainingOptions
-    @Option(help: .setting(AdaptSettings.self, "budget")) var budget: Int?
+    @Option(help: .adaptBudget) var budget: Int?
     @Option(help: "Seed of the budget draw, the dev split, the batches and the negatives.") var seed: UInt64 = 0
     @Flag(
         help: """
@@ -57,7 +54,9 @@ struct AdaptCommand: ParsableCommand {
             throw CommandError(
                 "--calibrate-with-index-queries: give the index model's vectors of the queries as --index-queries")
         }
-        let loaded = try inputs.load(InputFiles())
+        var request = try inputs.request(InputFiles())
+        request.settings = settings
+        request.calibrateWithIndexQueries = calibrateWithIndexQueries
         if inputs.retiredIndexModel, let path = inputs.indexQueries, !calibrateWithIndexQueries {
             warn(
                 "--index-queries \(path): the index model is retired (--retired-index-model), so no map reads its "
@@ -65,24 +64,20 @@ struct AdaptCommand: ParsableCommand {
                     + "or add --calibrate-with-index-queries to fit the score calibration on them (no map reads them then either)"
             )
         }
-        let outcome: AdaptWorkflow.Outcome
-        let before = loaded.mining?.collection.traffic
         var mining: [String: Any]? = nil
+        let outcome: AdaptWorkflow.Outcome
         do {
-            outcome = try AdaptWorkflow.run(
-                loaded.problem, stageOne: loaded.stageOne, settings: settings,
-                calibrationQueries: calibrateWithIndexQueries ? loaded.retiredIndexQueries : nil,
-                warn: { warn("\(inputs.qrels): \($0)") },
+            outcome = try request.run(
                 progress: { event in
-                    if !quiet { printProgress(AdaptWorkflow.describe(event)) }
-                    if case .mined(let seconds) = event, let server = loaded.mining, let before {
-                        if !quiet { printProgress(server.describe(since: before, seconds: seconds)) }
-                        mining = server.summary(since: before, seconds: seconds)
+                    switch event {
+                    case .pulled: inputs.log(event)
+                    case .training(let event): if !quiet { printProgress(AdaptWorkflow.describe(event)) }
+                    case .minedThroughStore(let line, let summary):
+                        if !quiet { printProgress(line) }
+                        mining = summary
                     }
-                })
-        } catch {
-            throw CommandError("adapt: \(AdaptWorkflow.message(of: error, labels: "--qrels \(inputs.qrels)"))")
-        }
+                }, warn: inputs.warning)
+        } catch { throw inputs.error(error) }
         if !quiet {
             AdaptWorkflow.describeChoice(outcome.result).forEach(printProgress)
             AdaptWorkflow.choiceNotes(outcome.result).forEach(printProgress)
@@ -96,25 +91,19 @@ struct AdaptCommand: ParsableCommand {
                     format: "wrote %@ (%d steps, %d labeled queries, %.1f s)", outURL.path,
                     result.selectedSteps, result.labeledQueries.count, result.seconds))
         }
-        if json {
-            print(
-                try AdaptSummary(result: result, out: outURL.path, mining: mining, calibration: outcome.calibration)
-                    .json())
-        }
+        if json { print(try AdaptSummary(outcome: outcome, out: outURL.path, mining: mining).json()) }
     }
 }
 
 /// The `--json` summary of `era adapt`.
 struct AdaptSummary {
-    var result: AdaptResult
+    var outcome: AdaptWorkflow.Outcome
     var out: String
     /// With a `chroma://` corpus: where hard negatives were searched, requests and seconds.
     var mining: [String: Any]? = nil
-    /// The adapter's score calibration, or why it has none.
-    var calibration: AdaptCalibration.Outcome? = nil
 
     func json() throws -> String {
-        let r = result
+        let r = outcome.result
         var object: [String: Any] = [
             "out": out, "labeled_queries": r.labeledQueries.count, "pairs": r.pairs,
             "dev_queries": r.devQueries.reduce(0) { $0 + $1.count }, "folds": r.devQueries.count,
@@ -125,10 +114,9 @@ struct AdaptSummary {
             "dev_curve": r.checkpoints.map { ["step": $0.step, "ndcg@10": $0.devNDCG10] as [String: Any] },
         ]
         if let mining { object["mining"] = mining }
-        if let calibration {
-            object["score_calibration"] =
-                calibration.calibration?.jsonObject ?? ["note": calibration.note ?? "none"]
-        }
+        // The adapter's score calibration, or why it has none.
+        object["score_calibration"] =
+            outcome.calibration.calibration?.jsonObject ?? ["note": outcome.calibration.note ?? "none"]
         let data = try JSONSerialization.data(withJSONObject: object, options: [.sortedKeys])
         return String(decoding: data, as: UTF8.self)
     }

@@ -1,14 +1,9 @@
-import Alignment
 import ArgumentParser
-import Chroma
-import EmbeddingIO
+import EmbeddingIO  // OutputGuard.Input: the guard of every command's files lives there
 import Foundation
-import LinearAlgebra
-import Postgres
-import Retrieval
 import Workflows
 
-/// The files stage two reads (shared by `era adapt` and `era sweep`).
+/// The files stage two reads (shared by `era adapt` and `era sweep`), as an ``AdaptRequest``.
 struct AdaptInputOptions: ParsableArguments {
     @Option(help: "The stage-one adapter (.safetensors) to start from.") var adapter: String
     @Option(help: "Query embeddings of the query model, .npy [queries, p].") var queries: String
@@ -34,67 +29,68 @@ struct AdaptInputOptions: ParsableArguments {
             """)
     var retiredIndexModel = false
 
-    struct Loaded {
-        var problem: AdaptProblem
-        var stageOne: Adapter
-        /// With a `chroma://` corpus: mining's search through the collection (already in `problem`).
-        var mining: ChromaNegativeSearch?
-        /// `--index-queries` of a retired index model: kept out of `problem` (no map reads them).
-        var retiredIndexQueries: (any RowMatrix)? = nil
-    }
-
     /// The files read, by flag, for the output guard.
     var guardInputs: [OutputGuard.Input] {
         [
             .init("--adapter", adapter), .init("--queries", queries), .init("--query-ids", queryIds),
             .init("--qrels", qrels),
         ]
-            + (ChromaLocation.isLocation(corpus) || PostgresLocation.isLocation(corpus)
-                ? [] : [.init("--corpus", corpus)])
+            + (AdaptRequest.isStore(corpus) ? [] : [.init("--corpus", corpus)])
             + (corpusIds.map { [.init("--corpus-ids", $0)] } ?? [])
             + (indexQueries.map { [.init("--index-queries", $0)] } ?? [])
     }
 
-    /// Reads and cross-checks every file through `files`; each problem names its file.
-    func load(_ files: InputFiles) throws -> Loaded {
+    /// The request of these flags, with the stage-one adapter read (its settings are the library's
+    /// defaults until the caller sets them).
+    func request(_ files: InputFiles) throws -> AdaptRequest {
         let stageOne = try Adapter.load(URL(fileURLWithPath: adapter))
-        let queryMatrix = try files.embeddings(queries, checked: true)
-        let corpusMatrix: any RowMatrix, documentIds: [String], mining: ChromaNegativeSearch?
-        var throughPostgres: PostgresNegativeSearch? = nil
-        if PostgresLocation.isLocation(corpus) {
-            let pulled = try postgresTable()
-            (corpusMatrix, documentIds, mining, throughPostgres) = (pulled.0, pulled.1, nil, pulled.2)
-        } else {
-            (corpusMatrix, documentIds, mining) = try corpusTable(files)
+        let index: AdaptRequest.Index
+        do { index = try AdaptRequest.index(corpus, ids: corpusIds) } catch { throw self.error(error) }
+        var request = AdaptRequest(
+            stageOne: stageOne, stageOneName: adapter, queries: queries, queryIds: queryIds, index: index,
+            labels: qrels, files: files)
+        request.indexQueries = indexQueries
+        request.indexModelRetired = retiredIndexModel
+        return request
+    }
+
+    /// Reads and cross-checks the inputs (for `era sweep`), logging as `era adapt` does.
+    func prepare(_ files: InputFiles) throws -> AdaptRequest.Prepared {
+        do { return try request(files).prepare(progress: log, warn: warning) } catch let failure
+            as AdaptRequest.Failure
+        { throw error(failure) }
+    }
+
+    /// A failure as the CLI tells it: an unreadable input's own error (it names the file or the
+    /// store), else the message with the input named by its flag.
+    func error(_ failure: AdaptRequest.Failure) -> any Error {
+        if case .unreadable(let error) = failure.reason { return error }
+        return CommandError(failure.message(naming: flag))
+    }
+
+    /// The flag (with its value) that gave the input of `role`.
+    func flag(_ role: AdaptRequest.Role) -> String {
+        switch role {
+        case .stageOne: "--adapter \(adapter)"
+        case .queries: "--queries \(queries)"
+        case .queryIds: "--query-ids \(queryIds)"
+        case .index: "--corpus \(corpus)"
+        case .indexIds: corpusIds.map { "--corpus-ids \($0)" } ?? "--corpus-ids"
+        case .indexQueries: "--index-queries \(indexQueries ?? "")"
+        case .labels: "--qrels \(qrels)"
+        case .settings: "the adapt options"
         }
-        guard queryMatrix.columns == stageOne.map.sourceDimension else {
-            throw CommandError(
-                "\(queries) has dimension \(queryMatrix.columns) but \(adapter) maps from "
-                    + "\(stageOne.map.sourceDimension): the queries must come from the adapter's query model")
-        }
-        guard corpusMatrix.columns == stageOne.map.targetDimension else {
-            throw CommandError(
-                "\(corpus) has dimension \(corpusMatrix.columns) but \(adapter) maps into "
-                    + "\(stageOne.map.targetDimension): the corpus must be the adapter's index")
-        }
-        let own = try indexQueries.map { try files.embeddings($0, checked: true) }
-        if let own, let path = indexQueries, own.rows != queryMatrix.rows || own.columns != corpusMatrix.columns {
-            throw CommandError(
-                "--index-queries \(path): is \(own.rows) x \(own.columns) but must hold the index model's vector of "
-                    + "each query of \(queries): \(queryMatrix.rows) x \(corpusMatrix.columns), rows in the order of \(queryIds)"
-            )
-        }
-        var problem = AdaptProblem(
-            queries: queryMatrix, queryIds: try files.ids(queryIds, rowsOf: queries),
-            corpus: corpusMatrix, corpusIds: documentIds,
-            trainingQrels: try files.qrels(qrels), stageOne: stageOne.map, indexQueries: retiredIndexModel ? nil : own)
-        problem.indexModelRetired = retiredIndexModel
-        let search = mining?.search(corpus: corpusMatrix)
-        if let reason = search?.reason { warn(reason) }
-        if let found = search?.search { problem.negativeSearch = found }
-        if let throughPostgres { problem.negativeSearch = throughPostgres.search }
-        return Loaded(
-            problem: problem, stageOne: stageOne, mining: search?.search == nil ? nil : mining,
-            retiredIndexQueries: retiredIndexModel ? own : nil)
+    }
+
+    /// Pulls of a store, always on stderr (the command's `--quiet` governs training progress only).
+    func log(_ event: AdaptRequest.Event) {
+        guard case .pulled(let store, let rows, let pages) = event else { return }
+        printProgress(
+            pages.map { "\(corpus): pulled \(rows) records in \($0) pages" } ?? "\(store): pulled \(rows) rows by COPY")
+    }
+
+    /// A warning about an input: the labels' by their file (the store's name their location already).
+    func warning(_ role: AdaptRequest.Role, _ message: String) {
+        warn(role == .labels ? "\(qrels): \(message)" : message)
     }
 }

@@ -71,7 +71,7 @@ struct SweepCommand: ParsableCommand {
         ).check()
         if let problem = Directories.create(directory.path) { throw CommandError("--out-dir: \(problem)") }
         let files = InputFiles()
-        let loaded = try inputs.load(files)
+        let loaded = try inputs.prepare(files)
         let evaluation = try loadEvaluation(files)
         let result: AdaptSweepResult
         do {

@@ -65,7 +65,7 @@ extension StageInputs {
         }
     }
 
-    private static func wrapPostgres<T>(_ body: () throws -> T) throws -> T {
+    static func wrapPostgres<T>(_ body: () throws -> T) throws -> T {
         do { return try body() } catch let error as PostgresError {
             switch error {
             case .connectionLost, .unreachable: break

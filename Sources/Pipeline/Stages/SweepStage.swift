@@ -18,9 +18,10 @@ public struct SweepStage: StageRunner {
         else {
             throw PipelineRunError("sweep: \(options.adapt) is not an adapt stage")
         }
-        let problem = try AdaptStage.problem(
-            context, stageOne: try context.adapter(of: adaptOptions.from),
+        let request = try AdaptStage.request(
+            context, stageOne: try context.adapter(of: adaptOptions.from), from: adaptOptions.from,
             hybrid: adaptOptions.hybrid)
+        let problem = try AdaptStage.prepared(request, context: context).problem
         let inputs = StageInputs(context: context)
         let indexQueries = try context.config.data.queries?.indexModelEmbeddings.map { _ in
             try inputs.embeddings(\.queries?.indexModelEmbeddings, "data.queries.index_model_embeddings")
