@@ -22,27 +22,6 @@ extension StageInputs {
         return (index.serverCorpus, [], index.search)
     }
 
-    /// The index's documents and ids: the files, or the store pulled whole (a Chroma collection in
-    /// pages, a pgvector table by binary COPY; stage two scores every document), with the search
-    /// that mines hard negatives through it.
-    func indexTable() throws -> (corpus: any RowMatrix, ids: [String], mining: IndexMining?) {
-        if let postgres = data.index?.postgres { return try pulledTable(postgres) }
-        guard let chroma = data.index?.chroma else {
-            return (
-                try embeddings(\.index?.embeddings, "data.index.embeddings"), try ids(\.index?.ids, "data.index.ids"),
-                nil
-            )
-        }
-        return try wrapChroma {
-            let collection = try ChromaCollection(try chroma.location)
-            let pulled = try collection.all(limit: ChromaEvaluateWorkflow.defaultExactLimit)
-            return (
-                pulled.matrix, pulled.ids,
-                .chroma(ChromaNegativeSearch(collection: collection, corpusIds: pulled.ids))
-            )
-        }
-    }
-
     /// Stage one's tables: `data.alignment`'s two files (rows matched by `ids`, else by position),
     /// or, without `index_model`, the store's records of the sampled `ids` (a Chroma collection's,
     /// a pgvector table's), fetched by id (the sample drawn here, as from files, so `sample` comes back nil).

@@ -6,12 +6,6 @@ import Postgres
 import Retrieval
 import Workflows
 
-/// How stage two mines its hard negatives through the index's store.
-enum IndexMining {
-    case chroma(ChromaNegativeSearch)
-    case postgres(PostgresNegativeSearch)
-}
-
 extension StageInputs {
     /// The pgvector table of `data.index.postgres` as the index an evaluation searches: opened and
     /// checked (unit norms, the judged documents it holds), with the search settings set for the session.
@@ -31,21 +25,6 @@ extension StageInputs {
                 try Self.wrapPostgres { try search(row, queryIds, qrels, settings) }
             }
         )
-    }
-
-    /// The table pulled whole by binary COPY (stage two scores every document), with the search
-    /// that mines hard negatives through it (as `era adapt --corpus postgresql://...`).
-    func pulledTable(_ config: PostgresIndexConfig) throws -> (
-        corpus: any RowMatrix, ids: [String], mining: IndexMining?
-    ) {
-        try Self.wrapPostgres {
-            let index = try PostgresIndex.open(
-                try config.location, dimension: nil, qrels: [], policy: config.retryPolicy)
-            let pulled = try index.table.all(limit: PostgresEvaluateWorkflow.defaultExactLimit)
-            return (
-                pulled.matrix, pulled.ids, .postgres(PostgresNegativeSearch(table: index.table, corpusIds: pulled.ids))
-            )
-        }
     }
 
     /// Stage one's pairs with the index model's side fetched by id from the table (the sample
