@@ -2,7 +2,7 @@ import EmbeddingIO
 import Foundation
 import Workflows
 
-/// `kind: adapt`: ``AdaptRequest`` from the map of the align stage named by `from`, on the labeled
+/// `kind: adapt`: `AdaptRequest` from the map of the align stage named by `from`, on the labeled
 /// queries of `data.qrels.labeled` (never the evaluation qrels). Artifacts: the adapter (role `map`)
 /// and `training.json`; values: labeled queries, pairs, steps, dev nDCG@10 of stage one and the map.
 public struct AdaptStage: StageRunner {
