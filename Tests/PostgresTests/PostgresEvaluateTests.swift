@@ -30,7 +30,7 @@ import Workflows
             let exact = try EvaluateWorkflow.run(request)
             let index = try PostgresIndex.open(location, dimension: corpus.columns, qrels: [request.qrels])
             #expect(index.judgedMissing == 0)
-            let outcome = try PostgresEvaluateWorkflow.run(request, index: index, compareExact: true)
+            let outcome = try StoreEvaluation.run(request, index: index, compareExact: true)
             let served = outcome.server.run.report
             #expect(served.queries == exact.run.report.queries)
             for (metric, value) in exact.run.report.mean {

@@ -100,7 +100,7 @@ extension AdaptRequest {
             return (corpus, documentIds, nil)
         case .chroma(let location):
             let collection = try ChromaCollection(location)
-            let pulled = try collection.all(limit: ChromaEvaluateWorkflow.defaultExactLimit)
+            let pulled = try collection.all(limit: StoreEvaluation.defaultExactLimit)
             progress(
                 .pulled(store: location.description, rows: pulled.ids.count, pages: collection.traffic.pagesFetched))
             return (
@@ -108,7 +108,7 @@ extension AdaptRequest {
             )
         case .postgres(let location, let policy):
             let index = try PostgresIndex.open(location, dimension: nil, qrels: [], policy: policy)
-            let pulled = try index.table.all(limit: PostgresEvaluateWorkflow.defaultExactLimit)
+            let pulled = try index.table.all(limit: StoreEvaluation.defaultExactLimit)
             progress(.pulled(store: index.table.location.description, rows: pulled.ids.count, pages: nil))
             return (
                 pulled.matrix, pulled.ids, .postgres(PostgresNegativeSearch(table: index.table, corpusIds: pulled.ids))

@@ -7,9 +7,6 @@ import Retrieval
 /// the collection's query API, and on request the same rows searched exactly in the collection
 /// pulled whole, with the recall of the server's top-k against the exact top-k.
 public enum ChromaEvaluateWorkflow {
-    /// The largest collection `--compare-exact` pulls by default.
-    public static let defaultExactLimit = 2_000_000
-
     /// A row's server and exact results side by side.
     public typealias ExactComparison = StoreEvaluation.ExactComparison
 
@@ -35,7 +32,7 @@ public enum ChromaEvaluateWorkflow {
     /// `compareExact` also exactly against the collection pulled in pages (refused above `limit` records).
     public static func run(
         _ request: EvaluateWorkflow.AdapterRequest, index: ChromaIndex, compareExact: Bool,
-        limit: Int = defaultExactLimit
+        limit: Int = StoreEvaluation.defaultExactLimit
     ) throws -> Outcome {
         let outcome = try StoreEvaluation.run(request, index: index, compareExact: compareExact, limit: limit)
         return Outcome(
@@ -43,10 +40,5 @@ public enum ChromaEvaluateWorkflow {
             traffic: index.collection.traffic, serverQueries: outcome.serverQueries,
             serverSeconds: outcome.serverSeconds, pulledRecords: outcome.pulledRecords, pullSeconds: outcome.pullSeconds
         )
-    }
-
-    /// Mean over `exact`'s queries of the share of its top `k` that `server`'s top `k` also holds.
-    public static func recall(_ server: EvaluationRun, against exact: EvaluationRun, k: Int) -> Double {
-        StoreEvaluation.recall(server, against: exact, k: k)
     }
 }

@@ -52,14 +52,14 @@ extension EvaluateWorkflow {
         case .served(let corpus, let search): return Result(evaluation: try evaluate(corpus, [], search))
         case .chroma(let index):
             let outcome = try StoreEvaluation.run(
-                index: index, compareExact: request.compareExact, limit: ChromaEvaluateWorkflow.defaultExactLimit,
+                index: index, compareExact: request.compareExact, limit: StoreEvaluation.defaultExactLimit,
                 cutoffs: settings.cutoffs, evaluate: evaluate)
             return Result(
                 evaluation: outcome.server,
                 store: StoreRun(name: "chroma", outcome: outcome, traffic: index.collection.traffic))
         case .postgres(let index, let search):
             let outcome = try StoreEvaluation.run(
-                index: index, compareExact: request.compareExact, limit: PostgresEvaluateWorkflow.defaultExactLimit,
+                index: index, compareExact: request.compareExact, limit: StoreEvaluation.defaultExactLimit,
                 cutoffs: settings.cutoffs, evaluate: evaluate)
             return Result(
                 evaluation: outcome.server, store: StoreRun(name: "postgres", outcome: outcome, searchSettings: search))

@@ -73,17 +73,3 @@ public struct PostgresIndex: ServedIndex {
         try table.all(limit: limit)
     }
 }
-
-/// Evaluation through a pgvector table (``StoreEvaluation`` with the table's figures).
-public enum PostgresEvaluateWorkflow {
-    /// The largest table `--compare-exact` pulls by default.
-    public static let defaultExactLimit = 2_000_000
-
-    /// Evaluates `request` through `index`, and with `compareExact` also exactly against the table pulled whole.
-    public static func run(
-        _ request: EvaluateWorkflow.AdapterRequest, index: PostgresIndex, compareExact: Bool,
-        limit: Int = defaultExactLimit
-    ) throws -> StoreEvaluation.Outcome {
-        try StoreEvaluation.run(request, index: index, compareExact: compareExact, limit: limit)
-    }
-}

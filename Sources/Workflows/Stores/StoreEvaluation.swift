@@ -16,7 +16,7 @@ public protocol ServedIndex: Sendable {
 /// Evaluation through a store: the rows of ``EvaluateWorkflow/AdapterRequest`` searched by the
 /// store, and on request the same rows searched exactly in the store's records pulled whole, with
 /// the recall of the store's top-k against the exact top-k. Each store adds only its own figures
-/// (``ChromaEvaluateWorkflow``, ``PostgresEvaluateWorkflow``).
+/// (``ChromaEvaluateWorkflow`` adds the HTTP traffic; a pgvector table adds nothing).
 public enum StoreEvaluation {
     /// A row's store and exact results side by side.
     public struct ExactComparison: Sendable {
@@ -43,10 +43,15 @@ public enum StoreEvaluation {
         public var pullSeconds = 0.0
     }
 
+    /// The largest collection or table `--compare-exact` (and stage two, which scores every
+    /// document) pulls by default.
+    public static let defaultExactLimit = 2_000_000
+
     /// Evaluates `request` through `index` (its `corpus` and `corpusIds` are ignored), and with
     /// `compareExact` also exactly against the records pulled whole (refused above `limit`).
     public static func run(
-        _ request: EvaluateWorkflow.AdapterRequest, index: some ServedIndex, compareExact: Bool, limit: Int
+        _ request: EvaluateWorkflow.AdapterRequest, index: some ServedIndex, compareExact: Bool,
+        limit: Int = defaultExactLimit
     ) throws -> Outcome {
         try run(index: index, compareExact: compareExact, limit: limit, cutoffs: request.settings.cutoffs) {
             corpus, ids, search in
