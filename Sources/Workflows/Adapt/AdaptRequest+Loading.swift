@@ -54,25 +54,18 @@ extension AdaptRequest {
     }
 
     /// Whether `location` names a store (`chroma://`, `postgresql://`) rather than a file.
-    public static func isStore(_ location: String) -> Bool {
-        ChromaLocation.isLocation(location) || PostgresLocation.isLocation(location)
-    }
+    public static func isStore(_ location: String) -> Bool { StoreKind(location: location) != nil }
 
     /// The index a user named: a store's location (whose records carry their ids), or an embeddings
     /// file with its id list.
     public static func index(_ location: String, ids: String?) throws(Failure) -> Index {
-        if isStore(location), ids != nil {
-            let store = ChromaLocation.isLocation(location) ? "a Chroma collection" : "a Postgres table"
-            let rows = ChromaLocation.isLocation(location) ? "records" : "rows"
+        switch StoreKind(location: location) {
+        case let kind? where ids != nil:
             throw Failure(
-                role: .indexIds,
-                reason: .problem("not used with \(store) (its \(rows) carry their ids); leave it out"))
-        }
-        if ChromaLocation.isLocation(location) {
-            return .chroma(try read(.index) { try ChromaLocation(parsing: location) })
-        }
-        if PostgresLocation.isLocation(location) {
-            return .postgres(try read(.index) { try PostgresLocation(parsing: location) })
+                role: .indexIds, reason: .problem("not used with \(kind.records) carry their ids); leave it out"))
+        case .chroma: return .chroma(try read(.index) { try ChromaLocation(parsing: location) })
+        case .postgres: return .postgres(try read(.index) { try PostgresLocation(parsing: location) })
+        case nil: break
         }
         guard let ids else {
             throw Failure(role: .indexIds, reason: .problem("give the ids of the rows of \(location)"))

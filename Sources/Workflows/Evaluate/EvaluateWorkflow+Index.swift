@@ -5,25 +5,7 @@ import Retrieval
 
 extension EvaluateWorkflow.Index {
     /// The kind of store a `--corpus`-style location names.
-    public enum Store: Sendable {
-        case chroma, postgres
-
-        /// `chroma://...` or `postgresql://...`; nil for a file path.
-        public init?(location: String) {
-            if ChromaLocation.isLocation(location) {
-                self = .chroma
-            } else if PostgresLocation.isLocation(location) {
-                self = .postgres
-            } else {
-                return nil
-            }
-        }
-
-        /// What its records are called in messages.
-        public var records: String {
-            self == .chroma ? "a Chroma collection (its records" : "a Postgres table (its rows"
-        }
-    }
+    public typealias Store = StoreKind
 
     /// Opens and checks the store at `location`, and looks up which judged documents of `judged` it holds.
     /// - Returns: the index, and a warning naming the location when some judged documents are missing.
