@@ -105,16 +105,27 @@ public struct AffineMap<Scalar: BLASScalar>: Sendable, Hashable {
     /// A row that maps to the zero vector stays zero (it scores 0 against every document).
     /// - Complexity: O(`n * p * m`).
     public func applyNormalized(to x: DenseMatrix<Scalar>) throws(AlignmentError) -> DenseMatrix<Scalar> {
+        try applyNormalizedWithNorms(to: x).mapped
+    }
+
+    /// ``applyNormalized(to:)`` and each mapped row's length before it was scaled (0 for a row that
+    /// maps to the zero vector).
+    /// - Complexity: O(`n * p * m`).
+    public func applyNormalizedWithNorms(to x: DenseMatrix<Scalar>) throws(AlignmentError)
+        -> (mapped: DenseMatrix<Scalar>, norms: [Scalar])
+    {
         var out = try apply(to: x)
+        var norms = [Scalar](repeating: 0, count: x.rows)
         let m = targetDimension
         out.withUnsafeMutableBufferPointer { po in
             for i in 0..<x.rows {
                 let row = po.baseAddress! + i * m
                 let norm = BLAS.nrm2(UnsafePointer(row), count: m)
+                norms[i] = norm
                 if norm > 0 { BLAS.scal(count: m, alpha: 1 / norm, x: row) }
             }
         }
-        return out
+        return (out, norms)
     }
 
     /// Raw form of ``apply(to:)``: `u = X W^T + 1 b^T` for `rows` contiguous rows of `x` into `u`

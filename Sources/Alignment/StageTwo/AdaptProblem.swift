@@ -115,7 +115,45 @@ struct AdaptDevScorer: Sendable {
         } catch {
             throw .invalidParameter(name: "dev search", value: "k = 10", reason: error.description)
         }
-        return (0..<queries.rows).map { q in
+        return ndcg10(result, judged: judged)
+    }
+
+    /// Per-query nDCG@10 of `map` and of every interpolated map (1 - t) `start` + t `map`, t in
+    /// `interpolations`, on `queries` (`n x p`), from one pass over the corpus.
+    ///
+    /// An affine map is linear in its parameters, so the interpolated map sends x to
+    /// (1 - t) start(x) + t map(x), which scores d as (1 - t) |a| (â . d) + t |b| (b̂ . d) with
+    /// a = start(x), b = map(x): two gemms for every t (``ExactSearch/search(first:second:mixes:corpus:k:tieBreak:)``).
+    /// `map`'s own figures are those of ``ndcg10(map:queries:judged:)`` to the bit; the interpolated
+    /// ones equal scoring ``AffineMap/interpolating(from:to:t:)`` up to float rounding.
+    /// - Parameter start: `start` applied to `queries` by ``AffineMap/applyNormalizedWithNorms(to:)``.
+    func ndcg10(
+        map: AffineMap<Float>, start: (mapped: Matrix, norms: [Float]), interpolations: [Double], queries: Matrix,
+        judged: [[String: Int]]
+    ) throws(AlignmentError) -> (map: [Double], interpolated: [[Double]]) {
+        guard queries.rows > 0 else { return ([], interpolations.map { _ in [] }) }
+        let (mapped, norms) = try map.applyNormalizedWithNorms(to: queries)
+        var mixes = [
+            ExactSearch.Mix(
+                first: [Float](repeating: 0, count: queries.rows), second: [Float](repeating: 1, count: queries.rows))
+        ]
+        for t in interpolations {
+            let t = Float(t)
+            mixes.append(ExactSearch.Mix(first: start.norms.map { (1 - t) * $0 }, second: norms.map { t * $0 }))
+        }
+        let results: [SearchResult]
+        do {
+            results = try ExactSearch().search(
+                first: start.mapped, second: mapped, mixes: mixes, corpus: corpus, k: 10, tieBreak: tieBreak)
+        } catch {
+            throw .invalidParameter(name: "dev search", value: "k = 10", reason: error.description)
+        }
+        let scores = results.map { ndcg10($0, judged: judged) }
+        return (scores[0], Array(scores.dropFirst()))
+    }
+
+    private func ndcg10(_ result: SearchResult, judged: [[String: Int]]) -> [Double] {
+        judged.indices.map { q in
             IRMetrics.queryMetrics(
                 ranking: result.ids(ofQuery: q, corpusIds: corpusIds), judged: judged[q],
                 cutoffs: [10])?["ndcg@10"] ?? 0

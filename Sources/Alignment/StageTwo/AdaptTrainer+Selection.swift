@@ -46,10 +46,12 @@ struct SelectionContext {
                 let run = try AdaptTrainingRun(
                     settings: settings, stageOne: startMap, queries: inputs, corpus: corpus, pairs: pairs(train),
                     seed: seed)
+                let devQueries = try run.parameters.lossInputs(inputs.gatherRows(dev))
+                let start = run.parameters.lossMap
                 folds.append(
                     SelectionFold(
-                        run: run, start: run.parameters.lossMap,
-                        devQueries: try run.parameters.lossInputs(inputs.gatherRows(dev)),
+                        run: run, start: start, devQueries: devQueries,
+                        startMapped: interpolations.isEmpty ? nil : try start.applyNormalizedWithNorms(to: devQueries),
                         judged: dev.map { judged[$0] }))
             }
             if folds.isEmpty { return nil }
@@ -72,14 +74,18 @@ struct SelectionContext {
                 for fold in folds {
                     // The loss's map on the loss's inputs: f itself (the rotation's R on f1(x), m x m work).
                     let map = fold.run.parameters.lossMap
-                    let values = try scorer.ndcg10(map: map, queries: fold.devQueries, judged: fold.judged)
+                    let values: [Double]
+                    if let startMapped = fold.startMapped {
+                        let scored = try scorer.ndcg10(
+                            map: map, start: startMapped, interpolations: interpolations, queries: fold.devQueries,
+                            judged: fold.judged)
+                        values = scored.map
+                        for k in interpolations.indices { sums[k] += scored.interpolated[k].reduce(0, +) }
+                    } else {
+                        values = try scorer.ndcg10(map: map, queries: fold.devQueries, judged: fold.judged)
+                    }
                     sum += values.reduce(0, +)
                     count += values.count
-                    for (k, t) in interpolations.enumerated() {
-                        let mixed = try AffineMap.interpolating(from: fold.start, to: map, t: Float(t))
-                        sums[k] += try scorer.ndcg10(map: mixed, queries: fold.devQueries, judged: fold.judged)
-                            .reduce(0, +)
-                    }
                 }
                 means.append(sum / Double(max(count, 1)))
                 counts.append(count)
@@ -121,6 +127,9 @@ struct SelectionFold {
     let start: AffineMap<Float>
     /// The dev queries as the run's loss takes them (``AdaptMapParameters/lossInputs(_:)``: f1(x) for the rotation).
     let devQueries: Matrix
+    /// `start` applied to the dev queries, normalized, with the mapped rows' lengths (nil without
+    /// interpolated candidates).
+    let startMapped: (mapped: Matrix, norms: [Float])?
     let judged: [[String: Int]]
 }
 

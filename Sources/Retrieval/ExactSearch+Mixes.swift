@@ -1,0 +1,133 @@
+import LinearAlgebra
+
+extension ExactSearch {
+    /// One ranking of ``ExactSearch/search(first:second:mixes:corpus:k:tieBreak:)``: query q scores
+    /// document d as `first[q] * (a_q . d) + second[q] * (b_q . d)`.
+    ///
+    /// A weight of exactly 0 drops its side and a weight of exactly 1 is not multiplied, so the mix
+    /// `(0, 1)` ranks by `b_q . d` bit for bit as ``ExactSearch/search(queries:corpus:k:tieBreak:excluding:)``
+    /// does on the second query set.
+    public struct Mix: Sendable, Hashable {
+        /// Per query, the weight of the first query set's scores.
+        public var first: [Float]
+        /// Per query, the weight of the second query set's scores.
+        public var second: [Float]
+
+        public init(first: [Float], second: [Float]) {
+            self.first = first
+            self.second = second
+        }
+    }
+
+    /// Several rankings of per-query mixes of two query sets' scores, with one pass over the corpus.
+    ///
+    /// Scoring a linear mix of two query vectors, `u a_q + v b_q`, costs two gemms here however many
+    /// mixes are ranked, instead of one gemm per mix: `(u a_q + v b_q) . d = u (a_q . d) + v (b_q . d)`.
+    /// Rankings equal those of ``search(queries:corpus:k:tieBreak:excluding:)`` on the mixed
+    /// vectors up to float rounding of the mix (a positive per-query scale does not change a ranking).
+    ///
+    /// - Parameters:
+    ///   - first: `q x d` query vectors.
+    ///   - second: `q x d` query vectors, row q paired with `first`'s row q.
+    ///   - mixes: the rankings to produce, each with one weight pair per query.
+    ///   - corpus: `n x d` document vectors; may be a memory-mapped file.
+    ///   - k: results per query (> 0).
+    ///   - tieBreak: order of equal scores.
+    /// - Throws: ``RetrievalError/dimensionMismatch(queries:corpus:)``, ``RetrievalError/invalidCutoff(_:)``,
+    ///   ``RetrievalError/idCountMismatch(what:ids:rows:)`` (the query sets or a mix's weights do not
+    ///   have one row per query, or tie ranks not one per corpus row).
+    /// - Returns: one result per mix, in the order of `mixes`.
+    /// - Complexity: O(2 q n d) flops in gemm and O(mixes * q * n) for the mixes and the heaps.
+    public func search(
+        first: some RowMatrix, second: some RowMatrix, mixes: [Mix], corpus: some RowMatrix, k: Int,
+        tieBreak: TieBreak = .rowIndex
+    ) throws(RetrievalError) -> [SearchResult] {
+        guard k > 0 else { throw .invalidCutoff(k) }
+        for side in [first.columns, second.columns] where side != corpus.columns {
+            throw .dimensionMismatch(queries: side, corpus: corpus.columns)
+        }
+        guard first.rows == second.rows else {
+            throw .idCountMismatch(what: "second query set", ids: second.rows, rows: first.rows)
+        }
+        for mix in mixes where mix.first.count != first.rows || mix.second.count != first.rows {
+            throw .idCountMismatch(what: "mix weights", ids: min(mix.first.count, mix.second.count), rows: first.rows)
+        }
+        if let ranks = tieBreak.ranks, ranks.count != corpus.rows {
+            throw .idCountMismatch(what: "tie-break ranks", ids: ranks.count, rows: corpus.rows)
+        }
+        let heaps = mixes.map { _ in TopKHeaps(queries: first.rows, k: min(k, max(corpus.rows, 1))) }
+        if first.rows > 0 && corpus.rows > 0 && !mixes.isEmpty {
+            first.withUnsafeBufferPointer { a in
+                second.withUnsafeBufferPointer { b in
+                    corpus.withUnsafeBufferPointer { d in
+                        scanMixes(
+                            a.baseAddress!, b.baseAddress!, queryCount: first.rows, d.baseAddress!,
+                            corpusCount: corpus.rows, dim: corpus.columns, mixes: mixes, heaps: heaps,
+                            tieBreak: tieBreak)
+                    }
+                }
+            }
+        }
+        return heaps.map { $0.result(tieBreak: tieBreak, requestedK: k) }
+    }
+
+    /// The blocks of ``search(queries:corpus:k:tieBreak:excluding:)``'s scan (so `(0, 1)` sees the
+    /// same floats), scored for both query sets and mixed row by row.
+    private func scanMixes(
+        _ a: UnsafePointer<Float>, _ b: UnsafePointer<Float>, queryCount: Int, _ d: UnsafePointer<Float>,
+        corpusCount: Int, dim: Int, mixes: [Mix], heaps: [TopKHeaps], tieBreak: TieBreak
+    ) {
+        let chunkRows = min(corpusChunkRows, corpusCount)
+        let blockRows = min(queryBlockRows, queryCount)
+        let blockA = UnsafeMutablePointer<Float>.allocate(capacity: chunkRows * blockRows)
+        let blockB = UnsafeMutablePointer<Float>.allocate(capacity: chunkRows * blockRows)
+        let mixed = UnsafeMutablePointer<Float>.allocate(capacity: chunkRows)
+        defer {
+            blockA.deallocate()
+            blockB.deallocate()
+            mixed.deallocate()
+        }
+        let ranks = tieBreak.ranks
+        ranks.withUnsafeBufferPointerIfPresent { ranks in
+            for c0 in stride(from: 0, to: corpusCount, by: chunkRows) {
+                let cn = min(chunkRows, corpusCount - c0)
+                for q0 in stride(from: 0, to: queryCount, by: blockRows) {
+                    let qn = min(blockRows, queryCount - q0)
+                    for (queries, block) in [(a, blockA), (b, blockB)] {
+                        if dim == 0 {
+                            block.update(repeating: 0, count: qn * cn)
+                        } else {
+                            BLAS.gemm(
+                                .none, .transposed, m: qn, n: cn, k: dim,
+                                a: queries + q0 * dim, lda: dim, b: d + c0 * dim, ldb: dim, c: block, ldc: cn)
+                        }
+                    }
+                    for i in 0..<qn {
+                        let q = q0 + i
+                        let rowA = blockA + i * cn, rowB = blockB + i * cn
+                        for (m, mix) in mixes.enumerated() {
+                            let u = mix.first[q], v = mix.second[q]
+                            let row: UnsafePointer<Float>
+                            if u == 0 && v == 1 {
+                                row = UnsafePointer(rowB)
+                            } else if u == 1 && v == 0 {
+                                row = UnsafePointer(rowA)
+                            } else {
+                                for j in 0..<cn { mixed[j] = u * rowA[j] + v * rowB[j] }
+                                row = UnsafePointer(mixed)
+                            }
+                            heaps[m].offer(query: q, scores: row, count: cn, firstRow: c0, ranks: ranks)
+                        }
+                    }
+                }
+            }
+        }
+    }
+}
+
+extension Optional where Wrapped == [Int32] {
+    fileprivate func withUnsafeBufferPointerIfPresent<R>(_ body: (UnsafePointer<Int32>?) -> R) -> R {
+        guard let self else { return body(nil) }
+        return self.withUnsafeBufferPointer { body($0.baseAddress) }
+    }
+}
