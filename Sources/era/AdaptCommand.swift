@@ -91,33 +91,6 @@ struct AdaptCommand: ParsableCommand {
                     format: "wrote %@ (%d steps, %d labeled queries, %.1f s)", outURL.path,
                     result.selectedSteps, result.labeledQueries.count, result.seconds))
         }
-        if json { print(try AdaptSummary(outcome: outcome, out: outURL.path, mining: mining).json()) }
-    }
-}
-
-/// The `--json` summary of `era adapt`.
-struct AdaptSummary {
-    var outcome: AdaptWorkflow.Outcome
-    var out: String
-    /// With a `chroma://` corpus: where hard negatives were searched, requests and seconds.
-    var mining: [String: Any]? = nil
-
-    func json() throws -> String {
-        let r = outcome.result
-        var object: [String: Any] = [
-            "out": out, "labeled_queries": r.labeledQueries.count, "pairs": r.pairs,
-            "dev_queries": r.devQueries.reduce(0) { $0 + $1.count }, "folds": r.devQueries.count,
-            "selected_steps": r.selectedSteps, "dev_ndcg@10": r.selectedDevNDCG10,
-            "stage_one_dev_ndcg@10": r.stageOneDevNDCG10, "seconds": r.seconds,
-            "family": r.settings.family.description, "negatives": r.settings.negatives.description,
-            "config_hash": r.settings.configurationHash,
-            "dev_curve": r.checkpoints.map { ["step": $0.step, "ndcg@10": $0.devNDCG10] as [String: Any] },
-        ]
-        if let mining { object["mining"] = mining }
-        // The adapter's score calibration, or why it has none.
-        object["score_calibration"] =
-            outcome.calibration.calibration?.jsonObject ?? ["note": outcome.calibration.note ?? "none"]
-        let data = try JSONSerialization.data(withJSONObject: object, options: [.sortedKeys])
-        return String(decoding: data, as: UTF8.self)
+        if json { print(try outcome.summaryJSON(out: outURL.path, mining: mining)) }
     }
 }

@@ -38,7 +38,7 @@ public struct AdaptStage: StageRunner {
             + (AdaptWorkflow.calibrationLine(outcome.calibration).map { [$0] } ?? [])
         for note in notes { context.log(note) }
         try outcome.adapter.save(to: context.artifactURL(MapArtifact.fileName))
-        try context.write(CanonicalJSON.encode(AdaptWorkflow.Record(outcome.result), pretty: true), to: "training.json")
+        try context.write(CanonicalJSON.encode(outcome.result, pretty: true), to: "training.json")
         context.keep(outcome.adapter)
         return StageOutput(
             artifacts: [MapArtifact.role: MapArtifact.fileName, "training": "training.json"],
