@@ -5,39 +5,39 @@ import LinearAlgebra
 import Retrieval
 
 /// Figures of one synthetic stage-two run (`era bench adapt`).
-public struct AdaptBenchmarkResult: Sendable, Hashable, Codable {
-    public var queries: Int
-    public var docs: Int
-    public var sourceDim: Int
-    public var targetDim: Int
-    public var family: String
-    public var hybrid: Bool
+package struct AdaptBenchmarkResult: Sendable, Hashable, Codable {
+    package var queries: Int
+    package var docs: Int
+    package var sourceDim: Int
+    package var targetDim: Int
+    package var family: String
+    package var hybrid: Bool
     /// Labeled (query, relevant document) pairs.
-    public var pairs: Int
+    package var pairs: Int
     /// Hard-negative mining (one exact search of the labeled queries to depth `hard_pool`).
-    public var mineSeconds: Double
+    package var mineSeconds: Double
     /// Dev evaluations made during selection (every fold of every split at each evaluated step).
-    public var evaluations: Int
+    package var evaluations: Int
     /// Steps of the final run on every labeled query (0 when a label-free candidate was chosen).
-    public var selectedSteps: Int
+    package var selectedSteps: Int
     /// Wall time of `AdaptWorkflow.run`: mining,
     /// dev selection, the final run.
-    public var totalSeconds: Double
+    package var totalSeconds: Double
     /// Pooled dev nDCG@10 of stage one and of the choice (the planted data makes them meaningful).
-    public var stageOneDevNDCG10: Double
-    public var selectedDevNDCG10: Double
-    public var chosen: String?
-    public var peakRSSBytes: Int?
+    package var stageOneDevNDCG10: Double
+    package var selectedDevNDCG10: Double
+    package var chosen: String?
+    package var peakRSSBytes: Int?
 }
 
 /// Synthetic stage two at a chosen scale (`AdaptBenchmarkData`): seeded queries, an index and
 /// training qrels with a planted relation, the query files and the corpus written to scratch `.npy`
 /// files and memory-mapped back as `era adapt` reads a user's files, then ``AdaptWorkflow`` (mining,
 /// dev selection, the final run) with the given settings, as `era adapt` runs it.
-public enum AdaptBenchmark {
+package enum AdaptBenchmark {
     /// Writes the data to `scratchDirectory`, runs stage two and removes the files.
     /// - Throws: Alignment's `AlignmentError` for sizes that do not fit or from training; file errors.
-    public static func run(
+    package static func run(
         queries n: Int, docs: Int, sourceDim p: Int, targetDim m: Int, hybrid: Bool, settings: AdaptSettings,
         scratchDirectory: URL
     ) throws -> AdaptBenchmarkResult {

@@ -4,23 +4,23 @@ import Foundation
 import LinearAlgebra
 
 /// Figures of one synthetic unpaired stage-one run (`era bench align --unpaired`).
-public struct UnpairedAlignBenchmarkResult: Sendable, Hashable, Codable {
-    public var rows: Int
-    public var sourceDim: Int
-    public var targetDim: Int
+package struct UnpairedAlignBenchmarkResult: Sendable, Hashable, Codable {
+    package var rows: Int
+    package var sourceDim: Int
+    package var targetDim: Int
     /// Bytes of the two scratch `.npy` files.
-    public var inputBytes: Int
+    package var inputBytes: Int
     /// The induction alone (start, self-learning and null, final matching).
-    public var inductionSeconds: Double
+    package var inductionSeconds: Double
     /// Wall time of the whole unpaired stage one on the mapped files, training on the induced pairs included.
-    public var totalSeconds: Double
-    public var peakRSSBytes: Int?
-    public var inducedPairs: Int
+    package var totalSeconds: Double
+    package var peakRSSBytes: Int?
+    package var inducedPairs: Int
     /// The share of induced pairs that are the planted ones.
-    public var correctShare: Double
-    public var objective: Double
-    public var nullObjective: Double
-    public var rounds: Int
+    package var correctShare: Double
+    package var objective: Double
+    package var nullObjective: Double
+    package var rounds: Int
 }
 
 extension AlignBenchmark {
@@ -38,7 +38,7 @@ extension AlignBenchmark {
     ///   - scratchDirectory: where the two `.npy` files are written (and removed after).
     ///   - progress: the induction's rounds and attempts.
     /// - Throws: as ``run(pairs:sourceDim:targetDim:configuration:scratchDirectory:keepFiles:)``.
-    public static func runUnpaired(
+    package static func runUnpaired(
         rows n: Int, sourceDim p: Int, targetDim m: Int, configuration: AlignmentConfiguration,
         settings: UnpairedSettings, scratchDirectory: URL,
         progress: (UnpairedAligner.Event) -> Void = { _ in }

@@ -4,35 +4,35 @@ import Foundation
 import LinearAlgebra
 
 /// Figures of one synthetic stage-one run (`era bench align`).
-public struct AlignBenchmarkResult: Sendable, Hashable, Codable {
-    public var pairs: Int
-    public var sourceDim: Int
-    public var targetDim: Int
-    public var epochs: Int
-    public var negatives: String
+package struct AlignBenchmarkResult: Sendable, Hashable, Codable {
+    package var pairs: Int
+    package var sourceDim: Int
+    package var targetDim: Int
+    package var epochs: Int
+    package var negatives: String
     /// Bytes of the two scratch `.npy` files (the inputs a user would hand to `era align`).
-    public var inputBytes: Int
+    package var inputBytes: Int
     /// The trainer's warm start (Procrustes) alone.
-    public var warmStartSeconds: Double
+    package var warmStartSeconds: Double
     /// Mean training seconds of the epochs run (nil without epochs).
-    public var epochSeconds: Double?
+    package var epochSeconds: Double?
     /// Wall time of the whole stage one on the mapped files: matching, split, warm start, epochs, guardrail.
-    public var totalSeconds: Double
+    package var totalSeconds: Double
     /// VmHWM after the run (mapped pages that were touched count); nil without /proc.
-    public var peakRSSBytes: Int?
+    package var peakRSSBytes: Int?
     /// Held-out top-1 after the warm start and of the returned map: the planted map makes them meaningful.
-    public var warmStartTop1: Double?
-    public var finalTop1: Double?
+    package var warmStartTop1: Double?
+    package var finalTop1: Double?
     /// The scratch files, when kept (`keepFiles`); nil once removed.
-    public var sourceFile: String?
-    public var targetFile: String?
+    package var sourceFile: String?
+    package var targetFile: String?
 }
 
 /// Synthetic stage one at a chosen scale: seeded unit sources X (n x p), targets from a planted map
 /// Y = normalize(X G^T + noise) (G random with unit rows, noise half the signal's norm), both written
 /// block by block to scratch `.npy` files, memory-mapped back as a user's files would be, and run
 /// through ``AlignWorkflow`` (matching, the trainer, the guardrail) as `era align` runs them.
-public enum AlignBenchmark {
+package enum AlignBenchmark {
     /// Rows generated at a time (bounds the generator's memory: 2048 x 4096 floats is 32 MB).
     static let generationRows = 2_048
 
@@ -41,7 +41,7 @@ public enum AlignBenchmark {
     /// - Throws: ``AlignWorkflow/Failure`` from training; Alignment's
     ///   `AlignmentError.invalidParameter(name:value:reason:)` for sizes that overflow or do not fit in
     ///   memory or on disk; file errors.
-    public static func run(
+    package static func run(
         pairs n: Int, sourceDim p: Int, targetDim m: Int, configuration: AlignmentConfiguration,
         scratchDirectory: URL, keepFiles: Bool = false
     ) throws -> AlignBenchmarkResult {

@@ -4,27 +4,27 @@ import LinearAlgebra
 import Retrieval
 
 /// Figures of one synthetic exact-search run (the counterpart of `peer.py search-synthetic`).
-public struct SearchBenchmarkResult: Sendable, Hashable, Codable {
-    public var docs: Int
-    public var queries: Int
-    public var dim: Int
-    public var k: Int
+package struct SearchBenchmarkResult: Sendable, Hashable, Codable {
+    package var docs: Int
+    package var queries: Int
+    package var dim: Int
+    package var k: Int
     /// Wall time of the search only (gemm blocks + top-k), after one warm-up gemm.
-    public var searchSeconds: Double
-    public var queriesPerSecond: Double
+    package var searchSeconds: Double
+    package var queriesPerSecond: Double
     /// `2 * docs * queries * dim / searchSeconds / 1e9`.
-    public var gflops: Double
+    package var gflops: Double
     /// The process's peak resident set (VmHWM of /proc/self/status) after the run; nil where
     /// /proc is absent. Memory-mapped pages that were touched count.
-    public var peakRSSBytes: Int?
+    package var peakRSSBytes: Int?
     /// Whether the corpus was scanned from a memory-mapped `.npy` file.
-    public var mapped: Bool
+    package var mapped: Bool
 }
 
 /// Synthetic exact top-k search on random unit vectors: seeded standard normal float32 rows
 /// scaled to unit norm, corpus first then queries from the same stream (as `peer.py`, though
 /// the numbers differ from numpy's generator).
-public enum SearchBenchmark {
+package enum SearchBenchmark {
     /// Rows generated at a time (bounds the temporary memory).
     static let generationChunkRows = 16_384
 
@@ -34,7 +34,7 @@ public enum SearchBenchmark {
     /// memory-mapped and scanned from the map (never held whole in an Array), and the file is
     /// removed afterwards. Otherwise the corpus is an in-memory `Matrix`.
     /// - Throws: Retrieval's `RetrievalError` for non-positive sizes; file errors for `mappedFile`.
-    public static func run(
+    package static func run(
         docs: Int, queries: Int, dim: Int, k: Int, seed: UInt64 = 0,
         mappedFile: URL? = nil, search: ExactSearch = ExactSearch()
     ) throws -> SearchBenchmarkResult {
@@ -172,7 +172,7 @@ public enum SearchBenchmark {
     }
 
     /// VmHWM (peak resident set) of this process in bytes, or nil without /proc.
-    public static func peakResidentBytes() -> Int? {
+    package static func peakResidentBytes() -> Int? {
         guard let status = try? String(contentsOfFile: "/proc/self/status", encoding: .utf8) else { return nil }
         for line in status.split(separator: "\n") where line.hasPrefix("VmHWM:") {
             let fields = line.split(separator: " ", omittingEmptySubsequences: true)
