@@ -42,9 +42,84 @@ extension ExactSearch {
         first: some RowMatrix, second: some RowMatrix, mixes: [Mix], corpus: some RowMatrix, k: Int,
         tieBreak: TieBreak = .rowIndex
     ) throws(RetrievalError) -> [SearchResult] {
+        try search(first: .queries(first), second: second, mixes: mixes, corpus: corpus, k: k, tieBreak: tieBreak)
+    }
+
+    /// ``search(first:second:mixes:corpus:k:tieBreak:)`` with the first query set's scores computed
+    /// once by ``scores(queries:corpus:)``: one gemm per call instead of two, for a first set that is
+    /// mixed with many second sets (rankings identical to passing its queries).
+    /// - Parameter firstScores: `q x n`, the first query set's score of every corpus row.
+    /// - Complexity: O(q n d) flops in gemm and O(mixes * q * n) for the mixes and the heaps.
+    public func search(
+        firstScores: Matrix, second: some RowMatrix, mixes: [Mix], corpus: some RowMatrix, k: Int,
+        tieBreak: TieBreak = .rowIndex
+    ) throws(RetrievalError) -> [SearchResult] {
+        guard firstScores.columns == corpus.rows else {
+            throw .idCountMismatch(what: "first scores' columns", ids: firstScores.columns, rows: corpus.rows)
+        }
+        return try search(
+            first: FirstSide<Matrix>.scores(firstScores), second: second, mixes: mixes, corpus: corpus, k: k,
+            tieBreak: tieBreak)
+    }
+
+    /// Every score of every query, `q x n`: the floats ``search(queries:corpus:k:tieBreak:excluding:)``
+    /// ranks, computed in the same blocks.
+    /// - Throws: ``RetrievalError/dimensionMismatch(queries:corpus:)``.
+    /// - Complexity: O(q n d) flops in gemm, `q * n` floats of memory.
+    public func scores(queries: some RowMatrix, corpus: some RowMatrix) throws(RetrievalError) -> Matrix {
+        guard queries.columns == corpus.columns else {
+            throw .dimensionMismatch(queries: queries.columns, corpus: corpus.columns)
+        }
+        var out = Matrix(rows: queries.rows, columns: corpus.rows)
+        guard queries.rows > 0 && corpus.rows > 0 else { return out }
+        let (n, dim) = (corpus.rows, corpus.columns)
+        let chunkRows = min(corpusChunkRows, n), blockRows = min(queryBlockRows, queries.rows)
+        queries.withUnsafeBufferPointer { q in
+            corpus.withUnsafeBufferPointer { d in
+                out.withUnsafeMutableBufferPointer { o in
+                    for c0 in stride(from: 0, to: n, by: chunkRows) {
+                        let cn = min(chunkRows, n - c0)
+                        for q0 in stride(from: 0, to: queries.rows, by: blockRows) {
+                            let qn = min(blockRows, queries.rows - q0)
+                            let c = o.baseAddress! + q0 * n + c0
+                            if dim == 0 {
+                                for i in 0..<qn { (c + i * n).update(repeating: 0, count: cn) }
+                            } else {
+                                BLAS.gemm(
+                                    .none, .transposed, m: qn, n: cn, k: dim, a: q.baseAddress! + q0 * dim, lda: dim,
+                                    b: d.baseAddress! + c0 * dim, ldb: dim, c: c, ldc: n)
+                            }
+                        }
+                    }
+                }
+            }
+        }
+        return out
+    }
+
+    /// The first side of a mix: its query vectors, or their scores computed beforehand.
+    private enum FirstSide<Queries: RowMatrix> {
+        case queries(Queries)
+        case scores(Matrix)
+
+        var rows: Int {
+            switch self {
+            case .queries(let q): q.rows
+            case .scores(let s): s.rows
+            }
+        }
+    }
+
+    private func search<First: RowMatrix>(
+        first: FirstSide<First>, second: some RowMatrix, mixes: [Mix], corpus: some RowMatrix, k: Int,
+        tieBreak: TieBreak
+    ) throws(RetrievalError) -> [SearchResult] {
         guard k > 0 else { throw .invalidCutoff(k) }
-        for side in [first.columns, second.columns] where side != corpus.columns {
-            throw .dimensionMismatch(queries: side, corpus: corpus.columns)
+        if case .queries(let first) = first, first.columns != corpus.columns {
+            throw .dimensionMismatch(queries: first.columns, corpus: corpus.columns)
+        }
+        guard second.columns == corpus.columns else {
+            throw .dimensionMismatch(queries: second.columns, corpus: corpus.columns)
         }
         guard first.rows == second.rows else {
             throw .idCountMismatch(what: "second query set", ids: second.rows, rows: first.rows)
@@ -57,15 +132,19 @@ extension ExactSearch {
         }
         let heaps = mixes.map { _ in TopKHeaps(queries: first.rows, k: min(k, max(corpus.rows, 1))) }
         if first.rows > 0 && corpus.rows > 0 && !mixes.isEmpty {
-            first.withUnsafeBufferPointer { a in
+            let scan = { (a: FirstBlock) in
                 second.withUnsafeBufferPointer { b in
                     corpus.withUnsafeBufferPointer { d in
                         scanMixes(
-                            a.baseAddress!, b.baseAddress!, queryCount: first.rows, d.baseAddress!,
+                            a, b.baseAddress!, queryCount: first.rows, d.baseAddress!,
                             corpusCount: corpus.rows, dim: corpus.columns, mixes: mixes, heaps: heaps,
                             tieBreak: tieBreak)
                     }
                 }
+            }
+            switch first {
+            case .queries(let queries): queries.withUnsafeBufferPointer { scan(.queries($0.baseAddress!)) }
+            case .scores(let scores): scores.withUnsafeBufferPointer { scan(.scores($0.baseAddress!)) }
             }
         }
         return heaps.map { $0.result(tieBreak: tieBreak, requestedK: k) }
@@ -73,8 +152,15 @@ extension ExactSearch {
 
     /// The blocks of ``search(queries:corpus:k:tieBreak:excluding:)``'s scan (so `(0, 1)` sees the
     /// same floats), scored for both query sets and mixed row by row.
+    private enum FirstBlock {
+        /// `q x d` query vectors.
+        case queries(UnsafePointer<Float>)
+        /// `q x n` scores.
+        case scores(UnsafePointer<Float>)
+    }
+
     private func scanMixes(
-        _ a: UnsafePointer<Float>, _ b: UnsafePointer<Float>, queryCount: Int, _ d: UnsafePointer<Float>,
+        _ a: FirstBlock, _ b: UnsafePointer<Float>, queryCount: Int, _ d: UnsafePointer<Float>,
         corpusCount: Int, dim: Int, mixes: [Mix], heaps: [TopKHeaps], tieBreak: TieBreak
     ) {
         let chunkRows = min(corpusChunkRows, corpusCount)
@@ -93,7 +179,9 @@ extension ExactSearch {
                 let cn = min(chunkRows, corpusCount - c0)
                 for q0 in stride(from: 0, to: queryCount, by: blockRows) {
                     let qn = min(blockRows, queryCount - q0)
-                    for (queries, block) in [(a, blockA), (b, blockB)] {
+                    var sides = [(b, blockB)]
+                    if case .queries(let a) = a { sides.append((a, blockA)) }
+                    for (queries, block) in sides {
                         if dim == 0 {
                             block.update(repeating: 0, count: qn * cn)
                         } else {
@@ -104,14 +192,19 @@ extension ExactSearch {
                     }
                     for i in 0..<qn {
                         let q = q0 + i
-                        let rowA = blockA + i * cn, rowB = blockB + i * cn
+                        let rowB = blockB + i * cn
+                        let rowA: UnsafePointer<Float>
+                        switch a {
+                        case .queries: rowA = UnsafePointer(blockA + i * cn)
+                        case .scores(let scores): rowA = scores + q * corpusCount + c0
+                        }
                         for (m, mix) in mixes.enumerated() {
                             let u = mix.first[q], v = mix.second[q]
                             let row: UnsafePointer<Float>
                             if u == 0 && v == 1 {
                                 row = UnsafePointer(rowB)
                             } else if u == 1 && v == 0 {
-                                row = UnsafePointer(rowA)
+                                row = rowA
                             } else {
                                 for j in 0..<cn { mixed[j] = u * rowA[j] + v * rowB[j] }
                                 row = UnsafePointer(mixed)

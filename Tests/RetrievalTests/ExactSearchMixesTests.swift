@@ -46,6 +46,38 @@ import _TestSupport
         for q in 0..<30 { #expect(Array(results[0].scores(ofQuery: q)) == Array(direct.scores(ofQuery: q))) }
     }
 
+    /// Scores computed once stand for the first query set's vectors: the same rankings and scores,
+    /// in the default blocks and in small ones (chunk edges inside the corpus).
+    @Test func firstScoresComputedOnceRankAsItsQueries() throws {
+        var g = SeededGenerator(seed: 11)
+        let d = Matrix.randomNormal(rows: 1300, columns: 16, using: &g)
+        let a = Matrix.randomNormal(rows: 21, columns: 16, using: &g)
+        let b = Matrix.randomNormal(rows: 21, columns: 16, using: &g)
+        let mixes = [0.25, 0.5, 0.75].map { t in
+            ExactSearch.Mix(
+                first: (0..<21).map { Float(1 - t) * Float(1 + $0 % 3) }, second: (0..<21).map { _ in Float(t) })
+        }
+        for search in [ExactSearch(), ExactSearch(corpusChunkRows: 100, queryBlockRows: 4)] {
+            let scores = try search.scores(queries: a, corpus: d)
+            #expect(scores.rows == 21 && scores.columns == 1300)
+            let viaQueries = try search.search(first: a, second: b, mixes: mixes, corpus: d, k: 10)
+            let viaScores = try search.search(firstScores: scores, second: b, mixes: mixes, corpus: d, k: 10)
+            for (x, y) in zip(viaQueries, viaScores) {
+                #expect(rankings(x) == rankings(y))
+                for q in 0..<21 { #expect(Array(x.scores(ofQuery: q)) == Array(y.scores(ofQuery: q))) }
+            }
+            // Each query's best score is its largest full score.
+            let own = try search.search(queries: a, corpus: d, k: 1)
+            for q in 0..<21 {
+                #expect(own.scores(ofQuery: q).first == (0..<1300).map { scores[q, $0] }.max())
+            }
+        }
+        #expect(throws: RetrievalError.self) {
+            try ExactSearch().search(
+                firstScores: Matrix(rows: 21, columns: 5), second: b, mixes: mixes, corpus: d, k: 1)
+        }
+    }
+
     @Test func mismatchedShapesAreRefused() throws {
         let d = Matrix(rows: 4, columns: 3)
         let a = Matrix(rows: 2, columns: 3)

@@ -126,9 +126,9 @@ struct AdaptDevScorer: Sendable {
     /// a = start(x), b = map(x): two gemms for every t (``ExactSearch/search(first:second:mixes:corpus:k:tieBreak:)``).
     /// `map`'s own figures are those of ``ndcg10(map:queries:judged:)`` to the bit; the interpolated
     /// ones equal scoring ``AffineMap/interpolating(from:to:t:)`` up to float rounding.
-    /// - Parameter start: `start` applied to `queries` by ``AffineMap/applyNormalizedWithNorms(to:)``.
+    /// - Parameter start: ``startScoring(_:queries:)`` of the start map and `queries`.
     func ndcg10(
-        map: AffineMap<Float>, start: (mapped: Matrix, norms: [Float]), interpolations: [Double], queries: Matrix,
+        map: AffineMap<Float>, start: StartScoring, interpolations: [Double], queries: Matrix,
         judged: [[String: Int]]
     ) throws(AlignmentError) -> (map: [Double], interpolated: [[Double]]) {
         guard queries.rows > 0 else { return ([], interpolations.map { _ in [] }) }
@@ -143,13 +143,44 @@ struct AdaptDevScorer: Sendable {
         }
         let results: [SearchResult]
         do {
-            results = try ExactSearch().search(
-                first: start.mapped, second: mapped, mixes: mixes, corpus: corpus, k: 10, tieBreak: tieBreak)
+            if let scores = start.scores {
+                results = try ExactSearch().search(
+                    firstScores: scores, second: mapped, mixes: mixes, corpus: corpus, k: 10, tieBreak: tieBreak)
+            } else {
+                results = try ExactSearch().search(
+                    first: start.mapped, second: mapped, mixes: mixes, corpus: corpus, k: 10, tieBreak: tieBreak)
+            }
         } catch {
             throw .invalidParameter(name: "dev search", value: "k = 10", reason: error.description)
         }
         let scores = results.map { ndcg10($0, judged: judged) }
         return (scores[0], Array(scores.dropFirst()))
+    }
+
+    /// A start map's dev queries as interpolated candidates are scored from: normalized, with the
+    /// mapped rows' lengths, and their scores against the corpus when those fit in
+    /// ``cachedScoresLimit`` floats (else each evaluation scores them again).
+    struct StartScoring {
+        let mapped: Matrix
+        let norms: [Float]
+        let scores: Matrix?
+    }
+
+    /// 4 Mi floats (16 MiB) of cached start scores per fold: SciFact's dev folds (about 160 x 5,183)
+    /// fit; a corpus of millions does not, and is scored again instead of held in memory.
+    static let cachedScoresLimit = 1 << 22
+
+    func startScoring(_ start: AffineMap<Float>, queries: Matrix) throws(AlignmentError) -> StartScoring {
+        let (mapped, norms) = try start.applyNormalizedWithNorms(to: queries)
+        guard queries.rows > 0, queries.rows * corpus.rows <= Self.cachedScoresLimit else {
+            return StartScoring(mapped: mapped, norms: norms, scores: nil)
+        }
+        do {
+            return StartScoring(
+                mapped: mapped, norms: norms, scores: try ExactSearch().scores(queries: mapped, corpus: corpus))
+        } catch {
+            throw .invalidParameter(name: "dev search", value: "start scores", reason: error.description)
+        }
     }
 
     private func ndcg10(_ result: SearchResult, judged: [[String: Int]]) -> [Double] {

@@ -51,7 +51,8 @@ struct SelectionContext {
                 folds.append(
                     SelectionFold(
                         run: run, start: start, devQueries: devQueries,
-                        startMapped: interpolations.isEmpty ? nil : try start.applyNormalizedWithNorms(to: devQueries),
+                        startScoring: interpolations.isEmpty
+                            ? nil : try scorer.startScoring(start, queries: devQueries),
                         judged: dev.map { judged[$0] }))
             }
             if folds.isEmpty { return nil }
@@ -75,9 +76,9 @@ struct SelectionContext {
                     // The loss's map on the loss's inputs: f itself (the rotation's R on f1(x), m x m work).
                     let map = fold.run.parameters.lossMap
                     let values: [Double]
-                    if let startMapped = fold.startMapped {
+                    if let startScoring = fold.startScoring {
                         let scored = try scorer.ndcg10(
-                            map: map, start: startMapped, interpolations: interpolations, queries: fold.devQueries,
+                            map: map, start: startScoring, interpolations: interpolations, queries: fold.devQueries,
                             judged: fold.judged)
                         values = scored.map
                         for k in interpolations.indices { sums[k] += scored.interpolated[k].reduce(0, +) }
@@ -127,9 +128,8 @@ struct SelectionFold {
     let start: AffineMap<Float>
     /// The dev queries as the run's loss takes them (``AdaptMapParameters/lossInputs(_:)``: f1(x) for the rotation).
     let devQueries: Matrix
-    /// `start` applied to the dev queries, normalized, with the mapped rows' lengths (nil without
-    /// interpolated candidates).
-    let startMapped: (mapped: Matrix, norms: [Float])?
+    /// `start` on the dev queries as the interpolated candidates are scored from (nil without them).
+    let startScoring: AdaptDevScorer.StartScoring?
     let judged: [[String: Int]]
 }
 
