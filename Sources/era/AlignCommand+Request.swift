@@ -43,6 +43,7 @@ extension AlignCommand {
         case .targetIds: targetIds.map { "--target-ids \($0)" } ?? "--target-ids"
         case .sample: training.sample.map { "--sample \($0)" } ?? "--sample"
         case .anchors: training.anchors.map { "--anchors \($0)" } ?? "--anchors"
+        case .unpaired: "--unpaired"
         case .settings: "the align options"
         }
     }

@@ -30,7 +30,7 @@ import Workflows
         let expected: [AlignRequest.Role: String] = [
             .source: "data.alignment.query_model", .sourceIds: "data.alignment.ids",
             .target: "data.alignment.index_model", .targetIds: "data.alignment.ids", .sample: "samples",
-            .anchors: "anchors", .settings: "options",
+            .anchors: "anchors", .unpaired: "pairing: unpaired", .settings: "options",
         ]
         for role in AlignRequest.Role.allCases { #expect(AlignStage.keyPath(role, files) == expected[role], "\(role)") }
         #expect(AlignStage.keyPath(.target, store) == "data.index.chroma")
@@ -49,7 +49,7 @@ import Workflows
     @Test func aProblemLeadsWithTheStageAndNamesEveryInputByKey() {
         let failure = AlignRequest.Failure(role: .sample, problem: .sampleOfFiles)
         let message = "\(AlignStage.pipelineError(failure, data: Self.data(indexModel: "/nowhere/t.npy")))"
-        #expect(message.hasPrefix("align: samples: "), "\(message)")
+        #expect(message.hasPrefix("align: samples: with pairing: unpaired, only a Chroma collection's"), "\(message)")
         #expect(message.hasSuffix("every row of data.alignment.index_model takes part"), "\(message)")
         let nonFinite = AlignRequest.Failure(role: .target, problem: .nonFinite("target row d3"))
         #expect(

@@ -95,7 +95,7 @@ import _TestSupport
         #expect(noSourceIds.role == .sourceIds)
         #expect(
             noSourceIds.message(naming: Self.flag)
-                == "<sourceIds>: give the ids of the rows of <source>, or align them unpaired")
+                == "<sourceIds>: give the ids of the rows of <source> (or <unpaired>)")
         #expect(try failure(f.request(targetIds: nil)).role == .targetIds)
 
         let unrelated = try failure(f.request(sourceIds: "o.txt"))

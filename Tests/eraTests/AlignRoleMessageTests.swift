@@ -29,13 +29,15 @@ import _TestSupport
             "align", "--unpaired", "--source", f.dir.path("source.npy"), "--target", f.dir.path("target.npy"),
             "--out", f.dir.path("adapter.safetensors"),
         ]
-        try expectRefusal(f, unpaired + ["--sample", "100"], startsWith: "--sample 100: ")
+        try expectRefusal(
+            f, unpaired + ["--sample", "100"],
+            startsWith: "--sample 100: with --unpaired, only a Chroma collection's records")
         try expectRefusal(
             f, unpaired + ["--anchors", "3"], startsWith: "--anchors 3: give --source-ids and --target-ids")
         let table = "postgresql://u@/db?host=/nowhere&table=docs"
         var onTable = unpaired
         onTable[onTable.firstIndex(of: f.dir.path("target.npy"))!] = table
-        try expectRefusal(f, onTable, startsWith: "--target \(table): unpaired alignment samples")
+        try expectRefusal(f, onTable, startsWith: "--target \(table): --unpaired samples a Chroma collection's records")
     }
 
     @Test func aStoreTargetRefusesTargetIds() throws {

@@ -79,6 +79,7 @@ extension AlignStage {
                 : "data.alignment.index_model"
         case .sample: "samples"
         case .anchors: "anchors"
+        case .unpaired: "pairing: unpaired"
         case .settings: "options"
         }
     }

@@ -59,7 +59,7 @@ extension AlignRequest {
             case .unreadable(let error): "\(name(role)): \(error)"
             case .missingIds:
                 "\(name(role)): give the ids of the rows of \(name(role == .sourceIds ? .source : .target))"
-                    + (role == .sourceIds ? ", or align them unpaired" : "")
+                    + (role == .sourceIds ? " (or \(name(.unpaired)))" : "")
             case .storeCarriesIds(let kind):
                 "\(name(role)): not used with \(kind.records) carry their ids); leave it out"
             case .noCommonIds(let unpaired):
@@ -68,10 +68,10 @@ extension AlignRequest {
             case .notInStore(let kind):
                 "no id of \(name(.sourceIds)) is a \(kind.item) of \(name(.target)): nothing to align"
             case .sampleOfFiles:
-                "\(name(role)): unpaired, only a Chroma collection's records are sampled; every row of "
+                "\(name(role)): with \(name(.unpaired)), only a Chroma collection's records are sampled; every row of "
                     + "\(name(.target)) takes part"
             case .unpairedTable:
-                "\(name(role)): unpaired alignment samples a Chroma collection's records, not a pgvector table's: "
+                "\(name(role)): \(name(.unpaired)) samples a Chroma collection's records, not a pgvector table's: "
                     + "give the index model's vectors of the alignment texts as a file"
             case .anchorsWithoutIds:
                 "\(name(role)): give \(name(.sourceIds)) and \(name(.targetIds)) (the anchors are ids common to both)"

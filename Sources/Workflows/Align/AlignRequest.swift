@@ -15,6 +15,8 @@ public struct AlignRequest {
         case source, sourceIds, target, targetIds
         /// The sample size and the anchor count of the settings.
         case sample, anchors
+        /// The choice of unpaired alignment (named where a message suggests it or depends on it).
+        case unpaired
         /// Stage one's other settings (a refusal of the trainer that no input caused).
         case settings
     }
