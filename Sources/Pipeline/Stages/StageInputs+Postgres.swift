@@ -1,4 +1,3 @@
-import Alignment
 import Chroma
 import EmbeddingIO
 import Foundation
