@@ -1,4 +1,3 @@
-import Alignment  // the settings' value types (AdaptMapKind, ...) made ExpressibleByArgument here
 import ArgumentParser
 import Foundation
 import Workflows

@@ -1,5 +1,4 @@
 import ArgumentParser
-import EmbeddingIO  // AtomicFile and OutputGuard: every command's output files are guarded there
 import Foundation
 import Workflows
 

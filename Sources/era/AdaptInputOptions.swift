@@ -1,5 +1,4 @@
 import ArgumentParser
-import EmbeddingIO  // OutputGuard.Input: the guard of every command's files lives there
 import Foundation
 import Workflows
 

@@ -1,12 +1,8 @@
-import Alignment
 import ArgumentParser
-import Chroma
-import EmbeddingIO
 import Foundation
-import Postgres
 import Workflows
 
-/// `era align`: parse, ``AlignWorkflow``, write the adapter and its log.
+/// `era align`: stage one, a thin layer over ``AlignRequest``; writes the adapter and its log.
 struct AlignCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "align",
@@ -56,8 +52,8 @@ struct AlignCommand: ParsableCommand {
     )
     var hybrid = false
     @Option(
-        help: "a of --hybrid (default: \(AdaptSettings.defaultHybridAlpha), chosen on the SciFact training queries).")
-    var alpha: Double = AdaptSettings.defaultHybridAlpha
+        help: "a of --hybrid (default: \(AlignRequest.defaultHybridAlpha), chosen on the SciFact training queries).")
+    var alpha: Double = AlignRequest.defaultHybridAlpha
     @Flag(help: "Also write W as <out stem>.weight.npy and b as <out stem>.bias.npy.") var npy = false
     @Flag(help: "No progress on stderr.") var quiet = false
     @OptionGroup var overwrite: OverwriteOptions
@@ -66,47 +62,26 @@ struct AlignCommand: ParsableCommand {
         AtomicFile.removeTemporariesOnSignals()  // an interrupted write leaves no .tmp- file
         var settings = try training.settings()
         if unpaired { settings.pairing = .unpaired }
-        let config = settings.configuration(seed: seed)
         let outURL = URL(fileURLWithPath: out)
         let logURL = URL(fileURLWithPath: log ?? ExportWorkflow.stem(of: out) + ".log.json")
         let npyURLs = npy ? ExportWorkflow.npyFiles(base: out) : []
         for url in [outURL, logURL] + npyURLs { try requireWritable(url) }
         try OutputGuard(
-            inputs: [.init("--source", source)] + (sourceIds.map { [.init("--source-ids", $0)] } ?? [])
-                + (ChromaLocation.isLocation(target) ? [] : [.init("--target", target)])
-                + (targetIds.map { [.init("--target-ids", $0)] } ?? []),
+            inputs: guardInputs,
             outputs: [.init("--out", out, .eraAdapter), .init("--log", logURL.path, .eraJSON)]
                 + npyURLs.map { .init("--npy", $0.path, .unmarked) }, force: overwrite.force
         ).check()
-        let files = InputFiles()
-        var request = try self.request(files, configuration: config, settings: settings)
-        request.hybridAlpha = hybrid ? alpha : nil
-        let quiet = self.quiet, sample = settings.samples
+        let request = try request(settings)
         let outcome: AlignWorkflow.Outcome
         do {
-            outcome = try AlignWorkflow.run(
-                request,
-                started: { pairs, p, m in
-                    if !quiet {
-                        printProgress(
-                            "\(pairs) pairs (ids common to both tables\(sample.map { ", sampled \($0)" } ?? "")), p = \(p), m = \(m)"
-                        )
-                    }
-                },
-                progress: { event in
-                    if !quiet, let line = AlignWorkflow.describe(event, epochs: config.epochs) { printProgress(line) }
-                },
-                unpairedProgress: { event in
-                    if !quiet, let line = AlignWorkflow.describe(event) { printProgress(line) }
-                })
-        } catch {
-            throw message(for: error)
-        }
+            outcome = try request.run { report($0, epochs: settings.epochs, sample: settings.samples) }
+        } catch { throw self.error(error) }
         if let result = outcome.unpaired { progress(AlignWorkflow.describe(result)) }
         try outcome.adapter.save(to: outURL)
-        let logFile = AlignLogFile(
-            adapter: outURL.path, outcome: outcome, source: source, target: target, sample: settings.samples)
-        try AtomicFile.write(try CanonicalJSON.encode(logFile, pretty: true) + Data("\n".utf8), to: logURL)
+        try AlignLogFile(
+            adapter: outURL.path, outcome: outcome, source: source, target: target, sample: settings.samples
+        )
+        .write(to: logURL)
         if npy { try ExportWorkflow.write(outcome.adapter, format: .npy, base: out) }
         progress("\(AlignWorkflow.summary(outcome)); wrote \(outURL.path) and \(logURL.path)")
         let ids = sourceIds.map { "--source-ids \($0)" + (targetIds.map { " and --target-ids \($0)" } ?? "") }
@@ -115,34 +90,7 @@ struct AlignCommand: ParsableCommand {
         }
     }
 
-    /// The workflow's failure in this command's words: its files and flags.
-    private func message(for failure: AlignWorkflow.Failure) -> CommandError {
-        switch failure {
-        case .noCommonIds:
-            CommandError(
-                "no id of \(sourceIds ?? "--source-ids") appears in \(targetIds ?? "--target-ids"): "
-                    + (unpaired || training.pairing == .unpaired
-                        ? "no anchors to seed the matching (leave --anchors out)" : "nothing to align"))
-        case .emptySample: CommandError("--sample: the sample is empty; give a positive number of texts")
-        case .nonFinite(let side, let what):
-            CommandError("\(side == "source" ? source : target): \(what) contains NaN or infinity")
-        case .training(let error): CommandError("align: \(error.description)")
-        case .notAlignable(let result): CommandError("align --unpaired: \(AlignWorkflow.refusal(result))")
-        }
-    }
-
-    private func progress(_ message: String) {
+    func progress(_ message: String) {
         if !quiet { printProgress(message) }
-    }
-
-    /// `mpnet.corpus.npy` -> `mpnet`; `chroma://host:8000/scifact-minilm` -> `scifact-minilm`.
-    static func modelName(_ path: String) -> String {
-        if ChromaLocation.isLocation(path), let location = try? ChromaLocation(parsing: path) {
-            return location.collection
-        }
-        if PostgresLocation.isLocation(path), let location = try? PostgresLocation(parsing: path) {
-            return location.table
-        }
-        return String(URL(fileURLWithPath: path).lastPathComponent.split(separator: ".").first ?? "")
     }
 }

@@ -1,6 +1,4 @@
-import Alignment
 import ArgumentParser
-import EmbeddingIO
 import Foundation
 import Workflows
 

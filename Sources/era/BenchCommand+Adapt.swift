@@ -1,4 +1,3 @@
-import Alignment
 import ArgumentParser
 import Foundation
 import Workflows

@@ -1,7 +1,5 @@
-import Alignment
 import ArgumentParser
 import Foundation
-import Settings
 import Workflows
 
 extension BenchCommand {

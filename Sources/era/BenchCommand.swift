@@ -1,6 +1,5 @@
 import ArgumentParser
 import Foundation
-import Retrieval
 import Workflows
 
 struct BenchCommand: ParsableCommand {

@@ -1,6 +1,5 @@
-import Alignment
 import ArgumentParser
-import Settings
+import Workflows
 
 /// Bridges the CLI to the settings declarations (``DeclaredSettings``): a command's options are
 /// optional properties named after each setting's flag, with help and default text taken from the

@@ -1,9 +1,5 @@
-import Alignment
 import ArgumentParser
-import EmbeddingIO
 import Foundation
-import LinearAlgebra
-import Retrieval
 import Workflows
 
 /// `era sweep`: stage two at several label budgets and seeds, evaluated on held-out judgments.

@@ -72,12 +72,7 @@ extension AdaptStage {
                         ? "data.qrels.labeled (\(data.qrels.labeled?.path ?? "not set"))" : keyPath(role, data)
                 })
         }
-        let named = keyPath(failure.role, data)
-        if error is EmbeddingIOError || (error is ChromaError && named == ChromaIdentity.keyPath) {
-            return PipelineRunError("\(named): \(error)")
-        }
-        guard named == PostgresIdentity.keyPath else { return error }
-        do { return try StageInputs.wrapPostgres { throw error } } catch { return error }
+        return StageInputs.named(error, keyPath: keyPath(failure.role, data))
     }
 
     private static func required(_ file: DataFile?, _ keyPath: String) throws -> String {

@@ -20,7 +20,7 @@ extension EvaluateStage {
                     \.index?.queryModelEmbeddings, "data.index.query_model_embeddings")
                 request.baselines.append(.reEmbedded)
             case .procrustes:
-                let map = try procrustes(inputs, context: context, maps: options.maps)
+                let map = try procrustes(context: context, maps: options.maps)
                 request.baselines.append(.map(name: baseline.rawValue, map))
             }
         }
@@ -31,12 +31,18 @@ extension EvaluateStage {
     }
 
     /// The centred Procrustes baseline, fitted on the first evaluated align stage's sample (all pairs without one).
-    static func procrustes(_ inputs: StageInputs, context: StageContext, maps: [String]) throws -> AffineMap<Float> {
+    static func procrustes(context: StageContext, maps: [String]) throws -> AffineMap<Float> {
         let align = maps.lazy.compactMap { context.config.stage(named: $0) }.first { $0.kind == .align }
         let samples: Int? = if case .align(let options)? = align?.options { options.samples } else { nil }
         let seed = align.map { StageFingerprint.seed(pipelineSeed: context.config.seed, stage: $0.name) } ?? 0
         // The same pairs as stage one (from a Chroma collection: only the sample's records, fetched by id).
-        let pairs = try inputs.alignmentPairs(sample: samples, seed: seed) { _ in }
+        var settings = AlignSettings()
+        settings.samples = samples
+        let request = try AlignStage.request(settings, seed: seed, context: context)
+        let pairs: AlignWorkflow.Request
+        do { pairs = try request.prepare() } catch {
+            throw AlignStage.pipelineError(error, data: context.config.data)
+        }
         let fit = try AlignWorkflow.procrustesBaseline(
             sources: pairs.sources, targets: pairs.targets, ids: pairs.sourceIds, sample: pairs.sample, seed: seed)
         context.log("procrustes: fitted on \(fit.pairs) pairs, objective \(fit.objective)")

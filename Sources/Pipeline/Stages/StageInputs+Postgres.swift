@@ -1,5 +1,5 @@
-import Alignment
 import Chroma
+import EmbeddingIO
 import Foundation
 import LinearAlgebra
 import Postgres
@@ -27,21 +27,14 @@ extension StageInputs {
         )
     }
 
-    /// Stage one's pairs with the index model's side fetched by id from the table (the sample
-    /// drawn as from files, as `era align --target postgresql://...` draws it).
-    func tablePairs(
-        _ config: PostgresIndexConfig, sources: any RowMatrix, ids: [String], sample: Int?, seed: UInt64,
-        log: (String) -> Void
-    ) throws -> ChromaAlignInput.Pairs {
-        try Self.wrapPostgres {
-            let table = try PostgresTable(try config.location, policy: config.retryPolicy)
-            let pairs = try ChromaAlignInput.pairs(
-                sources: sources, sourceIds: ids, sample: sample, seed: seed, store: table)
-            log(
-                "\(pairs.ids.count) rows of \(table.location) fetched by id; "
-                    + "\(pairs.missing) ids of data.alignment.ids not in it")
-            return pairs
+    /// An input's error as the pipeline tells it, named by its key path: a file's, a collection's, a
+    /// table's (a lost server says the run resumes at this stage); any other error as it is.
+    static func named(_ error: any Error, keyPath: String) -> any Error {
+        if error is EmbeddingIOError || (error is ChromaError && keyPath == ChromaIdentity.keyPath) {
+            return PipelineRunError("\(keyPath): \(error)")
         }
+        guard keyPath == PostgresIdentity.keyPath else { return error }
+        do { return try wrapPostgres { throw error } } catch { return error }
     }
 
     static func wrapPostgres<T>(_ body: () throws -> T) throws -> T {

@@ -280,4 +280,9 @@ public struct AlignLogFile: Codable, Sendable {
         pairs = outcome.pairs
         training = outcome.log
     }
+
+    /// Writes the log as canonical JSON, atomically.
+    public func write(to url: URL) throws {
+        try AtomicFile.write(try CanonicalJSON.encode(self, pretty: true) + Data("\n".utf8), to: url)
+    }
 }

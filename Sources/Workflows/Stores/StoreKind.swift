@@ -21,4 +21,8 @@ public enum StoreKind: Sendable {
     public var records: String {
         self == .chroma ? "a Chroma collection (its records" : "a Postgres table (its rows"
     }
+
+    /// One of its records, and what holds them, in messages: "record" of a "collection", "row" of a "table".
+    public var item: String { self == .chroma ? "record" : "row" }
+    public var container: String { self == .chroma ? "collection" : "table" }
 }
