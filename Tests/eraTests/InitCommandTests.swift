@@ -29,12 +29,15 @@ struct InitCommandTests {
         return dictionary.filter { $0.key != "pipeline" } as NSDictionary
     }
 
+    /// The cheap half of ``WalkthroughSlowTests/aCopiedQuickstartAndEraInitOnItsFilesGiveTheSameFigures()``
+    /// (which runs both pipelines and compares their figures): the shipped quickstart copied out of
+    /// the clone names the line to change, and passes `--check` once changed; `era init` on a folder
+    /// of the quickstart's files names both models, writes a pipeline that passes `--check` from
+    /// another folder, and a second `era init` replaces nothing.
     @Test(.enabled(if: hasQuickstart, "the quickstart data is not in this checkout"))
-    func aCopiedQuickstartAndEraInitOnItsFilesGiveTheSameFigures() throws {
+    func aCopiedQuickstartAndEraInitOnItsFilesPassTheCheck() throws {
         let dir = try TemporaryDirectory()
         defer { dir.cleanUp() }
-        // 1. Pipelines/quickstart.yaml copied out of the clone: its presets are built in; only the
-        //    two includes (the models and the data) name files of the clone.
         let shipped = try String(
             contentsOf: Self.root.appendingPathComponent("Pipelines/quickstart.yaml"), encoding: .utf8)
         #expect(shipped.contains("extends: preset:align-default") && shipped.contains("extends: preset:adapt-default"))
@@ -46,11 +49,9 @@ struct InitCommandTests {
             "the message does not name the line to change:\n\(unadjusted.stderr)")
         let adjusted = shipped.replacingOccurrences(of: "  - ../configs/", with: "  - \(Self.root.path)/configs/")
         try dir.write(adjusted, to: "quickstart.yaml")
-        let copied = try EraProcess.run(["run", "quickstart.yaml"] + Self.small, in: dir.url)
-        try #require(copied.status == 0, "the copied quickstart failed:\n\(copied.stderr)")
-        #expect(copied.stdout.contains("verdict (vs index-as-is):"))
+        let copied = try EraProcess.run(["run", "quickstart.yaml", "--check"] + Self.small, in: dir.url)
+        #expect(copied.status == 0, "the copied quickstart fails --check:\n\(copied.stderr)")
 
-        // 2. era init on a folder holding the quickstart's files, run from another folder.
         let data = dir.url.appendingPathComponent("quickstart")
         try FileManager.default.createDirectory(at: data, withIntermediateDirectories: true)
         for name in try FileManager.default.contentsOfDirectory(atPath: Self.quickstart.path) {
@@ -62,25 +63,19 @@ struct InitCommandTests {
         #expect(initialised.stdout.contains("query model: mpnet (768-d); index model: static (256-d)"))
         let elsewhere = dir.url.appendingPathComponent("elsewhere")
         try FileManager.default.createDirectory(at: elsewhere, withIntermediateDirectories: true)
-        let run = try EraProcess.run(
-            ["run", data.appendingPathComponent("era-pipeline.yaml").path] + Self.small, in: elsewhere)
-        try #require(run.status == 0, "the era init pipeline failed:\n\(run.stderr)")
-        // The same figures, verdict included, as the quickstart itself with the same settings.
-        #expect(
-            try Self.metrics(elsewhere.appendingPathComponent("runs/quickstart"))
-                == Self.metrics(dir.url.appendingPathComponent("runs/quickstart")))
+        let check = try EraProcess.run(
+            ["run", data.appendingPathComponent("era-pipeline.yaml").path, "--check"] + Self.small, in: elsewhere)
+        #expect(check.status == 0, "the era init pipeline fails --check:\n\(check.stderr)")
 
-        // 3. A second era init replaces nothing.
         let again = try EraProcess.run(["init", data.path], in: dir.url)
         #expect(again.status != 0 && again.stderr.contains("does not replace"), "\(again.stderr)")
     }
-}
 
-extension InitCommandTests {
-    /// docs/your-data.md's first section, followed as written: `era init my-data`, the data file it
-    /// shows (byte for byte), `--check` and the smoke run from another folder.
+    /// The cheap half of ``WalkthroughSlowTests/theYourDataPageStartsFromEraInit()`` (which also runs
+    /// the smoke run): docs/your-data.md's `era init my-data`, the data file it shows (byte for
+    /// byte), and `--check` of the pipeline it writes from another folder.
     @Test(.enabled(if: hasQuickstart, "the quickstart data is not in this checkout"))
-    func theYourDataPageStartsFromEraInit() throws {
+    func theYourDataPageStartsFromEraInitAndPassesTheCheck() throws {
         let dir = try TemporaryDirectory()
         defer { dir.cleanUp() }
         let data = dir.url.appendingPathComponent("my-data")
@@ -96,14 +91,8 @@ extension InitCommandTests {
 
         let elsewhere = dir.url.appendingPathComponent("elsewhere")
         try FileManager.default.createDirectory(at: elsewhere, withIntermediateDirectories: true)
-        let pipeline = data.appendingPathComponent("era-pipeline.yaml").path
-        let check = try EraProcess.run(["run", pipeline, "--check"], in: elsewhere)
+        let check = try EraProcess.run(
+            ["run", data.appendingPathComponent("era-pipeline.yaml").path, "--check"], in: elsewhere)
         #expect(check.status == 0, "era run --check failed:\n\(check.stderr)")
-        let run = try EraProcess.run(
-            ["run", pipeline] + YourDataWalkthroughTests.smallSettings.flatMap { ["--set", $0] }, in: elsewhere)
-        try #require(run.status == 0, "era run failed:\n\(run.stderr)")
-        #expect(run.stdout.contains("verdict (vs index-as-is):"), "\(run.stdout)")
-        #expect(
-            FileManager.default.fileExists(atPath: elsewhere.appendingPathComponent("runs/my-data/report.html").path))
     }
 }

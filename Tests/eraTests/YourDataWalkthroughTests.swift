@@ -23,73 +23,20 @@ import Testing
         "stages.evaluate.options.significance_trials=1000",
     ]
 
-    @Test func thePageRunsEndToEndOnYourOwnFiles() throws {
-        let started = Date()
+    /// The cheap half of ``WalkthroughSlowTests/thePageRunsEndToEndOnYourOwnFiles()`` (which also
+    /// runs the page's smoke run and applies the exported adapter): the template filled in, the
+    /// page's pipeline block verbatim, the page's small settings, and `--check` of both.
+    @Test func thePagesPipelinePassesTheCheckOnYourOwnFiles() throws {
         let dir = try TemporaryDirectory()
         defer { dir.cleanUp() }
-        let data = try Self.yourData(in: dir.url, index: .staticModel)
-
-        // The data config: the template with its placeholders filled in, where the page's pipeline includes it.
-        let configs = dir.url.appendingPathComponent("configs/data"),
-            pipelines = dir.url.appendingPathComponent("Pipelines")
-        try FileManager.default.createDirectory(at: configs, withIntermediateDirectories: true)
-        try FileManager.default.createDirectory(at: pipelines, withIntermediateDirectories: true)
-        try Self.filledTemplate(data: data, index: .staticModel)
-            .write(to: configs.appendingPathComponent("my-data.yaml"), atomically: true, encoding: .utf8)
-
-        // The pipeline: the page's block, verbatim.
+        try Self.writePagesPipeline(in: dir.url, index: .staticModel)
         let page = try Self.page()
-        let pipeline = try #require(
-            Self.block(in: page, language: "yaml", startingWith: "# Pipelines/my-data.yaml"),
-            "docs/your-data.md has no ```yaml block starting with `# Pipelines/my-data.yaml`")
-        try pipeline.write(to: pipelines.appendingPathComponent("my-data.yaml"), atomically: true, encoding: .utf8)
         for setting in Self.smallSettings {
             let key = String(setting.split(separator: "=")[0])
             #expect(page.contains("--set \(setting)"), "the page's small run no longer sets \(key) this way")
         }
-
         let check = try EraProcess.run(["run", "Pipelines/my-data.yaml", "--check"], in: dir.url)
         #expect(check.status == 0, "era run --check failed:\n\(check.stderr)")
-
-        let run = try EraProcess.run(
-            ["run", "Pipelines/my-data.yaml"] + Self.smallSettings.flatMap { ["--set", $0] }, in: dir.url)
-        try #require(run.status == 0, "era run failed:\n\(run.stderr)")
-        #expect(run.stdout.contains("verdict (vs index-as-is):"), "no verdict line:\n\(run.stdout)")
-        for row in ["index-as-is", "procrustes", "align", "adapt"] {
-            #expect(run.stdout.contains("\n\(row) "), "the table has no \(row) row:\n\(run.stdout)")
-        }
-        #expect(run.stdout.contains("evaluate, unseen ("), "no unseen table:\n\(run.stdout)")
-
-        let runDir = dir.url.appendingPathComponent("runs/my-data")
-        let metrics = try JSONSerialization.jsonObject(
-            with: Data(contentsOf: runDir.appendingPathComponent("metrics.json")))
-        let verdict = try #require(
-            (metrics as? [String: Any])?["verdict"] as? [String: Any], "metrics.json has no verdict object")
-        try Self.checkVerdict(verdict)
-        for name in ["report.md", "report.html", "adapt/adapter.safetensors", "evaluate/per-query.tsv"] {
-            #expect(
-                FileManager.default.fileExists(atPath: runDir.appendingPathComponent(name).path), "\(name) is missing")
-        }
-
-        // The exported adapter is hybrid (the data has the index model's queries) and maps queries.
-        let adapter = runDir.appendingPathComponent("export/adapter.safetensors")
-        try #require(FileManager.default.fileExists(atPath: adapter.path), "export/adapter.safetensors is missing")
-        #expect(
-            Set(try Safetensors.read(adapter).tensors.keys).isSuperset(of: ["weight", "weight_index", "bias"]),
-            "the exported adapter is not hybrid")
-        try Self.checkApply(
-            adapter: adapter, data: data, index: .staticModel, out: dir.url.appendingPathComponent("mapped.npy"))
-        // Without the index model's queries, a hybrid adapter is refused, saying why.
-        let refused = try EraProcess.run([
-            "apply", "--adapter", adapter.path, "--in", data.appendingPathComponent("queries.query-model.npy").path,
-            "--out", dir.url.appendingPathComponent("refused.npy").path,
-        ])
-        #expect(
-            refused.status != 0 && refused.stderr.contains("--index-queries"),
-            "apply without --index-queries: \(refused.stderr)")
-        print(
-            "YourDataWalkthroughTests, era run: \(String(format: "%.1f", Date().timeIntervalSince(started))) s; \(verdict["recommendation"] ?? "")"
-        )
     }
 
     /// The page's "one command at a time" block, run as written in the data folder (adapt with small
@@ -151,6 +98,24 @@ import Testing
     }
 
     // MARK: - Helpers
+
+    /// "Your" files in `folder/data`, the template filled in as `configs/data/my-data.yaml` and the
+    /// page's pipeline block, verbatim, as `Pipelines/my-data.yaml`; returns the data folder.
+    @discardableResult
+    static func writePagesPipeline(in folder: URL, index: Index) throws -> URL {
+        let data = try yourData(in: folder, index: index)
+        let configs = folder.appendingPathComponent("configs/data"),
+            pipelines = folder.appendingPathComponent("Pipelines")
+        try FileManager.default.createDirectory(at: configs, withIntermediateDirectories: true)
+        try FileManager.default.createDirectory(at: pipelines, withIntermediateDirectories: true)
+        try filledTemplate(data: data, index: index)
+            .write(to: configs.appendingPathComponent("my-data.yaml"), atomically: true, encoding: .utf8)
+        let pipeline = try #require(
+            block(in: try page(), language: "yaml", startingWith: "# Pipelines/my-data.yaml"),
+            "docs/your-data.md has no ```yaml block starting with `# Pipelines/my-data.yaml`")
+        try pipeline.write(to: pipelines.appendingPathComponent("my-data.yaml"), atomically: true, encoding: .utf8)
+        return data
+    }
 
     enum Index {
         case staticModel, miniLM

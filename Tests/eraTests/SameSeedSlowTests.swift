@@ -6,8 +6,12 @@ import _TestSupport
 /// Issue 19, point 3: a pipeline's stage and the command its log prints give the same map. The
 /// pipeline derives each stage's seed from its own seed and the stage name; the log names that
 /// seed in the exact `era align` / `era adapt` line, so the command line reproduces the stage.
-@Suite("same seed, same map: pipeline stages and their command lines")
-struct SameSeedTests {
+/// In the slow tier: it runs the quickstart's pipeline, then stage one and stage two again from the
+/// logged command lines, through the debug binary (about 17 s of CPU).
+@Suite(
+    "same seed, same map: pipeline stages and their command lines",
+    .enabled(if: SlowTier.isEnabled, "\(SlowTier.skipReason("a pipeline and its logged commands, about 17 s"))"))
+struct SameSeedSlowTests {
     static let quickstart = SharedData.packageRoot.appendingPathComponent("Pipelines/quickstart")
     static var hasQuickstart: Bool {
         FileManager.default.fileExists(atPath: quickstart.appendingPathComponent("index.static.npy").path)
