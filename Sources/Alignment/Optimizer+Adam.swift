@@ -119,6 +119,24 @@ public struct AdamOptimizer<Scalar: BLASScalar>: Sendable {
         _ m: UnsafeMutablePointer<Scalar>, _ v: UnsafeMutablePointer<Scalar>,
         _ count: Int, _ k: Coefficients
     ) {
+        #if DEBUG
+        // An unoptimized build does not specialize SIMD16's generic operators: the vector loop
+        // below took a third of a debug `era run`, so the debug test suite uses Float's scalar
+        // loop (the same operations in the same order per element: the same figures).
+        if Scalar.self == Float.self {
+            func float(_ x: Scalar) -> Float { x as! Float }
+            updateFloats(
+                UnsafeMutableRawPointer(p).assumingMemoryBound(to: Float.self),
+                UnsafeRawPointer(g).assumingMemoryBound(to: Float.self),
+                UnsafeMutableRawPointer(m).assumingMemoryBound(to: Float.self),
+                UnsafeMutableRawPointer(v).assumingMemoryBound(to: Float.self), count,
+                (
+                    float(k.beta1), float(k.beta2), float(k.stepSize), float(k.inverseRootC2), float(k.epsilon),
+                    float(k.l2), float(k.shrink)
+                ))
+            return
+        }
+        #endif
         var start = 0
         if Scalar.self == Float.self {
             start = count - count % 16
@@ -152,3 +170,22 @@ public struct AdamOptimizer<Scalar: BLASScalar>: Sendable {
         }
     }
 }
+
+#if DEBUG
+/// The scalar form of `AdamOptimizer.update` for Float (debug builds only; see there).
+private func updateFloats(
+    _ p: UnsafeMutablePointer<Float>, _ g: UnsafePointer<Float>, _ m: UnsafeMutablePointer<Float>,
+    _ v: UnsafeMutablePointer<Float>, _ count: Int,
+    _ k: (beta1: Float, beta2: Float, stepSize: Float, inverseRootC2: Float, epsilon: Float, l2: Float, shrink: Float)
+) {
+    let oneMinusB1 = 1 - k.beta1, oneMinusB2 = 1 - k.beta2
+    for i in 0..<count {
+        let gi = g[i] + k.l2 * p[i]
+        let mi = k.beta1 * m[i] + oneMinusB1 * gi
+        let vi = k.beta2 * v[i] + oneMinusB2 * gi * gi
+        m[i] = mi
+        v[i] = vi
+        p[i] = k.shrink * p[i] - k.stepSize * mi / (vi.squareRoot() * k.inverseRootC2 + k.epsilon)
+    }
+}
+#endif

@@ -10,6 +10,14 @@ extension UnsafeBufferPointer where Element: BLASScalar {
     @inlinable public var allFinite: Bool {
         guard let base = baseAddress else { return true }
         let raw = UnsafeRawPointer(base)
+        #if DEBUG
+        // Unoptimized builds do not specialize SIMD16's operators; a plain loop is far faster there.
+        if Element.self == Float.self {
+            let x = raw.assumingMemoryBound(to: Float.self)
+            for k in 0..<count where !x[k].isFinite { return false }
+            return true
+        }
+        #endif
         if Element.self == Float.self {
             let x = raw.assumingMemoryBound(to: Float.self)
             var lanes = SIMD16<Float>(repeating: 0)
