@@ -67,6 +67,7 @@ final class ReadableFile: ByteReader {
     static func openNonBlocking(_ path: String) throws -> (Int32, stat) {
         let fd = open(path, O_RDONLY | O_CLOEXEC | O_NONBLOCK)
         guard fd >= 0 else { throw EmbeddingIOError.posix("open for reading", path: path, errno: errno) }
+        FileOpenLog.record(path)
         var info = stat()
         guard fstat(fd, &info) == 0 else {
             let code = errno

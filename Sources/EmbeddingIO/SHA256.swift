@@ -93,6 +93,7 @@ public struct SHA256: Sendable {
         guard let handle = FileHandle(forReadingAtPath: path) else {
             throw CocoaError(.fileReadNoSuchFile, userInfo: [NSFilePathErrorKey: path])
         }
+        FileOpenLog.record(path)
         defer { try? handle.close() }
         var hasher = SHA256()
         var total: Int64 = 0

@@ -14,19 +14,25 @@ struct InputReadsTests {
         defer { planted.fixture.remove() }
         try planted.fixture.write("all.yaml", pipeline(stages: RealStagesTests.allStages))
         let files = InputFiles()
-        let config = try PipelineConfig.load(
-            path: "all.yaml", currentDirectory: planted.fixture.root.path, files: files)
+        // Counted where the readers open files, so an open that bypasses `InputFiles` counts too.
+        let opens = FileOpenLog()
+        let (config, afterLoad, summary) = try FileOpenLog.$current.withValue(opens) {
+            let config = try PipelineConfig.load(
+                path: "all.yaml", currentDirectory: planted.fixture.root.path, files: files)
+            let afterLoad = files.reads
+            let summary = try PipelineRunner(
+                config: config, registry: .builtIn, currentDirectory: planted.fixture.root.path, files: files
+            ).run()
+            return (config, afterLoad, summary)
+        }
         let dataFiles = Set(config.data.files.map(\.file.path))
         #expect(dataFiles.count == 11)
         // The checks read every data file (headers, ids, the qrels' first bytes): once each.
-        let afterLoad = files.reads
         #expect(Set(afterLoad.keys) == dataFiles, "\(afterLoad)")
         #expect(afterLoad.values.allSatisfy { $0 == 1 }, "\(afterLoad)")
-
-        let summary = try PipelineRunner(
-            config: config, registry: .builtIn, currentDirectory: planted.fixture.root.path, files: files
-        ).run()
         #expect(summary.ran == ["align", "adapt", "evaluate", "sweep", "export"])
+        let openedInputs = opens.counts.filter { dataFiles.contains($0.key) }
+        #expect(openedInputs == Dictionary(uniqueKeysWithValues: dataFiles.map { ($0, 1) }), "\(opens.paths)")
         // Hashing and five stages later, still one read of each.
         #expect(summary.inputReads == afterLoad, "\(summary.inputReads)")
         // The hashes in the manifest are those of the files' content.
@@ -35,6 +41,24 @@ struct InputReadsTests {
         for input in manifest.inputs.values {
             #expect(input.sha256 == (try SHA256.hex(fileAt: input.path)), "\(input.path)")
         }
+    }
+
+    /// `era run --check`: the checks at load and the inspection share the reads too.
+    @Test func checkOpensEachInputOnce() throws {
+        let planted = try PlantedData()
+        let fixture = planted.fixture
+        defer { fixture.remove() }
+        try fixture.write("all.yaml", pipeline(stages: RealStagesTests.allStages))
+        let opens = FileOpenLog()
+        let config = try FileOpenLog.$current.withValue(opens) {
+            let files = InputFiles()
+            let config = try PipelineConfig.load(path: "all.yaml", currentDirectory: fixture.root.path, files: files)
+            _ = try PipelineInspection.inspect(config, files: files)
+            return config
+        }
+        let dataFiles = Set(config.data.files.map(\.file.path))
+        #expect(dataFiles.count == 11)
+        #expect(opens.counts == Dictionary(uniqueKeysWithValues: dataFiles.map { ($0, 1) }), "\(opens.paths)")
     }
 
     @Test func twoPathsToOneFileAreReadOnce() throws {
