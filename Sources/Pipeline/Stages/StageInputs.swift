@@ -1,3 +1,4 @@
+import Alignment
 import EmbeddingIO
 import Foundation
 import LinearAlgebra
@@ -34,6 +35,17 @@ struct StageInputs {
     func qrels(_ file: KeyPath<DataConfig, DataFile?>, _ keyPath: String) throws -> Qrels {
         let path = try require(file, keyPath)
         return try wrap(keyPath) { try files.qrels(path) }
+    }
+
+    /// What a sweep scores its maps with: the evaluation qrels (read only after all training) and,
+    /// when the data has them, the index model's query vectors (rows in `queryIds` order).
+    func sweepEvaluation(queryIds: [String]) throws -> AdaptSweepEvaluation {
+        let indexQueries = try data.queries?.indexModelEmbeddings.map { _ in
+            try embeddings(\.queries?.indexModelEmbeddings, "data.queries.index_model_embeddings")
+        }
+        return AdaptSweepEvaluation(
+            loadQrels: { try qrels(\.qrels.evaluation, "data.qrels.evaluation") },
+            indexQueries: indexQueries, indexQueryIds: indexQueries == nil ? nil : queryIds)
     }
 
     private func require(_ file: KeyPath<DataConfig, DataFile?>, _ keyPath: String) throws -> String {

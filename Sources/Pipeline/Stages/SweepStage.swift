@@ -22,13 +22,7 @@ public struct SweepStage: StageRunner {
             context, stageOne: try context.adapter(of: adaptOptions.from), from: adaptOptions.from,
             hybrid: adaptOptions.hybrid)
         let problem = try AdaptStage.prepared(request, context: context).problem
-        let inputs = StageInputs(context: context)
-        let indexQueries = try context.config.data.queries?.indexModelEmbeddings.map { _ in
-            try inputs.embeddings(\.queries?.indexModelEmbeddings, "data.queries.index_model_embeddings")
-        }
-        let evaluation = AdaptSweepEvaluation(
-            loadQrels: { try inputs.qrels(\.qrels.evaluation, "data.qrels.evaluation") },
-            indexQueries: indexQueries, indexQueryIds: indexQueries == nil ? nil : problem.queryIds)
+        let evaluation = try StageInputs(context: context).sweepEvaluation(queryIds: problem.queryIds)
         // Budgets at or above the labeled pool are the "all" point again: train it once.
         let budgets = options.settings.budgetList(labeled: SweepWorkflow.labeledPool(problem))
         let seeds = SweepWorkflow.seeds(first: context.seed, repeats: options.repeats)
