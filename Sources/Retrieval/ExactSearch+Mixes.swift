@@ -48,7 +48,16 @@ extension ExactSearch {
     /// ``search(first:second:mixes:corpus:k:tieBreak:)`` with the first query set's scores computed
     /// once by ``scores(queries:corpus:)``: one gemm per call instead of two, for a first set that is
     /// mixed with many second sets (rankings identical to passing its queries).
-    /// - Parameter firstScores: `q x n`, the first query set's score of every corpus row.
+    /// - Parameters:
+    ///   - firstScores: `q x n`, the first query set's score of every corpus row.
+    ///   - second: `q x d` query vectors, row q paired with row q of `firstScores`.
+    ///   - mixes: the rankings to produce, each with one weight pair per query.
+    ///   - corpus: `n x d` document vectors; may be a memory-mapped file.
+    ///   - k: results per query (> 0).
+    ///   - tieBreak: order of equal scores.
+    /// - Throws: as ``search(first:second:mixes:corpus:k:tieBreak:)``, and
+    ///   ``RetrievalError/idCountMismatch(what:ids:rows:)`` when `firstScores` has not one column per corpus row.
+    /// - Returns: one result per mix, in the order of `mixes`.
     /// - Complexity: O(q n d) flops in gemm and O(mixes * q * n) for the mixes and the heaps.
     public func search(
         firstScores: Matrix, second: some RowMatrix, mixes: [Mix], corpus: some RowMatrix, k: Int,
@@ -64,6 +73,9 @@ extension ExactSearch {
 
     /// Every score of every query, `q x n`: the floats ``search(queries:corpus:k:tieBreak:excluding:)``
     /// ranks, computed in the same blocks.
+    /// - Parameters:
+    ///   - queries: `q x d` query vectors.
+    ///   - corpus: `n x d` document vectors; may be a memory-mapped file.
     /// - Throws: ``RetrievalError/dimensionMismatch(queries:corpus:)``.
     /// - Complexity: O(q n d) flops in gemm, `q * n` floats of memory.
     public func scores(queries: some RowMatrix, corpus: some RowMatrix) throws(RetrievalError) -> Matrix {

@@ -3,7 +3,9 @@ import Foundation
 extension AdaptWorkflow.Outcome {
     /// The `--json` summary of `era adapt`: the adapter written to `out`, the choice and its dev
     /// figures, the dev curve and the score calibration (or why there is none).
-    /// - Parameter mining: with a store as the index, where hard negatives were searched (requests, seconds).
+    /// - Parameters:
+    ///   - out: the path the adapter was written to.
+    ///   - mining: with a store as the index, where hard negatives were searched (requests, seconds).
     public func summaryJSON(out: String, mining: [String: Any]? = nil) throws -> String {
         let r = result
         var object: [String: Any] = [
