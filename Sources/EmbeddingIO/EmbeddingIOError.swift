@@ -88,7 +88,7 @@ extension EmbeddingIOError {
         let reason = String(cString: strerror(code))
         let hint =
             code == ENOENT && looksLikeURL(path)
-            ? "; this is a web address, not a file: where era reads a Chroma collection (--corpus, --target) "
+            ? "; this is a web address, not a file: where era reads a Chroma collection (the index, or the alignment target) "
                 + "write it as chroma://HOST:PORT/COLLECTION (chromas:// for HTTPS); anything else must be a local file"
             : ""
         return EmbeddingIOError(.io, path: path, "cannot \(action): \(reason) (errno \(code))\(hint)")

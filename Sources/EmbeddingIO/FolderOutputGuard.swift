@@ -16,7 +16,7 @@ import Darwin
 ///   `markerFormat`); any other folder needs `force`;
 /// - never a file, a symbolic link or a special file, and never a folder holding sub-folders other
 ///   than `ownSubfolders`, even with `force`: that is most likely a model folder or a home folder
-///   given by mistake, and `--force` should not be able to delete it;
+///   given by mistake, and the override should not be able to delete it;
 /// - not, and not containing, any input of the command.
 public struct FolderOutputGuard: Sendable, Hashable {
     public var flag: String
@@ -28,10 +28,12 @@ public struct FolderOutputGuard: Sendable, Hashable {
     public var ownSubfolders: Set<String>
     public var inputs: [OutputGuard.Input]
     public var force: Bool
+    /// How the front end spells the override in its advice (`--force` on the command line).
+    public var forceFlag: String
 
     public init(
         flag: String, path: String, markerFile: String, markerFormat: String, ownSubfolders: Set<String>,
-        inputs: [OutputGuard.Input], force: Bool
+        inputs: [OutputGuard.Input], force: Bool, forceFlag: String
     ) {
         self.flag = flag
         self.path = path
@@ -40,6 +42,7 @@ public struct FolderOutputGuard: Sendable, Hashable {
         self.ownSubfolders = ownSubfolders
         self.inputs = inputs
         self.force = force
+        self.forceFlag = forceFlag
     }
 
     /// - Throws: ``EmbeddingIOError`` (kind `.unsafeOutput`) naming the flag, the path and what to do.
@@ -63,7 +66,7 @@ public struct FolderOutputGuard: Sendable, Hashable {
             let what = type == S_IFREG ? "a regular file" : FilePath.describe(type)
             throw refusal(
                 "exists and is \(what); era writes a folder here and never replaces anything else, even "
-                    + "with --force: give \(flag) the path of a new folder")
+                    + "with \(forceFlag): give \(flag) the path of a new folder")
         }
         let entries = try FileManager.default.contentsOfDirectory(atPath: path)
         if entries.isEmpty { return }
@@ -75,13 +78,13 @@ public struct FolderOutputGuard: Sendable, Hashable {
         if !foreignFolders.isEmpty {
             throw refusal(
                 "is a folder holding other folders (\(foreignFolders.sorted().prefix(3).joined(separator: ", "))), "
-                    + "not one era wrote; era does not replace it, even with --force (it may be a model "
+                    + "not one era wrote; era does not replace it, even with \(forceFlag) (it may be a model "
                     + "folder): give \(flag) the path of a new folder")
         }
         if force || isEras { return }
         throw refusal(
             "is a folder era did not write (no \(markerFile) with \"format\": \"\(markerFormat)\"); pass "
-                + "--force to replace it and everything in it, or give \(flag) a new folder")
+                + "\(forceFlag) to replace it and everything in it, or give \(flag) a new folder")
     }
 
     private var isEras: Bool {

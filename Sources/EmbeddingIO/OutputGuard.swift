@@ -57,13 +57,16 @@ public struct OutputGuard: Sendable, Hashable {
 
     public var inputs: [Input]
     public var outputs: [Output]
-    /// Replace existing regular files era cannot prove it wrote, and read-only ones (`--force`).
+    /// Replace existing regular files era cannot prove it wrote, and read-only ones.
     public var force: Bool
+    /// How the front end spells `force` in its advice (`--force` on the command line).
+    public var forceFlag: String
 
-    public init(inputs: [Input], outputs: [Output], force: Bool) {
+    public init(inputs: [Input], outputs: [Output], force: Bool, forceFlag: String) {
         self.inputs = inputs
         self.outputs = outputs
         self.force = force
+        self.forceFlag = forceFlag
     }
 
     /// - Throws: ``EmbeddingIOError`` (kind `.unsafeOutput`) naming the flag, the path and what to do.
@@ -112,18 +115,18 @@ public struct OutputGuard: Sendable, Hashable {
             throw refusal(
                 output,
                 "exists and is \(FilePath.describe(type)); era only replaces regular files, and never "
-                    + "this one, even with --force: give \(output.flag) the path of a new or regular file")
+                    + "this one, even with \(forceFlag): give \(output.flag) the path of a new or regular file")
         }
         if force { return }
         guard FilePath.isEras(output.path, output.ownership) else {
             throw refusal(
                 output,
                 "exists and era cannot tell that it wrote it (\(output.ownership.describe)); "
-                    + "pass --force to replace it, or give \(output.flag) a new path")
+                    + "pass \(forceFlag) to replace it, or give \(output.flag) a new path")
         }
         if info.st_mode & 0o222 == 0 {
             throw refusal(
-                output, "exists and is read-only; pass --force to replace it, or give \(output.flag) a new path")
+                output, "exists and is read-only; pass \(forceFlag) to replace it, or give \(output.flag) a new path")
         }
     }
 

@@ -69,7 +69,8 @@ struct AlignCommand: ParsableCommand {
         try OutputGuard(
             inputs: guardInputs,
             outputs: [.init("--out", out, .eraAdapter), .init("--log", logURL.path, .eraJSON)]
-                + npyURLs.map { .init("--npy", $0.path, .unmarked) }, force: overwrite.force
+                + npyURLs.map { .init("--npy", $0.path, .unmarked) }, force: overwrite.force,
+            forceFlag: OverwriteOptions.flag
         ).check()
         let request = try request(settings)
         let outcome: AlignWorkflow.Outcome

@@ -36,7 +36,7 @@ struct ApplyCommand: ParsableCommand {
         try OutputGuard(
             inputs: [.init("--adapter", adapter), .init("--in", input)]
                 + (indexQueries.map { [.init("--index-queries", $0)] } ?? []),
-            outputs: [.init("--out", output, .unmarked)], force: overwrite.force
+            outputs: [.init("--out", output, .unmarked)], force: overwrite.force, forceFlag: OverwriteOptions.flag
         ).check()
         let loaded = try Adapter.load(URL(fileURLWithPath: adapter))
         var lastReported = 0

@@ -39,6 +39,8 @@ func requireWritable(_ url: URL) throws {
 
 /// `--force`, shared by every command that writes files.
 struct OverwriteOptions: ParsableArguments {
+    /// The flag, as the output guards name it in their advice.
+    static let flag = "--force"
     @Flag(help: "Replace an existing output era did not write, or a read-only one (never an input or a special file).")
     var force = false
 }

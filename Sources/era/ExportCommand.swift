@@ -52,7 +52,7 @@ struct ExportCommand: ParsableCommand {
             let input = URL(fileURLWithPath: adapter)
             try SentenceTransformersExport.folderGuard(
                 flag: "--out", path: out, inputs: [.init("--adapter", adapter)],
-                force: overwrite.force
+                force: overwrite.force, forceFlag: OverwriteOptions.flag
             ).check()
             try SentenceTransformersExport.checkExportable(adapterFile: input)
             try ExportWorkflow.write(try Adapter.load(input), format: format, base: out)
@@ -64,7 +64,10 @@ struct ExportCommand: ParsableCommand {
             format == .safetensors
             ? [.init("--out", out, .eraAdapter)]
             : ExportWorkflow.npyFiles(base: out, hybrid: loaded.isHybrid).map { .init("--out", $0.path, .unmarked) }
-        try OutputGuard(inputs: [.init("--adapter", adapter)], outputs: outputs, force: overwrite.force).check()
+        try OutputGuard(
+            inputs: [.init("--adapter", adapter)], outputs: outputs, force: overwrite.force,
+            forceFlag: OverwriteOptions.flag
+        ).check()
         let files = try ExportWorkflow.write(loaded, format: format, base: out)
         print("wrote " + files.values.map(\.path).sorted().joined(separator: " and "))
     }

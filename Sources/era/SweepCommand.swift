@@ -63,7 +63,7 @@ struct SweepCommand: ParsableCommand {
                 .compactMap { flag, path in path.map { .init(flag, $0) } },
             outputs: ["sweep.md", "sweep.json", "sweep.svg"].map {
                 .init("--out-dir", directory.appendingPathComponent($0).path, .unmarked)
-            }, force: overwrite.force
+            }, force: overwrite.force, forceFlag: OverwriteOptions.flag
         ).check()
         if let problem = Directories.create(directory.path) { throw CommandError("--out-dir: \(problem)") }
         let files = InputFiles()

@@ -37,7 +37,7 @@ struct OutputGuardTests {
         let message = Self.refusal(
             OutputGuard(
                 inputs: [Input("--target", target.path)],
-                outputs: [Output("--log", target.path, .eraJSON)], force: true))
+                outputs: [Output("--log", target.path, .eraJSON)], force: true, forceFlag: "--force"))
         #expect(
             message.contains("--log") && message.contains("--target") && message.contains("index.npy"), "\(message)")
     }
@@ -50,13 +50,13 @@ struct OutputGuardTests {
         _ = Self.refusal(
             OutputGuard(
                 inputs: [Input("--source", source.path)],
-                outputs: [Output("--out", dotted, .eraAdapter)], force: true))
+                outputs: [Output("--out", dotted, .eraAdapter)], force: true, forceFlag: "--force"))
         try FileManager.default.linkItem(at: source, to: directory.file("linked.npy"))
         let message = Self.refusal(
             OutputGuard(
                 inputs: [Input("--source", source.path)],
                 outputs: [Output("--out", directory.file("linked.npy").path, .unmarked)],
-                force: true))
+                force: true, forceFlag: "--force"))
         #expect(message.contains("same file as --source"), "\(message)")
     }
 
@@ -68,7 +68,7 @@ struct OutputGuardTests {
             OutputGuard(
                 inputs: [Input("--corpus", corpus.path)],
                 outputs: [Output("--out", directory.file("alias/corpus.npy").path, .eraAdapter)],
-                force: true))
+                force: true, forceFlag: "--force"))
     }
 
     @Test func twoEqualOutputsAreRefused() throws {
@@ -80,7 +80,7 @@ struct OutputGuardTests {
                 outputs: [
                     Output("--out", path, .eraAdapter),
                     Output("--log", path, .eraJSON),
-                ], force: false))
+                ], force: false, forceFlag: "--force"))
         #expect(message.contains("--out") && message.contains("--log"), "\(message)")
     }
 
@@ -89,7 +89,8 @@ struct OutputGuardTests {
         let fifo = directory.file("pipe").path
         #expect(mkfifo(fifo, 0o644) == 0)
         for path in ["/dev/null", fifo, directory.url.path] {
-            let message = Self.refusal(OutputGuard(inputs: [], outputs: [Output("--log", path, .eraJSON)], force: true))
+            let message = Self.refusal(
+                OutputGuard(inputs: [], outputs: [Output("--log", path, .eraJSON)], force: true, forceFlag: "--force"))
             #expect(message.contains("never") && message.contains(path), "\(message)")
         }
         try FileManager.default.createSymbolicLink(
@@ -97,7 +98,7 @@ struct OutputGuardTests {
         let message = Self.refusal(
             OutputGuard(
                 inputs: [], outputs: [Output("--out", directory.file("link").path, .unmarked)],
-                force: true))
+                force: true, forceFlag: "--force"))
         #expect(message.contains("symbolic link"), "\(message)")
         var info = stat()
         #expect(stat("/dev/null", &info) == 0 && info.st_mode & S_IFMT == S_IFCHR)
@@ -107,11 +108,16 @@ struct OutputGuardTests {
         let directory = try TemporaryDirectory()
         let notes = try directory.write("notes.safetensors", text: "my notes")
         let message = Self.refusal(
-            OutputGuard(inputs: [], outputs: [Output("--out", notes.path, .eraAdapter)], force: false))
+            OutputGuard(
+                inputs: [], outputs: [Output("--out", notes.path, .eraAdapter)], force: false, forceFlag: "--force"))
         #expect(message.contains("--force"), "\(message)")
-        try OutputGuard(inputs: [], outputs: [Output("--out", notes.path, .eraAdapter)], force: true).check()
+        try OutputGuard(
+            inputs: [], outputs: [Output("--out", notes.path, .eraAdapter)], force: true, forceFlag: "--force"
+        ).check()
         let mapped = try directory.write("mapped.npy", text: "x")
-        _ = Self.refusal(OutputGuard(inputs: [], outputs: [Output("--out", mapped.path, .unmarked)], force: false))
+        _ = Self.refusal(
+            OutputGuard(
+                inputs: [], outputs: [Output("--out", mapped.path, .unmarked)], force: false, forceFlag: "--force"))
     }
 
     @Test func filesEraWroteAreReplacedWithoutForce() throws {
@@ -123,10 +129,12 @@ struct OutputGuardTests {
             outputs: [
                 Output("--out", adapter.path, .eraAdapter),
                 Output("--log", log.path, .eraJSON),
-            ], force: false
+            ], force: false, forceFlag: "--force"
         ).check()
         let foreign = try directory.write("b.log.json", text: "{\"format\": \"someone-else\"}")
-        _ = Self.refusal(OutputGuard(inputs: [], outputs: [Output("--log", foreign.path, .eraJSON)], force: false))
+        _ = Self.refusal(
+            OutputGuard(
+                inputs: [], outputs: [Output("--log", foreign.path, .eraJSON)], force: false, forceFlag: "--force"))
     }
 
     @Test func aReadOnlyOutputNeedsForce() throws {
@@ -134,9 +142,12 @@ struct OutputGuardTests {
         let adapter = try Self.eraAdapter(directory, "a.safetensors")
         try FileManager.default.setAttributes([.posixPermissions: 0o444], ofItemAtPath: adapter.path)
         let message = Self.refusal(
-            OutputGuard(inputs: [], outputs: [Output("--out", adapter.path, .eraAdapter)], force: false))
+            OutputGuard(
+                inputs: [], outputs: [Output("--out", adapter.path, .eraAdapter)], force: false, forceFlag: "--force"))
         #expect(message.contains("read-only"), "\(message)")
-        try OutputGuard(inputs: [], outputs: [Output("--out", adapter.path, .eraAdapter)], force: true).check()
+        try OutputGuard(
+            inputs: [], outputs: [Output("--out", adapter.path, .eraAdapter)], force: true, forceFlag: "--force"
+        ).check()
     }
 
     @Test func newPathsPass() throws {
@@ -148,7 +159,7 @@ struct OutputGuardTests {
                 Output("--out", directory.file("out.npy").path, .unmarked),
                 Output("--out-dir", directory.file("new/sweep.md").path, .unmarked),
             ],
-            force: false
+            force: false, forceFlag: "--force"
         ).check()
     }
 
@@ -158,7 +169,7 @@ struct OutputGuardTests {
         let message = Self.refusal(
             OutputGuard(
                 inputs: [], outputs: [Output("--out-dir", file.path + "/sweep.md", .unmarked)],
-                force: true))
+                force: true, forceFlag: "--force"))
         #expect(message.contains("not a folder"), "\(message)")
     }
 }

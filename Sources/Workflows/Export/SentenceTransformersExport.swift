@@ -22,13 +22,14 @@ public enum SentenceTransformersExport {
     public static let markerFormat = "era-sentence-transformers"
     public static let normalizeFolder = "Normalize"
 
-    /// The guard for writing a module folder at `path` (`flag` names it in messages).
-    public static func folderGuard(flag: String, path: String, inputs: [OutputGuard.Input], force: Bool)
-        -> FolderOutputGuard
-    {
+    /// The guard for writing a module folder at `path` (`flag` names it in messages, `forceFlag` the
+    /// override).
+    public static func folderGuard(
+        flag: String, path: String, inputs: [OutputGuard.Input], force: Bool, forceFlag: String
+    ) -> FolderOutputGuard {
         FolderOutputGuard(
             flag: flag, path: path, markerFile: markerFile, markerFormat: markerFormat,
-            ownSubfolders: [normalizeFolder], inputs: inputs, force: force)
+            ownSubfolders: [normalizeFolder], inputs: inputs, force: force, forceFlag: forceFlag)
     }
 
     /// Refuses an adapter file that is not one affine map of the query vector: a hybrid map
@@ -51,7 +52,7 @@ public enum SentenceTransformersExport {
     }
 
     /// Writes the module folder at `folder` atomically (see EmbeddingIO's `AtomicFolder`): an existing folder is
-    /// replaced only once the new one is complete. Check ``folderGuard(flag:path:inputs:force:)`` first.
+    /// replaced only once the new one is complete. Check ``folderGuard(flag:path:inputs:force:forceFlag:)`` first.
     /// - Throws: EmbeddingIO's `EmbeddingIOError` naming the folder when it cannot be written.
     public static func write(_ adapter: Adapter, to folder: URL) throws {
         guard !adapter.isHybrid else {
