@@ -228,7 +228,7 @@ public enum AdapterInputError: Error, Sendable, Equatable, CustomStringConvertib
         switch self {
         case .hybridWithRetiredIndexModel:
             "the adapter is hybrid (f = W x + V y + b), but the index model is retired: it cannot embed new "
-                + "queries, so this adapter cannot be served; train a plain adapter (era adapt without --index-queries)"
+                + "queries, so this adapter cannot be served; train a plain adapter (adapt without the index model's query vectors)"
         case .missingIndexQueries:
             "the adapter is hybrid (f = W x + V y + b): it needs the index model's vectors of the same queries as well"
         case .unexpectedIndexQueries:

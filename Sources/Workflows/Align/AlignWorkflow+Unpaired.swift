@@ -127,7 +127,7 @@ extension AlignWorkflow {
         let c = result.confidence
         return String(
             format:
-                "the two sets of vectors cannot be aligned without pairs: after %d attempt%@ the best reached a matching objective of %.4f against %.4f on a null problem (Gaussian rows with the target's mean and covariance: what a linear map can match, and no geometry beyond it), a margin of at least %.2f being needed (%.1f%% of rows matched mutually, %.1f%% on the null). A map from this would map to noise, so none was written. Give paired texts instead (the same texts embedded by both models, matched by id; a few hundred are enough), or a few known pairs as anchors (ids common to --source-ids and --target-ids).",
+                "the two sets of vectors cannot be aligned without pairs: after %d attempt%@ the best reached a matching objective of %.4f against %.4f on a null problem (Gaussian rows with the target's mean and covariance: what a linear map can match, and no geometry beyond it), a margin of at least %.2f being needed (%.1f%% of rows matched mutually, %.1f%% on the null). A map from this would map to noise, so none was written. Give paired texts instead (the same texts embedded by both models, matched by id; a few hundred are enough), or a few known pairs as anchors (ids common to the source's and the target's ids).",
             result.attempts.count, result.attempts.count == 1 ? "" : "s", c.objective, c.nullObjective,
             UnpairedConfidence.minimumMargin, 100 * c.mutualShare, 100 * c.nullMutualShare)
     }

@@ -34,7 +34,8 @@ public struct ChromaIndex: ServedIndex {
             throw ChromaError.incompatible(
                 location: location.description,
                 reason: "holds \(found)-d embeddings but the queries searched are \(dimension ?? 0)-d: "
-                    + "the map must go into the index model's space (check the adapter and --index-queries)")
+                    + "the map must go into the index model's space (check the adapter and the index model's query vectors)"
+            )
         }
         if collection.space != .innerProduct {
             let sample = try collection.first(normSample)

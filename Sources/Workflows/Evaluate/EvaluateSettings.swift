@@ -57,7 +57,7 @@ public struct EvaluateSettings: DeclaredSettings, Hashable, Encodable {
             Setting(
                 \.excludeLabeled, key: "exclude_labeled",
                 doc:
-                    "Drop the evaluation queries that the labeled qrels (data.qrels.labeled, era evaluate's --unseen-against) label too, since a map trained on them looks better than it is; else the check labeled-not-evaluated fails and withholds the verdict. The check says how many were dropped.",
+                    "Drop the evaluation queries that the labeled (training) qrels label too, since a map trained on them looks better than it is; else the check labeled-not-evaluated fails and withholds the verdict. The check says how many were dropped.",
                 expectation: "true or false"),
         ] + VerdictSettings.settings.map { $0.lifted(\EvaluateSettings.verdict) }
         + [

@@ -142,8 +142,8 @@ public struct Verdict: Sendable, Hashable, Codable {
             // option and non-inferiority cannot be tested, so no advice to switch (a gate stops).
             sentence =
                 "cannot tell whether you can switch now: the index as it was is not scored (embed the evaluation "
-                + "queries once with the retired model and give them as --index-queries or "
-                + "data.queries.index_model_embeddings); the best map, \(best.name), changes \(title) by "
+                + "queries once with the retired model and give them as the index model's query vectors); "
+                + "the best map, \(best.name), changes \(title) by "
                 + "\(signed(all.delta)) against \(reference) (\(pText(all.p)))"
         }
         for check in checks where check.name == SanityChecks.Name.enoughQueries && check.status == .warning {

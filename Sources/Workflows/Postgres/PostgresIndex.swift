@@ -41,7 +41,8 @@ public struct PostgresIndex: ServedIndex {
             throw PostgresError.incompatible(
                 table: location.table,
                 reason: "holds \(table.dimension)-d embeddings but the queries searched are \(dimension ?? 0)-d: "
-                    + "the map must go into the index model's space (check the adapter and --index-queries)")
+                    + "the map must go into the index model's space (check the adapter and the index model's query vectors)"
+            )
         }
         let sample = try table.first(StoreEvaluation.normSample)
         if let (id, norm) = StoreEvaluation.firstNonUnit(sample.ids, sample.matrix) {
