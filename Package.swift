@@ -34,14 +34,17 @@ let package = Package(
         .target(name: "Alignment", dependencies: ["Settings", "LinearAlgebra", "EmbeddingIO", "Retrieval"]),
         .target(name: "Chroma", dependencies: ["LinearAlgebra"]),
         .target(name: "Postgres", dependencies: ["CLibpq", "LinearAlgebra", "EmbeddingIO"]),
+        .target(name: "Reports", dependencies: ["Settings", "Alignment", "EmbeddingIO"]),
         .target(
             name: "Workflows",
-            dependencies: ["Settings", "LinearAlgebra", "EmbeddingIO", "Retrieval", "Alignment", "Chroma", "Postgres"]),
+            dependencies: [
+                "Settings", "LinearAlgebra", "EmbeddingIO", "Retrieval", "Alignment", "Chroma", "Postgres", "Reports",
+            ]),
         .target(
             name: "Pipeline",
             dependencies: [
                 "Settings", "LinearAlgebra", "EmbeddingIO", "Retrieval", "Alignment", "Workflows", "Chroma",
-                "Postgres",
+                "Postgres", "Reports",
                 .product(name: "Yams", package: "Yams"),
             ]
         ),
@@ -61,7 +64,8 @@ let package = Package(
         ),
         .testTarget(name: "RetrievalTests", dependencies: ["Retrieval", "_TestSupport"]),
         .testTarget(name: "AlignmentTests", dependencies: ["Alignment", "_TestSupport"]),
-        .testTarget(name: "WorkflowsTests", dependencies: ["Workflows", "Alignment", "Retrieval", "_TestSupport"]),
+        .testTarget(
+            name: "WorkflowsTests", dependencies: ["Workflows", "Alignment", "Retrieval", "Reports", "_TestSupport"]),
         .testTarget(
             name: "ChromaTests", dependencies: ["Chroma", "Workflows", "Pipeline", "Retrieval", "Alignment", "_TestSupport"]),
         .testTarget(
@@ -70,7 +74,8 @@ let package = Package(
                 "Postgres", "Workflows", "Pipeline", "Alignment", "Retrieval", "EmbeddingIO", "LinearAlgebra",
                 "_TestSupport",
             ]),
-        .testTarget(name: "PipelineTests", dependencies: ["Pipeline", "Workflows", "Alignment", "Settings", "_TestSupport"]),
+        .testTarget(
+            name: "PipelineTests", dependencies: ["Pipeline", "Workflows", "Alignment", "Settings", "Reports", "_TestSupport"]),
         .testTarget(
             name: "eraTests",
             dependencies: ["era", "Workflows", "Alignment", "Settings", "EmbeddingIO", "LinearAlgebra", "_TestSupport"]),

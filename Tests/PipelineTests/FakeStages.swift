@@ -1,5 +1,6 @@
 import EmbeddingIO
 import Foundation
+import Reports
 import Workflows
 
 @testable import Pipeline

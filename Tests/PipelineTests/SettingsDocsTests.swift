@@ -1,5 +1,6 @@
 import Alignment
 import Foundation
+import Reports
 import Testing
 import Workflows
 

@@ -3,6 +3,7 @@ import Foundation
 import Retrieval
 import Testing
 
+@testable import Reports
 @testable import Workflows
 
 /// The checks one by one, on small hand-made inputs: each fails where it should and passes where

@@ -1,6 +1,7 @@
 import Foundation
 import Testing
 
+@testable import Reports
 @testable import Workflows
 
 /// The upgrade verdict (index model retired): non-inferiority of the best map against the index as

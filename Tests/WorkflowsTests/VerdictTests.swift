@@ -1,5 +1,6 @@
 import Testing
 
+@testable import Reports
 @testable import Workflows
 
 @Suite struct VerdictTests {

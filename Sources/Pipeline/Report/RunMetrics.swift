@@ -1,3 +1,4 @@
+import Reports
 import Workflows
 
 /// `metrics.json`: every stage's results, free of timestamps, so a re-run with the same inputs

@@ -1,4 +1,5 @@
 import Foundation
+import Reports
 import Workflows
 
 /// The compact comparison shared by report.md, report.html and the terminal: each row's Δ of the

@@ -1,4 +1,5 @@
 import Foundation
+import Reports
 import Workflows
 
 /// `report.md` and `report.html` of a run: the verdict first (use a map, or keep the current

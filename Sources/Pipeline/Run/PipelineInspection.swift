@@ -1,5 +1,6 @@
 import EmbeddingIO
 import Foundation
+import Reports
 import Retrieval
 import Workflows
 

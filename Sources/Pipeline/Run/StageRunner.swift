@@ -1,5 +1,6 @@
 import EmbeddingIO
 import Foundation
+import Reports
 import Workflows
 
 /// The work of one stage kind (align, adapt, evaluate, sweep, export), plugged into the runner.

@@ -1,6 +1,7 @@
 import Alignment
 import Foundation
 import LinearAlgebra
+import Reports
 import Retrieval
 
 /// Evaluation as a use case: exact search of every row (a baseline or a map) on the same

@@ -1,4 +1,5 @@
 import Foundation
+import Reports
 import Retrieval
 
 /// What an evaluation prints: the table for people (metrics, paired test, checks, score

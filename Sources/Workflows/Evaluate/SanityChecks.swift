@@ -1,5 +1,6 @@
 import Alignment
 import Foundation
+import Reports
 import Retrieval
 
 /// The checks a verdict rests on, computed here once for `era evaluate`, `era align` and the

@@ -1,4 +1,5 @@
 import Foundation
+import Reports
 
 extension Verdict {
     /// As synthesized, except that an upgrade verdict writes `retention`, `gain_recovered` and

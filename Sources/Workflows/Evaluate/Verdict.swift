@@ -1,4 +1,5 @@
 import Foundation
+import Reports
 
 /// The answer to a user's one question, "should I send my queries through this map, or keep what
 /// I have?", read off a comparison table whose rows were tested against the reference row.

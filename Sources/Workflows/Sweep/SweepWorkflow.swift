@@ -1,6 +1,7 @@
 import Alignment
 import EmbeddingIO
 import Foundation
+import Reports
 import Retrieval
 
 /// The label-budget sweep as a use case: Alignment's `AdaptSweep` (every map trained before the evaluation
