@@ -35,16 +35,18 @@ let package = Package(
         .target(name: "Chroma", dependencies: ["LinearAlgebra"]),
         .target(name: "Postgres", dependencies: ["CLibpq", "LinearAlgebra", "EmbeddingIO"]),
         .target(name: "Reports", dependencies: ["Settings", "Alignment", "EmbeddingIO"]),
+        .target(name: "AdapterFormat", dependencies: ["LinearAlgebra", "EmbeddingIO", "Alignment"]),
         .target(
             name: "Workflows",
             dependencies: [
                 "Settings", "LinearAlgebra", "EmbeddingIO", "Retrieval", "Alignment", "Chroma", "Postgres", "Reports",
+                "AdapterFormat",
             ]),
         .target(
             name: "Pipeline",
             dependencies: [
                 "Settings", "LinearAlgebra", "EmbeddingIO", "Retrieval", "Alignment", "Workflows", "Chroma",
-                "Postgres", "Reports",
+                "Postgres", "Reports", "AdapterFormat",
                 .product(name: "Yams", package: "Yams"),
             ]
         ),
@@ -65,20 +67,20 @@ let package = Package(
         .testTarget(name: "RetrievalTests", dependencies: ["Retrieval", "_TestSupport"]),
         .testTarget(name: "AlignmentTests", dependencies: ["Alignment", "_TestSupport"]),
         .testTarget(
-            name: "WorkflowsTests", dependencies: ["Workflows", "Alignment", "Retrieval", "Reports", "_TestSupport"]),
+            name: "WorkflowsTests", dependencies: ["Workflows", "Alignment", "Retrieval", "Reports", "_TestSupport", "AdapterFormat"]),
         .testTarget(
-            name: "ChromaTests", dependencies: ["Chroma", "Workflows", "Pipeline", "Retrieval", "Alignment", "_TestSupport"]),
+            name: "ChromaTests", dependencies: ["Chroma", "Workflows", "Pipeline", "Retrieval", "Alignment", "_TestSupport", "AdapterFormat"]),
         .testTarget(
             name: "PostgresTests",
             dependencies: [
                 "Postgres", "Workflows", "Pipeline", "Alignment", "Retrieval", "EmbeddingIO", "LinearAlgebra",
-                "_TestSupport",
+                "_TestSupport", "AdapterFormat",
             ]),
         .testTarget(
-            name: "PipelineTests", dependencies: ["Pipeline", "Workflows", "Alignment", "Settings", "Reports", "_TestSupport"]),
+            name: "PipelineTests", dependencies: ["Pipeline", "Workflows", "Alignment", "Settings", "Reports", "_TestSupport", "AdapterFormat"]),
         .testTarget(
             name: "eraTests",
-            dependencies: ["era", "Workflows", "Alignment", "Settings", "EmbeddingIO", "LinearAlgebra", "_TestSupport"]),
+            dependencies: ["era", "Workflows", "Alignment", "Settings", "EmbeddingIO", "LinearAlgebra", "_TestSupport", "AdapterFormat"]),
     ],
     swiftLanguageModes: [.v6]
 )

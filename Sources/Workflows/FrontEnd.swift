@@ -1,3 +1,4 @@
+import AdapterFormat
 import Alignment
 import EmbeddingIO
 import Retrieval
@@ -10,6 +11,10 @@ import Settings
 /// `era bench` still drive themselves. Aliases, not re-exports: the types stay documented where
 /// they are declared.
 public enum FrontEnd {
+    public typealias Adapter = AdapterFormat.Adapter
+    public typealias AdapterInputError = AdapterFormat.AdapterInputError
+    public typealias EraVersion = AdapterFormat.EraVersion
+    public typealias SentenceTransformersExport = AdapterFormat.SentenceTransformersExport
     public typealias AdaptDevSplit = Alignment.AdaptDevSplit
     public typealias AdaptMapKind = Alignment.AdaptMapKind
     public typealias AdaptNegatives = Alignment.AdaptNegatives

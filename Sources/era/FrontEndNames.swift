@@ -1,6 +1,10 @@
 import Workflows
 
 // The library's names this module uses, through Workflows (`FrontEnd`): the CLI imports no module below it.
+typealias Adapter = FrontEnd.Adapter
+typealias AdapterInputError = FrontEnd.AdapterInputError
+typealias EraVersion = FrontEnd.EraVersion
+typealias SentenceTransformersExport = FrontEnd.SentenceTransformersExport
 typealias AdaptDevSplit = FrontEnd.AdaptDevSplit
 typealias AdaptMapKind = FrontEnd.AdaptMapKind
 typealias AdaptNegatives = FrontEnd.AdaptNegatives

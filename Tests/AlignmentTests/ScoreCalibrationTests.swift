@@ -1,3 +1,4 @@
+import AdapterFormat
 import Alignment
 import LinearAlgebra
 import Testing

@@ -1,3 +1,4 @@
+import AdapterFormat
 import Alignment
 import EmbeddingIO
 import Foundation

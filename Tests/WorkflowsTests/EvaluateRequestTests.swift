@@ -1,3 +1,4 @@
+import AdapterFormat
 import Alignment
 import Foundation
 import LinearAlgebra

@@ -1,3 +1,4 @@
+import AdapterFormat
 import EmbeddingIO
 import Foundation
 import Testing

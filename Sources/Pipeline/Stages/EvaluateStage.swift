@@ -1,3 +1,4 @@
+import AdapterFormat
 import Foundation
 import Workflows
 

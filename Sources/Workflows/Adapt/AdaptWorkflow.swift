@@ -1,3 +1,4 @@
+import AdapterFormat
 import Alignment
 import EmbeddingIO
 import Foundation
@@ -6,7 +7,7 @@ import Retrieval
 import Settings
 
 /// Stage two as a use case: train the query map on labeled queries from a stage-one adapter and
-/// wrap the result as an ``Adapter`` with one set of metadata, whichever front end asked.
+/// wrap the result as an `Adapter` with one set of metadata, whichever front end asked.
 public enum AdaptWorkflow {
     /// What stage two produced: the adapter and the trainer's full result.
     public struct Outcome: Sendable {

@@ -1,10 +1,11 @@
+import AdapterFormat
 import Alignment
 import EmbeddingIO
 import Foundation
 import LinearAlgebra
 
 /// Stage one as a use case: match two embedding tables by id, train the map, and wrap it as an
-/// ``Adapter``. `era align` and the pipeline's align stage are both this, plus their own I/O.
+/// `Adapter`. `era align` and the pipeline's align stage are both this, plus their own I/O.
 public enum AlignWorkflow {
     /// What stage one reads.
     public struct Request: Sendable {

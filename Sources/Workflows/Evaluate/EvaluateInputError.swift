@@ -1,3 +1,5 @@
+import AdapterFormat
+
 /// An input of an evaluation that does not fit the others, named by its role so that each front
 /// end names it its own way: `era evaluate` by its flag, the pipeline by its config key path.
 public struct EvaluateInputError: Error, Sendable, Equatable, CustomStringConvertible {

@@ -1,3 +1,4 @@
+import AdapterFormat
 import Alignment
 import Foundation
 import LinearAlgebra
@@ -36,7 +37,7 @@ public enum EvaluateWorkflow {
 
     /// The row of an adapter's map. A hybrid adapter reads `[x y]` rows: the query model's vector
     /// and the index model's vector of the same query (its map is affine in the pair).
-    /// - Throws: ``AdapterInputError`` when `indexQueries` is missing for a hybrid adapter or given to another.
+    /// - Throws: `AdapterInputError` when `indexQueries` is missing for a hybrid adapter or given to another.
     public static func row(
         _ name: String, adapter: Adapter, queries: any RowMatrix, indexQueries: (any RowMatrix)?,
         corpus: any RowMatrix

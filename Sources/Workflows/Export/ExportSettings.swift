@@ -1,3 +1,4 @@
+import AdapterFormat
 import Settings
 
 /// What an export writes, declared once for `era export`, the export stage and the docs.

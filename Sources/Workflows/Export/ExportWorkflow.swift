@@ -1,3 +1,4 @@
+import AdapterFormat
 import EmbeddingIO
 import Foundation
 
@@ -10,7 +11,7 @@ public enum ExportWorkflow {
         /// `<base>.weight.npy` and `<base>.bias.npy`, float32.
         case npy
         /// `<base>` as a folder: a sentence-transformers Dense + Normalize module
-        /// (``SentenceTransformersExport``).
+        /// (`SentenceTransformersExport`).
         case sentenceTransformers = "sentence-transformers"
     }
 

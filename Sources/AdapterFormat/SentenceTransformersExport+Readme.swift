@@ -123,7 +123,7 @@ extension SentenceTransformersExport {
     }
 
     /// A Python string literal holding `text` exactly (ASCII only, every other character escaped).
-    static func pythonStringLiteral(_ text: String) -> String {
+    package static func pythonStringLiteral(_ text: String) -> String {
         var literal = "\""
         for scalar in text.unicodeScalars {
             switch scalar {
