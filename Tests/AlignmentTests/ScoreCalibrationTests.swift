@@ -1,4 +1,3 @@
-import AdapterFormat
 import Alignment
 import LinearAlgebra
 import Testing
