@@ -78,6 +78,13 @@ struct InitCommandTests {
     func theYourDataPageStartsFromEraInitAndPassesTheCheck() throws {
         let dir = try TemporaryDirectory()
         defer { dir.cleanUp() }
+        _ = try Self.followThePagesEraInit(in: dir)
+    }
+
+    /// docs/your-data.md's `era init my-data` in `dir`: the data file it shows equals the one era init
+    /// writes, and the pipeline it writes passes `--check` from another folder. Returns that pipeline
+    /// and that folder.
+    static func followThePagesEraInit(in dir: TemporaryDirectory) throws -> (pipeline: String, elsewhere: URL) {
         let data = dir.url.appendingPathComponent("my-data")
         try FileManager.default.createDirectory(at: data, withIntermediateDirectories: true)
         try YourDataWalkthroughTests.writeFixture(to: data, index: .staticModel)
@@ -91,8 +98,9 @@ struct InitCommandTests {
 
         let elsewhere = dir.url.appendingPathComponent("elsewhere")
         try FileManager.default.createDirectory(at: elsewhere, withIntermediateDirectories: true)
-        let check = try EraProcess.run(
-            ["run", data.appendingPathComponent("era-pipeline.yaml").path, "--check"], in: elsewhere)
+        let pipeline = data.appendingPathComponent("era-pipeline.yaml").path
+        let check = try EraProcess.run(["run", pipeline, "--check"], in: elsewhere)
         #expect(check.status == 0, "era run --check failed:\n\(check.stderr)")
+        return (pipeline, elsewhere)
     }
 }

@@ -138,22 +138,7 @@ struct WalkthroughSlowTests {
     func theYourDataPageStartsFromEraInit() throws {
         let dir = try TemporaryDirectory()
         defer { dir.cleanUp() }
-        let data = dir.url.appendingPathComponent("my-data")
-        try FileManager.default.createDirectory(at: data, withIntermediateDirectories: true)
-        try YourDataWalkthroughTests.writeFixture(to: data, index: .staticModel)
-        let page = try YourDataWalkthroughTests.page()
-        #expect(page.contains("era init my-data"))
-        let initialised = try EraProcess.run(["init", "my-data"], in: dir.url)
-        try #require(initialised.status == 0, "era init failed:\n\(initialised.stderr)")
-        let written = try String(contentsOf: data.appendingPathComponent("era-data.yaml"), encoding: .utf8)
-        let shown = YourDataWalkthroughTests.block(in: page, language: "yaml", startingWith: "# Written by era init.")
-        #expect(shown == written, "docs/your-data.md shows another era-data.yaml than era init writes:\n\(written)")
-
-        let elsewhere = dir.url.appendingPathComponent("elsewhere")
-        try FileManager.default.createDirectory(at: elsewhere, withIntermediateDirectories: true)
-        let pipeline = data.appendingPathComponent("era-pipeline.yaml").path
-        let check = try EraProcess.run(["run", pipeline, "--check"], in: elsewhere)
-        #expect(check.status == 0, "era run --check failed:\n\(check.stderr)")
+        let (pipeline, elsewhere) = try InitCommandTests.followThePagesEraInit(in: dir)
         let run = try EraProcess.run(
             ["run", pipeline] + YourDataWalkthroughTests.smallSettings.flatMap { ["--set", $0] }, in: elsewhere)
         try #require(run.status == 0, "era run failed:\n\(run.stderr)")
