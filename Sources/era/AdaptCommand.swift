@@ -47,11 +47,8 @@ struct AdaptCommand: ParsableCommand {
         settings.seed = seed
         let outURL = URL(fileURLWithPath: out)
         try requireWritable(outURL)
-        try OutputGuard(
-            inputs: inputs.guardInputs, outputs: [.init("--out", out, .eraAdapter)], force: overwrite.force,
-            forceFlag: OverwriteOptions.flag
-        )
-        .check()
+        try overwrite.check(
+            inputs: inputs.guardInputs, outputs: [.init("--out", out, .eraAdapter)])
         if calibrateWithIndexQueries, inputs.indexQueries == nil {
             throw CommandError(
                 "--calibrate-with-index-queries: give the index model's vectors of the queries as --index-queries")

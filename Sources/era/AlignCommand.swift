@@ -66,12 +66,10 @@ struct AlignCommand: ParsableCommand {
         let logURL = URL(fileURLWithPath: log ?? ExportWorkflow.stem(of: out) + ".log.json")
         let npyURLs = npy ? ExportWorkflow.npyFiles(base: out) : []
         for url in [outURL, logURL] + npyURLs { try requireWritable(url) }
-        try OutputGuard(
+        try overwrite.check(
             inputs: guardInputs,
             outputs: [.init("--out", out, .eraAdapter), .init("--log", logURL.path, .eraJSON)]
-                + npyURLs.map { .init("--npy", $0.path, .unmarked) }, force: overwrite.force,
-            forceFlag: OverwriteOptions.flag
-        ).check()
+                + npyURLs.map { .init("--npy", $0.path, .unmarked) })
         let request = try request(settings)
         let outcome: AlignWorkflow.Outcome
         do {

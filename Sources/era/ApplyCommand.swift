@@ -33,11 +33,10 @@ struct ApplyCommand: ParsableCommand {
 
     func run() throws {
         AtomicFile.removeTemporariesOnSignals()  // an interrupted write leaves no .tmp- file
-        try OutputGuard(
+        try overwrite.check(
             inputs: [.init("--adapter", adapter), .init("--in", input)]
                 + (indexQueries.map { [.init("--index-queries", $0)] } ?? []),
-            outputs: [.init("--out", output, .unmarked)], force: overwrite.force, forceFlag: OverwriteOptions.flag
-        ).check()
+            outputs: [.init("--out", output, .unmarked)])
         let loaded = try Adapter.load(URL(fileURLWithPath: adapter))
         var lastReported = 0
         do {

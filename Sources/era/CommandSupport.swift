@@ -43,4 +43,9 @@ struct OverwriteOptions: ParsableArguments {
     static let flag = "--force"
     @Flag(help: "Replace an existing output era did not write, or a read-only one (never an input or a special file).")
     var force = false
+
+    /// The one check before a command writes: `OutputGuard` with this flag's choice and spelling.
+    func check(inputs: [OutputGuard.Input], outputs: [OutputGuard.Output]) throws {
+        try OutputGuard(inputs: inputs, outputs: outputs, force: force, forceFlag: Self.flag).check()
+    }
 }

@@ -64,10 +64,8 @@ struct ExportCommand: ParsableCommand {
             format == .safetensors
             ? [.init("--out", out, .eraAdapter)]
             : ExportWorkflow.npyFiles(base: out, hybrid: loaded.isHybrid).map { .init("--out", $0.path, .unmarked) }
-        try OutputGuard(
-            inputs: [.init("--adapter", adapter)], outputs: outputs, force: overwrite.force,
-            forceFlag: OverwriteOptions.flag
-        ).check()
+        try overwrite.check(
+            inputs: [.init("--adapter", adapter)], outputs: outputs)
         let files = try ExportWorkflow.write(loaded, format: format, base: out)
         print("wrote " + files.values.map(\.path).sorted().joined(separator: " and "))
     }

@@ -57,14 +57,13 @@ struct SweepCommand: ParsableCommand {
         if FileManager.default.fileExists(atPath: directory.path, isDirectory: &isDirectory), !isDirectory.boolValue {
             throw CommandError("--out-dir \(outDir): is a file, not a folder; give a folder (it is created if missing)")
         }
-        try OutputGuard(
+        try overwrite.check(
             inputs: inputs.guardInputs + [.init("--eval-qrels", evalQrels)]
                 + [("--baseline-queries", baselineQueries), ("--baseline-query-ids", baselineQueryIds)]
                 .compactMap { flag, path in path.map { .init(flag, $0) } },
             outputs: ["sweep.md", "sweep.json", "sweep.svg"].map {
                 .init("--out-dir", directory.appendingPathComponent($0).path, .unmarked)
-            }, force: overwrite.force, forceFlag: OverwriteOptions.flag
-        ).check()
+            })
         if let problem = Directories.create(directory.path) { throw CommandError("--out-dir: \(problem)") }
         let files = InputFiles()
         let loaded = try inputs.prepare(files)

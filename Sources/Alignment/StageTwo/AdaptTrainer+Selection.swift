@@ -47,12 +47,11 @@ struct SelectionContext {
                     settings: settings, stageOne: startMap, queries: inputs, corpus: corpus, pairs: pairs(train),
                     seed: seed)
                 let devQueries = try run.parameters.lossInputs(inputs.gatherRows(dev))
-                let start = run.parameters.lossMap
                 folds.append(
                     SelectionFold(
-                        run: run, start: start, devQueries: devQueries,
+                        run: run, devQueries: devQueries,
                         startScoring: interpolations.isEmpty
-                            ? nil : try scorer.startScoring(start, queries: devQueries),
+                            ? nil : try scorer.startScoring(run.parameters.lossMap, queries: devQueries),
                         judged: dev.map { judged[$0] }))
             }
             if folds.isEmpty { return nil }
@@ -124,11 +123,10 @@ struct SelectionContext {
 /// One fold of selection: a training run on the other folds' queries and its dev queries.
 struct SelectionFold {
     var run: AdaptTrainingRun
-    /// The run's loss map at step 0 (what interpolated candidates start from).
-    let start: AffineMap<Float>
     /// The dev queries as the run's loss takes them (``AdaptMapParameters/lossInputs(_:)``: f1(x) for the rotation).
     let devQueries: Matrix
-    /// `start` on the dev queries as the interpolated candidates are scored from (nil without them).
+    /// The run's loss map at step 0 (what interpolated candidates start from) on the dev queries, as
+    /// they are scored from (nil without interpolated candidates).
     let startScoring: AdaptDevScorer.StartScoring?
     let judged: [[String: Int]]
 }
