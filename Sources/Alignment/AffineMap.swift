@@ -1,14 +1,5 @@
 import LinearAlgebra
 
-/// Which matrices a map's weight may be.
-public enum MapFamily: String, Sendable, Hashable, Codable, CaseIterable {
-    /// Any `m x p` matrix.
-    case linear
-    /// Orthonormal rows (`W W^T = I_m`, when `p >= m`) or orthonormal columns (`W^T W = I_p`, when `p < m`):
-    /// the map keeps the geometry of the query space (angles, and lengths when `p <= m`).
-    case orthogonal
-}
-
 /// The map f(x) = W x + b from a query model's space (dimension p) into an index model's
 /// space (dimension m): `weight` is `m x p`, `bias` has `m` entries.
 ///
@@ -141,26 +132,6 @@ public struct AffineMap<Scalar: BLASScalar>: Sendable, Hashable {
                 beta: 1, c: u, ldc: m)
         }
     }
-}
-
-/// The gradient of a scalar loss with respect to a map's parameters: same shapes as the map.
-public struct MapGradient<Scalar: BLASScalar>: Sendable, Hashable {
-    /// dL/dW, `m x p`.
-    public var weight: DenseMatrix<Scalar>
-    /// dL/db, `m` entries.
-    public var bias: [Scalar]
-
-    /// A zero gradient for maps of the given shape.
-    public init(source p: Int, target m: Int) {
-        weight = DenseMatrix(rows: m, columns: p)
-        bias = [Scalar](repeating: 0, count: m)
-    }
-
-    /// A zero gradient shaped like `map`.
-    public init(like map: AffineMap<Scalar>) { self.init(source: map.sourceDimension, target: map.targetDimension) }
-
-    /// True when every entry is finite.
-    public var isFinite: Bool { allFinite(weight) && allFinite(bias) }
 }
 
 extension AffineMap {

@@ -1,42 +1,5 @@
 import LinearAlgebra
 
-/// Aligned training pairs: row i of `sources` (query model) and of `targets` (index model) embed
-/// the text `ids[i]`.
-public struct AlignmentPairs: Sendable, Hashable {
-    public var ids: [String]
-    /// `n x p`.
-    public var sources: Matrix
-    /// `n x m`.
-    public var targets: Matrix
-
-    public var count: Int { ids.count }
-}
-
-/// Aligned training pairs as row selections of the two tables (nothing copied): selected row i of
-/// `sources` and of `targets` embed the text `ids[i]`.
-public struct MatchedRows: Sendable {
-    public var ids: [String]
-    /// `n` rows of `p` values.
-    public var sources: RowSelection
-    /// `n` rows of `m` values.
-    public var targets: RowSelection
-
-    public var count: Int { ids.count }
-
-    /// Pairs as given: selected row i of both tables embeds the text `ids[i]`.
-    public init(ids: [String], sources: RowSelection, targets: RowSelection) {
-        precondition(ids.count == sources.count && sources.count == targets.count, "one id per pair")
-        self.ids = ids
-        self.sources = sources
-        self.targets = targets
-    }
-
-    /// The pairs copied into matrices.
-    public func gathered() -> AlignmentPairs {
-        AlignmentPairs(ids: ids, sources: sources.gathered(), targets: targets.gathered())
-    }
-}
-
 /// Matches the rows of two embedding tables by text id.
 public enum PairMatching {
     /// The pairs whose id appears in both tables, in the order of the source table; with `sample`,

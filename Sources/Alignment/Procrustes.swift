@@ -1,57 +1,5 @@
 import LinearAlgebra
 
-/// Settings of the orthogonal Procrustes warm start.
-public struct ProcrustesSettings: Sendable, Hashable, Codable {
-    /// Centering (default `.mean`: the choice that survives an anisotropic model; see ``Centering``).
-    public var centering: Centering
-    /// Whether to refine the thin solution when p > m (it is already exact when p <= m).
-    public var refinement: Refinement
-    /// Stop when the relative decrease of the objective in one step falls below this.
-    public var tolerance: Double
-    /// At most this many refinement steps.
-    public var maxIterations: Int
-
-    /// How the unbalanced (p > m) problem is refined from the thin solution.
-    public enum Refinement: String, Sendable, Hashable, Codable, CaseIterable {
-        /// The thin solution V U^T (exact only for p <= m or whitened sources).
-        case none
-        /// Kiers (1990) majorization, step for step as the numpy peer (`peer.py procrustes --exact`).
-        case majorization
-        /// Majorization accelerated by Barzilai-Borwein steps: each step first tries the projected
-        /// gradient step of BB length and keeps it only if the objective does not rise; otherwise it
-        /// takes the plain majorization step (which never rises). Same fixed points, far fewer steps.
-        case accelerated
-    }
-
-    /// Defaults: centered, thin solution (no refinement: on SciFact it lowers the least-squares objective
-    /// but not retrieval quality, and costs 10-250 s; docs/alignment.md), tolerance 1e-9, 1000 steps.
-    public init(
-        centering: Centering = .mean, refinement: Refinement = .none, tolerance: Double = 1e-9,
-        maxIterations: Int = 1000
-    ) {
-        self.centering = centering
-        self.refinement = refinement
-        self.tolerance = tolerance
-        self.maxIterations = maxIterations
-    }
-}
-
-/// The result of ``Procrustes/fit(source:target:settings:)``.
-public struct ProcrustesFit: Sendable {
-    /// The map, family ``MapFamily/orthogonal``: orthonormal rows (p >= m) or columns (p < m).
-    public var map: AffineMap<Float>
-    /// The same map in Double (what the objective was computed with).
-    public var mapD: AffineMap<Double>
-    /// ||X W0^T + b0 - Y||_F^2 of the thin solution, in Double.
-    public var thinObjective: Double
-    /// ||X W^T + b - Y||_F^2 of the returned map, in Double (<= thinObjective up to rounding).
-    public var objective: Double
-    /// Refinement steps taken (0 without refinement or when p <= m).
-    public var iterations: Int
-    /// Relative decrease of the last step (nil without refinement); >= tolerance: stopped by the step limit.
-    public var lastRelativeDecrease: Double?
-}
-
 /// Orthogonal Procrustes from the LAPACK SVD of X^T Y, with the unbalanced refinement.
 public enum Procrustes {
     /// Fits f(x) = W x + b with W orthonormal, minimizing ||X W^T + 1 b^T - Y||_F^2.

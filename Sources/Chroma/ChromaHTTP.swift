@@ -4,38 +4,6 @@ import Foundation
 import FoundationNetworking
 #endif
 
-/// How long to wait and how often to try again.
-public struct ChromaRetryPolicy: Sendable, Hashable {
-    /// Seconds one request may take before it is abandoned (and retried).
-    public var timeout: Double
-    /// Tries per request, the first included (>= 1).
-    public var attempts: Int
-    /// Seconds before the first retry; doubled before each further one.
-    public var backoff: Double
-
-    /// The defaults: 60 s per request, 4 tries, waiting 0.5, 1 and 2 s between them.
-    public init(timeout: Double = 60, attempts: Int = 4, backoff: Double = 0.5) {
-        self.timeout = timeout
-        self.attempts = max(1, attempts)
-        self.backoff = backoff
-    }
-}
-
-/// What a client did: requests sent (pages fetched and query batches), retries, bytes received.
-public struct ChromaTraffic: Sendable, Hashable {
-    public var requests = 0
-    public var retries = 0
-    public var bytesReceived = 0
-    /// `get` requests that returned embeddings (pages of records).
-    public var pagesFetched = 0
-    /// `query` requests (batches of queries).
-    public var queryBatches = 0
-    /// Wall seconds spent waiting for the server.
-    public var seconds = 0.0
-
-    public init() {}
-}
-
 /// One HTTP exchange with retries: transient failures (no connection, timeout, 5xx, 429, a body
 /// that does not decode) are retried with exponential backoff; a 4xx answer is final.
 struct ChromaHTTP: Sendable {

@@ -1,29 +1,6 @@
 internal import CLibpq
 import Foundation
 
-/// How era retries against a Postgres server, and the time it allows a statement.
-///
-/// With the server gone (stopped, or its socket removed), a statement gives up after waiting at most
-/// `firstDelay` × 2^(`attempts` − 1) seconds in all (2 s by default) plus the failed connection
-/// attempts themselves (immediate for a stopped local server, up to `connect_timeout` each for an
-/// unanswering host).
-public struct PostgresRetryPolicy: Sendable, Hashable {
-    /// Attempts per statement (and per connection) before giving up.
-    public var attempts = 4
-    /// The wait before the second attempt; doubled for each later one.
-    public var firstDelay = 0.25
-    /// The longest a statement may run (era sets `statement_timeout`); a timed-out read is retried.
-    public var statementTimeoutSeconds = 120.0
-    /// Seconds libpq waits to connect when the URI does not say (`connect_timeout`).
-    public var connectTimeoutSeconds = 10
-    /// Seconds past `statementTimeoutSeconds` that era waits without a byte from the server before
-    /// it takes the session for dead and retries on a new one: a frozen server or a silent network
-    /// never sends the error of its own statement timeout.
-    public var unansweredGraceSeconds = 10.0
-
-    public init() {}
-}
-
 /// One libpq connection, serialized by a lock, reconnected on loss. Every statement era sends reads,
 /// so a statement that failed with the connection (or on era's statement timeout) is sent again.
 final class PostgresConnection: @unchecked Sendable {
@@ -309,28 +286,5 @@ final class PostgresConnection: @unchecked Sendable {
                 throw PostgresError.rejected(table: server, statement: statement, state: "", message: failure)
             }
         }
-    }
-}
-
-/// The rows of one result (owned; cleared when released).
-final class PostgresRows: @unchecked Sendable {
-    private let result: OpaquePointer
-
-    init(_ result: OpaquePointer) { self.result = result }
-    deinit { PQclear(result) }
-
-    var count: Int { Int(PQntuples(result)) }
-    var columns: Int { Int(PQnfields(result)) }
-
-    func isNull(_ row: Int, _ column: Int) -> Bool { PQgetisnull(result, Int32(row), Int32(column)) == 1 }
-
-    /// The value's bytes (text for a text-format result).
-    func bytes(_ row: Int, _ column: Int) -> UnsafeRawBufferPointer {
-        let length = Int(PQgetlength(result, Int32(row), Int32(column)))
-        return UnsafeRawBufferPointer(start: PQgetvalue(result, Int32(row), Int32(column)), count: length)
-    }
-
-    func string(_ row: Int, _ column: Int) -> String {
-        String(decoding: bytes(row, column), as: UTF8.self)
     }
 }

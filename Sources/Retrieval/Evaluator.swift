@@ -1,57 +1,6 @@
 import EmbeddingIO
 import LinearAlgebra
 
-/// Counts of qrels queries left out of an evaluation (reported, never printed).
-public struct EvaluationWarnings: Sendable, Hashable {
-    /// Queries in the qrels.
-    public var qrelsQueries: Int
-    /// Qrels queries with a relevant document but no embedding (no row in the query matrix).
-    public var queriesWithoutEmbedding: Int
-    /// Qrels queries without any document of grade > 0.
-    public var queriesWithoutRelevant: Int
-    /// Relevant (query, document) pairs whose document is not in the corpus; they still count
-    /// in recall and ideal DCG, as in trec_eval.
-    public var relevantDocumentsMissingFromCorpus: Int
-
-    /// Human-readable lines for the non-zero counts.
-    public var messages: [String] {
-        var out = [String]()
-        if queriesWithoutEmbedding > 0 {
-            out.append("\(queriesWithoutEmbedding) qrels queries skipped: no query embedding")
-        }
-        if queriesWithoutRelevant > 0 {
-            out.append("\(queriesWithoutRelevant) qrels queries skipped: no relevant document")
-        }
-        if relevantDocumentsMissingFromCorpus > 0 {
-            out.append(
-                "\(relevantDocumentsMissingFromCorpus) relevant judgments name documents missing from the corpus")
-        }
-        return out
-    }
-}
-
-/// Wall times of an evaluation, in seconds.
-public struct EvaluationTiming: Sendable, Hashable {
-    /// Applying `mapQueries` (0 without a map).
-    public var mapSeconds: Double
-    /// Mapping plus exact search (the figure `peer.py evaluate` reports as `search_s`).
-    public var searchSeconds: Double
-    /// Evaluated queries per second of ``searchSeconds``.
-    public var queriesPerSecond: Double
-}
-
-/// Everything one evaluation produced.
-public struct EvaluationRun: Sendable, Hashable {
-    /// Per-query measures of the evaluated queries and their means.
-    public var report: EvaluationReport
-    /// Query id -> retrieved document ids, best first (depth = max(100, max cutoff)).
-    public var rankings: [String: [String]]
-    /// Wall times of mapping and search.
-    public var timing: EvaluationTiming
-    /// Counts of qrels queries and judgments that could not be evaluated.
-    public var warnings: EvaluationWarnings
-}
-
 /// End-to-end evaluation of query embeddings against a document index (`peer.py evaluate`).
 ///
 /// Evaluated queries: those in `qrels` with a document of grade > 0 and a row in `queries`,

@@ -2,41 +2,6 @@ import EmbeddingIO
 import Foundation
 import LinearAlgebra
 
-/// What the trainer reports while it works (the CLI prints these to stderr).
-public enum AdaptEvent: Sendable, Hashable {
-    /// Labeled queries drawn and split: `folds` dev sets (1: hold-out, more: k-fold for tiny budgets).
-    case prepared(labeledQueries: Int, pairs: Int, folds: Int, devQueries: Int)
-    /// Hard negatives mined with the stage-one map.
-    case mined(seconds: Double)
-    /// A dev evaluation during step selection: nDCG@10 over the dev queries of every fold after `step`
-    /// steps, and the mean training objective of the steps since the last evaluation.
-    case evaluated(step: Int, trainingLoss: Double?, devNDCG10: Double)
-    /// The number of steps the final run takes: the best dev step, scaled from the folds' pairs to all
-    /// pairs (same number of passes); 0 keeps stage one.
-    case selected(step: Int, devNDCG10: Double, stageOneDevNDCG10: Double)
-    /// The final map trained on every labeled query for the chosen number of steps.
-    case finished(steps: Int, seconds: Double)
-}
-
-/// One dev evaluation during step selection (over the dev queries of every fold).
-public struct AdaptCheckpoint: Sendable, Hashable, Codable {
-    public var step: Int
-    /// Mean nDCG@10 over every dev query of every fold (the folds the objective scores on).
-    public var devNDCG10: Double
-    public var devQueries: Int
-    /// The penalty of the run (nil before objectives: the settings' penalty).
-    public var penalty: Double?
-    /// Both fold kinds' figures when the objective is `balanced` (nil when those folds were not run).
-    public var documentDisjointDevNDCG10: Double?
-    public var randomDevNDCG10: Double?
-
-    /// A figure is named after its metric, as everywhere era writes one (`ndcg@10`).
-    enum CodingKeys: String, CodingKey {
-        case step, devNDCG10 = "dev_ndcg@10", devQueries = "dev_queries", penalty
-        case documentDisjointDevNDCG10 = "document_disjoint_dev_ndcg@10", randomDevNDCG10 = "random_dev_ndcg@10"
-    }
-}
-
 /// The outcome of ``AdaptTrainer/train(_:settings:progress:)``.
 public struct AdaptResult: Sendable {
     /// The adapted query map (stage one when no step beat it on the dev queries). With index-model

@@ -177,12 +177,6 @@ public enum DataFolderInit {
     }
 }
 
-/// Why `era init` wrote nothing, in words a person can act on.
-public struct InitError: Error, Sendable, CustomStringConvertible {
-    public var description: String
-    public init(_ description: String) { self.description = description }
-}
-
 extension DataFolderSurvey {
     /// A path as a shell reads it back (single-quoted unless plain).
     static func shellWord(_ path: String) -> String {

@@ -5,48 +5,6 @@ import Foundation
 import Workflows
 import Yams
 
-/// What the runner tells its caller while it works (the CLI prints these).
-public enum RunEvent: Sendable, Hashable {
-    /// Hashing an input file: `done` of `total` bytes.
-    case hashing(path: String, done: Int64, total: Int64)
-    case stageSkipped(String)
-    /// A stage starts; `reason` says why it runs (new, changed, forced, ...).
-    case stageStarted(String, reason: String)
-    case stageProgress(ProgressEvent)
-    case stageFinished(String, seconds: Double)
-    /// A run-level file was written (manifest, metrics, reports).
-    case wrote(URL)
-}
-
-/// What a run did.
-public struct RunSummary: Sendable, Hashable {
-    public var runDirectory: URL
-    /// Stages that ran, in order.
-    public var ran: [String]
-    /// Stages skipped because their fingerprint and artifacts were up to date.
-    public var skipped: [String]
-    public var metrics: RunMetrics
-    /// How many times each input file was opened and read, by path: 1 for every file used (the
-    /// checks at load, when given the same `InputFiles`, the content hashes and every stage share
-    /// that read).
-    public var inputReads: [String: Int] = [:]
-    /// What each stage chose and why (``StageOutput/notes``), by stage, in execution order; stages
-    /// without notes are left out.
-    public var notes: [(stage: String, notes: [String])] = []
-
-    public static func == (a: RunSummary, b: RunSummary) -> Bool {
-        a.runDirectory == b.runDirectory && a.ran == b.ran && a.skipped == b.skipped && a.metrics == b.metrics
-            && a.inputReads == b.inputReads && a.notes.map(\.stage) == b.notes.map(\.stage)
-            && a.notes.map(\.notes) == b.notes.map(\.notes)
-    }
-
-    public func hash(into hasher: inout Hasher) {
-        hasher.combine(runDirectory)
-        hasher.combine(ran)
-        hasher.combine(metrics)
-    }
-}
-
 /// Runs a validated pipeline into its run directory, skipping stages that are up to date.
 ///
 /// Run directory (`runs/<name>/` under the current directory unless the pipeline sets `output:`):
@@ -383,12 +341,5 @@ public struct PipelineRunner: Sendable {
         let formatter = ISO8601DateFormatter()
         formatter.formatOptions = [.withInternetDateTime, .withFractionalSeconds]
         return formatter.string(from: Date())
-    }
-}
-
-/// Atomic writes for the runner (EmbeddingIO's `AtomicFile`).
-enum AtomicFileWriter {
-    static func write(_ data: Data, to url: URL) throws {
-        try AtomicFile.write(data, to: url)
     }
 }

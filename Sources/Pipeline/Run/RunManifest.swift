@@ -45,11 +45,3 @@ public struct RunManifest: Sendable, Codable, Hashable {
         case eraVersion = "era_version", configHash = "config_hash", sourceFile = "source_file"
     }
 }
-
-/// `<stage>/stage.json`: committed together with the artifacts, so it always describes them.
-struct StageRecord: Codable, Hashable {
-    var name: String
-    var kind: StageKind
-    var fingerprint: String
-    var output: StageOutput
-}

@@ -3,24 +3,6 @@ import Foundation
 import LinearAlgebra
 import Retrieval
 
-/// Figures of one synthetic exact-search run (the counterpart of `peer.py search-synthetic`).
-package struct SearchBenchmarkResult: Sendable, Hashable, Codable {
-    package var docs: Int
-    package var queries: Int
-    package var dim: Int
-    package var k: Int
-    /// Wall time of the search only (gemm blocks + top-k), after one warm-up gemm.
-    package var searchSeconds: Double
-    package var queriesPerSecond: Double
-    /// `2 * docs * queries * dim / searchSeconds / 1e9`.
-    package var gflops: Double
-    /// The process's peak resident set (VmHWM of /proc/self/status) after the run; nil where
-    /// /proc is absent. Memory-mapped pages that were touched count.
-    package var peakRSSBytes: Int?
-    /// Whether the corpus was scanned from a memory-mapped `.npy` file.
-    package var mapped: Bool
-}
-
 /// Synthetic exact top-k search on random unit vectors: seeded standard normal float32 rows
 /// scaled to unit norm, corpus first then queries from the same stream (as `peer.py`, though
 /// the numbers differ from numpy's generator).

@@ -1,0 +1,11 @@
+import EmbeddingIO
+import Foundation
+import LinearAlgebra
+import Retrieval
+
+public struct AdaptSweepResult: Sendable {
+    public var metric: String
+    public var runs: [AdaptSweepRun]
+    public var points: [AdaptSweepPoint]
+    public var references: [AdaptSweepReference]
+}

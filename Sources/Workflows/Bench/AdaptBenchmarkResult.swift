@@ -1,0 +1,32 @@
+import AdapterFormat
+import Alignment
+import EmbeddingIO
+import Foundation
+import LinearAlgebra
+import Retrieval
+
+/// Figures of one synthetic stage-two run (`era bench adapt`).
+package struct AdaptBenchmarkResult: Sendable, Hashable, Codable {
+    package var queries: Int
+    package var docs: Int
+    package var sourceDim: Int
+    package var targetDim: Int
+    package var family: String
+    package var hybrid: Bool
+    /// Labeled (query, relevant document) pairs.
+    package var pairs: Int
+    /// Hard-negative mining (one exact search of the labeled queries to depth `hard_pool`).
+    package var mineSeconds: Double
+    /// Dev evaluations made during selection (every fold of every split at each evaluated step).
+    package var evaluations: Int
+    /// Steps of the final run on every labeled query (0 when a label-free candidate was chosen).
+    package var selectedSteps: Int
+    /// Wall time of `AdaptWorkflow.run`: mining,
+    /// dev selection, the final run.
+    package var totalSeconds: Double
+    /// Pooled dev nDCG@10 of stage one and of the choice (the planted data makes them meaningful).
+    package var stageOneDevNDCG10: Double
+    package var selectedDevNDCG10: Double
+    package var chosen: String?
+    package var peakRSSBytes: Int?
+}
