@@ -1,6 +1,7 @@
 import AdapterFormat
 import Alignment
 import EmbeddingIO
+import Reports
 import Retrieval
 import Settings
 
@@ -30,6 +31,7 @@ public enum FrontEnd {
     public typealias ProcrustesSettings = Alignment.ProcrustesSettings
     public typealias UnpairedSettings = Alignment.UnpairedSettings
     public typealias AtomicFile = EmbeddingIO.AtomicFile
+    public typealias Verdict = Reports.Verdict
     public typealias Directories = EmbeddingIO.Directories
     public typealias OutputGuard = EmbeddingIO.OutputGuard
     public typealias RetrievalError = Retrieval.RetrievalError

@@ -20,6 +20,7 @@ typealias MapFamily = FrontEnd.MapFamily
 typealias ProcrustesSettings = FrontEnd.ProcrustesSettings
 typealias UnpairedSettings = FrontEnd.UnpairedSettings
 typealias AtomicFile = FrontEnd.AtomicFile
+typealias Verdict = FrontEnd.Verdict
 typealias Directories = FrontEnd.Directories
 typealias OutputGuard = FrontEnd.OutputGuard
 typealias RetrievalError = FrontEnd.RetrievalError

@@ -2,6 +2,7 @@ import AdapterFormat
 import EmbeddingIO
 import Foundation
 import LinearAlgebra
+import Reports
 import Testing
 import Workflows
 import _TestSupport

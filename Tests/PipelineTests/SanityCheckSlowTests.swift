@@ -1,6 +1,7 @@
 import EmbeddingIO
 import Foundation
 import LinearAlgebra
+import Reports
 import Testing
 import Workflows
 import _TestSupport

@@ -2,6 +2,7 @@ import AdapterFormat
 import Alignment
 import EmbeddingIO
 import Foundation
+import Reports
 import Workflows
 import Yams
 

@@ -2,6 +2,7 @@ import AdapterFormat
 import Alignment
 import Foundation
 import LinearAlgebra
+import Reports
 import Retrieval
 
 extension EvaluateWorkflow {

@@ -4,6 +4,7 @@ import Chroma
 import Foundation
 import LinearAlgebra
 import Postgres
+import Reports
 import Retrieval
 
 extension EvaluateWorkflow {

@@ -11,9 +11,9 @@ import Retrieval
 /// build their output from ``Outcome``.
 public enum EvaluateWorkflow {
     /// The row of the index model's own queries: the index as it is (as it was, once the model is retired).
-    public static let indexAsIs = "index-as-is"
+    public static let indexAsIs = BaselineName.indexAsIs
     /// The row of the query model's queries against the corpus re-embedded by the query model.
-    public static let reEmbedded = "re-embedded"
+    public static let reEmbedded = BaselineName.reEmbedded
 
     /// One line of the comparison: queries searched against a corpus, optionally through a map.
     public struct Row: Sendable {

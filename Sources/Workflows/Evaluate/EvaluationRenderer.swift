@@ -17,8 +17,8 @@ public struct EvaluationRenderer {
     public var comparedMetric: String
     public var includePerQuery: Bool
 
-    /// The front end a verdict line is printed by (each has always worded its heading its own way).
-    public enum Form: Sendable { case evaluate, run }
+    /// The front end a verdict line is printed by.
+    public typealias Form = Verdict.Form
 
     public init(
         _ result: EvaluateWorkflow.Result, comparedAgainst: String?, comparedMetric: String, includePerQuery: Bool
@@ -32,21 +32,8 @@ public struct EvaluationRenderer {
     /// The sanity checks' block ("checks:" and a line per check; empty without checks).
     public static func checksText(_ checks: [SanityCheck]) -> String { SanityCheck.text(checks) }
 
-    /// The verdict's line, last where the eye lands.
-    public static func verdictLine(_ verdict: Verdict, form: Form) -> String {
-        switch form {
-        case .evaluate:
-            let question =
-                verdict.question == .upgrade ? "upgrade verdict, can I switch to the new model now? " : "verdict "
-            return "\(question)(against \(verdict.reference), \(verdict.referenceKind)): \(verdict.recommendation)"
-        case .run:
-            let heading =
-                verdict.question == .upgrade
-                ? "upgrade verdict (can I switch to the new model now? vs \(verdict.reference), the index as it was)"
-                : "verdict (vs \(verdict.reference))"
-            return "\(heading): \(verdict.recommendation)"
-        }
-    }
+    /// The verdict's line, last where the eye lands (`Verdict.line(form:)`).
+    public static func verdictLine(_ verdict: Verdict, form: Form) -> String { verdict.line(form: form) }
 
     /// The table, then the store's figures when the index is a store.
     public func text() -> String {
@@ -224,24 +211,7 @@ public struct EvaluationRenderer {
         return object
     }
 
-    static func verdictObject(_ verdict: Verdict) -> [String: Any] {
-        func fields(_ d: Verdict.Difference?) -> Any {
-            d.map { ["delta": $0.delta, "p": $0.p, "ci": $0.ci] as [String: Any] } ?? NSNull()
-        }
-        var object: [String: Any] = [
-            "reference": verdict.reference, "best": verdict.best, "recommendation": verdict.recommendation,
-            "decision": verdict.decision.rawValue, "metric": verdict.metric,
-            "all": fields(verdict.all), "unseen": fields(verdict.unseen),
-        ]
-        if let question = verdict.question {
-            object["question"] = question.rawValue
-            object["margin"] = verdict.margin ?? NSNull()
-            object["retention"] = verdict.retention ?? NSNull()
-            object["gain_recovered"] = verdict.gainRecovered ?? NSNull()
-            object["cost"] = fields(verdict.cost)
-        }
-        return object
-    }
+    static func verdictObject(_ verdict: Verdict) -> [String: Any] { verdict.jsonObject }
 
     private static func describe(_ c: PairedComparison) -> String {
         String(

@@ -7,14 +7,7 @@ import Retrieval
 /// pipeline's stages (and `era run --check`, for those that need only the files).
 public enum SanityChecks {
     /// Names of the checks, as printed and written to metrics.json.
-    public enum Name {
-        public static let referenceAboveChance = "reference-above-chance"
-        public static let labeledNotEvaluated = "labeled-not-evaluated"
-        public static let evaluationQrelsIds = "evaluation-qrels-ids"
-        public static let labeledQrelsIds = "labeled-qrels-ids"
-        public static let enoughQueries = "enough-queries"
-        public static let alignmentAboveChance = "alignment-above-chance"
-    }
+    public typealias Name = SanityCheck.Name
 
     /// Below this many queries a subset's paired test says little (its p-value swings with a query or two).
     public static let minimumQueries = 30

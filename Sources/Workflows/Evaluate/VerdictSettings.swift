@@ -6,7 +6,7 @@ public struct VerdictSettings: DeclaredSettings, Hashable, Encodable {
     /// The upgrade verdict's non-inferiority margin: the nDCG@10 a user accepts to lose against the
     /// index as it was, at the low end of the paired confidence interval, and still switch.
     public var margin = 0.01
-    /// Make the exit status follow the decision (``Verdict/exitCode``), so a deployment job can stop on it.
+    /// Make the exit status follow the decision (`Verdict.exitCode`), so a deployment job can stop on it.
     public var gate = false
 
     public init() {}

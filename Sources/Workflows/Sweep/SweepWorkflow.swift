@@ -52,38 +52,9 @@ public enum SweepWorkflow {
     public static func chart(of result: AdaptSweepResult) -> SVGLineChart {
         let curves = curves(result)
         let lines = curves.flatMap { entry in entry.curve.series.map { ("\(entry.configuration), \($0.subset)", $0) } }
-        return chart(
+        return SVGLineChart.budgetChart(
             title: "Stage two: \(result.metric) against labeled queries", metric: result.metric,
             lines: lines, references: curves.first?.curve.references ?? [], labelReferencesBySubset: true)
-    }
-
-    /// The one budget chart: the metric against labeled queries (mean ± sd band) for each line,
-    /// and the reference lines; a logarithmic x axis when the budgets span a factor of 4 or more.
-    public static func chart(
-        title: String, metric: String, lines: [(label: String, series: SweepSeries)],
-        references: [ReferenceLine], labelReferencesBySubset: Bool
-    ) -> SVGLineChart {
-        let budgets = lines.flatMap { $0.series.points.map(\.labeledQueries) }
-        let logarithmic = (budgets.min() ?? 0) > 0 && Double(budgets.max() ?? 1) / Double(budgets.min() ?? 1) >= 4
-        return SVGLineChart(
-            title: title, xLabel: "labeled queries", yLabel: metricTitle(metric),
-            series: lines.map { line in
-                SVGLineChart.Series(
-                    label: line.label,
-                    points: line.series.points.map {
-                        SVGLineChart.Point(
-                            x: Double($0.labeledQueries), y: $0.mean, error: $0.repeats > 1 ? $0.sd : nil)
-                    })
-            },
-            references: references.map {
-                SVGLineChart.Reference(
-                    label: labelReferencesBySubset ? "\($0.label), \($0.subset)" : $0.label, y: $0.value)
-            },
-            logarithmicX: logarithmic)
-    }
-
-    public static func metricTitle(_ metric: String) -> String {
-        MetricTitle.of(metric)
     }
 
     /// The seeds of `repeats` runs per budget: `first`, `first + 1`, ... (`era sweep --seed` gives

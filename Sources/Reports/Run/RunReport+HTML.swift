@@ -1,15 +1,12 @@
-import Reports
-import Workflows
-
 extension RunReport {
     /// A single self-contained HTML file: inline CSS, inline SVG charts, no scripts or external assets.
     /// The verdict comes first, in a box; the details follow for whoever wants them.
     public func html() -> String {
         let e = SVGLineChart.escape
-        var body = "<h1>era run: \(e(config.name))</h1>\n"
+        var body = "<h1>era run: \(e(heading.name))</h1>\n"
         var meta =
-            "era \(e(eraVersion)) · seed \(config.seed) · config sha256 <code>\(e(String(configHash.prefix(12))))</code>"
-        if let q = config.models.query.name, let d = config.models.index.name {
+            "era \(e(eraVersion)) · seed \(heading.seed) · config sha256 <code>\(e(String(configHash.prefix(12))))</code>"
+        if let q = heading.queryModel, let d = heading.indexModel {
             meta += " · query model \(e(q)) → index model \(e(d))"
         }
         body += "<p class=\"meta\">\(meta)</p>\n"
@@ -60,7 +57,7 @@ extension RunReport {
             <html lang="en">
             <head>
             <meta charset="utf-8">
-            <title>era run: \(e(config.name))</title>
+            <title>era run: \(e(heading.name))</title>
             <style>
             body { font-family: Helvetica, Arial, sans-serif; margin: 2em auto; max-width: 1180px; padding: 0 1em; color: #222; }
             table { border-collapse: collapse; margin: 1em 0; font-size: 14px; }

@@ -1,5 +1,4 @@
 import Foundation
-import Reports
 
 /// The answer to a user's one question, "should I send my queries through this map, or keep what
 /// I have?", read off a comparison table whose rows were tested against the reference row.
@@ -109,7 +108,7 @@ public struct Verdict: Sendable, Hashable, Codable {
         let kind = referenceRow.role == .baseline ? "the index as it is (the index model's own queries)" : "stage one"
         let title = MetricTitle.of(metric)
         guard let all else { return nil }
-        if let margin = table.upgradeMargin, reference == EvaluateWorkflow.indexAsIs {
+        if let margin = table.upgradeMargin, reference == BaselineName.indexAsIs {
             return upgrade(
                 table, best: best, metric: metric, all: all, unseen: unseen, margin: margin, checks: checks)
         }
@@ -147,7 +146,7 @@ public struct Verdict: Sendable, Hashable, Codable {
                 + "the best map, \(best.name), changes \(title) by "
                 + "\(signed(all.delta)) against \(reference) (\(pText(all.p)))"
         }
-        for check in checks where check.name == SanityChecks.Name.enoughQueries && check.status == .warning {
+        for check in checks where check.name == SanityCheck.Name.enoughQueries && check.status == .warning {
             sentence += "; \(check.detail)"
         }
         if table.upgradeMargin != nil {

@@ -4,6 +4,16 @@ import Foundation
 /// qualifies the verdict, or `failed`, which withholds it. `detail` is one sentence a person can
 /// act on (what was found, in which file, what to look at).
 public struct SanityCheck: Sendable, Hashable, Codable {
+    /// Names of the checks, as printed and written to metrics.json.
+    public enum Name {
+        public static let referenceAboveChance = "reference-above-chance"
+        public static let labeledNotEvaluated = "labeled-not-evaluated"
+        public static let evaluationQrelsIds = "evaluation-qrels-ids"
+        public static let labeledQrelsIds = "labeled-qrels-ids"
+        public static let enoughQueries = "enough-queries"
+        public static let alignmentAboveChance = "alignment-above-chance"
+    }
+
     public enum Status: String, Sendable, Hashable, Codable, Comparable {
         case ok, warning, failed
 

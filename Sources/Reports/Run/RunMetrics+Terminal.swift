@@ -1,6 +1,4 @@
 import Foundation
-import Reports
-import Workflows
 
 extension RunMetrics {
     /// What `era run` prints when it is done, in plain text: for every evaluate stage one table per
@@ -19,8 +17,8 @@ extension RunMetrics {
             blocks.append(Self.sweepText(stage: name, curve: curve))
         }
         // The checks and the verdict as `era evaluate` prints them (its heading worded for a run).
-        if !checks.isEmpty { blocks.append(EvaluationRenderer.checksText(checks)) }
-        if let verdict { blocks.append(EvaluationRenderer.verdictLine(verdict, form: .run)) }
+        if !checks.isEmpty { blocks.append(SanityCheck.text(checks)) }
+        if let verdict { blocks.append(verdict.line(form: .run)) }
         return blocks.joined(separator: "\n\n")
     }
 
@@ -76,7 +74,7 @@ extension RunMetrics {
     }
 
     /// Without the padding TextTable leaves after the last column (noise in logs and diffs).
-    static func trimmed(_ table: String) -> String {
+    package static func trimmed(_ table: String) -> String {
         table.split(separator: "\n", omittingEmptySubsequences: false)
             .map { line in String(line.reversed().drop { $0 == " " }.reversed()) }
             .joined(separator: "\n")

@@ -1,5 +1,4 @@
 import Foundation
-import Reports
 
 /// Display names of the metric families.
 public enum MetricTitle {

@@ -1,5 +1,4 @@
 import Foundation
-import Reports
 
 extension Verdict {
     /// As synthesized, except that an upgrade verdict writes `retention`, `gain_recovered` and
@@ -31,7 +30,7 @@ extension Verdict {
         _ table: MetricsTable, best: MetricsRow, metric: String, all: Difference, unseen: Difference?, margin: Double,
         checks: [SanityCheck]
     ) -> Verdict {
-        let reference = EvaluateWorkflow.indexAsIs
+        let reference = BaselineName.indexAsIs
         let kind = "the index as it was (the retired index model's own queries)"
         var verdict = Verdict(
             reference: reference, referenceKind: kind, best: best.name, decision: .switchNow, recommendation: "",
@@ -46,7 +45,7 @@ extension Verdict {
             return verdict
         }
         func mean(_ name: String) -> Double? { table.rows.first { $0.name == name }?.values["all"]?[metric] }
-        let map = mean(best.name), asItWas = mean(reference), reembedded = mean(EvaluateWorkflow.reEmbedded)
+        let map = mean(best.name), asItWas = mean(reference), reembedded = mean(BaselineName.reEmbedded)
         if let map, let reembedded, reembedded > 0 { verdict.retention = map / reembedded }
         if let map, let asItWas, let reembedded, reembedded > asItWas {
             verdict.gainRecovered = (map - asItWas) / (reembedded - asItWas)
@@ -81,7 +80,7 @@ extension Verdict {
         if verdict.decision == .switchCosts {
             sentence += ". Switch and accept that cost, label more queries for era adapt, or re-embed the corpus"
         }
-        for check in checks where check.name == SanityChecks.Name.enoughQueries && check.status == .warning {
+        for check in checks where check.name == SanityCheck.Name.enoughQueries && check.status == .warning {
             sentence += "; \(check.detail)"
         }
         verdict.recommendation = sentence

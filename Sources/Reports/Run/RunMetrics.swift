@@ -1,6 +1,3 @@
-import Reports
-import Workflows
-
 /// `metrics.json`: every stage's results, free of timestamps, so a re-run with the same inputs
 /// writes the same bytes.
 public struct RunMetrics: Sendable, Codable, Hashable {

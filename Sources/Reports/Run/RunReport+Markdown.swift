@@ -1,12 +1,9 @@
-import Reports
-import Workflows
-
 extension RunReport {
     /// `report.md`: the verdict paragraph, then the same sections as the HTML report.
     public func markdown() -> String {
-        var out = "# era run: \(config.name)\n\n"
-        out += "era \(eraVersion) · seed \(config.seed) · config sha256 `\(configHash.prefix(12))`"
-        if let q = config.models.query.name, let d = config.models.index.name {
+        var out = "# era run: \(heading.name)\n\n"
+        out += "era \(eraVersion) · seed \(heading.seed) · config sha256 `\(configHash.prefix(12))`"
+        if let q = heading.queryModel, let d = heading.indexModel {
             out += " · query model \(q) → index model \(d)"
         }
         out += "\n\n"

@@ -1,16 +1,29 @@
 import Foundation
-import Reports
-import Workflows
 
 /// `report.md` and `report.html` of a run: the verdict first (use a map, or keep the current
 /// queries), then each evaluation as one table (every baseline and map on the same queries, all
 /// subsets, a compact Δ against the reference row), each sweep as a budget chart, and the scalar
 /// results of every stage as tables.
 ///
-/// Built only from the configuration and `RunMetrics`, with no timestamps, so the same results
+/// Built only from the run's heading and `RunMetrics`, with no timestamps, so the same results
 /// render to the same bytes.
 public struct RunReport: Sendable {
-    public var config: PipelineConfig
+    /// What the report's first lines name: the run, its seed and the two models.
+    public struct Heading: Sendable, Hashable {
+        public var name: String
+        public var seed: Int
+        public var queryModel: String?
+        public var indexModel: String?
+
+        public init(name: String, seed: Int, queryModel: String?, indexModel: String?) {
+            self.name = name
+            self.seed = seed
+            self.queryModel = queryModel
+            self.indexModel = indexModel
+        }
+    }
+
+    public var heading: Heading
     public var metrics: RunMetrics
     public var eraVersion: String
     public var configHash: String
@@ -18,8 +31,8 @@ public struct RunReport: Sendable {
     /// by stage in execution order: a section of its own, so no choice is only in a JSON file.
     public var notes: [(stage: String, notes: [String])] = []
 
-    public init(config: PipelineConfig, metrics: RunMetrics, eraVersion: String, configHash: String) {
-        self.config = config
+    public init(heading: Heading, metrics: RunMetrics, eraVersion: String, configHash: String) {
+        self.heading = heading
         self.metrics = metrics
         self.eraVersion = eraVersion
         self.configHash = configHash
@@ -38,7 +51,7 @@ public struct RunReport: Sendable {
     /// The budget chart of one subset of a sweep: mean ± sd against labeled queries, and the
     /// subset's reference lines.
     public static func budgetChart(stage: String, curve: SweepCurve, series: SweepSeries) -> SVGLineChart {
-        var chart = SweepWorkflow.chart(
+        var chart = SVGLineChart.budgetChart(
             title: "\(stage): \(metricTitle(curve.metric)) by label budget (\(series.subset) queries)",
             metric: curve.metric, lines: [("adapted (mean ± sd)", series)],
             references: curve.references.filter { $0.subset == series.subset }, labelReferencesBySubset: false)
@@ -67,7 +80,7 @@ public struct RunReport: Sendable {
     // MARK: - Shared formatting
 
     static func metricTitle(_ metric: String) -> String {
-        SweepWorkflow.metricTitle(metric)
+        MetricTitle.of(metric)
     }
 
     static func number(_ value: Double?) -> String {

@@ -1,6 +1,4 @@
 import Foundation
-import Reports
-import Workflows
 
 /// The compact comparison shared by report.md, report.html and the terminal: each row's Δ of the
 /// tested metric against the reference row, with a marker, and its CI and p kept for a footnote
