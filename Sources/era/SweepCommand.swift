@@ -68,25 +68,22 @@ struct SweepCommand: ParsableCommand {
         let files = InputFiles()
         let loaded = try inputs.prepare(files)
         let evaluation = try loadEvaluation(files)
-        let result: AdaptSweepResult
+        let outcome: SweepWorkflow.Outcome
         do {
-            result = try AdaptSweep.run(
-                problem: loaded.problem, configurations: configurations,
-                budgets: settings.budgetList(labeled: SweepWorkflow.labeledPool(loaded.problem)),
-                seeds: SweepWorkflow.seeds(first: seed, repeats: settings.repeats), evaluation: evaluation,
-                trials: settings.significanceTrials
+            outcome = try SweepWorkflow.run(
+                SweepWorkflow.Request(
+                    problem: loaded.problem, configurations: configurations, settings: settings, firstSeed: seed,
+                    evaluation: evaluation)
             ) { event in
-                if !quiet, let line = SweepWorkflow.describe(event) { printProgress(line) }
+                if !quiet, case .line(let line) = event { printProgress(line) }
             }
         } catch let error as AlignmentError {
             throw CommandError("sweep: \(error.description)")
         }
-        for file in try SweepWorkflow.files(result) {
+        for file in outcome.files {
             try AtomicFile.write(file.data, to: directory.appendingPathComponent(file.name))
         }
-        try AtomicFile.write(
-            Data(SweepWorkflow.chart(of: result).render().utf8), to: directory.appendingPathComponent("sweep.svg"))
-        print(result.markdownTable())
+        print(outcome.result.markdownTable())
     }
 
     /// The evaluation judgments are only *opened* inside the sweep, after training.

@@ -52,6 +52,9 @@ struct JSONKeyStyleTests {
         ] {
             #expect(checked.contains(expected), "\(expected) was not written: \(checked.sorted())")
         }
+        // The sweep stage writes what `era sweep` writes (one SweepWorkflow.run): its chart too.
+        let chart = try String(contentsOf: run.appendingPathComponent("sweep/sweep.svg"), encoding: .utf8)
+        #expect(chart.hasPrefix("<svg") && chart.contains("labeled queries"))
         // The figure that had three spellings has one, named after its metric.
         let metrics = try JSONSerialization.jsonObject(
             with: Data(contentsOf: run.appendingPathComponent("metrics.json")))

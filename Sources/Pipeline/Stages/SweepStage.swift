@@ -5,7 +5,7 @@ import Workflows
 
 /// `kind: sweep`: `SweepWorkflow` with the options of the adapt stage named by `adapt`, at every
 /// budget (and all labeled queries, with `include_all`) and `repeats` seeds each; all training
-/// happens before the evaluation qrels are read. Artifacts: `sweep.json` and `sweep.md`.
+/// happens before the evaluation qrels are read. Artifacts: `sweep.json`, `sweep.md` and `sweep.svg`.
 public struct SweepStage: StageRunner {
     public init() {}
 
@@ -18,40 +18,32 @@ public struct SweepStage: StageRunner {
         else {
             throw PipelineRunError("sweep: \(options.adapt) is not an adapt stage")
         }
-        let request = try AdaptStage.request(
+        let adaptRequest = try AdaptStage.request(
             context, stageOne: try context.adapter(of: adaptOptions.from), from: adaptOptions.from,
             hybrid: adaptOptions.hybrid)
-        let problem = try AdaptStage.prepared(request, context: context).problem
+        let problem = try AdaptStage.prepared(adaptRequest, context: context).problem
         let evaluation = try StageInputs(context: context).sweepEvaluation(queryIds: problem.queryIds)
-        // Budgets at or above the labeled pool are the "all" point again: train it once.
-        let budgets = options.settings.budgetList(labeled: SweepWorkflow.labeledPool(problem))
-        let seeds = SweepWorkflow.seeds(first: context.seed, repeats: options.repeats)
+        let request = SweepWorkflow.Request(
+            problem: problem, configurations: [(adaptStage.name, adaptOptions.settings(seed: 0))],
+            settings: options.settings, firstSeed: context.seed, evaluation: evaluation)
         context.log(
             "seeds \(context.seed) to \(context.seed &+ UInt64(max(options.repeats - 1, 0))) (derived from seed "
                 + "\(context.config.seed) and the stage name): `era sweep ... --seed \(context.seed)` draws the same")
-        let total = budgets.count * seeds.count
-        var trained = 0
-        let result: AdaptSweepResult
+        let outcome: SweepWorkflow.Outcome
         do {
-            result = try AdaptSweep.run(
-                problem: problem, configurations: [(adaptStage.name, adaptOptions.settings(seed: 0))],
-                budgets: budgets, seeds: seeds, evaluation: evaluation,
-                trials: options.significanceTrials
-            ) { event in
-                if let line = SweepWorkflow.describe(event) { context.log(line) }
+            outcome = try SweepWorkflow.run(request) { event in
                 switch event {
-                case .trained:
-                    trained += 1
-                    context.progress(completed: trained, total: total + 1, "trained \(trained)/\(total)")
-                case .training: break
-                case .evaluating: context.progress(completed: total, total: total + 1, "evaluating")
+                case .line(let line): context.log(line)
+                case .trained(let completed, let total):
+                    context.progress(completed: completed, total: total + 1, "trained \(completed)/\(total)")
+                case .evaluating(let total): context.progress(completed: total, total: total + 1, "evaluating")
                 }
             }
         } catch {
             throw PipelineRunError("sweep: \(error)")
         }
-        for file in try SweepWorkflow.files(result) { try context.write(file.data, to: file.name) }
+        for file in outcome.files { try context.write(file.data, to: file.name) }
         return StageOutput(
-            artifacts: ["summary": "sweep.json", "table": "sweep.md"], sweep: SweepWorkflow.curves(result).first?.curve)
+            artifacts: ["summary": "sweep.json", "table": "sweep.md", "chart": "sweep.svg"], sweep: outcome.curve)
     }
 }

@@ -85,7 +85,7 @@ public enum SweepWorkflow {
     }
 
     /// `sweep.md` (the table) and `sweep.json` (every number, no timings), by file name.
-    public static func files(_ result: AdaptSweepResult) throws -> [(name: String, data: Data)] {
+    static func files(_ result: AdaptSweepResult) throws -> [(name: String, data: Data)] {
         [
             ("sweep.md", Data((result.markdownTable() + "\n").utf8)),
             ("sweep.json", try CanonicalJSON.encode(deterministicSummary(result), pretty: true)),
