@@ -13,6 +13,8 @@ let package = Package(
         .library(name: "Alignment", targets: ["Alignment"]),
         .library(name: "Chroma", targets: ["Chroma"]),
         .library(name: "Postgres", targets: ["Postgres"]),
+        .library(name: "AdapterFormat", targets: ["AdapterFormat"]),
+        .library(name: "Reports", targets: ["Reports"]),
         .library(name: "Workflows", targets: ["Workflows"]),
         .library(name: "Pipeline", targets: ["Pipeline"]),
     ],
