@@ -16,10 +16,6 @@ public struct AdaptOptions: Sendable, Hashable, Encodable {
     /// a * score + b, fitted offline; the map and its inputs stay the query model's alone.
     public var calibrateWithIndexQueries = false
 
-    public init(from: String) {
-        self.from = from
-    }
-
     public subscript<T>(dynamicMember keyPath: WritableKeyPath<AdaptSettings, T>) -> T {
         get { settings[keyPath: keyPath] }
         set { settings[keyPath: keyPath] = newValue }

@@ -22,11 +22,6 @@ public struct EvaluateOptions: Sendable, Hashable, Encodable {
     /// What is measured and tested (metrics, unseen, the paired tests, the verdict's margin and gate).
     public var settings = EvaluateSettings()
 
-    public init(maps: [String], baselines: [Baseline]) {
-        self.maps = maps
-        self.baselines = baselines
-    }
-
     public subscript<T>(dynamicMember keyPath: WritableKeyPath<EvaluateSettings, T>) -> T {
         get { settings[keyPath: keyPath] }
         set { settings[keyPath: keyPath] = newValue }

@@ -12,10 +12,6 @@ public struct ExportOptions: Sendable, Hashable, Encodable {
     /// The formats and the file name.
     public var settings = ExportSettings()
 
-    public init(map: String) {
-        self.map = map
-    }
-
     public subscript<T>(dynamicMember keyPath: WritableKeyPath<ExportSettings, T>) -> T {
         get { settings[keyPath: keyPath] }
         set { settings[keyPath: keyPath] = newValue }

@@ -2,11 +2,6 @@
 public struct ModelPair: Sendable, Hashable, Encodable {
     public var query: ModelInfo
     public var index: ModelInfo
-
-    public init(query: ModelInfo, index: ModelInfo) {
-        self.query = query
-        self.index = index
-    }
 }
 
 /// A model's name (free text, e.g. a Hugging Face id) and, if given, its embedding dimension,
@@ -19,12 +14,6 @@ public struct ModelInfo: Sendable, Hashable, Encodable {
     /// as it was (`index-as-is`): no map is trained on them or applied to them, and the verdict
     /// answers the upgrade question ("can I switch to the new model now?").
     public var retired = false
-
-    public init(name: String? = nil, dim: Int? = nil, retired: Bool = false) {
-        self.name = name
-        self.dim = dim
-        self.retired = retired
-    }
 
     enum CodingKeys: String, CodingKey {
         case name, dim, retired

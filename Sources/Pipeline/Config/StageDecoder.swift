@@ -140,32 +140,33 @@ struct StageDecoder {
         }
     }
 
+    /// The data each kind of stage reads, by key path.
+    private static let neededData: [StageKind: [String]] = [
+        .align: ["data.alignment"],
+        .adapt: ["data.queries", "data.index", "data.qrels.labeled"],
+        .evaluate: ["data.queries", "data.index", "data.qrels.evaluation"],
+        .sweep: ["data.queries", "data.index", "data.qrels.labeled", "data.qrels.evaluation"],
+    ]
+
     /// Records a problem for each piece of data a stage of this kind needs but the file lacks.
     private func checkData(kind: StageKind, data: DataConfig, location: SourceLocation, path: String) {
-        var missing: [String] = []
-        switch kind {
-        case .align:
-            if data.alignment == nil { missing.append("data.alignment") }
-        case .adapt:
-            if data.queries == nil { missing.append("data.queries") }
-            if data.index == nil { missing.append("data.index") }
-            if data.qrels.labeled == nil { missing.append("data.qrels.labeled") }
-        case .evaluate:
-            if data.queries == nil { missing.append("data.queries") }
-            if data.index == nil { missing.append("data.index") }
-            if data.qrels.evaluation == nil { missing.append("data.qrels.evaluation") }
-        case .sweep:
-            if data.queries == nil { missing.append("data.queries") }
-            if data.index == nil { missing.append("data.index") }
-            if data.qrels.labeled == nil { missing.append("data.qrels.labeled") }
-            if data.qrels.evaluation == nil { missing.append("data.qrels.evaluation") }
-        case .export:
-            break
-        }
+        let missing = (Self.neededData[kind] ?? []).filter { !data.sets($0) }
         if !missing.isEmpty {
             log.add(
                 location, path,
                 "a \(kind.rawValue) stage needs \(missing.joined(separator: " and ")), which the pipeline does not set")
+        }
+    }
+}
+
+extension DataConfig {
+    /// Whether the pipeline sets the data at `keyPath` (`data.index`, `data.qrels.labeled`, ...).
+    func sets(_ keyPath: String) -> Bool {
+        switch keyPath {
+        case "data.queries": queries != nil
+        case "data.index": index != nil
+        case "data.alignment": alignment != nil
+        default: files.contains { $0.keyPath == keyPath }
         }
     }
 }

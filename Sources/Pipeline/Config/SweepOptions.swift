@@ -9,10 +9,6 @@ public struct SweepOptions: Sendable, Hashable, Encodable {
     public var adapt: String
     public var settings = SweepSettings()
 
-    public init(adapt: String) {
-        self.adapt = adapt
-    }
-
     public subscript<T>(dynamicMember keyPath: WritableKeyPath<SweepSettings, T>) -> T {
         get { settings[keyPath: keyPath] }
         set { settings[keyPath: keyPath] = newValue }
