@@ -10,14 +10,10 @@ struct ConfigDecoder {
     func decode(root: ConfigNode, defaultName: String, sourceFile: String) -> PipelineConfig? {
         ConfigNodeDecoder(node: root, path: "", log: log).readMapping { d in
             var name = defaultName
-            if let written = d["name"], let text = written.decodeLogged(String.self) {
-                if StageDecoder.isValidFolderName(text) {
-                    name = text
-                } else {
-                    written.report(
-                        "expected \(StageDecoder.folderNameRule) (it names the run folder), got \"\(StageDecoder.abbreviated(text))\""
-                    )
-                }
+            if let written = d["name"], let text = written.decodeLogged(String.self),
+                StageDecoder.checkFolderName(text, at: written, naming: "the run folder")
+            {
+                name = text
             }
             let seed = d.decode("seed", expecting: "an integer >= 0") { $0 >= 0 } ?? 0
             // The run directory is relative to the current directory, like its default `runs/<name>`.

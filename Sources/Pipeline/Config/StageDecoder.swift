@@ -14,19 +14,20 @@ struct StageDecoder {
         var index: Int
     }
 
-    /// Longest stage or pipeline name (a folder of the run directory).
-    static let maxNameLength = ExportSettings.maxNameLength
-
+    /// Whether `name` can name a folder of the run directory (a stage's, or the run's).
     static func isValidFolderName(_ name: String) -> Bool {
         ExportSettings.isPlainName(name)
     }
 
-    /// What a valid name looks like, for messages.
-    static let folderNameRule = "a name of at most \(maxNameLength) letters, digits, '-', '_' or '.'"
-
-    /// A long name cut to its first 40 characters, so a message stays one readable line.
-    static func abbreviated(_ name: String) -> String {
-        name.count > 60 ? "\(name.prefix(40))... (\(name.count) characters)" : name
+    /// Whether `name`, written at `written`, can name `folder`; else the problem is logged there,
+    /// with a long name cut to its first 40 characters so that the message stays one readable line.
+    static func checkFolderName(_ name: String, at written: ConfigNodeDecoder, naming folder: String) -> Bool {
+        if isValidFolderName(name) { return true }
+        let shown = name.count > 60 ? "\(name.prefix(40))... (\(name.count) characters)" : name
+        written.report(
+            "expected a name of at most \(ExportSettings.maxNameLength) letters, digits, '-', '_' or '.' "
+                + "(it names \(folder)), got \"\(shown)\"")
+        return false
     }
 
     /// - Parameter elements: the decoders of the `stages:` list's elements, in order.
@@ -50,10 +51,9 @@ struct StageDecoder {
                 }
             }
             guard let name = writtenName ?? kind?.rawValue else { continue }
-            if let nameDecoder, !Self.isValidFolderName(name) {
-                nameDecoder.report(
-                    "expected \(Self.folderNameRule) (it names the stage's folder), got \"\(Self.abbreviated(name))\"")
-            } else if let nameDecoder, let collision = RunFileNames.collision(forStage: name) {
+            if let nameDecoder, Self.checkFolderName(name, at: nameDecoder, naming: "the stage's folder"),
+                let collision = RunFileNames.collision(forStage: name)
+            {
                 nameDecoder.report(collision)
             }
             if let previous = seen[name] {
