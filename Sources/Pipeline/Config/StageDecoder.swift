@@ -141,7 +141,7 @@ struct StageDecoder {
     }
 
     /// The data each kind of stage reads, by key path.
-    private static let neededData: [StageKind: [String]] = [
+    static let neededData: [StageKind: [String]] = [
         .align: ["data.alignment"],
         .adapt: ["data.queries", "data.index", "data.qrels.labeled"],
         .evaluate: ["data.queries", "data.index", "data.qrels.evaluation"],

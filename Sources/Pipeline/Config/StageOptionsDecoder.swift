@@ -188,7 +188,7 @@ struct StageOptionsDecoder {
     }
 
     /// The data a baseline scores, by key path.
-    private static func requirement(of baseline: EvaluateOptions.Baseline) -> String {
+    static func requirement(of baseline: EvaluateOptions.Baseline) -> String {
         switch baseline {
         case .indexAsIs: "data.queries.index_model_embeddings"
         case .reEmbedded: "data.index.query_model_embeddings"
