@@ -17,8 +17,10 @@ struct DataRequirementsTests {
 
     @Test func everyRequirementIsSetByDataThatHasEveryFile() {
         let full = DataConfig(
-            queries: QueryData(embeddings: Self.file("q.npy"), ids: Self.file("q.txt"), indexModelEmbeddings: Self.file("qd.npy")),
-            index: IndexData(embeddings: Self.file("d.npy"), ids: Self.file("d.txt"), queryModelEmbeddings: Self.file("dq.npy")),
+            queries: QueryData(
+                embeddings: Self.file("q.npy"), ids: Self.file("q.txt"), indexModelEmbeddings: Self.file("qd.npy")),
+            index: IndexData(
+                embeddings: Self.file("d.npy"), ids: Self.file("d.txt"), queryModelEmbeddings: Self.file("dq.npy")),
             alignment: AlignmentData(queryModel: Self.file("aq.npy"), indexModel: Self.file("ad.npy")),
             qrels: QrelsData(labeled: Self.file("train.tsv"), evaluation: Self.file("test.tsv")))
         #expect(Self.everyKeyPath.count == 14)

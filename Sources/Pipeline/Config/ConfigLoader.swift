@@ -71,7 +71,8 @@ struct ConfigLoader {
             return nil
         }
         guard var entries = node.entries else {
-            log.add(node.location, "", "expected a mapping of keys at the top of the file, got \(node.describedForMessage)")
+            log.add(
+                node.location, "", "expected a mapping of keys at the top of the file, got \(node.describedForMessage)")
             return nil
         }
         let chain = chain + [absolutePath]

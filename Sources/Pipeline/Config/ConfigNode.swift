@@ -152,7 +152,8 @@ extension ConfigNode {
             .composer(_, let problem, let mark, _):
             return (mark, "invalid YAML: \(problem)")
         case .duplicatedKeysInMapping(let duplicates, let context):
-            return (context.mark, "duplicate key \(duplicates.map { "\"\($0)\"" }.joined(separator: ", ")) in one mapping")
+            let keys = duplicates.map { "\"\($0)\"" }.joined(separator: ", ")
+            return (context.mark, "duplicate key \(keys) in one mapping")
         case let other?:
             return (nil, "invalid YAML: \(other)")
         case nil:
