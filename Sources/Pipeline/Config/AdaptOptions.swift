@@ -3,8 +3,7 @@ import Settings
 
 /// Options of stage two (`kind: adapt`): the align stage to start from, and Alignment's
 /// `AdaptSettings` under their declared keys.
-@dynamicMemberLookup
-public struct AdaptOptions: Sendable, Hashable, Encodable {
+public struct AdaptOptions: Sendable, Hashable, Encodable, SettingsOptions {
     /// The align stage whose map this stage starts from (default: the nearest align stage before it).
     public var from: String
     public var settings = AdaptSettings()
@@ -15,15 +14,6 @@ public struct AdaptOptions: Sendable, Hashable, Encodable {
     /// even when no map reads them (`hybrid: false`, or a retired index model): two numbers, a and b of
     /// a * score + b, fitted offline; the map and its inputs stay the query model's alone.
     public var calibrateWithIndexQueries = false
-
-    public init(from: String) {
-        self.from = from
-    }
-
-    public subscript<T>(dynamicMember keyPath: WritableKeyPath<AdaptSettings, T>) -> T {
-        get { settings[keyPath: keyPath] }
-        set { settings[keyPath: keyPath] = newValue }
-    }
 
     /// The trainer's settings, seeded.
     public func settings(seed: UInt64) -> AdaptSettings {

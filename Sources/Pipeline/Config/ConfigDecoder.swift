@@ -10,14 +10,10 @@ struct ConfigDecoder {
     func decode(root: ConfigNode, defaultName: String, sourceFile: String) -> PipelineConfig? {
         ConfigNodeDecoder(node: root, path: "", log: log).readMapping { d in
             var name = defaultName
-            if let written = d["name"], let text = written.decodeLogged(String.self) {
-                if StageDecoder.isValidFolderName(text) {
-                    name = text
-                } else {
-                    written.report(
-                        "expected \(StageDecoder.folderNameRule) (it names the run folder), got \"\(StageDecoder.abbreviated(text))\""
-                    )
-                }
+            if let written = d["name"], let text = written.decodeLogged(String.self),
+                StageDecoder.checkFolderName(text, at: written, naming: "the run folder")
+            {
+                name = text
             }
             let seed = d.decode("seed", expecting: "an integer >= 0") { $0 >= 0 } ?? 0
             // The run directory is relative to the current directory, like its default `runs/<name>`.
@@ -74,14 +70,9 @@ struct ConfigDecoder {
                 path: ConfigPaths.absolute(text, relativeTo: root ?? written.node.baseDirectory),
                 location: written.node.location)
         }
-        func required(_ d: ConfigNodeDecoder, _ key: String) -> DataFile? {
-            let result = file(d, key)
-            if result == nil, d.node[key] == nil { d.report("missing required key \"\(key)\"") }
-            return result
-        }
-
         let queries = d["queries"]?.readMapping { q -> QueryData? in
-            let embeddings = required(q, "embeddings"), ids = required(q, "ids")
+            q.require("embeddings", "ids")
+            let embeddings = file(q, "embeddings"), ids = file(q, "ids")
             let indexModel = file(q, "index_model_embeddings")
             guard let embeddings, let ids else { return nil }
             return QueryData(embeddings: embeddings, ids: ids, indexModelEmbeddings: indexModel)
@@ -110,7 +101,8 @@ struct ConfigDecoder {
                     IndexData(postgres: $0, queryModelEmbeddings: queryModel)
                 }
             }
-            let embeddings = required(i, "embeddings"), ids = required(i, "ids")
+            i.require("embeddings", "ids")
+            let embeddings = file(i, "embeddings"), ids = file(i, "ids")
             let queryModel = file(i, "query_model_embeddings")
             guard let embeddings, let ids else { return nil }
             return IndexData(embeddings: embeddings, ids: ids, queryModelEmbeddings: queryModel)
@@ -118,9 +110,10 @@ struct ConfigDecoder {
         let alignment = d["alignment"]?.readMapping { a -> AlignmentData? in
             // With a store as the index, the index model's side can be the store's records of `ids`.
             let fromCollection = index?.isStore == true && a.node["index_model"] == nil
-            let queryModel = required(a, "query_model")
-            let indexModel = fromCollection ? nil : required(a, "index_model")
-            let ids = fromCollection ? required(a, "ids") : file(a, "ids")
+            a.require("query_model", fromCollection ? "ids" : "index_model")
+            let queryModel = file(a, "query_model")
+            let indexModel = fromCollection ? nil : file(a, "index_model")
+            let ids = file(a, "ids")
             guard let queryModel, fromCollection ? ids != nil : indexModel != nil else { return nil }
             return AlignmentData(queryModel: queryModel, indexModel: indexModel, ids: ids)
         }
@@ -133,12 +126,10 @@ struct ConfigDecoder {
     /// `chroma: {url, collection, tenant, database}` under `data.index`; tenant and database default
     /// to Chroma's. The URL and names are checked here; the server is not contacted.
     private func decodeChroma(_ d: ConfigNodeDecoder) -> ChromaIndexConfig? {
+        d.require("url", "collection")
         let url: String? = d.decode("url"), collection: String? = d.decode("collection")
         let tenant = d.decode("tenant") ?? ChromaLocation.defaultTenant
         let database = d.decode("database") ?? ChromaLocation.defaultDatabase
-        for (key, value) in [("url", url), ("collection", collection)] where value == nil && d.node[key] == nil {
-            d.report("missing required key \"\(key)\"")
-        }
         guard let url, let collection else { return nil }
         do {
             _ = try ChromaLocation(server: url, collection: collection, tenant: tenant, database: database)
@@ -153,6 +144,7 @@ struct ConfigDecoder {
     /// under `data.index`; the columns default to `id` and `embedding`. The URI is checked here (a password in it is
     /// refused, as `--corpus postgresql://...` refuses it); the server is not contacted.
     private func decodePostgres(_ d: ConfigNodeDecoder) -> PostgresIndexConfig? {
+        d.require("uri", "table")
         let uri: String? = d.decode("uri"), table: String? = d.decode("table")
         let idColumn = d.decode("id_column") ?? PostgresLocation.defaultIdColumn
         let embeddingColumn = d.decode("embedding_column") ?? PostgresLocation.defaultEmbeddingColumn
@@ -161,9 +153,6 @@ struct ConfigDecoder {
         let retryAttempts: Int? = d.decode("retry_attempts", expecting: "an integer >= 1") { $0 >= 1 }
         let retryDelay: Double? = d.decode("retry_delay", expecting: "a number of seconds >= 0") {
             $0.isFinite && $0 >= 0
-        }
-        for (key, value) in [("uri", uri), ("table", table)] where value == nil && d.node[key] == nil {
-            d.report("missing required key \"\(key)\"")
         }
         guard let uri, let table else { return nil }
         let config = PostgresIndexConfig(

@@ -10,15 +10,11 @@ import Foundation
 /// Relative paths in `extends:`/`include:` are resolved against the file that writes them.
 struct ConfigLoader {
     let currentDirectory: String
-    private(set) var problems: [ConfigProblem] = []
-
-    init(currentDirectory: String) {
-        self.currentDirectory = currentDirectory
-    }
+    let log: ProblemLog
 
     /// Loads a pipeline file and resolves `extends:`/`include:` at its root and in its stages.
     /// Returns nil when the file itself cannot be read or parsed (the problem is recorded).
-    mutating func loadPipeline(path: String) -> ConfigNode? {
+    func loadPipeline(path: String) -> ConfigNode? {
         let absolute = ConfigPaths.absolute(path, relativeTo: currentDirectory)
         let display = ConfigPaths.display(absolute, currentDirectory: currentDirectory)
         guard
@@ -34,7 +30,7 @@ struct ConfigLoader {
 
     /// Loads one file, then merges beneath it its `extends:` parent and its `include:` fragments.
     /// `reference` is where the file was named (nil for the pipeline file itself).
-    private mutating func loadDocument(
+    private func loadDocument(
         absolutePath: String, display: String, chain: [String],
         reference: ConfigNode?, referencePath: String, builtInText: String? = nil
     ) -> ConfigNode? {
@@ -71,14 +67,12 @@ struct ConfigLoader {
                 baseDirectory: builtInText == nil
                     ? ConfigPaths.directory(of: absolutePath) : BuiltInPresets.baseDirectory)
         } catch {
-            problems += error.problems
+            log.append(contentsOf: error.problems)
             return nil
         }
         guard var entries = node.entries else {
-            problems.append(
-                ConfigProblem(
-                    location: node.location, keyPath: "",
-                    message: "expected a mapping of keys at the top of the file, got \(node.describedForMessage)"))
+            log.add(
+                node.location, "", "expected a mapping of keys at the top of the file, got \(node.describedForMessage)")
             return nil
         }
         let chain = chain + [absolutePath]
@@ -110,23 +104,18 @@ struct ConfigLoader {
 
     /// Loads the file a string node names, relative to the file that wrote it, or the built-in
     /// preset `preset:NAME` names (a built-in preset's own references are built-in presets too).
-    private mutating func loadReferenced(_ node: ConfigNode, keyPath: String, chain: [String]) -> ConfigNode? {
+    private func loadReferenced(_ node: ConfigNode, keyPath: String, chain: [String]) -> ConfigNode? {
         guard case .scalar(.string(let relative), _) = node.value, !relative.isEmpty else {
-            problems.append(
-                ConfigProblem(
-                    location: node.location, keyPath: keyPath,
-                    message: "expected a file path or preset:NAME, got \(node.describedForMessage)"))
+            log.add(node.location, keyPath, "expected a file path or preset:NAME, got \(node.describedForMessage)")
             return nil
         }
         let fromBuiltIn = node.baseDirectory == BuiltInPresets.baseDirectory
         if let name = BuiltInPresets.name(in: relative) ?? (fromBuiltIn ? relative : nil) {
             guard let text = BuiltInPresets.text(named: name) else {
-                problems.append(
-                    ConfigProblem(
-                        location: node.location, keyPath: keyPath,
-                        message:
-                            "era has no built-in preset \"\(name)\" (built in: "
-                            + BuiltInPresets.names.map { BuiltInPresets.prefix + $0 }.joined(separator: ", ") + ")"))
+                log.add(
+                    node.location, keyPath,
+                    "era has no built-in preset \"\(name)\" (built in: "
+                        + BuiltInPresets.names.map { BuiltInPresets.prefix + $0 }.joined(separator: ", ") + ")")
                 return nil
             }
             let reference = BuiltInPresets.prefix + (name.hasSuffix(".yaml") ? String(name.dropLast(5)) : name)
@@ -142,7 +131,7 @@ struct ConfigLoader {
     }
 
     /// Replaces each stage's `extends: preset.yaml` by the preset's mapping merged beneath the stage.
-    private mutating func resolveStagePresets(in root: inout ConfigNode) {
+    private func resolveStagePresets(in root: inout ConfigNode) {
         guard var rootEntries = root.entries,
             let stagesIndex = rootEntries.firstIndex(where: { $0.key == "stages" }),
             var stages = rootEntries[stagesIndex].value.elements
@@ -164,9 +153,8 @@ struct ConfigLoader {
         root.value = .mapping(rootEntries)
     }
 
-    private mutating func report(at reference: ConfigNode?, path: String, file: String, _ message: String) {
-        let location = reference?.location ?? SourceLocation(file: file, line: 0, column: 0)
-        problems.append(ConfigProblem(location: location, keyPath: path, message: message))
+    private func report(at reference: ConfigNode?, path: String, file: String, _ message: String) {
+        log.add(reference?.location ?? SourceLocation(file: file, line: 0, column: 0), path, message)
     }
 
     // MARK: - Merge

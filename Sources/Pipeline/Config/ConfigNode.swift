@@ -73,25 +73,20 @@ extension ConfigNode {
     /// - Throws: `ConfigError` with the parser's position when the text is not valid YAML, or
     ///   when aliases expand it beyond ``YAMLBudget`` (node count or depth).
     static func parse(yaml: String, file: String, baseDirectory: String) throws(ConfigError) -> ConfigNode {
+        func failure(_ line: Int, _ column: Int, _ message: String) -> ConfigError {
+            let location = SourceLocation(file: file, line: line, column: column)
+            return ConfigError(problems: [ConfigProblem(location: location, keyPath: "", message: message)])
+        }
         // Before composing: Yams expands aliases (and hashes aliased keys) while it composes.
         if let violation = YAMLBudget.forText(byteCount: yaml.utf8.count).check(yaml) {
-            throw ConfigError(problems: [
-                ConfigProblem(
-                    location: SourceLocation(file: file, line: violation.line, column: violation.column),
-                    keyPath: "", message: violation.message)
-            ])
+            throw failure(violation.line, violation.column, violation.message)
         }
         let root: Node?
         do {
             root = try Yams.compose(yaml: yaml)
-        } catch let error as YamlError {
-            throw ConfigError(problems: [problem(from: error, file: file)])
         } catch {
-            throw ConfigError(problems: [
-                ConfigProblem(
-                    location: SourceLocation(file: file, line: 0, column: 0), keyPath: "",
-                    message: "cannot parse YAML: \(error)")
-            ])
+            let (mark, message) = Self.described(error)
+            throw failure(mark?.line ?? 0, mark?.column ?? 0, message)
         }
         guard let root else {
             return ConfigNode(
@@ -150,23 +145,19 @@ extension ConfigNode {
         }
     }
 
-    private static func problem(from error: YamlError, file: String) -> ConfigProblem {
-        func at(_ mark: Mark, _ message: String) -> ConfigProblem {
-            ConfigProblem(
-                location: SourceLocation(file: file, line: mark.line, column: mark.column),
-                keyPath: "", message: message)
-        }
-        switch error {
+    /// Where the parser stopped, when it says, and why.
+    private static func described(_ error: any Error) -> (Mark?, String) {
+        switch error as? YamlError {
         case .scanner(_, let problem, let mark, _), .parser(_, let problem, let mark, _),
             .composer(_, let problem, let mark, _):
-            return at(mark, "invalid YAML: \(problem)")
+            return (mark, "invalid YAML: \(problem)")
         case .duplicatedKeysInMapping(let duplicates, let context):
-            return at(
-                context.mark, "duplicate key \(duplicates.map { "\"\($0)\"" }.joined(separator: ", ")) in one mapping")
-        default:
-            return ConfigProblem(
-                location: SourceLocation(file: file, line: 0, column: 0), keyPath: "",
-                message: "invalid YAML: \(error)")
+            let keys = duplicates.map { "\"\($0)\"" }.joined(separator: ", ")
+            return (context.mark, "duplicate key \(keys) in one mapping")
+        case let other?:
+            return (nil, "invalid YAML: \(other)")
+        case nil:
+            return (nil, "cannot parse YAML: \(error)")
         }
     }
 }

@@ -58,17 +58,16 @@ struct ConfigNodeDecoder: Decoder {
         self[key]?.decodeLogged(type)
     }
 
+    /// Logs "missing required key" for each of `keys` not written at all (one written as null was
+    /// written: its own reader judges it).
+    func require(_ keys: String...) {
+        for key in keys where node[key] == nil { report("missing required key \"\(key)\"") }
+    }
+
     /// `key`'s value when `valid` accepts it, else nil and "expected `expectation`, got ..." logged
-    /// (for a value of the wrong type too when `forType`; else the type's own message).
-    func decode<T: Decodable>(
-        _ key: String, expecting expectation: String, forType: Bool = false, where valid: (T) -> Bool
-    ) -> T? {
-        guard let value = self[key] else { return nil }
-        let quiet = ConfigNodeDecoder(node: value.node, path: value.path, log: forType ? ProblemLog() : log)
-        guard let decoded = quiet.decodeLogged(T.self) else {
-            if forType { value.report("expected \(expectation), got \(value.node.describedForMessage)") }
-            return nil
-        }
+    /// (a value of the wrong type gets the type's own message).
+    func decode<T: Decodable>(_ key: String, expecting expectation: String, where valid: (T) -> Bool) -> T? {
+        guard let value = self[key], let decoded = value.decodeLogged(T.self) else { return nil }
         guard valid(decoded) else {
             value.report("expected \(expectation), got \(value.node.describedForMessage)")
             return nil
@@ -231,10 +230,6 @@ struct ConfigNodeDecoder: Decoder {
     private struct Unkeyed: UnkeyedDecodingContainer {
         let elements: [ConfigNodeDecoder]
         var currentIndex = 0
-
-        init(elements: [ConfigNodeDecoder]) {
-            self.elements = elements
-        }
 
         var codingPath: [any CodingKey] { [] }
         var count: Int? { elements.count }

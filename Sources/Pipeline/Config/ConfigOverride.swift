@@ -9,11 +9,6 @@ public struct ConfigOverride: Sendable, Hashable {
     public var keyPath: String
     public var value: String
 
-    public init(keyPath: String, value: String) {
-        self.keyPath = keyPath
-        self.value = value
-    }
-
     /// Parses `key.path=value` (the first `=` separates them).
     /// - Throws: `ConfigError` when there is no `=` or the key path is empty.
     public init(parsing argument: String) throws(ConfigError) {

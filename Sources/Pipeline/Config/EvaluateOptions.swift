@@ -2,8 +2,7 @@ import Settings
 import Workflows
 
 /// Options of `kind: evaluate`: the rows it scores, and Workflows' `EvaluateSettings`.
-@dynamicMemberLookup
-public struct EvaluateOptions: Sendable, Hashable, Encodable {
+public struct EvaluateOptions: Sendable, Hashable, Encodable, SettingsOptions {
     public enum Baseline: String, Sendable, Hashable, CaseIterable, Codable {
         /// D's own query embeddings against the index (needs `data.queries.index_model_embeddings`).
         case indexAsIs = "index-as-is"
@@ -21,16 +20,6 @@ public struct EvaluateOptions: Sendable, Hashable, Encodable {
     public var compareTo: String?
     /// What is measured and tested (metrics, unseen, the paired tests, the verdict's margin and gate).
     public var settings = EvaluateSettings()
-
-    public init(maps: [String], baselines: [Baseline]) {
-        self.maps = maps
-        self.baselines = baselines
-    }
-
-    public subscript<T>(dynamicMember keyPath: WritableKeyPath<EvaluateSettings, T>) -> T {
-        get { settings[keyPath: keyPath] }
-        set { settings[keyPath: keyPath] = newValue }
-    }
 
     /// The keys always written, in this order, before `compare_to`; the other settings follow only
     /// when they differ from the default, so that the fingerprints of pipelines that do not set

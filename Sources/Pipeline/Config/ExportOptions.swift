@@ -2,8 +2,7 @@ import Settings
 import Workflows
 
 /// Options of `kind: export`: the map it writes, and Workflows' `ExportSettings`.
-@dynamicMemberLookup
-public struct ExportOptions: Sendable, Hashable, Encodable {
+public struct ExportOptions: Sendable, Hashable, Encodable, SettingsOptions {
     public typealias Format = ExportWorkflow.Format
 
     /// The align or adapt stage whose map is exported (default: the nearest adapt stage before it,
@@ -11,15 +10,6 @@ public struct ExportOptions: Sendable, Hashable, Encodable {
     public var map: String
     /// The formats and the file name.
     public var settings = ExportSettings()
-
-    public init(map: String) {
-        self.map = map
-    }
-
-    public subscript<T>(dynamicMember keyPath: WritableKeyPath<ExportSettings, T>) -> T {
-        get { settings[keyPath: keyPath] }
-        set { settings[keyPath: keyPath] = newValue }
-    }
 
     public func encode(to encoder: any Encoder) throws {
         var container = encoder.container(keyedBy: SettingKey.self)

@@ -9,12 +9,6 @@ public struct ModelInfo: Sendable, Hashable, Encodable {
     /// answers the upgrade question ("can I switch to the new model now?").
     public var retired = false
 
-    public init(name: String? = nil, dim: Int? = nil, retired: Bool = false) {
-        self.name = name
-        self.dim = dim
-        self.retired = retired
-    }
-
     enum CodingKeys: String, CodingKey {
         case name, dim, retired
     }

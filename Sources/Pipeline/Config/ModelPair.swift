@@ -2,9 +2,4 @@
 public struct ModelPair: Sendable, Hashable, Encodable {
     public var query: ModelInfo
     public var index: ModelInfo
-
-    public init(query: ModelInfo, index: ModelInfo) {
-        self.query = query
-        self.index = index
-    }
 }

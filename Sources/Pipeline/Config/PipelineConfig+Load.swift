@@ -22,12 +22,10 @@ extension PipelineConfig {
         checkFiles: Bool = true, files: InputFiles = InputFiles()
     ) throws(ConfigError) -> PipelineConfig {
         let cwd = ConfigPaths.normalize(currentDirectory ?? ConfigPaths.currentDirectory)
-        var loader = ConfigLoader(currentDirectory: cwd)
         let log = ProblemLog()
-        guard var root = loader.loadPipeline(path: path) else {
-            throw ConfigError(problems: loader.problems)
+        guard var root = ConfigLoader(currentDirectory: cwd, log: log).loadPipeline(path: path) else {
+            throw ConfigError(problems: log.problems)
         }
-        log.append(contentsOf: loader.problems)
         for override in overrides {
             if let problem = root.apply(override, currentDirectory: cwd) {
                 log.add(problem.location, problem.keyPath, problem.message)

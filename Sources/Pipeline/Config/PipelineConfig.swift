@@ -20,19 +20,6 @@ public struct PipelineConfig: Sendable, Hashable, Encodable {
     /// labeled pool), in the same form as problems; `era run` prints them. Not encoded.
     public var notes: [ConfigProblem] = []
 
-    public init(
-        name: String, seed: Int, output: String?, models: ModelPair, data: DataConfig,
-        stages: [StageConfig], sourceFile: String
-    ) {
-        self.name = name
-        self.seed = seed
-        self.output = output
-        self.models = models
-        self.data = data
-        self.stages = stages
-        self.sourceFile = sourceFile
-    }
-
     enum CodingKeys: String, CodingKey {
         case name, seed, output, models, data, stages
     }

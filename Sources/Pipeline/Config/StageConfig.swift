@@ -21,18 +21,6 @@ public struct StageConfig: Sendable, Hashable, Encodable {
         return dependencies.filter { used.contains($0) }
     }
 
-    public init(
-        name: String, kind: StageKind, after: [String], options: StageOptions,
-        dependencies: [String], location: SourceLocation
-    ) {
-        self.name = name
-        self.kind = kind
-        self.after = after
-        self.options = options
-        self.dependencies = dependencies
-        self.location = location
-    }
-
     /// `dependencies` is derived, not written: the encoded stage is valid pipeline YAML.
     enum CodingKeys: String, CodingKey {
         case name, kind, after, options

@@ -14,19 +14,20 @@ struct StageDecoder {
         var index: Int
     }
 
-    /// Longest stage or pipeline name (a folder of the run directory).
-    static let maxNameLength = ExportSettings.maxNameLength
-
+    /// Whether `name` can name a folder of the run directory (a stage's, or the run's).
     static func isValidFolderName(_ name: String) -> Bool {
         ExportSettings.isPlainName(name)
     }
 
-    /// What a valid name looks like, for messages.
-    static let folderNameRule = "a name of at most \(maxNameLength) letters, digits, '-', '_' or '.'"
-
-    /// A long name cut to its first 40 characters, so a message stays one readable line.
-    static func abbreviated(_ name: String) -> String {
-        name.count > 60 ? "\(name.prefix(40))... (\(name.count) characters)" : name
+    /// Whether `name`, written at `written`, can name `folder`; else the problem is logged there,
+    /// with a long name cut to its first 40 characters so that the message stays one readable line.
+    static func checkFolderName(_ name: String, at written: ConfigNodeDecoder, naming folder: String) -> Bool {
+        if isValidFolderName(name) { return true }
+        let shown = name.count > 60 ? "\(name.prefix(40))... (\(name.count) characters)" : name
+        written.report(
+            "expected a name of at most \(ExportSettings.maxNameLength) letters, digits, '-', '_' or '.' "
+                + "(it names \(folder)), got \"\(shown)\"")
+        return false
     }
 
     /// - Parameter elements: the decoders of the `stages:` list's elements, in order.
@@ -50,10 +51,9 @@ struct StageDecoder {
                 }
             }
             guard let name = writtenName ?? kind?.rawValue else { continue }
-            if let nameDecoder, !Self.isValidFolderName(name) {
-                nameDecoder.report(
-                    "expected \(Self.folderNameRule) (it names the stage's folder), got \"\(Self.abbreviated(name))\"")
-            } else if let nameDecoder, let collision = RunFileNames.collision(forStage: name) {
+            if let nameDecoder, Self.checkFolderName(name, at: nameDecoder, naming: "the stage's folder"),
+                let collision = RunFileNames.collision(forStage: name)
+            {
                 nameDecoder.report(collision)
             }
             if let previous = seen[name] {
@@ -140,32 +140,33 @@ struct StageDecoder {
         }
     }
 
+    /// The data each kind of stage reads, by key path.
+    static let neededData: [StageKind: [String]] = [
+        .align: ["data.alignment"],
+        .adapt: ["data.queries", "data.index", "data.qrels.labeled"],
+        .evaluate: ["data.queries", "data.index", "data.qrels.evaluation"],
+        .sweep: ["data.queries", "data.index", "data.qrels.labeled", "data.qrels.evaluation"],
+    ]
+
     /// Records a problem for each piece of data a stage of this kind needs but the file lacks.
     private func checkData(kind: StageKind, data: DataConfig, location: SourceLocation, path: String) {
-        var missing: [String] = []
-        switch kind {
-        case .align:
-            if data.alignment == nil { missing.append("data.alignment") }
-        case .adapt:
-            if data.queries == nil { missing.append("data.queries") }
-            if data.index == nil { missing.append("data.index") }
-            if data.qrels.labeled == nil { missing.append("data.qrels.labeled") }
-        case .evaluate:
-            if data.queries == nil { missing.append("data.queries") }
-            if data.index == nil { missing.append("data.index") }
-            if data.qrels.evaluation == nil { missing.append("data.qrels.evaluation") }
-        case .sweep:
-            if data.queries == nil { missing.append("data.queries") }
-            if data.index == nil { missing.append("data.index") }
-            if data.qrels.labeled == nil { missing.append("data.qrels.labeled") }
-            if data.qrels.evaluation == nil { missing.append("data.qrels.evaluation") }
-        case .export:
-            break
-        }
+        let missing = (Self.neededData[kind] ?? []).filter { !data.sets($0) }
         if !missing.isEmpty {
             log.add(
                 location, path,
                 "a \(kind.rawValue) stage needs \(missing.joined(separator: " and ")), which the pipeline does not set")
+        }
+    }
+}
+
+extension DataConfig {
+    /// Whether the pipeline sets the data at `keyPath` (`data.index`, `data.qrels.labeled`, ...).
+    func sets(_ keyPath: String) -> Bool {
+        switch keyPath {
+        case "data.queries": queries != nil
+        case "data.index": index != nil
+        case "data.alignment": alignment != nil
+        default: files.contains { $0.keyPath == keyPath }
         }
     }
 }

@@ -74,22 +74,16 @@ struct StageOptionsDecoder {
         if case .mapping(let entries) = node.value { node.value = .mapping(entries.filter { !apart.contains($0.key) }) }
         let d = ConfigNodeDecoder(node: node, path: d.path, log: d.log, requested: d.requested)
         let value = (try? T(declaredFrom: d)) ?? T()
-        let stored = value.problems().filter { !apart.contains($0.setting.key) }
-        for (setting, _) in stored {
+        // Values as written too, which a computed setting may have dropped (the rank of a linear map);
+        // read again with a log of their own, so that a type problem is reported once.
+        let written = T.problems(writtenIn: ConfigNodeDecoder(node: d.node, path: d.path, log: ProblemLog()))
+        for setting in T.settings where !apart.contains(setting.key) {
+            guard setting.problem(value) != nil || written.contains(where: { $0.setting.key == setting.key })
+            else { continue }
             let node = d.node[setting.key]
             log.add(
                 node?.location ?? d.node.location, d.keyPath(setting.key),
                 "expected \(setting.expectation), got \(node?.describedForMessage ?? setting.text(value))")
-        }
-        // Values as written, which a computed setting may have dropped (the rank of a linear map);
-        // read again with a log of their own, so that a type problem is reported once.
-        let written = ConfigNodeDecoder(node: d.node, path: d.path, log: ProblemLog())
-        for (setting, _) in T.problems(writtenIn: written)
-        where !stored.contains(where: { $0.setting.key == setting.key }) && !apart.contains(setting.key) {
-            let node = d.node[setting.key]
-            log.add(
-                node?.location ?? d.node.location, d.keyPath(setting.key),
-                "expected \(setting.expectation), got \(node?.describedForMessage ?? "?")")
         }
         return value
     }
@@ -190,14 +184,11 @@ struct StageOptionsDecoder {
     }
 
     private func baselineAvailable(_ baseline: EvaluateOptions.Baseline) -> Bool {
-        switch baseline {
-        case .indexAsIs: data.queries?.indexModelEmbeddings != nil
-        case .reEmbedded: data.index?.queryModelEmbeddings != nil
-        case .procrustes: data.alignment != nil
-        }
+        data.sets(Self.requirement(of: baseline))
     }
 
-    private static func requirement(of baseline: EvaluateOptions.Baseline) -> String {
+    /// The data a baseline scores, by key path.
+    static func requirement(of baseline: EvaluateOptions.Baseline) -> String {
         switch baseline {
         case .indexAsIs: "data.queries.index_model_embeddings"
         case .reEmbedded: "data.index.query_model_embeddings"

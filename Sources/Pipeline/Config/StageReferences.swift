@@ -13,14 +13,13 @@ struct StageReferences {
     /// The stages written before the one being read, in order.
     var earlier: ArraySlice<(name: String, kind: StageKind?)> { headers[..<earlierCount] }
 
-    /// True when `name` names another stage of an allowed kind; else records a problem.
-    func check(
-        _ name: String, at location: SourceLocation, path: String, allowedKinds: Set<StageKind>?,
-        selfName: String
-    ) -> Bool {
+    /// The stage name written at `written` when it names another stage of an allowed kind; else nil,
+    /// with the problem recorded at `written`.
+    func stage(_ written: ConfigNodeDecoder, allowedKinds: Set<StageKind>?, selfName: String) -> String? {
+        guard let name = written.decodeLogged(String.self) else { return nil }
         if name == selfName {
-            log.add(location, path, "a stage cannot depend on itself")
-            return false
+            written.report("a stage cannot depend on itself")
+            return nil
         }
         guard let target = positions[name].map({ headers[$0] }) else {
             var message = "no stage is named \"\(name)\""
@@ -29,24 +28,15 @@ struct StageReferences {
             } else if !headers.isEmpty {
                 message += " (stages: \(headers.map(\.name).joined(separator: ", ")))"
             }
-            log.add(location, path, message)
-            return false
+            written.report(message)
+            return nil
         }
         if let allowedKinds, let kind = target.kind, !allowedKinds.contains(kind) {
             let kinds = StageKind.allCases.filter(allowedKinds.contains).map(\.rawValue).joined(separator: " or ")
-            log.add(location, path, "stage \"\(name)\" is a \(kind.rawValue) stage; expected a \(kinds) stage")
-            return false
+            written.report("stage \"\(name)\" is a \(kind.rawValue) stage; expected a \(kinds) stage")
+            return nil
         }
-        return true
-    }
-
-    /// The stage name written at `written` when it names another stage of an allowed kind; else nil,
-    /// with the problem recorded at `written`.
-    func stage(_ written: ConfigNodeDecoder, allowedKinds: Set<StageKind>?, selfName: String) -> String? {
-        guard let name = written.decodeLogged(String.self) else { return nil }
-        return check(
-            name, at: written.node.location, path: written.path, allowedKinds: allowedKinds, selfName: selfName)
-            ? name : nil
+        return name
     }
 
     /// The nearest earlier stage of one of `kinds` (preferring the first kind listed).

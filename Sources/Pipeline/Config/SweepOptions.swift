@@ -3,20 +3,10 @@ import Settings
 import Workflows
 
 /// Options of `kind: sweep`: the adapt stage it repeats, and Workflows' `SweepSettings`.
-@dynamicMemberLookup
-public struct SweepOptions: Sendable, Hashable, Encodable {
+public struct SweepOptions: Sendable, Hashable, Encodable, SettingsOptions {
     /// The adapt stage whose options are repeated at each budget (default: the nearest adapt stage before it).
     public var adapt: String
     public var settings = SweepSettings()
-
-    public init(adapt: String) {
-        self.adapt = adapt
-    }
-
-    public subscript<T>(dynamicMember keyPath: WritableKeyPath<SweepSettings, T>) -> T {
-        get { settings[keyPath: keyPath] }
-        set { settings[keyPath: keyPath] = newValue }
-    }
 
     public func encode(to encoder: any Encoder) throws {
         var container = encoder.container(keyedBy: SettingKey.self)
