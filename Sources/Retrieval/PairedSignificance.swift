@@ -15,6 +15,11 @@ public enum PairedSignificance {
     /// near p = 0.05, already far below what a decision needs; more only multiplies the time
     /// (the test is O(trials * queries)), and an unbounded count never returns.
     public static let maxTrials = 1_000_000
+    /// The trial counts a setting accepts: from 100 (fewer gives coarse p-values) to ``maxTrials``.
+    public static func validTrials(_ count: Int) -> Bool { count >= 100 && count <= maxTrials }
+    /// How a setting's message states ``validTrials(_:)``.
+    public static let trialsExpectation =
+        "an integer >= 100 and at most \(maxTrials) (10000 is plenty for p-values near 0.05)"
 
     /// Compares paired values: `a[i]` and `b[i]` are two runs' values on the same query.
     /// - Parameters:

@@ -195,6 +195,30 @@ struct HostileConfigTests {
         #expect(problem?.message.contains("at most 1000000") == true, "\(String(describing: problem))")
     }
 
+    /// Evaluate and sweep declare one range for the trials, so too many get one message each (not two).
+    @Test func tooManyTrialsGetOneMessageInEveryStageThatTakesThem() throws {
+        let fixture = try PipelineFixture()
+        defer { fixture.remove() }
+        try fixture.write(
+            "trials.yaml",
+            pipeline(
+                stages: """
+                    stages:
+                      - kind: align
+                      - kind: adapt
+                      - kind: evaluate
+                        options: {significance_trials: 2000000}
+                      - kind: sweep
+                        options: {significance_trials: 2000000}
+                    """))
+        let problems = fixture.problems("trials.yaml")
+        for stage in ["stages[2]", "stages[3]"] {
+            let atKey = problems.filter { $0.keyPath == "\(stage).options.significance_trials" }
+            #expect(atKey.count == 1, "\(stage): \(atKey.map(\.message))")
+            #expect(atKey.first?.message.contains("at most 1000000") == true)
+        }
+    }
+
     @Test func a300CharacterStageNameIsRefusedByCheck() throws {
         let fixture = try PipelineFixture()
         defer { fixture.remove() }

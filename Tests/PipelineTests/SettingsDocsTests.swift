@@ -104,7 +104,8 @@ import Workflows
         let problems = fixture.problems("bad.yaml")
         #expect(problems.at("stages[1].options.confidence")?.message == "expected a number in (0, 1), got 1.5")
         #expect(
-            problems.at("stages[1].options.significance_trials")?.message == "expected an integer >= 100, got 10")
+            problems.at("stages[1].options.significance_trials")?.message
+                == "expected an integer >= 100 and at most 1000000 (10000 is plenty for p-values near 0.05), got 10")
         #expect(
             problems.at("stages[1].options.metrics[0]")?.message
                 == "expected \(EvaluateSettings.metricExpectation), got \"ndcg@0\"")

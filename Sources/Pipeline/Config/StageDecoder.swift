@@ -116,28 +116,11 @@ struct StageDecoder {
 
     /// Limits the run itself would hit only after training, checked here so `--check` finds them.
     private func checkLimits(_ options: StageOptions, optionsNode: ConfigNode, path: String) {
-        func trials(_ count: Int) {
-            guard count > PairedSignificance.maxTrials, let node = optionsNode["significance_trials"] else { return }
-            log.add(
-                node.location, "\(path).significance_trials",
-                "expected at most \(PairedSignificance.maxTrials) trials, got \(count) (10000 is plenty for p-values near 0.05)"
-            )
-        }
-        switch options {
-        case .evaluate(let o):
-            if o.metrics.isEmpty {
-                let node = optionsNode["metrics"] ?? optionsNode
-                log.add(
-                    node.location, "\(path).metrics",
-                    "an evaluate stage needs at least one metric, e.g. [ndcg@10, recall@100]; remove the key for the defaults"
-                )
-            }
-            trials(o.significanceTrials)
-        case .sweep(let o):
-            trials(o.significanceTrials)
-        default:
-            break
-        }
+        guard case .evaluate(let o) = options, o.metrics.isEmpty else { return }
+        let node = optionsNode["metrics"] ?? optionsNode
+        log.add(
+            node.location, "\(path).metrics",
+            "an evaluate stage needs at least one metric, e.g. [ndcg@10, recall@100]; remove the key for the defaults")
     }
 
     /// The data each kind of stage reads, by key path.

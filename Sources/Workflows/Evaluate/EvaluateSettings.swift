@@ -67,7 +67,7 @@ public struct EvaluateSettings: DeclaredSettings, Hashable, Encodable {
             Setting(
                 \.significanceTrials, key: "significance_trials",
                 doc: "Randomization sign flips and bootstrap resamples of each paired test.",
-                expectation: "an integer >= 100", valid: { $0 >= 100 }),
+                expectation: PairedSignificance.trialsExpectation, valid: PairedSignificance.validTrials),
             Setting(
                 \.confidence, key: "confidence", doc: "Level of the bootstrap interval.",
                 expectation: "a number in (0, 1)", valid: { $0 > 0 && $0 < 1 }),

@@ -1,4 +1,5 @@
 import Alignment
+import Retrieval
 import Settings
 
 /// The label-budget sweep's own settings (stage two's come from the adapt settings it repeats).
@@ -27,8 +28,8 @@ public struct SweepSettings: DeclaredSettings, Hashable, Encodable {
             expectation: "an integer >= 1", valid: { $0 >= 1 }),
         Setting(
             \.significanceTrials, key: "significance_trials", flag: "trials",
-            doc: "Sign flips and bootstrap resamples of the paired tests.", expectation: "an integer in [100, 1000000]",
-            valid: { $0 >= 100 && $0 <= 1_000_000 }),
+            doc: "Sign flips and bootstrap resamples of the paired tests.",
+            expectation: PairedSignificance.trialsExpectation, valid: PairedSignificance.validTrials),
     ]
 
     /// The budgets to train, smallest first, without repeats; nil stands for every labeled query.
