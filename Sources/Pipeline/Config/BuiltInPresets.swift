@@ -3,15 +3,15 @@ import Foundation
 /// The training presets of `configs/presets/`, compiled into era so a pipeline names them
 /// (`extends: preset:align-default`) and runs from any folder, not only inside the clone.
 /// `.ci/generate-presets` writes the texts from the files; a test ties the two.
-public enum BuiltInPresets {
+package enum BuiltInPresets {
     /// How a config file names a built-in preset: `preset:NAME`.
-    public static let prefix = "preset:"
+    package static let prefix = "preset:"
 
     /// The names era knows, sorted (`align-default`, `adapt-default`, ...).
-    public static var names: [String] { texts.keys.sorted() }
+    package static var names: [String] { texts.keys.sorted() }
 
     /// The text of `NAME` (or of `NAME.yaml`), nil when era has no such preset.
-    public static func text(named name: String) -> String? {
+    package static func text(named name: String) -> String? {
         texts[name.hasSuffix(".yaml") ? String(name.dropLast(5)) : name]
     }
 

@@ -6,22 +6,22 @@ import Foundation
 /// built-in presets) into the folder. Paths are relative to the folder, so the pipeline runs from
 /// any working directory. An existing file is never replaced unless `force` is set, and even then
 /// only a file `era init` wrote (its first line is ``marker``).
-public enum DataFolderInit {
-    public static let dataFile = "era-data.yaml"
-    public static let pipelineFile = "era-pipeline.yaml"
+package enum DataFolderInit {
+    package static let dataFile = "era-data.yaml"
+    package static let pipelineFile = "era-pipeline.yaml"
     /// The first line of every file `era init` writes: the mark `--force` looks for.
-    public static let marker = "# Written by era init."
+    package static let marker = "# Written by era init."
 
     /// What was written.
-    public struct Written: Sendable {
-        public var plan: DataFolderPlan
-        public var data: URL
-        public var pipeline: URL
+    package struct Written: Sendable {
+        package var plan: DataFolderPlan
+        package var data: URL
+        package var pipeline: URL
     }
 
     /// Surveys `folder`, plans, and writes both files.
     /// - Throws: ``InitError`` when the folder cannot be read or a file may not be replaced.
-    public static func run(folder: URL, force: Bool) throws -> Written {
+    package static func run(folder: URL, force: Bool) throws -> Written {
         var isDirectory: ObjCBool = false
         guard FileManager.default.fileExists(atPath: folder.path, isDirectory: &isDirectory), isDirectory.boolValue
         else {

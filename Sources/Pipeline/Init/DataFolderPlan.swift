@@ -11,38 +11,38 @@ import Foundation
 ///   the query model has queries (and alignment texts) and, preferably, no documents: era exists
 ///   because its documents were never embedded.
 /// - Qrels with `train`/`label` in their name are the labeled ones, `test`/`eval` the evaluation.
-public struct DataFolderPlan: Sendable, Hashable {
-    public struct Model: Sendable, Hashable {
-        public var token: String
-        public var dim: Int
+package struct DataFolderPlan: Sendable, Hashable {
+    package struct Model: Sendable, Hashable {
+        package var token: String
+        package var dim: Int
     }
 
     /// A file chosen for a key, and why (a comment in the data config).
-    public struct Choice: Sendable, Hashable {
-        public var file: String
-        public var why: String
+    package struct Choice: Sendable, Hashable {
+        package var file: String
+        package var why: String
     }
 
-    public var name: String
-    public var queryModel: Model?
-    public var indexModel: Model?
-    public var queries: Choice?
-    public var queryIds: Choice?
-    public var indexQueries: Choice?
-    public var index: Choice?
-    public var indexIds: Choice?
-    public var reEmbeddedIndex: Choice?
-    public var alignQuery: Choice?
-    public var alignIndex: Choice?
-    public var alignIds: Choice?
-    public var labeled: Choice?
-    public var evaluation: Choice?
+    package var name: String
+    package var queryModel: Model?
+    package var indexModel: Model?
+    package var queries: Choice?
+    package var queryIds: Choice?
+    package var indexQueries: Choice?
+    package var index: Choice?
+    package var indexIds: Choice?
+    package var reEmbeddedIndex: Choice?
+    package var alignQuery: Choice?
+    package var alignIndex: Choice?
+    package var alignIds: Choice?
+    package var labeled: Choice?
+    package var evaluation: Choice?
     /// What a person must decide, one sentence each.
-    public var todos: [String] = []
+    package var todos: [String] = []
 
     private enum Role { case queries, index, alignment }
 
-    public init(_ survey: DataFolderSurvey) {
+    package init(_ survey: DataFolderSurvey) {
         name = Self.pipelineName(survey.folder.lastPathComponent)
         let judgedQueries = Set(survey.qrels.flatMap(\.queries))
         let judgedDocuments = Set(survey.qrels.flatMap(\.documents))

@@ -4,36 +4,36 @@ import Retrieval
 
 /// What `era init` reads in a folder of data files: each `.npy` table's shape, each id file's ids
 /// and each qrels file's query and document ids. Headers and ids only: no table is loaded.
-public struct DataFolderSurvey: Sendable {
+package struct DataFolderSurvey: Sendable {
     /// A 2-D `.npy` table: its rows, its columns, and the model its name suggests.
-    public struct Table: Sendable, Hashable {
-        public var file: String
-        public var rows: Int
-        public var dim: Int
+    package struct Table: Sendable, Hashable {
+        package var file: String
+        package var rows: Int
+        package var dim: Int
         /// The file name without its role words (`queries.mpnet.npy` -> `mpnet`); empty when none is left.
-        public var modelToken: String
+        package var modelToken: String
     }
 
     /// An id file (one id a line).
-    public struct IdFile: Sendable, Hashable {
-        public var file: String
-        public var ids: Set<String>
-        public var count: Int
+    package struct IdFile: Sendable, Hashable {
+        package var file: String
+        package var ids: Set<String>
+        package var count: Int
     }
 
     /// A qrels file (BEIR TSV with its header, or TREC).
-    public struct QrelsFile: Sendable, Hashable {
-        public var file: String
-        public var queries: Set<String>
-        public var documents: Set<String>
+    package struct QrelsFile: Sendable, Hashable {
+        package var file: String
+        package var queries: Set<String>
+        package var documents: Set<String>
     }
 
-    public var folder: URL
-    public var tables: [Table] = []
-    public var idFiles: [IdFile] = []
-    public var qrels: [QrelsFile] = []
+    package var folder: URL
+    package var tables: [Table] = []
+    package var idFiles: [IdFile] = []
+    package var qrels: [QrelsFile] = []
     /// Files of a data kind that could not be read as one, with the reason (`notes.txt: ...`).
-    public var unreadable: [String] = []
+    package var unreadable: [String] = []
 
     /// Words of a file name that say a file's role, not its model.
     static let roleWords: Set<String> = [
@@ -45,7 +45,7 @@ public struct DataFolderSurvey: Sendable {
 
     /// Reads every data file directly in `folder` (not in subfolders), in name order.
     /// - Throws: when the folder cannot be listed.
-    public static func scan(_ folder: URL, skipping written: Set<String> = []) throws -> DataFolderSurvey {
+    package static func scan(_ folder: URL, skipping written: Set<String> = []) throws -> DataFolderSurvey {
         var survey = DataFolderSurvey(folder: folder)
         let names = try FileManager.default.contentsOfDirectory(atPath: folder.path).sorted()
         for name in names where !name.hasPrefix(".") && !written.contains(name) {

@@ -2,7 +2,7 @@ import EmbeddingIO
 import Foundation
 
 /// Why `era init` wrote nothing, in words a person can act on.
-public struct InitError: Error, Sendable, CustomStringConvertible {
-    public var description: String
-    public init(_ description: String) { self.description = description }
+package struct InitError: Error, Sendable, CustomStringConvertible {
+    package var description: String
+    package init(_ description: String) { self.description = description }
 }
