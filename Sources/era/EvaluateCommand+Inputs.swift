@@ -67,7 +67,8 @@ extension EvaluateCommand {
     /// `--corpus`: the files (`--corpus-ids` required) searched exactly, or a `chroma://` or
     /// `postgresql://` store opened and checked against the judged documents.
     func searched(_ source: IndexSource, _ files: InputFiles) throws -> EvaluateWorkflow.Index {
-        let judged = try source.isStore ? [files.qrels(qrels)] + (unseenAgainst.map { [try files.qrels($0)] } ?? []) : []
+        let judged =
+            try source.isStore ? [files.qrels(qrels)] + (unseenAgainst.map { [try files.qrels($0)] } ?? []) : []
         do {
             let searched = try source.searched(files: files, checked: true, judged: judged)
             if let warning = searched.warning { warn(warning) }

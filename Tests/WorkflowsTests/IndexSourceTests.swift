@@ -57,7 +57,8 @@ import Workflows
         }
         #expect(
             table.detail
-                == "postgresql://u@h/db: not a Postgres table location: no table=: name the table that holds the embeddings")
+                == "postgresql://u@h/db: not a Postgres table location: no table=: name the table that holds the embeddings"
+        )
 
         let ids = try #require(throws: IndexSource.ParseError.self) {
             try IndexSource(parsing: "postgresql://u@h/db?table=t", ids: "t.txt")

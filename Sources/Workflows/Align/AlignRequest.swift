@@ -61,7 +61,8 @@ public struct AlignRequest {
     public var files: InputFiles
 
     public init(
-        source: String, sourceIds: String?, target: IndexSource, settings: AlignSettings = AlignSettings(), seed: UInt64,
+        source: String, sourceIds: String?, target: IndexSource, settings: AlignSettings = AlignSettings(),
+        seed: UInt64,
         sourceModel: String, targetModel: String, files: InputFiles = InputFiles()
     ) {
         self.source = source

@@ -3,7 +3,6 @@ import Alignment
 import Chroma
 import Foundation
 import LinearAlgebra
-import Postgres
 import Retrieval
 
 extension EvaluateWorkflow {

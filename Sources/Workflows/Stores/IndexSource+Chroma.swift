@@ -57,7 +57,10 @@ struct ChromaStore: IndexStore {
                     : {
                         let before = collection.traffic
                         return { seconds in
-                            (server.describe(since: before, seconds: seconds), server.summary(since: before, seconds: seconds))
+                            (
+                                server.describe(since: before, seconds: seconds),
+                                server.summary(since: before, seconds: seconds)
+                            )
                         }
                     })
         }

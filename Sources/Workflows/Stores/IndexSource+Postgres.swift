@@ -15,7 +15,8 @@ extension StoreKind {
 
 extension IndexSource {
     static func postgresSource(_ location: String, _ options: Options) throws -> IndexSource {
-        .postgres(try PostgresLocation(parsing: location), search: options.postgresSearch, policy: options.postgresPolicy)
+        .postgres(
+            try PostgresLocation(parsing: location), search: options.postgresSearch, policy: options.postgresPolicy)
     }
 }
 
