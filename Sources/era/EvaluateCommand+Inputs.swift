@@ -9,11 +9,10 @@ extension EvaluateCommand {
         var options = IndexSource.Options()
         options.chromaPolicy.timeout = chromaTimeout
         options.postgresSearch = .init(efSearch: efSearch, probes: probes)
-        let source = try flags.source(options)
         // A store is opened before the queries are read, a file corpus after them, as always.
-        let opened = source.isStore ? try searched(source, files) : nil
+        let opened = flags.kind == nil ? nil : try searched(flags, options, files)
         let queryMatrix = try files.embeddings(queries, checked: true)
-        let index = try opened ?? searched(source, files)
+        let index = try opened ?? searched(flags, options, files)
         let declared = try evaluateSettings()
         let own = try indexQueries.map { try files.embeddings($0, checked: true) }
         let reembedded = try reembeddedCorpus.map { try files.embeddings($0, checked: true) }
@@ -65,11 +64,15 @@ extension EvaluateCommand {
     }
 
     /// `--corpus`: the files (`--corpus-ids` required) searched exactly, or a `chroma://` or
-    /// `postgresql://` store opened and checked against the judged documents.
-    func searched(_ source: IndexSource, _ files: InputFiles) throws -> EvaluateWorkflow.Index {
+    /// `postgresql://` store opened and checked against the judged documents (read before its
+    /// location is parsed, as always).
+    func searched(
+        _ flags: IndexFlags, _ options: IndexSource.Options, _ files: InputFiles
+    ) throws -> EvaluateWorkflow.Index {
         let judged =
-            try source.isStore ? [files.qrels(qrels)] + (unseenAgainst.map { [try files.qrels($0)] } ?? []) : []
-        do {
+            try flags.kind == nil ? [] : [files.qrels(qrels)] + (unseenAgainst.map { [try files.qrels($0)] } ?? [])
+        let source = try flags.source(options)
+        do throws(IndexSource.Failure) {
             let searched = try source.searched(files: files, checked: true, judged: judged)
             if let warning = searched.warning { warn(warning) }
             return searched.index
