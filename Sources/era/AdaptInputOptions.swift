@@ -34,7 +34,7 @@ struct AdaptInputOptions: ParsableArguments {
             .init("--adapter", adapter), .init("--queries", queries), .init("--query-ids", queryIds),
             .init("--qrels", qrels),
         ]
-            + (AdaptRequest.isStore(corpus) ? [] : [.init("--corpus", corpus)])
+            + indexFlags.guardInput("--corpus")
             + (corpusIds.map { [.init("--corpus-ids", $0)] } ?? [])
             + (indexQueries.map { [.init("--index-queries", $0)] } ?? [])
     }
@@ -43,8 +43,7 @@ struct AdaptInputOptions: ParsableArguments {
     /// defaults until the caller sets them).
     func request(_ files: InputFiles) throws -> AdaptRequest {
         let stageOne = try Adapter.load(URL(fileURLWithPath: adapter))
-        let index: AdaptRequest.Index
-        do { index = try AdaptRequest.index(corpus, ids: corpusIds) } catch { throw self.error(error) }
+        let index = try indexFlags.source(requiringIds: true)
         var request = AdaptRequest(
             stageOne: stageOne, stageOneName: adapter, queries: queries, queryIds: queryIds, index: index,
             labels: qrels, files: files)
@@ -52,6 +51,8 @@ struct AdaptInputOptions: ParsableArguments {
         request.indexModelRetired = retiredIndexModel
         return request
     }
+
+    var indexFlags: IndexFlags { IndexFlags(location: corpus, idsFlag: "--corpus-ids", ids: corpusIds) }
 
     /// Reads and cross-checks the inputs (for `era sweep`), logging as `era adapt` does.
     func prepare(_ files: InputFiles) throws -> AdaptRequest.Prepared {

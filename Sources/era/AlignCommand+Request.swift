@@ -5,12 +5,11 @@ import Workflows
 extension AlignCommand {
     /// The request of these flags; the target's ids are refused here when it is a store.
     func request(_ settings: AlignSettings) throws -> AlignRequest {
-        let target: AlignRequest.Target
-        do { target = try AlignRequest.target(self.target, ids: targetIds) } catch { throw self.error(error) }
+        let target = try targetFlags.source()
         var request = AlignRequest(
             source: source, sourceIds: sourceIds, target: target, settings: settings, seed: seed,
             sourceModel: sourceModel ?? AlignRequest.modelName(source),
-            targetModel: targetModel ?? AlignRequest.modelName(self.target))
+            targetModel: targetModel ?? target.modelName)
         request.hybridAlpha = hybrid ? alpha : nil
         return request
     }
@@ -18,9 +17,11 @@ extension AlignCommand {
     /// The files read, by flag, for the output guard (a store's location is not a file).
     var guardInputs: [OutputGuard.Input] {
         [.init("--source", source)] + (sourceIds.map { [.init("--source-ids", $0)] } ?? [])
-            + (StoreKind(location: target) == nil ? [.init("--target", target)] : [])
+            + targetFlags.guardInput("--target")
             + (targetIds.map { [.init("--target-ids", $0)] } ?? [])
     }
+
+    var targetFlags: IndexFlags { IndexFlags(location: target, idsFlag: "--target-ids", ids: targetIds) }
 
     /// A failure as the CLI tells it: an unreadable input's own error (it names the file or the
     /// store), else the message with each input named by its flag.

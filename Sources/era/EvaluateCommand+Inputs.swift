@@ -4,12 +4,15 @@ import Workflows
 extension EvaluateCommand {
     /// What the flags give, every file read once through `files`; the workflow checks them against each other.
     func request(_ files: InputFiles) throws -> EvaluateWorkflow.Request {
-        let store = EvaluateWorkflow.Index.Store(location: corpus)
-        try checkIndexFlags(store)
+        let flags = IndexFlags(location: corpus, idsFlag: "--corpus-ids", ids: corpusIds)
+        try checkIndexFlags(flags.kind)
+        var options = IndexSource.Options()
+        options.chromaPolicy.timeout = chromaTimeout
+        options.postgresSearch = .init(efSearch: efSearch, probes: probes)
         // A store is opened before the queries are read, a file corpus after them, as always.
-        let opened = try store.map { try open($0, files) }
+        let opened = flags.kind == nil ? nil : try searched(flags, options, files)
         let queryMatrix = try files.embeddings(queries, checked: true)
-        let index = try opened ?? fileIndex(files)
+        let index = try opened ?? searched(flags, options, files)
         let declared = try evaluateSettings()
         let own = try indexQueries.map { try files.embeddings($0, checked: true) }
         let reembedded = try reembeddedCorpus.map { try files.embeddings($0, checked: true) }
@@ -36,7 +39,7 @@ extension EvaluateCommand {
     }
 
     /// The flags that only go with one kind of `--corpus`.
-    func checkIndexFlags(_ store: EvaluateWorkflow.Index.Store?) throws {
+    func checkIndexFlags(_ store: StoreKind?) throws {
         guard let store else {
             if efSearch != nil || probes != nil {
                 throw CommandError("--ef-search / --probes: only with a postgresql:// --corpus")
@@ -52,7 +55,7 @@ extension EvaluateCommand {
             throw CommandError(
                 "--corpus-ids \(corpusIds): not used with \(store.records) carry their ids); leave it out")
         }
-        guard store == .postgres || chromaTimeout > 0 else {
+        guard store != .chroma || chromaTimeout > 0 else {
             throw CommandError("--chroma-timeout: must be a positive number of seconds")
         }
         for (flag, value) in [("--ef-search", efSearch), ("--probes", probes)] where (value ?? 1) < 1 {
@@ -60,21 +63,25 @@ extension EvaluateCommand {
         }
     }
 
-    /// `--corpus` and `--corpus-ids`, searched exactly.
-    func fileIndex(_ files: InputFiles) throws -> EvaluateWorkflow.Index {
-        let matrix = try files.embeddings(corpus, checked: true)
-        guard let corpusIds else { throw CommandError("--corpus-ids: give the ids of the rows of --corpus \(corpus)") }
-        return .files(corpus: matrix, ids: try files.ids(corpusIds, rowsOf: corpus))
-    }
-
-    /// A `chroma://` or `postgresql://` `--corpus` opened and checked against the judged documents.
-    func open(_ store: EvaluateWorkflow.Index.Store, _ files: InputFiles) throws -> EvaluateWorkflow.Index {
-        let judged = try [files.qrels(qrels)] + (unseenAgainst.map { [try files.qrels($0)] } ?? [])
-        let opened = try EvaluateWorkflow.Index.open(
-            store, location: corpus, judged: judged, chromaTimeout: chromaTimeout,
-            search: .init(efSearch: efSearch, probes: probes))
-        if let warning = opened.warning { warn(warning) }
-        return opened.index
+    /// `--corpus`: the files (`--corpus-ids` required) searched exactly, or a `chroma://` or
+    /// `postgresql://` store opened and checked against the judged documents (read before its
+    /// location is parsed, as always).
+    func searched(
+        _ flags: IndexFlags, _ options: IndexSource.Options, _ files: InputFiles
+    ) throws -> EvaluateWorkflow.Index {
+        let judged =
+            try flags.kind == nil ? [] : [files.qrels(qrels)] + (unseenAgainst.map { [try files.qrels($0)] } ?? [])
+        let source = try flags.source(options)
+        do throws(IndexSource.Failure) {
+            let searched = try source.searched(files: files, checked: true, judged: judged)
+            if let warning = searched.warning { warn(warning) }
+            return searched.index
+        } catch {
+            guard let cause = error.error else {
+                throw CommandError("--corpus-ids: give the ids of the rows of --corpus \(corpus)")
+            }
+            throw cause
+        }
     }
 
     /// The declared settings from the flags (the metrics from `--k`), checked against their

@@ -42,7 +42,7 @@ struct ChromaAlignTests {
         let location = try ChromaLocation(parsing: "chroma://\(server.hostPort)/\(fixture.collection)")
         var collection = try ChromaCollection(location)
         collection.pageSize = 64
-        let pairs = try ChromaAlignInput.pairs(
+        let pairs = try StoreAlignInput.pairs(
             sources: sources, sourceIds: sourceIds, sample: 150, seed: configuration.seed, collection: collection)
         #expect(pairs.missing == 2)
         #expect(pairs.ids.count == 150)

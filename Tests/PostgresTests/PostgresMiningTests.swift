@@ -66,7 +66,7 @@ import _TestSupport
             let table = try PostgresTable(location)
             let sourceIds = ["nope"] + fixture.documentIds.reversed()
             let sources = Matrix.randomNormal(rows: sourceIds.count, columns: 8, using: &generator)
-            let pairs = try ChromaAlignInput.pairs(
+            let pairs = try StoreAlignInput.pairs(
                 sources: sources, sourceIds: sourceIds, sample: 50, seed: 3, store: table)
             #expect(pairs.ids.count == 50 && pairs.missing == 1)
             let rows = pairs.ids.map { fixture.documentIds.firstIndex(of: $0)! }

@@ -53,7 +53,7 @@ import _TestSupport
             return s
         }
 
-        func request(index: AdaptRequest.Index? = nil) -> AdaptRequest {
+        func request(index: IndexSource? = nil) -> AdaptRequest {
             AdaptRequest(
                 stageOne: stageOne, stageOneName: "stage1.safetensors", queries: dir.file("queries.npy").path,
                 queryIds: dir.file("query_ids.txt").path,

@@ -107,8 +107,7 @@ import _TestSupport
         #expect(shape?.role == .indexQueries)
         #expect(shape?.problem == .shape(rows: 200, columns: 12, expectedRows: 40, expectedColumns: 12))
 
-        let served = EvaluateWorkflow.Index.served(
-            corpus: Matrix(rows: 0, columns: 12), search: { _, _, _, _ in throw RetrievalError.empty("unused") })
+        let served = EvaluateWorkflow.Index.store(UnsearchedStore())
         let store = failure {
             $0.index = served
             $0.reembeddedCorpus = planted.corpus
@@ -164,5 +163,17 @@ import _TestSupport
         #expect((json["checks"] as? [[String: String]])?.count == result.evaluation.checks.count)
         #expect(json["queries"] as? Int == 30)
         #expect((json["unseen"] as? [String: Any])?["queries"] as? Int == result.evaluation.unseen?.count)
+    }
+}
+
+/// A store the request is refused for before anything is searched.
+private struct UnsearchedStore: ServedIndex {
+    var serverCorpus: Matrix { Matrix(rows: 0, columns: 12) }
+    var search: EvaluateWorkflow.Search { { _, _, _, _ in throw RetrievalError.empty("unused") } }
+    func pulledForExactSearch(limit: Int) throws -> (ids: [String], matrix: Matrix) {
+        throw RetrievalError.empty("unused")
+    }
+    func storeRun(_ outcome: StoreEvaluation.Outcome) -> EvaluateWorkflow.StoreRun {
+        EvaluateWorkflow.StoreRun(name: "unsearched", outcome: outcome)
     }
 }

@@ -1,6 +1,5 @@
 import AdapterFormat
 import Alignment
-import Chroma
 import EmbeddingIO
 import Foundation
 import Workflows
@@ -14,7 +13,7 @@ extension AdaptStage {
         var request = AdaptRequest(
             stageOne: stageOne, stageOneName: "the map of stage \(from)",
             queries: try required(data.queries?.embeddings, "data.queries.embeddings"),
-            queryIds: try required(data.queries?.ids, "data.queries.ids"), index: try index(data),
+            queryIds: try required(data.queries?.ids, "data.queries.ids"), index: try StageInputs.indexSource(data),
             labels: try required(data.qrels.labeled, "data.qrels.labeled"), files: context.shared.files)
         request.indexQueries = data.queries?.indexModelEmbeddings?.path
         request.hybrid = hybrid
@@ -52,10 +51,7 @@ extension AdaptStage {
         case .stageOne: "from"
         case .queries: "data.queries.embeddings"
         case .queryIds: "data.queries.ids"
-        case .index:
-            data.index?.chroma != nil
-                ? ChromaIdentity.keyPath
-                : data.index?.postgres != nil ? PostgresIdentity.keyPath : "data.index.embeddings"
+        case .index: StageInputs.indexKeyPath(data)
         case .indexIds: "data.index.ids"
         case .indexQueries: "data.queries.index_model_embeddings"
         case .labels: "data.qrels.labeled"
@@ -79,20 +75,6 @@ extension AdaptStage {
     private static func required(_ file: DataFile?, _ keyPath: String) throws -> String {
         guard let file else { throw PipelineRunError("\(keyPath) is not set in the pipeline") }
         return file.path
-    }
-
-    private static func index(_ data: DataConfig) throws -> AdaptRequest.Index {
-        if let postgres = data.index?.postgres {
-            return try StageInputs.wrapPostgres { .postgres(try postgres.location, policy: postgres.retryPolicy) }
-        }
-        if let chroma = data.index?.chroma {
-            do { return .chroma(try chroma.location) } catch let error as ChromaError {
-                throw PipelineRunError("\(ChromaIdentity.keyPath): \(error)")
-            }
-        }
-        return .files(
-            embeddings: try required(data.index?.embeddings, "data.index.embeddings"),
-            ids: try required(data.index?.ids, "data.index.ids"))
     }
 }
 

@@ -1,5 +1,4 @@
 import Alignment
-import Chroma
 import Foundation
 import Workflows
 
@@ -20,17 +19,13 @@ extension AlignStage {
         return request
     }
 
-    private static func target(_ data: DataConfig) throws -> AlignRequest.Target {
+    /// The index model's side: `data.alignment.index_model`, else the records of the index's store.
+    private static func target(_ data: DataConfig) throws -> IndexSource {
         if let indexModel = data.alignment?.indexModel { return .files(embeddings: indexModel.path, ids: nil) }
-        if let postgres = data.index?.postgres {
-            return try StageInputs.wrapPostgres { .postgres(try postgres.location, policy: postgres.retryPolicy) }
-        }
-        guard let chroma = data.index?.chroma else {
+        guard data.index?.isStore == true else {
             throw PipelineRunError("data.alignment.index_model is not set in the pipeline")
         }
-        do { return .chroma(try chroma.location) } catch {
-            throw StageInputs.named(error, keyPath: ChromaIdentity.keyPath)
-        }
+        return try StageInputs.indexSource(data)
     }
 
     /// The store's fetch or sample, the pairs, the trainer's and the unpaired matching's events, in the

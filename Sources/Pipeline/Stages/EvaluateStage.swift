@@ -18,10 +18,8 @@ public struct EvaluateStage: StageRunner {
         let qrels = try inputs.qrels(\.qrels.evaluation, "data.qrels.evaluation")
         // The labeled qrels define the unseen subset, and are checked against the evaluation queries either way.
         let labeled = data.qrels.labeled == nil ? nil : try inputs.qrels(\.qrels.labeled, "data.qrels.labeled")
-        let searched = try inputs.searchedIndex(judged: [qrels] + (options.unseen ? labeled.map { [$0] } ?? [] : []))
-        let index: EvaluateWorkflow.Index =
-            searched.search.map { .served(corpus: searched.corpus, search: $0) }
-            ?? .files(corpus: searched.corpus, ids: searched.ids)
+        let index = try inputs.searchedIndex(
+            try StageInputs.indexSource(data), judged: [qrels] + (options.unseen ? labeled.map { [$0] } ?? [] : []))
         var request = EvaluateWorkflow.Request(
             maps: [], queries: try inputs.embeddings(\.queries?.embeddings, "data.queries.embeddings"), queryIds: [],
             index: index, qrels: qrels, settings: options.settings)
@@ -50,7 +48,7 @@ public struct EvaluateStage: StageRunner {
             ).evaluation.rows
         } catch let error as EvaluateInputError {
             throw Self.error(error, data: data)
-        }
+        } catch { throw StageInputs.searchFailure(error) }
         try context.write(
             Data(EvaluateWorkflow.perQueryTSV(outcome.runs, metrics: options.metrics).utf8), to: "per-query.tsv")
         for check in outcome.checks where check.status != .ok { context.log("check \(check.line)") }

@@ -1,8 +1,6 @@
 import Alignment
-import Chroma
 import Foundation
 import LinearAlgebra
-import Postgres
 import Retrieval
 
 extension AdaptRequest {
@@ -11,7 +9,7 @@ extension AdaptRequest {
         progress: (Event) -> Void = { _ in }, warn: (Role, String) -> Void = { _, _ in }
     ) throws(Failure) -> Prepared {
         let queryMatrix = try read(.queries) { try files.embeddings(queries, checked: checkInputs) }
-        let table = try read(.index) { try pulledIndex(progress: progress) }
+        let table = try pulledIndex(progress: progress)
         if checkInputs {
             let map = stageOne.map
             guard queryMatrix.columns == map.sourceDimension else {
@@ -39,73 +37,47 @@ extension AdaptRequest {
             queries: queryMatrix, queryIds: ids, corpus: table.corpus, corpusIds: table.ids, trainingQrels: qrels,
             stageOne: stageOne.map, indexQueries: mapReadsIndexQueries ? own : nil)
         problem.indexModelRetired = indexModelRetired
-        var mining: ChromaNegativeSearch? = nil
-        switch table.mining {
-        case .chroma(let server):
-            let found = server.search(corpus: table.corpus)
-            if let reason = found.reason { warn(.index, reason) }
-            if let search = found.search { (problem.negativeSearch, mining) = (search, server) }
-        case .postgres(let table): problem.negativeSearch = table.search
-        case nil: break
-        }
+        let mining = table.mining?(table.corpus)
+        if let reason = mining?.reason { warn(.index, reason) }
+        if let search = mining?.search { problem.negativeSearch = search }
         return Prepared(
             problem: problem, calibrationQueries: calibrateWithIndexQueries && !mapReadsIndexQueries ? own : nil,
-            mining: mining)
+            miningTraffic: mining?.traffic)
     }
 
     /// Whether `location` names a store (`chroma://`, `postgresql://`) rather than a file.
-    public static func isStore(_ location: String) -> Bool { StoreKind(location: location) != nil }
+    public static func isStore(_ location: String) -> Bool { IndexSource.kind(of: location) != nil }
 
     /// The index a user named: a store's location (whose records carry their ids), or an embeddings
     /// file with its id list.
-    public static func index(_ location: String, ids: String?) throws(Failure) -> Index {
-        switch StoreKind(location: location) {
-        case let kind? where ids != nil:
-            throw Failure(
-                role: .indexIds, reason: .problem("not used with \(kind.records) carry their ids); leave it out"))
-        case .chroma: return .chroma(try read(.index) { try ChromaLocation(parsing: location) })
-        case .postgres: return .postgres(try read(.index) { try PostgresLocation(parsing: location) })
-        case nil: break
+    public static func index(_ location: String, ids: String?) throws(Failure) -> IndexSource {
+        let source: IndexSource
+        do { source = try IndexSource(parsing: location, ids: ids) } catch {
+            switch error.problem {
+            case .storeCarriesIds: throw Failure(role: .indexIds, reason: .problem(error.detail))
+            case .unreadable(let error): throw Failure(role: .index, reason: .unreadable(error))
+            }
         }
-        guard let ids else {
+        if case .files = source, ids == nil {
             throw Failure(role: .indexIds, reason: .problem("give the ids of the rows of \(location)"))
         }
-        return .files(embeddings: location, ids: ids)
-    }
-
-    private enum Mining {
-        case chroma(ChromaNegativeSearch)
-        case postgres(PostgresNegativeSearch)
+        return source
     }
 
     /// The index's documents and ids: the files, or the store pulled whole (stage two scores every
     /// document), with the search that mines hard negatives through it.
-    private func pulledIndex(progress: (Event) -> Void) throws -> (
-        corpus: any RowMatrix, ids: [String], mining: Mining?
+    private func pulledIndex(progress: (Event) -> Void) throws(Failure) -> (
+        corpus: any RowMatrix, ids: [String], mining: ((any RowMatrix) -> StoreMining)?
     ) {
-        switch index {
-        case .files(let embeddings, let ids):
-            let corpus = try files.embeddings(embeddings, checked: checkInputs)
-            let documentIds: [String]
-            do { documentIds = try files.ids(ids, rowsOf: checkInputs ? embeddings : nil) } catch {
-                throw Failure(role: .indexIds, reason: .unreadable(error))
+        do throws(IndexSource.Failure) {
+            return try index.corpus(files: files, checked: checkInputs) { store, rows, pages in
+                progress(.pulled(store: store, rows: rows, pages: pages))
             }
-            return (corpus, documentIds, nil)
-        case .chroma(let location):
-            let collection = try ChromaCollection(location)
-            let pulled = try collection.all(limit: StoreEvaluation.defaultExactLimit)
-            progress(
-                .pulled(store: location.description, rows: pulled.ids.count, pages: collection.traffic.pagesFetched))
-            return (
-                pulled.matrix, pulled.ids, .chroma(ChromaNegativeSearch(collection: collection, corpusIds: pulled.ids))
-            )
-        case .postgres(let location, let policy):
-            let index = try PostgresIndex.open(location, dimension: nil, qrels: [], policy: policy)
-            let pulled = try index.table.all(limit: StoreEvaluation.defaultExactLimit)
-            progress(.pulled(store: index.table.location.description, rows: pulled.ids.count, pages: nil))
-            return (
-                pulled.matrix, pulled.ids, .postgres(PostgresNegativeSearch(table: index.table, corpusIds: pulled.ids))
-            )
+        } catch {
+            guard let cause = error.error else {
+                throw Failure(role: .indexIds, reason: .problem("give the ids of the rows of \(index.location)"))
+            }
+            throw Failure(role: error.part == .ids ? .indexIds : .index, reason: .unreadable(cause))
         }
     }
 

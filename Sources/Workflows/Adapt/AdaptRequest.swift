@@ -1,9 +1,7 @@
 import AdapterFormat
 import Alignment
-import Chroma
 import Foundation
 import LinearAlgebra
-import Postgres
 import Retrieval
 
 /// Stage two as one request, the same for `era adapt` and `kind: adapt`: what the user gave (the
@@ -17,16 +15,6 @@ public struct AdaptRequest {
         case stageOne, queries, queryIds, index, indexIds, indexQueries, labels
         /// Stage two's settings (a refusal of the trainer that no input caused).
         case settings
-    }
-
-    /// The index stage two scores (and mines hard negatives in).
-    public enum Index: Sendable {
-        /// The document embeddings (`.npy`) and their ids, one a line.
-        case files(embeddings: String, ids: String)
-        /// A Chroma collection, pulled whole in pages; hard negatives are searched through its query API.
-        case chroma(ChromaLocation)
-        /// A pgvector table, pulled whole by binary COPY; hard negatives are searched through it.
-        case postgres(PostgresLocation, policy: PostgresRetryPolicy = PostgresRetryPolicy())
     }
 
     /// What happens while the request runs, for the front end's log.
@@ -45,7 +33,8 @@ public struct AdaptRequest {
     /// The query model's embeddings of the queries (`.npy`) and their ids.
     public var queries: String
     public var queryIds: String
-    public var index: Index
+    /// The index stage two scores (and mines hard negatives in): a store is pulled whole.
+    public var index: IndexSource
     /// The index model's embeddings of the same queries, rows in the order of `queryIds`.
     public var indexQueries: String?
     /// A map may read `indexQueries` (a hybrid adapter) when the index model is not retired.
@@ -66,7 +55,7 @@ public struct AdaptRequest {
     public var files: InputFiles
 
     public init(
-        stageOne: Adapter, stageOneName: String, queries: String, queryIds: String, index: Index, labels: String,
+        stageOne: Adapter, stageOneName: String, queries: String, queryIds: String, index: IndexSource, labels: String,
         settings: AdaptSettings = AdaptSettings(), files: InputFiles = InputFiles()
     ) {
         self.stageOne = stageOne
@@ -85,8 +74,8 @@ public struct AdaptRequest {
     public struct Prepared {
         public var problem: AdaptProblem
         public var calibrationQueries: (any RowMatrix)?
-        /// With a Chroma collection whose search mines the negatives: for the traffic report.
-        public var mining: ChromaNegativeSearch?
+        /// With a store whose search mines the negatives: starts counting its traffic, for the report.
+        public var miningTraffic: (() -> (_ seconds: Double) -> (line: String, summary: [String: Any]))?
     }
 
     /// Loads, checks and trains: the adapter, the trainer's result and the calibration.
@@ -99,18 +88,16 @@ public struct AdaptRequest {
         progress: (Event) -> Void = { _ in }, warn: (Role, String) -> Void = { _, _ in }
     ) throws(Failure) -> AdaptWorkflow.Outcome {
         let prepared = try prepare(progress: progress, warn: warn)
-        let before = prepared.mining?.collection.traffic
+        let report = prepared.miningTraffic?()
         do {
             return try AdaptWorkflow.run(
                 prepared.problem, stageOne: stageOne, settings: settings, metadata: metadata,
                 calibrationQueries: prepared.calibrationQueries, warn: { warn(.labels, $0) },
                 progress: { event in
                     progress(.training(event))
-                    if case .mined(let seconds) = event, let mining = prepared.mining, let before {
-                        progress(
-                            .minedThroughStore(
-                                line: mining.describe(since: before, seconds: seconds),
-                                summary: mining.summary(since: before, seconds: seconds)))
+                    if case .mined(let seconds) = event, let report {
+                        let mined = report(seconds)
+                        progress(.minedThroughStore(line: mined.line, summary: mined.summary))
                     }
                 })
         } catch {

@@ -1,8 +1,6 @@
 import Alignment
-import Chroma
 import Foundation
 import LinearAlgebra
-import Postgres
 
 extension AlignRequest {
     /// Reads the inputs (each failure names its role) into the workflow's tables: paired, the rows of
@@ -31,44 +29,36 @@ extension AlignRequest {
         } else {
             throw Failure(role: .sourceIds, problem: .missingIds)
         }
-        switch target {
-        case .files(let path, let targetIds):
-            let targets = try Self.read(.target) { try files.embeddings(path) }
-            let targetIdList: [String]
-            if sharedIds {
-                targetIdList = ids
-            } else if let targetIds {
-                targetIdList = try Self.read(.targetIds) { try files.ids(targetIds, rowsOf: checkInputs ? path : nil) }
-            } else {
-                throw Failure(role: .targetIds, problem: .missingIds)
-            }
-            return AlignWorkflow.Request(
-                sources: sources, sourceIds: ids, targets: targets, targetIds: targetIdList,
-                configuration: configuration, sample: settings.samples, sourceModel: sourceModel,
-                targetModel: targetModel)
-        case .chroma(let location):
-            let collection = try Self.read(.target) { try ChromaCollection(location) }
+        if let store = target.store {
+            let opened = try Self.read(.target) { try store.records() }
             return try fetched(
-                from: collection, .chroma, ids: ids, sources: sources, configuration: configuration, progress: progress
-            ) {
-                collection.traffic.pagesFetched
-            }
-        case .postgres(let location, let policy):
-            let table = try Self.read(.target) { try PostgresTable(location, policy: policy) }
-            return try fetched(
-                from: table, .postgres, ids: ids, sources: sources, configuration: configuration, progress: progress
-            ) { nil }
+                from: opened.store, store.kind, ids: ids, sources: sources, configuration: configuration,
+                progress: progress, pages: opened.pages)
         }
+        let (path, targetIds) = target.embeddingFiles!
+        let targets = try Self.read(.target) { try files.embeddings(path) }
+        let targetIdList: [String]
+        if sharedIds {
+            targetIdList = ids
+        } else if let targetIds {
+            targetIdList = try Self.read(.targetIds) { try files.ids(targetIds, rowsOf: checkInputs ? path : nil) }
+        } else {
+            throw Failure(role: .targetIds, problem: .missingIds)
+        }
+        return AlignWorkflow.Request(
+            sources: sources, sourceIds: ids, targets: targets, targetIds: targetIdList,
+            configuration: configuration, sample: settings.samples, sourceModel: sourceModel,
+            targetModel: targetModel)
     }
 
     /// The sampled texts' index-model vectors fetched by id from `store` (the pairs drawn as from files).
     private func fetched(
-        from store: some RecordStore, _ kind: StoreKind, ids: [String], sources: any RowMatrix,
+        from store: any RecordStore, _ kind: StoreKind, ids: [String], sources: any RowMatrix,
         configuration: AlignmentConfiguration, progress: (Event) -> Void, pages: () -> Int?
     ) throws(Failure) -> AlignWorkflow.Request {
-        let pairs: ChromaAlignInput.Pairs
+        let pairs: StoreAlignInput.Pairs
         do {
-            pairs = try ChromaAlignInput.pairs(
+            pairs = try StoreAlignInput.pairs(
                 sources: sources, sourceIds: ids, sample: settings.samples, seed: configuration.seed, store: store)
         } catch AlignWorkflow.Failure.noCommonIds {
             throw Failure(role: .sourceIds, problem: .notInStore(kind))
@@ -92,21 +82,16 @@ extension AlignRequest {
     ) throws(Failure) -> AlignWorkflow.Request {
         let targets: any RowMatrix
         var targetIdList: [String] = []
-        switch target {
-        case .postgres: throw Failure(role: .target, problem: .unpairedTable)
-        case .chroma(let location):
+        if let store = target.store {
             let sampled = try Self.read(.target) {
-                let collection = try ChromaCollection(location)
-                let sampled = try collection.sample(
-                    settings.samples ?? settings.unpaired.learningSample, seed: configuration.seed)
-                progress(
-                    .sampled(
-                        store: location.description, rows: sampled.ids.count, pages: collection.traffic.pagesFetched))
-                return sampled
+                try store.sample(settings.samples ?? settings.unpaired.learningSample, seed: configuration.seed)
             }
+            guard let sampled else { throw Failure(role: .target, problem: .unpairedTable) }
+            progress(.sampled(store: store.description, rows: sampled.ids.count, pages: sampled.pages))
             targets = sampled.matrix
             targetIdList = sampled.ids
-        case .files(let path, let ids):
+        } else {
+            let (path, ids) = target.embeddingFiles!
             if settings.samples != nil { throw Failure(role: .sample, problem: .sampleOfFiles) }
             targets = try Self.read(.target) { try files.embeddings(path) }
             if !sharedIds, let ids {
@@ -140,8 +125,5 @@ extension AlignRequest {
         return request
     }
 
-    private var isFiles: Bool {
-        if case .files = target { return true }
-        return false
-    }
+    private var isFiles: Bool { !target.isStore }
 }

@@ -1,7 +1,5 @@
 import Alignment
-import Chroma
 import Foundation
-import Postgres
 
 /// Stage one as one request, the same for `era align` and `kind: align`: the query model's table, the
 /// index model's side (files, or the records of a Chroma collection or a pgvector table), the
@@ -21,16 +19,6 @@ public struct AlignRequest {
         case settings
     }
 
-    /// The index model's side of the alignment texts.
-    public enum Target: Sendable {
-        /// An embeddings file (`.npy`) and the ids of its rows, one a line (optional when unpaired).
-        case files(embeddings: String, ids: String?)
-        /// A Chroma collection: paired, the sampled texts' records fetched by id; unpaired, a sample of its records.
-        case chroma(ChromaLocation)
-        /// A pgvector table: the sampled texts' rows fetched by id (paired only).
-        case postgres(PostgresLocation, policy: PostgresRetryPolicy = PostgresRetryPolicy())
-    }
-
     /// What happens while the request runs, for the front end's log.
     public enum Event {
         /// Paired: the sampled texts' `rows` fetched by id from `store`, in `pages` (Chroma) or one
@@ -47,7 +35,10 @@ public struct AlignRequest {
     /// The query model's embeddings of the alignment texts (`.npy`) and their ids.
     public var source: String
     public var sourceIds: String?
-    public var target: Target
+    /// The index model's side of the alignment texts: an embeddings file and the ids of its rows
+    /// (optional when unpaired), or a store (paired: the sampled texts' records fetched by id;
+    /// unpaired: a sample of a Chroma collection's records).
+    public var target: IndexSource
     public var settings: AlignSettings
     /// Seed of the sample, the held-out split, the shuffles and the random start.
     public var seed: UInt64
@@ -70,7 +61,8 @@ public struct AlignRequest {
     public var files: InputFiles
 
     public init(
-        source: String, sourceIds: String?, target: Target, settings: AlignSettings = AlignSettings(), seed: UInt64,
+        source: String, sourceIds: String?, target: IndexSource, settings: AlignSettings = AlignSettings(),
+        seed: UInt64,
         sourceModel: String, targetModel: String, files: InputFiles = InputFiles()
     ) {
         self.source = source
@@ -101,22 +93,17 @@ public struct AlignRequest {
     /// `mpnet.corpus.npy` -> `mpnet`; `chroma://host:8000/scifact-minilm` -> `scifact-minilm`; a
     /// pgvector table's location -> the table.
     public static func modelName(_ location: String) -> String {
-        switch StoreKind(location: location) {
-        case .chroma: if let parsed = try? ChromaLocation(parsing: location) { return parsed.collection }
-        case .postgres: if let parsed = try? PostgresLocation(parsing: location) { return parsed.table }
-        case nil: break
-        }
-        return String(URL(fileURLWithPath: location).lastPathComponent.split(separator: ".").first ?? "")
+        ((try? IndexSource(parsing: location, ids: nil)) ?? .files(embeddings: location, ids: nil)).modelName
     }
 
     /// The target a user named: a store's location (whose records carry their ids), or an
     /// embeddings file with its id list.
-    public static func target(_ location: String, ids: String?) throws(Failure) -> Target {
-        switch StoreKind(location: location) {
-        case let kind? where ids != nil: throw Failure(role: .targetIds, problem: .storeCarriesIds(kind))
-        case .chroma: return .chroma(try read(.target) { try ChromaLocation(parsing: location) })
-        case .postgres: return .postgres(try read(.target) { try PostgresLocation(parsing: location) })
-        case nil: return .files(embeddings: location, ids: ids)
+    public static func target(_ location: String, ids: String?) throws(Failure) -> IndexSource {
+        do { return try IndexSource(parsing: location, ids: ids) } catch {
+            switch error.problem {
+            case .storeCarriesIds(let kind): throw Failure(role: .targetIds, problem: .storeCarriesIds(kind))
+            case .unreadable(let error): throw Failure(role: .target, problem: .unreadable(error))
+            }
         }
     }
 

@@ -59,23 +59,18 @@ extension EvaluateWorkflow {
         }
     }
 
-    /// The index an evaluation searches.
+    /// The index an evaluation searches, resolved from an ``IndexSource`` (``IndexSource/searched(files:checked:judged:)``).
     public enum Index: Sendable {
         /// Document embeddings and their ids, searched exactly.
         case files(corpus: any RowMatrix, ids: [String])
-        /// A Chroma collection, searched through its query API.
-        case chroma(ChromaIndex)
-        /// A pgvector table, searched by inner product with the session's search settings.
-        case postgres(PostgresIndex, search: PostgresIndex.SearchSettings)
-        /// A store the caller opened and whose search it wraps (a `0 x dimension` corpus).
-        case served(corpus: any RowMatrix, search: Search)
+        /// A store opened and checked, searched through its own query path (a `0 x dimension` corpus).
+        case store(any ServedIndex)
 
         /// The documents' dimension.
         public var dimension: Int {
             switch self {
-            case .files(let corpus, _), .served(let corpus, _): corpus.columns
-            case .chroma(let index): index.serverCorpus.columns
-            case .postgres(let index, _): index.serverCorpus.columns
+            case .files(let corpus, _): corpus.columns
+            case .store(let index): index.serverCorpus.columns
             }
         }
     }

@@ -3,7 +3,6 @@ import Alignment
 import Chroma
 import Foundation
 import LinearAlgebra
-import Postgres
 import Reports
 import Retrieval
 
@@ -26,6 +25,16 @@ extension EvaluateWorkflow {
         public var traffic: ChromaTraffic?
         /// The session's search settings (a pgvector table).
         public var searchSettings: PostgresIndex.SearchSettings?
+
+        public init(
+            name: String, outcome: StoreEvaluation.Outcome, traffic: ChromaTraffic? = nil,
+            searchSettings: PostgresIndex.SearchSettings? = nil
+        ) {
+            self.name = name
+            self.outcome = outcome
+            self.traffic = traffic
+            self.searchSettings = searchSettings
+        }
     }
 
     /// Checks the inputs against each other, scores the baselines and maps (exactly in the files, or
@@ -51,20 +60,11 @@ extension EvaluateWorkflow {
         }
         switch request.index {
         case .files(let corpus, let ids): return Result(evaluation: try evaluate(corpus, ids, nil))
-        case .served(let corpus, let search): return Result(evaluation: try evaluate(corpus, [], search))
-        case .chroma(let index):
+        case .store(let index):
             let outcome = try StoreEvaluation.run(
                 index: index, compareExact: request.compareExact, limit: StoreEvaluation.defaultExactLimit,
                 cutoffs: settings.cutoffs, evaluate: evaluate)
-            return Result(
-                evaluation: outcome.server,
-                store: StoreRun(name: "chroma", outcome: outcome, traffic: index.collection.traffic))
-        case .postgres(let index, let search):
-            let outcome = try StoreEvaluation.run(
-                index: index, compareExact: request.compareExact, limit: StoreEvaluation.defaultExactLimit,
-                cutoffs: settings.cutoffs, evaluate: evaluate)
-            return Result(
-                evaluation: outcome.server, store: StoreRun(name: "postgres", outcome: outcome, searchSettings: search))
+            return Result(evaluation: outcome.server, store: index.storeRun(outcome))
         }
     }
 

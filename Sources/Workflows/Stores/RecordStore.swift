@@ -1,7 +1,5 @@
-import Chroma
 import Foundation
 import LinearAlgebra
-import Postgres
 
 /// A store whose records era can look up by id: a Chroma collection, a pgvector table.
 public protocol RecordStore: Sendable {
@@ -11,12 +9,4 @@ public protocol RecordStore: Sendable {
     func existing(_ ids: [String]) throws -> Set<String>
     /// The embeddings of `ids` in that order, and the ids the store lacks (their rows are zero).
     func embeddings(of ids: [String]) throws -> (matrix: Matrix, missing: [String])
-}
-
-extension ChromaCollection: RecordStore {
-    public var storeDescription: String { location.description }
-}
-
-extension PostgresTable: RecordStore {
-    public var storeDescription: String { location.description }
 }

@@ -11,6 +11,8 @@ public protocol ServedIndex: Sendable {
     var search: EvaluateWorkflow.Search { get }
     /// Every record and its id, as exact inner-product search should see them (at most `limit`).
     func pulledForExactSearch(limit: Int) throws -> (ids: [String], matrix: Matrix)
+    /// The store's part of an evaluation's ``EvaluateWorkflow/Result``: its name and its own figures.
+    func storeRun(_ outcome: StoreEvaluation.Outcome) -> EvaluateWorkflow.StoreRun
 }
 
 /// Evaluation through a store: the rows of ``EvaluateWorkflow/AdapterRequest`` searched by the

@@ -5,7 +5,7 @@ import LinearAlgebra
 
 /// Stage one's index-model side read from a store (a Chroma collection, a pgvector table): the vectors of the sampled texts
 /// only, fetched by id in pages (a sample never pulls the whole collection).
-public enum ChromaAlignInput {
+public enum StoreAlignInput {
     /// The pairs of ``AlignWorkflow/Request`` when the index model's vectors live in a collection.
     public struct Pairs: Sendable {
         /// The query model's vectors of the chosen texts, in the order stage one uses them.
