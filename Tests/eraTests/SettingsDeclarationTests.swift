@@ -152,7 +152,10 @@ import Workflows
     @Test func outOfRangeEvaluateFlagsNameTheFlag() throws {
         for (arguments, message) in [
             (["--confidence", "1"], "--confidence: expected a number in (0, 1), got 1.0"),
-            (["--significance-trials", "5"], "--significance-trials: expected an integer >= 100, got 5"),
+            (
+                ["--significance-trials", "5"],
+                "--significance-trials: expected an integer >= 100 and at most 1000000 (10000 is plenty for p-values near 0.05), got 5"
+            ),
             (["--margin", "2", "--retired-index-model"], "--margin: expected a number in [0, 1), got 2.0"),
         ] {
             do {
