@@ -20,25 +20,3 @@ protocol IndexStore: Sendable {
     /// Evaluate: the store opened and checked, and how many judged documents of `judged` it lacks.
     func served(judged: [Qrels]) throws -> (index: any ServedIndex, judgedMissing: Int)
 }
-
-/// A store pulled whole for stage two.
-struct PulledStore {
-    var ids: [String]
-    var matrix: Matrix
-    /// Pages read (Chroma), nil for one COPY (Postgres).
-    var pages: Int?
-    /// The store's location, for messages.
-    var description: String
-    /// The hard-negative search through the store over the pulled rows `matrix`.
-    var mining: (_ corpus: any RowMatrix) -> StoreMining
-}
-
-/// Hard-negative mining through a store, when its ranking can stand for the inner product.
-public struct StoreMining {
-    /// nil: mining searches the pulled rows exactly (`reason` says why).
-    public var search: AdaptCandidateSearch?
-    public var reason: String?
-    /// Starts counting the store's traffic; the result tells, after mining took `seconds`, one line
-    /// for the log and the figures for a summary (nil: the store reports none).
-    public var traffic: (() -> (_ seconds: Double) -> (line: String, summary: [String: Any]))?
-}

@@ -4,60 +4,6 @@ import LinearAlgebra
 import Postgres
 import Retrieval
 
-// A pgvector table as an index source: its kind, its location's parse, what each use case asks
-// of it, and the types that search and mine through it.
-
-extension StoreKind {
-    public static let postgres = StoreKind(
-        name: "postgres", records: "a Postgres table (its rows", item: "row", container: "table",
-        isLocation: PostgresLocation.isLocation)
-}
-
-extension IndexSource {
-    static func postgresSource(_ location: String, _ options: Options) throws -> IndexSource {
-        .postgres(
-            try PostgresLocation(parsing: location), search: options.postgresSearch, policy: options.postgresPolicy)
-    }
-}
-
-/// The table of an ``IndexSource``, opened as each use case needs it.
-struct PostgresStore: IndexStore {
-    let location: PostgresLocation
-    /// Set for an evaluation's session only (mining keeps the server's).
-    let search: PostgresIndex.SearchSettings
-    let policy: PostgresRetryPolicy
-
-    var kind: StoreKind { .postgres }
-    var description: String { location.description }
-    var name: String { location.table }
-
-    func records() throws -> (store: any RecordStore, pages: () -> Int?) {
-        (try PostgresTable(location, policy: policy), { nil })
-    }
-
-    /// Unpaired alignment samples a Chroma collection's records, not a table's.
-    func sample(_ count: Int, seed: UInt64) throws -> (ids: [String], matrix: Matrix, pages: Int)? { nil }
-
-    /// Checked for unit norms, pulled by one binary COPY; hard negatives are searched through it.
-    func pulled(limit: Int) throws -> PulledStore {
-        let index = try PostgresIndex.open(location, dimension: nil, qrels: [], policy: policy)
-        let pulled = try index.table.all(limit: limit)
-        let mining = PostgresNegativeSearch(table: index.table, corpusIds: pulled.ids)
-        return PulledStore(
-            ids: pulled.ids, matrix: pulled.matrix, pages: nil, description: index.table.location.description
-        ) { _ in StoreMining(search: mining.search, reason: nil, traffic: nil) }
-    }
-
-    func served(judged: [Qrels]) throws -> (index: any ServedIndex, judgedMissing: Int) {
-        let index = try PostgresIndex.open(location, dimension: nil, qrels: judged, search: search, policy: policy)
-        return (index, index.judgedMissing)
-    }
-}
-
-extension PostgresTable: RecordStore {
-    public var storeDescription: String { location.description }
-}
-
 /// A pgvector table as the index of an evaluation: opened and checked once, then searched by
 /// inner product (`ORDER BY e <#> q LIMIT k`) in place of exact search.
 ///
@@ -135,34 +81,5 @@ public struct PostgresIndex: ServedIndex {
     /// The table pulled by one binary COPY, in id order.
     public func pulledForExactSearch(limit: Int) throws -> (ids: [String], matrix: Matrix) {
         try table.all(limit: limit)
-    }
-}
-
-/// Hard-negative mining through a pgvector table: the teacher-mapped queries of stage two are
-/// searched in the table by inner product, and the returned ids become rows of the table pulled
-/// for stage two, which mining scores itself (Alignment's `AdaptCandidateSearch`), as on the
-/// Chroma path. Opening the table (``PostgresIndex``) checked that it ranks by inner product on
-/// unit-norm rows.
-public struct PostgresNegativeSearch: Sendable {
-    public let table: PostgresTable
-    private let pulled: PulledRows
-
-    /// The search over `table`, whose rows were pulled as rows `corpusIds`.
-    public init(table: PostgresTable, corpusIds: [String]) {
-        self.table = table
-        pulled = PulledRows(corpusIds)
-    }
-
-    /// The search for `AdaptProblem.negativeSearch`.
-    public var search: AdaptCandidateSearch {
-        let name = table.location.description
-        return AdaptCandidateSearch(name: name) { [table, pulled] queries, depth in
-            try pulled.rows(try table.nearest(queries, k: depth).map(\.ids)) { id in
-                PostgresError.badResponse(
-                    table: table.location.table, statement: "the search",
-                    reason: "returned row \(id), which was not among the rows pulled: the table changed "
-                        + "during stage two; run again")
-            }
-        }
     }
 }
