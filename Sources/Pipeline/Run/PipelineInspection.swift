@@ -9,34 +9,34 @@ import Workflows
 /// the files (qrels ids against the id files, labeled queries among the evaluation queries, the
 /// number of evaluation and unseen queries). Reads `.npy` headers, id files and qrels, never the
 /// embeddings.
-public struct PipelineInspection: Sendable {
+package struct PipelineInspection: Sendable {
     /// One input file as resolved.
-    public struct Input: Sendable, Hashable {
-        public var keyPath: String
-        public var path: String
+    package struct Input: Sendable, Hashable {
+        package var keyPath: String
+        package var path: String
         /// `1109 x 768`, `1109 ids` or `300 queries, 339 judgments`.
-        public var shape: String
+        package var shape: String
         /// The `.npy` element type (`<f2`), empty for text files.
-        public var dtype: String
+        package var dtype: String
         /// How the file matches the others: ids against rows, qrels ids found, unseen queries.
-        public var matched: String
+        package var matched: String
     }
 
-    public var inputs: [Input]
+    package var inputs: [Input]
     /// The stages in execution order, with their kinds.
-    public var stages: [(name: String, kind: String)]
-    public var checks: [SanityCheck]
+    package var stages: [(name: String, kind: String)]
+    package var checks: [SanityCheck]
     /// What the verdict will answer, when it is not the usual question (a retired index model).
-    public var question: String? = nil
+    package var question: String? = nil
 
     /// Whether a check failed (`--check` then exits with an error).
-    public var failed: Bool { checks.contains { $0.status == .failed } }
+    package var failed: Bool { checks.contains { $0.status == .failed } }
 
     /// Inspects a configuration loaded with its files checked (the files exist and agree in shape).
     /// - Parameters:
     ///   - config: the configuration, loaded with its files checked.
     ///   - files: the cache the configuration was loaded with, so no file is read twice.
-    public static func inspect(
+    package static func inspect(
         _ config: PipelineConfig, files: InputFiles = InputFiles()
     ) throws -> PipelineInspection {
         let data = config.data
@@ -176,7 +176,7 @@ public struct PipelineInspection: Sendable {
     }
 
     /// The table of inputs, the stages, and the checks, for the console.
-    public func text() -> String {
+    package func text() -> String {
         var rows = [["input", "shape", "dtype", "matched", "path"]]
         for input in inputs {
             rows.append([input.keyPath, input.shape, input.dtype, input.matched, input.path])

@@ -7,7 +7,7 @@ import Workflows
 /// files, every option that differs from the command's default, and the stage's own seed (derived
 /// from the pipeline seed and the stage name, see `StageFingerprint`). Written into the stage's
 /// log, so a figure of a run can be reproduced, or varied, from the command line.
-public enum StageCommandLine {
+package enum StageCommandLine {
     /// The command for `stage`, or nil when no single command reproduces it (a sweep, an evaluation,
     /// a Chroma collection, alignment rows matched by position). A pgvector table is named by its
     /// `postgresql://` location.
@@ -17,7 +17,7 @@ public enum StageCommandLine {
     ///   - seed: the stage's seed (``StageContext/seed``).
     ///   - stageOneAdapter: for an adapt stage, the adapter file of the align stage it starts from.
     ///   - out: the adapter file the command writes.
-    public static func line(
+    package static func line(
         for stage: StageConfig, config: PipelineConfig, seed: UInt64, stageOneAdapter: URL?, out: String
     ) -> String? {
         var words: [String]
@@ -79,7 +79,7 @@ public enum StageCommandLine {
     }
 
     /// The log's line for `line`: what it is, and where its seed comes from.
-    public static func logLine(_ line: String, context: StageContext) -> String {
+    package static func logLine(_ line: String, context: StageContext) -> String {
         "the same map from the command line (seed \(context.seed): derived from seed \(context.config.seed) "
             + "and the stage name): \(line)"
     }
