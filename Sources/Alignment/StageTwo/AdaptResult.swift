@@ -12,10 +12,12 @@ public enum AdaptEvent: Sendable, Hashable {
     /// steps, and the mean training objective of the steps since the last evaluation.
     case evaluated(step: Int, trainingLoss: Double?, devNDCG10: Double)
     /// The number of steps the final run takes: the best dev step, scaled from the folds' pairs to all
-    /// pairs (same number of passes); 0 keeps stage one.
-    case selected(step: Int, devNDCG10: Double, stageOneDevNDCG10: Double)
-    /// The final map trained on every labeled query for the chosen number of steps.
-    case finished(steps: Int, seconds: Double)
+    /// pairs (same number of passes); 0 keeps stage one. With `foldMaps` (``AdaptFinalMap/foldAverage``)
+    /// there is no final run: that many fold maps are replayed to the chosen `step` and averaged.
+    case selected(step: Int, devNDCG10: Double, stageOneDevNDCG10: Double, foldMaps: Int? = nil)
+    /// The final map trained on every labeled query for the chosen number of steps, or (`foldMaps`) the
+    /// mean of that many fold maps at those steps.
+    case finished(steps: Int, seconds: Double, foldMaps: Int? = nil)
 }
 
 /// One dev evaluation during step selection (over the dev queries of every fold).
@@ -62,6 +64,9 @@ public struct AdaptResult: Sendable {
     /// The mean number of pairs a dev fold trained on, which scaled the chosen step count to
     /// ``selectedSteps`` (nil when no trained candidate was chosen).
     public var foldTrainingPairs: Double? = nil
+    /// The fold maps at the chosen steps that the final map is the mean of (``AdaptFinalMap/foldAverage``
+    /// with a trained choice); nil when the final map was retrained or is label-free.
+    public var averagedFoldMaps: [AffineMap<Float>]? = nil
     /// Stage one's and the returned map's dev figure under the objective (random folds for `recurring`
     /// and `balanced`, document-disjoint folds for `new-documents`).
     public var stageOneDevNDCG10: Double
