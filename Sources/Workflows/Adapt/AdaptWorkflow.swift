@@ -144,14 +144,16 @@ public enum AdaptWorkflow {
             return String(format: "step %4d: %@dev nDCG@10 %.4f", step, lossText, dev)
         case let .selected(step, dev, stageOne, foldMaps?):
             return String(
-                format: "final map: the mean of %d fold maps at the chosen %d steps (best dev nDCG@10 %.4f, stage one %.4f)",
+                format:
+                    "final map: the mean of %d fold maps at the chosen %d steps (best dev nDCG@10 %.4f, stage one %.4f)",
                 foldMaps, step, dev, stageOne)
         case let .selected(step, dev, stageOne, nil):
             let why = step > 0 ? ", the chosen dev step scaled to all labeled pairs" : ""
             return String(
                 format: "final run: %d steps%@ (best dev nDCG@10 %.4f, stage one %.4f)", step, why, dev, stageOne)
         case let .finished(steps, seconds, foldMaps?):
-            return String(format: "final map averaged over %d fold maps at %d steps (%.1f s in all)", foldMaps, steps, seconds)
+            return String(
+                format: "final map averaged over %d fold maps at %d steps (%.1f s in all)", foldMaps, steps, seconds)
         case let .finished(steps, seconds, nil):
             return String(
                 format: "final map trained on all labeled queries for %d steps (%.1f s in all)", steps, seconds)
