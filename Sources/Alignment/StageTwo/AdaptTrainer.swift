@@ -221,7 +221,7 @@ public enum AdaptTrainer {
         progress(
             .selected(
                 step: selected, devNDCG10: chosen.map { mainScore($0) } ?? stageOneDev,
-                stageOneDevNDCG10: stageOneDev, foldMaps: foldMapCount))
+                stageOneDevNDCG10: stageOneDev, foldMaps: foldMapCount, scaled: settings.finalMap != .refitFoldSteps))
         var map: AffineMap<Float>
         var rotation: Matrix? = nil
         let averaged =

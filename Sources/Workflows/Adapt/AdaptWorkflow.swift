@@ -142,13 +142,15 @@ public enum AdaptWorkflow {
         case let .evaluated(step, loss, dev):
             let lossText = loss.map { String(format: "loss %.4f, ", $0) } ?? ""
             return String(format: "step %4d: %@dev nDCG@10 %.4f", step, lossText, dev)
-        case let .selected(step, dev, stageOne, foldMaps?):
+        case let .selected(step, dev, stageOne, foldMaps?, _):
             return String(
                 format:
                     "final map: the mean of %d fold maps at the chosen %d steps (best dev nDCG@10 %.4f, stage one %.4f)",
                 foldMaps, step, dev, stageOne)
-        case let .selected(step, dev, stageOne, nil):
-            let why = step > 0 ? ", the chosen dev step scaled to all labeled pairs" : ""
+        case let .selected(step, dev, stageOne, nil, scaled):
+            let why =
+                step == 0
+                ? "" : scaled ? ", the chosen dev step scaled to all labeled pairs" : ", the chosen dev step as it is"
             return String(
                 format: "final run: %d steps%@ (best dev nDCG@10 %.4f, stage one %.4f)", step, why, dev, stageOne)
         case let .finished(steps, seconds, foldMaps?):
