@@ -147,4 +147,23 @@ extension AffineMap {
         let bias = zip(start.bias, end.bias).map { (1 - t) * $0 + t * $1 }
         return try AffineMap(weight: weight, bias: bias)
     }
+
+    /// The mean of `maps`, weight and bias alike: an average of affine maps is affine (a mean of rotations
+    /// is no rotation). Sums in Double so that the order of the maps changes no bit that matters.
+    /// - Precondition: at least one map; all of one shape.
+    /// - Complexity: O(k m p) for k maps.
+    public static func averaging(_ maps: [AffineMap]) throws(AlignmentError) -> AffineMap {
+        precondition(!maps.isEmpty, "averaging no maps")
+        let shape = maps[0].weight.shape
+        precondition(maps.allSatisfy { $0.weight.shape == shape }, "averaging maps of different shapes")
+        let n = Double(maps.count)
+        var weight = DenseMatrix<Scalar>(rows: maps[0].weight.rows, columns: maps[0].weight.columns)
+        for i in 0..<weight.rows {
+            for j in 0..<weight.columns {
+                weight[i, j] = Scalar(maps.reduce(0.0) { $0 + Double($1.weight[i, j]) } / n)
+            }
+        }
+        let bias = maps[0].bias.indices.map { i in Scalar(maps.reduce(0.0) { $0 + Double($1.bias[i]) } / n) }
+        return try AffineMap(weight: weight, bias: bias)
+    }
 }

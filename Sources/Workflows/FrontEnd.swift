@@ -20,6 +20,7 @@ public enum FrontEnd {
     public typealias AdaptMapKind = Alignment.AdaptMapKind
     public typealias AdaptNegatives = Alignment.AdaptNegatives
     public typealias AdaptSelectionObjective = Alignment.AdaptSelectionObjective
+    public typealias AdaptFinalMap = Alignment.AdaptFinalMap
     public typealias AdaptSettings = Alignment.AdaptSettings
     public typealias AdaptSweep = Alignment.AdaptSweep
     public typealias AdaptSweepEvaluation = Alignment.AdaptSweepEvaluation

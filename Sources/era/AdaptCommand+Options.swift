@@ -6,6 +6,7 @@ extension AdaptDevSplit: ExpressibleByArgument {}
 extension AdaptMapKind: ExpressibleByArgument {}
 extension AdaptSelectionObjective: ExpressibleByArgument {}
 extension AdaptNegatives.Kind: ExpressibleByArgument {}
+extension AdaptFinalMap: ExpressibleByArgument {}
 
 /// Stage two's settings (``AdaptSettings``) as flags (shared by `era adapt` and `era sweep`):
 /// names, defaults, ranges and help come from the declarations; a flag left out keeps the
@@ -38,6 +39,7 @@ struct AdaptTrainingOptions: ParsableArguments {
     @Option(help: .setting(AdaptSettings.self, "alphas")) var alphas: CommaList<Double>?
     @Option(help: .setting(AdaptSettings.self, "penalties")) var penalties: CommaList<Double>?
     @Option(help: .setting(AdaptSettings.self, "interpolations")) var interpolations: CommaList<Double>?
+    @Option(help: .setting(AdaptSettings.self, "final_map")) var finalMap: AdaptFinalMap?
 
     /// The settings of `era adapt`, with `extra` flags (the command's own, e.g. --budget) applied too.
     func settings(extra: Any? = nil) throws -> AdaptSettings {

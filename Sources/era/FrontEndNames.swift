@@ -9,6 +9,7 @@ typealias AdaptDevSplit = FrontEnd.AdaptDevSplit
 typealias AdaptMapKind = FrontEnd.AdaptMapKind
 typealias AdaptNegatives = FrontEnd.AdaptNegatives
 typealias AdaptSelectionObjective = FrontEnd.AdaptSelectionObjective
+typealias AdaptFinalMap = FrontEnd.AdaptFinalMap
 typealias AdaptSettings = FrontEnd.AdaptSettings
 typealias AdaptSweep = FrontEnd.AdaptSweep
 typealias AdaptSweepEvaluation = FrontEnd.AdaptSweepEvaluation

@@ -196,5 +196,10 @@ extension AdaptSettings: DeclaredSettings {
             unset:
                 "\(AdaptSettings.defaultRetiredInterpolations(for: .linear)) with a retired index model, else none",
             valid: { $0.map { $0.allSatisfy { $0 > 0 && $0 < 1 } } ?? true }),
+        Setting(
+            \.finalMap, key: "final_map",
+            doc:
+                "How the final map is built when the dev folds choose a trained candidate: refit (retrain on every labeled query, as many passes as the folds took), refit-fold-steps (retrain for the chosen steps as they are: fewer passes) or fold-average (the mean of the fold maps at the chosen steps).",
+            expectation: choices(AdaptFinalMap.self), unset: "refit"),
     ]
 }

@@ -12,8 +12,11 @@ public enum AdaptEvent: Sendable, Hashable {
     /// steps, and the mean training objective of the steps since the last evaluation.
     case evaluated(step: Int, trainingLoss: Double?, devNDCG10: Double)
     /// The number of steps the final run takes: the best dev step, scaled from the folds' pairs to all
-    /// pairs (same number of passes); 0 keeps stage one.
-    case selected(step: Int, devNDCG10: Double, stageOneDevNDCG10: Double)
-    /// The final map trained on every labeled query for the chosen number of steps.
-    case finished(steps: Int, seconds: Double)
+    /// pairs (same number of passes; `scaled` false: the chosen step as it is, ``AdaptFinalMap/refitFoldSteps``);
+    /// 0 keeps stage one. With `foldMaps` (``AdaptFinalMap/foldAverage``) there is no final run: that many
+    /// fold maps are replayed to the chosen `step` and averaged.
+    case selected(step: Int, devNDCG10: Double, stageOneDevNDCG10: Double, foldMaps: Int? = nil, scaled: Bool = true)
+    /// The final map trained on every labeled query for the chosen number of steps, or (`foldMaps`) the
+    /// mean of that many fold maps at those steps.
+    case finished(steps: Int, seconds: Double, foldMaps: Int? = nil)
 }

@@ -27,6 +27,9 @@ public struct AdaptResult: Sendable {
     /// The mean number of pairs a dev fold trained on, which scaled the chosen step count to
     /// ``selectedSteps`` (nil when no trained candidate was chosen).
     public var foldTrainingPairs: Double? = nil
+    /// The fold maps at the chosen steps that the final map is the mean of (``AdaptFinalMap/foldAverage``
+    /// with a trained choice); nil when the final map was retrained or is label-free.
+    public var averagedFoldMaps: [AffineMap<Float>]? = nil
     /// Stage one's and the returned map's dev figure under the objective (random folds for `recurring`
     /// and `balanced`, document-disjoint folds for `new-documents`).
     public var stageOneDevNDCG10: Double

@@ -60,6 +60,19 @@ public enum AdaptDevSplit: String, Sendable, Hashable, Codable, CaseIterable {
     case random
 }
 
+/// How stage two builds its final map once the dev folds chose a trained (or interpolated) candidate.
+public enum AdaptFinalMap: String, Sendable, Hashable, Codable, CaseIterable {
+    /// Retrain on every labeled query for the chosen steps, scaled to as many passes over all pairs as
+    /// the folds took (the map the folds measured was trained on fewer labels).
+    case refit
+    /// Retrain on every labeled query for the chosen step count as it is: as many optimizer steps as a fold
+    /// took, so only the fold's share (k - 1)/k of its passes over all pairs.
+    case refitFoldSteps = "refit-fold-steps"
+    /// The mean of the fold maps at the chosen steps (every fold of every split), interpolated after
+    /// averaging for an interpolated candidate: the maps whose dev figures chose it, not a new one.
+    case foldAverage = "fold-average"
+}
+
 /// Every setting of stage two. Defaults are the ones chosen on a document-disjoint dev split of
 /// the SciFact training queries (docs/adaptation.md records the experiments).
 public struct AdaptSettings: Sendable, Hashable, Codable {
@@ -125,6 +138,9 @@ public struct AdaptSettings: Sendable, Hashable, Codable {
     /// model, ``defaultRetiredInterpolations(for:)``; otherwise none. Each in (0, 1); ignored for rotations
     /// (an interpolated rotation is not one).
     public var interpolations: [Double]?
+    /// How the final map is built from a trained choice (``AdaptFinalMap``). Default nil: ``AdaptFinalMap/refit``,
+    /// as before the setting existed (nil is not encoded, so the configuration hash is unchanged).
+    public var finalMap: AdaptFinalMap?
 
     public init(
         family: AdaptMapFamily = .linear, negatives: AdaptNegatives = AdaptNegatives(),

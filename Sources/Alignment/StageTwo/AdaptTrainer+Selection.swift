@@ -22,6 +22,42 @@ struct SelectionContext {
         }
     }
 
+    /// The fold runs of split `split` at step 0: one per dev set that leaves training queries, each
+    /// seeded as selection always seeded it (so a run replayed to a step is the one selection scored).
+    func foldRuns(
+        penalty: Double, devSets sets: [[Int]], split k: Int
+    ) throws(AlignmentError) -> [(run: AdaptTrainingRun, dev: [Int])] {
+        var settings = settings
+        settings.penalty = penalty
+        var runs = [(run: AdaptTrainingRun, dev: [Int])]()
+        for (f, dev) in sets.enumerated() {
+            let devSet = Set(dev)
+            let train = (0..<labeled.count).filter { !devSet.contains($0) }
+            guard !train.isEmpty else { continue }
+            // The first split's seeds are the ones used before objectives existed.
+            let seed = settings.seed &+ 0x5E1EC7 &+ UInt64(f) &+ UInt64(k) * 0x1000
+            let run = try AdaptTrainingRun(
+                settings: settings, stageOne: startMap, queries: inputs, corpus: corpus, pairs: pairs(train),
+                seed: seed)
+            runs.append((run, dev))
+        }
+        return runs
+    }
+
+    /// The map of every fold of every split at `steps` steps with penalty `penalty`: the maps whose dev
+    /// figures ``curve(penalty:interpolations:devSets:main:progress:)`` read at that step. One split's runs
+    /// are held at a time, as during selection.
+    func foldMaps(penalty: Double, steps: Int, devSets: [[[Int]]]) throws(AlignmentError) -> [AffineMap<Float>] {
+        var maps = [AffineMap<Float>]()
+        for (k, sets) in devSets.enumerated() {
+            for (var run, _) in try foldRuns(penalty: penalty, devSets: sets, split: k) {
+                while run.steps < steps { _ = try run.step() }
+                maps.append(try run.map())
+            }
+        }
+        return maps
+    }
+
     /// Trains one run per fold of every split in lockstep with penalty `penalty` and reads the pooled
     /// dev nDCG@10 of each split every `evaluationInterval` steps (step 0 = the start map), until
     /// `patience` evaluations bring no new best in any split or `maxSteps` is reached. nil when a split
@@ -32,20 +68,10 @@ struct SelectionContext {
         penalty: Double, interpolations: [Double] = [], devSets: [[[Int]]], main: Int,
         progress: (AdaptEvent) -> Void
     ) throws(AlignmentError) -> SelectionCurve? {
-        var settings = settings
-        settings.penalty = penalty
         var groups = [[SelectionFold]]()
         for (k, sets) in devSets.enumerated() {
             var folds = [SelectionFold]()
-            for (f, dev) in sets.enumerated() {
-                let devSet = Set(dev)
-                let train = (0..<labeled.count).filter { !devSet.contains($0) }
-                guard !train.isEmpty else { continue }
-                // The first split's seeds are the ones used before objectives existed.
-                let seed = settings.seed &+ 0x5E1EC7 &+ UInt64(f) &+ UInt64(k) * 0x1000
-                let run = try AdaptTrainingRun(
-                    settings: settings, stageOne: startMap, queries: inputs, corpus: corpus, pairs: pairs(train),
-                    seed: seed)
+            for (run, dev) in try foldRuns(penalty: penalty, devSets: sets, split: k) {
                 let devQueries = try run.parameters.lossInputs(inputs.gatherRows(dev))
                 folds.append(
                     SelectionFold(

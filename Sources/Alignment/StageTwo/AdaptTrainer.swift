@@ -19,7 +19,8 @@ import Retrieval
 ///    or both, per ``AdaptSettings/objective``.
 /// 4. Choose per the objective (``AdaptSelection``); the reference wins ties and is returned when nothing
 ///    beats it. A trained choice is retrained on every labeled query for its step count, scaled to the
-///    same number of passes over all pairs (seeded).
+///    same number of passes over all pairs (seeded), or with ``AdaptSettings/finalMap`` `fold-average`
+///    is the mean of its fold maps at its step count (every fold of every split, replayed with their seeds).
 /// Without index-model queries and without an explicit objective this is the step selection of before
 /// objectives existed, bit for bit.
 public enum AdaptTrainer {
@@ -192,28 +193,47 @@ public enum AdaptTrainer {
         let stageOneCandidate = candidates.first { $0.kind == .stageOne }
         let stageOneDev = mainScore(stageOneCandidate)
 
-        // The final map: a label-free candidate as it is, or a trained one retrained on every labeled query.
+        // The final map: a label-free candidate as it is, or a trained one retrained on every labeled query
+        // (refit) or averaged over its folds (fold-average).
         var selected = 0
         var foldTrainingPairs: Double? = nil
         var finalPenalty = penalties[0]
+        var averageFolds = false
         if devSets.isEmpty {
             selected = settings.maxSteps
         } else if let chosen, chosen.kind == .trained || chosen.kind == .interpolated,
             let curve = curves.first(where: { $0.penalty == chosen.penalty })
         {
-            // The folds trained on part of the pairs; the final run takes as many passes over all of them.
-            selected = Int((Double(chosen.steps) * (Double(pairCount) / curve.meanFoldPairs[main])).rounded())
             foldTrainingPairs = curve.meanFoldPairs[main]
             finalPenalty = curve.penalty
+            if settings.finalMap == .foldAverage || settings.finalMap == .refitFoldSteps {
+                selected = chosen.steps
+                averageFolds = settings.finalMap == .foldAverage
+            } else {
+                // The folds trained on part of the pairs; the final run takes as many passes over all of them.
+                selected = Int((Double(chosen.steps) * (Double(pairCount) / curve.meanFoldPairs[main])).rounded())
+            }
         }
+        // Announced before the fold maps are replayed: that takes as long as a final run.
+        let foldMapCount =
+            averageFolds
+            ? devSets.reduce(0) { count, sets in count + sets.filter { $0.count < labeled.count }.count } : nil
         progress(
             .selected(
                 step: selected, devNDCG10: chosen.map { mainScore($0) } ?? stageOneDev,
-                stageOneDevNDCG10: stageOneDev))
+                stageOneDevNDCG10: stageOneDev, foldMaps: foldMapCount, scaled: settings.finalMap != .refitFoldSteps))
         var map: AffineMap<Float>
         var rotation: Matrix? = nil
+        let averaged =
+            averageFolds ? try context.foldMaps(penalty: finalPenalty, steps: selected, devSets: devSets) : nil
         if hybrid, let chosenIndex, let chosen, chosen.kind != .trained, chosen.kind != .interpolated {
             map = labelFreeMaps[chosenIndex]
+        } else if let averaged {
+            map = try AffineMap.averaging(averaged)
+            if let t = chosen?.interpolation, chosen?.kind == .interpolated {
+                // The start is every fold's, so interpolating the mean is the mean of the interpolations.
+                map = try AffineMap.interpolating(from: startMap, to: map, t: Float(t))
+            }
         } else {
             var finalSettings = settings
             finalSettings.penalty = finalPenalty
@@ -230,7 +250,7 @@ public enum AdaptTrainer {
             }
         }
         let elapsed = seconds(since: start)
-        progress(.finished(steps: selected, seconds: elapsed))
+        progress(.finished(steps: selected, seconds: elapsed, foldMaps: averaged?.count))
         let ids = { (sets: [[Int]]) in sets.map { $0.map { labeled.ids[$0] } } }
         var result = AdaptResult(
             map: map, hybrid: hybrid ? try HybridMap(concatenated: map, source: problem.stageOne.sourceDimension) : nil,
@@ -242,6 +262,7 @@ public enum AdaptTrainer {
             selectedDevNDCG10: chosen.map { mainScore($0) } ?? stageOneDev, seconds: elapsed)
         result.objective = objective
         result.foldTrainingPairs = foldTrainingPairs
+        result.averagedFoldMaps = averaged
         result.candidates = candidates
         result.chosen = chosen
         result.reference = candidates.isEmpty ? nil : candidates[reference]

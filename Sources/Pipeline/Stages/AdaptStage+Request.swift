@@ -84,8 +84,9 @@ extension AdaptStage {
         switch event {
         case .prepared: context.progress(completed: 0, total: maxSteps, "choosing the number of steps")
         case .evaluated(let step, _, _): context.progress(completed: step, total: maxSteps, "step \(step)")
-        case .selected(let step, _, _): context.progress(completed: 0, total: step, "final training")
-        case .finished(let steps, _): context.progress(completed: steps, total: steps, "done")
+        case .selected(let step, _, _, let foldMaps, _):
+            context.progress(completed: 0, total: step, foldMaps == nil ? "final training" : "fold maps")
+        case .finished(let steps, _, _): context.progress(completed: steps, total: steps, "done")
         case .mined: break
         }
     }

@@ -69,6 +69,7 @@ public enum AdaptWorkflow {
         extra["stage_one_config_hash"] = stageOne.configurationHash
         if let objective = result.objective { extra["adapt_objective"] = objective.rawValue }
         if let chosen = result.chosen { extra["adapt_chosen"] = chosen.label }
+        if let folds = result.averagedFoldMaps { extra["adapt_final_map"] = "fold-average of \(folds.count) fold maps" }
         if let start = result.hybridStart, start.reason != .defaultAlpha, start.reason != .requested {
             extra["adapt_start_alpha"] = String(start.alpha)
             extra["adapt_start_reason"] = start.reason.rawValue
@@ -141,11 +142,21 @@ public enum AdaptWorkflow {
         case let .evaluated(step, loss, dev):
             let lossText = loss.map { String(format: "loss %.4f, ", $0) } ?? ""
             return String(format: "step %4d: %@dev nDCG@10 %.4f", step, lossText, dev)
-        case let .selected(step, dev, stageOne):
-            let why = step > 0 ? ", the chosen dev step scaled to all labeled pairs" : ""
+        case let .selected(step, dev, stageOne, foldMaps?, _):
+            return String(
+                format:
+                    "final map: the mean of %d fold maps at the chosen %d steps (best dev nDCG@10 %.4f, stage one %.4f)",
+                foldMaps, step, dev, stageOne)
+        case let .selected(step, dev, stageOne, nil, scaled):
+            let why =
+                step == 0
+                ? "" : scaled ? ", the chosen dev step scaled to all labeled pairs" : ", the chosen dev step as it is"
             return String(
                 format: "final run: %d steps%@ (best dev nDCG@10 %.4f, stage one %.4f)", step, why, dev, stageOne)
-        case let .finished(steps, seconds):
+        case let .finished(steps, seconds, foldMaps?):
+            return String(
+                format: "final map averaged over %d fold maps at %d steps (%.1f s in all)", foldMaps, steps, seconds)
+        case let .finished(steps, seconds, nil):
             return String(
                 format: "final map trained on all labeled queries for %d steps (%.1f s in all)", steps, seconds)
         }
@@ -193,7 +204,20 @@ public enum AdaptWorkflow {
                     ? "candidate: none beat the reference under \(objective); \(chosen.label) returned (\(dev))"
                     : "candidate: \(chosen.label) chosen under \(objective) (\(dev))")
         }
-        if let chosen = result.chosen, chosen.kind == .trained || chosen.kind == .interpolated,
+        if let chosen = result.chosen, let folds = result.averagedFoldMaps {
+            notes.append(
+                "final map: the mean of the \(folds.count) fold maps at \(chosen.steps) steps (final_map: fold-average), "
+                    + "each trained on part of the labeled pairs, as the dev folds measured them")
+        } else if let chosen = result.chosen, chosen.kind == .trained || chosen.kind == .interpolated,
+            result.settings.finalMap == .refitFoldSteps, let foldPairs = result.foldTrainingPairs
+        {
+            notes.append(
+                String(
+                    format:
+                        "steps: %d in the final run, as chosen on the dev folds (final_map: refit-fold-steps): %.0f%% "
+                        + "of the passes a fold took over its %.0f pairs, on all %d labeled pairs",
+                    result.selectedSteps, 100 * foldPairs / Double(result.pairs), foldPairs, result.pairs))
+        } else if let chosen = result.chosen, chosen.kind == .trained || chosen.kind == .interpolated,
             let foldPairs = result.foldTrainingPairs
         {
             notes.append(
