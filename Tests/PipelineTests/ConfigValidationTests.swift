@@ -58,7 +58,7 @@ struct ConfigValidationTests {
         #expect(adapt.from == "align" && adapt.budget == 2)
         #expect(evaluate.maps == ["align", "adapt"])
         #expect(evaluate.baselines == [.indexAsIs, .reEmbedded, .procrustes])
-        #expect(export.map == "adapt")
+        #expect(export.stage == "adapt")
         #expect(config.stages[1].dependencies == ["align"])
         #expect(config.stages[2].dependencies == ["align", "adapt"])
     }

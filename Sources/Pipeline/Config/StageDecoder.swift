@@ -75,14 +75,13 @@ struct StageDecoder {
         for (position, header) in headers.enumerated() {
             let stage = header.decoder
             defer { if let kind = header.kind { lastOfKind[kind] = header.name } }
-            let references = StageReferences(
-                log: log, headers: named, earlierCount: position,
+            let context = StageOptionsDecoder(
+                log: log, data: data, indexRetired: indexRetired, stageName: header.name,
+                stageLocation: stage.node.location, headers: named, earlierCount: position,
                 positions: positions, lastOfKind: lastOfKind)
             var after = position > 0 ? [headers[position - 1].name] : []
             if let written = stage["after"] {
-                after = (written.elements ?? []).compactMap {
-                    references.stage($0, allowedKinds: nil, selfName: header.name)
-                }
+                after = (written.elements ?? []).compactMap { context.stage($0, allowedKinds: nil) }
             }
             let optionsDecoder =
                 stage["options"]
@@ -92,13 +91,7 @@ struct StageDecoder {
                     path: stage.keyPath("options"))
             var options: StageOptions?
             if let kind = header.kind {
-                options = optionsDecoder.readMapping { d in
-                    StageOptionsDecoder(
-                        log: log, references: references, data: data, indexRetired: indexRetired,
-                        stageName: header.name, stageLocation: stage.node.location
-                    ).decode(kind: kind, d)
-                }
-                if let options { checkLimits(options, optionsNode: optionsDecoder.node, path: optionsDecoder.path) }
+                options = optionsDecoder.readMapping { context.decode(kind: kind, $0) }
                 checkData(kind: kind, data: data, location: stage.node.location, path: stage.path)
             }
             stage.reportUnknownKeys()
@@ -112,15 +105,6 @@ struct StageDecoder {
                     dependencies: dependencies, location: stage.node.location))
         }
         return stages
-    }
-
-    /// Limits the run itself would hit only after training, checked here so `--check` finds them.
-    private func checkLimits(_ options: StageOptions, optionsNode: ConfigNode, path: String) {
-        guard case .evaluate(let o) = options, o.metrics.isEmpty else { return }
-        let node = optionsNode["metrics"] ?? optionsNode
-        log.add(
-            node.location, "\(path).metrics",
-            "an evaluate stage needs at least one metric, e.g. [ndcg@10, recall@100]; remove the key for the defaults")
     }
 
     /// The data each kind of stage reads, by key path.

@@ -33,8 +33,8 @@ public enum StageOptions: Sendable, Hashable, Encodable {
         case .align: []
         case .adapt(let options): [options.from]
         case .evaluate(let options): options.maps
-        case .sweep(let options): [options.adapt]
-        case .export(let options): [options.map]
+        case .sweep(let options): [options.stage]
+        case .export(let options): [options.stage]
         }
     }
 }

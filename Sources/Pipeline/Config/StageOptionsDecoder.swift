@@ -2,24 +2,67 @@ import Alignment
 import Settings
 import Workflows
 
-/// Reads one stage's `options:` mapping into the typed options of its kind.
+/// Reads one stage's `options:` mapping into the typed options of its kind, and checks the names
+/// of stages written in the stage (in `after:` or its options), finding defaults among the
+/// stages written before it.
 struct StageOptionsDecoder {
     let log: ProblemLog
-    let references: StageReferences
     let data: DataConfig
     /// `models.index.retired`: no map may read the index model's queries.
     var indexRetired = false
     let stageName: String
     let stageLocation: SourceLocation
+    /// Every stage of the pipeline, in order.
+    let headers: [(name: String, kind: StageKind?)]
+    /// How many of `headers` are written before this stage.
+    let earlierCount: Int
+    /// Position of each name in `headers`.
+    let positions: [String: Int]
+    /// The last stage of each kind written before this stage.
+    let lastOfKind: [StageKind: String]
 
     func decode(kind: StageKind, _ d: ConfigNodeDecoder) -> StageOptions? {
         switch kind {
         case .align: .align(declared(AlignOptions.self, d))
         case .adapt: adapt(d).map(StageOptions.adapt)
         case .evaluate: .evaluate(evaluate(d))
-        case .sweep: sweep(d).map(StageOptions.sweep)
-        case .export: export(d).map(StageOptions.export)
+        case .sweep:
+            referencing(
+                SweepSettings.self, d, "adapt", kinds: [.adapt], defaultKinds: [.adapt],
+                missing: "a sweep repeats an adapt stage at several budgets; add one before it or set options.adapt"
+            ).map(StageOptions.sweep)
+        case .export:
+            referencing(
+                ExportSettings.self, d, "map", kinds: [.align, .adapt], defaultKinds: [.adapt, .align],
+                missing: "an export writes an align or adapt stage's map; add one before it or set options.map"
+            ).map(StageOptions.export)
         }
+    }
+
+    /// The stage name written at `written` when it names another stage of an allowed kind; else nil,
+    /// with the problem recorded at `written`.
+    func stage(_ written: ConfigNodeDecoder, allowedKinds: Set<StageKind>?) -> String? {
+        guard let name = written.decodeLogged(String.self) else { return nil }
+        if name == stageName {
+            written.report("a stage cannot depend on itself")
+            return nil
+        }
+        guard let target = positions[name].map({ headers[$0] }) else {
+            var message = "no stage is named \"\(name)\""
+            if let suggestion = Suggestion.nearest(to: name, among: headers.map(\.name)) {
+                message += "; did you mean \"\(suggestion)\"?"
+            } else if !headers.isEmpty {
+                message += " (stages: \(headers.map(\.name).joined(separator: ", ")))"
+            }
+            written.report(message)
+            return nil
+        }
+        if let allowedKinds, let kind = target.kind, !allowedKinds.contains(kind) {
+            let kinds = StageKind.allCases.filter(allowedKinds.contains).map(\.rawValue).joined(separator: " or ")
+            written.report("stage \"\(name)\" is a \(kind.rawValue) stage; expected a \(kinds) stage")
+            return nil
+        }
+        return name
     }
 
     private func adapt(_ d: ConfigNodeDecoder) -> AdaptOptions? {
@@ -92,8 +135,8 @@ struct StageOptionsDecoder {
         let mapKinds: Set<StageKind> = [.align, .adapt]
         let maps =
             d["maps"]?.elements.map { elements in
-                elements.compactMap { references.stage($0, allowedKinds: mapKinds, selfName: stageName) }
-            } ?? references.earlier.filter { $0.kind.map(mapKinds.contains) ?? false }.map(\.name)
+                elements.compactMap { stage($0, allowedKinds: mapKinds) }
+            } ?? headers[..<earlierCount].filter { $0.kind.map(mapKinds.contains) ?? false }.map(\.name)
         var baselines = EvaluateOptions.Baseline.allCases.filter(baselineAvailable)
         if let written = d["baselines"] {
             baselines = (written.elements ?? []).compactMap { element in
@@ -114,6 +157,13 @@ struct StageOptionsDecoder {
             o.metrics = elements.compactMap { element in
                 element.decodeLogged(String.self).flatMap { Self.checkMetric($0, element) }
             }
+        }
+        // The run would hit this only after training; checked here so that `--check` finds it.
+        if o.metrics.isEmpty {
+            log.add(
+                d.node["metrics"]?.location ?? d.node.location, d.keyPath("metrics"),
+                "an evaluate stage needs at least one metric, e.g. [ndcg@10, recall@100]; remove the key for the defaults"
+            )
         }
         o.unseen = labeledOnly(d, "unseen", default: true, "the unseen subset is defined by data.qrels.labeled")
         o.excludeLabeled = labeledOnly(
@@ -147,27 +197,20 @@ struct StageOptionsDecoder {
         return flag
     }
 
-    private func sweep(_ d: ConfigNodeDecoder) -> SweepOptions? {
-        let adapt = reference(
-            d, "adapt", kinds: [.adapt], defaultKinds: [.adapt],
-            missing: "a sweep repeats an adapt stage at several budgets; add one before it or set options.adapt")
-        var o = SweepOptions(adapt: adapt ?? "")
-        o.settings = declared(SweepSettings.self, d)
-        if o.budgets.isEmpty && !o.includeAll {
+    /// The options of a kind that names another stage under `key`; nil when it names none. A sweep
+    /// needs at least one budget.
+    private func referencing<Settings: DeclaredSettings & Sendable & Hashable>(
+        _ type: Settings.Type, _ d: ConfigNodeDecoder, _ key: String, kinds: Set<StageKind>,
+        defaultKinds: [StageKind], missing: String
+    ) -> ReferencingOptions<Settings>? {
+        let stage = reference(d, key, kinds: kinds, defaultKinds: defaultKinds, missing: missing)
+        let o = ReferencingOptions(key: key, stage: stage ?? "", settings: declared(Settings.self, d))
+        if let sweep = o.settings as? SweepSettings, sweep.budgets.isEmpty && !sweep.includeAll {
             log.add(
                 d.node["budgets"]?.location ?? stageLocation, d.keyPath("budgets"),
                 "expected at least one budget (or include_all: true)")
         }
-        return adapt == nil ? nil : o
-    }
-
-    private func export(_ d: ConfigNodeDecoder) -> ExportOptions? {
-        let map = reference(
-            d, "map", kinds: [.align, .adapt], defaultKinds: [.adapt, .align],
-            missing: "an export writes an align or adapt stage's map; add one before it or set options.map")
-        var o = ExportOptions(map: map ?? "")
-        o.settings = declared(ExportSettings.self, d)
-        return map == nil ? nil : o
+        return stage == nil ? nil : o
     }
 
     // MARK: - Helpers
@@ -177,8 +220,8 @@ struct StageOptionsDecoder {
         _ d: ConfigNodeDecoder, _ key: String, kinds: Set<StageKind>,
         defaultKinds: [StageKind], missing: String
     ) -> String? {
-        if let written = d[key] { return references.stage(written, allowedKinds: kinds, selfName: stageName) }
-        if let name = references.nearestEarlier(defaultKinds) { return name }
+        if let written = d[key] { return stage(written, allowedKinds: kinds) }
+        if let name = defaultKinds.lazy.compactMap({ lastOfKind[$0] }).first { return name }
         log.add(stageLocation, d.keyPath(key), missing)
         return nil
     }

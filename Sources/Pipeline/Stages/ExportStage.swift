@@ -13,9 +13,9 @@ public struct ExportStage: StageRunner {
         guard case .export(let options) = stage.options else {
             throw PipelineRunError("ExportStage cannot run a \(stage.kind.rawValue) stage")
         }
-        var adapter = try context.adapter(of: options.map)
+        var adapter = try context.adapter(of: options.stage)
         adapter.extraMetadata["pipeline"] = context.config.name
-        adapter.extraMetadata["pipeline_stage"] = options.map
+        adapter.extraMetadata["pipeline_stage"] = options.stage
         var artifacts: [String: String] = [:]
         for format in options.formats {
             // A folder named like the adapter files would read as one of them: say what it is.
@@ -23,7 +23,7 @@ public struct ExportStage: StageRunner {
             let written = try ExportWorkflow.write(adapter, format: format, base: context.artifactURL(base).path)
             for (role, url) in written { artifacts[role] = url.lastPathComponent }
             context.log(
-                "wrote \(format.rawValue) adapter of \(options.map) (\(adapter.map.targetDimension) x \(adapter.map.sourceDimension))"
+                "wrote \(format.rawValue) adapter of \(options.stage) (\(adapter.map.targetDimension) x \(adapter.map.sourceDimension))"
             )
         }
         return StageOutput(artifacts: artifacts)

@@ -13,10 +13,10 @@ public struct SweepStage: StageRunner {
         guard case .sweep(let options) = stage.options else {
             throw PipelineRunError("SweepStage cannot run a \(stage.kind.rawValue) stage")
         }
-        guard let adaptStage = context.config.stage(named: options.adapt),
+        guard let adaptStage = context.config.stage(named: options.stage),
             case .adapt(let adaptOptions) = adaptStage.options
         else {
-            throw PipelineRunError("sweep: \(options.adapt) is not an adapt stage")
+            throw PipelineRunError("sweep: \(options.stage) is not an adapt stage")
         }
         let adaptRequest = try AdaptStage.request(
             context, stageOne: try context.adapter(of: adaptOptions.from), from: adaptOptions.from,
