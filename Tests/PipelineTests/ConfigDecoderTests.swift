@@ -100,4 +100,25 @@ struct ConfigDecoderTests {
         #expect(found.at("stages[1].options.metrics[3]")?.message == "expected a string, got a list")
         #expect(found.at("stages[1].options.compare_to")?.message == "expected a string, got a list")
     }
+
+    /// Integer types other than `Int` read as an `Int` that must fit them.
+    @Test func aFixedWidthIntegerMustFitItsType() throws {
+        let log = ProblemLog()
+        func decoder(_ yaml: String) throws -> ConfigNodeDecoder {
+            ConfigNodeDecoder(
+                node: try ConfigNode.parse(yaml: yaml, file: "v.yaml", baseDirectory: "/"), path: "v", log: log)
+        }
+        #expect(try decoder("200").decodeLogged(UInt8.self) == 200)
+        #expect(try decoder("[3, 4]").decodeLogged([UInt64].self) == [3, 4])
+        #expect(log.problems.isEmpty)
+        #expect(try decoder("300").decodeLogged(UInt8.self) == nil)
+        #expect(try decoder("-1").decodeLogged(UInt64.self) == nil)
+        #expect(try decoder("x").decodeLogged(Int32.self) == nil)
+        #expect(
+            log.problems.map(\.description) == [
+                "v.yaml:1:1: v: expected an integer in range, got 300",
+                "v.yaml:1:1: v: expected an integer in range, got -1",
+                "v.yaml:1:1: v: expected an integer, got \"x\"",
+            ])
+    }
 }

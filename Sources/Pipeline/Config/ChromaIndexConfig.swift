@@ -9,13 +9,6 @@ public struct ChromaIndexConfig: Sendable, Hashable, Encodable {
     public var tenant: String
     public var database: String
 
-    public init(url: String, collection: String, tenant: String, database: String) {
-        self.url = url
-        self.collection = collection
-        self.tenant = tenant
-        self.database = database
-    }
-
     /// The collection's location (checked when the configuration was read).
     public var location: ChromaLocation {
         get throws { try ChromaLocation(server: url, collection: collection, tenant: tenant, database: database) }

@@ -94,11 +94,11 @@ struct ConfigDecoder {
                 }
                 if store == "chroma" {
                     return i["chroma"]?.readMapping(decodeChroma).map {
-                        IndexData(chroma: $0, queryModelEmbeddings: queryModel)
+                        IndexData(queryModelEmbeddings: queryModel, chroma: $0)
                     }
                 }
                 return i["postgres"]?.readMapping(decodePostgres).map {
-                    IndexData(postgres: $0, queryModelEmbeddings: queryModel)
+                    IndexData(queryModelEmbeddings: queryModel, postgres: $0)
                 }
             }
             i.require("embeddings", "ids")

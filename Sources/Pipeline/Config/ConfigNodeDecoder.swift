@@ -300,23 +300,13 @@ struct ConfigNodeDecoder: Decoder {
             return i
         }
 
-        func decode(_ type: Int8.Type) throws -> Int8 { try decodeInteger(type) }
-        func decode(_ type: Int16.Type) throws -> Int16 { try decodeInteger(type) }
-        func decode(_ type: Int32.Type) throws -> Int32 { try decodeInteger(type) }
-        func decode(_ type: Int64.Type) throws -> Int64 { try decodeInteger(type) }
-        func decode(_ type: UInt.Type) throws -> UInt { try decodeInteger(type) }
-        func decode(_ type: UInt8.Type) throws -> UInt8 { try decodeInteger(type) }
-        func decode(_ type: UInt16.Type) throws -> UInt16 { try decodeInteger(type) }
-        func decode(_ type: UInt32.Type) throws -> UInt32 { try decodeInteger(type) }
-        func decode(_ type: UInt64.Type) throws -> UInt64 { try decodeInteger(type) }
-
-        private func decodeInteger<T: FixedWidthInteger>(_ type: T.Type) throws -> T {
-            guard let value = T(exactly: try decode(Int.self)) else { throw decoder.mismatch("an integer in range") }
-            return value
-        }
-
+        /// Every other integer type reads as an `Int` that must fit it; anything else decodes itself.
         func decode<T: Decodable>(_ type: T.Type) throws -> T {
-            try T(from: decoder)
+            guard let integer = type as? any FixedWidthInteger.Type else { return try T(from: decoder) }
+            guard let value = integer.init(exactly: try decode(Int.self)) else {
+                throw decoder.mismatch("an integer in range")
+            }
+            return value as! T
         }
     }
 }

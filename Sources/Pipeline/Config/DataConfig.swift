@@ -6,13 +6,6 @@ public struct DataConfig: Sendable, Hashable, Encodable {
     public var alignment: AlignmentData?
     public var qrels: QrelsData
 
-    public init(queries: QueryData?, index: IndexData?, alignment: AlignmentData?, qrels: QrelsData) {
-        self.queries = queries
-        self.index = index
-        self.alignment = alignment
-        self.qrels = qrels
-    }
-
     /// Every file named, with its key path (`data.index.embeddings`, ...), in a stable order.
     public var files: [(keyPath: String, file: DataFile)] {
         var result: [(String, DataFile)] = []
@@ -39,12 +32,6 @@ public struct QueryData: Sendable, Hashable, Encodable {
     public var ids: DataFile
     public var indexModelEmbeddings: DataFile?
 
-    public init(embeddings: DataFile, ids: DataFile, indexModelEmbeddings: DataFile? = nil) {
-        self.embeddings = embeddings
-        self.ids = ids
-        self.indexModelEmbeddings = indexModelEmbeddings
-    }
-
     enum CodingKeys: String, CodingKey {
         case embeddings, ids
         case indexModelEmbeddings = "index_model_embeddings"
@@ -65,24 +52,6 @@ public struct IndexData: Sendable, Hashable, Encodable {
     public var chroma: ChromaIndexConfig?
     /// The index as a pgvector table (instead of `embeddings` and `ids`).
     public var postgres: PostgresIndexConfig?
-
-    public init(embeddings: DataFile, ids: DataFile, queryModelEmbeddings: DataFile? = nil) {
-        self.embeddings = embeddings
-        self.ids = ids
-        self.queryModelEmbeddings = queryModelEmbeddings
-    }
-
-    /// An index that is a Chroma collection.
-    public init(chroma: ChromaIndexConfig, queryModelEmbeddings: DataFile? = nil) {
-        self.chroma = chroma
-        self.queryModelEmbeddings = queryModelEmbeddings
-    }
-
-    /// An index that is a pgvector table.
-    public init(postgres: PostgresIndexConfig, queryModelEmbeddings: DataFile? = nil) {
-        self.postgres = postgres
-        self.queryModelEmbeddings = queryModelEmbeddings
-    }
 
     /// Whether the index lives in a store (its documents and ids are not files).
     public var isStore: Bool { chroma != nil || postgres != nil }
@@ -108,12 +77,6 @@ public struct AlignmentData: Sendable, Hashable, Encodable {
     /// Text ids of the rows (one per line), if given.
     public var ids: DataFile?
 
-    public init(queryModel: DataFile, indexModel: DataFile?, ids: DataFile? = nil) {
-        self.queryModel = queryModel
-        self.indexModel = indexModel
-        self.ids = ids
-    }
-
     enum CodingKeys: String, CodingKey {
         case ids
         case queryModel = "query_model"
@@ -126,9 +89,4 @@ public struct AlignmentData: Sendable, Hashable, Encodable {
 public struct QrelsData: Sendable, Hashable, Encodable {
     public var labeled: DataFile?
     public var evaluation: DataFile?
-
-    public init(labeled: DataFile? = nil, evaluation: DataFile? = nil) {
-        self.labeled = labeled
-        self.evaluation = evaluation
-    }
 }

@@ -5,11 +5,6 @@ public struct DataFile: Sendable, Hashable, Encodable {
     /// Where the path was written (for messages); not part of the resolved config.
     public var location: SourceLocation
 
-    public init(path: String, location: SourceLocation) {
-        self.path = path
-        self.location = location
-    }
-
     public func encode(to encoder: any Encoder) throws {
         var container = encoder.singleValueContainer()
         try container.encode(path)

@@ -9,8 +9,8 @@ public struct PostgresIndexConfig: Sendable, Hashable, Encodable {
     public var uri: String
     /// The table, optionally schema-qualified (`schema.table`).
     public var table: String
-    public var idColumn: String
-    public var embeddingColumn: String
+    public var idColumn = PostgresLocation.defaultIdColumn
+    public var embeddingColumn = PostgresLocation.defaultEmbeddingColumn
     /// `hnsw.ef_search` for the evaluations' session (as `era evaluate --ef-search`); nil keeps the server's.
     public var efSearch: Int?
     /// `ivfflat.probes` for the evaluations' session (as `era evaluate --probes`); nil keeps the server's.
@@ -23,21 +23,6 @@ public struct PostgresIndexConfig: Sendable, Hashable, Encodable {
 
     /// era's own parameters of a `postgresql://` location, which here are keys of their own.
     static let ownParameters = ["table", "id_column", "embedding_column"]
-
-    public init(
-        uri: String, table: String, idColumn: String = PostgresLocation.defaultIdColumn,
-        embeddingColumn: String = PostgresLocation.defaultEmbeddingColumn, efSearch: Int? = nil, probes: Int? = nil,
-        retryAttempts: Int? = nil, retryDelay: Double? = nil
-    ) {
-        self.uri = uri
-        self.table = table
-        self.idColumn = idColumn
-        self.embeddingColumn = embeddingColumn
-        self.efSearch = efSearch
-        self.probes = probes
-        self.retryAttempts = retryAttempts
-        self.retryDelay = retryDelay
-    }
 
     enum CodingKeys: String, CodingKey {
         case uri, table, probes

@@ -6,16 +6,6 @@ public enum StageOptions: Sendable, Hashable, Encodable {
     case sweep(SweepOptions)
     case export(ExportOptions)
 
-    public var kind: StageKind {
-        switch self {
-        case .align: .align
-        case .adapt: .adapt
-        case .evaluate: .evaluate
-        case .sweep: .sweep
-        case .export: .export
-        }
-    }
-
     /// Encodes the options themselves (the kind is a sibling key of the stage).
     public func encode(to encoder: any Encoder) throws {
         switch self {
