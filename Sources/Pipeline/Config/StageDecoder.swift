@@ -14,15 +14,10 @@ struct StageDecoder {
         var index: Int
     }
 
-    /// Whether `name` can name a folder of the run directory (a stage's, or the run's).
-    static func isValidFolderName(_ name: String) -> Bool {
-        ExportSettings.isPlainName(name)
-    }
-
     /// Whether `name`, written at `written`, can name `folder`; else the problem is logged there,
     /// with a long name cut to its first 40 characters so that the message stays one readable line.
     static func checkFolderName(_ name: String, at written: ConfigNodeDecoder, naming folder: String) -> Bool {
-        if isValidFolderName(name) { return true }
+        if ExportSettings.isPlainName(name) { return true }
         let shown = name.count > 60 ? "\(name.prefix(40))... (\(name.count) characters)" : name
         written.report(
             "expected a name of at most \(ExportSettings.maxNameLength) letters, digits, '-', '_' or '.' "

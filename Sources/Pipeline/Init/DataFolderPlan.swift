@@ -1,4 +1,5 @@
 import Foundation
+import Workflows
 
 /// Which file of a surveyed folder is which, for `era init`: inferred from shapes, id counts,
 /// qrels ids and names, never asked. What cannot be inferred is left as a TODO with the reason.
@@ -229,6 +230,6 @@ package struct DataFolderPlan: Sendable, Hashable {
     static func pipelineName(_ folder: String) -> String {
         let kept = String(folder.map { $0.isLetter || $0.isNumber || $0 == "-" || $0 == "_" ? $0 : "-" })
         let trimmed = kept.trimmingCharacters(in: CharacterSet(charactersIn: "-"))
-        return StageDecoder.isValidFolderName(trimmed) ? trimmed : "my-data"
+        return ExportSettings.isPlainName(trimmed) ? trimmed : "my-data"
     }
 }
