@@ -30,7 +30,13 @@ struct StageOptionsDecoder {
             referencing(
                 SweepSettings.self, d, "adapt", kinds: [.adapt], defaultKinds: [.adapt],
                 missing: "a sweep repeats an adapt stage at several budgets; add one before it or set options.adapt"
-            ).map(StageOptions.sweep)
+            ) { sweep in
+                if sweep.budgets.isEmpty && !sweep.includeAll {
+                    log.add(
+                        d.node["budgets"]?.location ?? stageLocation, d.keyPath("budgets"),
+                        "expected at least one budget (or include_all: true)")
+                }
+            }.map(StageOptions.sweep)
         case .export:
             referencing(
                 ExportSettings.self, d, "map", kinds: [.align, .adapt], defaultKinds: [.adapt, .align],
@@ -197,19 +203,15 @@ struct StageOptionsDecoder {
         return flag
     }
 
-    /// The options of a kind that names another stage under `key`; nil when it names none. A sweep
-    /// needs at least one budget.
+    /// The options of a kind that names another stage under `key`; nil when it names none. `check`
+    /// judges the settings either way, so that every problem of the stage is reported at once.
     private func referencing<Settings: DeclaredSettings & Sendable & Hashable>(
         _ type: Settings.Type, _ d: ConfigNodeDecoder, _ key: String, kinds: Set<StageKind>,
-        defaultKinds: [StageKind], missing: String
+        defaultKinds: [StageKind], missing: String, check: (Settings) -> Void = { _ in }
     ) -> ReferencingOptions<Settings>? {
         let stage = reference(d, key, kinds: kinds, defaultKinds: defaultKinds, missing: missing)
         let o = ReferencingOptions(key: key, stage: stage ?? "", settings: declared(Settings.self, d))
-        if let sweep = o.settings as? SweepSettings, sweep.budgets.isEmpty && !sweep.includeAll {
-            log.add(
-                d.node["budgets"]?.location ?? stageLocation, d.keyPath("budgets"),
-                "expected at least one budget (or include_all: true)")
-        }
+        check(o.settings)
         return stage == nil ? nil : o
     }
 
