@@ -16,7 +16,7 @@ import Workflows
             queries: nil,
             index: chroma
                 ? IndexData(
-                    chroma: ChromaIndexConfig(
+                    store: ChromaIndexConfig(
                         url: "http://localhost:8000", collection: "docs", tenant: "default_tenant",
                         database: "default_database"))
                 : nil,

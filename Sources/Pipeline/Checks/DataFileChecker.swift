@@ -23,15 +23,9 @@ struct DataFileChecker {
         for (keyPath, file) in config.data.files {
             var isDirectory: ObjCBool = false
             if !FileManager.default.fileExists(atPath: file.path, isDirectory: &isDirectory) {
-                let hint =
-                    file.path.contains("postgresql:/") || file.path.contains("postgres:/")
-                    ? "; this is a database, not a file: a pgvector table is set as "
-                        + "data.index.postgres: {uri: postgresql://USER@HOST:PORT/DB, table: NAME}; "
-                        + "other data must be local files"
-                    : EmbeddingIOError.looksLikeURL(file.path)
-                        ? "; this is a web address, not a file: a Chroma index is set as "
-                            + "data.index.chroma: {url: http://HOST:PORT, collection: NAME}; other data must be local files"
-                        : ""
+                // Later stores are asked first: a scheme of their own (`postgresql:`) is more
+                // specific than Chroma's web address.
+                let hint = IndexStores.all.reversed().lazy.compactMap { $0.notAFileHint(file.path) }.first ?? ""
                 log.add(file.location, keyPath, "file not found: \(file.path)\(hint)")
                 missing.insert(file.path)
             } else if isDirectory.boolValue {

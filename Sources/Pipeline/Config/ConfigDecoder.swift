@@ -1,6 +1,3 @@
-import Chroma
-import Postgres
-
 /// Turns the merged node tree into a typed `PipelineConfig` through ``ConfigNodeDecoder``,
 /// recording every problem found.
 struct ConfigDecoder {
@@ -78,27 +75,23 @@ struct ConfigDecoder {
             return QueryData(embeddings: embeddings, ids: ids, indexModelEmbeddings: indexModel)
         }
         let index = d["index"]?.readMapping { i -> IndexData? in
-            if i.node["chroma"] != nil, let postgres = i["postgres"] {
-                // Reported once; the index still counts as set (the Chroma one), so no second problem follows.
-                postgres.report(
-                    "data.index names two indexes, data.index.chroma and data.index.postgres: keep the one "
-                        + "the pipeline reads (a pipeline has one index)")
-            }
-            if let store = ["chroma", "postgres"].first(where: { i.node[$0] != nil }) {
+            let named = IndexStores.all.filter { i.node[$0.key] != nil }
+            if let store = named.first {
+                // The first store is read; each later one is reported once and the index still counts
+                // as set (the first), so no second problem follows.
+                for other in IndexStores.all.drop(while: { ObjectIdentifier($0) != ObjectIdentifier(store) }).dropFirst() {
+                    i[other.key]?.report(
+                        "data.index names two indexes, \(store.keyPath) and \(other.keyPath): keep the one "
+                            + "the pipeline reads (a pipeline has one index)")
+                }
                 let queryModel = file(i, "query_model_embeddings")
-                let holder = store == "chroma" ? "the collection" : "the table"
                 for key in ["embeddings", "ids"] where i.node[key] != nil {
                     log.add(
                         i.node.location, i.keyPath(key),
-                        "not used with data.index.\(store) (\(holder) holds the documents and their ids)")
+                        "not used with \(store.keyPath) (\(store.holder) holds the documents and their ids)")
                 }
-                if store == "chroma" {
-                    return i["chroma"]?.readMapping(decodeChroma).map {
-                        IndexData(queryModelEmbeddings: queryModel, chroma: $0)
-                    }
-                }
-                return i["postgres"]?.readMapping(decodePostgres).map {
-                    IndexData(queryModelEmbeddings: queryModel, postgres: $0)
+                return i[store.key]?.readMapping { store.decode($0) }.map {
+                    IndexData(queryModelEmbeddings: queryModel, store: $0)
                 }
             }
             i.require("embeddings", "ids")
@@ -121,49 +114,5 @@ struct ConfigDecoder {
             QrelsData(labeled: file(q, "labeled"), evaluation: file(q, "evaluation"))
         }
         return DataConfig(queries: queries, index: index, alignment: alignment, qrels: qrels ?? QrelsData())
-    }
-
-    /// `chroma: {url, collection, tenant, database}` under `data.index`; tenant and database default
-    /// to Chroma's. The URL and names are checked here; the server is not contacted.
-    private func decodeChroma(_ d: ConfigNodeDecoder) -> ChromaIndexConfig? {
-        d.require("url", "collection")
-        let url: String? = d.decode("url"), collection: String? = d.decode("collection")
-        let tenant = d.decode("tenant") ?? ChromaLocation.defaultTenant
-        let database = d.decode("database") ?? ChromaLocation.defaultDatabase
-        guard let url, let collection else { return nil }
-        do {
-            _ = try ChromaLocation(server: url, collection: collection, tenant: tenant, database: database)
-        } catch {
-            // Recorded, and the index still counts as set: one problem, not a second "needs data.index".
-            d.report("\(error)")
-        }
-        return ChromaIndexConfig(url: url, collection: collection, tenant: tenant, database: database)
-    }
-
-    /// `postgres: {uri, table, id_column, embedding_column, ef_search, probes, retry_attempts, retry_delay}`
-    /// under `data.index`; the columns default to `id` and `embedding`. The URI is checked here (a password in it is
-    /// refused, as `--corpus postgresql://...` refuses it); the server is not contacted.
-    private func decodePostgres(_ d: ConfigNodeDecoder) -> PostgresIndexConfig? {
-        d.require("uri", "table")
-        let uri: String? = d.decode("uri"), table: String? = d.decode("table")
-        let idColumn = d.decode("id_column") ?? PostgresLocation.defaultIdColumn
-        let embeddingColumn = d.decode("embedding_column") ?? PostgresLocation.defaultEmbeddingColumn
-        let efSearch: Int? = d.decode("ef_search", expecting: "an integer >= 1") { $0 >= 1 }
-        let probes: Int? = d.decode("probes", expecting: "an integer >= 1") { $0 >= 1 }
-        let retryAttempts: Int? = d.decode("retry_attempts", expecting: "an integer >= 1") { $0 >= 1 }
-        let retryDelay: Double? = d.decode("retry_delay", expecting: "a number of seconds >= 0") {
-            $0.isFinite && $0 >= 0
-        }
-        guard let uri, let table else { return nil }
-        let config = PostgresIndexConfig(
-            uri: uri, table: table, idColumn: idColumn, embeddingColumn: embeddingColumn, efSearch: efSearch,
-            probes: probes, retryAttempts: retryAttempts, retryDelay: retryDelay)
-        do {
-            _ = try config.location
-        } catch {
-            // Placed at the URI; the index still counts as set: one problem, not a second "needs data.index".
-            (d["uri"] ?? d).report("\(error)")
-        }
-        return config
     }
 }

@@ -38,32 +38,59 @@ public struct QueryData: Sendable, Hashable, Encodable {
     }
 }
 
-/// The existing index: documents embedded by D (N x m) and their ids, as files, as a Chroma
-/// collection (`chroma:`, searched on its server) or as a pgvector table (`postgres:`, searched in
-/// the database), and optionally the same documents embedded by Q (for the "re-embed everything"
-/// upper bound).
+/// The existing index: documents embedded by D (N x m) and their ids, as files or in a store (one
+/// of ``IndexStores/all``: a Chroma collection, `chroma:`, searched on its server; a pgvector table,
+/// `postgres:`, searched in the database), and optionally the same documents embedded by Q (for the
+/// "re-embed everything" upper bound).
 public struct IndexData: Sendable, Hashable, Encodable {
-    /// Set unless the index is a store (a Chroma collection, a pgvector table).
+    /// Set unless the index is a store.
     public var embeddings: DataFile?
-    /// Set unless the index is a store (a Chroma collection, a pgvector table).
+    /// Set unless the index is a store.
     public var ids: DataFile?
     public var queryModelEmbeddings: DataFile?
-    /// The index as a Chroma collection (instead of `embeddings` and `ids`).
-    public var chroma: ChromaIndexConfig?
-    /// The index as a pgvector table (instead of `embeddings` and `ids`).
-    public var postgres: PostgresIndexConfig?
+    /// The store that holds the index (instead of `embeddings` and `ids`).
+    var store: (any IndexStoreConfig)?
+
+    /// The index as a Chroma collection.
+    public var chroma: ChromaIndexConfig? { store as? ChromaIndexConfig }
+    /// The index as a pgvector table.
+    public var postgres: PostgresIndexConfig? { store as? PostgresIndexConfig }
 
     /// Whether the index lives in a store (its documents and ids are not files).
-    public var isStore: Bool { chroma != nil || postgres != nil }
+    public var isStore: Bool { store != nil }
 
     /// The store's key path (`data.index.chroma`, `data.index.postgres`), for messages.
-    var storeKeyPath: String? {
-        chroma != nil ? "data.index.chroma" : postgres != nil ? "data.index.postgres" : nil
+    var storeKeyPath: String? { store.map { type(of: $0).keyPath } }
+
+    public static func == (lhs: IndexData, rhs: IndexData) -> Bool {
+        lhs.embeddings == rhs.embeddings && lhs.ids == rhs.ids && lhs.queryModelEmbeddings == rhs.queryModelEmbeddings
+            && lhs.store?.hashable == rhs.store?.hashable
     }
 
-    enum CodingKeys: String, CodingKey {
-        case embeddings, ids, chroma, postgres
-        case queryModelEmbeddings = "query_model_embeddings"
+    public func hash(into hasher: inout Hasher) {
+        hasher.combine(embeddings)
+        hasher.combine(ids)
+        hasher.combine(queryModelEmbeddings)
+        hasher.combine(store?.hashable)
+    }
+
+    /// The keys in the order the resolved configuration writes them: the files, the store under its
+    /// own key, then `query_model_embeddings`.
+    public func encode(to encoder: any Encoder) throws {
+        var container = encoder.container(keyedBy: Key.self)
+        try container.encodeIfPresent(embeddings, forKey: Key("embeddings"))
+        try container.encodeIfPresent(ids, forKey: Key("ids"))
+        if let store { try store.encode(into: &container, forKey: Key(type(of: store).key)) }
+        try container.encodeIfPresent(queryModelEmbeddings, forKey: Key("query_model_embeddings"))
+    }
+
+    /// A key of `data.index`: a fixed one or a store's.
+    private struct Key: CodingKey {
+        var stringValue: String
+        var intValue: Int? { nil }
+        init(_ name: String) { stringValue = name }
+        init?(stringValue: String) { self.init(stringValue) }
+        init?(intValue: Int) { nil }
     }
 }
 

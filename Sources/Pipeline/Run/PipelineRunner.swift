@@ -288,19 +288,12 @@ public struct PipelineRunner: Sendable {
             }
             records[keyPath] = RunManifest.Input(path: file.path, bytes: size, sha256: byPath[file.path]!)
         }
-        if let chroma = config.data.index?.chroma,
+        if let store = config.data.index?.store,
             config.stages.contains(where: { StageFingerprint.readsIndex($0, data: config.data) })
         {
-            let identity = try ChromaIdentity.read(chroma)
-            records[ChromaIdentity.keyPath] = identity.input
-            byPath[identity.input.path] = identity.input.sha256
-        }
-        if let postgres = config.data.index?.postgres,
-            config.stages.contains(where: { StageFingerprint.readsIndex($0, data: config.data) })
-        {
-            let identity = try PostgresIdentity.read(postgres)
-            records[PostgresIdentity.keyPath] = identity.input
-            byPath[identity.input.path] = identity.input.sha256
+            let identity = try store.readIdentity()
+            records[type(of: store).keyPath] = identity
+            byPath[identity.path] = identity.sha256
         }
         return HashedInputs(records: records, byPath: byPath)
     }

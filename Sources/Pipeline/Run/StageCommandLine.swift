@@ -9,8 +9,8 @@ import Workflows
 /// log, so a figure of a run can be reproduced, or varied, from the command line.
 package enum StageCommandLine {
     /// The command for `stage`, or nil when no single command reproduces it (a sweep, an evaluation,
-    /// a Chroma collection, alignment rows matched by position). A pgvector table is named by its
-    /// `postgresql://` location.
+    /// a store the command line cannot name, alignment rows matched by position). A store is named
+    /// by its ``IndexStoreConfig/commandLineLocation`` (a pgvector table by its `postgresql://` location).
     /// - Parameters:
     ///   - stage: the align or adapt stage.
     ///   - config: the pipeline, whose data files the command names.
@@ -29,10 +29,10 @@ package enum StageCommandLine {
                     "era", "align", "--source", alignment.queryModel.path, "--source-ids", ids.path,
                     "--target", target.path, "--target-ids", ids.path,
                 ]
-            } else if let table = tableLocation(config) {
-                // The sampled texts' rows fetched by id from the table, as the stage fetched them.
+            } else if let store = storeLocation(config) {
+                // The sampled texts' rows fetched by id from the store, as the stage fetched them.
                 words = [
-                    "era", "align", "--source", alignment.queryModel.path, "--source-ids", ids.path, "--target", table,
+                    "era", "align", "--source", alignment.queryModel.path, "--source-ids", ids.path, "--target", store,
                 ]
             } else {
                 return nil
@@ -45,8 +45,8 @@ package enum StageCommandLine {
             let corpus: [String]
             if let embeddings = config.data.index?.embeddings, let ids = config.data.index?.ids {
                 corpus = ["--corpus", embeddings.path, "--corpus-ids", ids.path]
-            } else if let table = tableLocation(config) {
-                corpus = ["--corpus", table]
+            } else if let store = storeLocation(config) {
+                corpus = ["--corpus", store]
             } else {
                 return nil
             }
@@ -71,11 +71,9 @@ package enum StageCommandLine {
         return words.map(quoted).joined(separator: " ")
     }
 
-    /// The `postgresql://` location of `data.index.postgres` as `--target` / `--corpus` take it
-    /// (never a password: the configuration refuses a URI with one).
-    private static func tableLocation(_ config: PipelineConfig) -> String? {
-        guard let postgres = config.data.index?.postgres, let location = try? postgres.location else { return nil }
-        return location.description
+    /// The location of the index's store as `--target` / `--corpus` take it, if it has one.
+    private static func storeLocation(_ config: PipelineConfig) -> String? {
+        config.data.index?.store?.commandLineLocation
     }
 
     /// The log's line for `line`: what it is, and where its seed comes from.

@@ -80,14 +80,10 @@ enum StageFingerprint {
         for (keyPath, file) in Self.inputs(of: stage, data: config.data) {
             inputs[keyPath] = inputHashes[file.path] ?? "missing"
         }
-        if let chroma = config.data.index?.chroma, readsIndex(stage, data: config.data) {
-            inputs[ChromaIdentity.keyPath] = inputHashes[ChromaIdentity.path(chroma)] ?? "missing"
-        }
-        if let postgres = config.data.index?.postgres, readsIndex(stage, data: config.data) {
+        if let store = config.data.index?.store, readsIndex(stage, data: config.data) {
             var evaluates = false
             if case .evaluate = stage.options { evaluates = true }
-            inputs[PostgresIdentity.keyPath] = PostgresIdentity.fingerprintInput(
-                postgres, hashes: inputHashes, evaluates: evaluates)
+            inputs[type(of: store).keyPath] = store.fingerprintInput(hashes: inputHashes, evaluates: evaluates)
         }
         let material = Material(
             eraVersion: eraVersion, seed: config.seed, models: config.models, name: stage.name,
