@@ -79,7 +79,8 @@ struct ConfigDecoder {
             if let store = named.first {
                 // The first store is read; each later one is reported once and the index still counts
                 // as set (the first), so no second problem follows.
-                for other in IndexStores.all.drop(while: { ObjectIdentifier($0) != ObjectIdentifier(store) }).dropFirst() {
+                let later = IndexStores.all.drop { ObjectIdentifier($0) != ObjectIdentifier(store) }.dropFirst()
+                for other in later {
                     i[other.key]?.report(
                         "data.index names two indexes, \(store.keyPath) and \(other.keyPath): keep the one "
                             + "the pipeline reads (a pipeline has one index)")
