@@ -72,4 +72,17 @@ import _TestSupport
             }
         }
     }
+
+    /// `config.resolved.yaml` writes the store under its own key, after the files and before
+    /// `query_model_embeddings` (the order the synthesized encoding of `chroma` / `postgres` fields had).
+    @Test func theResolvedConfigWritesTheStoreUnderItsKey() throws {
+        for (block, keyPath) in zip(Self.blocks, Self.keyPaths) {
+            let config = try load(block + "\n    query_model_embeddings: dq.npy")
+            let yaml = try ResolvedConfigYAML.render(config)
+            let key = String(keyPath.dropFirst("data.index.".count))
+            let store = try #require(yaml.range(of: "\n  index:\n    \(key):\n"), "\(yaml)")
+            let after = try #require(yaml.range(of: "\n    query_model_embeddings: "), "\(yaml)")
+            #expect(store.upperBound < after.lowerBound, "\(yaml)")
+        }
+    }
 }
