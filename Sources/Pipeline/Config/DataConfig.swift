@@ -39,7 +39,7 @@ public struct QueryData: Sendable, Hashable, Encodable {
 }
 
 /// The existing index: documents embedded by D (N x m) and their ids, as files or in a store (one
-/// of ``IndexStores/all``: a Chroma collection, `chroma:`, searched on its server; a pgvector table,
+/// of `IndexStores.all`: a Chroma collection, `chroma:`, searched on its server; a pgvector table,
 /// `postgres:`, searched in the database), and optionally the same documents embedded by Q (for the
 /// "re-embed everything" upper bound).
 public struct IndexData: Sendable, Hashable, Encodable {
