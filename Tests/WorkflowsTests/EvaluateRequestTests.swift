@@ -2,6 +2,7 @@ import AdapterFormat
 import Alignment
 import Foundation
 import LinearAlgebra
+import Reports
 import Retrieval
 import Testing
 import Workflows
@@ -151,11 +152,11 @@ import _TestSupport
         let renderer = EvaluationRenderer(
             result, comparedAgainst: nil, comparedMetric: "ndcg@10", includePerQuery: false)
         let text = renderer.text()
-        let checks = EvaluationRenderer.checksText(result.evaluation.checks)
+        let checks = SanityCheck.text(result.evaluation.checks)
         #expect(!checks.isEmpty && text.contains(checks))
-        #expect(text.hasSuffix(EvaluationRenderer.verdictLine(verdict, form: .evaluate)))
-        for form in [EvaluationRenderer.Form.evaluate, .run] {
-            #expect(EvaluationRenderer.verdictLine(verdict, form: form).hasSuffix(": " + verdict.recommendation))
+        #expect(text.hasSuffix(verdict.line(form: .evaluate)))
+        for form in [Verdict.Form.evaluate, .run] {
+            #expect(verdict.line(form: form).hasSuffix(": " + verdict.recommendation))
         }
         let json = try #require(
             try JSONSerialization.jsonObject(with: Data(renderer.json().utf8)) as? [String: Any])

@@ -27,7 +27,7 @@ public struct SweepStage: StageRunner {
             problem: problem, configurations: [(adaptStage.name, adaptOptions.settings(seed: 0))],
             settings: options.settings, firstSeed: context.seed, evaluation: evaluation)
         context.log(
-            "seeds \(context.seed) to \(context.seed &+ UInt64(max(options.repeats - 1, 0))) (derived from seed "
+            "seeds \(context.seed) to \(request.seeds.last ?? context.seed) (derived from seed "
                 + "\(context.config.seed) and the stage name): `era sweep ... --seed \(context.seed)` draws the same")
         let outcome: SweepWorkflow.Outcome
         do {

@@ -5,8 +5,8 @@ import Retrieval
 
 /// What an evaluation prints: the table for people (metrics, paired test, checks, score
 /// calibration, verdict, the store's figures) or one JSON object for programs. `era evaluate` prints
-/// it whole; `era run` prints its checks and verdict lines through ``checksText(_:)`` and
-/// ``verdictLine(_:form:)``.
+/// it whole; `era run` prints the same checks and verdict lines, which Reports renders
+/// (`SanityCheck.text(_:)`, `Verdict.line(form:)`).
 ///
 /// JSON keys use the metric names of `../shared/bench/peer.py` ("ndcg@10", "recall@100", ...),
 /// plus "queries", "search_s", "queries_per_s", and "unseen" / "per_query" when asked for.
@@ -17,9 +17,6 @@ public struct EvaluationRenderer {
     public var comparedMetric: String
     public var includePerQuery: Bool
 
-    /// The front end a verdict line is printed by.
-    public typealias Form = Verdict.Form
-
     public init(
         _ result: EvaluateWorkflow.Result, comparedAgainst: String?, comparedMetric: String, includePerQuery: Bool
     ) {
@@ -28,12 +25,6 @@ public struct EvaluationRenderer {
         self.comparedMetric = comparedMetric
         self.includePerQuery = includePerQuery
     }
-
-    /// The sanity checks' block ("checks:" and a line per check; empty without checks).
-    public static func checksText(_ checks: [SanityCheck]) -> String { SanityCheck.text(checks) }
-
-    /// The verdict's line, last where the eye lands (`Verdict.line(form:)`).
-    public static func verdictLine(_ verdict: Verdict, form: Form) -> String { verdict.line(form: form) }
 
     /// The table, then the store's figures when the index is a store.
     public func text() -> String {
@@ -77,7 +68,7 @@ public struct EvaluationRenderer {
             if let unseen = comparison.unseen { compared["unseen"] = Self.fields(unseen) }
             object["compare"] = compared
         }
-        if let verdict = evaluation.verdict { object["verdict"] = Self.verdictObject(verdict) }
+        if let verdict = evaluation.verdict { object["verdict"] = verdict.jsonObject }
         object["checks"] = SanityCheck.jsonObjects(evaluation.checks)
         if let calibration = evaluation.scoreCalibration { object["score_calibration"] = calibration.jsonObject }
         if includePerQuery {
@@ -107,9 +98,9 @@ public struct EvaluationRenderer {
             if let unseen = comparison.unseen { lines.append("  unseen: " + Self.describe(unseen)) }
             text += "\n\n" + lines.joined(separator: "\n")
         }
-        if !evaluation.checks.isEmpty { text += "\n\n" + Self.checksText(evaluation.checks) }
+        if !evaluation.checks.isEmpty { text += "\n\n" + SanityCheck.text(evaluation.checks) }
         if let calibration = evaluation.scoreCalibration { text += "\n\n" + calibration.summary }
-        if let verdict = evaluation.verdict { text += "\n\n" + Self.verdictLine(verdict, form: .evaluate) }
+        if let verdict = evaluation.verdict { text += "\n\n" + verdict.line(form: .evaluate) }
         if includePerQuery {
             text += "\n\nper query (\(run.report.metricNames.joined(separator: ", "))):"
             for query in run.report.queries {
@@ -210,8 +201,6 @@ public struct EvaluationRenderer {
         }
         return object
     }
-
-    static func verdictObject(_ verdict: Verdict) -> [String: Any] { verdict.jsonObject }
 
     private static func describe(_ c: PairedComparison) -> String {
         String(

@@ -55,11 +55,12 @@ extension SweepWorkflow {
     /// Runs the sweep of `request`.
     /// - Throws: stage two's `AlignmentError`, or `RetrievalError` for a significance trial count out of range.
     public static func run(_ request: Request, progress: (Progress) -> Void = { _ in }) throws -> Outcome {
-        let total = request.budgets.count * request.seeds.count
+        let budgets = request.budgets, seeds = request.seeds
+        let total = budgets.count * seeds.count
         var trained = 0
         let result = try AdaptSweep.run(
-            problem: request.problem, configurations: request.configurations, budgets: request.budgets,
-            seeds: request.seeds, evaluation: request.evaluation, trials: request.settings.significanceTrials
+            problem: request.problem, configurations: request.configurations, budgets: budgets,
+            seeds: seeds, evaluation: request.evaluation, trials: request.settings.significanceTrials
         ) { event in
             if let line = describe(event) { progress(.line(line)) }
             switch event {
