@@ -15,17 +15,7 @@ import _TestSupport
 
     func load(_ index: String) throws -> PipelineConfig {
         let directory = try TemporaryDirectory()
-        let yaml = """
-            name: s
-            data:
-              queries: {embeddings: q.npy, ids: q.txt, index_model_embeddings: qd.npy}
-              qrels: {evaluation: qrels.tsv}
-              index:
-            \(index)
-            stages:
-              - kind: evaluate
-                options: {baselines: [index-as-is]}
-            """
+        let yaml = storePipelineText(name: "s", index: index)
         return try PipelineConfig.load(path: try directory.write("p.yaml", text: yaml).path, checkFiles: false)
     }
 

@@ -8,17 +8,7 @@ import _TestSupport
 @Suite struct PostgresConfigTests {
     func load(_ index: String) throws -> PipelineConfig {
         let directory = try TemporaryDirectory()
-        let yaml = """
-            name: p
-            data:
-              queries: {embeddings: q.npy, ids: q.txt, index_model_embeddings: qd.npy}
-              qrels: {evaluation: qrels.tsv}
-              index:
-            \(index)
-            stages:
-              - kind: evaluate
-                options: {baselines: [index-as-is]}
-            """
+        let yaml = storePipelineText(name: "p", index: index)
         let path = try directory.write("p.yaml", text: yaml)
         return try PipelineConfig.load(path: path.path, checkFiles: false)
     }
