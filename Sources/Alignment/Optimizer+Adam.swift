@@ -159,6 +159,7 @@ public struct AdamOptimizer<Scalar: BLASScalar>: Sendable {
                 pf.storeBytes(of: updated, toByteOffset: offset, as: V.self)
             }
         }
+        // The same update, element by element, as `updateFloats` below (debug builds): keep the two in step.
         let oneMinusB1 = 1 - k.beta1, oneMinusB2 = 1 - k.beta2
         for i in start..<count {
             let gi = g[i] + k.l2 * p[i]

@@ -82,8 +82,8 @@ extension ExactSearch {
         guard queries.columns == corpus.columns else {
             throw .dimensionMismatch(queries: queries.columns, corpus: corpus.columns)
         }
-        var out = Matrix(rows: queries.rows, columns: corpus.rows)
-        guard queries.rows > 0 && corpus.rows > 0 else { return out }
+        var out = Matrix(rows: queries.rows, columns: corpus.rows)  // zeros: the scores when dim == 0
+        guard queries.rows > 0 && corpus.rows > 0 && corpus.columns > 0 else { return out }
         let (n, dim) = (corpus.rows, corpus.columns)
         let chunkRows = min(corpusChunkRows, n), blockRows = min(queryBlockRows, queries.rows)
         queries.withUnsafeBufferPointer { q in
@@ -93,14 +93,9 @@ extension ExactSearch {
                         let cn = min(chunkRows, n - c0)
                         for q0 in stride(from: 0, to: queries.rows, by: blockRows) {
                             let qn = min(blockRows, queries.rows - q0)
-                            let c = o.baseAddress! + q0 * n + c0
-                            if dim == 0 {
-                                for i in 0..<qn { (c + i * n).update(repeating: 0, count: cn) }
-                            } else {
-                                BLAS.gemm(
-                                    .none, .transposed, m: qn, n: cn, k: dim, a: q.baseAddress! + q0 * dim, lda: dim,
-                                    b: d.baseAddress! + c0 * dim, ldb: dim, c: c, ldc: n)
-                            }
+                            Self.scoreBlock(
+                                q.baseAddress! + q0 * dim, rows: qn, against: d.baseAddress! + c0 * dim, rows: cn,
+                                dim: dim, into: o.baseAddress! + q0 * n + c0, ldc: n)
                         }
                     }
                 }
@@ -177,37 +172,33 @@ extension ExactSearch {
     ) {
         let chunkRows = min(corpusChunkRows, corpusCount)
         let blockRows = min(queryBlockRows, queryCount)
-        let blockA = UnsafeMutablePointer<Float>.allocate(capacity: chunkRows * blockRows)
+        // The first side's block is scored only from query vectors (scores are read where they are).
+        let blockA: UnsafeMutablePointer<Float>? =
+            if case .queries = a { .allocate(capacity: chunkRows * blockRows) } else { nil }
         let blockB = UnsafeMutablePointer<Float>.allocate(capacity: chunkRows * blockRows)
         let mixed = UnsafeMutablePointer<Float>.allocate(capacity: chunkRows)
         defer {
-            blockA.deallocate()
+            blockA?.deallocate()
             blockB.deallocate()
             mixed.deallocate()
         }
-        let ranks = tieBreak.ranks
-        ranks.withUnsafeBufferPointerIfPresent { ranks in
+        withRanks(tieBreak) { ranks in
             for c0 in stride(from: 0, to: corpusCount, by: chunkRows) {
                 let cn = min(chunkRows, corpusCount - c0)
                 for q0 in stride(from: 0, to: queryCount, by: blockRows) {
                     let qn = min(blockRows, queryCount - q0)
-                    var sides = [(b, blockB)]
-                    if case .queries(let a) = a { sides.append((a, blockA)) }
-                    for (queries, block) in sides {
-                        if dim == 0 {
-                            block.update(repeating: 0, count: qn * cn)
-                        } else {
-                            BLAS.gemm(
-                                .none, .transposed, m: qn, n: cn, k: dim,
-                                a: queries + q0 * dim, lda: dim, b: d + c0 * dim, ldb: dim, c: block, ldc: cn)
-                        }
+                    Self.scoreBlock(
+                        b + q0 * dim, rows: qn, against: d + c0 * dim, rows: cn, dim: dim, into: blockB, ldc: cn)
+                    if case .queries(let a) = a, let blockA {
+                        Self.scoreBlock(
+                            a + q0 * dim, rows: qn, against: d + c0 * dim, rows: cn, dim: dim, into: blockA, ldc: cn)
                     }
                     for i in 0..<qn {
                         let q = q0 + i
                         let rowB = blockB + i * cn
                         let rowA: UnsafePointer<Float>
                         switch a {
-                        case .queries: rowA = UnsafePointer(blockA + i * cn)
+                        case .queries: rowA = UnsafePointer(blockA! + i * cn)
                         case .scores(let scores): rowA = scores + q * corpusCount + c0
                         }
                         for (m, mix) in mixes.enumerated() {
@@ -227,12 +218,5 @@ extension ExactSearch {
                 }
             }
         }
-    }
-}
-
-extension Optional where Wrapped == [Int32] {
-    fileprivate func withUnsafeBufferPointerIfPresent<R>(_ body: (UnsafePointer<Int32>?) -> R) -> R {
-        guard let self else { return body(nil) }
-        return self.withUnsafeBufferPointer { body($0.baseAddress) }
     }
 }

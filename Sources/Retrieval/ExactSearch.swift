@@ -95,13 +95,8 @@ public struct ExactSearch: Sendable {
                 let cn = min(chunkRows, corpusCount - c0)
                 for q0 in stride(from: 0, to: queryCount, by: blockRows) {
                     let qn = min(blockRows, queryCount - q0)
-                    if dim == 0 {
-                        block.update(repeating: 0, count: qn * cn)
-                    } else {
-                        BLAS.gemm(
-                            .none, .transposed, m: qn, n: cn, k: dim,
-                            a: q + q0 * dim, lda: dim, b: d + c0 * dim, ldb: dim, c: block, ldc: cn)
-                    }
+                    Self.scoreBlock(
+                        q + q0 * dim, rows: qn, against: d + c0 * dim, rows: cn, dim: dim, into: block, ldc: cn)
                     for i in 0..<qn {
                         let row = block + i * cn
                         if anyExcluded {
@@ -115,9 +110,24 @@ public struct ExactSearch: Sendable {
         }
     }
 
-    private func withRanks<R>(_ tieBreak: TieBreak, _ body: (UnsafePointer<Int32>?) -> R) -> R {
+    func withRanks<R>(_ tieBreak: TieBreak, _ body: (UnsafePointer<Int32>?) -> R) -> R {
         guard let ranks = tieBreak.ranks else { return body(nil) }
         return ranks.withUnsafeBufferPointer { body($0.baseAddress) }
+    }
+
+    /// The scores of `queryRows` queries against `documentRows` documents (both row-major, `dim`
+    /// columns) into `out`, row stride `ldc`: one gemm, or zeros when `dim == 0` (no gemm takes k = 0).
+    static func scoreBlock(
+        _ queries: UnsafePointer<Float>, rows queryRows: Int, against documents: UnsafePointer<Float>,
+        rows documentRows: Int, dim: Int, into out: UnsafeMutablePointer<Float>, ldc: Int
+    ) {
+        if dim == 0 {
+            for i in 0..<queryRows { (out + i * ldc).update(repeating: 0, count: documentRows) }
+        } else {
+            BLAS.gemm(
+                .none, .transposed, m: queryRows, n: documentRows, k: dim, a: queries, lda: dim, b: documents,
+                ldb: dim, c: out, ldc: ldc)
+        }
     }
 }
 

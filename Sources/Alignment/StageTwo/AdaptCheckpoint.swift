@@ -1,6 +1,4 @@
-import EmbeddingIO
 import Foundation
-import LinearAlgebra
 
 /// One dev evaluation during step selection (over the dev queries of every fold).
 public struct AdaptCheckpoint: Sendable, Hashable, Codable {

@@ -1,6 +1,4 @@
-import EmbeddingIO
 import Foundation
-import LinearAlgebra
 
 /// What the trainer reports while it works (the CLI prints these to stderr).
 public enum AdaptEvent: Sendable, Hashable {

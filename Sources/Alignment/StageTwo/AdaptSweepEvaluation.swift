@@ -1,4 +1,3 @@
-import EmbeddingIO
 import Foundation
 import LinearAlgebra
 import Retrieval

@@ -1,7 +1,4 @@
-import EmbeddingIO
 import Foundation
-import LinearAlgebra
-import Retrieval
 
 /// Progress of a sweep.
 public enum AdaptSweepEvent: Sendable {

@@ -1,6 +1,4 @@
-import EmbeddingIO
 import Foundation
-import LinearAlgebra
 import Retrieval
 
 /// Mean ± sd over seeds at one budget, and the paired test of the seed-averaged per-query nDCG@10

@@ -1,6 +1,4 @@
-import EmbeddingIO
 import Foundation
-import LinearAlgebra
 import Retrieval
 
 /// A reference line (stage one, the index as it is) on all queries and on the unseen subset.

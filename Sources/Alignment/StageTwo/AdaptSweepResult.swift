@@ -1,7 +1,4 @@
-import EmbeddingIO
 import Foundation
-import LinearAlgebra
-import Retrieval
 
 public struct AdaptSweepResult: Sendable {
     public var metric: String

@@ -1,6 +1,4 @@
-import EmbeddingIO
 import Foundation
-import LinearAlgebra
 import Retrieval
 
 /// One trained and evaluated map of a sweep.

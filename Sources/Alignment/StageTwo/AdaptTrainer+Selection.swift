@@ -64,21 +64,26 @@ struct SelectionContext {
     /// has no fold with training queries (one document group holding every labeled query).
     /// With `interpolations`, each evaluation also scores (1 - t) f_start + t f_step for every t, and a
     /// new best of those counts for `patience` too.
+    /// - Parameter foldDev: each fold's dev inputs and start-map scores by split, filled by the first
+    ///   curve and read by the next: neither depends on the penalty (every run starts at the start map).
     func curve(
         penalty: Double, interpolations: [Double] = [], devSets: [[[Int]]], main: Int,
-        progress: (AdaptEvent) -> Void
+        foldDev: inout [[SelectionFold.DevInputs]], progress: (AdaptEvent) -> Void
     ) throws(AlignmentError) -> SelectionCurve? {
         var groups = [[SelectionFold]]()
         for (k, sets) in devSets.enumerated() {
             var folds = [SelectionFold]()
-            for (run, dev) in try foldRuns(penalty: penalty, devSets: sets, split: k) {
-                let devQueries = try run.parameters.lossInputs(inputs.gatherRows(dev))
-                folds.append(
-                    SelectionFold(
-                        run: run, devQueries: devQueries,
-                        startScoring: interpolations.isEmpty
-                            ? nil : try scorer.startScoring(run.parameters.lossMap, queries: devQueries),
-                        judged: dev.map { judged[$0] }))
+            if foldDev.count == k { foldDev.append([]) }
+            for (f, (run, dev)) in try foldRuns(penalty: penalty, devSets: sets, split: k).enumerated() {
+                if foldDev[k].count == f {
+                    let devQueries = try run.parameters.lossInputs(inputs.gatherRows(dev))
+                    foldDev[k].append(
+                        SelectionFold.DevInputs(
+                            devQueries: devQueries,
+                            startScoring: interpolations.isEmpty
+                                ? nil : try scorer.startScoring(run.parameters.lossMap, queries: devQueries)))
+                }
+                folds.append(SelectionFold(run: run, dev: foldDev[k][f], judged: dev.map { judged[$0] }))
             }
             if folds.isEmpty { return nil }
             groups.append(folds)
@@ -148,13 +153,21 @@ struct SelectionContext {
 
 /// One fold of selection: a training run on the other folds' queries and its dev queries.
 struct SelectionFold {
+    /// What a fold's dev queries are scored from, the same at every penalty.
+    struct DevInputs {
+        /// The dev queries as the run's loss takes them (``AdaptMapParameters/lossInputs(_:)``: f1(x) for the rotation).
+        let devQueries: Matrix
+        /// The run's loss map at step 0 (what interpolated candidates start from) on the dev queries, as
+        /// they are scored from (nil without interpolated candidates).
+        let startScoring: AdaptDevScorer.StartScoring?
+    }
+
     var run: AdaptTrainingRun
-    /// The dev queries as the run's loss takes them (``AdaptMapParameters/lossInputs(_:)``: f1(x) for the rotation).
-    let devQueries: Matrix
-    /// The run's loss map at step 0 (what interpolated candidates start from) on the dev queries, as
-    /// they are scored from (nil without interpolated candidates).
-    let startScoring: AdaptDevScorer.StartScoring?
+    let dev: DevInputs
     let judged: [[String: Int]]
+
+    var devQueries: Matrix { dev.devQueries }
+    var startScoring: AdaptDevScorer.StartScoring? { dev.startScoring }
 }
 
 /// The dev curves of one penalty: at each evaluated step, the pooled dev nDCG@10 of every split.

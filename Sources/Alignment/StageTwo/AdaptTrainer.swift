@@ -137,11 +137,12 @@ public enum AdaptTrainer {
             }
         var curves = [SelectionCurve]()
         if !devSets.isEmpty {
+            var foldDev = [[SelectionFold.DevInputs]]()  // freed when selection ends, before the final run
             for penalty in penalties {
                 guard
                     let curve = try context.curve(
                         penalty: penalty, interpolations: interpolations, devSets: devSets, main: main,
-                        progress: progress)
+                        foldDev: &foldDev, progress: progress)
                 else { break }  // a split without a fold that has training queries: no selection possible
                 curves.append(curve)
             }
@@ -198,7 +199,6 @@ public enum AdaptTrainer {
         var selected = 0
         var foldTrainingPairs: Double? = nil
         var finalPenalty = penalties[0]
-        var averageFolds = false
         if devSets.isEmpty {
             selected = settings.maxSteps
         } else if let chosen, chosen.kind == .trained || chosen.kind == .interpolated,
@@ -208,13 +208,14 @@ public enum AdaptTrainer {
             finalPenalty = curve.penalty
             if settings.finalMap == .foldAverage || settings.finalMap == .refitFoldSteps {
                 selected = chosen.steps
-                averageFolds = settings.finalMap == .foldAverage
             } else {
                 // The folds trained on part of the pairs; the final run takes as many passes over all of them.
                 selected = Int((Double(chosen.steps) * (Double(pairCount) / curve.meanFoldPairs[main])).rounded())
             }
         }
-        // Announced before the fold maps are replayed: that takes as long as a final run.
+        // Announced before the fold maps are replayed: every fold's run again up to the chosen step, so
+        // about as many steps as the curve of that penalty took (several times a final run).
+        let averageFolds = settings.finalMap == .foldAverage && foldTrainingPairs != nil
         let foldMapCount =
             averageFolds
             ? devSets.reduce(0) { count, sets in count + sets.filter { $0.count < labeled.count }.count } : nil
@@ -229,11 +230,8 @@ public enum AdaptTrainer {
         if hybrid, let chosenIndex, let chosen, chosen.kind != .trained, chosen.kind != .interpolated {
             map = labelFreeMaps[chosenIndex]
         } else if let averaged {
+            // The start is every fold's, so interpolating the mean (below) is the mean of the interpolations.
             map = try AffineMap.averaging(averaged)
-            if let t = chosen?.interpolation, chosen?.kind == .interpolated {
-                // The start is every fold's, so interpolating the mean is the mean of the interpolations.
-                map = try AffineMap.interpolating(from: startMap, to: map, t: Float(t))
-            }
         } else {
             var finalSettings = settings
             finalSettings.penalty = finalPenalty
@@ -244,10 +242,10 @@ public enum AdaptTrainer {
             while final.steps < selected { _ = try final.step() }
             map = try final.map()
             rotation = final.parameters.rotation
-            if let t = chosen?.interpolation, chosen?.kind == .interpolated {
-                map = try AffineMap.interpolating(from: startMap, to: map, t: Float(t))
-                rotation = nil
-            }
+        }
+        if let t = chosen?.interpolation, chosen?.kind == .interpolated {
+            map = try AffineMap.interpolating(from: startMap, to: map, t: Float(t))
+            rotation = nil
         }
         let elapsed = seconds(since: start)
         progress(.finished(steps: selected, seconds: elapsed, foldMaps: averaged?.count))

@@ -209,23 +209,20 @@ public enum AdaptWorkflow {
                 "final map: the mean of the \(folds.count) fold maps at \(chosen.steps) steps (final_map: fold-average), "
                     + "each trained on part of the labeled pairs, as the dev folds measured them")
         } else if let chosen = result.chosen, chosen.kind == .trained || chosen.kind == .interpolated,
-            result.settings.finalMap == .refitFoldSteps, let foldPairs = result.foldTrainingPairs
-        {
-            notes.append(
-                String(
-                    format:
-                        "steps: %d in the final run, as chosen on the dev folds (final_map: refit-fold-steps): %.0f%% "
-                        + "of the passes a fold took over its %.0f pairs, on all %d labeled pairs",
-                    result.selectedSteps, 100 * foldPairs / Double(result.pairs), foldPairs, result.pairs))
-        } else if let chosen = result.chosen, chosen.kind == .trained || chosen.kind == .interpolated,
             let foldPairs = result.foldTrainingPairs
         {
             notes.append(
-                String(
-                    format:
-                        "steps: %d in the final run = %d steps chosen on the dev folds x %d labeled pairs / %.0f pairs "
-                        + "a fold trains on (the same number of passes over the training data)",
-                    result.selectedSteps, chosen.steps, result.pairs, foldPairs))
+                result.settings.finalMap == .refitFoldSteps
+                    ? String(
+                        format:
+                            "steps: %d in the final run, as chosen on the dev folds (final_map: refit-fold-steps): %.0f%% "
+                            + "of the passes a fold took over its %.0f pairs, on all %d labeled pairs",
+                        result.selectedSteps, 100 * foldPairs / Double(result.pairs), foldPairs, result.pairs)
+                    : String(
+                        format:
+                            "steps: %d in the final run = %d steps chosen on the dev folds x %d labeled pairs / %.0f pairs "
+                            + "a fold trains on (the same number of passes over the training data)",
+                        result.selectedSteps, chosen.steps, result.pairs, foldPairs))
         } else if result.chosen == nil {
             notes.append("steps: \(result.selectedSteps) (max_steps: no dev folds to choose on)")
         } else {
