@@ -1,7 +1,5 @@
 import Alignment
-import EmbeddingIO
 import Foundation
-import LinearAlgebra
 
 /// A malformed adapter file.
 public struct AdapterError: Error, CustomStringConvertible, Sendable, Equatable {

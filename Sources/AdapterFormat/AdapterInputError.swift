@@ -1,7 +1,4 @@
-import Alignment
-import EmbeddingIO
 import Foundation
-import LinearAlgebra
 
 /// An adapter given the wrong inputs; front ends say which flag or key to set.
 public enum AdapterInputError: Error, Sendable, Equatable, CustomStringConvertible {

@@ -1,5 +1,4 @@
 import Foundation
-import LinearAlgebra
 
 /// The configured loss as concrete types (not an existential), so the hot loops are specialized for Float.
 enum ConfiguredLoss: AlignmentLoss {

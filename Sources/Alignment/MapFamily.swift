@@ -1,5 +1,3 @@
-import LinearAlgebra
-
 /// Which matrices a map's weight may be.
 public enum MapFamily: String, Sendable, Hashable, Codable, CaseIterable {
     /// Any `m x p` matrix.

@@ -1,5 +1,3 @@
-import LinearAlgebra
-
 /// Settings of the orthogonal Procrustes warm start.
 public struct ProcrustesSettings: Sendable, Hashable, Codable {
     /// Centering (default `.mean`: the choice that survives an anisotropic model; see ``Centering``).

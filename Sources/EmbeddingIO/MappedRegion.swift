@@ -1,5 +1,4 @@
 import Foundation
-import LinearAlgebra
 
 #if canImport(Glibc)
 import Glibc

@@ -1,5 +1,3 @@
-import EmbeddingIO
-
 /// One baseline or map in a `MetricsTable`.
 public struct MetricsRow: Sendable, Codable, Hashable {
     public enum Role: String, Sendable, Codable, Hashable {

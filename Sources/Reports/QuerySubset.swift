@@ -1,5 +1,3 @@
-import EmbeddingIO
-
 /// A named set of evaluation queries.
 public struct QuerySubset: Sendable, Codable, Hashable {
     /// Short key, e.g. `all` or `unseen`.

@@ -1,5 +1,3 @@
-import EmbeddingIO
-
 public struct ReferenceLine: Sendable, Codable, Hashable {
     public var label: String
     /// The subset the value is measured on.

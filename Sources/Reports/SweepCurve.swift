@@ -1,5 +1,3 @@
-import EmbeddingIO
-
 /// The budget curve of a sweep: a metric against the number of labeled queries, one series per
 /// query subset (all evaluation queries, the unseen ones), with reference lines per subset.
 public struct SweepCurve: Sendable, Codable, Hashable {

@@ -1,5 +1,3 @@
-import EmbeddingIO
-
 /// The points of one query subset.
 public struct SweepSeries: Sendable, Codable, Hashable {
     /// `all` or `unseen`.

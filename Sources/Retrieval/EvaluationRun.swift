@@ -1,6 +1,3 @@
-import EmbeddingIO
-import LinearAlgebra
-
 /// Everything one evaluation produced.
 public struct EvaluationRun: Sendable, Hashable {
     /// Per-query measures of the evaluated queries and their means.

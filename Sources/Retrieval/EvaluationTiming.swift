@@ -1,6 +1,3 @@
-import EmbeddingIO
-import LinearAlgebra
-
 /// Wall times of an evaluation, in seconds.
 public struct EvaluationTiming: Sendable, Hashable {
     /// Applying `mapQueries` (0 without a map).

@@ -1,6 +1,3 @@
-import EmbeddingIO
-import LinearAlgebra
-
 /// Counts of qrels queries left out of an evaluation (reported, never printed).
 public struct EvaluationWarnings: Sendable, Hashable {
     /// Queries in the qrels.

@@ -1,5 +1,3 @@
-import LinearAlgebra
-
 /// The outcome of a paired comparison of two runs over the same queries (run B minus run A).
 public struct PairedComparison: Sendable, Hashable {
     /// Number of paired values (queries).

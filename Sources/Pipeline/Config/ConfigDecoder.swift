@@ -79,7 +79,7 @@ struct ConfigDecoder {
             if let store = named.first {
                 // The first store is read; each later one is reported once and the index still counts
                 // as set (the first), so no second problem follows.
-                let later = IndexStores.all.drop { ObjectIdentifier($0) != ObjectIdentifier(store) }.dropFirst()
+                let later = IndexStores.all.drop { $0 != store }.dropFirst()
                 for other in later {
                     i[other.key]?.report(
                         "data.index names two indexes, \(store.keyPath) and \(other.keyPath): keep the one "

@@ -64,14 +64,14 @@ public struct IndexData: Sendable, Hashable, Encodable {
 
     public static func == (lhs: IndexData, rhs: IndexData) -> Bool {
         lhs.embeddings == rhs.embeddings && lhs.ids == rhs.ids && lhs.queryModelEmbeddings == rhs.queryModelEmbeddings
-            && lhs.store?.hashable == rhs.store?.hashable
+            && lhs.store.map { AnyHashable($0) } == rhs.store.map { AnyHashable($0) }
     }
 
     public func hash(into hasher: inout Hasher) {
         hasher.combine(embeddings)
         hasher.combine(ids)
         hasher.combine(queryModelEmbeddings)
-        hasher.combine(store?.hashable)
+        hasher.combine(store.map { AnyHashable($0) })
     }
 
     /// The keys in the order the resolved configuration writes them: the files, the store under its
@@ -80,7 +80,7 @@ public struct IndexData: Sendable, Hashable, Encodable {
         var container = encoder.container(keyedBy: Key.self)
         try container.encodeIfPresent(embeddings, forKey: Key("embeddings"))
         try container.encodeIfPresent(ids, forKey: Key("ids"))
-        if let store { try store.encode(into: &container, forKey: Key(type(of: store).key)) }
+        if let store { try container.encode(store, forKey: Key(type(of: store).key)) }
         try container.encodeIfPresent(queryModelEmbeddings, forKey: Key("query_model_embeddings"))
     }
 

@@ -1,4 +1,3 @@
-import EmbeddingIO
 import Foundation
 
 /// Why `era init` wrote nothing, in words a person can act on.

@@ -1,7 +1,5 @@
-import EmbeddingIO
 import Foundation
 import Reports
-import Workflows
 
 /// A finished stage as a later stage sees it.
 public struct CompletedStage: Sendable, Hashable {

@@ -1,15 +1,3 @@
-import EmbeddingIO
-import Foundation
-
-#if canImport(Glibc)
-import Workflows
-import Glibc
-#elseif canImport(Musl)
-import Musl
-#elseif canImport(Darwin)
-import Darwin
-#endif
-
 /// A failure of the run itself (not of the configuration): a stage failed, a file cannot be written.
 public struct PipelineRunError: Error, Sendable, CustomStringConvertible {
     public var message: String

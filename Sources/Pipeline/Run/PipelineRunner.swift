@@ -234,7 +234,7 @@ public struct PipelineRunner: Sendable {
                     "declared artifacts were not written: \(missing.values.sorted().joined(separator: ", "))")
             }
             let record = StageRecord(name: stage.name, kind: stage.kind, fingerprint: fingerprint, output: output)
-            try AtomicFileWriter.write(
+            try AtomicFile.write(
                 CanonicalJSON.encode(record, pretty: true),
                 to: staging.appendingPathComponent(RunDirectory.stageRecordName))
         } catch {

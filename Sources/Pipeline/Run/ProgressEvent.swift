@@ -1,7 +1,4 @@
-import EmbeddingIO
 import Foundation
-import Reports
-import Workflows
 
 /// Progress of a long step inside a stage: `completed` of `total` units (epochs, batches, queries).
 public struct ProgressEvent: Sendable, Hashable {

@@ -2,7 +2,6 @@ import EmbeddingIO
 import Foundation
 
 #if canImport(Glibc)
-import Workflows
 import Glibc
 #elseif canImport(Musl)
 import Musl

@@ -1,8 +1,4 @@
-import AdapterFormat
-import Alignment
-import EmbeddingIO
 import Foundation
-import Workflows
 import Yams
 
 /// What the runner tells its caller while it works (the CLI prints these).

@@ -1,6 +1,4 @@
-import AdapterFormat
 import Alignment
-import EmbeddingIO
 import Foundation
 import Reports
 import Workflows

@@ -1,7 +1,5 @@
 import EmbeddingIO
 import Foundation
-import Reports
-import Workflows
 
 /// Everything a stage needs to run.
 public struct StageContext: Sendable {

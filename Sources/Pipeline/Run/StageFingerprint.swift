@@ -81,9 +81,8 @@ enum StageFingerprint {
             inputs[keyPath] = inputHashes[file.path] ?? "missing"
         }
         if let store = config.data.index?.store, readsIndex(stage, data: config.data) {
-            var evaluates = false
-            if case .evaluate = stage.options { evaluates = true }
-            inputs[type(of: store).keyPath] = store.fingerprintInput(hashes: inputHashes, evaluates: evaluates)
+            inputs[type(of: store).keyPath] = store.fingerprintInput(
+                hashes: inputHashes, evaluates: stage.kind == .evaluate)
         }
         let material = Material(
             eraVersion: eraVersion, seed: config.seed, models: config.models, name: stage.name,

@@ -1,7 +1,4 @@
-import EmbeddingIO
 import Foundation
-import Reports
-import Workflows
 
 /// A line sink for a stage's `log.txt`.
 public struct StageLog: Sendable {

@@ -1,7 +1,5 @@
-import EmbeddingIO
 import Foundation
 import Reports
-import Workflows
 
 /// What a stage produced.
 public struct StageOutput: Sendable, Codable, Hashable {

@@ -1,7 +1,4 @@
-import EmbeddingIO
 import Foundation
-import Reports
-import Workflows
 
 /// The progress reporter handed to a stage.
 public struct StageProgress: Sendable {

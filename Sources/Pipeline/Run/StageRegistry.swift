@@ -1,7 +1,5 @@
-import EmbeddingIO
 import Foundation
 import Reports
-import Workflows
 
 /// The stage runners available, by kind. The CLI's registry holds the real implementations; a
 /// kind without a runner makes `PipelineRunner` refuse the pipeline before any work.

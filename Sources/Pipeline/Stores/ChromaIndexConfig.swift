@@ -33,13 +33,12 @@ extension ChromaIndexConfig: IndexStoreConfig {
         let tenant = d.decode("tenant") ?? ChromaLocation.defaultTenant
         let database = d.decode("database") ?? ChromaLocation.defaultDatabase
         guard let url, let collection else { return nil }
-        do {
-            _ = try ChromaLocation(server: url, collection: collection, tenant: tenant, database: database)
-        } catch {
+        let config = ChromaIndexConfig(url: url, collection: collection, tenant: tenant, database: database)
+        do { _ = try config.location } catch {
             // Recorded, and the index still counts as set: one problem, not a second "needs data.index".
             d.report("\(error)")
         }
-        return ChromaIndexConfig(url: url, collection: collection, tenant: tenant, database: database)
+        return config
     }
 
     static func notAFileHint(_ path: String) -> String? {
@@ -69,17 +68,13 @@ extension ChromaIndexConfig: IndexStoreConfig {
             return RunManifest.Input(
                 path: manifestPath, bytes: 0, sha256: digest, collectionId: collection.id,
                 records: collection.recordCount)
-        } catch let error as ChromaError {
-            throw PipelineRunError("\(Self.keyPath): \(error)")
+        } catch {
+            throw Self.named(error)
         }
     }
 
-    func fingerprintInput(hashes: [String: String], evaluates: Bool) -> String {
-        hashes[manifestPath] ?? "missing"
-    }
-
     func indexSource() throws -> IndexSource {
-        do { return .chroma(try location) } catch { throw StageInputs.named(error, keyPath: Self.keyPath) }
+        do { return .chroma(try location) } catch { throw Self.named(error) }
     }
 
     static func named(_ error: any Error) -> any Error {

@@ -49,12 +49,9 @@ extension IndexStoreConfig {
     /// `data.index.<key>`: how messages, the manifest and the fingerprints name the store.
     static var keyPath: String { "data.index.\(key)" }
 
-    /// The store as a hashable value (opens the existential for `IndexData`'s equality).
-    var hashable: AnyHashable { AnyHashable(self) }
-
-    /// Encodes the store under `key` (opens the existential for `IndexData`'s encoding).
-    func encode<Key: CodingKey>(into container: inout KeyedEncodingContainer<Key>, forKey key: Key) throws {
-        try container.encode(self, forKey: key)
+    /// The store's identity alone (a store whose settings change what it finds adds them).
+    func fingerprintInput(hashes: [String: String], evaluates: Bool) -> String {
+        hashes[manifestPath] ?? "missing"
     }
 }
 

@@ -142,7 +142,7 @@ extension PostgresIndexConfig: IndexStoreConfig {
 
     /// A table that was lost says the run resumes at this stage.
     static func searchFailure(_ error: any Error) -> (any Error)? {
-        error is PostgresError ? StageInputs.named(error, keyPath: keyPath) : nil
+        error is PostgresError ? named(error) : nil
     }
 
     /// The `postgresql://` location as `--target` / `--corpus` take it (never a password: the

@@ -2,7 +2,6 @@ import AdapterFormat
 import Alignment
 import EmbeddingIO
 import Foundation
-import LinearAlgebra
 
 /// The JSON log written beside an adapter by `era align`: inputs plus the trainer's log.
 public struct AlignLogFile: Codable, Sendable {

@@ -1,9 +1,5 @@
-import AdapterFormat
 import Alignment
-import EmbeddingIO
 import Foundation
-import LinearAlgebra
-import Retrieval
 
 /// Figures of one synthetic stage-two run (`era bench adapt`).
 package struct AdaptBenchmarkResult: Sendable, Hashable, Codable {

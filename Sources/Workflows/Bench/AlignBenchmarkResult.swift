@@ -1,7 +1,5 @@
 import Alignment
-import EmbeddingIO
 import Foundation
-import LinearAlgebra
 
 /// Figures of one synthetic stage-one run (`era bench align`).
 package struct AlignBenchmarkResult: Sendable, Hashable, Codable {

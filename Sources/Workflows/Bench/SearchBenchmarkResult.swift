@@ -1,7 +1,4 @@
-import EmbeddingIO
 import Foundation
-import LinearAlgebra
-import Retrieval
 
 /// Figures of one synthetic exact-search run (the counterpart of `peer.py search-synthetic`).
 package struct SearchBenchmarkResult: Sendable, Hashable, Codable {

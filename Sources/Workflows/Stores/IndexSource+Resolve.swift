@@ -1,4 +1,3 @@
-import Alignment
 import Foundation
 import LinearAlgebra
 import Retrieval

@@ -3,7 +3,6 @@ import Chroma
 import Foundation
 import LinearAlgebra
 import Postgres
-import Retrieval
 
 /// The index a request reads, the same for align, adapt and evaluate: an embeddings file with its
 /// ids, a Chroma collection, or a pgvector table. ``init(parsing:ids:options:)`` is the one place

@@ -1,7 +1,5 @@
-import Alignment
 import Foundation
 import LinearAlgebra
-import Retrieval
 
 /// A store pulled whole for stage two.
 struct PulledStore {

@@ -1,6 +1,5 @@
 import Foundation
 import LinearAlgebra
-import Retrieval
 
 /// An index that lives in a store (a Chroma collection, a pgvector table): searched through the
 /// store's own query path, and pulled whole when exact search should be compared with it.

@@ -1,7 +1,5 @@
 import Alignment
 import Foundation
-import LinearAlgebra
-import Retrieval
 
 /// Hard-negative mining through a store, when its ranking can stand for the inner product.
 public struct StoreMining {

@@ -1,5 +1,4 @@
 import Alignment
-import EmbeddingIO
 import Foundation
 import Reports
 
