@@ -98,7 +98,9 @@ struct ConfigDecoder {
                     IndexData(queryModelEmbeddings: queryModel, store: $0)
                 }
             }
-            return vectors(i, other: "query_model_embeddings").map { IndexData(embeddings: $0, ids: $1, queryModelEmbeddings: $2) }
+            return vectors(i, other: "query_model_embeddings").map {
+                IndexData(embeddings: $0, ids: $1, queryModelEmbeddings: $2)
+            }
         }
         let alignment = d["alignment"]?.readMapping { a -> AlignmentData? in
             // With a store as the index, the index model's side can be the store's records of `ids`.
