@@ -24,7 +24,7 @@ package enum RegularFile {
         let type = info.st_mode & S_IFMT
         guard type == S_IFREG else { return .failure(.notRegular(type)) }
         guard Int(info.st_size) <= limit else { return .failure(.tooLarge(bytes: Int(info.st_size), atLeast: false)) }
-        return ReadableFile.readToEnd(fd, path: path, limit: limit).mapError(Refusal.failed).flatMap { data in
+        return ReadableFile.readToEnd(fd, limit: limit).mapError(Refusal.failed).flatMap { data in
             data.count <= limit ? .success(data) : .failure(.tooLarge(bytes: limit, atLeast: true))
         }
     }

@@ -1,4 +1,4 @@
-/// A system call that failed on `path`, and its errno.
+/// A system call that failed, and its errno.
 package struct SystemFailure: Error, Equatable {
     package enum Call: String, Sendable {
         case open = "open for reading", stat, read
@@ -6,8 +6,4 @@ package struct SystemFailure: Error, Equatable {
 
     package var call: Call
     package var code: Int32
-    var path: String
-
-    /// As the throwing readers report it.
-    var error: EmbeddingIOError { .posix(call.rawValue, path: path, errno: code) }
 }
