@@ -9,7 +9,7 @@ import Darwin
 #endif
 
 /// Path facts the output guard compares: where a path really leads, and which file it is.
-enum FilePath {
+package enum FilePath {
     struct Identity: Hashable {
         var device: UInt64
         var inode: UInt64
@@ -47,7 +47,7 @@ enum FilePath {
     }
 
     /// "a directory", "a FIFO", ... for a `st_mode & S_IFMT` value.
-    static func describe(_ type: mode_t) -> String {
+    package static func describe(_ type: mode_t) -> String {
         switch type {
         case S_IFDIR: "a directory"
         case S_IFIFO: "a FIFO (named pipe)"

@@ -65,17 +65,24 @@ final class ReadableFile: ByteReader {
     /// Opens `path` for reading without blocking: a FIFO with no writer would otherwise block in
     /// open(2) forever. The descriptor is switched back to blocking reads before it is returned.
     static func openNonBlocking(_ path: String) throws -> (Int32, stat) {
+        try openNonBlocking(path, logged: true).mapError {
+            EmbeddingIOError.posix($0.call.rawValue, path: path, errno: $0.code)
+        }.get()
+    }
+
+    /// The same, failing with the call and its errno (the descriptor closed); `logged`: recorded in ``FileOpenLog``.
+    static func openNonBlocking(_ path: String, logged: Bool) -> Result<(Int32, stat), SystemFailure> {
         let fd = open(path, O_RDONLY | O_CLOEXEC | O_NONBLOCK)
-        guard fd >= 0 else { throw EmbeddingIOError.posix("open for reading", path: path, errno: errno) }
-        FileOpenLog.record(path)
+        guard fd >= 0 else { return .failure(SystemFailure(call: .open, code: errno)) }
+        if logged { FileOpenLog.record(path) }
         var info = stat()
         guard fstat(fd, &info) == 0 else {
             let code = errno
             close(fd)
-            throw EmbeddingIOError.posix("stat", path: path, errno: code)
+            return .failure(SystemFailure(call: .stat, code: code))
         }
         _ = fcntl(fd, F_SETFL, fcntl(fd, F_GETFL) & ~O_NONBLOCK)
-        return (fd, info)
+        return .success((fd, info))
     }
 
     /// The whole content of a text input: a regular file, or a pipe such as bash's `<(...)`
@@ -95,17 +102,23 @@ final class ReadableFile: ByteReader {
 
     /// Everything `fd` yields until its end (a pipe: until the writer closes it).
     static func readToEnd(_ fd: Int32, path: String) throws -> Data {
+        try readToEnd(fd, limit: .max).mapError { EmbeddingIOError.posix("read", path: path, errno: $0.code) }.get()
+    }
+
+    /// The same, stopping once more than `limit` bytes are read.
+    static func readToEnd(_ fd: Int32, limit: Int) -> Result<Data, SystemFailure> {
         var data = Data()
         var chunk = [UInt8](repeating: 0, count: 65_536)
-        while true {
+        while data.count <= limit {
             let n = chunk.withUnsafeMutableBytes { systemRead(fd, $0.baseAddress, $0.count) }
             if n < 0 {
                 if errno == EINTR { continue }
-                throw EmbeddingIOError.posix("read", path: path, errno: errno)
+                return .failure(SystemFailure(call: .read, code: errno))
             }
-            if n == 0 { return data }
+            if n == 0 { break }
             data.append(contentsOf: chunk[0..<n])
         }
+        return .success(data)
     }
 
     deinit { close(descriptor) }

@@ -67,12 +67,15 @@ struct ConfigDecoder {
                 path: ConfigPaths.absolute(text, relativeTo: root ?? written.node.baseDirectory),
                 location: written.node.location)
         }
-        let queries = d["queries"]?.readMapping { q -> QueryData? in
-            q.require("embeddings", "ids")
-            let embeddings = file(q, "embeddings"), ids = file(q, "ids")
-            let indexModel = file(q, "index_model_embeddings")
+        /// The required `embeddings` and `ids`, then the other model's vectors under `other`.
+        func vectors(_ d: ConfigNodeDecoder, other: String) -> (DataFile, DataFile, DataFile?)? {
+            d.require("embeddings", "ids")
+            let embeddings = file(d, "embeddings"), ids = file(d, "ids"), otherModel = file(d, other)
             guard let embeddings, let ids else { return nil }
-            return QueryData(embeddings: embeddings, ids: ids, indexModelEmbeddings: indexModel)
+            return (embeddings, ids, otherModel)
+        }
+        let queries = d["queries"]?.readMapping { q in
+            vectors(q, other: "index_model_embeddings").map(QueryData.init)
         }
         let index = d["index"]?.readMapping { i -> IndexData? in
             let named = IndexStores.all.filter { i.node[$0.key] != nil }
@@ -95,11 +98,9 @@ struct ConfigDecoder {
                     IndexData(queryModelEmbeddings: queryModel, store: $0)
                 }
             }
-            i.require("embeddings", "ids")
-            let embeddings = file(i, "embeddings"), ids = file(i, "ids")
-            let queryModel = file(i, "query_model_embeddings")
-            guard let embeddings, let ids else { return nil }
-            return IndexData(embeddings: embeddings, ids: ids, queryModelEmbeddings: queryModel)
+            return vectors(i, other: "query_model_embeddings").map {
+                IndexData(embeddings: $0, ids: $1, queryModelEmbeddings: $2)
+            }
         }
         let alignment = d["alignment"]?.readMapping { a -> AlignmentData? in
             // With a store as the index, the index model's side can be the store's records of `ids`.

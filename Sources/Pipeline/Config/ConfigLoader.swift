@@ -70,30 +70,31 @@ struct ConfigLoader {
             log.append(contentsOf: error.problems)
             return nil
         }
-        guard var entries = node.entries else {
+        guard node.entries != nil else {
             log.add(
                 node.location, "", "expected a mapping of keys at the top of the file, got \(node.describedForMessage)")
             return nil
         }
-        let chain = chain + [absolutePath]
-        var base = ConfigNode(value: .mapping([]), location: node.location, baseDirectory: node.baseDirectory)
+        return mergingReferences(of: node, keys: ["extends", "include"], chain: chain + [absolutePath])
+    }
 
-        if let index = entries.firstIndex(where: { $0.key == "extends" }) {
-            let entry = entries.remove(at: index)
-            if let parent = loadReferenced(entry.value, keyPath: "extends", chain: chain) {
-                base = Self.merge(base, parent)
-            }
-        }
-        if let index = entries.firstIndex(where: { $0.key == "include" }) {
-            let entry = entries.remove(at: index)
-            let items: [(ConfigNode, String)]
-            switch entry.value.value {
-            case .sequence(let elements): items = elements.enumerated().map { ($1, "include[\($0)]") }
-            default: items = [(entry.value, "include")]
+    /// `node` with what its `keys` name (`extends:` a parent, `include:` fragments) merged beneath
+    /// it, in the order of `keys`; `prefix` starts the key paths of messages.
+    private func mergingReferences(
+        of node: ConfigNode, keys: [String], prefix: String = "", chain: [String]
+    ) -> ConfigNode {
+        guard var entries = node.entries else { return node }
+        var base = ConfigNode(value: .mapping([]), location: node.location, baseDirectory: node.baseDirectory)
+        for key in keys {
+            guard let index = entries.firstIndex(where: { $0.key == key }) else { continue }
+            let value = entries.remove(at: index).value
+            var items = [(value, prefix + key)]
+            if key == "include", case .sequence(let elements) = value.value {
+                items = elements.enumerated().map { ($1, "\(prefix)include[\($0)]") }
             }
             for (item, path) in items {
-                if let fragment = loadReferenced(item, keyPath: path, chain: chain) {
-                    base = Self.merge(base, fragment)
+                if let referenced = loadReferenced(item, keyPath: path, chain: chain) {
+                    base = Self.merge(base, referenced)
                 }
             }
         }
@@ -134,22 +135,12 @@ struct ConfigLoader {
     private func resolveStagePresets(in root: inout ConfigNode) {
         guard var rootEntries = root.entries,
             let stagesIndex = rootEntries.firstIndex(where: { $0.key == "stages" }),
-            var stages = rootEntries[stagesIndex].value.elements
+            let stages = rootEntries[stagesIndex].value.elements
         else { return }
-        for i in stages.indices {
-            guard var entries = stages[i].entries,
-                let index = entries.firstIndex(where: { $0.key == "extends" })
-            else { continue }
-            let reference = entries.remove(at: index).value
-            var own = stages[i]
-            own.value = .mapping(entries)
-            if let preset = loadReferenced(reference, keyPath: "stages[\(i)].extends", chain: []) {
-                stages[i] = Self.merge(preset, own)
-            } else {
-                stages[i] = own
-            }
+        let resolved = stages.enumerated().map { i, stage in
+            mergingReferences(of: stage, keys: ["extends"], prefix: "stages[\(i)].", chain: [])
         }
-        rootEntries[stagesIndex].value.value = .sequence(stages)
+        rootEntries[stagesIndex].value.value = .sequence(resolved)
         root.value = .mapping(rootEntries)
     }
 

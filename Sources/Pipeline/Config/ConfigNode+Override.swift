@@ -22,7 +22,7 @@ extension ConfigNode {
         var newValue: ConfigNode
         do {
             newValue = try ConfigNode.parse(
-                yaml: override.value, file: override.origin, baseDirectory: currentDirectory)
+                yaml: override.value, file: override.origin, baseDirectory: currentDirectory, positions: false)
         } catch {
             return ConfigProblem(
                 location: origin, keyPath: override.keyPath,
@@ -31,9 +31,8 @@ extension ConfigNode {
         if case .mapping(let entries) = newValue.value, entries.isEmpty,
             override.value.trimmingCharacters(in: .whitespaces).isEmpty
         {
-            newValue.value = .scalar(.null, text: "")
+            newValue = ConfigNode(value: .scalar(.null, text: ""), location: origin, baseDirectory: currentDirectory)
         }
-        newValue.relocate(to: origin)
         return set(newValue, at: components[...], walked: "", origin: origin)
     }
 
@@ -98,23 +97,6 @@ extension ConfigNode {
                 location: origin, keyPath: described,
                 message: "cannot follow the key path: \(walked.isEmpty ? "the root" : walked) is \(describedForMessage)"
             )
-        }
-    }
-
-    /// Gives this node and all its descendants one location (an override has no line numbers).
-    mutating func relocate(to location: SourceLocation) {
-        self.location = location
-        switch value {
-        case .scalar: break
-        case .sequence(var elements):
-            for i in elements.indices { elements[i].relocate(to: location) }
-            value = .sequence(elements)
-        case .mapping(var entries):
-            for i in entries.indices {
-                entries[i].keyLocation = location
-                entries[i].value.relocate(to: location)
-            }
-            value = .mapping(entries)
         }
     }
 }

@@ -70,9 +70,12 @@ extension ConfigNode {
     ///   - yaml: the document text (an empty document yields an empty mapping).
     ///   - file: the name shown in locations.
     ///   - baseDirectory: absolute directory for relative paths written in this text.
+    ///   - positions: false locates every node at the bare `file` (a `--set` value has no lines).
     /// - Throws: `ConfigError` with the parser's position when the text is not valid YAML, or
     ///   when aliases expand it beyond ``YAMLBudget`` (node count or depth).
-    static func parse(yaml: String, file: String, baseDirectory: String) throws(ConfigError) -> ConfigNode {
+    static func parse(
+        yaml: String, file: String, baseDirectory: String, positions: Bool = true
+    ) throws(ConfigError) -> ConfigNode {
         func failure(_ line: Int, _ column: Int, _ message: String) -> ConfigError {
             let location = SourceLocation(file: file, line: line, column: column)
             return ConfigError(problems: [ConfigProblem(location: location, keyPath: "", message: message)])
@@ -93,26 +96,27 @@ extension ConfigNode {
                 value: .mapping([]), location: SourceLocation(file: file, line: 1, column: 1),
                 baseDirectory: baseDirectory)
         }
-        return ConfigNode(yams: root, file: file, baseDirectory: baseDirectory)
+        return ConfigNode(yams: root, file: file, baseDirectory: baseDirectory, positions: positions)
     }
 
-    init(yams node: Node, file: String, baseDirectory: String) {
-        let mark = node.mark
+    init(yams node: Node, file: String, baseDirectory: String, positions: Bool) {
+        let mark = positions ? node.mark : nil
         location = SourceLocation(file: file, line: mark?.line ?? 0, column: mark?.column ?? 0)
         self.baseDirectory = baseDirectory
         switch node {
         case .scalar(let scalar):
             value = .scalar(Self.resolve(node: node, text: scalar.string), text: scalar.string)
         case .sequence(let sequence):
-            value = .sequence(sequence.map { ConfigNode(yams: $0, file: file, baseDirectory: baseDirectory) })
+            value = .sequence(
+                sequence.map { ConfigNode(yams: $0, file: file, baseDirectory: baseDirectory, positions: positions) })
         case .mapping(let mapping):
             value = .mapping(
                 mapping.map { key, value in
-                    let keyMark = key.mark
+                    let keyMark = positions ? key.mark : nil
                     return Entry(
                         key: key.string ?? Self.flowText(of: key),
                         keyLocation: SourceLocation(file: file, line: keyMark?.line ?? 0, column: keyMark?.column ?? 0),
-                        value: ConfigNode(yams: value, file: file, baseDirectory: baseDirectory))
+                        value: ConfigNode(yams: value, file: file, baseDirectory: baseDirectory, positions: positions))
                 })
         case .alias:
             // `compose` resolves aliases; an unresolved one is treated as an opaque string.

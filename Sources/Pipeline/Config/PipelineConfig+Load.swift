@@ -63,11 +63,7 @@ extension PipelineConfig {
         }
         return problems.enumerated().sorted { a, b in
             let (x, y) = (a.element.location, b.element.location)
-            let (rx, ry) = (fileRank[x.file]!, fileRank[y.file]!)
-            if rx != ry { return rx < ry }
-            if x.line != y.line { return x.line < y.line }
-            if x.column != y.column { return x.column < y.column }
-            return a.offset < b.offset
+            return (fileRank[x.file]!, x.line, x.column, a.offset) < (fileRank[y.file]!, y.line, y.column, b.offset)
         }.map(\.element)
     }
 }

@@ -11,7 +11,6 @@ struct StageDecoder {
         var decoder: ConfigNodeDecoder
         var name: String
         var kind: StageKind?
-        var index: Int
     }
 
     /// Whether `name`, written at `written`, can name `folder`; else the problem is logged there,
@@ -58,7 +57,7 @@ struct StageDecoder {
                 continue
             }
             seen[name] = index
-            headers.append(Header(decoder: stage, name: name, kind: kind, index: index))
+            headers.append(Header(decoder: stage, name: name, kind: kind))
         }
 
         // Built once and shared by every stage, so decoding stays linear in the number of stages
