@@ -40,9 +40,7 @@ extension EvaluateStage {
         settings.samples = samples
         let request = try AlignStage.request(settings, seed: seed, context: context)
         let pairs: AlignWorkflow.Request
-        do { pairs = try request.prepare() } catch {
-            throw AlignStage.pipelineError(error, data: context.config.data)
-        }
+        do { pairs = try request.prepare() } catch { throw error.pipelineError(context.config.data) }
         let fit = try AlignWorkflow.procrustesBaseline(
             sources: pairs.sources, targets: pairs.targets, ids: pairs.sourceIds, sample: pairs.sample, seed: seed)
         context.log("procrustes: fitted on \(fit.pairs) pairs, objective \(fit.objective)")
@@ -55,24 +53,12 @@ extension EvaluateStage {
     }
 
     /// The workflow's error about an input, told with the config key (or stage) that gave it.
-    static func error(_ error: EvaluateInputError, data: DataConfig) -> PipelineRunError {
-        switch (error.problem, error.subject) {
-        case (.nothingToDo(let message), _):
-            return PipelineRunError(
-                "nothing to do: \(message), with data.qrels.evaluation \(data.qrels.evaluation?.path ?? "?") "
-                    + "and data.queries.ids \(data.queries?.ids.path ?? "?"): check that the qrels use the ids of that file"
-            )
-        case (.adapter, let name?), (.adapterDimensions, let name?):
-            return PipelineRunError("evaluate: \(name): \(error.detail)")
-        default:
-            return PipelineRunError("evaluate: \(keyPaths[error.role] ?? error.role.rawValue): \(error.detail)")
+    static func error(_ error: EvaluateInputError, data: DataConfig) -> any Error {
+        guard case .nothingToDo(let message) = error.problem else {
+            return error.pipelineError(data)
         }
+        return PipelineRunError(
+            "nothing to do: \(message), with data.qrels.evaluation \(data.qrels.evaluation?.path ?? "?") "
+                + "and data.queries.ids \(data.queries?.ids.path ?? "?"): check that the qrels use the ids of that file")
     }
-
-    /// Where each input of an evaluation comes from in a pipeline.
-    static let keyPaths: [EvaluateInputError.Role: String] = [
-        .queries: "data.queries.embeddings", .queryIds: "data.queries.ids", .corpus: "data.index.embeddings",
-        .corpusIds: "data.index.ids", .qrels: "data.qrels.evaluation", .unseenAgainst: "data.qrels.labeled",
-        .indexQueries: "data.queries.index_model_embeddings", .reembeddedCorpus: "data.index.query_model_embeddings",
-    ]
 }

@@ -11,9 +11,11 @@ struct StageInputs {
     let data: DataConfig
     let files: InputFiles
 
-    init(context: StageContext) {
-        data = context.config.data
-        files = context.shared.files
+    init(context: StageContext) { self.init(data: context.config.data, files: context.shared.files) }
+
+    init(data: DataConfig, files: InputFiles) {
+        self.data = data
+        self.files = files
     }
 
     /// An embeddings file: float32 C-order files are memory-mapped, others read and converted once.
@@ -46,6 +48,11 @@ struct StageInputs {
         return AdaptSweepEvaluation(
             loadQrels: { try qrels(\.qrels.evaluation, "data.qrels.evaluation") },
             indexQueries: indexQueries, indexQueryIds: indexQueries == nil ? nil : queryIds)
+    }
+
+    /// The file that gives the input of `role`, refused when its key is not set.
+    func path(_ file: KeyPath<DataConfig, DataFile?>, _ role: some PipelineInputRole) throws -> String {
+        try require(file, role.keyPath(in: data))
     }
 
     private func require(_ file: KeyPath<DataConfig, DataFile?>, _ keyPath: String) throws -> String {
