@@ -69,7 +69,9 @@ struct AdaptCommand: ParsableCommand {
             outcome = try request.run(
                 progress: { event in
                     if case .minedThroughStore(_, let summary) = event { mining = summary }
-                    if case .pulled = event { inputs.log(event) } else if !quiet, let line = request.report(event).line {
+                    if case .pulled = event {
+                        inputs.log(event)
+                    } else if !quiet, let line = request.report(event).line {
                         printProgress(line)
                     }
                 }, warn: inputs.warning)

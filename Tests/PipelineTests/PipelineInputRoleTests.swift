@@ -93,7 +93,8 @@ import Workflows
             try inputs.path(\.qrels.labeled, AdaptRequest.Role.labels)
         }
         #expect("\(error)" == "data.qrels.labeled is not set in the pipeline")
-        #expect(try StageInputs(data: Self.files, files: InputFiles()).path(\.queries?.ids, AdaptRequest.Role.queryIds)
-            == "/nowhere/q.txt")
+        #expect(
+            try StageInputs(data: Self.files, files: InputFiles()).path(\.queries?.ids, AdaptRequest.Role.queryIds)
+                == "/nowhere/q.txt")
     }
 }

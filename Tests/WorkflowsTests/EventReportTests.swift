@@ -21,7 +21,8 @@ import Workflows
         let name: (AlignRequest.Role) -> String = { $0 == .sourceIds ? "data.alignment.ids" : "?" }
         #expect(
             request.report(.fetched(store: "docs", kind: .chroma, rows: 90, pages: 2, missing: 10), naming: name)
-                == EventReport(line: "90 records of docs fetched by id in 2 pages; 10 ids of data.alignment.ids not in it"))
+                == EventReport(
+                    line: "90 records of docs fetched by id in 2 pages; 10 ids of data.alignment.ids not in it"))
         #expect(
             request.report(.sampled(store: "docs", rows: 500, pages: 5), naming: name)
                 == EventReport(line: "500 records of docs sampled in 5 pages for unpaired alignment"))
@@ -64,6 +65,7 @@ import Workflows
             SweepWorkflow.Progress.trained(completed: 2, total: 6).report
                 == EventReport(progress: Self.progress(2, 7, "trained 2/6")))
         #expect(
-            SweepWorkflow.Progress.evaluating(total: 6).report == EventReport(progress: Self.progress(6, 7, "evaluating")))
+            SweepWorkflow.Progress.evaluating(total: 6).report
+                == EventReport(progress: Self.progress(6, 7, "evaluating")))
     }
 }

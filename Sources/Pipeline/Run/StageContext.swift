@@ -45,6 +45,8 @@ public struct StageContext: Sendable {
     /// A workflow's event in the stage's log and progress.
     func record(_ report: EventReport) {
         if let line = report.line { log(line) }
-        if let progress = report.progress { self.progress(completed: progress.completed, total: progress.total, progress.message) }
+        if let progress = report.progress {
+            self.progress(completed: progress.completed, total: progress.total, progress.message)
+        }
     }
 }

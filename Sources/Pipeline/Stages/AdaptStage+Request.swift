@@ -11,7 +11,8 @@ extension AdaptStage {
         var request = AdaptRequest(
             stageOne: stageOne, stageOneName: "the map of stage \(from)",
             queries: try inputs.path(\.queries?.embeddings, AdaptRequest.Role.queries),
-            queryIds: try inputs.path(\.queries?.ids, AdaptRequest.Role.queryIds), index: try StageInputs.indexSource(data),
+            queryIds: try inputs.path(\.queries?.ids, AdaptRequest.Role.queryIds),
+            index: try StageInputs.indexSource(data),
             labels: try inputs.path(\.qrels.labeled, AdaptRequest.Role.labels), files: inputs.files)
         request.indexQueries = data.queries?.indexModelEmbeddings?.path
         request.hybrid = hybrid

@@ -59,6 +59,7 @@ extension EvaluateStage {
         }
         return PipelineRunError(
             "nothing to do: \(message), with data.qrels.evaluation \(data.qrels.evaluation?.path ?? "?") "
-                + "and data.queries.ids \(data.queries?.ids.path ?? "?"): check that the qrels use the ids of that file")
+                + "and data.queries.ids \(data.queries?.ids.path ?? "?"): check that the qrels use the ids of that file"
+        )
     }
 }

@@ -2,7 +2,7 @@ import Foundation
 import Workflows
 
 /// A workflow's input role as the pipeline names it: the key path that gave the input, the one
-/// place each role of ``AlignRequest``, ``AdaptRequest`` and ``EvaluateWorkflow`` becomes a key.
+/// place each role of `AlignRequest`, `AdaptRequest` and `EvaluateWorkflow` becomes a key.
 protocol PipelineInputRole {
     func keyPath(in data: DataConfig) -> String
     /// How a failure's message names the input (the key path unless it says more).

@@ -8,7 +8,9 @@ extension AdaptRequest {
         switch event {
         case .pulled(let store, let rows, nil):
             EventReport(
-                line: "hard negatives searched through \(store) by inner product (<#>); \(rows) rows pulled by binary COPY")
+                line:
+                    "hard negatives searched through \(store) by inner product (<#>); \(rows) rows pulled by binary COPY"
+            )
         case .pulled: EventReport()
         case .training(let event): EventReport(line: AdaptWorkflow.describe(event), progress: progress(of: event))
         case .minedThroughStore(let line, _): EventReport(line: line)

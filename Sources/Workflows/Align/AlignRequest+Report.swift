@@ -15,7 +15,8 @@ extension AlignRequest {
         case .started(let pairs, let p, let m):
             return EventReport(
                 line: "\(pairs) pairs, p = \(p), m = \(m)",
-                progress: .init(completed: 0, total: nil, "warm start (\(settings.warmStart.rawValue)) on \(pairs) pairs"))
+                progress: .init(
+                    completed: 0, total: nil, "warm start (\(settings.warmStart.rawValue)) on \(pairs) pairs"))
         case .training(let event):
             return EventReport(
                 line: AlignWorkflow.describe(event, epochs: settings.epochs), progress: progress(of: event))
