@@ -3,7 +3,9 @@ import Alignment
 extension AlignRequest {
     /// An event as a run's stage log tells it, with the run's progress: the store's fetch or sample,
     /// the pairs, the trainer's and the unpaired matching's events (`era align` words its own lines).
-    /// - Parameter name: how the log names an input (a pipeline's key path).
+    /// - Parameters:
+    ///   - event: what happened.
+    ///   - name: how the log names an input (a pipeline's key path).
     public func report(_ event: Event, naming name: (Role) -> String) -> EventReport {
         switch event {
         case .fetched(let store, let kind, let rows, let pages, let missing):
