@@ -96,5 +96,11 @@ import Workflows
         #expect(
             try StageInputs(data: Self.files, files: InputFiles()).path(\.queries?.ids, AdaptRequest.Role.queryIds)
                 == "/nowhere/q.txt")
+        // A file that cannot be read is named by the role's key path, before the file's own error.
+        let unreadable = try #require(throws: PipelineRunError.self) {
+            try StageInputs(data: Self.files, files: InputFiles()).embeddings(
+                \.queries?.embeddings, EvaluateInputError.Role.queries)
+        }
+        #expect("\(unreadable)".hasPrefix("data.queries.embeddings: /nowhere/q.npy"), "\(unreadable)")
     }
 }

@@ -4,6 +4,9 @@ import LinearAlgebra
 import Workflows
 
 extension EvaluateStage {
+    /// The inputs of an evaluation, each named by its key path (`PipelineInputRole`).
+    typealias Role = EvaluateInputError.Role
+
     /// The baselines in the order written, each with the inputs it reads.
     static func addBaselines(
         _ options: EvaluateOptions, to request: inout EvaluateWorkflow.Request, inputs: StageInputs,
@@ -16,8 +19,7 @@ extension EvaluateStage {
                 request.baselines.append(.indexAsIs)
             case .reEmbedded:
                 try inputs.requireIndexFiles(for: "the re-embedded baseline")
-                request.reembeddedCorpus = try inputs.embeddings(
-                    \.index?.queryModelEmbeddings, "data.index.query_model_embeddings")
+                request.reembeddedCorpus = try inputs.embeddings(\.index?.queryModelEmbeddings, Role.reembeddedCorpus)
                 request.baselines.append(.reEmbedded)
             case .procrustes:
                 let map = try procrustes(context: context, maps: options.maps)
@@ -27,7 +29,7 @@ extension EvaluateStage {
     }
 
     static func indexQueries(_ inputs: StageInputs) throws -> any RowMatrix {
-        try inputs.embeddings(\.queries?.indexModelEmbeddings, "data.queries.index_model_embeddings")
+        try inputs.embeddings(\.queries?.indexModelEmbeddings, Role.indexQueries)
     }
 
     /// The centred Procrustes baseline, fitted on the first evaluated align stage's sample (all pairs without one).
