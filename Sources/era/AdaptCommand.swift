@@ -68,12 +68,11 @@ struct AdaptCommand: ParsableCommand {
         do {
             outcome = try request.run(
                 progress: { event in
-                    switch event {
-                    case .pulled: inputs.log(event)
-                    case .training(let event): if !quiet { printProgress(AdaptWorkflow.describe(event)) }
-                    case .minedThroughStore(let line, let summary):
-                        if !quiet { printProgress(line) }
-                        mining = summary
+                    if case .minedThroughStore(_, let summary) = event { mining = summary }
+                    if case .pulled = event {
+                        inputs.log(event)
+                    } else if !quiet, let line = request.report(event).line {
+                        printProgress(line)
                     }
                 }, warn: inputs.warning)
         } catch { throw inputs.error(error) }

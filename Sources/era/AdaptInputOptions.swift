@@ -64,8 +64,7 @@ struct AdaptInputOptions: ParsableArguments {
     /// A failure as the CLI tells it: an unreadable input's own error (it names the file or the
     /// store), else the message with the input named by its flag.
     func error(_ failure: AdaptRequest.Failure) -> any Error {
-        if case .unreadable(let error) = failure.reason { return error }
-        return CommandError(failure.message(naming: flag))
+        failure.unreadableCause ?? CommandError(failure.message(naming: flag))
     }
 
     /// The flag (with its value) that gave the input of `role`.

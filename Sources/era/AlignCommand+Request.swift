@@ -26,9 +26,9 @@ extension AlignCommand {
     /// A failure as the CLI tells it: an unreadable input's own error (it names the file or the
     /// store), else the message with each input named by its flag.
     func error(_ failure: AlignRequest.Failure) -> any Error {
+        if let cause = failure.unreadableCause { return cause }
         let message = failure.message(naming: flag)
         switch failure.problem {
-        case .unreadable(let error): return error
         case .training: return CommandError("align: \(message)")
         case .notAlignable: return CommandError("align --unpaired: \(message)")
         default: return CommandError(message)

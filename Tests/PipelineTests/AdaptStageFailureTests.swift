@@ -29,14 +29,14 @@ import Workflows
             labels: "/nowhere/train.tsv")
         let failure = try #require(throws: AdaptRequest.Failure.self) { try request.prepare() }
         #expect(failure.role == .queries)
-        let message = "\(AdaptStage.pipelineError(failure, data: data))"
+        let message = "\(failure.pipelineError(data))"
         #expect(message.hasPrefix("data.queries.embeddings: ") && message.contains("/nowhere/q.npy"), "\(message)")
     }
 
     @Test func theTrainersRefusalNamesTheLabelsByKeyAndFile() {
         let failure = AdaptRequest.Failure(
             role: .labels, reason: .training(.tooFewLabeledQueries(needed: 2, got: 0, purpose: "training")))
-        let message = "\(AdaptStage.pipelineError(failure, data: data))"
+        let message = "\(failure.pipelineError(data))"
         #expect(message.hasPrefix("adapt: "))
         #expect(message.contains("the labels come from data.qrels.labeled (/nowhere/train.tsv)"), "\(message)")
     }

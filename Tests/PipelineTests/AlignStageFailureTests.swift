@@ -32,8 +32,8 @@ import Workflows
             .target: "data.alignment.index_model", .targetIds: "data.alignment.ids", .sample: "samples",
             .anchors: "anchors", .unpaired: "pairing: unpaired", .settings: "options",
         ]
-        for role in AlignRequest.Role.allCases { #expect(AlignStage.keyPath(role, files) == expected[role], "\(role)") }
-        #expect(AlignStage.keyPath(.target, store) == "data.index.chroma")
+        for role in AlignRequest.Role.allCases { #expect(role.keyPath(in: files) == expected[role], "\(role)") }
+        #expect(AlignRequest.Role.target.keyPath(in: store) == "data.index.chroma")
     }
 
     @Test func anUnreadableInputIsNamedByItsKeyPath() throws {
@@ -42,18 +42,18 @@ import Workflows
             seed: 0, sourceModel: "q", targetModel: "d")
         let failure = try #require(throws: AlignRequest.Failure.self) { try request.prepare() }
         #expect(failure.role == .source)
-        let message = "\(AlignStage.pipelineError(failure, data: Self.data(indexModel: "/nowhere/t.npy")))"
+        let message = "\(failure.pipelineError(Self.data(indexModel: "/nowhere/t.npy")))"
         #expect(message.hasPrefix("data.alignment.query_model: ") && message.contains("/nowhere/s.npy"), "\(message)")
     }
 
     @Test func aProblemLeadsWithTheStageAndNamesEveryInputByKey() {
         let failure = AlignRequest.Failure(role: .sample, problem: .sampleOfFiles)
-        let message = "\(AlignStage.pipelineError(failure, data: Self.data(indexModel: "/nowhere/t.npy")))"
+        let message = "\(failure.pipelineError(Self.data(indexModel: "/nowhere/t.npy")))"
         #expect(message.hasPrefix("align: samples: with pairing: unpaired, only a Chroma collection's"), "\(message)")
         #expect(message.hasSuffix("every row of data.alignment.index_model takes part"), "\(message)")
         let nonFinite = AlignRequest.Failure(role: .target, problem: .nonFinite("target row d3"))
         #expect(
-            "\(AlignStage.pipelineError(nonFinite, data: Self.data(indexModel: nil, chroma: true)))"
+            "\(nonFinite.pipelineError(Self.data(indexModel: nil, chroma: true)))"
                 == "align: data.index.chroma: target row d3 contains NaN or infinity")
     }
 }

@@ -1,5 +1,6 @@
 import EmbeddingIO
 import Foundation
+import Workflows
 
 /// Everything a stage needs to run.
 public struct StageContext: Sendable {
@@ -39,5 +40,13 @@ public struct StageContext: Sendable {
     /// Writes an artifact atomically into the staging folder.
     public func write(_ data: Data, to name: String) throws {
         try AtomicFile.write(data, to: artifactURL(name))
+    }
+
+    /// A workflow's event in the stage's log and progress.
+    func record(_ report: EventReport) {
+        if let line = report.line { log(line) }
+        if let progress = report.progress {
+            self.progress(completed: progress.completed, total: progress.total, progress.message)
+        }
     }
 }

@@ -19,12 +19,8 @@ public struct AdaptStage: StageRunner {
         request.metadata = ["pipeline": context.config.name, "pipeline_stage": stage.name]
         let outcome: AdaptWorkflow.Outcome
         do {
-            outcome = try request.run(
-                progress: { event in
-                    Self.log(event, context: context)
-                    if case .training(let event) = event { Self.progress(event, request.settings.maxSteps, context) }
-                }, warn: Self.warning(context))
-        } catch { throw Self.pipelineError(error, data: context.config.data) }
+            outcome = try request.run(progress: { context.record(request.report($0)) }, warn: Self.warning(context))
+        } catch { throw error.pipelineError(context.config.data) }
         for line in AdaptWorkflow.describeChoice(outcome.result) { context.log(line) }
         if let line = StageCommandLine.line(
             for: stage, config: context.config, seed: context.seed,

@@ -15,10 +15,10 @@ public struct AlignStage: StageRunner {
         }
         var request = try Self.request(options, seed: context.seed, context: context)
         request.metadata = ["pipeline": context.config.name, "pipeline_stage": stage.name]
-        let outcome: AlignWorkflow.Outcome
+        let data = context.config.data, outcome: AlignWorkflow.Outcome
         do {
-            outcome = try request.run { Self.report($0, settings: options, context: context) }
-        } catch { throw Self.pipelineError(error, data: context.config.data) }
+            outcome = try request.run { context.record(request.report($0, naming: { $0.keyPath(in: data) })) }
+        } catch { throw error.pipelineError(data) }
         if let line = StageCommandLine.line(
             for: stage, config: context.config, seed: context.seed, stageOneAdapter: nil,
             out: "\(stage.name).safetensors")
@@ -31,7 +31,7 @@ public struct AlignStage: StageRunner {
         try outcome.adapter.save(to: context.artifactURL(MapArtifact.fileName))
         try context.write(CanonicalJSON.encode(outcome.log, pretty: true), to: "training-log.json")
         context.keep(outcome.adapter)
-        let alignmentIds = context.config.data.alignment?.ids.map {
+        let alignmentIds = data.alignment?.ids.map {
             PipelineInspection.fileName("data.alignment.ids", $0)
         }
         let check = SanityChecks.alignmentAboveChance(outcome.log.heldOut, idsFile: alignmentIds)

@@ -4,6 +4,9 @@ import LinearAlgebra
 import Workflows
 
 extension EvaluateStage {
+    /// The inputs of an evaluation, each named by its key path (`PipelineInputRole`).
+    typealias Role = EvaluateInputError.Role
+
     /// The baselines in the order written, each with the inputs it reads.
     static func addBaselines(
         _ options: EvaluateOptions, to request: inout EvaluateWorkflow.Request, inputs: StageInputs,
@@ -16,8 +19,7 @@ extension EvaluateStage {
                 request.baselines.append(.indexAsIs)
             case .reEmbedded:
                 try inputs.requireIndexFiles(for: "the re-embedded baseline")
-                request.reembeddedCorpus = try inputs.embeddings(
-                    \.index?.queryModelEmbeddings, "data.index.query_model_embeddings")
+                request.reembeddedCorpus = try inputs.embeddings(\.index?.queryModelEmbeddings, Role.reembeddedCorpus)
                 request.baselines.append(.reEmbedded)
             case .procrustes:
                 let map = try procrustes(context: context, maps: options.maps)
@@ -27,7 +29,7 @@ extension EvaluateStage {
     }
 
     static func indexQueries(_ inputs: StageInputs) throws -> any RowMatrix {
-        try inputs.embeddings(\.queries?.indexModelEmbeddings, "data.queries.index_model_embeddings")
+        try inputs.embeddings(\.queries?.indexModelEmbeddings, Role.indexQueries)
     }
 
     /// The centred Procrustes baseline, fitted on the first evaluated align stage's sample (all pairs without one).
@@ -40,9 +42,7 @@ extension EvaluateStage {
         settings.samples = samples
         let request = try AlignStage.request(settings, seed: seed, context: context)
         let pairs: AlignWorkflow.Request
-        do { pairs = try request.prepare() } catch {
-            throw AlignStage.pipelineError(error, data: context.config.data)
-        }
+        do { pairs = try request.prepare() } catch { throw error.pipelineError(context.config.data) }
         let fit = try AlignWorkflow.procrustesBaseline(
             sources: pairs.sources, targets: pairs.targets, ids: pairs.sourceIds, sample: pairs.sample, seed: seed)
         context.log("procrustes: fitted on \(fit.pairs) pairs, objective \(fit.objective)")
@@ -55,24 +55,13 @@ extension EvaluateStage {
     }
 
     /// The workflow's error about an input, told with the config key (or stage) that gave it.
-    static func error(_ error: EvaluateInputError, data: DataConfig) -> PipelineRunError {
-        switch (error.problem, error.subject) {
-        case (.nothingToDo(let message), _):
-            return PipelineRunError(
-                "nothing to do: \(message), with data.qrels.evaluation \(data.qrels.evaluation?.path ?? "?") "
-                    + "and data.queries.ids \(data.queries?.ids.path ?? "?"): check that the qrels use the ids of that file"
-            )
-        case (.adapter, let name?), (.adapterDimensions, let name?):
-            return PipelineRunError("evaluate: \(name): \(error.detail)")
-        default:
-            return PipelineRunError("evaluate: \(keyPaths[error.role] ?? error.role.rawValue): \(error.detail)")
+    static func error(_ error: EvaluateInputError, data: DataConfig) -> any Error {
+        guard case .nothingToDo(let message) = error.problem else {
+            return error.pipelineError(data)
         }
+        return PipelineRunError(
+            "nothing to do: \(message), with data.qrels.evaluation \(data.qrels.evaluation?.path ?? "?") "
+                + "and data.queries.ids \(data.queries?.ids.path ?? "?"): check that the qrels use the ids of that file"
+        )
     }
-
-    /// Where each input of an evaluation comes from in a pipeline.
-    static let keyPaths: [EvaluateInputError.Role: String] = [
-        .queries: "data.queries.embeddings", .queryIds: "data.queries.ids", .corpus: "data.index.embeddings",
-        .corpusIds: "data.index.ids", .qrels: "data.qrels.evaluation", .unseenAgainst: "data.qrels.labeled",
-        .indexQueries: "data.queries.index_model_embeddings", .reembeddedCorpus: "data.index.query_model_embeddings",
-    ]
 }

@@ -15,13 +15,13 @@ public struct EvaluateStage: StageRunner {
         }
         let inputs = StageInputs(context: context)
         let data = context.config.data
-        let qrels = try inputs.qrels(\.qrels.evaluation, "data.qrels.evaluation")
+        let qrels = try inputs.qrels(\.qrels.evaluation, Role.qrels)
         // The labeled qrels define the unseen subset, and are checked against the evaluation queries either way.
-        let labeled = data.qrels.labeled == nil ? nil : try inputs.qrels(\.qrels.labeled, "data.qrels.labeled")
+        let labeled = data.qrels.labeled == nil ? nil : try inputs.qrels(\.qrels.labeled, Role.unseenAgainst)
         let index = try inputs.searchedIndex(
             try StageInputs.indexSource(data), judged: [qrels] + (options.unseen ? labeled.map { [$0] } ?? [] : []))
         var request = EvaluateWorkflow.Request(
-            maps: [], queries: try inputs.embeddings(\.queries?.embeddings, "data.queries.embeddings"), queryIds: [],
+            maps: [], queries: try inputs.embeddings(\.queries?.embeddings, Role.queries), queryIds: [],
             index: index, qrels: qrels, settings: options.settings)
         request.retiredIndexModel = context.config.models.index.retired
         try Self.addBaselines(options, to: &request, inputs: inputs, context: context)
@@ -32,7 +32,7 @@ public struct EvaluateStage: StageRunner {
             }
             request.maps.append((name, adapter))
         }
-        request.queryIds = try inputs.ids(\.queries?.ids, "data.queries.ids")
+        request.queryIds = try inputs.ids(\.queries?.ids, Role.queryIds)
         request.unseenAgainst = labeled
         request.reference = options.compareTo ?? Self.defaultReference(options) ?? options.baselines.first?.rawValue
         request.seed = context.seed

@@ -11,53 +11,53 @@ struct StageInputs {
     let data: DataConfig
     let files: InputFiles
 
-    init(context: StageContext) {
-        data = context.config.data
-        files = context.shared.files
+    init(context: StageContext) { self.init(data: context.config.data, files: context.shared.files) }
+
+    init(data: DataConfig, files: InputFiles) {
+        self.data = data
+        self.files = files
     }
 
     /// An embeddings file: float32 C-order files are memory-mapped, others read and converted once.
-    func embeddings(_ file: KeyPath<DataConfig, DataFile?>, _ keyPath: String) throws -> any RowMatrix {
-        let path = try require(file, keyPath)
-        return try wrap(keyPath) { try files.embeddings(path) }
+    func embeddings(_ file: KeyPath<DataConfig, DataFile?>, _ role: some PipelineInputRole) throws -> any RowMatrix {
+        try read(file, role) { try files.embeddings($0) }
     }
 
-    func ids(_ file: KeyPath<DataConfig, DataFile?>, _ keyPath: String) throws -> [String] {
-        let path = try require(file, keyPath)
-        return try wrap(keyPath) { try files.ids(path) }
+    func ids(_ file: KeyPath<DataConfig, DataFile?>, _ role: some PipelineInputRole) throws -> [String] {
+        try read(file, role) { try files.ids($0) }
     }
 
-    /// Nil when the key is not set.
-    func optionalIds(_ file: KeyPath<DataConfig, DataFile?>, _ keyPath: String) throws -> [String]? {
-        data[keyPath: file] == nil ? nil : try ids(file, keyPath)
-    }
-
-    func qrels(_ file: KeyPath<DataConfig, DataFile?>, _ keyPath: String) throws -> Qrels {
-        let path = try require(file, keyPath)
-        return try wrap(keyPath) { try files.qrels(path) }
+    func qrels(_ file: KeyPath<DataConfig, DataFile?>, _ role: some PipelineInputRole) throws -> Qrels {
+        try read(file, role) { try files.qrels($0) }
     }
 
     /// What a sweep scores its maps with: the evaluation qrels (read only after all training) and,
     /// when the data has them, the index model's query vectors (rows in `queryIds` order).
     func sweepEvaluation(queryIds: [String]) throws -> AdaptSweepEvaluation {
         let indexQueries = try data.queries?.indexModelEmbeddings.map { _ in
-            try embeddings(\.queries?.indexModelEmbeddings, "data.queries.index_model_embeddings")
+            try embeddings(\.queries?.indexModelEmbeddings, EvaluateInputError.Role.indexQueries)
         }
         return AdaptSweepEvaluation(
-            loadQrels: { try qrels(\.qrels.evaluation, "data.qrels.evaluation") },
+            loadQrels: { try qrels(\.qrels.evaluation, EvaluateInputError.Role.qrels) },
             indexQueries: indexQueries, indexQueryIds: indexQueries == nil ? nil : queryIds)
     }
 
-    private func require(_ file: KeyPath<DataConfig, DataFile?>, _ keyPath: String) throws -> String {
+    /// The file that gives the input of `role`, refused when its key is not set.
+    func path(_ file: KeyPath<DataConfig, DataFile?>, _ role: some PipelineInputRole) throws -> String {
+        let keyPath = role.keyPath(in: data)
         guard let file = data[keyPath: file] else { throw PipelineRunError("\(keyPath) is not set in the pipeline") }
         return file.path
     }
 
-    private func wrap<T>(_ keyPath: String, _ body: () throws -> T) throws -> T {
+    /// The file of `role` decoded, its errors named by the role's key path.
+    private func read<T>(
+        _ file: KeyPath<DataConfig, DataFile?>, _ role: some PipelineInputRole, _ decode: (String) throws -> T
+    ) throws -> T {
+        let path = try path(file, role)
         do {
-            return try body()
+            return try decode(path)
         } catch let error as EmbeddingIOError {
-            throw PipelineRunError("\(keyPath): \(error)")
+            throw PipelineRunError("\(role.keyPath(in: data)): \(error)")
         }
     }
 }

@@ -31,14 +31,7 @@ public struct SweepStage: StageRunner {
                 + "\(context.config.seed) and the stage name): `era sweep ... --seed \(context.seed)` draws the same")
         let outcome: SweepWorkflow.Outcome
         do {
-            outcome = try SweepWorkflow.run(request) { event in
-                switch event {
-                case .line(let line): context.log(line)
-                case .trained(let completed, let total):
-                    context.progress(completed: completed, total: total + 1, "trained \(completed)/\(total)")
-                case .evaluating(let total): context.progress(completed: total, total: total + 1, "evaluating")
-                }
-            }
+            outcome = try SweepWorkflow.run(request) { context.record($0.report) }
         } catch {
             throw PipelineRunError("sweep: \(error)")
         }

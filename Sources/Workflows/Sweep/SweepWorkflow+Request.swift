@@ -41,6 +41,16 @@ extension SweepWorkflow {
         case trained(completed: Int, total: Int)
         /// All `total` runs are trained; the evaluation starts.
         case evaluating(total: Int)
+
+        /// The line, or where the sweep stands (the evaluation counted as one more step).
+        public var report: EventReport {
+            switch self {
+            case .line(let line): EventReport(line: line)
+            case .trained(let completed, let total):
+                EventReport(progress: .init(completed: completed, total: total + 1, "trained \(completed)/\(total)"))
+            case .evaluating(let total): EventReport(progress: .init(completed: total, total: total + 1, "evaluating"))
+            }
+        }
     }
 
     /// A finished sweep: the result, its first configuration's curve, and the files it writes.
