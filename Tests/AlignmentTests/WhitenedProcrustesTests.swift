@@ -43,7 +43,8 @@ import _TestSupport
     @Test func exponentZeroIsPlainProcrustes() throws {
         let (x, y) = try StreamingProcrustesTests.pair(n: 301, p: 8, m: 12, seed: 62)
         for centering in Centering.allCases {
-            let plain = try Procrustes.fitInMemory(source: x, target: y, settings: ProcrustesSettings(centering: centering))
+            let plain = try Procrustes.fitInMemory(
+                source: x, target: y, settings: ProcrustesSettings(centering: centering))
             let whitened = try Procrustes.fitWhitened(
                 source: RowSelection(x), target: RowSelection(y), exponent: 0, centering: centering, blockRows: 64)
             // As the streamed plain fit against the in-memory one: float32 gemm per block (StreamingProcrustesTests).
@@ -127,8 +128,9 @@ import _TestSupport
         // The whitened warm start is what epoch 0 keeps ("refined" here), and it beats every plain variant.
         let refined = record.candidates[0], plainBest = record.candidates[1..<4].map(\.meanRank).min()!
         #expect(refined.meanRank < plainBest)
-        #expect(try Self.meanCosine(whitened.map.converted(to: Double.self), x, y)
-            > Self.meanCosine(plain.map.converted(to: Double.self), x, y) + 0.05)
+        #expect(
+            try Self.meanCosine(whitened.map.converted(to: Double.self), x, y)
+                > Self.meanCosine(plain.map.converted(to: Double.self), x, y) + 0.05)
         let decoded = try JSONDecoder().decode(ProcrustesSettings.self, from: JSONEncoder().encode(c.procrustes))
         #expect(decoded.whitening == 1)
     }
