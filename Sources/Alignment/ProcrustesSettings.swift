@@ -30,12 +30,13 @@ public struct ProcrustesSettings: Sendable, Hashable, Codable {
     /// but not retrieval quality, and costs 10-250 s; docs/alignment.md), tolerance 1e-9, 1000 steps.
     public init(
         centering: Centering = .mean, refinement: Refinement = .none, tolerance: Double = 1e-9,
-        maxIterations: Int = 1000
+        maxIterations: Int = 1000, whitening: Double = 0
     ) {
         self.centering = centering
         self.refinement = refinement
         self.tolerance = tolerance
         self.maxIterations = maxIterations
+        self.whitening = whitening
     }
 
     private enum CodingKeys: String, CodingKey {

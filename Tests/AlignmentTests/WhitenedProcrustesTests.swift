@@ -116,12 +116,17 @@ import _TestSupport
         let (x, y) = try Self.stretchedPair(n: 600)
         var c = AlignmentConfiguration()
         c.epochs = 0
+        c.procrustes.whitening = 0
         let plain = try AlignmentTrainer(configuration: c).train(sources: x, targets: y)
         #expect(try #require(plain.log.guardrail).candidates.map(\.name).contains("procrustes-whitened") == false)
         let plainJSON = String(decoding: try JSONEncoder().encode(c.procrustes), as: UTF8.self)
         #expect(!plainJSON.contains("whitening"))
+        // A record written before the setting existed reads as plain Procrustes.
+        let old = try JSONDecoder().decode(ProcrustesSettings.self, from: Data(plainJSON.utf8))
+        #expect(old.whitening == 0)
+        let plainHash = c.hash
         c.procrustes.whitening = 1
-        #expect(c.hash != AlignmentConfiguration().hash)
+        #expect(c.hash != plainHash)
         let whitened = try AlignmentTrainer(configuration: c).train(sources: x, targets: y)
         let record = try #require(whitened.log.guardrail)
         #expect(record.candidates.map(\.name).last == "procrustes-whitened")
@@ -135,7 +140,12 @@ import _TestSupport
         #expect(decoded.whitening == 1)
     }
 
+    /// Half whitening is stage one's default (chosen on the SciFact training queries); plain Procrustes
+    /// elsewhere (``ProcrustesSettings``' own default, the evaluate stage's procrustes baseline) stays plain.
     @Test func theSettingIsDeclaredWithItsRange() {
+        #expect(AlignmentConfiguration().procrustes.whitening == 0.5)
+        #expect(AlignmentConfiguration.defaultWhitening == 0.5)
+        #expect(ProcrustesSettings().whitening == 0)
         var c = AlignmentConfiguration()
         let setting = AlignmentConfiguration.setting("whitening")
         #expect(setting.assign(&c, 0.5) && c.procrustes.whitening == 0.5)
