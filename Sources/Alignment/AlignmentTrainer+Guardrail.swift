@@ -75,11 +75,11 @@ struct ProcrustesVariants {
         if settings.whitening > 0 {
             let whitened = try Procrustes.fitWhitened(
                 source: sources, target: RowSelection(targets), exponent: settings.whitening,
-                centering: settings.centering
-            ).converted(to: Float.self)
-            result.whitened = whitened
+                centering: settings.centering, measureObjective: warmStart && sources.count <= objectivePairLimit)
+            result.whitened = whitened.map
             if warmStart {
-                result.warmStart = WarmStart(map: whitened, thinObjective: nil, objective: nil, iterations: 0)
+                result.warmStart = WarmStart(
+                    map: whitened.map, thinObjective: whitened.objective, objective: whitened.objective, iterations: 0)
                 warmStart = false
             }
         }

@@ -23,11 +23,12 @@ extension Procrustes {
     /// - Throws: ``AlignmentError/empty(what:)``, ``AlignmentError/shapeMismatch(operation:expected:got:)``,
     ///   ``AlignmentError/nonFinite(what:)``, ``AlignmentError/invalidParameter(name:value:reason:)`` for
     ///   an exponent outside [0, 1], LAPACK failures.
+    /// With `measureObjective`, a second pass gives ||Xc W^T - Yc||_F^2 (as the plain streamed fit's).
     /// - Complexity: one pass of O(n p (p + m)) sgemm, plus O(p^3 + p m^2) in Double.
     public static func fitWhitened(
         source x: RowSelection, target y: RowSelection, exponent: Double, centering: Centering = .mean,
-        blockRows: Int = streamingBlockRows
-    ) throws(AlignmentError) -> AffineMap<Double> {
+        measureObjective: Bool = false, blockRows: Int = streamingBlockRows
+    ) throws(AlignmentError) -> StreamedFit {
         guard x.count == y.count else {
             throw .shapeMismatch(operation: "Procrustes", expected: "\(x.count) target rows", got: "\(y.count)")
         }
@@ -66,9 +67,13 @@ extension Procrustes {
             return a.transposed  // m x p
         }
         let (meanX, meanY) = accumulator.means
-        return AffineMap<Double>(
+        let map = AffineMap<Double>(
             unchecked: weight, bias: bias(weight: weight, meanX: meanX, meanY: meanY, centering: centering),
             family: .linear)
+        let objective =
+            measureObjective
+            ? streamedResidual(x, y, t: weight.transposed, meanX: meanX, meanY: meanY, blockRows: blockRows) : nil
+        return StreamedFit(map: map.converted(to: Float.self), mapD: map, objective: objective)
     }
 
     /// (G + s I)^(-power) for the symmetric positive semi-definite G, s = ``whiteningShrinkage`` times

@@ -9,7 +9,7 @@ public struct ProcrustesSettings: Sendable, Hashable, Codable {
     /// At most this many refinement steps.
     public var maxIterations: Int
     /// Exponent a of the partial whitening of the sources, in [0, 1]: 0 is plain orthogonal Procrustes;
-    /// above 0 the warm start is ``Procrustes/fitWhitened(source:target:exponent:centering:blockRows:)``
+    /// above 0 the warm start is ``Procrustes/fitWhitened(source:target:exponent:centering:measureObjective:blockRows:)``
     /// (a linear map, not orthogonal) and the guardrail measures it beside the plain variants (which a
     /// ``refinement`` still refines).
     public var whitening: Double = 0

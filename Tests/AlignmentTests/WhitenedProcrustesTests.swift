@@ -4,7 +4,7 @@ import LinearAlgebra
 import Testing
 import _TestSupport
 
-/// Procrustes on partially whitened sources (``Procrustes/fitWhitened(source:target:exponent:centering:blockRows:)``):
+/// Procrustes on partially whitened sources (``Procrustes/fitWhitened(source:target:exponent:centering:measureObjective:blockRows:)``):
 /// its limits, its scale, its streaming, and the stage-one setting that uses it.
 @Suite struct WhitenedProcrustesTests {
     /// x = z D (D stretches the first directions: the query model's variance where the index has little),
@@ -46,12 +46,15 @@ import _TestSupport
             let plain = try Procrustes.fitInMemory(
                 source: x, target: y, settings: ProcrustesSettings(centering: centering))
             let whitened = try Procrustes.fitWhitened(
-                source: RowSelection(x), target: RowSelection(y), exponent: 0, centering: centering, blockRows: 64)
+                source: RowSelection(x), target: RowSelection(y), exponent: 0, centering: centering,
+                measureObjective: true,
+                blockRows: 64)
             // As the streamed plain fit against the in-memory one: float32 gemm per block (StreamingProcrustesTests).
-            #expect(Tolerance.maxAbsDifference(whitened.weight, plain.mapD.weight) < 1e-5)
-            let biasGap = zip(whitened.bias, plain.mapD.bias).map { abs($0 - $1) }.max()!
+            #expect(Tolerance.maxAbsDifference(whitened.mapD.weight, plain.mapD.weight) < 1e-5)
+            let biasGap = zip(whitened.mapD.bias, plain.mapD.bias).map { abs($0 - $1) }.max()!
             #expect(biasGap < 1e-5)
-            #expect(whitened.family == .linear)
+            #expect(whitened.mapD.family == .linear)
+            #expect(abs(whitened.objective! - plain.objective) <= 1e-5 * plain.objective)
         }
     }
 
@@ -60,9 +63,9 @@ import _TestSupport
     @Test func whiteningUndoesAStretchedSourceSpectrum() throws {
         let (x, y) = try Self.stretchedPair()
         let rows = RowSelection(x), targets = RowSelection(y)
-        let plain = try Self.meanCosine(Procrustes.fitWhitened(source: rows, target: targets, exponent: 0), x, y)
-        let half = try Self.meanCosine(Procrustes.fitWhitened(source: rows, target: targets, exponent: 0.5), x, y)
-        let full = try Self.meanCosine(Procrustes.fitWhitened(source: rows, target: targets, exponent: 1), x, y)
+        let plain = try Self.meanCosine(Procrustes.fitWhitened(source: rows, target: targets, exponent: 0).mapD, x, y)
+        let half = try Self.meanCosine(Procrustes.fitWhitened(source: rows, target: targets, exponent: 0.5).mapD, x, y)
+        let full = try Self.meanCosine(Procrustes.fitWhitened(source: rows, target: targets, exponent: 1).mapD, x, y)
         #expect(full > 0.99)
         #expect(plain < full - 0.1)
         #expect(half > plain + 0.02 && half < full)
@@ -77,6 +80,7 @@ import _TestSupport
         for i in 0..<centred.rows { for j in 0..<p { centred[i, j] -= mean[j] } }
         for exponent in [0.0, 0.5, 1.0] {
             let map = try Procrustes.fitWhitened(source: RowSelection(x), target: RowSelection(y), exponent: exponent)
+                .mapD
             let mapped = try MatrixD.multiply(centred, map.weight, transB: .transposed)
             #expect(abs(mapped.frobeniusNormSquared / centred.frobeniusNormSquared - 1) < 1e-6)
         }
@@ -86,10 +90,12 @@ import _TestSupport
     @Test func blocksDoNotChangeTheMap() throws {
         let (x, y) = try Self.stretchedPair(n: 301)
         let reference = try Procrustes.fitWhitened(
-            source: RowSelection(x), target: RowSelection(y), exponent: 0.5, blockRows: 1024)
+            source: RowSelection(x), target: RowSelection(y), exponent: 0.5, blockRows: 1024
+        ).mapD
         for blockRows in [7, 64] {
             let blocked = try Procrustes.fitWhitened(
-                source: RowSelection(x), target: RowSelection(y), exponent: 0.5, blockRows: blockRows)
+                source: RowSelection(x), target: RowSelection(y), exponent: 0.5, blockRows: blockRows
+            ).mapD
             #expect(Tolerance.maxAbsDifference(blocked.weight, reference.weight) < 1e-5)
         }
     }
