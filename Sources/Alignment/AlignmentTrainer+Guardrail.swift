@@ -12,7 +12,8 @@ import LinearAlgebra
 /// are recorded beside it.
 public struct GuardrailRecord: Sendable, Hashable, Codable {
     public struct Candidate: Sendable, Hashable, Codable {
-        /// "refined", "procrustes-uncentred", "procrustes-centred" or "procrustes-centred-bias".
+        /// "refined", "procrustes-uncentred", "procrustes-centred", "procrustes-centred-bias" or (with
+        /// ``ProcrustesSettings/whitening`` above 0) "procrustes-whitened".
         public var name: String
         /// Mean of 1 / rank of each held-out pair's own target among all targets (ties count against it).
         public var meanReciprocalRank: Double
@@ -63,13 +64,27 @@ struct ProcrustesVariants {
     var warmStart: WarmStart?
     var uncentred: AffineMap<Float>?
     var centredBias: AffineMap<Float>?
+    /// With ``ProcrustesSettings/whitening`` above 0: the whitened fit, which is then the warm start too.
+    var whitened: AffineMap<Float>?
 
     static func fit(
         sources: RowSelection, targets: Matrix, settings: ProcrustesSettings, warmStart: Bool, guardrail: Bool
     ) throws(AlignmentError) -> ProcrustesVariants {
         var result = ProcrustesVariants()
+        var warmStart = warmStart
+        if settings.whitening > 0 {
+            let whitened = try Procrustes.fitWhitened(
+                source: sources, target: RowSelection(targets), exponent: settings.whitening,
+                centering: settings.centering, measureObjective: warmStart && sources.count <= objectivePairLimit)
+            result.whitened = whitened.map
+            if warmStart {
+                result.warmStart = WarmStart(
+                    map: whitened.map, thinObjective: whitened.objective, objective: whitened.objective, iterations: 0)
+                warmStart = false
+            }
+        }
         let refines = sources.columns > targets.columns && settings.refinement != .none && settings.maxIterations > 0
-        if refines {
+        if refines && (warmStart || guardrail) {
             // The refinement (opt-in) holds the centred sources in Double anyway: copy them.
             let x = sources.gathered()
             if warmStart {
@@ -89,6 +104,7 @@ struct ProcrustesVariants {
         }
         var centerings: Set<Centering> = guardrail ? [.none, .mean] : []
         if warmStart { centerings.insert(settings.centering) }
+        if centerings.isEmpty { return result }
         let measure = warmStart && sources.count <= objectivePairLimit
         let fits = try Procrustes.fitStreaming(
             source: sources, target: RowSelection(targets), centerings: centerings, measureObjective: measure)
@@ -121,10 +137,11 @@ extension AlignmentTrainer {
         trainY: Matrix
     ) throws(AlignmentError) -> (map: AffineMap<Float>, record: GuardrailRecord) {
         let uncentred = variants.uncentred!, centredBias = variants.centredBias!
-        let named: [(String, AffineMap<Float>)] = [
+        var named: [(String, AffineMap<Float>)] = [
             ("refined", refined), ("procrustes-uncentred", uncentred),
             ("procrustes-centred", Self.withoutBias(centredBias)), ("procrustes-centred-bias", centredBias),
         ]
+        if let whitened = variants.whitened { named.append(("procrustes-whitened", whitened)) }
         // Bounded queries and candidates (seeded; all of them on small data).
         var generator = SplitMix64(seed: configuration.seed, stream: .guardrail)
         let h = heldY.rows
@@ -174,6 +191,7 @@ extension AlignmentTrainer {
         switch name {
         case "procrustes-uncentred": map = fits.uncentred!
         case "procrustes-centred": map = Self.withoutBias(fits.centredBias!)
+        case "procrustes-whitened": map = fits.whitened!
         default: map = fits.centredBias!
         }
         map.family = configuration.family

@@ -24,15 +24,23 @@ struct CrossCovariance {
     private var sumY: [Double]
     /// Sum over blocks of (X - shift)^T (Y - shift), p x m.
     private var cross: [Double]
+    /// Sum over blocks of (X - shift)^T (X - shift), p x p, when asked for (the whitened warm start).
+    private var gram: [Double]?
+    private var gramProduct: [Float] = []
     /// One block's float32 product and its shifted rows.
     private var product: [Float]
     private var blockX: [Float] = []
     private var blockY: [Float] = []
 
-    init(p: Int, m: Int, centering: Centering) {
+    /// - Parameter sourceGram: also accumulate X^T X (``sourceGramMatrix``): one more p x p sgemm per block.
+    init(p: Int, m: Int, centering: Centering, sourceGram: Bool = false) {
         self.p = p
         self.m = m
         self.centering = centering
+        if sourceGram {
+            gram = [Double](repeating: 0, count: p * p)
+            gramProduct = [Float](repeating: 0, count: p * p)
+        }
         shiftX = [Float](repeating: 0, count: p)
         shiftY = [Float](repeating: 0, count: m)
         sumX = [Double](repeating: 0, count: p)
@@ -75,6 +83,22 @@ struct CrossCovariance {
                 for k in 0..<s.count { s[k] += Double(c[k]) }
             }
         }
+        if var sums = gram {
+            gram = nil  // uniquely referenced while it is added to
+            blockX.withUnsafeBufferPointer { bx in
+                gramProduct.withUnsafeMutableBufferPointer { c in
+                    BLAS.gemm(
+                        .transposed, .none, m: p, n: p, k: rows, a: bx.baseAddress!, lda: p,
+                        b: bx.baseAddress!, ldb: p, c: c.baseAddress!, ldc: p)
+                }
+            }
+            gramProduct.withUnsafeBufferPointer { c in
+                sums.withUnsafeMutableBufferPointer { s in
+                    for k in 0..<s.count { s[k] += Double(c[k]) }
+                }
+            }
+            gram = sums
+        }
         count += rows
     }
 
@@ -104,6 +128,23 @@ struct CrossCovariance {
             for i in 0..<p {
                 let scaled = n * dx[i]
                 for j in 0..<m { r[i * m + j] -= scaled * dy[j] }
+            }
+        }
+        return result
+    }
+
+    /// Xc^T Xc (p x p; X^T X without centring), by the same shifted-sum identity as ``matrix``; nil
+    /// unless asked for at init.
+    var sourceGramMatrix: MatrixD? {
+        guard let gram else { return nil }
+        var result = MatrixD(rows: p, columns: p, storage: gram)
+        guard centering == .mean, count > 0 else { return result }
+        let n = Double(count)
+        let dx = sumX.map { $0 / n }
+        result.withUnsafeMutableBufferPointer { r in
+            for i in 0..<p {
+                let scaled = n * dx[i]
+                for j in 0..<p { r[i * p + j] -= scaled * dx[j] }
             }
         }
         return result

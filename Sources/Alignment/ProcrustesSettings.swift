@@ -8,6 +8,11 @@ public struct ProcrustesSettings: Sendable, Hashable, Codable {
     public var tolerance: Double
     /// At most this many refinement steps.
     public var maxIterations: Int
+    /// Exponent a of the partial whitening of the sources, in [0, 1]: 0 is plain orthogonal Procrustes;
+    /// above 0 the warm start is ``Procrustes/fitWhitened(source:target:exponent:centering:measureObjective:blockRows:)``
+    /// (a linear map, not orthogonal) and the guardrail measures it beside the plain variants (which a
+    /// ``refinement`` still refines).
+    public var whitening: Double = 0
 
     /// How the unbalanced (p > m) problem is refined from the thin solution.
     public enum Refinement: String, Sendable, Hashable, Codable, CaseIterable {
@@ -25,11 +30,35 @@ public struct ProcrustesSettings: Sendable, Hashable, Codable {
     /// but not retrieval quality, and costs 10-250 s; docs/alignment.md), tolerance 1e-9, 1000 steps.
     public init(
         centering: Centering = .mean, refinement: Refinement = .none, tolerance: Double = 1e-9,
-        maxIterations: Int = 1000
+        maxIterations: Int = 1000, whitening: Double = 0
     ) {
         self.centering = centering
         self.refinement = refinement
         self.tolerance = tolerance
         self.maxIterations = maxIterations
+        self.whitening = whitening
+    }
+
+    private enum CodingKeys: String, CodingKey {
+        case centering, refinement, tolerance, maxIterations, whitening
+    }
+
+    public init(from decoder: any Decoder) throws {
+        let c = try decoder.container(keyedBy: CodingKeys.self)
+        centering = try c.decode(Centering.self, forKey: .centering)
+        refinement = try c.decode(Refinement.self, forKey: .refinement)
+        tolerance = try c.decode(Double.self, forKey: .tolerance)
+        maxIterations = try c.decode(Int.self, forKey: .maxIterations)
+        whitening = try c.decodeIfPresent(Double.self, forKey: .whitening) ?? 0
+    }
+
+    /// `whitening` is written only when set, so that the records (and hashes) of plain Procrustes stay as they were.
+    public func encode(to encoder: any Encoder) throws {
+        var c = encoder.container(keyedBy: CodingKeys.self)
+        try c.encode(centering, forKey: .centering)
+        try c.encode(refinement, forKey: .refinement)
+        try c.encode(tolerance, forKey: .tolerance)
+        try c.encode(maxIterations, forKey: .maxIterations)
+        if whitening != 0 { try c.encode(whitening, forKey: .whitening) }
     }
 }

@@ -43,7 +43,7 @@ import _TestSupport
         #expect(
             record.candidates.map(\.name) == [
                 "refined", "procrustes-uncentred", "procrustes-centred",
-                "procrustes-centred-bias",
+                "procrustes-centred-bias", "procrustes-whitened",
             ])
         let refined = record.candidates[0]
         let chosen = try #require(record.candidates.first { $0.name == record.chosen })

@@ -56,6 +56,7 @@ import _TestSupport
         configuration.epochs = 0
         configuration.guardrail = false
         configuration.heldOutFraction = 0
+        configuration.procrustes.whitening = 0  // plain Procrustes: exact for a planted isometry
         let trained = try AlignmentTrainer(configuration: configuration).train(
             sources: planted.x.gatherRows(result.sourceRows), targets: planted.y.gatherRows(result.targetRows))
         let inverse = Dictionary(uniqueKeysWithValues: planted.order.enumerated().map { ($1, $0) })

@@ -187,7 +187,7 @@ struct ProcrustesBaselineSampleTests {
                 stages: """
                     stages:
                       - kind: align
-                        options: {epochs: 0, holdout: 0, samples: 100}
+                        options: {epochs: 0, holdout: 0, samples: 100, whitening: 0}
                       - kind: evaluate
                         options: {baselines: [procrustes], metrics: [ndcg@10], significance_trials: 200}
                     """))
@@ -195,7 +195,7 @@ struct ProcrustesBaselineSampleTests {
         _ = try PipelineRunner(config: config, registry: .builtIn, currentDirectory: planted.fixture.root.path).run()
         let log = try String(contentsOf: planted.fixture.url("runs/sample/evaluate/log.txt"), encoding: .utf8)
         #expect(log.contains("procrustes: fitted on 100 pairs"), "\(log)")
-        // epochs 0 and no held-out split: stage one is the centred Procrustes map of the same 100 texts.
+        // epochs 0, no held-out split, no whitening: stage one is the centred Procrustes map of the same 100 texts.
         let metrics = try #require(
             try PipelineRunner(
                 config: config, registry: .builtIn,

@@ -22,6 +22,11 @@ extension AlignmentConfiguration: DeclaredSettings {
             \.procrustes.maxIterations, key: "procrustes_iterations",
             doc: "At most this many Procrustes refinement steps.", expectation: "an integer >= 0", valid: { $0 >= 0 }),
         Setting(
+            \.procrustes.whitening, key: "whitening",
+            doc:
+                "Partial whitening of the query model's vectors in the Procrustes warm start: 0 is plain orthogonal Procrustes; a in (0, 1] fits it between X (X^T X)^(-a/2) and the targets (a linear map), measured by the guardrail beside the plain variants.",
+            expectation: "a number in [0, 1]", valid: { $0.isFinite && $0 >= 0 && $0 <= 1 }),
+        Setting(
             \.family, key: "family", doc: "linear, or orthogonal (W kept orthonormal while training).",
             expectation: choices(MapFamily.self)),
         Setting(
