@@ -109,7 +109,7 @@ public struct AlignmentConfiguration: Sendable, Hashable, Codable {
     /// Reshuffle the training pairs every epoch (false: file order, for replaying a trajectory).
     public var shuffle = true
     /// Default true: measure the refined map and the Procrustes variants (uncentred, centred, centred with a
-    /// bias) on the held-out pairs by the mean rank of each pair's target among all targets, and return the
+    /// bias, and the whitened fit when ``ProcrustesSettings/whitening`` is above 0) on the held-out pairs by the mean rank of each pair's target among all targets, and return the
     /// best, a Procrustes variant fitted again on every pair (``GuardrailRecord`` in the log). Needs held-out pairs (``heldOutFraction`` > 0); false returns the
     /// best epoch's map as before. Valid values: true, false.
     public var guardrail = true

@@ -128,7 +128,8 @@ extension AlignmentTrainer {
     static let guardrailPairLimit = 2_000
     static let guardrailTargetLimit = 20_000
 
-    /// Measures `refined` and the three Procrustes variants fitted on the training pairs; returns the
+    /// Measures `refined` and the Procrustes variants fitted on the training pairs (three plain ones, and the
+    /// whitened fit with ``ProcrustesSettings/whitening`` above 0); returns the
     /// best by the mean rank of each held-out pair's target among all targets (or the bounded sample
     /// above; the refined map wins ties: it is listed first) and the record.
     /// - Complexity: O(h t m) scoring for h held-out pairs among t targets, per candidate.
