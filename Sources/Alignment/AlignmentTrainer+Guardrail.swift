@@ -185,15 +185,22 @@ extension AlignmentTrainer {
         -> AffineMap<Float>?
     {
         guard name.hasPrefix("procrustes-") else { return nil }
-        let fits = try ProcrustesVariants.fit(
-            sources: sources, targets: targets, settings: configuration.procrustes, warmStart: false,
-            guardrail: true)
         var map: AffineMap<Float>
-        switch name {
-        case "procrustes-uncentred": map = fits.uncentred!
-        case "procrustes-centred": map = Self.withoutBias(fits.centredBias!)
-        case "procrustes-whitened": map = fits.whitened!
-        default: map = fits.centredBias!
+        var plain = configuration.procrustes
+        if name == "procrustes-whitened" {
+            map = try Procrustes.fitWhitened(
+                source: sources, target: RowSelection(targets), exponent: plain.whitening, centering: plain.centering
+            ).map
+        } else {
+            // Only the plain fits: the whitened one costs an eigendecomposition of the p x p Gram matrix.
+            plain.whitening = 0
+            let fits = try ProcrustesVariants.fit(
+                sources: sources, targets: targets, settings: plain, warmStart: false, guardrail: true)
+            switch name {
+            case "procrustes-uncentred": map = fits.uncentred!
+            case "procrustes-centred": map = Self.withoutBias(fits.centredBias!)
+            default: map = fits.centredBias!
+            }
         }
         map.family = configuration.family
         try map.projectOntoFamily()
