@@ -25,6 +25,9 @@ extension BenchCommand {
         var negatives: String = AlignmentConfiguration().negatives.rawValue
         @Option(help: "Targets drawn per batch by pooled negatives.")
         var negativePool: Int = AlignmentConfiguration().negativePool
+        @Option(
+            help: "Whitening of the warm start (stage one's setting; 0: plain Procrustes, what numpy's script runs).")
+        var whitening: Double = AlignmentConfiguration.defaultWhitening
         @Option(help: "Random seed (data and training).") var seed: UInt64 = 0
         @Option(help: "Directory for the scratch .npy files (default: the system temporary directory).")
         var scratchDirectory: String?
@@ -46,6 +49,7 @@ extension BenchCommand {
                     "--negatives must be \(choices(AlignmentConfiguration.Negatives.self)), not \(negatives)")
             }
             guard negativePool >= 1 else { throw ValidationError("--negative-pool must be 1 or more") }
+            guard whitening >= 0, whitening <= 1 else { throw ValidationError("--whitening must be in [0, 1]") }
         }
 
         func run() throws {
@@ -53,6 +57,7 @@ extension BenchCommand {
             configuration.epochs = epochs
             configuration.negatives = AlignmentConfiguration.Negatives(rawValue: negatives)!
             configuration.negativePool = negativePool
+            configuration.procrustes.whitening = whitening
             configuration.seed = seed
             let directory =
                 scratchDirectory.map { URL(fileURLWithPath: $0) } ?? FileManager.default.temporaryDirectory
