@@ -34,7 +34,7 @@ extension Procrustes {
 
     /// A thin solution of ``fitStreaming(source:target:centerings:measureObjective:blockRows:)``.
     public struct StreamedFit: Sendable {
-        /// The map, family ``MapFamily/orthogonal``.
+        /// The map, family ``MapFamily/orthogonal`` (``MapFamily/linear`` from the whitened fit).
         public var map: AffineMap<Float>
         /// The same map in Double.
         public var mapD: AffineMap<Double>

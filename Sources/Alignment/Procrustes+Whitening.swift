@@ -20,10 +20,11 @@ extension Procrustes {
     /// Why: an orthogonal map keeps the source's spectrum, so directions where the query model puts
     /// much variance and the index model little dominate the mapped queries. On SciFact, a = 0.5 beats
     /// plain centred Procrustes on the training queries for all three index models (docs/alignment.md).
+    ///
+    /// With `measureObjective`, a second pass gives ||Xc W^T - Yc||_F^2 (as the plain streamed fit's).
     /// - Throws: ``AlignmentError/empty(what:)``, ``AlignmentError/shapeMismatch(operation:expected:got:)``,
     ///   ``AlignmentError/nonFinite(what:)``, ``AlignmentError/invalidParameter(name:value:reason:)`` for
     ///   an exponent outside [0, 1], LAPACK failures.
-    /// With `measureObjective`, a second pass gives ||Xc W^T - Yc||_F^2 (as the plain streamed fit's).
     /// - Complexity: one pass of O(n p (p + m)) sgemm, plus O(p^3 + p m^2) in Double.
     public static func fitWhitened(
         source x: RowSelection, target y: RowSelection, exponent: Double, centering: Centering = .mean,
