@@ -72,10 +72,18 @@ struct ProcrustesVariants {
     ) throws(AlignmentError) -> ProcrustesVariants {
         var result = ProcrustesVariants()
         var warmStart = warmStart
+        let y = RowSelection(targets)
+        // The whitened fit's pass, kept when it is centred: the plain thin fits read the same Xcᵀ Yc from it.
+        var centredPass: CrossCovariance? = nil
         if settings.whitening > 0 {
-            let whitened = try Procrustes.fitWhitened(
-                source: sources, target: RowSelection(targets), exponent: settings.whitening,
-                centering: settings.centering, measureObjective: warmStart && sources.count <= objectivePairLimit)
+            try Procrustes.validateStreamed(sources, y, blockRows: Procrustes.streamingBlockRows)
+            let pass = try CrossCovariance.accumulated(
+                source: sources, target: y, centering: settings.centering, sourceGram: true,
+                blockRows: Procrustes.streamingBlockRows)
+            let whitened = try Procrustes.whitenedFit(
+                pass, source: sources, target: y, exponent: settings.whitening,
+                measureObjective: warmStart && sources.count <= objectivePairLimit)
+            if pass.centering == .mean { centredPass = pass }
             result.whitened = whitened.map
             if warmStart {
                 result.warmStart = WarmStart(
@@ -106,8 +114,14 @@ struct ProcrustesVariants {
         if warmStart { centerings.insert(settings.centering) }
         if centerings.isEmpty { return result }
         let measure = warmStart && sources.count <= objectivePairLimit
-        let fits = try Procrustes.fitStreaming(
-            source: sources, target: RowSelection(targets), centerings: centerings, measureObjective: measure)
+        let fits: [Centering: Procrustes.StreamedFit]
+        if let centredPass {
+            fits = try Procrustes.thinFits(
+                centredPass, source: sources, target: y, centerings: centerings, measureObjective: measure)
+        } else {
+            fits = try Procrustes.fitStreaming(
+                source: sources, target: y, centerings: centerings, measureObjective: measure)
+        }
         if warmStart, let fit = fits[settings.centering] {
             result.warmStart = WarmStart(
                 map: fit.map, thinObjective: fit.objective, objective: fit.objective, iterations: 0)

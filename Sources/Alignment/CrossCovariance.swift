@@ -68,38 +68,36 @@ struct CrossCovariance {
         }
         Self.shifted(x, rows: rows, columns: p, by: shiftX, into: &blockX, sums: &sumX)
         Self.shifted(y, rows: rows, columns: m, by: shiftY, into: &blockY, sums: &sumY)
-        let (p, m) = (p, m)
-        blockX.withUnsafeBufferPointer { bx in
-            blockY.withUnsafeBufferPointer { by in
-                product.withUnsafeMutableBufferPointer { c in
-                    BLAS.gemm(
-                        .transposed, .none, m: p, n: m, k: rows, a: bx.baseAddress!, lda: p,
-                        b: by.baseAddress!, ldb: m, c: c.baseAddress!, ldc: m)
-                }
-            }
-        }
-        product.withUnsafeBufferPointer { c in
-            cross.withUnsafeMutableBufferPointer { s in
-                for k in 0..<s.count { s[k] += Double(c[k]) }
-            }
-        }
+        Self.addProduct(of: blockX, columns: p, and: blockY, columns: m, rows: rows, into: &cross, scratch: &product)
         if var sums = gram {
             gram = nil  // uniquely referenced while it is added to
-            blockX.withUnsafeBufferPointer { bx in
-                gramProduct.withUnsafeMutableBufferPointer { c in
-                    BLAS.gemm(
-                        .transposed, .none, m: p, n: p, k: rows, a: bx.baseAddress!, lda: p,
-                        b: bx.baseAddress!, ldb: p, c: c.baseAddress!, ldc: p)
-                }
-            }
-            gramProduct.withUnsafeBufferPointer { c in
-                sums.withUnsafeMutableBufferPointer { s in
-                    for k in 0..<s.count { s[k] += Double(c[k]) }
-                }
-            }
+            Self.addProduct(
+                of: blockX, columns: p, and: blockX, columns: p, rows: rows, into: &sums, scratch: &gramProduct)
             gram = sums
         }
         count += rows
+    }
+
+    /// sums += Aᵀ B for row-major blocks A (`rows x a`) and B (`rows x b`): one float32 gemm into
+    /// `scratch`, added into the Double `sums`.
+    private static func addProduct(
+        of left: [Float], columns a: Int, and right: [Float], columns b: Int, rows: Int, into sums: inout [Double],
+        scratch: inout [Float]
+    ) {
+        left.withUnsafeBufferPointer { l in
+            right.withUnsafeBufferPointer { r in
+                scratch.withUnsafeMutableBufferPointer { c in
+                    BLAS.gemm(
+                        .transposed, .none, m: a, n: b, k: rows, a: l.baseAddress!, lda: a,
+                        b: r.baseAddress!, ldb: b, c: c.baseAddress!, ldc: b)
+                }
+            }
+        }
+        scratch.withUnsafeBufferPointer { c in
+            sums.withUnsafeMutableBufferPointer { s in
+                for k in 0..<s.count { s[k] += Double(c[k]) }
+            }
+        }
     }
 
     /// Whether every row added so far was finite (a NaN or infinity poisons the column sums).
@@ -119,32 +117,24 @@ struct CrossCovariance {
     }
 
     /// Xc^T Yc (p x m): the shifted sum less n dx dy^T (nothing to subtract without centring).
-    var matrix: MatrixD {
-        var result = MatrixD(rows: p, columns: m, storage: cross)
-        guard centering == .mean, count > 0 else { return result }
-        let n = Double(count)
-        let dx = sumX.map { $0 / n }, dy = sumY.map { $0 / n }
-        result.withUnsafeMutableBufferPointer { r in
-            for i in 0..<p {
-                let scaled = n * dx[i]
-                for j in 0..<m { r[i * m + j] -= scaled * dy[j] }
-            }
-        }
-        return result
-    }
+    var matrix: MatrixD { centred(cross, left: sumX, right: sumY) }
 
     /// Xc^T Xc (p x p; X^T X without centring), by the same shifted-sum identity as ``matrix``; nil
     /// unless asked for at init.
-    var sourceGramMatrix: MatrixD? {
-        guard let gram else { return nil }
-        var result = MatrixD(rows: p, columns: p, storage: gram)
+    var sourceGramMatrix: MatrixD? { gram.map { centred($0, left: sumX, right: sumX) } }
+
+    /// A shifted sum of products (rows: `left`'s columns, columns: `right`'s) less n dl drᵀ, with dl and dr
+    /// the means of the shifted rows (the column sums `left` and `right` over n).
+    private func centred(_ sums: [Double], left: [Double], right: [Double]) -> MatrixD {
+        let rows = left.count, columns = right.count
+        var result = MatrixD(rows: rows, columns: columns, storage: sums)
         guard centering == .mean, count > 0 else { return result }
         let n = Double(count)
-        let dx = sumX.map { $0 / n }
+        let dl = left.map { $0 / n }, dr = right.map { $0 / n }
         result.withUnsafeMutableBufferPointer { r in
-            for i in 0..<p {
-                let scaled = n * dx[i]
-                for j in 0..<p { r[i * p + j] -= scaled * dx[j] }
+            for i in 0..<rows {
+                let scaled = n * dl[i]
+                for j in 0..<columns { r[i * columns + j] -= scaled * dr[j] }
             }
         }
         return result
@@ -164,6 +154,28 @@ struct CrossCovariance {
             }
         }
         return result
+    }
+
+    /// One pass over the selected rows of `x` and `y`, `blockRows` at a time (nothing copied but one block).
+    /// - Throws: ``AlignmentError/nonFinite(what:)`` when a row of either side is not finite.
+    static func accumulated(
+        source x: RowSelection, target y: RowSelection, centering: Centering, sourceGram: Bool = false,
+        blockRows: Int
+    ) throws(AlignmentError) -> CrossCovariance {
+        let n = x.count, p = x.columns, m = y.columns
+        var accumulator = CrossCovariance(p: p, m: m, centering: centering, sourceGram: sourceGram)
+        x.table.withUnsafeBufferPointer { xs in
+            y.table.withUnsafeBufferPointer { ys in
+                for start in stride(from: 0, to: n, by: blockRows) {
+                    accumulator.add(
+                        rows: min(blockRows, n - start), x: { xs.baseAddress! + x.tableRow(start + $0) * p },
+                        y: { ys.baseAddress! + y.tableRow(start + $0) * m })
+                }
+            }
+        }
+        guard accumulator.sourceIsFinite else { throw .nonFinite(what: "Procrustes source") }
+        guard accumulator.targetIsFinite else { throw .nonFinite(what: "Procrustes target") }
+        return accumulator
     }
 
     /// Copies `rows x columns` values less `shift` (per column) into `block`, adding each column's sum;

@@ -52,6 +52,17 @@ extension Procrustes {
         source x: RowSelection, target y: RowSelection, centerings: Set<Centering>, measureObjective: Bool,
         blockRows: Int = streamingBlockRows
     ) throws(AlignmentError) -> [Centering: StreamedFit] {
+        try validateStreamed(x, y, blockRows: blockRows)
+        precondition(!centerings.isEmpty, "no centering asked for")
+        let accumulator = try CrossCovariance.accumulated(
+            source: x, target: y, centering: centerings.contains(.mean) ? .mean : .none, blockRows: blockRows)
+        return try thinFits(
+            accumulator, source: x, target: y, centerings: centerings, measureObjective: measureObjective,
+            blockRows: blockRows)
+    }
+
+    /// Shapes and block size of a streamed fit, checked before the pass.
+    static func validateStreamed(_ x: RowSelection, _ y: RowSelection, blockRows: Int) throws(AlignmentError) {
         guard x.count == y.count else {
             throw .shapeMismatch(operation: "Procrustes", expected: "\(x.count) target rows", got: "\(y.count)")
         }
@@ -59,29 +70,21 @@ extension Procrustes {
         guard blockRows > 0 else {
             throw .invalidParameter(name: "block rows", value: "\(blockRows)", reason: "expected a positive count")
         }
-        precondition(!centerings.isEmpty, "no centering asked for")
-        let n = x.count, p = x.columns, m = y.columns
-        var accumulator = CrossCovariance(p: p, m: m, centering: centerings.contains(.mean) ? .mean : .none)
-        x.table.withUnsafeBufferPointer { xs in
-            y.table.withUnsafeBufferPointer { ys in
-                for start in stride(from: 0, to: n, by: blockRows) {
-                    accumulator.add(
-                        rows: min(blockRows, n - start), x: { xs.baseAddress! + x.tableRow(start + $0) * p },
-                        y: { ys.baseAddress! + y.tableRow(start + $0) * m })
-                }
-            }
-        }
-        guard accumulator.sourceIsFinite else { throw .nonFinite(what: "Procrustes source") }
-        guard accumulator.targetIsFinite else { throw .nonFinite(what: "Procrustes target") }
+    }
+
+    /// The thin solutions for each of `centerings` from a pass already made (`accumulator`, centred when
+    /// `centerings` holds `.mean`); the objective takes a second pass per centering when measured.
+    static func thinFits(
+        _ accumulator: CrossCovariance, source x: RowSelection, target y: RowSelection, centerings: Set<Centering>,
+        measureObjective: Bool, blockRows: Int = streamingBlockRows
+    ) throws(AlignmentError) -> [Centering: StreamedFit] {
+        let p = x.columns, m = y.columns
         var fits: [Centering: StreamedFit] = [:]
         for centering in Centering.allCases where centerings.contains(centering) {
             let cross = centering == .mean ? accumulator.matrix : accumulator.uncentredMatrix
             // T = W^T = polar(M) (p x m), from the small Gram matrix when M is well conditioned: 0.5 s
             // instead of gesdd's 1.3 s at 4096 x 1024 (docs/benchmarks.md).
-            let t = try wrapLinearAlgebra { () throws(LinearAlgebraError) in
-                if let polar = try polarByGram(cross) { return polar }
-                return try cross.polarFactor()
-            }
+            let t = try wrapLinearAlgebra { () throws(LinearAlgebraError) in try polar(cross) }
             let zeros = ([Double](repeating: 0, count: p), [Double](repeating: 0, count: m))
             let (meanX, meanY) = centering == .mean ? accumulator.means : zeros
             let objective =
@@ -94,6 +97,12 @@ extension Procrustes {
             fits[centering] = StreamedFit(map: mapD.converted(to: Float.self), mapD: mapD, objective: objective)
         }
         return fits
+    }
+
+    /// polar(M): ``polarByGram(_:)`` when M is well conditioned, else the SVD's (?gesdd).
+    static func polar(_ cross: MatrixD) throws(LinearAlgebraError) -> MatrixD {
+        if let polar = try polarByGram(cross) { return polar }
+        return try cross.polarFactor()
     }
 
     /// polar(M) = M (M^T M)^{-1/2} (p >= m) or (M M^T)^{-1/2} M, from the eigendecomposition (?syevd)

@@ -30,32 +30,29 @@ extension Procrustes {
         source x: RowSelection, target y: RowSelection, exponent: Double, centering: Centering = .mean,
         measureObjective: Bool = false, blockRows: Int = streamingBlockRows
     ) throws(AlignmentError) -> StreamedFit {
-        guard x.count == y.count else {
-            throw .shapeMismatch(operation: "Procrustes", expected: "\(x.count) target rows", got: "\(y.count)")
-        }
-        guard x.count > 0, x.columns > 0, y.columns > 0 else { throw .empty(what: "Procrustes input") }
+        try validateStreamed(x, y, blockRows: blockRows)
+        let accumulator = try CrossCovariance.accumulated(
+            source: x, target: y, centering: centering, sourceGram: true, blockRows: blockRows)
+        return try whitenedFit(
+            accumulator, source: x, target: y, exponent: exponent, measureObjective: measureObjective,
+            blockRows: blockRows)
+    }
+
+    /// The whitened fit from a pass already made (`accumulator`, with its source Gram matrix, centred
+    /// or not as the fit is), so that the plain thin fits of the same rows can share the pass.
+    static func whitenedFit(
+        _ accumulator: CrossCovariance, source x: RowSelection, target y: RowSelection, exponent: Double,
+        measureObjective: Bool, blockRows: Int = streamingBlockRows
+    ) throws(AlignmentError) -> StreamedFit {
         guard exponent >= 0, exponent <= 1 else {
             throw .invalidParameter(name: "whitening", value: "\(exponent)", reason: "expected a number in [0, 1]")
         }
-        let n = x.count, p = x.columns, m = y.columns
-        var accumulator = CrossCovariance(p: p, m: m, centering: centering, sourceGram: true)
-        x.table.withUnsafeBufferPointer { xs in
-            y.table.withUnsafeBufferPointer { ys in
-                for start in stride(from: 0, to: n, by: blockRows) {
-                    accumulator.add(
-                        rows: min(blockRows, n - start), x: { xs.baseAddress! + x.tableRow(start + $0) * p },
-                        y: { ys.baseAddress! + y.tableRow(start + $0) * m })
-                }
-            }
-        }
-        guard accumulator.sourceIsFinite else { throw .nonFinite(what: "Procrustes source") }
-        guard accumulator.targetIsFinite else { throw .nonFinite(what: "Procrustes target") }
+        let p = x.columns, centering = accumulator.centering
         let gram = accumulator.sourceGramMatrix!
         let weight = try wrapLinearAlgebra { () throws(LinearAlgebraError) -> MatrixD in
             let whitener = try Self.inversePower(of: gram, exponent: exponent / 2)
             let whitened = try MatrixD.multiply(whitener, accumulator.matrix)  // S M, p x m
-            var t: MatrixD
-            if let polar = try polarByGram(whitened) { t = polar } else { t = try whitened.polarFactor() }
+            let t = try polar(whitened)
             var a = try MatrixD.multiply(whitener, t)  // S T, p x m
             let ga = try MatrixD.multiply(gram, a)
             var mappedSquares = 0.0, sourceSquares = 0.0

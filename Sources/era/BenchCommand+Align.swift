@@ -25,8 +25,7 @@ extension BenchCommand {
         var negatives: String = AlignmentConfiguration().negatives.rawValue
         @Option(help: "Targets drawn per batch by pooled negatives.")
         var negativePool: Int = AlignmentConfiguration().negativePool
-        @Option(
-            help: "Whitening of the warm start (stage one's setting; 0: plain Procrustes, what numpy's script runs).")
+        @Option(help: .setting(AlignSettings.self, "whitening"))
         var whitening: Double = AlignmentConfiguration.defaultWhitening
         @Option(help: "Random seed (data and training).") var seed: UInt64 = 0
         @Option(help: "Directory for the scratch .npy files (default: the system temporary directory).")
@@ -49,7 +48,11 @@ extension BenchCommand {
                     "--negatives must be \(choices(AlignmentConfiguration.Negatives.self)), not \(negatives)")
             }
             guard negativePool >= 1 else { throw ValidationError("--negative-pool must be 1 or more") }
-            guard whitening >= 0, whitening <= 1 else { throw ValidationError("--whitening must be in [0, 1]") }
+            var training = AlignmentConfiguration()
+            training.procrustes.whitening = whitening
+            if let problem = AlignmentConfiguration.setting("whitening").problem(training) {
+                throw ValidationError("--whitening: \(problem)")
+            }
         }
 
         func run() throws {
