@@ -4,8 +4,9 @@ public struct TextTable: Sendable {
     public init(_ rows: [[String]]) { self.rows = rows }
 
     public func render() -> String {
-        let widths = (0..<(rows.map(\.count).max() ?? 0)).map { column in
-            rows.map { column < $0.count ? $0[column].count : 0 }.max() ?? 0
+        let columns: Int = rows.map(\.count).max() ?? 0
+        let widths: [Int] = (0..<columns).map { (column: Int) -> Int in
+            rows.map { (row: [String]) -> Int in column < row.count ? row[column].count : 0 }.max() ?? 0
         }
         func line(_ row: [String]) -> String {
             row.enumerated().map { $0.element.padding(toLength: widths[$0.offset], withPad: " ", startingAt: 0) }
