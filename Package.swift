@@ -60,7 +60,10 @@ let package = Package(
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]
         ),
-        .target(name: "_TestSupport", dependencies: ["LinearAlgebra", "EmbeddingIO"], path: "Tests/_TestSupport"),
+        .target(name: "_OneBLASThread", path: "Tests/_OneBLASThread"),
+        .target(
+            name: "_TestSupport", dependencies: ["LinearAlgebra", "EmbeddingIO", "_OneBLASThread"],
+            path: "Tests/_TestSupport"),
         .testTarget(name: "LinearAlgebraTests", dependencies: ["LinearAlgebra", "_TestSupport"]),
         .testTarget(
             name: "EmbeddingIOTests", dependencies: ["EmbeddingIO", "Retrieval", "_TestSupport"],
