@@ -25,8 +25,8 @@ extension BenchCommand {
         var negatives: String = AlignmentConfiguration().negatives.rawValue
         @Option(help: "Targets drawn per batch by pooled negatives.")
         var negativePool: Int = AlignmentConfiguration().negativePool
-        @Option(help: .setting(AlignSettings.self, "whitening"))
-        var whitening: Double = AlignmentConfiguration.defaultWhitening
+        // Optional so that the help shows the declared default once (the declaration writes it).
+        @Option(help: .setting(AlignSettings.self, "whitening")) var whitening: Double?
         @Option(help: "Random seed (data and training).") var seed: UInt64 = 0
         @Option(help: "Directory for the scratch .npy files (default: the system temporary directory).")
         var scratchDirectory: String?
@@ -49,7 +49,7 @@ extension BenchCommand {
             }
             guard negativePool >= 1 else { throw ValidationError("--negative-pool must be 1 or more") }
             var training = AlignmentConfiguration()
-            training.procrustes.whitening = whitening
+            training.procrustes.whitening = whitening ?? AlignmentConfiguration.defaultWhitening
             if let problem = AlignmentConfiguration.setting("whitening").problem(training) {
                 throw ValidationError("--whitening: \(problem)")
             }
@@ -60,7 +60,7 @@ extension BenchCommand {
             configuration.epochs = epochs
             configuration.negatives = AlignmentConfiguration.Negatives(rawValue: negatives)!
             configuration.negativePool = negativePool
-            configuration.procrustes.whitening = whitening
+            configuration.procrustes.whitening = whitening ?? AlignmentConfiguration.defaultWhitening
             configuration.seed = seed
             let directory =
                 scratchDirectory.map { URL(fileURLWithPath: $0) } ?? FileManager.default.temporaryDirectory

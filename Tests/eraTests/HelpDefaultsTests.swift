@@ -1,0 +1,20 @@
+import Foundation
+import Testing
+
+/// Every command's `--help` states each default once: a declared setting's help writes its default
+/// itself, so an option that also has a Swift default would print it twice.
+@Suite struct HelpDefaultsTests {
+    static let commands: [[String]] = [
+        ["init"], ["run"], ["align"], ["adapt"], ["evaluate"], ["sweep"], ["apply"], ["export"],
+        ["bench", "search"], ["bench", "align"], ["bench", "adapt"],
+    ]
+
+    @Test(arguments: commands) func eachDefaultIsStatedOnce(command: [String]) throws {
+        let result = try EraProcess.run(command + ["--help"])
+        #expect(result.status == 0, "\(result.stderr)")
+        // ArgumentParser wraps help at 80 columns: join the lines before looking.
+        let text = result.stdout.split(whereSeparator: \.isWhitespace).joined(separator: " ")
+        #expect(text.contains("OPTIONS:"))
+        #expect(text.range(of: #"\(default: [^)]*\) \(default:"#, options: .regularExpression) == nil, "\(text)")
+    }
+}
