@@ -58,10 +58,10 @@ extension BenchCommand {
                     "stage_one_dev_ndcg@10": r.stageOneDevNDCG10, "dev_ndcg@10": r.selectedDevNDCG10,
                     "chosen": r.chosen ?? NSNull(), "peak_rss_bytes": r.peakRSSBytes ?? NSNull(),
                 ]
-                let data = try JSONSerialization.data(withJSONObject: object, options: [.sortedKeys])
-                print(String(decoding: data, as: UTF8.self))
+                try BenchCommand.printJSON(object)
                 return
             }
+            BenchCommand.printKernels()
             print(
                 "\(r.queries) labeled queries (\(r.pairs) pairs), \(r.docs) docs, \(r.sourceDim) -> \(r.targetDim), "
                     + "\(r.family)\(r.hybrid ? " hybrid" : "")")

@@ -87,11 +87,11 @@ extension BenchCommand {
                     object["source_file"] = source
                     object["target_file"] = target
                 }
-                let data = try JSONSerialization.data(withJSONObject: object, options: [.sortedKeys])
-                print(String(decoding: data, as: UTF8.self))
+                try BenchCommand.printJSON(object)
                 return
             }
             let mib = { (bytes: Int) in String(format: "%.1f MiB", Double(bytes) / 1_048_576) }
+            BenchCommand.printKernels()
             print(
                 "\(r.pairs) pairs, \(r.sourceDim) -> \(r.targetDim), \(r.epochs) epochs, negatives \(r.negatives), "
                     + "inputs \(mib(r.inputBytes))")
@@ -130,11 +130,11 @@ extension BenchCommand.AlignBench {
                 "correct_share": r.correctShare, "objective": r.objective, "null_objective": r.nullObjective,
                 "rounds": r.rounds,
             ]
-            let data = try JSONSerialization.data(withJSONObject: object, options: [.sortedKeys])
-            print(String(decoding: data, as: UTF8.self))
+            try BenchCommand.printJSON(object)
             return
         }
         let mib = { (bytes: Int) in String(format: "%.1f MiB", Double(bytes) / 1_048_576) }
+        BenchCommand.printKernels()
         print("\(r.rows) x \(r.rows) rows, \(r.sourceDim) -> \(r.targetDim), unpaired, inputs \(mib(r.inputBytes))")
         print(
             String(format: "induction: %.3f s (%d rounds); total: %.3f s", r.inductionSeconds, r.rounds, r.totalSeconds)

@@ -9,6 +9,22 @@ struct BenchCommand: ParsableCommand {
         subcommands: [SearchBench.self, AlignBench.self, AdaptBench.self]
     )
 
+    /// Prints `object` as one JSON line, with the BLAS kernels the timings ran on (`blas_kernels`, and
+    /// `blas_kernels_openblas_chose` when era overrode OpenBLAS's choice).
+    static func printJSON(_ object: [String: Any]) throws {
+        var object = object
+        let kernels = BLASKernelRestart.kernels
+        object["blas_kernels"] = kernels?.running ?? NSNull()
+        object["blas_kernels_openblas_chose"] = kernels?.openBLASChose ?? NSNull()
+        let data = try JSONSerialization.data(withJSONObject: object, options: [.sortedKeys])
+        print(String(decoding: data, as: UTF8.self))
+    }
+
+    /// The line on the BLAS kernels, first in every benchmark's text output.
+    static func printKernels() {
+        if let kernels = BLASKernelRestart.kernelsDescription { print(kernels) }
+    }
+
     struct SearchBench: ParsableCommand {
         static let configuration = CommandConfiguration(
             commandName: "search",
@@ -58,9 +74,9 @@ struct BenchCommand: ParsableCommand {
                     "search_s": result.searchSeconds, "queries_per_s": result.queriesPerSecond,
                     "gflops": result.gflops, "peak_rss_bytes": result.peakRSSBytes ?? NSNull(), "mmap": result.mapped,
                 ]
-                let data = try JSONSerialization.data(withJSONObject: object, options: [.sortedKeys])
-                print(String(decoding: data, as: UTF8.self))
+                try BenchCommand.printJSON(object)
             } else {
+                BenchCommand.printKernels()
                 print(
                     String(
                         format: "%d queries x %d docs x %d dims, k = %d%@", queries, docs, dim, k, mmap ? " (mmap)" : ""

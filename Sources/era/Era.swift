@@ -19,4 +19,10 @@ struct Era: ParsableCommand {
             ApplyCommand.self, ExportCommand.self, BenchCommand.self,
         ]
     )
+
+    static func main() {
+        // First: a restart replaces the process, so nothing done before it would count.
+        BLASKernelRestart.restartIfOpenBLASMisdetectedTheCPU()
+        main(NegativeOptionValues.attached(Array(CommandLine.arguments.dropFirst())))
+    }
 }

@@ -37,9 +37,3 @@ enum NegativeOptionValues {
         return Double(text) != nil && text.dropFirst().first.map { $0.isNumber || $0 == "." } == true
     }
 }
-
-extension Era {
-    static func main() {
-        main(NegativeOptionValues.attached(Array(CommandLine.arguments.dropFirst())))
-    }
-}

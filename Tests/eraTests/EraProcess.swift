@@ -24,10 +24,18 @@ struct EraProcess {
         return candidate
     }
 
-    static func run(_ arguments: [String], in directory: URL? = nil) throws -> Output {
+    /// - Parameter environment: variables set (a nil value: removed) on top of this process's environment.
+    static func run(_ arguments: [String], in directory: URL? = nil, environment: [String: String?] = [:]) throws
+        -> Output
+    {
         let process = Process()
         process.executableURL = executable
         process.arguments = arguments
+        if !environment.isEmpty {
+            var merged = ProcessInfo.processInfo.environment
+            for (name, value) in environment { merged[name] = value }
+            process.environment = merged
+        }
         if let directory { process.currentDirectoryURL = directory }
         let out = Pipe(), err = Pipe()
         process.standardOutput = out

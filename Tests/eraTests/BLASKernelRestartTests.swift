@@ -1,0 +1,41 @@
+import Foundation
+import LinearAlgebra
+import Testing
+
+/// The `era` command runs the kernels `BLASKernels` recommends for this machine: it restarts
+/// itself with `OPENBLAS_CORETYPE` set where OpenBLAS fell back to its oldest kernels (as Debian 12's
+/// OpenBLAS does on a 5th-generation Xeon), and keeps a core type the user set. `era bench` reports
+/// the kernels it ran on.
+@Suite struct BLASKernelRestartTests {
+    static func kernels(_ environment: [String: String?]) throws -> (running: Any?, chose: Any?) {
+        let result = try EraProcess.run(
+            ["bench", "search", "--docs", "50", "--queries", "5", "--dim", "8", "--json"], environment: environment)
+        #expect(result.status == 0, "\(result.stderr)")
+        let json = try #require(
+            try JSONSerialization.jsonObject(with: Data(result.stdout.utf8)) as? [String: Any], "\(result.stdout)")
+        return (json["blas_kernels"], json["blas_kernels_openblas_chose"])
+    }
+
+    @Test func eraRunsTheRecommendedKernels() throws {
+        // This test process is not restarted: its kernels are OpenBLAS's own choice.
+        guard let detected = BLASKernels.coreName else { return }  // another BLAS: nothing to choose
+        let (running, chose) = try Self.kernels(["OPENBLAS_CORETYPE": nil, "ERA_OPENBLAS_DETECTED_CORE": nil])
+        if let recommended = BLASKernels.recommendedCoreType(
+            coreName: detected, cpuFlags: BLASKernels.cpuFlags, environment: [:])
+        {
+            #expect((running as? String)?.lowercased() == recommended.lowercased())
+            #expect(chose as? String == detected)
+        } else {
+            #expect(running as? String == detected)
+            #expect(chose is NSNull)
+        }
+    }
+
+    @Test func aCoreTypeTheUserSetIsKept() throws {
+        // Prescott is an x86-64 core type: elsewhere OpenBLAS would not know the name.
+        guard BLASKernels.coreName != nil, BLASKernels.cpuFlags.contains("sse2") else { return }
+        let (running, chose) = try Self.kernels(["OPENBLAS_CORETYPE": "Prescott"])
+        #expect((running as? String)?.lowercased() == "prescott")
+        #expect(chose is NSNull)
+    }
+}
