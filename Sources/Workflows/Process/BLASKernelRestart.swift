@@ -2,13 +2,13 @@ import Foundation
 import LinearAlgebra
 
 /// The `era` command's first step: run OpenBLAS's fast kernels where OpenBLAS did not recognise
-/// the CPU (``LinearAlgebra/BLASKernels``).
+/// the CPU (`BLASKernels` in LinearAlgebra).
 public enum BLASKernelRestart {
     /// Set in the restarted process to the kernels OpenBLAS chose first, so that it can be reported.
     public static let detectedVariable = "ERA_OPENBLAS_DETECTED_CORE"
 
     /// Replaces this process by the same executable with the same arguments and
-    /// `OPENBLAS_CORETYPE` set, when ``BLASKernels/recommendedCoreType(coreName:cpuFlags:environment:)``
+    /// `OPENBLAS_CORETYPE` set, when `BLASKernels.recommendedCoreType(coreName:cpuFlags:environment:)`
     /// names a core type; returns when it does not, or when the restart fails (the process then runs
     /// on as it is, with its environment as it was). Call it before any other work: nothing that
     /// came before survives the restart.
