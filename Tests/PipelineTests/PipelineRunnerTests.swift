@@ -2,6 +2,7 @@ import AdapterFormat
 import Alignment
 import EmbeddingIO
 import Foundation
+import LinearAlgebra
 import Testing
 import Workflows
 
@@ -85,6 +86,8 @@ struct PipelineRunnerTests {
         let manifest = try JSONDecoder().decode(RunManifest.self, from: setup.read("manifest.json"))
         #expect(manifest.eraVersion == EraVersion.current)
         #expect(manifest.finished != nil)
+        // This test process was not restarted: the kernels are OpenBLAS's own choice.
+        #expect(manifest.blasKernels == BLASKernels.coreName && manifest.blasKernelsOpenBLASChose == nil)
         #expect(Set(manifest.stages.keys) == Set(summary.ran))
         let alignInput = try #require(manifest.inputs["data.alignment.query_model"])
         #expect(alignInput.sha256 == (try SHA256.hex(fileAt: setup.fixture.url("data/align.q.npy").path)))

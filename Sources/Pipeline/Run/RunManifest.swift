@@ -39,9 +39,14 @@ public struct RunManifest: Sendable, Codable, Hashable {
     public var stages: [String: Stage]
     public var started: String
     public var finished: String?
+    /// The OpenBLAS kernels the run computed with (the stages' seconds depend on them; results only by
+    /// rounding), and the ones OpenBLAS chose itself when era restarted on others; nil for another BLAS.
+    public var blasKernels: String? = nil
+    public var blasKernelsOpenBLASChose: String? = nil
 
     enum CodingKeys: String, CodingKey {
         case pipeline, inputs, stages, started, finished
         case eraVersion = "era_version", configHash = "config_hash", sourceFile = "source_file"
+        case blasKernels = "blas_kernels", blasKernelsOpenBLASChose = "blas_kernels_openblas_chose"
     }
 }
