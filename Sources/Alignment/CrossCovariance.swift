@@ -69,11 +69,9 @@ struct CrossCovariance {
         Self.shifted(x, rows: rows, columns: p, by: shiftX, into: &blockX, sums: &sumX)
         Self.shifted(y, rows: rows, columns: m, by: shiftY, into: &blockY, sums: &sumY)
         Self.addProduct(of: blockX, columns: p, and: blockY, columns: m, rows: rows, into: &cross, scratch: &product)
-        if var sums = gram {
-            gram = nil  // uniquely referenced while it is added to
+        if gram != nil {
             Self.addProduct(
-                of: blockX, columns: p, and: blockX, columns: p, rows: rows, into: &sums, scratch: &gramProduct)
-            gram = sums
+                of: blockX, columns: p, and: blockX, columns: p, rows: rows, into: &gram!, scratch: &gramProduct)
         }
         count += rows
     }

@@ -48,15 +48,18 @@ public enum BLASKernels {
     /// better, or when the CPU lacks AVX2 and FMA. Otherwise `SkylakeX` where the CPU has AVX-512
     /// (F, BW, VL, DQ and CD, what those kernels use), else `Haswell`.
     ///
+    /// `cpuFlags` is read only when the environment and the kernels leave the choice open, so that
+    /// a process on a CPU OpenBLAS knows does not read /proc/cpuinfo at start.
+    ///
     /// - Complexity: O(number of flags).
     public static func recommendedCoreType(
-        coreName: String?, cpuFlags: Set<String>, environment: [String: String]
+        coreName: String?, cpuFlags: @autoclosure () -> Set<String>, environment: [String: String]
     ) -> String? {
-        guard environment["OPENBLAS_CORETYPE"] == nil, let coreName,
-            !vectorCores.contains(coreName.lowercased()),
-            cpuFlags.isSuperset(of: ["avx2", "fma"])
+        guard environment["OPENBLAS_CORETYPE"] == nil, let coreName, !vectorCores.contains(coreName.lowercased())
         else { return nil }
+        let flags = cpuFlags()
+        guard flags.isSuperset(of: ["avx2", "fma"]) else { return nil }
         let avx512: Set<String> = ["avx512f", "avx512bw", "avx512vl", "avx512dq", "avx512cd"]
-        return cpuFlags.isSuperset(of: avx512) ? "SkylakeX" : "Haswell"
+        return flags.isSuperset(of: avx512) ? "SkylakeX" : "Haswell"
     }
 }

@@ -49,7 +49,7 @@ extension BenchCommand {
             }
             guard negativePool >= 1 else { throw ValidationError("--negative-pool must be 1 or more") }
             var training = AlignmentConfiguration()
-            training.procrustes.whitening = whitening ?? AlignmentConfiguration.defaultWhitening
+            if let whitening { training.procrustes.whitening = whitening }
             if let problem = AlignmentConfiguration.setting("whitening").problem(training) {
                 throw ValidationError("--whitening: \(problem)")
             }
@@ -60,7 +60,7 @@ extension BenchCommand {
             configuration.epochs = epochs
             configuration.negatives = AlignmentConfiguration.Negatives(rawValue: negatives)!
             configuration.negativePool = negativePool
-            configuration.procrustes.whitening = whitening ?? AlignmentConfiguration.defaultWhitening
+            if let whitening { configuration.procrustes.whitening = whitening }
             configuration.seed = seed
             let directory =
                 scratchDirectory.map { URL(fileURLWithPath: $0) } ?? FileManager.default.temporaryDirectory

@@ -25,9 +25,7 @@ enum ConfigFile {
             case .failed(let failure) where failure.call == .open && [ENOENT, ENOTDIR].contains(failure.code):
                 Refusal(message: "file not found: \(display)")
             case .failed(let failure):
-                Refusal(
-                    message: "cannot \(failure.call == .stat ? "inspect" : failure.call == .read ? "read" : "open") "
-                        + "\(display): \(String(cString: strerror(failure.code)))")
+                Refusal(message: "cannot \(verb(failure.call)) \(display): \(String(cString: strerror(failure.code)))")
             case .notRegular(let type):
                 Refusal(
                     message: "\(display) is \(type == S_IFDIR ? "a folder" : FilePath.describe(type)), "
@@ -37,6 +35,15 @@ enum ConfigFile {
                     message: "\(display) is \(atLeast ? "more than " : "")\(bytes) bytes; config files are limited to "
                         + "\(limit >> 20) MiB (a pipeline is a few KB): is this the right file?")
             }
+        }
+    }
+
+    /// What the message says was tried.
+    private static func verb(_ call: SystemFailure.Call) -> String {
+        switch call {
+        case .open: "open"
+        case .stat: "inspect"
+        case .read: "read"
         }
     }
 }

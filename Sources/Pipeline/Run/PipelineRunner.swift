@@ -84,8 +84,8 @@ public struct PipelineRunner: Sendable {
             configHash: SHA256.hex(String(decoding: configJSON, as: UTF8.self)),
             sourceFile: config.sourceFile, inputs: inputs.records, stages: previousManifest(directory)?.stages ?? [:],
             started: started, finished: nil)
-        manifest.blasKernels = BLASKernelRestart.kernels?.running
-        manifest.blasKernelsOpenBLASChose = BLASKernelRestart.kernels?.openBLASChose
+        let kernels = BLASKernelRestart.kernels
+        (manifest.blasKernels, manifest.blasKernelsOpenBLASChose) = (kernels?.running, kernels?.openBLASChose)
         try writeResolvedConfig(directory)
         try writeManifest(manifest, directory)
 
