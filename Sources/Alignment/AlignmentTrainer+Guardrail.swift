@@ -76,10 +76,7 @@ struct ProcrustesVariants {
         // The whitened fit's pass, kept when it is centred: the plain thin fits read the same Xcᵀ Yc from it.
         var centredPass: CrossCovariance? = nil
         if settings.whitening > 0 {
-            try Procrustes.validateStreamed(sources, y, blockRows: Procrustes.streamingBlockRows)
-            let pass = try CrossCovariance.accumulated(
-                source: sources, target: y, centering: settings.centering, sourceGram: true,
-                blockRows: Procrustes.streamingBlockRows)
+            let pass = try Procrustes.whitenedPass(source: sources, target: y, centering: settings.centering)
             let whitened = try Procrustes.whitenedFit(
                 pass, source: sources, target: y, exponent: settings.whitening,
                 measureObjective: warmStart && sources.count <= objectivePairLimit)

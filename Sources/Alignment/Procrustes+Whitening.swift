@@ -30,12 +30,19 @@ extension Procrustes {
         source x: RowSelection, target y: RowSelection, exponent: Double, centering: Centering = .mean,
         measureObjective: Bool = false, blockRows: Int = streamingBlockRows
     ) throws(AlignmentError) -> StreamedFit {
-        try validateStreamed(x, y, blockRows: blockRows)
-        let accumulator = try CrossCovariance.accumulated(
-            source: x, target: y, centering: centering, sourceGram: true, blockRows: blockRows)
+        let accumulator = try whitenedPass(source: x, target: y, centering: centering, blockRows: blockRows)
         return try whitenedFit(
             accumulator, source: x, target: y, exponent: exponent, measureObjective: measureObjective,
             blockRows: blockRows)
+    }
+
+    /// The checked shapes and the one pass a whitened fit reads: Xᵀ Y and the source Gram matrix Xᵀ X.
+    static func whitenedPass(
+        source x: RowSelection, target y: RowSelection, centering: Centering, blockRows: Int = streamingBlockRows
+    ) throws(AlignmentError) -> CrossCovariance {
+        try validateStreamed(x, y, blockRows: blockRows)
+        return try CrossCovariance.accumulated(
+            source: x, target: y, centering: centering, sourceGram: true, blockRows: blockRows)
     }
 
     /// The whitened fit from a pass already made (`accumulator`, with its source Gram matrix, centred
