@@ -45,9 +45,13 @@ let package = Package(
                 "AdapterFormat",
             ]),
         .target(
+            name: "ConfigDecoding",
+            dependencies: [.product(name: "Yams", package: "Yams")]
+        ),
+        .target(
             name: "Pipeline",
             dependencies: [
-                "Settings", "LinearAlgebra", "EmbeddingIO", "Retrieval", "Alignment", "Workflows", "Chroma",
+                "ConfigDecoding", "Settings", "LinearAlgebra", "EmbeddingIO", "Retrieval", "Alignment", "Workflows", "Chroma",
                 "Postgres", "Reports", "AdapterFormat",
                 .product(name: "Yams", package: "Yams"),
             ]
@@ -82,7 +86,7 @@ let package = Package(
                 "_TestSupport", "AdapterFormat",
             ]),
         .testTarget(
-            name: "PipelineTests", dependencies: ["Pipeline", "Workflows", "Alignment", "Settings", "Reports", "_TestSupport", "AdapterFormat"]),
+            name: "PipelineTests", dependencies: ["ConfigDecoding", "Pipeline", "Workflows", "Alignment", "Settings", "Reports", "_TestSupport", "AdapterFormat"]),
         .testTarget(
             name: "eraTests",
             dependencies: ["era", "Workflows", "Alignment", "Settings", "EmbeddingIO", "LinearAlgebra", "_TestSupport", "AdapterFormat"]),

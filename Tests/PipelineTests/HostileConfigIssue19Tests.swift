@@ -1,4 +1,5 @@
 import Alignment
+import ConfigDecoding
 import Foundation
 import Testing
 import Workflows

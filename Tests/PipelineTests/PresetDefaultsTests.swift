@@ -1,4 +1,5 @@
 import Alignment
+import ConfigDecoding
 import Settings
 import Testing
 import Workflows

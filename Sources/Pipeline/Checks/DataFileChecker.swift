@@ -1,4 +1,5 @@
 import Alignment
+import ConfigDecoding
 import EmbeddingIO
 import Foundation
 import Workflows

@@ -1,3 +1,5 @@
+import ConfigDecoding
+
 /// Turns the merged node tree into a typed `PipelineConfig` through ``ConfigNodeDecoder``,
 /// recording every problem found.
 struct ConfigDecoder {

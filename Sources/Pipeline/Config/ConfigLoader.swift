@@ -1,3 +1,4 @@
+import ConfigDecoding
 import Foundation
 
 /// Reads a pipeline file and everything it pulls in (`extends:`, `include:`, a stage's `extends:`)

@@ -1,5 +1,6 @@
 import AdapterFormat
 import Alignment
+import ConfigDecoding
 import EmbeddingIO
 import Foundation
 import Reports

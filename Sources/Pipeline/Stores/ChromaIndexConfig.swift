@@ -1,4 +1,5 @@
 import Chroma
+import ConfigDecoding
 import EmbeddingIO
 import Foundation
 import Workflows

@@ -1,3 +1,4 @@
+import ConfigDecoding
 import Workflows
 
 /// The pipeline's side of an index kept in a store (`data.index.<key>`): everything the

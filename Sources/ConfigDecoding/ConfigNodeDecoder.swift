@@ -1,5 +1,3 @@
-import Alignment
-
 /// The one `Decoder` of pipeline configurations: a ``ConfigNode`` tree read into typed values
 /// that reports instead of failing. A value of the wrong type or outside its choices is recorded
 /// in the ``ProblemLog`` with its file, line and column and decodes as absent (the default
@@ -8,25 +6,27 @@ import Alignment
 /// Every key asked for is recorded, so ``readMapping(_:)`` reports the keys nobody asked for
 /// with the nearest known key suggested. A scalar where a list is expected reads as a
 /// one-element list; a key written as `key:` or `key: null` counts as absent.
-struct ConfigNodeDecoder: Decoder {
-    let node: ConfigNode
-    let path: String
-    let log: ProblemLog
+package struct ConfigNodeDecoder: Decoder {
+    package let node: ConfigNode
+    package let path: String
+    package let log: ProblemLog
     /// The keys asked for so far, shared by every container and read of this node.
-    let requested: RequestedKeys
+    package let requested: RequestedKeys
 
-    var codingPath: [any CodingKey] { [] }
-    var userInfo: [CodingUserInfoKey: Any] { [:] }
+    package var codingPath: [any CodingKey] { [] }
+    package var userInfo: [CodingUserInfoKey: Any] { [:] }
 
     /// Records a problem already logged, so the surrounding optional decode yields nil.
-    struct Reported: Error {}
+    package struct Reported: Error {}
 
     /// The keys a keyed container was asked for.
-    final class RequestedKeys {
-        var keys: [String] = []
+    package final class RequestedKeys {
+        package var keys: [String] = []
+
+        package init() {}
     }
 
-    init(node: ConfigNode, path: String, log: ProblemLog, requested: RequestedKeys = RequestedKeys()) {
+    package init(node: ConfigNode, path: String, log: ProblemLog, requested: RequestedKeys = RequestedKeys()) {
         self.node = node
         self.path = path
         self.log = log
@@ -36,17 +36,17 @@ struct ConfigNodeDecoder: Decoder {
     // MARK: - Reading by key, with the problems placed
 
     /// `path.key`, or `key` at the root.
-    func keyPath(_ key: String) -> String {
+    package func keyPath(_ key: String) -> String {
         path.isEmpty ? key : "\(path).\(key)"
     }
 
     /// Records a problem at this node.
-    func report(_ message: String) {
+    package func report(_ message: String) {
         log.add(node.location, path, message)
     }
 
     /// The decoder of `key`'s value, nil when the key is absent or null. The key counts as known.
-    subscript(key: String) -> ConfigNodeDecoder? {
+    package subscript(key: String) -> ConfigNodeDecoder? {
         requested.keys.append(key)
         guard let value = node[key] else { return nil }
         if case .scalar(.null, _) = value.value { return nil }
@@ -54,19 +54,19 @@ struct ConfigNodeDecoder: Decoder {
     }
 
     /// `key`'s value; nil when absent, or when it is wrong (logged).
-    func decode<T: Decodable>(_ key: String, as type: T.Type = T.self) -> T? {
+    package func decode<T: Decodable>(_ key: String, as type: T.Type = T.self) -> T? {
         self[key]?.decodeLogged(type)
     }
 
     /// Logs "missing required key" for each of `keys` not written at all (one written as null was
     /// written: its own reader judges it).
-    func require(_ keys: String...) {
+    package func require(_ keys: String...) {
         for key in keys where node[key] == nil { report("missing required key \"\(key)\"") }
     }
 
     /// `key`'s value when `valid` accepts it, else nil and "expected `expectation`, got ..." logged
     /// (a value of the wrong type gets the type's own message).
-    func decode<T: Decodable>(_ key: String, expecting expectation: String, where valid: (T) -> Bool) -> T? {
+    package func decode<T: Decodable>(_ key: String, expecting expectation: String, where valid: (T) -> Bool) -> T? {
         guard let value = self[key], let decoded = value.decodeLogged(T.self) else { return nil }
         guard valid(decoded) else {
             value.report("expected \(expectation), got \(value.node.describedForMessage)")
@@ -76,7 +76,7 @@ struct ConfigNodeDecoder: Decoder {
     }
 
     /// This node as a mapping (null reads as an empty one); nil, with a problem logged, otherwise.
-    var mapping: ConfigNodeDecoder? {
+    package var mapping: ConfigNodeDecoder? {
         switch node.value {
         case .mapping: return self
         case .scalar(.null, _):
@@ -91,14 +91,14 @@ struct ConfigNodeDecoder: Decoder {
 
     /// Reads this mapping with `read`, then reports every key `read` did not ask for; nil (logged)
     /// when the node is not a mapping.
-    func readMapping<T>(_ read: (ConfigNodeDecoder) -> T?) -> T? {
+    package func readMapping<T>(_ read: (ConfigNodeDecoder) -> T?) -> T? {
         guard let mapping else { return nil }
         defer { mapping.reportUnknownKeys() }
         return read(mapping)
     }
 
     /// Records each key of this mapping nobody asked for, with the nearest known key suggested.
-    func reportUnknownKeys() {
+    package func reportUnknownKeys() {
         var known: [String] = []
         for key in requested.keys where !known.contains(key) { known.append(key) }
         for entry in node.entries ?? [] where !known.contains(entry.key) {
@@ -114,7 +114,7 @@ struct ConfigNodeDecoder: Decoder {
 
     /// The elements of this list, each with its own decoder (a scalar is a list of one, null an
     /// empty list); nil, with a problem logged, for a mapping.
-    var elements: [ConfigNodeDecoder]? {
+    package var elements: [ConfigNodeDecoder]? {
         switch node.value {
         case .sequence(let elements): return elements.enumerated().map { child($1, path: "\(path)[\($0)]") }
         case .scalar(.null, _): return []
@@ -127,26 +127,26 @@ struct ConfigNodeDecoder: Decoder {
 
     // MARK: - Decoder
 
-    func container<Key: CodingKey>(keyedBy type: Key.Type) throws -> KeyedDecodingContainer<Key> {
+    package func container<Key: CodingKey>(keyedBy type: Key.Type) throws -> KeyedDecodingContainer<Key> {
         guard let mapping else { throw Reported() }
         return KeyedDecodingContainer(Keyed(decoder: mapping))
     }
 
-    func unkeyedContainer() throws -> any UnkeyedDecodingContainer {
+    package func unkeyedContainer() throws -> any UnkeyedDecodingContainer {
         guard let elements else { throw Reported() }
         return Unkeyed(elements: elements)
     }
 
-    func singleValueContainer() throws -> any SingleValueDecodingContainer {
+    package func singleValueContainer() throws -> any SingleValueDecodingContainer {
         Single(decoder: self)
     }
 
-    func child(_ node: ConfigNode, path: String) -> ConfigNodeDecoder {
+    package func child(_ node: ConfigNode, path: String) -> ConfigNodeDecoder {
         ConfigNodeDecoder(node: node, path: path, log: log, requested: RequestedKeys())
     }
 
     /// Decodes `type` from this node, logging what is wrong; nil after a logged problem.
-    func decodeLogged<T: Decodable>(_ type: T.Type) -> T? {
+    package func decodeLogged<T: Decodable>(_ type: T.Type) -> T? {
         if let names = Self.choiceNames(type) {
             let written: String? =
                 switch node.value {
@@ -174,7 +174,7 @@ struct ConfigNodeDecoder: Decoder {
     }
 
     /// The raw values of a `CaseIterable` string enum (or of an optional one), nil for other types.
-    static func choiceNames(_ type: Any.Type) -> [String]? {
+    package static func choiceNames(_ type: Any.Type) -> [String]? {
         if let optional = type as? any OptionalType.Type { return choiceNames(optional.wrapped) }
         guard let iterable = type as? any CaseIterable.Type else { return nil }
         return names(of: iterable)

@@ -13,32 +13,37 @@ import Foundation
 /// Every node counts as often as it is expanded; an alias counts the size of what it names.
 /// Depth is bounded so that no recursive walk over the tree (merge, decode, report) can run out
 /// of stack; aliases can nest beyond what the text shows, so depth is counted after expansion too.
-struct YAMLBudget: Sendable {
+package struct YAMLBudget: Sendable {
     /// Expanded nodes allowed; a document may always be at least as large as its own text
     /// (a written node takes at least one byte), so only expansion by aliases can hit this.
-    var maxNodes: Int
+    package var maxNodes: Int
     /// Nesting depth allowed, counting aliased nodes at the depth where they are expanded.
-    var maxDepth: Int
+    package var maxDepth: Int
+
+    package init(maxNodes: Int, maxDepth: Int) {
+        self.maxNodes = maxNodes
+        self.maxDepth = maxDepth
+    }
 
     /// Pipeline files nest about six levels and hold a few thousand nodes; a pipeline of
     /// 20,000 stages (about 100,000 nodes) is larger than its text allows only with aliases.
-    static let maxDepthDefault = 64
-    static let minNodes = 100_000
+    package static let maxDepthDefault = 64
+    package static let minNodes = 100_000
 
-    static func forText(byteCount: Int) -> YAMLBudget {
+    package static func forText(byteCount: Int) -> YAMLBudget {
         YAMLBudget(maxNodes: max(minNodes, byteCount), maxDepth: maxDepthDefault)
     }
 
     /// What the check found: nil when the text fits (or is not valid YAML: Yams reports that).
-    struct Violation: Error, Sendable, Equatable {
+    package struct Violation: Error, Sendable, Equatable {
         /// 1-based position of the event that crossed the limit.
-        var line: Int
-        var column: Int
-        var message: String
+        package var line: Int
+        package var column: Int
+        package var message: String
     }
 
     /// Walks libyaml's events once (linear in the text) and returns the first limit crossed.
-    func check(_ yaml: String) -> Violation? {
+    package func check(_ yaml: String) -> Violation? {
         var utf8 = Array(yaml.utf8)
         if utf8.isEmpty { return nil }
         return utf8.withUnsafeMutableBufferPointer { buffer in

@@ -1,10 +1,10 @@
 /// One step of a key path: a mapping key or a list index.
-enum KeyPathComponent: Hashable {
+package enum KeyPathComponent: Hashable {
     case key(String)
     case index(Int)
 
     /// Splits `a.b[1].c` into components; nil when malformed.
-    static func parse(_ path: String) -> [KeyPathComponent]? {
+    package static func parse(_ path: String) -> [KeyPathComponent]? {
         var components: [KeyPathComponent] = []
         for segment in path.split(separator: ".", omittingEmptySubsequences: false) {
             var rest = Substring(segment)

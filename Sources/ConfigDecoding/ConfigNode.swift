@@ -7,9 +7,9 @@ import Yams
 /// for every node and every mapping key, the file, line and column it came from and the
 /// directory that relative paths written there are resolved against. Merging (`include`,
 /// `extends`, `--set`) keeps the origins, so a problem always points at the file that has it.
-struct ConfigNode: Sendable {
+package struct ConfigNode: Sendable {
     /// A scalar as written, with the type YAML's core schema resolves it to.
-    enum Scalar: Sendable, Equatable {
+    package enum Scalar: Sendable, Equatable {
         case null
         case bool(Bool)
         case int(Int)
@@ -17,42 +17,54 @@ struct ConfigNode: Sendable {
         case string(String)
     }
 
-    struct Entry: Sendable {
-        var key: String
-        var keyLocation: SourceLocation
-        var value: ConfigNode
+    package struct Entry: Sendable {
+        package var key: String
+        package var keyLocation: SourceLocation
+        package var value: ConfigNode
+
+        package init(key: String, keyLocation: SourceLocation, value: ConfigNode) {
+            self.key = key
+            self.keyLocation = keyLocation
+            self.value = value
+        }
     }
 
-    enum Value: Sendable {
+    package enum Value: Sendable {
         case scalar(Scalar, text: String)
         case mapping([Entry])
         case sequence([ConfigNode])
     }
 
-    var value: Value
-    var location: SourceLocation
+    package var value: Value
+    package var location: SourceLocation
     /// Absolute directory that relative paths written in this node are resolved against.
-    var baseDirectory: String
+    package var baseDirectory: String
+
+    package init(value: Value, location: SourceLocation, baseDirectory: String) {
+        self.value = value
+        self.location = location
+        self.baseDirectory = baseDirectory
+    }
 
     /// The entries if this node is a mapping.
-    var entries: [Entry]? {
+    package var entries: [Entry]? {
         if case .mapping(let entries) = value { return entries }
         return nil
     }
 
     /// The elements if this node is a sequence.
-    var elements: [ConfigNode]? {
+    package var elements: [ConfigNode]? {
         if case .sequence(let elements) = value { return elements }
         return nil
     }
 
     /// The value of `key` if this node is a mapping that has it.
-    subscript(key: String) -> ConfigNode? {
+    package subscript(key: String) -> ConfigNode? {
         entries?.first(where: { $0.key == key })?.value
     }
 
     /// A short description of what this node is, for "expected X, got Y" messages.
-    var describedForMessage: String {
+    package var describedForMessage: String {
         switch value {
         case .mapping: return "a mapping"
         case .sequence: return "a list"
@@ -73,7 +85,7 @@ extension ConfigNode {
     ///   - positions: false locates every node at the bare `file` (a `--set` value has no lines).
     /// - Throws: `ConfigError` with the parser's position when the text is not valid YAML, or
     ///   when aliases expand it beyond ``YAMLBudget`` (node count or depth).
-    static func parse(
+    package static func parse(
         yaml: String, file: String, baseDirectory: String, positions: Bool = true
     ) throws(ConfigError) -> ConfigNode {
         func failure(_ line: Int, _ column: Int, _ message: String) -> ConfigError {
@@ -99,7 +111,7 @@ extension ConfigNode {
         return ConfigNode(yams: root, file: file, baseDirectory: baseDirectory, positions: positions)
     }
 
-    init(yams node: Node, file: String, baseDirectory: String, positions: Bool) {
+    package init(yams node: Node, file: String, baseDirectory: String, positions: Bool) {
         let mark = positions ? node.mark : nil
         location = SourceLocation(file: file, line: mark?.line ?? 0, column: mark?.column ?? 0)
         self.baseDirectory = baseDirectory

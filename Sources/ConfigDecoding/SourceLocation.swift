@@ -12,6 +12,12 @@ public struct SourceLocation: Sendable, Hashable, CustomStringConvertible {
     /// 1-based column, or 0 when there is no position.
     public var column: Int
 
+    public init(file: String, line: Int, column: Int) {
+        self.file = file
+        self.line = line
+        self.column = column
+    }
+
     /// `file:line:column`, or just `file` when there is no position.
     public var description: String {
         line > 0 ? "\(file):\(line):\(column)" : file

@@ -26,5 +26,5 @@ public struct ConfigOverride: Sendable, Hashable {
     }
 
     /// How problems with this override are located: `--set key.path=value`.
-    var origin: String { "--set \(keyPath)=\(value)" }
+    package var origin: String { "--set \(keyPath)=\(value)" }
 }

@@ -1,16 +1,16 @@
 import Foundation
 
 /// Path arithmetic on plain strings (no file system access), so the same rules hold on every platform.
-enum ConfigPaths {
+package enum ConfigPaths {
     /// `path` made absolute against `base` (itself absolute), with `.` and `..` components removed.
-    static func absolute(_ path: String, relativeTo base: String) -> String {
+    package static func absolute(_ path: String, relativeTo base: String) -> String {
         let expanded = (path as NSString).expandingTildeInPath
         let joined = expanded.hasPrefix("/") ? expanded : base + "/" + expanded
         return normalize(joined)
     }
 
     /// Removes `.`, `..` and empty components of an absolute path.
-    static func normalize(_ absolutePath: String) -> String {
+    package static func normalize(_ absolutePath: String) -> String {
         var parts: [Substring] = []
         for part in absolutePath.split(separator: "/", omittingEmptySubsequences: true) {
             switch part {
@@ -23,14 +23,14 @@ enum ConfigPaths {
     }
 
     /// The directory containing an absolute file path.
-    static func directory(of absolutePath: String) -> String {
+    package static func directory(of absolutePath: String) -> String {
         let parent = (absolutePath as NSString).deletingLastPathComponent
         return parent.isEmpty ? "/" : parent
     }
 
     /// How to show an absolute path to the user: relative to `currentDirectory` when it lies
     /// inside it, else absolute.
-    static func display(_ absolutePath: String, currentDirectory: String) -> String {
+    package static func display(_ absolutePath: String, currentDirectory: String) -> String {
         let cwd = normalize(currentDirectory)
         if cwd == "/" { return String(absolutePath.dropFirst()) }
         if absolutePath.hasPrefix(cwd + "/") { return String(absolutePath.dropFirst(cwd.count + 1)) }
@@ -38,7 +38,7 @@ enum ConfigPaths {
     }
 
     /// The process's current directory, absolute.
-    static var currentDirectory: String {
+    package static var currentDirectory: String {
         normalize(FileManager.default.currentDirectoryPath)
     }
 }

@@ -1,9 +1,9 @@
 /// "Did you mean" suggestions by edit distance.
-enum Suggestion {
+package enum Suggestion {
     /// The candidate closest to `word` in Levenshtein distance, if close enough to be a likely typo
     /// (at most 2 edits, or a third of the word's length for long words), else a candidate that
     /// starts the word or that the word starts (`hardest` -> `hard`).
-    static func nearest(to word: String, among candidates: [String]) -> String? {
+    package static func nearest(to word: String, among candidates: [String]) -> String? {
         let limit = max(2, word.count / 3)
         if let close = closest(to: word, among: candidates, limit: limit) { return close }
         let lowered = word.lowercased()
@@ -21,7 +21,7 @@ enum Suggestion {
 
     /// Levenshtein distance over Characters.
     /// - Complexity: O(|a| |b|).
-    static func distance(_ a: String, _ b: String) -> Int {
+    package static func distance(_ a: String, _ b: String) -> Int {
         let a = Array(a), b = Array(b)
         if a.isEmpty { return b.count }
         if b.isEmpty { return a.count }

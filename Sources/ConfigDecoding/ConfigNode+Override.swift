@@ -4,7 +4,7 @@ extension ConfigNode {
     /// Applies an override, creating missing mapping keys on the way (validation then judges them).
     /// - Returns: a problem when the path cannot be followed (through a scalar, an index past the end,
     ///   an unknown stage name) or the value is not valid YAML.
-    mutating func apply(_ override: ConfigOverride, currentDirectory: String) -> ConfigProblem? {
+    package mutating func apply(_ override: ConfigOverride, currentDirectory: String) -> ConfigProblem? {
         let origin = SourceLocation(file: override.origin, line: 0, column: 0)
         guard let components = KeyPathComponent.parse(override.keyPath) else {
             return ConfigProblem(location: origin, keyPath: override.keyPath, message: "malformed key path")

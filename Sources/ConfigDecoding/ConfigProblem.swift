@@ -10,6 +10,12 @@ public struct ConfigProblem: Sendable, Hashable, CustomStringConvertible {
     public var keyPath: String
     public var message: String
 
+    public init(location: SourceLocation, keyPath: String, message: String) {
+        self.location = location
+        self.keyPath = keyPath
+        self.message = message
+    }
+
     /// `Pipelines/x.yaml:12:5: stages[1].options.epochs: expected an integer, got "ten"`.
     public var description: String {
         keyPath.isEmpty ? "\(location): \(message)" : "\(location): \(keyPath): \(message)"
