@@ -50,27 +50,7 @@ extension BenchCommand {
             } catch let error as AlignmentError {
                 throw CommandError("bench adapt: \(error.description)")
             }
-            if json {
-                let object: [String: Any] = [
-                    "queries": r.queries, "docs": r.docs, "source_dim": r.sourceDim, "target_dim": r.targetDim,
-                    "map": r.family, "hybrid": r.hybrid, "pairs": r.pairs, "mine_s": r.mineSeconds,
-                    "evaluations": r.evaluations, "selected_steps": r.selectedSteps, "total_s": r.totalSeconds,
-                    "stage_one_dev_ndcg@10": r.stageOneDevNDCG10, "dev_ndcg@10": r.selectedDevNDCG10,
-                    "chosen": r.chosen ?? NSNull(), "peak_rss_bytes": r.peakRSSBytes ?? NSNull(),
-                ]
-                try BenchCommand.printJSON(object)
-                return
-            }
-            BenchCommand.printKernels()
-            print(
-                "\(r.queries) labeled queries (\(r.pairs) pairs), \(r.docs) docs, \(r.sourceDim) -> \(r.targetDim), "
-                    + "\(r.family)\(r.hybrid ? " hybrid" : "")")
-            print(String(format: "total: %.1f s (mining %.1f s)", r.totalSeconds, r.mineSeconds))
-            print("dev evaluations: \(r.evaluations), final run: \(r.selectedSteps) steps")
-            print(
-                String(format: "dev nDCG@10: stage one %.4f, chosen %.4f", r.stageOneDevNDCG10, r.selectedDevNDCG10)
-                    + (r.chosen.map { " (\($0))" } ?? ""))
-            if let rss = r.peakRSSBytes { print(String(format: "peak RSS: %.1f MiB", Double(rss) / 1_048_576)) }
+            print(try r.rendered(json: json))
         }
     }
 }

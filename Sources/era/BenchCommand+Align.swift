@@ -75,36 +75,7 @@ extension BenchCommand {
             } catch let error as AlignWorkflow.Failure {
                 throw CommandError("bench align: \(error.description)")
             }
-            if json {
-                var object: [String: Any] = [
-                    "pairs": r.pairs, "source_dim": r.sourceDim, "target_dim": r.targetDim, "epochs": r.epochs,
-                    "negatives": r.negatives, "input_bytes": r.inputBytes, "warm_start_s": r.warmStartSeconds,
-                    "epoch_s": r.epochSeconds ?? NSNull(), "total_s": r.totalSeconds,
-                    "peak_rss_bytes": r.peakRSSBytes ?? NSNull(), "warm_start_top1": r.warmStartTop1 ?? NSNull(),
-                    "final_top1": r.finalTop1 ?? NSNull(),
-                ]
-                if let source = r.sourceFile, let target = r.targetFile {
-                    object["source_file"] = source
-                    object["target_file"] = target
-                }
-                try BenchCommand.printJSON(object)
-                return
-            }
-            let mib = { (bytes: Int) in String(format: "%.1f MiB", Double(bytes) / 1_048_576) }
-            BenchCommand.printKernels()
-            print(
-                "\(r.pairs) pairs, \(r.sourceDim) -> \(r.targetDim), \(r.epochs) epochs, negatives \(r.negatives), "
-                    + "inputs \(mib(r.inputBytes))")
-            print(String(format: "warm start: %.3f s", r.warmStartSeconds))
-            if let epoch = r.epochSeconds { print(String(format: "epoch: %.3f s (mean)", epoch)) }
-            print(String(format: "total: %.3f s", r.totalSeconds))
-            if let rss = r.peakRSSBytes {
-                print("peak RSS: \(mib(rss)) (\(String(format: "%.2f", Double(rss) / Double(r.inputBytes))) x inputs)")
-            }
-            if let warm = r.warmStartTop1, let final = r.finalTop1 {
-                print(String(format: "held-out top-1: %.3f after the warm start, %.3f returned", warm, final))
-            }
-            if let source = r.sourceFile, let target = r.targetFile { print("kept: \(source) \(target)") }
+            print(try r.rendered(json: json))
         }
     }
 }
@@ -122,30 +93,6 @@ extension BenchCommand.AlignBench {
         } catch let error as AlignWorkflow.Failure {
             throw CommandError("bench align --unpaired: \(error.description)")
         }
-        if json {
-            let object: [String: Any] = [
-                "rows": r.rows, "source_dim": r.sourceDim, "target_dim": r.targetDim, "input_bytes": r.inputBytes,
-                "induction_s": r.inductionSeconds, "total_s": r.totalSeconds,
-                "peak_rss_bytes": r.peakRSSBytes ?? NSNull(), "induced_pairs": r.inducedPairs,
-                "correct_share": r.correctShare, "objective": r.objective, "null_objective": r.nullObjective,
-                "rounds": r.rounds,
-            ]
-            try BenchCommand.printJSON(object)
-            return
-        }
-        let mib = { (bytes: Int) in String(format: "%.1f MiB", Double(bytes) / 1_048_576) }
-        BenchCommand.printKernels()
-        print("\(r.rows) x \(r.rows) rows, \(r.sourceDim) -> \(r.targetDim), unpaired, inputs \(mib(r.inputBytes))")
-        print(
-            String(format: "induction: %.3f s (%d rounds); total: %.3f s", r.inductionSeconds, r.rounds, r.totalSeconds)
-        )
-        print(
-            String(
-                format: "induced pairs: %d, %.2f%% of them the planted ones; objective %.4f (null %.4f)",
-                r.inducedPairs,
-                100 * r.correctShare, r.objective, r.nullObjective))
-        if let rss = r.peakRSSBytes {
-            print("peak RSS: \(mib(rss)) (\(String(format: "%.2f", Double(rss) / Double(r.inputBytes))) x inputs)")
-        }
+        print(try r.rendered(json: json))
     }
 }

@@ -9,22 +9,6 @@ struct BenchCommand: ParsableCommand {
         subcommands: [SearchBench.self, AlignBench.self, AdaptBench.self]
     )
 
-    /// Prints `object` as one JSON line, with the BLAS kernels the timings ran on (`blas_kernels`, and
-    /// `blas_kernels_openblas_chose` when era overrode OpenBLAS's choice).
-    static func printJSON(_ object: [String: Any]) throws {
-        var object = object
-        let kernels = BLASKernelRestart.kernels
-        object["blas_kernels"] = kernels?.running ?? NSNull()
-        object["blas_kernels_openblas_chose"] = kernels?.openBLASChose ?? NSNull()
-        let data = try JSONSerialization.data(withJSONObject: object, options: [.sortedKeys])
-        print(String(decoding: data, as: UTF8.self))
-    }
-
-    /// The line on the BLAS kernels, first in every benchmark's text output.
-    static func printKernels() {
-        if let kernels = BLASKernelRestart.kernelsDescription { print(kernels) }
-    }
-
     struct SearchBench: ParsableCommand {
         static let configuration = CommandConfiguration(
             commandName: "search",
@@ -68,27 +52,7 @@ struct BenchCommand: ParsableCommand {
             } catch let error as RetrievalError {
                 throw CommandError("bench search: \(error.description)")
             }
-            if json {
-                let object: [String: Any] = [
-                    "docs": result.docs, "queries": result.queries, "dim": result.dim, "k": result.k,
-                    "search_s": result.searchSeconds, "queries_per_s": result.queriesPerSecond,
-                    "gflops": result.gflops, "peak_rss_bytes": result.peakRSSBytes ?? NSNull(), "mmap": result.mapped,
-                ]
-                try BenchCommand.printJSON(object)
-            } else {
-                BenchCommand.printKernels()
-                print(
-                    String(
-                        format: "%d queries x %d docs x %d dims, k = %d%@", queries, docs, dim, k, mmap ? " (mmap)" : ""
-                    ))
-                print(
-                    String(
-                        format: "search: %.3f s   %.0f queries/s   %.1f GFLOP/s", result.searchSeconds,
-                        result.queriesPerSecond, result.gflops))
-                if let rss = result.peakRSSBytes {
-                    print(String(format: "peak RSS: %.1f MiB", Double(rss) / 1_048_576))
-                }
-            }
+            print(try result.rendered(json: json))
         }
     }
 }

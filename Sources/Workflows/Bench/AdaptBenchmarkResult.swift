@@ -26,3 +26,25 @@ package struct AdaptBenchmarkResult: Sendable, Hashable, Codable {
     package var chosen: String?
     package var peakRSSBytes: Int?
 }
+
+extension AdaptBenchmarkResult: BenchmarkReport {
+    package var jsonFields: [String: Any] {
+        [
+            "queries": queries, "docs": docs, "source_dim": sourceDim, "target_dim": targetDim, "map": family,
+            "hybrid": hybrid, "pairs": pairs, "mine_s": mineSeconds, "evaluations": evaluations,
+            "selected_steps": selectedSteps, "total_s": totalSeconds, "stage_one_dev_ndcg@10": stageOneDevNDCG10,
+            "dev_ndcg@10": selectedDevNDCG10, "chosen": chosen ?? NSNull(), "peak_rss_bytes": peakRSSBytes ?? NSNull(),
+        ]
+    }
+
+    package var textLines: [String] {
+        [
+            "\(queries) labeled queries (\(pairs) pairs), \(docs) docs, \(sourceDim) -> \(targetDim), "
+                + "\(family)\(hybrid ? " hybrid" : "")",
+            String(format: "total: %.1f s (mining %.1f s)", totalSeconds, mineSeconds),
+            "dev evaluations: \(evaluations), final run: \(selectedSteps) steps",
+            String(format: "dev nDCG@10: stage one %.4f, chosen %.4f", stageOneDevNDCG10, selectedDevNDCG10)
+                + (chosen.map { " (\($0))" } ?? ""),
+        ] + Self.peakRSSLine(peakRSSBytes)
+    }
+}

@@ -141,3 +141,24 @@ extension AlignBenchmark {
         return latent
     }
 }
+
+extension UnpairedAlignBenchmarkResult: BenchmarkReport {
+    package var jsonFields: [String: Any] {
+        [
+            "rows": rows, "source_dim": sourceDim, "target_dim": targetDim, "input_bytes": inputBytes,
+            "induction_s": inductionSeconds, "total_s": totalSeconds, "peak_rss_bytes": peakRSSBytes ?? NSNull(),
+            "induced_pairs": inducedPairs, "correct_share": correctShare, "objective": objective,
+            "null_objective": nullObjective, "rounds": rounds,
+        ]
+    }
+
+    package var textLines: [String] {
+        [
+            "\(rows) x \(rows) rows, \(sourceDim) -> \(targetDim), unpaired, inputs \(Self.mebibytes(inputBytes))",
+            String(format: "induction: %.3f s (%d rounds); total: %.3f s", inductionSeconds, rounds, totalSeconds),
+            String(
+                format: "induced pairs: %d, %.2f%% of them the planted ones; objective %.4f (null %.4f)",
+                inducedPairs, 100 * correctShare, objective, nullObjective),
+        ] + Self.peakRSSLine(peakRSSBytes, inputBytes: inputBytes)
+    }
+}

@@ -17,3 +17,21 @@ package struct SearchBenchmarkResult: Sendable, Hashable, Codable {
     /// Whether the corpus was scanned from a memory-mapped `.npy` file.
     package var mapped: Bool
 }
+
+extension SearchBenchmarkResult: BenchmarkReport {
+    package var jsonFields: [String: Any] {
+        [
+            "docs": docs, "queries": queries, "dim": dim, "k": k, "search_s": searchSeconds,
+            "queries_per_s": queriesPerSecond, "gflops": gflops, "peak_rss_bytes": peakRSSBytes ?? NSNull(),
+            "mmap": mapped,
+        ]
+    }
+
+    package var textLines: [String] {
+        [
+            String(format: "%d queries x %d docs x %d dims, k = %d%@", queries, docs, dim, k, mapped ? " (mmap)" : ""),
+            String(
+                format: "search: %.3f s   %.0f queries/s   %.1f GFLOP/s", searchSeconds, queriesPerSecond, gflops),
+        ] + Self.peakRSSLine(peakRSSBytes)
+    }
+}
