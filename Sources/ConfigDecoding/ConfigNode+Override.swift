@@ -10,7 +10,7 @@ extension ConfigNode {
             return ConfigProblem(location: origin, keyPath: override.keyPath, message: "malformed key path")
         }
         // `set` recurses once per component: a path thousands deep would overflow the stack, and
-        // no key of a pipeline lies deeper than a YAML file may nest.
+        // no key lies deeper than a YAML file may nest (YAMLBudget).
         guard components.count <= YAMLBudget.maxDepthDefault else {
             let shown = override.keyPath.count > 60 ? "\(override.keyPath.prefix(40))..." : override.keyPath
             return ConfigProblem(
@@ -59,7 +59,7 @@ extension ConfigNode {
             value = .mapping(entries)
             return nil
         case (.key(let name), .sequence(var elements)):
-            // A list of stages addressed by name: the element whose `name` (or, unnamed, `kind`) matches.
+            // A list addressed by name (a pipeline's stages): the element whose `name` (or, unnamed, `kind`) matches.
             let matches = elements.indices.filter { i in
                 if case .scalar(.string(let n), _)? = elements[i]["name"]?.value { return n == name }
                 if case .scalar(.string(let k), _)? = elements[i]["kind"]?.value { return k == name }

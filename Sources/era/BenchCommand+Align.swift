@@ -48,20 +48,24 @@ extension BenchCommand {
                     "--negatives must be \(choices(AlignmentConfiguration.Negatives.self)), not \(negatives)")
             }
             guard negativePool >= 1 else { throw ValidationError("--negative-pool must be 1 or more") }
-            var training = AlignmentConfiguration()
-            if let whitening { training.procrustes.whitening = whitening }
-            if let problem = AlignmentConfiguration.setting("whitening").problem(training) {
+            if let problem = AlignmentConfiguration.setting("whitening").problem(configuration) {
                 throw ValidationError("--whitening: \(problem)")
             }
         }
 
-        func run() throws {
+        /// Stage one's configuration as the flags give it (`--negatives` as checked by `validate()`).
+        var configuration: AlignmentConfiguration {
             var configuration = AlignmentConfiguration()
             configuration.epochs = epochs
-            configuration.negatives = AlignmentConfiguration.Negatives(rawValue: negatives)!
+            if let kind = AlignmentConfiguration.Negatives(rawValue: negatives) { configuration.negatives = kind }
             configuration.negativePool = negativePool
             if let whitening { configuration.procrustes.whitening = whitening }
             configuration.seed = seed
+            return configuration
+        }
+
+        func run() throws {
+            let configuration = configuration
             let directory =
                 scratchDirectory.map { URL(fileURLWithPath: $0) } ?? FileManager.default.temporaryDirectory
             if unpaired { return try runUnpaired(configuration: configuration, directory: directory) }
