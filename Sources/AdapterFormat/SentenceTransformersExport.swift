@@ -35,8 +35,9 @@ public enum SentenceTransformersExport {
     /// Refuses an adapter file that is not one affine map of the query vector: a hybrid map
     /// (`weight_index` tensor, or metadata family `hybrid`) takes the index model's vector of the query
     /// too, which one Dense module on one model cannot receive.
+    /// - Parameter otherFormats: how the front end asks for a format that carries the map (the CLI: its flag).
     /// - Throws: ``ExportError`` naming the file and the formats that do carry it.
-    public static func checkExportable(adapterFile url: URL) throws {
+    public static func checkExportable(adapterFile url: URL, otherFormats: String) throws {
         let file = try Safetensors.read(url)
         let hybrid = file.tensors["weight_index"] != nil || file.metadata["family"] == "hybrid"
         guard !hybrid else {
@@ -45,7 +46,7 @@ public enum SentenceTransformersExport {
                 """
                 is a hybrid adapter (q = W x + V y + b: x from the query model, y from the index model, \
                 V in 'weight_index'); a sentence-transformers Dense module sees one model's vector only, so it cannot \
-                hold this map. Export it with --format safetensors (or npy) and combine the two models' vectors \
+                hold this map. Export it with \(otherFormats) and combine the two models' vectors \
                 in a few lines of Python (docs/serving.md, "Hybrid maps")
                 """)
         }

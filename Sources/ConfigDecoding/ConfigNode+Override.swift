@@ -14,7 +14,7 @@ extension ConfigNode {
         guard components.count <= YAMLBudget.maxDepthDefault else {
             let shown = override.keyPath.count > 60 ? "\(override.keyPath.prefix(40))..." : override.keyPath
             return ConfigProblem(
-                location: SourceLocation(file: "--set \(shown)", line: 0, column: 0), keyPath: "",
+                location: SourceLocation(file: "\(override.source) \(shown)", line: 0, column: 0), keyPath: "",
                 message:
                     "the key path has \(components.count) components; at most \(YAMLBudget.maxDepthDefault) are allowed (pipeline keys are a few levels deep)"
             )

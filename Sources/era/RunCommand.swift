@@ -36,7 +36,7 @@ struct RunCommand: ParsableCommand {
         // One cache for the checks and the run: each input file is opened and read once.
         let files = InputFiles()
         do {
-            let parsed = try overrides.map { try ConfigOverride(parsing: $0) }
+            let parsed = try overrides.map { try ConfigOverride(parsing: $0, source: "--set") }
             config = try PipelineConfig.load(path: pipeline, overrides: parsed, files: files)
         } catch let error as ConfigError {
             FileHandle.standardError.write(Data((error.description + "\n").utf8))

@@ -177,6 +177,6 @@ struct ConfigMergeTests {
         #expect(evaluate.unseen == false)
         #expect(evaluate.maps == ["align"])
         #expect(align.temperature == 0.5)
-        #expect(throws: ConfigError.self) { try ConfigOverride(parsing: "no-equals-sign") }
+        #expect(throws: ConfigError.self) { try ConfigOverride(parsing: "no-equals-sign", source: "--set") }
     }
 }

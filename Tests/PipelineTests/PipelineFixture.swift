@@ -78,7 +78,7 @@ struct PipelineFixture {
 
     /// Loads `relative` with the fixture root as the current directory.
     func load(_ relative: String, overrides: [String] = [], checkFiles: Bool = true) throws -> PipelineConfig {
-        let parsed = try overrides.map { try ConfigOverride(parsing: $0) }
+        let parsed = try overrides.map { try ConfigOverride(parsing: $0, source: "--set") }
         return try PipelineConfig.load(
             path: relative, overrides: parsed, currentDirectory: root.path, checkFiles: checkFiles)
     }

@@ -43,7 +43,7 @@ struct QuickstartInputOpensSlowTests {
         let opens = FileOpenLog()
         let (config, summary) = try FileOpenLog.$current.withValue(opens) {
             let files = InputFiles()
-            let overrides = try Self.shorter.map { try ConfigOverride(parsing: $0) }
+            let overrides = try Self.shorter.map { try ConfigOverride(parsing: $0, source: "--set") }
             let config = try PipelineConfig.load(path: Self.quickstart.path, overrides: overrides, files: files)
             let summary = try PipelineRunner(config: config, registry: .builtIn, runDirectory: output, files: files)
                 .run()

@@ -24,6 +24,7 @@ extension PipelineConfig {
     ) throws(ConfigError) -> PipelineConfig {
         let cwd = ConfigPaths.normalize(currentDirectory ?? ConfigPaths.currentDirectory)
         let log = ProblemLog()
+        let sorted = { (problems: [ConfigProblem]) in Self.sorted(problems, overrides: overrides) }
         guard var root = ConfigLoader(currentDirectory: cwd, log: log).loadPipeline(path: path) else {
             throw ConfigError(problems: log.problems)
         }
@@ -56,11 +57,13 @@ extension PipelineConfig {
         return config
     }
 
-    /// Problems grouped by file (files in order of first mention, overrides last), then by position.
-    static func sorted(_ problems: [ConfigProblem]) -> [ConfigProblem] {
+    /// Problems grouped by file (files in order of first mention, `overrides`' problems last), then by position.
+    static func sorted(_ problems: [ConfigProblem], overrides: [ConfigOverride] = []) -> [ConfigProblem] {
+        let sources = Set(overrides.map { "\($0.source) " })
         var fileRank: [String: Int] = [:]
         for problem in problems where fileRank[problem.location.file] == nil {
-            fileRank[problem.location.file] = problem.location.file.hasPrefix("--set ") ? Int.max : fileRank.count
+            let file = problem.location.file
+            fileRank[file] = sources.contains { file.hasPrefix($0) } ? Int.max : fileRank.count
         }
         return problems.enumerated().sorted { a, b in
             let (x, y) = (a.element.location, b.element.location)

@@ -79,7 +79,7 @@ package enum AdaptBenchmark {
         }
         guard docs >= 2 * n else {
             throw .invalidParameter(
-                name: "docs", value: "\(docs)", reason: "must be at least twice --queries (\(2 * n))")
+                name: "docs", value: "\(docs)", reason: "must be at least twice the number of queries (\(2 * n))")
         }
         let (a, o1) = n.multipliedReportingOverflow(by: p + m)
         let (b, o2) = docs.multipliedReportingOverflow(by: m)
@@ -96,7 +96,7 @@ package enum AdaptBenchmark {
                 name: "sizes", value: "\(n) queries, \(docs) docs, \(p) -> \(m)",
                 reason:
                     "stage two needs about \(gib(total + maps)) of memory but \(gib(availableMemory)) is available; "
-                    + "lower --docs, --queries, --source-dim or --target-dim")
+                    + "lower the number of documents or queries, or the dimensions")
         }
     }
 }

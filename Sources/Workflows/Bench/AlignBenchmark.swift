@@ -96,7 +96,7 @@ package enum AlignBenchmark {
                 if overflow {
                     throw .invalidParameter(
                         name: what, value: factors.map(String.init).joined(separator: " x "),
-                        reason: "overflows a 64-bit size; lower --pairs, --source-dim or --target-dim")
+                        reason: "overflows a 64-bit size; lower the number of pairs or the dimensions")
                 }
                 result = next
             }
@@ -117,13 +117,13 @@ package enum AlignBenchmark {
             throw .invalidParameter(
                 name: "sizes", value: "\(n) x \(p) -> \(m)",
                 reason: "the scratch files need \(gib(inputs)) but \(gib(availableDisk)) is free there; "
-                    + "lower --pairs or choose another --scratch-directory")
+                    + "lower the number of pairs or choose another scratch directory")
         }
         if let availableMemory, total > availableMemory {
             throw .invalidParameter(
                 name: "sizes", value: "\(n) x \(p) -> \(m)",
                 reason: "stage one needs about \(gib(total)) of memory but \(gib(availableMemory)) is available; "
-                    + "lower --pairs, --source-dim or --target-dim")
+                    + "lower the number of pairs or the dimensions")
         }
         return inputs
     }

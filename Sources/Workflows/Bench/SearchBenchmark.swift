@@ -170,7 +170,7 @@ package enum SearchBenchmark {
             throw EmbeddingIOError(
                 .io, path: url.path,
                 "exists already; the benchmark writes its scratch files only where nothing is, "
-                    + "since it removes them afterwards: remove it or give another --scratch-directory")
+                    + "since it removes them afterwards: remove it or choose another scratch directory")
         }
     }
 }
