@@ -54,7 +54,8 @@ struct ExportCommand: ParsableCommand {
                 flag: "--out", path: out, inputs: [.init("--adapter", adapter)],
                 force: overwrite.force, forceFlag: OverwriteOptions.flag
             ).check()
-            try SentenceTransformersExport.checkExportable(adapterFile: input, otherFormats: "--format safetensors (or npy)")
+            try SentenceTransformersExport.checkExportable(
+                adapterFile: input, otherFormats: "--format safetensors (or npy)")
             try ExportWorkflow.write(try Adapter.load(input), format: format, base: out)
             print("wrote the sentence-transformers module folder \(out) (see \(out)/README.md)")
             return
