@@ -35,7 +35,9 @@ public enum SentenceTransformersExport {
     /// Refuses an adapter file that is not one affine map of the query vector: a hybrid map
     /// (`weight_index` tensor, or metadata family `hybrid`) takes the index model's vector of the query
     /// too, which one Dense module on one model cannot receive.
-    /// - Parameter otherFormats: how the front end asks for a format that carries the map (the CLI: its flag).
+    /// - Parameters:
+    ///   - url: the adapter file.
+    ///   - otherFormats: how the front end asks for a format that carries the map (the CLI: its flag).
     /// - Throws: ``ExportError`` naming the file and the formats that do carry it.
     public static func checkExportable(adapterFile url: URL, otherFormats: String) throws {
         let file = try Safetensors.read(url)
