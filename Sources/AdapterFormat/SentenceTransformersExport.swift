@@ -32,19 +32,18 @@ public enum SentenceTransformersExport {
             ownSubfolders: [normalizeFolder], inputs: inputs, force: force, forceFlag: forceFlag)
     }
 
-    /// Refuses an adapter file that is not one affine map of the query vector: a hybrid map
-    /// (`weight_index` tensor, or metadata family `hybrid`) takes the index model's vector of the query
-    /// too, which one Dense module on one model cannot receive.
+    /// Refuses an adapter that is not one affine map of the query vector: a hybrid map (``Adapter/isHybrid``;
+    /// a file that says hybrid without its `weight_index` tensor does not load) takes the index model's
+    /// vector of the query too, which one Dense module on one model cannot receive.
     /// - Parameters:
-    ///   - url: the adapter file.
+    ///   - adapter: the adapter as loaded.
+    ///   - path: its file, for the message.
     ///   - otherFormats: how the front end asks for a format that carries the map (the CLI: its flag).
     /// - Throws: ``ExportError`` naming the file and the formats that do carry it.
-    public static func checkExportable(adapterFile url: URL, otherFormats: String) throws {
-        let file = try Safetensors.read(url)
-        let hybrid = file.tensors["weight_index"] != nil || file.metadata["family"] == "hybrid"
-        guard !hybrid else {
+    public static func checkExportable(_ adapter: Adapter, path: String, otherFormats: String) throws {
+        guard !adapter.isHybrid else {
             throw ExportError(
-                path: url.path,
+                path: path,
                 """
                 is a hybrid adapter (q = W x + V y + b: x from the query model, y from the index model, \
                 V in 'weight_index'); a sentence-transformers Dense module sees one model's vector only, so it cannot \

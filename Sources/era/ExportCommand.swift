@@ -54,9 +54,10 @@ struct ExportCommand: ParsableCommand {
                 flag: "--out", path: out, inputs: [.init("--adapter", adapter)],
                 force: overwrite.force, forceFlag: OverwriteOptions.flag
             ).check()
+            let loaded = try Adapter.load(input)
             try SentenceTransformersExport.checkExportable(
-                adapterFile: input, otherFormats: "--format safetensors (or npy)")
-            try ExportWorkflow.write(try Adapter.load(input), format: format, base: out)
+                loaded, path: input.path, otherFormats: "--format safetensors (or npy)")
+            try ExportWorkflow.write(loaded, format: format, base: out)
             print("wrote the sentence-transformers module folder \(out) (see \(out)/README.md)")
             return
         }

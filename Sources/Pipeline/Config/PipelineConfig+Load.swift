@@ -24,7 +24,7 @@ extension PipelineConfig {
     ) throws(ConfigError) -> PipelineConfig {
         let cwd = ConfigPaths.normalize(currentDirectory ?? ConfigPaths.currentDirectory)
         let log = ProblemLog()
-        let sorted = { (problems: [ConfigProblem]) in Self.sorted(problems, overrides: overrides) }
+        let inOrder = { (problems: [ConfigProblem]) in Self.sorted(problems, overrides: overrides) }
         guard var root = ConfigLoader(currentDirectory: cwd, log: log).loadPipeline(path: path) else {
             throw ConfigError(problems: log.problems)
         }
@@ -37,7 +37,7 @@ extension PipelineConfig {
         let defaultName = ((absolute as NSString).lastPathComponent as NSString).deletingPathExtension
         let decoder = ConfigDecoder(log: log, currentDirectory: cwd)
         guard var config = decoder.decode(root: root, defaultName: defaultName, sourceFile: absolute) else {
-            throw ConfigError(problems: sorted(log.problems))
+            throw ConfigError(problems: inOrder(log.problems))
         }
         do {
             _ = try StageGraph(stages: config.stages)
@@ -49,10 +49,10 @@ extension PipelineConfig {
             let notes = ProblemLog()
             SweepBudgetChecker(log: log, notes: notes, files: files).check(config)
             AdaptFoldsChecker(log: log, files: files).check(config)
-            config.notes = sorted(notes.problems)
+            config.notes = inOrder(notes.problems)
         }
         if !log.problems.isEmpty {
-            throw ConfigError(problems: sorted(log.problems))
+            throw ConfigError(problems: inOrder(log.problems))
         }
         return config
     }
