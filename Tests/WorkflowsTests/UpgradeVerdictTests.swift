@@ -62,8 +62,40 @@ import Testing
         // (0.649 − 0.655) / (0.70 − 0.655): re-embedding is better, and the map recovers none of its gain.
         #expect(abs(try #require(verdict.gainRecovered) - (-0.006 / 0.045)) < 1e-9)
         #expect(abs(try #require(verdict.retention) - 0.649 / 0.70) < 1e-12)
-        #expect(verdict.recommendation.hasPrefix("switching now costs 0.006 nDCG@10 against the index as it was"))
-        #expect(verdict.recommendation.contains("more than the margin of 0.010"))
+        // A mean loss within the margin is a risk, not a cost: the sentence says so, not "costs more".
+        #expect(!verdict.costExceedsMargin)
+        #expect(
+            verdict.recommendation.hasPrefix(
+                "switching now may cost more than the margin of 0.010 nDCG@10: the new model's queries through adapt "
+                    + "change it by -0.006 against the index as it was (95% CI [-0.021, +0.009]), and the interval "
+                    + "reaches below -0.010"))
+        #expect(
+            verdict.recommendation.hasSuffix(
+                "Switch and accept that risk, evaluate on more queries to narrow the interval, label more queries for era adapt, or re-embed the corpus"
+            ))
+        #expect(RunReport.verdictFacts(verdict).contains { $0.text.contains("may cost more than the margin") })
+    }
+
+    /// A mean loss beyond the margin is a cost, said as one.
+    @Test func aMapWhoseMeanLossExceedsTheMarginSaysWhatSwitchingCosts() throws {
+        let verdict = try #require(Verdict.of(Self.table(delta: -0.03, ci: (-0.05, -0.012), p: 0.002)))
+        #expect(verdict.decision == .switchCosts && verdict.costExceedsMargin)
+        #expect(
+            verdict.recommendation.hasPrefix(
+                "switching now costs 0.030 nDCG@10 against the index as it was (95% CI [0.012, 0.050], more than the margin of 0.010)"
+            ))
+        #expect(
+            verdict.recommendation.hasSuffix(
+                "Switch and accept that cost, label more queries for era adapt, or re-embed the corpus"))
+    }
+
+    /// A map better on average whose interval still reaches below the margin (measured on SciFact,
+    /// minilm -> e5small: +0.006, 95% CI [-0.032, +0.043]) never reads as a cost of -0.006.
+    @Test func aMapBetterOnAverageButNotShownWithinTheMarginIsARisk() throws {
+        let verdict = try #require(Verdict.of(Self.table(delta: 0.006, ci: (-0.032, 0.043), p: 0.77)))
+        #expect(verdict.decision == .switchCosts && !verdict.costExceedsMargin)
+        #expect(verdict.recommendation.contains("change it by +0.006 against the index as it was"))
+        #expect(!verdict.recommendation.contains("costs -"))
     }
 
     @Test func theMarginDecides() throws {

@@ -73,7 +73,10 @@ extension RunReport {
             case .unclear: "\(v.best) (no map is clearly better)"
             case .withheld: "nothing: a check failed, the figures cannot be trusted"
             case .switchNow: "switch to the new model now, its queries through \(v.best)"
-            case .switchCosts: "switching through \(v.best) costs more than the margin"
+            case .switchCosts:
+                v.costExceedsMargin
+                    ? "switching through \(v.best) costs more than the margin"
+                    : "switching through \(v.best) may cost more than the margin (the interval reaches beyond it)"
             }
         var facts = [("reference", "\(v.reference) — \(v.referenceKind)"), ("recommended", recommended)]
         if v.question == .upgrade { facts.insert(("question", "can I switch to the new model now?"), at: 0) }

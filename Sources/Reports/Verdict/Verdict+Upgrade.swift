@@ -21,6 +21,13 @@ extension Verdict {
         try container.encode(cost, forKey: .cost)
     }
 
+    /// With `switch-costs`: whether switching loses more than the margin on average (a cost), rather
+    /// than only possibly, where the confidence interval reaches beyond the margin (a risk).
+    public var costExceedsMargin: Bool {
+        guard let cost, let margin else { return false }
+        return cost.delta > margin
+    }
+
     /// The upgrade verdict: the index model is retired, so keeping the current queries is no option.
     /// The question is whether the new model's queries, through the best map, are no worse than the
     /// index as it was: the low end of the paired confidence interval of (map − index as it was)
@@ -59,7 +66,7 @@ extension Verdict {
                 "switch to the new model now: its queries through \(best.name) change \(title) by \(signed(all.delta)) "
                 + "against the index as it was (\(interval), no worse than the margin of \(String(format: "%.3f", margin)))"
                 + ", with no re-embedding of the corpus"
-        } else {
+        } else if -all.delta > margin {
             verdict.decision = .switchCosts
             verdict.best = best.name
             verdict.cost = Difference(delta: -all.delta, p: all.p, ci: [-ci[1], -ci[0]])
@@ -67,6 +74,16 @@ extension Verdict {
                 "switching now costs \(String(format: "%.3f", -all.delta)) \(title) against the index as it was "
                 + "(95% CI [\(String(format: "%.3f", -ci[1])), \(String(format: "%.3f", -ci[0]))], more than the margin of "
                 + "\(String(format: "%.3f", margin))) with the new model's queries through \(best.name)"
+        } else {
+            // The mean loss is within the margin (or a gain), but its interval reaches beyond it: what
+            // the test queries show is a risk, not a cost.
+            verdict.decision = .switchCosts
+            verdict.best = best.name
+            verdict.cost = Difference(delta: -all.delta, p: all.p, ci: [-ci[1], -ci[0]])
+            sentence =
+                "switching now may cost more than the margin of \(String(format: "%.3f", margin)) \(title): the new "
+                + "model's queries through \(best.name) change it by \(signed(all.delta)) against the index as it was "
+                + "(\(interval)), and the interval reaches below \(String(format: "-%.3f", margin))"
         }
         if let unseen {
             sentence += "; on queries about new documents \(signed(unseen.delta)) (\(pText(unseen.p)))"
@@ -78,7 +95,11 @@ extension Verdict {
             sentence += String(format: " and recovers %.0f%% of re-embedding's gain", gain * 100)
         }
         if verdict.decision == .switchCosts {
-            sentence += ". Switch and accept that cost, label more queries for era adapt, or re-embed the corpus"
+            sentence +=
+                verdict.costExceedsMargin
+                ? ". Switch and accept that cost, label more queries for era adapt, or re-embed the corpus"
+                : ". Switch and accept that risk, evaluate on more queries to narrow the interval, label more "
+                    + "queries for era adapt, or re-embed the corpus"
         }
         for check in checks where check.name == SanityCheck.Name.enoughQueries && check.status == .warning {
             sentence += "; \(check.detail)"

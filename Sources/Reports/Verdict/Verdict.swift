@@ -31,7 +31,9 @@ public struct Verdict: Sendable, Hashable, Codable {
         /// The upgrade question: switch to the new model now, its queries through the best map are
         /// no worse than the index as it was (within the margin).
         case switchNow = "switch"
-        /// The upgrade question: switching now costs more than the margin (``Verdict/cost``).
+        /// The upgrade question: switching now is not shown to cost less than the margin: it costs more
+        /// on average, or the confidence interval of the cost reaches beyond it (``Verdict/cost``,
+        /// ``Verdict/costExceedsMargin``).
         case switchCosts = "switch-costs"
     }
 
