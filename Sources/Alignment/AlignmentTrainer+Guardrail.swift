@@ -12,8 +12,9 @@ import LinearAlgebra
 /// are recorded beside it.
 public struct GuardrailRecord: Sendable, Hashable, Codable {
     public struct Candidate: Sendable, Hashable, Codable {
-        /// "refined", "procrustes-uncentred", "procrustes-centred", "procrustes-centred-bias" or (with
-        /// ``ProcrustesSettings/whitening`` above 0) "procrustes-whitened".
+        /// "refined", "procrustes-uncentred", "procrustes-centred", "procrustes-centred-bias", (with
+        /// ``ProcrustesSettings/whitening`` above 0) "procrustes-whitened", or a copy of the last of
+        /// these scaled by one of ``ProcrustesSettings/guardrailScales`` ("procrustes-whitened-scaled-0.71").
         public var name: String
         /// Mean of 1 / rank of each held-out pair's own target among all targets (ties count against it).
         public var meanReciprocalRank: Double
@@ -145,8 +146,8 @@ extension AlignmentTrainer {
     /// above; the refined map wins ties: it is listed first) and the record.
     /// - Complexity: O(h t m) scoring for h held-out pairs among t targets, per candidate.
     func guardrail(
-        refined: AffineMap<Float>, variants: ProcrustesVariants, heldX: RowSelection, heldY: Matrix,
-        trainY: Matrix
+        refined: AffineMap<Float>, variants: ProcrustesVariants, trainX: RowSelection, heldX: RowSelection,
+        heldY: Matrix, trainY: Matrix
     ) throws(AlignmentError) -> (map: AffineMap<Float>, record: GuardrailRecord) {
         let uncentred = variants.uncentred!, centredBias = variants.centredBias!
         var named: [(String, AffineMap<Float>)] = [
@@ -154,6 +155,7 @@ extension AlignmentTrainer {
             ("procrustes-centred", Self.withoutBias(centredBias)), ("procrustes-centred-bias", centredBias),
         ]
         if let whitened = variants.whitened { named.append(("procrustes-whitened", whitened)) }
+        named += scaledCandidates(of: named.last!, center: trainX.columnMeans())
         // Bounded queries and candidates (seeded; all of them on small data).
         var generator = SplitMix64(seed: configuration.seed, stream: .guardrail)
         let h = heldY.rows
@@ -196,6 +198,10 @@ extension AlignmentTrainer {
         -> AffineMap<Float>?
     {
         guard name.hasPrefix("procrustes-") else { return nil }
+        if let (base, scale) = Self.scaledCandidate(name) {
+            guard let fit = try procrustesVariant(base, sources: sources, targets: targets) else { return nil }
+            return fit.scaled(by: Float(scale), about: sources.columnMeans())
+        }
         var map: AffineMap<Float>
         var plain = configuration.procrustes
         if name == "procrustes-whitened" {
@@ -216,6 +222,27 @@ extension AlignmentTrainer {
         map.family = configuration.family
         try map.projectOntoFamily()
         return map
+    }
+
+    /// The guardrail's scaled copies of `fit` (the last Procrustes variant with a bias: the whitened
+    /// fit, else the centred one), one per ``ProcrustesSettings/guardrailScales`` other than 1, scaled
+    /// about the training sources' mean; none for the orthogonal family, which would undo the scale.
+    private func scaledCandidates(of fit: (String, AffineMap<Float>), center: [Float]) -> [(String, AffineMap<Float>)] {
+        guard configuration.family == .linear else { return [] }
+        return configuration.procrustes.guardrailScales.filter { $0 != 1 }.map { scale in
+            ("\(fit.0)\(Self.scaleSuffix)\(scale)", fit.1.scaled(by: Float(scale), about: center))
+        }
+    }
+
+    /// Scaled candidates are named `<variant>-scaled-<s>`, e.g. "procrustes-whitened-scaled-0.71".
+    static let scaleSuffix = "-scaled-"
+
+    /// The variant and scale of a scaled candidate's name; nil for any other name.
+    static func scaledCandidate(_ name: String) -> (variant: String, scale: Double)? {
+        guard let range = name.range(of: scaleSuffix, options: .backwards),
+            let scale = Double(name[range.upperBound...]), scale.isFinite, scale > 0
+        else { return nil }
+        return (String(name[..<range.lowerBound]), scale)
     }
 
     private static func withoutBias(_ map: AffineMap<Float>) -> AffineMap<Float> {

@@ -183,7 +183,7 @@ public struct AlignmentTrainer: Sendable {
         var guardrail: GuardrailRecord? = nil
         if guarding {
             (best, guardrail) = try self.guardrail(
-                refined: best, variants: variants!, heldX: heldX, heldY: heldY, trainY: trainY)
+                refined: best, variants: variants!, trainX: trainX, heldX: heldX, heldY: heldY, trainY: trainY)
         }
         // Fewer than `HeldOutReport.minimumPairs` pairs measure nothing (one pair has top-1 = 1):
         // the split still guides early stopping, but no figure is reported.

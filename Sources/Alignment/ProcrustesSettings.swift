@@ -13,6 +13,11 @@ public struct ProcrustesSettings: Sendable, Hashable, Codable {
     /// (a linear map, not orthogonal) and the guardrail measures it beside the plain variants (which a
     /// ``refinement`` still refines).
     public var whitening: Double = 0
+    /// Scales s of the warm start's centred part that the guardrail measures beside s = 1:
+    /// f_s(x) = s W (x - mean x) + f(mean x), ``AffineMap/scaled(by:about:)``. Under cosine scoring s
+    /// weighs each query's own direction against the index's mean direction, which an anisotropic
+    /// index model shares across its documents. Empty: s = 1 alone.
+    public var guardrailScales: [Double] = []
 
     /// How the unbalanced (p > m) problem is refined from the thin solution.
     public enum Refinement: String, Sendable, Hashable, Codable, CaseIterable {
@@ -30,17 +35,18 @@ public struct ProcrustesSettings: Sendable, Hashable, Codable {
     /// but not retrieval quality, and costs 10-250 s; docs/alignment.md), tolerance 1e-9, 1000 steps.
     public init(
         centering: Centering = .mean, refinement: Refinement = .none, tolerance: Double = 1e-9,
-        maxIterations: Int = 1000, whitening: Double = 0
+        maxIterations: Int = 1000, whitening: Double = 0, guardrailScales: [Double] = []
     ) {
         self.centering = centering
         self.refinement = refinement
         self.tolerance = tolerance
         self.maxIterations = maxIterations
         self.whitening = whitening
+        self.guardrailScales = guardrailScales
     }
 
     private enum CodingKeys: String, CodingKey {
-        case centering, refinement, tolerance, maxIterations, whitening
+        case centering, refinement, tolerance, maxIterations, whitening, guardrailScales
     }
 
     public init(from decoder: any Decoder) throws {
@@ -50,9 +56,11 @@ public struct ProcrustesSettings: Sendable, Hashable, Codable {
         tolerance = try c.decode(Double.self, forKey: .tolerance)
         maxIterations = try c.decode(Int.self, forKey: .maxIterations)
         whitening = try c.decodeIfPresent(Double.self, forKey: .whitening) ?? 0
+        guardrailScales = try c.decodeIfPresent([Double].self, forKey: .guardrailScales) ?? []
     }
 
-    /// `whitening` is written only when set, so that the records (and hashes) of plain Procrustes stay as they were.
+    /// `whitening` and `guardrailScales` are written only when set, so that the records (and hashes) of
+    /// plain Procrustes stay as they were.
     public func encode(to encoder: any Encoder) throws {
         var c = encoder.container(keyedBy: CodingKeys.self)
         try c.encode(centering, forKey: .centering)
@@ -60,5 +68,6 @@ public struct ProcrustesSettings: Sendable, Hashable, Codable {
         try c.encode(tolerance, forKey: .tolerance)
         try c.encode(maxIterations, forKey: .maxIterations)
         if whitening != 0 { try c.encode(whitening, forKey: .whitening) }
+        if !guardrailScales.isEmpty { try c.encode(guardrailScales, forKey: .guardrailScales) }
     }
 }

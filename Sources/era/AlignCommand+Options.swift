@@ -19,6 +19,7 @@ struct AlignTrainingOptions: ParsableArguments {
     @Option(help: .setting(AlignSettings.self, "refinement")) var procrustesRefinement: ProcrustesSettings.Refinement?
     @Option(help: .setting(AlignSettings.self, "procrustes_iterations")) var procrustesIterations: Int?
     @Option(help: .setting(AlignSettings.self, "whitening")) var whitening: Double?
+    @Option(help: .setting(AlignSettings.self, "guardrail_scales")) var guardrailScales: CommaList<Double>?
     @Option(help: .setting(AlignSettings.self, "family")) var family: MapFamily?
     @Option(help: .setting(AlignSettings.self, "loss")) var loss: AlignmentConfiguration.Loss?
     @Option(help: .setting(AlignSettings.self, "temperature")) var temperature: Double?

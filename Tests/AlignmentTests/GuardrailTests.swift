@@ -43,7 +43,8 @@ import _TestSupport
         #expect(
             record.candidates.map(\.name) == [
                 "refined", "procrustes-uncentred", "procrustes-centred",
-                "procrustes-centred-bias", "procrustes-whitened",
+                "procrustes-centred-bias", "procrustes-whitened", "procrustes-whitened-scaled-0.71",
+                "procrustes-whitened-scaled-1.41",
             ])
         let refined = record.candidates[0]
         let chosen = try #require(record.candidates.first { $0.name == record.chosen })

@@ -27,6 +27,11 @@ extension AlignmentConfiguration: DeclaredSettings {
                 "Partial whitening of the query model's vectors in the Procrustes warm start: 0 is plain orthogonal Procrustes; a in (0, 1] fits it between X (X^T X)^(-a/2) and the targets (a linear map), measured by the guardrail beside the plain variants.",
             expectation: "a number in [0, 1]", valid: { $0.isFinite && $0 >= 0 && $0 <= 1 }),
         Setting(
+            \.procrustes.guardrailScales, key: "guardrail_scales",
+            doc:
+                "Scales s of the warm start's centred part, f_s(x) = s W (x - mean x) + f(mean x), that the guardrail measures beside s = 1 (a linear family with a bias): s weighs each query's own direction against the index's mean direction. Empty: s = 1 alone.",
+            expectation: "a list of numbers > 0", valid: { $0.allSatisfy { $0.isFinite && $0 > 0 } }),
+        Setting(
             \.family, key: "family", doc: "linear, or orthogonal (W kept orthonormal while training).",
             expectation: choices(MapFamily.self)),
         Setting(
