@@ -44,6 +44,19 @@ let package = Package(
                 "Settings", "LinearAlgebra", "EmbeddingIO", "Retrieval", "Alignment", "Chroma", "Postgres", "Reports",
                 "AdapterFormat",
             ]),
+        // Benchmarks of the use cases on synthetic data, apart from the library products; `era-bench`
+        // runs them (docs/benchmarks.md).
+        .target(
+            name: "Benchmarks",
+            dependencies: [
+                "Settings", "LinearAlgebra", "EmbeddingIO", "Retrieval", "Alignment", "AdapterFormat", "Workflows",
+            ]),
+        .executableTarget(
+            name: "era-bench",
+            dependencies: [
+                "Benchmarks", "Workflows", "Settings", "Alignment", "AdapterFormat", "Retrieval",
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+            ]),
         .target(
             name: "ConfigDecoding",
             dependencies: [.product(name: "Yams", package: "Yams")]
@@ -76,6 +89,9 @@ let package = Package(
         .testTarget(name: "RetrievalTests", dependencies: ["Retrieval", "_TestSupport"]),
         .testTarget(name: "AlignmentTests", dependencies: ["Alignment", "_TestSupport"]),
         .testTarget(
+            name: "BenchmarksTests",
+            dependencies: ["Benchmarks", "Workflows", "Alignment", "EmbeddingIO", "LinearAlgebra", "Retrieval", "_TestSupport"]),
+        .testTarget(
             name: "WorkflowsTests", dependencies: ["Workflows", "Alignment", "Retrieval", "Reports", "_TestSupport", "AdapterFormat"]),
         .testTarget(
             name: "ChromaTests", dependencies: ["Chroma", "Workflows", "Pipeline", "Retrieval", "Alignment", "_TestSupport", "AdapterFormat"]),
@@ -89,7 +105,7 @@ let package = Package(
             name: "PipelineTests", dependencies: ["ConfigDecoding", "Pipeline", "Workflows", "Alignment", "Settings", "Reports", "_TestSupport", "AdapterFormat"]),
         .testTarget(
             name: "eraTests",
-            dependencies: ["era", "Workflows", "Alignment", "Settings", "EmbeddingIO", "LinearAlgebra", "_TestSupport", "AdapterFormat"]),
+            dependencies: ["era", "era-bench", "Workflows", "Alignment", "Settings", "EmbeddingIO", "LinearAlgebra", "_TestSupport", "AdapterFormat"]),
     ],
     swiftLanguageModes: [.v6]
 )

@@ -8,9 +8,8 @@ import Settings
 /// What a front end names of the modules below Workflows, so that it imports Workflows alone: the
 /// value types of the settings' flags (stage one's, stage two's, unpaired alignment's) and the
 /// declarations that make them flags, the library's errors a command tells apart, the guard and
-/// the atomic writes of every command's output files, and the stage-two sweep that `era sweep` and
-/// `era bench` still drive themselves. Aliases, not re-exports: the types stay documented where
-/// they are declared.
+/// the atomic writes of every command's output files, and the stage-two sweep's inputs and results
+/// that `era sweep` names. Aliases, not re-exports: the types stay documented where they are declared.
 public enum FrontEnd {
     public typealias Adapter = AdapterFormat.Adapter
     public typealias AdapterInputError = AdapterFormat.AdapterInputError

@@ -16,13 +16,20 @@ struct Era: ParsableCommand {
         subcommands: [
             InitCommand.self, RunCommand.self, AlignCommand.self, AdaptCommand.self, EvaluateCommand.self,
             SweepCommand.self,
-            ApplyCommand.self, ExportCommand.self, BenchCommand.self,
+            ApplyCommand.self, ExportCommand.self,
         ]
     )
 
     static func main() {
         // First: a restart replaces the process, so nothing done before it would count.
         BLASKernelRestart.restartIfOpenBLASMisdetectedTheCPU()
-        main(NegativeOptionValues.attached(Array(CommandLine.arguments.dropFirst())))
+        let arguments = Array(CommandLine.arguments.dropFirst())
+        if arguments.first == "bench" {
+            exit(
+                withError: CommandError(
+                    "the benchmarks have their own tool: era-bench \(arguments.dropFirst().joined(separator: " ")) "
+                        + "(built beside era; docs/benchmarks.md)"))
+        }
+        main(NegativeOptionValues.attached(arguments))
     }
 }

@@ -9,25 +9,33 @@ struct EraProcess {
     }
 
     /// The `era` binary next to the test bundle (`.build/<config>/era`).
-    static var executable: URL {
+    static var executable: URL { built("era") }
+
+    /// The `era-bench` binary, beside `era`.
+    static var benchExecutable: URL { built("era-bench") }
+
+    /// The package's executable `name` next to the test bundle, else in a products directory.
+    static func built(_ name: String) -> URL {
         var directory = Bundle.main.bundleURL
         if directory.pathExtension == "xctest" { directory.deleteLastPathComponent() }
-        let candidate = directory.appendingPathComponent("era")
+        let candidate = directory.appendingPathComponent(name)
         if FileManager.default.isExecutableFile(atPath: candidate.path) { return candidate }
         // Fallback: search the products directories of the package.
         let root = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
             .deletingLastPathComponent()
         for config in ["debug", "release"] {
-            let url = root.appendingPathComponent(".build/\(config)/era")
+            let url = root.appendingPathComponent(".build/\(config)/\(name)")
             if FileManager.default.isExecutableFile(atPath: url.path) { return url }
         }
         return candidate
     }
 
     /// - Parameter environment: variables set (a nil value: removed) on top of this process's environment.
-    static func run(_ arguments: [String], in directory: URL? = nil, environment: [String: String?] = [:]) throws
-        -> Output
-    {
+    /// - Parameter executable: the binary to run (default: `era`).
+    static func run(
+        _ arguments: [String], in directory: URL? = nil, environment: [String: String?] = [:],
+        executable: URL = Self.executable
+    ) throws -> Output {
         let process = Process()
         process.executableURL = executable
         process.arguments = arguments

@@ -6,11 +6,18 @@ import Testing
 @Suite struct HelpDefaultsTests {
     static let commands: [[String]] = [
         ["init"], ["run"], ["align"], ["adapt"], ["evaluate"], ["sweep"], ["apply"], ["export"],
-        ["bench", "search"], ["bench", "align"], ["bench", "adapt"],
+        ["era-bench", "search"], ["era-bench", "align"], ["era-bench", "adapt"],
     ]
 
     @Test(arguments: commands) func eachDefaultIsStatedOnce(command: [String]) throws {
-        let result = try EraProcess.run(command + ["--help"])
+        // `era-bench` commands run the benchmark tool; the others, `era`.
+        let bench = command.first == "era-bench"
+        let result = try EraProcess.run(
+            Array(command.dropFirst(bench ? 1 : 0)) + ["--help"],
+            executable: bench ? EraProcess.benchExecutable : EraProcess.executable)
+        #expect(
+            result.stdout.contains(
+                "USAGE: \(bench ? "era-bench" : "era") \(command.dropFirst(bench ? 1 : 0).joined(separator: " "))"))
         #expect(result.status == 0, "\(result.stderr)")
         // ArgumentParser wraps help at 80 columns: join the lines before looking.
         let text = result.stdout.split(whereSeparator: \.isWhitespace).joined(separator: " ")

@@ -4,7 +4,7 @@ import LinearAlgebra
 import Testing
 import _TestSupport
 
-/// Every JSON the commands print (`--json` of adapt, evaluate and bench) or write (align's log,
+/// Every JSON the commands print (`--json` of adapt, evaluate and era-bench) or write (align's log,
 /// sweep.json, adapters' metadata) uses one key style: snake_case, metric names as `ndcg@10`.
 @Suite struct JSONKeyStyleCommandTests {
     func expectSnakeCase(_ json: String, _ what: String, dataKeyed: Set<String> = []) throws {
@@ -12,9 +12,11 @@ import _TestSupport
         #expect(violations.isEmpty, "\(what): \(violations)")
     }
 
-    func run(_ arguments: [String]) throws -> String {
-        let out = try EraProcess.run(arguments)
-        #expect(out.status == 0, "era \(arguments.prefix(2).joined(separator: " ")): \(out.stderr)")
+    func run(_ arguments: [String], executable: URL = EraProcess.executable) throws -> String {
+        let out = try EraProcess.run(arguments, executable: executable)
+        #expect(
+            out.status == 0,
+            "\(executable.lastPathComponent) \(arguments.prefix(2).joined(separator: " ")): \(out.stderr)")
         return out.stdout
     }
 
@@ -66,17 +68,18 @@ import _TestSupport
     @Test func benchJSONIsSnakeCase() throws {
         let scratch = try TemporaryDirectory(); defer { scratch.cleanUp() }
         for arguments in [
-            ["bench", "search", "--docs", "200", "--queries", "20", "--dim", "8", "--json"],
+            ["search", "--docs", "200", "--queries", "20", "--dim", "8", "--json"],
             [
-                "bench", "align", "--pairs", "300", "--source-dim", "12", "--target-dim", "8", "--epochs", "1",
+                "align", "--pairs", "300", "--source-dim", "12", "--target-dim", "8", "--epochs", "1",
                 "--json", "--scratch-directory", scratch.path("."),
             ],
             [
-                "bench", "adapt", "--queries", "60", "--docs", "200", "--source-dim", "12", "--target-dim", "8",
+                "adapt", "--queries", "60", "--docs", "200", "--source-dim", "12", "--target-dim", "8",
                 "--json", "--scratch-directory", scratch.path("."),
             ],
         ] {
-            try expectSnakeCase(try run(arguments), arguments.prefix(2).joined(separator: " "))
+            try expectSnakeCase(
+                try run(arguments, executable: EraProcess.benchExecutable), "era-bench \(arguments[0])")
         }
     }
 }

@@ -1,7 +1,7 @@
 #!/usr/bin/env python3
 """PyTorch peer of one era stage-one InfoNCE epoch (docs/benchmarks.md, issue 13).
 
-Reads the two scratch .npy files that `era bench align ... --keep-files --json` prints
+Reads the two scratch .npy files that `era-bench align ... --keep-files --json` prints
 (source_file: n x p sources, target_file: n x m targets) and times what era's stage one does per
 batch of B rows, on the first --rows rows (era trains on 90% of the pairs and holds out 10%: give
 --rows 0.9 n for the same work per epoch; which rows does not change the time):
@@ -30,8 +30,8 @@ import torch
 
 def main():
     ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
-    ap.add_argument("--source", required=True, help="n x p .npy (era bench align's source_file)")
-    ap.add_argument("--target", required=True, help="n x m .npy (era bench align's target_file)")
+    ap.add_argument("--source", required=True, help="n x p .npy (era-bench align's source_file)")
+    ap.add_argument("--target", required=True, help="n x m .npy (era-bench align's target_file)")
     ap.add_argument("--rows", type=int, default=None, help="train on the first ROWS pairs (default: all)")
     ap.add_argument("--negatives", choices=["in-batch"], default="in-batch")
     ap.add_argument("--pool", type=int, default=0, help="K extra uniformly drawn targets per batch (0: none)")

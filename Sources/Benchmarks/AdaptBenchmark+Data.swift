@@ -1,6 +1,7 @@
 import Alignment
 import Foundation
 import LinearAlgebra
+import Workflows
 
 /// The synthetic stage-two problem of ``AdaptBenchmark``, generated from one seed.
 ///

@@ -1,8 +1,9 @@
 import Alignment
 import Foundation
 import Testing
+import Workflows
 
-@testable import Workflows
+@testable import Benchmarks
 
 @Suite struct AlignBenchmarkTests {
     static func scratch() throws -> URL {
@@ -32,7 +33,7 @@ import Testing
         #expect(try FileManager.default.contentsOfDirectory(atPath: directory.path).isEmpty)
     }
 
-    /// `era bench align --unpaired`: the planted correspondence is found without ids, the figures are
+    /// `era-bench align --unpaired`: the planted correspondence is found without ids, the figures are
     /// reported, and no scratch file is left.
     @Test func unpairedRunFindsThePlantedPairs() throws {
         let directory = try Self.scratch()

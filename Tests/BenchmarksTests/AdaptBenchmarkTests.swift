@@ -1,8 +1,9 @@
 import Alignment
 import Foundation
 import Testing
+import Workflows
 
-@testable import Workflows
+@testable import Benchmarks
 
 @Suite struct AdaptBenchmarkTests {
     /// A small run of each kind reports its figures, trains on the planted relation (stage one is

@@ -1,4 +1,6 @@
+import Alignment
 import ArgumentParser
+import Benchmarks
 import Foundation
 import Workflows
 
@@ -48,7 +50,7 @@ extension BenchCommand {
                     queries: queries, docs: docs, sourceDim: sourceDim, targetDim: targetDim, hybrid: hybrid,
                     settings: settings, scratchDirectory: directory)
             } catch let error as AlignmentError {
-                throw CommandError("bench adapt: \(error.description)")
+                throw BenchError("bench adapt: \(error.description)")
             }
             print(try r.rendered(json: json))
         }

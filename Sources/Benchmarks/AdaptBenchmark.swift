@@ -4,6 +4,7 @@ import EmbeddingIO
 import Foundation
 import LinearAlgebra
 import Retrieval
+import Workflows
 
 /// Synthetic stage two at a chosen scale (`AdaptBenchmarkData`): seeded queries, an index and
 /// training qrels with a planted relation, the query files and the corpus written to scratch `.npy`

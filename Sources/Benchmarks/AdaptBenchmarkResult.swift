@@ -1,7 +1,8 @@
 import Alignment
 import Foundation
+import Workflows
 
-/// Figures of one synthetic stage-two run (`era bench adapt`).
+/// Figures of one synthetic stage-two run (`era-bench adapt`).
 package struct AdaptBenchmarkResult: Sendable, Hashable, Codable {
     package var queries: Int
     package var docs: Int

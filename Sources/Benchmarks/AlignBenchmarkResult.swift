@@ -1,7 +1,8 @@
 import Alignment
 import Foundation
+import Workflows
 
-/// Figures of one synthetic stage-one run (`era bench align`).
+/// Figures of one synthetic stage-one run (`era-bench align`).
 package struct AlignBenchmarkResult: Sendable, Hashable, Codable {
     package var pairs: Int
     package var sourceDim: Int

@@ -2,6 +2,7 @@ import EmbeddingIO
 import Foundation
 import LinearAlgebra
 import Retrieval
+import Workflows
 
 /// Synthetic exact top-k search on random unit vectors: seeded standard normal float32 rows
 /// scaled to unit norm, corpus first then queries from the same stream (as `peer.py`, though

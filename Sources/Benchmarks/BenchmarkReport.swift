@@ -1,6 +1,7 @@
 import Foundation
+import Workflows
 
-/// A benchmark's figures as `era bench` prints them: one JSON object, or lines of text.
+/// A benchmark's figures as `era-bench` prints them: one JSON object, or lines of text.
 package protocol BenchmarkReport {
     /// The figures by snake_case key, `NSNull` where a figure is absent.
     var jsonFields: [String: Any] { get }

@@ -1,14 +1,10 @@
 import ArgumentParser
+import Benchmarks
 import Foundation
-import Workflows
+import Retrieval
 
-struct BenchCommand: ParsableCommand {
-    static let configuration = CommandConfiguration(
-        commandName: "bench",
-        abstract: "Benchmarks (build with -c release before timing anything).",
-        subcommands: [SearchBench.self, AlignBench.self, AdaptBench.self]
-    )
-
+/// The benchmark commands (`era-bench search|align|adapt`).
+enum BenchCommand {
     struct SearchBench: ParsableCommand {
         static let configuration = CommandConfiguration(
             commandName: "search",
@@ -50,7 +46,7 @@ struct BenchCommand: ParsableCommand {
                 result = try SearchBenchmark.run(
                     docs: docs, queries: queries, dim: dim, k: k, seed: seed, mappedFile: scratch)
             } catch let error as RetrievalError {
-                throw CommandError("bench search: \(error.description)")
+                throw BenchError("bench search: \(error.description)")
             }
             print(try result.rendered(json: json))
         }

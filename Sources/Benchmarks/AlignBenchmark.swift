@@ -2,6 +2,7 @@ import Alignment
 import EmbeddingIO
 import Foundation
 import LinearAlgebra
+import Workflows
 
 /// Synthetic stage one at a chosen scale: seeded unit sources X (n x p), targets from a planted map
 /// Y = normalize(X G^T + noise) (G random with unit rows, noise half the signal's norm), both written

@@ -3,8 +3,9 @@ import Foundation
 import LinearAlgebra
 import Retrieval
 import Testing
+import Workflows
 
-@testable import Workflows
+@testable import Benchmarks
 
 @Suite struct SearchBenchmarkTests {
     @Test func generatedRowsAreUnitNormAndSeeded() {

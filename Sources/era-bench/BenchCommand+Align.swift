@@ -1,5 +1,8 @@
+import Alignment
 import ArgumentParser
+import Benchmarks
 import Foundation
+import Settings
 import Workflows
 
 extension BenchCommand {
@@ -26,7 +29,10 @@ extension BenchCommand {
         @Option(help: "Targets drawn per batch by pooled negatives.")
         var negativePool: Int = AlignmentConfiguration().negativePool
         // Optional so that the help shows the declared default once (the declaration writes it).
-        @Option(help: .setting(AlignSettings.self, "whitening")) var whitening: Double?
+        @Option(
+            help: ArgumentHelp(
+                "\(AlignSettings.setting("whitening").doc) (default: \(AlignSettings.setting("whitening").text(AlignSettings())))"
+            )) var whitening: Double?
         @Option(help: "Random seed (data and training).") var seed: UInt64 = 0
         @Option(help: "Directory for the scratch .npy files (default: the system temporary directory).")
         var scratchDirectory: String?
@@ -75,9 +81,9 @@ extension BenchCommand {
                     pairs: pairs, sourceDim: sourceDim, targetDim: targetDim, configuration: configuration,
                     scratchDirectory: directory, keepFiles: keepFiles)
             } catch let error as AlignmentError {
-                throw CommandError("bench align: \(error.description)")
+                throw BenchError("bench align: \(error.description)")
             } catch let error as AlignWorkflow.Failure {
-                throw CommandError("bench align: \(error.description)")
+                throw BenchError("bench align: \(error.description)")
             }
             print(try r.rendered(json: json))
         }
@@ -91,11 +97,15 @@ extension BenchCommand.AlignBench {
             r = try AlignBenchmark.runUnpaired(
                 rows: pairs, sourceDim: sourceDim, targetDim: targetDim, configuration: configuration,
                 settings: UnpairedSettings(), scratchDirectory: directory,
-                progress: { event in if let line = AlignWorkflow.describe(event) { printProgress(line) } })
+                progress: { event in
+                    if let line = AlignWorkflow.describe(event) {
+                        FileHandle.standardError.write(Data((line + "\n").utf8))
+                    }
+                })
         } catch let error as AlignmentError {
-            throw CommandError("bench align --unpaired: \(error.description)")
+            throw BenchError("bench align --unpaired: \(error.description)")
         } catch let error as AlignWorkflow.Failure {
-            throw CommandError("bench align --unpaired: \(error.description)")
+            throw BenchError("bench align --unpaired: \(error.description)")
         }
         print(try r.rendered(json: json))
     }

@@ -2,8 +2,9 @@ import Alignment
 import EmbeddingIO
 import Foundation
 import LinearAlgebra
+import Workflows
 
-/// Figures of one synthetic unpaired stage-one run (`era bench align --unpaired`).
+/// Figures of one synthetic unpaired stage-one run (`era-bench align --unpaired`).
 package struct UnpairedAlignBenchmarkResult: Sendable, Hashable, Codable {
     package var rows: Int
     package var sourceDim: Int

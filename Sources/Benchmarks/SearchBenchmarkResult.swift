@@ -1,4 +1,5 @@
 import Foundation
+import Workflows
 
 /// Figures of one synthetic exact-search run (the counterpart of `peer.py search-synthetic`).
 package struct SearchBenchmarkResult: Sendable, Hashable, Codable {
