@@ -78,7 +78,7 @@ public enum AtomicFile {
 
     /// Removes `.<name>.tmp-<pid>-*` files beside `url` whose writing process no longer exists:
     /// what a write killed by a signal the handler could not catch (SIGKILL, a power cut) left.
-    static func removeStaleTemporaries(of url: URL) {
+    public static func removeStaleTemporaries(of url: URL) {
         let directory = url.deletingLastPathComponent()
         let prefix = ".\(url.lastPathComponent).tmp-"
         guard let names = try? FileManager.default.contentsOfDirectory(atPath: directory.path) else { return }

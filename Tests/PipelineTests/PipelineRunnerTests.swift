@@ -212,16 +212,18 @@ struct PipelineRunnerTests {
         let clean = try setup.read("metrics.json")
         let directory = setup.runDirectory
         let fileManager = FileManager.default
-        // Killed mid-stage: a staging folder with half an artifact.
+        // Killed mid-stage: a staging folder (era's marker is its first file) with half an artifact.
         try fileManager.createDirectory(
             at: directory.appendingPathComponent(".staging-adapt-dead0001"), withIntermediateDirectories: true)
+        try Data(RunDirectory.markerHeader("adapt").utf8).write(
+            to: directory.appendingPathComponent(".staging-adapt-dead0001/\(RunDirectory.stageMarkerName)"))
         try Data("half".utf8).write(to: directory.appendingPathComponent(".staging-adapt-dead0001/map.txt"))
         // Killed between the two renames of a commit: the old folder set aside, the new not in place.
         try fileManager.moveItem(
             at: directory.appendingPathComponent("sweep"),
             to: directory.appendingPathComponent(".replaced-sweep-dead0002"))
-        // Killed inside an atomic write: its temporary file.
-        try Data("{".utf8).write(to: directory.appendingPathComponent(".metrics.json.tmp-dead0003"))
+        // Killed inside an atomic write: its temporary file, named after the writer's (gone) pid.
+        try Data("{".utf8).write(to: directory.appendingPathComponent(".metrics.json.tmp-2147483646-dead0003"))
         // Killed after committing `export` but before recording it in the manifest.
         var manifest = try JSONDecoder().decode(RunManifest.self, from: setup.read("manifest.json"))
         manifest.stages["export"] = nil

@@ -16,8 +16,18 @@ struct ConfigDecoder {
             }
             let seed = d.decode("seed", expecting: "an integer >= 0") { $0 >= 0 } ?? 0
             // The run directory is relative to the current directory, like its default `runs/<name>`.
-            let output = d.decode("output", as: String.self).map {
-                ConfigPaths.absolute($0, relativeTo: currentDirectory)
+            var output: String? = nil
+            if let written = d["output"], let text = written.decodeLogged(String.self) {
+                let absolute = ConfigPaths.absolute(text, relativeTo: currentDirectory)
+                if text.isEmpty {
+                    written.report("expected a folder for the run (e.g. runs/\(name)), got an empty path")
+                } else if DataFileChecker.resolved(absolute) == "/" {
+                    written.report(
+                        "the filesystem root cannot hold a run: era writes its stage folders and run files there; "
+                            + "set output: to a folder of its own (e.g. runs/\(name))")
+                } else {
+                    output = absolute
+                }
             }
             let models = d["models"]?.readMapping(decodeModels) ?? ModelPair(query: ModelInfo(), index: ModelInfo())
             let data =

@@ -74,8 +74,11 @@ public struct PipelineRunner: Sendable {
         let directory = try RunDirectory(url: runDirectory)
         let lock = try directory.lock()
         defer { directory.unlock(lock) }
+        // Nothing is written before every check that can refuse the run has passed.
+        for stage in config.stages { try directory.checkOwned(stage.name) }
+        let wasEras = directory.isClaimed
         try directory.claim()
-        directory.removeLeftovers()
+        if wasEras { directory.removeLeftovers() }
 
         let started = Self.timestamp()
         let inputs = try hashInputs()

@@ -64,14 +64,30 @@ struct RunDirectory {
         close(fd)
     }
 
-    /// Removes what a killed run left behind: staging folders, replaced folders, temporary files.
+    /// Removes what a killed run of era left behind, and nothing else: staging and replaced stage
+    /// folders (`.staging-<stage>-<tag>`, `.replaced-<stage>-<tag>`) that are empty or carry era's
+    /// stage marker, and temporary files of run files (`.<run file>.tmp-<pid>-<tag>`) whose writing
+    /// process is gone. Call it only on a directory that was era's before this run: in a user's
+    /// folder a name like these is the user's.
     func removeLeftovers() {
-        let names = (try? FileManager.default.contentsOfDirectory(atPath: url.path)) ?? []
-        for name in names where Self.isLeftover(name) {
-            try? FileManager.default.removeItem(at: file(name))
+        let fileManager = FileManager.default
+        let names = (try? fileManager.contentsOfDirectory(atPath: url.path)) ?? []
+        for name in names {
+            if name.hasPrefix(".staging-") || name.hasPrefix(".replaced-") {
+                let folder = file(name)
+                let entries = (try? fileManager.contentsOfDirectory(atPath: folder.path)) ?? ["?"]
+                guard entries.isEmpty || Self.isRegularFile(folder.appendingPathComponent(Self.stageMarkerName))
+                else { continue }
+                try? fileManager.removeItem(at: folder)
+            } else if name.hasPrefix("."), let range = name.range(of: ".tmp-") {
+                let written = String(name[name.index(after: name.startIndex)..<range.lowerBound])
+                if RunFileNames.isRunFile(written) { AtomicFile.removeStaleTemporaries(of: file(written)) }
+            }
         }
     }
 
+    /// Whether `name` has the form of what a killed run leaves (staging, replaced, temporary); whether
+    /// such an entry is era's, ``removeLeftovers()`` checks.
     static func isLeftover(_ name: String) -> Bool {
         name.hasPrefix(".staging-") || name.hasPrefix(".replaced-") || (name.hasPrefix(".") && name.contains(".tmp-"))
     }
@@ -80,7 +96,7 @@ struct RunDirectory {
     func makeStaging(for stage: String) throws -> URL {
         let staging = file(".staging-\(stage)-\(UUID().uuidString.prefix(8))")
         try FileManager.default.createDirectory(at: staging, withIntermediateDirectories: false)
-        try Data("era stage folder \(stage)\n".utf8).write(to: staging.appendingPathComponent(Self.stageMarkerName))
+        try Data(Self.markerHeader(stage).utf8).write(to: staging.appendingPathComponent(Self.stageMarkerName))
         return staging
     }
 
@@ -92,6 +108,7 @@ struct RunDirectory {
         let fileManager = FileManager.default
         var replaced: URL?
         try checkReplaceable(stage)
+        try writeMarker(listingEntriesOf: staging, stage: stage)
         if fileManager.fileExists(atPath: target.path) {
             let aside = file(".replaced-\(stage)-\(UUID().uuidString.prefix(8))")
             try move(target, aside)

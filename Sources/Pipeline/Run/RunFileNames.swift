@@ -8,6 +8,13 @@ enum RunFileNames {
         "config.resolved.yaml", RunDirectory.manifestName, "metrics.json", "report.md", "report.html",
     ]
 
+    /// Whether era writes a file of this name at the top of a run directory (its temporaries are
+    /// era's to remove when a killed run left them).
+    static func isRunFile(_ name: String) -> Bool {
+        fixed.contains(name) || name == RunDirectory.runMarkerName
+            || (name.hasPrefix("budget-") && name.hasSuffix(".svg"))
+    }
+
     /// Why `stage` cannot be a stage name, or nil when it can.
     static func collision(forStage stage: String) -> String? {
         let lowered = stage.lowercased()
