@@ -106,3 +106,27 @@ struct RunDirectoryUserFilesTests {
             problem.message.contains(written == "\"\"" ? "empty path" : "filesystem root"), "\(problem.message)")
     }
 }
+
+/// A NaN or infinite value in any embeddings file stops the pipeline before it runs, at its key:
+/// broken rows used to be ranked, and the verdict followed ("use adapt" with 50 NaN index rows).
+@Suite struct NonFiniteDataTests {
+    @Test(arguments: [
+        ("data/corpus.d.npy", "data.index.embeddings", Float.nan),
+        ("data/queries.q.npy", "data.queries.embeddings", Float.infinity),
+        ("data/align.d.npy", "data.alignment.index_model", -Float.infinity),
+    ])
+    func aNonFiniteValueIsReportedAtItsKey(file: String, keyPath: String, value: Float) throws {
+        let fixture = try PipelineFixture()
+        defer { fixture.remove() }
+        var data = try Data(contentsOf: fixture.url(file))
+        // Row 1, column 2 of a 4- or 6-column float32 table after the 128-byte header.
+        let columns = file.contains(".q.") ? 6 : 4
+        let offset = 128 + 4 * (columns + 2)
+        withUnsafeBytes(of: value) { data.replaceSubrange(offset..<(offset + 4), with: $0) }
+        try data.write(to: fixture.url(file))
+        try fixture.write("demo.yaml", pipeline(stages: "stages:\n  - kind: align\n  - kind: evaluate\n"))
+        let problem = try #require(fixture.problems("demo.yaml").at(keyPath), "\(fixture.problems("demo.yaml"))")
+        #expect(problem.message.contains("row 1, column 2"), "\(problem.message)")
+        #expect(problem.message.contains(fixture.url(file).lastPathComponent), "\(problem.message)")
+    }
+}

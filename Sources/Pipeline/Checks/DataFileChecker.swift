@@ -111,6 +111,16 @@ struct DataFileChecker {
             )
         }
 
+        // Values: a NaN or infinite entry makes every score of its row meaningless (a broken index
+        // row still ranked, and a verdict followed); the scan shares the run's one read of the file.
+        for (_, keyPath, file) in byModel {
+            guard let file, shape(keyPath, file) != nil, !missing.contains(file.path) else { continue }
+            do { _ = try files.embeddings(file.path, checked: true) } catch {
+                log.add(file.location, keyPath, Self.message(of: error))
+                missing.insert(file.path)
+            }
+        }
+
         // Rows: embeddings and their ids, and the matched pairs, must have equal counts.
         func sameRows(_ aPath: String, _ a: DataFile?, _ bPath: String, _ b: DataFile?, bIsIds: Bool) {
             guard let a, let b, let (rows, _) = shape(aPath, a) else { return }
