@@ -13,8 +13,8 @@ import _TestSupport
 /// every adapter's metadata use one key style: snake_case, metric names as `ndcg@10`.
 @Suite("JSON key style of a run")
 struct JSONKeyStyleTests {
-    /// Objects keyed by stage names or config key paths (`data.queries.ids`), which are data.
-    static let dataKeyed: Set = ["stages", "inputs"]
+    /// Objects keyed by stage names, config key paths (`data.queries.ids`) or artifact file names, which are data.
+    static let dataKeyed: Set = ["stages", "inputs", "artifact_hashes"]
 
     @Test func everyFileOfARunIsSnakeCase() throws {
         let planted = try PlantedData()

@@ -202,6 +202,25 @@ struct PipelineRunnerTests {
             !FileManager.default.fileExists(atPath: setup.runDirectory.appendingPathComponent("adapt.failed.log").path))
     }
 
+    /// An artifact changed after its commit (truncated here) is not its stage's output any more: the
+    /// stage runs again, and so do the stages that read it; an untouched one stays skipped. (Only
+    /// the artifact's existence was checked: a truncated adapter stayed "up to date" and failed
+    /// every later stage that read it.)
+    @Test func aChangedArtifactRerunsItsStage() throws {
+        let setup = try Setup()
+        defer { setup.fixture.remove() }
+        _ = try setup.run()
+        let record = try JSONDecoder().decode(StageRecord.self, from: setup.read("align/stage.json"))
+        #expect(
+            record.artifactHashes?["map.txt"]
+                == StageRecord.hash(of: setup.runDirectory.appendingPathComponent("align/map.txt")))
+        #expect(try setup.run().ran.isEmpty)
+        try Data("trunc".utf8).write(to: setup.runDirectory.appendingPathComponent("align/map.txt"))
+        let summary = try setup.run()
+        #expect(summary.ran.first == "align" && summary.ran.contains("adapt"), "\(summary.ran)")
+        #expect(summary.skipped == ["baselines"], "\(summary.skipped)")
+    }
+
     /// The states a `kill -9` can leave (a staging folder, a folder set aside, a temporary file,
     /// a committed stage the manifest does not know yet) are cleaned and completed by a re-run that
     /// writes the same metrics.json as an uninterrupted run.

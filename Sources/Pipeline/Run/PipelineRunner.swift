@@ -203,6 +203,12 @@ public struct PipelineRunner: Sendable {
             FileManager.default.fileExists(atPath: folder.appendingPathComponent($0).path)
         }
         guard allExist else { return nil }
+        // An artifact changed since its commit (truncated, edited, replaced) is not the stage's output.
+        if let recorded = record.artifactHashes,
+            StageRecord.hashes(of: record.output.artifacts, in: folder) != recorded
+        {
+            return nil
+        }
         return CompletedStage(
             name: stage.name, kind: stage.kind, directory: folder, output: record.output,
             fingerprint: fingerprint)
@@ -239,7 +245,9 @@ public struct PipelineRunner: Sendable {
                 throw PipelineRunError(
                     "declared artifacts were not written: \(missing.values.sorted().joined(separator: ", "))")
             }
-            let record = StageRecord(name: stage.name, kind: stage.kind, fingerprint: fingerprint, output: output)
+            let record = StageRecord(
+                name: stage.name, kind: stage.kind, fingerprint: fingerprint, output: output,
+                artifactHashes: StageRecord.hashes(of: output.artifacts, in: staging))
             try AtomicFile.write(
                 CanonicalJSON.encode(record, pretty: true),
                 to: staging.appendingPathComponent(RunDirectory.stageRecordName))
