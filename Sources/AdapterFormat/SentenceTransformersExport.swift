@@ -29,7 +29,12 @@ public enum SentenceTransformersExport {
     ) -> FolderOutputGuard {
         FolderOutputGuard(
             flag: flag, path: path, markerFile: markerFile, markerFormat: markerFormat,
-            ownSubfolders: [normalizeFolder], inputs: inputs, force: force, forceFlag: forceFlag)
+            ownSubfolders: [normalizeFolder], ownFiles: ownFiles, inputs: inputs, force: force, forceFlag: forceFlag)
+    }
+
+    /// Every file ``write(_:to:)`` puts in the module folder.
+    static var ownFiles: Set<String> {
+        ["config.json", "model.safetensors", "\(normalizeFolder)/config.json", "modules.json", markerFile, "README.md"]
     }
 
     /// Refuses an adapter that is not one affine map of the query vector: a hybrid map (``Adapter/isHybrid``;

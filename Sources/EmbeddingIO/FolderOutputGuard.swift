@@ -13,10 +13,10 @@ import Darwin
 /// must be
 ///
 /// - absent, an empty folder, or a folder era wrote (its `markerFile` is JSON whose `format` is
-///   `markerFormat`); any other folder needs `force`;
-/// - never a file, a symbolic link or a special file, and never a folder holding sub-folders other
-///   than `ownSubfolders`, even with `force`: that is most likely a model folder or a home folder
-///   given by mistake, and the override should not be able to delete it;
+///   `markerFormat`) that holds only the files era writes there (`ownFiles`);
+/// - never a file, a symbolic link, a special file, a folder era did not write, or one of era's
+///   holding anything else, even with `force`: replacing it would delete files era did not write
+///   (a mistyped `--out .` would take a project folder with it);
 /// - not, and not containing, any input of the command.
 public struct FolderOutputGuard: Sendable, Hashable {
     public var flag: String
@@ -26,6 +26,8 @@ public struct FolderOutputGuard: Sendable, Hashable {
     public var markerFormat: String
     /// The sub-folders era itself writes there (e.g. `Normalize`).
     public var ownSubfolders: Set<String>
+    /// Every file era writes there, by path relative to the folder (`Normalize/config.json`).
+    public var ownFiles: Set<String>
     public var inputs: [OutputGuard.Input]
     public var force: Bool
     /// How the front end spells the override in its advice (`--force` on the command line).
@@ -33,13 +35,14 @@ public struct FolderOutputGuard: Sendable, Hashable {
 
     public init(
         flag: String, path: String, markerFile: String, markerFormat: String, ownSubfolders: Set<String>,
-        inputs: [OutputGuard.Input], force: Bool, forceFlag: String
+        ownFiles: Set<String>, inputs: [OutputGuard.Input], force: Bool, forceFlag: String
     ) {
         self.flag = flag
         self.path = path
         self.markerFile = markerFile
         self.markerFormat = markerFormat
         self.ownSubfolders = ownSubfolders
+        self.ownFiles = ownFiles
         self.inputs = inputs
         self.force = force
         self.forceFlag = forceFlag
@@ -81,10 +84,29 @@ public struct FolderOutputGuard: Sendable, Hashable {
                     + "not one era wrote; era does not replace it, even with \(forceFlag) (it may be a model "
                     + "folder): give \(flag) the path of a new folder")
         }
-        if force || isEras { return }
-        throw refusal(
-            "is a folder era did not write (no \(markerFile) with \"format\": \"\(markerFormat)\"); pass "
-                + "\(forceFlag) to replace it and everything in it, or give \(flag) a new folder")
+        guard isEras else {
+            throw refusal(
+                "is a folder era did not write (no \(markerFile) with \"format\": \"\(markerFormat)\"), holding "
+                    + "\(Self.listed(entries.sorted())); era never deletes files it did not write, even with "
+                    + "\(forceFlag): give \(flag) the path of a new folder, or move those files away")
+        }
+        let foreign = foreignFiles()
+        guard foreign.isEmpty else {
+            throw refusal(
+                "is a folder era wrote, but it also holds \(Self.listed(foreign)), which era did not write and "
+                    + "would delete with the old folder, even with \(forceFlag): move them out of \(path), or give "
+                    + "\(flag) the path of a new folder")
+        }
+    }
+
+    /// What the folder holds beside era's files, as relative paths, sorted.
+    private func foreignFiles() -> [String] {
+        let paths = FileManager.default.subpaths(atPath: path) ?? []
+        return paths.filter { !ownFiles.contains($0) && !ownSubfolders.contains($0) }.sorted()
+    }
+
+    private static func listed(_ names: [String]) -> String {
+        names.prefix(3).joined(separator: ", ") + (names.count > 3 ? " and \(names.count - 3) more" : "")
     }
 
     private var isEras: Bool {

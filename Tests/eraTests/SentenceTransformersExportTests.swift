@@ -149,18 +149,35 @@ import _TestSupport
         #expect(try FileManager.default.contentsOfDirectory(atPath: dir.url.path) == ["a.safetensors"])
     }
 
-    @Test func foldersEraDidNotWriteNeedForceAndModelFoldersAreNeverReplaced() throws {
+    /// A folder era did not write is never replaced, even with --force (a mistyped `--out .` took a
+    /// project folder with it); nor is era's own folder once it holds a file era did not write there
+    /// (re-exporting deleted the user's notes beside the module, without --force).
+    @Test func foldersEraDidNotWriteAndFilesBesideEraAreNeverReplaced() throws {
         let dir = try TemporaryDirectory(); defer { dir.cleanUp() }
         _ = try writeAdapter(dir)
         try FileManager.default.createDirectory(
             at: dir.url.appendingPathComponent("st"), withIntermediateDirectories: false)
         try dir.write("mine", to: "st/notes.txt")
-        let refused = try export(dir)
-        #expect(refused.status != 0 && refused.stderr.contains("--force"), "\(refused.stderr)")
+        for extra in [[], ["--force"]] {
+            let refused = try export(dir, extra: extra)
+            #expect(refused.status != 0 && refused.stderr.contains("notes.txt"), "\(refused.stderr)")
+            #expect(refused.stderr.contains("even with --force"), "\(refused.stderr)")
+            #expect(try String(contentsOfFile: dir.path("st/notes.txt"), encoding: .utf8) == "mine")
+        }
+        try FileManager.default.removeItem(at: dir.url.appendingPathComponent("st/notes.txt"))
+        let fresh = try export(dir)
+        #expect(fresh.status == 0, "\(fresh.stderr)")
+        try dir.write("mine", to: "st/notes.txt")
+        try dir.write("{}", to: "st/Normalize/mine.json")
+        for extra in [[], ["--force"]] {
+            let refused = try export(dir, extra: extra)
+            #expect(refused.status != 0, "\(refused.stdout)")
+            #expect(
+                refused.stderr.contains("Normalize/mine.json") && refused.stderr.contains("notes.txt"),
+                "\(refused.stderr)")
+        }
         #expect(try String(contentsOfFile: dir.path("st/notes.txt"), encoding: .utf8) == "mine")
-        let forced = try export(dir, extra: ["--force"])
-        #expect(forced.status == 0, "\(forced.stderr)")
-        #expect(!FileManager.default.fileExists(atPath: dir.path("st/notes.txt")))
+        #expect(try String(contentsOfFile: dir.path("st/Normalize/mine.json"), encoding: .utf8) == "{}")
         // A folder with sub-folders (a model folder?) or holding the adapter itself: never, even with --force.
         try FileManager.default.createDirectory(
             at: dir.url.appendingPathComponent("model/0_Transformer"),
