@@ -50,7 +50,8 @@ public struct Setting<Root: Sendable>: Sendable {
         text = { Self.describe($0[keyPath: keyPath], unset: unset) }
         problem = { root in
             let value = root[keyPath: keyPath]
-            return valid(value) ? nil : "expected \(expectation), got \(Self.describe(value))"
+            return valid(value) && Self.withinIntegerLimit(value)
+                ? nil : "expected \(Self.bounded(expectation, value)), got \(Self.describe(value))"
         }
         decode = { root, container in
             let codingKey = SettingKey(key)
@@ -70,8 +71,8 @@ public struct Setting<Root: Sendable>: Sendable {
             try container.encode(value, forKey: SettingKey(key))
         }
         writtenProblem = { value in
-            guard let typed = value as? Value, !valid(typed) else { return nil }
-            return "expected \(expectation), got \(Self.describe(typed))"
+            guard let typed = value as? Value, !valid(typed) || !Self.withinIntegerLimit(typed) else { return nil }
+            return "expected \(Self.bounded(expectation, typed)), got \(Self.describe(typed))"
         }
         written = { container in try container.decodeIfPresent(Value.self, forKey: SettingKey(key)) }
     }
@@ -109,6 +110,28 @@ public struct Setting<Root: Sendable>: Sendable {
         self.decode = decode
         self.assign = assign
         self.encode = encode
+    }
+
+    /// The largest integer any setting takes (2^31 - 1): far above every use (steps, epochs, batch
+    /// sizes, pools), and small enough that the products era forms of two settings cannot overflow
+    /// (an epoch count of Int.max trapped in the progress arithmetic).
+    public static var integerLimit: Int { Int(Int32.max) }
+
+    /// Whether every integer in `value` (an integer, an optional one, a list of them) is within
+    /// ``integerLimit`` either way; true for other values.
+    static func withinIntegerLimit(_ value: Any) -> Bool {
+        let mirror = Mirror(reflecting: value)
+        if mirror.displayStyle == .optional {
+            return mirror.children.first.map { withinIntegerLimit($0.value) } ?? true
+        }
+        if let number = value as? Int { return number.magnitude <= UInt(integerLimit) }
+        if let list = value as? [Any] { return list.allSatisfy(withinIntegerLimit) }
+        return true
+    }
+
+    /// The expectation, with the integer limit when `value` is beyond it.
+    static func bounded(_ expectation: String, _ value: Any) -> String {
+        withinIntegerLimit(value) ? expectation : "\(expectation) and at most \(integerLimit)"
     }
 
     /// `0.05`, `adam`, `[hard, in-batch]`, `none` (for nil), `true`.

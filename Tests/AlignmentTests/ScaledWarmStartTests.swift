@@ -111,7 +111,8 @@ import _TestSupport
         var c = AlignmentConfiguration()
         #expect(setting.assign(&c, [2.0]) && c.procrustes.guardrailScales == [2])
         #expect(setting.problem(c) == nil)
-        for bad: [Double] in [[0], [-1], [.nan], [.infinity]] {
+        // 1e39 is finite in Double and infinite in Float: it crashed the scaling before the bound.
+        for bad: [Double] in [[0], [-1], [.nan], [.infinity], [1e39], [101]] {
             c.procrustes.guardrailScales = bad
             #expect(setting.problem(c) != nil)
             #expect(throws: AlignmentError.self) { try AlignmentTrainer(configuration: c) }

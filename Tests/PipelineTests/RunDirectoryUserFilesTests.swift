@@ -130,3 +130,18 @@ struct RunDirectoryUserFilesTests {
         #expect(problem.message.contains(fixture.url(file).lastPathComponent), "\(problem.message)")
     }
 }
+
+/// Integer settings near Int.max passed `--check` and trapped in arithmetic (batch count, progress);
+/// every declared integer is now bounded by `Setting.integerLimit`, reported where it is written.
+@Suite struct IntegerLimitTests {
+    @Test(arguments: ["batch_size", "epochs", "patience", "negative_pool"])
+    func anIntegerBeyondTheLimitIsReportedAtItsKey(key: String) throws {
+        let fixture = try PipelineFixture()
+        defer { fixture.remove() }
+        let text = pipeline(stages: "stages:\n  - kind: align\n    options: {\(key): 9223372036854775807}\n")
+        try fixture.write("demo.yaml", text)
+        let problem = try #require(
+            fixture.problems("demo.yaml").at("stages[0].options.\(key)"), "\(fixture.problems("demo.yaml"))")
+        #expect(problem.message.contains("at most 2147483647"), "\(problem.message)")
+    }
+}

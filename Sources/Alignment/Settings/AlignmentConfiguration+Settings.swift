@@ -30,7 +30,8 @@ extension AlignmentConfiguration: DeclaredSettings {
             \.procrustes.guardrailScales, key: "guardrail_scales",
             doc:
                 "Scales s of the warm start's centred part, f_s(x) = s W (x - mean x) + f(mean x), that the guardrail measures beside s = 1 (a linear family with a bias): s weighs each query's own direction against the index's mean direction. Empty: s = 1 alone.",
-            expectation: "a list of numbers > 0", valid: { $0.allSatisfy { $0.isFinite && $0 > 0 } }),
+            expectation: "a list of numbers in (0, 100]",
+            valid: { $0.allSatisfy { $0.isFinite && $0 > 0 && $0 <= 100 } }),
         Setting(
             \.family, key: "family", doc: "linear, or orthogonal (W kept orthonormal while training).",
             expectation: choices(MapFamily.self)),

@@ -131,9 +131,15 @@ struct StageOptionsDecoder {
             guard setting.problem(value) != nil || written.contains(where: { $0.setting.key == setting.key })
             else { continue }
             let node = d.node[setting.key]
+            var expectation = setting.expectation
+            if let node, case .scalar(.int(let number), _) = node.value,
+                number.magnitude > UInt(Setting<T>.integerLimit)
+            {
+                expectation += " and at most \(Setting<T>.integerLimit)"
+            }
             log.add(
                 node?.location ?? d.node.location, d.keyPath(setting.key),
-                "expected \(setting.expectation), got \(node?.describedForMessage ?? setting.text(value))")
+                "expected \(expectation), got \(node?.describedForMessage ?? setting.text(value))")
         }
         return value
     }
