@@ -59,10 +59,12 @@ extension Adapter {
 
     /// Writes the map as float32 `.npy` files: `weight` (m x p), `bias` (m) and, for a hybrid
     /// adapter, `indexWeight` (V, m x m), for tools that read NumPy arrays rather than safetensors.
-    /// Every write is atomic.
+    /// The files are written together (``AtomicFile/writeTogether(_:)``): all of them or none.
     public func exportNumPy(weight weightURL: URL, bias biasURL: URL, indexWeight indexURL: URL? = nil) throws {
-        try Npy.write(map.weight, to: weightURL)
-        try Npy.writeVector(map.bias, to: biasURL)
-        if let indexWeight, let indexURL { try Npy.write(indexWeight, to: indexURL) }
+        try AtomicFile.writeTogether {
+            try Npy.write(map.weight, to: weightURL)
+            try Npy.writeVector(map.bias, to: biasURL)
+            if let indexWeight, let indexURL { try Npy.write(indexWeight, to: indexURL) }
+        }
     }
 }

@@ -55,15 +55,22 @@ public enum AtomicFile {
         }
         var committed = false
         var closed = false
+        let group = pendingGroup
         defer {
             if !closed { close(fd) }
             if !committed { unlink(temporary) }
-            TemporaryRegistry.unregister(slot)
+            // A grouped write keeps its temporary registered until the group renames it.
+            if !(committed && group != nil) { TemporaryRegistry.unregister(slot) }
         }
         try body(Sink(descriptor: fd, path: path))
         guard fsync(fd) == 0 else { throw EmbeddingIOError.posix("flush (fsync)", path: path, errno: errno) }
         closed = true
         guard close(fd) == 0 else { throw EmbeddingIOError.posix("close", path: path, errno: errno) }
+        if let group {
+            group.add(temporary: temporary, path: path, slot: slot)
+            committed = true
+            return
+        }
         guard rename(temporary, path) == 0 else {
             throw EmbeddingIOError.posix("rename the temporary file over the target", path: path, errno: errno)
         }
@@ -75,6 +82,32 @@ public enum AtomicFile {
             close(dirFD)
         }
     }
+
+    /// Writes several files as one: every ``write(to:_:)`` (and ``write(_:to:)``) inside `body` goes to
+    /// its flushed temporary file, and only when `body` has returned are they all renamed into
+    /// place, in order. If `body` throws (a full disk on the third file), every temporary is
+    /// removed and no target changes: an adapter's weight and bias never come from two runs. A
+    /// group inside a group joins it; a folder written with ``AtomicFolder`` inside a group is
+    /// renamed into place by itself.
+    /// - Throws: whatever `body` throws, or ``EmbeddingIOError`` for a rename that failed (the files
+    ///   renamed before it stay renamed).
+    public static func writeTogether<T>(_ body: () throws -> T) throws -> T {
+        // Inside another group: its files join that group.
+        if pendingGroup != nil { return try body() }
+        let group = PendingRenames()
+        let result: T
+        do {
+            result = try $pendingGroup.withValue(group) { try body() }
+        } catch {
+            group.discard()
+            throw error
+        }
+        try group.commit()
+        return result
+    }
+
+    /// The group of the enclosing ``writeTogether(_:)``, if any.
+    @TaskLocal static var pendingGroup: PendingRenames?
 
     /// Removes `.<name>.tmp-<pid>-*` files beside `url` whose writing process no longer exists:
     /// what a write killed by a signal the handler could not catch (SIGKILL, a power cut) left.
@@ -187,4 +220,41 @@ private func atomicFileSignalHandler(_ signalNumber: Int32) {
     }
     signal(signalNumber, SIG_DFL)
     raise(signalNumber)
+}
+
+/// The flushed temporaries of a ``AtomicFile/writeTogether(_:)`` group, renamed together at its end.
+final class PendingRenames: @unchecked Sendable {
+    private var items: [(temporary: String, path: String, slot: Int?)] = []
+
+    func add(temporary: String, path: String, slot: Int?) { items.append((temporary, path, slot)) }
+
+    func discard() {
+        for item in items {
+            unlink(item.temporary)
+            TemporaryRegistry.unregister(item.slot)
+        }
+        items = []
+    }
+
+    func commit() throws {
+        defer { discard() }
+        var directories = Set<String>()
+        while !items.isEmpty {
+            let item = items.removeFirst()
+            defer { TemporaryRegistry.unregister(item.slot) }
+            guard rename(item.temporary, item.path) == 0 else {
+                let code = errno
+                unlink(item.temporary)
+                throw EmbeddingIOError.posix("rename the temporary file over the target", path: item.path, errno: code)
+            }
+            directories.insert(URL(fileURLWithPath: item.path).deletingLastPathComponent().path)
+        }
+        for directory in directories {
+            let fd = open(directory.isEmpty ? "." : directory, O_RDONLY | O_CLOEXEC)
+            if fd >= 0 {
+                _ = fsync(fd)
+                close(fd)
+            }
+        }
+    }
 }

@@ -29,7 +29,9 @@ public enum AtomicFolder {
         }
         var committed = false
         defer { if !committed { try? FileManager.default.removeItem(at: temporary) } }
-        try body(temporary)
+        // The folder's files are renamed into it now, not with an enclosing group's files: the
+        // folder itself is the unit that is renamed into place.
+        try AtomicFile.$pendingGroup.withValue(nil) { try body(temporary) }
         fsyncPath(temporary.path)
         // rename(2) cannot replace a non-empty folder, so the old one steps aside first.
         let aside = parent.appendingPathComponent(".\(url.lastPathComponent).old-\(tag)")

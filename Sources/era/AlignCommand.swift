@@ -76,12 +76,16 @@ struct AlignCommand: ParsableCommand {
             outcome = try request.run { report($0, epochs: settings.epochs, sample: settings.samples) }
         } catch { throw self.error(error) }
         if let result = outcome.unpaired { progress(AlignWorkflow.describe(result)) }
-        try outcome.adapter.save(to: outURL)
-        try AlignLogFile(
-            adapter: outURL.path, outcome: outcome, source: source, target: target, sample: settings.samples
-        )
-        .write(to: logURL)
-        if npy { try ExportWorkflow.write(outcome.adapter, format: .npy, base: out) }
+        // The adapter, its log and the NumPy files: all of them or none (a full disk left an adapter
+        // without its log).
+        try AtomicFile.writeTogether {
+            try outcome.adapter.save(to: outURL)
+            try AlignLogFile(
+                adapter: outURL.path, outcome: outcome, source: source, target: target, sample: settings.samples
+            )
+            .write(to: logURL)
+            if npy { try ExportWorkflow.write(outcome.adapter, format: .npy, base: out) }
+        }
         progress("\(AlignWorkflow.summary(outcome)); wrote \(outURL.path) and \(logURL.path)")
         let ids = sourceIds.map { "--source-ids \($0)" + (targetIds.map { " and --target-ids \($0)" } ?? "") }
         if let check = SanityChecks.alignmentAboveChance(outcome.log.heldOut, idsFile: ids), check.status == .failed {

@@ -29,16 +29,20 @@ public enum ExportWorkflow {
             return ["adapter": url]
         case .npy:
             let files = npyFiles(base: base, hybrid: adapter.isHybrid)
-            try adapter.exportNumPy(weight: files[0], bias: files[1], indexWeight: adapter.isHybrid ? files[2] : nil)
-            var written = ["weight_npy": files[0], "bias_npy": files[1]]
-            if adapter.isHybrid {
-                written["weight_index_npy"] = files[2]
-                // Three bare arrays do not say that the third one is needed: a reader who applies
-                // weight and bias alone gets a map that runs and is silently worse.
-                try AtomicFile.write(Data(hybridNote(adapter, files: files).utf8), to: files[3])
-                written["readme"] = files[3]
+            // All the files or none: a weight beside the bias of another map would load and run.
+            return try AtomicFile.writeTogether {
+                try adapter.exportNumPy(
+                    weight: files[0], bias: files[1], indexWeight: adapter.isHybrid ? files[2] : nil)
+                var written = ["weight_npy": files[0], "bias_npy": files[1]]
+                if adapter.isHybrid {
+                    written["weight_index_npy"] = files[2]
+                    // Three bare arrays do not say that the third one is needed: a reader who applies
+                    // weight and bias alone gets a map that runs and is silently worse.
+                    try AtomicFile.write(Data(hybridNote(adapter, files: files).utf8), to: files[3])
+                    written["readme"] = files[3]
+                }
+                return written
             }
-            return written
         case .sentenceTransformers:
             let folder = URL(fileURLWithPath: base)
             try SentenceTransformersExport.write(adapter, to: folder)
