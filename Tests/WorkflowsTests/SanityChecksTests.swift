@@ -59,6 +59,29 @@ import Testing
         #expect(fine.status == .ok)
     }
 
+    /// Shuffled query ids: one lucky query of 300 put the index as it is at 3.7x a random ranking's
+    /// mean, above the multiple, and a verdict followed. A mean that one or two hits give is as
+    /// likely as not under a random ranking (0.65 hits expected here, SciFact's test queries).
+    @Test func aReferenceOneLuckyQueryExplainsFails() throws {
+        let table = Self.table(reference: 0.0033, stageOne: 0.02)
+        let lucky = try #require(
+            SanityChecks.referenceAboveChance(table: table, randomNDCG: 0.0009, randomHits: (0.65, 300)))
+        #expect(lucky.status == .failed)
+        #expect(
+            lucky.detail.contains("as little as 1 of its 300 queries finding a relevant document gives"),
+            "\(lucky.detail)")
+        #expect(lucky.detail.contains("with probability 0.48"), "\(lucky.detail)")
+        // Without the hits the multiple alone lets it pass, as before.
+        #expect(SanityChecks.referenceAboveChance(table: table, randomNDCG: 0.0009)?.status == .ok)
+        // A poor index that finds documents for 6 queries is not chance (p about 1e-5).
+        let poor = SanityChecks.referenceAboveChance(
+            table: Self.table(reference: 0.02, stageOne: 0.03), randomNDCG: 0.0009, randomHits: (0.65, 300))
+        #expect(poor?.status == .ok)
+        #expect(abs(SanityChecks.poissonTail(atLeast: 1, mean: 0.65) - (1 - exp(-0.65))) < 1e-12)
+        #expect(abs(SanityChecks.poissonTail(atLeast: 3, mean: 2) - (1 - exp(-2) * (1 + 2 + 2))) < 1e-12)
+        #expect(SanityChecks.poissonTail(atLeast: 0, mean: 2) == 1)
+    }
+
     @Test func fewQueriesWarnAndTheVerdictSaysSo() throws {
         let check = try #require(
             SanityChecks.enoughQueries(table: Self.table(reference: 0.5, stageOne: 0.6, unseen: 17)))

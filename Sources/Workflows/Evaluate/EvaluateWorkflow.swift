@@ -176,13 +176,19 @@ public enum EvaluateWorkflow {
         let reports = zip(rows, runs).map { (name: $0.name, role: $0.role, report: $1.run.report) }
         let (table, tests) = try table(
             reports, qrels: qrels, labeled: settings.unseen ? labeled : nil, settings: settings)
-        let random = runs.first.flatMap { first -> Double? in
-            guard let k = table.metrics.first(where: { $0.hasPrefix("ndcg@") }).flatMap({ Int($0.dropFirst(5)) })
-            else { return nil }
-            return SanityChecks.randomRankingNDCG(
-                qrels: qrels, queries: first.run.report.queries, corpusIds: corpusIds, k: k)
+        let k = table.metrics.first(where: { $0.hasPrefix("ndcg@") }).flatMap { Int($0.dropFirst(5)) }
+        let queries = runs.first?.run.report.queries ?? []
+        let random = k.flatMap {
+            SanityChecks.randomRankingNDCG(qrels: qrels, queries: queries, corpusIds: corpusIds, k: $0)
         }
-        if let check = SanityChecks.referenceAboveChance(table: table, randomNDCG: random) { checks.append(check) }
+        let hits = k.flatMap {
+            SanityChecks.randomRankingHits(qrels: qrels, queries: queries, corpusIds: corpusIds, k: $0)
+        }
+        if let check = SanityChecks.referenceAboveChance(
+            table: table, randomNDCG: random, randomHits: hits.map { ($0, queries.count) })
+        {
+            checks.append(check)
+        }
         if let check = SanityChecks.enoughQueries(table: table) { checks.append(check) }
         return Outcome(runs: runs, table: table, tests: tests, checks: checks, qrels: qrels)
     }

@@ -114,10 +114,54 @@ public enum SanityChecks {
         return sum / Double(queries.count)
     }
 
+    /// The expected number of `queries` that a uniformly random ranking of `corpusSize` documents
+    /// gives at least one relevant document in its top `k`: the sum over queries of
+    /// min(1, k r / n), r the query's relevant documents in the corpus (a union bound, so at least
+    /// the exact expectation).
+    public static func randomRankingHits(qrels: Qrels, queries: [String], corpusIds: [String], k: Int) -> Double? {
+        let n = corpusIds.count
+        guard n > 0, k > 0, !queries.isEmpty else { return nil }
+        let inCorpus = Set(corpusIds)
+        return queries.reduce(0.0) { sum, query in
+            let relevant = qrels.relevantDocuments(of: query).filter { $0.value > 0 && inCorpus.contains($0.key) }.count
+            return sum + min(1, Double(k * relevant) / Double(n))
+        }
+    }
+
+    /// P(X >= `count`) for X Poisson with mean `mean`, summed from `count` up in logs.
+    static func poissonTail(atLeast count: Int, mean: Double) -> Double {
+        guard count > 0 else { return 1 }
+        guard mean > 0 else { return 0 }
+        var logTerm = -mean + Double(count) * log(mean) - lgamma(Double(count) + 1)
+        var total = 0.0
+        var i = count
+        while true {
+            let term = exp(logTerm)
+            total += term
+            if term < 1e-16 * max(total, 1e-300) || i > count + 100_000 { break }
+            i += 1
+            logTerm += log(mean) - log(Double(i))
+        }
+        return min(1, total)
+    }
+
+    /// A row is as good as chance when a random ranking would find a relevant document for at
+    /// least as many queries as the row's mean implies with this probability or more.
+    public static let chanceProbability = 0.001
+
     /// Failed when a baseline row or the reference row scores near chance on all queries: below
     /// ``chanceMultiple`` times a random ranking's nDCG, or below ``stageOneFraction`` of the first
     /// map's row. Nil when the table has no nDCG metric or no random expectation is known.
-    public static func referenceAboveChance(table: MetricsTable, randomNDCG: Double?) -> SanityCheck? {
+    ///
+    /// With `randomHits` (the expected number of queries a random ranking gives a relevant document
+    /// in the top k, ``randomRankingHits(qrels:queries:corpusIds:k:)``, and the number of queries), a
+    /// row is also near chance when a random ranking would reach its mean as likely as
+    /// ``chanceProbability`` or more: a mean of v over Q queries needs at least ceil(v Q) queries with
+    /// a hit (a query's nDCG is at most 1). One lucky query among 300 with shuffled ids scored 3.7x
+    /// a random ranking's mean, and a verdict followed.
+    public static func referenceAboveChance(
+        table: MetricsTable, randomNDCG: Double?, randomHits: (expected: Double, queries: Int)? = nil
+    ) -> SanityCheck? {
         guard let metric = table.metrics.first(where: { $0.hasPrefix("ndcg@") }) else { return nil }
         func value(_ row: MetricsRow) -> Double? { row.values["all"]?[metric] }
         let checked = table.rows.filter { $0.role == .baseline || $0.name == table.comparedTo }
@@ -127,10 +171,19 @@ public enum SanityChecks {
         var problems: [String] = []
         for row in checked {
             guard let v = value(row) else { continue }
+            let hits = randomHits.map { Int((v * Double($0.queries) - 1e-9).rounded(.up)) }
+            let likelihood = randomHits.flatMap { random in hits.map { poissonTail(atLeast: $0, mean: random.expected) }
+            }
             if let randomNDCG, v < chanceMultiple * randomNDCG {
                 problems.append(
                     "\(row.name) scores \(format(v)) \(title), below \(Int(chanceMultiple))x a random ranking's "
                         + "\(format(randomNDCG))")
+            } else if let randomHits, let hits, let likelihood, likelihood >= chanceProbability {
+                problems.append(
+                    "\(row.name) scores \(format(v)) \(title), as little as \(hits) of its \(randomHits.queries) queries "
+                        + "finding a relevant document gives; a random ranking finds one for "
+                        + "\(String(format: "%.2f", randomHits.expected)) queries on average, and for \(hits) or more "
+                        + "with probability \(String(format: "%.2g", likelihood))")
             } else if let stageOne, row.name != stageOne.name, let s = value(stageOne), v < stageOneFraction * s {
                 problems.append(
                     "\(row.name) scores \(format(v)) \(title), an order of magnitude below \(stageOne.name)'s \(format(s))"
