@@ -149,6 +149,16 @@ import Testing
             SanityChecks.qrelsIds(qrels, name: "n", file: "F", queryIds: ["q1", "qX"], corpusIds: nil).status == .ok)
     }
 
+    /// An empty qrels file (`--unseen-against` given a header-only file) was "ok": every query then
+    /// counted as unseen and no leak could be found. It fails, which withholds the verdict.
+    @Test func anEmptyQrelsFileFails() {
+        let check = SanityChecks.qrelsIds(
+            Qrels(judgments: [:]), name: "labeled-qrels-ids", file: "--unseen-against train.tsv", queryIds: ["q1"],
+            corpusIds: ["d1"])
+        #expect(check.status == .failed)
+        #expect(check.detail == "--unseen-against train.tsv holds no judged query: give the qrels file with the judgments (query-id, corpus-id, score)")
+    }
+
     @Test func checksOfOneNameMergeToTheWorst() {
         let merged = SanityCheck.merged([
             SanityCheck(name: "a", status: .ok, detail: "fine"),

@@ -33,6 +33,12 @@ public enum SanityChecks {
             unknownDocuments = Set(qrels.judgments.values.flatMap(\.keys)).filter { !knownDocuments.contains($0) }
                 .sorted()
         }
+        guard !qrels.judgments.isEmpty else {
+            // An empty file (a header, or the wrong file) makes every query "unseen" and hides a leak.
+            return SanityCheck(
+                name: name, status: .failed,
+                detail: "\(file) holds no judged query: give the qrels file with the judgments (query-id, corpus-id, score)")
+        }
         var problems: [String] = []
         if !unknownQueries.isEmpty {
             problems.append(
