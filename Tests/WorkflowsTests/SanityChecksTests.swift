@@ -156,7 +156,10 @@ import Testing
             Qrels(judgments: [:]), name: "labeled-qrels-ids", file: "--unseen-against train.tsv", queryIds: ["q1"],
             corpusIds: ["d1"])
         #expect(check.status == .failed)
-        #expect(check.detail == "--unseen-against train.tsv holds no judged query: give the qrels file with the judgments (query-id, corpus-id, score)")
+        #expect(
+            check.detail
+                == "--unseen-against train.tsv holds no judged query: give the qrels file with the judgments (query-id, corpus-id, score)"
+        )
     }
 
     @Test func checksOfOneNameMergeToTheWorst() {

@@ -37,7 +37,9 @@ public enum SanityChecks {
             // An empty file (a header, or the wrong file) makes every query "unseen" and hides a leak.
             return SanityCheck(
                 name: name, status: .failed,
-                detail: "\(file) holds no judged query: give the qrels file with the judgments (query-id, corpus-id, score)")
+                detail:
+                    "\(file) holds no judged query: give the qrels file with the judgments (query-id, corpus-id, score)"
+            )
         }
         var problems: [String] = []
         if !unknownQueries.isEmpty {
