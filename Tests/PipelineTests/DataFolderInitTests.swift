@@ -124,6 +124,23 @@ struct DataFolderInitTests {
         #expect(written.plan.queries?.file == "queries.q.npy")
     }
 
+    /// A file name with a newline ended a comment of era-data.yaml and put the rest of the name in
+    /// the YAML (then `era run --check` said "unknown key"); and a quoted path with one lost it.
+    @Test func fileNamesWithNewlinesStayInTheirCommentsAndPaths() throws {
+        let fixture = try PipelineFixture()
+        defer { fixture.remove() }
+        let folder = fixture.root.appendingPathComponent("data")
+        try Data("not a table".utf8).write(to: folder.appendingPathComponent("weird name \nstages: [].npy"))
+        try FileManager.default.moveItem(
+            at: folder.appendingPathComponent("corpus.d.npy"), to: folder.appendingPathComponent("corpus\n.d.npy"))
+        let written = try DataFolderInit.run(folder: folder, force: false)
+        let text = try String(contentsOf: written.data, encoding: .utf8)
+        #expect(text.contains("weird name \\nstages: [].npy"), "\(text)")
+        #expect(!text.contains("\nstages: []"), "\(text)")
+        let config = try PipelineConfig.load(path: written.pipeline.path, currentDirectory: fixture.root.path)
+        #expect(config.data.index?.embeddings?.path.hasSuffix("corpus\n.d.npy") == true)
+    }
+
     @Test func aFolderWithoutTablesIsRefused() throws {
         let fixture = try PipelineFixture()
         defer { fixture.remove() }

@@ -97,9 +97,9 @@ package enum DataFolderInit {
         out.append("data:")
         func entry(_ indent: String, _ key: String, _ choice: DataFolderPlan.Choice?, todo: String? = nil) {
             if let choice {
-                out.append("\(indent)\(key): \(quoted(choice.file))  # \(choice.why)")
+                out.append("\(indent)\(key): \(quoted(choice.file))  # \(commentSafe(choice.why))")
             } else if let todo {
-                out.append("\(indent)# \(key):  # TODO: \(todo)")
+                out.append("\(indent)# \(key):  # TODO: \(commentSafe(todo))")
             }
         }
         out.append("  queries:")
@@ -133,8 +133,8 @@ package enum DataFolderInit {
             # align (no labels) -> adapt (the labeled qrels) -> evaluate (the evaluation qrels, with the
             # baselines and a verdict) -> export. The presets are built into era (`preset:NAME`), the data
             # file is next to this one: it runs from any folder.
-            # Check:  era run \(DataFolderSurvey.shellWord(path)) --check
-            # Run:    era run \(DataFolderSurvey.shellWord(path))   (results in runs/\(plan.name)/ under the current folder)
+            # Check:  era run \(commentSafe(DataFolderSurvey.shellWord(path))) --check
+            # Run:    era run \(commentSafe(DataFolderSurvey.shellWord(path)))   (results in runs/\(plan.name)/ under the current folder)
             name: \(plan.name)
             include:
               - \(dataFile)
@@ -154,7 +154,7 @@ package enum DataFolderInit {
     static func wrapped(_ lead: String, _ text: String) -> [String] {
         let indent = "#" + String(repeating: " ", count: lead.count - 1)
         var lines: [String] = [], line = lead
-        for word in text.split(separator: " ") {
+        for word in commentSafe(text).split(separator: " ") {
             if line.count + word.count > 100, line != lead, line != indent {
                 lines.append(line)
                 line = indent
@@ -162,6 +162,16 @@ package enum DataFolderInit {
             line += (line == lead || line == indent ? "" : " ") + word
         }
         return lines + [line]
+    }
+
+    /// `text` with every control character written as an escape (`\n`, `\u{7}`): a file name with a
+    /// newline, written into a comment, ended the comment and put the rest of the name in the YAML.
+    static func commentSafe(_ text: String) -> String {
+        String(
+            text.unicodeScalars.flatMap { scalar -> [Character] in
+                guard CharacterSet.controlCharacters.contains(scalar) else { return [Character(scalar)] }
+                return Array(scalar.escaped(asASCII: true))
+            })
     }
 
     /// A YAML scalar: plain when it is safe, else double-quoted.
@@ -173,7 +183,12 @@ package enum DataFolderInit {
             return text
         }
         let escaped = text.replacingOccurrences(of: "\\", with: "\\\\").replacingOccurrences(of: "\"", with: "\\\"")
-        return "\"\(escaped)\""
+        // A control character (a newline in a file name) as YAML's \uXXXX escape, read back as itself.
+        let controls = escaped.unicodeScalars.map { scalar in
+            CharacterSet.controlCharacters.contains(scalar) && scalar.value <= 0xFFFF
+                ? String(format: "\\u%04X", scalar.value) : String(scalar)
+        }
+        return "\"\(controls.joined())\""
     }
 }
 
