@@ -64,7 +64,10 @@ import _TestSupport
         settings.maxSteps = 40
         settings.evaluationInterval = 20
         var seen: [String] = []
-        _ = try AdaptWorkflow.run(problem, stageOne: stageOne, settings: settings, warn: { seen.append($0) })
+        let outcome = try AdaptWorkflow.run(problem, stageOne: stageOne, settings: settings, warn: { seen.append($0) })
+        // The adapter lists the queries it was trained on, for the evaluation's leak check.
+        let listed = try #require(LabeledQueryList(metadata: outcome.adapter.extraMetadata))
+        #expect(listed.hashes.count == 120 && listed.contains("q7") && !listed.contains("q120"))
         let warned = seen.contains { $0.contains("no more often than a random ranking would") }
         #expect(warned == shuffledIds, "\(seen)")
     }

@@ -178,3 +178,31 @@ private struct UnsearchedStore: ServedIndex {
         EvaluateWorkflow.StoreRun(name: "unsearched", outcome: outcome)
     }
 }
+
+/// An adapter lists the labeled queries it was trained on (hashed ids in its metadata): evaluating it
+/// on them fails the leak check and withholds the verdict even without the training qrels (without
+/// `--unseen-against`, an adapter evaluated on its own training queries got a verdict).
+@Suite struct AdapterTrainingQueriesTests {
+    @Test func anAdapterEvaluatedOnItsOwnTrainingQueriesIsALeak() throws {
+        let planted = EvaluateRequestTests.Planted()
+        let list = try #require(LabeledQueryList(queryIds: ["q10", "q11", "q3"]))
+        #expect(list.contains("q10") && list.contains("q3") && !list.contains("q12"))
+        #expect(LabeledQueryList(metadata: [LabeledQueryList.metadataKey: list.metadataValue]) == list)
+        var adapter = EvaluateRequestTests.adapter(.identity(source: 12, target: 12))
+        adapter.extraMetadata[LabeledQueryList.metadataKey] = list.metadataValue
+        var request = EvaluateRequestTests.request(planted)
+        request.maps = [("adapt", adapter)]
+        request.unseenAgainst = nil
+        let result = try EvaluateWorkflow.run(request).evaluation
+        let leak = try #require(result.checks.first { $0.name == "labeled-not-evaluated" })
+        #expect(leak.status == .failed)
+        #expect(leak.detail.hasPrefix("2 of 30 queries of"), "\(leak.detail)")
+        #expect(leak.detail.contains("adapt was trained on"), "\(leak.detail)")
+        #expect(result.verdict?.decision == .withheld)
+        // The same adapter on queries it was not trained on: no such check.
+        adapter.extraMetadata[LabeledQueryList.metadataKey] = try #require(LabeledQueryList(queryIds: ["q3"]))
+            .metadataValue
+        request.maps = [("adapt", adapter)]
+        #expect(try EvaluateWorkflow.run(request).evaluation.checks.allSatisfy { $0.name != "labeled-not-evaluated" })
+    }
+}

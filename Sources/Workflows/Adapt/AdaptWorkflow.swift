@@ -64,6 +64,9 @@ public enum AdaptWorkflow {
         extra["adapt_family"] = result.settings.family.description
         extra["adapt_negatives"] = result.settings.negatives.description
         extra["adapt_labeled_queries"] = String(result.labeledQueries.count)
+        if let list = LabeledQueryList(queryIds: result.labeledQueries) {
+            extra[LabeledQueryList.metadataKey] = list.metadataValue
+        }
         extra["adapt_budget"] = result.settings.budget.map(String.init) ?? "all"
         extra["adapt_seed"] = String(result.settings.seed)
         extra["adapt_steps"] = String(result.selectedSteps)

@@ -22,16 +22,20 @@ public enum EvaluateWorkflow {
         public var queries: any RowMatrix
         public var corpus: any RowMatrix
         public var map: AffineMap<Float>?
+        /// The labeled queries the map was trained on, as the adapter lists them
+        /// (``LabeledQueryList``); nil when it lists none.
+        public var trainedOn: LabeledQueryList?
 
         public init(
             name: String, role: MetricsRow.Role, queries: any RowMatrix, corpus: any RowMatrix,
-            map: AffineMap<Float>? = nil
+            map: AffineMap<Float>? = nil, trainedOn: LabeledQueryList? = nil
         ) {
             self.name = name
             self.role = role
             self.queries = queries
             self.corpus = corpus
             self.map = map
+            self.trainedOn = trainedOn
         }
     }
 
@@ -42,9 +46,11 @@ public enum EvaluateWorkflow {
         _ name: String, adapter: Adapter, queries: any RowMatrix, indexQueries: (any RowMatrix)?,
         corpus: any RowMatrix
     ) throws -> Row {
+        let trainedOn = LabeledQueryList(metadata: adapter.extraMetadata)
         switch (adapter.hybrid, indexQueries) {
         case (nil, nil):
-            return Row(name: name, role: .stage, queries: queries, corpus: corpus, map: adapter.map)
+            return Row(
+                name: name, role: .stage, queries: queries, corpus: corpus, map: adapter.map, trainedOn: trainedOn)
         case (let hybrid?, let y?):
             guard y.rows == queries.rows, y.columns == hybrid.targetDimension else {
                 throw AdapterInputError.indexQueriesShape(
@@ -52,7 +58,9 @@ public enum EvaluateWorkflow {
                     rows: y.rows, columns: y.columns)
             }
             let pairs = concatenateRows(queries.gatherRows(0..<queries.rows), y.gatherRows(0..<y.rows))
-            return Row(name: name, role: .stage, queries: pairs, corpus: corpus, map: hybrid.concatenated)
+            return Row(
+                name: name, role: .stage, queries: pairs, corpus: corpus, map: hybrid.concatenated, trainedOn: trainedOn
+            )
         case (nil, _?): throw AdapterInputError.unexpectedIndexQueries
         case (_?, nil): throw AdapterInputError.missingIndexQueries
         }
@@ -145,6 +153,21 @@ public enum EvaluateWorkflow {
                 qrels = qrels.restricted(toQueries: Set(qrels.judgments.keys).subtracting(overlap))
                 log("dropped \(overlap.count) evaluation queries that are labeled too")
             }
+        }
+        // A map that lists the queries it was trained on is checked against them even when no
+        // labeled qrels were given (evaluating an adapter on its own training queries).
+        for row in rows {
+            guard let trained = row.trainedOn else { continue }
+            let overlap = qrels.judgments.keys.filter(trained.contains).sorted()
+            guard !overlap.isEmpty else { continue }
+            checks.append(
+                SanityCheck(
+                    name: SanityCheck.Name.labeledNotEvaluated, status: .failed,
+                    detail:
+                        "\(overlap.count) of \(qrels.judgments.count) queries of \(settings.evaluationFile) are queries "
+                        + "\(row.name) was trained on (its adapter lists them; ids \(overlap.prefix(3).joined(separator: ", "))"
+                        + "\(overlap.count > 3 ? ", ..." : "")): a map trained on them looks better than it is; "
+                        + "evaluate on queries it was not trained on"))
         }
         let documentIds = corpusIds.isEmpty ? nil : corpusIds
         checks.append(
