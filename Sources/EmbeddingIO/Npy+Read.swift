@@ -23,7 +23,8 @@ extension Npy {
             throw EmbeddingIOError(
                 .badShape, path: file.path, field: "shape",
                 "array is \(header.shape.count)-D with shape \(shapeText(header.shape)) but a 2-D matrix (rows x columns) is needed"
-                    + (header.shape.count == 1 ? "; read 1-D arrays with Npy.readVector" : ""))
+                    + (header.shape.count == 1
+                        ? "; a single vector needs reshaping to one row first (numpy: x.reshape(1, -1))" : ""))
         }
         let values = try readElements(file, header: header, dtype: dtype)
         let (rows, columns) = (header.shape[0], header.shape[1])

@@ -18,10 +18,12 @@ extension ArgumentHelp {
 struct CommaList<Element: ExpressibleByArgument & Sendable>: ExpressibleByArgument, Sendable {
     var elements: [Element]
 
+    /// An empty argument is the empty list (`--guardrail-scales ""`); the setting's range says
+    /// whether it may be empty.
     init?(argument: String) {
         let parts = argument.split(separator: ",").map { String($0).trimmingCharacters(in: .whitespaces) }
         let parsed = parts.compactMap(Element.init(argument:))
-        guard !parts.isEmpty, parsed.count == parts.count else { return nil }
+        guard parsed.count == parts.count else { return nil }
         elements = parsed
     }
 }

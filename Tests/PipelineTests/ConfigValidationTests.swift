@@ -177,7 +177,7 @@ struct ConfigValidationTests {
                           from: evaluate
                     """))
         let problem = try #require(fixture.problems("kinds.yaml").at("stages[2].options.from"))
-        #expect(problem.message == "stage \"evaluate\" is a evaluate stage; expected a align stage")
+        #expect(problem.message == "stage \"evaluate\" is an evaluate stage; expected an align stage")
     }
 
     @Test func dependencyCycleIsReported() throws {
@@ -310,7 +310,7 @@ struct ConfigValidationTests {
             """
         try fixture.write("nodata.yaml", text)
         let problem = try #require(fixture.problems("nodata.yaml").at("stages[0]"))
-        #expect(problem.message == "a align stage needs data.alignment, which the pipeline does not set")
+        #expect(problem.message == "an align stage needs data.alignment, which the pipeline does not set")
         #expect(problem.location.line == 4)
     }
 

@@ -116,7 +116,8 @@ struct StageDecoder {
         if !missing.isEmpty {
             log.add(
                 location, path,
-                "a \(kind.rawValue) stage needs \(missing.joined(separator: " and ")), which the pipeline does not set")
+                "\(kind.withArticle) stage needs \(missing.joined(separator: " and ")), which the pipeline does not set"
+            )
         }
     }
 }
@@ -131,4 +132,9 @@ extension DataConfig {
         default: files.contains { $0.keyPath == keyPath }
         }
     }
+}
+
+extension StageKind {
+    /// "an align", "a sweep": the kind with its article, for messages.
+    var withArticle: String { ("aeiou".contains(rawValue.first ?? "x") ? "an " : "a ") + rawValue }
 }

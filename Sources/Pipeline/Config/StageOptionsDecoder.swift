@@ -66,7 +66,9 @@ struct StageOptionsDecoder {
         }
         if let allowedKinds, let kind = target.kind, !allowedKinds.contains(kind) {
             let kinds = StageKind.allCases.filter(allowedKinds.contains).map(\.rawValue).joined(separator: " or ")
-            written.report("stage \"\(name)\" is a \(kind.rawValue) stage; expected a \(kinds) stage")
+            written.report(
+                "stage \"\(name)\" is \(kind.withArticle) stage; expected \(kinds.first.map { "aeiou".contains($0) ? "an" : "a" } ?? "a") \(kinds) stage"
+            )
             return nil
         }
         return name
