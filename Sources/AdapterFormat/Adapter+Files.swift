@@ -59,7 +59,7 @@ extension Adapter {
 
     /// Writes the map as float32 `.npy` files: `weight` (m x p), `bias` (m) and, for a hybrid
     /// adapter, `indexWeight` (V, m x m), for tools that read NumPy arrays rather than safetensors.
-    /// The files are written together (``AtomicFile/writeTogether(_:)``): all of them or none.
+    /// The files are written together (EmbeddingIO's `AtomicFile.writeTogether`): all of them or none.
     public func exportNumPy(weight weightURL: URL, bias biasURL: URL, indexWeight indexURL: URL? = nil) throws {
         try AtomicFile.writeTogether {
             try Npy.write(map.weight, to: weightURL)

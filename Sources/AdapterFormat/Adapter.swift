@@ -145,6 +145,19 @@ public struct Adapter: Sendable, Hashable {
             throw AdapterError(
                 path: path, "metadata target_dim = \(m) but 'weight' is \(weight.rows) x \(weight.columns)")
         }
+        if let version = meta["format_version"], let number = Int(version), number > Int(Self.formatVersion) ?? 1 {
+            throw AdapterError(
+                path: path,
+                "metadata format_version = \(version), newer than this era reads (\(Self.formatVersion)): upgrade era")
+        }
+        // A calibration that is there but not a number (edited, or damaged) would be dropped without
+        // a word, and an export would copy it on.
+        if meta["score_scale"] != nil || meta["score_offset"] != nil, ScoreCalibration(metadata: meta) == nil {
+            throw AdapterError(
+                path: path,
+                "metadata score_scale = \(meta["score_scale"] ?? "none"), score_offset = \(meta["score_offset"] ?? "none"): "
+                    + "expected a number > 0 and a number; the file was edited or damaged")
+        }
         var indexWeight: Matrix?
         if file.tensors["weight_index"] != nil {
             let v = try file.matrix("weight_index")

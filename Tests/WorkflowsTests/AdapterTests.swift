@@ -59,6 +59,27 @@ import Workflows
         #expect(throws: AdapterError.self) { try Adapter.load(url) }
     }
 
+    /// A calibration that is not a number was dropped without a word (and an export copied it on);
+    /// a format newer than this era was read as if it were its own.
+    @Test func refusesAnUnreadableCalibrationAndANewerFormat() throws {
+        let url = Self.temporaryURL("meta.safetensors")
+        defer { try? FileManager.default.removeItem(at: url) }
+        let tensors: [String: SafetensorsFile.Tensor] = [
+            "weight": .init(Matrix([[1, 0], [0, 1]])), "bias": .init(vector: [0, 0]),
+        ]
+        for (metadata, says) in [
+            (["score_scale": "nan", "score_offset": "0.1"], "score_scale = nan"),
+            (["score_scale": "0.5"], "score_offset = none"),
+            (["format_version": "99"], "format_version = 99"),
+        ] {
+            try SafetensorsFile(tensors: tensors, metadata: metadata).write(to: url)
+            let error = #expect(throws: AdapterError.self) { try Adapter.load(url) }
+            #expect(error.map { "\($0)" }?.contains(says) == true, "\(String(describing: error))")
+        }
+        try SafetensorsFile(tensors: tensors, metadata: ["score_scale": "0.5", "score_offset": "0.1"]).write(to: url)
+        #expect(try Adapter.load(url).scoreCalibration?.scale == 0.5)
+    }
+
     /// Issue 11 item 7: a zero adapter was applied (writing zero rows) and evaluated, and a
     /// non-finite one must be refused on every path that loads a file (apply, evaluate, adapt).
     @Test func refusesZeroAndNonFiniteAdapters() throws {

@@ -36,8 +36,11 @@ struct StageRecord: Codable, Hashable {
         for path in paths.sorted() {
             let child = url.appendingPathComponent(path)
             var childIsDirectory: ObjCBool = false
-            FileManager.default.fileExists(atPath: child.path, isDirectory: &childIsDirectory)
-            if childIsDirectory.boolValue { continue }
+            if FileManager.default.fileExists(atPath: child.path, isDirectory: &childIsDirectory),
+                childIsDirectory.boolValue
+            {
+                continue
+            }
             guard let childHash = try? SHA256.hex(fileAt: child.path) else { return nil }
             digest.update("\(path)\u{0}\(childHash)\n")
         }
