@@ -8,9 +8,11 @@ import _TestSupport
     /// An anisotropic index: y = a c + R x + noise (then unit length), c one shared unit direction
     /// (a = 2.5: every target leans on c, as the static model's documents do), R orthonormal rows, noise
     /// as large as the signal (so ranking among all targets is far from saturated).
-    static func anisotropicPairs(n: Int = 600, p: Int = 24, m: Int = 16, seed: UInt64 = 81) throws -> (
-        x: Matrix, y: Matrix
-    ) {
+    /// With `lean`, each text's weight on c is drawn from it instead of 2.5; `noise` scales the noise.
+    static func anisotropicPairs(
+        n: Int = 600, p: Int = 24, m: Int = 16, seed: UInt64 = 81, lean: ClosedRange<Double>? = nil,
+        noise: Float = 1
+    ) throws -> (x: Matrix, y: Matrix) {
         var g = SeededGenerator(seed: seed)
         let r = try Matrix.randomNormal(rows: m, columns: p, using: &g).converted(to: Double.self).polarFactor()
             .converted(to: Float.self)
@@ -19,7 +21,8 @@ import _TestSupport
         let x = Matrix.randomNormal(rows: n, columns: p, using: &g).normalizedRows()
         var y = try Matrix.multiply(x, r, transB: .transposed)
         for i in 0..<n {
-            for j in 0..<m { y[i, j] += 2.5 * c[0, j] + Float(g.normal()) / Float(m).squareRoot() }
+            let a = lean.map { Float(Double.random(in: $0, using: &g)) } ?? 2.5
+            for j in 0..<m { y[i, j] += a * c[0, j] + noise * Float(g.normal()) / Float(m).squareRoot() }
         }
         return (x, y.normalizedRows())
     }

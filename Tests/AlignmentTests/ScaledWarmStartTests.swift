@@ -29,34 +29,13 @@ import _TestSupport
         #expect(map.scaled(by: 1, about: center).weight == map.weight)
     }
 
-    /// Targets that lean on one shared direction c: y = a c + R x + noise, unit rows, R orthonormal rows,
-    /// a drawn per text from `lean`. The Procrustes fit keeps the sources' length in its centred part
-    /// and the targets' mean as its bias, whatever the balance between them in the targets.
-    static func leaningPairs(n: Int = 800, lean: ClosedRange<Double>, noise: Double, seed: UInt64) throws -> (
-        x: Matrix, y: Matrix
-    ) {
-        let (p, m) = (24, 16)
-        var g = SeededGenerator(seed: seed)
-        let r = try Matrix.randomNormal(rows: m, columns: p, using: &g).converted(to: Double.self).polarFactor()
-            .converted(to: Float.self)
-        var c = Matrix.randomNormal(rows: 1, columns: m, using: &g)
-        c.normalizeRows()
-        let x = Matrix.randomNormal(rows: n, columns: p, using: &g).normalizedRows()
-        var y = try Matrix.multiply(x, r, transB: .transposed)
-        for i in 0..<n {
-            let a = Double.random(in: lean, using: &g)
-            for j in 0..<m { y[i, j] += Float(a) * c[0, j] + Float(noise * g.normal() / Double(m).squareRoot()) }
-        }
-        return (x, y.normalizedRows())
-    }
-
     /// Every target leans on c alike (a = 2.5): the shared direction tells the texts apart by nothing,
     /// and the fit's centred part (the sources' length) is about three times the targets'. Scaled down,
     /// the map ranks the held-out targets better: the guardrail keeps the warm start scaled by 0.71,
     /// ranks 1.41 worst of the three, and returns the whitened fit on every pair scaled by 0.71 about
     /// every source's mean.
     @Test func theGuardrailScalesDownWhereTheFitOverweighsWhatIsParticular() throws {
-        let (x, y) = try Self.leaningPairs(lean: 2.5...2.5, noise: 0.5, seed: 93)
+        let (x, y) = try GuardrailTests.anisotropicPairs(n: 800, seed: 93, noise: 0.5)
         var c = AlignmentConfiguration()
         c.epochs = 0
         #expect(c.procrustes.guardrailScales == [0.71, 1.41])
@@ -92,7 +71,7 @@ import _TestSupport
     /// signal: the targets' mean then pulls every query toward the texts that lean most, and the map
     /// ranks the held-out targets better scaled up. The guardrail keeps the warm start scaled by 1.41.
     @Test func theGuardrailScalesUpWhereTheMeanPullsTowardTheTextsThatLeanMost() throws {
-        let (x, y) = try Self.leaningPairs(lean: 0.5...4, noise: 1, seed: 94)
+        let (x, y) = try GuardrailTests.anisotropicPairs(n: 800, seed: 94, lean: 0.5...4)
         var c = AlignmentConfiguration()
         c.epochs = 0
         let record = try #require(try AlignmentTrainer(configuration: c).train(sources: x, targets: y).log.guardrail)
