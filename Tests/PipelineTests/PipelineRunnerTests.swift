@@ -184,9 +184,13 @@ struct PipelineRunnerTests {
         _ = try setup.run()
         let adaptMap = try setup.read("adapt/map.txt")
         let failing = FakeStage.registry(setup.invocations, failing: .adapt)
-        #expect(throws: PipelineRunError.self) {
+        let error = #expect(throws: PipelineRunError.self) {
             try setup.run(overrides: ["stages.adapt.options.max_steps=99"], registry: failing)
         }
+        #expect(
+            error?.message.contains(
+                "the previous run's budget-sweep-all.svg, metrics.json, report.html, report.md were removed") == true,
+            "\(String(describing: error))")
         #expect(try setup.leftovers().isEmpty)
         // The previous, complete adapt folder is untouched; the attempt's log is kept beside it.
         #expect(try setup.read("adapt/map.txt") == adaptMap)
@@ -195,6 +199,12 @@ struct PipelineRunnerTests {
         )
         let log = try String(decoding: setup.read("adapt.failed.log"), as: UTF8.self)
         #expect(log.contains("simulated failure"))
+        // The previous run's summaries went: they would show its verdict beside this configuration.
+        for name in ["metrics.json", "report.md", "report.html", "budget-sweep-all.svg"] {
+            #expect(
+                !FileManager.default.fileExists(atPath: setup.runDirectory.appendingPathComponent(name).path), "\(name)"
+            )
+        }
         // Fixing the problem (here: the option) lets the run finish; the failed log goes away.
         let summary = try setup.run(overrides: ["stages.adapt.options.max_steps=99"])
         #expect(summary.ran.first == "adapt")

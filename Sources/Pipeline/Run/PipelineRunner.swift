@@ -141,10 +141,20 @@ public struct PipelineRunner: Sendable {
             }
             onEvent(.stageStarted(name, reason: reason ?? ""))
             let begin = Date()
-            let result = try execute(
-                stage: stage, fingerprint: fingerprint, shared: shared,
-                completed: completed.filter { graph.ancestors(of: name).contains($0.key) },
-                directory: directory)
+            let result: CompletedStage
+            do {
+                result = try execute(
+                    stage: stage, fingerprint: fingerprint, shared: shared,
+                    completed: completed.filter { graph.ancestors(of: name).contains($0.key) },
+                    directory: directory)
+            } catch let error as PipelineRunError {
+                // The previous run's verdict would stand beside this run's configuration as if it were its own.
+                let removed = directory.removeRunSummaries()
+                guard !removed.isEmpty else { throw error }
+                throw PipelineRunError(
+                    error.message + "; the previous run's \(removed.joined(separator: ", ")) were removed: "
+                        + "they do not describe this configuration (a run that completes writes them again)")
+            }
             let seconds = Date().timeIntervalSince(begin)
             completed[name] = result
             manifest.stages[name] = RunManifest.Stage(

@@ -86,6 +86,20 @@ struct RunDirectory {
         }
     }
 
+    /// Removes the run's summary files (metrics.json, the reports and their charts) and returns their
+    /// names: after a failed stage they would describe the previous run, not this configuration.
+    @discardableResult
+    func removeRunSummaries() -> [String] {
+        let names = (try? FileManager.default.contentsOfDirectory(atPath: url.path)) ?? []
+        return names.sorted().filter { name in
+            let summary =
+                ["metrics.json", "report.md", "report.html"].contains(name)
+                || (name.hasPrefix("budget-") && name.hasSuffix(".svg"))
+            guard summary, Self.isRegularFile(file(name)) else { return false }
+            return (try? FileManager.default.removeItem(at: file(name))) != nil
+        }
+    }
+
     /// Whether `name` has the form of what a killed run leaves (staging, replaced, temporary); whether
     /// such an entry is era's, ``removeLeftovers()`` checks.
     static func isLeftover(_ name: String) -> Bool {
