@@ -1,7 +1,9 @@
 import Alignment
 import Foundation
+import LinearAlgebra
 import Retrieval
 import Testing
+import _TestSupport
 
 @testable import Reports
 @testable import Workflows
@@ -170,5 +172,36 @@ import Testing
         ])
         #expect(merged.map(\.name) == ["a", "b"])
         #expect(merged[0].status == .failed && merged[0].detail == "broken; fine")
+    }
+}
+
+/// The same id in two files of one model names the same vector (the alignment texts' index-model
+/// vectors against the index's): 10% of the corpus ids permuted moved every figure and a verdict
+/// followed, while each file was fine on its own.
+@Suite struct SameIdsSameVectorsTests {
+    @Test func permutedIdsFailAndCopiesPass() throws {
+        var g = SeededGenerator(seed: 96)
+        let corpus = Matrix.randomNormal(rows: 500, columns: 8, using: &g)
+        let ids = (0..<500).map { "d\($0)" }
+        // The alignment texts: 200 documents of the corpus, in another order, as float16 would round them.
+        let picked = (0..<200).map { ($0 * 7) % 500 }
+        var alignment = corpus.gatherRows(picked)
+        for k in 0..<alignment.count { alignment.storage[k] = Float(Float16(alignment.storage[k])) }
+        let alignmentIds = picked.map { "d\($0)" }
+        let fine = try #require(
+            SanityChecks.sameIdsSameVectors((alignment, alignmentIds, "A"), (corpus, ids, "I")))
+        #expect(fine.status == .ok && fine.detail.hasPrefix("200 ids in both A and I"), "\(fine.detail)")
+        // 10% of the corpus ids swapped in pairs.
+        var permuted = ids
+        for k in stride(from: 0, to: 50, by: 2) { permuted.swapAt(k * 10, k * 10 + 10) }
+        let bad = try #require(SanityChecks.sameIdsSameVectors((alignment, alignmentIds, "A"), (corpus, permuted, "I")))
+        #expect(bad.status == .failed, "\(bad.detail)")
+        #expect(bad.detail.contains("one of the id files does not follow the rows"), "\(bad.detail)")
+        // No shared id, or another width: nothing to say.
+        #expect(
+            SanityChecks.sameIdsSameVectors((alignment, alignmentIds.map { "x" + $0 }, "A"), (corpus, ids, "I")) == nil)
+        #expect(
+            SanityChecks.sameIdsSameVectors((alignment, alignmentIds, "A"), (Matrix(rows: 500, columns: 4), ids, "I"))
+                == nil)
     }
 }

@@ -51,7 +51,8 @@ public struct EvaluateStage: StageRunner {
         } catch { throw StageInputs.searchFailure(error) }
         try context.write(
             Data(EvaluateWorkflow.perQueryTSV(outcome.runs, metrics: options.metrics).utf8), to: "per-query.tsv")
-        for check in outcome.checks where check.status != .ok { context.log("check \(check.line)") }
-        return StageOutput(artifacts: ["per_query": "per-query.tsv"], evaluation: outcome.table, checks: outcome.checks)
+        let checks = outcome.checks + (try inputs.sameIdsSameVectors())
+        for check in checks where check.status != .ok { context.log("check \(check.line)") }
+        return StageOutput(artifacts: ["per_query": "per-query.tsv"], evaluation: outcome.table, checks: checks)
     }
 }
