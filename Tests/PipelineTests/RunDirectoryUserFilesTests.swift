@@ -145,3 +145,24 @@ struct RunDirectoryUserFilesTests {
         #expect(problem.message.contains("at most 2147483647"), "\(problem.message)")
     }
 }
+
+/// A learning rate or temperature of 1e300 was refused under another name ("invalid weight_decay",
+/// "temperature = inf", a NaN gradient): both are bounded where written.
+@Suite struct RealLimitTests {
+    @Test(arguments: [
+        ("align", "learning_rate", "(0, 10]"), ("align", "temperature", "(0, 100]"),
+        ("adapt", "learning_rate", "(0, 10]"),
+    ])
+    func aHugeValueIsReportedAtItsKey(kind: String, key: String, range: String) throws {
+        let fixture = try PipelineFixture()
+        defer { fixture.remove() }
+        let text = pipeline(stages: "stages:\n  - kind: align\n  - kind: adapt\n")
+            .replacingOccurrences(
+                of: "  - kind: \(kind)\n", with: "  - kind: \(kind)\n    options: {\(key): 1.0e+300}\n")
+        try fixture.write("demo.yaml", text)
+        let index = kind == "align" ? 0 : 1
+        let problem = try #require(
+            fixture.problems("demo.yaml").at("stages[\(index)].options.\(key)"), "\(fixture.problems("demo.yaml"))")
+        #expect(problem.message.contains("a number in \(range)"), "\(problem.message)")
+    }
+}

@@ -118,8 +118,8 @@ extension AdaptSettings: DeclaredSettings {
                 "Mined candidates scoring above this fraction of the positive's score are dropped as likely unlabeled positives.",
             expectation: "a number > 0", valid: { $0.isFinite && $0 > 0 }),
         Setting(
-            \.temperature, key: "temperature", doc: "InfoNCE temperature.", expectation: "a number > 0",
-            valid: { $0.isFinite && $0 > 0 }),
+            \.temperature, key: "temperature", doc: "InfoNCE temperature.", expectation: "a number in (0, 100]",
+            valid: { $0.isFinite && $0 > 0 && $0 <= 100 }),
         Setting(
             \.penaltyOverride, key: "regularization", flag: "penalty",
             doc:
@@ -127,8 +127,8 @@ extension AdaptSettings: DeclaredSettings {
             expectation: "a number >= 0", unset: "3 for linear and low-rank maps, 0 for rotations",
             valid: { $0.map { $0.isFinite && $0 >= 0 } ?? true }),
         Setting(
-            \.learningRate, key: "learning_rate", doc: "AdamW learning rate.", expectation: "a number > 0",
-            valid: { $0.isFinite && $0 > 0 }),
+            \.learningRate, key: "learning_rate", doc: "AdamW learning rate.", expectation: "a number in (0, 10]",
+            valid: { $0.isFinite && $0 > 0 && $0 <= 10 }),
         Setting(
             \.weightDecay, key: "weight_decay",
             doc: "AdamW decoupled weight decay (pulls the parameters toward stage one).",

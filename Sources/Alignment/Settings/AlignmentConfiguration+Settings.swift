@@ -39,8 +39,8 @@ extension AlignmentConfiguration: DeclaredSettings {
             \.loss, key: "loss", doc: "infonce, cosine (ERA's published objective) or mse.",
             expectation: choices(Loss.self)),
         Setting(
-            \.temperature, key: "temperature", doc: "InfoNCE softmax temperature.", expectation: "a number > 0",
-            valid: { $0.isFinite && $0 > 0 }),
+            \.temperature, key: "temperature", doc: "InfoNCE softmax temperature.",
+            expectation: "a number in (0, 100]", valid: { $0.isFinite && $0 > 0 && $0 <= 100 }),
         Setting(
             \.negatives, key: "negatives",
             doc:
@@ -54,8 +54,8 @@ extension AlignmentConfiguration: DeclaredSettings {
             \.symmetric, key: "symmetric", doc: "Add InfoNCE's target-to-source term.", expectation: "true or false"),
         Setting(\.optimizer, key: "optimizer", doc: "adam or adamw.", expectation: choices(Optimizer.self)),
         Setting(
-            \.learningRate, key: "learning_rate", doc: "The optimizer's learning rate.", expectation: "a number > 0",
-            valid: { $0.isFinite && $0 > 0 }),
+            \.learningRate, key: "learning_rate", doc: "The optimizer's learning rate.",
+            expectation: "a number in (0, 10]", valid: { $0.isFinite && $0 > 0 && $0 <= 10 }),
         Setting(
             \.batchSize, key: "batch_size", doc: "Pairs per batch.", expectation: "an integer >= 2", valid: { $0 >= 2 }),
         Setting(
