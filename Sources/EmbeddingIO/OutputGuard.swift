@@ -76,6 +76,13 @@ public struct OutputGuard: Sendable, Hashable {
         }
         var seen: [(output: Output, resolved: String, identity: FilePath.Identity?)] = []
         for output in outputs {
+            // An empty path names no file: the write would fail only after all the work.
+            guard !output.path.isEmpty else {
+                throw EmbeddingIOError(.unsafeOutput, path: output.flag, "an empty path: give the path of a file")
+            }
+            guard !output.path.hasSuffix("/") else {
+                throw refusal(output, "is a folder path: give the path of a file")
+            }
             let resolved = FilePath.resolved(output.path)
             let identity = FilePath.identity(output.path, followLinks: false)
             if let clash = resolvedInputs.first(where: {

@@ -42,6 +42,18 @@ struct OutputGuardTests {
             message.contains("--log") && message.contains("--target") && message.contains("index.npy"), "\(message)")
     }
 
+    /// `era apply --out ""` did all the work and then failed to rename into the current folder.
+    @Test func anEmptyOrFolderPathIsRefusedBeforeAnyWork() throws {
+        let empty = Self.refusal(
+            OutputGuard(inputs: [], outputs: [Output("--out", "", .unmarked)], force: true, forceFlag: "--force"))
+        #expect(empty.contains("--out: an empty path"), "\(empty)")
+        let folder = Self.refusal(
+            OutputGuard(
+                inputs: [], outputs: [Output("--out", "/tmp/somewhere/", .unmarked)], force: true, forceFlag: "--force")
+        )
+        #expect(folder.contains("is a folder path"), "\(folder)")
+    }
+
     @Test func anInputSpelledDifferentlyOrHardLinkedIsStillRecognised() throws {
         let directory = try TemporaryDirectory()
         let source = try directory.write("source.npy", text: "source")
