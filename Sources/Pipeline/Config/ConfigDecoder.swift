@@ -35,7 +35,10 @@ struct ConfigDecoder {
                 ?? DataConfig(queries: nil, index: nil, alignment: nil, qrels: QrelsData())
             var stages: [StageConfig] = []
             if let written = d["stages"] {
-                if let elements = written.node.elements {
+                if let elements = written.node.elements, elements.isEmpty {
+                    // A run of nothing exited 0 as if it had done its work.
+                    written.report("expected at least one stage, got an empty list")
+                } else if let elements = written.node.elements {
                     stages = StageDecoder(log: log).decode(
                         elements.enumerated().map { written.child($1, path: "stages[\($0)]") }, data: data,
                         indexRetired: models.index.retired)
