@@ -25,11 +25,11 @@ public enum SentenceTransformersExport {
     /// The guard for writing a module folder at `path` (`flag` names it in messages, `forceFlag` the
     /// override).
     public static func folderGuard(
-        flag: String, path: String, inputs: [OutputGuard.Input], force: Bool, forceFlag: String
+        flag: String, path: String, inputs: [OutputGuard.Input], forceFlag: String
     ) -> FolderOutputGuard {
         FolderOutputGuard(
             flag: flag, path: path, markerFile: markerFile, markerFormat: markerFormat,
-            ownSubfolders: [normalizeFolder], ownFiles: ownFiles, inputs: inputs, force: force, forceFlag: forceFlag)
+            ownSubfolders: [normalizeFolder], ownFiles: ownFiles, inputs: inputs, forceFlag: forceFlag)
     }
 
     /// Every file ``write(_:to:)`` puts in the module folder.
@@ -59,7 +59,7 @@ public enum SentenceTransformersExport {
     }
 
     /// Writes the module folder at `folder` atomically (see EmbeddingIO's `AtomicFolder`): an existing folder is
-    /// replaced only once the new one is complete. Check ``folderGuard(flag:path:inputs:force:forceFlag:)`` first.
+    /// replaced only once the new one is complete. Check ``folderGuard(flag:path:inputs:forceFlag:)`` first.
     /// - Throws: EmbeddingIO's `EmbeddingIOError` naming the folder when it cannot be written.
     public static func write(_ adapter: Adapter, to folder: URL) throws {
         guard !adapter.isHybrid else {

@@ -91,15 +91,10 @@ package enum AlignBenchmark {
             throw .invalidParameter(name: "sizes", value: "\(n) x \(p) -> \(m)", reason: "expected positive sizes")
         }
         func product(_ factors: [Int], _ what: String) throws(AlignmentError) -> Int {
-            var result = 1
-            for factor in factors {
-                let (next, overflow) = result.multipliedReportingOverflow(by: factor)
-                if overflow {
-                    throw .invalidParameter(
-                        name: what, value: factors.map(String.init).joined(separator: " x "),
-                        reason: "overflows a 64-bit size; lower the number of pairs or the dimensions")
-                }
-                result = next
+            guard let result = BenchmarkSizes.product(factors) else {
+                throw .invalidParameter(
+                    name: what, value: factors.map(String.init).joined(separator: " x "),
+                    reason: "overflows a 64-bit size; lower the number of pairs or the dimensions")
             }
             return result
         }

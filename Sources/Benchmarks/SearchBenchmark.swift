@@ -63,15 +63,10 @@ package enum SearchBenchmark {
         availableMemory: Int?
     ) throws(RetrievalError) {
         func product(_ factors: [Int], _ what: String) throws(RetrievalError) -> Int {
-            var result = 1
-            for factor in factors {
-                let (next, overflow) = result.multipliedReportingOverflow(by: factor)
-                if overflow {
-                    throw .invalidParameter(
-                        "\(what) (\(factors.map(String.init).joined(separator: " x "))) overflows a 64-bit size; lower docs, queries or dim"
-                    )
-                }
-                result = next
+            guard let result = BenchmarkSizes.product(factors) else {
+                throw .invalidParameter(
+                    "\(what) (\(factors.map(String.init).joined(separator: " x "))) overflows a 64-bit size; lower docs, queries or dim"
+                )
             }
             return result
         }

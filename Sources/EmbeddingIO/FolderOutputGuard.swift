@@ -15,7 +15,8 @@ import Darwin
 /// - absent, an empty folder, or a folder era wrote (its `markerFile` is JSON whose `format` is
 ///   `markerFormat`) that holds only the files era writes there (`ownFiles`);
 /// - never a file, a symbolic link, a special file, a folder era did not write, or one of era's
-///   holding anything else, even with `force`: replacing it would delete files era did not write
+///   holding anything else, even with the front end's override (`forceFlag`): replacing it would
+///   delete files era did not write
 ///   (a mistyped `--out .` would take a project folder with it);
 /// - not, and not containing, any input of the command.
 public struct FolderOutputGuard: Sendable, Hashable {
@@ -29,13 +30,12 @@ public struct FolderOutputGuard: Sendable, Hashable {
     /// Every file era writes there, by path relative to the folder (`Normalize/config.json`).
     public var ownFiles: Set<String>
     public var inputs: [OutputGuard.Input]
-    public var force: Bool
     /// How the front end spells the override in its advice (`--force` on the command line).
     public var forceFlag: String
 
     public init(
         flag: String, path: String, markerFile: String, markerFormat: String, ownSubfolders: Set<String>,
-        ownFiles: Set<String>, inputs: [OutputGuard.Input], force: Bool, forceFlag: String
+        ownFiles: Set<String>, inputs: [OutputGuard.Input], forceFlag: String
     ) {
         self.flag = flag
         self.path = path
@@ -44,7 +44,6 @@ public struct FolderOutputGuard: Sendable, Hashable {
         self.ownSubfolders = ownSubfolders
         self.ownFiles = ownFiles
         self.inputs = inputs
-        self.force = force
         self.forceFlag = forceFlag
     }
 

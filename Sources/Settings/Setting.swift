@@ -129,8 +129,8 @@ public struct Setting<Root: Sendable>: Sendable {
         return true
     }
 
-    /// The expectation, with the integer limit when `value` is beyond it.
-    static func bounded(_ expectation: String, _ value: Any) -> String {
+    /// The expectation, with the integer limit when `value` (as written or stored) is beyond it.
+    public static func bounded(_ expectation: String, _ value: Any) -> String {
         withinIntegerLimit(value) ? expectation : "\(expectation) and at most \(integerLimit)"
     }
 

@@ -52,7 +52,7 @@ struct ExportCommand: ParsableCommand {
             let input = URL(fileURLWithPath: adapter)
             try SentenceTransformersExport.folderGuard(
                 flag: "--out", path: out, inputs: [.init("--adapter", adapter)],
-                force: overwrite.force, forceFlag: OverwriteOptions.flag
+                forceFlag: OverwriteOptions.flag
             ).check()
             let loaded = try Adapter.load(input)
             try SentenceTransformersExport.checkExportable(

@@ -134,10 +134,8 @@ struct StageOptionsDecoder {
             else { continue }
             let node = d.node[setting.key]
             var expectation = setting.expectation
-            if let node, case .scalar(.int(let number), _) = node.value,
-                number.magnitude > UInt(Setting<T>.integerLimit)
-            {
-                expectation += " and at most \(Setting<T>.integerLimit)"
+            if let node, case .scalar(.int(let number), _) = node.value {
+                expectation = Setting<T>.bounded(expectation, number)
             }
             log.add(
                 node?.location ?? d.node.location, d.keyPath(setting.key),

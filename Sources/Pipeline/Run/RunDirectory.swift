@@ -92,10 +92,7 @@ struct RunDirectory {
     func removeRunSummaries() -> [String] {
         let names = (try? FileManager.default.contentsOfDirectory(atPath: url.path)) ?? []
         return names.sorted().filter { name in
-            let summary =
-                ["metrics.json", "report.md", "report.html"].contains(name)
-                || (name.hasPrefix("budget-") && name.hasSuffix(".svg"))
-            guard summary, Self.isRegularFile(file(name)) else { return false }
+            guard RunFileNames.isSummary(name), Self.isRegularFile(file(name)) else { return false }
             return (try? FileManager.default.removeItem(at: file(name))) != nil
         }
     }

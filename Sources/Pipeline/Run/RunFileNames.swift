@@ -4,15 +4,20 @@
 /// Names starting with "." (staging, replaced, temporary, lock and marker files) are refused
 /// already as folder names.
 enum RunFileNames {
-    static let fixed: Set<String> = [
-        "config.resolved.yaml", RunDirectory.manifestName, "metrics.json", "report.md", "report.html",
-    ]
+    /// The run's results: what a failed run removes, so that they never describe another configuration.
+    static let summaries: Set<String> = ["metrics.json", "report.md", "report.html"]
+    static let fixed: Set<String> = summaries.union(["config.resolved.yaml", RunDirectory.manifestName])
+
+    /// A budget chart of a sweep (`budget-<sweep>-<subset>.svg`), a summary too.
+    static func isBudgetChart(_ name: String) -> Bool { name.hasPrefix("budget-") && name.hasSuffix(".svg") }
+
+    /// Whether `name` is one of the run's results (``summaries`` or a budget chart).
+    static func isSummary(_ name: String) -> Bool { summaries.contains(name) || isBudgetChart(name) }
 
     /// Whether era writes a file of this name at the top of a run directory (its temporaries are
     /// era's to remove when a killed run left them).
     static func isRunFile(_ name: String) -> Bool {
-        fixed.contains(name) || name == RunDirectory.runMarkerName
-            || (name.hasPrefix("budget-") && name.hasSuffix(".svg"))
+        fixed.contains(name) || name == RunDirectory.runMarkerName || isBudgetChart(name)
     }
 
     /// Why `stage` cannot be a stage name, or nil when it can.
@@ -20,7 +25,7 @@ enum RunFileNames {
         let lowered = stage.lowercased()
         let clashes =
             fixed.contains(lowered) || lowered.hasSuffix(".failed.log")
-            || (lowered.hasPrefix("budget-") && lowered.hasSuffix(".svg"))
+            || isBudgetChart(lowered)
         guard clashes else { return nil }
         return "\"\(stage)\" is the name of a file era writes in the run directory "
             + "(\(fixed.sorted().joined(separator: ", ")), <stage>.failed.log, budget-*.svg); give the stage another name"

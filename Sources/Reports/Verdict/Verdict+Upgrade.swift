@@ -66,24 +66,20 @@ extension Verdict {
                 "switch to the new model now: its queries through \(best.name) change \(title) by \(signed(all.delta)) "
                 + "against the index as it was (\(interval), no worse than the margin of \(String(format: "%.3f", margin)))"
                 + ", with no re-embedding of the corpus"
-        } else if -all.delta > margin {
-            verdict.decision = .switchCosts
-            verdict.best = best.name
-            verdict.cost = Difference(delta: -all.delta, p: all.p, ci: [-ci[1], -ci[0]])
-            sentence =
-                "switching now costs \(String(format: "%.3f", -all.delta)) \(title) against the index as it was "
-                + "(95% CI [\(String(format: "%.3f", -ci[1])), \(String(format: "%.3f", -ci[0]))], more than the margin of "
-                + "\(String(format: "%.3f", margin))) with the new model's queries through \(best.name)"
         } else {
-            // The mean loss is within the margin (or a gain), but its interval reaches beyond it: what
-            // the test queries show is a risk, not a cost.
             verdict.decision = .switchCosts
             verdict.best = best.name
             verdict.cost = Difference(delta: -all.delta, p: all.p, ci: [-ci[1], -ci[0]])
+            // A mean loss within the margin (or a gain) whose interval reaches beyond it: what the
+            // test queries show is a risk, not a cost.
             sentence =
-                "switching now may cost more than the margin of \(String(format: "%.3f", margin)) \(title): the new "
-                + "model's queries through \(best.name) change it by \(signed(all.delta)) against the index as it was "
-                + "(\(interval)), and the interval reaches below \(String(format: "-%.3f", margin))"
+                verdict.costExceedsMargin
+                ? "switching now costs \(String(format: "%.3f", -all.delta)) \(title) against the index as it was "
+                    + "(95% CI [\(String(format: "%.3f", -ci[1])), \(String(format: "%.3f", -ci[0]))], more than the "
+                    + "margin of \(String(format: "%.3f", margin))) with the new model's queries through \(best.name)"
+                : "switching now may cost more than the margin of \(String(format: "%.3f", margin)) \(title): the new "
+                    + "model's queries through \(best.name) change it by \(signed(all.delta)) against the index as it was "
+                    + "(\(interval)), and the interval reaches below \(String(format: "-%.3f", margin))"
         }
         if let unseen {
             sentence += "; on queries about new documents \(signed(unseen.delta)) (\(pText(unseen.p)))"

@@ -108,8 +108,8 @@ public enum AdaptWorkflow {
                 qrels: problem.trainingQrels, queries: queries, corpusIds: problem.corpusIds, k: 10)
         else { return nil }
         func nearChance(_ ndcg: Double) -> Bool {
-            let hits = Int((ndcg * Double(queries.count) - 1e-9).rounded(.up))
-            return SanityChecks.poissonTail(atLeast: hits, mean: expected) >= SanityChecks.chanceProbability
+            SanityChecks.chance(ofMean: ndcg, queries: queries.count, expectedHits: expected).likelihood
+                >= SanityChecks.chanceProbability
         }
         guard nearChance(result.stageOneDevNDCG10), nearChance(result.selectedDevNDCG10) else { return nil }
         return String(

@@ -157,6 +157,14 @@ public enum SanityChecks {
     /// least as many queries as the row's mean implies with this probability or more.
     public static let chanceProbability = 0.001
 
+    /// The fewest queries with a hit that a mean nDCG of `mean` over `queries` queries needs
+    /// (ceil(mean x queries): a query's nDCG is at most 1), and the probability that a random
+    /// ranking, which hits `expectedHits` queries on average, hits that many or more.
+    static func chance(ofMean mean: Double, queries: Int, expectedHits: Double) -> (hits: Int, likelihood: Double) {
+        let hits = Int((mean * Double(queries) - 1e-9).rounded(.up))
+        return (hits, poissonTail(atLeast: hits, mean: expectedHits))
+    }
+
     /// Failed when a baseline row or the reference row scores near chance on all queries: below
     /// ``chanceMultiple`` times a random ranking's nDCG, or below ``stageOneFraction`` of the first
     /// map's row. Nil when the table has no nDCG metric or no random expectation is known.
@@ -179,14 +187,12 @@ public enum SanityChecks {
         var problems: [String] = []
         for row in checked {
             guard let v = value(row) else { continue }
-            let hits = randomHits.map { Int((v * Double($0.queries) - 1e-9).rounded(.up)) }
-            let likelihood = randomHits.flatMap { random in hits.map { poissonTail(atLeast: $0, mean: random.expected) }
-            }
+            let chance = randomHits.map { self.chance(ofMean: v, queries: $0.queries, expectedHits: $0.expected) }
             if let randomNDCG, v < chanceMultiple * randomNDCG {
                 problems.append(
                     "\(row.name) scores \(format(v)) \(title), below \(Int(chanceMultiple))x a random ranking's "
                         + "\(format(randomNDCG))")
-            } else if let randomHits, let hits, let likelihood, likelihood >= chanceProbability {
+            } else if let randomHits, let (hits, likelihood) = chance, likelihood >= chanceProbability {
                 problems.append(
                     "\(row.name) scores \(format(v)) \(title), as little as \(hits) of its \(randomHits.queries) queries "
                         + "finding a relevant document gives; a random ranking finds one for "
