@@ -40,6 +40,7 @@ struct AdaptTrainingOptions: ParsableArguments {
     @Option(help: .setting(AdaptSettings.self, "penalties")) var penalties: CommaList<Double>?
     @Option(help: .setting(AdaptSettings.self, "interpolations")) var interpolations: CommaList<Double>?
     @Option(help: .setting(AdaptSettings.self, "final_map")) var finalMap: AdaptFinalMap?
+    @Option(help: .setting(AdaptSettings.self, "balanced_tolerance")) var balancedTolerance: Double?
 
     /// The settings of `era adapt`, with `extra` flags (the command's own, e.g. --budget) applied too.
     func settings(extra: Any? = nil) throws -> AdaptSettings {

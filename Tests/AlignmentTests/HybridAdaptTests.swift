@@ -167,6 +167,16 @@ import _TestSupport
         #expect(AdaptSelection.choose(all, reference: 0, objective: .recurring) == 1)
         #expect(AdaptSelection.choose(all, reference: 0, objective: .balanced) == 2)
         #expect(AdaptSelection.choose(all, reference: 0, objective: .newDocuments) == 3)
+        // The tolerance is a setting: 0 admits nothing below the reference, so `careful` (0.003 below) goes
+        // and `general` is the best on random folds among the rest; 0.03 admits `memorizer` (0.02 below).
+        #expect(AdaptSelection.choose(all, reference: 0, objective: .balanced, tolerance: 0) == 3)
+        #expect(AdaptSelection.choose(all, reference: 0, objective: .balanced, tolerance: 0.03) == 1)
+        #expect(AdaptSelection.choose(all, reference: 0, objective: .recurring, tolerance: 0) == 1)
+        // Stage two reads it from its settings (`balanced_tolerance`); unset, the default 0.005.
+        var settings = AdaptSettings()
+        #expect(AdaptSelection.choose(all, reference: 0, objective: .balanced, settings: settings) == 2)
+        settings.balancedTolerance = 0
+        #expect(AdaptSelection.choose(all, reference: 0, objective: .balanced, settings: settings) == 3)
         let tie = AdaptCandidate(kind: .mix, alpha: 0.2, documentDisjointDevNDCG10: 0.60, randomDevNDCG10: 0.60)
         for objective in AdaptSelectionObjective.allCases {
             #expect(AdaptSelection.choose([reference, tie], reference: 0, objective: objective) == 0)

@@ -166,7 +166,7 @@ extension AdaptSettings: DeclaredSettings {
         Setting(
             \.objective, key: "objective",
             doc:
-                "What the dev folds choose for: new-documents (document-disjoint folds), recurring (random folds), or balanced (the best on random folds among candidates at most 0.005 below the reference on document-disjoint folds).",
+                "What the dev folds choose for: new-documents (document-disjoint folds), recurring (random folds), or balanced (the best on random folds among candidates at most balanced_tolerance below the reference on document-disjoint folds).",
             expectation: choices(AdaptSelectionObjective.self),
             unset: "balanced with the index model's queries; without them, steps chosen on dev_split folds"),
         Setting(
@@ -201,5 +201,11 @@ extension AdaptSettings: DeclaredSettings {
             doc:
                 "How the final map is built when the dev folds choose a trained candidate: refit (retrain on every labeled query, as many passes as the folds took), refit-fold-steps (retrain for the chosen steps as they are: fewer passes) or fold-average (the mean of the fold maps at the chosen steps).",
             expectation: choices(AdaptFinalMap.self), unset: "refit"),
+        Setting(
+            \.balancedTolerance, key: "balanced_tolerance",
+            doc:
+                "How far below the reference (the index as it is, or stage one) on the document-disjoint dev folds the balanced objective admits a candidate; 0 admits none below it.",
+            expectation: "a number in [0, 1]", unset: "\(AdaptSelection.balancedTolerance)",
+            valid: { $0.map { $0 >= 0 && $0 <= 1 } ?? true }),
     ]
 }

@@ -7,7 +7,8 @@ public enum AdaptSelectionObjective: String, Sendable, Hashable, Codable, CaseIt
     /// Future queries cite the same documents (FAQ, support search): dev nDCG@10 on random folds.
     case recurring
     /// The best on random folds among the candidates whose document-disjoint dev nDCG@10 is at most
-    /// ``AdaptSelection/balancedTolerance`` below the reference's.
+    /// a tolerance (``AdaptSettings/balancedTolerance``, default ``AdaptSelection/balancedTolerance``) below
+    /// the reference's.
     case balanced
 }
 
@@ -75,8 +76,18 @@ public struct AdaptCandidate: Sendable, Hashable, Codable {
 /// The choice among candidates, given an objective (pure: tested on its own).
 public enum AdaptSelection {
     /// `balanced` keeps a candidate only when its document-disjoint dev nDCG@10 is at most this far below
-    /// the reference's: a gain on recurring documents may not be bought with a loss on new ones.
+    /// the reference's (by default): a gain on recurring documents may not be bought with a loss on new ones.
     public static let balancedTolerance = 0.005
+
+    /// ``choose(_:reference:objective:tolerance:)`` with the tolerance of `settings`
+    /// (``AdaptSettings/balancedTolerance``, nil: ``balancedTolerance``): the choice stage two makes.
+    public static func choose(
+        _ candidates: [AdaptCandidate], reference: Int, objective: AdaptSelectionObjective, settings: AdaptSettings
+    ) -> Int {
+        choose(
+            candidates, reference: reference, objective: objective,
+            tolerance: settings.balancedTolerance ?? balancedTolerance)
+    }
 
     /// The index of the chosen candidate in `candidates`. `reference` is the index of the reference
     /// (the index as it is when index-model queries are given, else stage one); it wins every tie, and
@@ -84,7 +95,7 @@ public enum AdaptSelection {
     /// (callers list label-free candidates first and trained ones by increasing steps).
     public static func choose(
         _ candidates: [AdaptCandidate], reference: Int,
-        objective: AdaptSelectionObjective
+        objective: AdaptSelectionObjective, tolerance: Double = balancedTolerance
     ) -> Int {
         precondition(candidates.indices.contains(reference), "reference out of range")
         func score(_ c: AdaptCandidate) -> Double? {
@@ -93,7 +104,7 @@ public enum AdaptSelection {
             case .recurring, .balanced: return c.randomDevNDCG10
             }
         }
-        let floor = (candidates[reference].documentDisjointDevNDCG10 ?? -.infinity) - balancedTolerance
+        let floor = (candidates[reference].documentDisjointDevNDCG10 ?? -.infinity) - tolerance
         var best = reference
         var bestScore = score(candidates[reference]) ?? -.infinity
         for (i, c) in candidates.enumerated() where i != reference {

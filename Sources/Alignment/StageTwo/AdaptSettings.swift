@@ -141,6 +141,10 @@ public struct AdaptSettings: Sendable, Hashable, Codable {
     /// How the final map is built from a trained choice (``AdaptFinalMap``). Default nil: ``AdaptFinalMap/refit``,
     /// as before the setting existed (nil is not encoded, so the configuration hash is unchanged).
     public var finalMap: AdaptFinalMap?
+    /// How far below the reference, on the document-disjoint folds, the `balanced` objective admits a
+    /// candidate (``AdaptSelection/choose(_:reference:objective:tolerance:)``). Default nil:
+    /// ``AdaptSelection/balancedTolerance``. Range [0, 1].
+    public var balancedTolerance: Double?
 
     public init(
         family: AdaptMapFamily = .linear, negatives: AdaptNegatives = AdaptNegatives(),

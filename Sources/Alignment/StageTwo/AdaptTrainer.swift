@@ -111,7 +111,8 @@ public enum AdaptTrainer {
             }
         }
         let hybridStart = HybridStart.choose(
-            requested: settings.hybridAlpha, objective: objective, labelFree: labelFree.map(\.candidate))
+            requested: settings.hybridAlpha, objective: objective, labelFree: labelFree.map(\.candidate),
+            tolerance: settings.balancedTolerance ?? AdaptSelection.balancedTolerance)
         let alpha = hybridStart.alpha
         let startMap = hybrid ? HybridMap.mix(stageOne: problem.stageOne, alpha: alpha).concatenated : problem.stageOne
 
@@ -185,7 +186,7 @@ public enum AdaptTrainer {
             ? nil
             : AdaptSelection.choose(
                 candidates, reference: reference,
-                objective: objective ?? (splits[0] == .random ? .recurring : .newDocuments))
+                objective: objective ?? (splits[0] == .random ? .recurring : .newDocuments), settings: settings)
         let chosen = chosenIndex.map { candidates[$0] }
         func mainScore(_ c: AdaptCandidate?) -> Double {
             guard let c else { return 0 }

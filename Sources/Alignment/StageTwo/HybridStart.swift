@@ -37,14 +37,15 @@ public struct HybridStart: Sendable, Hashable, Codable {
     /// The start for `objective`, given the label-free candidates scored on the dev folds (the
     /// reference, the index as it is, first; empty when no dev folds ran).
     public static func choose(
-        requested: Double?, objective: AdaptSelectionObjective?, labelFree: [AdaptCandidate]
+        requested: Double?, objective: AdaptSelectionObjective?, labelFree: [AdaptCandidate],
+        tolerance: Double = AdaptSelection.balancedTolerance
     ) -> HybridStart {
         if let requested { return HybridStart(alpha: requested, reason: .requested) }
         let fallback = HybridStart(alpha: AdaptSettings.defaultHybridAlpha, reason: .defaultAlpha)
         guard objective == .balanced, let reference = labelFree.first?.documentDisjointDevNDCG10 else {
             return fallback
         }
-        let floor = reference - AdaptSelection.balancedTolerance
+        let floor = reference - tolerance
         let mixes = labelFree.compactMap { c -> (alpha: Double, admitted: Bool)? in
             guard let a = c.alpha, a > 0, a < 1, let dd = c.documentDisjointDevNDCG10 else { return nil }
             return (a, dd >= floor)

@@ -203,7 +203,8 @@ public enum AdaptWorkflow {
         if let start = result.hybridStart, start.reason == .largestAdmitted || start.reason == .smallestMix {
             lines.append(
                 "trained candidates started from mix (alpha \(start.alpha)): the default mix (alpha "
-                    + "\(AdaptSettings.defaultHybridAlpha)) is more than \(AdaptSelection.balancedTolerance) below "
+                    + "\(AdaptSettings.defaultHybridAlpha)) is more than "
+                    + "\(result.settings.balancedTolerance ?? AdaptSelection.balancedTolerance) below "
                     + "the index as it is on document-disjoint folds")
         }
         let objective = result.objective?.rawValue ?? "dev steps"
