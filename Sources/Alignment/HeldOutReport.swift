@@ -21,21 +21,31 @@ public struct HeldOutReport: Sendable, Hashable, Codable {
     public var top10Accuracy: Double
     /// Mean reciprocal rank of the own target (rank 1 + the number of others scoring at least as high).
     public var meanReciprocalRank: Double
+    /// Fraction whose own target is in the top 1% (fewer than max(1, h / 100) others score at least as
+    /// high); nil in reports written before it was measured.
+    public var topPercentAccuracy: Double?
+    /// Fraction whose own target is in the bottom half (more than (h - 1) / 2 others score at least as
+    /// high): where most pairs rank first, a pair of two different texts lands there half the time.
+    /// Nil in reports written before it was measured.
+    public var bottomHalfFraction: Double?
 
     enum CodingKeys: String, CodingKey {
         case pairs, meanCosine = "mean_cosine", top1Accuracy = "top1_accuracy", top10Accuracy = "top10_accuracy"
-        case meanReciprocalRank = "mean_reciprocal_rank"
+        case meanReciprocalRank = "mean_reciprocal_rank", topPercentAccuracy = "top_percent_accuracy"
+        case bottomHalfFraction = "bottom_half_fraction"
     }
 
     public init(
         pairs: Int, meanCosine: Double, top1Accuracy: Double, top10Accuracy: Double,
-        meanReciprocalRank: Double
+        meanReciprocalRank: Double, topPercentAccuracy: Double? = nil, bottomHalfFraction: Double? = nil
     ) {
         self.pairs = pairs
         self.meanCosine = meanCosine
         self.top1Accuracy = top1Accuracy
         self.top10Accuracy = top10Accuracy
         self.meanReciprocalRank = meanReciprocalRank
+        self.topPercentAccuracy = topPercentAccuracy
+        self.bottomHalfFraction = bottomHalfFraction
     }
 
     /// Measures `map` on held-out pairs (row i of `sources` and of `targets` embed the same text).
@@ -59,7 +69,8 @@ public struct HeldOutReport: Sendable, Hashable, Codable {
         guard h > 0 else { throw .empty(what: "held-out set") }
         let mapped = try map.applyNormalized(to: sources)
         let unitTargets = targets.normalizedRows()
-        var cosineSum = 0.0, top1 = 0, top10 = 0, reciprocalSum = 0.0
+        var cosineSum = 0.0, top1 = 0, top10 = 0, reciprocalSum = 0.0, topPercent = 0, bottomHalf = 0
+        let topCount = max(1, h / 100)
         scoreInBlocks(mapped, unitTargets, blockRows: 1024) { start, rows, scores, _ in
             for r in 0..<rows {
                 let i = start + r
@@ -70,13 +81,16 @@ public struct HeldOutReport: Sendable, Hashable, Codable {
                 cosineSum += Double(own)
                 if ahead == 0 { top1 += 1 }
                 if ahead < 10 { top10 += 1 }
+                if ahead < topCount { topPercent += 1 }
+                if 2 * ahead > h - 1 { bottomHalf += 1 }
                 reciprocalSum += 1 / Double(ahead + 1)
             }
         }
         let n = Double(h)
         return HeldOutReport(
             pairs: h, meanCosine: cosineSum / n, top1Accuracy: Double(top1) / n,
-            top10Accuracy: Double(top10) / n, meanReciprocalRank: reciprocalSum / n)
+            top10Accuracy: Double(top10) / n, meanReciprocalRank: reciprocalSum / n,
+            topPercentAccuracy: Double(topPercent) / n, bottomHalfFraction: Double(bottomHalf) / n)
     }
 }
 

@@ -88,9 +88,11 @@ struct AlignCommand: ParsableCommand {
         }
         progress("\(AlignWorkflow.summary(outcome)); wrote \(outURL.path) and \(logURL.path)")
         let ids = sourceIds.map { "--source-ids \($0)" + (targetIds.map { " and --target-ids \($0)" } ?? "") }
-        if let check = SanityChecks.alignmentAboveChance(outcome.log.heldOut, idsFile: ids), check.status == .failed {
-            warn("check \(check.line)")
-        }
+        let checks = [
+            SanityChecks.alignmentAboveChance(outcome.log.heldOut, idsFile: ids),
+            SanityChecks.alignmentPairsMatch(outcome.log.heldOut, idsFile: ids),
+        ]
+        for check in checks.compactMap({ $0 }) where check.status != .ok { warn("check \(check.line)") }
     }
 
     func progress(_ message: String) {

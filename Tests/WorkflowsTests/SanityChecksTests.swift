@@ -205,3 +205,87 @@ import _TestSupport
                 == nil)
     }
 }
+
+@Suite struct IndexQueriesRowOrderTests {
+    /// The index model's queries against a map's: each row's own vector near its mapped query, unless
+    /// the file's rows do not follow the query ids; nil where the map cannot judge.
+    @Test func indexQueriesFollowTheQueryIds() throws {
+        var g = SeededGenerator(seed: 11)
+        let n = 300, p = 24, m = 16
+        let x = Matrix.randomNormal(rows: n, columns: p, using: &g)
+        let weight = Matrix.randomNormal(rows: m, columns: p, using: &g)
+        let map = try AffineMap(weight: weight, bias: [Float](repeating: 0, count: m))
+        // The index model's queries: the map's image with noise (cosine about 0.9 with their own).
+        var y = try map.apply(to: x)
+        let noise = Matrix.randomNormal(rows: n, columns: m, using: &g)
+        for k in 0..<y.count { y.storage[k] += 2 * noise.storage[k] }
+        let corpus = Matrix(rows: 1, columns: m)
+        func rows(_ own: Matrix, map: AffineMap<Float>? = map, hybrid: Bool = false) -> [EvaluateWorkflow.Row] {
+            var mapped = EvaluateWorkflow.Row(name: "adapt", role: .stage, queries: x, corpus: corpus, map: map)
+            mapped.readsIndexQueries = hybrid
+            return [EvaluateWorkflow.Row(name: EvaluateWorkflow.indexAsIs, role: .baseline, queries: own, corpus: corpus), mapped]
+        }
+        let ids = (0..<n).map { "q\($0)" }
+        let fine = try #require(try SanityChecks.indexQueriesFollowIds(rows(y), queryIds: ids))
+        #expect(fine.status == .ok, "\(fine.detail)")
+        // 10% of the rows moved one place along a cycle: another query's vector in each.
+        var moved = y
+        let picked = Array(stride(from: 3, to: n, by: 10))
+        for (k, row) in picked.enumerated() {
+            let from = picked[(k + 1) % picked.count]
+            for j in 0..<m { moved[row, j] = y[from, j] }
+        }
+        let bad = try #require(try SanityChecks.indexQueriesFollowIds(rows(moved), queryIds: ids))
+        #expect(bad.status == .failed, "\(bad.detail)")
+        #expect(bad.detail.contains("do not follow the query ids"), "\(bad.detail)")
+        #expect(bad.detail.contains("(query ids q"), "\(bad.detail)")
+        // A map that matches nothing cannot judge; a hybrid map reads the file itself; no map, no check.
+        let unrelated = try AffineMap(
+            weight: Matrix.randomNormal(rows: m, columns: p, using: &g), bias: [Float](repeating: 0, count: m))
+        #expect(try SanityChecks.indexQueriesFollowIds(rows(moved, map: unrelated), queryIds: ids) == nil)
+        #expect(try SanityChecks.indexQueriesFollowIds(rows(moved, hybrid: true), queryIds: ids) == nil)
+        #expect(try SanityChecks.indexQueriesFollowIds(rows(moved, map: nil), queryIds: ids) == nil)
+    }
+
+    /// Stage one's held-out pairs: a warning when some rank their own target in the bottom half while
+    /// most rank it in the top 1%; nothing from an old report or a map too weak to judge.
+    @Test func alignmentPairsThatDoNotMatchWarn() throws {
+        func report(top: Double?, bottom: Double?, pairs: Int = 500) -> HeldOutReport {
+            HeldOutReport(
+                pairs: pairs, meanCosine: 0.5, top1Accuracy: 0.8, top10Accuracy: 0.9, meanReciprocalRank: 0.85,
+                topPercentAccuracy: top, bottomHalfFraction: bottom)
+        }
+        #expect(SanityChecks.alignmentPairsMatch(report(top: 0.99, bottom: 0), idsFile: nil)?.status == .ok)
+        // 10 of 500 is the tolerance (2%); 11 is beyond it.
+        #expect(SanityChecks.alignmentPairsMatch(report(top: 0.9, bottom: 0.02), idsFile: nil)?.status == .ok)
+        let moved = try #require(SanityChecks.alignmentPairsMatch(report(top: 0.9, bottom: 0.05), idsFile: "ids.txt"))
+        #expect(moved.status == .warning, "\(moved.detail)")
+        #expect(moved.detail.contains("25 in the bottom half") && moved.detail.contains("about 10%"), "\(moved.detail)")
+        #expect(moved.detail.contains("check ids.txt"), "\(moved.detail)")
+        #expect(SanityChecks.alignmentPairsMatch(report(top: 0.3, bottom: 0.2), idsFile: nil) == nil)
+        #expect(SanityChecks.alignmentPairsMatch(report(top: nil, bottom: nil), idsFile: nil) == nil)
+        #expect(SanityChecks.alignmentPairsMatch(report(top: 0.9, bottom: 0.5, pairs: 40), idsFile: nil) == nil)
+        #expect(SanityChecks.alignmentPairsMatch(nil, idsFile: nil) == nil)
+    }
+
+    /// The held-out report counts both from the ranks: a map that is the identity on its own pairs,
+    /// with a tenth of the targets moved along a cycle.
+    @Test func heldOutReportCountsTheBottomHalf() throws {
+        var g = SeededGenerator(seed: 5)
+        let h = 200, d = 12
+        let sources = Matrix.randomNormal(rows: h, columns: d, using: &g)
+        var targets = sources
+        let moved = Array(stride(from: 0, to: h, by: 10))
+        for (k, row) in moved.enumerated() {
+            let from = moved[(k + 1) % moved.count]
+            for j in 0..<d { targets[row, j] = sources[from, j] }
+        }
+        let map = try AffineMap(weight: Matrix.identity(d), bias: [Float](repeating: 0, count: d))
+        let fine = try HeldOutReport.measure(map: map, sources: sources, targets: sources)
+        #expect(fine.topPercentAccuracy == 1 && fine.bottomHalfFraction == 0)
+        let report = try HeldOutReport.measure(map: map, sources: sources, targets: targets)
+        #expect(report.topPercentAccuracy == 0.9)
+        let bottom = try #require(report.bottomHalfFraction)
+        #expect(bottom > 0 && bottom <= 0.1, "\(bottom)")
+    }
+}

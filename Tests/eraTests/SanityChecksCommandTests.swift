@@ -1,5 +1,6 @@
 import Foundation
 import Testing
+import _TestSupport
 
 /// Issue 19, items 1 and 2, through the command line: `era evaluate` prints and writes its checks
 /// (`--json`: `checks: [{name, status, detail}]`), withholds the verdict on a failed one, and
@@ -123,7 +124,8 @@ import Testing
         let dir = try TemporaryDirectory()
         defer { dir.cleanUp() }
         try Self.data(in: dir)
-        var generator = SystemRandomNumberGenerator()
+        // A fixed permutation: a random one each run made the test's input differ from run to run.
+        var generator = SeededGenerator(seed: 19)
         try dir.write(
             try Self.lines(dir, "align_ids.txt").shuffled(using: &generator).joined(separator: "\n") + "\n",
             to: "shuffled_ids.txt")

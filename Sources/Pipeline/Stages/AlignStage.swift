@@ -34,12 +34,15 @@ public struct AlignStage: StageRunner {
         let alignmentIds = data.alignment?.ids.map {
             PipelineInspection.fileName("data.alignment.ids", $0)
         }
-        let check = SanityChecks.alignmentAboveChance(outcome.log.heldOut, idsFile: alignmentIds)
-        if let check, check.status != .ok { context.log("check \(check.line)") }
+        let checks = [
+            SanityChecks.alignmentAboveChance(outcome.log.heldOut, idsFile: alignmentIds),
+            SanityChecks.alignmentPairsMatch(outcome.log.heldOut, idsFile: alignmentIds),
+        ].compactMap { $0 }
+        for check in checks where check.status != .ok { context.log("check \(check.line)") }
         return StageOutput(
             artifacts: [MapArtifact.role: MapArtifact.fileName, "training_log": "training-log.json"],
             values: AlignWorkflow.values(of: outcome).merging(outcome.unpaired.map(AlignWorkflow.values(of:)) ?? [:]) {
                 $1
-            }, checks: check.map { [$0] }, notes: notes)
+            }, checks: checks, notes: notes)
     }
 }

@@ -25,6 +25,8 @@ public enum EvaluateWorkflow {
         /// The labeled queries the map was trained on, as the adapter lists them
         /// (``LabeledQueryList``); nil when it lists none.
         public var trainedOn: LabeledQueryList?
+        /// The map reads the index model's queries too (a hybrid adapter's `[x y]` rows).
+        public var readsIndexQueries = false
 
         public init(
             name: String, role: MetricsRow.Role, queries: any RowMatrix, corpus: any RowMatrix,
@@ -58,9 +60,10 @@ public enum EvaluateWorkflow {
                     rows: y.rows, columns: y.columns)
             }
             let pairs = concatenateRows(queries.gatherRows(0..<queries.rows), y.gatherRows(0..<y.rows))
-            return Row(
-                name: name, role: .stage, queries: pairs, corpus: corpus, map: hybrid.concatenated, trainedOn: trainedOn
-            )
+            var row = Row(
+                name: name, role: .stage, queries: pairs, corpus: corpus, map: hybrid.concatenated, trainedOn: trainedOn)
+            row.readsIndexQueries = true
+            return row
         case (nil, _?): throw AdapterInputError.unexpectedIndexQueries
         case (_?, nil): throw AdapterInputError.missingIndexQueries
         }
@@ -213,6 +216,7 @@ public enum EvaluateWorkflow {
             checks.append(check)
         }
         if let check = SanityChecks.enoughQueries(table: table) { checks.append(check) }
+        if let check = try SanityChecks.indexQueriesFollowIds(rows, queryIds: queryIds) { checks.append(check) }
         return Outcome(runs: runs, table: table, tests: tests, checks: checks, qrels: qrels)
     }
 
