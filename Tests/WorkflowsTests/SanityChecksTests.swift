@@ -288,4 +288,19 @@ import _TestSupport
         let bottom = try #require(report.bottomHalfFraction)
         #expect(bottom > 0 && bottom <= 0.1, "\(bottom)")
     }
+
+    /// The index's rows: unit length is ok; all-zero rows and other lengths warn, each said.
+    @Test func indexRowsThatDidNotEmbedOrAreNotUnitLengthWarn() throws {
+        var g = SeededGenerator(seed: 8)
+        var unit = Matrix.randomNormal(rows: 40, columns: 6, using: &g).normalizedRows()
+        #expect(SanityChecks.indexRows(unit)?.status == .ok)
+        for j in 0..<6 { unit[7, j] = 0 }
+        let zero = try #require(SanityChecks.indexRows(unit))
+        #expect(zero.status == .warning && zero.detail.hasPrefix("1 of 40 rows are all zero (rows 7, from 0)"), "\(zero.detail)")
+        #expect(!zero.detail.contains("unit length"), "\(zero.detail)")
+        let raw = Matrix.randomNormal(rows: 40, columns: 6, using: &g)
+        let lengths = try #require(SanityChecks.indexRows(raw))
+        #expect(lengths.status == .warning && lengths.detail.contains("not unit length"), "\(lengths.detail)")
+        #expect(SanityChecks.indexRows(Matrix(rows: 0, columns: 6)) == nil)
+    }
 }

@@ -217,6 +217,12 @@ public enum EvaluateWorkflow {
         }
         if let check = SanityChecks.enoughQueries(table: table) { checks.append(check) }
         if let check = try SanityChecks.indexQueriesFollowIds(rows, queryIds: queryIds) { checks.append(check) }
+        // The index every map and the index as it is search (the re-embedded corpus is another).
+        if let index = rows.first(where: { $0.name != reEmbedded })?.corpus,
+            let check = SanityChecks.indexRows(index)
+        {
+            checks.append(check)
+        }
         return Outcome(runs: runs, table: table, tests: tests, checks: checks, qrels: qrels)
     }
 
