@@ -34,15 +34,24 @@ struct ExportCommand: ParsableCommand {
             "Output path: a .safetensors file, for npy a prefix (OUT.weight.npy, OUT.bias.npy), for sentence-transformers a folder."
     )
     var out: String
-    @Option(help: .setting(ExportSettings.self, "formats")) var format: ExportWorkflow.Format?
+    @Option(help: .setting(ExportSettings.self, "formats")) var format: [ExportWorkflow.Format] = []
 
     @OptionGroup var overwrite: OverwriteOptions
 
     /// The declared settings with `--format` (one format: `--out` names one output).
     func exportSettings() -> ExportSettings {
         var settings = ExportSettings()
-        settings.apply(flags: format.map { [("format", [$0])] } ?? [])
+        settings.apply(flags: format.last.map { [("format", [$0])] } ?? [])
         return settings
+    }
+
+    func validate() throws {
+        // Repeated, the flag kept its last value without a word.
+        if format.count > 1 {
+            throw ValidationError(
+                "--format: give one format (--out names one output), got "
+                    + format.map(\.rawValue).joined(separator: " and ") + "; export once per format")
+        }
     }
 
     func run() throws {

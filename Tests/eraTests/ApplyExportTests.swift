@@ -67,6 +67,21 @@ import _TestSupport
         #expect(try Npy.readVector(dir.url.appendingPathComponent("w.bias.npy")) == adapter.map.bias)
     }
 
+    /// `--format` twice is refused before anything is written (it kept the last one without a word).
+    @Test func exportRefusesTwoFormats() throws {
+        let dir = try TemporaryDirectory(); defer { dir.cleanUp() }
+        _ = try writeAdapter(dir)
+        let out = try EraProcess.run([
+            "export", "--adapter", dir.path("a.safetensors"), "--out", dir.path("w"),
+            "--format", "npy", "--format", "safetensors",
+        ])
+        #expect(out.status != 0 && out.status < 128)
+        #expect(out.stderr.contains("--format: give one format"), "\(out.stderr)")
+        #expect(out.stderr.contains("npy and safetensors"), "\(out.stderr)")
+        #expect(!FileManager.default.fileExists(atPath: dir.path("w")))
+        #expect(!FileManager.default.fileExists(atPath: dir.path("w.weight.npy")))
+    }
+
     /// The three lines of Python in docs/ work: safetensors + numpy reproduce era's mapping.
     @Test(.enabled(if: PythonSafetensors.available, "python3 with numpy and safetensors not available"))
     func pythonThreeLinesReproduceTheMapping() throws {
