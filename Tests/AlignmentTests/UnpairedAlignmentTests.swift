@@ -128,6 +128,23 @@ import _TestSupport
         #expect(throws: AlignmentError.self) { try UnpairedAligner().induce(sources: small, targets: big) }
     }
 
+    /// Copies of one row are refused at once, naming the side and the count (it took every attempt).
+    @Test func copiesOfOneRowAreRefusedAtOnce() throws {
+        var g = SeededGenerator(seed: 4)
+        let same = Matrix(rows: 300, columns: 8, repeating: 0.5)
+        let varied = Matrix.randomNormal(rows: 300, columns: 6, using: &g)
+        #expect(UnpairedAligner.distinctRows(varied, atMost: 1000) == 300)
+        #expect(UnpairedAligner.distinctRows(varied, atMost: 50) == 50)
+        do {
+            _ = try UnpairedAligner().induce(sources: same, targets: varied)
+            Issue.record("copies of one row were aligned")
+        } catch .invalidParameter(let name, let value, _) {
+            #expect(name == "source (query model) rows" && value == "1 different among 300")
+        } catch {
+            Issue.record("\(error)")
+        }
+    }
+
     @Test func cslsInBlocksEqualsTheWholeMatrix() {
         var generator = SeededGenerator(seed: 4)
         let a = Matrix.randomNormal(rows: 1500, columns: 8, using: &generator).normalizedRows()

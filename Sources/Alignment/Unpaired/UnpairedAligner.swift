@@ -40,6 +40,19 @@ public struct UnpairedAligner: Sendable {
         case attemptFinished(attempt: Int, confidence: UnpairedConfidence)
     }
 
+    /// The number of different rows of `table`, counted up to `limit` (bit patterns: -0 and 0 differ).
+    /// - Complexity: O(n m) at most, less once `limit` different rows are found.
+    static func distinctRows(_ table: any RowMatrix, atMost limit: Int) -> Int {
+        let m = table.columns
+        var seen = Set<[UInt32]>()
+        table.withUnsafeBufferPointer { values in
+            for i in 0..<table.rows where seen.count < limit {
+                seen.insert((0..<m).map { values[i * m + $0].bitPattern })
+            }
+        }
+        return seen.count
+    }
+
     /// Induces pairs between the rows of `sources` (query model, `n_s x p`) and `targets` (index
     /// model, `n_t x m`). `anchors` are known pairs (source row, target row): they replace the
     /// correspondence-free start and stay in every dictionary.
@@ -59,6 +72,13 @@ public struct UnpairedAligner: Sendable {
             }
             guard table.columns > 0 else { throw .empty(what: "\(side) rows (0 columns)") }
             guard table.withUnsafeBufferPointer({ allFinite($0) }) else { throw .nonFinite(what: "\(side) table") }
+            // Copies of one row have no geometry to match: refused at once, not after every attempt.
+            let distinct = Self.distinctRows(table, atMost: Self.minimumRows)
+            guard distinct >= Self.minimumRows else {
+                throw .invalidParameter(
+                    name: "\(side) rows", value: "\(distinct) different among \(table.rows)",
+                    reason: "unpaired alignment needs at least \(Self.minimumRows) different rows on each side")
+            }
         }
         for anchor in anchors
         where !(0..<sources.rows).contains(anchor.source) || !(0..<targets.rows).contains(anchor.target) {
