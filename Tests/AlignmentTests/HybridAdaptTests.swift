@@ -172,9 +172,15 @@ import _TestSupport
         #expect(AdaptSelection.choose(all, reference: 0, objective: .balanced, tolerance: 0) == 3)
         #expect(AdaptSelection.choose(all, reference: 0, objective: .balanced, tolerance: 0.03) == 1)
         #expect(AdaptSelection.choose(all, reference: 0, objective: .recurring, tolerance: 0) == 1)
-        // Stage two reads it from its settings (`balanced_tolerance`); unset, the default 0.005.
+        // Stage two reads it from its settings (`balanced_tolerance`); unset, 0.005 against the index as
+        // it is and 0 against stage one.
         var settings = AdaptSettings()
         #expect(AdaptSelection.choose(all, reference: 0, objective: .balanced, settings: settings) == 2)
+        var stageOne = reference
+        stageOne.kind = .stageOne
+        #expect(AdaptSelection.choose([stageOne] + all.dropFirst(), reference: 0, objective: .balanced, settings: settings) == 3)
+        settings.balancedTolerance = 0.005
+        #expect(AdaptSelection.choose([stageOne] + all.dropFirst(), reference: 0, objective: .balanced, settings: settings) == 2)
         settings.balancedTolerance = 0
         #expect(AdaptSelection.choose(all, reference: 0, objective: .balanced, settings: settings) == 3)
         let tie = AdaptCandidate(kind: .mix, alpha: 0.2, documentDisjointDevNDCG10: 0.60, randomDevNDCG10: 0.60)

@@ -205,7 +205,9 @@ extension AdaptSettings: DeclaredSettings {
             \.balancedTolerance, key: "balanced_tolerance",
             doc:
                 "How far below the reference (the index as it is, or stage one) on the document-disjoint dev folds the balanced objective admits a candidate; 0 admits none below it.",
-            expectation: "a number in [0, 1]", unset: "\(AdaptSelection.balancedTolerance)",
+            expectation: "a number in [0, 1]",
+            unset:
+                "\(AdaptSelection.stageOneBalancedTolerance) against stage one (no index-model queries), \(AdaptSelection.balancedTolerance) against the index as it is",
             valid: { $0.map { $0 >= 0 && $0 <= 1 } ?? true }),
     ]
 }
