@@ -69,9 +69,15 @@ package struct ConfigNode: Sendable {
         case .mapping: return "a mapping"
         case .sequence: return "a list"
         case .scalar(.null, _): return "null"
-        case .scalar(.string(let s), _): return "\"\(s)\""
-        case .scalar(_, let text): return text
+        case .scalar(.string(let s), _): return "\"\(Self.shortened(s))\""
+        case .scalar(_, let text): return Self.shortened(text)
         }
+    }
+
+    /// A value of more than 80 characters cut to its first 60, with its length: a message stays one
+    /// readable line (a 100 KB value was echoed whole).
+    static func shortened(_ text: String) -> String {
+        text.count > 80 ? "\(text.prefix(60))... (\(text.count) characters)" : text
     }
 }
 
@@ -101,7 +107,7 @@ extension ConfigNode {
             root = try Yams.compose(yaml: yaml)
         } catch {
             let (mark, message) = Self.described(error)
-            throw failure(mark?.line ?? 0, mark?.column ?? 0, message)
+            throw failure(mark?.line ?? 0, mark?.column ?? 0, message + Self.tabHint(yaml, line: mark?.line))
         }
         guard let root else {
             return ConfigNode(
@@ -159,6 +165,16 @@ extension ConfigNode {
         case .float: return node.float.map(Scalar.float) ?? .string(text)
         default: return .string(text)
         }
+    }
+
+    /// libyaml names a tab only as a character "that cannot start any token": said plainly when the
+    /// line it stopped at (1-based) is indented with one.
+    static func tabHint(_ yaml: String, line: Int?) -> String {
+        guard let line, line >= 1,
+            let text = yaml.split(separator: "\n", omittingEmptySubsequences: false).dropFirst(line - 1).first,
+            text.prefix(while: { $0 == " " || $0 == "\t" }).contains("\t")
+        else { return "" }
+        return " (line \(line) is indented with a tab: YAML indents with spaces)"
     }
 
     /// Where the parser stopped, when it says, and why.

@@ -37,6 +37,27 @@ struct HostileConfigIssue19Tests {
         #expect(problem?.message.contains("100000") == true)
     }
 
+    /// A 100 KB value in a message is cut to its first 60 characters and its length (it was echoed whole).
+    @Test func aLongValueIsShortenedInItsMessage() throws {
+        let fixture = try PipelineFixture()
+        defer { fixture.remove() }
+        let long = String(repeating: "x", count: 100_000)
+        let found = try problems(
+            fixture, stages: "stages:\n  - kind: align\n  - kind: adapt\n    options: {objective: \(long)}")
+        let problem = first(found, containing: "expected one of new-documents")
+        #expect(problem?.keyPath.hasSuffix("options.objective") == true, "\(found.map(\.message))")
+        #expect(problem?.message.contains("(100000 characters)") == true)
+        #expect((problem?.message.count ?? .max) < 400, "\(problem?.message.count ?? 0) characters")
+    }
+
+    /// A tab in the indentation is named as such (libyaml says "cannot start any token").
+    @Test func aTabIndentIsNamed() throws {
+        let fixture = try PipelineFixture()
+        defer { fixture.remove() }
+        let found = try problems(fixture, stages: "stages:\n  - kind: align\n\t- kind: evaluate")
+        #expect(found.contains { $0.message.contains("is indented with a tab: YAML indents with spaces") }, "\(found.map(\.message))")
+    }
+
     /// Within the limit but above the labeled queries (2 in the fixture): named with the file.
     @Test func foldsAboveTheLabeledQueriesAreRefused() throws {
         let fixture = try PipelineFixture()
