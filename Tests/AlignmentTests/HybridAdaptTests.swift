@@ -178,9 +178,13 @@ import _TestSupport
         #expect(AdaptSelection.choose(all, reference: 0, objective: .balanced, settings: settings) == 2)
         var stageOne = reference
         stageOne.kind = .stageOne
-        #expect(AdaptSelection.choose([stageOne] + all.dropFirst(), reference: 0, objective: .balanced, settings: settings) == 3)
+        #expect(
+            AdaptSelection.choose([stageOne] + all.dropFirst(), reference: 0, objective: .balanced, settings: settings)
+                == 3)
         settings.balancedTolerance = 0.005
-        #expect(AdaptSelection.choose([stageOne] + all.dropFirst(), reference: 0, objective: .balanced, settings: settings) == 2)
+        #expect(
+            AdaptSelection.choose([stageOne] + all.dropFirst(), reference: 0, objective: .balanced, settings: settings)
+                == 2)
         settings.balancedTolerance = 0
         #expect(AdaptSelection.choose(all, reference: 0, objective: .balanced, settings: settings) == 3)
         let tie = AdaptCandidate(kind: .mix, alpha: 0.2, documentDisjointDevNDCG10: 0.60, randomDevNDCG10: 0.60)

@@ -55,7 +55,9 @@ struct HostileConfigIssue19Tests {
         let fixture = try PipelineFixture()
         defer { fixture.remove() }
         let found = try problems(fixture, stages: "stages:\n  - kind: align\n\t- kind: evaluate")
-        #expect(found.contains { $0.message.contains("is indented with a tab: YAML indents with spaces") }, "\(found.map(\.message))")
+        #expect(
+            found.contains { $0.message.contains("is indented with a tab: YAML indents with spaces") },
+            "\(found.map(\.message))")
     }
 
     /// Within the limit but above the labeled queries (2 in the fixture): named with the file.

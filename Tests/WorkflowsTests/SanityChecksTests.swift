@@ -223,7 +223,10 @@ import _TestSupport
         func rows(_ own: Matrix, map: AffineMap<Float>? = map, hybrid: Bool = false) -> [EvaluateWorkflow.Row] {
             var mapped = EvaluateWorkflow.Row(name: "adapt", role: .stage, queries: x, corpus: corpus, map: map)
             mapped.readsIndexQueries = hybrid
-            return [EvaluateWorkflow.Row(name: EvaluateWorkflow.indexAsIs, role: .baseline, queries: own, corpus: corpus), mapped]
+            return [
+                EvaluateWorkflow.Row(name: EvaluateWorkflow.indexAsIs, role: .baseline, queries: own, corpus: corpus),
+                mapped,
+            ]
         }
         let ids = (0..<n).map { "q\($0)" }
         let fine = try #require(try SanityChecks.indexQueriesFollowIds(rows(y), queryIds: ids))
@@ -296,7 +299,9 @@ import _TestSupport
         #expect(SanityChecks.indexRows(unit)?.status == .ok)
         for j in 0..<6 { unit[7, j] = 0 }
         let zero = try #require(SanityChecks.indexRows(unit))
-        #expect(zero.status == .warning && zero.detail.hasPrefix("1 of 40 rows are all zero (rows 7, from 0)"), "\(zero.detail)")
+        #expect(
+            zero.status == .warning && zero.detail.hasPrefix("1 of 40 rows are all zero (rows 7, from 0)"),
+            "\(zero.detail)")
         #expect(!zero.detail.contains("unit length"), "\(zero.detail)")
         let raw = Matrix.randomNormal(rows: 40, columns: 6, using: &g)
         let lengths = try #require(SanityChecks.indexRows(raw))

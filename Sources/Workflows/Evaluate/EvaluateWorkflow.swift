@@ -61,7 +61,8 @@ public enum EvaluateWorkflow {
             }
             let pairs = concatenateRows(queries.gatherRows(0..<queries.rows), y.gatherRows(0..<y.rows))
             var row = Row(
-                name: name, role: .stage, queries: pairs, corpus: corpus, map: hybrid.concatenated, trainedOn: trainedOn)
+                name: name, role: .stage, queries: pairs, corpus: corpus, map: hybrid.concatenated, trainedOn: trainedOn
+            )
             row.readsIndexQueries = true
             return row
         case (nil, _?): throw AdapterInputError.unexpectedIndexQueries

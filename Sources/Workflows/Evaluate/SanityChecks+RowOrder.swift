@@ -72,7 +72,8 @@ extension SanityChecks {
                 "\(compared): \(bottom.count) queries have an index-model vector farther from their mapped vector "
                 + "than half the other queries' are (query ids \(shown)\(bottom.count > 5 ? ", ..." : "")), while "
                 + "\(matched) have it in the top 1%: the rows of the index model's query file do not follow the "
-                + "query ids in places, so index-as-is scores other queries' vectors; write that file in query-id order")
+                + "query ids in places, so index-as-is scores other queries' vectors; write that file in query-id order"
+        )
     }
 
     /// The check's name in the report.
@@ -147,7 +148,8 @@ extension SanityChecks {
                 "\(zero.count) of \(n) rows are all zero (rows \(rows), from 0): documents that did not embed; "
                     + "they score 0 for every query, so no row of the table finds them except by accident")
         }
-        let unit = zero.count == n || (abs(shortest - 1) <= unitLengthTolerance && abs(longest - 1) <= unitLengthTolerance)
+        let unit =
+            zero.count == n || (abs(shortest - 1) <= unitLengthTolerance && abs(longest - 1) <= unitLengthTolerance)
         if !unit {
             problems.append(
                 "the rows are not unit length (\(format(shortest, digits: 3)) to \(format(longest, digits: 3))): era ranks "
