@@ -24,20 +24,20 @@ public struct HeldOutReport: Sendable, Hashable, Codable {
     /// Fraction whose own target is in the top 1% (fewer than max(1, h / 100) others score at least as
     /// high); nil in reports written before it was measured.
     public var topPercentAccuracy: Double?
-    /// Fraction whose own target is in the bottom half (more than (h - 1) / 2 others score at least as
-    /// high): where most pairs rank first, a pair of two different texts lands there half the time.
-    /// Nil in reports written before it was measured.
-    public var bottomHalfFraction: Double?
+    /// Fraction whose own target is outside the nearest quarter (more than (h - 1) / 4 others score at
+    /// least as high): where most pairs rank first, a pair of two different texts lands there three
+    /// times in four. Nil in reports written before it was measured.
+    public var outsideQuarterFraction: Double?
 
     enum CodingKeys: String, CodingKey {
         case pairs, meanCosine = "mean_cosine", top1Accuracy = "top1_accuracy", top10Accuracy = "top10_accuracy"
         case meanReciprocalRank = "mean_reciprocal_rank", topPercentAccuracy = "top_percent_accuracy"
-        case bottomHalfFraction = "bottom_half_fraction"
+        case outsideQuarterFraction = "outside_quarter_fraction"
     }
 
     public init(
         pairs: Int, meanCosine: Double, top1Accuracy: Double, top10Accuracy: Double,
-        meanReciprocalRank: Double, topPercentAccuracy: Double? = nil, bottomHalfFraction: Double? = nil
+        meanReciprocalRank: Double, topPercentAccuracy: Double? = nil, outsideQuarterFraction: Double? = nil
     ) {
         self.pairs = pairs
         self.meanCosine = meanCosine
@@ -45,7 +45,7 @@ public struct HeldOutReport: Sendable, Hashable, Codable {
         self.top10Accuracy = top10Accuracy
         self.meanReciprocalRank = meanReciprocalRank
         self.topPercentAccuracy = topPercentAccuracy
-        self.bottomHalfFraction = bottomHalfFraction
+        self.outsideQuarterFraction = outsideQuarterFraction
     }
 
     /// Measures `map` on held-out pairs (row i of `sources` and of `targets` embed the same text).
@@ -69,7 +69,7 @@ public struct HeldOutReport: Sendable, Hashable, Codable {
         guard h > 0 else { throw .empty(what: "held-out set") }
         let mapped = try map.applyNormalized(to: sources)
         let unitTargets = targets.normalizedRows()
-        var cosineSum = 0.0, top1 = 0, top10 = 0, reciprocalSum = 0.0, topPercent = 0, bottomHalf = 0
+        var cosineSum = 0.0, top1 = 0, top10 = 0, reciprocalSum = 0.0, topPercent = 0, outsideQuarter = 0
         let topCount = max(1, h / 100)
         scoreInBlocks(mapped, unitTargets, blockRows: 1024) { start, rows, scores, _ in
             for r in 0..<rows {
@@ -82,7 +82,7 @@ public struct HeldOutReport: Sendable, Hashable, Codable {
                 if ahead == 0 { top1 += 1 }
                 if ahead < 10 { top10 += 1 }
                 if ahead < topCount { topPercent += 1 }
-                if 2 * ahead > h - 1 { bottomHalf += 1 }
+                if 4 * ahead > h - 1 { outsideQuarter += 1 }
                 reciprocalSum += 1 / Double(ahead + 1)
             }
         }
@@ -90,7 +90,7 @@ public struct HeldOutReport: Sendable, Hashable, Codable {
         return HeldOutReport(
             pairs: h, meanCosine: cosineSum / n, top1Accuracy: Double(top1) / n,
             top10Accuracy: Double(top10) / n, meanReciprocalRank: reciprocalSum / n,
-            topPercentAccuracy: Double(topPercent) / n, bottomHalfFraction: Double(bottomHalf) / n)
+            topPercentAccuracy: Double(topPercent) / n, outsideQuarterFraction: Double(outsideQuarter) / n)
     }
 }
 

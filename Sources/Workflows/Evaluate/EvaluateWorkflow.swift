@@ -217,7 +217,9 @@ public enum EvaluateWorkflow {
             checks.append(check)
         }
         if let check = SanityChecks.enoughQueries(table: table) { checks.append(check) }
-        if let check = try SanityChecks.indexQueriesFollowIds(rows, queryIds: queryIds) { checks.append(check) }
+        if let check = try SanityChecks.indexQueriesFollowIds(rows, queryIds: queryIds, evaluated: queries) {
+            checks.append(check)
+        }
         // The index every map and the index as it is search (the re-embedded corpus is another).
         if let index = rows.first(where: { $0.name != reEmbedded })?.corpus,
             let check = SanityChecks.indexRows(index)
