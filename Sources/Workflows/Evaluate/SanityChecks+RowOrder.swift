@@ -144,8 +144,8 @@ extension SanityChecks {
     public static let alignmentPairsMatchName = "alignment-pairs-match"
 
     /// A warning when some alignment pairs do not hold the same text: stage one's held-out pairs judged
-    /// as ``indexQueriesFollowIds(_:queryIds:evaluated:)`` judges rows (``rowOrderBroken(outside:matched:checked:)``
-    /// on their own targets' ranks). The map is still measured honestly downstream (the pairs only
+    /// as `index-queries-follow-ids` judges rows (`rowOrderBroken(outside:matched:checked:)` on their own
+    /// targets' ranks). The map is still measured honestly downstream (the pairs only
     /// train it), hence a warning.
     ///
     /// Nil without a held-out report that measured it, with fewer than ``rowOrderMinimum`` pairs, or
@@ -167,6 +167,7 @@ extension SanityChecks {
             name: alignmentPairsMatchName, status: .warning,
             detail:
                 "\(measured): some pairs may not hold the same text in both alignment files (rows out of order in "
-                + "places" + (idsFile.map { ", check \($0)" } ?? "") + "); stage one learned from the rest")
+                + "places" + (idsFile.map { ", check \($0)" } ?? "")
+                + "; or rows that did not embed, all zero); stage one learned from the rest")
     }
 }
