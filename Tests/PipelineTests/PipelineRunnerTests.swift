@@ -264,6 +264,41 @@ struct PipelineRunnerTests {
         #expect(try setup.read("metrics.json") == clean)
     }
 
+    /// While a stage runs again, nothing of the previous configuration that reads it stands: the run's
+    /// summaries and the folders of the stages after it are gone (a run killed there left the old
+    /// report, "recommended: adapt" for the old map, and the old export beside the new adapter).
+    /// The baselines, which read nothing of align, stay; a completed run writes everything again.
+    @Test func aStageRunningAgainTakesTheStaleOutputsAfterIt() throws {
+        let setup = try Setup()
+        defer { setup.fixture.remove() }
+        _ = try setup.run()
+        let directory = setup.runDirectory
+        let seen = EventLog()
+        let snapshot = SnapshotLog()
+        let config = try setup.fixture.load("Pipelines/demo.yaml", overrides: ["stages.adapt.options.max_steps=99"])
+        let runner = PipelineRunner(
+            config: config, registry: FakeStage.registry(setup.invocations), currentDirectory: setup.fixture.root.path
+        ) { event in
+            seen.record(event)
+            // The moment a kill would have hit: adapt has run again, evaluate has not.
+            if event == .stageStarted("evaluate", reason: "adapt ran again") {
+                snapshot.set(
+                    (try? FileManager.default.contentsOfDirectory(atPath: directory.path)).map(Set.init) ?? [])
+            }
+        }
+        let summary = try runner.run()
+        #expect(summary.ran == ["adapt", "evaluate", "sweep", "export"])
+        let during = snapshot.names
+        for gone in ["metrics.json", "report.md", "report.html", "budget-sweep-all.svg", "sweep", "export"] {
+            #expect(!during.contains(gone), "\(gone) outlived adapt running again: \(during.sorted())")
+        }
+        for kept in ["align", "adapt", "baselines", "manifest.json"] { #expect(during.contains(kept), "\(kept)") }
+        for written in ["metrics.json", "report.md", "export", "sweep"] {
+            #expect(FileManager.default.fileExists(atPath: directory.appendingPathComponent(written).path))
+        }
+        #expect(try setup.leftovers().isEmpty)
+    }
+
     @Test func stageKindsWithoutARunnerAreRefusedBeforeAnyWork() throws {
         let setup = try Setup()
         defer { setup.fixture.remove() }
@@ -313,5 +348,22 @@ final class EventLog: @unchecked Sendable {
         lock.lock()
         defer { lock.unlock() }
         return events
+    }
+}
+
+final class SnapshotLog: @unchecked Sendable {
+    private let lock = NSLock()
+    private var value: Set<String> = []
+
+    func set(_ names: Set<String>) {
+        lock.lock()
+        value = names
+        lock.unlock()
+    }
+
+    var names: Set<String> {
+        lock.lock()
+        defer { lock.unlock() }
+        return value
     }
 }

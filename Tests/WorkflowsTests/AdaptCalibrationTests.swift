@@ -44,6 +44,19 @@ import _TestSupport
         #expect(outcome.metadata["score_calibration_count"] == "30")
     }
 
+    /// The index model's vectors with their rows in another order (or another model's) are judged
+    /// through stage one first, and give no calibration, with a note that says why.
+    @Test func indexModelQueriesThatDoNotMatchGiveNoCalibration() throws {
+        let (problem, planted, stageOne) = Self.problem()
+        let reversed = planted.reference.gatherRows(Array((0..<planted.reference.rows).reversed()))
+        let outcome = AdaptCalibration.calibrate(
+            stageOne, problem: problem, labeled: Self.labeled, indexQueries: reversed, stageOne: stageOne)
+        #expect(outcome.calibration == nil)
+        let note = try #require(outcome.note)
+        #expect(note.hasPrefix("no score calibration: the index model's query vectors do not match"), "\(note)")
+        #expect(note.contains("30 labeled queries, through stage one"), "\(note)")
+    }
+
     /// Without them, stage one's calibration is carried: onto the same map it stays what it was.
     @Test func withoutThemStageOnesIsCarriedOntoTheNewMap() throws {
         let (problem, _, stageOne) = Self.problem()

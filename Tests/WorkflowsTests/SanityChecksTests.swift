@@ -61,6 +61,26 @@ import _TestSupport
         #expect(fine.status == .ok)
     }
 
+    /// A map at chance (an adapter for another pair of models) fails; one above chance passes; the
+    /// reference row is the other check's.
+    @Test func aMapNearChanceFails() throws {
+        let atChance = try #require(
+            SanityChecks.mapsAboveChance(
+                table: Self.table(reference: 0.6, stageOne: 0.0), randomNDCG: 0.0009, randomHits: (0.65, 300)))
+        #expect(atChance.status == .failed, "\(atChance.detail)")
+        #expect(atChance.detail.hasPrefix("align scores 0.0000 nDCG@10, below 3x"), "\(atChance.detail)")
+        #expect(atChance.detail.contains("another pair of models"))
+        let lucky = try #require(
+            SanityChecks.mapsAboveChance(
+                table: Self.table(reference: 0.6, stageOne: 0.0033), randomNDCG: 0.0009, randomHits: (0.65, 300)))
+        #expect(
+            lucky.status == .failed && lucky.detail.contains("as little as 1 of its 300 queries"), "\(lucky.detail)")
+        let fine = try #require(
+            SanityChecks.mapsAboveChance(table: Self.table(reference: 0.6, stageOne: 0.5), randomNDCG: 0.0009))
+        #expect(fine.status == .ok && fine.detail == "align above chance")
+        #expect(SanityChecks.mapsAboveChance(table: Self.table(reference: 0.6, stageOne: 0.5), randomNDCG: nil) == nil)
+    }
+
     /// Shuffled query ids: one lucky query of 300 put the index as it is at 3.7x a random ranking's
     /// mean, above the multiple, and a verdict followed. A mean that one or two hits give is as
     /// likely as not under a random ranking (0.65 hits expected here, SciFact's test queries).

@@ -52,7 +52,7 @@ import _TestSupport
         #expect(
             Set(checks.compactMap { $0["name"] }) == [
                 "labeled-not-evaluated", "evaluation-qrels-ids", "labeled-qrels-ids", "reference-above-chance",
-                "enough-queries", "index-rows",
+                "enough-queries", "index-rows", "maps-above-chance",
             ])
         let verdict = try #require(json["verdict"] as? [String: Any])
         #expect(verdict["decision"] as? String != "withheld")

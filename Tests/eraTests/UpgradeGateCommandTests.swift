@@ -61,17 +61,43 @@ import _TestSupport
         #expect(status == 0)
     }
 
-    /// Another model's queries straight into the e5 index lose far more than the margin:
-    /// switch-costs, with its cost, and the gate stops with 4.
-    @Test func aCostlySwitchFailsTheGate() throws {
+    /// Another model's queries straight into the e5 index (an adapter made for another pair, in
+    /// effect) score at chance: no advice, and the gate stops with 3. It advised switching before.
+    @Test func aMapAtChanceWithholdsTheVerdict() throws {
         let dir = try TemporaryDirectory()
         defer { dir.cleanUp() }
         try Self.data(in: dir)
         let (status, json) = try Self.evaluate(
-            dir, queries: "queries.minilm.npy", indexQueries: "queries.e5small.npy",
-            ["--retired-index-model", "--margin", "0.02"])
+            dir, queries: "queries.minilm.npy", indexQueries: "queries.e5small.npy", ["--retired-index-model"])
         let verdict = try Self.verdict(json)
-        #expect(verdict["question"] as? String == "upgrade" && verdict["decision"] as? String == "switch-costs")
+        #expect(verdict["decision"] as? String == "withheld", "\(verdict)")
+        let checks = try #require(json["checks"] as? [[String: String]])
+        #expect(checks.contains { $0["name"] == "maps-above-chance" && $0["status"] == "failed" }, "\(checks)")
+        #expect(status == 3)
+    }
+
+    /// The e5 queries blurred by noise (a map that loses far more than the margin, yet ranks well above
+    /// chance): switch-costs, with its cost, and the gate stops with 4. (Another model's queries
+    /// straight into the e5 index score at chance, and the verdict is withheld: maps-above-chance.)
+    @Test func aCostlySwitchFailsTheGate() throws {
+        let dir = try TemporaryDirectory()
+        defer { dir.cleanUp() }
+        try Self.data(in: dir)
+        var noisy = try Npy.read(dir.url.appendingPathComponent("queries.e5small.npy"))
+        var generator = SeededGenerator(seed: 20)
+        let noise = Matrix.randomNormal(rows: noisy.rows, columns: noisy.columns, using: &generator)
+        let scale = Float(1.2 / Double(noisy.columns).squareRoot())
+        for k in 0..<noisy.count { noisy.storage[k] += scale * noise.storage[k] }
+        try Npy.write(noisy.normalizedRows(), to: dir.url.appendingPathComponent("queries.noisy.npy"))
+        let (status, json) = try Self.evaluate(
+            dir, queries: "queries.noisy.npy", indexQueries: "queries.e5small.npy",
+            ["--retired-index-model", "--margin", "0.02"])
+        let checks = try #require(json["checks"] as? [[String: String]])
+        #expect(checks.allSatisfy { $0["status"] != "failed" }, "\(checks)")
+        let verdict = try Self.verdict(json)
+        #expect(
+            verdict["question"] as? String == "upgrade" && verdict["decision"] as? String == "switch-costs",
+            "\(verdict)")
         let cost = try #require(verdict["cost"] as? [String: Any])
         #expect((cost["delta"] as? Double ?? 0) > 0.02 && verdict["margin"] as? Double == 0.02)
         #expect(verdict["retention"] is NSNull && verdict["gain_recovered"] is NSNull)

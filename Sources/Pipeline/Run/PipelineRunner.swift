@@ -99,6 +99,7 @@ public struct PipelineRunner: Sendable {
             } ?? []
         var completed: [String: CompletedStage] = [:]
         var ran: [String] = [], skipped: [String] = []
+        var removedSummaries: [String] = []
         // One cache per run: each input file is read and decoded once, and maps pass between stages in memory.
         let shared = StageContext.Shared(files: files)
         for name in graph.order {
@@ -140,6 +141,7 @@ public struct PipelineRunner: Sendable {
                 reason = manifest.stages[name] == nil ? "not run before" : "inputs, options or artifacts changed"
             }
             onEvent(.stageStarted(name, reason: reason ?? ""))
+            removedSummaries += invalidate(before: name, graph: graph, directory: directory, first: ran.isEmpty)
             let begin = Date()
             let result: CompletedStage
             do {
@@ -149,7 +151,7 @@ public struct PipelineRunner: Sendable {
                     directory: directory)
             } catch let error as PipelineRunError {
                 // The previous run's verdict would stand beside this run's configuration as if it were its own.
-                let removed = directory.removeRunSummaries()
+                let removed = removedSummaries + directory.removeRunSummaries()
                 guard !removed.isEmpty else { throw error }
                 throw PipelineRunError(
                     error.message + "; the previous run's \(removed.joined(separator: ", ")) were removed: "
@@ -191,6 +193,23 @@ public struct PipelineRunner: Sendable {
         return RunSummary(
             runDirectory: runDirectory, ran: ran, skipped: skipped, metrics: metrics,
             inputReads: shared.files.reads, notes: notes)
+    }
+
+    /// What must not outlive a stage that runs again, should the run be killed before it ends: the
+    /// previous run's summaries (on the first stage that runs; a completed run writes them again) and
+    /// the folders of the stages that read this one's outputs, directly or not (they run again after it).
+    /// Returns the summaries it removed.
+    private func invalidate(before name: String, graph: StageGraph, directory: RunDirectory, first: Bool) -> [String] {
+        let removed = first ? directory.removeRunSummaries() : []
+        var rerun: Set<String> = [name]
+        for later in graph.order.drop(while: { $0 != name }).dropFirst() {
+            guard let stage = config.stage(named: later), stage.inputStages.contains(where: rerun.contains) else {
+                continue
+            }
+            rerun.insert(later)
+            directory.removeStale(later)
+        }
+        return removed
     }
 
     // MARK: - Stages

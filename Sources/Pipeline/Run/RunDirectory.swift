@@ -97,6 +97,23 @@ struct RunDirectory {
         }
     }
 
+    /// Removes a stage's folder when it is era's and holds nothing else (``checkReplaceable(_:)``), the way
+    /// a commit replaces it (renamed aside, then deleted); returns whether it did. Before a stage whose
+    /// outputs it reads runs again: the folder describes the previous configuration, and a run killed
+    /// before the stage ran again left it beside the new outputs.
+    @discardableResult
+    func removeStale(_ stage: String) -> Bool {
+        let folder = stageFolder(stage)
+        guard FileManager.default.fileExists(atPath: folder.path), (try? checkReplaceable(stage)) != nil else {
+            return false
+        }
+        let aside = file(".replaced-\(stage)-\(UUID().uuidString.prefix(8))")
+        guard (try? FileManager.default.moveItem(at: folder, to: aside)) != nil else { return false }
+        syncDirectory()
+        try? FileManager.default.removeItem(at: aside)
+        return true
+    }
+
     /// Whether `name` has the form of what a killed run leaves (staging, replaced, temporary); whether
     /// such an entry is era's, ``removeLeftovers()`` checks.
     static func isLeftover(_ name: String) -> Bool {

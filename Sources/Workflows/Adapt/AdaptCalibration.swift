@@ -49,6 +49,25 @@ public enum AdaptCalibration {
                 note: "no score calibration: the index-model queries are \(given.rows) x \(given.columns), "
                     + "not one row of \(problem.corpus.columns) values per query (\(problem.queries.rows))")
         }
+        // The index model's vectors of the wrong queries (rows out of order) or of another model fit a
+        // calibration as readily as the right ones: judged through stage one first, as evaluate judges
+        // its index-as-is row.
+        if let given = indexQueries, !stageOne.isHybrid,
+            let check = try? SanityChecks.indexQueriesFollowIds(
+                [
+                    EvaluateWorkflow.Row(
+                        name: EvaluateWorkflow.indexAsIs, role: .baseline, queries: given, corpus: problem.corpus),
+                    EvaluateWorkflow.Row(
+                        name: "stage one", role: .stage, queries: problem.queries, corpus: problem.corpus,
+                        map: stageOne.map),
+                ], queryIds: problem.queryIds, evaluated: labeled, trustedMap: true),
+            check.status == .failed
+        {
+            return Outcome(
+                calibration: nil,
+                note: "no score calibration: the index model's query vectors do not match these queries: "
+                    + check.detail.replacingOccurrences(of: "evaluated queries", with: "labeled queries"))
+        }
         do {
             let queries = problem.queries.gatherRows(rows)
             let own = indexQueries.map { $0.gatherRows(rows) }

@@ -216,6 +216,11 @@ public enum EvaluateWorkflow {
         {
             checks.append(check)
         }
+        if let check = SanityChecks.mapsAboveChance(
+            table: table, randomNDCG: random, randomHits: hits.map { ($0, queries.count) })
+        {
+            checks.append(check)
+        }
         if let check = SanityChecks.enoughQueries(table: table) { checks.append(check) }
         if let check = try SanityChecks.indexQueriesFollowIds(rows, queryIds: queryIds, evaluated: queries) {
             checks.append(check)

@@ -18,6 +18,7 @@ extension SanityChecks {
         guard n > 0, m > 0 else { return nil }
         var zero: [Int] = []
         var shortest = Double.infinity, longest = 0.0
+        var shortestRow = 0, longestRow = 0
         corpus.withUnsafeBufferPointer { values in
             for i in 0..<n {
                 var sum = 0.0
@@ -29,8 +30,8 @@ extension SanityChecks {
                 if length == 0 {
                     zero.append(i)
                 } else {
-                    shortest = min(shortest, length)
-                    longest = max(longest, length)
+                    if length < shortest { (shortest, shortestRow) = (length, i) }
+                    if length > longest { (longest, longestRow) = (length, i) }
                 }
             }
         }
@@ -45,7 +46,8 @@ extension SanityChecks {
             zero.count == n || (abs(shortest - 1) <= unitLengthTolerance && abs(longest - 1) <= unitLengthTolerance)
         if !unit {
             problems.append(
-                "the rows are not unit length (\(format(shortest, digits: 3)) to \(format(longest, digits: 3))): era ranks "
+                "the rows are not unit length (\(format(shortest, digits: 3)), row \(shortestRow), to "
+                    + "\(format(longest, digits: 3)), row \(longestRow)): era ranks "
                     + "by inner product, as an inner-product index does; if your index ranks by cosine or L2 "
                     + "distance, normalize the rows first, or the figures are not your index's")
         }

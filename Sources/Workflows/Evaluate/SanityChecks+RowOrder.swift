@@ -54,8 +54,11 @@ extension SanityChecks {
     ///   - evaluated: the evaluated query ids (rows with qrels): what the `index-as-is` row reads.
     /// Nil without an `index-as-is` row, a map of the same queries, or a map good enough to judge.
     /// - Complexity: O(c n m) for c checked rows ranked among n rows of width m.
+    /// - Parameter trustedMap: the map is known to be good (stage one, for a calibration): a share in
+    ///   the top 1% below ``rowOrderWeakMap`` then fails too, as vectors of another model or rows
+    ///   shuffled throughout, instead of leaving the judgement to the reference's chance check.
     static func indexQueriesFollowIds(
-        _ rows: [EvaluateWorkflow.Row], queryIds: [String], evaluated: [String]
+        _ rows: [EvaluateWorkflow.Row], queryIds: [String], evaluated: [String], trustedMap: Bool = false
     ) throws -> SanityCheck? {
         guard let own = rows.first(where: { $0.name == EvaluateWorkflow.indexAsIs && $0.map == nil }),
             let (mapName, map, queries) = try queryModelMap(rows, width: own.queries.columns, rows: own.queries.rows)
@@ -101,6 +104,16 @@ extension SanityChecks {
                     if 4 * ahead > n - 1 { outside.append(checkedRows[start + r]) }
                 }
             }
+        }
+        if trustedMap, checkedRows.count >= rowOrderMinimum,
+            Double(matched) < rowOrderWeakMap * Double(checkedRows.count)
+        {
+            return SanityCheck(
+                name: indexQueriesFollowIdsName, status: .failed,
+                detail:
+                    "\(checked): only \(matched) have their own index-model vector in the top 1% of \(n) rows and "
+                    + "\(outside.count) have it outside the nearest quarter: these are not the index model's vectors "
+                    + "of these queries in query-id order (another model's, or rows shuffled)")
         }
         guard let broken = rowOrderBroken(outside: outside.count, matched: matched, checked: checkedRows.count)
         else { return nil }

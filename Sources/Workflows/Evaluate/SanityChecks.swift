@@ -187,17 +187,8 @@ public enum SanityChecks {
         var problems: [String] = []
         for row in checked {
             guard let v = value(row) else { continue }
-            let chance = randomHits.map { self.chance(ofMean: v, queries: $0.queries, expectedHits: $0.expected) }
-            if let randomNDCG, v < chanceMultiple * randomNDCG {
-                problems.append(
-                    "\(row.name) scores \(format(v)) \(title), below \(Int(chanceMultiple))x a random ranking's "
-                        + "\(format(randomNDCG))")
-            } else if let randomHits, let (hits, likelihood) = chance, likelihood >= chanceProbability {
-                problems.append(
-                    "\(row.name) scores \(format(v)) \(title), as little as \(hits) of its \(randomHits.queries) queries "
-                        + "finding a relevant document gives; a random ranking finds one for "
-                        + "\(String(format: "%.2f", randomHits.expected)) queries on average, and for \(hits) or more "
-                        + "with probability \(String(format: "%.2g", likelihood))")
+            if let near = nearChance(row.name, v, title: title, randomNDCG: randomNDCG, randomHits: randomHits) {
+                problems.append(near)
             } else if let stageOne, row.name != stageOne.name, let s = value(stageOne), v < stageOneFraction * s {
                 problems.append(
                     "\(row.name) scores \(format(v)) \(title), an order of magnitude below \(stageOne.name)'s \(format(s))"
@@ -216,6 +207,62 @@ public enum SanityChecks {
         let rows = checked.compactMap { row in value(row).map { "\(row.name) \(format($0))" } }
         return SanityCheck(
             name: name, status: .ok, detail: "\(rows.joined(separator: ", ")) \(title)\(chance)")
+    }
+
+    /// Why a row's mean `v` is near chance (``referenceAboveChance(table:randomNDCG:randomHits:)``'s
+    /// first two tests), nil when it is not.
+    static func nearChance(
+        _ name: String, _ v: Double, title: String, randomNDCG: Double?,
+        randomHits: (expected: Double, queries: Int)?
+    ) -> String? {
+        if let randomNDCG, v < chanceMultiple * randomNDCG {
+            return "\(name) scores \(format(v)) \(title), below \(Int(chanceMultiple))x a random ranking's "
+                + "\(format(randomNDCG))"
+        }
+        if let randomHits {
+            let (hits, likelihood) = chance(ofMean: v, queries: randomHits.queries, expectedHits: randomHits.expected)
+            if likelihood >= chanceProbability {
+                return
+                    "\(name) scores \(format(v)) \(title), as little as \(hits) of its \(randomHits.queries) queries "
+                    + "finding a relevant document gives; a random ranking finds one for "
+                    + "\(String(format: "%.2f", randomHits.expected)) queries on average, and for \(hits) or more "
+                    + "with probability \(String(format: "%.2g", likelihood))"
+            }
+        }
+        return nil
+    }
+
+    /// The check's name in the report.
+    public static let mapsAboveChanceName = "maps-above-chance"
+
+    /// Failed when a map's row (an align or adapt stage, an adapter) scores near chance on all queries,
+    /// by the first two tests of ``referenceAboveChance(table:randomNDCG:randomHits:)``: an adapter made
+    /// for another pair of models scored 0.000 and the upgrade verdict still advised switching. Nil
+    /// without a map row, an nDCG metric or a random expectation.
+    public static func mapsAboveChance(
+        table: MetricsTable, randomNDCG: Double?, randomHits: (expected: Double, queries: Int)? = nil
+    ) -> SanityCheck? {
+        guard let metric = table.metrics.first(where: { $0.hasPrefix("ndcg@") }),
+            randomNDCG != nil || randomHits != nil
+        else { return nil }
+        let maps = table.rows.filter { $0.role == .stage && $0.name != table.comparedTo }
+        guard !maps.isEmpty else { return nil }
+        let title = MetricTitle.of(metric)
+        let problems = maps.compactMap { row in
+            row.values["all"]?[metric].flatMap {
+                nearChance(row.name, $0, title: title, randomNDCG: randomNDCG, randomHits: randomHits)
+            }
+        }
+        guard problems.isEmpty else {
+            return SanityCheck(
+                name: mapsAboveChanceName, status: .failed,
+                detail: problems.joined(separator: "; ")
+                    + ": the map may have been made for another pair of models than these files (its adapter "
+                    + "names them), or the query or index ids may not follow their rows")
+        }
+        return SanityCheck(
+            name: mapsAboveChanceName, status: .ok,
+            detail: "\(maps.map(\.name).joined(separator: ", ")) above chance")
     }
 
     // MARK: - Too few queries
