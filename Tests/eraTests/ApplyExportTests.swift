@@ -67,6 +67,24 @@ import _TestSupport
         #expect(try Npy.readVector(dir.url.appendingPathComponent("w.bias.npy")) == adapter.map.bias)
     }
 
+    /// A plain map's NumPy export where a hybrid one lies: its `weight_index.npy` and README would be
+    /// read with the new files. Refused, naming them; `--force` removes them.
+    @Test func aPlainNumPyExportOverAHybridOneTakesItsExtraFiles() throws {
+        let dir = try TemporaryDirectory(); defer { dir.cleanUp() }
+        _ = try writeAdapter(dir)
+        try Data("stale".utf8).write(to: dir.url.appendingPathComponent("w.weight_index.npy"))
+        try Data("This map takes TWO vectors".utf8).write(to: dir.url.appendingPathComponent("w.README.txt"))
+        let arguments = ["export", "--adapter", dir.path("a.safetensors"), "--out", dir.path("w"), "--format", "npy"]
+        let refused = try EraProcess.run(arguments)
+        #expect(refused.status != 0 && refused.stderr.contains("w.weight_index.npy"), "\(refused.stderr)")
+        #expect(!FileManager.default.fileExists(atPath: dir.path("w.weight.npy")))
+        let forced = try EraProcess.run(arguments + ["--force"])
+        #expect(forced.status == 0, "\(forced.stderr)")
+        #expect(FileManager.default.fileExists(atPath: dir.path("w.weight.npy")))
+        #expect(!FileManager.default.fileExists(atPath: dir.path("w.weight_index.npy")))
+        #expect(!FileManager.default.fileExists(atPath: dir.path("w.README.txt")))
+    }
+
     /// `--format` twice is refused before anything is written (it kept the last one without a word).
     @Test func exportRefusesTwoFormats() throws {
         let dir = try TemporaryDirectory(); defer { dir.cleanUp() }

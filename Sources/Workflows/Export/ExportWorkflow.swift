@@ -59,6 +59,13 @@ public enum ExportWorkflow {
                 ? [URL(fileURLWithPath: stem + ".weight_index.npy"), URL(fileURLWithPath: stem + ".README.txt")] : [])
     }
 
+    /// The files of a hybrid NumPy export at `base` (`weight_index.npy`, the README) that exist: beside a
+    /// plain map's `weight.npy` and `bias.npy` written there, serving code that looks for
+    /// `weight_index` would add a stale V y term.
+    public static func staleHybridFiles(base: String) -> [URL] {
+        npyFiles(base: base, hybrid: true).dropFirst(2).filter { FileManager.default.fileExists(atPath: $0.path) }
+    }
+
     /// The note written beside a hybrid adapter's NumPy files.
     static func hybridNote(_ adapter: Adapter, files: [URL]) -> String {
         let (weight, bias, index) = (files[0].lastPathComponent, files[1].lastPathComponent, files[2].lastPathComponent)
