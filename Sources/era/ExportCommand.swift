@@ -83,7 +83,8 @@ struct ExportCommand: ParsableCommand {
             guard overwrite.force else {
                 throw CommandError(
                     "--out: \(names) from a hybrid export lie beside the plain map this would write, and code that "
-                        + "finds weight_index would apply it; remove them, choose another --out, or add --force to remove them")
+                        + "finds weight_index would apply it; remove them, choose another --out, or add --force to remove them"
+                )
             }
             for url in stale { try FileManager.default.removeItem(at: url) }
         }

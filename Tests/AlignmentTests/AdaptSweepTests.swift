@@ -61,6 +61,27 @@ final class QrelsAccessLog: Sendable {
         #expect(run.labeledQueries == 20)
     }
 
+    /// Evaluation judgments that name labeled queries (a train/test leak) are left out of the evaluation,
+    /// and the result and its table say how many; without a leak nothing is said.
+    @Test func labeledQueriesInTheEvaluationAreLeftOut() throws {
+        let planted = try AdaptSyntheticProblem()
+        let clean = try Self.sweep(planted, log: QrelsAccessLog(), budgets: [nil], seeds: [0])
+        #expect(clean.excludedLabeledQueries.isEmpty && clean.summary.excludedLabeledQueries == nil)
+        let training = planted.problem.trainingQrels.judgments
+        let leakedIds = Array(training.keys.sorted().prefix(3))
+        var judgments = planted.evaluation.judgments
+        for id in leakedIds { judgments[id] = training[id] }
+        let leaky = Qrels(judgments: judgments)
+        var settings = AdaptSyntheticProblem.settings(.linear)
+        settings.maxSteps = 30
+        let result = try AdaptSweep.run(
+            problem: planted.problem, configurations: [("unconstrained", settings)], budgets: [nil], seeds: [0],
+            evaluation: AdaptSweepEvaluation(loadQrels: { leaky }), trials: 500)
+        #expect(result.excludedLabeledQueries == leakedIds.sorted())
+        #expect(result.summary.excludedLabeledQueries == 3)
+        #expect(result.references[0].all.count == clean.references[0].all.count)
+    }
+
     /// The same recording loader around a hybrid problem whose choice runs every candidate on both fold
     /// kinds (balanced): selection never opens the evaluation judgments (one read, after all training),
     /// and scrambling both embeddings of every query that only the evaluation judgments name leaves the

@@ -26,7 +26,8 @@ extension AdaptSweepResult {
                     seed: $0.seed,
                     selectedSteps: $0.selectedSteps, seconds: $0.trainingSeconds,
                     all: $0.all.mean[metric] ?? 0, unseen: $0.unseen.mean[metric] ?? 0)
-            })
+            },
+            excludedLabeledQueries: excludedLabeledQueries.isEmpty ? nil : excludedLabeledQueries.count)
     }
 }
 
@@ -79,4 +80,10 @@ public struct AdaptSweepSummary: Sendable, Codable, Hashable {
     public var references: [Reference]
     public var points: [Point]
     public var runs: [Run]
+    /// Evaluation queries left out because they are labeled too (nil: none, and the key is not written).
+    public var excludedLabeledQueries: Int?
+
+    enum CodingKeys: String, CodingKey {
+        case metric, references, points, runs, excludedLabeledQueries = "excluded_labeled_queries"
+    }
 }

@@ -52,7 +52,10 @@ public enum AdaptSweep {
         }
         // 2. Evaluate.
         progress(.evaluating)
-        let qrels = try evaluation.loadQrels()
+        let loaded = try evaluation.loadQrels()
+        let leaked = loaded.judgments.keys.filter { problem.trainingQrels.judgments[$0] != nil }.sorted()
+        let qrels =
+            leaked.isEmpty ? loaded : loaded.restricted(toQueries: Set(loaded.judgments.keys).subtracting(leaked))
         func evaluate(_ queries: any RowMatrix, _ ids: [String], map: AffineMap<Float>?) throws
             -> (all: EvaluationReport, unseen: EvaluationReport)
         {
@@ -88,7 +91,9 @@ public enum AdaptSweep {
                 points.append(try point(group, label: label, budget: budget, stageOne: stageOne, trials: trials))
             }
         }
-        return AdaptSweepResult(metric: metric, runs: runs, points: points, references: references)
+        var result = AdaptSweepResult(metric: metric, runs: runs, points: points, references: references)
+        result.excludedLabeledQueries = leaked
+        return result
     }
 
     /// Mean ± sd over the group's seeds and the paired tests of its seed-averaged per-query values.

@@ -22,6 +22,14 @@ extension AdaptSweepResult {
                     + "\(f4(p.meanUnseen)) ± \(f4(p.sdUnseen)) | \(signed(p.versusStageOneUnseen)) | "
                     + String(format: "%.0f", p.meanSteps) + " |")
         }
+        if !excludedLabeledQueries.isEmpty {
+            let shown = excludedLabeledQueries.prefix(5).joined(separator: ", ")
+            lines.append("")
+            lines.append(
+                "\(excludedLabeledQueries.count) evaluation queries are labeled queries too (ids \(shown)"
+                    + "\(excludedLabeledQueries.count > 5 ? ", ..." : "")) and were left out of the evaluation: "
+                    + "a map trained on them would be measured on what it was fitted to")
+        }
         return lines.joined(separator: "\n")
     }
 
