@@ -299,6 +299,24 @@ struct PipelineRunnerTests {
         #expect(try setup.leftovers().isEmpty)
     }
 
+    /// Another pipeline pointed at this run's folder is refused before anything is written (it replaced
+    /// the stages one by one and left the first pipeline's sweep beside its report); `--force` takes over.
+    @Test func anotherPipelinesRunFolderIsRefused() throws {
+        let setup = try Setup()
+        defer { setup.fixture.remove() }
+        _ = try setup.run()
+        let manifest = try setup.read("manifest.json")
+        let error = #expect(throws: PipelineRunError.self) {
+            try setup.run(overrides: ["name=other", "output=runs/demo"])
+        }
+        #expect(
+            error?.message.contains("holds the run of pipeline \"demo\", and this is \"other\"") == true,
+            "\(String(describing: error))")
+        #expect(try setup.read("manifest.json") == manifest)
+        let taken = try setup.run(overrides: ["name=other", "output=runs/demo"], force: true)
+        #expect(taken.ran.count == 6)
+    }
+
     @Test func stageKindsWithoutARunnerAreRefusedBeforeAnyWork() throws {
         let setup = try Setup()
         defer { setup.fixture.remove() }

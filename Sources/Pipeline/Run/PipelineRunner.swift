@@ -76,6 +76,14 @@ public struct PipelineRunner: Sendable {
         defer { directory.unlock(lock) }
         // Nothing is written before every check that can refuse the run has passed.
         for stage in config.stages { try directory.checkOwned(stage.name) }
+        // Another pipeline's run: its stages would be replaced one by one, and what this one lacks (a
+        // sweep, its charts) would stay beside the new report as if this run had made it.
+        if !force, let previous = previousManifest(directory), previous.pipeline != config.name {
+            throw PipelineRunError(
+                "\(runDirectory.path) holds the run of pipeline \"\(previous.pipeline)\", and this is \"\(config.name)\": "
+                    + "set output: (or --set output=...) to a folder of its own, or run again with --force to take it over"
+            )
+        }
         let wasEras = directory.isClaimed
         try directory.claim()
         if wasEras { directory.removeLeftovers() }
