@@ -65,7 +65,7 @@ package enum FilePath {
         switch ownership {
         case .unmarked:
             return false
-        case .eraAdapter:
+        case .eraAdapter, .eraAdapterOfStage:
             guard let file = try? ReadableFile(URL(fileURLWithPath: path)), file.size >= 8,
                 let prefix = try? file.bytes(at: 0, count: 8, what: "the header length")
             else { return false }
@@ -75,7 +75,9 @@ package enum FilePath {
                 let object = try? JSONSerialization.jsonObject(with: Data(header)) as? [String: Any],
                 let metadata = object["__metadata__"] as? [String: Any]
             else { return false }
-            return metadata["format"] as? String == "era-adapter"
+            guard metadata["format"] as? String == "era-adapter" else { return false }
+            if case .eraAdapterOfStage(let stage) = ownership { return metadata["stage"] as? String == stage }
+            return true
         case .eraJSON:
             guard let file = try? ReadableFile(URL(fileURLWithPath: path)), file.size <= 256 << 20,
                 let data = try? file.readAll(),

@@ -25,6 +25,9 @@ public struct OutputGuard: Sendable, Hashable {
     public enum Ownership: Sendable, Hashable {
         /// A safetensors file whose `__metadata__` has `format = era-adapter`.
         case eraAdapter
+        /// An era adapter (``eraAdapter``) of this stage (`stage` in its metadata: `align`, `adapt`): a
+        /// trained stage-two adapter, or a user's copy of one, is not replaced by a stage-one map.
+        case eraAdapterOfStage(String)
         /// A JSON object whose top-level `format` string starts with `era-`.
         case eraJSON
         /// A format that cannot carry a marker (`.npy`, Markdown, SVG): an existing file needs force.
@@ -146,6 +149,8 @@ extension OutputGuard.Ownership {
     var describe: String {
         switch self {
         case .eraAdapter: "not an era adapter: no format = era-adapter in its metadata"
+        case .eraAdapterOfStage(let stage):
+            "not an era adapter of stage \(stage): no format = era-adapter, stage = \(stage) in its metadata"
         case .eraJSON: "no \"format\": \"era-...\" field"
         case .unmarked: "this format carries no mark of era's"
         }

@@ -73,7 +73,7 @@ struct ExportCommand: ParsableCommand {
         let loaded = try Adapter.load(URL(fileURLWithPath: adapter))
         let outputs: [OutputGuard.Output] =
             format == .safetensors
-            ? [.init("--out", out, .eraAdapter)]
+            ? [.init("--out", out, .eraAdapterOfStage(loaded.stage))]
             : ExportWorkflow.npyFiles(base: out, hybrid: loaded.isHybrid).map { .init("--out", $0.path, .unmarked) }
         try overwrite.check(
             inputs: [.init("--adapter", adapter)], outputs: outputs)

@@ -85,6 +85,31 @@ import _TestSupport
         #expect(!FileManager.default.fileExists(atPath: dir.path("w.README.txt")))
     }
 
+    /// An era adapter of another stage at `--out` (a user's copy of a trained stage-two adapter) is not
+    /// replaced without `--force`; one of the same stage (the command's own earlier output) is.
+    @Test func anAdapterOfAnotherStageIsNotReplacedWithoutForce() throws {
+        let dir = try TemporaryDirectory(); defer { dir.cleanUp() }
+        _ = try writeAdapter(dir)
+        let trained = Adapter(
+            map: try AffineMap(weight: Matrix([[1, 0, 0], [0, 1, 0]]), bias: [0, 0]), sourceModel: "q",
+            targetModel: "d", stage: "adapt", configurationHash: "-", version: "test")
+        try trained.save(to: dir.url.appendingPathComponent("keep.safetensors"))
+        let before = try Data(contentsOf: dir.url.appendingPathComponent("keep.safetensors"))
+        let arguments = ["export", "--adapter", dir.path("a.safetensors"), "--out", dir.path("keep.safetensors")]
+        let refused = try EraProcess.run(arguments)
+        #expect(refused.status != 0 && refused.stderr.contains("of stage test"), "\(refused.stderr)")
+        #expect(try Data(contentsOf: dir.url.appendingPathComponent("keep.safetensors")) == before)
+        // The same stage's earlier export is replaced without a word.
+        let first = try EraProcess.run([
+            "export", "--adapter", dir.path("a.safetensors"), "--out", dir.path("e.safetensors"),
+        ])
+        let again = try EraProcess.run([
+            "export", "--adapter", dir.path("a.safetensors"), "--out", dir.path("e.safetensors"),
+        ])
+        #expect(first.status == 0 && again.status == 0, "\(again.stderr)")
+        #expect(try EraProcess.run(arguments + ["--force"]).status == 0)
+    }
+
     /// `--format` twice is refused before anything is written (it kept the last one without a word).
     @Test func exportRefusesTwoFormats() throws {
         let dir = try TemporaryDirectory(); defer { dir.cleanUp() }
