@@ -42,8 +42,8 @@ public enum AlignmentError: Error, Sendable, Equatable, CustomStringConvertible 
         case .noCommonIds:
             return "set of ids common to the source and target id lists is empty"
         case let .tooFewLabeledQueries(needed, got, purpose):
-            return "labeled training queries (with an embedding and a relevant document in the corpus; "
-                + "\(needed) needed to \(purpose), got \(got)) is empty"
+            return "too few labeled training queries (with an embedding and a relevant document in the corpus): "
+                + "\(needed) needed to \(purpose), got \(got)"
         case let .searchFailed(search, reason):
             return "the search through \(search) failed: \(reason)"
         }

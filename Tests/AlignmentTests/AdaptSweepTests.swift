@@ -80,6 +80,14 @@ final class QrelsAccessLog: Sendable {
         #expect(result.excludedLabeledQueries == leakedIds.sorted())
         #expect(result.summary.excludedLabeledQueries == 3)
         #expect(result.references[0].all.count == clean.references[0].all.count)
+        // The labeled qrels as the evaluation: nothing held out, said plainly.
+        let all = planted.problem.trainingQrels
+        let error = #expect(throws: RetrievalError.self) {
+            try AdaptSweep.run(
+                problem: planted.problem, configurations: [("unconstrained", settings)], budgets: [nil], seeds: [0],
+                evaluation: AdaptSweepEvaluation(loadQrels: { all }), trials: 500)
+        }
+        #expect("\(String(describing: error))".contains("is a labeled query too"))
     }
 
     /// The same recording loader around a hybrid problem whose choice runs every candidate on both fold

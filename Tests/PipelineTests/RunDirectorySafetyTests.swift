@@ -44,6 +44,8 @@ struct RunDirectorySafetyTests {
         #expect(kept == "q1\td1\t1\n")
         let names = try FileManager.default.contentsOfDirectory(atPath: fixture.url("project").path)
         #expect(!names.contains { $0.hasPrefix(".replaced-") || $0.hasPrefix(".staging-") }, "\(names)")
+        // Not even the run's lock file stays in the user's folder.
+        #expect(Set(names) == ["data"], "\(names)")
     }
 
     @Test func aUserFileNamedLikeAStageIsNeverReplaced() throws {

@@ -56,6 +56,11 @@ public enum AdaptSweep {
         let leaked = loaded.judgments.keys.filter { problem.trainingQrels.judgments[$0] != nil }.sorted()
         let qrels =
             leaked.isEmpty ? loaded : loaded.restricted(toQueries: Set(loaded.judgments.keys).subtracting(leaked))
+        if !leaked.isEmpty, qrels.judgments.isEmpty {
+            throw RetrievalError.invalidParameter(
+                "every query of the evaluation qrels (\(leaked.count)) is a labeled query too: the sweep has nothing "
+                    + "held out to evaluate on; give evaluation qrels of other queries")
+        }
         func evaluate(_ queries: any RowMatrix, _ ids: [String], map: AffineMap<Float>?) throws
             -> (all: EvaluationReport, unseen: EvaluationReport)
         {

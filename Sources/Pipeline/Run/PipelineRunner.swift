@@ -72,8 +72,14 @@ public struct PipelineRunner: Sendable {
         }
 
         let directory = try RunDirectory(url: runDirectory)
+        let lockFile = directory.file(".lock")
+        let lockExisted = FileManager.default.fileExists(atPath: lockFile.path)
         let lock = try directory.lock()
-        defer { directory.unlock(lock) }
+        defer {
+            directory.unlock(lock)
+            // A run refused before it claimed the folder leaves nothing in it, not even its lock file.
+            if !lockExisted, !directory.isClaimed { try? FileManager.default.removeItem(at: lockFile) }
+        }
         // Nothing is written before every check that can refuse the run has passed.
         for stage in config.stages { try directory.checkOwned(stage.name) }
         // Another pipeline's run: its stages would be replaced one by one, and what this one lacks (a
