@@ -146,4 +146,36 @@ struct WalkthroughSlowTests {
         #expect(
             FileManager.default.fileExists(atPath: elsewhere.appendingPathComponent("runs/my-data/report.html").path))
     }
+
+    /// The page's "one command at a time" block, run as written in the data folder (adapt with small
+    /// settings, evaluate with `--json`): the verdict against the index as it is, and mapped queries.
+    /// Moved here from ``YourDataWalkthroughTests``: align, adapt and evaluate through the debug
+    /// binary, about 5 s of CPU.
+    @Test func theCommandsOneAtATimeRunAsWritten() throws {
+        let started = Date()
+        let dir = try TemporaryDirectory()
+        defer { dir.cleanUp() }
+        let data = try YourDataWalkthroughTests.yourData(in: dir.url, index: .staticModel)
+        let commands = try YourDataWalkthroughTests.commands()
+        #expect(commands.map(\.first) == ["align", "adapt", "evaluate", "apply"], "the page's commands: \(commands)")
+        for command in commands {
+            var arguments = command
+            if command.first == "adapt" { arguments += ["--steps", "10", "--folds", "2", "--alphas", "0.5"] }
+            if command.first == "evaluate" { arguments.append("--json") }
+            let result = try EraProcess.run(arguments, in: data)
+            try #require(result.status == 0, "era \(command.joined(separator: " ")) failed:\n\(result.stderr)")
+            if command.first == "evaluate" {
+                let json = try JSONSerialization.jsonObject(with: Data(result.stdout.utf8)) as? [String: Any]
+                try YourDataWalkthroughTests.checkVerdict(
+                    try #require(json?["verdict"] as? [String: Any], "era evaluate --json has no verdict"))
+            }
+        }
+        let mapped = try Npy.read(data.appendingPathComponent("mapped.npy"))
+        #expect(
+            mapped.rows == (try IdList.read(data.appendingPathComponent("query_ids.txt"))).count
+                && mapped.columns == YourDataWalkthroughTests.Index.staticModel.dim)
+        print(
+            "WalkthroughSlowTests, one command at a time: \(String(format: "%.1f", Date().timeIntervalSince(started))) s"
+        )
+    }
 }

@@ -40,36 +40,6 @@ import Testing
         #expect(check.status == 0, "era run --check failed:\n\(check.stderr)")
     }
 
-    /// The page's "one command at a time" block, run as written in the data folder (adapt with small
-    /// settings, evaluate with `--json`): the verdict against the index as it is, and mapped queries.
-    @Test func theCommandsOneAtATimeRunAsWritten() throws {
-        let started = Date()
-        let dir = try TemporaryDirectory()
-        defer { dir.cleanUp() }
-        let data = try Self.yourData(in: dir.url, index: .staticModel)
-        let commands = try Self.commands()
-        #expect(commands.map(\.first) == ["align", "adapt", "evaluate", "apply"], "the page's commands: \(commands)")
-        for command in commands {
-            var arguments = command
-            if command.first == "adapt" { arguments += ["--steps", "10", "--folds", "2", "--alphas", "0.5"] }
-            if command.first == "evaluate" { arguments.append("--json") }
-            let result = try EraProcess.run(arguments, in: data)
-            try #require(result.status == 0, "era \(command.joined(separator: " ")) failed:\n\(result.stderr)")
-            if command.first == "evaluate" {
-                let json = try JSONSerialization.jsonObject(with: Data(result.stdout.utf8)) as? [String: Any]
-                try Self.checkVerdict(
-                    try #require(json?["verdict"] as? [String: Any], "era evaluate --json has no verdict"))
-            }
-        }
-        let mapped = try Npy.read(data.appendingPathComponent("mapped.npy"))
-        #expect(
-            mapped.rows == (try IdList.read(data.appendingPathComponent("query_ids.txt"))).count
-                && mapped.columns == Index.staticModel.dim)
-        print(
-            "YourDataWalkthroughTests, one command at a time: \(String(format: "%.1f", Date().timeIntervalSince(started))) s"
-        )
-    }
-
     /// When adapt's dev folds keep the index as it is (a hybrid with W = 0, V = I), the adapter it
     /// writes should still apply: it maps every query to its index-model vector. Today `era apply`
     /// (and `era evaluate --adapter`, `era export`) refuse it as "the weight is all zeros"
