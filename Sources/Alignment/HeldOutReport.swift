@@ -69,22 +69,15 @@ public struct HeldOutReport: Sendable, Hashable, Codable {
         guard h > 0 else { throw .empty(what: "held-out set") }
         let mapped = try map.applyNormalized(to: sources)
         let unitTargets = targets.normalizedRows()
+        let ranks = OwnTargetRanks(mapped: mapped, targets: unitTargets, ownRows: Array(0..<h))
         var cosineSum = 0.0, top1 = 0, top10 = 0, reciprocalSum = 0.0, topPercent = 0, outsideQuarter = 0
-        let topCount = max(1, h / 100)
-        scoreInBlocks(mapped, unitTargets, blockRows: 1024) { start, rows, scores, _ in
-            for r in 0..<rows {
-                let i = start + r
-                let row = scores + r * h
-                let own = row[i]
-                var ahead = 0
-                for j in 0..<h where j != i && row[j] >= own { ahead += 1 }
-                cosineSum += Double(own)
-                if ahead == 0 { top1 += 1 }
-                if ahead < 10 { top10 += 1 }
-                if ahead < topCount { topPercent += 1 }
-                if 4 * ahead > h - 1 { outsideQuarter += 1 }
-                reciprocalSum += 1 / Double(ahead + 1)
-            }
+        for (ahead, own) in zip(ranks.ahead, ranks.own) {
+            cosineSum += Double(own)
+            if ahead == 0 { top1 += 1 }
+            if ahead < 10 { top10 += 1 }
+            if ranks.isTopPercent(ahead) { topPercent += 1 }
+            if ranks.isOutsideQuarter(ahead) { outsideQuarter += 1 }
+            reciprocalSum += 1 / Double(ahead + 1)
         }
         let n = Double(h)
         return HeldOutReport(

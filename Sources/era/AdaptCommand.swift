@@ -48,7 +48,7 @@ struct AdaptCommand: ParsableCommand {
         let outURL = URL(fileURLWithPath: out)
         try requireWritable(outURL)
         try overwrite.check(
-            inputs: inputs.guardInputs, outputs: [.init("--out", out, .eraAdapterOfStage("adapt"))])
+            inputs: inputs.guardInputs, outputs: [.init("--out", out, .eraAdapterOfStage(AdaptWorkflow.stage))])
         if calibrateWithIndexQueries, inputs.indexQueries == nil {
             throw CommandError(
                 "--calibrate-with-index-queries: give the index model's vectors of the queries as --index-queries")

@@ -68,7 +68,9 @@ struct AlignCommand: ParsableCommand {
         for url in [outURL, logURL] + npyURLs { try requireWritable(url) }
         try overwrite.check(
             inputs: guardInputs,
-            outputs: [.init("--out", out, .eraAdapterOfStage("align")), .init("--log", logURL.path, .eraJSON)]
+            outputs: [
+                .init("--out", out, .eraAdapterOfStage(AlignWorkflow.stage)), .init("--log", logURL.path, .eraJSON),
+            ]
                 + npyURLs.map { .init("--npy", $0.path, .unmarked) })
         let request = try request(settings)
         let outcome: AlignWorkflow.Outcome

@@ -8,7 +8,7 @@ public enum AdaptSelectionObjective: String, Sendable, Hashable, Codable, CaseIt
     case recurring
     /// The best on random folds among the candidates whose document-disjoint dev nDCG@10 is at most
     /// a tolerance (``AdaptSettings/balancedTolerance``; by default 0 below stage one, 0.005 below the
-    /// index as it is: ``AdaptSelection/defaultTolerance(against:)``) below the reference's.
+    /// index as it is: ``AdaptSelection/tolerance(_:against:)``) below the reference's.
     case balanced
 }
 
@@ -86,14 +86,14 @@ public enum AdaptSelection {
     /// -0.0056 / -0.0002 / -0.0019 on e5small / minilm / static, within the rule written beforehand.
     public static let stageOneBalancedTolerance = 0.0
 
-    /// The tolerance `balanced` uses by default against `reference`: ``stageOneBalancedTolerance``
-    /// against stage one, ``balancedTolerance`` otherwise.
-    public static func defaultTolerance(against reference: AdaptCandidate) -> Double {
-        reference.kind == .stageOne ? stageOneBalancedTolerance : balancedTolerance
+    /// The tolerance `balanced` uses against a reference of kind `reference`: `settings`'
+    /// ``AdaptSettings/balancedTolerance``, else ``stageOneBalancedTolerance`` against stage one and
+    /// ``balancedTolerance`` otherwise.
+    public static func tolerance(_ settings: AdaptSettings, against reference: AdaptCandidate.Kind) -> Double {
+        settings.balancedTolerance ?? (reference == .stageOne ? stageOneBalancedTolerance : balancedTolerance)
     }
 
-    /// ``choose(_:reference:objective:tolerance:)`` with the tolerance of `settings`
-    /// (``AdaptSettings/balancedTolerance``; nil: ``defaultTolerance(against:)`` the reference): the
+    /// ``choose(_:reference:objective:tolerance:)`` with ``tolerance(_:against:)`` the reference: the
     /// choice stage two makes.
     public static func choose(
         _ candidates: [AdaptCandidate], reference: Int, objective: AdaptSelectionObjective, settings: AdaptSettings
@@ -101,7 +101,7 @@ public enum AdaptSelection {
         precondition(candidates.indices.contains(reference), "reference out of range")
         return choose(
             candidates, reference: reference, objective: objective,
-            tolerance: settings.balancedTolerance ?? defaultTolerance(against: candidates[reference]))
+            tolerance: tolerance(settings, against: candidates[reference].kind))
     }
 
     /// The index of the chosen candidate in `candidates`. `reference` is the index of the reference

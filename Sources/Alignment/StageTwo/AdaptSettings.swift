@@ -143,7 +143,7 @@ public struct AdaptSettings: Sendable, Hashable, Codable {
     public var finalMap: AdaptFinalMap?
     /// How far below the reference, on the document-disjoint folds, the `balanced` objective admits a
     /// candidate (``AdaptSelection/choose(_:reference:objective:tolerance:)``). Default nil:
-    /// ``AdaptSelection/defaultTolerance(against:)``, 0 against stage one and 0.005 against the index as
+    /// ``AdaptSelection/tolerance(_:against:)``, 0 against stage one and 0.005 against the index as
     /// it is. Range [0, 1].
     public var balancedTolerance: Double?
 

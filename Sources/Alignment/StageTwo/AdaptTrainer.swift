@@ -112,7 +112,7 @@ public enum AdaptTrainer {
         }
         let hybridStart = HybridStart.choose(
             requested: settings.hybridAlpha, objective: objective, labelFree: labelFree.map(\.candidate),
-            tolerance: settings.balancedTolerance ?? AdaptSelection.balancedTolerance)
+            tolerance: AdaptSelection.tolerance(settings, against: .indexAsIs))
         let alpha = hybridStart.alpha
         let startMap = hybrid ? HybridMap.mix(stageOne: problem.stageOne, alpha: alpha).concatenated : problem.stageOne
 

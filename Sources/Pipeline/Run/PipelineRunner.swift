@@ -84,7 +84,8 @@ public struct PipelineRunner: Sendable {
         for stage in config.stages { try directory.checkOwned(stage.name) }
         // Another pipeline's run: its stages would be replaced one by one, and what this one lacks (a
         // sweep, its charts) would stay beside the new report as if this run had made it.
-        if !force, let previous = previousManifest(directory), previous.pipeline != config.name {
+        let previous = previousManifest(directory)
+        if !force, let previous, previous.pipeline != config.name {
             throw PipelineRunError(
                 "\(runDirectory.path) holds the run of pipeline \"\(previous.pipeline)\", and this is \"\(config.name)\": "
                     + "set output: (or --set output=...) to a folder of its own, or run again with --force to take it over"
@@ -100,7 +101,7 @@ public struct PipelineRunner: Sendable {
         var manifest = RunManifest(
             pipeline: config.name, eraVersion: eraVersion,
             configHash: SHA256.hex(String(decoding: configJSON, as: UTF8.self)),
-            sourceFile: config.sourceFile, inputs: inputs.records, stages: previousManifest(directory)?.stages ?? [:],
+            sourceFile: config.sourceFile, inputs: inputs.records, stages: previous?.stages ?? [:],
             started: started, finished: nil)
         let kernels = BLASKernelRestart.kernels
         (manifest.blasKernels, manifest.blasKernelsOpenBLASChose) = (kernels?.running, kernels?.openBLASChose)

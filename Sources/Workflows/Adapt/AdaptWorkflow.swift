@@ -9,6 +9,9 @@ import Settings
 /// Stage two as a use case: train the query map on labeled queries from a stage-one adapter and
 /// wrap the result as an `Adapter` with one set of metadata, whichever front end asked.
 public enum AdaptWorkflow {
+    /// The `stage` its adapters record in their metadata (an output guard replaces only adapters of it).
+    public static let stage = "adapt"
+
     /// What stage two produced: the adapter and the trainer's full result.
     public struct Outcome: Sendable {
         public var adapter: Adapter
@@ -82,12 +85,12 @@ public enum AdaptWorkflow {
         if let hybrid = result.hybrid {
             adapter = try Adapter(
                 hybrid: hybrid, sourceModel: stageOne.sourceModel, targetModel: stageOne.targetModel,
-                stage: "adapt", configurationHash: result.settings.configurationHash,
+                stage: stage, configurationHash: result.settings.configurationHash,
                 version: EraVersion.current, extraMetadata: extra)
         } else {
             adapter = Adapter(
                 map: result.map, sourceModel: stageOne.sourceModel, targetModel: stageOne.targetModel,
-                stage: "adapt", configurationHash: result.settings.configurationHash,
+                stage: stage, configurationHash: result.settings.configurationHash,
                 version: EraVersion.current, extraMetadata: extra)
         }
         let calibration = AdaptCalibration.calibrate(
@@ -204,7 +207,7 @@ public enum AdaptWorkflow {
             lines.append(
                 "trained candidates started from mix (alpha \(start.alpha)): the default mix (alpha "
                     + "\(AdaptSettings.defaultHybridAlpha)) is more than "
-                    + "\(result.settings.balancedTolerance ?? AdaptSelection.balancedTolerance) below "
+                    + "\(AdaptSelection.tolerance(result.settings, against: .indexAsIs)) below "
                     + "the index as it is on document-disjoint folds")
         }
         let objective = result.objective?.rawValue ?? "dev steps"

@@ -7,6 +7,9 @@ import LinearAlgebra
 /// Stage one as a use case: match two embedding tables by id, train the map, and wrap it as an
 /// `Adapter`. `era align` and the pipeline's align stage are both this, plus their own I/O.
 public enum AlignWorkflow {
+    /// The `stage` its adapters record in their metadata (an output guard replaces only adapters of it).
+    public static let stage = "align"
+
     /// What stage one reads.
     public struct Request: Sendable {
         /// Query-model rows and their ids.
@@ -119,7 +122,7 @@ public enum AlignWorkflow {
         }
         var adapter = Adapter(
             map: result.map, sourceModel: request.sourceModel, targetModel: request.targetModel,
-            stage: "align", configurationHash: result.log.configurationHash,
+            stage: stage, configurationHash: result.log.configurationHash,
             version: EraVersion.current, extraMetadata: calibrated)
         if let alpha = request.hybridAlpha {
             // The range is stage two's declared `alpha` (the same mix).
@@ -132,7 +135,7 @@ public enum AlignWorkflow {
             do {
                 adapter = try Adapter(
                     hybrid: .mix(stageOne: result.map, alpha: alpha), sourceModel: request.sourceModel,
-                    targetModel: request.targetModel, stage: "align", configurationHash: result.log.configurationHash,
+                    targetModel: request.targetModel, stage: stage, configurationHash: result.log.configurationHash,
                     version: EraVersion.current, extraMetadata: metadata)
             } catch { throw .training(error) }
         }

@@ -21,12 +21,7 @@ extension SanityChecks {
         var shortestRow = 0, longestRow = 0
         corpus.withUnsafeBufferPointer { values in
             for i in 0..<n {
-                var sum = 0.0
-                for j in 0..<m {
-                    let v = Double(values[i * m + j])
-                    sum += v * v
-                }
-                let length = sum.squareRoot()
+                let length = Double(BLAS.nrm2(values.baseAddress! + i * m, count: m))
                 if length == 0 {
                     zero.append(i)
                 } else {

@@ -27,13 +27,22 @@ extension SanityChecks {
     /// The rows a rank statistic judges: `outside` of `checked` rows have their own vector outside the
     /// nearest quarter, `matched` have it in the top 1%. Nil when no map can judge (below
     /// ``rowOrderWeakMap``, or fewer than ``rowOrderMinimum`` rows); else whether `outside` is beyond the
-    /// tolerance of the map's class.
-    static func rowOrderBroken(outside: Int, matched: Int, checked: Int) -> Bool? {
+    /// tolerance of the map's class. With `trustedMap` (a map known to be good: stage one, for a
+    /// calibration) a share below ``rowOrderWeakMap`` is broken too (another model's vectors, or rows
+    /// shuffled throughout), instead of no judgement.
+    static func rowOrderBroken(outside: Int, matched: Int, checked: Int, trustedMap: Bool = false) -> Bool? {
         guard checked >= rowOrderMinimum else { return nil }
         let share = Double(matched) / Double(checked)
-        guard share >= rowOrderWeakMap else { return nil }
+        guard share >= rowOrderWeakMap else { return trustedMap ? true : nil }
         let tolerance = share >= rowOrderGoodMap ? rowOrderTolerance : rowOrderWeakTolerance
         return outside > max(3, Int(tolerance * Double(checked)))
+    }
+
+    /// A row-order check's line: ok with what was measured, or `status` with the rows named and the cause.
+    static func rowOrderCheck(
+        _ name: String, broken: Bool, measured: String, status: SanityCheck.Status, cause: String
+    ) -> SanityCheck {
+        SanityCheck(name: name, status: broken ? status : .ok, detail: broken ? "\(measured)\(cause)" : measured)
     }
 
     /// Failed when the rows of the index model's queries do not follow the query ids in places, or
@@ -54,9 +63,8 @@ extension SanityChecks {
     ///   - evaluated: the evaluated query ids (rows with qrels): what the `index-as-is` row reads.
     /// Nil without an `index-as-is` row, a map of the same queries, or a map good enough to judge.
     /// - Complexity: O(c n m) for c checked rows ranked among n rows of width m.
-    /// - Parameter trustedMap: the map is known to be good (stage one, for a calibration): a share in
-    ///   the top 1% below ``rowOrderWeakMap`` then fails too, as vectors of another model or rows
-    ///   shuffled throughout, instead of leaving the judgement to the reference's chance check.
+    /// - Parameter trustedMap: the map is known to be good (stage one, for a calibration):
+    ///   `rowOrderBroken(outside:matched:checked:trustedMap:)`.
     static func indexQueriesFollowIds(
         _ rows: [EvaluateWorkflow.Row], queryIds: [String], evaluated: [String], trustedMap: Bool = false
     ) throws -> SanityCheck? {
@@ -85,50 +93,26 @@ extension SanityChecks {
                     "\(checked): \(zero.count) have an all-zero index-model vector (query ids \(named(zero))): "
                     + "queries the index model did not embed, which index-as-is scores as nothing; embed them again")
         }
-        let n = columns.count
-        let top = max(1, n / 100)
-        var matched = 0
-        var outside: [Int] = []
-        let block = 256
-        for start in stride(from: 0, to: checkedRows.count, by: block) {
-            let end = min(start + block, checkedRows.count)
-            let scores = try Matrix.multiply(f.gatherRows(start..<end), y, transB: .transposed)
-            scores.withUnsafeBufferPointer { s in
-                for r in 0..<(end - start) {
-                    let row = s.baseAddress! + r * n
-                    let ownColumn = column[checkedRows[start + r]]!
-                    let ownScore = row[ownColumn]
-                    var ahead = 0
-                    for j in 0..<n where j != ownColumn && row[j] >= ownScore { ahead += 1 }
-                    if ahead < top { matched += 1 }
-                    if 4 * ahead > n - 1 { outside.append(checkedRows[start + r]) }
-                }
-            }
-        }
-        if trustedMap, checkedRows.count >= rowOrderMinimum,
-            Double(matched) < rowOrderWeakMap * Double(checkedRows.count)
-        {
-            return SanityCheck(
-                name: indexQueriesFollowIdsName, status: .failed,
-                detail:
-                    "\(checked): only \(matched) have their own index-model vector in the top 1% of \(n) rows and "
-                    + "\(outside.count) have it outside the nearest quarter: these are not the index model's vectors "
-                    + "of these queries in query-id order (another model's, or rows shuffled)")
-        }
-        guard let broken = rowOrderBroken(outside: outside.count, matched: matched, checked: checkedRows.count)
+        let ranks = OwnTargetRanks(mapped: f, targets: y, ownRows: checkedRows.map { column[$0]! }, blockRows: 256)
+        let matched = ranks.topPercent
+        let outside = zip(checkedRows, ranks.ahead).filter { ranks.isOutsideQuarter($1) }.map(\.0)
+        guard
+            let broken = rowOrderBroken(
+                outside: outside.count, matched: matched, checked: checkedRows.count, trustedMap: trustedMap)
         else { return nil }
         let limited =
             evaluated.count > checkedRows.count ? " (the first \(checkedRows.count) of \(evaluated.count))" : ""
         let measured =
-            "\(checked)\(limited), each ranked among \(n) rows: \(matched) have their own index-model vector in the "
-            + "top 1%, \(outside.count) outside the nearest quarter"
-        guard broken else { return SanityCheck(name: indexQueriesFollowIdsName, status: .ok, detail: measured) }
-        return SanityCheck(
-            name: indexQueriesFollowIdsName, status: .failed,
-            detail:
-                "\(measured) (query ids \(named(outside))): the rows of the index model's query file do not follow "
-                + "the query ids in places, so index-as-is scores other queries' vectors; write that file in "
-                + "query-id order")
+            "\(checked)\(limited), each ranked among \(columns.count) rows: \(matched) have their own index-model "
+            + "vector in the top 1%, \(outside.count) outside the nearest quarter"
+        let cause =
+            Double(matched) < rowOrderWeakMap * Double(checkedRows.count)
+            ? ": these are not the index model's vectors of these queries in query-id order (another model's, or "
+                + "rows shuffled)"
+            : " (query ids \(named(outside))): the rows of the index model's query file do not follow the query ids "
+                + "in places, so index-as-is scores other queries' vectors; write that file in query-id order"
+        return rowOrderCheck(
+            indexQueriesFollowIdsName, broken: broken, measured: measured, status: .failed, cause: cause)
     }
 
     /// The first plain map of the query model's vectors evaluated (its name, map and queries), else the
@@ -141,16 +125,11 @@ extension SanityChecks {
             return (plain.name, map, plain.queries)
         }
         guard let hybrid = candidates.first, let map = hybrid.map, map.sourceDimension > width else { return nil }
-        let p = map.sourceDimension - width
-        let weight = Matrix(
-            rows: width, columns: p,
-            storage: (0..<width).flatMap { i in (0..<p).map { map.weight[i, $0] } })
-        let queries = Matrix(
-            rows: count, columns: p,
-            storage: hybrid.queries.withUnsafeBufferPointer { x in
-                (0..<count).flatMap { i in (0..<p).map { x[i * map.sourceDimension + $0] } }
-            })
-        return ("\(hybrid.name) (its query-model part)", try AffineMap(weight: weight, bias: map.bias), queries)
+        // W x + b on the hybrid's own [x y] rows: its map with V set to zero.
+        let parts = try HybridMap(concatenated: map, source: map.sourceDimension - width)
+        let queryPart = try HybridMap(
+            weight: parts.weight, indexWeight: Matrix(rows: width, columns: width), bias: parts.bias)
+        return ("\(hybrid.name) (its query-model part)", queryPart.concatenated, hybrid.queries)
     }
 
     /// The check's name in the report.
@@ -175,12 +154,10 @@ extension SanityChecks {
         let measured =
             "of \(heldOut.pairs) held-out pairs, \(matched) rank their own target in the top 1% and \(outside) "
             + "outside the nearest quarter"
-        guard broken else { return SanityCheck(name: alignmentPairsMatchName, status: .ok, detail: measured) }
-        return SanityCheck(
-            name: alignmentPairsMatchName, status: .warning,
-            detail:
-                "\(measured): some pairs may not hold the same text in both alignment files (rows out of order in "
-                + "places" + (idsFile.map { ", check \($0)" } ?? "")
-                + "; or rows that did not embed, all zero); stage one learned from the rest")
+        return rowOrderCheck(
+            alignmentPairsMatchName, broken: broken, measured: measured, status: .warning,
+            cause: ": some pairs may not hold the same text in both alignment files (rows out of order in places"
+                + (idsFile.map { ", check \($0)" } ?? "") + "; or rows that did not embed, all zero); stage one "
+                + "learned from the rest")
     }
 }

@@ -195,18 +195,21 @@ public enum SanityChecks {
                 )
             }
         }
-        let name = Name.referenceAboveChance
-        guard problems.isEmpty else {
-            return SanityCheck(
-                name: name, status: .failed,
-                detail: problems.joined(separator: "; ")
-                    + ": the ids may not follow the rows of the index or query files, or a query file may come "
-                    + "from another model than the index")
-        }
         let chance = randomNDCG.map { " (a random ranking: \(format($0)))" } ?? ""
         let rows = checked.compactMap { row in value(row).map { "\(row.name) \(format($0))" } }
-        return SanityCheck(
-            name: name, status: .ok, detail: "\(rows.joined(separator: ", ")) \(title)\(chance)")
+        return chanceCheck(
+            Name.referenceAboveChance, problems: problems,
+            cause: "the ids may not follow the rows of the index or query files, or a query file may come from "
+                + "another model than the index",
+            ok: "\(rows.joined(separator: ", ")) \(title)\(chance)")
+    }
+
+    /// Failed with `problems` and their likely `cause`, or ok with `ok` when there is none.
+    static func chanceCheck(_ name: String, problems: [String], cause: String, ok: String) -> SanityCheck {
+        guard problems.isEmpty else {
+            return SanityCheck(name: name, status: .failed, detail: problems.joined(separator: "; ") + ": " + cause)
+        }
+        return SanityCheck(name: name, status: .ok, detail: ok)
     }
 
     /// Why a row's mean `v` is near chance (``referenceAboveChance(table:randomNDCG:randomHits:)``'s
@@ -253,16 +256,11 @@ public enum SanityChecks {
                 nearChance(row.name, $0, title: title, randomNDCG: randomNDCG, randomHits: randomHits)
             }
         }
-        guard problems.isEmpty else {
-            return SanityCheck(
-                name: mapsAboveChanceName, status: .failed,
-                detail: problems.joined(separator: "; ")
-                    + ": the map may have been made for another pair of models than these files (its adapter "
-                    + "names them), or the query or index ids may not follow their rows")
-        }
-        return SanityCheck(
-            name: mapsAboveChanceName, status: .ok,
-            detail: "\(maps.map(\.name).joined(separator: ", ")) above chance")
+        return chanceCheck(
+            mapsAboveChanceName, problems: problems,
+            cause: "the map may have been made for another pair of models than these files (its adapter names "
+                + "them), or the query or index ids may not follow their rows",
+            ok: "\(maps.map(\.name).joined(separator: ", ")) above chance")
     }
 
     // MARK: - Too few queries
