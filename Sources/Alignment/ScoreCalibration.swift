@@ -133,9 +133,43 @@ private func meanAndSpread(_ values: [Double]) -> (mean: Double, spread: Double)
     return (mean, variance.squareRoot())
 }
 
-private func median(_ values: [Double]) -> Double {
+/// The median (the mean of the two middle values of an even count), found by selection in place
+/// instead of a sort: the same value, in O(n) expected time (the sort of 100,000 differences was a
+/// visible part of every run in a debug build).
+func median(_ values: [Double]) -> Double {
     guard !values.isEmpty else { return 0 }
-    let sorted = values.sorted()
-    let mid = sorted.count / 2
-    return sorted.count % 2 == 1 ? sorted[mid] : (sorted[mid - 1] + sorted[mid]) / 2
+    var scratch = values
+    return scratch.withUnsafeMutableBufferPointer { b in
+        let mid = b.count / 2
+        selectInPlace(b, rank: mid)
+        guard b.count % 2 == 0 else { return b[mid] }
+        // Everything left of `mid` is at most b[mid]: the lower middle value is their largest.
+        var lower = b[0]
+        for i in 1..<mid where b[i] > lower { lower = b[i] }
+        return (lower + b[mid]) / 2
+    }
+}
+
+/// Puts the value of rank `rank` (0-based, ascending) at `b[rank]`, smaller or equal values before it
+/// and larger or equal after: quickselect with a three-way partition, so repeated values cost no more.
+private func selectInPlace(_ b: UnsafeMutableBufferPointer<Double>, rank: Int) {
+    var low = 0, high = b.count - 1
+    while low < high {
+        let (first, middle, last) = (b[low], b[(low + high) / 2], b[high])
+        let pivot = max(min(first, middle), min(max(first, middle), last))
+        var less = low, index = low, greater = high
+        while index <= greater {
+            if b[index] < pivot {
+                b.swapAt(less, index)
+                less += 1
+                index += 1
+            } else if b[index] > pivot {
+                b.swapAt(index, greater)
+                greater -= 1
+            } else {
+                index += 1
+            }
+        }
+        if rank < less { high = less - 1 } else if rank > greater { low = greater + 1 } else { return }
+    }
 }

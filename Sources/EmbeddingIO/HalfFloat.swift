@@ -7,16 +7,18 @@ enum HalfFloat {
     /// is a float). NaN payloads are kept in the top mantissa bits.
     @inline(__always)
     static func toFloat(_ h: UInt16) -> Float {
-        let sign = UInt32(h & 0x8000) << 16
-        let exponent = UInt32(h >> 10) & 0x1F
+        // Masking shifts (`&<<`) of one concrete type: the generic smart shifts are standard-library
+        // calls in a debug build, where this runs once per element of a float16 file.
+        let sign = UInt32(h & 0x8000) &<< 16
+        let exponent = UInt32(h &>> 10) & 0x1F
         let mantissa = UInt32(h & 0x3FF)
         if exponent == 0 {
             // Zero or subnormal: mantissa * 2^-24, exact in Float.
             let magnitude = Float(mantissa) * 0x1p-24
             return sign == 0 ? magnitude : -magnitude
         }
-        if exponent == 0x1F { return Float(bitPattern: sign | 0x7F80_0000 | mantissa << 13) }
-        return Float(bitPattern: sign | (exponent + 112) << 23 | mantissa << 13)
+        if exponent == 0x1F { return Float(bitPattern: sign | 0x7F80_0000 | mantissa &<< 13) }
+        return Float(bitPattern: sign | (exponent &+ 112) &<< 23 | mantissa &<< 13)
     }
 
     /// The nearest half-precision bit pattern to `f` (round to nearest, ties to even, as

@@ -111,12 +111,12 @@ public struct SHA256: Sendable {
             for t in 0..<16 {
                 let i = 4 * t
                 w[t] =
-                    UInt32(block[i]) << 24 | UInt32(block[i + 1]) << 16 | UInt32(block[i + 2]) << 8
+                    UInt32(block[i]) &<< 24 | UInt32(block[i + 1]) &<< 16 | UInt32(block[i + 2]) &<< 8
                     | UInt32(block[i + 3])
             }
             for t in 16..<64 {
-                let s0 = Self.rotr(w[t - 15], 7) ^ Self.rotr(w[t - 15], 18) ^ (w[t - 15] >> 3)
-                let s1 = Self.rotr(w[t - 2], 17) ^ Self.rotr(w[t - 2], 19) ^ (w[t - 2] >> 10)
+                let s0 = Self.rotr(w[t - 15], 7) ^ Self.rotr(w[t - 15], 18) ^ (w[t - 15] &>> 3)
+                let s1 = Self.rotr(w[t - 2], 17) ^ Self.rotr(w[t - 2], 19) ^ (w[t - 2] &>> 10)
                 w[t] = w[t - 16] &+ s0 &+ w[t - 7] &+ s1
             }
             Self.k.withUnsafeBufferPointer { k in
@@ -137,8 +137,11 @@ public struct SHA256: Sendable {
         )
     }
 
+    /// Masking shifts of a concrete type: the generic smart shifts (`>>` with any integer on the
+    /// right) are calls into the standard library in a debug build, and made the test suite's
+    /// hashing several times slower.
     @inline(__always)
     private static func rotr(_ x: UInt32, _ n: UInt32) -> UInt32 {
-        (x >> n) | (x << (32 - n))
+        (x &>> n) | (x &<< (32 &- n))
     }
 }

@@ -11,9 +11,12 @@ extension UnsafeBufferPointer where Element: BLASScalar {
         guard let base = baseAddress else { return true }
         let raw = UnsafeRawPointer(base)
         #if DEBUG
-        // Unoptimized builds do not specialize SIMD16's operators; a plain loop is far faster there.
+        // Unoptimized builds do not specialize SIMD16's operators, nor inline a plain loop's
+        // `isFinite`: BLAS's `x . x` is finite exactly when no element is NaN or infinite, barring
+        // an overflow, which the plain loop then settles.
         if Element.self == Float.self {
             let x = raw.assumingMemoryBound(to: Float.self)
+            if count < Int(Int32.max) && BLAS.dot(x, x, count: count).isFinite { return true }
             for k in 0..<count where !x[k].isFinite { return false }
             return true
         }

@@ -1,7 +1,8 @@
-import Alignment
 import LinearAlgebra
 import Testing
 import _TestSupport
+
+@testable import Alignment
 
 /// The affine score calibration fitted on the alignment texts.
 @Suite struct ScoreCalibrationTests {
@@ -48,5 +49,36 @@ import _TestSupport
         let result = try AlignmentTrainer(configuration: c).train(sources: x, targets: y)
         let fit = try #require(result.log.scoreCalibration)
         #expect(fit.scale > 0 && fit.medianAbsoluteDifferenceAfter <= fit.medianAbsoluteDifferenceBefore)
+    }
+
+    /// The nearest targets are the first k of a stable sort by descending score (ties to the lower
+    /// column, the text's own target left out), as the full sort they replace gave them: the fitted
+    /// calibration sums the scores in that order.
+    @Test(arguments: [0, 1, 7, 50, 64]) func bestColumnsAreTheStableSortsPrefix(k: Int) {
+        var g = SeededGenerator(seed: UInt64(100 + k))
+        // Scores on a coarse grid, so that many tie.
+        let row = (0..<64).map { _ in Float(Int.random(in: 0..<9, using: &g)) / 8 }
+        for excluded in [nil, 0, 13, 63] as [Int?] {
+            var order = Array(0..<row.count).filter { $0 != excluded }
+            order.sort { row[$0] > row[$1] }
+            let best = row.withUnsafeBufferPointer {
+                ScoreCalibration.bestColumns($0.baseAddress!, count: row.count, excluding: excluded, k: k)
+            }
+            #expect(best == Array(order.prefix(k)), "k \(k), excluding \(String(describing: excluded))")
+        }
+    }
+
+    /// The median by selection is the median of the sorted values, odd and even counts, many repeats.
+    @Test func theMedianBySelectionIsTheSortedMedian() {
+        var g = SeededGenerator(seed: 7)
+        for count in [1, 2, 3, 10, 11, 257, 1000] {
+            for levels in [2, 50, 1_000_000] {
+                let values = (0..<count).map { _ in Double(Int.random(in: 0..<levels, using: &g)) / 7 }
+                let sorted = values.sorted(), mid = count / 2
+                let expected = count % 2 == 1 ? sorted[mid] : (sorted[mid - 1] + sorted[mid]) / 2
+                #expect(median(values) == expected, "count \(count), levels \(levels)")
+            }
+        }
+        #expect(median([]) == 0)
     }
 }
