@@ -12,8 +12,9 @@ extension Qrels {
     }
 
     /// Reads a qrels file, detecting its format from the first non-empty line: the BEIR
-    /// header selects ``Format/beirTSV``; a line of 4 whitespace-separated fields selects
-    /// ``Format/trec``; anything else is an error.
+    /// header selects ``Format/beirTSV``, and so does a first line of three tab-separated fields
+    /// ending in an integer (BEIR's columns without the header: that line is a judgment); a line of
+    /// 4 whitespace-separated fields selects ``Format/trec``; anything else is an error.
     ///
     /// Blank lines are skipped. A (query, document) pair judged twice with the same grade is
     /// accepted; with different grades it is an error (the file is ambiguous). Grades may be
@@ -47,20 +48,28 @@ extension Qrels {
         let isBEIRHeader =
             first.split(separator: "\t", omittingEmptySubsequences: false)
             .map { $0.trimmingCharacters(in: .whitespaces) } == ["query-id", "corpus-id", "score"]
+        // Three tab-separated fields ending in an integer grade: BEIR's columns without their header
+        // line (as files written by hand or by pandas with `header=False` are); the first line is data.
+        let firstFields = first.split(separator: "\t", omittingEmptySubsequences: false)
+        let isHeaderlessBEIR =
+            format == nil && !isBEIRHeader && firstFields.count == 3
+            && !firstFields[0].trimmingCharacters(in: .whitespaces).isEmpty
+            && !firstFields[1].trimmingCharacters(in: .whitespaces).isEmpty
+            && Int(firstFields[2].trimmingCharacters(in: .whitespaces)) != nil
         let detected: Format
         if let format {
             detected = format
-        } else if isBEIRHeader {
+        } else if isBEIRHeader || isHeaderlessBEIR {
             detected = .beirTSV
         } else if fields(first).count == 4 {
             detected = .trec
         } else {
             throw EmbeddingIOError(
                 .badLine, path: path, line: firstIndex + 1,
-                "unrecognized qrels format: expected the BEIR header 'query-id<TAB>corpus-id<TAB>score' or TREC lines 'qid 0 docid relevance'"
+                "unrecognized qrels format: expected the BEIR header 'query-id<TAB>corpus-id<TAB>score' (or BEIR lines 'query-id<TAB>corpus-id<TAB>grade' without it) or TREC lines 'qid 0 docid relevance'"
             )
         }
-        if detected == .beirTSV && !isBEIRHeader {
+        if detected == .beirTSV && !isBEIRHeader && !isHeaderlessBEIR {
             throw EmbeddingIOError(
                 .badLine, path: path, line: firstIndex + 1,
                 "BEIR qrels must start with the header 'query-id<TAB>corpus-id<TAB>score'")
@@ -68,7 +77,7 @@ extension Qrels {
 
         var qrels = Qrels()
         var judgedOn: [String: [String: Int]] = [:]  // line of each judgment, to report conflicts
-        let dataStart = detected == .beirTSV ? firstIndex + 1 : firstIndex
+        let dataStart = detected == .beirTSV && isBEIRHeader ? firstIndex + 1 : firstIndex
         for index in dataStart..<lines.count where !isBlank(lines[index]) {
             let lineNumber = index + 1
             let (query, document, grade) =

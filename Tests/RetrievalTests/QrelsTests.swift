@@ -17,6 +17,12 @@ import _TestSupport
         #expect(try Qrels.read(trec) == Self.expected)
         #expect(try Qrels.read(trec, format: .trec) == Self.expected)
         #expect(try Qrels.read(try dir.write("blank.tsv", text: "")) == Qrels())
+        // BEIR's columns without the header line: every line is a judgment, the first included.
+        let headerless = try dir.write("headerless.tsv", text: "1\td1\t1\n1\td2\t2\n2\td3\t0\n3\td1\t1\n")
+        #expect(try Qrels.read(headerless) == Self.expected)
+        // A header of other names is not a judgment: refused, naming the line.
+        let otherHeader = try dir.write("other.tsv", text: "qid\tdocid\trel\n1\td1\t1\n")
+        #expect(expectIOError(.badLine, naming: otherHeader) { _ = try Qrels.read(otherHeader) }?.line == 1)
     }
 
     @Test func badLinesNameFileLineAndField() throws {
