@@ -34,9 +34,15 @@ struct AlignCommand: ParsableCommand {
     @Option(help: "Ids of --target's rows, one a line (not with a chroma:// --target).") var targetIds: String?
     @Option(help: "The adapter to write (.safetensors).") var out: String
     @Option(help: "Training log path (default: <out without extension>.log.json).") var log: String?
-    @Option(help: "Query model name for the metadata (default: --source's file name up to the first dot).")
+    @Option(
+        help:
+            "Query model name for the metadata (default: the first part of --source's file name, split at dots, that is not a role word such as corpus, queries or align)."
+    )
     var sourceModel: String?
-    @Option(help: "Index model name for the metadata (default: --target's file name up to the first dot).")
+    @Option(
+        help:
+            "Index model name for the metadata (default: the first part of --target's file name, split at dots, that is not a role word such as corpus, queries or align; a collection or table name)."
+    )
     var targetModel: String?
     @Option(help: "Seed of the sample, the held-out split, the shuffles and the random start.") var seed: UInt64 = 0
 

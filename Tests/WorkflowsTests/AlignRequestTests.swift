@@ -168,6 +168,11 @@ import _TestSupport
 
     @Test func modelNamesComeFromTheFileTheCollectionOrTheTable() {
         #expect(AlignRequest.modelName("/data/mpnet.corpus.npy") == "mpnet")
+        // A role word first (the bundled example's names) is not the model; alone it is all there is.
+        #expect(AlignRequest.modelName("Pipelines/quickstart/align.mpnet.npy") == "mpnet")
+        #expect(AlignRequest.modelName("queries.e5small.npy") == "e5small")
+        #expect(AlignRequest.modelName("corpus.npy") == "corpus")
+        #expect(AlignRequest.modelName("minilm-v2.npy") == "minilm-v2")
         #expect(AlignRequest.modelName("chroma://localhost:8000/scifact-minilm") == "scifact-minilm")
         #expect(AlignRequest.modelName("postgresql://u@/db?host=/tmp&table=minilm_docs") == "minilm_docs")
     }

@@ -101,13 +101,23 @@ public enum IndexSource: Sendable {
     /// The store's kind; nil for files.
     public var kind: StoreKind? { store?.kind }
 
-    /// The store's collection or table, or the embeddings file's name up to its first dot
-    /// (`mpnet.corpus.npy` -> `mpnet`): the model's name when none is given.
+    /// The store's collection or table, or the first part of the embeddings file's name (split at
+    /// its dots, the extension left out) that does not name a role: `mpnet.corpus.npy` -> `mpnet`,
+    /// `align.mpnet.npy` and `queries.mpnet.npy` -> `mpnet` (the bundled example's names), and
+    /// `corpus.npy` -> `corpus`. The model's name when none is given.
     public var modelName: String {
         switch self {
         case .files(let embeddings, _):
-            String(URL(fileURLWithPath: embeddings).lastPathComponent.split(separator: ".").first ?? "")
-        default: store?.name ?? ""
+            let stem = URL(fileURLWithPath: embeddings).deletingPathExtension().lastPathComponent
+            let parts = stem.split(separator: ".").map(String.init)
+            return parts.first { !Self.roleWords.contains($0.lowercased()) } ?? parts.first ?? ""
+        default: return store?.name ?? ""
         }
     }
+
+    /// Words that name what a file holds rather than the model that embedded it.
+    static let roleWords: Set<String> = [
+        "align", "alignment", "corpus", "docs", "documents", "embeddings", "index", "queries", "query",
+        "train", "test", "dev",
+    ]
 }
