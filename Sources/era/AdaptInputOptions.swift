@@ -24,7 +24,9 @@ struct AdaptInputOptions: ParsableArguments {
     var indexQueries: String?
     @Flag(
         help: """
-            The index model is retired (it cannot embed new queries): no map is trained on or applied to             --index-queries, the adapter is plain (f = W x + b); the index model's queries, when given, only             score the index as it was.
+            The index model is retired (it cannot embed new queries): no map is trained on or applied to \
+            --index-queries, the adapter is plain (f = W x + b); the index model's queries, when given, only \
+            score the index as it was.
             """)
     var retiredIndexModel = false
 
