@@ -65,6 +65,8 @@ package enum FilePath {
         switch ownership {
         case .unmarked:
             return false
+        case .besideEraJSON(let companion):
+            return isEras(companion, .eraJSON)
         case .eraAdapter, .eraAdapterOfStage:
             guard let file = try? ReadableFile(URL(fileURLWithPath: path)), file.size >= 8,
                 let prefix = try? file.bytes(at: 0, count: 8, what: "the header length")

@@ -61,9 +61,14 @@ struct SweepCommand: ParsableCommand {
             inputs: inputs.guardInputs + [.init("--eval-qrels", evalQrels)]
                 + [("--baseline-queries", baselineQueries), ("--baseline-query-ids", baselineQueryIds)]
                 .compactMap { flag, path in path.map { .init(flag, $0) } },
-            outputs: ["sweep.md", "sweep.json", "sweep.svg"].map {
-                .init("--out-dir", directory.appendingPathComponent($0).path, .unmarked)
-            })
+            outputs: [
+                .init("--out-dir", directory.appendingPathComponent("sweep.json").path, .eraJSON)
+            ]
+                + ["sweep.md", "sweep.svg"].map {
+                    .init(
+                        "--out-dir", directory.appendingPathComponent($0).path,
+                        .besideEraJSON(directory.appendingPathComponent("sweep.json").path))
+                })
         if let problem = Directories.create(directory.path) { throw CommandError("--out-dir: \(problem)") }
         let files = InputFiles()
         let loaded = try inputs.prepare(files)

@@ -132,4 +132,36 @@ import _TestSupport
         let svg = try String(contentsOfFile: f.dir.path("sweep/sweep.svg"), encoding: .utf8)
         #expect(svg.hasPrefix("<svg") && svg.contains("stage one, unseen"))
     }
+
+    /// A sweep run again into its folder replaces its own files (sweep.json carries era's mark, and
+    /// the table and chart beside it count as era's); a user's sweep.json, or a table without era's
+    /// sweep.json beside it, is refused without --force, naming the file.
+    @Test func aSweepRunsAgainIntoItsOwnFolderButNotOverAUsersFiles() throws {
+        let f = try Fixture(); defer { f.dir.cleanUp() }
+        let args = [
+            "sweep", "--adapter", f.dir.path("stage1.safetensors"), "--queries", f.dir.path("queries.npy"),
+            "--query-ids", f.dir.path("query_ids.txt"), "--corpus", f.dir.path("corpus.npy"),
+            "--corpus-ids", f.dir.path("corpus_ids.txt"), "--qrels", f.dir.path("qrels.train.tsv"),
+            "--eval-qrels", f.dir.path("qrels.test.tsv"), "--budgets", "20", "--seeds", "1",
+            "--out-dir", f.dir.path("sweep"), "--trials", "100", "--steps", "5", "--hard-pool", "20",
+            "--num-negatives", "3", "--quiet",
+        ]
+        for _ in 0..<2 {
+            let out = try EraProcess.run(args)
+            #expect(out.status == 0, "\(out.stderr)")
+        }
+        let json = try String(contentsOfFile: f.dir.path("sweep/sweep.json"), encoding: .utf8)
+        #expect(json.contains("\"format\" : \"era-sweep\""), "\(json)")
+
+        try f.dir.write("{\"mine\": true}\n", to: "sweep/sweep.json")
+        let overUsers = try EraProcess.run(args)
+        #expect(overUsers.status != 0 && overUsers.stderr.contains("sweep.json"), "\(overUsers.stderr)")
+        #expect(try String(contentsOfFile: f.dir.path("sweep/sweep.json"), encoding: .utf8) == "{\"mine\": true}\n")
+
+        try FileManager.default.removeItem(atPath: f.dir.path("sweep/sweep.json"))
+        let alone = try EraProcess.run(args)
+        #expect(alone.status != 0 && alone.stderr.contains("sweep.md"), "\(alone.stderr)")
+        #expect(alone.stderr.contains("no sweep.json of era's"), "\(alone.stderr)")
+        #expect(try EraProcess.run(args + ["--force"]).status == 0)
+    }
 }

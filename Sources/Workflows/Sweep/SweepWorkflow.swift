@@ -84,12 +84,33 @@ public enum SweepWorkflow {
         }
     }
 
-    /// `sweep.md` (the table) and `sweep.json` (every number, no timings), by file name.
+    /// `sweep.json` (every number, no timings, marked `"format": "era-sweep"`) and `sweep.md` (the
+    /// table), by file name, in the order to write them: the marked file first, so that a sweep
+    /// stopped between the two leaves no unmarked table that a run again would have to refuse.
     static func files(_ result: AdaptSweepResult) throws -> [(name: String, data: Data)] {
         [
+            (
+                "sweep.json",
+                try CanonicalJSON.encode(MarkedSummary(summary: deterministicSummary(result)), pretty: true)
+            ),
             ("sweep.md", Data((result.markdownTable() + "\n").utf8)),
-            ("sweep.json", try CanonicalJSON.encode(deterministicSummary(result), pretty: true)),
         ]
+    }
+
+    /// The mark of era's `sweep.json`, which lets `era sweep` replace its own files without `--force`.
+    public static let fileFormat = "era-sweep"
+
+    /// The summary's keys with `format` beside them.
+    private struct MarkedSummary: Encodable {
+        var summary: AdaptSweepSummary
+
+        enum CodingKeys: String, CodingKey { case format }
+
+        func encode(to encoder: any Encoder) throws {
+            var container = encoder.container(keyedBy: CodingKeys.self)
+            try container.encode(SweepWorkflow.fileFormat, forKey: .format)
+            try summary.encode(to: encoder)
+        }
     }
 
     /// The sweep's summary without training times, so a re-run writes the same bytes.
