@@ -282,6 +282,14 @@ import _TestSupport
         // A block of 15 rows shifted by one (an off-by-one in part of an export).
         let shifted = try #require(try t.check(t.moved(Array(100..<115), cycle: false), map: t.map))
         #expect(shifted.status == .failed, "\(shifted.detail)")
+        // 2% of the rows moved: short of failing, but a warning that names them, which the verdict repeats.
+        let few = try #require(try t.check(t.moved([20, 70, 120, 170, 220, 270]), map: t.map))
+        #expect(few.status == .warning && few.detail.contains("may belong to other queries"), "\(few.detail)")
+        #expect(few.detail.contains("(query ids q"), "\(few.detail)")
+        let verdict = try #require(Verdict.of(VerdictTests.table(delta: 0.14, p: 0.0001), checks: [few]))
+        #expect(verdict.decision == .use && verdict.recommendation.contains("may belong to other queries"))
+        // One row moved (two rows outside at most): no warning.
+        #expect(try t.check(t.moved([20, 70]), map: t.map)?.status == .ok)
     }
 
     /// Only the evaluated queries count: rows no evaluation reads do not fail it, and the evaluated

@@ -12,6 +12,10 @@ public struct SanityCheck: Sendable, Hashable, Codable {
         public static let labeledQrelsIds = "labeled-qrels-ids"
         public static let enoughQueries = "enough-queries"
         public static let alignmentAboveChance = "alignment-above-chance"
+        public static let indexQueriesFollowIds = "index-queries-follow-ids"
+        /// The checks whose warning the verdict's sentence repeats: they qualify the figures it rests on
+        /// (too few queries for a test; a few index-model query rows that may belong to other queries).
+        public static let qualifyingTheVerdict: Set<String> = [enoughQueries, indexQueriesFollowIds]
     }
 
     public enum Status: String, Sendable, Hashable, Codable, Comparable {

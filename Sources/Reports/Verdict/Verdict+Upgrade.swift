@@ -97,7 +97,8 @@ extension Verdict {
                 : ". Switch and accept that risk, evaluate on more queries to narrow the interval, label more "
                     + "queries for era adapt, or re-embed the corpus"
         }
-        for check in checks where check.name == SanityCheck.Name.enoughQueries && check.status == .warning {
+        for check in checks where SanityCheck.Name.qualifyingTheVerdict.contains(check.name) && check.status == .warning
+        {
             sentence += "; \(check.detail)"
         }
         verdict.recommendation = sentence

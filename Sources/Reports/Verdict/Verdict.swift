@@ -148,7 +148,8 @@ public struct Verdict: Sendable, Hashable, Codable {
                 + "the best map, \(best.name), changes \(title) by "
                 + "\(signed(all.delta)) against \(reference) (\(pText(all.p)))"
         }
-        for check in checks where check.name == SanityCheck.Name.enoughQueries && check.status == .warning {
+        for check in checks where SanityCheck.Name.qualifyingTheVerdict.contains(check.name) && check.status == .warning
+        {
             sentence += "; \(check.detail)"
         }
         if table.upgradeMargin != nil {
