@@ -10,12 +10,13 @@ import Testing
     /// A planted table: the index as it was at 0.655, re-embedding at `reembedded`, stage one 0.50,
     /// the adapt map at 0.655 + `delta` with the paired 95% CI `ci` against the index as it was.
     static func table(
-        delta: Double, ci: (Double, Double), p: Double, reembedded: Double = 0.645, margin: Double? = 0.01
+        delta: Double, ci: (Double, Double), p: Double, reembedded: Double = 0.645, margin: Double? = 0.01,
+        confidence: Double = 0.95
     ) -> MetricsTable {
         func entry(_ subset: String, _ d: Double, _ p: Double, _ ci: (Double, Double)) -> SignificanceEntry {
             SignificanceEntry(
                 subset: subset, metric: "ndcg@10", difference: d, pValue: p, lower: ci.0, upper: ci.1,
-                confidence: 0.95)
+                confidence: confidence)
         }
         var table = MetricsTable(
             metrics: ["ndcg@10"],
@@ -37,6 +38,21 @@ import Testing
             ], comparedTo: "index-as-is")
         table.upgradeMargin = margin
         return table
+    }
+
+    /// An interval at another level is named at its level, recorded, and, below 95%, said to make the
+    /// switch easier to show (a 50% interval turned switch-costs into switch under the name "95% CI").
+    @Test func anIntervalBelowNinetyFivePercentIsNamedAndSaidSo() throws {
+        let verdict = try #require(
+            Verdict.of(Self.table(delta: 0.005, ci: (-0.004, 0.026), p: 0.4, confidence: 0.5)))
+        #expect(verdict.decision == .switchNow && verdict.all?.confidence == 0.5)
+        #expect(verdict.recommendation.contains("(50% CI [-0.004, +0.026]"), "\(verdict.recommendation)")
+        #expect(!verdict.recommendation.contains("95% CI"), "\(verdict.recommendation)")
+        #expect(verdict.recommendation.contains("at 50% confidence, below the 95% the switch rule is stated at"))
+        let json = String(decoding: try JSONEncoder().encode(verdict), as: UTF8.self)
+        #expect(json.contains("\"confidence\":0.5"), "\(json)")
+        let usual = try #require(Verdict.of(Self.table(delta: -0.003, ci: (-0.008, 0.002), p: 0.25)))
+        #expect(!usual.recommendation.contains("confidence, below"), "\(usual.recommendation)")
     }
 
     @Test func aMapWithinTheMarginSaysSwitch() throws {

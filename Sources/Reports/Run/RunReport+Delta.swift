@@ -60,7 +60,8 @@ extension RunReport {
     /// The verdict's comparison on one subset: `+0.0312 (95% CI [0.0080, 0.0550], p = 0.012)`.
     static func verdictDifference(_ d: Verdict.Difference) -> String {
         let ci =
-            d.ci.count == 2 ? "95% CI [\(String(format: "%.4f", d.ci[0])), \(String(format: "%.4f", d.ci[1]))], " : ""
+            d.ci.count == 2
+            ? "\(d.intervalName) [\(String(format: "%.4f", d.ci[0])), \(String(format: "%.4f", d.ci[1]))], " : ""
         return "\(signed(d.delta)) (\(ci)\(pValue(d.p)))"
     }
 

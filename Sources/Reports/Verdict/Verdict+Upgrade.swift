@@ -59,7 +59,7 @@ extension Verdict {
         }
         let title = MetricTitle.of(metric)
         let ci = all.ci.count == 2 ? all.ci : [all.delta, all.delta]
-        let interval = String(format: "95%% CI [%+.3f, %+.3f]", ci[0], ci[1])
+        let interval = all.intervalName + String(format: " [%+.3f, %+.3f]", ci[0], ci[1])
         var sentence: String
         if ci[0] > -margin {
             sentence =
@@ -69,17 +69,24 @@ extension Verdict {
         } else {
             verdict.decision = .switchCosts
             verdict.best = best.name
-            verdict.cost = Difference(delta: -all.delta, p: all.p, ci: [-ci[1], -ci[0]])
+            verdict.cost = Difference(delta: -all.delta, p: all.p, ci: [-ci[1], -ci[0]], confidence: all.confidence)
             // A mean loss within the margin (or a gain) whose interval reaches beyond it: what the
             // test queries show is a risk, not a cost.
             sentence =
                 verdict.costExceedsMargin
                 ? "switching now costs \(String(format: "%.3f", -all.delta)) \(title) against the index as it was "
-                    + "(95% CI [\(String(format: "%.3f", -ci[1])), \(String(format: "%.3f", -ci[0]))], more than the "
+                    + "(\(all.intervalName) [\(String(format: "%.3f", -ci[1])), \(String(format: "%.3f", -ci[0]))], more than the "
                     + "margin of \(String(format: "%.3f", margin))) with the new model's queries through \(best.name)"
                 : "switching now may cost more than the margin of \(String(format: "%.3f", margin)) \(title): the new "
                     + "model's queries through \(best.name) change it by \(signed(all.delta)) against the index as it was "
                     + "(\(interval)), and the interval reaches below \(String(format: "-%.3f", margin))"
+        }
+        // The switch rule is stated at 95%: a narrower interval shows non-inferiority more easily, so a
+        // lower level is said where the decision is read.
+        if let level = all.confidence, level < Self.upgradeConfidence {
+            sentence += String(
+                format: " (at %.0f%% confidence, below the %.0f%% the switch rule is stated at: a narrower interval "
+                    + "shows no-worse-than-the-margin more easily)", level * 100, Self.upgradeConfidence * 100)
         }
         if let unseen {
             sentence += "; on queries about new documents \(signed(unseen.delta)) (\(pText(unseen.p)))"

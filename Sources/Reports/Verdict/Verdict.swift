@@ -17,6 +17,19 @@ public struct Verdict: Sendable, Hashable, Codable {
         public var p: Double
         /// Bootstrap confidence interval of `delta`, `[low, high]`.
         public var ci: [Double]
+        /// The interval's level (0.95 unless the evaluation set another); nil in files written before
+        /// it was recorded.
+        public var confidence: Double?
+
+        public init(delta: Double, p: Double, ci: [Double], confidence: Double? = nil) {
+            self.delta = delta
+            self.p = p
+            self.ci = ci
+            self.confidence = confidence
+        }
+
+        /// "95% CI", at the interval's own level.
+        public var intervalName: String { "\(Int(((confidence ?? 0.95) * 100).rounded()))% CI" }
     }
 
     public enum Decision: String, Sendable, Hashable, Codable {
@@ -88,6 +101,8 @@ public struct Verdict: Sendable, Hashable, Codable {
     public static let exitNoAdvice: Int32 = 3
     /// The gate's status when the advice is not to deploy the map now.
     public static let exitNotNow: Int32 = 4
+    /// The interval level the upgrade's switch rule is stated at (a lower one is said in the sentence).
+    public static let upgradeConfidence = 0.95
 
     /// The verdict of `table` (nil when it has no tests against a reference, or no map row).
     /// - Parameters:
@@ -104,7 +119,9 @@ public struct Verdict: Sendable, Hashable, Codable {
         guard let best = candidates.max(by: { mean($0) < mean($1) }) else { return nil }
         func difference(_ subset: String) -> Difference? {
             best.significance.first { $0.subset == subset && $0.metric == metric }
-                .map { Difference(delta: $0.difference, p: $0.pValue, ci: [$0.lower, $0.upper]) }
+                .map {
+                    Difference(delta: $0.difference, p: $0.pValue, ci: [$0.lower, $0.upper], confidence: $0.confidence)
+                }
         }
         let all = difference("all"), unseen = difference("unseen")
         let kind = referenceRow.role == .baseline ? "the index as it is (the index model's own queries)" : "stage one"

@@ -69,7 +69,9 @@ public struct EvaluateSettings: DeclaredSettings, Hashable, Encodable {
                 doc: "Randomization sign flips and bootstrap resamples of each paired test.",
                 expectation: PairedSignificance.trialsExpectation, valid: PairedSignificance.validTrials),
             Setting(
-                \.confidence, key: "confidence", doc: "Level of the bootstrap interval.",
+                \.confidence, key: "confidence",
+                doc:
+                    "Level of the bootstrap interval (the upgrade verdict's switch rule is stated at 0.95: a lower level is said in its sentence).",
                 expectation: "a number in (0, 1)", valid: { $0 > 0 && $0 < 1 }),
             Setting(
                 \.ignoreIdenticalIds, key: "ignore_identical_ids",
