@@ -102,6 +102,28 @@ import _TestSupport
         #expect(!result.accepted, "\(result.confidence)")
     }
 
+    /// The rule, on figures measured with era (quickstart texts, release build): a correspondence
+    /// beats the null's objective and matches about as many rows mutually; a target of copies of 60
+    /// rows, or of unrelated tight clusters, beats the objective while a few percent match mutually
+    /// (it wrote a map to noise before the mutual share was asked for).
+    @Test func aMatchMustBeOneToOneAsWellAsBeatTheNull() {
+        func confidence(_ objective: Double, _ null: Double, mutual: Double, nullMutual: Double) -> UnpairedConfidence {
+            UnpairedConfidence(
+                mutualShare: mutual, meanCSLS: 0, objective: objective, nullMutualShare: nullMutual, nullMeanCSLS: 0,
+                nullObjective: null)
+        }
+        // Hidden correspondence (minilm rows shuffled): accepted.
+        #expect(confidence(0.7990, 0.5375, mutual: 0.998, nullMutual: 0.665).distinguishable)
+        // Disjoint halves of SciFact (docs/alignment.md): about the null's share, accepted.
+        #expect(confidence(0.609, 0.481, mutual: 0.61, nullMutual: 0.60).distinguishable)
+        // 60 distinct static rows among 1,000; unrelated clusters: the objective alone passed.
+        let copies = confidence(0.7170, 0.5708, mutual: 0.060, nullMutual: 0.637)
+        #expect(copies.beatsTheNull && !copies.matchesOneToOne && !copies.distinguishable)
+        #expect(!confidence(0.6849, 0.5223, mutual: 0.020, nullMutual: 0.570).distinguishable)
+        // Below the objective's margin: refused as before.
+        #expect(!confidence(0.5991, 0.5651, mutual: 0.675, nullMutual: 0.682).distinguishable)
+    }
+
     @Test func theSameSeedGivesTheSamePairs() throws {
         let planted = Planted(n: 160, k: 10, p: 20, m: 12, noise: 0.05, seed: 9)
         let aligner = try UnpairedAligner(settings: Self.quick, seed: 5)

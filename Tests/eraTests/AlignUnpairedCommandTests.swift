@@ -52,3 +52,31 @@ import _TestSupport
         #expect(!files.contains { $0.hasPrefix("adapter") }, "\(files)")
     }
 }
+
+/// `era align --unpaired` on the bundled example's texts with a target of copies of 60 rows: the
+/// objective beats the null's, yet few rows match mutually, and it is refused with nothing written
+/// (a map to noise was written before). Slow: real 768- and 256-dimensional rows through a debug
+/// build's self-learning, about 6 s.
+@Suite(.enabled(if: SlowTier.isEnabled, "\(SlowTier.skipReason("unpaired self-learning on real rows"))"))
+struct AlignUnpairedCopiesSlowTests {
+    @Test func aTargetOfCopiesOfAFewRowsIsRefused() throws {
+        let dir = try TemporaryDirectory()
+        let quickstart = YourDataWalkthroughTests.root.appendingPathComponent("Pipelines/quickstart")
+        let source = try Npy.read(quickstart.appendingPathComponent("align.mpnet.npy"))
+        let target = try Npy.read(quickstart.appendingPathComponent("align.static.npy"))
+        var g = SeededGenerator(seed: 1)
+        try Npy.write(source.gatherRows(Array(0..<400)), to: dir.url.appendingPathComponent("source.npy"))
+        try Npy.write(
+            target.gatherRows((0..<400).map { _ in Int.random(in: 0..<60, using: &g) }),
+            to: dir.url.appendingPathComponent("target.npy"))
+        let out = try EraProcess.run(
+            [
+                "align", "--unpaired", "--source", dir.path("source.npy"), "--target", dir.path("target.npy"),
+                "--out", dir.path("adapter.safetensors"), "--restarts", "1", "--quiet",
+            ])
+        #expect(out.status != 0, "\(out.stderr)")
+        #expect(out.stderr.contains("only with many rows choosing the same few targets"), "\(out.stderr)")
+        let files = try FileManager.default.contentsOfDirectory(atPath: dir.url.path)
+        #expect(!files.contains { $0.hasPrefix("adapter") }, "\(files)")
+    }
+}

@@ -125,10 +125,32 @@ extension AlignWorkflow {
     /// Why no map was written, and what to do instead.
     public static func refusal(_ result: UnpairedResult) -> String {
         let c = result.confidence
-        return String(
-            format:
-                "the two sets of vectors cannot be aligned without pairs: after %d attempt%@ the best reached a matching objective of %.4f against %.4f on a null problem (Gaussian rows with the target's mean and covariance: what a linear map can match, and no geometry beyond it), a margin of at least %.2f being needed (%.1f%% of rows matched mutually, %.1f%% on the null). A map from this would map to noise, so none was written. Give paired texts instead (the same texts embedded by both models, matched by id; a few hundred are enough), or a few known pairs as anchors (ids common to the source's and the target's ids).",
-            result.attempts.count, result.attempts.count == 1 ? "" : "s", c.objective, c.nullObjective,
-            UnpairedConfidence.minimumMargin, 100 * c.mutualShare, 100 * c.nullMutualShare)
+        let attempts = "\(result.attempts.count) attempt\(result.attempts.count == 1 ? "" : "s")"
+        let anchored = result.anchors > 0 ? " with the \(result.anchors) anchors given" : ""
+        let why =
+            c.beatsTheNull
+            ? String(
+                format:
+                    "after %@%@ the best beat the null problem's matching objective (%.4f against %.4f) only with "
+                    + "many rows choosing the same few targets: %.1f%% of rows matched mutually against %.1f%% on the "
+                    + "null, where a correspondence matches at least %.0f%% of the null's share (copies of rows or "
+                    + "tight clusters in one table do this; check that each table holds distinct texts)",
+                attempts, anchored, c.objective, c.nullObjective, 100 * c.mutualShare, 100 * c.nullMutualShare,
+                100 * UnpairedConfidence.minimumMutualRatio)
+            : String(
+                format:
+                    "after %@%@ the best reached a matching objective of %.4f against %.4f on a null problem (Gaussian "
+                    + "rows with the target's mean and covariance: what a linear map can match, and no geometry beyond "
+                    + "it), a margin of at least %.2f being needed (%.1f%% of rows matched mutually, %.1f%% on the null)",
+                attempts, anchored, c.objective, c.nullObjective, UnpairedConfidence.minimumMargin,
+                100 * c.mutualShare, 100 * c.nullMutualShare)
+        let anchorsAdvice =
+            result.anchors > 0
+            ? "more known pairs as anchors, or check the \(result.anchors) given (ids common to the source's and the "
+                + "target's ids that name the same text)"
+            : "a few known pairs as anchors (ids common to the source's and the target's ids)"
+        return "the two sets of vectors cannot be aligned without pairs: \(why). A map from this would map to noise, "
+            + "so none was written. Give paired texts instead (the same texts embedded by both models, matched by "
+            + "id; a few hundred are enough), or \(anchorsAdvice)."
     }
 }
