@@ -225,6 +225,7 @@ public enum EvaluateWorkflow {
         if let check = try SanityChecks.indexQueriesFollowIds(rows, queryIds: queryIds, evaluated: queries) {
             checks.append(check)
         }
+        if let check = try SanityChecks.reembeddedCorpusFollowsIds(rows) { checks.append(check) }
         // The index every map and the index as it is search (the re-embedded corpus is another).
         if let index = rows.first(where: { $0.name != reEmbedded })?.corpus,
             let check = SanityChecks.indexRows(index)

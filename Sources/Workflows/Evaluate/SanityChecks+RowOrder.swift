@@ -129,11 +129,12 @@ extension SanityChecks {
     }
 
     /// The first plain map of the query model's vectors evaluated (its name, map and queries), else the
-    /// query-model part of the first hybrid map (W x + b of f(x, y) = W x + V y + b).
-    private static func queryModelMap(
-        _ rows: [EvaluateWorkflow.Row], width: Int, rows count: Int
+    /// query-model part of the first hybrid map (W x + b of f(x, y) = W x + V y + b); with `count`, only
+    /// maps of that many queries.
+    static func queryModelMap(
+        _ rows: [EvaluateWorkflow.Row], width: Int, rows count: Int? = nil
     ) throws -> (String, AffineMap<Float>, any RowMatrix)? {
-        let candidates = rows.filter { $0.map?.targetDimension == width && $0.queries.rows == count }
+        let candidates = rows.filter { $0.map?.targetDimension == width && (count == nil || $0.queries.rows == count) }
         if let plain = candidates.first(where: { !$0.readsIndexQueries }), let map = plain.map {
             return (plain.name, map, plain.queries)
         }
