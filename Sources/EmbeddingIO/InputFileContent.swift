@@ -45,6 +45,13 @@ public final class InputFileContent: Sendable, ByteReader {
         if (info.st_mode & S_IFMT) == S_IFIFO {
             defer { close(fd) }
             let data = try ReadableFile.readToEnd(fd, path: path)
+            // Read as empty, a pipe nobody writes to got messages about an empty file ("0 ids").
+            guard !data.isEmpty else {
+                throw EmbeddingIOError(
+                    .io, path: path,
+                    "is a FIFO (named pipe) that gave no data: nothing was writing to it when era read it; "
+                        + "start the writer first, or use a file (process substitution, <(command), works)")
+            }
             (size, storage) = (data.count, .bytes(data))
             return
         }

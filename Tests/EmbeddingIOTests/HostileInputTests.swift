@@ -55,6 +55,13 @@ func thrownError(_ body: () throws -> Void) -> EmbeddingIOError? {
         let ids = withinSeconds(10, "IdList.read of a FIFO") { try? IdList.read(fifo) }
         #expect(ids == .some([]))
         _ = withinSeconds(10, "Qrels.read of a FIFO") { thrownError { _ = try Qrels.read(fifo) } }
+        // A run's inputs (what era's commands read): a pipe that gives nothing is said to be one, not
+        // taken for an empty file ("has 0 ids but ... has 1109 rows").
+        let input = withinSeconds(10, "InputFileContent of a FIFO") {
+            thrownError { _ = try InputFileContent(path: fifo.path) }
+        }
+        let error = try #require(input ?? nil)
+        #expect(error.message.contains("FIFO (named pipe) that gave no data"), "\(error)")
     }
 
     @Test func aDirectoryIsRefusedAsAnInput() throws {
