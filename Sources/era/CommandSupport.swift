@@ -30,7 +30,8 @@ func requireWritable(_ url: URL) throws {
     }
     let directory = url.deletingLastPathComponent().path
     guard fm.fileExists(atPath: directory, isDirectory: &isDirectory), isDirectory.boolValue else {
-        throw CommandError("\(url.path): cannot be written: directory \(directory) does not exist")
+        let what = fm.fileExists(atPath: directory) ? "is a file, not a folder" : "does not exist"
+        throw CommandError("\(url.path): cannot be written: \(directory) \(what)")
     }
     guard fm.isWritableFile(atPath: directory) else {
         throw CommandError("\(url.path): cannot be written: directory \(directory) is not writable")

@@ -112,6 +112,21 @@ struct DataFolderInitTests {
         #expect(error.description.contains("alignment") || error.description.contains("qrels"), "\(error)")
     }
 
+    /// Two models with document embeddings of the same size: the TODO says how one was taken (by
+    /// name), not "the smallest".
+    @Test func twoIndexModelsOfOneSizeAreTakenByName() throws {
+        let fixture = try PipelineFixture()
+        defer { fixture.remove() }
+        let folder = fixture.root.appendingPathComponent("data")
+        let documents = try Npy.read(folder.appendingPathComponent("corpus.d.npy"))
+        try Npy.write(documents, to: folder.appendingPathComponent("corpus.e.npy"))
+        let plan = try DataFolderInit.run(folder: folder, force: false).plan
+        let todo = try #require(plan.todos.first { $0.contains("several models have document embeddings") })
+        #expect(
+            todo.contains("d was taken as the index model (the smallest, and the first by name of those of its size)"),
+            "\(todo)")
+    }
+
     /// A FIFO among the files would block a read for ever: it is named and left alone.
     @Test func aFifoInTheFolderIsNotRead() throws {
         let fixture = try PipelineFixture()

@@ -109,6 +109,9 @@ import _TestSupport
             f, f.arguments(out: f.dir.path("missing/adapter.safetensors")),
             mentioning: ["missing/adapter.safetensors", "does not exist"])
         try expectFailure(f, f.arguments(out: f.dir.url.path), mentioning: ["is a directory"])
+        // A file where a folder of the path should be is said to be one.
+        try expectFailure(
+            f, f.arguments(out: f.dir.path("source.npy/adapter.safetensors")), mentioning: ["is a file, not a folder"])
     }
 
     @Test func badSetting() throws {

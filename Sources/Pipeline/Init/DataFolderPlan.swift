@@ -120,7 +120,12 @@ package struct DataFolderPlan: Sendable, Hashable {
         if indexCandidates.count > 1, let indexToken {
             todos.append(
                 "several models have document embeddings (\(indexCandidates.map { "\($0), \(dims[$0]!)-d" }.joined(separator: "; "))): "
-                    + "\(indexToken) was taken as the index model (the smallest); if your index is another, "
+                    + "\(indexToken) was taken as the index model ("
+                    + (Set(indexCandidates.map { dims[$0]! }).count == 1
+                        ? "the first by name: they are the same size"
+                        : indexCandidates.filter({ dims[$0] == dims[indexToken] }).count > 1
+                            ? "the smallest, and the first by name of those of its size" : "the smallest")
+                    + "); if your index is another, "
                     + "replace the \(indexToken) files below by that model's and set models.index.dim")
         }
         // The query model: queries (and alignment texts), preferably no documents, then the largest.

@@ -27,7 +27,7 @@ public struct ExportSettings: DeclaredSettings, Hashable, Encodable {
         Setting(
             \.formats, key: "formats", flag: "format",
             doc:
-                "Adapter formats: safetensors (weight, bias, metadata), npy (weight and bias arrays), sentence-transformers (a Dense + Normalize module folder); see docs/formats.md and docs/serving.md.",
+                "Adapter formats (an export stage writes each one listed; `era export` one per run, as --out names one output): safetensors (weight, bias, metadata), npy (weight and bias arrays), sentence-transformers (a Dense + Normalize module folder); see docs/formats.md and docs/serving.md.",
             expectation: "a list of " + ExportWorkflow.Format.allCases.map(\.rawValue).joined(separator: ", ")),
         Setting(
             \.file, key: "file",
