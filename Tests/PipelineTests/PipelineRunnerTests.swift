@@ -157,6 +157,21 @@ struct PipelineRunnerTests {
         #expect(summary.skipped == ["align", "adapt", "export"])
     }
 
+    /// The index model's query vectors are read by adapt (a hybrid map trains on them, the balanced
+    /// choice and a calibration read them) and by every evaluation: a rerun after that file changed
+    /// kept the adapter trained on the old file (a breaker's report).
+    @Test func changedIndexModelQueriesRerunAdaptAndTheEvaluations() throws {
+        let setup = try Setup()
+        defer { setup.fixture.remove() }
+        _ = try setup.run()
+        var vectors = try Npy.read(setup.fixture.url("data/queries.d.npy"))
+        vectors[0, 0] += 0.5
+        try Npy.write(vectors, to: setup.fixture.url("data/queries.d.npy"))
+        let summary = try setup.run()
+        #expect(summary.ran == ["adapt", "evaluate", "sweep", "export", "baselines"], "\(summary.ran)")
+        #expect(summary.skipped == ["align"])
+    }
+
     @Test func fromAndForce() throws {
         let setup = try Setup()
         defer { setup.fixture.remove() }

@@ -18,16 +18,20 @@ enum StageFingerprint {
         case .align:
             keyPaths = ["data.alignment.query_model", "data.alignment.index_model", "data.alignment.ids"]
         case .adapt:
+            // The index model's query vectors whenever set: a hybrid map trains on them, the balanced
+            // choice scores the index as it is with them, and a calibration may fit on them (a rerun
+            // after that file was fixed kept the adapter trained on the broken one).
             keyPaths = [
                 "data.queries.embeddings", "data.queries.ids", "data.index.embeddings", "data.index.ids",
-                "data.qrels.labeled",
+                "data.qrels.labeled", "data.queries.index_model_embeddings",
             ]
         case .evaluate(let options):
             var paths: Set<String> = [
                 "data.queries.embeddings", "data.queries.ids", "data.index.embeddings",
                 "data.index.ids", "data.qrels.evaluation", "data.qrels.labeled",
+                // Read by index-as-is, by every hybrid map evaluated and by the row-order check.
+                "data.queries.index_model_embeddings",
             ]
-            if options.baselines.contains(.indexAsIs) { paths.insert("data.queries.index_model_embeddings") }
             if options.baselines.contains(.reEmbedded) { paths.insert("data.index.query_model_embeddings") }
             if options.baselines.contains(.procrustes) {
                 paths.formUnion(["data.alignment.query_model", "data.alignment.index_model", "data.alignment.ids"])
