@@ -317,7 +317,16 @@ import _TestSupport
         var g = SeededGenerator(seed: 2)
         let unrelated = try AffineMap(
             weight: Matrix.randomNormal(rows: t.m, columns: t.p, using: &g), bias: [Float](repeating: 0, count: t.m))
-        #expect(try t.check(t.moved([3, 13, 23, 33, 43, 53]), map: unrelated) == nil)
+        // A map that matches nothing cannot vouch for the rows: the check fails, naming both causes
+        // (an adapter of another pair of models also fails maps-above-chance).
+        let unvouched = try #require(try t.check(t.moved([3, 13, 23, 33, 43, 53]), map: unrelated))
+        #expect(unvouched.status == .failed && unvouched.detail.contains("does not map into this index model's space"))
+        // Most rows shuffled lower the share below the line; they fail instead of leaving no check
+        // (75% of an index-model query file permuted gave a "switch" verdict with no check).
+        var g75 = SeededGenerator(seed: 12)
+        let most = Array(0..<t.n).filter { _ in Double.random(in: 0..<1, using: &g75) < 0.75 }
+        let shuffled = try #require(try t.check(t.moved(most), map: t.map))
+        #expect(shuffled.status == .failed, "\(shuffled.detail)")
         #expect(try t.check(t.y, map: nil) == nil)
         // f(x, y) = W x + 0.1 y: its W part is the planted map.
         var weight = Matrix(rows: t.m, columns: t.p + t.m)
@@ -461,6 +470,20 @@ import _TestSupport
         let bad = try #require(
             try SanityChecks.reembeddedCorpusFollowsIds(rows(t, reembedded: t.x.gatherRows(order), map: t.map)))
         #expect(bad.status == .failed && bad.detail.contains("do not follow the index's rows"), "\(bad.detail)")
+        // 75% of the rows permuted (the share in the top 1% falls below the line): fails, not absent.
+        var g75 = SeededGenerator(seed: 4)
+        let most = Array(0..<t.n).filter { _ in Double.random(in: 0..<1, using: &g75) < 0.75 }
+        var mostOrder = Array(0..<t.n)
+        for (row, from) in zip(most, most.shuffled(using: &g75)) { mostOrder[row] = from }
+        let mostly = try #require(
+            try SanityChecks.reembeddedCorpusFollowsIds(rows(t, reembedded: t.x.gatherRows(mostOrder), map: t.map)))
+        #expect(mostly.status == .failed, "\(mostly.detail)")
+        // Adjacent rows swapped in pairs (every other row moved): caught by the seeded sample too.
+        var swapped = Array(0..<t.n)
+        for row in stride(from: 1, to: t.n - 1, by: 3) { swapped.swapAt(row, row + 1) }
+        let pairs = try #require(
+            try SanityChecks.reembeddedCorpusFollowsIds(rows(t, reembedded: t.x.gatherRows(swapped), map: t.map)))
+        #expect(pairs.status == .failed, "\(pairs.detail)")
         // No map of the query model's space: nothing to judge with.
         #expect(try SanityChecks.reembeddedCorpusFollowsIds(rows(t, reembedded: t.x, map: nil)) == nil)
     }

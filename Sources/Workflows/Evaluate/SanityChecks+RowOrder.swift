@@ -26,6 +26,10 @@ extension SanityChecks {
     /// Rows outside the nearest quarter above which a good map warns, short of failing (and above 3):
     /// correct files put none there, and 2% of a file's rows moved put 2% of the evaluated ones there.
     public static let rowOrderWarningShare = 0.01
+    /// Rows outside the nearest quarter above which a map too weak to vouch for the rows
+    /// (below ``rowOrderWeakMap``) still fails them: half of them, two thirds of chance (a Procrustes map
+    /// from 60 texts put 37-47% there on correct SciFact files; 75% of the rows permuted put 56%).
+    public static let rowOrderUnvouchedOutside = 0.5
 
     /// The rows a rank statistic judges: `outside` of `checked` rows have their own vector outside the
     /// nearest quarter, `matched` have it in the top 1%. Nil when no map can judge (below
@@ -33,9 +37,21 @@ extension SanityChecks {
     /// tolerance of the map's class. With `trustedMap` (a map known to be good: stage one, for a
     /// calibration) a share below ``rowOrderWeakMap`` is broken too (another model's vectors, or rows
     /// shuffled throughout), instead of no judgement.
-    static func rowOrderBroken(outside: Int, matched: Int, checked: Int, trustedMap: Bool = false) -> Bool? {
+    ///
+    /// With `judgeWeakMaps` (the checks of files a verdict reads), a share below ``rowOrderWeakMap`` is
+    /// broken too when more than ``rowOrderUnvouchedOutside`` of the rows (and more than 3) sit outside
+    /// the nearest quarter: the share is measured on the rows under test, so rows mostly shuffled
+    /// lowered it below the line and the check disappeared (75% of an index-model query file permuted:
+    /// no check, and a "switch" verdict). A correct file through a map that ranks well puts almost none
+    /// outside; rows of other queries put three in four there.
+    static func rowOrderBroken(
+        outside: Int, matched: Int, checked: Int, trustedMap: Bool = false, judgeWeakMaps: Bool = false
+    ) -> Bool? {
         guard checked >= rowOrderMinimum else { return nil }
         let share = Double(matched) / Double(checked)
+        if share < rowOrderWeakMap, judgeWeakMaps, !trustedMap {
+            return outside > max(3, Int(rowOrderUnvouchedOutside * Double(checked))) ? true : nil
+        }
         guard share >= rowOrderWeakMap else { return trustedMap ? true : nil }
         let tolerance = share >= rowOrderGoodMap ? rowOrderTolerance : rowOrderWeakTolerance
         return outside > max(3, Int(tolerance * Double(checked)))
@@ -101,7 +117,8 @@ extension SanityChecks {
         let outside = zip(checkedRows, ranks.ahead).filter { ranks.isOutsideQuarter($1) }.map(\.0)
         guard
             let broken = rowOrderBroken(
-                outside: outside.count, matched: matched, checked: checkedRows.count, trustedMap: trustedMap)
+                outside: outside.count, matched: matched, checked: checkedRows.count, trustedMap: trustedMap,
+                judgeWeakMaps: true)
         else { return nil }
         let limited =
             evaluated.count > checkedRows.count ? " (the first \(checkedRows.count) of \(evaluated.count))" : ""
@@ -121,7 +138,7 @@ extension SanityChecks {
         let cause =
             Double(matched) < rowOrderWeakMap * Double(checkedRows.count)
             ? ": these are not the index model's vectors of these queries in query-id order (another model's, or "
-                + "rows shuffled)"
+                + "rows shuffled), or \(mapName) does not map into this index model's space"
             : " (query ids \(named(outside))): the rows of the index model's query file do not follow the query ids "
                 + "in places, so index-as-is scores other queries' vectors; write that file in query-id order"
         return rowOrderCheck(
