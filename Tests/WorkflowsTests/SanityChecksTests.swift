@@ -352,6 +352,16 @@ import _TestSupport
         let fine = try #require(
             try SanityChecks.indexQueriesFollowIds(hybridRows(t.y), queryIds: t.ids, evaluated: t.ids))
         #expect(fine.status == .ok, "\(fine.detail)")
+        // Without an index-as-is row the hybrid's own y part is checked (a hybrid trained on shuffled
+        // rows got "use adapt" with no check).
+        let hybridOnly = try #require(
+            try SanityChecks.indexQueriesFollowIds(
+                Array(hybridRows(moved).dropFirst()), queryIds: t.ids, evaluated: t.ids))
+        #expect(hybridOnly.status == .failed, "\(hybridOnly.detail)")
+        let hybridOnlyFine = try #require(
+            try SanityChecks.indexQueriesFollowIds(
+                Array(hybridRows(t.y).dropFirst()), queryIds: t.ids, evaluated: t.ids))
+        #expect(hybridOnlyFine.status == .ok, "\(hybridOnlyFine.detail)")
     }
 
     /// The judgement of counts: a good map tolerates 2% outside the nearest quarter, a weaker one 10%,

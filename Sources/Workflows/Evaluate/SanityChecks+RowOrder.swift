@@ -80,24 +80,26 @@ extension SanityChecks {
     /// - Parameters:
     ///   - queryIds: the id of each query row, for the message.
     ///   - evaluated: the evaluated query ids (rows with qrels): what the `index-as-is` row reads.
-    /// Nil without an `index-as-is` row, a map of the same queries, or a map good enough to judge.
+    /// Without an `index-as-is` row, the index model's vectors are those a hybrid map reads (the `y`
+    /// part of its `[x y]` rows): a hybrid trained on shuffled rows got "use adapt" with no check.
+    /// Nil without either, a map of the same queries, or a map good enough to judge.
     /// - Complexity: O(c n m) for c checked rows ranked among n rows of width m.
     /// - Parameter trustedMap: the map is known to be good (stage one, for a calibration):
     ///   `rowOrderBroken(outside:matched:checked:trustedMap:)`.
     static func indexQueriesFollowIds(
         _ rows: [EvaluateWorkflow.Row], queryIds: [String], evaluated: [String], trustedMap: Bool = false
     ) throws -> SanityCheck? {
-        guard let own = rows.first(where: { $0.name == EvaluateWorkflow.indexAsIs && $0.map == nil }),
-            let (mapName, map, queries) = try queryModelMap(rows, width: own.queries.columns, rows: own.queries.rows)
+        guard let indexQueries = indexModelQueries(rows),
+            let (mapName, map, queries) = try queryModelMap(rows, width: indexQueries.columns, rows: indexQueries.rows)
         else { return nil }
         var position: [String: Int] = [:]
-        for (row, id) in queryIds.enumerated() where row < own.queries.rows { position[id] = row }
+        for (row, id) in queryIds.enumerated() where row < indexQueries.rows { position[id] = row }
         let checkedRows = evaluated.compactMap { position[$0] }.prefix(rowOrderCheckedLimit)
-        let compared = Array(0..<min(own.queries.rows, rowOrderComparedLimit))
+        let compared = Array(0..<min(indexQueries.rows, rowOrderComparedLimit))
         let columns = compared + checkedRows.filter { $0 >= compared.count }
         var column: [Int: Int] = [:]
         for (k, row) in columns.enumerated() { column[row] = k }
-        let y = own.queries.gatherRows(columns).normalizedRows()
+        let y = indexQueries.gatherRows(columns).normalizedRows()
         let f = try map.applyNormalized(to: queries.gatherRows(checkedRows))
         let zero = checkedRows.filter { row in y.row(column[row]!).allSatisfy { $0 == 0 } }
         func named(_ rows: [Int]) -> String {
@@ -143,6 +145,22 @@ extension SanityChecks {
                 + "in places, so index-as-is scores other queries' vectors; write that file in query-id order"
         return rowOrderCheck(
             indexQueriesFollowIdsName, broken: broken, measured: measured, status: .failed, cause: cause)
+    }
+
+    /// The index model's query vectors: the `index-as-is` row's, else the `y` part of the first hybrid
+    /// map's `[x y]` rows.
+    private static func indexModelQueries(_ rows: [EvaluateWorkflow.Row]) -> (any RowMatrix)? {
+        if let own = rows.first(where: { $0.name == EvaluateWorkflow.indexAsIs && $0.map == nil }) {
+            return own.queries
+        }
+        guard let hybrid = rows.first(where: { $0.readsIndexQueries }), let map = hybrid.map else { return nil }
+        let m = map.targetDimension, width = hybrid.queries.columns
+        guard width > m else { return nil }
+        var y = Matrix(rows: hybrid.queries.rows, columns: m)
+        hybrid.queries.withUnsafeBufferPointer { xy in
+            for i in 0..<y.rows { for j in 0..<m { y[i, j] = xy[i * width + width - m + j] } }
+        }
+        return y
     }
 
     /// The first plain map of the query model's vectors evaluated (its name, map and queries), else the
