@@ -65,8 +65,15 @@ package enum FilePath {
         switch ownership {
         case .unmarked:
             return false
-        case .besideEraJSON(let companion):
-            return isEras(companion, .eraJSON)
+        case .listedInEraJSON(let companion):
+            guard isEras(companion, .eraJSON), let file = try? ReadableFile(URL(fileURLWithPath: companion)),
+                file.size <= 256 << 20, let data = try? file.readAll(),
+                let object = try? JSONSerialization.jsonObject(with: data) as? [String: Any],
+                let hashes = object["artifact_hashes"] as? [String: String],
+                let listed = hashes[(path as NSString).lastPathComponent],
+                let actual = try? SHA256.hex(fileAt: path)
+            else { return false }
+            return listed == actual
         case .eraAdapter, .eraAdapterOfStage:
             guard let file = try? ReadableFile(URL(fileURLWithPath: path)), file.size >= 8,
                 let prefix = try? file.bytes(at: 0, count: 8, what: "the header length")

@@ -33,9 +33,10 @@ public struct OutputGuard: Sendable, Hashable {
         /// A format that cannot carry a marker (`.npy`, Markdown, SVG): an existing file needs force.
         case unmarked
         /// A file that cannot carry a marker (Markdown, SVG) written together with an era JSON file
-        /// (``eraJSON``) at the path given, beside it: era's when that file is (`sweep.md` beside era's
-        /// `sweep.json`), so that a command run again into its own folder is not refused.
-        case besideEraJSON(String)
+        /// (``eraJSON``) at the path given: era's while that file lists it under `artifact_hashes` with
+        /// the SHA-256 of its content (`sweep.md` beside era's `sweep.json`), so that a command run again
+        /// into its own folder is not refused, and a user's file of that name, or one edited since, is.
+        case listedInEraJSON(String)
     }
 
     /// A path the command reads, by the flag that named it.
@@ -157,9 +158,9 @@ extension OutputGuard.Ownership {
             "not an era adapter of stage \(stage): no format = era-adapter, stage = \(stage) in its metadata"
         case .eraJSON: "no \"format\": \"era-...\" field"
         case .unmarked: "this format carries no mark of era's"
-        case .besideEraJSON(let companion):
+        case .listedInEraJSON(let companion):
             "this format carries no mark of era's, and no \((companion as NSString).lastPathComponent) of era's "
-                + "(with \"format\": \"era-...\") is beside it"
+                + "beside it lists this content under artifact_hashes"
         }
     }
 }

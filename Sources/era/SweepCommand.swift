@@ -67,7 +67,7 @@ struct SweepCommand: ParsableCommand {
                 + ["sweep.md", "sweep.svg"].map {
                     .init(
                         "--out-dir", directory.appendingPathComponent($0).path,
-                        .besideEraJSON(directory.appendingPathComponent("sweep.json").path))
+                        .listedInEraJSON(directory.appendingPathComponent("sweep.json").path))
                 })
         if let problem = Directories.create(directory.path) { throw CommandError("--out-dir: \(problem)") }
         let files = InputFiles()

@@ -163,5 +163,18 @@ import _TestSupport
         #expect(alone.status != 0 && alone.stderr.contains("sweep.md"), "\(alone.stderr)")
         #expect(alone.stderr.contains("no sweep.json of era's"), "\(alone.stderr)")
         #expect(try EraProcess.run(args + ["--force"]).status == 0)
+
+        // era's sweep.json lists what it wrote: a table edited since, or a user's table beside a copy
+        // of era's sweep.json, is not era's (a breaker replaced a user's notes that way).
+        try f.dir.write("| my notes |\n", to: "sweep/sweep.md")
+        let edited = try EraProcess.run(args)
+        #expect(edited.status != 0 && edited.stderr.contains("sweep.md"), "\(edited.stderr)")
+        #expect(try String(contentsOfFile: f.dir.path("sweep/sweep.md"), encoding: .utf8) == "| my notes |\n")
+        try FileManager.default.createDirectory(atPath: f.dir.path("mine"), withIntermediateDirectories: true)
+        try FileManager.default.copyItem(atPath: f.dir.path("sweep/sweep.json"), toPath: f.dir.path("mine/sweep.json"))
+        try f.dir.write("<svg>mine</svg>\n", to: "mine/sweep.svg")
+        let copied = try EraProcess.run(args.map { $0 == f.dir.path("sweep") ? f.dir.path("mine") : $0 })
+        #expect(copied.status != 0 && copied.stderr.contains("sweep.svg"), "\(copied.stderr)")
+        #expect(try String(contentsOfFile: f.dir.path("mine/sweep.svg"), encoding: .utf8) == "<svg>mine</svg>\n")
     }
 }

@@ -62,7 +62,9 @@ import _TestSupport
             "--eval-qrels", f.dir.path("qrels.test.tsv"), "--budgets", "20", "--seeds", "1", "--trials", "200",
             "--out-dir", f.dir.path("sweep"), "--steps", "10", "--hard-pool", "20", "--num-negatives", "3", "--quiet",
         ])
-        try expectSnakeCase(try String(contentsOfFile: f.dir.path("sweep/sweep.json"), encoding: .utf8), "sweep.json")
+        try expectSnakeCase(
+            try String(contentsOfFile: f.dir.path("sweep/sweep.json"), encoding: .utf8), "sweep.json",
+            dataKeyed: ["artifact_hashes"])
     }
 
     @Test func benchJSONIsSnakeCase() throws {

@@ -82,6 +82,6 @@ extension SweepWorkflow {
         }
         return Outcome(
             result: result, curve: curves(result).first?.curve,
-            files: try files(result) + [("sweep.svg", Data(chart(of: result).render().utf8))])
+            files: try files(result, chart: Data(chart(of: result).render().utf8)))
     }
 }

@@ -84,31 +84,41 @@ public enum SweepWorkflow {
         }
     }
 
-    /// `sweep.json` (every number, no timings, marked `"format": "era-sweep"`) and `sweep.md` (the
-    /// table), by file name, in the order to write them: the marked file first, so that a sweep
-    /// stopped between the two leaves no unmarked table that a run again would have to refuse.
-    static func files(_ result: AdaptSweepResult) throws -> [(name: String, data: Data)] {
-        [
-            (
-                "sweep.json",
-                try CanonicalJSON.encode(MarkedSummary(summary: deterministicSummary(result)), pretty: true)
-            ),
-            ("sweep.md", Data((result.markdownTable() + "\n").utf8)),
-        ]
+    /// `sweep.json` (every number, no timings, marked `"format": "era-sweep"`, with the SHA-256 of
+    /// the other two files under `artifact_hashes`), `sweep.md` (the table) and, given, `sweep.svg`
+    /// (the chart), by file name, in the order to write them: the marked file first, so that a sweep
+    /// stopped between them leaves no table or chart that a run again would have to refuse. A run
+    /// again replaces sweep.md and sweep.svg only while they still hold what era wrote (the hashes).
+    static func files(_ result: AdaptSweepResult, chart: Data? = nil) throws -> [(name: String, data: Data)] {
+        var others = [("sweep.md", Data((result.markdownTable() + "\n").utf8))]
+        if let chart { others.append(("sweep.svg", chart)) }
+        var hashes: [String: String] = [:]
+        for (name, data) in others {
+            var hasher = SHA256()
+            hasher.update(data)
+            hashes[name] = hasher.hexDigest()
+        }
+        let marked = MarkedSummary(summary: deterministicSummary(result), artifactHashes: hashes)
+        return [("sweep.json", try CanonicalJSON.encode(marked, pretty: true))] + others
     }
 
     /// The mark of era's `sweep.json`, which lets `era sweep` replace its own files without `--force`.
     public static let fileFormat = "era-sweep"
 
-    /// The summary's keys with `format` beside them.
+    /// The summary's keys with `format` and `artifact_hashes` beside them.
     private struct MarkedSummary: Encodable {
         var summary: AdaptSweepSummary
+        var artifactHashes: [String: String]
 
-        enum CodingKeys: String, CodingKey { case format }
+        enum CodingKeys: String, CodingKey {
+            case format
+            case artifactHashes = "artifact_hashes"
+        }
 
         func encode(to encoder: any Encoder) throws {
             var container = encoder.container(keyedBy: CodingKeys.self)
             try container.encode(SweepWorkflow.fileFormat, forKey: .format)
+            try container.encode(artifactHashes, forKey: .artifactHashes)
             try summary.encode(to: encoder)
         }
     }
