@@ -130,7 +130,7 @@ public struct OutputGuard: Sendable, Hashable {
             throw refusal(
                 output,
                 "exists and is \(FilePath.describe(type)); era only replaces regular files, and never "
-                    + "this one, even with \(forceFlag): give \(output.flag) the path of a new or regular file")
+                    + "this one, even with \(forceFlag): move it away, or give \(output.flag) another path")
         }
         if force { return }
         guard FilePath.isEras(output.path, output.ownership) else {

@@ -28,7 +28,7 @@ extension SanityChecks {
     public static let rowOrderWarningShare = 0.01
     /// Rows outside the nearest quarter above which a map too weak to vouch for the rows
     /// (below ``rowOrderWeakMap``) still fails them: half of them, two thirds of chance (a Procrustes map
-    /// from 60 texts put 37-47% there on correct SciFact files; 75% of the rows permuted put 56%).
+    /// from 60 texts put 37-47% there on correct SciFact files; 75% and 85% of the rows permuted, 59% and 63%).
     public static let rowOrderUnvouchedOutside = 0.5
 
     /// The rows a rank statistic judges: `outside` of `checked` rows have their own vector outside the
