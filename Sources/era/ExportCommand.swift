@@ -75,19 +75,18 @@ struct ExportCommand: ParsableCommand {
             format == .safetensors
             ? [.init("--out", out, .eraAdapterOfStage(loaded.stage))]
             : ExportWorkflow.npyFiles(base: out, hybrid: loaded.isHybrid).map { .init("--out", $0.path, .unmarked) }
-        try overwrite.check(
-            inputs: [.init("--adapter", adapter)], outputs: outputs)
         let stale = format == .npy && !loaded.isHybrid ? ExportWorkflow.staleHybridFiles(base: out) : []
-        if !stale.isEmpty {
-            let names = stale.map(\.path).joined(separator: " and ")
-            guard overwrite.force else {
-                throw CommandError(
-                    "--out: \(names) from a hybrid export lie beside the plain map this would write, and code that "
-                        + "finds weight_index would apply it; remove them, choose another --out, or add --force to remove them"
-                )
-            }
-            for url in stale { try FileManager.default.removeItem(at: url) }
+        if !stale.isEmpty, !overwrite.force {
+            throw CommandError(
+                "--out: \(stale.map(\.path).joined(separator: " and ")) from a hybrid export lie beside the plain map "
+                    + "this would write, and code that finds weight_index would apply it; remove them, choose another "
+                    + "--out, or add --force to remove them")
         }
+        // The stale files are outputs too: the guard lets --force take regular files only (never a folder,
+        // a link or an input that happens to have their names).
+        try overwrite.check(
+            inputs: [.init("--adapter", adapter)], outputs: outputs + stale.map { .init("--out", $0.path, .unmarked) })
+        for url in stale { try FileManager.default.removeItem(at: url) }
         let files = try ExportWorkflow.write(loaded, format: format, base: out)
         print("wrote " + files.values.map(\.path).sorted().joined(separator: " and "))
     }

@@ -83,6 +83,13 @@ import _TestSupport
         #expect(FileManager.default.fileExists(atPath: dir.path("w.weight.npy")))
         #expect(!FileManager.default.fileExists(atPath: dir.path("w.weight_index.npy")))
         #expect(!FileManager.default.fileExists(atPath: dir.path("w.README.txt")))
+        // A folder of that name is not a file era wrote: never removed, not even with --force.
+        try FileManager.default.createDirectory(
+            atPath: dir.path("v.weight_index.npy/notes"), withIntermediateDirectories: true)
+        let folder = try EraProcess.run(
+            ["export", "--adapter", dir.path("a.safetensors"), "--out", dir.path("v"), "--format", "npy", "--force"])
+        #expect(folder.status != 0 && folder.stderr.contains("v.weight_index.npy"), "\(folder.stderr)")
+        #expect(FileManager.default.fileExists(atPath: dir.path("v.weight_index.npy/notes")))
     }
 
     /// An era adapter of another stage at `--out` (a user's copy of a trained stage-two adapter) is not
