@@ -79,3 +79,26 @@ public func concatenateRows<S: BLASScalar>(_ x: DenseMatrix<S>, _ y: DenseMatrix
     }
     return out
 }
+
+/// The inverse of ``concatenateRows(_:_:)``: the first `p` columns of each row of `xy` (`x`, the query
+/// model's vector in a hybrid's `[x y]` rows) and the rest (`y`).
+/// - Complexity: O(`n (p + m)`) copies.
+public func splitColumns(_ xy: any RowMatrix, at p: Int) -> (x: Matrix, y: Matrix) {
+    let n = xy.rows, width = xy.columns
+    precondition((0...width).contains(p), "split point outside the row")
+    var x = Matrix(rows: n, columns: p), y = Matrix(rows: n, columns: width - p)
+    xy.withUnsafeBufferPointer { source in
+        x.withUnsafeMutableBufferPointer { px in
+            y.withUnsafeMutableBufferPointer { py in
+                for i in 0..<n {
+                    if p > 0 { (px.baseAddress! + i * p).update(from: source.baseAddress! + i * width, count: p) }
+                    if width > p {
+                        (py.baseAddress! + i * (width - p)).update(
+                            from: source.baseAddress! + i * width + p, count: width - p)
+                    }
+                }
+            }
+        }
+    }
+    return (x, y)
+}

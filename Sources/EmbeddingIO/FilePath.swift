@@ -66,14 +66,11 @@ package enum FilePath {
         case .unmarked:
             return false
         case .listedInEraJSON(let companion):
-            guard isEras(companion, .eraJSON), let file = try? ReadableFile(URL(fileURLWithPath: companion)),
-                file.size <= 256 << 20, let data = try? file.readAll(),
-                let object = try? JSONSerialization.jsonObject(with: data) as? [String: Any],
-                let hashes = object["artifact_hashes"] as? [String: String],
-                let listed = hashes[(path as NSString).lastPathComponent],
-                let actual = try? SHA256.hex(fileAt: path)
+            guard let object = eraJSONObject(companion),
+                let listed = (object["artifact_hashes"] as? [String: String])?[(path as NSString).lastPathComponent],
+                let content = boundedContent(path)
             else { return false }
-            return listed == actual
+            return listed == SHA256.hex(content)
         case .eraAdapter, .eraAdapterOfStage:
             guard let file = try? ReadableFile(URL(fileURLWithPath: path)), file.size >= 8,
                 let prefix = try? file.bytes(at: 0, count: 8, what: "the header length")
@@ -88,11 +85,22 @@ package enum FilePath {
             if case .eraAdapterOfStage(let stage) = ownership { return metadata["stage"] as? String == stage }
             return true
         case .eraJSON:
-            guard let file = try? ReadableFile(URL(fileURLWithPath: path)), file.size <= 256 << 20,
-                let data = try? file.readAll(),
-                let object = try? JSONSerialization.jsonObject(with: data) as? [String: Any]
-            else { return false }
-            return (object["format"] as? String)?.hasPrefix("era-") == true
+            return eraJSONObject(path) != nil
         }
+    }
+
+    /// The content of the regular file at `path`, when it is at most 256 MiB.
+    private static func boundedContent(_ path: String) -> Data? {
+        guard let file = try? ReadableFile(URL(fileURLWithPath: path)), file.size <= 256 << 20 else { return nil }
+        return try? file.readAll()
+    }
+
+    /// The JSON object at `path` when its top-level `format` starts with `era-`, read once.
+    private static func eraJSONObject(_ path: String) -> [String: Any]? {
+        guard let data = boundedContent(path),
+            let object = try? JSONSerialization.jsonObject(with: data) as? [String: Any],
+            (object["format"] as? String)?.hasPrefix("era-") == true
+        else { return nil }
+        return object
     }
 }

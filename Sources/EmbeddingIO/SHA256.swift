@@ -77,8 +77,13 @@ public struct SHA256: Sendable {
 
     /// One-shot digest of a string's UTF-8 bytes, as lowercase hex.
     public static func hex(_ string: String) -> String {
+        hex(Data(string.utf8))
+    }
+
+    /// One-shot digest of `data`, as lowercase hex.
+    public static func hex(_ data: Data) -> String {
         var hasher = SHA256()
-        hasher.update(string)
+        hasher.update(data)
         return hasher.hexDigest()
     }
 

@@ -104,10 +104,7 @@ extension Verdict {
                 : ". Switch and accept that risk, evaluate on more queries to narrow the interval, label more "
                     + "queries for era adapt, or re-embed the corpus"
         }
-        for check in checks where SanityCheck.Name.qualifyingTheVerdict.contains(check.name) && check.status == .warning
-        {
-            sentence += "; \(check.detail)"
-        }
+        sentence += qualifications(checks)
         verdict.recommendation = sentence
         return verdict
     }

@@ -165,10 +165,7 @@ public struct Verdict: Sendable, Hashable, Codable {
                 + "the best map, \(best.name), changes \(title) by "
                 + "\(signed(all.delta)) against \(reference) (\(pText(all.p)))"
         }
-        for check in checks where SanityCheck.Name.qualifyingTheVerdict.contains(check.name) && check.status == .warning
-        {
-            sentence += "; \(check.detail)"
-        }
+        sentence += qualifications(checks)
         if table.upgradeMargin != nil {
             return Verdict(
                 reference: reference, referenceKind: kind, best: reference, decision: .unclear,
@@ -178,6 +175,13 @@ public struct Verdict: Sendable, Hashable, Codable {
         return Verdict(
             reference: reference, referenceKind: kind, best: decision == .use ? best.name : reference,
             decision: decision, recommendation: sentence, metric: metric, all: all, unseen: unseen)
+    }
+
+    /// The warnings of the checks that qualify the figures a verdict rests on
+    /// (``SanityCheck/Name/qualifyingTheVerdict``), each as "; detail", for the end of its sentence.
+    static func qualifications(_ checks: [SanityCheck]) -> String {
+        checks.filter { SanityCheck.Name.qualifyingTheVerdict.contains($0.name) && $0.status == .warning }
+            .map { "; \($0.detail)" }.joined()
     }
 
     static func signed(_ value: Double) -> String { String(format: "%+.3f", value) }

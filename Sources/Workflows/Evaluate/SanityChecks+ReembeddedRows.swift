@@ -28,28 +28,20 @@ extension SanityChecks {
             let index = rows.first(where: { $0.name != EvaluateWorkflow.reEmbedded })?.corpus,
             reembedded.rows == index.rows,
             let (mapName, map, _) = try queryModelMap(rows, width: index.columns),
-            // A plain map reads the query model's vectors; a hybrid's query-model part, [x 0].
-            map.sourceDimension == reembedded.columns || map.sourceDimension == reembedded.columns + index.columns
+            map.sourceDimension == reembedded.columns
         else { return nil }
         let n = index.rows
         // A seeded sample, not every k-th row: a pattern of moved rows could avoid a fixed stride
         // (pairs of rows swapped outside it passed).
         var generator = SplitMix64(seed: 0, stream: .sample)
         let checkedRows =
-            n > rowOrderCheckedLimit ? generator.sample(rowOrderCheckedLimit, from: n).sorted() : Array(0..<n)
+            n > rowOrderCheckedLimit ? generator.sample(rowOrderCheckedLimit, from: n) : Array(0..<n)
         let compared = Array(0..<min(n, rowOrderComparedLimit))
         let columns = compared + checkedRows.filter { $0 >= compared.count }
         var column: [Int: Int] = [:]
         for (k, row) in columns.enumerated() { column[row] = k }
         let targets = index.gatherRows(columns).normalizedRows()
-        // A hybrid's query-model part reads [x 0]: the re-embedded rows padded with zeros.
-        var sources = reembedded.gatherRows(checkedRows)
-        if map.sourceDimension > sources.columns {
-            var padded = Matrix(rows: sources.rows, columns: map.sourceDimension)
-            for i in 0..<sources.rows { for j in 0..<sources.columns { padded[i, j] = sources[i, j] } }
-            sources = padded
-        }
-        let mapped = try map.applyNormalized(to: sources)
+        let mapped = try map.applyNormalized(to: reembedded.gatherRows(checkedRows))
         let ranks = OwnTargetRanks(
             mapped: mapped, targets: targets, ownRows: checkedRows.map { column[$0]! }, blockRows: 256)
         let outside = zip(checkedRows, ranks.ahead).filter { ranks.isOutsideQuarter($1) }.map(\.0)

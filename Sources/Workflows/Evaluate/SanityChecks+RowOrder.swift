@@ -57,6 +57,14 @@ extension SanityChecks {
         return outside > max(3, Int(tolerance * Double(checked)))
     }
 
+    /// Whether rows short of ``rowOrderBroken(outside:matched:checked:trustedMap:judgeWeakMaps:)`` are still
+    /// worth a warning: a good map (``rowOrderGoodMap``) with more than ``rowOrderWarningShare`` of the
+    /// rows (and more than 3) outside the nearest quarter.
+    static func rowOrderSuspect(outside: Int, matched: Int, checked: Int) -> Bool {
+        Double(matched) >= rowOrderGoodMap * Double(checked)
+            && outside > max(3, Int(rowOrderWarningShare * Double(checked)))
+    }
+
     /// A row-order check's line: ok with what was measured, or `status` with the rows named and the cause.
     static func rowOrderCheck(
         _ name: String, broken: Bool, measured: String, status: SanityCheck.Status, cause: String
@@ -128,9 +136,7 @@ extension SanityChecks {
             "\(checked)\(limited), each ranked among \(columns.count) rows: \(matched) have their own index-model "
             + "vector in the top 1%, \(outside.count) outside the nearest quarter"
         // A good map with a few rows outside, short of failing: the verdict stands, with this said.
-        if !broken, Double(matched) >= rowOrderGoodMap * Double(checkedRows.count),
-            outside.count > max(3, Int(rowOrderWarningShare * Double(checkedRows.count)))
-        {
+        if !broken, rowOrderSuspect(outside: outside.count, matched: matched, checked: checkedRows.count) {
             return SanityCheck(
                 name: indexQueriesFollowIdsName, status: .warning,
                 detail: "\(measured) (query ids \(named(outside))): a few rows of the index model's query file may "
@@ -153,19 +159,15 @@ extension SanityChecks {
         if let own = rows.first(where: { $0.name == EvaluateWorkflow.indexAsIs && $0.map == nil }) {
             return own.queries
         }
-        guard let hybrid = rows.first(where: { $0.readsIndexQueries }), let map = hybrid.map else { return nil }
-        let m = map.targetDimension, width = hybrid.queries.columns
-        guard width > m else { return nil }
-        var y = Matrix(rows: hybrid.queries.rows, columns: m)
-        hybrid.queries.withUnsafeBufferPointer { xy in
-            for i in 0..<y.rows { for j in 0..<m { y[i, j] = xy[i * width + width - m + j] } }
-        }
-        return y
+        guard let hybrid = rows.first(where: { $0.readsIndexQueries }), let map = hybrid.map,
+            hybrid.queries.columns > map.targetDimension
+        else { return nil }
+        return splitColumns(hybrid.queries, at: hybrid.queries.columns - map.targetDimension).y
     }
 
     /// The first plain map of the query model's vectors evaluated (its name, map and queries), else the
-    /// query-model part of the first hybrid map (W x + b of f(x, y) = W x + V y + b); with `count`, only
-    /// maps of that many queries.
+    /// query-model part of the first hybrid map (W x + b of f(x, y) = W x + V y + b, on the `x` of its
+    /// `[x y]` rows); with `count`, only maps of that many queries.
     static func queryModelMap(
         _ rows: [EvaluateWorkflow.Row], width: Int, rows count: Int? = nil
     ) throws -> (String, AffineMap<Float>, any RowMatrix)? {
@@ -174,11 +176,12 @@ extension SanityChecks {
             return (plain.name, map, plain.queries)
         }
         guard let hybrid = candidates.first, let map = hybrid.map, map.sourceDimension > width else { return nil }
-        // W x + b on the hybrid's own [x y] rows: its map with V set to zero.
-        let parts = try HybridMap(concatenated: map, source: map.sourceDimension - width)
-        let queryPart = try HybridMap(
-            weight: parts.weight, indexWeight: Matrix(rows: width, columns: width), bias: parts.bias)
-        return ("\(hybrid.name) (its query-model part)", queryPart.concatenated, hybrid.queries)
+        let p = map.sourceDimension - width
+        let parts = try HybridMap(concatenated: map, source: p)
+        return (
+            "\(hybrid.name) (its query-model part)", try AffineMap(weight: parts.weight, bias: parts.bias),
+            splitColumns(hybrid.queries, at: p).x
+        )
     }
 
     /// The check's name in the report.

@@ -85,19 +85,13 @@ public enum SweepWorkflow {
     }
 
     /// `sweep.json` (every number, no timings, marked `"format": "era-sweep"`, with the SHA-256 of
-    /// the other two files under `artifact_hashes`), `sweep.md` (the table) and, given, `sweep.svg`
+    /// the other two files under `artifact_hashes`), `sweep.md` (the table) and `sweep.svg`
     /// (the chart), by file name, in the order to write them: the marked file first, so that a sweep
     /// stopped between them leaves no table or chart that a run again would have to refuse. A run
     /// again replaces sweep.md and sweep.svg only while they still hold what era wrote (the hashes).
-    static func files(_ result: AdaptSweepResult, chart: Data? = nil) throws -> [(name: String, data: Data)] {
-        var others = [("sweep.md", Data((result.markdownTable() + "\n").utf8))]
-        if let chart { others.append(("sweep.svg", chart)) }
-        var hashes: [String: String] = [:]
-        for (name, data) in others {
-            var hasher = SHA256()
-            hasher.update(data)
-            hashes[name] = hasher.hexDigest()
-        }
+    static func files(_ result: AdaptSweepResult, chart: Data) throws -> [(name: String, data: Data)] {
+        let others = [("sweep.md", Data((result.markdownTable() + "\n").utf8)), ("sweep.svg", chart)]
+        let hashes = Dictionary(uniqueKeysWithValues: others.map { ($0.0, SHA256.hex($0.1)) })
         let marked = MarkedSummary(summary: deterministicSummary(result), artifactHashes: hashes)
         return [("sweep.json", try CanonicalJSON.encode(marked, pretty: true))] + others
     }
